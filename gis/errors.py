@@ -1,0 +1,68 @@
+"""Domain errors: each carries a message key and parameters, rendered in the user's language.
+
+The HTTP layer maps each class to one status code (service/errors.py); the CLI prints
+`message()` and exits non-zero. Nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gis.labels import message
+
+
+class LandstockError(Exception):
+    """Base of every error a user can cause and fix."""
+
+    key = "error.generic"
+
+    def __init__(self, key: str | None = None, /, **params: Any) -> None:
+        self.key = key or self.key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        """The user-facing text in `lang`."""
+        return message(self.key, lang, **self.params)
+
+
+class NotFound(LandstockError):
+    """A record named by code or id does not exist."""
+
+    key = "error.not_found"
+
+
+class InvalidInput(LandstockError):
+    """A value is malformed, out of range or unknown."""
+
+    key = "error.invalid_input"
+
+
+class InvalidGeometry(InvalidInput):
+    """A geometry cannot be accepted, even after repair."""
+
+    key = "geometry.invalid"
+
+
+class DuplicateCode(LandstockError):
+    """A unique code is already taken."""
+
+    key = "error.duplicate_code"
+
+
+class IllegalTransition(LandstockError):
+    """A status change that the workflow does not allow."""
+
+    key = "status.illegal"
+
+
+class VersionConflict(LandstockError):
+    """The record changed since the client read it."""
+
+    key = "error.version_conflict"
+
+
+class DatabaseUnavailable(LandstockError):
+    """The database cannot be reached or is locked; retrying later may succeed."""
+
+    key = "error.database_unavailable"

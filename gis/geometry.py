@@ -1,0 +1,152 @@
+"""Validation and repair of incoming areal geometry (pure functions, no I/O).
+
+Every parcel, factory footprint and area passes through `clean_polygons` before it is stored:
+empty, non-areal, non-finite, out-of-range, lat/lon-swapped and outside-region geometries are
+rejected with a reason; Z/M coordinates are dropped, invalid rings are repaired with
+`make_valid(method="structure")`, stray points and lines are dropped, and everything becomes a
+MultiPolygon. Each repair is reported, never applied silently. The work is vectorised over the
+array; only geometries that need a repair are looked at one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiPolygon
+
+from gis.errors import InvalidGeometry
+
+# Longitude/latitude box that holds China (with its sea areas); coordinates outside it are
+# not plausible for Landstock, and coordinates that fit only when swapped are a lat/lon mix-up.
+CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
+DEFAULT_MAX_VERTICES = 20_000
+
+_POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
+_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 4: "MultiPoint", 5: "MultiLineString"}
+
+Bounds = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A message key and its parameters, rendered later in the user's language."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class CleanResult:
+    """Per input geometry: the cleaned MultiPolygon, or the reason it was rejected."""
+
+    geoms: np.ndarray
+    repairs: list[list[Problem]]
+    rejections: list[Problem | None]
+
+    @property
+    def accepted(self) -> np.ndarray:
+        """Boolean mask of geometries that were accepted (possibly after repair)."""
+        return np.array([r is None for r in self.rejections], dtype=bool)
+
+
+def _fmt_bounds(b: np.ndarray) -> str:
+    return "({:.6g}, {:.6g}, {:.6g}, {:.6g})".format(*b)
+
+
+def _reject_range(bounds: np.ndarray, region: Bounds) -> Problem | None:
+    xmin, ymin, xmax, ymax = bounds
+    rx0, ry0, rx1, ry1 = region
+    if rx0 <= xmin and xmax <= rx1 and ry0 <= ymin and ymax <= ry1:
+        return None
+    # Swapped first: a swapped Chinese coordinate has a "latitude" above 90.
+    if rx0 <= ymin and ymax <= rx1 and ry0 <= xmin and xmax <= ry1:
+        return Problem("geometry.swapped", {"bounds": _fmt_bounds(bounds)})
+    if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
+        return Problem("geometry.out_of_range", {"bounds": _fmt_bounds(bounds)})
+    return Problem("geometry.outside_region",
+                   {"bounds": _fmt_bounds(bounds), "region": _fmt_bounds(np.asarray(region))})
+
+
+def _polygonal_parts(geom: shapely.Geometry) -> tuple[MultiPolygon, int]:
+    """Keep the areal parts of a geometry; also return how many other parts were dropped."""
+    parts = shapely.get_parts(geom)
+    types = shapely.get_type_id(parts)
+    areal = parts[types == _POLYGON]
+    nested = parts[types == _MULTIPOLYGON]
+    polys = list(areal) + [p for mp in nested for p in shapely.get_parts(mp)]
+    dropped = int(np.sum((types != _POLYGON) & (types != _MULTIPOLYGON)))
+    return MultiPolygon(polys), dropped
+
+
+def _basic_rejections(geoms: np.ndarray, region: Bounds, max_vertices: int) -> list[Problem | None]:
+    """Reasons that no repair can fix, found with array operations."""
+    out: list[Problem | None] = [None] * len(geoms)
+    missing = shapely.is_missing(geoms)
+    empty = missing | shapely.is_empty(np.where(missing, shapely.Point(), geoms))
+    types = np.where(empty, -1, shapely.get_type_id(np.where(missing, shapely.Point(), geoms)))
+    coords, index = shapely.get_coordinates(geoms, include_z=False, return_index=True)
+    nonfinite = np.zeros(len(geoms), dtype=bool)
+    nonfinite[np.unique(index[~np.isfinite(coords).all(axis=1)])] = True
+    n_vertices = shapely.get_num_coordinates(geoms)
+    bounds = shapely.bounds(geoms)
+    for i in range(len(geoms)):
+        if empty[i]:
+            out[i] = Problem("geometry.empty")
+        elif types[i] not in (_POLYGON, _MULTIPOLYGON, _COLLECTION):
+            out[i] = Problem("geometry.not_areal", {"kind": _TYPE_NAMES.get(int(types[i]), "?")})
+        elif nonfinite[i]:
+            out[i] = Problem("geometry.non_finite")
+        elif n_vertices[i] > max_vertices:
+            out[i] = Problem("geometry.too_many_vertices",
+                             {"count": int(n_vertices[i]), "limit": max_vertices})
+        else:
+            out[i] = _reject_range(bounds[i], region)
+    return out
+
+
+def clean_polygons(
+    geoms: np.ndarray | list[shapely.Geometry | None],
+    *,
+    region: Bounds = CHINA_BOUNDS,
+    max_vertices: int = DEFAULT_MAX_VERTICES,
+) -> CleanResult:
+    """Validate, repair and normalise lon/lat geometries to MultiPolygons; see module docstring."""
+    arr = np.asarray(geoms, dtype=object)
+    rejections = _basic_rejections(arr, region, max_vertices)
+    repairs: list[list[Problem]] = [[] for _ in arr]
+    ok = np.array([r is None for r in rejections], dtype=bool)
+    out = np.full(len(arr), None, dtype=object)
+    work = arr[ok]
+    has_z = shapely.has_z(work)
+    if has_z.any():
+        work = np.where(has_z, shapely.force_2d(work), work)
+    valid = shapely.is_valid(work)
+    reasons = shapely.is_valid_reason(np.where(valid, None, work))
+    fixed = np.where(valid, work, shapely.make_valid(np.where(valid, None, work), method="structure",
+                                                     keep_collapsed=False))
+    for j, i in enumerate(np.flatnonzero(ok)):
+        if has_z[j]:
+            repairs[i].append(Problem("repair.dropped_z"))
+        if not valid[j]:
+            repairs[i].append(Problem("repair.made_valid", {"reason": str(reasons[j])}))
+        geom = fixed[j]
+        if shapely.get_type_id(geom) != _MULTIPOLYGON:
+            geom, dropped = _polygonal_parts(geom)
+            if dropped:
+                repairs[i].append(Problem("repair.dropped_parts", {"count": dropped}))
+        if geom.is_empty or geom.area == 0:
+            rejections[i] = Problem("geometry.collapsed")
+            continue
+        out[i] = geom
+    return CleanResult(out, repairs, rejections)
+
+
+def clean_polygon(geom: shapely.Geometry | None, **kwargs: object) -> tuple[MultiPolygon, list[Problem]]:
+    """Clean one geometry; raise `InvalidGeometry` with the reason when it cannot be accepted."""
+    result = clean_polygons([geom], **kwargs)  # type: ignore[arg-type]
+    problem = result.rejections[0]
+    if problem is not None:
+        raise InvalidGeometry(problem.key, **problem.params)
+    return result.geoms[0], result.repairs[0]
