@@ -1,0 +1,204 @@
+"""Loading many records at once: the sample, benchmarks and imports share this path.
+
+Geometry arrays are cleaned, measured and located with shapely array functions, then written
+with one executemany per table, geometries bound as WKB. No ORM object is built per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from gis.area import ellipsoidal_area_m2
+from gis.errors import InvalidInput, NotFound
+from gis.labels import Text
+from gis.models import Area, Factory, Infrastructure, Parcel, Project, StatusEvent, utcnow
+from gis.spatial import from_wkb
+
+Progress = Callable[[int], None]
+KINDS = {Parcel: "parcel", Factory: "factory", Project: "project"}
+CHUNK = 5_000
+
+
+def area_geometries(session: Session) -> tuple[list[int], list[str], np.ndarray, list[str]]:
+    """Ids, kinds, geometries and codes of every area (parks, towns, zones)."""
+    rows = session.execute(select(Area.id, Area.kind, func.ST_AsBinary(Area.geom), Area.code)).all()
+    if not rows:
+        return [], [], np.array([], dtype=object), []
+    ids, kinds, wkbs, codes = zip(*rows, strict=True)
+    return list(ids), list(kinds), shapely.from_wkb([bytes(w) for w in wkbs]), list(codes)
+
+
+def locate(session: Session, points: np.ndarray) -> tuple[list[int | None], list[int | None]]:
+    """For each point, the id of the smallest park or zone and of the town that contain it."""
+    ids, kinds, geoms, _ = area_geometries(session)
+    parks: list[int | None] = [None] * len(points)
+    towns: list[int | None] = [None] * len(points)
+    if not ids:
+        return parks, towns
+    tree = shapely.STRtree(geoms)
+    point_idx, area_idx = tree.query(points, predicate="within")
+    sizes = shapely.area(geoms)
+    best: dict[int, float] = {}
+    for p, a in zip(point_idx.tolist(), area_idx.tolist(), strict=True):
+        if kinds[a] == "town":
+            towns[p] = ids[a]
+        elif sizes[a] < best.get(p, np.inf):
+            best[p], parks[p] = sizes[a], ids[a]
+    return parks, towns
+
+
+def codes_to_ids(session: Session, model: Any, codes: Iterable[str | None]) -> list[int | None]:
+    """Map codes to ids for `model`; an unknown code is refused with its name."""
+    wanted = {c for c in codes if c}
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = sorted(wanted)[start:start + 900]
+        found.update(dict(session.execute(select(model.code, model.id).where(model.code.in_(chunk))).all()))
+    missing = wanted - found.keys()
+    if missing:
+        if model is Area:
+            raise InvalidInput("error.unknown_area", code=sorted(missing)[0])
+        raise NotFound(kind=Text(f"kind.{KINDS[model]}"), code=sorted(missing)[0])
+    return [found[c] if c else None for c in codes]
+
+
+def _defaults(model: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give every row the same keys (executemany needs it), filling column defaults."""
+    keys = set().union(*(r.keys() for r in rows)) if rows else set()
+    filled: dict[str, Any] = {}
+    for key in keys:
+        column = model.__table__.c.get(key)
+        default = column.default if column is not None else None
+        if default is None or not default.is_scalar and not default.is_callable:
+            filled[key] = None
+        else:
+            filled[key] = default.arg if default.is_scalar else default.arg(None)
+    return [{**filled, **r} if r.keys() != keys else r for r in rows]
+
+
+def _write(session: Session, model: Any, rows: Sequence[dict[str, Any]], geom_columns: Sequence[str],
+           progress: Progress | None = None) -> None:
+    values = {name: from_wkb(f"{name}_wkb") for name in geom_columns}
+    statement = insert(model.__table__).values(values)
+    rows = _defaults(model, rows)
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start:start + CHUNK]
+        session.execute(statement, list(chunk))
+        if progress:
+            progress(len(chunk))
+
+
+def _wkb(geoms: np.ndarray) -> list[bytes | None]:
+    return [None if g is None else w for g, w in zip(geoms, shapely.to_wkb(geoms), strict=True)]
+
+
+def insert_areas(session: Session, records: list[dict[str, Any]], geoms: np.ndarray) -> None:
+    """Insert areas; a record's `parent` is the code of an area inserted before it."""
+    areas = ellipsoidal_area_m2(geoms)
+    for record, wkb, area in zip(records, _wkb(geoms), areas, strict=True):
+        row = {k: v for k, v in record.items() if k != "parent"}
+        row["parent_id"] = codes_to_ids(session, Area, [record.get("parent")])[0]
+        _write(session, Area, [{**row, "area_m2": float(area), "geom_wkb": wkb}], ["geom"])
+
+
+def insert_projects(session: Session, records: list[dict[str, Any]]) -> None:
+    """Insert projects (their industry codes must exist in the reference table)."""
+    rows = [{**r, **{k: _date(r.get(k)) for k in ("stage_since", "signed_on", "agreed_start_on",
+                                                   "started_on")}} for r in records]
+    _write(session, Project, rows, [])
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _placement(session: Session, records: list[dict[str, Any]],
+               points: np.ndarray) -> tuple[list[int | None], list[int | None]]:
+    """Park and town ids: named by code when given, found by containment otherwise."""
+    parks, towns = locate(session, points)
+    named_parks = codes_to_ids(session, Area, [r.get("park") for r in records])
+    named_towns = codes_to_ids(session, Area, [r.get("town") for r in records])
+    return ([n if n is not None else p for n, p in zip(named_parks, parks, strict=True)],
+            [n if n is not None else t for n, t in zip(named_towns, towns, strict=True)])
+
+
+RECORD_ONLY = {"park", "town", "reserved_project", "parcel", "history", "geom", "location"}
+
+
+def insert_parcels(session: Session, records: list[dict[str, Any]], geoms: np.ndarray, *,
+                   actor: str, progress: Progress | None = None) -> dict[str, int]:
+    """Insert parcels with cleaned MultiPolygons; return code -> id. Histories become events."""
+    parks, towns = _placement(session, records, shapely.point_on_surface(geoms))
+    projects = codes_to_ids(session, Project, [r.get("reserved_project") for r in records])
+    areas = ellipsoidal_area_m2(geoms)
+    now = utcnow()
+    rows = [
+        {**{k: v for k, v in r.items() if k not in RECORD_ONLY},
+         "status_since": _date(r.get("status_since")), "idle_since": _date(r.get("idle_since")),
+         "park_id": park, "town_id": town, "reserved_project_id": project,
+         "area_m2": float(area), "geom_wkb": wkb, "updated_by": actor, "updated_at": now,
+         "created_at": now}
+        for r, park, town, project, area, wkb in zip(records, parks, towns, projects, areas,
+                                                      _wkb(geoms), strict=True)
+    ]
+    _write(session, Parcel, rows, ["geom"], progress)
+    ids = dict(zip([r["code"] for r in records],
+                   codes_to_ids(session, Parcel, [r["code"] for r in records]), strict=True))
+    insert_history(session, "parcel_id", records, ids, actor)
+    return {code: i for code, i in ids.items() if i is not None}
+
+
+def insert_factories(session: Session, records: list[dict[str, Any]], footprints: np.ndarray,
+                     locations: np.ndarray, *, actor: str) -> dict[str, int]:
+    """Insert factories (footprint may be None, location always set); return code -> id."""
+    parks, towns = _placement(session, records, locations)
+    parcels = codes_to_ids(session, Parcel, [r.get("parcel") for r in records])
+    projects = codes_to_ids(session, Project, [r.get("reserved_project") for r in records])
+    now = utcnow()
+    rows = [
+        {**{k: v for k, v in r.items() if k not in RECORD_ONLY},
+         "status_since": _date(r.get("status_since")), "park_id": park, "town_id": town,
+         "parcel_id": parcel, "reserved_project_id": project, "footprint_wkb": fp,
+         "location_wkb": loc, "updated_by": actor, "updated_at": now, "created_at": now}
+        for r, park, town, parcel, project, fp, loc in zip(
+            records, parks, towns, parcels, projects, _wkb(footprints), _wkb(locations), strict=True)
+    ]
+    _write(session, Factory, rows, ["footprint", "location"])
+    ids = dict(zip([r["code"] for r in records],
+                   codes_to_ids(session, Factory, [r["code"] for r in records]), strict=True))
+    insert_history(session, "factory_id", records, ids, actor)
+    return {code: i for code, i in ids.items() if i is not None}
+
+
+def insert_history(session: Session, subject: str, records: list[dict[str, Any]],
+                   ids: dict[str, int | None], actor: str) -> None:
+    """Status events from each record's `history` (date, from, to, project, note), or one
+    creation event when it has none."""
+    events = []
+    for r in records:
+        history = r.get("history") or [[None, None, r["status"], r.get("reserved_project"), None]]
+        for day, source, target, project, note in history:
+            date = _date(day)
+            at = dt.datetime.combine(date, dt.time(9), tzinfo=dt.UTC) if date else utcnow()
+            events.append({subject: ids[r["code"]], "at": at, "actor": actor,
+                           "from_status": source, "to_status": target, "project": project,
+                           "note": note})
+    project_ids = codes_to_ids(session, Project, [e.pop("project") for e in events])
+    for event, project_id in zip(events, project_ids, strict=True):
+        event["project_id"] = project_id
+    _write(session, StatusEvent, events, [])
+
+
+def insert_infrastructure(session: Session, records: list[dict[str, Any]], geoms: np.ndarray) -> None:
+    """Insert ports, highway exits and stations."""
+    _write(session, Infrastructure,
+           [{**r, "geom_wkb": w} for r, w in zip(records, _wkb(geoms), strict=True)], ["geom"])

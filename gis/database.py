@@ -1,0 +1,135 @@
+"""Engines and sessions for both databases: SQLite + SpatiaLite (embedded) and PostGIS.
+
+SQLite is opened through `sqlean` (a DB-API module that can load extensions, which many
+Python builds' own `sqlite3` cannot) with SpatiaLite loaded on every connection, WAL, foreign
+keys and a busy timeout. SQLite transactions are begun explicitly: reads with a plain BEGIN,
+writes with BEGIN IMMEDIATE so that concurrent writers queue on the busy timeout instead of
+failing when one upgrades its read lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+# SQLite loads extensions with dlopen(RTLD_GLOBAL): once SpatiaLite is in, its system GEOS, PROJ
+# and SQLite symbols would shadow the copies bundled in the shapely, pyproj and pyogrio wheels
+# if those were loaded afterwards (wrong results, then a segfault). Loading them first keeps
+# each library bound to its own copy. tests/db/test_engine.py guards this.
+import pyogrio  # noqa: F401
+import pyproj  # noqa: F401
+import shapely  # noqa: F401
+import sqlean
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gis.errors import DatabaseUnavailable, InvalidInput
+
+SPATIALITE_PACKAGES = (
+    "Debian/Ubuntu: apt-get install libsqlite3-mod-spatialite; "
+    "Fedora: dnf install libspatialite; macOS: brew install libspatialite"
+)
+WRITE_OPTION = "landstock_write"
+
+
+def _spatialite_connect(library: str, busy_timeout_ms: int) -> Any:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, see on_begin
+        dbapi_conn.enable_load_extension(True)
+        try:
+            dbapi_conn.load_extension(library)
+        except Exception as exc:
+            raise DatabaseUnavailable(
+                reason=f"cannot load SpatiaLite ({library}): {exc}; {SPATIALITE_PACKAGES}"
+            ) from exc
+        finally:
+            dbapi_conn.enable_load_extension(False)
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        dbapi_conn.execute("PRAGMA journal_mode = WAL")
+        dbapi_conn.execute("PRAGMA synchronous = NORMAL")
+        dbapi_conn.execute("PRAGMA foreign_keys = ON")
+
+    return on_connect
+
+
+def _on_begin(conn: Any) -> None:
+    mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN"
+    conn.exec_driver_sql(mode)
+
+
+def make_engine(url: str | URL, *, spatialite_library: str = "mod_spatialite",
+                busy_timeout_ms: int = 30_000, echo: bool = False) -> Engine:
+    """An engine for a `sqlite:///file` (SpatiaLite) or `postgresql+psycopg://` (PostGIS) URL."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, module=sqlean, echo=echo,
+                               connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000})
+        event.listen(engine, "connect", _spatialite_connect(spatialite_library, busy_timeout_ms))
+        event.listen(engine, "begin", _on_begin)
+        return engine
+    if backend == "postgresql":
+        if parsed.drivername != "postgresql+psycopg":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                             connect_args={"connect_timeout": 10})
+    raise InvalidInput(field="LANDSTOCK_DATABASE_URL", value=parsed.render_as_string(),
+                       reason="use sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db")
+
+
+class Database:
+    """One engine and its session factories: `read()` for queries, `write()` for changes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}),
+                                   expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.engine.dialect.name
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; rolled back at the end."""
+        with unavailable_as_error(), self._read() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back entirely on error."""
+        with unavailable_as_error(), self._write() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+_UNAVAILABLE_HINTS = ("database is locked", "database is busy", "connection", "could not connect",
+                      "server closed", "terminating connection", "no route", "timeout")
+
+
+@contextlib.contextmanager
+def unavailable_as_error() -> Iterator[None]:
+    """Turn 'cannot reach / locked' driver errors into `DatabaseUnavailable`; others propagate."""
+    try:
+        yield
+    except (OperationalError, DBAPIError) as exc:
+        text = str(exc.orig if exc.orig is not None else exc).lower()
+        if exc.connection_invalidated or any(h in text for h in _UNAVAILABLE_HINTS):
+            raise DatabaseUnavailable(reason=text.splitlines()[0][:200]) from exc
+        raise
+
+
+def redact(url: str | URL) -> str:
+    """The URL with any password hidden, fit for logs and messages."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,315 @@
+"""Queries and changes on parcels and factories. Sessions come from the caller; no HTTP here.
+
+Lists select plain columns and the database's own GeoJSON text, never ORM objects per row:
+they are the hot path of the map and the API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+import shapely
+from sqlalchemy import ColumnElement, Select, asc, desc, func, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
+
+from gis import bulk
+from gis.area import M2_PER_MU
+from gis.errors import DuplicateCode, InvalidInput, NotFound, VersionConflict
+from gis.geometry import clean_polygon
+from gis.labels import Text
+from gis.models import Area, Factory, LandUseClass, Parcel, Project, StatusEvent, utcnow
+from gis.reference import land_use_class
+from gis.spatial import BBox, as_geojson, intersects_bbox
+from gis.status import check_transition
+
+MAX_PAGE = 1000
+
+Park, Town = aliased(Area, name="park"), aliased(Area, name="town")
+
+
+@dataclass(frozen=True)
+class ParcelQuery:
+    """Filters, order and page of a parcel list."""
+
+    bbox: BBox | None = None
+    park: str | None = None
+    town: str | None = None
+    status: tuple[str, ...] = ()
+    land_use: tuple[str, ...] = ()
+    min_mu: float | None = None
+    max_mu: float | None = None
+    search: str | None = None
+    sort: str = "code"
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class FactoryQuery:
+    """Filters, order and page of a factory list."""
+
+    bbox: BBox | None = None
+    park: str | None = None
+    town: str | None = None
+    status: tuple[str, ...] = ()
+    building_type: tuple[str, ...] = ()
+    min_vacant_m2: float | None = None
+    min_clear_height_m: float | None = None
+    search: str | None = None
+    sort: str = "code"
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass
+class Page:
+    """One page of rows, with the total number that match the filters."""
+
+    rows: list[dict[str, Any]]
+    matched: int
+    limit: int
+    offset: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def area_id(session: Session, code: str) -> int:
+    """The id of the park, zone or town with `code`."""
+    found = session.scalar(select(Area.id).where(Area.code == code))
+    if found is None:
+        raise InvalidInput("error.unknown_area", code=code)
+    return found
+
+
+def _check_range(name: str, low: float | None, high: float | None) -> None:
+    if low is not None and high is not None and low > high:
+        raise InvalidInput("error.bad_range", field=Text(f"field.{name}"), low=low, high=high)
+
+
+def _order(sort: str, columns: dict[str, Any], code: Any) -> list[Any]:
+    key = sort.lstrip("-")
+    if key not in columns:
+        raise InvalidInput(field="sort", value=sort, reason=", ".join(sorted(columns)))
+    direction = desc if sort.startswith("-") else asc
+    return [direction(columns[key]), asc(code)]
+
+
+def _parcel_filters(session: Session, q: ParcelQuery) -> list[ColumnElement[bool]]:
+    _check_range("area_mu", q.min_mu, q.max_mu)
+    dialect = session.get_bind().dialect.name
+    where: list[ColumnElement[bool]] = [Parcel.deleted_at.is_(None)]
+    if q.bbox:
+        where.append(intersects_bbox(dialect, Parcel, "geom", q.bbox))
+    if q.park:
+        where.append(Parcel.park_id == area_id(session, q.park))
+    if q.town:
+        where.append(Parcel.town_id == area_id(session, q.town))
+    if q.status:
+        where.append(Parcel.status.in_(q.status))
+    if q.land_use:
+        where.append(or_(*(Parcel.land_use.startswith(code) for code in q.land_use)))
+    if q.min_mu is not None:
+        where.append(Parcel.area_m2 >= q.min_mu * M2_PER_MU)
+    if q.max_mu is not None:
+        where.append(Parcel.area_m2 <= q.max_mu * M2_PER_MU)
+    if q.search:
+        where.append(or_(Parcel.code.contains(q.search.strip(), autoescape=True),
+                         Parcel.name.contains(q.search.strip(), autoescape=True)))
+    return where
+
+
+PARCEL_SORTS = {"code": Parcel.code, "area": Parcel.area_m2, "status_since": Parcel.status_since,
+                "updated_at": Parcel.updated_at, "price": Parcel.price_wan_per_mu,
+                "idle_since": Parcel.idle_since}
+
+
+def parcel_select(dialect: str) -> Select[Any]:
+    """Every parcel column, the names behind its codes, and its geometry as GeoJSON text."""
+    return (
+        select(*[c for c in Parcel.__table__.c if c.name != "geom"],
+               Park.code.label("park_code"), Park.name.label("park_name"),
+               Town.code.label("town_code"), Town.name.label("town_name"),
+               LandUseClass.name.label("land_use_name"),
+               Project.code.label("reserved_project_code"),
+               Project.name.label("reserved_project_name"),
+               as_geojson(dialect, Parcel.geom).label("geojson"))
+        .outerjoin(Park, Park.id == Parcel.park_id)
+        .outerjoin(Town, Town.id == Parcel.town_id)
+        .outerjoin(LandUseClass, LandUseClass.code == Parcel.land_use)
+        .outerjoin(Project, Project.id == Parcel.reserved_project_id)
+    )
+
+
+def parcel_page_statement(session: Session, q: ParcelQuery) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page queries of `list_parcels` (exposed for query-plan checks)."""
+    where = _parcel_filters(session, q)
+    dialect = session.get_bind().dialect.name
+    count = select(func.count()).select_from(Parcel).where(*where)
+    page = (parcel_select(dialect).where(*where)
+            .order_by(*_order(q.sort, PARCEL_SORTS, Parcel.code)).limit(q.limit).offset(q.offset))
+    return count, page
+
+
+def list_parcels(session: Session, q: ParcelQuery) -> Page:
+    """Parcels matching `q`, one page of them, and how many match in all."""
+    count, page = parcel_page_statement(session, q)
+    matched = session.scalar(count) or 0
+    rows = [dict(r) for r in session.execute(page).mappings()]
+    return Page(rows, matched, q.limit, q.offset)
+
+
+def get_parcel(session: Session, code: str) -> dict[str, Any]:
+    """One parcel by code, as `list_parcels` rows are."""
+    dialect = session.get_bind().dialect.name
+    row = session.execute(parcel_select(dialect).where(
+        Parcel.code == code, Parcel.deleted_at.is_(None))).mappings().first()
+    if row is None:
+        raise NotFound(kind=Text("kind.parcel"), code=code)
+    return dict(row)
+
+
+def _factory_filters(session: Session, q: FactoryQuery) -> list[ColumnElement[bool]]:
+    dialect = session.get_bind().dialect.name
+    where: list[ColumnElement[bool]] = [Factory.deleted_at.is_(None)]
+    if q.bbox:
+        where.append(intersects_bbox(dialect, Factory, "location", q.bbox))
+    if q.park:
+        where.append(Factory.park_id == area_id(session, q.park))
+    if q.town:
+        where.append(Factory.town_id == area_id(session, q.town))
+    if q.status:
+        where.append(Factory.status.in_(q.status))
+    if q.building_type:
+        where.append(Factory.building_type.in_(q.building_type))
+    if q.min_vacant_m2 is not None:
+        where.append(Factory.vacant_area_m2 >= q.min_vacant_m2)
+    if q.min_clear_height_m is not None:
+        where.append(Factory.clear_height_m >= q.min_clear_height_m)
+    if q.search:
+        where.append(or_(Factory.code.contains(q.search.strip(), autoescape=True),
+                         Factory.name.contains(q.search.strip(), autoescape=True)))
+    return where
+
+
+FACTORY_SORTS = {"code": Factory.code, "vacant_area": Factory.vacant_area_m2,
+                 "floor_area": Factory.floor_area_m2, "rent": Factory.rent_yuan_m2_month,
+                 "updated_at": Factory.updated_at}
+
+
+def factory_select(dialect: str) -> Select[Any]:
+    """Every factory column, the names behind its codes, footprint (or location) as GeoJSON."""
+    shape_expr = func.coalesce(Factory.footprint, Factory.location)
+    return (
+        select(*[c for c in Factory.__table__.c if c.name not in ("footprint", "location")],
+               Park.code.label("park_code"), Park.name.label("park_name"),
+               Town.code.label("town_code"), Town.name.label("town_name"),
+               Parcel.code.label("parcel_code"),
+               Project.code.label("reserved_project_code"),
+               Project.name.label("reserved_project_name"),
+               func.ST_X(Factory.location).label("lon"), func.ST_Y(Factory.location).label("lat"),
+               as_geojson(dialect, shape_expr).label("geojson"))
+        .outerjoin(Park, Park.id == Factory.park_id)
+        .outerjoin(Town, Town.id == Factory.town_id)
+        .outerjoin(Parcel, Parcel.id == Factory.parcel_id)
+        .outerjoin(Project, Project.id == Factory.reserved_project_id)
+    )
+
+
+def list_factories(session: Session, q: FactoryQuery) -> Page:
+    """Factories matching `q`, one page of them, and how many match in all."""
+    where = _factory_filters(session, q)
+    matched = session.scalar(select(func.count()).select_from(Factory).where(*where)) or 0
+    dialect = session.get_bind().dialect.name
+    statement = (factory_select(dialect).where(*where)
+                 .order_by(*_order(q.sort, FACTORY_SORTS, Factory.code))
+                 .limit(q.limit).offset(q.offset))
+    rows = [dict(r) for r in session.execute(statement).mappings()]
+    return Page(rows, matched, q.limit, q.offset)
+
+
+def get_factory(session: Session, code: str) -> dict[str, Any]:
+    """One factory by code."""
+    dialect = session.get_bind().dialect.name
+    row = session.execute(factory_select(dialect).where(
+        Factory.code == code, Factory.deleted_at.is_(None))).mappings().first()
+    if row is None:
+        raise NotFound(kind=Text("kind.factory"), code=code)
+    return dict(row)
+
+
+def create_parcel(session: Session, values: dict[str, Any], geometry: shapely.Geometry, *,
+                  actor: str) -> int:
+    """Validate and insert one parcel (geometry in EPSG:4490); return its id."""
+    code = str(values.get("code") or "").strip()
+    if not code:
+        raise InvalidInput(field=Text("field.code"), value="", reason=Text("error.code_required"))
+    if session.scalar(select(Parcel.id).where(Parcel.code == code)) is not None:
+        raise DuplicateCode(code=code)
+    land_use_class(session, str(values.get("land_use", "")))
+    geom, _repairs = clean_polygon(geometry)
+    record = {**values, "code": code, "status": values.get("status", "available")}
+    ids = bulk.insert_parcels(session, [record], np.array([geom], dtype=object), actor=actor)
+    return ids[code]
+
+
+MODELS: dict[str, type[Parcel] | type[Factory]] = {"parcel": Parcel, "factory": Factory}
+
+
+def change_status(session: Session, kind: str, code: str, target: str, *, actor: str,
+                  project: str | None = None, note: str | None = None,
+                  expected_version: int | None = None) -> StatusEvent:
+    """Move a parcel or factory along its workflow, recording who, when, why and for whom."""
+    model = MODELS[kind]
+    record = cast(Parcel | Factory | None, session.scalar(
+        select(model).where(model.code == code, model.deleted_at.is_(None))))
+    if record is None:
+        raise NotFound(kind=Text(f"kind.{kind}"), code=code)
+    if expected_version is not None and record.version != expected_version:
+        raise VersionConflict(by=record.updated_by, at=record.updated_at.isoformat(timespec="seconds"),
+                              current=record.version, given=expected_version)
+    check_transition(kind, code, record.status, target, project=project, note=note)
+    project_row = None
+    if project:
+        project_row = session.scalar(select(Project).where(Project.code == project))
+        if project_row is None:
+            raise NotFound(kind=Text("kind.project"), code=project)
+    event = StatusEvent(at=utcnow(), actor=actor, from_status=record.status, to_status=target,
+                        project_id=project_row.id if project_row else record.reserved_project_id,
+                        note=note, **{f"{kind}_id": record.id})
+    record.status, record.status_since = target, dt.date.today()
+    if project_row is not None:
+        record.reserved_project_id = project_row.id
+    elif target in ("available", "vacant"):
+        record.reserved_project_id = None
+    record.updated_by, record.updated_at = actor, utcnow()
+    session.add(event)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise VersionConflict("error.version_conflict_concurrent") from None
+    return event
+
+
+def status_history(session: Session, kind: str, code: str) -> list[StatusEvent]:
+    """Every status event of one parcel or factory, oldest first."""
+    model = MODELS[kind]
+    record_id = session.scalar(select(model.id).where(model.code == code))
+    if record_id is None:
+        raise NotFound(kind=Text(f"kind.{kind}"), code=code)
+    column = StatusEvent.parcel_id if kind == "parcel" else StatusEvent.factory_id
+    return list(session.scalars(select(StatusEvent).where(column == record_id)
+                                .order_by(StatusEvent.at, StatusEvent.id)))
+
+
+def list_areas(session: Session, kind: str | None = None) -> list[dict[str, Any]]:
+    """Parks, zones and towns (without geometry), in code order."""
+    parent = aliased(Area, name="parent")
+    statement = (select(Area.code, Area.name, Area.kind, parent.code.label("parent_code"),
+                        Area.leading_industries, Area.is_priority, Area.area_m2)
+                 .outerjoin(parent, parent.id == Area.parent_id).order_by(Area.code))
+    if kind:
+        statement = statement.where(Area.kind == kind)
+    return [dict(r) for r in session.execute(statement).mappings()]

@@ -1,0 +1,354 @@
+"""The inventory's tables: areas, parcels, factories, projects, their status history, users and
+the reference tables (industries, land-use classes) and infrastructure used for matching.
+
+Geometry is stored in EPSG:4490 (CGCS2000). Areas are in m² on the ellipsoid (gis/area.py),
+shown in 亩. Schema changes go through Alembic (gis/migrations), never `create_all`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from gis.crs import CGCS2000
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timestamps stored as UTC and always returned timezone-aware, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        """Normalise to UTC; SQLite keeps it naive."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; pass a timezone-aware UTC timestamp")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        """Return an aware UTC timestamp."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def utcnow(_context: object = None) -> dt.datetime:
+    """The current time, timezone-aware UTC (also usable as a column default)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def empty_list(_context: object = None) -> list[str]:
+    """A new empty list, as a column default."""
+    return []
+
+
+def multipolygon() -> Geometry:
+    """A spatially indexed MultiPolygon column in CGCS2000."""
+    return Geometry("MULTIPOLYGON", srid=CGCS2000, spatial_index=True)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention that both databases accept."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Industry(Base):
+    """A GB/T 4754-2017 industry division (or group) with its land indicators (reference table)."""
+
+    __tablename__ = "industries"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    code_2002: Mapped[str | None] = mapped_column(String(16))
+    plot_ratio_min: Mapped[float | None] = mapped_column(Float)
+    nuisance_class: Mapped[int | None] = mapped_column(Integer)
+    collective_decision: Mapped[bool] = mapped_column(Boolean, default=False)
+    sector: Mapped[str | None] = mapped_column(String(40))
+    edition: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(Text)
+
+
+class LandUseClass(Base):
+    """A class of the 2023 land/sea-use classification and the industries it admits."""
+
+    __tablename__ = "land_use_classes"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    parent_code: Mapped[str | None] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(20))
+    max_nuisance: Mapped[int | None] = mapped_column(Integer)
+    legacy_codes: Mapped[list[str]] = mapped_column(JSON, default=empty_list)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class Area(Base):
+    """A park (园区), town (镇) or zone (片区)."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    leading_industries: Mapped[list[str]] = mapped_column(JSON, default=empty_list)
+    is_priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    geom: Mapped[WKBElement] = mapped_column(multipolygon(), nullable=False)
+    area_m2: Mapped[float] = mapped_column(Float)
+    remarks: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("kind IN ('park', 'town', 'zone')", name="kind"),)
+
+
+class Project(Base):
+    """An investment project (招商项目) and what it needs."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    investor: Mapped[str | None] = mapped_column(String(200))
+    industry_code: Mapped[str | None] = mapped_column(ForeignKey("industries.code"))
+    investment_total_wan: Mapped[float | None] = mapped_column(Float)
+    fixed_investment_wan: Mapped[float | None] = mapped_column(Float)
+    land_min_mu: Mapped[float | None] = mapped_column(Float)
+    land_max_mu: Mapped[float | None] = mapped_column(Float)
+    floor_area_min_m2: Mapped[float | None] = mapped_column(Float)
+    clear_height_min_m: Mapped[float | None] = mapped_column(Float)
+    floor_load_min_kn_m2: Mapped[float | None] = mapped_column(Float)
+    crane_min_t: Mapped[float | None] = mapped_column(Float)
+    power_min_kva: Mapped[float | None] = mapped_column(Float)
+    nuisance_class: Mapped[int | None] = mapped_column(Integer)
+    needs_waterfront: Mapped[bool] = mapped_column(Boolean, default=False)
+    preferred_areas: Mapped[list[str]] = mapped_column(JSON, default=empty_list)
+    annual_output_wan: Mapped[float | None] = mapped_column(Float)
+    annual_tax_wan: Mapped[float | None] = mapped_column(Float)
+    stage: Mapped[str] = mapped_column(String(20), default="negotiating")
+    stage_since: Mapped[dt.date | None] = mapped_column(Date)
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    agreed_start_on: Mapped[dt.date | None] = mapped_column(Date)
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    contact: Mapped[str | None] = mapped_column(String(100))
+    remarks: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("nuisance_class IS NULL OR nuisance_class BETWEEN 1 AND 3", name="nuisance"),
+    )
+
+
+class Parcel(Base):
+    """An idle land parcel (存量地块)."""
+
+    __tablename__ = "parcels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    geom: Mapped[WKBElement] = mapped_column(multipolygon(), nullable=False)
+    area_m2: Mapped[float] = mapped_column(Float, index=True)
+    cert_area_m2: Mapped[float | None] = mapped_column(Float)
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    land_use: Mapped[str] = mapped_column(ForeignKey("land_use_classes.code"), index=True)
+    stock_type: Mapped[str] = mapped_column(String(30), default="other")
+    ownership: Mapped[str | None] = mapped_column(String(200))
+    plot_ratio_min: Mapped[float | None] = mapped_column(Float)
+    plot_ratio_max: Mapped[float | None] = mapped_column(Float)
+    building_density_min: Mapped[float | None] = mapped_column(Float)
+    height_limit_m: Mapped[float | None] = mapped_column(Float)
+    green_ratio_max: Mapped[float | None] = mapped_column(Float)
+    waterfront: Mapped[bool] = mapped_column(Boolean, default=False)
+    ready_road: Mapped[bool] = mapped_column(Boolean, default=False)
+    ready_power: Mapped[bool] = mapped_column(Boolean, default=False)
+    ready_water: Mapped[bool] = mapped_column(Boolean, default=False)
+    ready_drainage: Mapped[bool] = mapped_column(Boolean, default=False)
+    ready_telecom: Mapped[bool] = mapped_column(Boolean, default=False)
+    ready_gas: Mapped[bool] = mapped_column(Boolean, default=False)
+    ready_heat: Mapped[bool] = mapped_column(Boolean, default=False)
+    ready_leveled: Mapped[bool] = mapped_column(Boolean, default=False)
+    net_land: Mapped[bool] = mapped_column(Boolean, default=False)
+    price_wan_per_mu: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    status_since: Mapped[dt.date | None] = mapped_column(Date)
+    reserved_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    idle_since: Mapped[dt.date | None] = mapped_column(Date)
+    contact: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    remarks: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    park: Mapped[Area | None] = relationship(foreign_keys=[park_id], lazy="joined")
+    town: Mapped[Area | None] = relationship(foreign_keys=[town_id], lazy="joined")
+    reserved_project: Mapped[Project | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("area_m2 > 0", name="area_positive"),
+        CheckConstraint("plot_ratio_min IS NULL OR plot_ratio_max IS NULL "
+                        "OR plot_ratio_min <= plot_ratio_max", name="plot_ratio_range"),
+        CheckConstraint("status IN ('available', 'reserved', 'signed', 'supplied', "
+                        "'under_construction', 'in_production', 'unavailable')", name="status"),
+        Index("ix_parcels_status_area", "status", "area_m2"),
+    )
+
+
+class Factory(Base):
+    """A factory building (存量厂房): a footprint, or only a location when that is all we know."""
+
+    __tablename__ = "factories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    footprint: Mapped[WKBElement | None] = mapped_column(multipolygon(), nullable=True)
+    location: Mapped[WKBElement] = mapped_column(
+        Geometry("POINT", srid=CGCS2000, spatial_index=True), nullable=False)
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcels.id"))
+    building_type: Mapped[str] = mapped_column(String(20), default="standard")
+    floors: Mapped[int | None] = mapped_column(Integer)
+    floor_area_m2: Mapped[float] = mapped_column(Float)
+    vacant_area_m2: Mapped[float] = mapped_column(Float, index=True)
+    clear_height_m: Mapped[float | None] = mapped_column(Float)
+    floor_load_kn_m2: Mapped[float | None] = mapped_column(Float)
+    crane_t: Mapped[float | None] = mapped_column(Float)
+    power_kva: Mapped[float | None] = mapped_column(Float)
+    year_built: Mapped[int | None] = mapped_column(Integer)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    rent_yuan_m2_month: Mapped[float | None] = mapped_column(Float)
+    sale_price_wan: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    status_since: Mapped[dt.date | None] = mapped_column(Date)
+    reserved_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    suitable_industries: Mapped[list[str]] = mapped_column(JSON, default=empty_list)
+    contact: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    remarks: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    park: Mapped[Area | None] = relationship(foreign_keys=[park_id], lazy="joined")
+    town: Mapped[Area | None] = relationship(foreign_keys=[town_id], lazy="joined")
+    parcel: Mapped[Parcel | None] = relationship()
+    reserved_project: Mapped[Project | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("floor_area_m2 > 0", name="floor_area_positive"),
+        CheckConstraint("vacant_area_m2 >= 0 AND vacant_area_m2 <= floor_area_m2",
+                        name="vacant_within_floor_area"),
+        CheckConstraint("status IN ('vacant', 'reserved', 'leased', 'sold')", name="status"),
+    )
+
+
+class StatusEvent(Base):
+    """One status change of a parcel or a factory; append-only, kept forever."""
+
+    __tablename__ = "status_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcels.id"), index=True)
+    factory_id: Mapped[int | None] = mapped_column(ForeignKey("factories.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(60))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    project: Mapped[Project | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)", name="one_subject"),
+    )
+
+
+class Infrastructure(Base):
+    """A port, wharf, highway exit or rail station, used for distance criteria in matching."""
+
+    __tablename__ = "infrastructure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("GEOMETRY", srid=CGCS2000, spatial_index=True), nullable=False)
+
+
+user_areas = Table(
+    "user_areas",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(Base):
+    """A person who signs in: role, the areas a park manager may edit, a password hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    areas: Mapped[list[Area]] = relationship(secondary=user_areas)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'investment', 'park_manager', 'leader')", name="role"),
+    )
+

@@ -1,0 +1,105 @@
+"""A throwaway PostgreSQL + PostGIS cluster for the tests (and the benchmarks).
+
+Started as the `postgres` user when we are root (PostgreSQL refuses to run as root), on a free
+port, in a temporary folder that is removed afterwards. `LANDSTOCK_TEST_POSTGRES_URL` points the
+tests at an existing server instead (its user must be allowed to create databases).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+
+
+class PostgisUnavailable(RuntimeError):
+    """PostgreSQL or PostGIS cannot be started here; the message says what is missing."""
+
+
+def _bindir() -> Path:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    found = shutil.which("initdb") or (candidates[0] if candidates else None)
+    if not found:
+        raise PostgisUnavailable("initdb not found: install postgresql and postgresql-*-postgis-3 "
+                                 "(make test does this with apt-get)")
+    return Path(found).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *cmd]
+    return cmd
+
+
+@contextlib.contextmanager
+def throwaway_cluster() -> Iterator[str]:
+    """Start a cluster; yield an admin URL (postgresql+psycopg://postgres@127.0.0.1:PORT/postgres)."""
+    bindir = _bindir()
+    root = Path(tempfile.mkdtemp(prefix="landstock-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+    data, port = root / "data", _free_port()
+    run = {"check": True, "capture_output": True, "text": True}
+    try:
+        subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-A", "trust",
+                                     "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]), **run)  # type: ignore[call-overload]
+        options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
+                                     "-l", str(root / "log"), "-w", "start"]), **run)  # type: ignore[call-overload]
+    except subprocess.CalledProcessError as exc:
+        shutil.rmtree(root, ignore_errors=True)
+        raise PostgisUnavailable(f"cannot start PostgreSQL: {exc.stderr.strip() or exc}") from exc
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    try:
+        _check_postgis(port)
+        yield url
+    finally:
+        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                                     "stop"]), capture_output=True, check=False)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _check_postgis(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres",
+                                 autocommit=True) as conn:
+                available = conn.execute(
+                    "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'").fetchone()
+                if not available or not available[0]:
+                    raise PostgisUnavailable("PostGIS is not installed: apt-get install postgresql-15-postgis-3")
+                return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def admin_execute(admin_url: str, *statements: str) -> None:
+    """Run statements outside a transaction (CREATE/DROP DATABASE) on the admin database."""
+    dsn = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)  # type: ignore[arg-type]
+
+
+def database_url(admin_url: str, name: str) -> str:
+    """The URL of database `name` on the admin URL's server."""
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
