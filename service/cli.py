@@ -1,0 +1,171 @@
+"""The `landstock` command: database, sample data, service and figures.
+
+Every command reads the settings from the environment; a user error prints one readable line
+and exits with status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from gis import migrate
+from gis.database import Database, make_engine, redact
+from gis.errors import LandstockError
+from gis.labels import label, message
+from gis.reference import sync_reference
+from gis.sample import load_sample, parcel_count
+from gis.stats import supply_by_area
+from service.settings import Settings, load_settings
+
+app = typer.Typer(help="Landstock 启东市存量土地与厂房数据库", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema 数据库结构", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+
+
+class GroupBy(StrEnum):
+    """How `stats` groups the parcels."""
+
+    PARK = "park"
+    TOWN = "town"
+
+
+errors = Console(stderr=True)
+
+
+def _open(settings: Settings) -> Database:
+    return Database(make_engine(settings.database.url,
+                                spatialite_library=settings.database.spatialite_library,
+                                busy_timeout_ms=settings.database.busy_timeout_ms))
+
+
+def upgrade_database(settings: Settings) -> tuple[Database, str]:
+    """Migrate to the newest schema and sync the reference tables; return the database."""
+    db = _open(settings)
+    revision = migrate.upgrade(db.engine)
+    with db.write() as session:
+        sync_reference(session, settings.reference_dir)
+    return db, revision
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the schema and load the reference tables 升级数据库."""
+    settings = load_settings()
+    db, revision = upgrade_database(settings)
+    db.dispose()
+    console.print(message("cli.upgrade.done", settings.app.language, revision=revision,
+                          url=redact(settings.database.url)))
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, or 'base'")]) -> None:
+    """Take the schema down to REVISION ('base' drops every table) 回退数据库."""
+    db = _open(load_settings())
+    migrate.downgrade(db.engine, revision)
+    db.dispose()
+
+
+@app.command()
+def demo(
+    sample: Annotated[Path | None, typer.Option(help="Sample folder (default: data/sample)")] = None,
+) -> None:
+    """Create or upgrade the database and load the Qidong sample when it is empty 载入示例数据."""
+    settings = load_settings()
+    lang = settings.app.language
+    db, _ = upgrade_database(settings)
+    with db.write() as session:
+        existing = parcel_count(session)
+        if existing:
+            console.print(message("cli.demo.exists", lang, parcels=existing))
+            return
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task(message("kind.parcel", lang), total=None)
+            counts = load_sample(session, sample or settings.sample_dir,
+                                 progress=lambda n: bar.advance(task, n))
+    db.dispose()
+    console.print(message("cli.demo.loaded", lang, **counts))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Serve the web pages and the API 启动服务."""
+    import uvicorn
+
+    from service.main import create_app
+
+    settings = load_settings()
+    host, port = host or settings.app.host, port or settings.app.port
+    console.print(message("cli.serve.start", settings.app.language, host=host, port=port))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def stats(
+    by: Annotated[GroupBy, typer.Option(help="Group by park or by town 按园区或按镇")] = GroupBy.PARK,
+) -> None:
+    """Parcels and 亩 by park (or town) and status 可供地块统计."""
+    settings = load_settings()
+    lang = settings.app.language
+    db = _open(settings)
+    with db.read() as session:
+        rows = supply_by_area(session, by=by.value)
+    db.dispose()
+    table = Table(title=message("cli.stats.title", lang))
+    for key, justify in ((f"field.{by.value}", "left"), ("field.status", "left"),
+                         ("field.count", "right"), ("field.area_mu", "right")):
+        table.add_column(message(key, lang), justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(row.area_name or "-", label("parcel_status", row.status, lang),
+                      str(row.count), f"{row.area_mu:,.1f}")
+    table.add_row(message("cli.stats.total", lang), "", str(sum(r.count for r in rows)),
+                  f"{sum(r.area_mu for r in rows):,.1f}", style="bold")
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point: run the command, turning user errors into one line and exit status 1."""
+    try:
+        app(standalone_mode=False)
+    except LandstockError as exc:
+        errors.print(f"[red]错误 / error:[/red] {exc.message(load_language())}")
+        sys.exit(1)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or exc.title}: {e['msg']}"
+                             for e in exc.errors())
+        errors.print(f"[red]设置错误 / invalid setting:[/red] {problems}")
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(130)
+
+
+def load_language() -> str:
+    """The configured language, or Chinese when the settings themselves are unreadable."""
+    try:
+        return load_settings().app.language
+    except Exception:
+        return "zh"
+
+
+if __name__ == "__main__":
+    main()

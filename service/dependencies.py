@@ -1,0 +1,44 @@
+"""Typed dependencies shared by the routes: the database session and the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from gis.database import Database
+from service.i18n import request_language
+from service.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    """The database opened by the app's lifespan."""
+    database: Database = request.app.state.db
+    return database
+
+
+def read_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A session for queries."""
+    with db.read() as session:
+        yield session
+
+
+def write_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A session committed when the request succeeds, rolled back when it fails."""
+    with db.write() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+ReadSession = Annotated[Session, Depends(read_session)]
+WriteSession = Annotated[Session, Depends(write_session)]
+Language = Annotated[str, Depends(request_language)]

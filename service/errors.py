@@ -1,0 +1,107 @@
+"""The one table that turns domain errors into HTTP statuses, and problem+json responses.
+
+Every error leaves as `application/problem+json` (RFC 9457) with a message in the reader's
+language; nothing below this module knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gis.errors import (
+    DatabaseUnavailable,
+    DuplicateCode,
+    IllegalTransition,
+    InvalidGeometry,
+    InvalidInput,
+    LandstockError,
+    NotFound,
+    VersionConflict,
+)
+from gis.labels import message
+from service.i18n import request_language
+
+log = logging.getLogger("landstock")
+
+PROBLEM = "application/problem+json"
+
+STATUS: dict[type[LandstockError], int] = {
+    NotFound: 404,
+    InvalidInput: 422,
+    InvalidGeometry: 422,
+    DuplicateCode: 409,
+    IllegalTransition: 409,
+    VersionConflict: 412,
+    DatabaseUnavailable: 503,
+}
+
+TITLES = {400: "http.400", 401: "http.401", 403: "http.403", 404: "http.404", 405: "http.405",
+          409: "http.409", 412: "http.412", 413: "http.413", 415: "http.415", 422: "http.422",
+          428: "http.428", 429: "http.429", 500: "http.500", 503: "http.503"}
+
+
+def status_of(error: LandstockError) -> int:
+    """The HTTP status for a domain error (the nearest class in the table wins)."""
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def problem(request: Request, status: int, detail: str, *, key: str,
+            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    """A problem+json response."""
+    lang = request_language(request)
+    body = {"type": f"urn:landstock:problem:{key}",
+            "title": message(TITLES.get(status, "http.400"), lang),
+            "status": status, "detail": detail, "instance": request.url.path, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    error = cast(LandstockError, exc)
+    status = status_of(error)
+    headers = {"Retry-After": "5"} if status == 503 else None
+    return problem(request, status, error.message(request_language(request)), key=error.key,
+                   headers=headers)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc if part not in ("body", "query", "path", "header"))
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    lang = request_language(request)
+    errors = [{"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", ""),
+               "type": e.get("type", "")} for e in cast(RequestValidationError, exc).errors()]
+    fields = ", ".join(sorted({e["field"] for e in errors if e["field"]})) or "-"
+    return problem(request, 422, message("http.invalid_request", lang, fields=fields),
+                   key="invalid_request", errors=errors)
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    error = cast(StarletteHTTPException, exc)
+    lang = request_language(request)
+    detail = message(TITLES.get(error.status_code, "http.400"), lang)
+    return problem(request, error.status_code, detail, key=f"http_{error.status_code}",
+                   headers=getattr(error, "headers", None))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(request, 500, message("http.500_detail", request_language(request)),
+                   key="internal")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+    app.add_exception_handler(LandstockError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,49 @@
+"""Builds the Landstock app: settings, database lifespan, error handlers, routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from gis.database import Database, make_engine
+from service import errors
+from service.routes import areas, factories, health, parcels
+from service.settings import Settings, load_settings
+
+DESCRIPTION = """
+启东市存量土地与存量厂房数据库 — the idle-land and vacant-factory inventory of Qidong.
+
+Geometry is CGCS2000 (EPSG:4490) longitude/latitude; areas are measured on the ellipsoid and
+given in m² and 亩 (1 亩 = 10000/15 m²). Errors are `application/problem+json`; add `?lang=en`
+(or `Accept-Language: en`) for English messages.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The FastAPI application for `settings` (read from the environment when omitted)."""
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database.url,
+                             spatialite_library=settings.database.spatialite_library,
+                             busy_timeout_ms=settings.database.busy_timeout_ms)
+        app.state.db = Database(engine)
+        try:
+            yield
+        finally:
+            app.state.db.dispose()
+
+    app = FastAPI(title="Landstock 存量资源", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    errors.install(app)
+    if settings.app.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
+                           allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"])
+    for module in (health, parcels, factories, areas):
+        app.include_router(module.router)
+    return app

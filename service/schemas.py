@@ -1,0 +1,181 @@
+"""Response schemas, so that /docs describes exactly what the API returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Link(BaseModel):
+    """A paging link."""
+
+    rel: Literal["self", "next", "prev"]
+    type: str
+    href: str
+
+
+class Geometry(BaseModel):
+    """A GeoJSON geometry in CGCS2000 lon/lat (read as WGS84 by RFC 7946 clients)."""
+
+    type: Literal["MultiPolygon", "Point"]
+    coordinates: list[Any]
+
+
+class ParcelProperties(BaseModel):
+    """Attributes of a parcel (存量地块)."""
+
+    code: str = Field(description="地块编号 parcel code", examples=["KFQ-001"])
+    name: str | None = Field(description="名称 name")
+    area_m2: float = Field(description="面积(平方米), on the CGCS2000 ellipsoid")
+    area_mu: float = Field(description="面积(亩), 1 亩 = 10000/15 m²")
+    cert_area_m2: float | None = Field(description="证载面积(平方米), when a certificate gives one")
+    cert_area_mu: float | None = Field(description="证载面积(亩)")
+    area_differs: bool = Field(description="证载面积与图形面积相差超过 1 %")
+    park_code: str | None
+    park_name: str | None = Field(description="园区 park or zone")
+    town_code: str | None
+    town_name: str | None = Field(description="镇 town")
+    land_use: str = Field(description="用地性质, 2023 classification code", examples=["100102"])
+    land_use_name: str | None
+    stock_type: str = Field(description="存量类型 code")
+    stock_type_label: str
+    ownership: str | None = Field(description="权属单位")
+    plot_ratio_min: float | None
+    plot_ratio_max: float | None
+    building_density_min: float | None = Field(description="建筑密度下限 (%)")
+    height_limit_m: float | None
+    green_ratio_max: float | None = Field(description="绿地率上限 (%)")
+    waterfront: bool = Field(description="临水岸线")
+    ready_road: bool
+    ready_power: bool
+    ready_water: bool
+    ready_drainage: bool
+    ready_telecom: bool
+    ready_gas: bool
+    ready_heat: bool
+    ready_leveled: bool
+    net_land: bool = Field(description="净地")
+    price_wan_per_mu: float | None = Field(description="价格(万元/亩)")
+    status: Literal["available", "reserved", "signed", "supplied", "under_construction",
+                    "in_production", "unavailable"]
+    status_label: str
+    status_since: dt.date | None
+    reserved_project_code: str | None
+    reserved_project_name: str | None
+    idle_since: dt.date | None
+    contact: str | None
+    contact_phone: str | None
+    remarks: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    updated_by: str | None
+    version: int
+
+
+class ParcelFeature(BaseModel):
+    """A parcel as a GeoJSON Feature; `id` is its code."""
+
+    type: Literal["Feature"]
+    id: str
+    geometry: Geometry
+    properties: ParcelProperties
+
+
+class ParcelCollection(BaseModel):
+    """A page of parcels."""
+
+    type: Literal["FeatureCollection"]
+    numberMatched: int  # noqa: N815 (OGC API name)
+    numberReturned: int  # noqa: N815
+    links: list[Link]
+    features: list[ParcelFeature]
+
+
+class FactoryProperties(BaseModel):
+    """Attributes of a factory building (存量厂房)."""
+
+    code: str = Field(examples=["CF-KFQ-001"])
+    name: str | None
+    park_code: str | None
+    park_name: str | None
+    town_code: str | None
+    town_name: str | None
+    parcel_code: str | None = Field(description="所在地块")
+    building_type: Literal["standard", "self_built", "warehouse", "rnd"]
+    building_type_label: str
+    floors: int | None
+    floor_area_m2: float = Field(description="建筑面积(平方米)")
+    vacant_area_m2: float = Field(description="空置面积(平方米)")
+    partly_vacant: bool = Field(description="已出租/出售但仍有空置面积")
+    clear_height_m: float | None
+    floor_load_kn_m2: float | None
+    crane_t: float | None
+    power_kva: float | None
+    year_built: int | None
+    owner: str | None
+    rent_yuan_m2_month: float | None
+    sale_price_wan: float | None
+    status: Literal["vacant", "reserved", "leased", "sold"]
+    status_label: str
+    status_since: dt.date | None
+    reserved_project_code: str | None
+    reserved_project_name: str | None
+    suitable_industries: list[str]
+    contact: str | None
+    contact_phone: str | None
+    remarks: str | None
+    lon: float
+    lat: float
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    updated_by: str | None
+    version: int
+
+
+class FactoryFeature(BaseModel):
+    """A factory as a GeoJSON Feature: its footprint, or its location when that is all we know."""
+
+    type: Literal["Feature"]
+    id: str
+    geometry: Geometry
+    properties: FactoryProperties
+
+
+class FactoryCollection(BaseModel):
+    """A page of factories."""
+
+    type: Literal["FeatureCollection"]
+    numberMatched: int  # noqa: N815
+    numberReturned: int  # noqa: N815
+    links: list[Link]
+    features: list[FactoryFeature]
+
+
+class AreaOut(BaseModel):
+    """A park, zone or town, without its geometry."""
+
+    code: str
+    name: str
+    kind: Literal["park", "town", "zone"]
+    kind_label: str
+    parent_code: str | None
+    leading_industries: list[str]
+    is_priority: bool
+    area_mu: float
+
+
+class Health(BaseModel):
+    """Service health."""
+
+    status: Literal["ok"]
+    database: Literal["sqlite", "postgresql"]
+    revision: str | None
+
+
+def geojson_responses(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for a route answering GeoJSON shaped like `model`."""
+    return {200: {"model": model, "description": "GeoJSON (application/geo+json)"},
+            404: {"description": "Not found (application/problem+json)"},
+            422: {"description": "Invalid parameters (application/problem+json)"}}

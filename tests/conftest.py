@@ -1,0 +1,150 @@
+"""Fixtures: every database test runs on SpatiaLite and on PostGIS, each from a fresh copy.
+
+A template per backend is migrated (and, for `sample_db`, loaded with the Qidong sample) once
+per session; each test gets a copy (a file copy for SpatiaLite, CREATE DATABASE ... TEMPLATE for
+PostGIS). When PostGIS cannot start the PostGIS tests fail, they are not skipped; set
+LANDSTOCK_TEST_DATABASES=spatialite to run only the embedded database on purpose.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gis import migrate
+from gis.database import Database, make_engine
+from gis.reference import sync_reference
+from gis.sample import load_sample
+from service.main import create_app
+from service.settings import AppSettings, DatabaseSettings, Settings
+from tests.postgis import PostgisUnavailable, admin_execute, database_url, throwaway_cluster
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "data" / "reference"
+SAMPLE = ROOT / "data" / "sample"
+BACKENDS = [b for b in os.environ.get("LANDSTOCK_TEST_DATABASES", "spatialite,postgis").split(",") if b]
+_serial = itertools.count()
+
+
+def _prepare(url: str, *, sample: bool) -> None:
+    db = Database(make_engine(url))
+    migrate.upgrade(db.engine)
+    with db.write() as session:
+        sync_reference(session, REFERENCE)
+        if sample:
+            load_sample(session, SAMPLE)
+    db.dispose()
+
+
+class Databases:
+    """Makes fresh databases of either backend from migrated templates."""
+
+    def __init__(self, request: pytest.FixtureRequest, workdir: Path) -> None:
+        self.request, self.workdir = request, workdir
+        self.templates: dict[tuple[str, bool], str] = {}
+        self.created: list[Database] = []
+
+    def _admin(self) -> str:
+        return str(self.request.getfixturevalue("postgres_admin_url"))
+
+    def _template(self, backend: str, sample: bool) -> str:
+        key = (backend, sample)
+        if key not in self.templates:
+            name = f"template_{'sample' if sample else 'empty'}"
+            if backend == "spatialite":
+                url = f"sqlite:///{self.workdir / (name + '.sqlite')}"
+            else:
+                admin_execute(self._admin(), f"CREATE DATABASE {name}")
+                url = database_url(self._admin(), name)
+            _prepare(url, sample=sample)
+            self.templates[key] = url
+        return self.templates[key]
+
+    def url(self, backend: str, *, sample: bool = False) -> str:
+        """The URL of a new database copied from the template."""
+        template = self._template(backend, sample)
+        name = f"test_{os.getpid()}_{next(_serial)}"
+        if backend == "spatialite":
+            target = self.workdir / f"{name}.sqlite"
+            shutil.copyfile(template.removeprefix("sqlite:///"), target)
+            return f"sqlite:///{target}"
+        admin_execute(self._admin(), f"CREATE DATABASE {name} TEMPLATE {template.rsplit('/', 1)[1]}")
+        return database_url(self._admin(), name)
+
+    def blank_url(self, backend: str) -> str:
+        """The URL of a new database that has never been migrated."""
+        name = f"blank_{os.getpid()}_{next(_serial)}"
+        if backend == "spatialite":
+            return f"sqlite:///{self.workdir / (name + '.sqlite')}"
+        admin_execute(self._admin(), f"CREATE DATABASE {name}")
+        return database_url(self._admin(), name)
+
+    def open(self, backend: str, *, sample: bool = False) -> Database:
+        """A new database, opened."""
+        db = Database(make_engine(self.url(backend, sample=sample)))
+        self.created.append(db)
+        return db
+
+    def close(self) -> None:
+        """Dispose every engine opened by `open`."""
+        for db in self.created:
+            db.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """An admin URL of a PostGIS server: the given one, or a throwaway cluster."""
+    given = os.environ.get("LANDSTOCK_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    try:
+        with throwaway_cluster() as url:
+            yield url
+    except PostgisUnavailable as exc:
+        pytest.fail(f"PostGIS is required for the PostGIS tests: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """The session's database factory."""
+    factory = Databases(request, tmp_path_factory.mktemp("databases"))
+    yield factory
+    factory.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """`spatialite` or `postgis`."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db(databases: Databases, backend: str) -> Database:
+    """A fresh, migrated database with the reference tables and nothing else."""
+    return databases.open(backend)
+
+
+@pytest.fixture
+def sample_db(databases: Databases, backend: str) -> Database:
+    """A fresh database holding the Qidong sample."""
+    return databases.open(backend, sample=True)
+
+
+def settings_for(url: str) -> Settings:
+    """Settings of a test app on `url`."""
+    return Settings(database=DatabaseSettings(url=url), app=AppSettings(environment="test"))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample_client(request: pytest.FixtureRequest, databases: Databases) -> Iterator[TestClient]:
+    """An HTTP client of an app on a sample database, shared by a module's read-only tests."""
+    url = databases.url(str(request.param), sample=True)
+    with TestClient(create_app(settings_for(url))) as client:
+        yield client

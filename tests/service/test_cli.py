@@ -1,0 +1,67 @@
+"""The `landstock` command, run as a user runs it, on both databases."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def landstock(*args: str, url: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "LANDSTOCK_DATABASE_URL": url, "NO_COLOR": "1", "COLUMNS": "160", **env}
+    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True, text=True,
+                          env=environment, timeout=300)
+
+
+def test_demo_creates_loads_and_is_idempotent_then_stats_add_up(databases, backend):
+    url = databases.blank_url(backend)
+
+    first = landstock("demo", url=url)
+    second = landstock("demo", url=url)
+    stats = landstock("stats", url=url)
+
+    assert first.returncode == 0, first.stderr
+    assert "556 个地块" in first.stdout and "101 个厂房" in first.stdout
+    assert second.returncode == 0 and "已有 556 个地块" in second.stdout
+    assert stats.returncode == 0
+    assert "吕四港经济开发区" in stats.stdout and "可供" in stats.stdout
+    total = next(line for line in stats.stdout.splitlines() if "合计" in line)
+    assert "556" in total
+
+
+def test_stats_by_town_in_english(databases, backend):
+    url = databases.url(backend, sample=True)
+
+    done = landstock("stats", "--by", "town", url=url, LANDSTOCK_LANGUAGE="en")
+
+    assert done.returncode == 0, done.stderr
+    assert "Available" in done.stdout and "汇龙镇" in done.stdout
+
+
+def test_db_upgrade_reports_the_revision(databases, backend):
+    done = landstock("db", "upgrade", url=databases.blank_url(backend))
+
+    assert done.returncode == 0, done.stderr
+    assert "0001" in done.stdout
+
+
+@pytest.mark.parametrize(("url", "env", "expected"), [
+    ("mysql://nowhere/x", {}, "postgresql+psycopg://"),
+    ("sqlite:////tmp/landstock-test.sqlite", {"LANDSTOCK_DATABASE_SPATIALITE_LIBRARY": "mod_missing"},
+     "libsqlite3-mod-spatialite"),
+    ("postgresql+psycopg://nobody@127.0.0.1:1/none", {}, "数据库暂时不可用"),
+    ("sqlite:////tmp/landstock-test.sqlite", {"LANDSTOCK_ENVIRONMENT": "production"}, "LANDSTOCK_SECRET_KEY"),
+])
+def test_user_errors_are_one_line_and_exit_1(url, env, expected):
+    done = landstock("db", "upgrade", url=url, **env)
+
+    assert done.returncode == 1
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 2
+
+
+def test_every_command_has_help():
+    for command in (["--help"], ["demo", "--help"], ["serve", "--help"], ["stats", "--help"],
+                    ["db", "upgrade", "--help"]):
+        done = landstock(*command, url="sqlite:///unused.sqlite")
+        assert done.returncode == 0 and "Usage" in done.stdout, command
