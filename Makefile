@@ -1,0 +1,56 @@
+# Landstock — `make run` serves the Qidong sample at http://127.0.0.1:8000, `make test` runs every
+# test on SpatiaLite and PostGIS. Both install what is missing first.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Debian/Ubuntu packages: what the service needs, and what the tests add (PostGIS, GDAL's
+# ogrinfo for the OGC API tests, a headless Chromium for the page tests).
+RUN_PACKAGES := libsqlite3-mod-spatialite
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-postgis gdal-bin chromium chromium-driver
+
+.PHONY: run test lint bench sample lock system-run system-test clean
+
+run: system-run $(VENV)/.installed
+	$(BIN)/landstock demo
+	$(BIN)/landstock serve --host $(HOST) --port $(PORT)
+
+test: system-test $(VENV)/.installed lint
+	$(BIN)/python -m pytest -n 2 --durations=15
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: system-test $(VENV)/.installed
+	$(BIN)/python -m bench.inventory $(BENCH_ARGS)
+
+sample: $(VENV)/.installed
+	$(BIN)/python -m data.generate
+
+system-run:
+	@sh .ci/system-packages.sh $(RUN_PACKAGES)
+
+system-test:
+	@sh .ci/system-packages.sh $(TEST_PACKAGES)
+
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Landstock needs Python 3.11 or newer (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+# Re-pin every dependency, with hashes, after editing pyproject.toml.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/python -m pip install --quiet "uv==0.13.9"
+	.lock-venv/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes pyproject.toml -o requirements.lock
+	.lock-venv/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes pyproject.toml --group dev -o requirements-dev.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
