@@ -170,6 +170,10 @@ ZH: dict[str, str] = {
     "cli.stats.title": "可供地块统计（按园区、状态）",
     "cli.stats.total": "合计",
     "cli.serve.start": "Landstock 服务已启动：http://{host}:{port}",
+    # ---- import and export (issue 3) ----
+    # ---- matching and review (issue 4) ----
+    # ---- accounts, history, OGC API (issue 5) ----
+    # ---- web pages and maps (issue 6) ----
 }
 
 EN: dict[str, str] = {
@@ -320,6 +324,10 @@ EN: dict[str, str] = {
     "cli.stats.title": "Available parcels by park and status",
     "cli.stats.total": "Total",
     "cli.serve.start": "Landstock is serving at http://{host}:{port}",
+    # ---- import and export (issue 3) ----
+    # ---- matching and review (issue 4) ----
+    # ---- accounts, history, OGC API (issue 5) ----
+    # ---- web pages and maps (issue 6) ----
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
