@@ -20,7 +20,7 @@ from gis.access import Action, Principal, authorize, authorize_transition, check
 from gis.area import ellipsoidal_area_m2
 from gis.crs import CGCS2000
 from gis.errors import DuplicateCode, InvalidInput, NotFound, VersionConflict
-from gis.geometry import clean_polygon
+from gis.geometry import clean_point, clean_polygon
 from gis.history import record_change, snapshot
 from gis.labels import Text
 from gis.models import Area, Factory, Parcel, Project, StatusEvent, utcnow
@@ -98,7 +98,7 @@ def _placement(session: Session, kind: str, record: Site, changes: dict[str, Any
 
 def _set_geometry(kind: str, record: Site, geometry: shapely.Geometry) -> None:
     if kind == "factory" and shapely.get_type_id(geometry) == 0:
-        cast(Factory, record).location = from_shape(geometry, srid=CGCS2000)
+        cast(Factory, record).location = from_shape(clean_point(geometry), srid=CGCS2000)
         return
     geom, _repairs = clean_polygon(geometry)
     if isinstance(record, Parcel):
@@ -183,7 +183,7 @@ def _insert(session: Session, kind: str, values: dict[str, Any], geometry: shape
     else:
         point = shapely.get_type_id(geometry) == 0
         footprint = None if point else clean_polygon(geometry)[0]
-        location = geometry if point else footprint.representative_point()  # type: ignore[union-attr]
+        location = clean_point(geometry) if point else footprint.representative_point()  # type: ignore[union-attr]
         bulk.insert_factories(session, [{**values, "status": status}],
                               np.array([footprint], dtype=object), np.array([location], dtype=object),
                               actor=who.name)
