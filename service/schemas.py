@@ -163,6 +163,7 @@ class AreaOut(BaseModel):
     parent_code: str | None
     leading_industries: list[str]
     is_priority: bool
+    remarks: str | None = None
     area_mu: float
 
 
