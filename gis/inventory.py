@@ -23,7 +23,7 @@ from gis.geometry import clean_polygon
 from gis.labels import Text
 from gis.models import Area, Factory, LandUseClass, Parcel, Project, StatusEvent, utcnow
 from gis.reference import land_use_class
-from gis.spatial import BBox, as_geojson, intersects_bbox
+from gis.spatial import BBox, as_geojson, bounds, intersects_bbox
 from gis.status import check_transition
 
 MAX_PAGE = 1000
@@ -43,6 +43,9 @@ class ParcelQuery:
     min_mu: float | None = None
     max_mu: float | None = None
     search: str | None = None
+    stock_type: tuple[str, ...] = ()
+    updated_from: dt.datetime | None = None
+    updated_to: dt.datetime | None = None
     sort: str = "code"
     limit: int = 100
     offset: int = 0
@@ -60,6 +63,8 @@ class FactoryQuery:
     min_vacant_m2: float | None = None
     min_clear_height_m: float | None = None
     search: str | None = None
+    updated_from: dt.datetime | None = None
+    updated_to: dt.datetime | None = None
     sort: str = "code"
     limit: int = 100
     offset: int = 0
@@ -97,6 +102,12 @@ def _order(sort: str, columns: dict[str, Any], code: Any) -> list[Any]:
     return [direction(columns[key]), asc(code)]
 
 
+def _updated_within(column: Any, start: dt.datetime | None,
+                    end: dt.datetime | None) -> list[ColumnElement[bool]]:
+    """Both ends included, as in an ISO 8601 interval; either may be open."""
+    return ([column >= start] if start else []) + ([column <= end] if end else [])
+
+
 def land_use_class_filter(code: str) -> ColumnElement[bool]:
     """Parcels of class `code` or any of its subclasses (1001 takes 100101-100103).
 
@@ -128,7 +139,9 @@ def _parcel_filters(session: Session, q: ParcelQuery) -> list[ColumnElement[bool
     if q.search:
         where.append(or_(Parcel.code.contains(q.search.strip(), autoescape=True),
                          Parcel.name.contains(q.search.strip(), autoescape=True)))
-    return where
+    if q.stock_type:
+        where.append(Parcel.stock_type.in_(q.stock_type))
+    return where + _updated_within(Parcel.updated_at, q.updated_from, q.updated_to)
 
 
 PARCEL_SORTS = {"code": Parcel.code, "area": Parcel.area_m2, "status_since": Parcel.status_since,
@@ -201,7 +214,7 @@ def _factory_filters(session: Session, q: FactoryQuery) -> list[ColumnElement[bo
     if q.search:
         where.append(or_(Factory.code.contains(q.search.strip(), autoescape=True),
                          Factory.name.contains(q.search.strip(), autoescape=True)))
-    return where
+    return where + _updated_within(Factory.updated_at, q.updated_from, q.updated_to)
 
 
 FACTORY_SORTS = {"code": Factory.code, "vacant_area": Factory.vacant_area_m2,
@@ -209,9 +222,14 @@ FACTORY_SORTS = {"code": Factory.code, "vacant_area": Factory.vacant_area_m2,
                  "updated_at": Factory.updated_at}
 
 
+def factory_shape() -> ColumnElement[Any]:
+    """What a factory is drawn as: its footprint, or its location when that is all we know."""
+    return func.coalesce(Factory.footprint, Factory.location)
+
+
 def factory_select(dialect: str) -> Select[Any]:
     """Every factory column, the names behind its codes, footprint (or location) as GeoJSON."""
-    shape_expr = func.coalesce(Factory.footprint, Factory.location)
+    shape_expr = factory_shape()
     return (
         select(*[c for c in Factory.__table__.c if c.name not in ("footprint", "location")],
                Park.code.label("park_code"), Park.name.label("park_name"),
@@ -312,6 +330,82 @@ def status_history(session: Session, kind: str, code: str) -> list[StatusEvent]:
     column = StatusEvent.parcel_id if kind == "parcel" else StatusEvent.factory_id
     return list(session.scalars(select(StatusEvent).where(column == record_id)
                                 .order_by(StatusEvent.at, StatusEvent.id)))
+
+
+@dataclass(frozen=True)
+class AreaQuery:
+    """Filters and page of a list of areas with their outlines."""
+
+    bbox: BBox | None = None
+    kind: tuple[str, ...] = ()
+    parent: str | None = None
+    updated_from: dt.datetime | None = None
+    updated_to: dt.datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def area_select(dialect: str) -> Select[Any]:
+    """Every area column, its parent's code, and its outline as GeoJSON."""
+    parent = aliased(Area, name="parent")
+    columns: list[Any] = [Area.code, Area.name, Area.kind, parent.code.label("parent_code"),
+                          Area.leading_industries, Area.is_priority, Area.area_m2, Area.remarks,
+                          Area.updated_at, as_geojson(dialect, Area.geom).label("geojson")]
+    return select(*columns).outerjoin(parent, parent.id == Area.parent_id)
+
+
+def _area_filters(session: Session, q: AreaQuery) -> list[ColumnElement[bool]]:
+    dialect = session.get_bind().dialect.name
+    where = _updated_within(Area.updated_at, q.updated_from, q.updated_to)
+    if q.bbox:
+        where.append(intersects_bbox(dialect, Area, "geom", q.bbox))
+    if q.kind:
+        where.append(Area.kind.in_(q.kind))
+    if q.parent:
+        where.append(Area.parent_id == area_id(session, q.parent))
+    return where
+
+
+def area_page(session: Session, q: AreaQuery) -> Page:
+    """Parks, zones and towns matching `q` with their outlines, one page, and how many match."""
+    where = _area_filters(session, q)
+    matched = session.scalar(select(func.count()).select_from(Area).where(*where)) or 0
+    statement = (area_select(session.get_bind().dialect.name).where(*where)
+                 .order_by(Area.code).limit(q.limit).offset(q.offset))
+    return Page([dict(r) for r in session.execute(statement).mappings()], matched, q.limit, q.offset)
+
+
+def get_area(session: Session, code: str) -> dict[str, Any]:
+    """One park, zone or town by code, with its outline."""
+    row = session.execute(area_select(session.get_bind().dialect.name)
+                          .where(Area.code == code)).mappings().first()
+    if row is None:
+        raise NotFound(kind=Text("kind.area"), code=code)
+    return dict(row)
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Where and when: the bounding box of a kind of record and the span of its updates."""
+
+    bbox: BBox | None
+    first_update: dt.datetime | None
+    last_update: dt.datetime | None
+
+
+def extent(session: Session, kind: str) -> Extent:
+    """The extent of the parcels, factories or areas that are not deleted."""
+    shapes: dict[str, tuple[Any, Any, list[ColumnElement[bool]]]] = {
+        "parcel": (Parcel, Parcel.geom, [Parcel.deleted_at.is_(None)]),
+        "factory": (Factory, factory_shape(), [Factory.deleted_at.is_(None)]),
+        "area": (Area, Area.geom, []),
+    }
+    model, shape, where = shapes[kind]
+    dialect = session.get_bind().dialect.name
+    row = session.execute(select(*bounds(dialect, shape), func.min(model.updated_at),
+                                 func.max(model.updated_at)).where(*where)).one()
+    bbox = None if row[0] is None else cast(BBox, tuple(float(v) for v in row[:4]))
+    return Extent(bbox, cast(dt.datetime | None, row[4]), cast(dt.datetime | None, row[5]))
 
 
 def list_areas(session: Session, kind: str | None = None) -> list[dict[str, Any]]:

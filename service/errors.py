@@ -54,6 +54,11 @@ def status_of(error: LandstockError) -> int:
     return 400
 
 
+def _for_path(request: Request, status: int) -> int:
+    # OGC API – Features requires 400, not 422, for an invalid or unknown query parameter
+    return 400 if status == 422 and request.url.path.startswith("/ogc") else status
+
+
 def problem(request: Request, status: int, detail: str, *, key: str,
             headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     """A problem+json response."""
@@ -66,7 +71,7 @@ def problem(request: Request, status: int, detail: str, *, key: str,
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     error = cast(LandstockError, exc)
-    status = status_of(error)
+    status = _for_path(request, status_of(error))
     headers = {"Retry-After": "5"} if status == 503 else None
     return problem(request, status, error.message(request_language(request)), key=error.key,
                    headers=headers)
@@ -81,7 +86,7 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     errors = [{"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", ""),
                "type": e.get("type", "")} for e in cast(RequestValidationError, exc).errors()]
     fields = ", ".join(sorted({e["field"] for e in errors if e["field"]})) or "-"
-    return problem(request, 422, message("http.invalid_request", lang, fields=fields),
+    return problem(request, _for_path(request, 422), message("http.invalid_request", lang, fields=fields),
                    key="invalid_request", errors=errors)
 
 
