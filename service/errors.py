@@ -30,6 +30,7 @@ from service.i18n import request_language
 log = logging.getLogger("landstock")
 
 PROBLEM = "application/problem+json"
+RETRY_AFTER_S = 5
 
 STATUS: dict[type[LandstockError], int] = {
     NotFound: 404,
@@ -72,9 +73,14 @@ def problem(request: Request, status: int, detail: str, *, key: str,
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     error = cast(LandstockError, exc)
     status = _for_path(request, status_of(error))
-    headers = {"Retry-After": "5"} if status == 503 else None
-    return problem(request, status, error.message(request_language(request)), key=error.key,
-                   headers=headers)
+    lang = request_language(request)
+    if status == 503:
+        # the driver's reason names hosts and ports: it goes to the log; the reader gets advice
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                    error.message("en"))
+        return problem(request, 503, message("http.503_retry", lang, seconds=RETRY_AFTER_S),
+                       key=error.key, headers={"Retry-After": str(RETRY_AFTER_S)})
+    return problem(request, status, error.message(lang), key=error.key)
 
 
 def _location(loc: tuple[Any, ...]) -> str:
