@@ -64,6 +64,6 @@ def test_user_errors_are_one_line_and_exit_1(url, env, expected):
 
 def test_every_command_has_help():
     for command in (["--help"], ["demo", "--help"], ["serve", "--help"], ["stats", "--help"],
-                    ["db", "upgrade", "--help"]):
+                    ["db", "upgrade", "--help"], ["backup", "--help"], ["restore", "--help"]):
         done = landstock(*command, url="sqlite:///unused.sqlite")
         assert done.returncode == 0 and "Usage" in done.stdout, command
