@@ -17,11 +17,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gis.errors import (
     DatabaseUnavailable,
     DuplicateCode,
+    Forbidden,
     IllegalTransition,
     InvalidGeometry,
     InvalidInput,
     LandstockError,
+    NotAuthenticated,
     NotFound,
+    PreconditionRequired,
+    TooManyAttempts,
     VersionConflict,
 )
 from gis.labels import message
@@ -39,6 +43,10 @@ STATUS: dict[type[LandstockError], int] = {
     DuplicateCode: 409,
     IllegalTransition: 409,
     VersionConflict: 412,
+    PreconditionRequired: 428,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
     DatabaseUnavailable: 503,
 }
 
@@ -74,13 +82,18 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     error = cast(LandstockError, exc)
     status = _for_path(request, status_of(error))
     lang = request_language(request)
+    headers = None
     if status == 503:
         # the driver's reason names hosts and ports: it goes to the log; the reader gets advice
         log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
                     error.message("en"))
         return problem(request, 503, message("http.503_retry", lang, seconds=RETRY_AFTER_S),
                        key=error.key, headers={"Retry-After": str(RETRY_AFTER_S)})
-    return problem(request, status, error.message(lang), key=error.key)
+    if isinstance(error, TooManyAttempts):
+        headers = {"Retry-After": str(error.retry_after)}
+    elif status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="landstock"'}
+    return problem(request, status, error.message(lang), key=error.key, headers=headers)
 
 
 def _location(loc: tuple[Any, ...]) -> str:

@@ -1,4 +1,4 @@
-"""The app served by uvicorn in a background thread, for clients that need a real HTTP server."""
+"""A real HTTP server for tests that need one (concurrent clients, GDAL, browsers)."""
 
 from __future__ import annotations
 
@@ -8,27 +8,34 @@ import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
 
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 @contextlib.contextmanager
-def live_server(app: FastAPI) -> Iterator[str]:
-    """Serve `app` on a free localhost port; yield its base URL; stop it afterwards."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))  # bound here and handed over, so no other process can take the port
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+def serve(app: FastAPI) -> Iterator[str]:
+    """Run `app` with uvicorn in a thread; yield its base URL; stop it afterwards."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 60
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
     while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
+        if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        httpx.get(f"{base}/healthz", timeout=10).raise_for_status()
+        yield base
     finally:
         server.should_exit = True
         thread.join(timeout=30)
-        sock.close()

@@ -18,7 +18,7 @@ from gis import inventory
 from gis.models import Area, Factory, Parcel
 from service.main import create_app
 from tests.conftest import BACKENDS, settings_for
-from tests.live import live_server
+from tests.live import serve
 
 DELETED = {"parcels": "KFQ-002", "factories": "CF-KFQ-002"}
 WINDOW = (121.68, 31.76, 121.75, 31.81)
@@ -49,7 +49,7 @@ def served(request, databases):
         session.execute(update(Parcel).where(Parcel.code == DELETED["parcels"]).values(deleted_at=now))
         session.execute(update(Factory).where(Factory.code == DELETED["factories"]).values(deleted_at=now))
     url = db.engine.url.render_as_string(hide_password=False)
-    with live_server(create_app(settings_for(url))) as base:
+    with serve(create_app(settings_for(url))) as base:
         yield f"{base}/ogc", db, database_codes(db)
 
 

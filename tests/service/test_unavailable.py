@@ -10,16 +10,13 @@ import psycopg
 import pytest
 import sqlean
 from fastapi.testclient import TestClient
-from sqlalchemy import update
 from sqlalchemy.engine import make_url
 
-from gis import migrate
+from gis import accounts, migrate
 from gis.database import Database, make_engine
-from gis.models import Parcel
-from service.dependencies import WriteSession
 from service.main import create_app
 from service.settings import AppSettings, DatabaseSettings, Settings
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, TEST_PASSWORD
 from tests.postgis import admin_execute, database_url, running_cluster
 from tests.service.test_cli import landstock
 
@@ -29,16 +26,25 @@ BUSY_MS = 300
 
 
 def app_for(url):
-    """The app with a short busy timeout, and one write route using the service's write session."""
-    app = create_app(Settings(database=DatabaseSettings(url=url, busy_timeout_ms=BUSY_MS),
-                              app=AppSettings(environment="test")))
+    """The app with a short busy timeout."""
+    return create_app(Settings(database=DatabaseSettings(url=url, busy_timeout_ms=BUSY_MS),
+                               app=AppSettings(environment="test")))
 
-    @app.post("/test/touch")
-    def touch(session: WriteSession) -> dict[str, int]:
-        result = session.execute(update(Parcel).where(Parcel.code == "KFQ-001").values(remarks="touched"))
-        return {"changed": result.rowcount}
 
-    return app
+def admin_headers(url):
+    db = Database(make_engine(url))
+    with db.write() as session:
+        user = accounts.create_user(session, "outage_admin", "admin", TEST_PASSWORD)
+        token = accounts.issue_token(session, user, "test", None)
+    db.dispose()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def touch(client, headers):
+    """PATCH a parcel through the API, as a park manager's edit would."""
+    etag = client.get("/api/parcels/KFQ-001").headers["etag"]
+    return client.patch("/api/parcels/KFQ-001", json={"properties": {"remarks": "touched"}},
+                        headers={**headers, "If-Match": etag})
 
 
 def assert_unavailable(response):
@@ -113,14 +119,15 @@ def test_spatialite_locked_exclusively_answers_503_and_recovers_when_released(ba
 
 def test_a_write_waiting_for_another_writer_answers_503_then_succeeds(databases, backend):
     url = databases.url(backend, sample=True)
+    headers = admin_headers(url)
 
     with TestClient(app_for(url)) as client:
         with write_lock(url):
-            assert_unavailable(client.post("/test/touch"))
+            assert_unavailable(touch(client, headers))
             assert_serving(client)  # readers are not held up by a writer
-        done = client.post("/test/touch")
+        done = touch(client, headers)
 
-    assert done.status_code == 200 and done.json() == {"changed": 1}
+    assert done.status_code == 200 and done.json()["properties"]["remarks"] == "touched"
 
 
 def test_the_cli_reports_a_locked_database_in_one_line(databases, backend):
