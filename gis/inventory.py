@@ -261,6 +261,14 @@ def get_factory(session: Session, code: str) -> dict[str, Any]:
     return dict(row)
 
 
+def _area_select() -> Select[Any]:
+    parent = aliased(Area, name="parent")
+    columns: list[Any] = [Area.code, Area.name, Area.kind, parent.code.label("parent_code"),
+                          Area.leading_industries, Area.is_priority, Area.area_m2, Area.remarks,
+                          Area.updated_at]
+    return select(*columns).outerjoin(parent, parent.id == Area.parent_id).order_by(Area.code)
+
+
 @dataclass(frozen=True)
 class AreaQuery:
     """Filters and page of a list of areas with their outlines."""
@@ -272,15 +280,6 @@ class AreaQuery:
     updated_to: dt.datetime | None = None
     limit: int = 100
     offset: int = 0
-
-
-def area_select(dialect: str) -> Select[Any]:
-    """Every area column, its parent's code, and its outline as GeoJSON."""
-    parent = aliased(Area, name="parent")
-    columns: list[Any] = [Area.code, Area.name, Area.kind, parent.code.label("parent_code"),
-                          Area.leading_industries, Area.is_priority, Area.area_m2, Area.remarks,
-                          Area.updated_at, as_geojson(dialect, Area.geom).label("geojson")]
-    return select(*columns).outerjoin(parent, parent.id == Area.parent_id)
 
 
 def _area_filters(session: Session, q: AreaQuery) -> list[ColumnElement[bool]]:
@@ -299,18 +298,9 @@ def area_page(session: Session, q: AreaQuery) -> Page:
     """Parks, zones and towns matching `q` with their outlines, one page, and how many match."""
     where = _area_filters(session, q)
     matched = session.scalar(select(func.count()).select_from(Area).where(*where)) or 0
-    statement = (area_select(session.get_bind().dialect.name).where(*where)
-                 .order_by(Area.code).limit(q.limit).offset(q.offset))
+    geojson = as_geojson(session.get_bind().dialect.name, Area.geom).label("geojson")
+    statement = _area_select().add_columns(geojson).where(*where).limit(q.limit).offset(q.offset)
     return Page([dict(r) for r in session.execute(statement).mappings()], matched, q.limit, q.offset)
-
-
-def get_area(session: Session, code: str) -> dict[str, Any]:
-    """One park, zone or town by code, with its outline."""
-    row = session.execute(area_select(session.get_bind().dialect.name)
-                          .where(Area.code == code)).mappings().first()
-    if row is None:
-        raise NotFound(kind=Text("kind.area"), code=code)
-    return dict(row)
 
 
 @dataclass(frozen=True)
@@ -339,10 +329,17 @@ def extent(session: Session, kind: str) -> Extent:
 
 def list_areas(session: Session, kind: str | None = None) -> list[dict[str, Any]]:
     """Parks, zones and towns (without geometry), in code order."""
-    parent = aliased(Area, name="parent")
-    statement = (select(Area.code, Area.name, Area.kind, parent.code.label("parent_code"),
-                        Area.leading_industries, Area.is_priority, Area.area_m2)
-                 .outerjoin(parent, parent.id == Area.parent_id).order_by(Area.code))
+    statement = _area_select()
     if kind:
         statement = statement.where(Area.kind == kind)
     return [dict(r) for r in session.execute(statement).mappings()]
+
+
+def get_area(session: Session, code: str) -> dict[str, Any]:
+    """One park, zone or town with its outline as GeoJSON text."""
+    dialect = session.get_bind().dialect.name
+    statement = _area_select().add_columns(as_geojson(dialect, Area.geom).label("geojson"))
+    row = session.execute(statement.where(Area.code == code)).mappings().first()
+    if row is None:
+        raise NotFound(kind=Text("kind.area"), code=code)
+    return dict(row)

@@ -108,7 +108,11 @@ def api_definition(whole: dict[str, Any], base: str) -> dict[str, Any]:
     GDAL looks up `/collections/{id}/items` in `paths` to learn which query parameters filter on
     properties; with the paths of the whole app it would filter every feature on the client.
     """
-    paths = {path.removeprefix("/ogc") or "/": operations
+    def without_422(operation: dict[str, Any]) -> dict[str, Any]:  # /ogc answers 400 instead
+        return {**operation, "responses": {code: answer for code, answer in operation["responses"].items()
+                                           if code != "422"}}
+
+    paths = {path.removeprefix("/ogc") or "/": {method: without_422(op) for method, op in operations.items()}
              for path, operations in whole["paths"].items() if path.startswith("/ogc")}
     return {**whole, "servers": [{"url": base}], "paths": paths}
 
@@ -227,7 +231,7 @@ def parse_datetime(text: str) -> tuple[dt.datetime | None, dt.datetime | None]:
         if len(parts) != 2 or parts == ["..", ".."] or parts == ["", ""]:
             raise ValueError(text)
         start, end = _instant(parts[0], end=False), _instant(parts[1], end=True)
-    except ValueError:
+    except (ValueError, OverflowError):  # overflow: a day after 9999-12-31, or before year 1
         raise InvalidInput("ogc.error.bad_datetime", value=text) from None
     if start and end and start > end:
         raise InvalidInput("ogc.error.bad_datetime", value=text)

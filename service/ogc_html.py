@@ -7,19 +7,13 @@ clients (which send `application/geo+json, application/json` or `*/*`) get data 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from fastapi.responses import Response
 
-from gis.labels import message
 from service.ogc import HTML, dumps
-
-TEMPLATES = Path(__file__).with_name("templates")
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+from service.templating import templates
 
 
 def _quality(accept: str, media_type: str) -> float:
@@ -56,7 +50,5 @@ def respond(request: Request, served: str, document: dict[str, Any], template: s
     headers = {"Vary": "Accept"}
     if served != HTML:
         return Response(dumps(document), media_type=served, headers=headers)
-    page = _env.get_template(f"ogc/{template}.html").render(
-        doc=document, lang=lang, t=lambda key, **params: message(key, lang, **params),
-        request=request, **context)
-    return HTMLResponse(page, headers=headers)
+    return templates.TemplateResponse(request, f"ogc/{template}.html",
+                                      {"doc": document, "lang": lang, **context}, headers=headers)

@@ -22,8 +22,17 @@ from service.routes.parcels import BBOX_HELP, ParcelStatusParam
 StockTypeParam = Literal["approved_unsupplied", "idle", "inefficient", "reserve", "other"]
 AreaKindParam = Literal["park", "town", "zone"]
 ALWAYS_ALLOWED = {"lang"}
-ON_OTHER_ERRORS = {400: {"description": "Invalid or unknown query parameter (application/problem+json)"},
-                   503: {"description": "Database unavailable; retry after the Retry-After seconds"}}
+Responses = dict[int | str, dict[str, Any]]
+
+
+def _formats(*media_types: str) -> Responses:
+    return {200: {"content": {m: {} for m in media_types}, "description": " or ".join(media_types)}}
+
+
+JSON_OR_HTML, GEOJSON_OR_HTML = _formats(ogc.JSON, ogc.HTML), _formats(GEOJSON, ogc.HTML)
+ON_OTHER_ERRORS: Responses = {
+    400: {"description": "Invalid or unknown query parameter (application/problem+json)"},
+    503: {"description": "Database unavailable; retry after the Retry-After seconds"}}
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -43,7 +52,7 @@ def refuse_unknown_parameters(request: Request) -> None:
                            known=", ".join(sorted(known)))
 
 
-router = APIRouter(prefix="/ogc", tags=["OGC API – Features"], responses=ON_OTHER_ERRORS,  # type: ignore[arg-type]
+router = APIRouter(prefix="/ogc", tags=["OGC API – Features"], responses=ON_OTHER_ERRORS,
                    dependencies=[Depends(refuse_unknown_parameters)])
 
 Format = Annotated[Literal["json", "html"] | None, Query(
@@ -89,7 +98,8 @@ AreaCode = Annotated[str | None, Query(max_length=40, description="园区或片�
 TownCode = Annotated[str | None, Query(max_length=40, description="镇编号 town code", examples=["T01"])]
 
 
-@router.get("", name="ogc_landing", summary="Landing page 服务首页")
+@router.get("", name="ogc_landing", summary="Landing page 服务首页", response_class=Response,
+            responses=JSON_OR_HTML)
 @router.get("/", include_in_schema=False)
 def landing(request: Request, lang: Language, f: Format = None) -> Response:
     """What this service offers, with links to its API definition, conformance and collections."""
@@ -97,21 +107,24 @@ def landing(request: Request, lang: Language, f: Format = None) -> Response:
     return ogc_html.respond(request, served, ogc.landing(request, served, lang), "landing", lang)
 
 
-@router.get("/api", name="ogc_api", summary="API definition 接口定义 (OpenAPI)")
+@router.get("/api", name="ogc_api", summary="API definition 接口定义 (OpenAPI)", response_class=Response,
+            responses={200: {"content": {ogc.JSON: {}}, "description": "OpenAPI definition"}})
 def api_definition(request: Request) -> Response:
     """The OpenAPI definition of this OGC API alone, its paths relative to /ogc."""
     base = str(request.url_for("ogc_landing"))
     return Response(ogc.dumps(ogc.api_definition(request.app.openapi(), base)), media_type=ogc.JSON)
 
 
-@router.get("/conformance", name="ogc_conformance", summary="Conformance classes 一致性声明")
+@router.get("/conformance", name="ogc_conformance", summary="Conformance classes 一致性声明",
+            response_class=Response, responses=JSON_OR_HTML)
 def conformance(request: Request, lang: Language, f: Format = None) -> Response:
     """The OGC API conformance classes this service implements."""
     served = ogc_html.media_type(request, f, ogc.JSON)
     return ogc_html.respond(request, served, ogc.conformance(request, served, lang), "conformance", lang)
 
 
-@router.get("/collections", name="ogc_collections", summary="Feature collections 数据集")
+@router.get("/collections", name="ogc_collections", summary="Feature collections 数据集",
+            response_class=Response, responses=JSON_OR_HTML)
 def collections(request: Request, session: ReadSession, lang: Language, f: Format = None) -> Response:
     """Parcels, factories and areas: titles, extents and links to their items."""
     served = ogc_html.media_type(request, f, ogc.JSON)
@@ -119,7 +132,8 @@ def collections(request: Request, session: ReadSession, lang: Language, f: Forma
                             "collections", lang)
 
 
-@router.get("/collections/{collectionId}", name="ogc_collection", summary="One feature collection 数据集")
+@router.get("/collections/{collectionId}", name="ogc_collection", summary="One feature collection 数据集",
+            response_class=Response, responses=JSON_OR_HTML)
 def collection(request: Request, session: ReadSession, lang: Language, collectionId: CollectionId,
                f: Format = None) -> Response:
     """One collection's title, extent (space, and time of last update) and links."""
@@ -138,7 +152,7 @@ def _items(request: Request, collection_id: str, page: Page, params: ItemsParams
 
 
 @router.get("/collections/parcels/items", name="ogc_parcels_items", response_class=Response,
-            responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"}},
+            responses=GEOJSON_OR_HTML,
             summary="Parcels 存量地块")
 def parcel_items(
     request: Request, session: ReadSession, lang: Language, params: Items,
@@ -159,7 +173,7 @@ def parcel_items(
 
 
 @router.get("/collections/factories/items", name="ogc_factories_items", response_class=Response,
-            responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"}},
+            responses=GEOJSON_OR_HTML,
             summary="Factories 存量厂房")
 def factory_items(
     request: Request, session: ReadSession, lang: Language, params: Items,
@@ -178,7 +192,7 @@ def factory_items(
 
 
 @router.get("/collections/areas/items", name="ogc_areas_items", response_class=Response,
-            responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"}},
+            responses=GEOJSON_OR_HTML,
             summary="Parks, zones and towns 园区、片区与镇")
 def area_items(
     request: Request, session: ReadSession, lang: Language, params: Items,
@@ -194,8 +208,7 @@ def area_items(
 
 
 @router.get("/collections/{collectionId}/items/{featureId}", name="ogc_item", response_class=Response,
-            responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON Feature"},
-                       404: {"description": "No such collection or feature (application/problem+json)"}},
+            responses={**GEOJSON_OR_HTML, 404: {"description": "No such collection or feature"}},
             summary="One feature 单个要素")
 def item(
     request: Request, session: ReadSession, lang: Language, collectionId: CollectionId,
