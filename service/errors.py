@@ -18,10 +18,13 @@ from gis.errors import (
     DatabaseUnavailable,
     DuplicateCode,
     IllegalTransition,
+    ImportRefused,
     InvalidGeometry,
     InvalidInput,
     LandstockError,
     NotFound,
+    TooLarge,
+    UnsupportedFormat,
     VersionConflict,
 )
 from gis.labels import message
@@ -39,6 +42,9 @@ STATUS: dict[type[LandstockError], int] = {
     IllegalTransition: 409,
     VersionConflict: 412,
     DatabaseUnavailable: 503,
+    TooLarge: 413,
+    UnsupportedFormat: 415,
+    ImportRefused: 422,
 }
 
 TITLES = {400: "http.400", 401: "http.401", 403: "http.403", 404: "http.404", 405: "http.405",
@@ -68,8 +74,9 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     error = cast(LandstockError, exc)
     status = status_of(error)
     headers = {"Retry-After": "5"} if status == 503 else None
-    return problem(request, status, error.message(request_language(request)), key=error.key,
-                   headers=headers)
+    lang = request_language(request)
+    return problem(request, status, error.message(lang), key=error.key, headers=headers,
+                   **error.details(lang))
 
 
 def _location(loc: tuple[Any, ...]) -> str:

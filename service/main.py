@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from gis.database import Database, make_engine
 from service import errors
-from service.routes import areas, factories, health, parcels
+from service.routes import areas, exports, factories, health, imports, parcels
 from service.settings import Settings, load_settings
 
 DESCRIPTION = """
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.app.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"])
-    for module in (health, parcels, factories, areas):
+    # exports before parcels and factories: /api/parcels/export is not a parcel code
+    for module in (health, exports, imports, parcels, factories, areas):
         app.include_router(module.router)
     return app
