@@ -235,7 +235,8 @@ def _role(column: str, layer: str, table: dict[str, str], mapping: Mapping,
     if k in IGNORED:
         return None, None
     if k in table:
-        return table[k], header_unit(column)
+        name = table[k]
+        return name, header_unit(column) if FIELDS[layer][name] == "area" else None
     stripped = _strip_unit(k)
     if stripped in table and FIELDS[layer][table[stripped]] == "area":
         return table[stripped], header_unit(column)

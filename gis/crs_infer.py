@@ -75,7 +75,8 @@ def _points(geoms: np.ndarray) -> np.ndarray:
     usable = np.array([g is not None for g in geoms], dtype=bool)
     if usable.any():
         usable[usable] = ~shapely.is_empty(geoms[usable])
-    centres = shapely.centroid(geoms[usable])
+    with np.errstate(invalid="ignore"):  # NaN coordinates are refused row by row later
+        centres = shapely.centroid(geoms[usable])
     coords = shapely.get_coordinates(centres)
     return coords[np.isfinite(coords).all(axis=1)]
 
@@ -92,7 +93,7 @@ def _inside_share(points: np.ndarray, crs: CRS | str, region: Bounds) -> float:
 def _candidates(points: np.ndarray, region: Bounds) -> list[int]:
     """EPSG codes whose coordinate ranges match the points' magnitudes."""
     x, y = points[:, 0], points[:, 1]
-    if (np.abs(x) <= 180).all() and (np.abs(y) <= 90).all():
+    if (np.abs(x) <= 180).all() and (np.abs(y) <= 180).all():  # degrees, some maybe lat/lon swapped
         return [CGCS2000]
     if not ((y > 0).all() and (y < 6.5e6).all()):
         return []

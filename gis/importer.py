@@ -122,7 +122,7 @@ def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, repo
                               region=options.limits.region)
     report.crs = choice.name
     report.notes.append(choice.note)
-    polygons = _moved(batch.geoms, choice.crs)
+    polygons = _moved(batch.geoms, choice.crs, batch.rows)
     if options.layer == "factories":
         points = _is_point(polygons)
         batch.locations[points] = _check_points(polygons[points], batch, np.flatnonzero(points), options)
@@ -141,16 +141,18 @@ def _is_point(geoms: np.ndarray) -> np.ndarray:
     return present & (shapely.get_type_id(np.where(present, geoms, shapely.LineString())) == 0)
 
 
-def _moved(geoms: np.ndarray, crs: Any) -> np.ndarray:
-    """To EPSG:4490; Z/M are kept here so that cleaning reports dropping them."""
+def _moved(geoms: np.ndarray, crs: Any, rows: list[RowReport] | None = None) -> np.ndarray:
+    """To EPSG:4490 in two dimensions; rows whose Z or M values were dropped are told so."""
     out = geoms.copy()
     present = np.array([g is not None for g in geoms], dtype=bool)
-    if present.any():
-        has_z = shapely.has_z(geoms[present])
-        moved = crs_infer.to_cgcs2000(geoms[present], crs)
-        if has_z.any():  # pyproj only moves x and y: give the Z back so the repair is reported
-            moved = np.where(has_z, shapely.force_3d(moved), moved)
-        out[present] = moved
+    if not present.any():
+        return out
+    dimensional = shapely.has_z(geoms[present]) | shapely.has_m(geoms[present])
+    flat = shapely.force_2d(geoms[present])
+    out[present] = crs_infer.to_cgcs2000(flat, crs)
+    if rows is not None:
+        for i in np.flatnonzero(present)[dimensional].tolist():
+            rows[i].repairs.append(Text("repair.dropped_z"))
     return out
 
 

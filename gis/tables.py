@@ -21,7 +21,8 @@ from gis.values import blank, number
 
 def _wkt(series: pd.Series) -> tuple[np.ndarray, dict[int, list[Text]], dict[int, Text]]:
     texts = np.array([None if blank(v) else str(v).strip() for v in series], dtype=object)
-    geoms = shapely.from_wkt(texts, on_invalid="ignore")
+    with np.errstate(invalid="ignore"):  # NaN in WKT is refused row by row later
+        geoms = shapely.from_wkt(texts, on_invalid="ignore")
     notes: dict[int, list[Text]] = {}
     errors: dict[int, Text] = {}
     for i in np.flatnonzero(np.array([t is not None for t in texts]) & shapely.is_missing(geoms)).tolist():

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from gis.columns import UNITS, key
+from gis.columns import UNITS, header_unit, key
 from gis.labels import EN, ZH, Text
 
 STATUS_SYNONYMS = {
@@ -134,6 +134,8 @@ def date(value: Any) -> dt.date:
 def area_m2(value: Any, unit: str | None) -> float | None:
     """An area in m² from a value in `unit` (m² when none); zero counts as not given."""
     amount = number(value)
+    if isinstance(value, str) and re.search(r"[^\d\s.,]", value.strip()[-1:]):
+        unit = header_unit(value) or unit  # "60亩", "4 公顷": the cell names its own unit
     if amount < 0:
         raise CellError(Text("import.negative", {"value": str(value)[:60]}))
     return amount * UNITS[unit or "m2"] if amount else None
