@@ -13,8 +13,9 @@ import shutil
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import IO
 
-from gis.errors import UnsafeArchive, UnreadableFile
+from gis.errors import UnreadableFile, UnsafeArchive
 from gis.limits import ImportLimits
 
 CHUNK = 1 << 20
@@ -52,7 +53,7 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def _copy_bounded(source: zipfile.ZipExtFile, target: Path, budget: int) -> int:
+def _copy_bounded(source: IO[bytes], target: Path, budget: int) -> int:
     """Copy at most `budget` bytes; refuse an entry that turns out larger than declared."""
     written = 0
     with target.open("wb") as out:

@@ -193,7 +193,8 @@ def load_mapping(path: Path, layer: str) -> Mapping:
                       {str(k): dict(v) for k, v in (data.get("values") or {}).items()},
                       dict(data.get("defaults") or {}), data.get("crs"))
     known = set(FIELDS[layer]) | {"wkt", "x", "y", "latlon", "lonlat", "ignore"}
-    named = [v.split(":")[0] for v in mapping.columns.values()] + list(mapping.values) + list(mapping.defaults)
+    named = [v.split(":")[0] for v in mapping.columns.values()]
+    named += [*mapping.values, *mapping.defaults]
     unknown = sorted(set(named) - known)
     if unknown:
         raise InvalidInput("import.mapping_field", name=path.name, field=unknown[0],

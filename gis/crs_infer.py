@@ -67,7 +67,7 @@ def to_cgcs2000(geoms: np.ndarray, crs: CRS | str) -> np.ndarray:
     """Geometries from `crs` to EPSG:4490 longitude/latitude."""
     if crs == GCJ02:
         return gcj02_to_cgcs2000(geoms)
-    return reproject(geoms, crs, CGCS2000)
+    return reproject(geoms, crs.to_wkt() if isinstance(crs, CRS) else crs, CGCS2000)
 
 
 def _points(geoms: np.ndarray) -> np.ndarray:

@@ -138,7 +138,8 @@ def write(session: Session, layer: str, fmt: str, target: Path, *, lang: str = "
                                 layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "7",
                                                "WRITE_NAME": "NO"})
     elif fmt == "gpkg":
-        pyogrio.write_dataframe(frame, target, driver="GPKG", layer=layer, geometry_type=_geometry_type(layer))
+        pyogrio.write_dataframe(frame, target, driver="GPKG", layer=layer,
+                                geometry_type=_geometry_type(layer))
     elif fmt == "shp":
         _write_shapefile(frame, layer, target)
     elif fmt == "csv":

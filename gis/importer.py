@@ -164,8 +164,9 @@ def _clean(polygons: np.ndarray, batch: Batch, options: ImportOptions) -> np.nda
     for j, i in enumerate(np.flatnonzero(present).tolist()):
         row = batch.rows[i]
         row.repairs.extend(Text(p.key, p.params) for p in result.repairs[j])
-        if result.rejections[j] is not None:
-            row.rejection.append(Text(result.rejections[j].key, result.rejections[j].params))
+        problem = result.rejections[j]
+        if problem is not None:
+            row.rejection.append(Text(problem.key, problem.params))
     out = np.full(len(polygons), None, dtype=object)
     out[present] = result.geoms
     return out
@@ -198,7 +199,8 @@ def _converters(session: Session, options: ImportOptions) -> dict[str, Callable[
     """One converter per kind of value, with the mapping file's synonyms added."""
     extra = options.mapping.values
     layer = options.layer
-    land_use_rows = session.execute(select(LandUseClass.code, LandUseClass.name, LandUseClass.legacy_codes))
+    land_use_rows = session.execute(select(LandUseClass.code, LandUseClass.name,
+                                           LandUseClass.legacy_codes)).tuples()
     group = "parcel_status" if layer == "parcels" else "factory_status"
     return {
         "code": values.code, "text": values.text, "ref": values.code, "float": values.number,
@@ -207,7 +209,7 @@ def _converters(session: Session, options: ImportOptions) -> dict[str, Callable[
         "status": values.chooser(values.label_index(values.STATUS_SYNONYMS.get(layer, {}), [group],
                                                     extra.get("status")), Text("field.status")),
         "land_use": values.chooser(values.land_use_index(
-            [tuple(r) for r in land_use_rows], extra.get("land_use")), Text("field.land_use")),
+            list(land_use_rows), extra.get("land_use")), Text("field.land_use")),
         "stock_type": values.chooser(values.label_index(values.STOCK_SYNONYMS, ["stock_type"],
                                                         extra.get("stock_type")), Text("field.stock_type")),
         "building_type": values.chooser(values.label_index(values.BUILDING_SYNONYMS, ["building_type"],
@@ -291,12 +293,13 @@ def _keys(batch: Batch, report: ImportReport) -> None:
     duplicated = {c: n for c, n in seen.items() if len(n) > 1}
     for row in batch.rows:
         if row.code in duplicated:
-            others = duplicated[row.code]
-            row.rejection.append(Text("import.code_duplicate", {"code": row.code, "rows": _rows_text(others)}))
+            rows = _rows_text(duplicated[row.code])
+            row.rejection.append(Text("import.code_duplicate", {"code": row.code, "rows": rows}))
     if missing:
         report.problems.append(Text("import.codes_missing", {"count": len(missing)}))
     if len(codes) > 1 and len(duplicated) == 1 and len(next(iter(duplicated.values()))) == len(codes):
-        report.problems.append(Text("import.codes_all_same", {"code": next(iter(duplicated)), "count": len(codes)}))
+        report.problems.append(Text("import.codes_all_same",
+                                    {"code": next(iter(duplicated)), "count": len(codes)}))
     elif duplicated:
         report.problems.append(Text("import.codes_duplicated", {"count": len(duplicated)}))
 
@@ -394,14 +397,16 @@ def _placement(session: Session, batch: Batch, options: ImportOptions) -> None:
     parks, towns = bulk.locate(session, points[has]) if has.any() else ([], [])
     for j, i in enumerate(np.flatnonzero(has).tolist()):
         record = batch.records[i]
-        record.setdefault("park", code_of.get(parks[j]) if parks[j] is not None else None)
-        record.setdefault("town", code_of.get(towns[j]) if towns[j] is not None else None)
+        park, town = parks[j], towns[j]
+        record.setdefault("park", None if park is None else code_of.get(park))
+        record.setdefault("town", None if town is None else code_of.get(town))
     if options.allowed_areas is None:
         return
     for row, record in zip(batch.rows, batch.records, strict=True):
         old = batch.existing.get(row.code or "")
         mine = {record.get("park"), record.get("town")} & options.allowed_areas
-        was_mine = old is None or {code_of.get(old["park_id"]), code_of.get(old["town_id"])} & options.allowed_areas
+        was = set() if old is None else {code_of.get(old["park_id"]), code_of.get(old["town_id"])}
+        was_mine = old is None or was & options.allowed_areas
         if not mine or not was_mine:
             row.rejection.append(Text("import.not_your_area", {"code": row.code or "-"}))
 
@@ -431,7 +436,8 @@ def _statuses(batch: Batch, options: ImportOptions) -> None:
             row.rejection.append(Text(exc.key, exc.params))
             continue
         row.messages.append(Text("import.status_change", {
-            "from_label": Text(f"{kind}_status.{old['status']}"), "to_label": Text(f"{kind}_status.{target}")}))
+            "from_label": Text(f"{kind}_status.{old['status']}"),
+            "to_label": Text(f"{kind}_status.{target}")}))
         batch.events.append({f"{kind}_id": old["id"], "from_status": old["status"], "to_status": target,
                              "project": project, "note": note, "code": row.code})
 
@@ -446,7 +452,8 @@ def _compare_areas(batch: Batch) -> None:
         stated = batch.records[i]["cert_area_m2"]
         if abs(stated - area) / area > CERT_TOLERANCE:
             batch.rows[i].messages.append(Text("import.area_differs", {
-                "stated": f"{stated:,.1f}", "measured": f"{area:,.1f}", "share": f"{(stated - area) / area:+.1%}"}))
+                "stated": f"{stated:,.1f}", "measured": f"{area:,.1f}",
+                "share": f"{(stated - area) / area:+.1%}"}))
 
 
 def _to_delete(session: Session, batch: Batch, options: ImportOptions, report: ImportReport) -> list[str]:

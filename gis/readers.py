@@ -138,7 +138,9 @@ def _read_vector(source: str | bytes, fmt: str, limits: ImportLimits, layer: str
     except (DataSourceError, DataLayerError, FieldError, GeometryError, ValueError, RuntimeError) as exc:
         raise UnreadableFile(reason=_first_line(exc)) from None
     column = meta.get("geometry_name") or "wkb_geometry"
-    geoms, row_notes, row_errors = None, {}, {}
+    geoms: np.ndarray | None = None
+    row_notes: dict[int, list[Text]] = {}
+    row_errors: dict[int, Text] = {}
     if column in table.column_names:
         geoms, row_notes, row_errors = _geometries(table[column].to_numpy(zero_copy_only=False))
         table = table.drop_columns([column])
@@ -213,7 +215,8 @@ def _read_shapefile(path: Path, limits: ImportLimits, layer: str | None) -> Sour
             names = ", ".join(p.stem for p in sorted(path.glob("*.shp")))
             raise InvalidInput("import.no_such_layer", layer=layer, layers=names)
     elif path.is_dir() and len(list(path.glob("*.shp"))) > 1:
-        raise InvalidInput("import.choose_layer", layers=", ".join(p.stem for p in sorted(path.glob("*.shp"))))
+        names = ", ".join(p.stem for p in sorted(path.glob("*.shp")))
+        raise InvalidInput("import.choose_layer", layers=names)
     encoding, guessed = dbf_encoding(shp)
     has_prj = any(shp.with_suffix(s).exists() for s in (".prj", ".PRJ"))
     source = _read_vector(str(shp), "ESRI Shapefile", limits, None, declared=has_prj, encoding=encoding)

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from gis.errors import ImportRefused
 from gis.labels import Text
 
 ACCEPTED, REPAIRED, REJECTED = "accepted", "repaired", "rejected"
@@ -62,6 +63,10 @@ class ImportReport:
         return {"rows": len(self.rows), ACCEPTED: outcomes[ACCEPTED], REPAIRED: outcomes[REPAIRED],
                 REJECTED: outcomes[REJECTED], "inserted": actions["insert"], "updated": actions["update"],
                 "deleted": len(self.deleted), "status_changes": self.status_changes}
+
+    def refusal(self) -> ImportRefused:
+        """The error that refuses this import, carrying the report."""
+        return ImportRefused(self, rejected=self.counts()[REJECTED], problems=len(self.problems))
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         """JSON-ready report with messages in `lang`."""

@@ -68,8 +68,7 @@ def geometries(frame: pd.DataFrame, plan: Plan) -> tuple[np.ndarray, dict[int, l
     if plan.geometry_kind is None:
         return np.full(len(frame), None, dtype=object), {}, {}, [Text("import.no_geometry_columns")]
     if plan.geometry_kind == "wkt":
-        geoms, notes, errors = _wkt(frame[plan.geometry[0]])
-        return geoms, notes, errors, []
+        return (*_wkt(frame[plan.geometry[0]]), [])
     errors: dict[int, Text] = {}
     file_notes: list[Text] = []
     if plan.geometry_kind == "xy":
@@ -77,7 +76,8 @@ def geometries(frame: pd.DataFrame, plan: Plan) -> tuple[np.ndarray, dict[int, l
         if np.nanmedian(np.abs(x)) > 1e6 > np.nanmedian(np.abs(y)) or (
                 np.nanmedian(x) < 1e7 < np.nanmedian(y) and np.nanmedian(x) > 1e6):
             x, y = y, x
-            file_notes.append(Text("import.xy_surveying_order", {"x": plan.geometry[0], "y": plan.geometry[1]}))
+            file_notes.append(Text("import.xy_surveying_order",
+                                   {"x": plan.geometry[0], "y": plan.geometry[1]}))
     else:
         first, second = _pair(frame[plan.geometry[0]], errors)
         x, y = (second, first) if plan.geometry_kind == "latlon" else (first, second)
@@ -85,5 +85,6 @@ def geometries(frame: pd.DataFrame, plan: Plan) -> tuple[np.ndarray, dict[int, l
             x, y = first, second  # the column says "lat, lon" but holds lon first
             file_notes.append(Text("import.pair_lonlat", {"column": plan.geometry[0]}))
     missing = np.isnan(x) | np.isnan(y)
-    geoms = np.where(missing, None, shapely.points(np.where(missing, 0, x), np.where(missing, 0, y)))
+    geoms = np.asarray(shapely.points(np.where(missing, 0, x), np.where(missing, 0, y)), dtype=object)
+    geoms[missing] = None
     return geoms, {}, errors, file_notes

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from gis.columns import UNITS, header_unit, key
@@ -41,7 +41,8 @@ STOCK_SYNONYMS = {"approved_unsupplied": ("批而未供",), "idle": ("闲置土�
                   "other": ("其他", "其它")}
 BUILDING_SYNONYMS = {"standard": ("标准厂房", "标厂", "高标准厂房"), "self_built": ("自建", "自建厂房"),
                      "warehouse": ("仓库", "仓储", "库房"), "rnd": ("研发", "研发楼", "办公研发")}
-AREA_KINDS = {"park": ("园区", "开发区", "产业园"), "town": ("镇", "乡镇", "街道"), "zone": ("片区", "工业集中区")}
+AREA_KINDS = {"park": ("园区", "开发区", "产业园"), "town": ("镇", "乡镇", "街道"),
+              "zone": ("片区", "工业集中区")}
 TRUE = {"1", "true", "t", "yes", "y", "是", "有", "√", "✓", "通", "已通"}
 FALSE = {"0", "false", "f", "no", "n", "否", "无", "×", "未通", "不通", ""}
 
@@ -156,7 +157,7 @@ def plot_ratio(value: Any) -> tuple[float | None, float | None]:
     raise CellError(Text("import.bad_plot_ratio", {"value": cleaned[:60]}))
 
 
-def label_index(choices: dict[str, Iterable[str]], groups: Iterable[str] = (),
+def label_index(choices: Mapping[str, Iterable[str]], groups: Iterable[str] = (),
                 extra: dict[str, Any] | None = None) -> dict[str, str]:
     """Loose key -> value for each value, its synonyms, and its labels in every language."""
     index: dict[str, str] = {}

@@ -26,11 +26,11 @@ from gis.database import Database, make_engine, redact
 from gis.errors import ImportRefused, LandstockError
 from gis.importer import ImportOptions, import_file
 from gis.inventory import FactoryQuery, ParcelQuery
-from gis.report import ImportReport
-from gis.spatial import parse_bbox
 from gis.labels import label, message
 from gis.reference import sync_reference
+from gis.report import ImportReport
 from gis.sample import load_sample, parcel_count
+from gis.spatial import parse_bbox
 from gis.stats import supply_by_area
 from service.settings import Settings, load_settings
 
@@ -214,7 +214,7 @@ def import_(
     gpkg_layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer source 源图层")] = None,
     user: Annotated[str, typer.Option(help="Who imports (recorded in status events) 导入人")] = "import",
     every_row: Annotated[bool, typer.Option("--every-row", help="List accepted rows too")] = False,
-    report_json: Annotated[Path | None, typer.Option("--report", help="Also write the report as JSON")] = None,
+    report_json: Annotated[Path | None, typer.Option("--report", help="Write the report as JSON too")] = None,
 ) -> None:
     """Import parcels, factories or areas from GIS and office files 导入数据."""
     settings = load_settings()
@@ -228,7 +228,7 @@ def import_(
         with bar, (db.read() if dry_run else db.write()) as session:
             report = import_file(session, path, options, progress=tick)
             if not report.acceptable and not dry_run:
-                raise ImportRefused(report, rejected=report.counts()["rejected"], problems=len(report.problems))
+                raise report.refusal()
     except ImportRefused as refused:
         _finish_import(refused.report, lang, every_row, report_json)
         raise
@@ -236,7 +236,8 @@ def import_(
         db.dispose()
     _finish_import(report, lang, every_row, report_json)
     if dry_run:
-        console.print(message("cli.import.dry_run" if report.acceptable else "cli.import.dry_run_refused", lang))
+        verdict = "cli.import.dry_run" if report.acceptable else "cli.import.dry_run_refused"
+        console.print(message(verdict, lang))
         raise typer.Exit(0 if report.acceptable else 1)
     console.print(message("cli.import.written", lang))
 
@@ -244,7 +245,8 @@ def import_(
 def _finish_import(report: ImportReport, lang: str, every_row: bool, report_json: Path | None) -> None:
     _print_report(report, lang, every_row)
     if report_json is not None:
-        report_json.write_text(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=1), encoding="utf-8")
+        text = json.dumps(report.to_dict(lang), ensure_ascii=False, indent=1)
+        report_json.write_text(text, encoding="utf-8")
 
 
 @app.command("export")

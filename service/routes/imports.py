@@ -16,11 +16,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from gis.columns import Mapping, load_mapping
-from gis.errors import ImportRefused, TooLarge
+from gis.errors import TooLarge
 from gis.importer import ImportOptions, import_file
 from gis.limits import ImportLimits
 from service.dependencies import DatabaseDep, Language, SettingsDep
 
+FORMATS = "GeoJSON, TopoJSON, Shapefile (.zip), GeoPackage, KML, CSV or XLSX"
 router = APIRouter(prefix="/api/imports", tags=["imports 导入"])
 CHUNK = 1 << 20
 API_ACTOR = "api"
@@ -58,12 +59,12 @@ def upload(
     db: DatabaseDep,
     settings: SettingsDep,
     lang: Language,
-    file: Annotated[UploadFile, File(description="GeoJSON, TopoJSON, Shapefile .zip, GeoPackage, KML, CSV or XLSX")],
+    file: Annotated[UploadFile, File(description=FORMATS)],
     layer: Annotated[Literal["parcels", "factories", "areas"], Form(description="图层")],
     crs: Annotated[str | None, Form(description="坐标系: EPSG code (4549) or gcj02", max_length=60)] = None,
     dry_run: Annotated[bool, Form(description="试运行: check and report only")] = False,
     replace: Annotated[bool, Form(description="删除文件中没有的记录")] = False,
-    gpkg_layer: Annotated[str | None, Form(description="源图层 of a multi-layer file", max_length=200)] = None,
+    gpkg_layer: Annotated[str | None, Form(description="源图层 (multi-layer files)", max_length=200)] = None,
     mapping: Annotated[UploadFile | None, File(description="字段映射 YAML or JSON")] = None,
 ) -> dict[str, Any]:
     """Check a survey file and, unless refused or a dry run, write it in one transaction."""
@@ -81,7 +82,7 @@ def upload(
         with db.read() if dry_run else db.write() as session:
             report = import_file(session, path, options)
             if not report.acceptable and not dry_run:
-                raise ImportRefused(report, rejected=report.counts()["rejected"], problems=len(report.problems))
+                raise report.refusal()
         return report.to_dict(lang)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -7,8 +7,8 @@ the test rolls back afterwards, so the cases do not see each other's records.
 import pytest
 
 from gis.errors import LandstockError
-from gis.labels import Text
 from gis.importer import ImportOptions, import_file
+from gis.labels import Text
 from gis.limits import ImportLimits
 from tests.conftest import BACKENDS
 from tests.corpus import CASES

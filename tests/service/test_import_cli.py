@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from data.scale import synthetic_parcels
 from gis.database import Database, make_engine
-from tests.corpus import collection, feature, parcel, square, write_json
+from tests.corpus import collection, parcel, write_json
 from tests.service.test_cli import landstock
 
 TABLES = ("parcels", "factories", "areas", "status_events", "projects")
