@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -48,8 +49,8 @@ def describe(crs: CRS | str) -> str:
     """EPSG:nnnn when pyproj can tell, else the CRS's name."""
     if isinstance(crs, str):
         return "GCJ-02" if crs == GCJ02 else crs
-    code = crs.to_epsg(min_confidence=70)
-    return f"EPSG:{code}" if code else crs.name
+    code = _epsg_or_wkt(crs)
+    return f"EPSG:{code}" if isinstance(code, int) else crs.name
 
 
 def parse_crs(text: str) -> CRS | str:
@@ -65,9 +66,16 @@ def parse_crs(text: str) -> CRS | str:
 
 def to_cgcs2000(geoms: np.ndarray, crs: CRS | str) -> np.ndarray:
     """Geometries from `crs` to EPSG:4490 longitude/latitude."""
-    if crs == GCJ02:
-        return gcj02_to_cgcs2000(geoms)
-    return reproject(geoms, crs.to_wkt() if isinstance(crs, CRS) else crs, CGCS2000)
+    if isinstance(crs, str):
+        return gcj02_to_cgcs2000(geoms) if crs == GCJ02 else reproject(geoms, crs, CGCS2000)
+    return reproject(geoms, _epsg_or_wkt(crs), CGCS2000)
+
+
+@lru_cache(maxsize=32)
+def _epsg_or_wkt(crs: CRS) -> int | str:
+    """An EPSG code when pyproj can name one: comparing and caching WKT strings is slow."""
+    code = crs.to_epsg(min_confidence=70)
+    return code if code else crs.to_wkt()
 
 
 def _points(geoms: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -199,8 +199,8 @@ def _converters(session: Session, options: ImportOptions) -> dict[str, Callable[
     """One converter per kind of value, with the mapping file's synonyms added."""
     extra = options.mapping.values
     layer = options.layer
-    land_use_rows = session.execute(select(LandUseClass.code, LandUseClass.name,
-                                           LandUseClass.legacy_codes)).tuples()
+    land_use_rows = [(code, name, legacy) for code, name, legacy in session.execute(
+        select(LandUseClass.code, LandUseClass.name, LandUseClass.legacy_codes))]
     group = "parcel_status" if layer == "parcels" else "factory_status"
     return {
         "code": values.code, "text": values.text, "ref": values.code, "float": values.number,
@@ -209,7 +209,7 @@ def _converters(session: Session, options: ImportOptions) -> dict[str, Callable[
         "status": values.chooser(values.label_index(values.STATUS_SYNONYMS.get(layer, {}), [group],
                                                     extra.get("status")), Text("field.status")),
         "land_use": values.chooser(values.land_use_index(
-            list(land_use_rows), extra.get("land_use")), Text("field.land_use")),
+            land_use_rows, extra.get("land_use")), Text("field.land_use")),
         "stock_type": values.chooser(values.label_index(values.STOCK_SYNONYMS, ["stock_type"],
                                                         extra.get("stock_type")), Text("field.stock_type")),
         "building_type": values.chooser(values.label_index(values.BUILDING_SYNONYMS, ["building_type"],
@@ -230,20 +230,42 @@ def _attributes(session: Session, frame: pd.DataFrame, plan: columns.Plan, optio
         kind = kinds[name]
         synonyms = {columns.key(k): v for k, v in options.mapping.values.get(name, {}).items()} \
             if kind in ("text", "float", "int", "bool", "date", "code", "ref") else {}
-        for i, cell in enumerate(frame[column].to_numpy(dtype=object)):
-            if values.blank(cell):
-                continue
+
+        def one(cell: Any, kind: str = kind, unit: str | None = unit,
+                synonyms: dict[str, Any] = synonyms) -> Any:
             cell = synonyms.get(columns.key(cell), cell) if synonyms else cell
             try:
-                value = values.area_m2(cell, unit) if kind == "area" else convert[kind](cell)
+                return values.area_m2(cell, unit) if kind == "area" else convert[kind](cell)
             except values.CellError as exc:
-                rows[i].rejection.append(Text("import.cell", {"column": column, "reason": exc.text}))
-                continue
-            _store(records[i], name, value, rows[i], column)
+                return exc
+
+        for i, value in _cells(frame[column], one):
+            if isinstance(value, values.CellError):
+                rows[i].rejection.append(Text("import.cell", {"column": column, "reason": value.text}))
+            else:
+                _store(records[i], name, value, rows[i], column)
     for name, default in options.mapping.defaults.items():
         for record in records:
             record.setdefault(name, convert[kinds[name]](default) if kinds[name] != "area" else default)
     return records
+
+
+def _cells(series: pd.Series, convert: Callable[[Any], Any]) -> Iterator[tuple[int, Any]]:
+    """(row, converted value) of every non-blank cell; each distinct value is converted once."""
+    cells = series.to_numpy(dtype=object)
+    blank = series.isna().to_numpy()
+    if series.dtype == object:
+        blank |= np.array([isinstance(c, str) and not c.strip() for c in cells], dtype=bool)
+    cache: dict[Any, Any] = {}
+    for i in np.flatnonzero(~blank).tolist():
+        cell = cells[i]
+        try:
+            value = cache[cell]
+        except KeyError:
+            value = cache[cell] = convert(cell)
+        except TypeError:  # unhashable cells (lists from JSON) are converted every time
+            value = convert(cell)
+        yield i, value
 
 
 def _store(record: dict[str, Any], name: str, value: Any, row: RowReport, column: str) -> None:
