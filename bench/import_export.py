@@ -96,11 +96,13 @@ def run(backend: str, n: int, admin: str | None, folder: Path) -> dict[str, Any]
 
 def main() -> None:
     """Run on the requested databases and print a Markdown table with the budgets."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parcels", type=int, default=100_000)
     parser.add_argument("--backends", default="spatialite,postgis")
     args = parser.parse_args()
-    print(f"| database | parcels | import (s) ≤ {IMPORT_BUDGET_S} | import peak memory (MB) ≤ {MEMORY_BUDGET_MB} "
+    print(f"| database | parcels | import (s) ≤ {IMPORT_BUDGET_S} "
+          f"| import peak memory (MB) ≤ {MEMORY_BUDGET_MB} "
           f"| export to GeoPackage (s) ≤ {EXPORT_BUDGET_S} | export peak memory (MB) |")
     print("|---|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="landstock-bench-") as tmp, throwaway_cluster() as admin:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gis import bulk, columns, crs_infer, readers, tables, values
@@ -85,7 +86,10 @@ def import_file(session: Session, path: Path, options: ImportOptions, *, name: s
     tick("check", len(batch.rows), len(batch.rows))
     _check(session, batch, options, report)
     if report.acceptable and not options.dry_run:
-        _write(session, batch, options, report, tick)
+        try:
+            _write(session, batch, options, report, tick)
+        except IntegrityError as exc:  # a database rule this check missed: the caller rolls back
+            raise InvalidInput("import.write_failed", reason=str(exc.orig).splitlines()[0][:200]) from None
         report.written = True
     return report
 
@@ -397,6 +401,9 @@ def _required(batch: Batch, layer: str) -> None:
                 row.rejection.append(Text("import.required", {"field": Text(f"field.{name}")}))
         if layer == "factories" and record.get("floor_area_m2") is not None:
             _vacant(record, row)
+        low, high = record.get("plot_ratio_min"), record.get("plot_ratio_max")
+        if low is not None and high is not None and low > high:
+            row.rejection.append(Text("import.plot_ratio_range", {"low": low, "high": high}))
 
 
 def _vacant(record: dict[str, Any], row: RowReport) -> None:
