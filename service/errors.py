@@ -17,13 +17,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gis.errors import (
     DatabaseUnavailable,
     DuplicateCode,
+    Forbidden,
     IllegalTransition,
     ImportRefused,
     InvalidGeometry,
     InvalidInput,
     LandstockError,
+    NotAuthenticated,
     NotFound,
+    PreconditionRequired,
     TooLarge,
+    TooManyAttempts,
     UnsupportedFormat,
     VersionConflict,
 )
@@ -41,6 +45,10 @@ STATUS: dict[type[LandstockError], int] = {
     DuplicateCode: 409,
     IllegalTransition: 409,
     VersionConflict: 412,
+    PreconditionRequired: 428,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
     DatabaseUnavailable: 503,
     TooLarge: 413,
     UnsupportedFormat: 415,
@@ -73,7 +81,13 @@ def problem(request: Request, status: int, detail: str, *, key: str,
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     error = cast(LandstockError, exc)
     status = status_of(error)
-    headers = {"Retry-After": "5"} if status == 503 else None
+    headers = None
+    if status == 503:
+        headers = {"Retry-After": "5"}
+    elif isinstance(error, TooManyAttempts):
+        headers = {"Retry-After": str(error.retry_after)}
+    elif status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="landstock"'}
     lang = request_language(request)
     return problem(request, status, error.message(lang), key=error.key, headers=headers,
                    **error.details(lang))

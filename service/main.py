@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
 from service import errors
-from service.routes import areas, exports, factories, health, imports, parcels
+from service.routes import areas, auth, exports, factories, health, imports, parcels, stats, users
 from service.settings import Settings, load_settings
 
 DESCRIPTION = """
@@ -41,10 +42,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan)
     app.state.settings = settings
     errors.install(app)
+    secure = settings.auth.cookie_secure
+    app.add_middleware(SessionMiddleware, secret_key=settings.app.secret_key.get_secret_value(),
+                       session_cookie="landstock_session", max_age=settings.auth.session_hours * 3600,
+                       same_site="lax",
+                       https_only=secure if secure is not None else settings.app.environment == "production")
     if settings.app.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
-                           allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"])
+                           allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],
+                           expose_headers=["ETag", "Location"])
     # exports before parcels and factories: /api/parcels/export is not a parcel code
-    for module in (health, exports, imports, parcels, factories, areas):
+    for module in (health, auth, users, exports, imports, parcels, factories, areas, stats):
         app.include_router(module.router)
     return app
