@@ -45,7 +45,7 @@ Progress = Callable[[str, int, int | None], None]
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """What to import and how; `allowed_areas` limits a park manager to their areas' codes."""
+    """What to import and how; `allowed_areas` (area ids) limits a park manager to their parks and towns."""
 
     layer: str
     crs: str | None = None
@@ -54,7 +54,7 @@ class ImportOptions:
     replace: bool = False
     source_layer: str | None = None
     user: str = "import"
-    allowed_areas: frozenset[str] | None = None
+    allowed_areas: frozenset[int] | None = None
     limits: ImportLimits = field(default_factory=ImportLimits)
 
 
@@ -431,11 +431,11 @@ def _placement(session: Session, batch: Batch, options: ImportOptions) -> None:
         record.setdefault("town", None if town is None else code_of.get(town))
     if options.allowed_areas is None:
         return
+    allowed = {code_of[i] for i in options.allowed_areas if i in code_of}
     for row, record in zip(batch.rows, batch.records, strict=True):
         old = batch.existing.get(row.code or "")
-        mine = {record.get("park"), record.get("town")} & options.allowed_areas
-        was = set() if old is None else {code_of.get(old["park_id"]), code_of.get(old["town_id"])}
-        was_mine = old is None or was & options.allowed_areas
+        mine = {record.get("park"), record.get("town")} & allowed
+        was_mine = old is None or {old["park_id"], old["town_id"]} & options.allowed_areas
         if not mine or not was_mine:
             row.rejection.append(Text("import.not_your_area", {"code": row.code or "-"}))
 

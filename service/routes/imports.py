@@ -3,7 +3,9 @@
 The file is streamed to a temporary folder under the upload limit, then imported in one
 transaction: a refused import answers 422 with the report and leaves the database as it was.
 `dry_run` checks and reports without writing. The report carries what an upload page shows:
-counts by outcome, notes about the file (CRS, columns), and a line per row.
+counts by outcome, notes about the file (CRS, columns), and a line per row. Only roles allowed
+to import may upload (401 without a user, 403 for others); a park manager's rows must lie in
+their own parks and towns, and status events carry the uploader's name.
 """
 
 from __future__ import annotations
@@ -15,16 +17,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
+from gis.access import Action, Principal
 from gis.columns import Mapping, load_mapping
 from gis.errors import TooLarge
 from gis.importer import ImportOptions, import_file
 from gis.limits import ImportLimits
+from service.auth import requires
 from service.dependencies import DatabaseDep, Language, SettingsDep
 
 FORMATS = "GeoJSON, TopoJSON, Shapefile (.zip), GeoPackage, KML, CSV or XLSX"
 router = APIRouter(prefix="/api/imports", tags=["imports 导入"])
 CHUNK = 1 << 20
-API_ACTOR = "api"
 
 
 def _size_text(size: float) -> str:
@@ -58,6 +61,7 @@ def upload(
     request: Request,
     db: DatabaseDep,
     settings: SettingsDep,
+    user: Annotated[Principal, requires(Action.IMPORT)],
     lang: Language,
     file: Annotated[UploadFile, File(description=FORMATS)],
     layer: Annotated[Literal["parcels", "factories", "areas"], Form(description="图层")],
@@ -78,7 +82,8 @@ def upload(
             (folder / "mapping").mkdir()
             rules = load_mapping(_save(mapping, folder / "mapping", limits), layer)
         options = ImportOptions(layer, crs=crs or None, mapping=rules, dry_run=dry_run, replace=replace,
-                                source_layer=gpkg_layer or None, user=API_ACTOR, limits=limits)
+                                source_layer=gpkg_layer or None, user=user.name, limits=limits,
+                                allowed_areas=user.area_ids if user.scoped else None)
         with db.read() if dry_run else db.write() as session:
             report = import_file(session, path, options)
             if not report.acceptable and not dry_run:

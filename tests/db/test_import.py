@@ -10,7 +10,7 @@ from gis import exporter
 from gis.errors import LandstockError
 from gis.importer import ImportOptions, import_file
 from gis.inventory import FactoryQuery, ParcelQuery, get_parcel, list_factories, list_parcels
-from gis.models import Factory, Parcel, StatusEvent
+from gis.models import Area, Factory, Parcel, StatusEvent
 from tests.corpus import collection, feature, parcel, square, write_json
 
 SAME = ("code", "name", "land_use", "stock_type", "ownership", "plot_ratio_min", "plot_ratio_max",
@@ -96,11 +96,17 @@ def test_replace_soft_deletes_what_the_file_lacks_and_only_when_asked(sample_db,
 def test_a_park_manager_may_import_only_into_their_own_areas(sample_db, tmp_path):
     path = write_json(tmp_path / "mine.geojson", collection(parcel(0, code="MINE-1")))
 
-    theirs = imported(sample_db, path, dry_run=True, allowed_areas=frozenset({"P02"}))
-    mine = imported(sample_db, path, dry_run=True, allowed_areas=frozenset({"P01"}))
+    with sample_db.read() as session:
+        ids = dict(session.execute(select(Area.code, Area.id)).all())
+
+    theirs = imported(sample_db, path, dry_run=True, allowed_areas=frozenset({ids["P02"]}))
+    mine = imported(sample_db, path, dry_run=True, allowed_areas=frozenset({ids["P01"]}))
+    other_row = imported(sample_db, write_json(tmp_path / "other.geojson", collection(
+        feature(square(0), code="BX-001", name="改名"))), dry_run=True, allowed_areas=frozenset({ids["P01"]}))
 
     assert theirs.rows[0].rejection[0].key == "import.not_your_area"
     assert mine.acceptable
+    assert other_row.rows[0].rejection[0].key == "import.not_your_area"  # BX-001 lies outside P01
 
 
 def test_areas_import_with_parents_from_the_same_file(sample_db, tmp_path):

@@ -3,24 +3,54 @@
 import io
 import json
 import zipfile
+from dataclasses import replace
 
 import geopandas as gpd
 import pytest
 from fastapi.testclient import TestClient
 
+from gis import accounts
+from gis.database import Database, make_engine
+from gis.history import status_events
 from service.main import create_app
 from service.settings import ImportSettings
 from tests.conftest import settings_for
 from tests.corpus import collection, parcel
 
 
+class Client:
+    """A test client whose requests carry a bearer token of a user of the given role."""
+
+    def __init__(self, test_client, db):
+        self.http, self.db, self.token = test_client, db, None
+
+    def sign_in(self, role, *areas):
+        name = f"{role}_{'_'.join(areas)}"
+        with self.db.write() as session:
+            accounts.create_user(session, name, role, "correct-horse-battery", areas=list(areas))
+            self.token = accounts.issue_token(session, accounts.get_user(session, name), "test", None)
+        return name
+
+    def headers(self):
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def post(self, url, **kwargs):
+        return self.http.post(url, headers=self.headers(), **kwargs)
+
+    def get(self, url, **kwargs):
+        return self.http.get(url, headers=self.headers(), **kwargs)
+
+
 @pytest.fixture
 def client(databases, backend):
-    settings = settings_for(databases.url(backend, sample=True))
-    settings = type(settings)(database=settings.database, app=settings.app,
-                              imports=ImportSettings(max_upload_mb=0.05))
+    url = databases.url(backend, sample=True)
+    settings = replace(settings_for(url), imports=ImportSettings(max_upload_mb=0.05))
+    db = Database(make_engine(url))
     with TestClient(create_app(settings)) as test_client:
-        yield test_client
+        user = Client(test_client, db)
+        user.sign_in("admin")
+        yield user
+    db.dispose()
 
 
 def geojson(*features):
@@ -109,3 +139,28 @@ def test_factory_download_and_a_bad_format(client):
 
     assert answer.status_code == 200 and {f["properties"]["status"] for f in answer.json()["features"]} == {"vacant"}
     assert bad.status_code == 422
+
+
+def test_uploads_need_a_user_allowed_to_import(client):
+    body = geojson(parcel(0, code="AUTH-1"))
+    client.token = None
+    anonymous = client.post("/api/imports", data={"layer": "parcels"}, files={"file": ("s.geojson", body)})
+    client.sign_in("investment")
+    investment = client.post("/api/imports", data={"layer": "parcels"}, files={"file": ("s.geojson", body)})
+
+    assert anonymous.status_code == 401 and investment.status_code == 403
+
+
+def test_a_park_manager_imports_only_into_their_parks_and_events_carry_their_name(client):
+    body = geojson(parcel(0, code="PM-1", 状态="暂不可供", 状态说明="规划调整"))
+    client.sign_in("park_manager", "P02")
+    elsewhere = client.post("/api/imports", data={"layer": "parcels"}, files={"file": ("s.geojson", body)})
+    name = client.sign_in("park_manager", "P01")
+    home = client.post("/api/imports", data={"layer": "parcels"}, files={"file": ("s.geojson", body)})
+
+    assert elsewhere.status_code == 422
+    assert elsewhere.json()["report"]["rows"][0]["messages"][0].startswith("“PM-1”不在您管理的园区")
+    assert home.status_code == 200, home.json()
+    with client.db.read() as session:
+        events = status_events(session, "parcel", "PM-1")
+    assert [(e.actor, e.to_status, e.note) for e in events] == [(name, "unavailable", "规划调整")]
