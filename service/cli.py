@@ -6,6 +6,7 @@ and exits with status 1, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -20,15 +21,18 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from gis import accounts, exporter, migrate
-from gis.access import Role
+from gis.access import Action, Role, authorize
 from gis.columns import Mapping, load_mapping
 from gis.database import Database, make_engine, redact
 from gis.errors import ImportRefused, LandstockError
 from gis.importer import ImportOptions, import_file
 from gis.inventory import FactoryQuery, ParcelQuery
 from gis.labels import label, message
+from gis.models import User
 from gis.reference import sync_reference
 from gis.report import ImportReport
 from gis.sample import create_demo_users, load_sample, parcel_count
@@ -235,6 +239,7 @@ def import_(
     bar, tick = _import_progress(lang)
     try:
         with bar, (db.read() if dry_run else db.write()) as session:
+            options = _as_account(session, options)
             report = import_file(session, path, options, progress=tick)
             if not report.acceptable and not dry_run:
                 raise report.refusal()
@@ -249,6 +254,16 @@ def import_(
         console.print(message(verdict, lang))
         raise typer.Exit(0 if report.acceptable else 1)
     console.print(message("cli.import.written", lang))
+
+
+def _as_account(session: Session, options: ImportOptions) -> ImportOptions:
+    """When `--user` names an account, its role must allow imports and a park manager's scope applies."""
+    found = session.scalar(select(User).where(User.name == options.user))
+    if found is None:
+        return options  # an operator's name: the shell already has the database's rights
+    who = accounts.principal(found)
+    authorize(who, Action.IMPORT)
+    return dataclasses.replace(options, allowed_areas=who.area_ids if who.scoped else None)
 
 
 def _finish_import(report: ImportReport, lang: str, every_row: bool, report_json: Path | None) -> None:

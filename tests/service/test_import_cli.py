@@ -11,6 +11,7 @@ import geopandas as gpd
 from sqlalchemy import text
 
 from data.scale import synthetic_parcels
+from gis import accounts
 from gis.database import Database, make_engine
 from tests.corpus import collection, parcel, write_json
 from tests.service.test_cli import landstock
@@ -101,3 +102,19 @@ def test_an_import_killed_midway_leaves_the_database_exactly_as_it_was(databases
     assert content_hash(url) == before
     again = landstock("import", str(path), "--layer", "parcels", url=url)
     assert again.returncode == 0 and content_hash(url) != before
+
+
+def test_user_naming_an_account_applies_its_role_and_scope(databases, backend, tmp_path):
+    url = databases.url(backend, sample=True)
+    db = Database(make_engine(url))
+    with db.write() as session:
+        accounts.create_user(session, "p02_manager", "park_manager", "correct-horse-battery", areas=["P02"])
+        accounts.create_user(session, "leader", "leader", "correct-horse-battery")
+    db.dispose()
+    path = write_json(tmp_path / "p01.geojson", collection(parcel(0, code="SCOPE-1")))
+
+    manager = landstock("import", str(path), "--layer", "parcels", "--user", "p02_manager", url=url)
+    leader = landstock("import", str(path), "--layer", "parcels", "--user", "leader", url=url)
+
+    assert manager.returncode == 1 and "不在您管理的园区或镇内" in manager.stdout
+    assert leader.returncode == 1 and "Traceback" not in leader.stderr and "错误" in leader.stderr
