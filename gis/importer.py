@@ -257,8 +257,9 @@ def _attributes(session: Session, frame: pd.DataFrame, plan: columns.Plan, optio
 def _cells(series: pd.Series, convert: Callable[[Any], Any]) -> Iterator[tuple[int, Any]]:
     """(row, converted value) of every non-blank cell; each distinct value is converted once."""
     cells = series.to_numpy(dtype=object)
-    blank = series.isna().to_numpy()
-    if series.dtype == object:
+    blank = np.array(series.isna().to_numpy(), dtype=bool)  # a writable copy
+    if not (pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
+        # object or pandas' string dtype: whitespace-only text counts as blank
         blank |= np.array([isinstance(c, str) and not c.strip() for c in cells], dtype=bool)
     cache: dict[Any, Any] = {}
     for i in np.flatnonzero(~blank).tolist():
