@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from gis.area import ellipsoidal_area_m2
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
-from gis.models import Area, Factory, Infrastructure, Parcel, Project, StatusEvent, utcnow
+from gis.models import Area, Factory, Infrastructure, Parcel, Project, RecordChange, StatusEvent, utcnow
 from gis.spatial import from_wkb
 
 Progress = Callable[[int], None]
@@ -253,6 +253,11 @@ def insert_events(session: Session, events: list[dict[str, Any]], *, actor: str,
              "note": e.get("note") or default_note}
             for e, project in zip(events, projects, strict=True)]
     _write(session, StatusEvent, rows, [])
+
+
+def insert_changes(session: Session, changes: list[dict[str, Any]]) -> None:
+    """Record changes (gis/history.py) of bulk work such as imports, in one executemany."""
+    _write(session, RecordChange, changes, [])
 
 
 def remove(session: Session, model: Any, codes: Sequence[str], *, actor: str) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gis import bulk, columns, crs_infer, readers, tables, values
+from gis import bulk, columns, crs_infer, import_changes, readers, tables, values
 from gis.area import ellipsoidal_area_m2
 from gis.errors import IllegalTransition, InvalidInput
 from gis.geometry import clean_polygons
@@ -535,7 +535,11 @@ def _write(session: Session, batch: Batch, options: ImportOptions, report: Impor
     if batch.events:
         bulk.insert_events(session, batch.events, actor=options.user, default_note=note)
     if report.deleted:
-        bulk.remove(session, MODELS[options.layer], report.deleted, actor=options.user)
+        model = MODELS[options.layer]
+        if model is not Area:
+            gone = import_changes.deleted(session, model, report.deleted, options.user)
+            import_changes.write(session, gone)
+        bulk.remove(session, model, report.deleted, actor=options.user)
     tick("write", total - done[0], total)
 
 
@@ -550,14 +554,19 @@ def _insert(session: Session, batch: Batch, index: list[int], options: ImportOpt
         records.append(record)
     geoms = batch.geoms[index]
     if options.layer == "parcels":
-        bulk.insert_parcels(session, records, geoms, actor=options.user, progress=advance)
+        ids = bulk.insert_parcels(session, records, geoms, actor=options.user, progress=advance)
+        shapes: list[tuple[Any, ...]] = [(g,) for g in geoms]
     elif options.layer == "factories":
-        bulk.insert_factories(session, records, geoms, batch.locations[index], actor=options.user)
+        ids = bulk.insert_factories(session, records, geoms, batch.locations[index], actor=options.user)
+        shapes = list(zip(geoms, batch.locations[index], strict=True))
         advance(len(records))
     else:
         order = _parents_first(records)
         bulk.insert_areas(session, [records[k] for k in order], geoms[order])
         advance(len(records))
+        return
+    import_changes.write(session, import_changes.created(MODELS[options.layer], ids, records, shapes,
+                                                         options.user))
 
 
 def _parents_first(records: list[dict[str, Any]]) -> list[int]:
@@ -593,7 +602,10 @@ def _update(session: Session, batch: Batch, index: list[int], options: ImportOpt
         else:
             row["updated_at"] = now
         rows.append((row, batch.geoms[i], batch.locations[i]))
-    bulk.update_rows(session, MODELS[options.layer], rows, progress=advance)
+    model = MODELS[options.layer]
+    changes = [] if model is Area else import_changes.updated(session, model, rows, options.user)
+    bulk.update_rows(session, model, rows, progress=advance)
+    import_changes.write(session, changes)
 
 
 def _reference_ids(session: Session, records: list[dict[str, Any]]) -> dict[tuple[str, str], int]:

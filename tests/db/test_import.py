@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from gis import exporter
 from gis.errors import LandstockError
+from gis.history import changes_of
 from gis.importer import ImportOptions, import_file
 from gis.inventory import FactoryQuery, ParcelQuery, get_parcel, list_factories, list_parcels
 from gis.models import Area, Factory, Parcel, StatusEvent
@@ -65,6 +66,22 @@ def test_a_status_change_becomes_an_event_by_the_importing_user(sample_db, tmp_p
     assert report.status_changes == 1 and report.rows[0].messages[0].key == "import.status_change"
     assert row["status"] == "reserved" and row["reserved_project_code"] == "XM-2026-001"
     assert (event.actor, event.from_status, event.to_status, event.note) == ("园区管理员", "available", "reserved", "洽谈中")
+
+
+def test_imported_rows_leave_record_changes_by_the_importing_user(sample_db, tmp_path):
+    path = write_json(tmp_path / "changes.geojson", collection(
+        feature(square(0), 地块编号="KFQ-001", 名称="改名地块"), parcel(1, code="HIST-1")))
+
+    imported(sample_db, path)
+    imported(sample_db, write_json(tmp_path / "only.geojson", collection(parcel(1, code="HIST-1"))), replace=True)
+
+    with sample_db.read() as session:
+        update = changes_of(session, "parcel", "KFQ-001")[-2:]
+        created = changes_of(session, "parcel", "HIST-1")
+    assert update[0].action == "update" and update[0].actor == "园区管理员"
+    assert update[0].changes["name"][1] == "改名地块" and "geom" in update[0].changes
+    assert update[1].action == "delete"  # removed by the second import's --replace
+    assert created[0].action == "create" and created[0].changes["land_use"] == [None, "100102"]
 
 
 def test_a_refused_file_writes_nothing_and_a_dry_run_writes_nothing(sample_db, tmp_path):
