@@ -148,3 +148,9 @@ class ImportRefused(LandstockError):
     def details(self, lang: str = "zh") -> dict[str, Any]:
         """The row-by-row report."""
         return {"report": self.report.to_dict(lang)}
+
+
+class BackupFailed(LandstockError):
+    """A backup or restore cannot be made: a missing tool or file, or a refused overwrite."""
+
+    key = "backup.failed"
