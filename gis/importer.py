@@ -293,6 +293,8 @@ def _store(record: dict[str, Any], name: str, value: Any, row: RowReport, column
 def _check(session: Session, batch: Batch, options: ImportOptions, report: ImportReport) -> None:
     """Keys, existing records, references, required fields, statuses, areas of the user."""
     _keys(batch, report)
+    if options.layer == "areas" and options.allowed_areas is not None:
+        report.problems.append(Text("import.areas_need_admin"))  # outlines change every manager's scope
     batch.existing = _existing(session, options.layer, [r.code for r in batch.rows if r.code])
     _references(session, batch, options.layer)
     _required(batch, options.layer)

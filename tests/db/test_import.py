@@ -124,6 +124,8 @@ def test_a_park_manager_may_import_only_into_their_own_areas(sample_db, tmp_path
     assert theirs.rows[0].rejection[0].key == "import.not_your_area"
     assert mine.acceptable
     assert other_row.rows[0].rejection[0].key == "import.not_your_area"  # BX-001 lies outside P01
+    areas = imported(sample_db, path, layer="areas", dry_run=True, allowed_areas=frozenset({ids["P01"]}))
+    assert "import.areas_need_admin" in [p.key for p in areas.problems] and not areas.acceptable
 
 
 def test_areas_import_with_parents_from_the_same_file(sample_db, tmp_path):
