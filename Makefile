@@ -12,7 +12,7 @@ PORT ?= 8000
 RUN_PACKAGES := libsqlite3-mod-spatialite
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-postgis gdal-bin chromium chromium-driver
 
-.PHONY: run test lint bench sample lock system-run system-test clean
+.PHONY: run test lint bench bench-import sample lock system-run system-test clean
 
 run: system-run $(VENV)/.installed
 	$(BIN)/landstock demo
@@ -27,6 +27,10 @@ lint: $(VENV)/.installed
 
 bench: system-test $(VENV)/.installed
 	$(BIN)/python -m bench.inventory $(BENCH_ARGS)
+	$(BIN)/python -m bench.import_export
+
+bench-import: system-test $(VENV)/.installed
+	$(BIN)/python -m bench.import_export $(BENCH_ARGS)
 
 sample: $(VENV)/.installed
 	$(BIN)/python -m data.generate

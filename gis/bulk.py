@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from gis.area import ellipsoidal_area_m2
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
-from gis.models import Area, Factory, Infrastructure, Parcel, Project, StatusEvent, utcnow
+from gis.models import Area, Factory, Infrastructure, Parcel, Project, RecordChange, StatusEvent, utcnow
 from gis.spatial import from_wkb
 
 Progress = Callable[[int], None]
@@ -202,3 +202,71 @@ def insert_infrastructure(session: Session, records: list[dict[str, Any]], geoms
     """Insert ports, highway exits and stations."""
     _write(session, Infrastructure,
            [{**r, "geom_wkb": w} for r, w in zip(records, _wkb(geoms), strict=True)], ["geom"])
+
+
+GEOMETRY_COLUMNS: dict[Any, tuple[str, ...]] = {Parcel: ("geom",), Area: ("geom",),
+                                                Factory: ("footprint", "location")}
+
+
+def update_rows(session: Session, model: Any, rows: Sequence[tuple[dict[str, Any], Any, Any]],
+                progress: Progress | None = None) -> None:
+    """Update records by id: (columns, geometry or None, location or None) per row.
+
+    A new geometry brings its ellipsoidal area; rows are grouped by the columns they set, so
+    each group is one executemany. The version goes up by one, as the ORM's own updates do.
+    """
+    table = model.__table__
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for values, geom, location in rows:
+        row = {k: v for k, v in values.items() if k != "id"}
+        row["row_id"] = values["id"]
+        if geom is not None:
+            row[f"{GEOMETRY_COLUMNS[model][0]}_wkb"] = shapely.to_wkb(geom)
+            if model is not Factory:
+                row["area_m2"] = float(ellipsoidal_area_m2(geom)[0])
+        if location is not None and model is Factory:
+            row["location_wkb"] = shapely.to_wkb(location)
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for keys, group in groups.items():
+        assignments: dict[str, Any] = {}
+        for name in keys:
+            if name.endswith("_wkb"):
+                assignments[name.removesuffix("_wkb")] = from_wkb(name)
+            elif name != "row_id":
+                assignments[name] = bindparam(name, type_=table.c[name].type)
+        if "version" in table.c:
+            assignments["version"] = table.c.version + 1
+        statement = update(table).where(table.c.id == bindparam("row_id")).values(assignments)
+        for start in range(0, len(group), CHUNK):
+            chunk = group[start:start + CHUNK]
+            session.execute(statement, chunk)
+            if progress:
+                progress(len(chunk))
+
+
+def insert_events(session: Session, events: list[dict[str, Any]], *, actor: str, default_note: str) -> None:
+    """Status events of an import: {parcel_id|factory_id, from_status, to_status, project, note}."""
+    projects = codes_to_ids(session, Project, [e.get("project") for e in events])
+    now = utcnow()
+    rows = [{"parcel_id": e.get("parcel_id"), "factory_id": e.get("factory_id"), "at": now, "actor": actor,
+             "from_status": e["from_status"], "to_status": e["to_status"], "project_id": project,
+             "note": e.get("note") or default_note}
+            for e, project in zip(events, projects, strict=True)]
+    _write(session, StatusEvent, rows, [])
+
+
+def insert_changes(session: Session, changes: list[dict[str, Any]]) -> None:
+    """Record changes (gis/history.py) of bulk work such as imports, in one executemany."""
+    _write(session, RecordChange, changes, [])
+
+
+def remove(session: Session, model: Any, codes: Sequence[str], *, actor: str) -> None:
+    """Soft-delete parcels or factories (they keep their history); delete unused areas."""
+    table = model.__table__
+    for start in range(0, len(codes), 900):
+        chunk = list(codes[start:start + 900])
+        if model is Area:
+            session.execute(table.delete().where(table.c.code.in_(chunk)))
+        else:
+            session.execute(update(table).where(table.c.code.in_(chunk)).values(
+                deleted_at=utcnow(), updated_by=actor, updated_at=utcnow(), version=table.c.version + 1))

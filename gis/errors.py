@@ -25,6 +25,10 @@ class LandstockError(Exception):
         """The user-facing text in `lang`."""
         return message(self.key, lang, **self.params)
 
+    def details(self, lang: str = "zh") -> dict[str, Any]:
+        """Structured details a client may show beside the message (none by default)."""
+        return {}
+
 
 class NotFound(LandstockError):
     """A record named by code or id does not exist."""
@@ -100,6 +104,50 @@ class DatabaseUnavailable(LandstockError):
     """The database cannot be reached or is locked; retrying later may succeed."""
 
     key = "error.database_unavailable"
+
+
+class UnreadableFile(InvalidInput):
+    """An uploaded or named file cannot be read: malformed, truncated, empty or unknown."""
+
+    key = "import.unreadable"
+
+
+class UnsafeArchive(UnreadableFile):
+    """A zip archive that could harm the server: too many entries, a bomb, escaping paths."""
+
+    key = "import.zip_unsafe"
+
+
+class TooLarge(LandstockError):
+    """A file or a feature count exceeds a configured limit."""
+
+    key = "import.too_large"
+
+
+class UnsupportedFormat(LandstockError):
+    """A file whose format Landstock does not read."""
+
+    key = "import.unsupported"
+
+
+class AmbiguousCrs(InvalidInput):
+    """The coordinate system cannot be decided from the file; the user must name it."""
+
+    key = "crs.ambiguous"
+
+
+class ImportRefused(LandstockError):
+    """An import with rejected rows or file problems; nothing was written. Carries the report."""
+
+    key = "import.refused"
+
+    def __init__(self, report: Any, /, **params: Any) -> None:
+        self.report = report
+        super().__init__(**params)
+
+    def details(self, lang: str = "zh") -> dict[str, Any]:
+        """The row-by-row report."""
+        return {"report": self.report.to_dict(lang)}
 
 
 class BackupFailed(LandstockError):

@@ -6,11 +6,14 @@ and exits with status 1, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import click
 import typer
@@ -18,15 +21,23 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from gis import accounts, migrate
+from gis import accounts, exporter, migrate
 from gis import backup as backups
-from gis.access import Role
+from gis.access import Action, Role, authorize
+from gis.columns import Mapping, load_mapping
 from gis.database import Database, make_engine, redact
-from gis.errors import LandstockError
+from gis.errors import ImportRefused, LandstockError
+from gis.importer import ImportOptions, import_file
+from gis.inventory import FactoryQuery, ParcelQuery
 from gis.labels import label, message
+from gis.models import User
 from gis.reference import sync_reference
+from gis.report import ImportReport
 from gis.sample import create_demo_users, load_sample, parcel_count
+from gis.spatial import parse_bbox
 from gis.stats import supply
 from service.settings import Settings, load_settings
 
@@ -146,6 +157,150 @@ def stats(
     table.add_row(message("cli.stats.total", lang), "", str(sum(r.count for r in rows)),
                   f"{sum(r.area_mu for r in rows):,.1f}", style="bold")
     console.print(table)
+
+
+class Layer(StrEnum):
+    """What an import or export holds."""
+
+    PARCELS = "parcels"
+    FACTORIES = "factories"
+    AREAS = "areas"
+
+
+class ExportFormat(StrEnum):
+    """Formats of `export`."""
+
+    GEOJSON = "geojson"
+    GPKG = "gpkg"
+    SHP = "shp"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def _report_table(report: ImportReport, lang: str, every_row: bool) -> Table:
+    table = Table(title=message("cli.import.title", lang, source=report.source, format=report.format,
+                                layer=report.layer))
+    for key in ("report.row", "report.code", "report.outcome", "report.action", "report.messages"):
+        table.add_column(message(key, lang), overflow="fold")
+    styles = {"accepted": "green", "repaired": "yellow", "rejected": "red"}
+    for row in report.rows:
+        if not every_row and row.outcome == "accepted" and not row.messages:
+            continue
+        texts = [t.render(lang) for t in row.rejection + row.repairs + row.messages]
+        table.add_row(str(row.row), row.code or "-", message(f"report.outcome.{row.outcome}", lang),
+                      message(f"report.action.{row.action}", lang) if row.action else "",
+                      "\n".join(texts), style=styles[row.outcome])
+    return table
+
+
+def _print_report(report: ImportReport, lang: str, every_row: bool) -> None:
+    for note in report.notes:
+        console.print(f"· {note.render(lang)}")
+    console.print(_report_table(report, lang, every_row))
+    for problem in report.problems:
+        console.print(f"[red]✗ {problem.render(lang)}[/red]")
+    console.print(message("cli.import.summary", lang, **report.counts()))
+
+
+def _import_progress(lang: str) -> tuple[Progress, Callable[[str, int, int | None], None]]:
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors,
+                   transient=True)
+    tasks: dict[str, Any] = {}
+
+    def tick(phase: str, advance: int, total: int | None) -> None:
+        if phase not in tasks:
+            # One plain line per phase as well: logs and pipes see where the import is.
+            errors.print(message(f"cli.import.phase.{phase}", lang) + " …")
+            tasks[phase] = bar.add_task(message(f"cli.import.phase.{phase}", lang), total=total)
+        bar.update(tasks[phase], advance=advance, total=total)
+
+    return bar, tick
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="File, folder or .zip to import 要导入的文件")],
+    layer: Annotated[Layer, typer.Option(help="What the file holds 图层")],
+    crs: Annotated[str | None, typer.Option(help="Source CRS: EPSG code (4549) or gcj02 坐标系")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Column mapping, YAML or JSON 字段映射")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report only 试运行")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Delete records the file lacks 替换")] = False,
+    gpkg_layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer source 源图层")] = None,
+    user: Annotated[str, typer.Option(help="Who imports (recorded in status events) 导入人")] = "import",
+    every_row: Annotated[bool, typer.Option("--every-row", help="List accepted rows too")] = False,
+    report_json: Annotated[Path | None, typer.Option("--report", help="Write the report as JSON too")] = None,
+) -> None:
+    """Import parcels, factories or areas from GIS and office files 导入数据."""
+    settings = load_settings()
+    lang = settings.app.language
+    options = ImportOptions(layer.value, crs=crs, mapping=load_mapping(mapping, layer.value) if mapping
+                            else Mapping(), dry_run=dry_run, replace=replace, source_layer=gpkg_layer,
+                            user=user, limits=settings.imports.limits())
+    db = _open(settings)
+    bar, tick = _import_progress(lang)
+    try:
+        with bar, (db.read() if dry_run else db.write()) as session:
+            options = _as_account(session, options)
+            report = import_file(session, path, options, progress=tick)
+            if not report.acceptable and not dry_run:
+                raise report.refusal()
+    except ImportRefused as refused:
+        _finish_import(refused.report, lang, every_row, report_json)
+        raise
+    finally:
+        db.dispose()
+    _finish_import(report, lang, every_row, report_json)
+    if dry_run:
+        verdict = "cli.import.dry_run" if report.acceptable else "cli.import.dry_run_refused"
+        console.print(message(verdict, lang))
+        raise typer.Exit(0 if report.acceptable else 1)
+    console.print(message("cli.import.written", lang))
+
+
+def _as_account(session: Session, options: ImportOptions) -> ImportOptions:
+    """When `--user` names an account, its role must allow imports and a park manager's scope applies."""
+    found = session.scalar(select(User).where(User.name == options.user))
+    if found is None:
+        return options  # an operator's name: the shell already has the database's rights
+    who = accounts.principal(found)
+    authorize(who, Action.IMPORT)
+    return dataclasses.replace(options, allowed_areas=who.area_ids if who.scoped else None)
+
+
+def _finish_import(report: ImportReport, lang: str, every_row: bool, report_json: Path | None) -> None:
+    _print_report(report, lang, every_row)
+    if report_json is not None:
+        text = json.dumps(report.to_dict(lang), ensure_ascii=False, indent=1)
+        report_json.write_text(text, encoding="utf-8")
+
+
+@app.command("export")
+def export(
+    layer: Annotated[Layer, typer.Option(help="parcels or factories 图层")],
+    format: Annotated[ExportFormat, typer.Option("--format", help="Output format 格式")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write 输出文件")],
+    park: Annotated[str | None, typer.Option(help="Park/zone code 园区编号")] = None,
+    town: Annotated[str | None, typer.Option(help="Town code 镇编号")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="Status, repeatable 状态")] = None,
+    land_use: Annotated[list[str] | None, typer.Option(help="Land-use code (parcels) 用地性质")] = None,
+    min_mu: Annotated[float | None, typer.Option(help="Minimum area in 亩 (parcels)")] = None,
+    max_mu: Annotated[float | None, typer.Option(help="Maximum area in 亩 (parcels)")] = None,
+    bbox: Annotated[str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat")] = None,
+    q: Annotated[str | None, typer.Option(help="Search in code and name 搜索")] = None,
+) -> None:
+    """Export parcels or factories with the list filters 导出数据."""
+    settings = load_settings()
+    lang = settings.app.language
+    window = parse_bbox(bbox) if bbox else None
+    parcels = ParcelQuery(bbox=window, park=park, town=town, status=tuple(status or ()),
+                          land_use=tuple(land_use or ()), min_mu=min_mu, max_mu=max_mu, search=q)
+    factories = FactoryQuery(bbox=window, park=park, town=town, status=tuple(status or ()), search=q)
+    db = _open(settings)
+    with errors.status(message("cli.import.phase.read", lang)), db.read() as session:
+        count = exporter.write(session, layer.value, format.value, output, lang=lang,
+                               parcel_query=parcels, factory_query=factories)
+    db.dispose()
+    console.print(message("cli.export.done", lang, count=count, path=output))
 
 
 def _password(from_stdin: bool, lang: str) -> str:

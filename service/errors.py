@@ -20,13 +20,16 @@ from gis.errors import (
     DuplicateCode,
     Forbidden,
     IllegalTransition,
+    ImportRefused,
     InvalidGeometry,
     InvalidInput,
     LandstockError,
     NotAuthenticated,
     NotFound,
     PreconditionRequired,
+    TooLarge,
     TooManyAttempts,
+    UnsupportedFormat,
     VersionConflict,
 )
 from gis.labels import message
@@ -50,6 +53,9 @@ STATUS: dict[type[LandstockError], int] = {
     Forbidden: 403,
     TooManyAttempts: 429,
     DatabaseUnavailable: 503,
+    TooLarge: 413,
+    UnsupportedFormat: 415,
+    ImportRefused: 422,
 }
 
 TITLES = {400: "http.400", 401: "http.401", 403: "http.403", 404: "http.404", 405: "http.405",
@@ -95,7 +101,8 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
         headers = {"Retry-After": str(error.retry_after)}
     elif status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="landstock"'}
-    return problem(request, status, error.message(lang), key=error.key, headers=headers)
+    return problem(request, status, error.message(lang), key=error.key, headers=headers,
+                   **error.details(lang))
 
 
 def _location(loc: tuple[Any, ...]) -> str:

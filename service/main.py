@@ -11,7 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
 from service import errors, openapi
-from service.routes import areas, auth, factories, health, ogc, parcels, stats, users
+from service.routes import areas, auth, exports, factories, health, imports, ogc, parcels, stats, users
 from service.settings import Settings, load_settings
 
 DESCRIPTION = """
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],
                            expose_headers=["ETag", "Location"])
-    for module in (health, auth, users, parcels, factories, areas, stats, ogc):
+    # exports before parcels and factories: /api/parcels/export is not a parcel code
+    for module in (health, auth, users, exports, imports, parcels, factories, areas, stats, ogc):
         app.include_router(module.router)
     return app

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gis.limits import QIDONG_REGION, ImportLimits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEV_SECRET = "landstock-development-secret-do-not-use-in-production"
@@ -83,6 +85,38 @@ class AuthSettings(BaseSettings):
     failure_window_minutes: int = Field(default=15, ge=1, description="How long failures count")
 
 
+MB = 1024 * 1024
+
+
+class ImportSettings(BaseSettings):
+    """Limits of imports (uploads and the CLI) and the region their features must lie in."""
+
+    model_config = _config("LANDSTOCK_IMPORT_")
+
+    max_upload_mb: float = Field(default=200, gt=0, description="Largest file (or unpacked folder)")
+    max_features: int = Field(default=200_000, ge=1, description="Most features or rows in one file")
+    max_vertices: int = Field(default=20_000, ge=4, description="Most vertices in one geometry")
+    zip_max_entries: int = Field(default=1_000, ge=1, description="Most entries in a zip")
+    zip_max_total_mb: float = Field(default=1_024, gt=0, description="Largest unpacked size of a zip")
+    zip_max_ratio: float = Field(default=100, gt=1, description="Highest compression ratio of a zip entry")
+    region: tuple[float, float, float, float] = Field(
+        default=QIDONG_REGION, description="Service region: min_lon, min_lat, max_lon, max_lat (EPSG:4490)")
+
+    @model_validator(mode="after")
+    def _region_is_a_box(self) -> ImportSettings:
+        x0, y0, x1, y1 = self.region
+        if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
+            raise ValueError("LANDSTOCK_IMPORT_REGION must be [min_lon, min_lat, max_lon, max_lat]")
+        return self
+
+    def limits(self) -> ImportLimits:
+        """The limits as gis/ takes them."""
+        return ImportLimits(max_bytes=int(self.max_upload_mb * MB), max_features=self.max_features,
+                            max_vertices=self.max_vertices, zip_max_entries=self.zip_max_entries,
+                            zip_max_bytes=int(self.zip_max_total_mb * MB), zip_max_ratio=self.zip_max_ratio,
+                            region=self.region)
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings of one running Landstock."""
@@ -90,6 +124,7 @@ class Settings:
     database: DatabaseSettings
     app: AppSettings
     auth: AuthSettings = field(default_factory=AuthSettings)
+    imports: ImportSettings = field(default_factory=ImportSettings)
 
     @property
     def reference_dir(self) -> Path:
@@ -105,4 +140,4 @@ class Settings:
 def load_settings(**database: object) -> Settings:
     """Read every settings class from the environment; keyword arguments override the database."""
     return Settings(database=DatabaseSettings(**database), app=AppSettings(),  # type: ignore[arg-type]
-                    auth=AuthSettings())
+                    auth=AuthSettings(), imports=ImportSettings())

@@ -1,0 +1,252 @@
+"""Export the inventory with the list filters: GeoJSON, GeoPackage, Shapefile (zip), CSV, XLSX.
+
+GeoJSON follows RFC 7946 (WGS84, 7 decimals, about 1 cm); GeoPackage keeps EPSG:4490; the
+Shapefile zip has `.prj` and `.cpg` (UTF-8) and renames fields to 10 characters by
+`SHAPEFILE_NAMES` (documented in the README, and recognised by the importer); CSV carries a
+`wkt` column; the XLSX 台账 has Chinese headers with units, area in m² and 亩, one sheet per layer
+and a summary sheet by park and status. Every format imports back to the same records.
+Factories are exported at their location (a point), with the footprint as WKT beside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from openpyxl import Workbook
+from sqlalchemy.orm import Session
+
+from gis import inventory
+from gis.area import M2_PER_MU
+from gis.crs import CGCS2000
+from gis.errors import InvalidInput
+from gis.inventory import FactoryQuery, ParcelQuery
+from gis.labels import label, message
+
+FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx")
+SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip", "csv": ".csv", "xlsx": ".xlsx"}
+MEDIA_TYPES = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
+               "shp": "application/zip", "csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+EVERYTHING = 1_000_000_000
+XLSX_CELL = 32_767
+
+PARCEL_COLUMNS = (
+    "code", "name", "land_use", "land_use_name", "stock_type", "ownership", "plot_ratio_min",
+    "plot_ratio_max", "building_density_min", "height_limit_m", "green_ratio_max", "waterfront",
+    "ready_road", "ready_power", "ready_water", "ready_drainage", "ready_telecom", "ready_gas",
+    "ready_heat", "ready_leveled", "net_land", "price_wan_per_mu", "status", "status_since",
+    "reserved_project_code", "idle_since", "park_code", "park_name", "town_code", "town_name",
+    "area_m2", "area_mu", "cert_area_m2", "cert_area_mu", "contact", "contact_phone", "remarks",
+    "updated_at", "updated_by", "version")
+FACTORY_COLUMNS = (
+    "code", "name", "building_type", "floors", "floor_area_m2", "vacant_area_m2", "clear_height_m",
+    "floor_load_kn_m2", "crane_t", "power_kva", "year_built", "owner", "rent_yuan_m2_month",
+    "sale_price_wan", "status", "status_since", "reserved_project_code", "suitable_industries",
+    "parcel_code", "park_code", "park_name", "town_code", "town_name", "contact", "contact_phone",
+    "remarks", "footprint_wkt", "updated_at", "updated_by", "version")
+
+# Shapefile field names are at most 10 characters; names not listed are short enough already.
+SHAPEFILE_NAMES: dict[str, dict[str, str]] = {
+    "parcels": {
+        "land_use_name": "lu_name", "stock_type": "stock_type", "plot_ratio_min": "pr_min",
+        "plot_ratio_max": "pr_max", "building_density_min": "bd_min", "height_limit_m": "height_m",
+        "green_ratio_max": "green_max", "ready_road": "rd_road", "ready_power": "rd_power",
+        "ready_water": "rd_water", "ready_drainage": "rd_drain", "ready_telecom": "rd_tel",
+        "ready_gas": "rd_gas", "ready_heat": "rd_heat", "ready_leveled": "rd_level",
+        "price_wan_per_mu": "price_wmu", "status_since": "stat_since",
+        "reserved_project_code": "project", "park_code": "park", "town_code": "town",
+        "cert_area_m2": "cert_m2", "cert_area_mu": "cert_mu", "contact_phone": "phone",
+        "updated_at": "updated_at", "updated_by": "updated_by"},
+    "factories": {
+        "building_type": "bldg_type", "floor_area_m2": "floor_m2", "vacant_area_m2": "vacant_m2",
+        "clear_height_m": "height_m", "floor_load_kn_m2": "load_kn_m2", "power_kva": "power_kva",
+        "year_built": "year_built", "rent_yuan_m2_month": "rent_m2_mo", "sale_price_wan": "sale_wan",
+        "status_since": "stat_since", "reserved_project_code": "project",
+        "suitable_industries": "industries", "parcel_code": "parcel", "park_code": "park",
+        "town_code": "town", "contact_phone": "phone", "footprint_wkt": "footprint",
+        "updated_at": "updated_at", "updated_by": "updated_by"},
+}
+Progress = Callable[[int], None]
+
+
+def _frame(rows: list[dict[str, Any]], wanted: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows, columns=[*wanted, "geojson"])
+
+
+def parcels_frame(session: Session, query: ParcelQuery) -> gpd.GeoDataFrame:
+    """Every parcel matching `query` (paging ignored), as a GeoDataFrame in EPSG:4490."""
+    _, statement = inventory.parcel_page_statement(session, dataclasses.replace(query, limit=EVERYTHING,
+                                                                                offset=0))
+    rows = [dict(r) for r in session.execute(statement).mappings()]
+    for row in rows:
+        row["area_mu"] = row["area_m2"] / M2_PER_MU
+        row["cert_area_mu"] = row["cert_area_m2"] / M2_PER_MU if row["cert_area_m2"] else None
+    return _geoframe(_frame(rows, PARCEL_COLUMNS))
+
+
+def factories_frame(session: Session, query: FactoryQuery) -> gpd.GeoDataFrame:
+    """Every factory matching `query`, at its location, footprint as WKT."""
+    page = inventory.list_factories(session, dataclasses.replace(query, limit=EVERYTHING, offset=0))
+    rows = page.rows
+    for row in rows:
+        shape = shapely.from_geojson(row["geojson"]) if row["geojson"] else None
+        row["footprint_wkt"] = shape.wkt if shape is not None and shape.geom_type != "Point" else None
+        row["suitable_industries"] = ";".join(row.get("suitable_industries") or [])
+        row["geojson"] = shapely.to_geojson(shapely.Point(row["lon"], row["lat"]))
+    return _geoframe(_frame(rows, FACTORY_COLUMNS))
+
+
+def _geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    texts = frame.pop("geojson").to_numpy(dtype=object)
+    geoms = shapely.from_geojson(texts) if len(texts) else np.array([], dtype=object)
+    for column in ("updated_at",):
+        frame[column] = frame[column].astype(str)
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=CGCS2000)
+
+
+def frame_for(session: Session, layer: str, parcel_query: ParcelQuery | None = None,
+              factory_query: FactoryQuery | None = None) -> gpd.GeoDataFrame:
+    """The records of `layer` (parcels or factories) matching the list filters."""
+    if layer == "parcels":
+        return parcels_frame(session, parcel_query or ParcelQuery())
+    if layer == "factories":
+        return factories_frame(session, factory_query or FactoryQuery())
+    raise InvalidInput("import.bad_layer", layer=layer, layers="parcels, factories")
+
+
+def write(session: Session, layer: str, fmt: str, target: Path, *, lang: str = "zh",
+          parcel_query: ParcelQuery | None = None, factory_query: FactoryQuery | None = None) -> int:
+    """Write the matching records of `layer` to `target` in `fmt`; return how many."""
+    if fmt not in FORMATS:
+        raise InvalidInput("export.unknown_format", format=fmt, formats=", ".join(FORMATS))
+    frame = frame_for(session, layer, parcel_query, factory_query)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.unlink()
+    if fmt == "geojson":
+        pyogrio.write_dataframe(frame, target, driver="GeoJSON", layer=layer,
+                                layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "7",
+                                               "WRITE_NAME": "NO"})
+    elif fmt == "gpkg":
+        pyogrio.write_dataframe(frame, target, driver="GPKG", layer=layer,
+                                geometry_type=_geometry_type(layer))
+    elif fmt == "shp":
+        _write_shapefile(frame, layer, target)
+    elif fmt == "csv":
+        _write_csv(frame, target)
+    else:
+        _write_xlsx(session, frame, layer, target, lang)
+    return len(frame)
+
+
+def _geometry_type(layer: str) -> str:
+    return "MultiPolygon" if layer == "parcels" else "Point"
+
+
+def _write_shapefile(frame: gpd.GeoDataFrame, layer: str, target: Path) -> None:
+    """A zip of one Shapefile (.shp .shx .dbf .prj .cpg) with fields renamed to 10 characters."""
+    renamed = frame.rename(columns=SHAPEFILE_NAMES[layer])
+    with tempfile.TemporaryDirectory(prefix="landstock-export-") as tmp:
+        shp = Path(tmp) / f"{layer}.shp"
+        pyogrio.write_dataframe(renamed, shp, driver="ESRI Shapefile", encoding="UTF-8",
+                                geometry_type=_geometry_type(layer))
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for part in sorted(Path(tmp).iterdir()):
+                archive.write(part, part.name)
+
+
+def _write_csv(frame: gpd.GeoDataFrame, target: Path) -> None:
+    """UTF-8 with a byte-order mark (so Excel reads the Chinese), geometry as a `wkt` column."""
+    table = pd.DataFrame(frame.drop(columns="geometry"))
+    table["wkt"] = shapely.to_wkt(frame.geometry.array, rounding_precision=9, trim=True)
+    table.to_csv(target, index=False, encoding="utf-8-sig")
+
+
+def _header(column: str, lang: str) -> str:
+    if column in ("reserved_project_code",):
+        return message("field.reserved_for", lang)
+    if column in ("park_code", "town_code", "parcel_code"):
+        return message(f"field.{column.removesuffix('_code')}", lang)
+    if column in ("park_name", "town_name"):
+        return message(f"field.{column.removesuffix('_name')}", lang) + message("field.name", lang)
+    if column == "footprint_wkt":
+        return message("export.footprint_wkt", lang)
+    if column.startswith("ready_") or column == "net_land":
+        return message(f"ready.{column.removeprefix('ready_')}", lang)
+    return message(f"field.{column}", lang)
+
+
+SHEETS = {"parcels": "kind.parcel", "factories": "kind.factory"}
+
+
+def _cell(column: str, value: Any, layer: str, lang: str) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if column == "status":
+        return label("parcel_status" if layer == "parcels" else "factory_status", value, lang)
+    if column in ("stock_type", "building_type"):
+        return label(column, value, lang)
+    if isinstance(value, bool | np.bool_):
+        return message("export.yes" if value else "export.no", lang)
+    if isinstance(value, float):
+        return round(value, 2) if column.endswith(("_m2", "_mu")) else value
+    return value
+
+
+def _sheet_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any]]:
+    columns = [c for c in frame.columns if c != "geometry"]
+    wkt = shapely.to_wkt(frame.geometry.array, rounding_precision=9, trim=True)
+    header = [_header(c, lang) for c in columns]
+    if layer == "parcels":
+        header.append(message("export.geometry_wkt", lang))
+    else:
+        header += [message("export.lon", lang), message("export.lat", lang)]
+    rows = [header]
+    records = frame[columns].to_dict("records")
+    for k, record in enumerate(records):
+        row = [_cell(c, record[c], layer, lang) for c in columns]
+        if layer == "parcels":
+            row.append(wkt[k] if len(wkt[k]) <= XLSX_CELL else message("export.wkt_too_long", lang))
+        else:
+            point = frame.geometry.array[k]
+            row += [round(point.x, 7), round(point.y, 7)]
+        rows.append(row)
+    return rows
+
+
+def _write_xlsx(session: Session, frame: gpd.GeoDataFrame, layer: str, target: Path, lang: str) -> None:
+    """The 台账: the layer's sheet, then the summary by park and status."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(message(SHEETS[layer], lang))
+    for row in _sheet_rows(frame, layer, lang):
+        sheet.append(row)
+    summary = workbook.create_sheet(message("export.sheet.summary", lang))
+    for row in _summary_rows(frame, layer, lang):
+        summary.append(row)
+    workbook.save(target)
+
+
+def _summary_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any]]:
+    """Count and size by park and status (亩 for parcels, vacant m² for factories)."""
+    measure = "area_mu" if layer == "parcels" else "vacant_area_m2"
+    group = "parcel_status" if layer == "parcels" else "factory_status"
+    table = pd.DataFrame({"park": frame["park_name"].fillna("-"), "status": frame["status"],
+                          "measure": frame[measure].astype(float)})
+    grouped = table.groupby(["park", "status"], sort=True)["measure"].agg(["count", "sum"]).reset_index()
+    rows: list[list[Any]] = [[message("field.park", lang), message("field.status", lang),
+                              message("field.count", lang), message(f"field.{measure}", lang)]]
+    for item in grouped.itertuples(index=False):
+        rows.append([item.park, label(group, item.status, lang), int(item.count), round(float(item.sum), 2)])
+    rows.append([message("cli.stats.total", lang), "", int(grouped["count"].sum()),
+                 round(float(grouped["sum"].sum()), 2)])
+    return rows

@@ -1,0 +1,93 @@
+"""/api/imports: upload a survey file; the answer is the row-by-row report of gis/importer.py.
+
+The file is streamed to a temporary folder under the upload limit, then imported in one
+transaction: a refused import answers 422 with the report and leaves the database as it was.
+`dry_run` checks and reports without writing. The report carries what an upload page shows:
+counts by outcome, notes about the file (CRS, columns), and a line per row. Only roles allowed
+to import may upload (401 without a user, 403 for others); a park manager's rows must lie in
+their own parks and towns, and status events carry the uploader's name.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+
+from gis.access import Action, Principal
+from gis.columns import Mapping, load_mapping
+from gis.errors import TooLarge
+from gis.importer import ImportOptions, import_file
+from gis.limits import ImportLimits
+from service.auth import requires
+from service.dependencies import DatabaseDep, Language, SettingsDep
+
+FORMATS = "GeoJSON, TopoJSON, Shapefile (.zip), GeoPackage, KML, CSV or XLSX"
+router = APIRouter(prefix="/api/imports", tags=["imports 导入"])
+CHUNK = 1 << 20
+
+
+def _size_text(size: float) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _save(upload: UploadFile, folder: Path, limits: ImportLimits) -> Path:
+    """Copy the upload under its own base name, refusing it as soon as it passes the limit."""
+    name = Path(upload.filename or "upload").name or "upload"
+    target = folder / name
+    written = 0
+    with target.open("wb") as out:
+        while block := upload.file.read(CHUNK):
+            written += len(block)
+            if written > limits.max_bytes:
+                raise TooLarge(size=f"> {_size_text(limits.max_bytes)}", limit=_size_text(limits.max_bytes))
+            out.write(block)
+    return target
+
+
+def _too_large(request: Request, limits: ImportLimits) -> None:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limits.max_bytes + CHUNK:
+        raise TooLarge(size=_size_text(int(declared)), limit=_size_text(limits.max_bytes))
+
+
+@router.post("", summary="Import a file 导入文件",
+             responses={413: {"description": "File too large"}, 415: {"description": "Unsupported format"},
+                        422: {"description": "Refused: problem+json with the row-by-row `report`"}})
+def upload(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: Annotated[Principal, requires(Action.IMPORT)],
+    lang: Language,
+    file: Annotated[UploadFile, File(description=FORMATS)],
+    layer: Annotated[Literal["parcels", "factories", "areas"], Form(description="图层")],
+    crs: Annotated[str | None, Form(description="坐标系: EPSG code (4549) or gcj02", max_length=60)] = None,
+    dry_run: Annotated[bool, Form(description="试运行: check and report only")] = False,
+    replace: Annotated[bool, Form(description="删除文件中没有的记录")] = False,
+    gpkg_layer: Annotated[str | None, Form(description="源图层 (multi-layer files)", max_length=200)] = None,
+    mapping: Annotated[UploadFile | None, File(description="字段映射 YAML or JSON")] = None,
+) -> dict[str, Any]:
+    """Check a survey file and, unless refused or a dry run, write it in one transaction."""
+    limits = settings.imports.limits()
+    _too_large(request, limits)
+    folder = Path(tempfile.mkdtemp(prefix="landstock-upload-"))
+    try:
+        path = _save(file, folder, limits)
+        rules = Mapping()
+        if mapping is not None:
+            (folder / "mapping").mkdir()
+            rules = load_mapping(_save(mapping, folder / "mapping", limits), layer)
+        options = ImportOptions(layer, crs=crs or None, mapping=rules, dry_run=dry_run, replace=replace,
+                                source_layer=gpkg_layer or None, user=user.name, limits=limits,
+                                allowed_areas=user.area_ids if user.scoped else None)
+        with db.read() if dry_run else db.write() as session:
+            report = import_file(session, path, options)
+            if not report.acceptable and not dry_run:
+                raise report.refusal()
+        return report.to_dict(lang)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
