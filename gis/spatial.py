@@ -10,7 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import ColumnElement, Float, LargeBinary, and_, bindparam, column, func, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    LargeBinary,
+    and_,
+    bindparam,
+    column,
+    func,
+    or_,
+    select,
+    table,
+    union,
+)
 from sqlalchemy.sql.elements import BindParameter
 
 from gis.crs import CGCS2000
@@ -52,6 +64,21 @@ def index_candidates(dialect: str, model: Any, geom_column: str, bbox: BBox) -> 
                 column("xmax"), column("ymin"), column("ymax"))
     hits = select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0,
                                     idx.c.ymin <= y1, idx.c.ymax >= y0)
+    return model.id.in_(hits)
+
+
+def index_candidates_any(dialect: str, model: Any, geom_column: str,
+                         bboxes: list[BBox]) -> ColumnElement[bool]:
+    """Rows of `model` whose bounding box meets any of `bboxes`, answered by the spatial index."""
+    if dialect != "sqlite":
+        geom = getattr(model, geom_column)
+        return or_(*(geom.op("&&")(envelope(dialect, b)) for b in bboxes))
+    idx = table(f"idx_{model.__tablename__}_{geom_column}", column("pkid"), column("xmin"),
+                column("xmax"), column("ymin"), column("ymax"))
+    # one R-tree lookup per window, united: SQLite then probes the table by rowid
+    hits = union(*(select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0,
+                                            idx.c.ymin <= y1, idx.c.ymax >= y0)
+                   for x0, y0, x1, y1 in bboxes))
     return model.id.in_(hits)
 
 
