@@ -280,6 +280,8 @@ ZH: dict[str, str] = {
     "review.area_mu": "用地面积(亩)",
     "review.overall": "总体结论",
     "review.note": "本市门槛为示例值，市政府确定后在设置中修改（LANDSTOCK_REVIEW_*）。",
+    "review.status.na": "不适用（既有厂房）",
+    "field.stage": "项目阶段",
     "review.error.site_required": "请用 site 参数指定地块或厂房编号（拼地用“+”连接多个地块编号）。",
     # ---- accounts, history, OGC API (issue 5) ----
     # ---- web pages and maps (issue 6) ----
@@ -543,6 +545,8 @@ EN: dict[str, str] = {
     "review.area_mu": "Site area (mu)",
     "review.overall": "Overall",
     "review.note": "City thresholds are example values; change them in the settings (LANDSTOCK_REVIEW_*) once the city sets its own.",
+    "review.status.na": "not applicable (existing building)",
+    "field.stage": "Stage",
     "review.error.site_required": "Name the parcel or factory with the site parameter (join parcel codes with “+” for an assembled site).",
     # ---- accounts, history, OGC API (issue 5) ----
     # ---- web pages and maps (issue 6) ----

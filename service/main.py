@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from gis.database import Database, make_engine
 from service import errors
-from service.routes import areas, factories, health, parcels
+from service.routes import areas, factories, health, matching, parcels, projects
 from service.settings import Settings, load_settings
 
 DESCRIPTION = """
@@ -44,6 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.app.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"])
-    for module in (health, parcels, factories, areas):
+    for module in (health, matching, parcels, factories, areas, projects):
         app.include_router(module.router)
     return app
