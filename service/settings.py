@@ -59,6 +59,11 @@ class AppSettings(BaseSettings):
                                     description="Origins allowed by CORS; empty turns CORS off")
     tianditu_key: SecretStr | None = Field(default=None, description="天地图 key (tk) for basemaps")
 
+    @field_validator("tianditu_key", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> AppSettings:
         if self.environment == "production" and self.secret_key.get_secret_value() == DEV_SECRET:
