@@ -498,7 +498,7 @@ def match_assemblies(session: Session, need: Resolved, ctx: Context, config: Mat
         return []
     metres = reproject(geoms, CGCS2000, ctx.epsg)
     adjacent = assembly.neighbours(metres, cols["park_id"], config.assembly_gap_m)
-    groups = assembly.assemble(seeds, adjacent, list(cols["official_mu"]), cols["code"],
+    groups = assembly.assemble(seeds, adjacent, [float(a) for a in cols["official_mu"]], cols["code"],
                                need.land_min_mu or 0.0, need.land_max_mu, config.assembly_max_members)
     if not groups:
         return []

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from gis import migrate, reverse
 from gis.database import Database, make_engine, redact
-from gis.errors import LandstockError
+from gis.errors import InvalidInput, LandstockError
 from gis.explain import candidate_dict, result_dict
 from gis.labels import label, message
 from gis.matching import match, need_of_project
@@ -151,7 +151,8 @@ def _distances(values: list[str]) -> dict[str, float]:
         try:
             out[target.strip()] = float(km)
         except ValueError:
-            raise typer.BadParameter(f"{value!r}: expected KIND_OR_CODE=KM, e.g. port=10") from None
+            raise InvalidInput(field="--max-km", value=value,
+                               reason="KIND_OR_CODE=KM, e.g. port=10") from None
     return out
 
 
@@ -160,7 +161,7 @@ def _request(project: str | None, options: dict[str, Any], session: Any) -> tupl
     if project:
         return need_of_project(session, project, **flags), options
     if not options.get("industry_code"):
-        raise typer.BadParameter("give a PROJECT code, or --industry with the need")
+        raise InvalidInput(field="--industry", value="", reason="PROJECT, or --industry with the need")
     body = MatchIn(**{k: v for k, v in options.items() if v not in (None, [], {})}, **flags)
     return body.to_need(), {}
 
@@ -224,7 +225,8 @@ def _fits(session: Any, kind: str, code: str, settings: Settings, lang: str) -> 
 
 def _show(as_json: bool, data: Any, tables: Any) -> None:
     if as_json:
-        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        options = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+        sys.stdout.write(orjson.dumps(data, option=options).decode() + "\n")
     else:
         tables()
 
