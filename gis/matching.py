@@ -119,11 +119,12 @@ def _chain_codes(session: Session, industry: IndustryFacts) -> list[str]:
 
 def _parks(session: Session, industry: IndustryFacts) -> dict[int, ParkFacts]:
     chain = _chain_codes(session, industry)
+    # from the (few) projects of the chain to their parcels, through the indexed foreign key
     firms = dict(session.execute(
         select(Parcel.park_id, func.count(func.distinct(Project.id)))
-        .join(Project, Project.id == Parcel.reserved_project_id)
-        .where(Parcel.status.in_(LANDED_STATUSES), Parcel.deleted_at.is_(None),
-               Project.industry_code.in_(chain))
+        .select_from(Project).join(Parcel, Parcel.reserved_project_id == Project.id)
+        .where(Project.industry_code.in_(chain), Parcel.status.in_(LANDED_STATUSES),
+               Parcel.deleted_at.is_(None))
         .group_by(Parcel.park_id)).all())
     rows = session.execute(select(Area.id, Area.code, Area.leading_industries, Area.is_priority)
                            .where(Area.kind.in_(("park", "zone"))))
@@ -397,6 +398,22 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
     return [parcel_candidate(s, i, need, ctx, config) for i in order[:limit]], len(order)
 
 
+def nearest_first(order: Any, pool: int) -> Any:
+    """Ids of the `pool` rows a query selects first in `order`, fetched without their columns."""
+    return order.limit(pool).subquery()
+
+
+def _near(s: Scored, checks: Any, build: Any, limit: int, config: MatchConfig) -> list[Candidate]:
+    """Sites failing at least one and at most a few constraints: fewest failures, then score."""
+    ranked = []
+    for i in s.order:
+        failed = failures(checks(_site(s.cols, i, s.dist)))
+        if 0 < len(failed) <= config.near_miss_max_failures:
+            ranked.append((len(failed), i))
+    ranked.sort(key=lambda pair: pair[0])
+    return [build(s, i) for _, i in ranked[:limit]]
+
+
 def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
                  limit: int) -> list[Candidate]:
     """The best excluded parcels: few failed constraints, each with its gap."""
@@ -404,21 +421,14 @@ def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchCo
     slack = config.near_miss_slack
     kinds = ("logistics",) if need.logistics else ("industrial", "sea")
     codes = [c for c, cls in ctx.classes.items() if cls.kind in kinds]
-    target = low * M2_PER_MU
-    statement = (parcel_base().where(
+    pool = nearest_first(select(Parcel.id).where(
         Parcel.deleted_at.is_(None), Parcel.status.in_(("available", "reserved")),
         Parcel.land_use.in_(codes),
         _area_window(low * (1 - slack), None if high is None else high * (1 + slack)))
-        .order_by(func.abs(official_m2() - target), Parcel.code).limit(config.near_miss_pool))
-    s = score_parcels(session, statement, need, ctx, config)
-    ranked = []
-    for i in s.order:
-        candidate = parcel_candidate(s, i, need, ctx, config)
-        failed = failures(candidate.checks)
-        if 0 < len(failed) <= config.near_miss_max_failures:
-            ranked.append((len(failed), candidate))
-    ranked.sort(key=lambda pair: pair[0])
-    return [c for _, c in ranked[:limit]]
+        .order_by(func.abs(official_m2() - low * M2_PER_MU), Parcel.code), config.near_miss_pool)
+    s = score_parcels(session, parcel_base().where(Parcel.id.in_(select(pool.c.id))), need, ctx, config)
+    return _near(s, lambda site: parcel_checks(site, need, ctx.classes, config),
+                 lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
 
 
 # --- assemblies --------------------------------------------------------------------------------
@@ -438,9 +448,11 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
     low = need.land_min_mu or 0.0
     rules = [Parcel.status.in_(_statuses(need)), Parcel.park_id.is_not(None),
              official_m2() < low * M2_PER_MU, *parcel_rules(need, ctx, config)]
-    seed_rows = session.execute(
-        parcel_base().where(*rules, official_m2() >= low * M2_PER_MU / config.assembly_max_members)
-        .order_by(official_m2().desc(), Parcel.code).limit(config.assembly_seeds)).all()
+    seeds = nearest_first(select(Parcel.id).where(
+        *rules, official_m2() >= low * M2_PER_MU / config.assembly_max_members)
+        .order_by(official_m2().desc(), Parcel.code), config.assembly_seeds)
+    seed_rows = session.execute(parcel_base().where(Parcel.id.in_(select(seeds.c.id)))
+                                .order_by(Parcel.code)).all()
     if not seed_rows:
         return [], {}, np.array([], dtype=object)
     dialect = session.get_bind().dialect.name
@@ -617,20 +629,13 @@ def near_factories(session: Session, need: Resolved, ctx: Context, config: Match
                    limit: int) -> list[Candidate]:
     """The best excluded factories, each with its gaps."""
     target = need.floor_area_min_m2 or 0.0
-    statement = (factory_base().where(Factory.deleted_at.is_(None),
-                                      Factory.status.in_(("vacant", "reserved", "leased")),
-                                      Factory.vacant_area_m2 > 0, _floor_window(need, config.near_miss_slack))
-                 .order_by(func.abs(Factory.vacant_area_m2 - target), Factory.code)
-                 .limit(config.near_miss_pool))
-    s = score_factories(session, statement, need, ctx, config)
-    ranked = []
-    for i in s.order:
-        candidate = factory_candidate(s, i, need, ctx, config)
-        failed = failures(candidate.checks)
-        if 0 < len(failed) <= config.near_miss_max_failures:
-            ranked.append((len(failed), candidate))
-    ranked.sort(key=lambda pair: pair[0])
-    return [c for _, c in ranked[:limit]]
+    pool = nearest_first(select(Factory.id).where(
+        Factory.deleted_at.is_(None), Factory.status.in_(("vacant", "reserved", "leased")),
+        Factory.vacant_area_m2 > 0, _floor_window(need, config.near_miss_slack))
+        .order_by(func.abs(Factory.vacant_area_m2 - target), Factory.code), config.near_miss_pool)
+    s = score_factories(session, factory_base().where(Factory.id.in_(select(pool.c.id))), need, ctx, config)
+    return _near(s, lambda site: factory_checks(site, need, ctx.classes, config),
+                 lambda s, i: factory_candidate(s, i, need, ctx, config), limit, config)
 
 
 # --- the whole match ---------------------------------------------------------------------------
