@@ -37,7 +37,8 @@ INDUSTRIES = ("27", "39", "34", "26", "59", "373")
 def add_infrastructure(db: Database) -> None:
     """The Qidong ports, highway exits and stations."""
     with db.write() as session:
-        bulk.insert_infrastructure(session, [{k: i[k] for k in ("code", "name", "kind")} for i in INFRASTRUCTURE],
+        records = [{k: i[k] for k in ("code", "name", "kind")} for i in INFRASTRUCTURE]
+        bulk.insert_infrastructure(session, records,
                                    shapely.points([(i["lon"], i["lat"]) for i in INFRASTRUCTURE]))
 
 

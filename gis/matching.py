@@ -20,7 +20,7 @@ import shapely
 from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from gis import assembly, scoring
+from gis import assembly, prescore, scoring
 from gis.area import M2_PER_MU
 from gis.constraints import (
     Check,
@@ -40,7 +40,7 @@ from gis.labels import Text
 from gis.models import Area, Factory, Industry, Infrastructure, LandUseClass, Parcel, Project
 from gis.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Need, Resolved, resolve
 from gis.need import Industry as IndustryFacts
-from gis.spatial import BBox, index_candidates_any
+from gis.spatial import BBox, bbox_centre, index_candidates_any
 
 Park, Town = aliased(Area, name="park"), aliased(Area, name="town")
 SiteParcel = aliased(Parcel, name="site_parcel")
@@ -68,6 +68,7 @@ class Context:
     infra_names: list[str]
     infra_kinds: np.ndarray
     infra_geoms: np.ndarray
+    infra_geo: np.ndarray
     epsg: int
     preferred_ids: frozenset[int]
 
@@ -152,7 +153,7 @@ def load_context(session: Session, need: Resolved) -> Context:
     epsg = gauss_kruger_epsg(lon)
     return Context(classes, _parks(session, need.industry), [r[0] for r in infra],
                    [r[1] for r in infra], np.array([r[2] for r in infra], dtype=object),
-                   reproject(geoms, CGCS2000, epsg) if infra else geoms, epsg,
+                   reproject(geoms, CGCS2000, epsg) if infra else geoms, geoms, epsg,
                    _preferred(session, need.need.preferred_areas))
 
 
@@ -249,12 +250,13 @@ PARCEL_COLUMNS = ("id", "code", "area_m2", "cert_area_m2", "park_id", "town_id",
                   "price_wan_per_mu", "idle_since", "status")
 
 
-def parcel_base() -> Any:
-    """Plain parcel columns, park and town codes, and the centroid; no geometry."""
-    centroid = func.ST_Centroid(Parcel.geom)
+def parcel_base(dialect: str) -> Any:
+    """Plain parcel columns, park and town codes, and the centre of the bounding box (where
+    distances are measured from: the database keeps the box with the geometry, so no geometry
+    is parsed; for a parcel of a few hundred metres it is metres from the centroid)."""
+    x, y = bbox_centre(dialect, Parcel.geom)
     return (select(*[getattr(Parcel, c) for c in PARCEL_COLUMNS], Park.code.label("park_code"),
-                   Town.code.label("town_code"), func.ST_X(centroid).label("lon"),
-                   func.ST_Y(centroid).label("lat"))
+                   Town.code.label("town_code"), x.label("lon"), y.label("lat"))
             .outerjoin(Park, Park.id == Parcel.park_id).outerjoin(Town, Town.id == Parcel.town_id))
 
 
@@ -386,16 +388,54 @@ def parcel_candidate(s: Scored, i: int, need: Resolved, ctx: Context, config: Ma
                      parcel_checks(site, need, ctx.classes, config), {"id": site["id"]})
 
 
+def distance_windows(need: Resolved, ctx: Context) -> list[list[BBox]]:
+    """For each maximum distance, boxes (degrees) that every site within it must meet."""
+    out = []
+    for target, limit in need.need.max_distance_km:
+        mask = (ctx.infra_kinds == target) | (np.asarray(ctx.infra_codes, dtype=object) == target)
+        metres = limit * 1000 * 1.05  # slack over the local degree lengths
+        boxes = []
+        for x0, y0, x1, y1 in shapely.bounds(ctx.infra_geo[mask]):
+            dy = metres / M_PER_DEG_LAT
+            dx = metres / (M_PER_DEG_LAT * float(np.cos(np.radians(min(89.0, abs(y1) + dy)))))
+            boxes.append((x0 - dx, y0 - dy, x1 + dx, y1 + dy))
+        out.append(boxes)
+    return out
+
+
+def parcel_where(session: Session, need: Resolved, ctx: Context, config: MatchConfig) -> list[Any]:
+    """Every hard constraint as SQL, with the spatial index prefiltering any distance limit."""
+    dialect = session.get_bind().dialect.name
+    where = [Parcel.status.in_(_statuses(need)), _area_window(need.land_min_mu or 0.0, need.land_max_mu),
+             *parcel_rules(need, ctx, config)]
+    return where + [index_candidates_any(dialect, Parcel, "geom", boxes) if boxes else false()
+                    for boxes in distance_windows(need, ctx)]
+
+
 def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
                   limit: int) -> tuple[list[Candidate], int]:
-    """Parcels passing every hard constraint, best first; and how many passed in all."""
-    statement = parcel_base().where(Parcel.status.in_(_statuses(need)),
-                                    _area_window(need.land_min_mu or 0.0, need.land_max_mu),
-                                    *parcel_rules(need, ctx, config))
-    s = score_parcels(session, statement, need, ctx, config)
-    keep = distance_mask(s.dist, need, len(s.order))
-    order = [i for i in s.order if keep[i]]
-    return [parcel_candidate(s, i, need, ctx, config) for i in order[:limit]], len(order)
+    """Parcels passing every hard constraint, best first; and how many passed in all.
+
+    One pass returns id, code, box centre and the partial score (gis/prescore.py) of every
+    passing parcel; distances complete the score in numpy; only the top is fetched and explained."""
+    dialect = session.get_bind().dialect.name
+    x, y = bbox_centre(dialect, Parcel.geom)
+    partial = prescore.parcel_partial(dialect, need, ctx, config, official_m2())
+    rows = session.execute(select(Parcel.id, Parcel.code, partial, x, y)
+                           .where(*parcel_where(session, need, ctx, config))).all()
+    if not rows:
+        return [], 0
+    ids, codes, points, lon, lat = (list(c) for c in zip(*rows, strict=True))
+    dist = distances_km(ctx, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    weights = scoring.normalised_weights(prescore.parcel_criteria(need), config, "parcel")
+    total = np.asarray(points, dtype=float) + sum(
+        (weights[k] * scoring.distance_fit(dist[k], config.distance_scale_km) for k in INFRA_KINDS
+         if k in weights), np.zeros(len(rows)))
+    keep = np.flatnonzero(distance_mask(dist, need, len(rows)))
+    top = [int(keep[i]) for i in scoring.ranking(total[keep], [codes[k] for k in keep])[:limit]]
+    s = score_parcels(session, parcel_base(dialect).where(Parcel.id.in_([ids[i] for i in top])),
+                      need, ctx, config)
+    return [parcel_candidate(s, i, need, ctx, config) for i in s.order], len(keep)
 
 
 def nearest_first(order: Any, pool: int) -> Any:
@@ -426,7 +466,9 @@ def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchCo
         Parcel.land_use.in_(codes),
         _area_window(low * (1 - slack), None if high is None else high * (1 + slack)))
         .order_by(func.abs(official_m2() - low * M2_PER_MU), Parcel.code), config.near_miss_pool)
-    s = score_parcels(session, parcel_base().where(Parcel.id.in_(select(pool.c.id))), need, ctx, config)
+    dialect = session.get_bind().dialect.name
+    statement = parcel_base(dialect).where(Parcel.id.in_(select(pool.c.id)))
+    s = score_parcels(session, statement, need, ctx, config)
     return _near(s, lambda site: parcel_checks(site, need, ctx.classes, config),
                  lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
 
@@ -451,13 +493,13 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
     seeds = nearest_first(select(Parcel.id).where(
         *rules, official_m2() >= low * M2_PER_MU / config.assembly_max_members)
         .order_by(official_m2().desc(), Parcel.code), config.assembly_seeds)
-    seed_rows = session.execute(parcel_base().where(Parcel.id.in_(select(seeds.c.id)))
+    dialect = session.get_bind().dialect.name
+    seed_rows = session.execute(parcel_base(dialect).where(Parcel.id.in_(select(seeds.c.id)))
                                 .order_by(Parcel.code)).all()
     if not seed_rows:
         return [], {}, np.array([], dtype=object)
-    dialect = session.get_bind().dialect.name
     windows = _windows([r.lon for r in seed_rows], [r.lat for r in seed_rows], config.assembly_window_m)
-    statement = parcel_base().add_columns(func.ST_AsBinary(Parcel.geom).label("wkb")).where(
+    statement = parcel_base(dialect).add_columns(func.ST_AsBinary(Parcel.geom).label("wkb")).where(
         *rules, index_candidates_any(dialect, Parcel, "geom", windows)).order_by(Parcel.code)
     rows = session.execute(statement).all()
     cols = parcel_columns(rows, statement)
@@ -468,7 +510,7 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
 
 def _assembled_columns(cols: dict[str, Any], groups: list[assembly.Assembly],
                        geoms: np.ndarray) -> tuple[dict[str, Any], list[Any]]:
-    """One row per assembly: area summed, facts area-weighted, centroid of the union."""
+    """One row per assembly: area summed, facts area-weighted, centre of the union's box."""
     out: dict[str, Any] = {k: [] for k in cols}
     unions = []
     for group in groups:
@@ -479,7 +521,8 @@ def _assembled_columns(cols: dict[str, Any], groups: list[assembly.Assembly],
         for key, values in cols.items():
             picked = [values[i] for i in m]
             out[key].append(_merge(key, picked, weights))
-        out["lon"][-1], out["lat"][-1] = union.centroid.x, union.centroid.y
+        x0, y0, x1, y1 = union.bounds
+        out["lon"][-1], out["lat"][-1] = (x0 + x1) / 2, (y0 + y1) / 2
     out["official_mu"] = np.asarray(out["official_mu"], dtype=float)
     return out, unions
 

@@ -79,11 +79,17 @@ class Scores:
     weights: dict[str, float]
 
 
+def normalised_weights(names: list[str], config: MatchConfig, kind: str) -> dict[str, float]:
+    """Weights of the criteria that apply to `kind` and weigh something, scaled to sum to 100."""
+    kept = [n for n in names if n in APPLIES[kind] and getattr(config.weights, n) > 0]
+    total_weight = sum(getattr(config.weights, n) for n in kept)
+    return {n: 100.0 * getattr(config.weights, n) / total_weight for n in kept}
+
+
 def weighted(values: Mapping[str, Array], config: MatchConfig, kind: str) -> Scores:
     """Weight the criteria that apply to `kind` and have values, normalised to sum to 100."""
-    names = [n for n in values if n in APPLIES[kind] and getattr(config.weights, n) > 0]
-    total_weight = sum(getattr(config.weights, n) for n in names)
-    weights = {n: 100.0 * getattr(config.weights, n) / total_weight for n in names}
+    weights = normalised_weights(list(values), config, kind)
+    names = list(weights)
     contributions = {n: weights[n] * np.asarray(values[n], dtype=float) for n in names}
     size = len(np.atleast_1d(next(iter(values.values())))) if values else 0
     total = np.sum([np.atleast_1d(c) for c in contributions.values()], axis=0) if names \

@@ -82,6 +82,13 @@ def index_candidates_any(dialect: str, model: Any, geom_column: str,
     return model.id.in_(hits)
 
 
+def bbox_centre(dialect: str, geom: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The centre of a geometry's bounding box, read from the box both databases keep with it."""
+    if dialect == "sqlite":
+        return (func.MbrMinX(geom) + func.MbrMaxX(geom)) / 2, (func.MbrMinY(geom) + func.MbrMaxY(geom)) / 2
+    return (func.ST_XMin(geom) + func.ST_XMax(geom)) / 2, (func.ST_YMin(geom) + func.ST_YMax(geom)) / 2
+
+
 def intersects_bbox(dialect: str, model: Any, geom_column: str, bbox: BBox) -> ColumnElement[bool]:
     """Rows of `model` whose geometry intersects `bbox`: index prefilter, then the exact test."""
     exact = func.ST_Intersects(getattr(model, geom_column), envelope(dialect, bbox))
