@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from gis import assembly, prescore, scoring
@@ -118,18 +118,29 @@ def _chain_codes(session: Session, industry: IndustryFacts) -> list[str]:
     return [industry.code[:2], industry.code]
 
 
-def _parks(session: Session, industry: IndustryFacts) -> dict[int, ParkFacts]:
+def _chain_firms(session: Session, industry: IndustryFacts) -> dict[int, int]:
+    """Projects of the same chain on landed parcels, per park (through the indexed project key)."""
     chain = _chain_codes(session, industry)
-    # from the (few) projects of the chain to their parcels, through the indexed foreign key
-    firms = dict(session.execute(
-        select(Parcel.park_id, func.count(func.distinct(Project.id)))
-        .select_from(Project).join(Parcel, Parcel.reserved_project_id == Project.id)
-        .where(Project.industry_code.in_(chain), Parcel.status.in_(LANDED_STATUSES),
-               Parcel.deleted_at.is_(None))
-        .group_by(Parcel.park_id)).all())
+    projects = list(session.scalars(select(Project.id).where(Project.industry_code.in_(chain),
+                                                             Project.deleted_at.is_(None))))
+    counts: dict[int, int] = {}
+    for start in range(0, len(projects), 900):
+        rows = session.execute(
+            select(Parcel.park_id, func.count(func.distinct(Parcel.reserved_project_id)))
+            .where(Parcel.reserved_project_id.in_(projects[start:start + 900]),
+                   Parcel.status.in_(LANDED_STATUSES), Parcel.deleted_at.is_(None))
+            .group_by(Parcel.park_id))
+        for park, count in rows:
+            if park is not None:
+                counts[park] = counts.get(park, 0) + int(count)
+    return counts
+
+
+def _parks(session: Session, industry: IndustryFacts) -> dict[int, ParkFacts]:
+    firms = _chain_firms(session, industry)
     rows = session.execute(select(Area.id, Area.code, Area.leading_industries, Area.is_priority)
                            .where(Area.kind.in_(("park", "zone"))))
-    return {i: ParkFacts(code, tuple(leading or ()), bool(priority), int(firms.get(i, 0)))
+    return {i: ParkFacts(code, tuple(leading or ()), bool(priority), firms.get(i, 0))
             for i, code, leading, priority in rows}
 
 
@@ -438,9 +449,22 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
     return [parcel_candidate(s, i, need, ctx, config) for i in s.order], len(keep)
 
 
-def nearest_first(order: Any, pool: int) -> Any:
-    """Ids of the `pool` rows a query selects first in `order`, fetched without their columns."""
-    return order.limit(pool).subquery()
+def sliced_ids(statuses: list[str], codes: list[str], where: list[Any],
+               slices: list[tuple[Any, Any, int]]) -> Any:
+    """Ids of the first rows of each slice, for each status and land use, united.
+
+    Each slice (condition, order, count) reads only its first rows off the (status, land use,
+    official area) index; a single ORDER BY over every status and land use would sort them all.
+    """
+    parts = []
+    for status in statuses:
+        for code in codes:
+            for condition, order, count in slices:
+                inner = (select(Parcel.id).where(Parcel.status == status, Parcel.land_use == code,
+                                                 condition, *where)
+                         .order_by(order, Parcel.code).limit(count).subquery())
+                parts.append(select(inner.c.id))
+    return union_all(*parts) if parts else select(Parcel.id).where(false())
 
 
 def _near(s: Scored, checks: Any, build: Any, limit: int, config: MatchConfig) -> list[Candidate]:
@@ -456,18 +480,21 @@ def _near(s: Scored, checks: Any, build: Any, limit: int, config: MatchConfig) -
 
 def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
                  limit: int) -> list[Candidate]:
-    """The best excluded parcels: few failed constraints, each with its gap."""
-    low, high = need.land_min_mu or 0.0, need.land_max_mu
-    slack = config.near_miss_slack
+    """The best excluded parcels: few failed constraints, each with its gap.
+
+    Examined: for each status and land-use class, the parcels nearest in area below the need,
+    from its minimum up, and above its maximum."""
+    low = (need.land_min_mu or 0.0) * M2_PER_MU
+    high = None if need.land_max_mu is None else need.land_max_mu * M2_PER_MU
+    slack, k, area = config.near_miss_slack, config.near_miss_pool, official_m2()
     kinds = ("logistics",) if need.logistics else ("industrial", "sea")
-    codes = [c for c, cls in ctx.classes.items() if cls.kind in kinds]
-    pool = nearest_first(select(Parcel.id).where(
-        Parcel.deleted_at.is_(None), Parcel.status.in_(("available", "reserved")),
-        Parcel.land_use.in_(codes),
-        _area_window(low * (1 - slack), None if high is None else high * (1 + slack)))
-        .order_by(func.abs(official_m2() - low * M2_PER_MU), Parcel.code), config.near_miss_pool)
-    dialect = session.get_bind().dialect.name
-    statement = parcel_base(dialect).where(Parcel.id.in_(select(pool.c.id)))
+    codes = sorted(c for c, cls in ctx.classes.items() if cls.kind in kinds)
+    slices = [(and_(area < low, area >= low * (1 - slack)), area.desc(), k),
+              (and_(area >= low, area <= high) if high is not None else area >= low, area.asc(), k)]
+    if high is not None:
+        slices.append((and_(area > high, area <= high * (1 + slack)), area.asc(), k))
+    pool = sliced_ids(["available", "reserved"], codes, [Parcel.deleted_at.is_(None)], slices)
+    statement = parcel_base(session.get_bind().dialect.name).where(Parcel.id.in_(pool))
     s = score_parcels(session, statement, need, ctx, config)
     return _near(s, lambda site: parcel_checks(site, need, ctx.classes, config),
                  lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
@@ -490,12 +517,14 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
     low = need.land_min_mu or 0.0
     rules = [Parcel.status.in_(_statuses(need)), Parcel.park_id.is_not(None),
              official_m2() < low * M2_PER_MU, *parcel_rules(need, ctx, config)]
-    seeds = nearest_first(select(Parcel.id).where(
-        *rules, official_m2() >= low * M2_PER_MU / config.assembly_max_members)
-        .order_by(official_m2().desc(), Parcel.code), config.assembly_seeds)
+    area = official_m2()
+    pieces = and_(area < low * M2_PER_MU, area >= low * M2_PER_MU / config.assembly_max_members)
+    seeds = sliced_ids(_statuses(need), admitted_codes(ctx.classes, need, config), rules[1:],
+                       [(pieces, area.desc(), config.assembly_seeds)])
     dialect = session.get_bind().dialect.name
-    seed_rows = session.execute(parcel_base(dialect).where(Parcel.id.in_(select(seeds.c.id)))
-                                .order_by(Parcel.code)).all()
+    seed_rows = session.execute(parcel_base(dialect).where(Parcel.id.in_(seeds))).all()
+    seed_rows = sorted(seed_rows, key=lambda r: (-(r.cert_area_m2 or r.area_m2), r.code))
+    seed_rows = seed_rows[:config.assembly_seeds]
     if not seed_rows:
         return [], {}, np.array([], dtype=object)
     windows = _windows([r.lon for r in seed_rows], [r.lat for r in seed_rows], config.assembly_window_m)
@@ -670,12 +699,13 @@ def match_factories(session: Session, need: Resolved, ctx: Context, config: Matc
 
 def near_factories(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
                    limit: int) -> list[Candidate]:
-    """The best excluded factories, each with its gaps."""
+    """The best excluded factories, each with its gaps (factories are few: one sorted query)."""
     target = need.floor_area_min_m2 or 0.0
-    pool = nearest_first(select(Factory.id).where(
+    pool = (select(Factory.id).where(
         Factory.deleted_at.is_(None), Factory.status.in_(("vacant", "reserved", "leased")),
         Factory.vacant_area_m2 > 0, _floor_window(need, config.near_miss_slack))
-        .order_by(func.abs(Factory.vacant_area_m2 - target), Factory.code), config.near_miss_pool)
+        .order_by(func.abs(Factory.vacant_area_m2 - target), Factory.code)
+        .limit(config.near_miss_pool * 10).subquery())
     s = score_factories(session, factory_base().where(Factory.id.in_(select(pool.c.id))), need, ctx, config)
     return _near(s, lambda site: factory_checks(site, need, ctx.classes, config),
                  lambda s, i: factory_candidate(s, i, need, ctx, config), limit, config)

@@ -64,7 +64,7 @@ class MatchConfig:
     assembly_seeds: int = 40
     assembly_window_m: float = 400.0
     assembly_penalty: float = 5.0
-    near_miss_pool: int = 200
+    near_miss_pool: int = 8
     near_miss_slack: float = 0.3
     near_miss_max_failures: int = 2
     weights: Weights = field(default_factory=Weights)

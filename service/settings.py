@@ -111,7 +111,8 @@ class MatchSettings(BaseSettings):
         description="Search radius around each seed (m)")
     assembly_penalty: float = Field(default=5.0, ge=0, le=100, description=(
         "Points taken off an assembled site: several owners and titles to bring together"))
-    near_miss_pool: int = Field(default=200, ge=1, le=5000, description="Sites examined for near misses")
+    near_miss_pool: int = Field(default=8, ge=1, le=200, description=(
+        "Parcels examined for near misses per status, land-use class and side of the need"))
     near_miss_slack: float = Field(default=0.3, ge=0, le=1,
         description="Share by which a near miss may miss the area")
     near_miss_max_failures: int = Field(default=2, ge=1, le=10,
