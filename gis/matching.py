@@ -399,28 +399,11 @@ def parcel_candidate(s: Scored, i: int, need: Resolved, ctx: Context, config: Ma
                      parcel_checks(site, need, ctx.classes, config), {"id": site["id"]})
 
 
-def distance_windows(need: Resolved, ctx: Context) -> list[list[BBox]]:
-    """For each maximum distance, boxes (degrees) that every site within it must meet."""
-    out = []
-    for target, limit in need.need.max_distance_km:
-        mask = (ctx.infra_kinds == target) | (np.asarray(ctx.infra_codes, dtype=object) == target)
-        metres = limit * 1000 * 1.05  # slack over the local degree lengths
-        boxes = []
-        for x0, y0, x1, y1 in shapely.bounds(ctx.infra_geo[mask]):
-            dy = metres / M_PER_DEG_LAT
-            dx = metres / (M_PER_DEG_LAT * float(np.cos(np.radians(min(89.0, abs(y1) + dy)))))
-            boxes.append((x0 - dx, y0 - dy, x1 + dx, y1 + dy))
-        out.append(boxes)
-    return out
-
-
 def parcel_where(session: Session, need: Resolved, ctx: Context, config: MatchConfig) -> list[Any]:
-    """Every hard constraint as SQL, with the spatial index prefiltering any distance limit."""
-    dialect = session.get_bind().dialect.name
-    where = [Parcel.status.in_(_statuses(need)), _area_window(need.land_min_mu or 0.0, need.land_max_mu),
-             *parcel_rules(need, ctx, config)]
-    return where + [index_candidates_any(dialect, Parcel, "geom", boxes) if boxes else false()
-                    for boxes in distance_windows(need, ctx)]
+    """Every hard constraint as SQL but the distance limits, which numpy applies to the centres
+    (a window of tens of kilometres would make the spatial index return most of the county)."""
+    return [Parcel.status.in_(_statuses(need)), _area_window(need.land_min_mu or 0.0, need.land_max_mu),
+            *parcel_rules(need, ctx, config)]
 
 
 def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
@@ -449,21 +432,25 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
     return [parcel_candidate(s, i, need, ctx, config) for i in s.order], len(keep)
 
 
-def sliced_ids(statuses: list[str], codes: list[str], where: list[Any],
-               slices: list[tuple[Any, Any, int]]) -> Any:
-    """Ids of the first rows of each slice, for each status and land use, united.
+def sliced_ids(pairs: list[tuple[str, str]], where: list[Any], slices: list[tuple[Any, Any, int]],
+               ) -> list[Any]:
+    """Selects of the ids of the first rows of each slice, for each (status, land use) pair.
 
     Each slice (condition, order, count) reads only its first rows off the (status, land use,
     official area) index; a single ORDER BY over every status and land use would sort them all.
     """
     parts = []
-    for status in statuses:
-        for code in codes:
-            for condition, order, count in slices:
-                inner = (select(Parcel.id).where(Parcel.status == status, Parcel.land_use == code,
-                                                 condition, *where)
-                         .order_by(order, Parcel.code).limit(count).subquery())
-                parts.append(select(inner.c.id))
+    for status, code in pairs:
+        for condition, order, count in slices:
+            inner = (select(Parcel.id)
+                     .where(Parcel.status == status, Parcel.land_use == code, condition, *where)
+                     .order_by(order, Parcel.code).limit(count).subquery())
+            parts.append(select(inner.c.id))
+    return parts
+
+
+def united(parts: list[Any]) -> Any:
+    """The selects' ids together (none: an empty select)."""
     return union_all(*parts) if parts else select(Parcel.id).where(false())
 
 
@@ -478,23 +465,34 @@ def _near(s: Scored, checks: Any, build: Any, limit: int, config: MatchConfig) -
     return [build(s, i) for _, i in ranked[:limit]]
 
 
-def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                 limit: int) -> list[Candidate]:
-    """The best excluded parcels: few failed constraints, each with its gap.
-
-    Examined: for each status and land-use class, the parcels nearest in area below the need,
-    from its minimum up, and above its maximum."""
+def near_pool(need: Resolved, ctx: Context, config: MatchConfig) -> Any:
+    """Ids of the parcels examined for near misses: for admitted classes, those nearest in area
+    below and above the need and those in it failing another constraint; for other classes and
+    reserved parcels, those in the need nearest its minimum."""
     low = (need.land_min_mu or 0.0) * M2_PER_MU
     high = None if need.land_max_mu is None else need.land_max_mu * M2_PER_MU
     slack, k, area = config.near_miss_slack, config.near_miss_pool, official_m2()
     kinds = ("logistics",) if need.logistics else ("industrial", "sea")
-    codes = sorted(c for c, cls in ctx.classes.items() if cls.kind in kinds)
-    slices = [(and_(area < low, area >= low * (1 - slack)), area.desc(), k),
-              (and_(area >= low, area <= high) if high is not None else area >= low, area.asc(), k)]
+    admitted = admitted_codes(ctx.classes, need, config)
+    others = sorted(c for c, cls in ctx.classes.items() if cls.kind in kinds and c not in admitted)
+    band = and_(area >= low, area <= high) if high is not None else area >= low
+    outside = [(and_(area < low, area >= low * (1 - slack)), area.desc(), k)]
     if high is not None:
-        slices.append((and_(area > high, area <= high * (1 + slack)), area.asc(), k))
-    pool = sliced_ids(["available", "reserved"], codes, [Parcel.deleted_at.is_(None)], slices)
-    statement = parcel_base(session.get_bind().dialect.name).where(Parcel.id.in_(pool))
+        outside.append((and_(area > high, area <= high * (1 + slack)), area.asc(), k))
+    rules = parcel_rules(need, ctx, config)
+    live = [Parcel.deleted_at.is_(None)]
+    return united(sliced_ids([("available", c) for c in admitted], live, outside)
+                  + sliced_ids([("available", c) for c in admitted], live,
+                               [(and_(band, ~and_(*rules[1:])), area.asc(), k)])
+                  + sliced_ids([("available", c) for c in others]
+                               + [("reserved", c) for c in admitted + others], live, [(band, area.asc(), k)]))
+
+
+def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
+                 limit: int) -> list[Candidate]:
+    """The best excluded parcels: few failed constraints, each with its gap."""
+    statement = parcel_base(session.get_bind().dialect.name).where(
+        Parcel.id.in_(near_pool(need, ctx, config)))
     s = score_parcels(session, statement, need, ctx, config)
     return _near(s, lambda site: parcel_checks(site, need, ctx.classes, config),
                  lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
@@ -519,8 +517,9 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
              official_m2() < low * M2_PER_MU, *parcel_rules(need, ctx, config)]
     area = official_m2()
     pieces = and_(area < low * M2_PER_MU, area >= low * M2_PER_MU / config.assembly_max_members)
-    seeds = sliced_ids(_statuses(need), admitted_codes(ctx.classes, need, config), rules[1:],
-                       [(pieces, area.desc(), config.assembly_seeds)])
+    admitted = admitted_codes(ctx.classes, need, config)
+    pairs = [(status, code) for status in _statuses(need) for code in admitted]
+    seeds = united(sliced_ids(pairs, rules[1:], [(pieces, area.desc(), config.assembly_seeds)]))
     dialect = session.get_bind().dialect.name
     seed_rows = session.execute(parcel_base(dialect).where(Parcel.id.in_(seeds))).all()
     seed_rows = sorted(seed_rows, key=lambda r: (-(r.cert_area_m2 or r.area_m2), r.code))

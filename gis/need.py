@@ -61,10 +61,10 @@ class MatchConfig:
     chain_full_firms: int = 5
     assembly_gap_m: float = 15.0
     assembly_max_members: int = 4
-    assembly_seeds: int = 40
+    assembly_seeds: int = 12
     assembly_window_m: float = 400.0
     assembly_penalty: float = 5.0
-    near_miss_pool: int = 8
+    near_miss_pool: int = 5
     near_miss_slack: float = 0.3
     near_miss_max_failures: int = 2
     weights: Weights = field(default_factory=Weights)

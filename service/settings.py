@@ -105,13 +105,13 @@ class MatchSettings(BaseSettings):
     assembly_gap_m: float = Field(default=15.0, ge=0, le=200, description=(
         "Parcels this close (metres) count as adjacent for assembly, e.g. across a 12-15 m internal road"))
     assembly_max_members: int = Field(default=4, ge=2, le=8, description="Most parcels in one assembled site")
-    assembly_seeds: int = Field(default=40, ge=1, le=500,
+    assembly_seeds: int = Field(default=12, ge=1, le=500,
         description="Largest pieces the assembly search starts from")
     assembly_window_m: float = Field(default=400.0, gt=0, le=5000,
         description="Search radius around each seed (m)")
     assembly_penalty: float = Field(default=5.0, ge=0, le=100, description=(
         "Points taken off an assembled site: several owners and titles to bring together"))
-    near_miss_pool: int = Field(default=8, ge=1, le=200, description=(
+    near_miss_pool: int = Field(default=5, ge=1, le=200, description=(
         "Parcels examined for near misses per status, land-use class and side of the need"))
     near_miss_slack: float = Field(default=0.3, ge=0, le=1,
         description="Share by which a near miss may miss the area")
