@@ -33,7 +33,7 @@ from gis.constraints import (
     ready_column,
     site_class,
 )
-from gis.crs import CGCS2000, gauss_kruger_epsg, reproject
+from gis.crs import CGCS2000, gauss_kruger_epsg, reproject, transformer
 from gis.errors import InvalidInput, NotFound
 from gis.inventory import factory_select, parcel_select
 from gis.labels import Text
@@ -188,8 +188,12 @@ def distances_km(ctx: Context, lon: np.ndarray, lat: np.ndarray) -> dict[str, np
     n = len(lon)
     if n == 0 or len(ctx.infra_codes) == 0:
         return {k: np.full(n, np.nan) for k in INFRA_KINDS}
-    points = reproject(shapely.points(lon, lat), CGCS2000, ctx.epsg)
-    matrix = shapely.distance(points[:, None], ctx.infra_geoms[None, :]) / 1000.0
+    x, y = transformer(CGCS2000, ctx.epsg).transform(lon, lat)
+    if all(g.geom_type == "Point" for g in ctx.infra_geoms):  # the usual layer: plain arithmetic
+        ix, iy = shapely.get_x(ctx.infra_geoms), shapely.get_y(ctx.infra_geoms)
+        matrix = np.hypot(np.subtract.outer(x, ix), np.subtract.outer(y, iy)) / 1000.0
+    else:
+        matrix = shapely.distance(shapely.points(x, y)[:, None], ctx.infra_geoms[None, :]) / 1000.0
     out = {code: matrix[:, j] for j, code in enumerate(ctx.infra_codes)}
     for kind in INFRA_KINDS:
         mask = ctx.infra_kinds == kind
@@ -415,8 +419,9 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
     dialect = session.get_bind().dialect.name
     x, y = bbox_centre(dialect, Parcel.geom)
     partial = prescore.parcel_partial(dialect, need, ctx, config, official_m2())
-    rows = session.execute(select(Parcel.id, Parcel.code, partial, x, y)
-                           .where(*parcel_where(session, need, ctx, config))).all()
+    # Core rows, not ORM ones: thousands of them, and nothing to load into objects
+    rows = session.connection().execute(select(Parcel.id, Parcel.code, partial, x, y)
+                                        .where(*parcel_where(session, need, ctx, config))).all()
     if not rows:
         return [], 0
     ids, codes, points, lon, lat = (list(c) for c in zip(*rows, strict=True))
@@ -426,7 +431,7 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
         (weights[k] * scoring.distance_fit(dist[k], config.distance_scale_km) for k in INFRA_KINDS
          if k in weights), np.zeros(len(rows)))
     keep = np.flatnonzero(distance_mask(dist, need, len(rows)))
-    top = [int(keep[i]) for i in scoring.ranking(total[keep], [codes[k] for k in keep])[:limit]]
+    top = [int(keep[i]) for i in scoring.top(total[keep], [codes[k] for k in keep], limit)]
     s = score_parcels(session, parcel_base(dialect).where(Parcel.id.in_([ids[i] for i in top])),
                       need, ctx, config)
     return [parcel_candidate(s, i, need, ctx, config) for i in s.order], len(keep)

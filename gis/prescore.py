@@ -59,7 +59,8 @@ def _price(config: MatchConfig, weight: float) -> Any:
 
 def _idle(dialect: str, need: Resolved, config: MatchConfig, weight: float) -> Any:
     if dialect == "sqlite":
-        days = func.julianday(need.today.isoformat()) - func.julianday(Parcel.idle_since)
+        today = need.today.toordinal() + 1721424.5  # the Julian day of today, computed once
+        days = literal(today) - func.julianday(Parcel.idle_since)
     else:
         days = cast(literal(need.today, Date) - Parcel.idle_since, Float)
     years = days / 365.25
@@ -78,7 +79,9 @@ def parcel_partial(dialect: str, need: Resolved, ctx: Any, config: MatchConfig,
     """Each parcel's score without the distance criteria (points out of 100)."""
     names = parcel_criteria(need)
     w = dict.fromkeys(names, 0.0) | normalised_weights(names, config, "parcel")
-    ready = sum((cast(getattr(Parcel, ready_column(i)), Integer) for i in READY_ITEMS), literal(0))
+    flags = [getattr(Parcel, ready_column(i)) for i in READY_ITEMS]
+    # SQLite keeps booleans as 0/1 already; PostgreSQL needs them cast to add them up
+    ready = sum((f if dialect == "sqlite" else cast(f, Integer) for f in flags), literal(0))
     terms = [_area(need, official, w["area_fit"]), _park(ctx, need, config, w),
              _class(ctx, need, config, w["class_fit"]), w["readiness"] * ready / float(len(READY_ITEMS)),
              _price(config, w["price"]), _idle(dialect, need, config, w["idle"])]

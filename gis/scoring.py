@@ -102,3 +102,13 @@ def ranking(total: Array, codes: list[str]) -> list[int]:
     """Indices best first; scores compared at 0.01 so both databases rank alike, ties by code."""
     rounded = np.round(np.asarray(total, dtype=float), 2)
     return sorted(range(len(codes)), key=lambda i: (-rounded[i], codes[i]))
+
+
+def top(total: Array, codes: list[str], n: int) -> list[int]:
+    """The first `n` of `ranking`, without sorting the rest (a partition finds the cut)."""
+    rounded = np.round(np.asarray(total, dtype=float), 2)
+    if len(rounded) <= n:
+        return ranking(rounded, codes)
+    cut = np.partition(rounded, len(rounded) - n)[len(rounded) - n]
+    chosen = np.flatnonzero(rounded >= cut)  # ties at the cut stay in, to be ordered by code
+    return sorted(chosen.tolist(), key=lambda i: (-rounded[i], codes[i]))[:n]

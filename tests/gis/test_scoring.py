@@ -85,3 +85,11 @@ def test_score_is_monotonic_in_distance(km_a, km_b, kind):
 
 def _columns(sites):
     return {k: np.array([s[k] for s in sites]) for k in sites[0]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 100, allow_nan=False), min_size=0, max_size=40), st.integers(1, 10))
+def test_top_is_the_head_of_the_ranking(scores, n):
+    codes = [f"C{i % 7}-{i:02d}" for i in range(len(scores))]
+
+    assert scoring.top(np.array(scores), codes, n) == scoring.ranking(np.array(scores), codes)[:n]
