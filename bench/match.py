@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import shapely
-
 from sqlalchemy import text
 
 from bench.inventory import fresh_database
@@ -81,19 +80,25 @@ def requests(rng: np.random.Generator) -> list[Need]:
     return out
 
 
-def timed(db: Database, needs: list[Need], config: MatchConfig) -> tuple[np.ndarray, dict[str, float]]:
-    """Milliseconds per match, and the mean candidates passing, listed and assembled."""
-    latencies, passed, listed, assembled = [], [], [], []
+def timed(db: Database, needs: list[Need], config: MatchConfig,
+          ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+    """Wall and CPU milliseconds per match, and the mean candidates passing, listed and assembled.
+
+    CPU time is this process's: all of the work on SpatiaLite, the Python half on PostGIS. On a
+    machine shared with other jobs it shows what the match costs when wall time is inflated."""
+    latencies, cpu, passed, listed, assembled = [], [], [], [], []
     with db.read() as session:
         for need in needs:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             result = match(session, need, config, limit=20)
             latencies.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
             passed.append(result.counts.get("parcels", 0))
             listed.append(len(result.parcels))
             assembled.append(sum(c.kind == "assembly" for c in result.parcels))
-    return np.asarray(latencies), {"passed": float(np.mean(passed)), "listed": float(np.mean(listed)),
-                                   "assembled": float(np.mean(assembled))}
+    means = {"passed": float(np.mean(passed)), "listed": float(np.mean(listed)),
+             "assembled": float(np.mean(assembled))}
+    return np.asarray(latencies), np.asarray(cpu), means
 
 
 def run(backend: str, n: int, admin: str | None) -> dict[str, float]:
@@ -102,11 +107,12 @@ def run(backend: str, n: int, admin: str | None) -> dict[str, float]:
         load(db, n)
         add_infrastructure(db)
         needs = requests(np.random.default_rng(11))
-        config = MatchConfig()
+        # the synthetic parcels stand 10-60 m apart: let assemblies bridge 40 m so they are searched
+        config = MatchConfig(assembly_gap_m=40.0)
         timed(db, needs[:10], config)  # warm the caches
-        ms, mean = timed(db, needs, config)
+        ms, cpu, mean = timed(db, needs, config)
     return {"p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95)),
-            "max": float(ms.max()), **mean}
+            "cpu50": float(np.percentile(cpu, 50)), "cpu95": float(np.percentile(cpu, 95)), **mean}
 
 
 def main() -> None:
@@ -120,12 +126,14 @@ def main() -> None:
     plan = [(b, int(n)) for b in args.backends.split(",") for n in args.scales.split(",")]
     if args.million:
         plan.append(("postgis", 1_000_000))
-    print("| database | parcels | match p50 / p95 (ms) | max (ms) | passing parcels | listed | assembled |")
+    print("| database | parcels | match p50 / p95 (ms) | CPU p50 / p95 (ms) | passing parcels | listed "
+          "| assembled |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     with throwaway_cluster() as admin:
         for backend, n in plan:
             r = run(backend, n, admin)
-            print(f"| {backend} | {n:,} | {r['p50']:.1f} / {r['p95']:.1f} | {r['max']:.0f} "
+            print(f"| {backend} | {n:,} | {r['p50']:.1f} / {r['p95']:.1f} "
+                  f"| {r['cpu50']:.1f} / {r['cpu95']:.1f} "
                   f"| {r['passed']:.0f} | {r['listed']:.1f} | {r['assembled']:.1f} |", flush=True)
 
 

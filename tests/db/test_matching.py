@@ -237,3 +237,19 @@ def test_the_database_scores_every_parcel_as_python_does(sample_db, need):
     in_python = dict(zip(exact.cols["code"], exact.scores.total - distance, strict=True))
     assert len(in_sql) > 5 and in_sql.keys() == in_python.keys()
     assert [in_sql[c] for c in sorted(in_sql)] == pytest.approx([in_python[c] for c in sorted(in_sql)], abs=1e-6)
+
+
+def test_adding_a_better_site_takes_first_place_and_changes_no_other_score(inventory):
+    with inventory.read() as session:
+        before = {c.code: c.score for c in match(session, pharma(), SIMPLE).parcels}
+    with inventory.write() as session:
+        # A1's twin, but exactly the 50 亩 needed and cheaper: 50 + 20 + 10 + 10 + 10 = 100
+        bulk.insert_parcels(session, [{"code": "Z1", "land_use": "100102", "park": "PA", "status": "available",
+                                       "plot_ratio_max": 2.0, "cert_area_m2": 50 * M2_PER_MU, **READY,
+                                       "price_wan_per_mu": 15.0}],
+                            np.array([to_geo(strip(3000, 50))], dtype=object), actor="test")
+    with inventory.read() as session:
+        after = match(session, pharma(), SIMPLE).parcels
+
+    assert (after[0].code, after[0].score) == ("Z1", 100.0)
+    assert {c.code: c.score for c in after[1:]} == before
