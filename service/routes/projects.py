@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from gis import projects
+from gis.access import Action, Principal
 from gis.explain import result_dict
 from gis.labels import label
 from gis.matching import match, need_of_project
 from gis.review import Planned, load_review
-from service.dependencies import Language, ReadSession, SettingsDep, WriteSession
+from service import sites
+from service.auth import requires
+from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
 from service.match_schemas import MatchOut, ProjectFields, ProjectIn, ProjectOut, ProjectPage, ReviewOut
 from service.review_sheet import review_dict, to_html, to_xlsx
 
@@ -20,8 +23,11 @@ router = APIRouter(prefix="/api/projects", tags=["projects 招商项目"])
 
 CodePath = Annotated[str, Path(max_length=40, description="项目编号", examples=["XM-2026-001"])]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Until accounts land, changes are recorded under this name.
-API_ACTOR = "api"
+ProjectEditor = Annotated[Principal, requires(Action.EDIT_PROJECT)]
+CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Sign-in required"}, 403: {"description": "Role may not edit projects"},
+    409: {"description": "Code taken"}, 412: {"description": "Changed since you read it"},
+    428: {"description": "If-Match missing"}}
 
 
 def _out(row: dict[str, Any], lang: str) -> ProjectOut:
@@ -46,25 +52,33 @@ def list_projects(
 
 
 @router.get("/{code}", summary="One project 项目详情")
-def get_project(session: ReadSession, lang: Language, code: CodePath) -> ProjectOut:
-    """One project by code."""
-    return _out(projects.get_project(session, code), lang)
+def get_project(session: ReadSession, lang: Language, code: CodePath, response: Response) -> ProjectOut:
+    """One project by code, with its version as the ETag (send it back in If-Match to change it)."""
+    row = projects.get_project(session, code)
+    response.headers["ETag"] = sites.etag(row["version"])
+    return _out(row, lang)
 
 
-@router.post("", status_code=201, summary="Create a project 新建项目")
-def create_project(body: ProjectIn, session: WriteSession, lang: Language) -> ProjectOut:
-    """A new project in the pipeline."""
-    return _out(projects.create_project(session, body.model_dump(exclude_unset=True), actor=API_ACTOR), lang)
+@router.post("", status_code=201, responses=CHANGE_RESPONSES, summary="Create a project 新建项目")
+def create_project(body: ProjectIn, db: DatabaseDep, user: ProjectEditor, lang: Language,
+                   response: Response) -> ProjectOut:
+    """A new project in the pipeline (investment staff and administrators)."""
+    with db.write() as session:
+        row = projects.create_project(session, body.model_dump(exclude_unset=True), actor=user.name)
+    response.headers["ETag"] = sites.etag(row["version"])
+    response.headers["Location"] = f"/api/projects/{row['code']}"
+    return _out(row, lang)
 
 
-@router.patch("/{code}", summary="Change a project 修改项目")
-def update_project(
-    body: ProjectFields, session: WriteSession, lang: Language, code: CodePath,
-    if_match: Annotated[int | None, Header(description="the version you read (optimistic locking)")] = None,
-) -> ProjectOut:
-    """Change the fields given; send the version you read in If-Match to refuse lost updates."""
-    row = projects.update_project(session, code, body.model_dump(exclude_unset=True), actor=API_ACTOR,
-                                  expected_version=if_match)
+@router.patch("/{code}", responses=CHANGE_RESPONSES, summary="Change a project 修改项目")
+def update_project(body: ProjectFields, request: Request, db: DatabaseDep, user: ProjectEditor,
+                   lang: Language, code: CodePath, response: Response) -> ProjectOut:
+    """Change the fields given; send the ETag you read in If-Match (lost updates are refused)."""
+    version = sites.if_match(request)
+    with db.write() as session:
+        row = projects.update_project(session, code, body.model_dump(exclude_unset=True), actor=user.name,
+                                      expected_version=version)
+    response.headers["ETag"] = sites.etag(row["version"])
     return _out(row, lang)
 
 

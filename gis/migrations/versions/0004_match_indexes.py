@@ -5,16 +5,16 @@ measured one), so the area index is on that expression; both databases use it wh
 states the same expression. Counting the firms of a chain in each park joins parcels to their
 projects, which needs the foreign key indexed.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-28
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
