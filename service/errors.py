@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gis.errors import (
+    ConflictingWrite,
     DatabaseUnavailable,
     DuplicateCode,
     Forbidden,
@@ -40,6 +41,7 @@ STATUS: dict[type[LandstockError], int] = {
     InvalidInput: 422,
     InvalidGeometry: 422,
     DuplicateCode: 409,
+    ConflictingWrite: 409,
     IllegalTransition: 409,
     VersionConflict: 412,
     PreconditionRequired: 428,
