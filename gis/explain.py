@@ -9,8 +9,9 @@ import orjson
 from gis.area import M2_PER_MU
 from gis.constraints import COLLECTIVE, Check, infra_label
 from gis.labels import Text, label, message
-from gis.matching import Candidate, MatchResult
+from gis.matching import MatchResult
 from gis.need import Resolved
+from gis.site_scores import Candidate
 
 
 def check_label(name: str, lang: str) -> str:

@@ -13,22 +13,13 @@ from sqlalchemy.orm import Session
 
 from gis.constraints import failures
 from gis.errors import InvalidInput, NotFound
+from gis.factory_match import factory_base, factory_candidate, score_factories
 from gis.labels import Text
-from gis.matching import (
-    Candidate,
-    attach_details,
-    factory_base,
-    factory_candidate,
-    industry_facts,
-    load_context,
-    need_of_project,
-    parcel_base,
-    parcel_candidate,
-    score_factories,
-    score_parcels,
-)
+from gis.match_context import industry_facts, load_context
+from gis.matching import attach_details, need_of_project, parcel_base, parcel_candidate, score_parcels
 from gis.models import Factory, Parcel, Project
 from gis.need import MatchConfig, resolve
+from gis.site_scores import Candidate
 
 PIPELINE_STAGES = ("negotiating", "signed")
 

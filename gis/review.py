@@ -18,7 +18,7 @@ from gis.area import M2_PER_MU
 from gis.constraints import official_mu
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
-from gis.matching import industry_facts
+from gis.match_context import industry_facts
 from gis.models import Area, Factory, Parcel, Project
 from gis.need import Industry, MatchConfig
 

@@ -220,12 +220,12 @@ def test_tightening_a_constraint_never_adds_candidates(inventory, loose, change)
 def test_the_database_scores_every_parcel_as_python_does(sample_db, need):
     from sqlalchemy import select
 
-    from gis import matching, prescore
+    from gis import match_context, matching, prescore
     from gis.models import Parcel
 
     config = MatchConfig()
     with sample_db.read() as session:
-        resolved, ctx = matching.prepare(session, need, config)
+        resolved, ctx = match_context.prepare(session, need, config)
         where = matching.parcel_where(session, resolved, ctx, config)
         dialect = session.get_bind().dialect.name
         partial = prescore.parcel_partial(dialect, resolved, ctx, config, matching.official_m2())
