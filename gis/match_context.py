@@ -61,18 +61,16 @@ def industry_facts(session: Session, code: str) -> IndustryFacts:
                          row.collective_decision, row.sector)
 
 
-def _chain_codes(session: Session, industry: IndustryFacts) -> list[str]:
-    """Industry codes of the same chain: the same sector, else the same division."""
+def _chain(industry: IndustryFacts) -> ColumnElement[bool]:
+    """Projects of the same chain: an industry of the same sector, else of the same division."""
     if industry.sector:
-        return list(session.scalars(select(Industry.code).where(Industry.sector == industry.sector)))
-    return [industry.code[:2], industry.code]
+        return Project.industry_code.in_(select(Industry.code).where(Industry.sector == industry.sector))
+    return Project.industry_code.in_([industry.code[:2], industry.code])
 
 
 def _chain_firms(session: Session, industry: IndustryFacts) -> dict[int, int]:
     """Projects of the same chain on landed parcels, per park (through the indexed project key)."""
-    chain = _chain_codes(session, industry)
-    projects = list(session.scalars(select(Project.id).where(Project.industry_code.in_(chain),
-                                                             Project.deleted_at.is_(None))))
+    projects = list(session.scalars(select(Project.id).where(_chain(industry), Project.deleted_at.is_(None))))
     counts: dict[int, int] = {}
     for start in range(0, len(projects), 900):
         rows = session.execute(
@@ -121,14 +119,13 @@ def load_context(session: Session, need: Resolved) -> Context:
 def prepare(session: Session, need: Need, config: MatchConfig) -> tuple[Resolved, Context]:
     """Resolve the need against the reference table and load the context."""
     resolved = resolve(need, industry_facts(session, need.industry_code), config)
-    known = set(INFRA_KINDS)
-    codes = set(session.scalars(select(Infrastructure.code)))
+    ctx = load_context(session, resolved)
     for target, limit in need.max_distance_km:
-        if target not in known and target not in codes:
+        if target not in INFRA_KINDS and target not in ctx.infra_codes:
             raise InvalidInput("match.error.unknown_infrastructure", code=target)
         if limit <= 0:
             raise InvalidInput("match.error.bad_distance", code=target, value=limit)
-    return resolved, load_context(session, resolved)
+    return resolved, ctx
 
 
 def distances_km(ctx: Context, lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
