@@ -1,9 +1,10 @@
-# Landstock service image: SpatiaLite for the embedded mode, the pinned Python dependencies,
-# and an entrypoint that migrates the database and loads the sample into an empty one.
+# Landstock service image: SpatiaLite for the embedded mode, pg_dump for `landstock backup`, the
+# pinned Python dependencies, and an entrypoint that migrates the database and loads the sample
+# into an empty one.
 FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsqlite3-mod-spatialite curl \
+    && apt-get install -y --no-install-recommends libsqlite3-mod-spatialite postgresql-client curl \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -11,7 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
 from service import errors, openapi
-from service.routes import areas, auth, factories, health, matching, parcels, projects, stats, users
+from service.routes import areas, auth, factories, health, matching, ogc, parcels, projects, stats, users
 from service.settings import Settings, load_settings
 
 DESCRIPTION = """
@@ -52,6 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],
                            expose_headers=["ETag", "Location"])
-    for module in (health, auth, users, matching, parcels, factories, areas, stats, projects):
+    for module in (health, auth, users, matching, parcels, factories, areas, stats, ogc, projects):
         app.include_router(module.router)
     return app
