@@ -1,7 +1,7 @@
 """Match benchmark: latency of a full match (top 20 explained, near misses, assembly) at scale.
 
-    .venv/bin/python -m bench.match                      # 10^5 parcels, SpatiaLite and PostGIS
-    .venv/bin/python -m bench.match --million            # adds 10^6 parcels on PostGIS
+    .venv/bin/python -m bench.match                 # 10^5 parcels on both databases, 10^6 on PostGIS
+    .venv/bin/python -m bench.match --no-million    # without the 10^6 run (much shorter)
 
 Each run builds a fresh database with the sample's parks and towns, the Qidong infrastructure
 and N synthetic parcels (data/scale.py). Their geometry fills the county evenly, so at 10^5 every
@@ -120,7 +120,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", default="100000", help="comma-separated parcel counts")
-    parser.add_argument("--million", action="store_true", help="also 10^6 parcels on PostGIS")
+    parser.add_argument("--no-million", dest="million", action="store_false",
+                        help="skip the 10^6-parcel run on PostGIS")
     parser.add_argument("--backends", default="spatialite,postgis")
     args = parser.parse_args()
     plan = [(b, int(n)) for b in args.backends.split(",") for n in args.scales.split(",")]
