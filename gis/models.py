@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -235,6 +236,10 @@ class Parcel(Base):
                         "'under_construction', 'in_production', 'unavailable')", name="status"),
         Index("ix_parcels_status_area", "status", "area_m2"),
         Index("ix_parcels_status_land_use_area", "status", "land_use", "area_m2"),
+        # matching checks the official area: certificate area when known (gis/matching.py)
+        Index("ix_parcels_status_land_use_official_area", "status", "land_use",
+              text("coalesce(cert_area_m2, area_m2)")),
+        Index("ix_parcels_reserved_project_id", "reserved_project_id"),
     )
 
 

@@ -10,7 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import ColumnElement, Float, LargeBinary, and_, bindparam, column, func, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    LargeBinary,
+    and_,
+    bindparam,
+    column,
+    func,
+    or_,
+    select,
+    table,
+    union,
+)
 from sqlalchemy.sql.elements import BindParameter
 
 from gis.crs import CGCS2000
@@ -59,6 +71,28 @@ def index_candidates(dialect: str, model: Any, geom_column: str, bbox: BBox) -> 
     hits = select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0,
                                     idx.c.ymin <= y1, idx.c.ymax >= y0)
     return model.id.in_(hits)
+
+
+def index_candidates_any(dialect: str, model: Any, geom_column: str,
+                         bboxes: list[BBox]) -> ColumnElement[bool]:
+    """Rows of `model` whose bounding box meets any of `bboxes`, answered by the spatial index."""
+    if dialect != "sqlite":
+        geom = getattr(model, geom_column)
+        return or_(*(geom.op("&&")(envelope(dialect, b)) for b in bboxes))
+    idx = table(f"idx_{model.__tablename__}_{geom_column}", column("pkid"), column("xmin"),
+                column("xmax"), column("ymin"), column("ymax"))
+    # one R-tree lookup per window, united: SQLite then probes the table by rowid
+    hits = union(*(select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0,
+                                            idx.c.ymin <= y1, idx.c.ymax >= y0)
+                   for x0, y0, x1, y1 in bboxes))
+    return model.id.in_(hits)
+
+
+def bbox_centre(dialect: str, geom: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The centre of a geometry's bounding box, read from the box both databases keep with it."""
+    if dialect == "sqlite":
+        return (func.MbrMinX(geom) + func.MbrMaxX(geom)) / 2, (func.MbrMinY(geom) + func.MbrMaxY(geom)) / 2
+    return (func.ST_XMin(geom) + func.ST_XMax(geom)) / 2, (func.ST_YMin(geom) + func.ST_YMax(geom)) / 2
 
 
 def intersects_bbox(dialect: str, model: Any, geom_column: str, bbox: BBox) -> ColumnElement[bool]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import click
+import orjson
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -24,21 +25,26 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis import accounts, exporter, migrate
+from gis import accounts, exporter, migrate, reverse
 from gis import backup as backups
 from gis.access import Action, Role, authorize
 from gis.columns import Mapping, load_mapping
 from gis.database import Database, make_engine, redact
-from gis.errors import ImportRefused, LandstockError
+from gis.errors import ImportRefused, InvalidInput, LandstockError
+from gis.explain import candidate_dict, result_dict
 from gis.importer import ImportOptions, import_file
 from gis.inventory import FactoryQuery, ParcelQuery
 from gis.labels import label, message
+from gis.matching import match, need_of_project
 from gis.models import User
+from gis.need import Need
 from gis.reference import sync_reference
 from gis.report import ImportReport
 from gis.sample import create_demo_users, load_sample, parcel_count
 from gis.spatial import parse_bbox
 from gis.stats import supply
+from service.match_report import print_fits, print_match
+from service.match_schemas import MatchIn
 from service.settings import Settings, load_settings
 
 app = typer.Typer(help="Landstock 启东市存量土地与厂房数据库", no_args_is_help=True,
@@ -301,6 +307,91 @@ def export(
                                parcel_query=parcels, factory_query=factories)
     db.dispose()
     console.print(message("cli.export.done", lang, count=count, path=output))
+def _distances(values: list[str]) -> dict[str, float]:
+    out = {}
+    for value in values:
+        target, _, km = value.partition("=")
+        try:
+            out[target.strip()] = float(km)
+        except ValueError:
+            raise InvalidInput(field="--max-km", value=value,
+                               reason="KIND_OR_CODE=KM, e.g. port=10") from None
+    return out
+
+
+def _request(project: str | None, options: dict[str, Any], session: Any) -> tuple[Need, dict[str, Any]]:
+    flags = {k: options.pop(k) for k in ("include_reserved", "insist_on_preferred")}
+    if project:
+        return need_of_project(session, project, **flags), options
+    if not options.get("industry_code"):
+        raise InvalidInput(field="--industry", value="", reason="PROJECT, or --industry with the need")
+    body = MatchIn(**{k: v for k, v in options.items() if v not in (None, [], {})}, **flags)
+    return body.to_need(), {}
+
+
+@app.command("match")
+def match_command(
+    project: Annotated[str | None, typer.Argument(help="Saved project code 项目编号")] = None,
+    industry: Annotated[str | None, typer.Option(help="Industry code (GB/T 4754-2017) 行业")] = None,
+    min_mu: Annotated[float | None, typer.Option(help="Land need from (亩)")] = None,
+    max_mu: Annotated[float | None, typer.Option(help="Land need up to (亩)")] = None,
+    investment: Annotated[float | None, typer.Option(help="Fixed-asset investment (万元)")] = None,
+    floor_area: Annotated[float | None, typer.Option(help="Factory floor area needed (m²)")] = None,
+    clear_height: Annotated[float | None, typer.Option(help="Clear height at least (m)")] = None,
+    floor_load: Annotated[float | None, typer.Option(help="Floor load at least (kN/m²)")] = None,
+    crane: Annotated[float | None, typer.Option(help="Crane at least (t)")] = None,
+    power: Annotated[float | None, typer.Option(help="Power at least (kVA)")] = None,
+    nuisance: Annotated[int | None, typer.Option(min=1, max=3, help="EIA class 1/2/3 工业类别")] = None,
+    waterfront: Annotated[bool, typer.Option(help="Needs a waterfront 临水")] = False,
+    prefer: Annotated[list[str] | None, typer.Option(help="Preferred park or town code (repeatable)")] = None,
+    insist: Annotated[bool, typer.Option(help="Only inside the preferred areas")] = False,
+    max_km: Annotated[list[str] | None, typer.Option(help="KIND_OR_CODE=KM, e.g. port=10")] = None,
+    budget: Annotated[float | None, typer.Option(help="Land budget (万元)")] = None,
+    include_reserved: Annotated[bool, typer.Option(help="Consider reserved sites too")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Sites per list")] = 10,
+    near: Annotated[int, typer.Option(min=0, max=50, help="Near misses per list")] = 5,
+    assemble: Annotated[bool, typer.Option(help="Consider assembled sites 拼地")] = True,
+    parcel: Annotated[str | None, typer.Option(help="Reverse: projects that fit this parcel")] = None,
+    factory: Annotated[str | None, typer.Option(help="Reverse: projects that fit this factory")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
+) -> None:
+    """Rank parcels, assembled sites and factories for a project, with reasons and near misses 项目匹配."""
+    settings = load_settings()
+    lang = settings.app.language
+    db = _open(settings)
+    with db.read() as session:
+        if parcel or factory:
+            kind, code = ("parcel", str(parcel)) if parcel else ("factory", str(factory))
+            rows = _fits(session, kind, code, settings, lang)
+            _show(as_json, rows, lambda: print_fits(console, kind, code, rows, lang))
+            return
+        options = {"industry_code": industry, "land_min_mu": min_mu, "land_max_mu": max_mu,
+                   "fixed_investment_wan": investment, "floor_area_min_m2": floor_area,
+                   "clear_height_min_m": clear_height, "floor_load_min_kn_m2": floor_load,
+                   "crane_min_t": crane, "power_min_kva": power, "nuisance_class": nuisance,
+                   "needs_waterfront": waterfront or None, "preferred_areas": prefer or [],
+                   "max_distance_km": _distances(max_km or []), "budget_wan": budget,
+                   "include_reserved": include_reserved, "insist_on_preferred": insist}
+        need, _ = _request(project, options, session)
+        result = result_dict(match(session, need, settings.match_config(), limit=limit, near_limit=near,
+                                   assemble=assemble), lang)
+    db.dispose()
+    _show(as_json, result, lambda: print_match(console, result, lang))
+
+
+def _fits(session: Any, kind: str, code: str, settings: Settings, lang: str) -> list[dict[str, Any]]:
+    fits = reverse.projects_for_site(session, kind, code, settings.match_config())
+    return [{"project_code": f.project_code, "project_name": f.project_name,
+             "score": f.candidate.score, "candidate": candidate_dict(f.candidate, lang, i + 1)}
+            for i, f in enumerate(fits)]
+
+
+def _show(as_json: bool, data: Any, tables: Any) -> None:
+    if as_json:
+        options = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+        sys.stdout.write(orjson.dumps(data, option=options).decode() + "\n")
+    else:
+        tables()
 
 
 def _password(from_stdin: bool, lang: str) -> str:

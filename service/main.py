@@ -11,7 +11,20 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
 from service import errors, openapi
-from service.routes import areas, auth, exports, factories, health, imports, ogc, parcels, stats, users
+from service.routes import (
+    areas,
+    auth,
+    exports,
+    factories,
+    health,
+    imports,
+    matching,
+    ogc,
+    parcels,
+    projects,
+    stats,
+    users,
+)
 from service.settings import Settings, load_settings
 
 DESCRIPTION = """
@@ -53,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],
                            expose_headers=["ETag", "Location"])
     # exports before parcels and factories: /api/parcels/export is not a parcel code
-    for module in (health, auth, users, exports, imports, parcels, factories, areas, stats, ogc):
+    for module in (health, auth, users, exports, imports, parcels, factories, areas, stats, ogc, matching,
+                   projects):
         app.include_router(module.router)
     return app

@@ -6,7 +6,7 @@ start-up with a message instead of failing later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -14,6 +14,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gis.limits import QIDONG_REGION, ImportLimits
+from gis.need import CRITERIA, MatchConfig, Weights
+from gis.review import ReviewConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -70,6 +72,96 @@ class AppSettings(BaseSettings):
         return self
 
 
+class MatchSettings(BaseSettings):
+    """How matching ranks sites: rules, scales and the weight of each criterion."""
+
+    model_config = _config("LANDSTOCK_MATCH_")
+
+    plot_ratio_floor: float = Field(default=1.2, gt=0, le=10, description=(
+        "Provincial/county plot-ratio floor for new industrial projects: Jiangsu 苏中 1.2 "
+        "(苏政办发〔2021〕103号); the county may set a stricter value"))
+    plot_ratio_floor_rule: str = Field(default="苏政办发〔2021〕103号 (苏中)",
+                                       description="The rule the floor comes from, as cited")
+    derived_min_share: float = Field(default=0.8, gt=0, le=1, description=(
+        "Lower bound of a land need derived from investment, as a share of the upper bound"))
+    unclassified_industrial_nuisance: int = Field(default=2, ge=1, le=3, description=(
+        "Highest nuisance class admitted by 工业用地 (1001) whose class is not stated (Landstock default)"))
+    logistics_industries: list[str] = Field(default=["59"],
+        description="Industry codes that need 1101 物流仓储用地")
+    sea_use_industries: list[str] = Field(default=["37"],
+        description="Industry codes admitted on 1901 工业用海")
+    high_standard_factory_max_mu: float = Field(default=22.5, ge=0, description=(
+        "Below this land need (1.5 公顷) a project that suits high-standard factories is steered to "
+        "vacant standard factories (苏政办发〔2021〕103号)"))
+    distance_scale_km: float = Field(default=30.0, gt=0,
+        description="Distance at which a distance criterion scores 0")
+    price_low_wan_per_mu: float = Field(default=15.0, ge=0, description="Land price scoring 1 (万元/亩)")
+    price_high_wan_per_mu: float = Field(default=50.0, gt=0, description="Land price scoring 0 (万元/亩)")
+    rent_low_yuan: float = Field(default=10.0, ge=0, description="Factory rent scoring 1 (元/平方米·月)")
+    rent_high_yuan: float = Field(default=30.0, gt=0, description="Factory rent scoring 0 (元/平方米·月)")
+    idle_full_years: float = Field(default=5.0, gt=0,
+        description="Idle years at which the idle criterion is full")
+    chain_full_firms: int = Field(default=5, ge=1,
+        description="Same-chain firms in a park for a full chain score")
+    assembly_gap_m: float = Field(default=15.0, ge=0, le=200, description=(
+        "Parcels this close (metres) count as adjacent for assembly, e.g. across a 12-15 m internal road"))
+    assembly_max_members: int = Field(default=4, ge=2, le=8, description="Most parcels in one assembled site")
+    assembly_seeds: int = Field(default=12, ge=1, le=500,
+        description="Largest pieces the assembly search starts from")
+    assembly_window_m: float = Field(default=400.0, gt=0, le=5000,
+        description="Search radius around each seed (m)")
+    assembly_penalty: float = Field(default=5.0, ge=0, le=100, description=(
+        "Points taken off an assembled site: several owners and titles to bring together"))
+    near_miss_pool: int = Field(default=5, ge=1, le=200, description=(
+        "Parcels examined for near misses per status, land-use class and side of the need"))
+    near_miss_slack: float = Field(default=0.3, ge=0, le=1,
+        description="Share by which a near miss may miss the area")
+    near_miss_max_failures: int = Field(default=2, ge=1, le=10,
+        description="Most failed constraints of a near miss")
+    weights: dict[str, float] = Field(default_factory=dict, description=(
+        "Weights by criterion, JSON, merged over the defaults: " + ", ".join(CRITERIA)))
+
+    @field_validator("weights")
+    @classmethod
+    def _known_criteria(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(CRITERIA))
+        if unknown:
+            raise ValueError(f"unknown criteria {unknown}; known: {', '.join(CRITERIA)}")
+        if any(w < 0 for w in value.values()):
+            raise ValueError("weights must not be negative")
+        return value
+
+
+class ReviewSettings(BaseSettings):
+    """The city's thresholds for the joint review (联合会审). EXAMPLE VALUES until the city sets its own."""
+
+    model_config = _config("LANDSTOCK_REVIEW_")
+
+    investment_intensity_min: float = Field(default=300.0, gt=0, description=(
+        "投资强度 minimum (万元/亩); example value (a park screen used 300); also divides the "
+        "fixed-asset investment to derive a land need"))
+    output_per_mu_min: float = Field(default=400.0, ge=0,
+        description="亩均产出 minimum (万元/亩); example value")
+    tax_per_mu_min: float = Field(default=25.0, ge=0, description="亩均税收 minimum (万元/亩); example value")
+    per_park: dict[str, dict[str, float]] = Field(default_factory=dict, description=(
+        'Thresholds per park, JSON: {"P01": {"investment_intensity_min": 350}}'))
+    national_investment_intensity: float | None = Field(default=None, description=(
+        "National recommended 投资强度 (自然资发〔2023〕72号) for the county's tier; unset: not judged"))
+    building_coefficient_national: float = Field(default=30.0,
+        description="建筑系数 ≥ (%), 国土资发〔2008〕24号")
+    building_coefficient_city: float = Field(default=40.0, description="建筑系数 ≥ (%), city; example value")
+    office_share_national: float = Field(default=7.0,
+        description="行政办公及生活服务设施用地 ≤ (%), national")
+    office_share_city: float = Field(default=7.0, description="行政办公及生活服务设施用地 ≤ (%), city")
+
+    @field_validator("per_park")
+    @classmethod
+    def _known_thresholds(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        known = {"investment_intensity_min", "output_per_mu_min", "tax_per_mu_min"}
+        for park, overrides in value.items():
+            if set(overrides) - known:
+                raise ValueError(f"{park}: unknown thresholds {sorted(set(overrides) - known)}")
+        return value
 class AuthSettings(BaseSettings):
     """Sign-in, sessions and tokens."""
 
@@ -125,6 +217,21 @@ class Settings:
     app: AppSettings
     auth: AuthSettings = field(default_factory=AuthSettings)
     imports: ImportSettings = field(default_factory=ImportSettings)
+    match: MatchSettings = field(default_factory=MatchSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
+
+    def match_config(self) -> MatchConfig:
+        """The matching rules for gis/matching.py."""
+        values = self.match.model_dump(exclude={"weights", "logistics_industries", "sea_use_industries"})
+        weights = Weights(**{**asdict(Weights()), **self.match.weights})
+        return MatchConfig(**values, logistics_industries=tuple(self.match.logistics_industries),
+                           sea_use_industries=tuple(self.match.sea_use_industries),
+                           investment_intensity_wan_per_mu=self.review.investment_intensity_min,
+                           weights=weights)
+
+    def review_config(self) -> ReviewConfig:
+        """The review thresholds for gis/review.py."""
+        return ReviewConfig(**self.review.model_dump())
 
     @property
     def reference_dir(self) -> Path:
@@ -140,4 +247,5 @@ class Settings:
 def load_settings(**database: object) -> Settings:
     """Read every settings class from the environment; keyword arguments override the database."""
     return Settings(database=DatabaseSettings(**database), app=AppSettings(),  # type: ignore[arg-type]
-                    auth=AuthSettings(), imports=ImportSettings())
+                    auth=AuthSettings(), imports=ImportSettings(), match=MatchSettings(),
+                    review=ReviewSettings())

@@ -1,0 +1,168 @@
+"""What a match reads besides the sites: the industry, land-use classes, parks and their chains,
+the infrastructure layer, the preferred areas; and what parcel and factory queries share.
+
+Distances are measured in metres in the Gauss-Krüger zone of the infrastructure (gis/crs.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from gis.constraints import LandClass
+from gis.crs import CGCS2000, gauss_kruger_epsg, reproject, transformer
+from gis.errors import InvalidInput
+from gis.models import Area, Industry, Infrastructure, LandUseClass, Parcel, Project
+from gis.need import INFRA_KINDS, MatchConfig, Need, Resolved, resolve
+from gis.need import Industry as IndustryFacts
+
+Park, Town = aliased(Area, name="park"), aliased(Area, name="town")
+
+
+LANDED_STATUSES = ("signed", "supplied", "under_construction", "in_production")
+
+
+@dataclass(frozen=True)
+class ParkFacts:
+    """What the score needs to know of a park or zone."""
+
+    code: str
+    leading: tuple[str, ...]
+    priority: bool
+    chain_firms: int
+
+
+@dataclass(frozen=True)
+class Context:
+    """Reference facts loaded once per match: land classes, parks, infrastructure, preferences."""
+
+    classes: dict[str, LandClass]
+    parks: dict[int, ParkFacts]
+    infra_codes: list[str]
+    infra_names: list[str]
+    infra_kinds: np.ndarray
+    infra_geoms: np.ndarray
+    infra_geo: np.ndarray
+    epsg: int
+    preferred_ids: frozenset[int]
+
+
+def industry_facts(session: Session, code: str) -> IndustryFacts:
+    """The industry's facts from the reference table, or `InvalidInput` naming the code."""
+    row = session.get(Industry, code.strip())
+    if row is None:
+        raise InvalidInput("match.error.unknown_industry", code=code)
+    return IndustryFacts(row.code, row.name, row.nuisance_class, row.plot_ratio_min,
+                         row.collective_decision, row.sector)
+
+
+def _chain(industry: IndustryFacts) -> ColumnElement[bool]:
+    """Projects of the same chain: an industry of the same sector, else of the same division."""
+    if industry.sector:
+        return Project.industry_code.in_(select(Industry.code).where(Industry.sector == industry.sector))
+    return Project.industry_code.in_([industry.code[:2], industry.code])
+
+
+def _chain_firms(session: Session, industry: IndustryFacts) -> dict[int, int]:
+    """Projects of the same chain on landed parcels, per park (through the indexed project key)."""
+    projects = list(session.scalars(select(Project.id).where(_chain(industry), Project.deleted_at.is_(None))))
+    counts: dict[int, int] = {}
+    for start in range(0, len(projects), 900):
+        rows = session.execute(
+            select(Parcel.park_id, func.count(func.distinct(Parcel.reserved_project_id)))
+            .where(Parcel.reserved_project_id.in_(projects[start:start + 900]),
+                   Parcel.status.in_(LANDED_STATUSES), Parcel.deleted_at.is_(None))
+            .group_by(Parcel.park_id))
+        for park, count in rows:
+            if park is not None:
+                counts[park] = counts.get(park, 0) + int(count)
+    return counts
+
+
+def _parks(session: Session, industry: IndustryFacts) -> dict[int, ParkFacts]:
+    firms = _chain_firms(session, industry)
+    rows = session.execute(select(Area.id, Area.code, Area.leading_industries, Area.is_priority)
+                           .where(Area.kind.in_(("park", "zone"))))
+    return {i: ParkFacts(code, tuple(leading or ()), bool(priority), firms.get(i, 0))
+            for i, code, leading, priority in rows}
+
+
+def _preferred(session: Session, codes: tuple[str, ...]) -> frozenset[int]:
+    found = dict(session.execute(select(Area.code, Area.id).where(Area.code.in_(codes))).all())
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise InvalidInput("error.unknown_area", code=missing[0])
+    return frozenset(found.values())
+
+
+def load_context(session: Session, need: Resolved) -> Context:
+    """Everything small the match reads besides the sites themselves."""
+    classes = {c.code: LandClass(c.code, c.name, c.kind, c.max_nuisance)
+               for c in session.scalars(select(LandUseClass))}
+    infra = session.execute(select(Infrastructure.code, Infrastructure.name, Infrastructure.kind,
+                                   func.ST_AsBinary(Infrastructure.geom))
+                            .order_by(Infrastructure.code)).all()
+    geoms = shapely.from_wkb([bytes(r[3]) for r in infra]) if infra else np.array([], dtype=object)
+    lon = float(np.mean(shapely.get_coordinates(geoms)[:, 0])) if infra else 121.7
+    epsg = gauss_kruger_epsg(lon)
+    return Context(classes, _parks(session, need.industry), [r[0] for r in infra],
+                   [r[1] for r in infra], np.array([r[2] for r in infra], dtype=object),
+                   reproject(geoms, CGCS2000, epsg) if infra else geoms, geoms, epsg,
+                   _preferred(session, need.need.preferred_areas))
+
+
+def prepare(session: Session, need: Need, config: MatchConfig) -> tuple[Resolved, Context]:
+    """Resolve the need against the reference table and load the context."""
+    resolved = resolve(need, industry_facts(session, need.industry_code), config)
+    ctx = load_context(session, resolved)
+    for target, limit in need.max_distance_km:
+        if target not in INFRA_KINDS and target not in ctx.infra_codes:
+            raise InvalidInput("match.error.unknown_infrastructure", code=target)
+        if limit <= 0:
+            raise InvalidInput("match.error.bad_distance", code=target, value=limit)
+    return resolved, ctx
+
+
+def distances_km(ctx: Context, lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
+    """Distance in km from each point to the nearest infrastructure of each kind, and to each code."""
+    n = len(lon)
+    if n == 0 or len(ctx.infra_codes) == 0:
+        return {k: np.full(n, np.nan) for k in INFRA_KINDS}
+    x, y = transformer(CGCS2000, ctx.epsg).transform(lon, lat)
+    if all(g.geom_type == "Point" for g in ctx.infra_geoms):  # the usual layer: plain arithmetic
+        ix, iy = shapely.get_x(ctx.infra_geoms), shapely.get_y(ctx.infra_geoms)
+        matrix = np.hypot(np.subtract.outer(x, ix), np.subtract.outer(y, iy)) / 1000.0
+    else:
+        matrix = shapely.distance(shapely.points(x, y)[:, None], ctx.infra_geoms[None, :]) / 1000.0
+    out = {code: matrix[:, j] for j, code in enumerate(ctx.infra_codes)}
+    for kind in INFRA_KINDS:
+        mask = ctx.infra_kinds == kind
+        out[kind] = matrix[:, mask].min(axis=1) if mask.any() else np.full(n, np.nan)
+    return out
+
+
+def distance_mask(dist: dict[str, np.ndarray], need: Resolved, n: int) -> np.ndarray:
+    """Sites within every maximum distance the request sets (unknown distances are kept)."""
+    keep = np.ones(n, dtype=bool)
+    for target, limit in need.need.max_distance_km:
+        km = dist.get(target)
+        if km is not None:
+            keep &= ~(km > limit)
+    return keep
+
+
+def statuses(need: Resolved) -> list[str]:
+    """The parcel statuses a match takes: available, and reserved when asked."""
+    return ["available", "reserved"] if need.need.include_reserved else ["available"]
+
+
+def preferred_clause(model: Any, ctx: Context, need: Resolved) -> ColumnElement[bool]:
+    """Inside a preferred park or town, when the request insists (SQL)."""
+    if not (need.need.preferred_areas and need.need.insist_on_preferred):
+        return true()
+    return or_(model.park_id.in_(ctx.preferred_ids), model.town_id.in_(ctx.preferred_ids))

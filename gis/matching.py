@@ -1,0 +1,427 @@
+"""The match: which parcels, assembled sites and factories fit a project, ranked and explained.
+
+The hard constraints are WHERE clauses on indexed columns (status and official area first), so the
+database returns only the sites that pass, as plain columns and a centroid, never every geometry.
+Distances to the infrastructure layer and the score are then computed for all of them at once
+with numpy (in the Gauss-Krüger zone, metres); only the top of the list is explained check by
+check and fetched with its geometry. Near misses come from a bounded, relaxed query ordered by
+how close their area is; assemblies from a bounded search around the largest pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from gis import assembly, prescore, scoring
+from gis.area import M2_PER_MU
+from gis.constraints import (
+    admitted_codes,
+    official_mu,
+    parcel_checks,
+    ready_column,
+)
+from gis.crs import CGCS2000, reproject
+from gis.errors import InvalidInput, NotFound
+from gis.factory_match import match_factories, near_factories
+from gis.inventory import factory_select, parcel_select
+from gis.labels import Text
+from gis.match_context import (
+    Context,
+    Park,
+    Town,
+    distance_mask,
+    distances_km,
+    preferred_clause,
+    prepare,
+    statuses,
+)
+from gis.models import Factory, Parcel, Project
+from gis.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Need, Resolved
+from gis.site_scores import (
+    Candidate,
+    Scored,
+    columns,
+    criteria_rows,
+    near_misses,
+    parcel_values,
+    raw_facts,
+    site_row,
+)
+from gis.spatial import BBox, bbox_centre, index_candidates_any
+
+M_PER_DEG_LAT = 110_574.0
+
+
+@dataclass
+class MatchResult:
+    """Ranked parcels (and assemblies), ranked factories, near misses, and the rules applied."""
+
+    need: Resolved
+    parcels: list[Candidate] = field(default_factory=list)
+    factories: list[Candidate] = field(default_factory=list)
+    near_parcels: list[Candidate] = field(default_factory=list)
+    near_factories: list[Candidate] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[Text] = field(default_factory=list)
+
+
+def official_m2() -> ColumnElement[float]:
+    """The area a need is checked against: certificate area when known (indexed expression)."""
+    return func.coalesce(Parcel.cert_area_m2, Parcel.area_m2)
+
+
+PARCEL_COLUMNS = ("id", "code", "area_m2", "cert_area_m2", "park_id", "town_id", "land_use",
+                  "plot_ratio_max", "waterfront", *[ready_column(i) for i in READY_ITEMS],
+                  "price_wan_per_mu", "idle_since", "status")
+
+
+def parcel_base(dialect: str) -> Any:
+    """Plain parcel columns, park and town codes, and the centre of the bounding box (where
+    distances are measured from: the database keeps the box with the geometry, so no geometry
+    is parsed; for a parcel of a few hundred metres it is metres from the centroid)."""
+    x, y = bbox_centre(dialect, Parcel.geom)
+    return (select(*[getattr(Parcel, c) for c in PARCEL_COLUMNS], Park.code.label("park_code"),
+                   Town.code.label("town_code"), x.label("lon"), y.label("lat"))
+            .outerjoin(Park, Park.id == Parcel.park_id).outerjoin(Town, Town.id == Parcel.town_id))
+
+
+def _area_window(low: float, high: float | None) -> ColumnElement[bool]:
+    window = official_m2() >= low * M2_PER_MU
+    return and_(window, official_m2() <= high * M2_PER_MU) if high is not None else window
+
+
+def parcel_rules(need: Resolved, ctx: Context, config: MatchConfig) -> list[ColumnElement[bool]]:
+    """Every hard constraint on a parcel except status and area, as SQL (the checks' twins)."""
+    where: list[ColumnElement[bool]] = [
+        Parcel.deleted_at.is_(None),
+        Parcel.land_use.in_(admitted_codes(ctx.classes, need, config) or ["-"]),
+        preferred_clause(Parcel, ctx, need)]
+    if need.plot_ratio_min is not None:
+        reaches = Parcel.plot_ratio_max >= need.plot_ratio_min - 1e-9
+        where.append(or_(Parcel.plot_ratio_max.is_(None), reaches))
+    where += [getattr(Parcel, ready_column(i)).is_(True) for i in need.need.required_readiness]
+    if need.need.needs_waterfront:
+        where.append(Parcel.waterfront.is_(True))
+    if need.need.budget_wan is not None:
+        where.append(or_(Parcel.price_wan_per_mu.is_(None),
+                         Parcel.price_wan_per_mu * official_m2() <= need.need.budget_wan * M2_PER_MU))
+    return where
+
+
+def parcel_columns(rows: Sequence[Row[Any]], statement: Any) -> dict[str, Any]:
+    """Rows of `parcel_base()` as named columns, plus official area in 亩 and the score's keys."""
+    cols = columns(rows, [c.name for c in statement.selected_columns])
+    cols["official_mu"] = np.array([(c if c is not None else a) / M2_PER_MU
+                                    for c, a in zip(cols["cert_area_m2"], cols["area_m2"], strict=True)])
+    cols["price"] = [np.nan if p is None else p for p in cols["price_wan_per_mu"]]
+    cols["since"] = cols["idle_since"]
+    return cols
+
+
+def score_parcels(session: Session, statement: Any, need: Resolved, ctx: Context,
+                  config: MatchConfig) -> Scored:
+    """Run a parcel query, compute distances and scores for every row, rank them."""
+    rows = session.execute(statement).all()
+    cols = parcel_columns(rows, statement)
+    dist = distances_km(ctx, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
+    scores = scoring.weighted(parcel_values(cols, need, ctx, config, dist), config, "parcel") \
+        if rows else scoring.Scores(np.zeros(0), {}, {}, {})
+    return Scored(cols, dist, scores, scoring.ranking(scores.total, cols["code"]))
+
+
+def parcel_candidate(s: Scored, i: int, need: Resolved, ctx: Context, config: MatchConfig) -> Candidate:
+    """Site `i` of `s` explained: criteria, checks and the facts shown beside them."""
+    site = site_row(s.cols, i, s.dist)
+    return Candidate("parcel", site["code"], [site["code"]], round(float(s.scores.total[i]), 1),
+                     criteria_rows(s.scores, i, {**raw_facts(s.cols, i, s.dist, ctx, need),
+                                                 "area_fit": round(official_mu(site), 1)}),
+                     parcel_checks(site, need, ctx.classes, config), {"id": site["id"]})
+
+
+def parcel_where(session: Session, need: Resolved, ctx: Context, config: MatchConfig) -> list[Any]:
+    """Every hard constraint as SQL but the distance limits, which numpy applies to the centres
+    (a window of tens of kilometres would make the spatial index return most of the county)."""
+    return [Parcel.status.in_(statuses(need)), _area_window(need.land_min_mu or 0.0, need.land_max_mu),
+            *parcel_rules(need, ctx, config)]
+
+
+def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
+                  limit: int) -> tuple[list[Candidate], int]:
+    """Parcels passing every hard constraint, best first; and how many passed in all.
+
+    One pass returns id, code, box centre and the partial score (gis/prescore.py) of every
+    passing parcel; distances complete the score in numpy; only the top is fetched and explained."""
+    dialect = session.get_bind().dialect.name
+    x, y = bbox_centre(dialect, Parcel.geom)
+    partial = prescore.parcel_partial(dialect, need, ctx, config, official_m2())
+    # Core rows, not ORM ones: thousands of them, and nothing to load into objects
+    rows = session.connection().execute(select(Parcel.id, Parcel.code, partial, x, y)
+                                        .where(*parcel_where(session, need, ctx, config))).all()
+    if not rows:
+        return [], 0
+    ids, codes, points, lon, lat = (list(c) for c in zip(*rows, strict=True))
+    dist = distances_km(ctx, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    weights = scoring.normalised_weights(prescore.parcel_criteria(need), config, "parcel")
+    total = np.asarray(points, dtype=float) + sum(
+        (weights[k] * scoring.distance_fit(dist[k], config.distance_scale_km) for k in INFRA_KINDS
+         if k in weights), np.zeros(len(rows)))
+    keep = np.flatnonzero(distance_mask(dist, need, len(rows)))
+    top = [int(keep[i]) for i in scoring.top(total[keep], [codes[k] for k in keep], limit)]
+    s = score_parcels(session, parcel_base(dialect).where(Parcel.id.in_([ids[i] for i in top])),
+                      need, ctx, config)
+    return [parcel_candidate(s, i, need, ctx, config) for i in s.order], len(keep)
+
+
+def sliced_ids(pairs: list[tuple[str, str]], where: list[Any], slices: list[tuple[Any, Any, int]],
+               ) -> list[Any]:
+    """Selects of the ids of the first rows of each slice, for each (status, land use) pair.
+
+    Each slice (condition, order, count) reads only its first rows off the (status, land use,
+    official area) index; a single ORDER BY over every status and land use would sort them all.
+    """
+    parts = []
+    for status, code in pairs:
+        for condition, order, count in slices:
+            inner = (select(Parcel.id)
+                     .where(Parcel.status == status, Parcel.land_use == code, condition, *where)
+                     .order_by(order, Parcel.code).limit(count).subquery())
+            parts.append(select(inner.c.id))
+    return parts
+
+
+def united(parts: list[Any]) -> Any:
+    """The selects' ids together (none: an empty select)."""
+    return union_all(*parts) if parts else select(Parcel.id).where(false())
+
+
+def near_pool(need: Resolved, ctx: Context, config: MatchConfig) -> Any:
+    """Ids of the parcels examined for near misses: for admitted classes, those nearest in area
+    below and above the need and those in it failing another constraint; for other classes and
+    reserved parcels, those in the need nearest its minimum."""
+    low = (need.land_min_mu or 0.0) * M2_PER_MU
+    high = None if need.land_max_mu is None else need.land_max_mu * M2_PER_MU
+    slack, k, area = config.near_miss_slack, config.near_miss_pool, official_m2()
+    kinds = ("logistics",) if need.logistics else ("industrial", "sea")
+    admitted = admitted_codes(ctx.classes, need, config)
+    others = sorted(c for c, cls in ctx.classes.items() if cls.kind in kinds and c not in admitted)
+    band = and_(area >= low, area <= high) if high is not None else area >= low
+    outside = [(and_(area < low, area >= low * (1 - slack)), area.desc(), k)]
+    if high is not None:
+        outside.append((and_(area > high, area <= high * (1 + slack)), area.asc(), k))
+    rules = parcel_rules(need, ctx, config)
+    live = [Parcel.deleted_at.is_(None)]
+    return united(sliced_ids([("available", c) for c in admitted], live, outside)
+                  + sliced_ids([("available", c) for c in admitted], live,
+                               [(and_(band, ~and_(*rules[1:])), area.asc(), k)])
+                  + sliced_ids([("available", c) for c in others]
+                               + [("reserved", c) for c in admitted + others], live, [(band, area.asc(), k)]))
+
+
+def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
+                 limit: int) -> list[Candidate]:
+    """The best excluded parcels: few failed constraints, each with its gap."""
+    statement = parcel_base(session.get_bind().dialect.name).where(
+        Parcel.id.in_(near_pool(need, ctx, config)))
+    s = score_parcels(session, statement, need, ctx, config)
+    return near_misses(s, lambda site: parcel_checks(site, need, ctx.classes, config),
+                 lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
+
+
+def _windows(lon: list[float], lat: list[float], metres: float) -> list[BBox]:
+    out = []
+    for x, y in zip(lon, lat, strict=True):
+        dy = metres / M_PER_DEG_LAT
+        dx = metres / (M_PER_DEG_LAT * float(np.cos(np.radians(y))))
+        out.append((x - dx, y - dy, x + dx, y + dy))
+    return out
+
+
+def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
+                  ) -> tuple[list[int], dict[str, Any], np.ndarray]:
+    """Seeds (the largest pieces under the need) and every piece near them, with geometry."""
+    low = need.land_min_mu or 0.0
+    rules = [Parcel.status.in_(statuses(need)), Parcel.park_id.is_not(None),
+             official_m2() < low * M2_PER_MU, *parcel_rules(need, ctx, config)]
+    area = official_m2()
+    pieces = and_(area < low * M2_PER_MU, area >= low * M2_PER_MU / config.assembly_max_members)
+    admitted = admitted_codes(ctx.classes, need, config)
+    pairs = [(status, code) for status in statuses(need) for code in admitted]
+    seeds = united(sliced_ids(pairs, rules[1:], [(pieces, area.desc(), config.assembly_seeds)]))
+    dialect = session.get_bind().dialect.name
+    seed_rows = session.execute(parcel_base(dialect).where(Parcel.id.in_(seeds))).all()
+    seed_rows = sorted(seed_rows, key=lambda r: (-(r.cert_area_m2 or r.area_m2), r.code))
+    seed_rows = seed_rows[:config.assembly_seeds]
+    if not seed_rows:
+        return [], {}, np.array([], dtype=object)
+    windows = _windows([r.lon for r in seed_rows], [r.lat for r in seed_rows], config.assembly_window_m)
+    statement = parcel_base(dialect).add_columns(func.ST_AsBinary(Parcel.geom).label("wkb")).where(
+        *rules, index_candidates_any(dialect, Parcel, "geom", windows)).order_by(Parcel.code)
+    rows = session.execute(statement).all()
+    cols = parcel_columns(rows, statement)
+    geoms = shapely.from_wkb([bytes(w) for w in cols.pop("wkb")])
+    seed_codes = {r.code for r in seed_rows}
+    return [i for i, c in enumerate(cols["code"]) if c in seed_codes], cols, geoms
+
+
+def _assembled_columns(cols: dict[str, Any], groups: list[assembly.Assembly],
+                       geoms: np.ndarray) -> tuple[dict[str, Any], list[Any]]:
+    """One row per assembly: area summed, facts area-weighted, centre of the union's box."""
+    out: dict[str, Any] = {k: [] for k in cols}
+    unions = []
+    for group in groups:
+        m = list(group.members)
+        weights = np.asarray([cols["official_mu"][i] for i in m])
+        union = shapely.union_all(geoms[m])
+        unions.append(union)
+        for key, values in cols.items():
+            picked = [values[i] for i in m]
+            out[key].append(_merge(key, picked, weights))
+        x0, y0, x1, y1 = union.bounds
+        out["lon"][-1], out["lat"][-1] = (x0 + x1) / 2, (y0 + y1) / 2
+    out["official_mu"] = np.asarray(out["official_mu"], dtype=float)
+    return out, unions
+
+
+def _merge(key: str, values: list[Any], weights: np.ndarray) -> Any:
+    """How one column of the members becomes the assembly's."""
+    if key in ("official_mu", "area_m2"):
+        return float(np.sum(values))
+    if key == "cert_area_m2":
+        return None
+    if key == "land_use":
+        return max(values)  # highest class code: the class-fit criterion takes the worst member
+    if key.startswith("ready_") or key == "net_land":
+        return float(np.average(np.asarray(values, dtype=float), weights=weights))
+    if key == "price":
+        known = [(v, w) for v, w in zip(values, weights, strict=True) if not np.isnan(v)]
+        return float(np.average([v for v, _ in known], weights=[w for _, w in known])) if known else np.nan
+    if key in ("since", "idle_since"):
+        return min((v for v in values if v), default=None)
+    return values[0]
+
+
+def match_assemblies(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
+                     limit: int) -> list[Candidate]:
+    """Assembled sites (拼地) meeting the need, scored like parcels less the assembly penalty."""
+    seeds, cols, geoms = assembly_pool(session, need, ctx, config)
+    if not seeds:
+        return []
+    metres = reproject(geoms, CGCS2000, ctx.epsg)
+    adjacent = assembly.neighbours(metres, cols["park_id"], config.assembly_gap_m)
+    groups = assembly.assemble(seeds, adjacent, [float(a) for a in cols["official_mu"]], cols["code"],
+                               need.land_min_mu or 0.0, need.land_max_mu, config.assembly_max_members)
+    if not groups:
+        return []
+    merged, unions = _assembled_columns(cols, groups, geoms)
+    dist = distances_km(ctx, np.asarray(merged["lon"]), np.asarray(merged["lat"]))
+    keep = distance_mask(dist, need, len(groups))
+    scores = scoring.weighted(parcel_values(merged, need, ctx, config, dist), config, "parcel")
+    out = []
+    for g, group in enumerate(groups):
+        if keep[g]:
+            out.append(_assembly_candidate(group, g, cols, merged, dist, scores, unions[g], need, ctx,
+                                           config))
+    out.sort(key=lambda c: (-round(c.score, 2), c.code))
+    return out[:limit]
+
+
+def _assembly_candidate(group: assembly.Assembly, g: int, cols: dict[str, Any], merged: dict[str, Any],
+                        dist: dict[str, np.ndarray], scores: scoring.Scores, union: Any,
+                        need: Resolved, ctx: Context, config: MatchConfig) -> Candidate:
+    codes = [cols["code"][i] for i in group.members]
+    raw = {**raw_facts(merged, g, dist, ctx, need), "area_fit": round(group.area_mu, 1)}
+    criteria = criteria_rows(scores, g, raw)
+    criteria.append({"name": "assembly", "weight": 0.0, "value": 0.0,
+                     "points": -config.assembly_penalty, "raw": len(codes)})
+    site = {**site_row(merged, g, dist), "code": "+".join(codes), "cert_area_m2": None,
+            "area_m2": group.area_mu * M2_PER_MU}
+    checks = parcel_checks(site, need, ctx.classes, config)
+    total = max(0.0, float(scores.total[g]) - config.assembly_penalty)
+    return Candidate("assembly", "+".join(codes), codes, round(total, 1), criteria, checks,
+                     {"ids": [cols["id"][i] for i in group.members], "area_mu": group.area_mu},
+                     shapely.to_geojson(union))
+
+
+def attach_details(session: Session, candidates: list[Candidate]) -> None:
+    """Names, park and land-use names and geometry for the candidates that will be shown."""
+    dialect = session.get_bind().dialect.name
+    parcel_ids = {c.facts["id"] for c in candidates if c.kind == "parcel"}
+    parcel_ids |= {i for c in candidates if c.kind == "assembly" for i in c.facts["ids"]}
+    factory_ids = {c.facts["id"] for c in candidates if c.kind == "factory"}
+    parcels = {r["id"]: dict(r) for r in session.execute(
+        parcel_select(dialect).where(Parcel.id.in_(parcel_ids))).mappings()} if parcel_ids else {}
+    factories = {r["id"]: dict(r) for r in session.execute(
+        factory_select(dialect).where(Factory.id.in_(factory_ids))).mappings()} if factory_ids else {}
+    for c in candidates:
+        if c.kind == "factory":
+            c.facts.update(factories[c.facts["id"]])
+        elif c.kind == "parcel":
+            c.facts.update(parcels[c.facts["id"]])
+        else:
+            members = [parcels[i] for i in c.facts["ids"]]
+            c.facts.update({k: members[0][k] for k in ("park_code", "park_name", "town_code", "town_name")})
+            c.facts["land_use"] = sorted({m["land_use"] for m in members})
+            c.facts["members"] = members
+    for c in candidates:
+        if c.geojson is None:
+            c.geojson = c.facts.get("geojson")
+
+
+def match(session: Session, need: Need, config: MatchConfig, *, limit: int = 20,
+          near_limit: int = 10, assemble: bool = True) -> MatchResult:
+    """Rank parcels, assembled sites and factories for `need`, with near misses and notes."""
+    resolved, ctx = prepare(session, need, config)
+    result = MatchResult(resolved, notes=notes(resolved, config))
+    if resolved.wants_land:
+        parcels, passed = match_parcels(session, resolved, ctx, config, limit)
+        assembled = match_assemblies(session, resolved, ctx, config, limit) if assemble else []
+        merged = sorted(parcels + assembled, key=lambda c: (-round(c.score, 2), c.code))
+        result.parcels = merged[:limit]
+        result.near_parcels = near_parcels(session, resolved, ctx, config, near_limit)
+        result.counts.update(parcels=passed, assemblies=len(assembled))
+    if resolved.wants_factory:
+        result.factories, passed = match_factories(session, resolved, ctx, config, limit)
+        result.near_factories = near_factories(session, resolved, ctx, config, near_limit)
+        result.counts["factories"] = passed
+    attach_details(session, result.parcels + result.factories + result.near_parcels + result.near_factories)
+    return result
+
+
+def notes(need: Resolved, config: MatchConfig) -> list[Text]:
+    """The rules that shaped this match, in words."""
+    out = []
+    if need.land_derived:
+        out.append(Text("match.note.derived", {"investment": need.need.fixed_investment_wan,
+                                               "intensity": config.investment_intensity_wan_per_mu,
+                                               "low": need.land_min_mu, "high": need.land_max_mu}))
+    if need.plot_ratio_min is not None:
+        out.append(Text("match.note.plot_ratio", {"value": need.plot_ratio_min,
+                                                  "rule": need.plot_ratio_rule}))
+    if need.collective:
+        out.append(Text("match.note.collective", {"industry": need.industry.name}))
+    if need.steer_to_factories:
+        out.append(Text("match.note.steer", {"limit": config.high_standard_factory_max_mu}))
+    return out
+
+
+def need_of_project(session: Session, code: str, **changes: Any) -> Need:
+    """The match request of a saved project."""
+    project = session.scalar(select(Project).where(Project.code == code, Project.deleted_at.is_(None)))
+    if project is None:
+        raise NotFound(kind=Text("kind.project"), code=code)
+    if not project.industry_code:
+        raise InvalidInput("match.error.no_industry", code=code)
+    return Need(industry_code=project.industry_code, project_code=project.code, name=project.name,
+                nuisance_class=project.nuisance_class, land_min_mu=project.land_min_mu,
+                land_max_mu=project.land_max_mu, fixed_investment_wan=project.fixed_investment_wan,
+                floor_area_min_m2=project.floor_area_min_m2, clear_height_min_m=project.clear_height_min_m,
+                floor_load_min_kn_m2=project.floor_load_min_kn_m2, crane_min_t=project.crane_min_t,
+                power_min_kva=project.power_min_kva, needs_waterfront=project.needs_waterfront,
+                preferred_areas=tuple(project.preferred_areas or ()), **changes)

@@ -1,0 +1,271 @@
+"""Input and output schemas of matching, projects and the review sheet, so /docs explains them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gis.need import Need
+
+ReadyItem = Literal["road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled", "net_land"]
+Stage = Literal["negotiating", "signed", "registered", "landed", "started", "producing"]
+
+
+class MatchIn(BaseModel):
+    """An ad-hoc match request: what the project needs."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "industry_code": "27", "fixed_investment_wan": 30000, "land_min_mu": 50, "land_max_mu": 70,
+        "nuisance_class": 2, "max_distance_km": {"port": 40}}]})
+
+    industry_code: str = Field(pattern=r"^\d{2,4}$", description="行业 GB/T 4754-2017 code, e.g. 27")
+    name: str | None = Field(default=None, max_length=200, description="项目名称 (for the report)")
+    nuisance_class: int | None = Field(default=None, ge=1, le=3,
+                                       description="环评工业类别 1/2/3, overrides the industry default")
+    land_min_mu: float | None = Field(default=None, gt=0, le=100_000, description="用地需求下限(亩)")
+    land_max_mu: float | None = Field(default=None, gt=0, le=100_000, description="用地需求上限(亩)")
+    fixed_investment_wan: float | None = Field(default=None, gt=0, le=1e8, description=(
+        "固定资产投资(万元); with no land need given, land need = investment ÷ 投资强度"))
+    floor_area_min_m2: float | None = Field(default=None, gt=0, le=1e7,
+        description="厂房面积需求下限(平方米)")
+    floor_area_max_m2: float | None = Field(default=None, gt=0, le=1e7,
+        description="厂房面积需求上限(平方米)")
+    clear_height_min_m: float | None = Field(default=None, gt=0, le=100, description="净高下限(米)")
+    floor_load_min_kn_m2: float | None = Field(default=None, gt=0, le=1000,
+        description="楼面荷载下限(kN/平方米)")
+    crane_min_t: float | None = Field(default=None, gt=0, le=2000, description="行车下限(吨)")
+    power_min_kva: float | None = Field(default=None, gt=0, le=1e6, description="供电容量下限(kVA)")
+    needs_waterfront: bool = Field(default=False, description="需要临水岸线")
+    preferred_areas: list[str] = Field(default_factory=list, max_length=30, description="意向园区或镇编号")
+    insist_on_preferred: bool = Field(default=False,
+        description="只在意向区域内匹配 (else: a score criterion)")
+    max_distance_km: dict[str, float] = Field(default_factory=dict, description=(
+        "到基础设施的最大距离(公里): kind (port, highway_exit, rail_station) or infrastructure code"))
+    budget_wan: float | None = Field(default=None, gt=0, le=1e8, description="地价预算总额(万元)")
+    max_rent_yuan_m2_month: float | None = Field(default=None, gt=0, le=1000,
+        description="厂房租金上限(元/平方米·月)")
+    required_readiness: list[ReadyItem] = Field(default_factory=list,
+        description="必须具备的七通一平/净地条件")
+    include_reserved: bool = Field(default=False, description="也考虑已有意向(reserved)的地块和厂房")
+    limit: int = Field(default=20, ge=1, le=100, description="每类返回的候选数量")
+    near_misses: int = Field(default=10, ge=0, le=50, description="返回的接近但不符合的数量")
+    assemble: bool = Field(default=True, description="考虑拼地 (adjacent parcels assembled into one site)")
+
+    def to_need(self) -> Need:
+        """The domain request."""
+        values = self.model_dump(exclude={"limit", "near_misses", "assemble", "max_distance_km",
+                                          "preferred_areas", "required_readiness"})
+        return Need(**values, preferred_areas=tuple(self.preferred_areas),
+                    max_distance_km=tuple(sorted(self.max_distance_km.items())),
+                    required_readiness=tuple(self.required_readiness))
+
+
+class CheckOut(BaseModel):
+    """One hard constraint on one site."""
+
+    name: str = Field(description="status, area, land_use, plot_ratio, readiness, waterfront, …")
+    label: str
+    status: Literal["pass", "fail", "collective", "unknown"]
+    status_label: str
+    site: Any = Field(description="the site's value")
+    required: Any = Field(description="the required value")
+    gap: str | None = Field(description="why it fails, in words")
+
+
+class CriterionOut(BaseModel):
+    """One score criterion of one site."""
+
+    name: str
+    label: str
+    weight: float = Field(description="share of the 100 points")
+    value: float = Field(description="normalised 0–1")
+    points: float = Field(description="contribution to the score")
+    raw: Any = Field(description="the fact behind it (亩, km, years, …)")
+
+
+class CandidateOut(BaseModel):
+    """A ranked site (or a near miss): parcel, assembled site or factory."""
+
+    model_config = ConfigDict(extra="allow")
+
+    rank: int | None
+    kind: Literal["parcel", "assembly", "factory"]
+    kind_label: str
+    code: str
+    members: list[str]
+    score: float
+    criteria: list[CriterionOut]
+    checks: list[CheckOut]
+    gaps: list[str]
+    collective_decision: bool
+    geometry: dict[str, Any] | None
+
+
+class NeedOut(BaseModel):
+    """The need as matched."""
+
+    project_code: str | None
+    name: str | None
+    industry_code: str
+    industry_name: str
+    nuisance_class: int
+    nuisance_label: str
+    land_min_mu: float | None
+    land_max_mu: float | None
+    land_derived: bool
+    plot_ratio_min: float | None
+    collective_decision: bool
+    floor_area_min_m2: float | None
+    steer_to_factories: bool
+
+
+class NearMissesOut(BaseModel):
+    """The best excluded sites."""
+
+    parcels: list[CandidateOut]
+    factories: list[CandidateOut]
+
+
+class MatchOut(BaseModel):
+    """A match: ranked parcels (with assemblies), factories, near misses, the rules applied."""
+
+    need: NeedOut
+    notes: list[str]
+    order: list[Literal["parcels", "factories"]] = Field(description="which list to show first")
+    parcels: list[CandidateOut]
+    factories: list[CandidateOut]
+    near_misses: NearMissesOut
+    counts: dict[str, int]
+
+
+class ProjectFitOut(BaseModel):
+    """A pipeline project that fits the site."""
+
+    project_code: str
+    project_name: str
+    industry_code: str
+    score: float
+    candidate: CandidateOut
+
+
+class ProjectFields(BaseModel):
+    """Editable fields of a project."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    investor: str | None = Field(default=None, max_length=200)
+    industry_code: str | None = Field(default=None, pattern=r"^\d{2,4}$")
+    investment_total_wan: float | None = Field(default=None, ge=0, le=1e8)
+    fixed_investment_wan: float | None = Field(default=None, ge=0, le=1e8)
+    land_min_mu: float | None = Field(default=None, gt=0, le=100_000)
+    land_max_mu: float | None = Field(default=None, gt=0, le=100_000)
+    floor_area_min_m2: float | None = Field(default=None, gt=0, le=1e7)
+    clear_height_min_m: float | None = Field(default=None, gt=0, le=100)
+    floor_load_min_kn_m2: float | None = Field(default=None, gt=0, le=1000)
+    crane_min_t: float | None = Field(default=None, gt=0, le=2000)
+    power_min_kva: float | None = Field(default=None, gt=0, le=1e6)
+    nuisance_class: int | None = Field(default=None, ge=1, le=3)
+    needs_waterfront: bool | None = None
+    preferred_areas: list[str] | None = Field(default=None, max_length=30)
+    annual_output_wan: float | None = Field(default=None, ge=0, le=1e9)
+    annual_tax_wan: float | None = Field(default=None, ge=0, le=1e9)
+    stage: Stage | None = None
+    stage_since: dt.date | None = None
+    signed_on: dt.date | None = None
+    agreed_start_on: dt.date | None = None
+    started_on: dt.date | None = None
+    contact: str | None = Field(default=None, max_length=100)
+    remarks: str | None = Field(default=None, max_length=2000)
+
+
+class ProjectIn(ProjectFields):
+    """A new project."""
+
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[\w\-.]+$", examples=["XM-2026-101"])
+    name: str = Field(min_length=1, max_length=200)
+    industry_code: str = Field(pattern=r"^\d{2,4}$")
+
+
+class ProjectOut(BaseModel):
+    """A project as stored."""
+
+    code: str
+    name: str
+    investor: str | None
+    industry_code: str | None
+    industry_name: str | None
+    investment_total_wan: float | None
+    fixed_investment_wan: float | None
+    land_min_mu: float | None
+    land_max_mu: float | None
+    floor_area_min_m2: float | None
+    clear_height_min_m: float | None
+    floor_load_min_kn_m2: float | None
+    crane_min_t: float | None
+    power_min_kva: float | None
+    nuisance_class: int | None
+    needs_waterfront: bool
+    preferred_areas: list[str]
+    annual_output_wan: float | None
+    annual_tax_wan: float | None
+    stage: str
+    stage_label: str
+    stage_since: dt.date | None
+    signed_on: dt.date | None
+    agreed_start_on: dt.date | None
+    started_on: dt.date | None
+    contact: str | None
+    remarks: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    updated_by: str | None
+    version: int
+
+
+class ProjectPage(BaseModel):
+    """A page of projects."""
+
+    matched: int
+    limit: int
+    offset: int
+    projects: list[ProjectOut]
+
+
+class BoundOut(BaseModel):
+    """A threshold and the rule behind it."""
+
+    value: float | None
+    op: Literal[">=", "<="]
+    rule: str
+
+
+class IndicatorOut(BaseModel):
+    """One row of the review sheet."""
+
+    name: str
+    label: str
+    value: float | None
+    source: str
+    national: BoundOut
+    city: BoundOut
+    status: Literal["pass", "fail", "pending", "collective", "na"]
+    status_label: str
+
+
+class ReviewOut(BaseModel):
+    """The joint review sheet (联合会审) of a project on a site."""
+
+    project_code: str
+    project_name: str
+    industry_code: str | None
+    site_kind: Literal["parcel", "factory"]
+    site_code: str
+    park_code: str | None
+    area_mu: float
+    indicators: list[IndicatorOut]
+    overall: Literal["pass", "fail", "pending", "collective"]
+    overall_label: str
+    note: str

@@ -1,0 +1,49 @@
+"""/api/match and the reverse match: which sites fit a project, which projects fit a site."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from gis import reverse
+from gis.explain import candidate_dict, result_dict
+from gis.matching import match
+from service.dependencies import Language, ReadSession, SettingsDep
+from service.match_schemas import MatchIn, MatchOut, ProjectFitOut
+
+router = APIRouter(prefix="/api", tags=["matching 项目匹配"])
+
+
+@router.post("/match", summary="Match an ad-hoc request 临时匹配")
+def match_request(body: MatchIn, session: ReadSession, settings: SettingsDep, lang: Language) -> MatchOut:
+    """Parcels, assembled sites and factories that meet every hard constraint, best first, each
+    with its score explained; the best near misses with their gaps; the rules applied."""
+    result = match(session, body.to_need(), settings.match_config(), limit=body.limit,
+                   near_limit=body.near_misses, assemble=body.assemble)
+    return MatchOut.model_validate(result_dict(result, lang))
+
+
+def _fits(fits: list[reverse.ProjectFit], lang: str) -> list[ProjectFitOut]:
+    return [ProjectFitOut(project_code=f.project_code, project_name=f.project_name,
+                          industry_code=f.industry_code, score=f.candidate.score,
+                          candidate=candidate_dict(f.candidate, lang, i + 1))  # type: ignore[arg-type]
+            for i, f in enumerate(fits)]
+
+
+@router.get("/parcels/{code}/projects", summary="Projects that fit a parcel 适合该地块的项目")
+def projects_for_parcel(
+    session: ReadSession, settings: SettingsDep, lang: Language,
+    code: Annotated[str, Path(max_length=40, description="地块编号", examples=["KFQ-001"])],
+) -> list[ProjectFitOut]:
+    """Pipeline projects (negotiating or signed, no land yet) that the parcel fits, best first."""
+    return _fits(reverse.projects_for_site(session, "parcel", code, settings.match_config()), lang)
+
+
+@router.get("/factories/{code}/projects", summary="Projects that fit a factory 适合该厂房的项目")
+def projects_for_factory(
+    session: ReadSession, settings: SettingsDep, lang: Language,
+    code: Annotated[str, Path(max_length=40, description="厂房编号", examples=["CF-KFQ-001"])],
+) -> list[ProjectFitOut]:
+    """Pipeline projects with a floor-area need (or steered to factories) that fit, best first."""
+    return _fits(reverse.projects_for_site(session, "factory", code, settings.match_config()), lang)

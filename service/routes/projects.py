@@ -1,0 +1,143 @@
+"""/api/projects: the project pipeline, each project's matches and its joint review sheet."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from gis import projects
+from gis.access import Action, Principal
+from gis.explain import result_dict
+from gis.labels import label
+from gis.matching import match, need_of_project
+from gis.review import Planned, load_review
+from service import sites
+from service.auth import requires
+from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
+from service.match_schemas import MatchOut, ProjectFields, ProjectIn, ProjectOut, ProjectPage, ReviewOut
+from service.review_sheet import review_dict, to_html, to_xlsx
+
+router = APIRouter(prefix="/api/projects", tags=["projects 招商项目"])
+
+CodePath = Annotated[str, Path(max_length=40, description="项目编号", examples=["XM-2026-001"])]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ProjectEditor = Annotated[Principal, requires(Action.EDIT_PROJECT)]
+CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Sign-in required"}, 403: {"description": "Role may not edit projects"},
+    409: {"description": "Code taken"}, 412: {"description": "Changed since you read it"},
+    428: {"description": "If-Match missing"}}
+
+
+def _out(row: dict[str, Any], lang: str) -> ProjectOut:
+    return ProjectOut(**row, stage_label=label("project_stage", row["stage"], lang))
+
+
+@router.get("", summary="List projects 项目列表")
+def list_projects(
+    session: ReadSession, settings: SettingsDep, lang: Language,
+    stage: Annotated[list[Literal["negotiating", "signed", "registered", "landed", "started", "producing"]]
+                     | None, Query(description="项目阶段, repeatable")] = None,
+    industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$", description="行业代码 (prefix)")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="按编号、名称或投资方搜索")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="每页条数")] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过的条数")] = 0,
+) -> ProjectPage:
+    """Projects in code order, filtered by stage, industry or text."""
+    limit = min(limit, settings.app.max_page_size)
+    rows, matched = projects.list_projects(session, stage=tuple(stage or ()), industry=industry,
+                                           search=q, limit=limit, offset=offset)
+    return ProjectPage(matched=matched, limit=limit, offset=offset, projects=[_out(r, lang) for r in rows])
+
+
+@router.get("/{code}", summary="One project 项目详情")
+def get_project(session: ReadSession, lang: Language, code: CodePath, response: Response) -> ProjectOut:
+    """One project by code, with its version as the ETag (send it back in If-Match to change it)."""
+    row = projects.get_project(session, code)
+    response.headers["ETag"] = sites.etag(row["version"])
+    return _out(row, lang)
+
+
+@router.post("", status_code=201, responses=CHANGE_RESPONSES, summary="Create a project 新建项目")
+def create_project(body: ProjectIn, db: DatabaseDep, user: ProjectEditor, lang: Language,
+                   response: Response) -> ProjectOut:
+    """A new project in the pipeline (investment staff and administrators)."""
+    with db.write() as session:
+        row = projects.create_project(session, body.model_dump(exclude_unset=True), actor=user.name)
+    response.headers["ETag"] = sites.etag(row["version"])
+    response.headers["Location"] = f"/api/projects/{row['code']}"
+    return _out(row, lang)
+
+
+@router.patch("/{code}", responses=CHANGE_RESPONSES, summary="Change a project 修改项目")
+def update_project(body: ProjectFields, request: Request, db: DatabaseDep, user: ProjectEditor,
+                   lang: Language, code: CodePath, response: Response) -> ProjectOut:
+    """Change the fields given; send the ETag you read in If-Match (lost updates are refused)."""
+    version = sites.if_match(request)
+    with db.write() as session:
+        row = projects.update_project(session, code, body.model_dump(exclude_unset=True), actor=user.name,
+                                      expected_version=version)
+    response.headers["ETag"] = sites.etag(row["version"])
+    return _out(row, lang)
+
+
+@router.get("/{code}/matches", summary="Sites for a saved project 项目匹配")
+def project_matches(
+    session: ReadSession, settings: SettingsDep, lang: Language, code: CodePath,
+    include_reserved: Annotated[bool, Query(description="也考虑已有意向的地块和厂房")] = False,
+    insist_on_preferred: Annotated[bool, Query(description="只在项目意向区域内匹配")] = False,
+    limit: Annotated[int, Query(ge=1, le=100, description="每类返回的候选数量")] = 20,
+    near_misses: Annotated[int, Query(ge=0, le=50, description="接近但不符合的数量")] = 10,
+    assemble: Annotated[bool, Query(description="考虑拼地")] = True,
+) -> MatchOut:
+    """The saved project's need matched like POST /api/match."""
+    need = need_of_project(session, code, include_reserved=include_reserved,
+                           insist_on_preferred=insist_on_preferred)
+    result = match(session, need, settings.match_config(), limit=limit, near_limit=near_misses,
+                   assemble=assemble)
+    return MatchOut.model_validate(result_dict(result, lang))
+
+
+SiteQuery = Annotated[str, Query(min_length=1, max_length=400, description=(
+    "地块或厂房编号; 拼地 joins parcel codes with '+'"), examples=["KFQ-001"])]
+PlotRatio = Annotated[float | None, Query(gt=0, le=20, description="设计容积率 (else the site's maximum)")]
+Coefficient = Annotated[float | None, Query(ge=0, le=100, description="设计建筑系数 %")]
+OfficeShare = Annotated[float | None, Query(ge=0, le=100, description="行政办公及生活服务设施用地比例 %")]
+
+
+def _review(session: ReadSession, settings: SettingsDep, lang: str, code: str, site: str,
+            planned: Planned) -> dict[str, Any]:
+    sheet = load_review(session, code, site, planned, settings.review_config(), settings.match_config())
+    return review_dict(sheet, lang)
+
+
+@router.get("/{code}/review", summary="Joint review sheet 联合会审表")
+def review(session: ReadSession, settings: SettingsDep, lang: Language, code: CodePath, site: SiteQuery,
+           plot_ratio: PlotRatio = None, building_coefficient: Coefficient = None,
+           office_share: OfficeShare = None) -> ReviewOut:
+    """投资强度, 亩均产出, 亩均税收, plot ratio, building coefficient and office share of the project
+    on the site, each against the national indicator and the city threshold, with the rule."""
+    planned = Planned(plot_ratio, building_coefficient, office_share)
+    return ReviewOut.model_validate(_review(session, settings, lang, code, site, planned))
+
+
+@router.get("/{code}/review.xlsx", response_class=Response, summary="Review sheet as XLSX 会审表下载",
+            responses={200: {"content": {XLSX: {}}, "description": "XLSX workbook"}})
+def review_xlsx(session: ReadSession, settings: SettingsDep, lang: Language, code: CodePath,
+                site: SiteQuery, plot_ratio: PlotRatio = None, building_coefficient: Coefficient = None,
+                office_share: OfficeShare = None) -> Response:
+    """The review sheet as an Excel workbook."""
+    planned = Planned(plot_ratio, building_coefficient, office_share)
+    body = to_xlsx(_review(session, settings, lang, code, site, planned), lang)
+    name = f"review-{code}-{site.replace('+', '_')}.xlsx"
+    return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/{code}/review.html", response_class=HTMLResponse, summary="Review sheet as HTML 会审表打印")
+def review_html(session: ReadSession, settings: SettingsDep, lang: Language, code: CodePath,
+                site: SiteQuery, plot_ratio: PlotRatio = None, building_coefficient: Coefficient = None,
+                office_share: OfficeShare = None) -> HTMLResponse:
+    """The review sheet as a printable page."""
+    planned = Planned(plot_ratio, building_coefficient, office_share)
+    return HTMLResponse(to_html(_review(session, settings, lang, code, site, planned), lang))

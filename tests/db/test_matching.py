@@ -1,0 +1,255 @@
+"""Matching on a small hand-built inventory whose right answers are worked out here, on both
+databases: ranks, scores, reasons, gaps, assemblies, factories, the small-project rule, the
+reverse match, and the property that tightening a constraint never adds a candidate."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import shapely
+import shapely.affinity
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Point, box
+
+from gis import bulk, reverse
+from gis.area import M2_PER_MU
+from gis.crs import CGCS2000, GK3_CM123, reproject
+from gis.matching import match
+from gis.need import MatchConfig, Need, Weights
+
+TODAY = dt.date(2026, 11, 1)
+ORIGIN = reproject(np.array([Point(121.70, 31.78)], dtype=object), CGCS2000, GK3_CM123)[0]
+SIMPLE = MatchConfig(weights=Weights(area_fit=50, class_fit=20, readiness=10, price=10, priority=10,
+                                     industry_fit=0, port=0, highway_exit=0, rail_station=0, idle=0,
+                                     preferred=0))
+READY = {f"ready_{k}": True for k in ("road", "power", "water", "drainage", "telecom", "gas", "heat",
+                                      "leveled")} | {"net_land": True}
+DEPTH = 200.0
+
+
+def to_geo(geom):
+    """Metres east/north of the origin (GK zone EPSG:4550) to EPSG:4490."""
+    moved = shapely.affinity.translate(geom, ORIGIN.x, ORIGIN.y)
+    geo = reproject(np.array([moved], dtype=object), GK3_CM123, CGCS2000)[0]
+    return shapely.MultiPolygon([geo]) if geo.geom_type == "Polygon" else geo
+
+
+def strip(x, mu, y=0.0):
+    """A parcel `mu` 亩 in size, DEPTH metres deep, starting `x` metres east."""
+    return box(x, y, x + mu * M2_PER_MU / DEPTH, y + DEPTH)
+
+
+# code, x, 亩, land use, park, extra attributes
+PARCELS = [
+    ("A1", 0, 60, "100102", "PA", {**READY, "price_wan_per_mu": 30.0}),
+    ("A2", 400, 50, "100102", "PA", {}),
+    ("A3", 800, 65, "100103", "PA", {**READY, "price_wan_per_mu": 15.0}),
+    ("X1", 1300, 44.2, "100102", "PA", {}),
+    ("X2", 1700, 60, "100101", "PA", {}),
+    ("X3", 2100, 60, "100102", "PA", {"plot_ratio_max": 1.0}),
+    ("X4", 2500, 60, "100102", "PA", {"status": "unavailable"}),
+    ("S1", 0, 30, "100102", "PA", {"_y": 600}),
+    ("S2", 100, 25, "100102", "PA", {"_y": 600}),  # touches S1 (S1 is 100 m wide)
+    ("S3", 800, 28, "100102", "PA", {"_y": 600}),
+    ("S4", 905.333, 26, "100102", "PA", {"_y": 600}),  # 12 m road after S3 (93.333 m wide)
+    ("B1", 4200, 55, "100102", "PB", {"price_wan_per_mu": 50.0}),
+]
+
+
+def build(session):
+    """Two parks in one town, the infrastructure, the parcels and three factories."""
+    bulk.insert_areas(session, [
+        {"code": "T1", "name": "测试镇", "kind": "town", "leading_industries": [], "is_priority": False},
+        {"code": "PA", "name": "甲园区", "kind": "park", "parent": None, "leading_industries": ["27"],
+         "is_priority": True},
+        {"code": "PB", "name": "乙园区", "kind": "park", "parent": None, "leading_industries": ["39"],
+         "is_priority": False}],
+        np.array([to_geo(box(-500, -500, 7000, 2000)), to_geo(box(-100, -100, 3500, 1500)),
+                  to_geo(box(4000, -100, 6500, 1500))], dtype=object))
+    bulk.insert_infrastructure(session, [{"code": "PORT-T", "name": "测试港", "kind": "port"},
+                                         {"code": "HW-T", "name": "测试互通", "kind": "highway_exit"}],
+                               np.array([to_geo(Point(0, 10_000)), to_geo(Point(4200, -3000))], dtype=object))
+    records, geoms = [], []
+    for code, x, mu, land_use, park, extra in PARCELS:
+        extra = dict(extra)
+        y = extra.pop("_y", 0.0)
+        records.append({"code": code, "land_use": land_use, "park": park, "status": "available",
+                        "plot_ratio_max": 2.0, "cert_area_m2": mu * M2_PER_MU, **extra})
+        geoms.append(to_geo(strip(x, mu, y)))
+    bulk.insert_parcels(session, records, np.array(geoms, dtype=object), actor="test")
+    factories = [("FA", 100, 5000, "vacant", 8.0), ("FB", 300, 3000, "vacant", 8.0),
+                 ("FC", 500, 6000, "leased", 8.0)]
+    bulk.insert_factories(session, [
+        {"code": code, "park": "PA", "building_type": "standard", "floors": 4, "floor_area_m2": 6000,
+         "vacant_area_m2": vacant if status == "vacant" else 0, "status": status, "clear_height_m": height,
+         "floor_load_kn_m2": 10.0, "power_kva": 800.0, "rent_yuan_m2_month": 20.0}
+        for code, _, vacant, status, height in factories],
+        np.array([None] * 3, dtype=object),
+        np.array([to_geo(Point(x, 1200)) for _, x, *_ in factories], dtype=object), actor="test")
+
+
+@pytest.fixture
+def inventory(db):
+    with db.write() as session:
+        build(session)
+    return db
+
+
+def pharma(**values):
+    return Need(industry_code="27", **{"land_min_mu": 50, "land_max_mu": 70, "today": TODAY, **values})
+
+
+def test_ranks_scores_and_assemblies_are_the_ones_worked_out(inventory):
+    # weights 50/20/10/10/10 (area, class, readiness, price, priority), all normalised to 100:
+    # A1  50·50/60 + 20 + 10 + 10·(50−30)/35 + 10 = 87.38
+    # A2  50 + 20 + 0 + 5 (price unknown) + 10           = 85.00
+    # A3  50·50/65 + 20·0.5 (三类 for a 二类 project) + 10 + 10 + 10 = 78.46
+    # S3+S4 (54 亩 across a 12 m road) 50·50/54 + 20 + 0 + 5 + 10 − 5 (assembly) = 76.30
+    # S1+S2 (55 亩, touching)          50·50/55 + 20 + 0 + 5 + 10 − 5           = 75.45
+    # B1  50·50/55 + 20 + 0 + 0 (price 50) + 0 (not a priority park)           = 65.45
+    with inventory.read() as session:
+        result = match(session, pharma(), SIMPLE)
+
+    ranked = [(c.code, c.score) for c in result.parcels]
+    assert ranked == [("A1", 87.4), ("A2", 85.0), ("A3", 78.5), ("S3+S4", 76.3), ("S1+S2", 75.5),
+                      ("B1", 65.5)]
+    assert result.counts == {"parcels": 4, "assemblies": 2}
+    a1 = result.parcels[0]
+    assert {r["name"]: r["points"] for r in a1.criteria} == pytest.approx(
+        {"area_fit": 41.67, "class_fit": 20, "readiness": 10, "price": 5.71, "priority": 10}, abs=0.01)
+    assert [(c.name, c.status) for c in a1.checks] == [("status", "pass"), ("area", "pass"),
+                                                       ("land_use", "pass"), ("plot_ratio", "pass")]
+    assembled = result.parcels[3]
+    assert assembled.kind == "assembly" and assembled.members == ["S3", "S4"]
+    assert assembled.facts["area_mu"] == pytest.approx(54)
+    assert '"MultiPolygon"' in assembled.geojson  # two pieces across the road
+    assert '"Polygon"' in result.parcels[4].geojson  # touching pieces become one
+
+
+def test_near_misses_carry_their_gaps(inventory):
+    with inventory.read() as session:
+        result = match(session, pharma(), SIMPLE)
+
+    gaps = {c.code: [k.gap.render("en") for k in c.checks if k.failed] for c in result.near_parcels}
+    assert gaps == {"X1": ["44.2 mu < 50 mu needed"],
+                    "X2": ["一类工业用地 does not admit Class 2"],
+                    "X3": ["planning plot ratio max 1.0 < 1.2 required"]}
+
+
+def test_class_preference_waterfront_and_distances(inventory):
+    with inventory.read() as session:
+        clean = match(session, pharma(nuisance_class=1, land_min_mu=55), SIMPLE)
+        waterfront = match(session, pharma(needs_waterfront=True), SIMPLE)
+        near_port = match(session, pharma(max_distance_km=(("port", 9.5),)), SIMPLE)
+        by_distance = match(session, pharma(), MatchConfig(weights=Weights(
+            **{n: 0 for n in ("area_fit", "industry_fit", "class_fit", "readiness", "price", "priority",
+                              "idle", "preferred", "rail_station", "highway_exit")}, port=100)))
+
+    # a 一类 project may use 一/二/三类 land, and the lowest adequate class scores best
+    class_points = {c.code: next(r["points"] for r in c.criteria if r["name"] == "class_fit")
+                    for c in clean.parcels}
+    assert class_points == {"X2": 20, "A1": 10, "B1": 10, "S1+S2": 10, "A3": 0}
+    assert waterfront.parcels == []
+    # the port is 10 km north of x=0: the row of S parcels (y 600-800 m) lies 9.3 km from it,
+    # A1 (y 0-200 m) 9.9 km
+    assert {c.code for c in near_port.parcels} == {"S1+S2", "S3+S4"}
+    assert sorted(k.site for c in near_port.parcels for k in c.checks if k.name == "distance.port") == \
+        pytest.approx([9.30, 9.34], abs=0.01)
+    port_points = [c.score for c in by_distance.parcels]
+    assert port_points == sorted(port_points, reverse=True)
+    # only the port counts: A1 (9.9 km) 100·(1 − 9.9/30) = 67.0; S1+S2 is nearer (9.3 km, 69.0)
+    # but pays the 5-point assembly penalty
+    assert (by_distance.parcels[0].code, by_distance.parcels[0].score) == ("A1", 67.0)
+
+
+def test_factories_small_projects_and_reverse_match(inventory):
+    with inventory.write() as session:
+        bulk.insert_projects(session, [{"code": "XM-T1", "name": "药厂", "industry_code": "27",
+                                        "land_min_mu": 50, "land_max_mu": 70, "stage": "negotiating"}])
+    with inventory.read() as session:
+        lab = match(session, Need(industry_code="27", floor_area_min_m2=4000, clear_height_min_m=6), SIMPLE)
+        small = match(session, Need(industry_code="39", land_min_mu=10, land_max_mu=15), SIMPLE)
+        fits = reverse.projects_for_site(session, "parcel", "A1", SIMPLE)
+        none = reverse.projects_for_site(session, "parcel", "X2", SIMPLE)
+
+    assert [c.code for c in lab.factories] == ["FA"]
+    assert [(c.code, [k.gap.render("en") for k in c.checks if k.failed]) for c in lab.near_factories] == \
+        [("FB", ["vacant 3000 m² < 4000 m² needed"])]
+    assert small.need.steer_to_factories and small.need.floor_area_min_m2 == 8000
+    assert any(n.key == "match.note.steer" for n in small.notes)
+    assert [f.project_code for f in fits] == ["XM-T1"]
+    assert fits[0].candidate.score == pytest.approx(87.4, abs=0.05)  # as in the forward match
+    assert none == []
+
+
+loose_needs = st.builds(
+    lambda low, width, klass: pharma(land_min_mu=low, land_max_mu=low + width, nuisance_class=klass),
+    st.floats(20, 70), st.floats(0, 60), st.sampled_from([None, 1, 2]))
+tightenings = st.sampled_from([
+    {"raise_min": 5}, {"lower_max": 5}, {"nuisance_class": 3}, {"needs_waterfront": True},
+    {"required_readiness": ("net_land",)}, {"preferred_areas": ("PB",), "insist_on_preferred": True},
+    {"max_distance_km": (("port", 10.5),)}, {"budget_wan": 1500.0}])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(loose_needs, tightenings)
+def test_tightening_a_constraint_never_adds_candidates(inventory, loose, change):
+    # Single parcels only: assemblies are searched afresh for each need (raising the minimum can
+    # turn two parcels that each qualified into one assembled site), and each one is checked.
+    change = dict(change)
+    if "raise_min" in change:
+        change["land_min_mu"] = min(loose.land_min_mu + change.pop("raise_min"), loose.land_max_mu)
+    if "lower_max" in change:
+        change["land_max_mu"] = max(loose.land_max_mu - change.pop("lower_max"), loose.land_min_mu)
+    tight = Need(**{**loose.__dict__, **change})
+    with inventory.read() as session:
+        before = {c.code for c in match(session, loose, SIMPLE, limit=100, assemble=False).parcels}
+        tightened = match(session, tight, SIMPLE, limit=100)
+
+    assert {c.code for c in tightened.parcels if c.kind == "parcel"} <= before
+    assert all(not k.failed for c in tightened.parcels for k in c.checks)
+
+
+@pytest.mark.parametrize("need", [
+    pharma(preferred_areas=("P03",)),
+    Need(industry_code="59", land_min_mu=20, land_max_mu=120, today=TODAY),
+    Need(industry_code="39", land_min_mu=5, land_max_mu=300, nuisance_class=1, today=TODAY),
+    Need(industry_code="26", land_min_mu=10, land_max_mu=200, today=TODAY, required_readiness=("power",)),
+])
+def test_the_database_scores_every_parcel_as_python_does(sample_db, need):
+    from sqlalchemy import select
+
+    from gis import match_context, matching, prescore
+    from gis.models import Parcel
+
+    config = MatchConfig()
+    with sample_db.read() as session:
+        resolved, ctx = match_context.prepare(session, need, config)
+        where = matching.parcel_where(session, resolved, ctx, config)
+        dialect = session.get_bind().dialect.name
+        partial = prescore.parcel_partial(dialect, resolved, ctx, config, matching.official_m2())
+        in_sql = dict(session.execute(select(Parcel.code, partial).where(*where)).all())
+        exact = matching.score_parcels(session, matching.parcel_base(dialect).where(*where), resolved, ctx,
+                                       config)
+
+    distance = sum(exact.scores.contributions.get(k, 0) for k in ("port", "highway_exit", "rail_station"))
+    in_python = dict(zip(exact.cols["code"], exact.scores.total - distance, strict=True))
+    assert len(in_sql) > 5 and in_sql.keys() == in_python.keys()
+    assert [in_sql[c] for c in sorted(in_sql)] == pytest.approx([in_python[c] for c in sorted(in_sql)], abs=1e-6)
+
+
+def test_adding_a_better_site_takes_first_place_and_changes_no_other_score(inventory):
+    with inventory.read() as session:
+        before = {c.code: c.score for c in match(session, pharma(), SIMPLE).parcels}
+    with inventory.write() as session:
+        # A1's twin, but exactly the 50 亩 needed and cheaper: 50 + 20 + 10 + 10 + 10 = 100
+        bulk.insert_parcels(session, [{"code": "Z1", "land_use": "100102", "park": "PA", "status": "available",
+                                       "plot_ratio_max": 2.0, "cert_area_m2": 50 * M2_PER_MU, **READY,
+                                       "price_wan_per_mu": 15.0}],
+                            np.array([to_geo(strip(3000, 50))], dtype=object), actor="test")
+    with inventory.read() as session:
+        after = match(session, pharma(), SIMPLE).parcels
+
+    assert (after[0].code, after[0].score) == ("Z1", 100.0)
+    assert {c.code: c.score for c in after[1:]} == before

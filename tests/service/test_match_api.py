@@ -1,0 +1,132 @@
+"""Matching, projects and the review sheet over HTTP, on the Qidong sample, on both databases."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from service.match_schemas import MatchOut, ProjectFitOut, ProjectPage, ReviewOut
+
+PROBLEM = "application/problem+json"
+
+
+def test_an_ad_hoc_request_ranks_sites_with_reasons_and_near_misses(sample_client):
+    body = {"industry_code": "27", "land_min_mu": 50, "land_max_mu": 70, "nuisance_class": 2,
+            "max_distance_km": {"port": 40}}
+
+    response = sample_client.post("/api/match", json=body, params={"lang": "en"})
+
+    assert response.status_code == 200
+    result = MatchOut.model_validate(response.json())
+    assert result.need.plot_ratio_min == 1.2 and result.need.nuisance_label == "Class 2"
+    assert result.parcels, "the sample has 二类 land of 50-70 亩"
+    scores = [c.score for c in result.parcels]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 100 for s in scores)
+    top = result.parcels[0]
+    assert top.rank == 1 and top.geometry and top.geometry["type"] in ("MultiPolygon", "Polygon")
+    assert sum(c.points for c in top.criteria) == pytest.approx(top.score + (5 if top.kind == "assembly" else 0),
+                                                                 abs=0.2)
+    assert all(k.status in ("pass", "collective", "unknown") for c in result.parcels for k in c.checks)
+    assert all(50 <= k.site <= 70 for c in result.parcels for k in c.checks if k.name == "area")
+    assert result.near_misses.parcels and all(c.gaps for c in result.near_misses.parcels)
+
+
+def test_a_saved_small_project_is_steered_to_standard_factories(sample_client):
+    result = sample_client.get("/api/projects/XM-2026-005/matches").json()
+
+    assert result["need"]["steer_to_factories"] is True
+    assert result["order"] == ["factories", "parcels"]
+    assert any("1.5 公顷" in note for note in result["notes"])
+    assert result["factories"] and result["factories"][0]["kind"] == "factory"
+
+
+def test_collective_decision_industries_are_reported_not_failed(sample_client):
+    result = sample_client.get("/api/projects/XM-2026-011/matches", params={"lang": "en"}).json()
+
+    assert result["need"]["collective_decision"] is True
+    assert result["parcels"] and all(c["collective_decision"] for c in result["parcels"])
+    assert any("collective decision" in note for note in result["notes"])
+
+
+def test_derived_land_need_and_english_gaps(sample_client):
+    result = sample_client.post("/api/match", json={"industry_code": "39", "fixed_investment_wan": 18000},
+                                params={"lang": "en"}).json()
+
+    assert result["need"]["land_derived"] and result["need"]["land_max_mu"] == 60.0
+    assert any(" mu < " in gap or "does not admit" in gap or "status" in gap
+               for c in result["near_misses"]["parcels"] for gap in c["gaps"])
+
+
+def test_reverse_match_lists_projects_best_first(sample_client):
+    parcel = sample_client.get("/api/projects/XM-2026-012/matches").json()["parcels"][0]
+    code = parcel["code"] if parcel["kind"] == "parcel" else parcel["members"][0]
+
+    fits = sample_client.get(f"/api/parcels/{code}/projects")
+
+    assert fits.status_code == 200
+    rows = [ProjectFitOut.model_validate(f) for f in fits.json()]
+    if parcel["kind"] == "parcel":
+        assert "XM-2026-012" in [r.project_code for r in rows]
+    assert [r.score for r in rows] == sorted((r.score for r in rows), reverse=True)
+    assert sample_client.get("/api/factories/NOPE/projects").status_code == 404
+
+
+def test_review_sheet_as_json_xlsx_and_html(sample_client):
+    site = sample_client.get("/api/projects/XM-2026-001/matches").json()["parcels"][0]["code"]
+    params = {"site": site, "plot_ratio": 1.0, "building_coefficient": 45, "office_share": 8}
+
+    sheet = ReviewOut.model_validate(sample_client.get("/api/projects/XM-2026-001/review", params=params).json())
+    xlsx = sample_client.get("/api/projects/XM-2026-001/review.xlsx", params=params)
+    html = sample_client.get("/api/projects/XM-2026-001/review.html", params={**params, "lang": "en"})
+
+    rows = {r.name: r for r in sheet.indicators}
+    assert list(rows) == ["investment_intensity", "output_per_mu", "tax_per_mu", "plot_ratio",
+                          "building_coefficient", "office_share"]
+    assert rows["investment_intensity"].value == pytest.approx(80000 / sheet.area_mu, abs=0.01)
+    assert rows["plot_ratio"].status == "fail" and rows["plot_ratio"].city.value == 1.2
+    assert "103号" in rows["plot_ratio"].city.rule
+    assert rows["building_coefficient"].status == "pass" and rows["office_share"].status == "fail"
+    assert sheet.overall == "fail" and "示例值" in sheet.note
+    assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    cells = [c.value for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows() for c in row]
+    assert "联合会审表" in cells and "投资强度(万元/亩)" in cells and "不通过" in cells
+    assert html.status_code == 200 and "Joint review sheet" in html.text and "Investment intensity" in html.text
+
+
+def test_review_of_an_assembled_site_sums_its_parcels(sample_client):
+    one = sample_client.get("/api/projects/XM-2026-012/review", params={"site": "KFQ-001"}).json()
+    two = sample_client.get("/api/projects/XM-2026-012/review", params={"site": "KFQ-001+KFQ-002"}).json()
+
+    assert two["area_mu"] > one["area_mu"] and two["site_code"] == "KFQ-001+KFQ-002"
+    plot = {r["name"]: r for r in one["indicators"]}["plot_ratio"]
+    assert plot["status"] == "na"  # logistics (59) has no industrial plot-ratio indicator
+
+
+def test_projects_list_and_detail(sample_client):
+    page = ProjectPage.model_validate(sample_client.get("/api/projects", params={"stage": "negotiating"}).json())
+    one = sample_client.get("/api/projects/XM-2026-007").json()
+
+    assert page.matched == 15 and [p.code for p in page.projects][:2] == ["XM-2026-001", "XM-2026-002"]
+    assert one["industry_name"] == "船舶及相关装置制造" and one["stage_label"] == "在谈"
+    assert sample_client.get("/api/projects/NOPE").status_code == 404
+
+
+@pytest.mark.parametrize(("body", "fragment"), [
+    ({"industry_code": "99", "land_min_mu": 50}, "99"),
+    ({"industry_code": "27"}, "用地需求"),
+    ({"industry_code": "27", "land_min_mu": 70, "land_max_mu": 50}, "70"),
+    ({"industry_code": "27", "land_min_mu": 50, "max_distance_km": {"moon": 3}}, "moon"),
+    ({"industry_code": "27", "land_min_mu": 50, "preferred_areas": ["P99"]}, "P99"),
+    ({"industry_code": "27", "land_min_mu": -5}, "land_min_mu"),
+    ({"industry_code": "27", "land_min_mu": 5, "colour": "red"}, "colour"),
+])
+def test_bad_requests_are_problem_json_422(sample_client, body, fragment):
+    response = sample_client.post("/api/match", json=body)
+
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
+    assert fragment in response.json()["detail"]
+
+
+def test_review_needs_a_known_site(sample_client):
+    assert sample_client.get("/api/projects/XM-2026-001/review", params={"site": "NOPE"}).status_code == 404
+    assert sample_client.get("/api/projects/XM-2026-001/review").status_code == 422

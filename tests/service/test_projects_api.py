@@ -1,0 +1,45 @@
+"""Creating and changing projects: investment staff (and admins) only, with version checks."""
+
+
+def test_investment_staff_create_and_change_projects_with_etags(sample_app):
+    client, staff = sample_app.client, sample_app.headers("investment")
+    body = {"code": "XM-2026-201", "name": "新药中试", "industry_code": "27", "land_min_mu": 20,
+            "land_max_mu": 30, "preferred_areas": ["P03"]}
+
+    created = client.post("/api/projects", json=body, headers=staff)
+    duplicate = client.post("/api/projects", json={**body, "name": "x"}, headers=staff)
+    changed = client.patch("/api/projects/XM-2026-201", json={"land_max_mu": 40},
+                           headers={**staff, "If-Match": created.headers["ETag"]})
+    stale = client.patch("/api/projects/XM-2026-201", json={"land_max_mu": 45},
+                         headers={**staff, "If-Match": created.headers["ETag"]})
+    unversioned = client.patch("/api/projects/XM-2026-201", json={"land_max_mu": 45}, headers=staff)
+    crossed = client.patch("/api/projects/XM-2026-201", json={"land_min_mu": 50},
+                           headers={**staff, "If-Match": changed.headers["ETag"]})
+    matches = client.get("/api/projects/XM-2026-201/matches")
+
+    assert created.status_code == 201 and created.headers["Location"] == "/api/projects/XM-2026-201"
+    assert created.json()["version"] == 1 and created.json()["updated_by"].startswith("investment")
+    assert duplicate.status_code == 409
+    assert changed.status_code == 200 and changed.json()["land_max_mu"] == 40 and changed.headers["ETag"] == '"2"'
+    assert stale.status_code == 412 and unversioned.status_code == 428
+    assert crossed.status_code == 422
+    assert client.get("/api/projects/XM-2026-201").headers["ETag"] == '"2"'
+    assert matches.status_code == 200 and matches.json()["need"]["land_max_mu"] == 40
+
+
+def test_only_project_editors_may_write(sample_app):
+    client = sample_app.client
+    body = {"code": "XM-2026-202", "name": "x", "industry_code": "39", "land_min_mu": 10}
+
+    anonymous = client.post("/api/projects", json=body)
+    leader = client.post("/api/projects", json=body, headers=sample_app.headers("leader"))
+    manager = client.post("/api/projects", json=body, headers=sample_app.headers("park_manager", "P01"))
+    admin = client.post("/api/projects", json=body, headers=sample_app.headers("admin"))
+    unknown_area = client.post("/api/projects", json={**body, "code": "XM-X", "preferred_areas": ["P99"]},
+                               headers=sample_app.headers("investment"))
+
+    assert anonymous.status_code == 401
+    assert leader.status_code == 403 and manager.status_code == 403
+    assert admin.status_code == 201
+    assert unknown_area.status_code == 422 and "P99" in unknown_area.json()["detail"]
+    assert client.post("/api/match", json={"industry_code": "39", "land_min_mu": 10}).status_code == 200
