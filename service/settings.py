@@ -6,7 +6,7 @@ start-up with a message instead of failing later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -63,12 +63,26 @@ class AppSettings(BaseSettings):
         return self
 
 
+class MapSettings(BaseSettings):
+    """How the web pages draw maps and where their browser assets come from."""
+
+    model_config = _config("LANDSTOCK_MAP_")
+
+    assets: Literal["local", "cdn"] = Field(
+        default="local", description="local: JS/CSS served by Landstock (intranet); cdn: public CDN")
+    assets_dir: Path = Field(default=PROJECT_ROOT / "node_modules",
+                             description="Where `npm ci` installed the browser assets")
+    basemap: Literal["none", "osm", "tianditu_vec", "tianditu_img"] = Field(
+        default="none", description="Basemap shown first; none works with no internet")
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings of one running Landstock."""
 
     database: DatabaseSettings
     app: AppSettings
+    map: MapSettings = field(default_factory=MapSettings)
 
     @property
     def reference_dir(self) -> Path:

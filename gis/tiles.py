@@ -1,0 +1,153 @@
+"""Mapbox vector tiles (MVT) of parcels and factories, so a map never inlines a large layer.
+
+PostGIS builds tiles itself (`ST_AsMVTGeom` + `ST_AsMVT`). SpatiaLite has no MVT encoder: its
+rows are picked through the R-tree, then clipped, simplified and encoded here with shapely
+array functions and `mapbox_vector_tile`. The same Python path serves tiles shifted to GCJ-02
+(for AMap/Gaode basemaps) on both databases: the shift happens at draw time only.
+
+Tiles are in the Web Mercator XYZ scheme (EPSG:3857, 4096 units a side). Stored CGCS2000
+coordinates are drawn as WGS84, which they match to well under a metre.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import mapbox_vector_tile
+import numpy as np
+import shapely
+from sqlalchemy import Float, Integer, Numeric, Select, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from gis.area import M2_PER_MU
+from gis.crs import CGCS2000, WEB_MERCATOR, cgcs2000_to_gcj02, reproject
+from gis.errors import InvalidInput
+from gis.inventory import FactoryQuery, ParcelQuery, factory_conditions, parcel_conditions
+from gis.models import Area, Factory, Parcel
+from gis.spatial import BBox
+
+EXTENT = 4096
+BUFFER = 64
+MAX_ZOOM = 22
+HALF_WORLD = 20037508.342789244
+# GCJ-02 moves Qidong ~0.005° east and south; rows are picked from a window this much wider.
+GCJ_MARGIN_DEG = 0.01
+
+
+def tile_bounds(z: int, x: int, y: int) -> BBox:
+    """The tile's bounds in Web Mercator metres."""
+    if not (0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z):
+        raise InvalidInput("error.bad_tile", z=z, x=x, y=y)
+    size = 2 * HALF_WORLD / 2**z
+    x0, y1 = -HALF_WORLD + x * size, HALF_WORLD - y * size
+    return x0, y1 - size, x0 + size, y1
+
+
+def _lonlat(mx: float, my: float) -> tuple[float, float]:
+    lon = mx / HALF_WORLD * 180
+    lat = math.degrees(2 * math.atan(math.exp(my / HALF_WORLD * math.pi)) - math.pi / 2)
+    return lon, lat
+
+
+def tile_window(z: int, x: int, y: int, margin_deg: float = 0.0) -> BBox:
+    """The tile with its buffer, as a longitude/latitude window for the index query."""
+    x0, y0, x1, y1 = tile_bounds(z, x, y)
+    pad = (x1 - x0) * BUFFER / EXTENT
+    lon0, lat0 = _lonlat(x0 - pad, y0 - pad)
+    lon1, lat1 = _lonlat(x1 + pad, y1 + pad)
+    return (max(lon0 - margin_deg, -180), max(lat0 - margin_deg, -85.06),
+            min(lon1 + margin_deg, 180), min(lat1 + margin_deg, 85.06))
+
+
+def _rounded(expr: Any, digits: int) -> Any:
+    # PostgreSQL rounds only numeric; MVT stores doubles
+    return cast(func.round(cast(expr, Numeric), digits), Float)
+
+
+def _parcel_columns() -> list[Any]:
+    return [Parcel.id.label("id"), Parcel.code.label("code"), Parcel.name.label("name"),
+            Parcel.status.label("status"),
+            _rounded(Parcel.area_m2 / M2_PER_MU, 1).label("area_mu"),
+            Parcel.land_use.label("land_use"), Area.name.label("park")]
+
+
+def _factory_columns() -> list[Any]:
+    return [Factory.id.label("id"), Factory.code.label("code"), Factory.name.label("name"),
+            Factory.status.label("status"),
+            _rounded(Factory.vacant_area_m2, 0).label("vacant_m2"),
+            _rounded(Factory.floor_area_m2, 0).label("floor_area_m2"),
+            Factory.building_type.label("building_type"), Area.name.label("park")]
+
+
+def _rows(session: Session, kind: str, q: Any, window: BBox) -> Select[Any]:
+    if kind == "parcels":
+        where = parcel_conditions(session, replace(q, bbox=window))
+        return (select(*_parcel_columns()).outerjoin(Area, Area.id == Parcel.park_id)
+                .where(*where).order_by(Parcel.id))
+    where = factory_conditions(session, replace(q, bbox=window))
+    return (select(*_factory_columns()).outerjoin(Area, Area.id == Factory.park_id)
+            .where(*where).order_by(Factory.id))
+
+
+def _geometry_column(kind: str) -> Any:
+    return Parcel.geom if kind == "parcels" else Factory.location
+
+
+def _postgis_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int) -> bytes:
+    rows = _rows(session, kind, q, tile_window(z, x, y))
+    envelope = func.ST_TileEnvelope(literal(z, Integer), literal(x, Integer), literal(y, Integer))
+    geom = func.ST_AsMVTGeom(func.ST_Transform(_geometry_column(kind), WEB_MERCATOR), envelope,
+                             EXTENT, BUFFER, True)
+    inner = rows.add_columns(geom.label("geom")).subquery("t")
+    tile = select(func.ST_AsMVT(inner.table_valued(), kind, EXTENT, "geom", "id")).select_from(inner)
+    return bytes(session.scalar(tile) or b"")
+
+
+def _to_tile_units(geoms: np.ndarray, bounds: BBox) -> np.ndarray:
+    x0, y0, x1, y1 = bounds
+    scale = EXTENT / (x1 - x0)
+
+    def affine(coords: np.ndarray) -> np.ndarray:
+        return np.column_stack([(coords[:, 0] - x0) * scale, (coords[:, 1] - y0) * scale])
+
+    return shapely.transform(geoms, affine)
+
+
+def _python_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int, *, gcj02: bool) -> bytes:
+    window = tile_window(z, x, y, GCJ_MARGIN_DEG if gcj02 else 0.0)
+    column = _geometry_column(kind)
+    statement = _rows(session, kind, q, window).add_columns(func.ST_AsBinary(column).label("wkb"))
+    records = [dict(r) for r in session.execute(statement).mappings()]
+    if not records:
+        return b""
+    geoms = shapely.from_wkb([bytes(r.pop("wkb")) for r in records])
+    if gcj02:
+        geoms = cgcs2000_to_gcj02(geoms)
+    local = _to_tile_units(reproject(geoms, CGCS2000, WEB_MERCATOR), tile_bounds(z, x, y))
+    local = shapely.clip_by_rect(local, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
+    local = shapely.simplify(local, 0.5, preserve_topology=True)
+    keep = ~shapely.is_empty(local)
+    features = [{"geometry": geom, "id": rec.pop("id"),
+                 "properties": {k: v for k, v in rec.items() if v is not None}}
+                for geom, rec, kept in zip(local, records, keep, strict=True) if kept]
+    if not features:
+        return b""
+    return bytes(mapbox_vector_tile.encode(
+        [{"name": kind, "features": features}],
+        default_options={"extents": EXTENT, "on_invalid_geometry": mapbox_vector_tile.encoder.on_invalid_geometry_make_valid}))
+
+
+def render_tile(session: Session, kind: str, q: ParcelQuery | FactoryQuery, z: int, x: int, y: int,
+                *, gcj02: bool = False) -> bytes:
+    """One MVT tile of `kind` ("parcels" or "factories") filtered by `q`; empty bytes when empty."""
+    tile_bounds(z, x, y)
+    if session.get_bind().dialect.name == "postgresql" and not gcj02:
+        return _postgis_tile(session, kind, q, z, x, y)
+    return _python_tile(session, kind, q, z, x, y, gcj02=gcj02)
+
+
+def python_tile(session: Session, kind: str, q: ParcelQuery | FactoryQuery, z: int, x: int, y: int) -> bytes:
+    """The tile as the Python encoder makes it, on either database (to compare with PostGIS)."""
+    return _python_tile(session, kind, q, z, x, y, gcj02=False)

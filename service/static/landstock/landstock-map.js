@@ -1,0 +1,134 @@
+/* Landstock's map helpers: vector-tile layers of parcels and factories, legend, filters.
+ * Loaded after Leaflet and Leaflet.VectorGrid; the folium elements in maps/layers.py call these.
+ */
+(function () {
+  "use strict";
+
+  // Leaflet 1.8 removed L.DomEvent.fakeStop, which VectorGrid 1.3's canvas click still calls.
+  if (window.L && L.DomEvent && !L.DomEvent.fakeStop) {
+    L.DomEvent.fakeStop = function (e) { e._stopped = true; };
+  }
+
+  var layers = [];
+
+  function escapeHtml(value) {
+    return String(value === undefined || value === null ? "" : value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  function withQuery(url, query) {
+    return query ? url + (url.indexOf("?") < 0 ? "?" : "&") + query : url;
+  }
+
+  function popupHtml(o, p) {
+    var rows = o.fields.map(function (f) {
+      var value = p[f.key];
+      if (value === undefined || value === null || value === "") { return ""; }
+      if (f.key === "status") { value = o.statusLabels[value] || value; }
+      if (f.key === "building_type") { value = o.typeLabels[value] || value; }
+      return "<tr><th>" + escapeHtml(f.label) + "</th><td>" + escapeHtml(value) + "</td></tr>";
+    }).join("");
+    var href = o.detail.replace("{code}", encodeURIComponent(p.code));
+    return '<div class="ls-popup"><div class="ls-popup-title">' + escapeHtml(p.name || p.code) +
+      '</div><table class="table table-sm mb-1">' + rows + "</table>" +
+      '<a class="ls-popup-link" href="' + escapeHtml(href) + '">' + escapeHtml(o.moreLabel) + " →</a></div>";
+  }
+
+  function styleFor(o) {
+    var colours = o.colours;
+    if (o.kind === "factories") {
+      return function (p) {
+        return { radius: 5, weight: 1, color: "#ffffff", fill: true, fillOpacity: 0.95,
+                 fillColor: colours[p.status] || "#888888" };
+      };
+    }
+    return function (p) {
+      return { weight: 0.8, color: "#ffffff", fill: true, fillOpacity: 0.72,
+               fillColor: colours[p.status] || "#888888" };
+    };
+  }
+
+  function vectorTiles(map, o) {
+    var styles = {};
+    styles[o.kind] = styleFor(o);
+    var layer = L.vectorGrid.protobuf(withQuery(o.url, o.query), {
+      rendererFactory: L.canvas.tile,
+      vectorTileLayerStyles: styles,
+      interactive: true,
+      maxZoom: 22,
+      getFeatureId: function (f) { return f.properties.code; },
+      pane: o.kind === "factories" ? "markerPane" : "overlayPane"
+    });
+    layer.landstock = o;
+    layer.on("click", function (e) {
+      L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(popupHtml(o, e.layer.properties)).openOn(map);
+    });
+    layers.push(layer);
+    return layer;
+  }
+
+  function legend(map, o) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "ls-legend leaflet-control");
+      div.innerHTML = o.sections.map(function (section) {
+        return "<div class=\"ls-legend-title\">" + escapeHtml(section.title) + "</div>" +
+          section.items.map(function (item) {
+            return '<div class="ls-legend-item"><span class="ls-swatch ls-swatch-' + section.shape +
+              '" style="background:' + item[1] + '"></span>' + escapeHtml(item[2]) + "</div>";
+          }).join("");
+      }).join("");
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+    return control;
+  }
+
+  // Apply the page's filters (a query string) to every vector layer of the page.
+  function setQuery(query) {
+    layers.forEach(function (layer) {
+      if (layer.landstock.filtered) { layer.setUrl(withQuery(layer.landstock.url, query)); }
+    });
+  }
+
+  function fitBbox(map, bbox, maxZoom) {
+    if (!bbox || bbox.length !== 4) { return; }
+    map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { maxZoom: maxZoom || 16, padding: [20, 20] });
+  }
+
+  // The codes drawn by a vector layer in the tiles loaded now (for tests and the counts badge).
+  function renderedCodes(kind) {
+    var seen = {};
+    layers.forEach(function (layer) {
+      if (layer.landstock.kind !== kind || !layer._vectorTiles) { return; }
+      Object.keys(layer._vectorTiles).forEach(function (key) {
+        Object.keys(layer._vectorTiles[key]._features || {}).forEach(function (code) { seen[code] = true; });
+      });
+    });
+    return Object.keys(seen).sort();
+  }
+
+  function styleOf(kind, code) {
+    var found = null;
+    layers.forEach(function (layer) {
+      if (layer.landstock.kind !== kind || !layer._vectorTiles) { return; }
+      Object.keys(layer._vectorTiles).forEach(function (key) {
+        var f = (layer._vectorTiles[key]._features || {})[code];
+        if (f) { found = f.feature.options.fillColor; }
+      });
+    });
+    return found;
+  }
+
+  function mapOf(element) {
+    var name = element.getAttribute("data-map");
+    return name ? window[name] : null;
+  }
+
+  window.landstock = {
+    vectorTiles: vectorTiles, legend: legend, setQuery: setQuery, fitBbox: fitBbox,
+    renderedCodes: renderedCodes, styleOf: styleOf, mapOf: mapOf, layers: layers
+  };
+})();
