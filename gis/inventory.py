@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, Select, asc, desc, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, asc, desc, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -97,6 +97,16 @@ def _order(sort: str, columns: dict[str, Any], code: Any) -> list[Any]:
     return [direction(columns[key]), asc(code)]
 
 
+def land_use_class_filter(code: str) -> ColumnElement[bool]:
+    """Parcels of class `code` or any of its subclasses (1001 takes 100101-100103).
+
+    Written as a range rather than LIKE 'code%' so that both databases can use the
+    (status, land_use, area) index: SQLite's LIKE is case-insensitive and never uses one.
+    """
+    upper = code[:-1] + chr(ord(code[-1]) + 1)
+    return and_(Parcel.land_use >= code, Parcel.land_use < upper)
+
+
 def _parcel_filters(session: Session, q: ParcelQuery) -> list[ColumnElement[bool]]:
     _check_range("area_mu", q.min_mu, q.max_mu)
     dialect = session.get_bind().dialect.name
@@ -110,7 +120,7 @@ def _parcel_filters(session: Session, q: ParcelQuery) -> list[ColumnElement[bool
     if q.status:
         where.append(Parcel.status.in_(q.status))
     if q.land_use:
-        where.append(or_(*(Parcel.land_use.startswith(code) for code in q.land_use)))
+        where.append(or_(*(land_use_class_filter(code) for code in q.land_use)))
     if q.min_mu is not None:
         where.append(Parcel.area_m2 >= q.min_mu * M2_PER_MU)
     if q.max_mu is not None:

@@ -234,6 +234,7 @@ class Parcel(Base):
         CheckConstraint("status IN ('available', 'reserved', 'signed', 'supplied', "
                         "'under_construction', 'in_production', 'unavailable')", name="status"),
         Index("ix_parcels_status_area", "status", "area_m2"),
+        Index("ix_parcels_status_land_use_area", "status", "land_use", "area_m2"),
     )
 
 

@@ -43,15 +43,21 @@ def parcel_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Parcel)) or 0)
 
 
+def load_areas(session: Session, directory: Path) -> int:
+    """Insert the sample's towns, parks and zones (parents first); return how many."""
+    areas, geoms = _features(directory / "areas.geojson")
+    order = sorted(range(len(areas)), key=lambda i: areas[i]["parent"] is not None)
+    bulk.insert_areas(session, [areas[i] for i in order], _clean(geoms[order]))
+    return len(areas)
+
+
 def load_sample(session: Session, directory: Path, progress: bulk.Progress | None = None,
                 ) -> dict[str, int]:
     """Insert every sample record; the caller owns the transaction. Return counts."""
     missing = [name for name in FILES if not (directory / name).exists()]
     if missing:
         raise NotFound(kind=Text("kind.reference"), code=str(directory / missing[0]))
-    areas, area_geoms = _features(directory / "areas.geojson")
-    order = sorted(range(len(areas)), key=lambda i: areas[i]["parent"] is not None)
-    bulk.insert_areas(session, [areas[i] for i in order], _clean(area_geoms[order]))
+    areas = load_areas(session, directory)
     projects = json.loads((directory / "projects.json").read_text(encoding="utf-8"))
     bulk.insert_projects(session, projects)
     parcels, parcel_geoms = _features(directory / "parcels.geojson")
@@ -63,5 +69,5 @@ def load_sample(session: Session, directory: Path, progress: bulk.Progress | Non
     bulk.insert_factories(session, factories, footprints, locations, actor=SAMPLE_ACTOR)
     infrastructure, infra_geoms = _features(directory / "infrastructure.geojson")
     bulk.insert_infrastructure(session, infrastructure, infra_geoms)
-    return {"areas": len(areas), "projects": len(projects), "parcels": len(parcels),
+    return {"areas": areas, "projects": len(projects), "parcels": len(parcels),
             "factories": len(factories), "infrastructure": len(infrastructure)}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +55,11 @@ class AppSettings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list,
                                     description="Origins allowed by CORS; empty turns CORS off")
     tianditu_key: SecretStr | None = Field(default=None, description="天地图 key (tk) for basemaps")
+
+    @field_validator("tianditu_key", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> AppSettings:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from gis import migrate
 from service.schemas import FactoryCollection, FactoryFeature, ParcelCollection, ParcelFeature
 
 PROBLEM = "application/problem+json"
@@ -13,7 +14,7 @@ def test_health_names_the_database_and_revision(sample_client):
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert response.json()["database"] in ("sqlite", "postgresql")
-    assert response.json()["revision"] == "0001"
+    assert response.json()["revision"] == migrate.head_revision()
 
 
 def test_parcels_are_geojson_with_counts_and_paging_links(sample_client):

@@ -1,0 +1,28 @@
+# Landstock service image: SpatiaLite for the embedded mode, the pinned Python dependencies,
+# and an entrypoint that migrates the database and loads the sample into an empty one.
+FROM python:3.11-slim-bookworm
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libsqlite3-mod-spatialite curl \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
+
+COPY pyproject.toml README.md ./
+COPY service ./service
+COPY gis ./gis
+COPY maps ./maps
+COPY data ./data
+RUN pip install --no-cache-dir --no-deps . \
+    && useradd --system --home /app landstock && chown -R landstock /app/data
+
+USER landstock
+ENV LANDSTOCK_HOST=0.0.0.0 LANDSTOCK_PORT=8000 LANDSTOCK_DATA_DIR=/app/data \
+    LANDSTOCK_DATABASE_URL=sqlite:////app/data/landstock.sqlite
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
+    CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
+# `landstock demo` upgrades the schema and loads the sample only when the database is empty.
+CMD ["sh", "-c", "landstock demo && exec landstock serve"]
