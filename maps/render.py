@@ -27,7 +27,7 @@ def render(m: folium.Map, assets: Assets) -> RenderedMap:
     root.render()
     return RenderedMap(header=Markup(root.header.render()),  # noqa: S704 - folium's own output
                        html=Markup(root.html.render()),
-                       script=Markup(root.script.render()),
+                       script=Markup(f"<script>\n{root.script.render()}\n</script>"),
                        name=m.get_name())
 
 

@@ -17,7 +17,7 @@ from service.i18n import LANG_COOKIE, page_language
 from service.settings import Settings
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-NAV = (("inventory", "/"), ("supply", "/supply"), ("match", "/match"), ("workspace", "/workspace"))
+NAV = (("inventory", "/"), ("supply", "/supply"))
 
 
 def assets_for(settings: Settings, lang: str) -> Assets:

@@ -9,6 +9,26 @@
     L.DomEvent.fakeStop = function (e) { e._stopped = true; };
   }
 
+  // Each vector layer draws into canvases stacked over the others: a click that hits nothing on
+  // the top canvas (factories) is handed to whatever lies below it (parcels, then the map).
+  if (window.L && L.Canvas && L.Canvas.Tile) {
+    var ownClick = L.Canvas.Tile.prototype._onClick;
+    L.Canvas.Tile.prototype._onClick = function (e) {
+      var point = this._map.mouseEventToLayerPoint(e).subtract(this.getOffset());
+      for (var id in this._layers) {
+        if (this._layers[id].options.interactive && this._layers[id]._containsPoint(point)) {
+          return ownClick.call(this, e);
+        }
+      }
+      if (e.type !== "click") { return; }
+      var canvas = this._container, before = canvas.style.pointerEvents;
+      canvas.style.pointerEvents = "none";
+      var below = document.elementFromPoint(e.clientX, e.clientY);
+      canvas.style.pointerEvents = before;
+      if (below && below !== canvas) { below.dispatchEvent(new MouseEvent(e.type, e)); }
+    };
+  }
+
   var layers = [];
 
   function escapeHtml(value) {
@@ -38,13 +58,13 @@
   function styleFor(o) {
     var colours = o.colours;
     if (o.kind === "factories") {
-      return function (p) {
-        return { radius: 5, weight: 1, color: "#ffffff", fill: true, fillOpacity: 0.95,
+      return function (p, zoom) {
+        return { radius: zoom < 12 ? 3 : 5, weight: 1, color: "#ffffff", fill: true, fillOpacity: 0.95,
                  fillColor: colours[p.status] || "#888888" };
       };
     }
-    return function (p) {
-      return { weight: 0.8, color: "#ffffff", fill: true, fillOpacity: 0.72,
+    return function (p, zoom) {
+      return { weight: zoom < 13 ? 0 : 0.8, color: "#ffffff", fill: true, fillOpacity: 0.8,
                fillColor: colours[p.status] || "#888888" };
     };
   }
@@ -68,11 +88,11 @@
     return layer;
   }
 
-  function legend(map, o) {
+  function legend(map, sections) {
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "ls-legend leaflet-control");
-      div.innerHTML = o.sections.map(function (section) {
+      div.innerHTML = sections.map(function (section) {
         return "<div class=\"ls-legend-title\">" + escapeHtml(section.title) + "</div>" +
           section.items.map(function (item) {
             return '<div class="ls-legend-item"><span class="ls-swatch ls-swatch-' + section.shape +

@@ -1,0 +1,108 @@
+"""The inventory map page (存量资源一张图), its results fragment, and the parcel/factory pages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from gis import inventory, mapdata
+from gis.status import FactoryStatus, ParcelStatus
+from maps.detail import detail_map
+from maps.inventory import inventory_map
+from maps.render import render
+from service.dependencies import ReadSession, SettingsDep
+from service.i18n import page_language
+from service.settings import Settings
+from service.web.filters import Filters, FiltersDep
+from service.web.templating import assets_for, page
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 50
+
+
+def _tianditu_key(settings: Settings) -> str | None:
+    key = settings.app.tianditu_key
+    return key.get_secret_value() if key else None
+
+
+def _row_bbox(geojson: str | None) -> list[float] | None:
+    if not geojson:
+        return None
+    coords: list[list[float]] = []
+    stack: list[Any] = [orjson.loads(geojson)["coordinates"]]
+    while stack:
+        item = stack.pop()
+        if item and isinstance(item[0], int | float):
+            coords.append(item)
+        else:
+            stack.extend(item)
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    return [min(xs), min(ys), max(xs), max(ys)]
+
+
+def results_context(session: Session, filters: Filters, offset: int) -> dict[str, Any]:
+    """Counts, 亩 by status, one page of the table and the export links for `filters`."""
+    summary = inventory.summarise_parcels(session, filters.parcels())
+    rows = inventory.list_parcels(session, filters.parcels(limit=PAGE_SIZE, offset=offset)).rows
+    for row in rows:
+        row["bbox"] = _row_bbox(row.pop("geojson"))
+    query = filters.querystring()
+    return {"summary": summary, "rows": rows, "offset": offset, "page_size": PAGE_SIZE,
+            "query": query, "statuses": [s.value for s in ParcelStatus],
+            "export_geojson": f"/api/parcels?{query}&limit=1000" if query else "/api/parcels?limit=1000"}
+
+
+@router.get("/", response_class=HTMLResponse)
+def inventory_page(request: Request, session: ReadSession, settings: SettingsDep, filters: FiltersDep,
+                   offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+                   crs: Annotated[str, Query(pattern="^(wgs84|gcj02)$")] = "wgs84") -> HTMLResponse:
+    """存量资源一张图: filters, the map and the table, all driven by the same filters."""
+    lang = page_language(request)
+    m = inventory_map(towns=mapdata.area_outlines(session, "town"),
+                      parks=mapdata.area_outlines(session, "park"), lang=lang,
+                      basemap=settings.map.basemap, tianditu_key=_tianditu_key(settings),
+                      query=filters.querystring(), gcj02=crs == "gcj02")
+    return page(request, "inventory.html", {
+        "map": render(m, assets_for(settings, lang)), "filters": filters, "crs": crs,
+        "parks": mapdata.area_choices(session, "park"), "towns": mapdata.area_choices(session, "town"),
+        "land_uses": mapdata.land_use_choices(session),
+        **results_context(session, filters, offset)})
+
+
+@router.get("/inventory/results", response_class=HTMLResponse)
+def inventory_results(request: Request, session: ReadSession, filters: FiltersDep,
+                      offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> HTMLResponse:
+    """The counts and the table for the current filters (swapped in by htmx)."""
+    return page(request, "_results.html", results_context(session, filters, offset))
+
+
+@router.get("/parcels/{code}", response_class=HTMLResponse)
+def parcel_page(request: Request, session: ReadSession, settings: SettingsDep,
+                code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
+    """One parcel: a small map, every attribute, its status history."""
+    lang = page_language(request)
+    row = inventory.get_parcel(session, code)
+    history = inventory.status_history(session, "parcel", code)
+    m = detail_map(row["geojson"], "parcel", row["status"], lang=lang, basemap=settings.map.basemap,
+                   tianditu_key=_tianditu_key(settings))
+    return page(request, "parcel.html", {"p": row, "history": history,
+                                         "map": render(m, assets_for(settings, lang))})
+
+
+@router.get("/factories/{code}", response_class=HTMLResponse)
+def factory_page(request: Request, session: ReadSession, settings: SettingsDep,
+                 code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
+    """One factory: a small map, every attribute, its status history."""
+    lang = page_language(request)
+    row = inventory.get_factory(session, code)
+    history = inventory.status_history(session, "factory", code)
+    m = detail_map(row["geojson"], "factory", row["status"], lang=lang, basemap=settings.map.basemap,
+                   tianditu_key=_tianditu_key(settings))
+    return page(request, "factory.html", {"f": row, "history": history,
+                                          "statuses": [s.value for s in FactoryStatus],
+                                          "map": render(m, assets_for(settings, lang))})

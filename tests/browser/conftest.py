@@ -1,0 +1,129 @@
+"""A real headless Chromium (Debian's, driven by Playwright) against the app served by uvicorn.
+
+Every page a test opens is watched: a JS console error, an uncaught exception or a request to
+anything but this server fails the test. Screenshots go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from service.main import create_app
+from tests.conftest import BACKENDS, ROOT, settings_for
+
+CHROMIUM = os.environ.get("LANDSTOCK_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-quic"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """The app on a free localhost port, in a thread of this test process."""
+
+    def __init__(self, url: str) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.database_url = url
+        self.backend = ""
+        config = uvicorn.Config(create_app(settings_for(url)), host="127.0.0.1", port=self.port,
+                                log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def live_server(request: pytest.FixtureRequest, databases) -> Iterator[LiveServer]:
+    """The app on a fresh copy of the sample, on each backend in turn."""
+    with LiveServer(databases.url(str(request.param), sample=True)) as server:
+        server.backend = str(request.param)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """Playwright's driver (no browser of its own is ever downloaded)."""
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, headless; the tests fail when it is missing."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is required for the browser tests: {CHROMIUM} not found "
+                    "(Debian: apt-get install chromium)", pytrace=False)
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+
+
+class Watched:
+    """A page and what it did wrong: console errors, uncaught exceptions, outside requests."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page, self.base = page, base
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.context.route("**/*", self._route)
+
+    def _route(self, route, request) -> None:
+        url = urlparse(request.url)
+        if url.scheme in ("data", "blob") or url.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.outside.append(request.url)
+            route.abort()
+
+    def goto(self, path: str) -> None:
+        """Open a path of the server and wait until the network is quiet."""
+        response = self.page.goto(self.base + path, wait_until="networkidle")
+        assert response is not None and response.status == 200, path
+
+    def screenshot(self, name: str) -> None:
+        """Keep a picture of the page as a test artefact."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Watched]:
+    """A fresh Chinese-locale browser page on the live server; clean console and network asserted."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    watched = Watched(context.new_page(), live_server.base)
+    yield watched
+    context.close()
+    assert watched.outside == [], "requests left the server"
+    assert watched.errors == [], "JS console errors"
