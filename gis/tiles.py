@@ -18,6 +18,7 @@ from typing import Any
 import mapbox_vector_tile
 import numpy as np
 import shapely
+from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
 from sqlalchemy import Float, Integer, Numeric, Select, cast, func, literal, select
 from sqlalchemy.orm import Session
 
@@ -134,9 +135,8 @@ def _python_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int, *,
                 for geom, rec, kept in zip(local, records, keep, strict=True) if kept]
     if not features:
         return b""
-    return bytes(mapbox_vector_tile.encode(
-        [{"name": kind, "features": features}],
-        default_options={"extents": EXTENT, "on_invalid_geometry": mapbox_vector_tile.encoder.on_invalid_geometry_make_valid}))
+    options = {"extents": EXTENT, "on_invalid_geometry": on_invalid_geometry_make_valid}
+    return bytes(mapbox_vector_tile.encode([{"name": kind, "features": features}], default_options=options))
 
 
 def render_tile(session: Session, kind: str, q: ParcelQuery | FactoryQuery, z: int, x: int, y: int,

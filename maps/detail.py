@@ -28,7 +28,7 @@ def detail_map(geojson: str | None, kind: str, status: str, *, lang: str, basema
             shape = folium.GeoJson(geometry, style_function=lambda _f: {
                 "color": "#333333", "weight": 2, "fillColor": colour, "fillOpacity": 0.6})
             shape.add_to(m)
-            m.fit_bounds(shape.get_bounds(), max_zoom=17)
+            m.fit_bounds(shape.get_bounds(), max_zoom=17)  # type: ignore[arg-type]
     add_tools(m, lang)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     return m

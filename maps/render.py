@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import folium
+from branca.element import Figure
 from markupsafe import Markup
 
 from maps.assets import Assets, localise
@@ -24,6 +25,8 @@ def render(m: folium.Map, assets: Assets) -> RenderedMap:
     """Render `m` with Landstock's own JS/CSS instead of folium's CDN links."""
     localise(m, assets)
     root = m.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError("a folium map renders inside a branca Figure")
     root.render()
     return RenderedMap(header=Markup(root.header.render()),  # noqa: S704 - folium's own output
                        html=Markup(root.html.render()),

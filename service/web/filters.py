@@ -14,6 +14,7 @@ from gis.labels import Text
 from gis.status import ParcelStatus
 
 MAX_TEXT = 100
+PARCEL_STATUSES = frozenset(s.value for s in ParcelStatus)
 
 
 def _number(request: Request, name: str) -> float | None:
@@ -70,7 +71,7 @@ def parse_filters(request: Request) -> Filters:
     """Read the filters from the query string; unknown statuses and bad numbers are refused."""
     statuses = tuple(s for s in request.query_params.getlist("status") if s)
     for status in statuses:
-        if status not in ParcelStatus.__members__.values():
+        if status not in PARCEL_STATUSES:
             raise InvalidInput(field=Text("field.status"), value=status, reason=Text("web.error.choice"))
     land_use = tuple(c for c in request.query_params.getlist("land_use") if c)
     for code in land_use:

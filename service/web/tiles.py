@@ -16,7 +16,7 @@ MVT = "application/vnd.mapbox-vector-tile"
 
 
 @router.get("/{kind}/{z}/{x}/{y}.pbf", response_class=Response,
-            responses={200: {"content": {MVT: {}}, "description": "One MVT tile (empty when nothing is there)"}},
+            responses={200: {"content": {MVT: {}}, "description": "One MVT tile (empty when empty)"}},
             summary="Vector tile of parcels or factories 矢量切片")
 def tile(
     session: ReadSession,
