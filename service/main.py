@@ -12,7 +12,7 @@ from gis.database import Database, make_engine
 from service import errors
 from service.routes import areas, factories, health, parcels
 from service.settings import Settings, load_settings
-from service.web import pages, static, tiles
+from service.web import pages, static, supply, tiles
 
 DESCRIPTION = """
 启东市存量土地与存量厂房数据库 — the idle-land and vacant-factory inventory of Qidong.
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.app.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"])
-    for module in (health, parcels, factories, areas, tiles, pages):
+    for module in (health, parcels, factories, areas, tiles, pages, supply):
         app.include_router(module.router)
     static.install(app, settings)
     return app

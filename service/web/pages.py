@@ -16,18 +16,12 @@ from maps.inventory import inventory_map
 from maps.render import render
 from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
-from service.settings import Settings
 from service.web.filters import Filters, FiltersDep
-from service.web.templating import assets_for, page
+from service.web.templating import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
-
-
-def _tianditu_key(settings: Settings) -> str | None:
-    key = settings.app.tianditu_key
-    return key.get_secret_value() if key else None
 
 
 def _row_bbox(geojson: str | None) -> list[float] | None:
@@ -65,7 +59,7 @@ def inventory_page(request: Request, session: ReadSession, settings: SettingsDep
     lang = page_language(request)
     m = inventory_map(towns=mapdata.area_outlines(session, "town"),
                       parks=mapdata.area_outlines(session, "park"), lang=lang,
-                      basemap=settings.map.basemap, tianditu_key=_tianditu_key(settings),
+                      basemap=settings.map.basemap, tianditu_key=tianditu_key(settings),
                       query=filters.querystring(), gcj02=crs == "gcj02")
     return page(request, "inventory.html", {
         "map": render(m, assets_for(settings, lang)), "filters": filters, "crs": crs,
@@ -89,7 +83,7 @@ def parcel_page(request: Request, session: ReadSession, settings: SettingsDep,
     row = inventory.get_parcel(session, code)
     history = inventory.status_history(session, "parcel", code)
     m = detail_map(row["geojson"], "parcel", row["status"], lang=lang, basemap=settings.map.basemap,
-                   tianditu_key=_tianditu_key(settings))
+                   tianditu_key=tianditu_key(settings))
     return page(request, "parcel.html", {"p": row, "history": history,
                                          "map": render(m, assets_for(settings, lang))})
 
@@ -102,7 +96,7 @@ def factory_page(request: Request, session: ReadSession, settings: SettingsDep,
     row = inventory.get_factory(session, code)
     history = inventory.status_history(session, "factory", code)
     m = detail_map(row["geojson"], "factory", row["status"], lang=lang, basemap=settings.map.basemap,
-                   tianditu_key=_tianditu_key(settings))
+                   tianditu_key=tianditu_key(settings))
     return page(request, "factory.html", {"f": row, "history": history,
                                           "statuses": [s.value for s in FactoryStatus],
                                           "map": render(m, assets_for(settings, lang))})

@@ -25,6 +25,12 @@ def assets_for(settings: Settings, lang: str) -> Assets:
     return Assets(cdn=settings.map.assets == "cdn", lang=lang)
 
 
+def tianditu_key(settings: Settings) -> str | None:
+    """The 天地图 key, when one is set."""
+    key = settings.app.tianditu_key
+    return key.get_secret_value() if key else None
+
+
 def _mu(m2: float | None, digits: int = 2) -> str:
     return "" if m2 is None else f"{m2 / M2_PER_MU:,.{digits}f}"
 
