@@ -23,12 +23,11 @@ def _end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
 
-def status_on(day: dt.date | None) -> Select[Any]:
+def status_on(day: dt.date | None) -> Select[int, str]:
     """(parcel id, status) of every parcel on `day` (today when None), as a subquery source."""
     if day is None or day >= dt.date.today():
-        current: Select[Any] = select(Parcel.id.label("parcel_id"), Parcel.status.label("status")).where(
+        return select(Parcel.id.label("parcel_id"), Parcel.status.label("status")).where(
             Parcel.deleted_at.is_(None))
-        return current
     ranked = (select(StatusEvent.parcel_id, StatusEvent.to_status,
                      func.row_number().over(partition_by=StatusEvent.parcel_id,
                                             order_by=(StatusEvent.at.desc(), StatusEvent.id.desc()))
