@@ -62,6 +62,34 @@ class VersionConflict(LandstockError):
     key = "error.version_conflict"
 
 
+class NotAuthenticated(LandstockError):
+    """The request carries no valid sign-in."""
+
+    key = "error.not_authenticated"
+
+
+class Forbidden(LandstockError):
+    """The signed-in user's role or scope does not allow this."""
+
+    key = "error.forbidden"
+
+
+class TooManyAttempts(LandstockError):
+    """Too many failed sign-ins; `retry_after` seconds until the next try is accepted."""
+
+    key = "error.too_many_attempts"
+
+    def __init__(self, key: str | None = None, /, *, retry_after: int, **params: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(key, minutes=max(1, round(retry_after / 60)), **params)
+
+
+class PreconditionRequired(LandstockError):
+    """A change was sent without the version (If-Match) it was based on."""
+
+    key = "error.precondition_required"
+
+
 class DatabaseUnavailable(LandstockError):
     """The database cannot be reached or is locked; retrying later may succeed."""
 

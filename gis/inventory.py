@@ -6,25 +6,17 @@ they are the hot path of the map and the API.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-import numpy as np
-import shapely
 from sqlalchemy import ColumnElement, Select, and_, asc, desc, func, or_, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.orm.exc import StaleDataError
 
-from gis import bulk
 from gis.area import M2_PER_MU
-from gis.errors import DuplicateCode, InvalidInput, NotFound, VersionConflict
-from gis.geometry import clean_polygon
+from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
-from gis.models import Area, Factory, LandUseClass, Parcel, Project, StatusEvent, utcnow
-from gis.reference import land_use_class
+from gis.models import Area, Factory, LandUseClass, Parcel, Project
 from gis.spatial import BBox, as_geojson, intersects_bbox
-from gis.status import check_transition
 
 MAX_PAGE = 1000
 
@@ -248,70 +240,6 @@ def get_factory(session: Session, code: str) -> dict[str, Any]:
     if row is None:
         raise NotFound(kind=Text("kind.factory"), code=code)
     return dict(row)
-
-
-def create_parcel(session: Session, values: dict[str, Any], geometry: shapely.Geometry, *,
-                  actor: str) -> int:
-    """Validate and insert one parcel (geometry in EPSG:4490); return its id."""
-    code = str(values.get("code") or "").strip()
-    if not code:
-        raise InvalidInput(field=Text("field.code"), value="", reason=Text("error.code_required"))
-    if session.scalar(select(Parcel.id).where(Parcel.code == code)) is not None:
-        raise DuplicateCode(code=code)
-    land_use_class(session, str(values.get("land_use", "")))
-    geom, _repairs = clean_polygon(geometry)
-    record = {**values, "code": code, "status": values.get("status", "available")}
-    ids = bulk.insert_parcels(session, [record], np.array([geom], dtype=object), actor=actor)
-    return ids[code]
-
-
-MODELS: dict[str, type[Parcel] | type[Factory]] = {"parcel": Parcel, "factory": Factory}
-
-
-def change_status(session: Session, kind: str, code: str, target: str, *, actor: str,
-                  project: str | None = None, note: str | None = None,
-                  expected_version: int | None = None) -> StatusEvent:
-    """Move a parcel or factory along its workflow, recording who, when, why and for whom."""
-    model = MODELS[kind]
-    record = cast(Parcel | Factory | None, session.scalar(
-        select(model).where(model.code == code, model.deleted_at.is_(None))))
-    if record is None:
-        raise NotFound(kind=Text(f"kind.{kind}"), code=code)
-    if expected_version is not None and record.version != expected_version:
-        raise VersionConflict(by=record.updated_by, at=record.updated_at.isoformat(timespec="seconds"),
-                              current=record.version, given=expected_version)
-    check_transition(kind, code, record.status, target, project=project, note=note)
-    project_row = None
-    if project:
-        project_row = session.scalar(select(Project).where(Project.code == project))
-        if project_row is None:
-            raise NotFound(kind=Text("kind.project"), code=project)
-    event = StatusEvent(at=utcnow(), actor=actor, from_status=record.status, to_status=target,
-                        project_id=project_row.id if project_row else record.reserved_project_id,
-                        note=note, **{f"{kind}_id": record.id})
-    record.status, record.status_since = target, dt.date.today()
-    if project_row is not None:
-        record.reserved_project_id = project_row.id
-    elif target in ("available", "vacant"):
-        record.reserved_project_id = None
-    record.updated_by, record.updated_at = actor, utcnow()
-    session.add(event)
-    try:
-        session.flush()
-    except StaleDataError:
-        raise VersionConflict("error.version_conflict_concurrent") from None
-    return event
-
-
-def status_history(session: Session, kind: str, code: str) -> list[StatusEvent]:
-    """Every status event of one parcel or factory, oldest first."""
-    model = MODELS[kind]
-    record_id = session.scalar(select(model.id).where(model.code == code))
-    if record_id is None:
-        raise NotFound(kind=Text(f"kind.{kind}"), code=code)
-    column = StatusEvent.parcel_id if kind == "parcel" else StatusEvent.factory_id
-    return list(session.scalars(select(StatusEvent).where(column == record_id)
-                                .order_by(StatusEvent.at, StatusEvent.id)))
 
 
 def list_areas(session: Session, kind: str | None = None) -> list[dict[str, Any]]:

@@ -313,6 +313,54 @@ class StatusEvent(Base):
     )
 
 
+class RecordChange(Base):
+    """One change of any field of a parcel or factory (or its creation, deletion, restoration):
+    who, when, and each changed field's value before and after. Append-only."""
+
+    __tablename__ = "record_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcels.id"), index=True)
+    factory_id: Mapped[int | None] = mapped_column(ForeignKey("factories.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(20))
+    changes: Mapped[dict[str, list[object]]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)", name="one_subject"),
+        CheckConstraint("action IN ('create', 'update', 'status', 'delete', 'restore')", name="action"),
+    )
+
+
+class ApiToken(Base):
+    """A bearer token for scripts and the API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginFailure(Base):
+    """A failed sign-in, kept for a while to slow down password guessing."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class Infrastructure(Base):
     """A port, wharf, highway exit or rail station, used for distance criteria in matching."""
 

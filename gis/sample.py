@@ -12,13 +12,25 @@ from shapely.geometry import shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gis import bulk
+from gis import accounts, bulk
 from gis.errors import NotFound
 from gis.geometry import clean_polygons
 from gis.labels import Text
-from gis.models import Parcel
+from gis.models import Parcel, User
 
 SAMPLE_ACTOR = "示例数据"
+DEMO_PASSWORD = "landstock-demo"
+# Demo accounts, one per role (park managers per park): for trying Landstock, never production.
+DEMO_USERS = (
+    ("admin", "admin", "系统管理员", ()),
+    ("zhaoshang", "investment", "招商局 张科长", ()),
+    ("kfq", "park_manager", "经济开发区 陆主任", ("P01",)),
+    ("gxq", "park_manager", "高新区 施主任", ("P02",)),
+    ("smc", "park_manager", "生命健康科技城 顾主任", ("P03",)),
+    ("lsg", "park_manager", "吕四港 沈主任", ("P04",)),
+    ("zhen", "park_manager", "镇工业集中区 朱科长", ("Z01", "Z02", "Z03", "Z04", "Z05", "Z06")),
+    ("lingdao", "leader", "分管领导", ()),
+)
 FILES = ("areas.geojson", "projects.json", "parcels.geojson", "factories.geojson",
          "infrastructure.geojson")
 
@@ -71,3 +83,12 @@ def load_sample(session: Session, directory: Path, progress: bulk.Progress | Non
     bulk.insert_infrastructure(session, infrastructure, infra_geoms)
     return {"areas": areas, "projects": len(projects), "parcels": len(parcels),
             "factories": len(factories), "infrastructure": len(infrastructure)}
+
+
+def create_demo_users(session: Session) -> list[tuple[str, str, str]]:
+    """Add the demo accounts when there are no users yet; return (name, role, password) of each."""
+    if session.scalar(select(func.count()).select_from(User)):
+        return []
+    for name, role, display, areas in DEMO_USERS:
+        accounts.create_user(session, name, role, DEMO_PASSWORD, areas=list(areas), display_name=display)
+    return [(name, role, DEMO_PASSWORD) for name, role, _, _ in DEMO_USERS]

@@ -26,19 +26,13 @@ def get_database(request: Request) -> Database:
 
 
 def read_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """A session for queries."""
+    """A session for queries. Changes open `db.write()` in the route instead, so that they are
+    committed before the response leaves."""
     with db.read() as session:
-        yield session
-
-
-def write_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """A session committed when the request succeeds, rolled back when it fails."""
-    with db.write() as session:
         yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 ReadSession = Annotated[Session, Depends(read_session)]
-WriteSession = Annotated[Session, Depends(write_session)]
 Language = Annotated[str, Depends(request_language)]

@@ -17,11 +17,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gis.errors import (
     DatabaseUnavailable,
     DuplicateCode,
+    Forbidden,
     IllegalTransition,
     InvalidGeometry,
     InvalidInput,
     LandstockError,
+    NotAuthenticated,
     NotFound,
+    PreconditionRequired,
+    TooManyAttempts,
     VersionConflict,
 )
 from gis.labels import message
@@ -38,6 +42,10 @@ STATUS: dict[type[LandstockError], int] = {
     DuplicateCode: 409,
     IllegalTransition: 409,
     VersionConflict: 412,
+    PreconditionRequired: 428,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
     DatabaseUnavailable: 503,
 }
 
@@ -67,7 +75,13 @@ def problem(request: Request, status: int, detail: str, *, key: str,
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     error = cast(LandstockError, exc)
     status = status_of(error)
-    headers = {"Retry-After": "5"} if status == 503 else None
+    headers = None
+    if status == 503:
+        headers = {"Retry-After": "5"}
+    elif isinstance(error, TooManyAttempts):
+        headers = {"Retry-After": str(error.retry_after)}
+    elif status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="landstock"'}
     return problem(request, status, error.message(request_language(request)), key=error.key,
                    headers=headers)
 

@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
 from service import errors
-from service.routes import areas, factories, health, parcels
+from service.routes import areas, auth, factories, health, parcels, stats, users
 from service.settings import Settings, load_settings
 from service.web import pages, static, supply, tiles
 
@@ -42,10 +43,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan)
     app.state.settings = settings
     errors.install(app)
+    secure = settings.auth.cookie_secure
+    app.add_middleware(SessionMiddleware, secret_key=settings.app.secret_key.get_secret_value(),
+                       session_cookie="landstock_session", max_age=settings.auth.session_hours * 3600,
+                       same_site="lax",
+                       https_only=secure if secure is not None else settings.app.environment == "production")
     if settings.app.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
-                           allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"])
-    for module in (health, parcels, factories, areas, tiles, pages, supply):
+                           allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],
+                           expose_headers=["ETag", "Location"])
+    for module in (health, auth, users, parcels, factories, areas, stats, tiles, pages, supply):
         app.include_router(module.router)
     static.install(app, settings)
     return app

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Link(BaseModel):
@@ -166,6 +166,16 @@ class AreaOut(BaseModel):
     area_mu: float
 
 
+class Me(BaseModel):
+    """The signed-in user."""
+
+    name: str
+    display_name: str | None
+    role: Literal["admin", "investment", "park_manager", "leader"]
+    role_label: str
+    areas: list[str] = Field(description="Codes of the parks and towns a park manager manages")
+
+
 class Health(BaseModel):
     """Service health."""
 
@@ -179,3 +189,150 @@ def geojson_responses(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]
     return {200: {"model": model, "description": "GeoJSON (application/geo+json)"},
             404: {"description": "Not found (application/problem+json)"},
             422: {"description": "Invalid parameters (application/problem+json)"}}
+
+
+class GeometryIn(BaseModel):
+    """A GeoJSON geometry in EPSG:4490 / WGS84 longitude, latitude."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["Polygon", "MultiPolygon", "Point"]
+    coordinates: list[Any]
+
+
+class ParcelFields(BaseModel):
+    """Parcel attributes a user may set; any other property is refused with a reason."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str | None = Field(default=None, max_length=200)
+    cert_area_m2: float | None = Field(default=None, gt=0, le=1e8, description="证载面积(平方米)")
+    land_use: str | None = Field(default=None, pattern=r"^\d{4,6}$", examples=["100102"])
+    stock_type: Literal["approved_unsupplied", "idle", "inefficient", "reserve", "other"] | None = None
+    ownership: str | None = Field(default=None, max_length=200)
+    plot_ratio_min: float | None = Field(default=None, ge=0, le=20)
+    plot_ratio_max: float | None = Field(default=None, ge=0, le=20)
+    building_density_min: float | None = Field(default=None, ge=0, le=100)
+    height_limit_m: float | None = Field(default=None, ge=0, le=1000)
+    green_ratio_max: float | None = Field(default=None, ge=0, le=100)
+    waterfront: bool | None = None
+    ready_road: bool | None = None
+    ready_power: bool | None = None
+    ready_water: bool | None = None
+    ready_drainage: bool | None = None
+    ready_telecom: bool | None = None
+    ready_gas: bool | None = None
+    ready_heat: bool | None = None
+    ready_leveled: bool | None = None
+    net_land: bool | None = None
+    price_wan_per_mu: float | None = Field(default=None, ge=0, le=1e5)
+    idle_since: dt.date | None = None
+    contact: str | None = Field(default=None, max_length=100)
+    contact_phone: str | None = Field(default=None, max_length=40)
+    remarks: str | None = Field(default=None, max_length=5000)
+    park: str | None = Field(default=None, max_length=40, description="园区编号 (administrators only)")
+    town: str | None = Field(default=None, max_length=40, description="镇编号 (administrators only)")
+
+
+class FactoryFields(BaseModel):
+    """Factory attributes a user may set; any other property is refused with a reason."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str | None = Field(default=None, max_length=200)
+    building_type: Literal["standard", "self_built", "warehouse", "rnd"] | None = None
+    floors: int | None = Field(default=None, ge=1, le=200)
+    floor_area_m2: float | None = Field(default=None, gt=0, le=1e7)
+    vacant_area_m2: float | None = Field(default=None, ge=0, le=1e7)
+    clear_height_m: float | None = Field(default=None, ge=0, le=100)
+    floor_load_kn_m2: float | None = Field(default=None, ge=0, le=1000)
+    crane_t: float | None = Field(default=None, ge=0, le=2000)
+    power_kva: float | None = Field(default=None, ge=0, le=1e6)
+    year_built: int | None = Field(default=None, ge=1900, le=2100)
+    owner: str | None = Field(default=None, max_length=200)
+    rent_yuan_m2_month: float | None = Field(default=None, ge=0, le=1e4)
+    sale_price_wan: float | None = Field(default=None, ge=0, le=1e7)
+    suitable_industries: list[Annotated[str, Field(max_length=8)]] | None = Field(default=None, max_length=50)
+    contact: str | None = Field(default=None, max_length=100)
+    contact_phone: str | None = Field(default=None, max_length=40)
+    remarks: str | None = Field(default=None, max_length=5000)
+    park: str | None = Field(default=None, max_length=40, description="园区编号 (administrators only)")
+    town: str | None = Field(default=None, max_length=40, description="镇编号 (administrators only)")
+
+
+class NewParcelFields(ParcelFields):
+    """A new parcel's attributes: a code and a land-use class at least."""
+
+    code: str = Field(min_length=1, max_length=40, examples=["KFQ-901"])
+    land_use: str = Field(pattern=r"^\d{4,6}$", examples=["100102"])
+    status: Literal["available", "unavailable"] = "available"
+
+
+class NewFactoryFields(FactoryFields):
+    """A new factory's attributes: a code and its floor area at least."""
+
+    code: str = Field(min_length=1, max_length=40, examples=["CF-KFQ-901"])
+    floor_area_m2: float = Field(gt=0, le=1e7)
+    vacant_area_m2: float = Field(ge=0, le=1e7)
+    status: Literal["vacant"] = "vacant"
+
+
+class NewParcel(BaseModel):
+    """A parcel to create, as a GeoJSON Feature."""
+
+    type: Literal["Feature"] = "Feature"
+    geometry: GeometryIn
+    properties: NewParcelFields
+
+
+class NewFactory(BaseModel):
+    """A factory to create: its footprint (Polygon) or location (Point), as a GeoJSON Feature."""
+
+    type: Literal["Feature"] = "Feature"
+    geometry: GeometryIn
+    properties: NewFactoryFields
+
+
+class ParcelPatch(BaseModel):
+    """Changes to a parcel: any properties, and/or a new geometry. Send the ETag in If-Match."""
+
+    type: Literal["Feature"] = "Feature"
+    geometry: GeometryIn | None = None
+    properties: ParcelFields = Field(default_factory=ParcelFields)
+
+
+class FactoryPatch(BaseModel):
+    """Changes to a factory: any properties, and/or a new footprint or location."""
+
+    type: Literal["Feature"] = "Feature"
+    geometry: GeometryIn | None = None
+    properties: FactoryFields = Field(default_factory=FactoryFields)
+
+
+class StatusChange(BaseModel):
+    """A step along the status workflow. Send the ETag in If-Match."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str = Field(max_length=30, examples=["reserved"], description="Target status (code or label)")
+    project: str | None = Field(default=None, max_length=40, examples=["XM-2026-001"],
+                                description="The project a site is reserved for")
+    note: str | None = Field(default=None, max_length=2000, description="Why (required for 暂不可供)")
+
+
+class HistoryEntry(BaseModel):
+    """One change of a record."""
+
+    at: dt.datetime
+    actor: str
+    action: Literal["create", "update", "status", "delete", "restore"]
+    action_label: str
+    version: int
+    changes: dict[str, list[Any]] = Field(description="field: [before, after]")
+
+
+class History(BaseModel):
+    """Every change of a parcel or factory, oldest first."""
+
+    code: str
+    entries: list[HistoryEntry]

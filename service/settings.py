@@ -81,12 +81,28 @@ class MapSettings(BaseSettings):
         default="none", description="Basemap shown first; none works with no internet")
 
 
+class AuthSettings(BaseSettings):
+    """Sign-in, sessions and tokens."""
+
+    model_config = _config("LANDSTOCK_AUTH_")
+
+    cookie_secure: bool | None = Field(default=None,
+                                       description="Send the session cookie over HTTPS only "
+                                                   "(default: yes in production)")
+    session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Web session lifetime")
+    token_days: int = Field(default=90, ge=1, le=3650, description="Lifetime of API tokens")
+    max_failures_per_name: int = Field(default=5, ge=1, description="Failed sign-ins tolerated per user")
+    max_failures_per_address: int = Field(default=20, ge=1, description="… and per client address")
+    failure_window_minutes: int = Field(default=15, ge=1, description="How long failures count")
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings of one running Landstock."""
 
     database: DatabaseSettings
     app: AppSettings
+    auth: AuthSettings = field(default_factory=AuthSettings)
     map: MapSettings = field(default_factory=MapSettings)
 
     @property
@@ -102,4 +118,5 @@ class Settings:
 
 def load_settings(**database: object) -> Settings:
     """Read every settings class from the environment; keyword arguments override the database."""
-    return Settings(database=DatabaseSettings(**database), app=AppSettings())  # type: ignore[arg-type]
+    return Settings(database=DatabaseSettings(**database), app=AppSettings(),  # type: ignore[arg-type]
+                    auth=AuthSettings())

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from gis import migrate
+from gis import accounts, migrate
 from gis.database import Database, make_engine
 from gis.reference import sync_reference
 from gis.sample import load_sample
@@ -148,3 +148,44 @@ def sample_client(request: pytest.FixtureRequest, databases: Databases) -> Itera
     url = databases.url(str(request.param), sample=True)
     with TestClient(create_app(settings_for(url))) as client:
         yield client
+
+
+class SampleApp:
+    """A fresh app on its own sample database, with helpers to sign users in."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.db = Database(make_engine(url))
+        self.client = TestClient(create_app(settings_for(url)))
+        self._users = itertools.count()
+
+    def user(self, role: str, *areas: str, name: str | None = None) -> str:
+        """Create a user with this role (and areas); return their name."""
+        name = name or f"{role}_{next(self._users)}"
+        with self.db.write() as session:
+            accounts.create_user(session, name, role, TEST_PASSWORD, areas=list(areas))
+        return name
+
+    def headers(self, role: str, *areas: str) -> dict[str, str]:
+        """Bearer headers of a new user with this role (and areas)."""
+        name = self.user(role, *areas)
+        with self.db.write() as session:
+            token = accounts.issue_token(session, accounts.get_user(session, name), "test", None)
+        return {"Authorization": f"Bearer {token}"}
+
+    def close(self) -> None:
+        """Stop the app and close the database."""
+        self.client.__exit__(None, None, None)
+        self.db.dispose()
+
+
+TEST_PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def sample_app(databases: Databases, backend: str) -> Iterator[SampleApp]:
+    """A fresh app on a fresh sample database, for tests that change data."""
+    app = SampleApp(databases.url(backend, sample=True))
+    app.client.__enter__()
+    yield app
+    app.close()

@@ -5,13 +5,24 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
-from gis import inventory
+from gis import edits, inventory
 from gis.spatial import parse_bbox
-from service.dependencies import Language, ReadSession, SettingsDep
+from service import sites
+from service.auth import CurrentUser
+from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
 from service.geojson import GeoJSONResponse, collection, factory_properties, feature, single
 from service.routes.parcels import BBOX_HELP
-from service.schemas import FactoryCollection, FactoryFeature, geojson_responses
+from service.schemas import (
+    FactoryCollection,
+    FactoryFeature,
+    FactoryPatch,
+    History,
+    NewFactory,
+    StatusChange,
+    geojson_responses,
+)
 
 router = APIRouter(prefix="/api/factories", tags=["factories 厂房"])
 
@@ -58,4 +69,68 @@ def get_factory(
 ) -> GeoJSONResponse:
     """One factory by its code, as a GeoJSON Feature."""
     row = inventory.get_factory(session, code)
-    return single(row, factory_properties(row, lang))
+    response = single(row, factory_properties(row, lang))
+    response.headers["ETag"] = sites.etag(row["version"])
+    return response
+
+
+CodePath = Annotated[str, Path(max_length=40, description="厂房编号", examples=["CF-KFQ-001"])]
+CHANGE_RESPONSES = {**geojson_responses(FactoryFeature), 401: {"description": "Not signed in"},
+                    403: {"description": "Role or scope does not allow it"},
+                    412: {"description": "Changed since you read it"},
+                    428: {"description": "If-Match missing"}}
+
+
+@router.post("", status_code=201, response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
+             summary="Add a factory 新增厂房")
+def create_factory(body: NewFactory, db: DatabaseDep, user: CurrentUser, lang: Language) -> GeoJSONResponse:
+    """Create a factory from a GeoJSON Feature (park managers: inside their own parks and towns)."""
+    values = sites.changes(body.properties, None)
+    with db.write() as session:
+        edits.create_site(session, "factory", values, sites.geometry(body.geometry), who=user)
+    return sites.respond(db, "factory", body.properties.code, lang, status_code=201)
+
+
+@router.patch("/{code}", response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
+              summary="Change a factory 修改厂房")
+def update_factory(code: CodePath, body: FactoryPatch, request: Request, db: DatabaseDep, user: CurrentUser,
+                  lang: Language) -> GeoJSONResponse:
+    """Change properties and/or geometry; send the ETag you read in If-Match."""
+    version = sites.if_match(request)
+    with db.write() as session:
+        edits.update_site(session, "factory", code, sites.changes(body.properties, body.geometry), who=user,
+                          expected_version=version)
+    return sites.respond(db, "factory", code, lang)
+
+
+@router.delete("/{code}", status_code=204, responses=CHANGE_RESPONSES, summary="Delete a factory 删除厂房")
+def delete_factory(code: CodePath, request: Request, db: DatabaseDep, user: CurrentUser) -> Response:
+    """Soft-delete: it leaves the lists and maps but keeps its history; an admin can restore it."""
+    version = sites.if_match(request)
+    with db.write() as session:
+        edits.delete_site(session, "factory", code, who=user, expected_version=version)
+    return Response(status_code=204)
+
+
+@router.post("/{code}/restore", response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
+             summary="Restore a deleted factory 恢复厂房")
+def restore_factory(code: CodePath, db: DatabaseDep, user: CurrentUser, lang: Language) -> GeoJSONResponse:
+    """Bring a deleted factory back (administrators)."""
+    with db.write() as session:
+        edits.restore_site(session, "factory", code, who=user)
+    return sites.respond(db, "factory", code, lang)
+
+
+@router.post("/{code}/status", response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
+             summary="Change the status 变更状态")
+def change_factory_status(code: CodePath, body: StatusChange, request: Request, db: DatabaseDep,
+                         user: CurrentUser, lang: Language) -> GeoJSONResponse:
+    """One step of the status workflow, with the project (to reserve) or a note (to withdraw)."""
+    sites.change_status(db, "factory", code, body, user, sites.if_match(request))
+    return sites.respond(db, "factory", code, lang)
+
+
+@router.get("/{code}/history", summary="History 变更历史")
+def factory_history(code: CodePath, db: DatabaseDep, lang: Language) -> History:
+    """Every change of the factory: who, when, and each field before and after."""
+    return sites.history_of(db, "factory", code, lang)

@@ -5,12 +5,23 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
-from gis import inventory
+from gis import edits, inventory
 from gis.spatial import parse_bbox
-from service.dependencies import Language, ReadSession, SettingsDep
+from service import sites
+from service.auth import CurrentUser
+from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
 from service.geojson import GeoJSONResponse, collection, feature, parcel_properties, single
-from service.schemas import ParcelCollection, ParcelFeature, geojson_responses
+from service.schemas import (
+    History,
+    NewParcel,
+    ParcelCollection,
+    ParcelFeature,
+    ParcelPatch,
+    StatusChange,
+    geojson_responses,
+)
 
 router = APIRouter(prefix="/api/parcels", tags=["parcels 地块"])
 
@@ -58,4 +69,68 @@ def get_parcel(
 ) -> GeoJSONResponse:
     """One parcel by its code, as a GeoJSON Feature."""
     row = inventory.get_parcel(session, code)
-    return single(row, parcel_properties(row, lang))
+    response = single(row, parcel_properties(row, lang))
+    response.headers["ETag"] = sites.etag(row["version"])
+    return response
+
+
+CodePath = Annotated[str, Path(max_length=40, description="地块编号", examples=["KFQ-001"])]
+CHANGE_RESPONSES = {**geojson_responses(ParcelFeature), 401: {"description": "Not signed in"},
+                    403: {"description": "Role or scope does not allow it"},
+                    412: {"description": "Changed since you read it"},
+                    428: {"description": "If-Match missing"}}
+
+
+@router.post("", status_code=201, response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
+             summary="Add a parcel 新增地块")
+def create_parcel(body: NewParcel, db: DatabaseDep, user: CurrentUser, lang: Language) -> GeoJSONResponse:
+    """Create a parcel from a GeoJSON Feature (park managers: inside their own parks and towns)."""
+    values = sites.changes(body.properties, None)
+    with db.write() as session:
+        edits.create_site(session, "parcel", values, sites.geometry(body.geometry), who=user)
+    return sites.respond(db, "parcel", body.properties.code, lang, status_code=201)
+
+
+@router.patch("/{code}", response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
+              summary="Change a parcel 修改地块")
+def update_parcel(code: CodePath, body: ParcelPatch, request: Request, db: DatabaseDep, user: CurrentUser,
+                  lang: Language) -> GeoJSONResponse:
+    """Change properties and/or geometry; send the ETag you read in If-Match."""
+    version = sites.if_match(request)
+    with db.write() as session:
+        edits.update_site(session, "parcel", code, sites.changes(body.properties, body.geometry), who=user,
+                          expected_version=version)
+    return sites.respond(db, "parcel", code, lang)
+
+
+@router.delete("/{code}", status_code=204, responses=CHANGE_RESPONSES, summary="Delete a parcel 删除地块")
+def delete_parcel(code: CodePath, request: Request, db: DatabaseDep, user: CurrentUser) -> Response:
+    """Soft-delete: it leaves the lists and maps but keeps its history; an admin can restore it."""
+    version = sites.if_match(request)
+    with db.write() as session:
+        edits.delete_site(session, "parcel", code, who=user, expected_version=version)
+    return Response(status_code=204)
+
+
+@router.post("/{code}/restore", response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
+             summary="Restore a deleted parcel 恢复地块")
+def restore_parcel(code: CodePath, db: DatabaseDep, user: CurrentUser, lang: Language) -> GeoJSONResponse:
+    """Bring a deleted parcel back (administrators)."""
+    with db.write() as session:
+        edits.restore_site(session, "parcel", code, who=user)
+    return sites.respond(db, "parcel", code, lang)
+
+
+@router.post("/{code}/status", response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
+             summary="Change the status 变更状态")
+def change_parcel_status(code: CodePath, body: StatusChange, request: Request, db: DatabaseDep,
+                         user: CurrentUser, lang: Language) -> GeoJSONResponse:
+    """One step of the status workflow, with the project (to reserve) or a note (to withdraw)."""
+    sites.change_status(db, "parcel", code, body, user, sites.if_match(request))
+    return sites.respond(db, "parcel", code, lang)
+
+
+@router.get("/{code}/history", summary="History 变更历史")
+def parcel_history(code: CodePath, db: DatabaseDep, lang: Language) -> History:
+    """Every change of the parcel: who, when, and each field before and after."""
+    return sites.history_of(db, "parcel", code, lang)

@@ -8,15 +8,10 @@ from sqlalchemy import func, select
 from gis import inventory
 from gis.area import M2_PER_MU
 from gis.errors import (
-    DuplicateCode,
-    IllegalTransition,
-    InvalidGeometry,
     InvalidInput,
-    NotFound,
-    VersionConflict,
 )
 from gis.inventory import FactoryQuery, ParcelQuery
-from gis.models import Parcel, StatusEvent
+from gis.models import Parcel
 from gis.spatial import parse_bbox
 
 P01_WINDOW = (121.70, 31.77, 121.72, 31.79)
@@ -98,73 +93,3 @@ def test_factories_filter_by_vacant_area_and_clear_height(sample_db):
 
     assert page.matched > 0
     assert all(r["vacant_area_m2"] >= 3000 and r["clear_height_m"] >= 8 for r in page.rows)
-
-
-def test_create_parcel_assigns_park_and_town_by_containment_and_records_an_event(sample_db):
-    square = box(121.7300, 31.7900, 121.7310, 31.7905)
-    with sample_db.write() as session:
-        inventory.create_parcel(session, {"code": "NEW-1", "land_use": "100102"}, square, actor="测试")
-
-    with sample_db.read() as session:
-        row = inventory.get_parcel(session, "NEW-1")
-        events = inventory.status_history(session, "parcel", "NEW-1")
-    assert row["park_code"] == "P01" and row["town_code"] is not None
-    assert row["area_m2"] == pytest.approx(5_000, rel=0.1)
-    assert [(e.from_status, e.to_status, e.actor) for e in events] == [(None, "available", "测试")]
-
-
-@pytest.mark.parametrize(("values", "geometry", "error"), [
-    ({"code": "KFQ-001", "land_use": "100102"}, box(121.73, 31.79, 121.731, 31.791), DuplicateCode),
-    ({"code": "NEW-2", "land_use": "999999"}, box(121.73, 31.79, 121.731, 31.791), InvalidInput),
-    ({"code": "NEW-3", "land_use": "100102"}, shapely.Point(121.73, 31.79), InvalidGeometry),
-    ({"code": " ", "land_use": "100102"}, box(121.73, 31.79, 121.731, 31.791), InvalidInput),
-])
-def test_a_refused_parcel_writes_nothing(sample_db, values, geometry, error):
-    with sample_db.read() as session:
-        before = count(session)
-
-    with pytest.raises(error), sample_db.write() as session:
-        inventory.create_parcel(session, values, geometry, actor="测试")
-
-    with sample_db.read() as session:
-        assert count(session) == before
-
-
-def test_status_changes_follow_the_workflow_and_are_kept(sample_db):
-    with sample_db.read() as session:
-        code = inventory.list_parcels(session, ParcelQuery(status=("available",), limit=1)).rows[0]["code"]
-        version = inventory.get_parcel(session, code)["version"]
-
-    with sample_db.write() as session:
-        inventory.change_status(session, "parcel", code, "reserved", actor="招商局", project="XM-2026-001",
-                                note="意向洽谈", expected_version=version)
-    with sample_db.write() as session:
-        inventory.change_status(session, "parcel", code, "available", actor="招商局", note="项目放弃")
-
-    with sample_db.read() as session:
-        row = inventory.get_parcel(session, code)
-        events = inventory.status_history(session, "parcel", code)
-    assert row["status"] == "available" and row["reserved_project_code"] is None
-    assert row["version"] == version + 2
-    assert [(e.from_status, e.to_status) for e in events[-2:]] == [("available", "reserved"),
-                                                                   ("reserved", "available")]
-    assert events[-2].project.code == "XM-2026-001" and events[-2].note == "意向洽谈"
-
-
-def test_illegal_or_stale_status_changes_write_nothing(sample_db):
-    with sample_db.read() as session:
-        code = inventory.list_parcels(session, ParcelQuery(status=("available",), limit=1)).rows[0]["code"]
-        events_before = count(session, StatusEvent)
-
-    with pytest.raises(IllegalTransition), sample_db.write() as session:
-        inventory.change_status(session, "parcel", code, "in_production", actor="x")
-    with pytest.raises(VersionConflict) as stale, sample_db.write() as session:
-        inventory.change_status(session, "parcel", code, "reserved", actor="x", project="XM-2026-001",
-                                expected_version=999)
-    with pytest.raises(NotFound), sample_db.write() as session:
-        inventory.change_status(session, "parcel", code, "reserved", actor="x", project="XM-0000-000")
-
-    with sample_db.read() as session:
-        assert count(session, StatusEvent) == events_before
-        assert inventory.get_parcel(session, code)["status"] == "available"
-    assert "999" in stale.value.message("zh")

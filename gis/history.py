@@ -1,0 +1,73 @@
+"""The history of every parcel and factory: each field's value before and after each change.
+
+Status events (gis/models.StatusEvent) answer "what was the status on date D"; record changes
+(gis/models.RecordChange) keep every field, geometry included, so any past state can be read
+and any edit undone by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import shapely
+from geoalchemy2 import WKBElement
+from geoalchemy2.shape import to_shape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gis.errors import NotFound
+from gis.labels import Text
+from gis.models import Factory, Parcel, RecordChange, StatusEvent
+
+SKIPPED = {"id", "version", "updated_at", "updated_by", "created_at"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, WKBElement):
+        return shapely.to_geojson(to_shape(value), indent=None)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def snapshot(record: Parcel | Factory) -> dict[str, Any]:
+    """Every column of a record as JSON-ready values (geometry as GeoJSON text)."""
+    return {c.name: _plain(getattr(record, c.key)) for c in record.__table__.columns if c.name not in SKIPPED}
+
+
+def record_change(session: Session, kind: str, record: Parcel | Factory, action: str,
+                  before: dict[str, Any], after: dict[str, Any], actor: str) -> RecordChange | None:
+    """Append the fields that differ between `before` and `after`; nothing when none does."""
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if not changes and action == "update":
+        return None
+    row = RecordChange(at=record.updated_at, actor=actor, action=action, changes=changes,
+                       version=record.version, **{f"{kind}_id": record.id})
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _subject(session: Session, kind: str, code: str) -> tuple[int, Any, Any]:
+    model = Parcel if kind == "parcel" else Factory
+    record_id = session.scalar(select(model.id).where(model.code == code))
+    if record_id is None:
+        raise NotFound(kind=Text(f"kind.{kind}"), code=code)
+    changes = RecordChange.parcel_id if kind == "parcel" else RecordChange.factory_id
+    events = StatusEvent.parcel_id if kind == "parcel" else StatusEvent.factory_id
+    return record_id, changes, events
+
+
+def changes_of(session: Session, kind: str, code: str) -> list[RecordChange]:
+    """Every recorded change of one parcel or factory, oldest first."""
+    record_id, column, _ = _subject(session, kind, code)
+    return list(session.scalars(select(RecordChange).where(column == record_id)
+                                .order_by(RecordChange.at, RecordChange.id)))
+
+
+def status_events(session: Session, kind: str, code: str) -> list[StatusEvent]:
+    """Every status event of one parcel or factory, oldest first."""
+    record_id, _, column = _subject(session, kind, code)
+    return list(session.scalars(select(StatusEvent).where(column == record_id)
+                                .order_by(StatusEvent.at, StatusEvent.id)))

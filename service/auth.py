@@ -1,0 +1,105 @@
+"""Who is asking: bearer tokens for the API and scripts, a signed session cookie for the web
+pages (with a CSRF token for anything that changes data), and the role checks built on them.
+
+A cookie alone never authorises a change: unsafe requests that rely on the cookie must echo the
+session's CSRF token in the `X-CSRF-Token` header or a `csrf_token` form field. Bearer tokens
+are not sent by browsers on their own, so they need no CSRF token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from gis import accounts
+from gis.access import Action, Principal, authorize
+from gis.errors import Forbidden, NotAuthenticated
+from gis.models import User
+from service.dependencies import ReadSession
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use (also before signing in, for the login form)."""
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(24)
+    return str(token)
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuse an unsafe cookie-authenticated request whose CSRF token does not match."""
+    expected = request.session.get("csrf")
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        given = str((await request.form()).get(CSRF_FIELD) or "")
+    if not expected or not given or not secrets.compare_digest(str(expected), given):
+        raise Forbidden("error.csrf")
+
+
+def sign_in_session(request: Request, user: User) -> None:
+    """Remember `user` in the session cookie, with a fresh CSRF token."""
+    request.session.clear()
+    request.session.update(uid=user.id, fp=accounts.session_fingerprint(user),
+                           csrf=secrets.token_urlsafe(24))
+
+
+def _session_user(request: Request, session: Session) -> User | None:
+    uid = request.session.get("uid")
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is None or not user.active or request.session.get("fp") != accounts.session_fingerprint(user):
+        return None
+    return user
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer …` header."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def current_user(request: Request, session: ReadSession) -> Principal | None:
+    """The signed-in user, or None; cookie-based unsafe requests must pass the CSRF check."""
+    token = bearer_token(request)
+    if token is not None:
+        user = accounts.token_user(session, token)
+        if user is None:
+            raise NotAuthenticated()
+        return accounts.principal(user)
+    user = _session_user(request, session)
+    if user is None:
+        return None
+    if request.method not in SAFE_METHODS:
+        await check_csrf(request)
+    return accounts.principal(user)
+
+
+async def require_user(user: Annotated[Principal | None, Depends(current_user)]) -> Principal:
+    """The signed-in user; 401 when there is none."""
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+OptionalUser = Annotated[Principal | None, Depends(current_user)]
+CurrentUser = Annotated[Principal, Depends(require_user)]
+
+
+def requires(action: Action) -> object:
+    """A dependency that lets through only users whose role allows `action` (403 otherwise)."""
+
+    async def dependency(user: CurrentUser) -> Principal:
+        authorize(user, action)
+        return user
+
+    return Depends(dependency)
+
+
+Admin = Annotated[Principal, requires(Action.MANAGE_USERS)]

@@ -1,0 +1,42 @@
+"""/api/stats: land-supply figures, today or as of a past date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from gis import stats
+from gis.labels import label
+from service.dependencies import Language, ReadSession
+from service.routes.parcels import ParcelStatusParam
+
+router = APIRouter(prefix="/api/stats", tags=["statistics 统计"])
+
+
+class SupplyOut(BaseModel):
+    """Parcels of one group in one status."""
+
+    key: str | None
+    name: str | None
+    status: str
+    status_label: str
+    count: int
+    area_mu: float
+
+
+@router.get("/supply", summary="Land supply 土地供应统计")
+def supply(
+    session: ReadSession,
+    lang: Language,
+    by: Annotated[Literal["park", "town", "land_use", "status"], Query(description="分组方式")] = "park",
+    as_of: Annotated[dt.date | None, Query(description="统计日期：按当日结束时的状态 (YYYY-MM-DD)",
+                                           examples=["2026-06-30"])] = None,
+    status: Annotated[list[ParcelStatusParam] | None, Query(description="只统计这些状态")] = None,
+) -> list[SupplyOut]:
+    """Parcel count and 亩 per park, town, land-use class or status, today or at the end of `as_of`."""
+    rows = stats.supply(session, by=by, as_of=as_of, status=tuple(status or ()))
+    return [SupplyOut(key=r.key, name=r.name, status=r.status, count=r.count, area_mu=r.area_mu,
+                      status_label=label("parcel_status", r.status, lang)) for r in rows]

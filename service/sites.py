@@ -1,0 +1,87 @@
+"""What the parcel and factory routes share: ETag and If-Match, geometry input, the change
+endpoints' bodies and responses. The routes stay thin; the rules live in gis/edits.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shapely
+from fastapi import Request
+from shapely.geometry import shape
+
+from gis import edits, history, inventory
+from gis.access import Principal
+from gis.database import Database
+from gis.errors import InvalidGeometry, PreconditionRequired, VersionConflict
+from gis.labels import label
+from gis.status import parse_status
+from service.geojson import GeoJSONResponse, factory_properties, parcel_properties, single
+from service.schemas import GeometryIn, History, HistoryEntry, StatusChange
+
+READERS = {"parcel": (inventory.get_parcel, parcel_properties),
+           "factory": (inventory.get_factory, factory_properties)}
+
+
+def etag(version: int) -> str:
+    """The strong ETag of a record at `version`."""
+    return f'"{version}"'
+
+
+def if_match(request: Request) -> int:
+    """The version a change is based on, from If-Match (428 without one, 412 if unreadable)."""
+    header = request.headers.get("if-match")
+    if not header:
+        raise PreconditionRequired()
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise VersionConflict("error.version_conflict_concurrent")
+    return int(value)
+
+
+def geometry(value: GeometryIn) -> shapely.Geometry:
+    """A shapely geometry from GeoJSON input, or a 422 saying why it cannot be read."""
+    try:
+        return shape(value.model_dump())
+    except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.GEOSException) as exc:
+        raise InvalidGeometry("geometry.malformed", reason=str(exc)[:200]) from exc
+
+
+def respond(db: Database, kind: str, code: str, lang: str, status_code: int = 200) -> GeoJSONResponse:
+    """The record as the GET endpoint shows it, with its ETag."""
+    read, properties = READERS[kind]
+    with db.read() as session:
+        row = read(session, code)
+    response = single(row, properties(row, lang))
+    response.status_code = status_code
+    response.headers["ETag"] = etag(row["version"])
+    if status_code == 201:
+        response.headers["Location"] = f"/api/{'parcels' if kind == 'parcel' else 'factories'}/{code}"
+    return response
+
+
+def changes(properties: Any, geometry_in: GeometryIn | None) -> dict[str, Any]:
+    """The fields a PATCH sets (including refused extras, so that they are reported)."""
+    values = properties.model_dump(exclude_unset=True)
+    values.update(properties.model_extra or {})
+    if geometry_in is not None:
+        values["geometry"] = geometry(geometry_in)
+    return values
+
+
+def change_status(db: Database, kind: str, code: str, body: StatusChange, who: Principal,
+                  version: int) -> None:
+    """Apply a workflow step in its own transaction."""
+    target = parse_status(kind, body.status)
+    with db.write() as session:
+        edits.change_status(session, kind, code, target.value, who=who, project=body.project,
+                            note=body.note, expected_version=version)
+
+
+def history_of(db: Database, kind: str, code: str, lang: str) -> History:
+    """Every recorded change of a record, oldest first."""
+    with db.read() as session:
+        rows = history.changes_of(session, kind, code)
+        entries = [HistoryEntry(at=r.at, actor=r.actor, action=r.action,  # type: ignore[arg-type]
+                                action_label=label("history", r.action, lang), version=r.version,
+                                changes=r.changes) for r in rows]
+    return History(code=code, entries=entries)

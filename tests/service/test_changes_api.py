@@ -1,0 +1,183 @@
+"""Changing the inventory over HTTP: roles, scope, ETag/If-Match, history, on both databases."""
+
+import hashlib
+import json
+
+import pytest
+from sqlalchemy import text
+
+PROBLEM = "application/problem+json"
+SQUARE = {"type": "Polygon", "coordinates": [[[121.730, 31.790], [121.731, 31.790], [121.731, 31.7905],
+                                              [121.730, 31.7905], [121.730, 31.790]]]}
+
+
+def etag_of(client, code, kind="parcels"):
+    return client.get(f"/api/{kind}/{code}").headers["etag"]
+
+
+def patch(client, code, properties, headers, etag=None, kind="parcels"):
+    headers = {**headers, "If-Match": etag or etag_of(client, code, kind)}
+    return client.patch(f"/api/{kind}/{code}", json={"properties": properties}, headers=headers)
+
+
+def test_writes_need_a_signed_in_user(sample_app):
+    client = sample_app.client
+
+    responses = [client.patch("/api/parcels/KFQ-001", json={"properties": {}}),
+                 client.post("/api/parcels/KFQ-001/status", json={"status": "reserved"}),
+                 client.delete("/api/parcels/KFQ-001"),
+                 client.post("/api/parcels", json={"geometry": SQUARE, "properties": {"code": "X", "land_use": "100102"}})]
+
+    assert [r.status_code for r in responses] == [401, 401, 401, 401]
+    assert all(r.headers["content-type"] == PROBLEM for r in responses)
+
+
+def test_an_update_needs_the_current_etag(sample_app):
+    headers = sample_app.headers("admin")
+    client = sample_app.client
+    etag = etag_of(client, "KFQ-001")
+
+    missing = client.patch("/api/parcels/KFQ-001", json={"properties": {"remarks": "a"}}, headers=headers)
+    first = patch(client, "KFQ-001", {"remarks": "a"}, headers, etag)
+    stale = patch(client, "KFQ-001", {"remarks": "b"}, headers, etag)
+
+    assert missing.status_code == 428 and "If-Match" in missing.json()["detail"]
+    assert first.status_code == 200 and first.headers["etag"] != etag
+    assert first.json()["properties"]["remarks"] == "a"
+    assert stale.status_code == 412 and stale.headers["content-type"] == PROBLEM
+    assert client.get("/api/parcels/KFQ-001").json()["properties"]["remarks"] == "a"
+
+
+def test_create_change_status_delete_and_restore(sample_app):
+    admin = sample_app.headers("admin")
+    client = sample_app.client
+    feature = {"type": "Feature", "geometry": SQUARE,
+               "properties": {"code": "KFQ-901", "land_use": "100101", "name": "新地块", "price_wan_per_mu": 35}}
+
+    created = client.post("/api/parcels", json=feature, headers=admin)
+    reserved = client.post("/api/parcels/KFQ-901/status", json={"status": "意向", "project": "XM-2026-002"},
+                           headers={**admin, "If-Match": created.headers["etag"]})
+    deleted = client.delete("/api/parcels/KFQ-901", headers={**admin, "If-Match": reserved.headers["etag"]})
+    gone = client.get("/api/parcels/KFQ-901")
+    restored = client.post("/api/parcels/KFQ-901/restore", headers=admin)
+    history = client.get("/api/parcels/KFQ-901/history").json()
+
+    assert created.status_code == 201 and created.headers["location"] == "/api/parcels/KFQ-901"
+    assert created.json()["properties"]["park_code"] == "P01"
+    assert reserved.json()["properties"]["status"] == "reserved"
+    assert reserved.json()["properties"]["reserved_project_code"] == "XM-2026-002"
+    assert deleted.status_code == 204 and gone.status_code == 404
+    assert restored.status_code == 200
+    assert [e["action"] for e in history["entries"]] == ["create", "status", "delete", "restore"]
+    assert history["entries"][1]["changes"]["status"] == ["available", "reserved"]
+    assert history["entries"][1]["action_label"] == "状态变更"
+
+
+@pytest.mark.parametrize(("properties", "field"), [
+    ({"version": 5}, "version"), ({"area_m2": 1}, "area_m2"), ({"created_by": "me"}, "created_by"),
+    ({"id": 1}, "id"), ({"status": "signed"}, "status"), ({"updated_by": "me"}, "updated_by"),
+])
+def test_fields_a_user_may_not_set_are_refused(sample_app, properties, field):
+    headers = sample_app.headers("admin")
+
+    response = patch(sample_app.client, "KFQ-001", properties, headers)
+
+    assert response.status_code == 422 and f"“{field}”" in response.json()["detail"]
+
+
+def test_park_assignment_is_for_admins_only(sample_app):
+    manager = sample_app.headers("park_manager", "P01")
+    admin = sample_app.headers("admin")
+
+    refused = patch(sample_app.client, "KFQ-001", {"park": "P02"}, manager)
+    accepted = patch(sample_app.client, "KFQ-001", {"park": "P02"}, admin)
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 200 and accepted.json()["properties"]["park_code"] == "P02"
+
+
+def test_bad_bodies_are_4xx_not_5xx(sample_app):
+    headers = {**sample_app.headers("admin"), "If-Match": etag_of(sample_app.client, "KFQ-001")}
+    client = sample_app.client
+    bad = [
+        client.patch("/api/parcels/KFQ-001", content=b"{not json", headers={**headers, "content-type": "application/json"}),
+        client.patch("/api/parcels/KFQ-001", json={"properties": {"price_wan_per_mu": "cheap"}}, headers=headers),
+        client.patch("/api/parcels/KFQ-001", json={"properties": {"plot_ratio_max": -1}}, headers=headers),
+        client.patch("/api/parcels/KFQ-001", json={"geometry": {"type": "Polygon", "coordinates": [[[1, 2]]]}},
+                     headers=headers),
+        client.patch("/api/parcels/KFQ-001", json={"geometry": {"type": "Polygon", "coordinates": [
+            [[31.79, 121.73], [31.79, 121.731], [31.7905, 121.731], [31.79, 121.73]]]}}, headers=headers),
+        client.post("/api/parcels/KFQ-001/status", json={"status": "sold by city"}, headers=headers),
+        client.post("/api/parcels/KFQ-001/status", json={"status": "in_production"}, headers=headers),
+        client.patch("/api/parcels/KFQ-001", json={"properties": {"remarks": "x"}},
+                     headers={**headers, "If-Match": '"abc"'}),
+    ]
+
+    assert [r.status_code for r in bad] == [422, 422, 422, 422, 422, 422, 409, 412]
+    assert all(r.headers["content-type"] == PROBLEM for r in bad)
+    assert "纬度" in bad[4].json()["detail"]
+
+
+def database_digest(db) -> str:
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT code, version, status, remarks, park_id FROM parcels ORDER BY code")).all()
+        events = conn.execute(text("SELECT count(*) FROM status_events")).scalar()
+    return hashlib.sha256(json.dumps([list(map(str, r)) for r in rows] + [events]).encode()).hexdigest()
+
+
+def test_park_managers_make_no_write_outside_their_parks(sample_app):
+    client = sample_app.client
+    manager = sample_app.headers("park_manager", "P01")
+    outside = [f["id"] for f in client.get("/api/parcels", params={"limit": 1000}).json()["features"]
+               if f["properties"]["park_code"] != "P01"][:60]
+    before = database_digest(sample_app.db)
+
+    statuses = []
+    for code in outside:
+        etag = {**manager, "If-Match": etag_of(client, code)}
+        statuses += [
+            client.patch(f"/api/parcels/{code}", json={"properties": {"remarks": "越权"}}, headers=etag).status_code,
+            client.post(f"/api/parcels/{code}/status", json={"status": "unavailable", "note": "越权"},
+                        headers=etag).status_code,
+            client.delete(f"/api/parcels/{code}", headers=etag).status_code,
+            client.patch("/api/parcels/KFQ-001", json={"properties": {"park": code[:3]}},
+                         headers={**manager, "If-Match": etag_of(client, "KFQ-001")}).status_code,
+        ]
+    moved_out = client.patch("/api/parcels/KFQ-001", json={"geometry": {
+        "type": "Polygon", "coordinates": [[[121.60, 32.06], [121.601, 32.06], [121.601, 32.061], [121.60, 32.06]]]}},
+        headers={**manager, "If-Match": etag_of(client, "KFQ-001")})
+
+    assert len(statuses) >= 200 and set(statuses) == {403}
+    assert moved_out.status_code == 403
+    assert database_digest(sample_app.db) == before
+
+
+def test_roles_each_do_their_own_job(sample_app):
+    client = sample_app.client
+    leader, investment = sample_app.headers("leader"), sample_app.headers("investment")
+    available = client.get("/api/parcels", params={"status": "available", "limit": 1}).json()["features"][0]["id"]
+
+    reserve = client.post(f"/api/parcels/{available}/status", json={"status": "reserved", "project": "XM-2026-001"},
+                          headers={**investment, "If-Match": etag_of(client, available)})
+    edit = patch(client, available, {"remarks": "招商不能改属性"}, investment)
+    leader_edit = patch(client, available, {"remarks": "领导只读"}, leader)
+    leader_reads = client.get(f"/api/parcels/{available}/history", headers=leader)
+
+    assert reserve.status_code == 200
+    assert edit.status_code == 403 and "招商人员无权编辑地块和厂房" in edit.json()["detail"]
+    assert leader_edit.status_code == 403
+    assert leader_reads.status_code == 200
+
+
+def test_factories_change_the_same_way(sample_app):
+    admin = sample_app.headers("admin")
+    client = sample_app.client
+    code = client.get("/api/factories", params={"status": "vacant", "limit": 1}).json()["features"][0]["id"]
+
+    changed = patch(client, code, {"vacant_area_m2": 10.0, "clear_height_m": 9}, admin, kind="factories")
+    too_big = patch(client, code, {"vacant_area_m2": 1e7}, admin, kind="factories")
+    history = client.get(f"/api/factories/{code}/history").json()
+
+    assert changed.status_code == 200 and changed.json()["properties"]["vacant_area_m2"] == 10.0
+    assert too_big.status_code == 422
+    assert history["entries"][-1]["changes"]["vacant_area_m2"][1] == 10.0
