@@ -9,13 +9,17 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from gis import history as history_of
 from gis import inventory, mapdata
-from gis.status import FactoryStatus, ParcelStatus
+from gis.access import Principal
+from gis.status import WORKFLOWS, ParcelStatus
 from maps.detail import detail_map
 from maps.inventory import inventory_map
 from maps.render import render
+from service.auth import OptionalUser, csrf_token
 from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
+from service.settings import Settings
 from service.web.filters import Filters, FiltersDep
 from service.web.templating import assets_for, page, tianditu_key
 
@@ -75,28 +79,52 @@ def inventory_results(request: Request, session: ReadSession, filters: FiltersDe
     return page(request, "_results.html", results_context(session, filters, offset))
 
 
-@router.get("/parcels/{code}", response_class=HTMLResponse)
-def parcel_page(request: Request, session: ReadSession, settings: SettingsDep,
-                code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
-    """One parcel: a small map, every attribute, its status history."""
+def _allowed(kind: str, status: str) -> list[str]:
+    enum, transitions, _group = WORKFLOWS[kind]
+    table: dict[Any, frozenset[Any]] = transitions  # type: ignore[assignment]
+    return [t.value for t in table.get(enum(status), frozenset())]
+
+
+def render_parcel(request: Request, session: Session, settings: Settings, code: str, *,
+                  user: Principal | None, problem: str | None = None,
+                  status_code: int = 200) -> HTMLResponse:
+    """The parcel page (also re-rendered with `problem` when a status change is refused)."""
     lang = page_language(request)
     row = inventory.get_parcel(session, code)
-    history = inventory.status_history(session, "parcel", code)
+    history = history_of.status_events(session, "parcel", code)
     m = detail_map(row["geojson"], "parcel", row["status"], lang=lang, basemap=settings.map.basemap,
                    tianditu_key=tianditu_key(settings))
-    return page(request, "parcel.html", {"p": row, "history": history,
-                                         "map": render(m, assets_for(settings, lang))})
+    return page(request, "parcel.html", {
+        "p": row, "history": history, "map": render(m, assets_for(settings, lang)), "user": user,
+        "kind": "parcel", "plural": "parcels", "record": row, "targets": _allowed("parcel", row["status"]),
+        "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)
+
+
+def render_factory(request: Request, session: Session, settings: Settings, code: str, *,
+                   user: Principal | None, problem: str | None = None,
+                  status_code: int = 200) -> HTMLResponse:
+    """The factory page (also re-rendered with `problem` when a status change is refused)."""
+    lang = page_language(request)
+    row = inventory.get_factory(session, code)
+    history = history_of.status_events(session, "factory", code)
+    m = detail_map(row["geojson"], "factory", row["status"], lang=lang, basemap=settings.map.basemap,
+                   tianditu_key=tianditu_key(settings))
+    return page(request, "factory.html", {
+        "f": row, "history": history, "map": render(m, assets_for(settings, lang)), "user": user,
+        "kind": "factory", "plural": "factories", "record": row,
+        "targets": _allowed("factory", row["status"]),
+        "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)
+
+
+@router.get("/parcels/{code}", response_class=HTMLResponse)
+def parcel_page(request: Request, session: ReadSession, settings: SettingsDep, user: OptionalUser,
+                code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
+    """One parcel: a small map, every attribute, its status history, the status form."""
+    return render_parcel(request, session, settings, code, user=user)
 
 
 @router.get("/factories/{code}", response_class=HTMLResponse)
-def factory_page(request: Request, session: ReadSession, settings: SettingsDep,
+def factory_page(request: Request, session: ReadSession, settings: SettingsDep, user: OptionalUser,
                  code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
-    """One factory: a small map, every attribute, its status history."""
-    lang = page_language(request)
-    row = inventory.get_factory(session, code)
-    history = inventory.status_history(session, "factory", code)
-    m = detail_map(row["geojson"], "factory", row["status"], lang=lang, basemap=settings.map.basemap,
-                   tianditu_key=tianditu_key(settings))
-    return page(request, "factory.html", {"f": row, "history": history,
-                                          "statuses": [s.value for s in FactoryStatus],
-                                          "map": render(m, assets_for(settings, lang))})
+    """One factory: a small map, every attribute, its status history, the status form."""
+    return render_factory(request, session, settings, code, user=user)
