@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from service.main import create_app
 from tests.conftest import BACKENDS, ROOT, settings_for
+from tests.live import serve
 
 CHROMIUM = os.environ.get("LANDSTOCK_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,55 +27,33 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
+@dataclass
 class LiveServer:
-    """The app on a free localhost port, in a thread of this test process."""
+    """The app served on a free localhost port, and the database behind it."""
 
-    def __init__(self, url: str) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.database_url = url
-        self.backend = ""
-        config = uvicorn.Config(create_app(settings_for(url)), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+    base: str
+    database_url: str
+    backend: str
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def live_server(request: pytest.FixtureRequest, databases) -> Iterator[LiveServer]:
     """The app on a fresh copy of the sample, on each backend in turn."""
-    with LiveServer(databases.url(str(request.param), sample=True)) as server:
-        server.backend = str(request.param)
-        yield server
+    url = databases.url(str(request.param), sample=True)
+    with serve(create_app(settings_for(url))) as base:
+        yield LiveServer(base, url, str(request.param))
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running on this thread
+# until it stops, and other tests in the same worker (asyncio.run) must not find it there.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     """Playwright's driver (no browser of its own is ever downloaded)."""
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium, headless; the tests fail when it is missing."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():

@@ -1,6 +1,9 @@
 """The inventory map in a real browser: it loads offline, and the map shows what the filters select."""
 
+import contextlib
+
 import httpx
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 WAIT_TILES = "() => landstock.renderedCodes('parcels').length > 0"
 
@@ -11,16 +14,27 @@ def api_codes(server, **params) -> set[str]:
     return {f["id"] for f in body["features"]}
 
 
-def drawn_codes(page) -> set[str]:
+SAME_CODES = """(expected) => {
+  const got = landstock.renderedCodes('parcels');
+  return got.length === expected.length && expected.every((c) => got.includes(c));
+}"""
+
+
+def drawn_codes(page, expected: set[str] | None = None) -> set[str]:
+    """The parcels the map draws; given `expected`, wait (up to the timeout) until it draws them."""
     page.page.wait_for_function(WAIT_TILES)
     page.page.wait_for_load_state("networkidle")
+    if expected is not None:
+        with contextlib.suppress(PlaywrightTimeout):  # the caller's assertion shows the difference
+            page.page.wait_for_function(SAME_CODES, arg=sorted(expected), timeout=15_000)
     return set(page.page.evaluate("() => landstock.renderedCodes('parcels')"))
 
 
 def test_inventory_map_loads_with_every_parcel_and_factory(page, live_server):
     page.goto("/")
 
-    assert drawn_codes(page) == api_codes(live_server)
+    expected = api_codes(live_server)
+    assert drawn_codes(page, expected) == expected
     assert page.page.evaluate("() => landstock.renderedCodes('factories').length") == 101
     assert "556" in page.page.locator(".ls-total").inner_text()
     assert page.page.locator(".ls-legend").is_visible()
@@ -32,7 +46,7 @@ def test_a_filter_in_the_url_draws_exactly_the_selected_parcels(page, live_serve
 
     expected = api_codes(live_server, park="P04", status="available")
     assert 0 < len(expected) < 556
-    assert drawn_codes(page) == expected
+    assert drawn_codes(page, expected) == expected
     assert f"{len(expected)}" in page.page.locator(".ls-total").inner_text()
 
 
@@ -47,7 +61,7 @@ def test_changing_the_form_updates_map_table_and_counts_together(page, live_serv
     page.page.wait_for_function("() => location.search.includes('status=reserved')")
 
     expected = api_codes(live_server, park="P01", status="reserved")
-    assert drawn_codes(page) == expected
+    assert drawn_codes(page, expected) == expected
     rows = page.page.locator("#parcel-table tbody tr[data-code]")
     assert {rows.nth(i).get_attribute("data-code") for i in range(rows.count())} == expected
     assert str(len(expected)) in page.page.locator(".ls-total").inner_text()
