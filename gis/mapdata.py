@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from gis.models import Area, LandUseClass
+from gis.models import Area, Factory, LandUseClass, Parcel
 from gis.spatial import as_geojson
 
 # ~50 m at Qidong: outlines are drawn at county scale, never measured
@@ -41,3 +41,20 @@ def area_choices(session: Session, kind: str) -> list[tuple[str, str]]:
     kinds = ("park", "zone") if kind == "park" else (kind,)
     return [(code, name) for code, name in
             session.execute(select(Area.code, Area.name).where(Area.kind.in_(kinds)).order_by(Area.code))]
+
+
+def sites_in_areas(session: Session, kind: str, area_ids: frozenset[int] | None, *, limit: int = 50,
+                   offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """A page of the parcels or factories placed in `area_ids` (all when None), and how many."""
+    model: Any = Parcel if kind == "parcel" else Factory
+    size = model.area_m2 if kind == "parcel" else model.vacant_area_m2
+    where = [model.deleted_at.is_(None)]
+    if area_ids is not None:
+        where.append(or_(model.park_id.in_(area_ids), model.town_id.in_(area_ids)))
+    total = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+    rows = session.execute(
+        select(model.code, model.name, model.status, size.label("size"), model.version,
+               model.updated_at, model.updated_by, Area.name.label("park_name"))
+        .outerjoin(Area, Area.id == model.park_id).where(*where)
+        .order_by(model.code).limit(limit).offset(offset)).mappings()
+    return [dict(r) for r in rows], int(total)

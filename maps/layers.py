@@ -87,3 +87,25 @@ def area_outlines(areas: dict[str, Any], kind: str, lang: str, *, show: bool = T
                                    "dashArray": dash, "fill": False},
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
         interactive=True)
+
+
+class GeometryEditor(JSCSSMixin, MacroElement):
+    """Leaflet.draw over a record's shape; edits and uploads land in a hidden form input."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            landstock.editGeometry({{ this._parent.get_name() }}, {{ this.editor_options|tojson }});
+        {% endmacro %}
+    """)
+    default_js = [("leaflet_draw_js", "leaflet_draw_js"), ("landstock_map_js", "landstock_map_js")]
+    default_css = [("leaflet_draw_css", "leaflet_draw_css")]
+
+    def __init__(self, geometry: dict[str, Any] | None, lang: str, *, input_id: str, file_id: str) -> None:
+        super().__init__()
+        self._name = "GeometryEditor"
+        self.editor_options = {
+            "geometry": geometry, "input": input_id, "file": file_id,
+            "badFile": message("web.edit.bad_file", lang),
+            "local": {"buttons": {"polygon": message("web.edit.draw_polygon", lang),
+                                  "rectangle": message("web.edit.draw_rectangle", lang)}},
+        }

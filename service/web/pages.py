@@ -95,7 +95,9 @@ def render_parcel(request: Request, session: Session, settings: Settings, code: 
     m = detail_map(row["geojson"], "parcel", row["status"], lang=lang, basemap=settings.map.basemap,
                    tianditu_key=tianditu_key(settings))
     return page(request, "parcel.html", {
-        "p": row, "history": history, "map": render(m, assets_for(settings, lang)), "user": user,
+        "p": row, "history": history,
+        "changes": history_of.changes_of(session, "parcel", code),
+        "map": render(m, assets_for(settings, lang)), "user": user,
         "kind": "parcel", "plural": "parcels", "record": row, "targets": _allowed("parcel", row["status"]),
         "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)
 
@@ -110,7 +112,9 @@ def render_factory(request: Request, session: Session, settings: Settings, code:
     m = detail_map(row["geojson"], "factory", row["status"], lang=lang, basemap=settings.map.basemap,
                    tianditu_key=tianditu_key(settings))
     return page(request, "factory.html", {
-        "f": row, "history": history, "map": render(m, assets_for(settings, lang)), "user": user,
+        "f": row, "history": history,
+        "changes": history_of.changes_of(session, "factory", code),
+        "map": render(m, assets_for(settings, lang)), "user": user,
         "kind": "factory", "plural": "factories", "record": row,
         "targets": _allowed("factory", row["status"]),
         "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)

@@ -17,7 +17,7 @@ from service.i18n import LANG_COOKIE, page_language
 from service.settings import Settings
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-NAV = (("inventory", "/"), ("supply", "/supply"))
+NAV = (("inventory", "/"), ("supply", "/supply"), ("workspace", "/workspace"))
 
 
 def assets_for(settings: Settings, lang: str) -> Assets:
@@ -57,6 +57,8 @@ def page(request: Request, name: str, context: dict[str, Any], *, status_code: i
         "assets": assets_for(settings, lang),
         "nav": NAV,
         "other_lang_url": _with_lang(request, "en" if lang == "zh" else "zh"),
+        "signed_in": "uid" in request.session,
+        "session_csrf": request.session.get("csrf", ""),
     }
     response = TEMPLATES.TemplateResponse(request, name, {**helpers, **context}, status_code=status_code)
     if request.query_params.get("lang") in ("zh", "en"):

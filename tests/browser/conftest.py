@@ -71,9 +71,20 @@ class Watched:
         self.page, self.base = page, base
         self.errors: list[str] = []
         self.outside: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.refusals: set[str] = set()
+        page.on("console", self._console)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.context.route("**/*", self._route)
+
+    def _console(self, message) -> None:
+        refused = message.text.startswith("Failed to load resource") and \
+            message.location.get("url") in self.refusals
+        if message.type == "error" and not refused:
+            self.errors.append(message.text)
+
+    def expect_refusal(self, path: str) -> None:
+        """A form post to `path` is meant to answer 4xx with the form again (no error then)."""
+        self.refusals.add(self.base + path)
 
     def _route(self, route, request) -> None:
         url = urlparse(request.url)

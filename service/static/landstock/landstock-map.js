@@ -152,3 +152,65 @@
     renderedCodes: renderedCodes, styleOf: styleOf, mapOf: mapOf, layers: layers
   };
 })();
+
+/* The geometry editor of the edit pages: Leaflet.draw over the record's shape; every edit, new
+ * drawing or uploaded GeoJSON file is written to a hidden input as one GeoJSON geometry. */
+(function () {
+  "use strict";
+
+  function multipolygon(group) {
+    var polygons = [];
+    group.eachLayer(function (layer) {
+      var g = layer.toGeoJSON().geometry;
+      if (g.type === "Polygon") { polygons.push(g.coordinates); }
+      if (g.type === "MultiPolygon") { polygons = polygons.concat(g.coordinates); }
+    });
+    return polygons.length ? { type: "MultiPolygon", coordinates: polygons } : null;
+  }
+
+  function editGeometry(map, o) {
+    var group = L.featureGroup().addTo(map);
+    var input = document.getElementById(o.input);
+    function load(geojson) {
+      group.clearLayers();
+      L.geoJSON(geojson, { style: { color: "#e91e63", weight: 2 } }).eachLayer(function (layer) {
+        if (layer.getLatLngs && layer.getLatLngs()[0] && layer.getLatLngs()[0][0] &&
+            layer.getLatLngs()[0][0].length) {
+          layer.getLatLngs().forEach(function (rings) {
+            group.addLayer(L.polygon(rings, { color: "#e91e63", weight: 2 }));
+          });
+        } else { group.addLayer(layer); }
+      });
+      if (group.getLayers().length) { map.fitBounds(group.getBounds(), { maxZoom: 17 }); }
+    }
+    function save() {
+      var g = multipolygon(group);
+      input.value = g ? JSON.stringify(g) : "";
+    }
+    if (o.geometry) { load(o.geometry); }
+    if (L.drawLocal && o.local) { L.Util.extend(L.drawLocal.draw.toolbar.buttons, o.local.buttons); }
+    map.addControl(new L.Control.Draw({
+      position: "topleft",
+      edit: { featureGroup: group },
+      draw: { polygon: { allowIntersection: false, showArea: false }, rectangle: { showArea: false },
+              polyline: false, circle: false, marker: false, circlemarker: false }
+    }));
+    map.on(L.Draw.Event.CREATED, function (e) { group.addLayer(e.layer); save(); });
+    map.on(L.Draw.Event.EDITED, save);
+    map.on(L.Draw.Event.DELETED, save);
+    var file = o.file && document.getElementById(o.file);
+    if (file) {
+      file.addEventListener("change", function () {
+        if (!file.files.length) { return; }
+        file.files[0].text().then(function (text) {
+          var data = JSON.parse(text);
+          load(data);
+          save();
+        }).catch(function () { input.value = ""; alert(o.badFile); });
+      });
+    }
+    return group;
+  }
+
+  window.landstock.editGeometry = editGeometry;
+})();
