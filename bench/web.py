@@ -53,7 +53,7 @@ def measure(base: str) -> dict[str, Any]:
         load_s = time.perf_counter() - start
         html_bytes = len(response.body()) if response else 0
         name = page.evaluate("() => Object.keys(window).find(k => k.startsWith('map_'))")
-        page.evaluate(f"() => {name}.setView([31.80, 121.66], 14, {{animate: false}})")
+        page.evaluate(f"() => {{ {name}.setView([31.80, 121.66], 14, {{animate: false}}); }}")
         _settled(page)
         page.evaluate(LONG_TASKS)
         pans = []
@@ -61,7 +61,7 @@ def measure(base: str) -> dict[str, Any]:
             dx = 720 if i % 2 == 0 else 0
             dy = 0 if i % 2 == 0 else 450
             begin = time.perf_counter()
-            page.evaluate(f"() => {name}.panBy([{dx}, {dy}], {{animate: false}})")
+            page.evaluate(f"() => {{ {name}.panBy([{dx}, {dy}], {{animate: false}}); }}")
             _settled(page)
             pans.append((time.perf_counter() - begin) * 1000)
         longest = float(page.evaluate("() => window.__long"))

@@ -21,7 +21,7 @@ from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
 from service.settings import Settings
 from service.web.filters import Filters, FiltersDep
-from service.web.templating import assets_for, page, tianditu_key
+from service.web.templating import assets_for, has_route, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,7 +43,19 @@ def _row_bbox(geojson: str | None) -> list[float] | None:
     return [min(xs), min(ys), max(xs), max(ys)]
 
 
-def results_context(session: Session, filters: Filters, offset: int) -> dict[str, Any]:
+EXPORT_FORMATS = ("xlsx", "gpkg", "shp", "csv", "geojson")
+
+
+def export_links(request: Request, query: str) -> list[tuple[str, str]]:
+    """(format, URL) downloads of the filtered set: the export endpoints when the service has
+    them, else the GeoJSON list."""
+    if has_route(request, "/api/parcels/export"):
+        suffix = f"&{query}" if query else ""
+        return [(f, f"/api/parcels/export?format={f}{suffix}") for f in EXPORT_FORMATS]
+    return [("geojson", "/api/parcels?limit=1000" + (f"&{query}" if query else ""))]
+
+
+def results_context(request: Request, session: Session, filters: Filters, offset: int) -> dict[str, Any]:
     """Counts, 亩 by status, one page of the table and the export links for `filters`."""
     summary = inventory.summarise_parcels(session, filters.parcels())
     rows = inventory.list_parcels(session, filters.parcels(limit=PAGE_SIZE, offset=offset)).rows
@@ -52,7 +64,7 @@ def results_context(session: Session, filters: Filters, offset: int) -> dict[str
     query = filters.querystring()
     return {"summary": summary, "rows": rows, "offset": offset, "page_size": PAGE_SIZE,
             "query": query, "statuses": [s.value for s in ParcelStatus],
-            "export_geojson": f"/api/parcels?{query}&limit=1000" if query else "/api/parcels?limit=1000"}
+            "exports": export_links(request, query)}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -69,14 +81,14 @@ def inventory_page(request: Request, session: ReadSession, settings: SettingsDep
         "map": render(m, assets_for(settings, lang)), "filters": filters, "crs": crs,
         "parks": mapdata.area_choices(session, "park"), "towns": mapdata.area_choices(session, "town"),
         "land_uses": mapdata.land_use_choices(session),
-        **results_context(session, filters, offset)})
+        **results_context(request, session, filters, offset)})
 
 
 @router.get("/inventory/results", response_class=HTMLResponse)
 def inventory_results(request: Request, session: ReadSession, filters: FiltersDep,
                       offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> HTMLResponse:
     """The counts and the table for the current filters (swapped in by htmx)."""
-    return page(request, "_results.html", results_context(session, filters, offset))
+    return page(request, "_results.html", results_context(request, session, filters, offset))
 
 
 def _allowed(kind: str, status: str) -> list[str]:

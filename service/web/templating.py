@@ -31,6 +31,11 @@ def tianditu_key(settings: Settings) -> str | None:
     return key.get_secret_value() if key else None
 
 
+def has_route(request: Request, path: str) -> bool:
+    """Whether the app serves `path` (pages offer what other parts of Landstock provide once there)."""
+    return any(getattr(route, "path", None) == path for route in request.app.routes)
+
+
 def _mu(m2: float | None, digits: int = 2) -> str:
     return "" if m2 is None else f"{m2 / M2_PER_MU:,.{digits}f}"
 

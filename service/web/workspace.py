@@ -13,6 +13,7 @@ from gis import edits, inventory, mapdata
 from gis.access import Principal
 from gis.errors import LandstockError
 from gis.history import changes_of
+from gis.labels import CATALOGUES
 from maps.edit import edit_map
 from maps.render import render
 from service.auth import OptionalUser, csrf_token
@@ -21,7 +22,7 @@ from service.errors import status_of
 from service.i18n import page_language
 from service.settings import Settings
 from service.web.edit_fields import CHOICES, FIELDS, changed_fields, geometry_change
-from service.web.templating import assets_for, page, tianditu_key
+from service.web.templating import assets_for, has_route, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,7 +48,15 @@ def workspace(request: Request, session: ReadSession, user: OptionalUser,
     factories, factory_total = mapdata.sites_in_areas(session, "factory", areas, limit=PAGE, offset=offset)
     return page(request, "workspace.html", {
         "user": user, "parcels": parcels, "parcel_total": parcel_total, "factories": factories,
-        "factory_total": factory_total, "offset": offset, "page_size": PAGE, "csrf": csrf_token(request)})
+        "factory_total": factory_total, "offset": offset, "page_size": PAGE, "csrf": csrf_token(request),
+        "imports": has_route(request, "/api/imports"), "import_words": _import_words(page_language(request))})
+
+
+def _import_words(lang: str) -> dict[str, str]:
+    keys = ("accepted", "checked", "refused", "counts", "uploading", "checking", "failed", "row",
+            "outcome", "messages")
+    words = {k: CATALOGUES[lang][f"web.import.{k}"] for k in keys}
+    return {**words, "code": CATALOGUES[lang]["field.code"]}
 
 
 def render_edit(request: Request, session: Session, settings: Settings, kind: str, code: str, *,
