@@ -224,6 +224,9 @@ ZH: dict[str, str] = {
     "auth.sign_in": "登录",
     "auth.other_language": "English",
     # ---- web pages and maps (issue 6) ----
+    "map.cell.parcels": "{count} 个地块，{size} 亩，其中可供 {free} 亩",
+    "map.cell.factories": "{count} 个厂房，空置 {free} 平方米",
+    "map.cell.zoom": "放大查看各个地块",
     "web.export.xlsx": "Excel 台账",
     "web.export.gpkg": "GeoPackage",
     "web.export.shp": "Shapefile",
@@ -564,6 +567,9 @@ EN: dict[str, str] = {
     "auth.sign_in": "Sign in",
     "auth.other_language": "中文",
     # ---- web pages and maps (issue 6) ----
+    "map.cell.parcels": "{count} parcels, {size} mu, {free} mu available",
+    "map.cell.factories": "{count} factories, {free} m² vacant",
+    "map.cell.zoom": "Zoom in to see each one",
     "web.export.xlsx": "Excel",
     "web.export.gpkg": "GeoPackage",
     "web.export.shp": "Shapefile",

@@ -19,7 +19,7 @@ import mapbox_vector_tile
 import numpy as np
 import shapely
 from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
-from sqlalchemy import Float, Integer, Numeric, Select, cast, func, literal, select
+from sqlalchemy import Float, Integer, Numeric, Select, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from gis.area import M2_PER_MU
@@ -35,6 +35,11 @@ MAX_ZOOM = 22
 HALF_WORLD = 20037508.342789244
 # GCJ-02 moves Qidong ~0.005° east and south; rows are picked from a window this much wider.
 GCJ_MARGIN_DEG = 0.01
+# A tile whose window holds more parcels than this is drawn as cells (count and 亩 per cell,
+# CELLS x CELLS a tile) instead of polygons: at county zoom 10^5 parcels are dots anyway, and a
+# browser drawing tens of thousands of polygons per tile stalls.
+CELL_THRESHOLD = 3000
+CELLS = 16
 
 
 def tile_bounds(z: int, x: int, y: int) -> BBox:
@@ -139,10 +144,66 @@ def _python_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int, *,
     return bytes(mapbox_vector_tile.encode([{"name": kind, "features": features}], default_options=options))
 
 
+def _conditions(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
+    conditions = parcel_conditions if kind == "parcels" else factory_conditions
+    return conditions(session, replace(q, bbox=window))
+
+
+def _count(session: Session, kind: str, q: Any, window: BBox) -> int:
+    model: Any = Parcel if kind == "parcels" else Factory
+    conditions = _conditions(session, kind, q, window)
+    return int(session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
+
+
+def _centre(session: Session, kind: str) -> tuple[Any, Any]:
+    column = _geometry_column(kind)
+    if session.get_bind().dialect.name == "sqlite":
+        return ((func.MbrMinX(column) + func.MbrMaxX(column)) / 2,
+                (func.MbrMinY(column) + func.MbrMaxY(column)) / 2)
+    return ((func.ST_XMin(column) + func.ST_XMax(column)) / 2,
+            (func.ST_YMin(column) + func.ST_YMax(column)) / 2)
+
+
+def _cells_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int, *, gcj02: bool) -> bytes:
+    """Parcels (or factories) counted per cell of a CELLS x CELLS grid over the tile."""
+    window = tile_window(z, x, y)
+    x0, y0, x1, y1 = window
+    cx, cy = _centre(session, kind)
+    i = cast(func.floor((cx - x0) / ((x1 - x0) / CELLS)), Integer).label("i")
+    j = cast(func.floor((cy - y0) / ((y1 - y0) / CELLS)), Integer).label("j")
+    model: Any = Parcel if kind == "parcels" else Factory
+    size = model.area_m2 if kind == "parcels" else model.vacant_area_m2
+    free = "available" if kind == "parcels" else "vacant"
+    conditions = _conditions(session, kind, q, window)
+    rows = session.execute(
+        select(i, j, func.count(), func.sum(size),
+               func.sum(case((model.status == free, size), else_=0.0)), func.avg(cx), func.avg(cy))
+        .where(*conditions).group_by(i, j)).all()
+    if not rows:
+        return b""
+    points = shapely.points([(r[5], r[6]) for r in rows])
+    if gcj02:
+        points = cgcs2000_to_gcj02(points)
+    local = _to_tile_units(reproject(points, CGCS2000, WEB_MERCATOR), tile_bounds(z, x, y))
+    unit = M2_PER_MU if kind == "parcels" else 1.0
+    features = [{"geometry": geom, "properties": {
+        "cell": f"{z}/{x}/{y}/{r[0]}/{r[1]}", "count": int(r[2]), "size": round((r[3] or 0) / unit, 1),
+        "free": round((r[4] or 0) / unit, 1)}} for geom, r in zip(local, rows, strict=True)]
+    options = {"extents": EXTENT, "on_invalid_geometry": on_invalid_geometry_make_valid}
+    return bytes(mapbox_vector_tile.encode([{"name": f"{kind}_cells", "features": features}],
+                                           default_options=options))
+
+
 def render_tile(session: Session, kind: str, q: ParcelQuery | FactoryQuery, z: int, x: int, y: int,
-                *, gcj02: bool = False) -> bytes:
-    """One MVT tile of `kind` ("parcels" or "factories") filtered by `q`; empty bytes when empty."""
+                *, gcj02: bool = False, cell_threshold: int = CELL_THRESHOLD) -> bytes:
+    """One MVT tile of `kind` ("parcels" or "factories") filtered by `q`; empty bytes when empty.
+
+    Past `cell_threshold` records in the tile's window, the tile holds the layer `<kind>_cells`:
+    points with the count, size and free size of the records in each cell.
+    """
     tile_bounds(z, x, y)
+    if _count(session, kind, q, tile_window(z, x, y)) > cell_threshold:
+        return _cells_tile(session, kind, q, z, x, y, gcj02=gcj02)
     if session.get_bind().dialect.name == "postgresql" and not gcj02:
         return _postgis_tile(session, kind, q, z, x, y)
     return _python_tile(session, kind, q, z, x, y, gcj02=gcj02)

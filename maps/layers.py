@@ -38,6 +38,8 @@ def _tile_options(kind: str, lang: str, *, url: str, detail: str, query: str) ->
                        for t in ("standard", "self_built", "warehouse", "rnd")},
         "fields": [{"key": f, "label": message(FIELD_LABELS[f], lang)} for f in fields],
         "moreLabel": message("web.popup.details", lang),
+        "cellLabel": message(f"map.cell.{kind}", lang),
+        "zoomLabel": message("map.cell.zoom", lang),
     }
 
 

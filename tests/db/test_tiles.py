@@ -88,3 +88,16 @@ def test_an_empty_tile_is_empty_bytes(sample_db):
 def test_a_tile_outside_the_grid_is_refused():
     with pytest.raises(InvalidInput):
         tiles.tile_bounds(3, 8, 0)
+
+
+def test_a_crowded_tile_comes_as_cells_that_count_every_parcel(sample_db):
+    z, x, y = tile_of(121.66, 31.80, 9)
+    q = ParcelQuery(status=("available", "reserved"))
+    with sample_db.read() as session:
+        cells = mapbox_vector_tile.decode(tiles.render_tile(session, "parcels", q, z, x, y, cell_threshold=50))["parcels_cells"]["features"]
+        expected = codes_in_window(session, q, tiles.tile_window(z, x, y))
+        available = inventory.summarise_parcels(session, ParcelQuery(status=("available",), bbox=tiles.tile_window(z, x, y)))
+
+    assert sum(c["properties"]["count"] for c in cells) == len(expected) > 50
+    assert sum(c["properties"]["free"] for c in cells) == pytest.approx(available.area_mu, abs=0.1 * len(cells))
+    assert all(c["geometry"]["type"] == "Point" for c in cells)

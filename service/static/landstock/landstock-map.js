@@ -69,20 +69,44 @@
     };
   }
 
+  // Many records in a tile come as cells (count, size, free size): a dot sized by the count,
+  // as green as the share that is still free.
+  function cellStyle(o) {
+    var free = o.colours[o.kind === "factories" ? "vacant" : "available"];
+    return function (p) {
+      var share = p.size > 0 ? p.free / p.size : 0;
+      return { radius: Math.min(8, 2.5 + Math.sqrt(p.count) / 3), weight: 1, color: "#ffffff",
+               fill: true, fillColor: share > 0 ? free : "#8a8f94", fillOpacity: 0.35 + 0.6 * share };
+    };
+  }
+
+  function cellPopup(o, p) {
+    return '<div class="ls-popup"><div class="ls-popup-title">' +
+      escapeHtml(o.cellLabel.replace("{count}", p.count).replace("{size}", p.size).replace("{free}", p.free)) +
+      '</div><div class="small text-muted">' + escapeHtml(o.zoomLabel) + "</div></div>";
+  }
+
   function vectorTiles(map, o) {
     var styles = {};
     styles[o.kind] = styleFor(o);
+    styles[o.kind + "_cells"] = cellStyle(o);
     var layer = L.vectorGrid.protobuf(withQuery(o.url, o.query), {
       rendererFactory: L.canvas.tile,
       vectorTileLayerStyles: styles,
       interactive: true,
       maxZoom: 22,
-      getFeatureId: function (f) { return f.properties.code; },
+      getFeatureId: function (f) { return f.properties.code || "cell:" + f.properties.cell; },
       pane: o.kind === "factories" ? "markerPane" : "overlayPane"
     });
     layer.landstock = o;
     layer.on("click", function (e) {
-      L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(popupHtml(o, e.layer.properties)).openOn(map);
+      var p = e.layer.properties;
+      if (p.cell) {
+        L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(cellPopup(o, p)).openOn(map);
+        map.setView(e.latlng, Math.min(map.getZoom() + 2, 18));
+        return;
+      }
+      L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(popupHtml(o, p)).openOn(map);
     });
     layers.push(layer);
     return layer;
@@ -124,7 +148,9 @@
     layers.forEach(function (layer) {
       if (layer.landstock.kind !== kind || !layer._vectorTiles) { return; }
       Object.keys(layer._vectorTiles).forEach(function (key) {
-        Object.keys(layer._vectorTiles[key]._features || {}).forEach(function (code) { seen[code] = true; });
+        Object.keys(layer._vectorTiles[key]._features || {}).forEach(function (code) {
+          if (code.indexOf("cell:") !== 0) { seen[code] = true; }
+        });
       });
     });
     return Object.keys(seen).sort();
