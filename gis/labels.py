@@ -224,6 +224,7 @@ ZH: dict[str, str] = {
     "auth.sign_in": "登录",
     "auth.other_language": "English",
     # ---- web pages and maps (issue 6) ----
+    "web.error.home": "返回存量资源一张图",
     "map.cell.parcels": "{count} 个地块，{size} 亩，其中可供 {free} 亩",
     "map.cell.factories": "{count} 个厂房，空置 {free} 平方米",
     "map.cell.zoom": "放大查看各个地块",
@@ -567,6 +568,7 @@ EN: dict[str, str] = {
     "auth.sign_in": "Sign in",
     "auth.other_language": "中文",
     # ---- web pages and maps (issue 6) ----
+    "web.error.home": "Back to the inventory map",
     "map.cell.parcels": "{count} parcels, {size} mu, {free} mu available",
     "map.cell.factories": "{count} factories, {free} m² vacant",
     "map.cell.zoom": "Zoom in to see each one",

@@ -73,3 +73,12 @@ def test_the_tile_endpoint_applies_the_page_filters(sample_client):
                                               ("/?status=sold_by_city", 422), ("/tiles/parcels/3/9/0.pbf", 422)])
 def test_bad_requests_are_client_errors(sample_client, path, status):
     assert sample_client.get(path).status_code == status
+
+
+def test_a_browser_gets_an_error_page_and_the_api_problem_json(sample_client):
+    page = sample_client.get("/parcels/NO-SUCH", headers={"Accept": "text/html,application/xhtml+xml"})
+    api = sample_client.get("/api/parcels/NO-SUCH", headers={"Accept": "text/html"})
+
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "NO-SUCH" in page.text and "存量资源一张图" in page.text
+    assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
