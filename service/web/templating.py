@@ -22,7 +22,8 @@ NAV = (("inventory", "/"), ("supply", "/supply"), ("workspace", "/workspace"))
 
 def assets_for(settings: Settings, lang: str) -> Assets:
     """The asset URLs pages use under `settings`."""
-    return Assets(cdn=settings.map.assets == "cdn", lang=lang)
+    return Assets(cdn=settings.map.assets == "cdn", lang=lang,
+                  package_json=settings.map.assets_dir.parent / "package.json")
 
 
 def tianditu_key(settings: Settings) -> str | None:
