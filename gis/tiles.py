@@ -19,15 +19,16 @@ import mapbox_vector_tile
 import numpy as np
 import shapely
 from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
-from sqlalchemy import Float, Integer, Numeric, Select, case, cast, func, literal, select
+from sqlalchemy import Float, Integer, Numeric, Select, case, cast, func, literal, select, table
+from sqlalchemy import column as sql_column
 from sqlalchemy.orm import Session
 
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000, WEB_MERCATOR, cgcs2000_to_gcj02, reproject
 from gis.errors import InvalidInput
 from gis.inventory import FactoryQuery, ParcelQuery, factory_conditions, parcel_conditions
-from gis.models import Area, Factory, Parcel
-from gis.spatial import BBox
+from gis.models import Area, Factory, Parcel, RecordChange, StatusEvent
+from gis.spatial import BBox, index_candidates
 
 EXTENT = 4096
 BUFFER = 64
@@ -133,54 +134,58 @@ def _python_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int, *,
         geoms = cgcs2000_to_gcj02(geoms)
     local = _to_tile_units(reproject(geoms, CGCS2000, WEB_MERCATOR), tile_bounds(z, x, y))
     local = shapely.clip_by_rect(local, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
-    local = shapely.simplify(local, 0.5, preserve_topology=True)
+    # MVT wants exterior rings clockwise on screen (y down); these coordinates have y up and the
+    # encoder writes them as they are wound. Oriented here for all at once, as PostGIS winds them
+    # (tests/db/test_tiles.py compares), instead of feature by feature in the encoder.
+    local = shapely.orient_polygons(shapely.simplify(local, 0.5, preserve_topology=True), exterior_cw=True)
     keep = ~shapely.is_empty(local)
     features = [{"geometry": geom, "id": rec.pop("id"),
                  "properties": {k: v for k, v in rec.items() if v is not None}}
                 for geom, rec, kept in zip(local, records, keep, strict=True) if kept]
     if not features:
         return b""
-    options = {"extents": EXTENT, "on_invalid_geometry": on_invalid_geometry_make_valid}
+    options = {"extents": EXTENT, "on_invalid_geometry": on_invalid_geometry_make_valid,
+               "check_winding_order": False}
     return bytes(mapbox_vector_tile.encode([{"name": kind, "features": features}], default_options=options))
 
 
-def _conditions(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
+def _conditions(session: Session, kind: str, q: Any, window: BBox | None) -> list[Any]:
     conditions = parcel_conditions if kind == "parcels" else factory_conditions
     return conditions(session, replace(q, bbox=window))
 
 
-def _count(session: Session, kind: str, q: Any, window: BBox) -> int:
+def _cell_rows(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
+    """Records per cell of a CELLS x CELLS grid over `window`: count, size, free size, centre.
+
+    Bounding boxes only (the spatial index's own on SpatiaLite): no geometry is read, so this
+    is cheap enough to run first and decide between cells and polygons.
+    """
     model: Any = Parcel if kind == "parcels" else Factory
-    conditions = _conditions(session, kind, q, window)
-    return int(session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
-
-
-def _centre(session: Session, kind: str) -> tuple[Any, Any]:
-    column = _geometry_column(kind)
-    if session.get_bind().dialect.name == "sqlite":
-        return ((func.MbrMinX(column) + func.MbrMaxX(column)) / 2,
-                (func.MbrMinY(column) + func.MbrMaxY(column)) / 2)
-    return ((func.ST_XMin(column) + func.ST_XMax(column)) / 2,
-            (func.ST_YMin(column) + func.ST_YMax(column)) / 2)
-
-
-def _cells_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int, *, gcj02: bool) -> bytes:
-    """Parcels (or factories) counted per cell of a CELLS x CELLS grid over the tile."""
-    window = tile_window(z, x, y)
+    column = "geom" if kind == "parcels" else "location"
     x0, y0, x1, y1 = window
-    cx, cy = _centre(session, kind)
+    where = [*_conditions(session, kind, q, None)]
+    if session.get_bind().dialect.name == "sqlite":
+        idx = table(f"idx_{model.__tablename__}_{column}", sql_column("pkid"), sql_column("xmin"),
+                    sql_column("xmax"), sql_column("ymin"), sql_column("ymax"))
+        cx, cy = (idx.c.xmin + idx.c.xmax) / 2, (idx.c.ymin + idx.c.ymax) / 2
+        source: Any = select(model).join(idx, idx.c.pkid == model.id).where(
+            idx.c.xmin <= x1, idx.c.xmax >= x0, idx.c.ymin <= y1, idx.c.ymax >= y0)
+    else:
+        geom = getattr(model, column)
+        cx, cy = (func.ST_XMin(geom) + func.ST_XMax(geom)) / 2, (func.ST_YMin(geom) + func.ST_YMax(geom)) / 2
+        source = select(model).where(index_candidates("postgresql", model, column, window))
     i = cast(func.floor((cx - x0) / ((x1 - x0) / CELLS)), Integer).label("i")
     j = cast(func.floor((cy - y0) / ((y1 - y0) / CELLS)), Integer).label("j")
-    model: Any = Parcel if kind == "parcels" else Factory
     size = model.area_m2 if kind == "parcels" else model.vacant_area_m2
     free = "available" if kind == "parcels" else "vacant"
-    conditions = _conditions(session, kind, q, window)
-    rows = session.execute(
-        select(i, j, func.count(), func.sum(size),
-               func.sum(case((model.status == free, size), else_=0.0)), func.avg(cx), func.avg(cy))
-        .where(*conditions).group_by(i, j)).all()
-    if not rows:
-        return b""
+    statement = (source.with_only_columns(
+        i, j, func.count(), func.sum(size), func.sum(case((model.status == free, size), else_=0.0)),
+        func.avg(cx), func.avg(cy)).where(*where).group_by(i, j))
+    return list(session.execute(statement).all())
+
+
+def _cells_tile(rows: list[Any], kind: str, z: int, x: int, y: int, *, gcj02: bool) -> bytes:
+    """The cells as points with their count, size and free size (亩 for parcels, m² for factories)."""
     points = shapely.points([(r[5], r[6]) for r in rows])
     if gcj02:
         points = cgcs2000_to_gcj02(points)
@@ -202,8 +207,11 @@ def render_tile(session: Session, kind: str, q: ParcelQuery | FactoryQuery, z: i
     points with the count, size and free size of the records in each cell.
     """
     tile_bounds(z, x, y)
-    if _count(session, kind, q, tile_window(z, x, y)) > cell_threshold:
-        return _cells_tile(session, kind, q, z, x, y, gcj02=gcj02)
+    cells = _cell_rows(session, kind, q, tile_window(z, x, y))
+    if not cells:
+        return b""
+    if sum(r[2] for r in cells) > cell_threshold:
+        return _cells_tile(cells, kind, z, x, y, gcj02=gcj02)
     if session.get_bind().dialect.name == "postgresql" and not gcj02:
         return _postgis_tile(session, kind, q, z, x, y)
     return _python_tile(session, kind, q, z, x, y, gcj02=gcj02)
@@ -212,3 +220,10 @@ def render_tile(session: Session, kind: str, q: ParcelQuery | FactoryQuery, z: i
 def python_tile(session: Session, kind: str, q: ParcelQuery | FactoryQuery, z: int, x: int, y: int) -> bytes:
     """The tile as the Python encoder makes it, on either database (to compare with PostGIS)."""
     return _python_tile(session, kind, q, z, x, y, gcj02=False)
+
+
+def data_stamp(session: Session) -> tuple[int, ...]:
+    """A stamp that changes whenever a parcel or factory is added or changed: the newest ids of
+    the records and of their change and status histories (each one index lookup)."""
+    return tuple(int(session.scalar(select(func.max(column))) or 0)
+                 for column in (Parcel.id, Factory.id, RecordChange.id, StatusEvent.id))

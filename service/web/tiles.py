@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from gis.tiles import MAX_ZOOM, render_tile
+from gis.tiles import MAX_ZOOM, data_stamp, render_tile
 from service.dependencies import ReadSession
 from service.web.filters import FiltersDep
+from service.web.tile_cache import TileCache
 
 router = APIRouter(prefix="/tiles", tags=["map tiles 地图切片"])
 
@@ -19,6 +20,7 @@ MVT = "application/vnd.mapbox-vector-tile"
             responses={200: {"content": {MVT: {}}, "description": "One MVT tile (empty when empty)"}},
             summary="Vector tile of parcels or factories 矢量切片")
 def tile(
+    request: Request,
     session: ReadSession,
     filters: FiltersDep,
     kind: Annotated[Literal["parcels", "factories"], Path(description="图层")],
@@ -29,6 +31,13 @@ def tile(
 ) -> Response:
     """Parcels (with the inventory filters applied) or factories in one XYZ tile, coloured by the page."""
     query = filters.parcels() if kind == "parcels" else filters.factories()
-    body = render_tile(session, kind, query, z, x, y, gcj02=crs == "gcj02")
+    cache: TileCache | None = getattr(request.app.state, "tile_cache", None)
+    if cache is None:
+        cache = request.app.state.tile_cache = TileCache()
+    key = (kind, z, x, y, crs, query, data_stamp(session))
+    body = cache.get(key)
+    if body is None:
+        body = render_tile(session, kind, query, z, x, y, gcj02=crs == "gcj02")
+        cache.put(key, body)
     # short private cache: a status changed on another page shows on the next pan
     return Response(body, media_type=MVT, headers={"Cache-Control": "private, max-age=10"})

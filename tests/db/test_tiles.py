@@ -52,6 +52,8 @@ def test_postgis_and_python_tiles_agree(sample_db):
     for code, feature in native.items():
         assert feature["properties"] == python[code]["properties"]
         a, b = shapely.geometry.shape(feature["geometry"]), shapely.geometry.shape(python[code]["geometry"])
+        outer = [p.exterior.is_ccw for p in getattr(a, "geoms", [a])], [p.exterior.is_ccw for p in getattr(b, "geoms", [b])]
+        assert outer[0] == outer[1], "rings wound as PostGIS winds them"
         assert a.symmetric_difference(b).area <= 0.05 * a.area + 20  # in tile units (4096 a side)
 
 
