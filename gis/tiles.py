@@ -58,6 +58,23 @@ def _lonlat(mx: float, my: float) -> tuple[float, float]:
     return lon, lat
 
 
+def tiles_over(bbox: BBox, zooms: tuple[int, ...]) -> list[tuple[int, int, int]]:
+    """Every (z, x, y) tile that meets a longitude/latitude window, at each zoom."""
+    x0, y0, x1, y1 = bbox
+    found = []
+    for z in zooms:
+        n = 2**z
+
+        def column(lon: float, n: int = n) -> int:
+            return min(n - 1, max(0, int((lon + 180) / 360 * n)))
+
+        def row(lat: float, n: int = n) -> int:
+            return min(n - 1, max(0, int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)))
+
+        found += [(z, x, y) for x in range(column(x0), column(x1) + 1) for y in range(row(y1), row(y0) + 1)]
+    return found
+
+
 def tile_window(z: int, x: int, y: int, margin_deg: float = 0.0) -> BBox:
     """The tile with its buffer, as a longitude/latitude window for the index query."""
     x0, y0, x1, y1 = tile_bounds(z, x, y)

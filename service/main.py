@@ -34,9 +34,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              spatialite_library=settings.database.spatialite_library,
                              busy_timeout_ms=settings.database.busy_timeout_ms)
         app.state.db = Database(engine)
+        warmer = tiles.TileWarmer(app)
+        warmer.start()
         try:
             yield
         finally:
+            warmer.stop()
             app.state.db.dispose()
 
     app = FastAPI(title="Landstock 存量资源", version="0.1.0", description=DESCRIPTION,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_AGE_S = 60.0
@@ -23,6 +24,7 @@ class TileCache:
         self._tiles: OrderedDict[tuple[object, ...], tuple[float, bytes]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        self._drawing: dict[tuple[object, ...], threading.Lock] = {}
 
     def get(self, key: tuple[object, ...]) -> bytes | None:
         """The tile under `key`, if drawn recently."""
@@ -43,3 +45,19 @@ class TileCache:
             while self._size > self.max_bytes and self._tiles:
                 _, (_, dropped) = self._tiles.popitem(last=False)
                 self._size -= len(dropped)
+
+    def get_or_draw(self, key: tuple[object, ...], draw: Callable[[], bytes]) -> bytes:
+        """The cached tile, or draw it once: concurrent askers of one key wait for one drawing."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            drawing = self._drawing.setdefault(key, threading.Lock())
+        with drawing:
+            found = self.get(key)
+            if found is None:
+                found = draw()
+                self.put(key, found)
+        with self._lock:
+            self._drawing.pop(key, None)
+        return found

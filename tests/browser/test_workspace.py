@@ -50,6 +50,7 @@ def test_workspace_edit_with_uploaded_outline_history_and_refusals(page, live_se
     page.page.fill("#f-remarks", "已完成土地平整")
     page.page.set_input_files("#geometry-file", str(outline))
     page.page.wait_for_function("() => document.getElementById('geometry').value.length > 0")
+    page.screenshot(f"edit-{live_server.backend}")
     with page.page.expect_navigation():
         page.page.click("#edit-form button[type=submit]")
 

@@ -20,3 +20,21 @@ def test_old_tiles_are_not_served():
     cache.put(("a",), b"x")
 
     assert cache.get(("a",)) is None
+
+
+def test_one_drawing_serves_everyone_asking_for_the_same_tile():
+    import threading
+
+    cache, drawn = TileCache(), []
+
+    def draw() -> bytes:
+        drawn.append(1)
+        return b"tile"
+
+    threads = [threading.Thread(target=cache.get_or_draw, args=(("k",), draw)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert drawn == [1] and cache.get(("k",)) == b"tile"

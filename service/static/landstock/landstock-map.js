@@ -168,6 +168,13 @@
     return found;
   }
 
+  // True once every vector layer on the page has drawn the tiles of the current view.
+  function idle() {
+    return layers.length > 0 && layers.every(function (layer) {
+      return !layer._map || (!layer.isLoading() && Object.keys(layer._vectorTiles || {}).length > 0);
+    });
+  }
+
   function mapOf(element) {
     var name = element.getAttribute("data-map");
     return name ? window[name] : null;
@@ -175,7 +182,7 @@
 
   window.landstock = {
     vectorTiles: vectorTiles, legend: legend, setQuery: setQuery, fitBbox: fitBbox,
-    renderedCodes: renderedCodes, styleOf: styleOf, mapOf: mapOf, layers: layers
+    renderedCodes: renderedCodes, styleOf: styleOf, mapOf: mapOf, layers: layers, idle: idle
   };
 })();
 
