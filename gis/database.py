@@ -24,10 +24,10 @@ import shapely  # noqa: F401
 import sqlean
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gis.errors import DatabaseUnavailable, InvalidInput
+from gis.errors import ConflictingWrite, DatabaseUnavailable, InvalidInput
 
 SPATIALITE_PACKAGES = (
     "Debian/Ubuntu: apt-get install libsqlite3-mod-spatialite; "
@@ -69,7 +69,7 @@ def make_engine(url: str | URL, *, spatialite_library: str = "mod_spatialite",
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, module=sqlean, echo=echo,
+        engine = create_engine(parsed, module=sqlean, echo=echo, pool_size=10, max_overflow=20,
                                connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000})
         event.listen(engine, "connect", _spatialite_connect(spatialite_library, busy_timeout_ms))
         event.listen(engine, "begin", _on_begin)
@@ -120,14 +120,24 @@ _UNAVAILABLE_HINTS = ("database is locked", "database is busy", "connection", "c
 
 @contextlib.contextmanager
 def unavailable_as_error() -> Iterator[None]:
-    """Turn 'cannot reach / locked' driver errors into `DatabaseUnavailable`; others propagate."""
+    """Turn driver errors a user can act on into domain errors: 'cannot reach / locked' into
+    `DatabaseUnavailable`, values the database refuses (NUL characters, out-of-range numbers)
+    into `InvalidInput`, constraint violations into `ConflictingWrite`. Others propagate."""
     try:
         yield
+    except IntegrityError as exc:
+        raise ConflictingWrite(reason=_first_line(exc)) from exc
+    except DataError as exc:
+        raise InvalidInput("error.database_refused", reason=_first_line(exc)) from exc
     except (OperationalError, DBAPIError) as exc:
-        text = str(exc.orig if exc.orig is not None else exc).lower()
+        text = _first_line(exc).lower()
         if exc.connection_invalidated or any(h in text for h in _UNAVAILABLE_HINTS):
-            raise DatabaseUnavailable(reason=text.splitlines()[0][:200]) from exc
+            raise DatabaseUnavailable(reason=text) from exc
         raise
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0][:200]
 
 
 def redact(url: str | URL) -> str:

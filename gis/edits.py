@@ -19,12 +19,18 @@ from gis import bulk
 from gis.access import Action, Principal, authorize, authorize_transition, check_scope
 from gis.area import ellipsoidal_area_m2
 from gis.crs import CGCS2000
-from gis.errors import DuplicateCode, InvalidInput, NotFound, VersionConflict
-from gis.geometry import clean_polygon
+from gis.errors import (
+    DuplicateCode,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    VersionConflict,
+)
+from gis.geometry import clean_point, clean_polygon
 from gis.history import record_change, snapshot
 from gis.labels import Text
 from gis.models import Area, Factory, Parcel, Project, StatusEvent, utcnow
-from gis.reference import land_use_class
+from gis.reference import industry_codes, land_use_class
 from gis.status import check_transition
 
 Site = Parcel | Factory
@@ -98,7 +104,7 @@ def _placement(session: Session, kind: str, record: Site, changes: dict[str, Any
 
 def _set_geometry(kind: str, record: Site, geometry: shapely.Geometry) -> None:
     if kind == "factory" and shapely.get_type_id(geometry) == 0:
-        cast(Factory, record).location = from_shape(geometry, srid=CGCS2000)
+        cast(Factory, record).location = from_shape(clean_point(geometry), srid=CGCS2000)
         return
     geom, _repairs = clean_polygon(geometry)
     if isinstance(record, Parcel):
@@ -183,7 +189,7 @@ def _insert(session: Session, kind: str, values: dict[str, Any], geometry: shape
     else:
         point = shapely.get_type_id(geometry) == 0
         footprint = None if point else clean_polygon(geometry)[0]
-        location = geometry if point else footprint.representative_point()  # type: ignore[union-attr]
+        location = clean_point(geometry) if point else footprint.representative_point()  # type: ignore[union-attr]
         bulk.insert_factories(session, [{**values, "status": status}],
                               np.array([footprint], dtype=object), np.array([location], dtype=object),
                               actor=who.name)
@@ -264,3 +270,45 @@ def change_status(session: Session, kind: str, code: str, target: str, *, who: P
     _flush(session)
     record_change(session, kind, record, "status", before, snapshot(record), who.name)
     return event
+
+
+AREA_FIELDS = frozenset({"name", "leading_industries", "remarks"})
+AREA_ADMIN_FIELDS = frozenset({"is_priority", "geometry"})
+
+
+def update_area(session: Session, code: str, changes: dict[str, Any], *, who: Principal,
+                expected_stamp: str | None) -> Area:
+    """Change a park's, zone's or town's attributes (park managers: only their own areas)."""
+    authorize(who, Action.EDIT_AREA)
+    area = session.scalar(select(Area).where(Area.code == code))
+    if area is None:
+        raise NotFound(kind=Text("kind.area"), code=code)
+    if who.scoped and area.id not in who.area_ids:
+        raise Forbidden("error.out_of_scope", code=code)
+    if expected_stamp is not None and expected_stamp != area_stamp(area):
+        raise VersionConflict("error.version_conflict_concurrent")
+    for name in changes:
+        if name in AREA_ADMIN_FIELDS:
+            authorize(who, Action.ASSIGN_AREA)
+        elif name not in AREA_FIELDS:
+            raise InvalidInput("error.read_only_field", field=name, reason=Text("error.read_only_reason"))
+    unknown = set(changes.get("leading_industries") or ()) - industry_codes(session)
+    if unknown:
+        raise InvalidInput("error.unknown_industry", code=sorted(unknown)[0])
+    with session.no_autoflush:
+        for name in (AREA_FIELDS | {"is_priority"}) & changes.keys():
+            setattr(area, name, changes[name])
+        if "geometry" in changes:
+            geom, _ = clean_polygon(changes["geometry"])
+            area.geom, area.area_m2 = from_shape(geom, srid=CGCS2000), float(ellipsoidal_area_m2(geom)[0])
+        area.updated_at = utcnow()
+    session.flush()
+    return area
+
+
+STAMP = "%Y%m%d%H%M%S%f"
+
+
+def area_stamp(area: Area) -> str:
+    """Areas carry no version column; their last change time serves as the ETag."""
+    return area.updated_at.strftime(STAMP)

@@ -50,6 +50,12 @@ class DuplicateCode(LandstockError):
     key = "error.duplicate_code"
 
 
+class ConflictingWrite(LandstockError):
+    """The database refused a write that clashes with existing data (e.g. a unique code)."""
+
+    key = "error.integrity"
+
+
 class IllegalTransition(LandstockError):
     """A status change that the workflow does not allow."""
 

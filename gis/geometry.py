@@ -150,3 +150,17 @@ def clean_polygon(geom: shapely.Geometry | None, **kwargs: object) -> tuple[Mult
     if problem is not None:
         raise InvalidGeometry(problem.key, **problem.params)
     return result.geoms[0], result.repairs[0]
+
+
+def clean_point(geom: shapely.Geometry | None, *, region: Bounds = CHINA_BOUNDS) -> shapely.Point:
+    """Check a location (a factory known only by its position): one finite 2-D point in the region."""
+    if geom is None or geom.is_empty:
+        raise InvalidGeometry("geometry.empty")
+    if geom.geom_type != "Point":
+        raise InvalidGeometry("geometry.not_point", kind=geom.geom_type)
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        raise InvalidGeometry("geometry.non_finite")
+    problem = _reject_range(np.asarray(shapely.bounds(geom)), region)
+    if problem is not None:
+        raise InvalidGeometry(problem.key, **problem.params)
+    return shapely.force_2d(geom)

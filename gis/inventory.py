@@ -242,15 +242,30 @@ def get_factory(session: Session, code: str) -> dict[str, Any]:
     return dict(row)
 
 
+def _area_select() -> Select[Any]:
+    parent = aliased(Area, name="parent")
+    columns: list[Any] = [Area.code, Area.name, Area.kind, parent.code.label("parent_code"),
+                          Area.leading_industries, Area.is_priority, Area.area_m2, Area.remarks,
+                          Area.updated_at]
+    return select(*columns).outerjoin(parent, parent.id == Area.parent_id).order_by(Area.code)
+
+
 def list_areas(session: Session, kind: str | None = None) -> list[dict[str, Any]]:
     """Parks, zones and towns (without geometry), in code order."""
-    parent = aliased(Area, name="parent")
-    statement = (select(Area.code, Area.name, Area.kind, parent.code.label("parent_code"),
-                        Area.leading_industries, Area.is_priority, Area.area_m2)
-                 .outerjoin(parent, parent.id == Area.parent_id).order_by(Area.code))
+    statement = _area_select()
     if kind:
         statement = statement.where(Area.kind == kind)
     return [dict(r) for r in session.execute(statement).mappings()]
+
+
+def get_area(session: Session, code: str) -> dict[str, Any]:
+    """One park, zone or town with its outline as GeoJSON text."""
+    dialect = session.get_bind().dialect.name
+    statement = _area_select().add_columns(as_geojson(dialect, Area.geom).label("geojson"))
+    row = session.execute(statement.where(Area.code == code)).mappings().first()
+    if row is None:
+        raise NotFound(kind=Text("kind.area"), code=code)
+    return dict(row)
 
 
 def parcel_conditions(session: Session, q: ParcelQuery) -> list[ColumnElement[bool]]:

@@ -13,12 +13,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from gis import accounts
 from gis.access import Action, Principal, authorize
+from gis.database import Database
 from gis.errors import Forbidden, NotAuthenticated
 from gis.models import User
-from service.dependencies import ReadSession
+from service.dependencies import DatabaseDep
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSRF_FIELD = "csrf_token"
@@ -65,20 +67,26 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-async def current_user(request: Request, session: ReadSession) -> Principal | None:
-    """The signed-in user, or None; cookie-based unsafe requests must pass the CSRF check."""
+def _lookup(db: Database, request: Request) -> Principal | None:
+    # A short session of its own: holding a connection for the whole request would starve the
+    # pool when many requests wait for the write lock.
     token = bearer_token(request)
-    if token is not None:
-        user = accounts.token_user(session, token)
-        if user is None:
-            raise NotAuthenticated()
-        return accounts.principal(user)
-    user = _session_user(request, session)
-    if user is None:
-        return None
-    if request.method not in SAFE_METHODS:
+    with db.read() as session:
+        if token is not None:
+            user = accounts.token_user(session, token)
+            if user is None:
+                raise NotAuthenticated()
+        else:
+            user = _session_user(request, session)
+        return accounts.principal(user) if user is not None else None
+
+
+async def current_user(request: Request, db: DatabaseDep) -> Principal | None:
+    """The signed-in user, or None; cookie-based unsafe requests must pass the CSRF check."""
+    who = await run_in_threadpool(_lookup, db, request)
+    if who is not None and bearer_token(request) is None and request.method not in SAFE_METHODS:
         await check_csrf(request)
-    return accounts.principal(user)
+    return who
 
 
 async def require_user(user: Annotated[Principal | None, Depends(current_user)]) -> Principal:

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gis.errors import (
+    ConflictingWrite,
     DatabaseUnavailable,
     DuplicateCode,
     Forbidden,
@@ -41,6 +42,7 @@ STATUS: dict[type[LandstockError], int] = {
     InvalidInput: 422,
     InvalidGeometry: 422,
     DuplicateCode: 409,
+    ConflictingWrite: 409,
     IllegalTransition: 409,
     VersionConflict: 412,
     PreconditionRequired: 428,

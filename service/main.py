@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
-from service import errors
+from service import errors, openapi
 from service.routes import areas, auth, factories, health, parcels, stats, users
 from service.settings import Settings, load_settings
 from service.web import pages, static, status_form, supply, tiles, workspace
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan)
     app.state.settings = settings
     errors.install(app)
+    openapi.install(app)
     secure = settings.auth.cookie_secure
     app.add_middleware(SessionMiddleware, secret_key=settings.app.secret_key.get_secret_value(),
                        session_cookie="landstock_session", max_age=settings.auth.session_hours * 3600,

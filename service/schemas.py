@@ -163,6 +163,7 @@ class AreaOut(BaseModel):
     parent_code: str | None
     leading_industries: list[str]
     is_priority: bool
+    remarks: str | None = None
     area_mu: float
 
 
@@ -184,9 +185,9 @@ class Health(BaseModel):
     revision: str | None
 
 
-def geojson_responses(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+def geojson_responses(model: type[BaseModel], status: int = 200) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for a route answering GeoJSON shaped like `model`."""
-    return {200: {"model": model, "description": "GeoJSON (application/geo+json)"},
+    return {status: {"model": model, "description": "GeoJSON (application/geo+json)"},
             404: {"description": "Not found (application/problem+json)"},
             422: {"description": "Invalid parameters (application/problem+json)"}}
 

@@ -42,7 +42,7 @@ def geometry(value: GeometryIn) -> shapely.Geometry:
     """A shapely geometry from GeoJSON input, or a 422 saying why it cannot be read."""
     try:
         return shape(value.model_dump())
-    except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.GEOSException) as exc:
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError, shapely.errors.GEOSException) as exc:
         raise InvalidGeometry("geometry.malformed", reason=str(exc)[:200]) from exc
 
 

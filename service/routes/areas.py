@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+import orjson
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 
-from gis import inventory
+from gis import edits, inventory
 from gis.area import M2_PER_MU
+from gis.edits import STAMP
+from gis.errors import PreconditionRequired
 from gis.labels import label
-from service.dependencies import Language, ReadSession
-from service.schemas import AreaOut
+from service import sites
+from service.auth import CurrentUser
+from service.dependencies import DatabaseDep, Language, ReadSession
+from service.geojson import GeoJSONResponse
+from service.schemas import AreaOut, GeometryIn
 
 router = APIRouter(prefix="/api/areas", tags=["areas 园区与镇"])
+
+AreaCode = Annotated[str, Path(max_length=40, description="园区、片区或镇编号", examples=["P01"])]
+
+
+class AreaPatch(BaseModel):
+    """Changes to a park, zone or town; send the ETag you read in If-Match."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    leading_industries: list[Annotated[str, Field(pattern=r"^\d{2,4}$")]] | None = Field(
+        default=None, max_length=30, description="GB/T 4754-2017 codes", examples=[["27", "35"]])
+    remarks: str | None = Field(default=None, max_length=5000)
+    is_priority: bool | None = Field(default=None, description="重点平台 (administrators only)")
+    geometry: GeometryIn | None = Field(default=None, description="New outline (administrators only)")
+
+
+def _out(row: dict[str, Any], lang: str) -> AreaOut:
+    return AreaOut(code=row["code"], name=row["name"], kind=row["kind"], parent_code=row["parent_code"],
+                   leading_industries=row["leading_industries"], is_priority=row["is_priority"],
+                   remarks=row["remarks"], kind_label=label("area_kind", row["kind"], lang),
+                   area_mu=round(row["area_m2"] / M2_PER_MU, 1))
+
+
+def _stamp(row: dict[str, Any]) -> str:
+    return f'"{row["updated_at"].strftime(STAMP)}"'
 
 
 @router.get("", summary="List parks, zones and towns 园区与镇")
@@ -22,7 +55,39 @@ def list_areas(
     kind: Annotated[Literal["park", "town", "zone"] | None, Query(description="类型")] = None,
 ) -> list[AreaOut]:
     """Every park, zone or town, with its leading industries and size in 亩."""
-    return [AreaOut(**{k: v for k, v in row.items() if k != "area_m2"},
-                    kind_label=label("area_kind", row["kind"], lang),
-                    area_mu=round(row["area_m2"] / M2_PER_MU, 1))
-            for row in inventory.list_areas(session, kind)]
+    return [_out(row, lang) for row in inventory.list_areas(session, kind)]
+
+
+def _feature(db: DatabaseDep, code: str, lang: str) -> GeoJSONResponse:
+    with db.read() as session:
+        row = inventory.get_area(session, code)
+    body = {"type": "Feature", "id": code, "geometry": orjson.Fragment(row["geojson"]),
+            "properties": _out(row, lang).model_dump()}
+    response = GeoJSONResponse(orjson.dumps(body))
+    response.headers["ETag"] = _stamp(row)
+    return response
+
+
+@router.get("/{code}", response_class=GeoJSONResponse, summary="One park, zone or town 园区详情")
+def get_area(code: AreaCode, db: DatabaseDep, lang: Language) -> GeoJSONResponse:
+    """A park, zone or town with its outline, as a GeoJSON Feature."""
+    return _feature(db, code, lang)
+
+
+@router.patch("/{code}", response_class=GeoJSONResponse, summary="Change a park, zone or town 修改园区",
+              responses={403: {"description": "Not one of your areas"},
+                         428: {"description": "If-Match missing"}})
+def update_area(code: AreaCode, body: AreaPatch, request: Request, db: DatabaseDep, user: CurrentUser,
+                lang: Language) -> GeoJSONResponse:
+    """Name, leading industries and remarks (park managers, their own areas); priority flag and
+    outline (administrators)."""
+    header = request.headers.get("if-match")
+    if not header:
+        raise PreconditionRequired()
+    changes = body.model_dump(exclude_unset=True, exclude={"geometry"})
+    changes.update(body.model_extra or {})
+    if body.geometry is not None:
+        changes["geometry"] = sites.geometry(body.geometry)
+    with db.write() as session:
+        edits.update_area(session, code, changes, who=user, expected_stamp=header.strip().strip('"'))
+    return _feature(db, code, lang)

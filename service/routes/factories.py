@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -75,13 +75,14 @@ def get_factory(
 
 
 CodePath = Annotated[str, Path(max_length=40, description="厂房编号", examples=["CF-KFQ-001"])]
-CHANGE_RESPONSES = {**geojson_responses(FactoryFeature), 401: {"description": "Not signed in"},
-                    403: {"description": "Role or scope does not allow it"},
-                    412: {"description": "Changed since you read it"},
-                    428: {"description": "If-Match missing"}}
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"}, 403: {"description": "Role or scope does not allow it"},
+    412: {"description": "Changed since you read it"}, 428: {"description": "If-Match missing"}}
+CHANGE_RESPONSES = {**geojson_responses(FactoryFeature), **PROBLEMS}
 
 
-@router.post("", status_code=201, response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
+@router.post("", status_code=201, response_class=GeoJSONResponse,
+             responses={**geojson_responses(FactoryFeature, 201), **PROBLEMS},
              summary="Add a factory 新增厂房")
 def create_factory(body: NewFactory, db: DatabaseDep, user: CurrentUser, lang: Language) -> GeoJSONResponse:
     """Create a factory from a GeoJSON Feature (park managers: inside their own parks and towns)."""
@@ -103,7 +104,7 @@ def update_factory(code: CodePath, body: FactoryPatch, request: Request, db: Dat
     return sites.respond(db, "factory", code, lang)
 
 
-@router.delete("/{code}", status_code=204, responses=CHANGE_RESPONSES, summary="Delete a factory 删除厂房")
+@router.delete("/{code}", status_code=204, responses=PROBLEMS, summary="Delete a factory 删除厂房")
 def delete_factory(code: CodePath, request: Request, db: DatabaseDep, user: CurrentUser) -> Response:
     """Soft-delete: it leaves the lists and maps but keeps its history; an admin can restore it."""
     version = sites.if_match(request)

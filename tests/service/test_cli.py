@@ -5,14 +5,16 @@ import subprocess
 import sys
 
 import pytest
+from typer.testing import CliRunner
 
 from gis import migrate
+from service.cli import app
 
 
-def landstock(*args: str, url: str, **env: str) -> subprocess.CompletedProcess[str]:
+def landstock(*args: str, url: str, input_: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "LANDSTOCK_DATABASE_URL": url, "NO_COLOR": "1", "COLUMNS": "160", **env}
     return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True, text=True,
-                          env=environment, timeout=300)
+                          env=environment, timeout=300, input=input_)
 
 
 def test_demo_creates_loads_and_is_idempotent_then_stats_add_up(databases, backend):
@@ -24,6 +26,8 @@ def test_demo_creates_loads_and_is_idempotent_then_stats_add_up(databases, backe
 
     assert first.returncode == 0, first.stderr
     assert "556 个地块" in first.stdout and "101 个厂房" in first.stdout
+    assert "演示账号" in first.stdout and "kfq" in first.stdout and "landstock-demo" in first.stdout
+    assert "演示账号" not in second.stdout
     assert second.returncode == 0 and "已有 556 个地块" in second.stdout
     assert stats.returncode == 0
     assert "吕四港经济开发区" in stats.stdout and "可供" in stats.stdout
@@ -63,7 +67,38 @@ def test_user_errors_are_one_line_and_exit_1(url, env, expected):
 
 
 def test_every_command_has_help():
+    # In-process: help needs no database, and a subprocess per command costs seconds.
+    runner = CliRunner()
     for command in (["--help"], ["demo", "--help"], ["serve", "--help"], ["stats", "--help"],
-                    ["db", "upgrade", "--help"]):
-        done = landstock(*command, url="sqlite:///unused.sqlite")
-        assert done.returncode == 0 and "Usage" in done.stdout, command
+                    ["db", "upgrade", "--help"], ["user", "--help"], ["user", "add", "--help"],
+                    ["user", "token", "--help"]):
+        done = runner.invoke(app, command)
+        assert done.exit_code == 0 and "Usage" in done.output, command
+
+
+def test_user_commands(databases, backend):
+    url = databases.url(backend, sample=True)
+
+    added = landstock("user", "add", "kfq2", "--role", "park_manager", "--area", "P01", "--area", "T01",
+                      "--display-name", "陆主任", "--password-stdin", url=url, input_="a-long-password\n")
+    token = landstock("user", "token", "kfq2", "--label", "脚本", "--days", "7", url=url)
+    listed = landstock("user", "list", url=url)
+    disabled = landstock("user", "disable", "kfq2", url=url)
+    weak = landstock("user", "add", "x", "--role", "leader", "--password-stdin", url=url, input_="short\n")
+    unknown = landstock("user", "disable", "nobody", url=url)
+
+    assert added.returncode == 0, added.stderr
+    assert token.returncode == 0 and token.stdout.strip().splitlines()[-1].startswith("ls_")
+    assert "kfq2" in listed.stdout and "P01 T01" in listed.stdout and "陆主任" in listed.stdout
+    assert disabled.returncode == 0
+    assert weak.returncode == 1 and "至少需要 10 个字符" in weak.stderr
+    assert unknown.returncode == 1 and "nobody" in unknown.stderr
+
+
+def test_production_gets_no_demo_accounts(databases, backend):
+    url = databases.blank_url(backend)
+
+    done = landstock("demo", url=url, LANDSTOCK_ENVIRONMENT="production", LANDSTOCK_SECRET_KEY="x" * 40)
+
+    assert done.returncode == 0, done.stderr
+    assert "演示账号" not in done.stdout

@@ -1,0 +1,37 @@
+"""Schemathesis against the OpenAPI document: no server errors, no response off its schema."""
+
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from service.main import create_app
+from tests.conftest import BACKENDS, SampleApp, settings_for
+from tests.live import serve
+
+EXAMPLES_PER_OPERATION = 12
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def live_api(request, databases) -> Iterator[tuple[str, dict[str, str]]]:
+    app = SampleApp(databases.url(request.param, sample=True))
+    headers = app.headers("admin")
+    with serve(create_app(settings_for(app.url))) as base:
+        yield base, headers
+    app.db.dispose()
+
+
+# The document is built without touching a database (create_app connects only in its lifespan).
+schema = schemathesis.openapi.from_dict(create_app(settings_for("sqlite:///unused.sqlite")).openapi())
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
+          suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case, live_api):
+    base, headers = live_api
+    case.call_and_validate(base_url=base, headers=headers,
+                           checks=[not_a_server_error, response_schema_conformance, content_type_conformance])
