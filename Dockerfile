@@ -1,6 +1,7 @@
-# Landstock service image: SpatiaLite for the embedded mode, the pinned Python dependencies,
-# the pages' browser assets (npm ci from package-lock.json, served by Landstock itself: the
-# intranet has no CDN), and an entrypoint that migrates the database and loads the sample.
+# Landstock service image: SpatiaLite for the embedded mode, pg_dump for `landstock backup`, the
+# pinned Python dependencies, the pages' browser assets (npm ci from package-lock.json, served by
+# Landstock itself: the intranet has no CDN), and an entrypoint that migrates the database and
+# loads the sample into an empty one.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /assets
 COPY package.json package-lock.json ./
@@ -9,7 +10,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsqlite3-mod-spatialite curl \
+    && apt-get install -y --no-install-recommends libsqlite3-mod-spatialite postgresql-client curl \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

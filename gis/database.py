@@ -77,8 +77,12 @@ def make_engine(url: str | URL, *, spatialite_library: str = "mod_spatialite",
     if backend == "postgresql":
         if parsed.drivername != "postgresql+psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
+        # lock_timeout is PostgreSQL's busy timeout: a statement waiting longer for a lock fails
+        # (and becomes a 503) instead of holding a request forever; 0 would mean "wait forever"
+        lock_timeout = max(1, int(busy_timeout_ms))
         return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                             connect_args={"connect_timeout": 10})
+                             connect_args={"connect_timeout": 10,
+                                           "options": f"-c lock_timeout={lock_timeout}"})
     raise InvalidInput(field="LANDSTOCK_DATABASE_URL", value=parsed.render_as_string(),
                        reason="use sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db")
 

@@ -100,3 +100,9 @@ class DatabaseUnavailable(LandstockError):
     """The database cannot be reached or is locked; retrying later may succeed."""
 
     key = "error.database_unavailable"
+
+
+class BackupFailed(LandstockError):
+    """A backup or restore cannot be made: a missing tool or file, or a refused overwrite."""
+
+    key = "backup.failed"

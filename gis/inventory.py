@@ -6,8 +6,9 @@ they are the hot path of the map and the API.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, and_, asc, desc, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -16,7 +17,7 @@ from gis.area import M2_PER_MU
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
 from gis.models import Area, Factory, LandUseClass, Parcel, Project
-from gis.spatial import BBox, as_geojson, intersects_bbox
+from gis.spatial import BBox, as_geojson, bounds, intersects_bbox
 
 MAX_PAGE = 1000
 
@@ -35,6 +36,9 @@ class ParcelQuery:
     min_mu: float | None = None
     max_mu: float | None = None
     search: str | None = None
+    stock_type: tuple[str, ...] = ()
+    updated_from: dt.datetime | None = None
+    updated_to: dt.datetime | None = None
     sort: str = "code"
     limit: int = 100
     offset: int = 0
@@ -52,6 +56,8 @@ class FactoryQuery:
     min_vacant_m2: float | None = None
     min_clear_height_m: float | None = None
     search: str | None = None
+    updated_from: dt.datetime | None = None
+    updated_to: dt.datetime | None = None
     sort: str = "code"
     limit: int = 100
     offset: int = 0
@@ -89,6 +95,12 @@ def _order(sort: str, columns: dict[str, Any], code: Any) -> list[Any]:
     return [direction(columns[key]), asc(code)]
 
 
+def _updated_within(column: Any, start: dt.datetime | None,
+                    end: dt.datetime | None) -> list[ColumnElement[bool]]:
+    """Both ends included, as in an ISO 8601 interval; either may be open."""
+    return ([column >= start] if start else []) + ([column <= end] if end else [])
+
+
 def land_use_class_filter(code: str) -> ColumnElement[bool]:
     """Parcels of class `code` or any of its subclasses (1001 takes 100101-100103).
 
@@ -120,7 +132,9 @@ def _parcel_filters(session: Session, q: ParcelQuery) -> list[ColumnElement[bool
     if q.search:
         where.append(or_(Parcel.code.contains(q.search.strip(), autoescape=True),
                          Parcel.name.contains(q.search.strip(), autoescape=True)))
-    return where
+    if q.stock_type:
+        where.append(Parcel.stock_type.in_(q.stock_type))
+    return where + _updated_within(Parcel.updated_at, q.updated_from, q.updated_to)
 
 
 PARCEL_SORTS = {"code": Parcel.code, "area": Parcel.area_m2, "status_since": Parcel.status_since,
@@ -193,7 +207,7 @@ def _factory_filters(session: Session, q: FactoryQuery) -> list[ColumnElement[bo
     if q.search:
         where.append(or_(Factory.code.contains(q.search.strip(), autoescape=True),
                          Factory.name.contains(q.search.strip(), autoescape=True)))
-    return where
+    return where + _updated_within(Factory.updated_at, q.updated_from, q.updated_to)
 
 
 FACTORY_SORTS = {"code": Factory.code, "vacant_area": Factory.vacant_area_m2,
@@ -201,9 +215,14 @@ FACTORY_SORTS = {"code": Factory.code, "vacant_area": Factory.vacant_area_m2,
                  "updated_at": Factory.updated_at}
 
 
+def factory_shape() -> ColumnElement[Any]:
+    """What a factory is drawn as: its footprint, or its location when that is all we know."""
+    return func.coalesce(Factory.footprint, Factory.location)
+
+
 def factory_select(dialect: str) -> Select[Any]:
     """Every factory column, the names behind its codes, footprint (or location) as GeoJSON."""
-    shape_expr = func.coalesce(Factory.footprint, Factory.location)
+    shape_expr = factory_shape()
     return (
         select(*[c for c in Factory.__table__.c if c.name not in ("footprint", "location")],
                Park.code.label("park_code"), Park.name.label("park_name"),
@@ -248,6 +267,64 @@ def _area_select() -> Select[Any]:
                           Area.leading_industries, Area.is_priority, Area.area_m2, Area.remarks,
                           Area.updated_at]
     return select(*columns).outerjoin(parent, parent.id == Area.parent_id).order_by(Area.code)
+
+
+@dataclass(frozen=True)
+class AreaQuery:
+    """Filters and page of a list of areas with their outlines."""
+
+    bbox: BBox | None = None
+    kind: tuple[str, ...] = ()
+    parent: str | None = None
+    updated_from: dt.datetime | None = None
+    updated_to: dt.datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def _area_filters(session: Session, q: AreaQuery) -> list[ColumnElement[bool]]:
+    dialect = session.get_bind().dialect.name
+    where = _updated_within(Area.updated_at, q.updated_from, q.updated_to)
+    if q.bbox:
+        where.append(intersects_bbox(dialect, Area, "geom", q.bbox))
+    if q.kind:
+        where.append(Area.kind.in_(q.kind))
+    if q.parent:
+        where.append(Area.parent_id == area_id(session, q.parent))
+    return where
+
+
+def area_page(session: Session, q: AreaQuery) -> Page:
+    """Parks, zones and towns matching `q` with their outlines, one page, and how many match."""
+    where = _area_filters(session, q)
+    matched = session.scalar(select(func.count()).select_from(Area).where(*where)) or 0
+    geojson = as_geojson(session.get_bind().dialect.name, Area.geom).label("geojson")
+    statement = _area_select().add_columns(geojson).where(*where).limit(q.limit).offset(q.offset)
+    return Page([dict(r) for r in session.execute(statement).mappings()], matched, q.limit, q.offset)
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Where and when: the bounding box of a kind of record and the span of its updates."""
+
+    bbox: BBox | None
+    first_update: dt.datetime | None
+    last_update: dt.datetime | None
+
+
+def extent(session: Session, kind: str) -> Extent:
+    """The extent of the parcels, factories or areas that are not deleted."""
+    shapes: dict[str, tuple[Any, Any, list[ColumnElement[bool]]]] = {
+        "parcel": (Parcel, Parcel.geom, [Parcel.deleted_at.is_(None)]),
+        "factory": (Factory, factory_shape(), [Factory.deleted_at.is_(None)]),
+        "area": (Area, Area.geom, []),
+    }
+    model, shape, where = shapes[kind]
+    dialect = session.get_bind().dialect.name
+    row = session.execute(select(*bounds(dialect, shape), func.min(model.updated_at),
+                                 func.max(model.updated_at)).where(*where)).one()
+    bbox = None if row[0] is None else cast(BBox, tuple(float(v) for v in row[:4]))
+    return Extent(bbox, cast(dt.datetime | None, row[4]), cast(dt.datetime | None, row[5]))
 
 
 def list_areas(session: Session, kind: str | None = None) -> list[dict[str, Any]]:

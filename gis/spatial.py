@@ -21,11 +21,17 @@ GEOJSON_DECIMALS = 7
 
 
 def parse_bbox(text: str) -> BBox:
-    """Parse "min_lon,min_lat,max_lon,max_lat" and check its order and range."""
+    """Parse "min_lon,min_lat,max_lon,max_lat" and check its order and range.
+
+    The six-number form of OGC API – Features (with minimum and maximum height) is accepted too;
+    the heights are ignored, as nothing here has one.
+    """
     try:
         values = tuple(float(v) for v in text.split(","))
     except ValueError:
         raise InvalidInput("error.bad_bbox", value=text) from None
+    if len(values) == 6:
+        values = (values[0], values[1], values[3], values[4])
     if len(values) != 4:
         raise InvalidInput("error.bad_bbox", value=text)
     x0, y0, x1, y1 = values
@@ -60,6 +66,13 @@ def intersects_bbox(dialect: str, model: Any, geom_column: str, bbox: BBox) -> C
     exact = func.ST_Intersects(getattr(model, geom_column), envelope(dialect, bbox))
     test = exact == 1 if dialect == "sqlite" else exact
     return and_(index_candidates(dialect, model, geom_column, bbox), test)
+
+
+def bounds(dialect: str, geom: Any) -> list[ColumnElement[float]]:
+    """Aggregates giving the bounding box (min x, min y, max x, max y) of a geometry column."""
+    edges = ((func.MbrMinX, func.MbrMinY, func.MbrMaxX, func.MbrMaxY) if dialect == "sqlite"
+             else (func.ST_XMin, func.ST_YMin, func.ST_XMax, func.ST_YMax))
+    return [func.min(edge(geom)) if i < 2 else func.max(edge(geom)) for i, edge in enumerate(edges)]
 
 
 def as_geojson(dialect: str, expr: Any) -> ColumnElement[str]:

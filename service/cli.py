@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from gis import accounts, migrate
+from gis import backup as backups
 from gis.access import Role
 from gis.database import Database, make_engine, redact
 from gis.errors import LandstockError
@@ -235,6 +236,37 @@ def user_token(
     db.dispose()
     console.print(message("cli.user.token", settings.app.language, name=name))
     print(token)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:,.1f} MiB" if n >= 2**20 else f"{n / 2**10:,.1f} KiB"
+
+
+@app.command("backup")
+def backup_command(
+    path: Annotated[Path, typer.Argument(help="File to write: an SQLite file, or pg_dump's custom format")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists")] = False,
+) -> None:
+    """Back up the whole database to PATH, safely while the service runs 备份数据库."""
+    settings = load_settings()
+    db = _open(settings)
+    size = backups.backup(db, path, force=force)
+    db.dispose()
+    console.print(message("backup.done", settings.app.language, path=path, size=_size(size)))
+
+
+@app.command("restore")
+def restore_command(
+    path: Annotated[Path, typer.Argument(help="Backup file made by `landstock backup`")],
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a database that holds data")] = False,
+) -> None:
+    """Replace the database with the backup at PATH, in one transaction 从备份恢复."""
+    settings = load_settings()
+    db = _open(settings)
+    parcels, factories = backups.restore(db, path, replace=replace)
+    db.dispose()
+    console.print(message("restore.done", settings.app.language, path=path,
+                          url=redact(settings.database.url), parcels=parcels, factories=factories))
 
 
 def main() -> None:

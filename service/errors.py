@@ -36,6 +36,7 @@ from service.web.error_page import error_page
 log = logging.getLogger("landstock")
 
 PROBLEM = "application/problem+json"
+RETRY_AFTER_S = 5
 
 STATUS: dict[type[LandstockError], int] = {
     NotFound: 404,
@@ -65,6 +66,11 @@ def status_of(error: LandstockError) -> int:
     return 400
 
 
+def _for_path(request: Request, status: int) -> int:
+    # OGC API – Features requires 400, not 422, for an invalid or unknown query parameter
+    return 400 if status == 422 and request.url.path.startswith("/ogc") else status
+
+
 def problem(request: Request, status: int, detail: str, *, key: str,
             headers: dict[str, str] | None = None, **extra: Any) -> Response:
     """A problem+json response (an HTML page for a browser asking for a web page)."""
@@ -87,16 +93,20 @@ def wants_page(request: Request) -> bool:
 
 async def _domain(request: Request, exc: Exception) -> Response:
     error = cast(LandstockError, exc)
-    status = status_of(error)
+    status = _for_path(request, status_of(error))
+    lang = request_language(request)
     headers = None
     if status == 503:
-        headers = {"Retry-After": "5"}
-    elif isinstance(error, TooManyAttempts):
+        # the driver's reason names hosts and ports: it goes to the log; the reader gets advice
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                    error.message("en"))
+        return problem(request, 503, message("http.503_retry", lang, seconds=RETRY_AFTER_S),
+                       key=error.key, headers={"Retry-After": str(RETRY_AFTER_S)})
+    if isinstance(error, TooManyAttempts):
         headers = {"Retry-After": str(error.retry_after)}
     elif status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="landstock"'}
-    return problem(request, status, error.message(request_language(request)), key=error.key,
-                   headers=headers)
+    return problem(request, status, error.message(lang), key=error.key, headers=headers)
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -108,7 +118,7 @@ async def _validation(request: Request, exc: Exception) -> Response:
     errors = [{"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", ""),
                "type": e.get("type", "")} for e in cast(RequestValidationError, exc).errors()]
     fields = ", ".join(sorted({e["field"] for e in errors if e["field"]})) or "-"
-    return problem(request, 422, message("http.invalid_request", lang, fields=fields),
+    return problem(request, _for_path(request, 422), message("http.invalid_request", lang, fields=fields),
                    key="invalid_request", errors=errors)
 
 

@@ -55,6 +55,14 @@ def factory_properties(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return props
 
 
+def area_properties(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A park, zone or town row as Feature properties, with 亩 and its kind's label added."""
+    props = {k: v for k, v in row.items() if k not in HIDDEN}
+    props["area_mu"] = _mu(row["area_m2"])
+    props["kind_label"] = label("area_kind", row["kind"], lang)
+    return props
+
+
 def feature(row: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
     """One Feature; `id` is the record's code."""
     geometry = orjson.Fragment(row["geojson"]) if row["geojson"] else None

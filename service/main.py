@@ -11,7 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
 from service import errors, openapi
-from service.routes import areas, auth, factories, health, parcels, stats, users
+from service.routes import areas, auth, factories, health, ogc, parcels, stats, users
 from service.settings import Settings, load_settings
 from service.web import pages, static, status_form, supply, tiles, workspace
 
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],
                            expose_headers=["ETag", "Location"])
-    for module in (health, auth, users, parcels, factories, areas, stats,
+    for module in (health, auth, users, parcels, factories, areas, stats, ogc,
                    tiles, pages, supply, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)

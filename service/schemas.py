@@ -167,6 +167,15 @@ class AreaOut(BaseModel):
     area_mu: float
 
 
+class AreaFeature(BaseModel):
+    """A park, zone or town with its outline, as a GeoJSON Feature."""
+
+    type: Literal["Feature"]
+    id: str
+    geometry: Geometry
+    properties: AreaOut
+
+
 class Me(BaseModel):
     """The signed-in user."""
 

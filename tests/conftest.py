@@ -87,7 +87,11 @@ class Databases:
 
     def open(self, backend: str, *, sample: bool = False) -> Database:
         """A new database, opened."""
-        db = Database(make_engine(self.url(backend, sample=sample)))
+        return self.open_url(self.url(backend, sample=sample))
+
+    def open_url(self, url: str) -> Database:
+        """The database at `url`, opened (and disposed at the end of the session)."""
+        db = Database(make_engine(url))
         self.created.append(db)
         return db
 

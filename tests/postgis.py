@@ -46,33 +46,66 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return cmd
 
 
+class Cluster:
+    """A cluster of our own in a temporary folder: its admin URL, and stop/start for outage tests."""
+
+    def __init__(self) -> None:
+        self.bindir = _bindir()
+        self.root = Path(tempfile.mkdtemp(prefix="landstock-pg-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres")
+        self.data, self.port = self.root / "data", _free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _pg_ctl(self, *args: str) -> None:
+        subprocess.run(_as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data), *args]),
+                       check=True, capture_output=True, text=True)
+
+    def init(self) -> None:
+        """Create the cluster's files."""
+        subprocess.run(_as_postgres([str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust",
+                                     "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]),
+                       check=True, capture_output=True, text=True)
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self._pg_ctl("-o", options, "-l", str(self.root / "log"), "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (`fast` ends every session, as an administrator or a crash would)."""
+        self._pg_ctl("-m", mode, "-w", "stop")
+
+    def remove(self) -> None:
+        """Stop the server if it runs and delete its files."""
+        subprocess.run(_as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
+                                     "stop"]), capture_output=True, check=False)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running_cluster() -> Iterator[Cluster]:
+    """Start a cluster with PostGIS available; yield it; remove it afterwards."""
+    cluster = Cluster()
+    try:
+        cluster.init()
+        cluster.start()
+    except subprocess.CalledProcessError as exc:
+        cluster.remove()
+        raise PostgisUnavailable(f"cannot start PostgreSQL: {exc.stderr.strip() or exc}") from exc
+    try:
+        _check_postgis(cluster.port)
+        yield cluster
+    finally:
+        cluster.remove()
+
+
 @contextlib.contextmanager
 def throwaway_cluster() -> Iterator[str]:
     """Start a cluster; yield an admin URL (postgresql+psycopg://postgres@127.0.0.1:PORT/postgres)."""
-    bindir = _bindir()
-    root = Path(tempfile.mkdtemp(prefix="landstock-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-    data, port = root / "data", _free_port()
-    run = {"check": True, "capture_output": True, "text": True}
-    try:
-        subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-A", "trust",
-                                     "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]), **run)  # type: ignore[call-overload]
-        options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
-                                     "-l", str(root / "log"), "-w", "start"]), **run)  # type: ignore[call-overload]
-    except subprocess.CalledProcessError as exc:
-        shutil.rmtree(root, ignore_errors=True)
-        raise PostgisUnavailable(f"cannot start PostgreSQL: {exc.stderr.strip() or exc}") from exc
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    try:
-        _check_postgis(port)
-        yield url
-    finally:
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                     "stop"]), capture_output=True, check=False)
-        shutil.rmtree(root, ignore_errors=True)
+    with running_cluster() as cluster:
+        yield cluster.url
 
 
 def _check_postgis(port: int) -> None:

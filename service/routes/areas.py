@@ -17,7 +17,7 @@ from service import sites
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession
 from service.geojson import GeoJSONResponse
-from service.schemas import AreaOut, GeometryIn
+from service.schemas import AreaFeature, AreaOut, GeometryIn, geojson_responses
 
 router = APIRouter(prefix="/api/areas", tags=["areas 园区与镇"])
 
@@ -68,14 +68,16 @@ def _feature(db: DatabaseDep, code: str, lang: str) -> GeoJSONResponse:
     return response
 
 
-@router.get("/{code}", response_class=GeoJSONResponse, summary="One park, zone or town 园区详情")
+@router.get("/{code}", response_class=GeoJSONResponse, responses=geojson_responses(AreaFeature),
+            summary="One park, zone or town 园区详情")
 def get_area(code: AreaCode, db: DatabaseDep, lang: Language) -> GeoJSONResponse:
     """A park, zone or town with its outline, as a GeoJSON Feature."""
     return _feature(db, code, lang)
 
 
 @router.patch("/{code}", response_class=GeoJSONResponse, summary="Change a park, zone or town 修改园区",
-              responses={403: {"description": "Not one of your areas"},
+              responses={**geojson_responses(AreaFeature), 403: {"description": "Not one of your areas"},
+                         412: {"description": "Changed since you read it"},
                          428: {"description": "If-Match missing"}})
 def update_area(code: AreaCode, body: AreaPatch, request: Request, db: DatabaseDep, user: CurrentUser,
                 lang: Language) -> GeoJSONResponse:

@@ -71,7 +71,7 @@ def test_every_command_has_help():
     runner = CliRunner()
     for command in (["--help"], ["demo", "--help"], ["serve", "--help"], ["stats", "--help"],
                     ["db", "upgrade", "--help"], ["user", "--help"], ["user", "add", "--help"],
-                    ["user", "token", "--help"]):
+                    ["user", "token", "--help"], ["backup", "--help"], ["restore", "--help"]):
         done = runner.invoke(app, command)
         assert done.exit_code == 0 and "Usage" in done.output, command
 

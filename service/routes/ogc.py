@@ -1,0 +1,253 @@
+"""/ogc: OGC API – Features, Part 1 (read), for GIS clients such as QGIS, GDAL and OWSLib."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, get_args
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.responses import Response
+
+from gis import inventory
+from gis.errors import InvalidInput
+from gis.inventory import Page
+from gis.spatial import BBox, parse_bbox
+from service import ogc, ogc_html
+from service.dependencies import Language, ReadSession, SettingsDep
+from service.geojson import GEOJSON
+from service.routes.factories import BuildingTypeParam, FactoryStatusParam
+from service.routes.parcels import BBOX_HELP, ParcelStatusParam
+
+StockTypeParam = Literal["approved_unsupplied", "idle", "inefficient", "reserve", "other"]
+AreaKindParam = Literal["park", "town", "zone"]
+ALWAYS_ALLOWED = {"lang"}
+Responses = dict[int | str, dict[str, Any]]
+
+
+def _formats(*media_types: str) -> Responses:
+    return {200: {"content": {m: {} for m in media_types}, "description": " or ".join(media_types)}}
+
+
+JSON_OR_HTML, GEOJSON_OR_HTML = _formats(ogc.JSON, ogc.HTML), _formats(GEOJSON, ogc.HTML)
+ON_OTHER_ERRORS: Responses = {
+    400: {"description": "Invalid or unknown query parameter (application/problem+json)"},
+    503: {"description": "Database unavailable; retry after the Retry-After seconds"}}
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def refuse_unknown_parameters(request: Request) -> None:
+    """OGC API – Features answers 400 to a query parameter it does not define (a typo, often)."""
+    route = request.scope.get("route")
+    known = _query_names(route.dependant) | ALWAYS_ALLOWED if route is not None else ALWAYS_ALLOWED
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise InvalidInput("ogc.error.unknown_parameter", names=", ".join(unknown),
+                           known=", ".join(sorted(known)))
+
+
+router = APIRouter(prefix="/ogc", tags=["OGC API – Features"], responses=ON_OTHER_ERRORS,
+                   dependencies=[Depends(refuse_unknown_parameters)])
+
+Format = Annotated[Literal["json", "html"] | None, Query(
+    description="输出格式 json 或 html；缺省时按 Accept 请求头 (format; by default from Accept)")]
+CollectionId = Annotated[str, Path(max_length=40, description="数据集 collection: parcels, factories, areas",
+                                   examples=["parcels"])]
+
+
+@dataclass(frozen=True)
+class ItemsParams:
+    """The parameters every items list shares: window, time, page and format."""
+
+    bbox: BBox | None
+    updated_from: Any
+    updated_to: Any
+    limit: int
+    offset: int
+    f: str | None
+
+
+def items_params(
+    settings: SettingsDep,
+    bbox: Annotated[str | None, Query(description=BBOX_HELP + "; 6 numbers (with heights) accepted",
+                                      examples=["121.68,31.76,121.75,31.81"])] = None,
+    when: Annotated[str | None, Query(
+        alias="datetime", max_length=100, examples=["2026-06-01T00:00:00Z/.."],
+        description="按更新时间 updated_at 筛选: an RFC 3339 instant, a date, or an interval "
+                    "start/end with '..' for an open end")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000, description="每页条数; above the server's "
+                                "largest page (1000 by default) the largest page is returned")] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过的条数 (the next link sets it)")] = 0,
+    f: Format = None,
+) -> ItemsParams:
+    """Parse the shared items parameters."""
+    start, end = ogc.parse_datetime(when) if when else (None, None)
+    return ItemsParams(parse_bbox(bbox) if bbox else None, start, end,
+                       min(limit, settings.app.max_page_size), offset, f)
+
+
+Items = Annotated[ItemsParams, Depends(items_params)]
+AreaCode = Annotated[str | None, Query(max_length=40, description="园区或片区编号 park or zone code",
+                                       examples=["P01"])]
+TownCode = Annotated[str | None, Query(max_length=40, description="镇编号 town code", examples=["T01"])]
+
+
+@router.get("", name="ogc_landing", summary="Landing page 服务首页", response_class=Response,
+            responses=JSON_OR_HTML)
+@router.get("/", include_in_schema=False)
+def landing(request: Request, lang: Language, f: Format = None) -> Response:
+    """What this service offers, with links to its API definition, conformance and collections."""
+    served = ogc_html.media_type(request, f, ogc.JSON)
+    return ogc_html.respond(request, served, ogc.landing(request, served, lang), "landing", lang)
+
+
+@router.get("/api", name="ogc_api", summary="API definition 接口定义 (OpenAPI)", response_class=Response,
+            responses={200: {"content": {ogc.JSON: {}}, "description": "OpenAPI definition"}})
+def api_definition(request: Request) -> Response:
+    """The OpenAPI definition of this OGC API alone, its paths relative to /ogc."""
+    base = str(request.url_for("ogc_landing"))
+    return Response(ogc.dumps(ogc.api_definition(request.app.openapi(), base)), media_type=ogc.JSON)
+
+
+@router.get("/conformance", name="ogc_conformance", summary="Conformance classes 一致性声明",
+            response_class=Response, responses=JSON_OR_HTML)
+def conformance(request: Request, lang: Language, f: Format = None) -> Response:
+    """The OGC API conformance classes this service implements."""
+    served = ogc_html.media_type(request, f, ogc.JSON)
+    return ogc_html.respond(request, served, ogc.conformance(request, served, lang), "conformance", lang)
+
+
+@router.get("/collections", name="ogc_collections", summary="Feature collections 数据集",
+            response_class=Response, responses=JSON_OR_HTML)
+def collections(request: Request, session: ReadSession, lang: Language, f: Format = None) -> Response:
+    """Parcels, factories and areas: titles, extents and links to their items."""
+    served = ogc_html.media_type(request, f, ogc.JSON)
+    return ogc_html.respond(request, served, ogc.collections(request, session, served, lang),
+                            "collections", lang)
+
+
+@router.get("/collections/{collectionId}", name="ogc_collection", summary="One feature collection 数据集",
+            response_class=Response, responses=JSON_OR_HTML)
+def collection(request: Request, session: ReadSession, lang: Language, collectionId: CollectionId,
+               f: Format = None) -> Response:
+    """One collection's title, extent (space, and time of last update) and links."""
+    found = ogc.collection(collectionId)
+    served = ogc_html.media_type(request, f, ogc.JSON)
+    document = ogc.collection_info(request, session, found, lang)
+    document["links"] = ogc.self_links(request, served, lang) + document["links"][2:]
+    return ogc_html.respond(request, served, document, "collection", lang)
+
+
+def _items(request: Request, collection_id: str, page: Page, params: ItemsParams, lang: str) -> Response:
+    found = ogc.COLLECTIONS[collection_id]
+    served = ogc_html.media_type(request, params.f, GEOJSON)
+    return ogc_html.respond(request, served, ogc.items(request, found, page, served, lang), "items", lang,
+                            collection=found, page=page)
+
+
+@router.get("/collections/parcels/items", name="ogc_parcels_items", response_class=Response,
+            responses=GEOJSON_OR_HTML,
+            summary="Parcels 存量地块")
+def parcel_items(
+    request: Request, session: ReadSession, lang: Language, params: Items,
+    status: Annotated[list[ParcelStatusParam] | None, Query(description="状态, repeatable")] = None,
+    park_code: AreaCode = None,
+    town_code: TownCode = None,
+    land_use: Annotated[str | None, Query(pattern=r"^\d{4,6}$", examples=["100102"], description=(
+        "用地性质代码; a class matches its subclasses (1001 matches 100101-100103)"))] = None,
+    stock_type: Annotated[list[StockTypeParam] | None, Query(description="存量类型, repeatable")] = None,
+) -> Response:
+    """Idle land parcels as GeoJSON in CRS84, filtered by window, update time and properties."""
+    query = inventory.ParcelQuery(
+        bbox=params.bbox, park=park_code, town=town_code, status=tuple(status or ()),
+        land_use=(land_use,) if land_use else (), stock_type=tuple(stock_type or ()),
+        updated_from=params.updated_from, updated_to=params.updated_to,
+        limit=params.limit, offset=params.offset)
+    return _items(request, "parcels", inventory.list_parcels(session, query), params, lang)
+
+
+@router.get("/collections/factories/items", name="ogc_factories_items", response_class=Response,
+            responses=GEOJSON_OR_HTML,
+            summary="Factories 存量厂房")
+def factory_items(
+    request: Request, session: ReadSession, lang: Language, params: Items,
+    status: Annotated[list[FactoryStatusParam] | None, Query(description="状态, repeatable")] = None,
+    park_code: AreaCode = None,
+    town_code: TownCode = None,
+    building_type: Annotated[list[BuildingTypeParam] | None,
+                             Query(description="厂房类型, repeatable")] = None,
+) -> Response:
+    """Factory buildings (footprint, or location when that is all we know) as GeoJSON in CRS84."""
+    query = inventory.FactoryQuery(
+        bbox=params.bbox, park=park_code, town=town_code, status=tuple(status or ()),
+        building_type=tuple(building_type or ()), updated_from=params.updated_from,
+        updated_to=params.updated_to, limit=params.limit, offset=params.offset)
+    return _items(request, "factories", inventory.list_factories(session, query), params, lang)
+
+
+@router.get("/collections/areas/items", name="ogc_areas_items", response_class=Response,
+            responses=GEOJSON_OR_HTML,
+            summary="Parks, zones and towns 园区、片区与镇")
+def area_items(
+    request: Request, session: ReadSession, lang: Language, params: Items,
+    kind: Annotated[list[AreaKindParam] | None, Query(description="类型, repeatable")] = None,
+    parent_code: Annotated[str | None, Query(max_length=40, description="上级编号 (a zone's park)",
+                                             examples=["P03"])] = None,
+) -> Response:
+    """Parks, town industrial zones and towns with their outlines, as GeoJSON in CRS84."""
+    query = inventory.AreaQuery(bbox=params.bbox, kind=tuple(kind or ()), parent=parent_code,
+                                updated_from=params.updated_from, updated_to=params.updated_to,
+                                limit=params.limit, offset=params.offset)
+    return _items(request, "areas", inventory.area_page(session, query), params, lang)
+
+
+@router.get("/collections/{collectionId}/items/{featureId}", name="ogc_item", response_class=Response,
+            responses={**GEOJSON_OR_HTML, 404: {"description": "No such collection or feature"}},
+            summary="One feature 单个要素")
+def item(
+    request: Request, session: ReadSession, lang: Language, collectionId: CollectionId,
+    featureId: Annotated[str, Path(max_length=40, description="编号 the record's code",
+                                   examples=["KFQ-001"])],
+    f: Format = None,
+) -> Response:
+    """One parcel, factory or area by its code, as a GeoJSON Feature."""
+    found = ogc.collection(collectionId)
+    served = ogc_html.media_type(request, f, GEOJSON)
+    document = ogc.item(request, session, found, featureId, served, lang)
+    return ogc_html.respond(request, served, document, "item", lang, collection=found)
+
+
+def _area_codes(session: Any, kind: str | None = None) -> list[str]:
+    return [row["code"] for row in inventory.list_areas(session, kind)]
+
+
+def _filters(session: Any, collection_id: str) -> dict[str, dict[str, Any]]:
+    def enum(values: Any) -> dict[str, Any]:
+        return {"enum": list(values)}
+
+    places = {"park_code": enum(_area_codes(session, "park") + _area_codes(session, "zone")),
+              "town_code": enum(_area_codes(session, "town"))}
+    if collection_id == "parcels":
+        return {"status": enum(get_args(ParcelStatusParam)), **places,
+                "land_use": {"pattern": r"^\d{4,6}$"}, "stock_type": enum(get_args(StockTypeParam))}
+    if collection_id == "factories":
+        return {"status": enum(get_args(FactoryStatusParam)), **places,
+                "building_type": enum(get_args(BuildingTypeParam))}
+    return {"kind": enum(get_args(AreaKindParam)), "parent_code": enum(_area_codes(session, "park"))}
+
+
+@router.get("/collections/{collectionId}/queryables", name="ogc_queryables", response_class=Response,
+            responses={200: {"content": {ogc.SCHEMA_JSON: {}}, "description": "JSON Schema"}},
+            summary="Queryable properties 可筛选属性")
+def queryables(request: Request, session: ReadSession, lang: Language, collectionId: CollectionId,
+               f: Annotated[Literal["json"] | None, Query(description="json only")] = None) -> Response:
+    """The properties the items of a collection can be filtered on (each is a query parameter)."""
+    found = ogc.collection(collectionId)
+    document = ogc.queryables(request, found, _filters(session, collectionId), lang)
+    return Response(ogc.dumps(document), media_type=ogc.SCHEMA_JSON)
