@@ -9,12 +9,23 @@ from __future__ import annotations
 from typing import Any
 
 import folium
+import numpy as np
+import shapely
 from folium import plugins
 
+from gis.crs import cgcs2000_to_gcj02
 from gis.labels import message
 from maps.basemaps import add_basemaps
 from maps.layers import Legend, VectorTiles, area_outlines
 from maps.render import new_map
+
+
+def shifted_to_gcj02(collection: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a FeatureCollection moved onto AMap's GCJ-02 tiles (for drawing only)."""
+    features = collection["features"]
+    geoms = cgcs2000_to_gcj02(np.array([shapely.geometry.shape(f["geometry"]) for f in features]))
+    return {**collection, "features": [{**f, "geometry": shapely.geometry.mapping(g)}
+                                       for f, g in zip(features, geoms, strict=True)]}
 
 
 def add_tools(m: folium.Map, lang: str) -> None:
@@ -34,6 +45,8 @@ def inventory_map(*, towns: dict[str, Any], parks: dict[str, Any], lang: str, ba
     """The map of the inventory page; `query` is the filter applied to the parcel tiles."""
     m = new_map()
     add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key, gcj02=gcj02)
+    if gcj02:
+        towns, parks = shifted_to_gcj02(towns), shifted_to_gcj02(parks)
     area_outlines(towns, "town", lang).add_to(m)
     area_outlines(parks, "park", lang).add_to(m)
     suffix = "?crs=gcj02" if gcj02 else ""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
-import orjson
+import shapely
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
@@ -28,21 +29,6 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 
 
-def _row_bbox(geojson: str | None) -> list[float] | None:
-    if not geojson:
-        return None
-    coords: list[list[float]] = []
-    stack: list[Any] = [orjson.loads(geojson)["coordinates"]]
-    while stack:
-        item = stack.pop()
-        if item and isinstance(item[0], int | float):
-            coords.append(item)
-        else:
-            stack.extend(item)
-    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
-    return [min(xs), min(ys), max(xs), max(ys)]
-
-
 EXPORT_FORMATS = ("xlsx", "gpkg", "shp", "csv", "geojson")
 
 
@@ -59,8 +45,9 @@ def results_context(request: Request, session: Session, filters: Filters, offset
     """Counts, 亩 by status, one page of the table and the export links for `filters`."""
     summary = inventory.summarise_parcels(session, filters.parcels())
     rows = inventory.list_parcels(session, filters.parcels(limit=PAGE_SIZE, offset=offset)).rows
-    for row in rows:
-        row["bbox"] = _row_bbox(row.pop("geojson"))
+    boxes = shapely.bounds(shapely.from_geojson([r.pop("geojson") or "null" for r in rows])).tolist()
+    for row, box in zip(rows, boxes, strict=True):
+        row["bbox"] = None if math.isnan(box[0]) else box
     query = filters.querystring()
     return {"summary": summary, "rows": rows, "offset": offset, "page_size": PAGE_SIZE,
             "query": query, "statuses": [s.value for s in ParcelStatus],
