@@ -8,7 +8,7 @@ import orjson
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from gis.models import Area, Factory, LandUseClass, Parcel
+from gis.models import Area, Factory, Industry, LandUseClass, Parcel
 from gis.spatial import as_geojson
 
 # ~50 m at Qidong: outlines are drawn at county scale, never measured
@@ -58,3 +58,9 @@ def sites_in_areas(session: Session, kind: str, area_ids: frozenset[int] | None,
         .outerjoin(Area, Area.id == model.park_id).where(*where)
         .order_by(model.code).limit(limit).offset(offset)).mappings()
     return [dict(r) for r in rows], int(total)
+
+
+def industry_choices(session: Session) -> list[tuple[str, str]]:
+    """(GB/T 4754-2017 code, name) of the reference industries, in code order."""
+    return [(code, name) for code, name in
+            session.execute(select(Industry.code, Industry.name).order_by(Industry.code))]

@@ -13,7 +13,7 @@ from gis.database import Database, make_engine
 from service import errors, openapi
 from service.routes import areas, auth, factories, health, ogc, parcels, stats, users
 from service.settings import Settings, load_settings
-from service.web import pages, static, status_form, supply, tiles, workspace
+from service.web import match, pages, static, status_form, supply, tiles, workspace
 
 DESCRIPTION = """
 启东市存量土地与存量厂房数据库 — the idle-land and vacant-factory inventory of Qidong.
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],
                            expose_headers=["ETag", "Location"])
     for module in (health, auth, users, parcels, factories, areas, stats, ogc,
-                   tiles, pages, supply, status_form, workspace):
+                   tiles, pages, supply, match, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

@@ -17,7 +17,7 @@ from service.i18n import LANG_COOKIE, page_language
 from service.settings import Settings
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-NAV = (("inventory", "/"), ("supply", "/supply"), ("workspace", "/workspace"))
+NAV = (("inventory", "/"), ("match", "/match"), ("supply", "/supply"), ("workspace", "/workspace"))
 
 
 def assets_for(settings: Settings, lang: str) -> Assets:

@@ -13,7 +13,7 @@ def local_assets(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["/", "/?park=P04&status=available&min_mu=10", "/parcels/KFQ-001",
-                                  "/factories/CF-KFQ-001", "/?crs=gcj02"])
+                                  "/factories/CF-KFQ-001", "/?crs=gcj02", "/supply", "/match"])
 def test_pages_are_chinese_small_and_load_nothing_from_outside(sample_client, path):
     response = sample_client.get(path)
 

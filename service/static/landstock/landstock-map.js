@@ -247,3 +247,40 @@
 
   window.landstock.editGeometry = editGeometry;
 })();
+
+/* The matching page's layer: ranked sites as numbered markers over highlighted outlines. */
+(function () {
+  "use strict";
+  var state = { map: null, group: null, count: 0 };
+
+  function matchLayer(map) {
+    state.map = map;
+    state.group = L.featureGroup().addTo(map);
+    return state.group;
+  }
+
+  function showCandidates(candidates) {
+    if (!state.group) { return; }
+    state.group.clearLayers();
+    state.count = 0;
+    candidates.forEach(function (c, i) {
+      if (!c.geometry) { return; }
+      state.count += 1;
+      var shape = L.geoJSON(c.geometry, { style: { color: "#e91e63", weight: 3, fillOpacity: 0.25 } });
+      shape.addTo(state.group);
+      var centre = shape.getBounds().getCenter();
+      L.marker(centre, { icon: L.divIcon({ className: "ls-rank", html: String(c.rank || i + 1),
+                                           iconSize: [24, 24] }) })
+        .bindTooltip(c.code + " · " + c.score).addTo(state.group);
+    });
+    if (state.group.getLayers().length) {
+      state.map.fitBounds(state.group.getBounds(), { maxZoom: 15, padding: [30, 30] });
+    }
+  }
+
+  function highlighted() { return state.count; }
+
+  window.landstock.matchLayer = matchLayer;
+  window.landstock.showCandidates = showCandidates;
+  window.landstock.highlighted = highlighted;
+})();
