@@ -33,8 +33,9 @@ def tianditu_key(settings: Settings) -> str | None:
 
 
 def has_route(request: Request, path: str) -> bool:
-    """Whether the app serves `path` (pages offer what other parts of Landstock provide once there)."""
-    return any(getattr(route, "path", None) == path for route in request.app.routes)
+    """Whether the service's API has `path` (pages offer what other parts of Landstock provide
+    once they are there); read from the OpenAPI document, which the app builds once."""
+    return path in request.app.openapi().get("paths", {})
 
 
 def _mu(m2: float | None, digits: int = 2) -> str:
