@@ -281,6 +281,8 @@ ZH: dict[str, str] = {
     "restore.done": "已从 {path} 恢复数据库（{url}）：{parcels} 个地块，{factories} 个厂房。",
     "restore.not_empty": "目标数据库 {url} 中已有 {parcels} 个地块；确认要用备份整体替换，请加 --replace。",
     # ---- web pages and maps (issue 6) ----
+    "web.import.rejected": "拒绝",
+    "web.import.repaired": "已修复",
     "web.match.print_title": "项目选址推荐",
     "web.match.disabled": "匹配服务尚未启用（等待项目匹配接口 /api/match 上线）。",
     "web.match.industry": "行业（GB/T 4754-2017 代码或名称）",
@@ -714,6 +716,8 @@ EN: dict[str, str] = {
     "restore.done": "Restored the database ({url}) from {path}: {parcels} parcels, {factories} factories.",
     "restore.not_empty": "The target database {url} already holds {parcels} parcels; add --replace to replace it with the backup.",
     # ---- web pages and maps (issue 6) ----
+    "web.import.rejected": "rejected",
+    "web.import.repaired": "repaired",
     "web.match.print_title": "Site recommendation",
     "web.match.disabled": "Matching is not available yet (the /api/match service is not installed).",
     "web.match.industry": "Industry (GB/T 4754-2017 code or name)",

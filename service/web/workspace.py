@@ -54,7 +54,7 @@ def workspace(request: Request, session: ReadSession, user: OptionalUser,
 
 def _import_words(lang: str) -> dict[str, str]:
     keys = ("accepted", "checked", "refused", "counts", "uploading", "checking", "failed", "row",
-            "outcome", "messages")
+            "outcome", "messages", "rejected", "repaired")
     words = {k: CATALOGUES[lang][f"web.import.{k}"] for k in keys}
     return {**words, "code": CATALOGUES[lang]["field.code"]}
 

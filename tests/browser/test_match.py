@@ -22,7 +22,7 @@ def test_matching_form_ranks_and_highlights_sites(page, live_server):
     page.page.fill("#industry", "27")
     page.page.fill("#land_min_mu", "20")
     page.page.fill("#land_max_mu", "80")
-    with page.page.expect_response(lambda r: r.url.endswith("/api/match")):
+    with page.page.expect_response(lambda r: "/api/match" in r.url):
         page.page.click("#match-form button[type=submit]")
     page.page.wait_for_selector(".ls-candidate")
     ranked = page.page.locator(".ls-candidate:not(.ls-near)").count()

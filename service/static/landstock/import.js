@@ -42,7 +42,9 @@
     rows.slice(0, 1000).forEach(function (r) {
       var row = document.createElement("tr");
       row.className = r.outcome === "rejected" ? "table-danger" : "table-warning";
-      [r.row, r.code || "", r.outcome, (r.messages || []).join("；")].forEach(function (v) { row.appendChild(cell(v)); });
+      [r.row, r.code || "", words[r.outcome] || r.outcome, (r.messages || []).join("；")].forEach(function (v) {
+        row.appendChild(cell(v));
+      });
       table.appendChild(row);
     });
     out.appendChild(table);
@@ -51,7 +53,8 @@
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/imports");
+    // the report in the page's language, whatever the browser's
+    xhr.open("POST", "/api/imports?lang=" + (document.documentElement.lang.indexOf("zh") === 0 ? "zh" : "en"));
     xhr.setRequestHeader("X-CSRF-Token", form.getAttribute("data-csrf"));
     xhr.upload.onprogress = function (ev) {
       if (!ev.lengthComputable) { return; }

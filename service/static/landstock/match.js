@@ -92,7 +92,7 @@
     e.preventDefault();
     if (form.getAttribute("data-disabled")) { return; }
     out.textContent = "…";
-    fetch("/api/match", { method: "POST", headers: { "Content-Type": "application/json" },
+    fetch("/api/match?lang=" + (document.documentElement.lang.indexOf("zh") === 0 ? "zh" : "en"), { method: "POST", headers: { "Content-Type": "application/json" },
                           body: JSON.stringify(request()) })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (r) {
