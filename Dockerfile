@@ -1,6 +1,12 @@
 # Landstock service image: SpatiaLite for the embedded mode, pg_dump for `landstock backup`, the
-# pinned Python dependencies, and an entrypoint that migrates the database and loads the sample
-# into an empty one.
+# pinned Python dependencies, the pages' browser assets (npm ci from package-lock.json, served by
+# Landstock itself: the intranet has no CDN), and an entrypoint that migrates the database and
+# loads the sample into an empty one.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
@@ -11,17 +17,19 @@ WORKDIR /app
 COPY requirements.lock ./
 RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md package.json ./
 COPY service ./service
 COPY gis ./gis
 COPY maps ./maps
 COPY data ./data
+COPY --from=assets /assets/node_modules ./node_modules
 RUN pip install --no-cache-dir --no-deps . \
     && useradd --system --home /app landstock && chown -R landstock /app/data
 
 USER landstock
 ENV LANDSTOCK_HOST=0.0.0.0 LANDSTOCK_PORT=8000 LANDSTOCK_DATA_DIR=/app/data \
-    LANDSTOCK_DATABASE_URL=sqlite:////app/data/landstock.sqlite
+    LANDSTOCK_DATABASE_URL=sqlite:////app/data/landstock.sqlite \
+    LANDSTOCK_MAP_ASSETS_DIR=/app/node_modules
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
     CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1

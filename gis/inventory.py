@@ -343,3 +343,48 @@ def get_area(session: Session, code: str) -> dict[str, Any]:
     if row is None:
         raise NotFound(kind=Text("kind.area"), code=code)
     return dict(row)
+
+
+def parcel_conditions(session: Session, q: ParcelQuery) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of `q`, for queries other than the list (map tiles, summaries)."""
+    return _parcel_filters(session, q)
+
+
+def factory_conditions(session: Session, q: FactoryQuery) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of `q`, for queries other than the list."""
+    return _factory_filters(session, q)
+
+
+@dataclass(frozen=True)
+class ParcelSummary:
+    """What a filter selects: parcels and 亩 per status, and the window that holds them."""
+
+    by_status: dict[str, tuple[int, float]]
+    bbox: tuple[float, float, float, float] | None
+
+    @property
+    def count(self) -> int:
+        """How many parcels in all."""
+        return sum(n for n, _ in self.by_status.values())
+
+    @property
+    def area_mu(self) -> float:
+        """Their area in 亩."""
+        return round(sum(mu for _, mu in self.by_status.values()), 2)
+
+
+def summarise_parcels(session: Session, q: ParcelQuery) -> ParcelSummary:
+    """Count and 亩 per status of the parcels matching `q`, and their extent."""
+    where = _parcel_filters(session, q)
+    rows = session.execute(select(Parcel.status, func.count(), func.sum(Parcel.area_m2))
+                           .where(*where).group_by(Parcel.status)).all()
+    by_status = {status: (n, round((m2 or 0) / M2_PER_MU, 2)) for status, n, m2 in rows}
+    bbox = None
+    if by_status:
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        extent = func.Extent(Parcel.geom) if sqlite else func.ST_Extent(Parcel.geom)
+        edges = ((func.MbrMinX, func.MbrMinY, func.MbrMaxX, func.MbrMaxY) if sqlite
+                 else (func.ST_XMin, func.ST_YMin, func.ST_XMax, func.ST_YMax))
+        row = session.execute(select(*(edge(extent) for edge in edges)).where(*where)).one()
+        bbox = tuple(float(v) for v in row)
+    return ParcelSummary(by_status, bbox)  # type: ignore[arg-type]

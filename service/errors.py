@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gis.errors import (
@@ -33,7 +33,8 @@ from gis.errors import (
     VersionConflict,
 )
 from gis.labels import message
-from service.i18n import request_language
+from service.i18n import page_language, request_language
+from service.web.error_page import error_page
 
 log = logging.getLogger("landstock")
 
@@ -77,8 +78,11 @@ def _for_path(request: Request, status: int) -> int:
 
 
 def problem(request: Request, status: int, detail: str, *, key: str,
-            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    """A problem+json response."""
+            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    """A problem+json response (an HTML page for a browser asking for a web page)."""
+    if wants_page(request):
+        return error_page(request, status, message(TITLES.get(status, "http.400"), page_language(request)),
+                          detail, headers=headers)
     lang = request_language(request)
     body = {"type": f"urn:landstock:problem:{key}",
             "title": message(TITLES.get(status, "http.400"), lang),
@@ -86,7 +90,14 @@ def problem(request: Request, status: int, detail: str, *, key: str,
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
-async def _domain(request: Request, exc: Exception) -> JSONResponse:
+def wants_page(request: Request) -> bool:
+    """A browser navigating to a web page (not the API, tiles or static files)."""
+    path = request.url.path
+    return "text/html" in request.headers.get("accept", "") and not path.startswith(
+        ("/api/", "/ogc", "/tiles/", "/static/", "/docs", "/openapi"))
+
+
+async def _domain(request: Request, exc: Exception) -> Response:
     error = cast(LandstockError, exc)
     status = _for_path(request, status_of(error))
     lang = request_language(request)
@@ -109,7 +120,7 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc if part not in ("body", "query", "path", "header"))
 
 
-async def _validation(request: Request, exc: Exception) -> JSONResponse:
+async def _validation(request: Request, exc: Exception) -> Response:
     lang = request_language(request)
     errors = [{"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", ""),
                "type": e.get("type", "")} for e in cast(RequestValidationError, exc).errors()]
@@ -118,7 +129,7 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
                    key="invalid_request", errors=errors)
 
 
-async def _http(request: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> Response:
     error = cast(StarletteHTTPException, exc)
     lang = request_language(request)
     detail = message(TITLES.get(error.status_code, "http.400"), lang)
@@ -126,7 +137,7 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
                    headers=getattr(error, "headers", None))
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(request, 500, message("http.500_detail", request_language(request)),
                    key="internal")

@@ -26,6 +26,7 @@ from service.routes import (
     users,
 )
 from service.settings import Settings, load_settings
+from service.web import match, pages, static, status_form, supply, tiles, workspace
 
 DESCRIPTION = """
 启东市存量土地与存量厂房数据库 — the idle-land and vacant-factory inventory of Qidong.
@@ -46,9 +47,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              spatialite_library=settings.database.spatialite_library,
                              busy_timeout_ms=settings.database.busy_timeout_ms)
         app.state.db = Database(engine)
+        warmer = tiles.TileWarmer(app)
+        warmer.start()
         try:
             yield
         finally:
+            warmer.stop()
             app.state.db.dispose()
 
     app = FastAPI(title="Landstock 存量资源", version="0.1.0", description=DESCRIPTION,
@@ -67,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            expose_headers=["ETag", "Location"])
     # exports before parcels and factories: /api/parcels/export is not a parcel code
     for module in (health, auth, users, exports, imports, parcels, factories, areas, stats, ogc, matching,
-                   projects):
+                   projects, tiles, pages, supply, match, status_form, workspace):
         app.include_router(module.router)
+    static.install(app, settings)
     return app

@@ -162,6 +162,19 @@ class ReviewSettings(BaseSettings):
             if set(overrides) - known:
                 raise ValueError(f"{park}: unknown thresholds {sorted(set(overrides) - known)}")
         return value
+class MapSettings(BaseSettings):
+    """How the web pages draw maps and where their browser assets come from."""
+
+    model_config = _config("LANDSTOCK_MAP_")
+
+    assets: Literal["local", "cdn"] = Field(
+        default="local", description="local: JS/CSS served by Landstock (intranet); cdn: public CDN")
+    assets_dir: Path = Field(default=PROJECT_ROOT / "node_modules",
+                             description="Where `npm ci` installed the browser assets")
+    basemap: Literal["none", "osm", "tianditu_vec", "tianditu_img"] = Field(
+        default="none", description="Basemap shown first; none works with no internet")
+
+
 class AuthSettings(BaseSettings):
     """Sign-in, sessions and tokens."""
 
@@ -219,6 +232,7 @@ class Settings:
     imports: ImportSettings = field(default_factory=ImportSettings)
     match: MatchSettings = field(default_factory=MatchSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
+    map: MapSettings = field(default_factory=MapSettings)
 
     def match_config(self) -> MatchConfig:
         """The matching rules for gis/matching.py."""

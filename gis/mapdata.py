@@ -1,0 +1,66 @@
+"""What the web maps and forms read besides the parcel lists: outlines, code lists, one shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from gis.models import Area, Factory, Industry, LandUseClass, Parcel
+from gis.spatial import as_geojson
+
+# ~50 m at Qidong: outlines are drawn at county scale, never measured
+OUTLINE_TOLERANCE_DEG = 0.0005
+
+
+def area_outlines(session: Session, kind: str) -> dict[str, Any]:
+    """Parks (with zones) or towns as a small GeoJSON FeatureCollection of simplified outlines."""
+    dialect = session.get_bind().dialect.name
+    simplify = func.SimplifyPreserveTopology if dialect == "sqlite" else func.ST_SimplifyPreserveTopology
+    kinds = ("park", "zone") if kind == "park" else (kind,)
+    rows = session.execute(
+        select(Area.code, Area.name, Area.kind, Area.is_priority,
+               as_geojson(dialect, simplify(Area.geom, OUTLINE_TOLERANCE_DEG)).label("geojson"))
+        .where(Area.kind.in_(kinds)).order_by(Area.code)).all()
+    features = [{"type": "Feature", "id": code,
+                 "properties": {"code": code, "name": name, "kind": k, "is_priority": bool(prio)},
+                 "geometry": orjson.loads(geojson)} for code, name, k, prio, geojson in rows]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def land_use_choices(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of the land-use classes parcels may have, in code order."""
+    return [(code, name) for code, name in
+            session.execute(select(LandUseClass.code, LandUseClass.name).order_by(LandUseClass.code))]
+
+
+def area_choices(session: Session, kind: str) -> list[tuple[str, str]]:
+    """(code, name) of the parks and zones, or of the towns."""
+    kinds = ("park", "zone") if kind == "park" else (kind,)
+    return [(code, name) for code, name in
+            session.execute(select(Area.code, Area.name).where(Area.kind.in_(kinds)).order_by(Area.code))]
+
+
+def sites_in_areas(session: Session, kind: str, area_ids: frozenset[int] | None, *, limit: int = 50,
+                   offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """A page of the parcels or factories placed in `area_ids` (all when None), and how many."""
+    model: Any = Parcel if kind == "parcel" else Factory
+    size = model.area_m2 if kind == "parcel" else model.vacant_area_m2
+    where = [model.deleted_at.is_(None)]
+    if area_ids is not None:
+        where.append(or_(model.park_id.in_(area_ids), model.town_id.in_(area_ids)))
+    total = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+    rows = session.execute(
+        select(model.code, model.name, model.status, size.label("size"), model.version,
+               model.updated_at, model.updated_by, Area.name.label("park_name"))
+        .outerjoin(Area, Area.id == model.park_id).where(*where)
+        .order_by(model.code).limit(limit).offset(offset)).mappings()
+    return [dict(r) for r in rows], int(total)
+
+
+def industry_choices(session: Session) -> list[tuple[str, str]]:
+    """(GB/T 4754-2017 code, name) of the reference industries, in code order."""
+    return [(code, name) for code, name in
+            session.execute(select(Industry.code, Industry.name).order_by(Industry.code))]

@@ -1,0 +1,113 @@
+"""folium elements of Landstock's own: vector-tile layers, the status legend, park/town outlines.
+
+Their behaviour lives in service/static/landstock/landstock-map.js; these elements only pass
+it options, so what a page does is readable in one JS file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+
+from gis.labels import label, message
+from maps.style import FACTORY_COLOURS, PARCEL_COLOURS, PARK_OUTLINE, TOWN_OUTLINE, legend_items
+
+PARCEL_FIELDS = ("code", "status", "area_mu", "park", "land_use")
+FACTORY_FIELDS = ("code", "status", "building_type", "floor_area_m2", "vacant_m2", "park")
+FIELD_LABELS = {"code": "field.code", "status": "field.status", "area_mu": "field.area_mu",
+                "park": "field.park", "land_use": "field.land_use",
+                "building_type": "field.building_type", "floor_area_m2": "field.floor_area_m2",
+                "vacant_m2": "field.vacant_area_m2"}
+
+
+def _tile_options(kind: str, lang: str, *, url: str, detail: str, query: str) -> dict[str, Any]:
+    parcels = kind == "parcels"
+    fields = PARCEL_FIELDS if parcels else FACTORY_FIELDS
+    group = "parcel_status" if parcels else "factory_status"
+    colours = PARCEL_COLOURS if parcels else FACTORY_COLOURS
+    return {
+        "kind": kind, "url": url, "detail": detail, "query": query, "filtered": parcels,
+        "colours": colours,
+        "statusLabels": {s: label(group, s, lang) for s in colours},
+        "typeLabels": {t: label("building_type", t, lang)
+                       for t in ("standard", "self_built", "warehouse", "rnd")},
+        "fields": [{"key": f, "label": message(FIELD_LABELS[f], lang)} for f in fields],
+        "moreLabel": message("web.popup.details", lang),
+        "cellLabel": message(f"map.cell.{kind}", lang),
+        "zoomLabel": message("map.cell.zoom", lang),
+    }
+
+
+class VectorTiles(JSCSSMixin, Layer):
+    """Parcels or factories drawn from `/tiles/…` MVT, coloured by status, with popups."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = landstock.vectorTiles(
+                {{ this._parent.get_name() }}, {{ this.tile_options|tojson }});
+        {% endmacro %}
+    """)
+    default_js = [("vectorGrid", "vectorGrid"), ("landstock_map_js", "landstock_map_js")]
+
+    def __init__(self, kind: str, lang: str, *, url: str, detail: str, query: str = "",
+                 show: bool = True) -> None:
+        super().__init__(name=message(f"map.layer.{kind}", lang), overlay=True, show=show)
+        self._name = "VectorTiles"
+        self.tile_options = _tile_options(kind, lang, url=url, detail=detail, query=query)
+
+
+class Legend(JSCSSMixin, MacroElement):
+    """The colours of the parcel and factory statuses, bottom right."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            landstock.legend({{ this._parent.get_name() }}, {{ this.sections|tojson }});
+        {% endmacro %}
+    """)
+    default_js = [("landstock_map_js", "landstock_map_js")]
+
+    def __init__(self, lang: str, kinds: tuple[str, ...] = ("parcel", "factory")) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.sections = [{"title": message(f"map.legend.{kind}", lang),
+                          "shape": "box" if kind == "parcel" else "dot",
+                          "items": legend_items(kind, lang)} for kind in kinds]
+
+
+def area_outlines(areas: dict[str, Any], kind: str, lang: str, *, show: bool = True) -> folium.GeoJson:
+    """Outlines of the parks (or towns) with their names as tooltips; a handful of polygons."""
+    colour = PARK_OUTLINE if kind == "park" else TOWN_OUTLINE
+    dash = None if kind == "park" else "4 4"
+    return folium.GeoJson(
+        areas, name=message(f"map.layer.{kind}s", lang), show=show,
+        style_function=lambda _f: {"color": colour, "weight": 2 if kind == "park" else 1.2,
+                                   "dashArray": dash, "fill": False},
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        interactive=True)
+
+
+class GeometryEditor(JSCSSMixin, MacroElement):
+    """Leaflet.draw over a record's shape; edits and uploads land in a hidden form input."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            landstock.editGeometry({{ this._parent.get_name() }}, {{ this.editor_options|tojson }});
+        {% endmacro %}
+    """)
+    default_js = [("leaflet_draw_js", "leaflet_draw_js"), ("landstock_map_js", "landstock_map_js")]
+    default_css = [("leaflet_draw_css", "leaflet_draw_css")]
+
+    def __init__(self, geometry: dict[str, Any] | None, lang: str, *, input_id: str, file_id: str) -> None:
+        super().__init__()
+        self._name = "GeometryEditor"
+        self.editor_options = {
+            "geometry": geometry, "input": input_id, "file": file_id,
+            "badFile": message("web.edit.bad_file", lang),
+            "local": {"buttons": {"polygon": message("web.edit.draw_polygon", lang),
+                                  "rectangle": message("web.edit.draw_rectangle", lang)}},
+        }

@@ -1,0 +1,286 @@
+/* Landstock's map helpers: vector-tile layers of parcels and factories, legend, filters.
+ * Loaded after Leaflet and Leaflet.VectorGrid; the folium elements in maps/layers.py call these.
+ */
+(function () {
+  "use strict";
+
+  // Leaflet 1.8 removed L.DomEvent.fakeStop, which VectorGrid 1.3's canvas click still calls.
+  if (window.L && L.DomEvent && !L.DomEvent.fakeStop) {
+    L.DomEvent.fakeStop = function (e) { e._stopped = true; };
+  }
+
+  // Each vector layer draws into canvases stacked over the others: a click that hits nothing on
+  // the top canvas (factories) is handed to whatever lies below it (parcels, then the map).
+  if (window.L && L.Canvas && L.Canvas.Tile) {
+    var ownClick = L.Canvas.Tile.prototype._onClick;
+    L.Canvas.Tile.prototype._onClick = function (e) {
+      var point = this._map.mouseEventToLayerPoint(e).subtract(this.getOffset());
+      for (var id in this._layers) {
+        if (this._layers[id].options.interactive && this._layers[id]._containsPoint(point)) {
+          return ownClick.call(this, e);
+        }
+      }
+      if (e.type !== "click") { return; }
+      var canvas = this._container, before = canvas.style.pointerEvents;
+      canvas.style.pointerEvents = "none";
+      var below = document.elementFromPoint(e.clientX, e.clientY);
+      canvas.style.pointerEvents = before;
+      if (below && below !== canvas) { below.dispatchEvent(new MouseEvent(e.type, e)); }
+    };
+  }
+
+  var layers = [];
+
+  function escapeHtml(value) {
+    return String(value === undefined || value === null ? "" : value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  function withQuery(url, query) {
+    return query ? url + (url.indexOf("?") < 0 ? "?" : "&") + query : url;
+  }
+
+  function popupHtml(o, p) {
+    var rows = o.fields.map(function (f) {
+      var value = p[f.key];
+      if (value === undefined || value === null || value === "") { return ""; }
+      if (f.key === "status") { value = o.statusLabels[value] || value; }
+      if (f.key === "building_type") { value = o.typeLabels[value] || value; }
+      return "<tr><th>" + escapeHtml(f.label) + "</th><td>" + escapeHtml(value) + "</td></tr>";
+    }).join("");
+    var href = o.detail.replace("{code}", encodeURIComponent(p.code));
+    return '<div class="ls-popup"><div class="ls-popup-title">' + escapeHtml(p.name || p.code) +
+      '</div><table class="table table-sm mb-1">' + rows + "</table>" +
+      '<a class="ls-popup-link" href="' + escapeHtml(href) + '">' + escapeHtml(o.moreLabel) + " →</a></div>";
+  }
+
+  function styleFor(o) {
+    var colours = o.colours;
+    if (o.kind === "factories") {
+      return function (p, zoom) {
+        return { radius: zoom < 12 ? 3 : 5, weight: 1, color: "#ffffff", fill: true, fillOpacity: 0.95,
+                 fillColor: colours[p.status] || "#888888" };
+      };
+    }
+    return function (p, zoom) {
+      return { weight: zoom < 13 ? 0 : 0.8, color: "#ffffff", fill: true, fillOpacity: 0.8,
+               fillColor: colours[p.status] || "#888888" };
+    };
+  }
+
+  // Many records in a tile come as cells (count, size, free size): a dot sized by the count,
+  // as green as the share that is still free.
+  function cellStyle(o) {
+    var free = o.colours[o.kind === "factories" ? "vacant" : "available"];
+    return function (p) {
+      var share = p.size > 0 ? p.free / p.size : 0;
+      return { radius: Math.min(8, 2.5 + Math.sqrt(p.count) / 3), weight: 1, color: "#ffffff",
+               fill: true, fillColor: share > 0 ? free : "#8a8f94", fillOpacity: 0.35 + 0.6 * share };
+    };
+  }
+
+  function cellPopup(o, p) {
+    return '<div class="ls-popup"><div class="ls-popup-title">' +
+      escapeHtml(o.cellLabel.replace("{count}", p.count).replace("{size}", p.size).replace("{free}", p.free)) +
+      '</div><div class="small text-muted">' + escapeHtml(o.zoomLabel) + "</div></div>";
+  }
+
+  function vectorTiles(map, o) {
+    var styles = {};
+    styles[o.kind] = styleFor(o);
+    styles[o.kind + "_cells"] = cellStyle(o);
+    var layer = L.vectorGrid.protobuf(withQuery(o.url, o.query), {
+      rendererFactory: L.canvas.tile,
+      vectorTileLayerStyles: styles,
+      interactive: true,
+      maxZoom: 22,
+      getFeatureId: function (f) { return f.properties.code || "cell:" + f.properties.cell; },
+      pane: o.kind === "factories" ? "markerPane" : "overlayPane"
+    });
+    layer.landstock = o;
+    layer.on("click", function (e) {
+      var p = e.layer.properties;
+      if (p.cell) {
+        L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(cellPopup(o, p)).openOn(map);
+        map.setView(e.latlng, Math.min(map.getZoom() + 2, 18));
+        return;
+      }
+      L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(popupHtml(o, p)).openOn(map);
+    });
+    layers.push(layer);
+    return layer;
+  }
+
+  function legend(map, sections) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "ls-legend leaflet-control");
+      div.innerHTML = sections.map(function (section) {
+        return "<div class=\"ls-legend-title\">" + escapeHtml(section.title) + "</div>" +
+          section.items.map(function (item) {
+            return '<div class="ls-legend-item"><span class="ls-swatch ls-swatch-' + section.shape +
+              '" style="background:' + item[1] + '"></span>' + escapeHtml(item[2]) + "</div>";
+          }).join("");
+      }).join("");
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+    return control;
+  }
+
+  // Apply the page's filters (a query string) to every vector layer of the page.
+  function setQuery(query) {
+    layers.forEach(function (layer) {
+      if (layer.landstock.filtered) { layer.setUrl(withQuery(layer.landstock.url, query)); }
+    });
+  }
+
+  function fitBbox(map, bbox, maxZoom) {
+    if (!bbox || bbox.length !== 4) { return; }
+    map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { maxZoom: maxZoom || 16, padding: [20, 20] });
+  }
+
+  // The codes drawn by a vector layer in the tiles loaded now (for tests and the counts badge).
+  function renderedCodes(kind) {
+    var seen = {};
+    layers.forEach(function (layer) {
+      if (layer.landstock.kind !== kind || !layer._vectorTiles) { return; }
+      Object.keys(layer._vectorTiles).forEach(function (key) {
+        Object.keys(layer._vectorTiles[key]._features || {}).forEach(function (code) {
+          if (code.indexOf("cell:") !== 0) { seen[code] = true; }
+        });
+      });
+    });
+    return Object.keys(seen).sort();
+  }
+
+  function styleOf(kind, code) {
+    var found = null;
+    layers.forEach(function (layer) {
+      if (layer.landstock.kind !== kind || !layer._vectorTiles) { return; }
+      Object.keys(layer._vectorTiles).forEach(function (key) {
+        var f = (layer._vectorTiles[key]._features || {})[code];
+        if (f) { found = f.feature.options.fillColor; }
+      });
+    });
+    return found;
+  }
+
+  // True once every vector layer on the page has drawn the tiles of the current view.
+  function idle() {
+    return layers.length > 0 && layers.every(function (layer) {
+      return !layer._map || (!layer.isLoading() && Object.keys(layer._vectorTiles || {}).length > 0);
+    });
+  }
+
+  function mapOf(element) {
+    var name = element.getAttribute("data-map");
+    return name ? window[name] : null;
+  }
+
+  window.landstock = {
+    vectorTiles: vectorTiles, legend: legend, setQuery: setQuery, fitBbox: fitBbox,
+    renderedCodes: renderedCodes, styleOf: styleOf, mapOf: mapOf, layers: layers, idle: idle
+  };
+})();
+
+/* The geometry editor of the edit pages: Leaflet.draw over the record's shape; every edit, new
+ * drawing or uploaded GeoJSON file is written to a hidden input as one GeoJSON geometry. */
+(function () {
+  "use strict";
+
+  function multipolygon(group) {
+    var polygons = [];
+    group.eachLayer(function (layer) {
+      var g = layer.toGeoJSON().geometry;
+      if (g.type === "Polygon") { polygons.push(g.coordinates); }
+      if (g.type === "MultiPolygon") { polygons = polygons.concat(g.coordinates); }
+    });
+    return polygons.length ? { type: "MultiPolygon", coordinates: polygons } : null;
+  }
+
+  function editGeometry(map, o) {
+    var group = L.featureGroup().addTo(map);
+    var input = document.getElementById(o.input);
+    function load(geojson) {
+      group.clearLayers();
+      L.geoJSON(geojson, { style: { color: "#e91e63", weight: 2 } }).eachLayer(function (layer) {
+        if (layer.getLatLngs && layer.getLatLngs()[0] && layer.getLatLngs()[0][0] &&
+            layer.getLatLngs()[0][0].length) {
+          layer.getLatLngs().forEach(function (rings) {
+            group.addLayer(L.polygon(rings, { color: "#e91e63", weight: 2 }));
+          });
+        } else { group.addLayer(layer); }
+      });
+      if (group.getLayers().length) { map.fitBounds(group.getBounds(), { maxZoom: 17 }); }
+    }
+    function save() {
+      var g = multipolygon(group);
+      input.value = g ? JSON.stringify(g) : "";
+    }
+    if (o.geometry) { load(o.geometry); }
+    if (L.drawLocal && o.local) { L.Util.extend(L.drawLocal.draw.toolbar.buttons, o.local.buttons); }
+    map.addControl(new L.Control.Draw({
+      position: "topleft",
+      edit: { featureGroup: group },
+      draw: { polygon: { allowIntersection: false, showArea: false }, rectangle: { showArea: false },
+              polyline: false, circle: false, marker: false, circlemarker: false }
+    }));
+    map.on(L.Draw.Event.CREATED, function (e) { group.addLayer(e.layer); save(); });
+    map.on(L.Draw.Event.EDITED, save);
+    map.on(L.Draw.Event.DELETED, save);
+    var file = o.file && document.getElementById(o.file);
+    if (file) {
+      file.addEventListener("change", function () {
+        if (!file.files.length) { return; }
+        file.files[0].text().then(function (text) {
+          var data = JSON.parse(text);
+          load(data);
+          save();
+        }).catch(function () { input.value = ""; alert(o.badFile); });
+      });
+    }
+    return group;
+  }
+
+  window.landstock.editGeometry = editGeometry;
+})();
+
+/* The matching page's layer: ranked sites as numbered markers over highlighted outlines. */
+(function () {
+  "use strict";
+  var state = { map: null, group: null, count: 0 };
+
+  function matchLayer(map) {
+    state.map = map;
+    state.group = L.featureGroup().addTo(map);
+    return state.group;
+  }
+
+  function showCandidates(candidates) {
+    if (!state.group) { return; }
+    state.group.clearLayers();
+    state.count = 0;
+    candidates.forEach(function (c, i) {
+      if (!c.geometry) { return; }
+      state.count += 1;
+      var shape = L.geoJSON(c.geometry, { style: { color: "#e91e63", weight: 3, fillOpacity: 0.25 } });
+      shape.addTo(state.group);
+      var centre = shape.getBounds().getCenter();
+      L.marker(centre, { icon: L.divIcon({ className: "ls-rank", html: String(c.rank || i + 1),
+                                           iconSize: [24, 24] }) })
+        .bindTooltip(c.code + " · " + c.score).addTo(state.group);
+    });
+    if (state.group.getLayers().length) {
+      state.map.fitBounds(state.group.getBounds(), { maxZoom: 15, padding: [30, 30] });
+    }
+  }
+
+  function highlighted() { return state.count; }
+
+  window.landstock.matchLayer = matchLayer;
+  window.landstock.showCandidates = showCandidates;
+  window.landstock.highlighted = highlighted;
+})();

@@ -1,0 +1,102 @@
+"""The attribute edit form: which fields it shows, of what type, and reading them back.
+
+Only fields the service lets a user change (gis.edits.EDITABLE) appear; a form sends every field,
+so only those whose value differs from the record become changes (and history entries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import shapely
+from starlette.datastructures import FormData
+
+from gis.errors import InvalidGeometry, InvalidInput
+from gis.labels import Text
+
+READY = ("road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of the form: the record's column, its type, and its label key."""
+
+    name: str
+    kind: str  # text, textarea, number, integer, date, bool, choice
+    label: str
+    choices: str = ""  # label group of a choice field
+
+
+def _f(name: str, kind: str, label: str | None = None, choices: str = "") -> Field:
+    return Field(name, kind, label or f"field.{name}", choices)
+
+
+PARCEL = (
+    _f("name", "text"), _f("land_use", "choice"), _f("stock_type", "choice", choices="stock_type"),
+    _f("cert_area_m2", "number"), _f("ownership", "text"),
+    _f("plot_ratio_min", "number"), _f("plot_ratio_max", "number"),
+    _f("building_density_min", "number"), _f("height_limit_m", "number"), _f("green_ratio_max", "number"),
+    _f("price_wan_per_mu", "number"), _f("idle_since", "date"), _f("waterfront", "bool"),
+    *(_f(f"ready_{r}", "bool", f"ready.{r}") for r in READY), _f("net_land", "bool", "ready.net_land"),
+    _f("contact", "text"), _f("contact_phone", "text"), _f("remarks", "textarea"),
+)
+FACTORY = (
+    _f("name", "text"), _f("building_type", "choice", choices="building_type"),
+    _f("floors", "integer"), _f("floor_area_m2", "number"), _f("vacant_area_m2", "number"),
+    _f("clear_height_m", "number"), _f("floor_load_kn_m2", "number"), _f("crane_t", "number"),
+    _f("power_kva", "number"), _f("year_built", "integer"), _f("owner", "text"),
+    _f("rent_yuan_m2_month", "number"), _f("sale_price_wan", "number"),
+    _f("contact", "text"), _f("contact_phone", "text"), _f("remarks", "textarea"),
+)
+FIELDS = {"parcel": PARCEL, "factory": FACTORY}
+CHOICES = {"stock_type": ("approved_unsupplied", "idle", "inefficient", "reserve", "other"),
+           "building_type": ("standard", "self_built", "warehouse", "rnd")}
+
+
+def _value(field: Field, text: str | None) -> Any:
+    if field.kind == "bool":
+        return text is not None
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        if field.kind == "number":
+            return float(text)
+        if field.kind == "integer":
+            return int(text)
+        if field.kind == "date":
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field=Text(field.label), value=text, reason=Text("web.error.format")) from None
+    return text
+
+
+def changed_fields(kind: str, form: FormData, record: dict[str, Any]) -> dict[str, Any]:
+    """The form's values that differ from `record`, typed as the columns are."""
+    changes = {}
+    for field in FIELDS[kind]:
+        raw = form.get(field.name)
+        value = _value(field, raw if isinstance(raw, str) else None)
+        if value != record.get(field.name):
+            changes[field.name] = value
+    return changes
+
+
+def geometry_change(text: str | None) -> shapely.Geometry | None:
+    """The drawn or uploaded shape (GeoJSON geometry, Feature or FeatureCollection), if any."""
+    if not text or not text.strip():
+        return None
+    try:
+        data = orjson.loads(text)
+        if data.get("type") == "FeatureCollection":
+            parts = [shapely.geometry.shape(f["geometry"]) for f in data["features"] if f.get("geometry")]
+            return shapely.union_all(parts) if parts else None
+        if data.get("type") == "Feature":
+            data = data["geometry"]
+        return shapely.geometry.shape(data)
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError,
+            shapely.errors.GEOSException) as exc:
+        raise InvalidGeometry("geometry.malformed", reason=str(exc)[:200]) from exc

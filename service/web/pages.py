@@ -1,0 +1,133 @@
+"""The inventory map page (存量资源一张图), its results fragment, and the parcel/factory pages."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import shapely
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from gis import history as history_of
+from gis import inventory, mapdata
+from gis.access import Principal
+from gis.status import WORKFLOWS, ParcelStatus
+from maps.detail import detail_map
+from maps.inventory import inventory_map
+from maps.render import render
+from service.auth import OptionalUser, csrf_token
+from service.dependencies import ReadSession, SettingsDep
+from service.i18n import page_language
+from service.settings import Settings
+from service.web.filters import Filters, FiltersDep
+from service.web.templating import assets_for, has_route, page, tianditu_key
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 50
+
+
+EXPORT_FORMATS = ("xlsx", "gpkg", "shp", "csv", "geojson")
+
+
+def export_links(request: Request, query: str) -> list[tuple[str, str]]:
+    """(format, URL) downloads of the filtered set: the export endpoints when the service has
+    them, else the GeoJSON list."""
+    if has_route(request, "/api/parcels/export"):
+        suffix = f"&{query}" if query else ""
+        return [(f, f"/api/parcels/export?format={f}{suffix}") for f in EXPORT_FORMATS]
+    return [("geojson", "/api/parcels?limit=1000" + (f"&{query}" if query else ""))]
+
+
+def results_context(request: Request, session: Session, filters: Filters, offset: int) -> dict[str, Any]:
+    """Counts, 亩 by status, one page of the table and the export links for `filters`."""
+    summary = inventory.summarise_parcels(session, filters.parcels())
+    rows = inventory.list_parcels(session, filters.parcels(limit=PAGE_SIZE, offset=offset)).rows
+    boxes = shapely.bounds(shapely.from_geojson([r.pop("geojson") or "null" for r in rows])).tolist()
+    for row, box in zip(rows, boxes, strict=True):
+        row["bbox"] = None if math.isnan(box[0]) else box
+    query = filters.querystring()
+    return {"summary": summary, "rows": rows, "offset": offset, "page_size": PAGE_SIZE,
+            "query": query, "statuses": [s.value for s in ParcelStatus],
+            "exports": export_links(request, query)}
+
+
+@router.get("/", response_class=HTMLResponse)
+def inventory_page(request: Request, session: ReadSession, settings: SettingsDep, filters: FiltersDep,
+                   offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+                   crs: Annotated[str, Query(pattern="^(wgs84|gcj02)$")] = "wgs84") -> HTMLResponse:
+    """存量资源一张图: filters, the map and the table, all driven by the same filters."""
+    lang = page_language(request)
+    m = inventory_map(towns=mapdata.area_outlines(session, "town"),
+                      parks=mapdata.area_outlines(session, "park"), lang=lang,
+                      basemap=settings.map.basemap, tianditu_key=tianditu_key(settings),
+                      query=filters.querystring(), gcj02=crs == "gcj02")
+    return page(request, "inventory.html", {
+        "map": render(m, assets_for(settings, lang)), "filters": filters, "crs": crs,
+        "parks": mapdata.area_choices(session, "park"), "towns": mapdata.area_choices(session, "town"),
+        "land_uses": mapdata.land_use_choices(session),
+        **results_context(request, session, filters, offset)})
+
+
+@router.get("/inventory/results", response_class=HTMLResponse)
+def inventory_results(request: Request, session: ReadSession, filters: FiltersDep,
+                      offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> HTMLResponse:
+    """The counts and the table for the current filters (swapped in by htmx)."""
+    return page(request, "_results.html", results_context(request, session, filters, offset))
+
+
+def _allowed(kind: str, status: str) -> list[str]:
+    enum, transitions, _group = WORKFLOWS[kind]
+    table: dict[Any, frozenset[Any]] = transitions  # type: ignore[assignment]
+    return [t.value for t in table.get(enum(status), frozenset())]
+
+
+def render_parcel(request: Request, session: Session, settings: Settings, code: str, *,
+                  user: Principal | None, problem: str | None = None,
+                  status_code: int = 200) -> HTMLResponse:
+    """The parcel page (also re-rendered with `problem` when a status change is refused)."""
+    lang = page_language(request)
+    row = inventory.get_parcel(session, code)
+    history = history_of.status_events(session, "parcel", code)
+    m = detail_map(row["geojson"], "parcel", row["status"], lang=lang, basemap=settings.map.basemap,
+                   tianditu_key=tianditu_key(settings))
+    return page(request, "parcel.html", {
+        "p": row, "history": history,
+        "changes": history_of.changes_of(session, "parcel", code),
+        "map": render(m, assets_for(settings, lang)), "user": user,
+        "kind": "parcel", "plural": "parcels", "record": row, "targets": _allowed("parcel", row["status"]),
+        "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)
+
+
+def render_factory(request: Request, session: Session, settings: Settings, code: str, *,
+                   user: Principal | None, problem: str | None = None,
+                  status_code: int = 200) -> HTMLResponse:
+    """The factory page (also re-rendered with `problem` when a status change is refused)."""
+    lang = page_language(request)
+    row = inventory.get_factory(session, code)
+    history = history_of.status_events(session, "factory", code)
+    m = detail_map(row["geojson"], "factory", row["status"], lang=lang, basemap=settings.map.basemap,
+                   tianditu_key=tianditu_key(settings))
+    return page(request, "factory.html", {
+        "f": row, "history": history,
+        "changes": history_of.changes_of(session, "factory", code),
+        "map": render(m, assets_for(settings, lang)), "user": user,
+        "kind": "factory", "plural": "factories", "record": row,
+        "targets": _allowed("factory", row["status"]),
+        "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)
+
+
+@router.get("/parcels/{code}", response_class=HTMLResponse)
+def parcel_page(request: Request, session: ReadSession, settings: SettingsDep, user: OptionalUser,
+                code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
+    """One parcel: a small map, every attribute, its status history, the status form."""
+    return render_parcel(request, session, settings, code, user=user)
+
+
+@router.get("/factories/{code}", response_class=HTMLResponse)
+def factory_page(request: Request, session: ReadSession, settings: SettingsDep, user: OptionalUser,
+                 code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
+    """One factory: a small map, every attribute, its status history, the status form."""
+    return render_factory(request, session, settings, code, user=user)

@@ -1,0 +1,47 @@
+"""The status-change form of the parcel and factory pages, on the service's own status workflow
+(`service.sites.change_status`: roles, park scope, transitions, version check, history)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from gis.errors import LandstockError
+from service.auth import OptionalUser
+from service.dependencies import DatabaseDep, SettingsDep
+from service.errors import status_of
+from service.i18n import page_language
+from service.schemas import StatusChange
+from service.sites import change_status
+from service.web import pages
+
+router = APIRouter(include_in_schema=False)
+
+RENDER = {"parcel": pages.render_parcel, "factory": pages.render_factory}
+
+
+@router.post("/{plural}/{code}/status")
+def submit_status(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
+                  plural: Annotated[str, Path(pattern="^(parcels|factories)$")],
+                  code: Annotated[str, Path(max_length=40)],
+                  status: Annotated[str, Form(max_length=30)],
+                  version: Annotated[int, Form(ge=1)],
+                  project: Annotated[str, Form(max_length=40)] = "",
+                  note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Apply the form's status change; a stale or refused change re-renders the page with why."""
+    kind = "parcel" if plural == "parcels" else "factory"
+    if user is None:
+        return RedirectResponse(f"/login?next=/{plural}/{code}", status_code=303)
+    body = StatusChange(status=status, project=project.strip() or None, note=note.strip() or None)
+    try:
+        change_status(db, kind, code, body, user, version)
+    except LandstockError as error:
+        with db.read() as session:
+            return RENDER[kind](request, session, settings, code, user=user,
+                                problem=error.message(page_language(request)),
+                                status_code=status_of(error))
+    return RedirectResponse(f"/{plural}/{code}?changed=1", status_code=303)
+
+

@@ -1,0 +1,95 @@
+"""/tiles: parcels and factories as Mapbox vector tiles for the web maps."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
+from sqlalchemy.orm import Session
+
+from gis.inventory import FactoryQuery, ParcelQuery, summarise_parcels
+from gis.tiles import MAX_ZOOM, data_stamp, render_tile, tiles_over
+from service.dependencies import ReadSession
+from service.web.filters import Filters, FiltersDep
+from service.web.tile_cache import TileCache
+
+router = APIRouter(prefix="/tiles", tags=["map tiles 地图切片"])
+
+MVT = "application/vnd.mapbox-vector-tile"
+log = logging.getLogger("landstock")
+
+
+_cache_lock = threading.Lock()
+
+
+def cache_of(app: FastAPI) -> TileCache:
+    """The app's tile cache (made on first use)."""
+    with _cache_lock:
+        cache: TileCache | None = getattr(app.state, "tile_cache", None)
+        if cache is None:
+            cache = app.state.tile_cache = TileCache()
+        return cache
+
+
+def cached_tile(app: FastAPI, session: Session, kind: str, query: ParcelQuery | FactoryQuery,
+                zxy: tuple[int, int, int], crs: str = "wgs84") -> bytes:
+    """The tile from the cache, drawn when the inventory changed since or nobody asked yet."""
+    key = (kind, *zxy, crs, query, data_stamp(session))
+    return cache_of(app).get_or_draw(key, lambda: render_tile(session, kind, query, *zxy,
+                                                               gcj02=crs == "gcj02"))
+
+
+class TileWarmer:
+    """Draws the county view's tiles when the service starts, so the first visitor waits no
+    longer than the next (stops with the service)."""
+
+    ZOOMS = (9, 10)
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app, self.stopping = app, threading.Event()
+        self.thread = threading.Thread(target=self._run, name="tile-warmer", daemon=True)
+
+    def start(self) -> None:
+        """Begin drawing in the background."""
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop after the tile being drawn, and wait for that."""
+        self.stopping.set()
+        self.thread.join(timeout=30)
+
+    def _run(self) -> None:
+        try:
+            with self.app.state.db.read() as session:
+                bbox = summarise_parcels(session, ParcelQuery()).bbox
+                if bbox is None:
+                    return
+                for kind, query in (("parcels", Filters().parcels()), ("factories", Filters().factories())):
+                    for zxy in tiles_over(bbox, self.ZOOMS):
+                        if self.stopping.is_set():
+                            return
+                        cached_tile(self.app, session, kind, query, zxy)
+        except Exception:  # noqa: BLE001 - warming is an optimisation; requests draw their own tiles
+            log.debug("tile warming stopped", exc_info=True)
+
+
+@router.get("/{kind}/{z}/{x}/{y}.pbf", response_class=Response,
+            responses={200: {"content": {MVT: {}}, "description": "One MVT tile (empty when empty)"}},
+            summary="Vector tile of parcels or factories 矢量切片")
+def tile(
+    request: Request,
+    session: ReadSession,
+    filters: FiltersDep,
+    kind: Annotated[Literal["parcels", "factories"], Path(description="图层")],
+    z: Annotated[int, Path(ge=0, le=MAX_ZOOM, description="zoom")],
+    x: Annotated[int, Path(ge=0, description="column")],
+    y: Annotated[int, Path(ge=0, description="row (XYZ, north at 0)")],
+    crs: Annotated[Literal["wgs84", "gcj02"], Query(description="gcj02: shifted for AMap tiles")] = "wgs84",
+) -> Response:
+    """Parcels (with the inventory filters applied) or factories in one XYZ tile, coloured by the page."""
+    query = filters.parcels() if kind == "parcels" else filters.factories()
+    body = cached_tile(request.app, session, kind, query, (z, x, y), crs)
+    # short private cache: a status changed on another page shows on the next pan
+    return Response(body, media_type=MVT, headers={"Cache-Control": "private, max-age=10"})

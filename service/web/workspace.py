@@ -1,0 +1,110 @@
+"""The park manager's workspace: their own parcels and factories, and the attribute and geometry
+edit form, on the service's rules (roles, park scope, versions, field history: gis.edits)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from gis import edits, inventory, mapdata
+from gis.access import Principal
+from gis.errors import LandstockError
+from gis.history import changes_of
+from gis.labels import CATALOGUES
+from maps.edit import edit_map
+from maps.render import render
+from service.auth import OptionalUser, csrf_token
+from service.dependencies import DatabaseDep, ReadSession, SettingsDep
+from service.errors import status_of
+from service.i18n import page_language
+from service.settings import Settings
+from service.web.edit_fields import CHOICES, FIELDS, changed_fields, geometry_change
+from service.web.templating import assets_for, has_route, page, tianditu_key
+
+router = APIRouter(include_in_schema=False)
+
+KINDS = {"parcels": "parcel", "factories": "factory"}
+READERS = {"parcel": inventory.get_parcel, "factory": inventory.get_factory}
+PAGE = 50
+Plural = Annotated[str, Path(pattern="^(parcels|factories)$")]
+Code = Annotated[str, Path(max_length=40)]
+
+
+def _sign_in(path: str) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={path}", status_code=303)
+
+
+@router.get("/workspace", response_class=HTMLResponse)
+def workspace(request: Request, session: ReadSession, user: OptionalUser,
+              offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Response:
+    """The signed-in user's parcels and factories (a park manager's own areas; all for others)."""
+    if user is None:
+        return _sign_in("/workspace")
+    areas = user.area_ids if user.scoped else None
+    parcels, parcel_total = mapdata.sites_in_areas(session, "parcel", areas, limit=PAGE, offset=offset)
+    factories, factory_total = mapdata.sites_in_areas(session, "factory", areas, limit=PAGE, offset=offset)
+    return page(request, "workspace.html", {
+        "user": user, "parcels": parcels, "parcel_total": parcel_total, "factories": factories,
+        "factory_total": factory_total, "offset": offset, "page_size": PAGE, "csrf": csrf_token(request),
+        "imports": has_route(request, "/api/imports"), "import_words": _import_words(page_language(request))})
+
+
+def _import_words(lang: str) -> dict[str, str]:
+    keys = ("accepted", "checked", "refused", "counts", "uploading", "checking", "failed", "row",
+            "outcome", "messages", "rejected", "repaired")
+    words = {k: CATALOGUES[lang][f"web.import.{k}"] for k in keys}
+    return {**words, "code": CATALOGUES[lang]["field.code"]}
+
+
+def render_edit(request: Request, session: Session, settings: Settings, kind: str, code: str, *,
+                user: Principal, problem: str | None = None, values: dict[str, Any] | None = None,
+                status_code: int = 200) -> HTMLResponse:
+    """The edit form of one record, with the reader's values kept when a save is refused."""
+    lang = page_language(request)
+    record = READERS[kind](session, code)
+    m = edit_map(record["geojson"], lang=lang, basemap=settings.map.basemap,
+                 tianditu_key=tianditu_key(settings), input_id="geometry", file_id="geometry-file")
+    return page(request, "edit.html", {
+        "kind": kind, "plural": "parcels" if kind == "parcel" else "factories", "record": record,
+        "values": {**record, **(values or {})}, "fields": FIELDS[kind], "choices": CHOICES,
+        "land_uses": mapdata.land_use_choices(session), "map": render(m, assets_for(settings, lang)),
+        "csrf": csrf_token(request), "problem": problem, "user": user,
+        "history": changes_of(session, kind, code)}, status_code=status_code)
+
+
+@router.get("/{plural}/{code}/edit", response_class=HTMLResponse)
+def edit_page(request: Request, session: ReadSession, settings: SettingsDep, user: OptionalUser,
+              plural: Plural, code: Code) -> Response:
+    """The attribute and geometry form of a parcel or factory."""
+    if user is None:
+        return _sign_in(f"/{plural}/{code}/edit")
+    return render_edit(request, session, settings, KINDS[plural], code, user=user)
+
+
+@router.post("/{plural}/{code}/edit")
+async def save_edit(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
+                    plural: Plural, code: Code) -> Response:
+    """Save what changed; a stale version, an illegal value or another park re-renders the form."""
+    if user is None:
+        return _sign_in(f"/{plural}/{code}/edit")
+    kind, form = KINDS[plural], await request.form()
+    try:
+        version = int(str(form.get("version") or "0"))
+        with db.read() as session:
+            changes = changed_fields(kind, form, READERS[kind](session, code))
+        shape = geometry_change(str(form.get("geometry") or ""))
+        if shape is not None:
+            changes["geometry"] = shape
+        if changes:
+            with db.write() as session:
+                edits.update_site(session, kind, code, changes, who=user, expected_version=version)
+    except LandstockError as error:
+        kept = {k: v for k, v in form.items() if isinstance(v, str)}
+        with db.read() as session:
+            return render_edit(request, session, settings, kind, code, user=user,
+                               problem=error.message(page_language(request)), values=kept,
+                               status_code=status_of(error))
+    return RedirectResponse(f"/{plural}/{code}?saved=1", status_code=303)

@@ -1,0 +1,116 @@
+"""A real headless Chromium (Debian's, driven by Playwright) against the app served by uvicorn.
+
+Every page a test opens is watched: a JS console error, an uncaught exception or a request to
+anything but this server fails the test. Screenshots go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from service.main import create_app
+from tests.conftest import BACKENDS, ROOT, settings_for
+from tests.live import serve
+
+CHROMIUM = os.environ.get("LANDSTOCK_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-quic"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@dataclass
+class LiveServer:
+    """The app served on a free localhost port, and the database behind it."""
+
+    base: str
+    database_url: str
+    backend: str
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def live_server(request: pytest.FixtureRequest, databases) -> Iterator[LiveServer]:
+    """The app on a fresh copy of the sample, on each backend in turn."""
+    url = databases.url(str(request.param), sample=True)
+    with serve(create_app(settings_for(url))) as base:
+        yield LiveServer(base, url, str(request.param))
+
+
+# Module scope, not session: Playwright's sync API keeps an event loop running on this thread
+# until it stops, and other tests in the same worker (asyncio.run) must not find it there.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    """Playwright's driver (no browser of its own is ever downloaded)."""
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, headless; the tests fail when it is missing."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is required for the browser tests: {CHROMIUM} not found "
+                    "(Debian: apt-get install chromium)", pytrace=False)
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+
+
+class Watched:
+    """A page and what it did wrong: console errors, uncaught exceptions, outside requests."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page, self.base = page, base
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.refusals: set[str] = set()
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.context.route("**/*", self._route)
+
+    def _console(self, message) -> None:
+        refused = message.text.startswith("Failed to load resource") and \
+            message.location.get("url") in self.refusals
+        if message.type == "error" and not refused:
+            self.errors.append(message.text)
+
+    def expect_refusal(self, path: str) -> None:
+        """A form post to `path` is meant to answer 4xx with the form again (no error then)."""
+        self.refusals.add(self.base + path)
+
+    def _route(self, route, request) -> None:
+        url = urlparse(request.url)
+        if url.scheme in ("data", "blob") or url.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.outside.append(request.url)
+            route.abort()
+
+    def goto(self, path: str) -> None:
+        """Open a path of the server and wait until the network is quiet."""
+        response = self.page.goto(self.base + path, wait_until="networkidle")
+        assert response is not None and response.status == 200, path
+
+    def screenshot(self, name: str) -> None:
+        """Keep a picture of the page as a test artefact."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Watched]:
+    """A fresh Chinese-locale browser page on the live server; clean console and network asserted."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    watched = Watched(context.new_page(), live_server.base)
+    yield watched
+    context.close()
+    assert watched.outside == [], "requests left the server"
+    assert watched.errors == [], "JS console errors"

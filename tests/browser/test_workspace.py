@@ -1,0 +1,76 @@
+"""The park manager's workspace in a real browser: own records only, edit with an uploaded
+outline, the field history, a stale form and another park's record refused with the reason."""
+
+import json
+
+import httpx
+import shapely
+from shapely import affinity
+
+from gis.accounts import create_user
+from gis.database import Database, make_engine
+
+PASSWORD = "correct horse battery staple"
+
+
+def manager(server, name: str, areas: list[str]) -> None:
+    db = Database(make_engine(server.database_url))
+    with db.write() as session:
+        create_user(session, name, "park_manager", PASSWORD, areas=areas)
+    db.dispose()
+
+
+def sign_in(page, name: str) -> None:
+    page.goto("/login")
+    page.page.fill("#name", name)
+    page.page.fill("#password", PASSWORD)
+    with page.page.expect_navigation():
+        page.page.click("button[type=submit]")
+
+
+def test_workspace_edit_with_uploaded_outline_history_and_refusals(page, live_server, tmp_path):
+    manager(live_server, "p02-manager", ["P02"])
+    sign_in(page, "p02-manager")
+    page.goto("/workspace")
+    rows = page.page.locator("#my-parcels tbody tr[data-code]")
+    codes = [rows.nth(i).get_attribute("data-code") for i in range(rows.count())]
+    park = {f["id"]: f["properties"]["park_code"] for f in httpx.get(
+        f"{live_server.base}/api/parcels", params={"park": "P02", "limit": 1000}).json()["features"]}
+    assert codes and all(park.get(c) == "P02" for c in codes)
+    page.screenshot(f"workspace-{live_server.backend}")
+
+    code = codes[0]
+    before = httpx.get(f"{live_server.base}/api/parcels/{code}").json()
+    smaller = affinity.scale(shapely.geometry.shape(before["geometry"]), 0.8, 0.8)
+    outline = tmp_path / "outline.geojson"
+    outline.write_text(json.dumps(shapely.geometry.mapping(smaller)))
+    page.goto(f"/parcels/{code}/edit")
+    stale = page.page.context.new_page()
+    stale.goto(f"{live_server.base}/parcels/{code}/edit", wait_until="networkidle")
+    page.page.fill("#f-remarks", "已完成土地平整")
+    page.page.set_input_files("#geometry-file", str(outline))
+    page.page.wait_for_function("() => document.getElementById('geometry').value.length > 0")
+    page.screenshot(f"edit-{live_server.backend}")
+    with page.page.expect_navigation():
+        page.page.click("#edit-form button[type=submit]")
+
+    after = httpx.get(f"{live_server.base}/api/parcels/{code}").json()["properties"]
+    assert after["remarks"] == "已完成土地平整" and after["version"] == before["properties"]["version"] + 1
+    assert 0.6 < after["area_m2"] / before["properties"]["area_m2"] < 0.7
+    changes = page.page.locator("#changes").inner_text()
+    assert "已完成土地平整" in changes and "p02-manager" in changes
+
+    stale.fill("#f-remarks", "另一人的修改")
+    with stale.expect_navigation():
+        stale.click("#edit-form button[type=submit]")
+    assert "刷新" in stale.locator("#edit-problem").inner_text()
+    stale.close()
+
+    other = httpx.get(f"{live_server.base}/api/parcels", params={"park": "P01", "limit": 1}).json()["features"][0]["id"]
+    page.goto(f"/parcels/{other}/edit")
+    page.expect_refusal(f"/parcels/{other}/edit")
+    page.page.fill("#f-remarks", "越权修改")
+    with page.page.expect_navigation():
+        page.page.click("#edit-form button[type=submit]")
+    assert page.page.locator("#edit-problem").is_visible()
+    assert httpx.get(f"{live_server.base}/api/parcels/{other}").json()["properties"]["remarks"] != "越权修改"

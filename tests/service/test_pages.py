@@ -1,0 +1,84 @@
+"""The web pages over HTTP, on both databases: Chinese by default, small, and self-contained."""
+
+import re
+
+import mapbox_vector_tile
+import pytest
+
+MAX_PAGE_BYTES = 1_000_000
+
+
+def local_assets(html: str) -> list[str]:
+    return re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+
+
+@pytest.mark.parametrize("path", ["/", "/?park=P04&status=available&min_mu=10", "/parcels/KFQ-001",
+                                  "/factories/CF-KFQ-001", "/?crs=gcj02", "/supply", "/match"])
+def test_pages_are_chinese_small_and_load_nothing_from_outside(sample_client, path):
+    response = sample_client.get(path)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert len(response.content) <= MAX_PAGE_BYTES
+    assert '<html lang="zh-CN">' in response.text
+    assets = local_assets(response.text)
+    assert assets and all(a.startswith("/static/") for a in assets)
+
+
+def test_every_asset_a_page_names_is_served(sample_client):
+    html = sample_client.get("/").text
+
+    for url in local_assets(html):
+        assert sample_client.get(url).status_code == 200, url
+
+
+def test_english_is_one_click_away_and_remembered(sample_client):
+    english = sample_client.get("/parcels/KFQ-001", params={"lang": "en"})
+    again = sample_client.get("/")
+
+    assert '<html lang="en">' in english.text and "Area (mu)" in english.text
+    assert '<html lang="en">' in again.text
+    sample_client.get("/", params={"lang": "zh"})
+    assert "存量资源一张图" in sample_client.get("/").text
+
+
+def test_browser_language_does_not_turn_pages_english(sample_client):
+    sample_client.cookies.clear()
+    html = sample_client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).text
+
+    assert '<html lang="zh-CN">' in html
+
+
+def test_results_fragment_counts_what_the_api_counts(sample_client):
+    params = {"park": "P04", "status": "available"}
+    api = sample_client.get("/api/parcels", params=params).json()
+    fragment = sample_client.get("/inventory/results", params=params).text
+
+    assert f"共 {api['numberMatched']} 个地块" in fragment
+    assert fragment.count('<tr data-code="') == min(api["numberMatched"], 50)
+    assert 'data-query="park=P04&amp;status=available"' in fragment
+
+
+def test_the_tile_endpoint_applies_the_page_filters(sample_client):
+    whole = sample_client.get("/tiles/parcels/9/428/207.pbf")
+    available = sample_client.get("/tiles/parcels/9/428/207.pbf", params={"status": "available"})
+
+    assert whole.headers["content-type"] == "application/vnd.mapbox-vector-tile"
+    statuses = {f["properties"]["status"] for f in mapbox_vector_tile.decode(available.content)["parcels"]["features"]}
+    assert statuses == {"available"}
+    assert len(whole.content) > len(available.content)
+
+
+@pytest.mark.parametrize(("path", "status"), [("/parcels/NO-SUCH", 404), ("/?min_mu=abc", 422),
+                                              ("/?status=sold_by_city", 422), ("/tiles/parcels/3/9/0.pbf", 422)])
+def test_bad_requests_are_client_errors(sample_client, path, status):
+    assert sample_client.get(path).status_code == status
+
+
+def test_a_browser_gets_an_error_page_and_the_api_problem_json(sample_client):
+    page = sample_client.get("/parcels/NO-SUCH", headers={"Accept": "text/html,application/xhtml+xml"})
+    api = sample_client.get("/api/parcels/NO-SUCH", headers={"Accept": "text/html"})
+
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "NO-SUCH" in page.text and "存量资源一张图" in page.text
+    assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
