@@ -11,6 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
 from service import errors, openapi
+from service.body_limit import MB, BodyLimit
 from service.routes import (
     areas,
     auth,
@@ -35,6 +36,10 @@ Geometry is CGCS2000 (EPSG:4490) longitude/latitude; areas are measured on the e
 given in m² and 亩 (1 亩 = 10000/15 m²). Errors are `application/problem+json`; add `?lang=en`
 (or `Accept-Language: en`) for English messages.
 """
+
+
+# Anything but an upload is a JSON document or a form; 20 MB holds the largest plausible outline.
+JSON_BODY_LIMIT = 20 * MB
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,6 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        session_cookie="landstock_session", max_age=settings.auth.session_hours * 3600,
                        same_site="lax",
                        https_only=secure if secure is not None else settings.app.environment == "production")
+    upload_limit = int(settings.imports.max_upload_mb * MB)
+    app.add_middleware(BodyLimit, limit_for=lambda path: upload_limit if path.startswith("/api/imports")
+                       else JSON_BODY_LIMIT)
     if settings.app.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],

@@ -164,3 +164,30 @@ def test_a_park_manager_imports_only_into_their_parks_and_events_carry_their_nam
     with client.db.read() as session:
         events = status_events(session, "parcel", "PM-1")
     assert [(e.actor, e.to_status, e.note) for e in events] == [(name, "unavailable", "规划调整")]
+
+
+def test_an_upload_over_the_limit_is_refused_while_it_streams(databases, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from service.main import create_app
+    from tests.conftest import SampleApp, settings_for
+
+    monkeypatch.setenv("LANDSTOCK_IMPORT_MAX_UPLOAD_MB", "1")
+    app = SampleApp(databases.url("spatialite", sample=True))
+    headers = app.headers("admin")
+
+    def chunks():  # no Content-Length: the body is refused once 2 MB have arrived
+        for _ in range(8):
+            yield b"x" * (512 * 1024)
+
+    with TestClient(create_app(settings_for(app.url))) as client:
+        streamed = client.post("/api/imports", content=chunks(), headers={
+            **headers, "content-type": "multipart/form-data; boundary=abc"})
+        declared = client.post("/api/imports", content=b"x" * (3 * 1024 * 1024), headers={
+            **headers, "content-type": "multipart/form-data; boundary=abc"})
+        big_json = client.patch("/api/parcels/KFQ-001", content=b"[" + b"1," * (11 * 1024 * 1024) + b"1]",
+                                headers={**headers, "content-type": "application/json", "If-Match": '"1"'})
+    app.db.dispose()
+    assert streamed.status_code == 413 and streamed.headers["content-type"] == "application/problem+json"
+    assert declared.status_code == 413 and "1.0 MB" in declared.json()["detail"]
+    assert big_json.status_code == 413
