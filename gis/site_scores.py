@@ -5,6 +5,7 @@ record with its criteria and checks, and the choice of near misses. Shared by pa
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -128,12 +129,13 @@ def _km(value: float) -> float | None:
     return None if np.isnan(value) else round(float(value), 2)
 
 
-def _site_distances(dist: dict[str, np.ndarray], i: int) -> dict[str, float]:
-    return {k: float(v[i]) for k, v in dist.items() if not np.isnan(v[i])}
+def _site_distances(dist: dict[str, Any], i: int) -> dict[str, float]:
+    return {k: float(v[i]) for k, v in dist.items() if not math.isnan(v[i])}
 
 
-def site_row(cols: dict[str, Any], i: int, dist: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Site `i` as the mapping the checks read, with its distances."""
+def site_row(cols: dict[str, Any], i: int, dist: dict[str, Any]) -> dict[str, Any]:
+    """Site `i` as the mapping the checks read, with its distances (arrays, or lists: faster to
+    index one element at a time)."""
     site = {k: v[i] for k, v in cols.items() if isinstance(v, list)}
     site["distances_km"] = _site_distances(dist, i)
     return site
@@ -142,8 +144,9 @@ def site_row(cols: dict[str, Any], i: int, dist: dict[str, np.ndarray]) -> dict[
 def near_misses(s: Scored, checks: Any, build: Any, limit: int, config: MatchConfig) -> list[Candidate]:
     """Sites failing at least one and at most a few constraints: fewest failures, then score."""
     ranked = []
+    dist = {k: v.tolist() for k, v in s.dist.items()}
     for i in s.order:
-        failed = failures(checks(site_row(s.cols, i, s.dist)))
+        failed = failures(checks(site_row(s.cols, i, dist)))
         if 0 < len(failed) <= config.near_miss_max_failures:
             ranked.append((len(failed), i))
     ranked.sort(key=lambda pair: pair[0])
