@@ -20,7 +20,7 @@ from gis.errors import NotFound
 from gis.labels import Text
 from gis.models import Factory, Parcel, RecordChange, StatusEvent
 
-SKIPPED = {"id", "version", "updated_at", "updated_by", "created_at"}
+SKIPPED = {"id", "version", "updated_at", "updated_by", "created_at", "centre_lon", "centre_lat"}
 
 
 def _plain(value: Any) -> Any:

@@ -145,7 +145,7 @@ PARCEL_SORTS = {"code": Parcel.code, "area": Parcel.area_m2, "status_since": Par
 def parcel_select(dialect: str) -> Select[Any]:
     """Every parcel column, the names behind its codes, and its geometry as GeoJSON text."""
     return (
-        select(*[c for c in Parcel.__table__.c if c.name != "geom"],
+        select(*[c for c in Parcel.__table__.c if c.name not in ("geom", "centre_lon", "centre_lat")],
                Park.code.label("park_code"), Park.name.label("park_name"),
                Town.code.label("town_code"), Town.name.label("town_name"),
                LandUseClass.name.label("land_use_name"),

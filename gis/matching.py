@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import shapely
 from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from gis import assembly, prescore, scoring
 from gis.area import M2_PER_MU
@@ -40,9 +40,10 @@ from gis.match_context import (
     distances_km,
     preferred_clause,
     prepare,
+    reach,
     statuses,
 )
-from gis.models import Factory, Parcel, Project
+from gis.models import Factory, LandUseClass, Parcel, Project
 from gis.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Need, Resolved
 from gis.site_scores import (
     Candidate,
@@ -54,7 +55,7 @@ from gis.site_scores import (
     raw_facts,
     site_row,
 )
-from gis.spatial import BBox, bbox_centre, index_candidates_any
+from gis.spatial import BBox, index_candidates_any
 
 M_PER_DEG_LAT = 110_574.0
 
@@ -82,13 +83,13 @@ PARCEL_COLUMNS = ("id", "code", "area_m2", "cert_area_m2", "park_id", "town_id",
                   "price_wan_per_mu", "idle_since", "status")
 
 
-def parcel_base(dialect: str) -> Any:
+def parcel_base() -> Any:
     """Plain parcel columns, park and town codes, and the centre of the bounding box (where
-    distances are measured from: the database keeps the box with the geometry, so no geometry
-    is parsed; for a parcel of a few hundred metres it is metres from the centroid)."""
-    x, y = bbox_centre(dialect, Parcel.geom)
+    distances are measured from: a generated column, so no geometry is parsed; for a parcel of a
+    few hundred metres it is metres from the centroid)."""
     return (select(*[getattr(Parcel, c) for c in PARCEL_COLUMNS], Park.code.label("park_code"),
-                   Town.code.label("town_code"), x.label("lon"), y.label("lat"))
+                   Town.code.label("town_code"), Parcel.centre_lon.label("lon"),
+                   Parcel.centre_lat.label("lat"))
             .outerjoin(Park, Park.id == Parcel.park_id).outerjoin(Town, Town.id == Parcel.town_id))
 
 
@@ -156,44 +157,94 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
                   limit: int) -> tuple[list[Candidate], int]:
     """Parcels passing every hard constraint, best first; and how many passed in all.
 
-    One pass returns id, code, box centre and the partial score (gis/prescore.py) of every
-    passing parcel; distances complete the score in numpy; only the top is fetched and explained."""
-    dialect = session.get_bind().dialect.name
-    x, y = bbox_centre(dialect, Parcel.geom)
-    partial = prescore.parcel_partial(dialect, need, ctx, config, official_m2())
-    # Core rows, not ORM ones: thousands of them, and nothing to load into objects
-    rows = session.connection().execute(select(Parcel.id, Parcel.code, partial, x, y)
-                                        .where(*parcel_where(session, need, ctx, config))).all()
-    if not rows:
-        return [], 0
-    ids, codes, points, lon, lat = (list(c) for c in zip(*rows, strict=True))
-    dist = distances_km(ctx, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    weights = scoring.normalised_weights(prescore.parcel_criteria(need), config, "parcel")
-    total = np.asarray(points, dtype=float) + sum(
-        (weights[k] * scoring.distance_fit(dist[k], config.distance_scale_km) for k in INFRA_KINDS
-         if k in weights), np.zeros(len(rows)))
-    keep = np.flatnonzero(distance_mask(dist, need, len(rows)))
-    top = [int(keep[i]) for i in scoring.top(total[keep], [codes[k] for k in keep], limit)]
-    s = score_parcels(session, parcel_base(dialect).where(Parcel.id.in_([ids[i] for i in top])),
-                      need, ctx, config)
-    return [parcel_candidate(s, i, need, ctx, config) for i in s.order], len(keep)
+    The database counts the passing parcels and returns the best `POOL` of them by partial score
+    (gis/prescore.py: every criterion but the distances), read from the match index alone.
+    Distances complete their score in numpy. The distance criteria add at most their weights, so
+    when the last of the pool plus that much cannot reach the top, no other parcel can either;
+    otherwise the parcels that could are fetched. Sites near a distance limit are decided
+    exactly (`match_context.reach`). Only the top is then explained."""
+    where = parcel_where(session, need, ctx, config)
+    bounds = reach(ctx, need, Parcel.centre_lon, Parcel.centre_lat)
+    partial = prescore.parcel_partial(session.get_bind().dialect.name, need, ctx, config, official_m2())
+    conn = session.connection()
+    passed = conn.execute(select(func.count()).where(*where, bounds.sure)).scalar_one()
+    edge = _pool_rows(conn, partial, [*where, bounds.possible, ~bounds.sure]) if bounds.limited else []
+    rows = _pool_rows(conn, partial, [*where, bounds.sure], limit=POOL)
+    pool = _Pool(rows + edge, ctx, need, config)
+    passed += int(np.count_nonzero(pool.keep[len(rows):]))
+    reachable = pool.threshold(limit) - pool.distance_max - RANK_STEP
+    if len(rows) == POOL and rows[-1].partial >= reachable:
+        rows = _pool_rows(conn, partial, [*where, bounds.sure, partial >= reachable])
+        pool = _Pool(rows + edge, ctx, need, config)
+    top = pool.top(limit)
+    if not top:
+        return [], passed
+    s = score_parcels(session, parcel_base().where(Parcel.id.in_(top)), need, ctx, config)
+    return [parcel_candidate(s, i, need, ctx, config) for i in s.order], passed
 
 
-def sliced_ids(pairs: list[tuple[str, str]], where: list[Any], slices: list[tuple[Any, Any, int]],
-               ) -> list[Any]:
-    """Selects of the ids of the first rows of each slice, for each (status, land use) pair.
+POOL = 100  # parcels fetched by partial score before the bound is checked
+RANK_STEP = 0.01  # scores are ranked at 0.01 (scoring.ranking): a margin for the bound
 
-    Each slice (condition, order, count) reads only its first rows off the (status, land use,
-    official area) index; a single ORDER BY over every status and land use would sort them all.
-    """
-    parts = []
-    for status, code in pairs:
-        for condition, order, count in slices:
-            inner = (select(Parcel.id)
-                     .where(Parcel.status == status, Parcel.land_use == code, condition, *where)
-                     .order_by(order, Parcel.code).limit(count).subquery())
-            parts.append(select(inner.c.id))
-    return parts
+
+def _pool_rows(conn: Any, partial: ColumnElement[float], where: list[Any],
+               limit: int | None = None) -> list[Row[Any]]:
+    """Id, code, partial score and box centre of the parcels meeting `where`, best partial first."""
+    statement = (select(Parcel.id, Parcel.code, partial.label("partial"), Parcel.centre_lon,
+                        Parcel.centre_lat)
+                 .where(*where).order_by(partial.desc(), Parcel.code).limit(limit))
+    return list(conn.execute(statement).all())
+
+
+class _Pool:
+    """Fetched parcels with their total scores (partial + distances) and the distance limits."""
+
+    def __init__(self, rows: list[Row[Any]], ctx: Context, need: Resolved, config: MatchConfig) -> None:
+        columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(5)]
+        ids, codes, points, lon, lat = columns
+        dist = distances_km(ctx, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        weights = scoring.normalised_weights(prescore.parcel_criteria(need), config, "parcel")
+        self.ids, self.codes = ids, codes
+        self.distance_max = sum(weights.get(k, 0.0) for k in INFRA_KINDS)
+        self.total = np.asarray(points, dtype=float) + sum(
+            (weights[k] * scoring.distance_fit(dist[k], config.distance_scale_km) for k in INFRA_KINDS
+             if k in weights), np.zeros(len(rows)))
+        self.keep = distance_mask(dist, need, len(rows))
+
+    def threshold(self, limit: int) -> float:
+        """The score a parcel must reach to enter the top `limit` (-inf while it has room)."""
+        kept = np.sort(self.total[self.keep])
+        return float(kept[-limit]) if len(kept) >= limit else -np.inf
+
+    def top(self, limit: int) -> list[Any]:
+        """Ids of the best `limit` kept parcels."""
+        keep = np.flatnonzero(self.keep)
+        best = scoring.top(self.total[keep], [self.codes[k] for k in keep], limit)
+        return [self.ids[keep[i]] for i in best]
+
+
+Slice = aliased(Parcel, name="slice")
+
+
+def sliced_ids(statuses: list[str], codes: list[str], where: list[Any], condition: Any, order: Any,
+               count: int) -> list[Any]:
+    """Selects of the ids of the first `count` parcels by `order` meeting `condition` and `where`,
+    for each status and each land-use class of `codes`.
+
+    Each (status, class) slice reads only its first rows off the match index (status, land use,
+    official area); one ORDER BY over several classes would sort every row of them. The classes
+    come from the reference table, each correlated to its slice, so the statement keeps its
+    shape however many classes there are (and SQLAlchemy builds and caches it once)."""
+    if not codes:
+        return []
+    out = []
+    for status in statuses:
+        inner = (select(Parcel.id)
+                 .where(Parcel.status == status, Parcel.land_use == LandUseClass.code, condition, *where)
+                 .order_by(order, Parcel.code).limit(count).correlate(LandUseClass))
+        out.append(select(Slice.id).select_from(LandUseClass).join(Slice, Slice.id.in_(inner))
+                   .where(LandUseClass.code.in_(codes)))
+    return out
 
 
 def united(parts: list[Any]) -> Any:
@@ -212,23 +263,22 @@ def near_pool(need: Resolved, ctx: Context, config: MatchConfig) -> Any:
     admitted = admitted_codes(ctx.classes, need, config)
     others = sorted(c for c, cls in ctx.classes.items() if cls.kind in kinds and c not in admitted)
     band = and_(area >= low, area <= high) if high is not None else area >= low
-    outside = [(and_(area < low, area >= low * (1 - slack)), area.desc(), k)]
+    live, rules = [Parcel.deleted_at.is_(None)], parcel_rules(need, ctx, config)
+    parts = sliced_ids(["available"], admitted, live, and_(area < low, area >= low * (1 - slack)),
+                       area.desc(), k)
     if high is not None:
-        outside.append((and_(area > high, area <= high * (1 + slack)), area.asc(), k))
-    rules = parcel_rules(need, ctx, config)
-    live = [Parcel.deleted_at.is_(None)]
-    return united(sliced_ids([("available", c) for c in admitted], live, outside)
-                  + sliced_ids([("available", c) for c in admitted], live,
-                               [(and_(band, ~and_(*rules[1:])), area.asc(), k)])
-                  + sliced_ids([("available", c) for c in others]
-                               + [("reserved", c) for c in admitted + others], live, [(band, area.asc(), k)]))
+        parts += sliced_ids(["available"], admitted, live, and_(area > high, area <= high * (1 + slack)),
+                            area.asc(), k)
+    parts += sliced_ids(["available"], admitted, live, and_(band, ~and_(*rules[1:])), area.asc(), k)
+    parts += sliced_ids(["available"], others, live, band, area.asc(), k)
+    parts += sliced_ids(["reserved"], admitted + others, live, band, area.asc(), k)
+    return united(parts)
 
 
 def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
                  limit: int) -> list[Candidate]:
     """The best excluded parcels: few failed constraints, each with its gap."""
-    statement = parcel_base(session.get_bind().dialect.name).where(
-        Parcel.id.in_(near_pool(need, ctx, config)))
+    statement = parcel_base().where(Parcel.id.in_(near_pool(need, ctx, config)))
     s = score_parcels(session, statement, need, ctx, config)
     return near_misses(s, lambda site: parcel_checks(site, need, ctx.classes, config),
                  lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
@@ -252,16 +302,16 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
     area = official_m2()
     pieces = and_(area < low * M2_PER_MU, area >= low * M2_PER_MU / config.assembly_max_members)
     admitted = admitted_codes(ctx.classes, need, config)
-    pairs = [(status, code) for status in statuses(need) for code in admitted]
-    seeds = united(sliced_ids(pairs, rules[1:], [(pieces, area.desc(), config.assembly_seeds)]))
+    seeds = united(sliced_ids(statuses(need), admitted, rules[1:], pieces, area.desc(),
+                              config.assembly_seeds))
     dialect = session.get_bind().dialect.name
-    seed_rows = session.execute(parcel_base(dialect).where(Parcel.id.in_(seeds))).all()
+    seed_rows = session.execute(parcel_base().where(Parcel.id.in_(seeds))).all()
     seed_rows = sorted(seed_rows, key=lambda r: (-(r.cert_area_m2 or r.area_m2), r.code))
     seed_rows = seed_rows[:config.assembly_seeds]
     if not seed_rows:
         return [], {}, np.array([], dtype=object)
     windows = _windows([r.lon for r in seed_rows], [r.lat for r in seed_rows], config.assembly_window_m)
-    statement = parcel_base(dialect).add_columns(func.ST_AsBinary(Parcel.geom).label("wkb")).where(
+    statement = parcel_base().add_columns(func.ST_AsBinary(Parcel.geom).label("wkb")).where(
         *rules, index_candidates_any(dialect, Parcel, "geom", windows)).order_by(Parcel.code)
     rows = session.execute(statement).all()
     cols = parcel_columns(rows, statement)

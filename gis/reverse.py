@@ -62,7 +62,7 @@ def _fit(session: Session, kind: str, code: str, project: str, config: MatchConf
         return None
     ctx = load_context(session, resolved)
     if kind == "parcel":
-        statement = parcel_base(session.get_bind().dialect.name).where(Parcel.code == code)
+        statement = parcel_base().where(Parcel.code == code)
         s = score_parcels(session, statement, resolved, ctx, config)
         candidate = parcel_candidate(s, 0, resolved, ctx, config)
     else:

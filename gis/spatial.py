@@ -23,7 +23,9 @@ from sqlalchemy import (
     table,
     union,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.functions import FunctionElement
 
 from gis.crs import CGCS2000
 from gis.errors import InvalidInput
@@ -88,11 +90,41 @@ def index_candidates_any(dialect: str, model: Any, geom_column: str,
     return model.id.in_(hits)
 
 
-def bbox_centre(dialect: str, geom: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """The centre of a geometry's bounding box, read from the box both databases keep with it."""
-    if dialect == "sqlite":
-        return (func.MbrMinX(geom) + func.MbrMaxX(geom)) / 2, (func.MbrMinY(geom) + func.MbrMaxY(geom)) / 2
-    return (func.ST_XMin(geom) + func.ST_XMax(geom)) / 2, (func.ST_YMin(geom) + func.ST_YMax(geom)) / 2
+class BoxCentre(FunctionElement[float]):
+    """The centre of a geometry's bounding box along one axis, read from the box both databases
+    keep with the geometry, so nothing is parsed. Deterministic on both, which lets it define a
+    generated column (gis/models.py, `Parcel.centre_lon`). Use `BoxCentreX` or `BoxCentreY`: one
+    class per axis, so that SQLAlchemy's statement cache tells them apart."""
+
+    type = Float()
+    inherit_cache = True
+    axis = ""
+
+
+class BoxCentreX(BoxCentre):
+    """The centre of the bounding box along x (longitude)."""
+
+    inherit_cache = True
+    axis = "X"
+
+
+class BoxCentreY(BoxCentre):
+    """The centre of the bounding box along y (latitude)."""
+
+    inherit_cache = True
+    axis = "Y"
+
+
+@compiles(BoxCentre, "sqlite")
+def _box_centre_spatialite(element: BoxCentre, compiler: Any, **kw: Any) -> str:
+    geom, a = compiler.process(element.clauses, **kw), element.axis
+    return f"((MbrMin{a}({geom}) + MbrMax{a}({geom})) / 2)"
+
+
+@compiles(BoxCentre, "postgresql")
+def _box_centre_postgis(element: BoxCentre, compiler: Any, **kw: Any) -> str:
+    geom, a = compiler.process(element.clauses, **kw), element.axis
+    return f"((ST_{a}Min({geom}) + ST_{a}Max({geom})) / 2)"
 
 
 def intersects_bbox(dialect: str, model: Any, geom_column: str, bbox: BBox) -> ColumnElement[bool]:

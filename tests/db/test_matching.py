@@ -230,7 +230,7 @@ def test_the_database_scores_every_parcel_as_python_does(sample_db, need):
         dialect = session.get_bind().dialect.name
         partial = prescore.parcel_partial(dialect, resolved, ctx, config, matching.official_m2())
         in_sql = dict(session.execute(select(Parcel.code, partial).where(*where)).all())
-        exact = matching.score_parcels(session, matching.parcel_base(dialect).where(*where), resolved, ctx,
+        exact = matching.score_parcels(session, matching.parcel_base().where(*where), resolved, ctx,
                                        config)
 
     distance = sum(exact.scores.contributions.get(k, 0) for k in ("port", "highway_exit", "rail_station"))

@@ -70,4 +70,4 @@ def test_the_expression_index_exists(db):
     with db.engine.connect() as conn:
         names = set(conn.execute(text(query)).scalars())
 
-    assert "ix_parcels_status_land_use_official_area" in names
+    assert "ix_parcels_match" in names
