@@ -253,3 +253,38 @@ def test_adding_a_better_site_takes_first_place_and_changes_no_other_score(inven
 
     assert (after[0].code, after[0].score) == ("Z1", 100.0)
     assert {c.code: c.score for c in after[1:]} == before
+
+
+SAMPLE_NEEDS = [
+    Need(industry_code="39", land_min_mu=5, land_max_mu=300, nuisance_class=1, today=TODAY),
+    Need(industry_code="39", land_min_mu=5, land_max_mu=300, nuisance_class=1, today=TODAY,
+         max_distance_km=(("port", 12.0),)),
+    Need(industry_code="39", land_min_mu=5, land_max_mu=300, nuisance_class=1, today=TODAY,
+         max_distance_km=(("highway_exit", 5.5), ("rail_station", 10.0))),
+]
+
+
+@pytest.mark.parametrize("pool", [1, 7, 100])
+@pytest.mark.parametrize("need", SAMPLE_NEEDS)
+def test_the_bounded_top_is_the_top_of_every_passing_parcel(sample_db, monkeypatch, need, pool):
+    # match_parcels reads the best `POOL` by partial score and more only when the distances could
+    # lift another parcel into the top; distance limits are SQL bounds refined in numpy. Against
+    # every passing parcel scored in Python, the top and the count must be the same for any pool.
+    from gis import match_context, matching, scoring
+
+    monkeypatch.setattr(matching, "POOL", pool)
+    config = MatchConfig()
+    with sample_db.read() as session:
+        resolved, ctx = match_context.prepare(session, need, config)
+        every = matching.score_parcels(session, matching.parcel_base().where(
+            *matching.parcel_where(session, resolved, ctx, config)), resolved, ctx, config)
+        keep = match_context.distance_mask(every.dist, resolved, len(every.cols["code"]))
+        bounded, passed = matching.match_parcels(session, resolved, ctx, config, 10)
+
+    codes = [c for c, k in zip(every.cols["code"], keep, strict=True) if k]
+    totals = every.scores.total[keep]
+    expected = [codes[i] for i in scoring.top(totals, codes, 10)]
+    assert passed == len(codes) and len(codes) > 10
+    assert keep.all() == (not need.max_distance_km)  # the limits do exclude parcels
+    assert [c.code for c in bounded] == expected
+    assert [c.score for c in bounded] == [round(float(totals[codes.index(c)]), 1) for c in expected]
