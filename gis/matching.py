@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from gis import assembly, prescore, scoring
@@ -226,15 +226,17 @@ class _Pool:
 Slice = aliased(Parcel, name="slice")
 
 
-def sliced_ids(statuses: list[str], codes: list[str], where: list[Any], condition: Any, order: Any,
-               count: int) -> list[Any]:
+def sliced_ids(dialect: str, statuses: list[str], codes: list[str], where: list[Any], condition: Any,
+               order: Any, count: int) -> list[Any]:
     """Selects of the ids of the first `count` parcels by `order` meeting `condition` and `where`,
     for each status and each land-use class of `codes`.
 
     Each (status, class) slice reads only its first rows off the match index (status, land use,
     official area); one ORDER BY over several classes would sort every row of them. The classes
     come from the reference table, each correlated to its slice, so the statement keeps its
-    shape however many classes there are (and SQLAlchemy builds and caches it once)."""
+    shape however many classes there are (and SQLAlchemy builds and caches it once). PostgreSQL
+    joins each class to its slice LATERAL; SQLite, which has no LATERAL, looks the slice's ids up
+    by rowid."""
     if not codes:
         return []
     out = []
@@ -242,8 +244,12 @@ def sliced_ids(statuses: list[str], codes: list[str], where: list[Any], conditio
         inner = (select(Parcel.id)
                  .where(Parcel.status == status, Parcel.land_use == LandUseClass.code, condition, *where)
                  .order_by(order, Parcel.code).limit(count).correlate(LandUseClass))
-        out.append(select(Slice.id).select_from(LandUseClass).join(Slice, Slice.id.in_(inner))
-                   .where(LandUseClass.code.in_(codes)))
+        if dialect == "postgresql":
+            rows = inner.lateral("slice")
+            joined = select(rows.c.id).select_from(LandUseClass).join(rows, true())
+        else:
+            joined = select(Slice.id).select_from(LandUseClass).join(Slice, Slice.id.in_(inner))
+        out.append(joined.where(LandUseClass.code.in_(codes)))
     return out
 
 
@@ -252,7 +258,7 @@ def united(parts: list[Any]) -> Any:
     return union_all(*parts) if parts else select(Parcel.id).where(false())
 
 
-def near_pool(need: Resolved, ctx: Context, config: MatchConfig) -> Any:
+def near_pool(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) -> Any:
     """Ids of the parcels examined for near misses: for admitted classes, those nearest in area
     below and above the need and those in it failing another constraint; for other classes and
     reserved parcels, those in the need nearest its minimum."""
@@ -264,21 +270,24 @@ def near_pool(need: Resolved, ctx: Context, config: MatchConfig) -> Any:
     others = sorted(c for c, cls in ctx.classes.items() if cls.kind in kinds and c not in admitted)
     band = and_(area >= low, area <= high) if high is not None else area >= low
     live, rules = [Parcel.deleted_at.is_(None)], parcel_rules(need, ctx, config)
-    parts = sliced_ids(["available"], admitted, live, and_(area < low, area >= low * (1 - slack)),
-                       area.desc(), k)
+
+    def first(statuses: list[str], codes: list[str], condition: Any, order: Any) -> list[Any]:
+        return sliced_ids(dialect, statuses, codes, live, condition, order, k)
+
+    parts = first(["available"], admitted, and_(area < low, area >= low * (1 - slack)), area.desc())
     if high is not None:
-        parts += sliced_ids(["available"], admitted, live, and_(area > high, area <= high * (1 + slack)),
-                            area.asc(), k)
-    parts += sliced_ids(["available"], admitted, live, and_(band, ~and_(*rules[1:])), area.asc(), k)
-    parts += sliced_ids(["available"], others, live, band, area.asc(), k)
-    parts += sliced_ids(["reserved"], admitted + others, live, band, area.asc(), k)
+        parts += first(["available"], admitted, and_(area > high, area <= high * (1 + slack)), area.asc())
+    parts += first(["available"], admitted, and_(band, ~and_(*rules[1:])), area.asc())
+    parts += first(["available"], others, band, area.asc())
+    parts += first(["reserved"], admitted + others, band, area.asc())
     return united(parts)
 
 
 def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
                  limit: int) -> list[Candidate]:
     """The best excluded parcels: few failed constraints, each with its gap."""
-    statement = parcel_base().where(Parcel.id.in_(near_pool(need, ctx, config)))
+    pool = near_pool(session.get_bind().dialect.name, need, ctx, config)
+    statement = parcel_base().where(Parcel.id.in_(pool))
     s = score_parcels(session, statement, need, ctx, config)
     return near_misses(s, lambda site: parcel_checks(site, need, ctx.classes, config),
                  lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
@@ -302,9 +311,9 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
     area = official_m2()
     pieces = and_(area < low * M2_PER_MU, area >= low * M2_PER_MU / config.assembly_max_members)
     admitted = admitted_codes(ctx.classes, need, config)
-    seeds = united(sliced_ids(statuses(need), admitted, rules[1:], pieces, area.desc(),
-                              config.assembly_seeds))
     dialect = session.get_bind().dialect.name
+    seeds = united(sliced_ids(dialect, statuses(need), admitted, rules[1:], pieces, area.desc(),
+                              config.assembly_seeds))
     seed_rows = session.execute(parcel_base().where(Parcel.id.in_(seeds))).all()
     seed_rows = sorted(seed_rows, key=lambda r: (-(r.cert_area_m2 or r.area_m2), r.code))
     seed_rows = seed_rows[:config.assembly_seeds]
