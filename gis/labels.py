@@ -570,8 +570,6 @@ ZH: dict[str, str] = {
     "web.edit.save": "保存",
     "web.edit.saved": "已保存。",
     "web.edit.bad_file": "无法读取该文件，请上传 GeoJSON。",
-    "web.edit.draw_polygon": "绘制多边形",
-    "web.edit.draw_rectangle": "绘制矩形",
     "web.detail.changes": "字段修改记录",
     "web.history.fields": "修改内容",
     "web.sign_in": "登录",
@@ -673,6 +671,49 @@ ZH: dict[str, str] = {
     "map.legend.factory": "厂房状态",
     "map.fullscreen": "全屏",
     "map.fullscreen_exit": "退出全屏",
+    # Leaflet's own controls and Leaflet.draw (L.drawLocal, keyed by its own paths)
+    "map.zoom_in": "放大",
+    "map.zoom_out": "缩小",
+    "map.layers": "图层",
+    "map.leaflet": "开源交互地图库",
+    "map.draw.draw.toolbar.actions.title": "取消绘制",
+    "map.draw.draw.toolbar.actions.text": "取消",
+    "map.draw.draw.toolbar.finish.title": "完成绘制",
+    "map.draw.draw.toolbar.finish.text": "完成",
+    "map.draw.draw.toolbar.undo.title": "删除最后绘制的点",
+    "map.draw.draw.toolbar.undo.text": "删除最后一点",
+    "map.draw.draw.toolbar.buttons.polyline": "绘制折线",
+    "map.draw.draw.toolbar.buttons.polygon": "绘制多边形",
+    "map.draw.draw.toolbar.buttons.rectangle": "绘制矩形",
+    "map.draw.draw.toolbar.buttons.circle": "绘制圆",
+    "map.draw.draw.toolbar.buttons.marker": "放置标记",
+    "map.draw.draw.toolbar.buttons.circlemarker": "放置圆点",
+    "map.draw.draw.handlers.circle.tooltip.start": "按住并拖动以绘制圆。",
+    "map.draw.draw.handlers.circle.radius": "半径",
+    "map.draw.draw.handlers.circlemarker.tooltip.start": "单击地图放置圆点。",
+    "map.draw.draw.handlers.marker.tooltip.start": "单击地图放置标记。",
+    "map.draw.draw.handlers.polygon.tooltip.start": "单击开始绘制边界。",
+    "map.draw.draw.handlers.polygon.tooltip.cont": "单击继续绘制边界。",
+    "map.draw.draw.handlers.polygon.tooltip.end": "单击第一个点闭合边界。",
+    "map.draw.draw.handlers.polyline.error": "<strong>错误：</strong>边线不能相交！",
+    "map.draw.draw.handlers.polyline.tooltip.start": "单击开始绘制线。",
+    "map.draw.draw.handlers.polyline.tooltip.cont": "单击继续绘制线。",
+    "map.draw.draw.handlers.polyline.tooltip.end": "单击最后一个点结束。",
+    "map.draw.draw.handlers.rectangle.tooltip.start": "按住并拖动以绘制矩形。",
+    "map.draw.draw.handlers.simpleshape.tooltip.end": "松开鼠标完成绘制。",
+    "map.draw.edit.toolbar.actions.save.title": "保存修改",
+    "map.draw.edit.toolbar.actions.save.text": "保存",
+    "map.draw.edit.toolbar.actions.cancel.title": "取消编辑，放弃全部修改",
+    "map.draw.edit.toolbar.actions.cancel.text": "取消",
+    "map.draw.edit.toolbar.actions.clearAll.title": "清除全部图形",
+    "map.draw.edit.toolbar.actions.clearAll.text": "全部清除",
+    "map.draw.edit.toolbar.buttons.edit": "编辑图形",
+    "map.draw.edit.toolbar.buttons.editDisabled": "没有可编辑的图形",
+    "map.draw.edit.toolbar.buttons.remove": "删除图形",
+    "map.draw.edit.toolbar.buttons.removeDisabled": "没有可删除的图形",
+    "map.draw.edit.handlers.edit.tooltip.text": "拖动控制点或标记以修改图形。",
+    "map.draw.edit.handlers.edit.tooltip.subtext": "单击“取消”撤销修改。",
+    "map.draw.edit.handlers.remove.tooltip.text": "单击要删除的图形。",
 }
 
 EN: dict[str, str] = {
@@ -1223,8 +1264,6 @@ EN: dict[str, str] = {
     "web.edit.save": "Save",
     "web.edit.saved": "Saved.",
     "web.edit.bad_file": "This file cannot be read; upload GeoJSON.",
-    "web.edit.draw_polygon": "Draw a polygon",
-    "web.edit.draw_rectangle": "Draw a rectangle",
     "web.detail.changes": "Field changes",
     "web.history.fields": "Changed fields",
     "web.sign_in": "Sign in",
@@ -1326,6 +1365,49 @@ EN: dict[str, str] = {
     "map.legend.factory": "Factory status",
     "map.fullscreen": "Full screen",
     "map.fullscreen_exit": "Exit full screen",
+    # Leaflet's own controls and Leaflet.draw (L.drawLocal, keyed by its own paths)
+    "map.zoom_in": "Zoom in",
+    "map.zoom_out": "Zoom out",
+    "map.layers": "Layers",
+    "map.leaflet": "A JavaScript library for interactive maps",
+    "map.draw.draw.toolbar.actions.title": "Cancel drawing",
+    "map.draw.draw.toolbar.actions.text": "Cancel",
+    "map.draw.draw.toolbar.finish.title": "Finish drawing",
+    "map.draw.draw.toolbar.finish.text": "Finish",
+    "map.draw.draw.toolbar.undo.title": "Delete last point drawn",
+    "map.draw.draw.toolbar.undo.text": "Delete last point",
+    "map.draw.draw.toolbar.buttons.polyline": "Draw a polyline",
+    "map.draw.draw.toolbar.buttons.polygon": "Draw a polygon",
+    "map.draw.draw.toolbar.buttons.rectangle": "Draw a rectangle",
+    "map.draw.draw.toolbar.buttons.circle": "Draw a circle",
+    "map.draw.draw.toolbar.buttons.marker": "Draw a marker",
+    "map.draw.draw.toolbar.buttons.circlemarker": "Draw a circle marker",
+    "map.draw.draw.handlers.circle.tooltip.start": "Click and drag to draw a circle.",
+    "map.draw.draw.handlers.circle.radius": "Radius",
+    "map.draw.draw.handlers.circlemarker.tooltip.start": "Click the map to place a circle marker.",
+    "map.draw.draw.handlers.marker.tooltip.start": "Click the map to place a marker.",
+    "map.draw.draw.handlers.polygon.tooltip.start": "Click to start drawing the outline.",
+    "map.draw.draw.handlers.polygon.tooltip.cont": "Click to continue drawing the outline.",
+    "map.draw.draw.handlers.polygon.tooltip.end": "Click the first point to close the outline.",
+    "map.draw.draw.handlers.polyline.error": "<strong>Error:</strong> edges cannot cross!",
+    "map.draw.draw.handlers.polyline.tooltip.start": "Click to start drawing a line.",
+    "map.draw.draw.handlers.polyline.tooltip.cont": "Click to continue drawing the line.",
+    "map.draw.draw.handlers.polyline.tooltip.end": "Click the last point to finish the line.",
+    "map.draw.draw.handlers.rectangle.tooltip.start": "Click and drag to draw a rectangle.",
+    "map.draw.draw.handlers.simpleshape.tooltip.end": "Release the mouse to finish drawing.",
+    "map.draw.edit.toolbar.actions.save.title": "Save changes",
+    "map.draw.edit.toolbar.actions.save.text": "Save",
+    "map.draw.edit.toolbar.actions.cancel.title": "Cancel editing, discard all changes",
+    "map.draw.edit.toolbar.actions.cancel.text": "Cancel",
+    "map.draw.edit.toolbar.actions.clearAll.title": "Clear all shapes",
+    "map.draw.edit.toolbar.actions.clearAll.text": "Clear all",
+    "map.draw.edit.toolbar.buttons.edit": "Edit shapes",
+    "map.draw.edit.toolbar.buttons.editDisabled": "No shapes to edit",
+    "map.draw.edit.toolbar.buttons.remove": "Delete shapes",
+    "map.draw.edit.toolbar.buttons.removeDisabled": "No shapes to delete",
+    "map.draw.edit.handlers.edit.tooltip.text": "Drag the handles or markers to change the shape.",
+    "map.draw.edit.handlers.edit.tooltip.subtext": "Click Cancel to undo the changes.",
+    "map.draw.edit.handlers.remove.tooltip.text": "Click a shape to delete it.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
@@ -1365,3 +1447,17 @@ def message(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
 def label(group: str, value: object, lang: str = DEFAULT_LANG) -> str:
     """The label of an enumerated value, e.g. label("parcel_status", "available") -> "可供"."""
     return message(f"{group}.{value}", lang)
+
+
+def tree(prefix: str, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    """The texts under `prefix` as nested dicts, for a plugin that takes its words that way
+    ("map.draw.edit.toolbar.buttons.edit" → tree("map.draw.")["edit"]["toolbar"]["buttons"]["edit"])."""
+    nested: dict[str, Any] = {}
+    for key in ZH:
+        if key.startswith(prefix):
+            *path, leaf = key.removeprefix(prefix).split(".")
+            node = nested
+            for part in path:
+                node = node.setdefault(part, {})
+            node[leaf] = message(key, lang)
+    return nested
