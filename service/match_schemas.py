@@ -183,6 +183,7 @@ class ProjectFitOut(BaseModel):
     project_code: str
     project_name: str
     industry_code: str
+    industry_name: str
     score: float
     candidate: CandidateOut
 

@@ -41,7 +41,8 @@ def review_request(body: ReviewIn, session: ReadSession, settings: SettingsDep, 
 
 def _fits(fits: list[reverse.ProjectFit], lang: str) -> list[ProjectFitOut]:
     return [ProjectFitOut(project_code=f.project_code, project_name=f.project_name,
-                          industry_code=f.industry_code, score=f.candidate.score,
+                          industry_code=f.industry_code, industry_name=f.industry_name,
+                          score=f.candidate.score,
                           candidate=candidate_dict(f.candidate, lang, i + 1))  # type: ignore[arg-type]
             for i, f in enumerate(fits)]
 
