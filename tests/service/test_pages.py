@@ -121,3 +121,13 @@ def test_a_site_no_project_fits_says_so(sample_client):
     assert "None of the" in english and "fits this parcel" in english
     assert sample_client.get("/parcels/NO-SUCH/fits").status_code == 404
 
+
+def test_the_matching_page_opens_on_a_saved_project(sample_client):
+    project = sample_client.get("/api/projects/XM-2026-001").json()
+
+    html = sample_client.get("/match", params={"project": "XM-2026-001", "site": "KFQ-001"}).text
+
+    assert 'data-project="XM-2026-001"' in html and 'data-site="KFQ-001"' in html
+    assert f'value="{project["industry_code"]} {project["industry_name"]}"' in html
+    assert f'value="{project["name"]}"' in html and 'id="saved-project"' in html
+    assert sample_client.get("/match", params={"project": "NOPE"}).status_code == 404

@@ -282,9 +282,33 @@
   "use strict";
   var state = { map: null, group: null, count: 0 };
 
+  function fit(animate) {
+    if (state.group.getLayers().length) {
+      state.map.fitBounds(state.group.getBounds(), { maxZoom: 15, padding: [30, 30], animate: animate });
+    }
+  }
+
+  // Fit the candidates to the map's size now (the print view sizes it as it prints); resolves
+  // once the tiles of that view are drawn, so that a print shows them.
+  function fitCandidates() {
+    state.map.invalidateSize({ pan: false });
+    fit(false);
+    return new Promise(function (resolve) {
+      var waited = 0;
+      (function check() {
+        if (window.landstock.idle() || waited >= 10000) { resolve(); return; }
+        waited += 100;
+        setTimeout(check, 100);
+      })();
+    });
+  }
+
   function matchLayer(map) {
     state.map = map;
     state.group = L.featureGroup().addTo(map);
+    if (window.matchMedia) {
+      window.matchMedia("print").addEventListener("change", function () { map.invalidateSize(); fit(false); });
+    }
     return state.group;
   }
 
@@ -302,14 +326,13 @@
                                            iconSize: [24, 24] }) })
         .bindTooltip(c.code + " · " + c.score).addTo(state.group);
     });
-    if (state.group.getLayers().length) {
-      state.map.fitBounds(state.group.getBounds(), { maxZoom: 15, padding: [30, 30] });
-    }
+    fit();
   }
 
   function highlighted() { return state.count; }
 
   window.landstock.matchLayer = matchLayer;
   window.landstock.showCandidates = showCandidates;
+  window.landstock.fitCandidates = fitCandidates;
   window.landstock.highlighted = highlighted;
 })();
