@@ -20,17 +20,9 @@ def manager(server, name: str, areas: list[str]) -> None:
     db.dispose()
 
 
-def sign_in(page, name: str) -> None:
-    page.goto("/login")
-    page.page.fill("#name", name)
-    page.page.fill("#password", PASSWORD)
-    with page.page.expect_navigation():
-        page.page.click("button[type=submit]")
-
-
 def test_workspace_edit_with_uploaded_outline_history_and_refusals(page, live_server, tmp_path):
     manager(live_server, "p02-manager", ["P02"])
-    sign_in(page, "p02-manager")
+    page.sign_in("p02-manager", PASSWORD)
     page.goto("/workspace")
     rows = page.page.locator("#my-parcels tbody tr[data-code]")
     codes = [rows.nth(i).get_attribute("data-code") for i in range(rows.count())]
@@ -100,7 +92,7 @@ def click_like_a_person(page, x: float, y: float) -> None:
 
 def test_drawing_an_outline_speaks_chinese(page, live_server):
     manager(live_server, "p03-manager", ["P03"])
-    sign_in(page, "p03-manager")
+    page.sign_in("p03-manager", PASSWORD)
     code = httpx.get(f"{live_server.base}/api/parcels", params={"park": "P03", "limit": 1}).json()["features"][0]["id"]
     page.goto(f"/parcels/{code}/edit")
 
