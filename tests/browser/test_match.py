@@ -58,6 +58,8 @@ def test_shortlisted_sites_print_on_a4_with_map_facts_and_review_sheet(page, liv
     assert "面积(亩)" in block and "用地性质" in block and "面积匹配" in block
     assert "联合会审表" in block and "投资强度(万元/亩)" in block and "总体结论" in block
     assert any(word in block for word in ("通过", "不通过", "待定"))
+    page.page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.page.wait_for_function("() => landstock.idle()")
     page.screenshot(f"match-print-{live_server.backend}")
     pdf = page.page.pdf(prefer_css_page_size=True)
     width, height = map(float, re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
@@ -91,6 +93,7 @@ def test_a_parcel_lists_the_projects_that_fit_and_leads_to_their_recommendation(
     rows.first.wait_for()
     assert [rows.nth(i).get_attribute("data-project") for i in range(rows.count())] == \
         [f["project_code"] for f in fits]
+    page.page.locator("#fits").scroll_into_view_if_needed()
     page.screenshot(f"parcel-fits-{live_server.backend}")
     with page.page.expect_response(lambda r: f"/api/projects/{project}/review" in r.url):
         page.page.locator(f'tr[data-project="{project}"] a.ls-fit-match').click()

@@ -33,6 +33,7 @@ def test_park_manager_changes_a_status_and_the_map_colour_changes(page, live_ser
     with page.page.expect_navigation():
         page.page.click("#status-form button[type=submit]")
     assert "暂不可供" in page.page.locator("#status-badge").inner_text()
+    page.page.locator("#fits-none").wait_for()
     page.screenshot(f"parcel-status-{live_server.backend}")
 
     page.goto(f"/?q={code}")
