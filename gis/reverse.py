@@ -31,6 +31,7 @@ class ProjectFit:
     project_code: str
     project_name: str
     industry_code: str
+    industry_name: str
     candidate: Candidate
 
 
@@ -70,7 +71,7 @@ def _fit(session: Session, kind: str, code: str, project: str, config: MatchConf
         candidate = factory_candidate(s, 0, resolved, ctx, config)
     if failures(candidate.checks) or row is None:
         return None
-    return ProjectFit(row.code, row.name, need.industry_code, candidate)
+    return ProjectFit(row.code, row.name, need.industry_code, resolved.industry.name, candidate)
 
 
 def projects_for_site(session: Session, kind: str, code: str, config: MatchConfig) -> list[ProjectFit]:

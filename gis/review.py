@@ -3,7 +3,8 @@
 投资强度, 亩均产出 and 亩均税收 per 亩 of the site; plot ratio, building coefficient and office
 share from the design plan when given, else from the site's planning conditions. Each is checked
 against the national indicator and the city's threshold (settings, example values until the city
-sets its own), with the rule cited. `review_sheet` is pure; `load_review` reads the database.
+sets its own), with the rule cited. `review_sheet` is pure; `review_of` (any project's fields)
+and `load_review` (a saved project) read the database.
 """
 
 from __future__ import annotations
@@ -186,8 +187,15 @@ def review_sheet(project: dict[str, Any], site: SiteFacts, planned: Planned, ind
 
 # --- reading the database ----------------------------------------------------------------------
 
-def _parcel_site(session: Session, code: str) -> SiteFacts:
-    codes = [c.strip() for c in code.split("+") if c.strip()]
+def _site_codes(site: str) -> list[str]:
+    """The codes of a site: one, or the parcels of an assembly joined by '+' (each once)."""
+    codes = list(dict.fromkeys(c.strip() for c in site.split("+") if c.strip()))
+    if not codes:
+        raise InvalidInput("review.error.site_required")
+    return codes
+
+
+def _parcel_site(session: Session, codes: list[str]) -> SiteFacts:
     rows = session.execute(select(Parcel, Area.code).outerjoin(Area, Area.id == Parcel.park_id)
                            .where(Parcel.code.in_(codes), Parcel.deleted_at.is_(None))).all()
     found = {p.code: (p, park) for p, park in rows}
@@ -215,20 +223,26 @@ def _factory_site(session: Session, code: str, floor_area_m2: float | None,
                      None, None)
 
 
+def review_of(session: Session, project: dict[str, Any], site: str, planned: Planned,
+              config: ReviewConfig, match: MatchConfig) -> Sheet:
+    """The review sheet of a project, saved or not (its fields: `industry_code`,
+    `fixed_investment_wan`, `annual_output_wan`, `annual_tax_wan`, `floor_area_min_m2`, `code`,
+    `name`), on a parcel, an assembly (A+B) or a factory."""
+    codes = _site_codes(site)
+    industry = industry_facts(session, project["industry_code"])
+    facts = _factory_site(session, codes[0], project.get("floor_area_min_m2"), match) \
+        if len(codes) == 1 else None
+    return review_sheet(project, facts or _parcel_site(session, codes), planned, industry, config, match)
+
+
 def load_review(session: Session, project_code: str, site: str, planned: Planned,
                 config: ReviewConfig, match: MatchConfig) -> Sheet:
     """The review sheet of a saved project on a parcel, an assembly (A+B) or a factory."""
-    if not site.strip():
-        raise InvalidInput("review.error.site_required")
     project = session.scalar(select(Project).where(Project.code == project_code,
                                                    Project.deleted_at.is_(None)))
     if project is None:
         raise NotFound(kind=Text("kind.project"), code=project_code)
     if not project.industry_code:
         raise InvalidInput("match.error.no_industry", code=project_code)
-    facts = _factory_site(session, site.strip(), project.floor_area_min_m2, match) \
-        if "+" not in site else None
-    facts = facts or _parcel_site(session, site)
     values = {c.name: getattr(project, c.name) for c in Project.__table__.c if c.name != "deleted_at"}
-    return review_sheet(values, facts, planned, industry_facts(session, project.industry_code),
-                        config, match)
+    return review_of(session, values, site, planned, config, match)

@@ -14,7 +14,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from gis.labels import label, message
+from gis.labels import label, message, tree
 from maps.style import FACTORY_COLOURS, PARCEL_COLOURS, PARK_OUTLINE, TOWN_OUTLINE, legend_items
 
 PARCEL_FIELDS = ("code", "status", "area_mu", "park", "land_use")
@@ -108,6 +108,25 @@ class GeometryEditor(JSCSSMixin, MacroElement):
         self.editor_options = {
             "geometry": geometry, "input": input_id, "file": file_id,
             "badFile": message("web.edit.bad_file", lang),
-            "local": {"buttons": {"polygon": message("web.edit.draw_polygon", lang),
-                                  "rectangle": message("web.edit.draw_rectangle", lang)}},
+            "local": tree("map.draw.", lang),
         }
+
+
+class MapWords(JSCSSMixin, MacroElement):
+    """Leaflet's own words (zoom buttons, layer switcher, attribution) in the page language.
+
+    Added last to a map, so that every control it names already exists when its script runs.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            landstock.localise({{ this._parent.get_name() }}, {{ this.words|tojson }});
+        {% endmacro %}
+    """)
+    default_js = [("landstock_map_js", "landstock_map_js")]
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "MapWords"
+        self.words = {"zoomIn": message("map.zoom_in", lang), "zoomOut": message("map.zoom_out", lang),
+                      "layers": message("map.layers", lang), "leaflet": message("map.leaflet", lang)}

@@ -9,6 +9,7 @@ from branca.element import Figure
 from markupsafe import Markup
 
 from maps.assets import Assets, localise
+from maps.layers import MapWords
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,9 @@ class RenderedMap:
 
 
 def render(m: folium.Map, assets: Assets) -> RenderedMap:
-    """Render `m` with Landstock's own JS/CSS instead of folium's CDN links."""
+    """Render `m` with Landstock's own JS/CSS instead of folium's CDN links, and Leaflet's own
+    words in the page language."""
+    MapWords(assets.lang).add_to(m)
     localise(m, assets)
     root = m.get_root()
     if not isinstance(root, Figure):

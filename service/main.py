@@ -27,7 +27,7 @@ from service.routes import (
     users,
 )
 from service.settings import Settings, load_settings
-from service.web import match, pages, static, status_form, supply, tiles, workspace
+from service.web import fits, match, pages, static, status_form, supply, tiles, workspace
 
 DESCRIPTION = """
 启东市存量土地与存量厂房数据库 — the idle-land and vacant-factory inventory of Qidong.
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            expose_headers=["ETag", "Location"])
     # exports before parcels and factories: /api/parcels/export is not a parcel code
     for module in (health, auth, users, exports, imports, parcels, factories, areas, stats, ogc, matching,
-                   projects, tiles, pages, supply, match, status_form, workspace):
+                   projects, tiles, pages, fits, supply, match, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

@@ -8,17 +8,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gis.need import Need
+from gis.review import Planned
 
 ReadyItem = Literal["road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled", "net_land"]
 Stage = Literal["negotiating", "signed", "registered", "landed", "started", "producing"]
 
 
-class MatchIn(BaseModel):
-    """An ad-hoc match request: what the project needs."""
+class NeedIn(BaseModel):
+    """What a project needs, as a form states it (a project that is not saved)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "industry_code": "27", "fixed_investment_wan": 30000, "land_min_mu": 50, "land_max_mu": 70,
-        "nuisance_class": 2, "max_distance_km": {"port": 40}}]})
+    model_config = ConfigDict(extra="forbid")
 
     industry_code: str = Field(pattern=r"^\d{2,4}$", description="行业 GB/T 4754-2017 code, e.g. 27")
     name: str | None = Field(default=None, max_length=200, description="项目名称 (for the report)")
@@ -48,6 +47,15 @@ class MatchIn(BaseModel):
         description="厂房租金上限(元/平方米·月)")
     required_readiness: list[ReadyItem] = Field(default_factory=list,
         description="必须具备的七通一平/净地条件")
+
+
+class MatchIn(NeedIn):
+    """An ad-hoc match request: what the project needs, and how much of the answer to give."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "industry_code": "27", "fixed_investment_wan": 30000, "land_min_mu": 50, "land_max_mu": 70,
+        "nuisance_class": 2, "max_distance_km": {"port": 40}}]})
+
     include_reserved: bool = Field(default=False, description="也考虑已有意向(reserved)的地块和厂房")
     limit: int = Field(default=20, ge=1, le=100, description="每类返回的候选数量")
     near_misses: int = Field(default=10, ge=0, le=50, description="返回的接近但不符合的数量")
@@ -60,6 +68,35 @@ class MatchIn(BaseModel):
         return Need(**values, preferred_areas=tuple(self.preferred_areas),
                     max_distance_km=tuple(sorted(self.max_distance_km.items())),
                     required_readiness=tuple(self.required_readiness))
+
+
+class ReviewIn(NeedIn):
+    """The joint review of a project that is not saved: its need (the fields of POST /api/match),
+    what it promises, the design plan, and the site."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "industry_code": "27", "name": "某医药项目", "fixed_investment_wan": 30000,
+        "annual_output_wan": 40000, "annual_tax_wan": 2500, "site": "SMC-045"}]})
+
+    site: str = Field(min_length=1, max_length=400, pattern=r"\S", description=(
+        "地块或厂房编号; 拼地 joins parcel codes with '+'"), examples=["KFQ-001", "KFQ-001+KFQ-002"])
+    annual_output_wan: float | None = Field(default=None, ge=0, le=1e9, description="预计年产值(万元)")
+    annual_tax_wan: float | None = Field(default=None, ge=0, le=1e9, description="预计年税收(万元)")
+    plot_ratio: float | None = Field(default=None, gt=0, le=20,
+                                     description="设计容积率 (else the site's maximum)")
+    building_coefficient: float | None = Field(default=None, ge=0, le=100, description="设计建筑系数 %")
+    office_share: float | None = Field(default=None, ge=0, le=100,
+                                       description="行政办公及生活服务设施用地比例 %")
+
+    def project(self) -> dict[str, Any]:
+        """The fields the review reads of a project."""
+        return {"code": None, **self.model_dump(include={
+            "name", "industry_code", "fixed_investment_wan", "annual_output_wan", "annual_tax_wan",
+            "floor_area_min_m2"})}
+
+    def planned(self) -> Planned:
+        """The design plan's values."""
+        return Planned(self.plot_ratio, self.building_coefficient, self.office_share)
 
 
 class CheckOut(BaseModel):
@@ -146,6 +183,7 @@ class ProjectFitOut(BaseModel):
     project_code: str
     project_name: str
     industry_code: str
+    industry_name: str
     score: float
     candidate: CandidateOut
 
@@ -258,8 +296,8 @@ class IndicatorOut(BaseModel):
 class ReviewOut(BaseModel):
     """The joint review sheet (联合会审) of a project on a site."""
 
-    project_code: str
-    project_name: str
+    project_code: str | None = Field(description="null for a project that is not saved")
+    project_name: str | None
     industry_code: str | None
     site_kind: Literal["parcel", "factory"]
     site_code: str

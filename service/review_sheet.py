@@ -29,7 +29,7 @@ def review_dict(sheet: Sheet, lang: str) -> dict[str, Any]:
              "source": message(f"review.source.{r.source}", lang),
              "national": _bound(r.national, lang), "city": _bound(r.city, lang), "status": r.status,
              "status_label": label("review.status", r.status, lang)} for r in sheet.rows]
-    return {"project_code": sheet.project["code"], "project_name": sheet.project["name"],
+    return {"project_code": sheet.project.get("code"), "project_name": sheet.project.get("name"),
             "industry_code": sheet.project.get("industry_code"), "site_kind": sheet.site.kind,
             "site_code": sheet.site.code, "park_code": sheet.site.park_code,
             "area_mu": sheet.site.area_mu, "indicators": rows, "overall": sheet.overall,

@@ -1,4 +1,5 @@
-"""/api/match and the reverse match: which sites fit a project, which projects fit a site."""
+"""/api/match, the reverse match and /api/review: which sites fit a project, which projects fit
+a site, and what the joint review says of a project that is not saved."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from fastapi import APIRouter, Path
 from gis import reverse
 from gis.explain import candidate_dict, result_dict
 from gis.matching import match
+from gis.review import review_of
 from service.dependencies import Language, ReadSession, SettingsDep
-from service.match_schemas import MatchIn, MatchOut, ProjectFitOut
+from service.match_schemas import MatchIn, MatchOut, ProjectFitOut, ReviewIn, ReviewOut
+from service.review_sheet import review_dict
 
 router = APIRouter(prefix="/api", tags=["matching 项目匹配"])
 
@@ -24,9 +27,22 @@ def match_request(body: MatchIn, session: ReadSession, settings: SettingsDep, la
     return MatchOut.model_validate(result_dict(result, lang))
 
 
+@router.post("/review", summary="Joint review of an ad-hoc project 临时项目联合会审")
+def review_request(body: ReviewIn, session: ReadSession, settings: SettingsDep, lang: Language) -> ReviewOut:
+    """The review sheet (联合会审) of a project that is not saved on a parcel, an assembly (A+B) or
+    a factory: 投资强度, 亩均产出, 亩均税收, plot ratio, building coefficient and office share, each
+    against the national indicator and the city threshold, with the rule. The need takes the
+    fields of POST /api/match (a form may send the same body); the review reads the industry,
+    the fixed-asset investment and, for a factory, the floor area."""
+    sheet = review_of(session, body.project(), body.site, body.planned(), settings.review_config(),
+                      settings.match_config())
+    return ReviewOut.model_validate(review_dict(sheet, lang))
+
+
 def _fits(fits: list[reverse.ProjectFit], lang: str) -> list[ProjectFitOut]:
     return [ProjectFitOut(project_code=f.project_code, project_name=f.project_name,
-                          industry_code=f.industry_code, score=f.candidate.score,
+                          industry_code=f.industry_code, industry_name=f.industry_name,
+                          score=f.candidate.score,
                           candidate=candidate_dict(f.candidate, lang, i + 1))  # type: ignore[arg-type]
             for i, f in enumerate(fits)]
 

@@ -1,37 +1,74 @@
 """The matching page (项目选址): the project's needs, then the ranked sites from /api/match on a
-map and in a list with every score contribution, reason and gap, a shortlist, a print view.
+map and in a list with every score contribution, reason and gap, a shortlist, and an A4 print
+view of the shortlisted sites (map, facts, joint review sheet) for the investor meeting.
 
-The page is a client of the matching API (issue 4); until the service has it, the form says so.
+The page is a client of the matching API: a form is matched by POST /api/match and reviewed by
+POST /api/review; a saved project (`?project=`, from a detail page's 适配项目) by its own
+GET /api/projects/{code}/matches and …/review, its fields filled into the form.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from gis import mapdata
-from gis.labels import CATALOGUES
+from gis import mapdata, projects
+from gis.labels import CATALOGUES, label, message
+from gis.status import FactoryStatus, ParcelStatus
 from maps.match import match_map
 from maps.render import render
 from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
 from service.web.edit_fields import READY
-from service.web.templating import assets_for, has_route, page, tianditu_key
+from service.web.templating import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
 WORDS = ("score", "points", "weight", "checks", "criteria", "gaps", "near_misses", "assembly",
-         "members", "shortlist", "none", "failed", "disabled", "parcels", "factories", "notes", "rank")
+         "members", "shortlist", "none", "failed", "parcels", "factories", "notes", "rank",
+         "facts", "need", "no_shortlist", "review_failed", "prepared")
+REVIEW_COLUMNS = ("indicator", "value", "national", "city", "result", "rule")
+# What the print view shows of a site, in this order, when the match reports it.
+FACTS = ("area_mu", "cert_area_mu", "vacant_area_m2", "floor_area_m2", "park_name", "town_name",
+         "land_use", "status", "building_type", "plot_ratio_max", "price_wan_per_mu",
+         "rent_yuan_m2_month", "clear_height_m", "floor_load_kn_m2", "crane_t", "power_kva",
+         "idle_since")
+FACT_LABELS = {"park_name": "field.park", "town_name": "field.town"}
+
+
+def page_words(lang: str) -> dict[str, Any]:
+    """Every word the page's script writes, in `lang`."""
+    statuses = {s.value: label("parcel_status", s.value, lang) for s in ParcelStatus}
+    statuses |= {s.value: label("factory_status", s.value, lang) for s in FactoryStatus}
+    return {
+        **{k: CATALOGUES[lang][f"web.match.{k}"] for k in WORDS},
+        "mu": message("unit.mu", lang),
+        "fact_fields": [[k, message(FACT_LABELS.get(k, f"field.{k}"), lang)] for k in FACTS],
+        "values": {"status": statuses, "building_type": {
+            t: label("building_type", t, lang) for t in ("standard", "self_built", "warehouse", "rnd")}},
+        "review": {"title": message("review.title", lang), "overall": message("review.overall", lang),
+                   "area_mu": message("review.area_mu", lang),
+                   "columns": [message(f"review.col.{c}", lang) for c in REVIEW_COLUMNS]},
+    }
 
 
 @router.get("/match", response_class=HTMLResponse)
-def match_page(request: Request, session: ReadSession, settings: SettingsDep) -> HTMLResponse:
-    """The project form and, once submitted, the ranked sites."""
+def match_page(
+    request: Request, session: ReadSession, settings: SettingsDep,
+    project: Annotated[str | None, Query(max_length=40)] = None,
+    site: Annotated[str | None, Query(max_length=400)] = None,
+    include_reserved: bool = False,
+) -> HTMLResponse:
+    """The project form and, once submitted (at once for a saved `project`), the ranked sites;
+    `site` is put on the shortlist when it is among them."""
     lang = page_language(request)
     m = match_map(parks=mapdata.area_outlines(session, "park"), lang=lang, basemap=settings.map.basemap,
                   tianditu_key=tianditu_key(settings))
+    saved = projects.get_project(session, project) if project else None
     return page(request, "match.html", {
-        "map": render(m, assets_for(settings, lang)), "enabled": has_route(request, "/api/match"),
+        "map": render(m, assets_for(settings, lang)), "project": saved, "site": site or "",
+        "include_reserved": include_reserved,
         "industries": mapdata.industry_choices(session), "parks": mapdata.area_choices(session, "park"),
-        "ready_items": (*READY, "net_land"),
-        "words": {k: CATALOGUES[lang][f"web.match.{k}"] for k in WORDS}})
+        "ready_items": (*READY, "net_land"), "words": page_words(lang)})

@@ -99,6 +99,15 @@ class Watched:
         response = self.page.goto(self.base + path, wait_until="networkidle")
         assert response is not None and response.status == 200, path
 
+    def sign_in(self, name: str, password: str) -> None:
+        """Sign in through the login form (and come back to where the form sends you)."""
+        if "/login" not in self.page.url:
+            self.goto("/login")
+        self.page.fill("#name", name)
+        self.page.fill("#password", password)
+        with self.page.expect_navigation():
+            self.page.click("button[type=submit]")
+
     def screenshot(self, name: str) -> None:
         """Keep a picture of the page as a test artefact."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

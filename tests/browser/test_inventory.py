@@ -95,3 +95,16 @@ def test_factory_page(page, live_server):
 
     assert "CF-KFQ-001" in page.page.locator("h1, .text-muted").first.inner_text() + page.page.content()
     page.screenshot(f"factory-{live_server.backend}")
+
+
+LEAFLET_TITLES = """() => [".leaflet-control-zoom-in", ".leaflet-control-zoom-out", ".leaflet-control-layers-toggle",
+                             ".leaflet-control-attribution a"].map((s) => document.querySelector(s).title)"""
+
+
+def test_leaflet_controls_speak_the_page_language(page, live_server):
+    for path in ("/", "/parcels/KFQ-001", "/factories/CF-KFQ-001", "/match", "/supply"):
+        page.goto(path)
+        assert page.page.evaluate(LEAFLET_TITLES) == ["放大", "缩小", "图层", "开源交互地图库"], path
+
+    page.goto("/supply?lang=en")
+    assert page.page.evaluate(LEAFLET_TITLES)[:3] == ["Zoom in", "Zoom out", "Layers"]

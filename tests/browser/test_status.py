@@ -13,21 +13,13 @@ def available_parcel_of(server, park: str) -> str:
     return body["features"][0]["id"]
 
 
-def sign_in(page, name: str) -> None:
-    page.goto("/login")
-    page.page.fill("#name", name)
-    page.page.fill("#password", PASSWORD)
-    with page.page.expect_navigation():
-        page.page.click("button[type=submit]")
-
-
 def test_park_manager_changes_a_status_and_the_map_colour_changes(page, live_server):
     db = Database(make_engine(live_server.database_url))
     with db.write() as session:
         create_user(session, "p01-manager", "park_manager", PASSWORD, areas=["P01"])
     db.dispose()
     code = available_parcel_of(live_server, "P01")
-    sign_in(page, "p01-manager")
+    page.sign_in("p01-manager", PASSWORD)
 
     page.goto(f"/?q={code}")
     page.page.wait_for_function(f"() => landstock.styleOf('parcels', '{code}') !== null")
@@ -41,6 +33,7 @@ def test_park_manager_changes_a_status_and_the_map_colour_changes(page, live_ser
     with page.page.expect_navigation():
         page.page.click("#status-form button[type=submit]")
     assert "暂不可供" in page.page.locator("#status-badge").inner_text()
+    page.page.locator("#fits-none").wait_for()
     page.screenshot(f"parcel-status-{live_server.backend}")
 
     page.goto(f"/?q={code}")

@@ -1,6 +1,6 @@
 import string
 
-from gis.labels import EN, ZH, Text, label, message
+from gis.labels import EN, ZH, Text, label, message, tree
 
 
 def placeholders(template: str) -> set[str]:
@@ -25,3 +25,11 @@ def test_labels_and_fallbacks():
     assert label("parcel_status", "available", "en") == "Available"
     assert message("no.such.key") == "no.such.key"
     assert message("error.not_found", "fr", kind="x", code="y") == "未找到x“y”。"
+
+
+def test_a_plugins_words_as_a_tree():
+    zh, en = tree("map.draw.", "zh"), tree("map.draw.", "en")
+
+    assert zh["draw"]["toolbar"]["buttons"]["polygon"] == "绘制多边形"
+    assert en["edit"]["toolbar"]["actions"]["save"] == {"title": "Save changes", "text": "Save"}
+    assert tree("no.such.") == {}

@@ -130,3 +130,66 @@ def test_bad_requests_are_problem_json_422(sample_client, body, fragment):
 def test_review_needs_a_known_site(sample_client):
     assert sample_client.get("/api/projects/XM-2026-001/review", params={"site": "NOPE"}).status_code == 404
     assert sample_client.get("/api/projects/XM-2026-001/review").status_code == 422
+
+
+REVIEWED_FIELDS = ("name", "industry_code", "fixed_investment_wan", "annual_output_wan", "annual_tax_wan",
+                   "floor_area_min_m2", "land_min_mu", "land_max_mu", "nuisance_class", "needs_waterfront",
+                   "preferred_areas")
+
+
+@pytest.mark.parametrize("project", ["XM-2026-001", "XM-2026-005"])
+def test_an_unsaved_project_is_reviewed_like_the_same_project_saved(sample_client, project):
+    saved = sample_client.get(f"/api/projects/{project}").json()
+    best = sample_client.get(f"/api/projects/{project}/matches").json()
+    site = next(c for c in best["parcels"] + best["factories"] if c["kind"] != "assembly")["code"]
+    body = {k: saved[k] for k in REVIEWED_FIELDS if saved[k] is not None}
+    plan = {"plot_ratio": 1.5, "office_share": 5}
+
+    unsaved = sample_client.post("/api/review", json={**body, **plan, "site": site})
+    same = sample_client.get(f"/api/projects/{project}/review", params={**plan, "site": site}).json()
+
+    assert unsaved.status_code == 200
+    sheet = ReviewOut.model_validate(unsaved.json())
+    assert sheet.project_code is None and sheet.project_name == saved["name"]
+    assert sheet.site_code == site and sheet.area_mu == same["area_mu"]
+    assert [r.model_dump() for r in sheet.indicators] == same["indicators"]
+    assert sheet.overall == same["overall"]
+
+
+def test_the_review_of_an_unsaved_assembly_in_english(sample_client):
+    body = {"industry_code": "27", "fixed_investment_wan": 20000, "annual_output_wan": 30000,
+            "site": "KFQ-001 + KFQ-002 + KFQ-001"}
+
+    sheet = sample_client.post("/api/review", json=body, params={"lang": "en"}).json()
+    one = sample_client.post("/api/review", json={**body, "site": "KFQ-001"}).json()
+
+    assert sheet["site_code"] == "KFQ-001+KFQ-002" and sheet["area_mu"] > one["area_mu"]
+    rows = {r["name"]: r for r in sheet["indicators"]}
+    assert rows["investment_intensity"]["value"] == pytest.approx(20000 / sheet["area_mu"], abs=0.01)
+    assert rows["tax_per_mu"]["status"] == "pending" and rows["tax_per_mu"]["status_label"] == "pending (data missing)"
+    assert rows["investment_intensity"]["label"] == "Investment intensity (10k CNY/mu)"
+
+
+@pytest.mark.parametrize(("body", "status", "fragment"), [
+    ({"industry_code": "27", "site": "NOPE"}, 404, "NOPE"),
+    ({"industry_code": "27", "site": "KFQ-001+NOPE"}, 404, "NOPE"),
+    ({"industry_code": "99", "site": "KFQ-001"}, 422, "99"),
+    ({"industry_code": "27"}, 422, "site"),
+    ({"industry_code": "27", "site": " + "}, 422, "site"),
+    ({"industry_code": "27", "site": "   "}, 422, "site"),
+    ({"industry_code": "27", "site": "KFQ-001", "annual_output_wan": -1}, 422, "annual_output_wan"),
+    ({"industry_code": "27", "site": "KFQ-001", "plot_ratio": 0}, 422, "plot_ratio"),
+    ({"industry_code": "27", "site": "KFQ-001", "limit": 5}, 422, "limit"),
+    ({"site": "KFQ-001"}, 422, "industry_code"),
+])
+def test_bad_review_requests_are_problem_json(sample_client, body, status, fragment):
+    response = sample_client.post("/api/review", json=body)
+
+    assert response.status_code == status and response.headers["content-type"] == PROBLEM
+    assert fragment in response.json()["detail"]
+
+
+def test_a_review_body_that_is_not_json_is_problem_json(sample_client):
+    response = sample_client.post("/api/review", content=b"{site:", headers={"content-type": "application/json"})
+
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM

@@ -82,3 +82,52 @@ def test_a_browser_gets_an_error_page_and_the_api_problem_json(sample_client):
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     assert "NO-SUCH" in page.text and "存量资源一张图" in page.text
     assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
+
+
+def fitting_site(client, kind: str) -> str:
+    """A site the reverse match finds projects for: the best available one of a saved project."""
+    for project in client.get("/api/projects", params={"stage": "negotiating"}).json()["projects"]:
+        result = client.get(f"/api/projects/{project['code']}/matches", params={"assemble": False}).json()
+        if result[kind]:
+            return str(result[kind][0]["code"])
+    raise AssertionError(f"no saved project fits any {kind}")
+
+
+@pytest.mark.parametrize(("plural", "kind"), [("parcels", "parcel"), ("factories", "factory")])
+def test_detail_pages_list_the_projects_that_fit_best_first(sample_client, plural, kind):
+    code = fitting_site(sample_client, plural)
+    api = sample_client.get(f"/api/{plural}/{code}/projects").json()
+
+    detail = sample_client.get(f"/{plural}/{code}").text
+    fragment = sample_client.get(f"/{plural}/{code}/fits").text
+
+    assert "适配项目" in detail and f'hx-get="/{plural}/{code}/fits"' in detail
+    assert api and re.findall(r'data-project="([^"]+)"', fragment) == [f["project_code"] for f in api]
+    assert re.findall(r'class="ls-fit-score">([\d.]+)<', fragment) == [f"{f['score']:.1f}" for f in api]
+    assert f'href="/match?project={api[0]["project_code"]}&amp;site={code}' in fragment
+    assert f'href="/api/projects/{api[0]["project_code"]}/review.html?site={code}"' in fragment
+
+
+def test_a_site_no_project_fits_says_so(sample_client):
+    signed = sample_client.get("/api/parcels", params={"status": "signed", "limit": 1}).json()["features"][0]["id"]
+    pipeline = sample_client.get("/api/projects", params={"stage": ["negotiating", "signed"]}).json()["matched"]
+
+    fragment = sample_client.get(f"/parcels/{signed}/fits").text
+    english = sample_client.get(f"/parcels/{signed}/fits", params={"lang": "en"}).text
+    sample_client.get("/", params={"lang": "zh"})
+
+    assert 'id="fits-none"' in fragment and "没有适合该地块的项目" in fragment
+    assert 0 < int(re.search(r"(\d+) 个项目", fragment)[1]) <= pipeline  # those without land
+    assert "None of the" in english and "fits this parcel" in english
+    assert sample_client.get("/parcels/NO-SUCH/fits").status_code == 404
+
+
+def test_the_matching_page_opens_on_a_saved_project(sample_client):
+    project = sample_client.get("/api/projects/XM-2026-001").json()
+
+    html = sample_client.get("/match", params={"project": "XM-2026-001", "site": "KFQ-001"}).text
+
+    assert 'data-project="XM-2026-001"' in html and 'data-site="KFQ-001"' in html
+    assert f'value="{project["industry_code"]} {project["industry_name"]}"' in html
+    assert f'value="{project["name"]}"' in html and 'id="saved-project"' in html
+    assert sample_client.get("/match", params={"project": "NOPE"}).status_code == 404

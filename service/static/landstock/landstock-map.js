@@ -180,9 +180,29 @@
     return name ? window[name] : null;
   }
 
+  function retitle(element, title) {
+    if (!element) { return; }
+    element.title = title;
+    element.setAttribute("aria-label", title);
+  }
+
+  // Leaflet writes its controls' titles in English and offers no catalogue: the page's words
+  // replace them once every control of the map exists.
+  function localise(map, words) {
+    var box = map.getContainer();
+    retitle(box.querySelector(".leaflet-control-zoom-in"), words.zoomIn);
+    retitle(box.querySelector(".leaflet-control-zoom-out"), words.zoomOut);
+    box.querySelectorAll(".leaflet-control-layers-toggle").forEach(function (t) { retitle(t, words.layers); });
+    var credit = map.attributionControl;
+    if (credit && credit.options.prefix) {
+      credit.setPrefix(String(credit.options.prefix).replace(/title="[^"]*"/, 'title="' + escapeHtml(words.leaflet) + '"'));
+    }
+  }
+
   window.landstock = {
     vectorTiles: vectorTiles, legend: legend, setQuery: setQuery, fitBbox: fitBbox,
-    renderedCodes: renderedCodes, styleOf: styleOf, mapOf: mapOf, layers: layers, idle: idle
+    renderedCodes: renderedCodes, styleOf: styleOf, mapOf: mapOf, layers: layers, idle: idle,
+    localise: localise
   };
 })();
 
@@ -199,6 +219,15 @@
       if (g.type === "MultiPolygon") { polygons = polygons.concat(g.coordinates); }
     });
     return polygons.length ? { type: "MultiPolygon", coordinates: polygons } : null;
+  }
+
+  // Leaflet.draw reads its words from L.drawLocal when a control or handler starts: the page's
+  // words go in before the control is made.
+  function merge(target, words) {
+    Object.keys(words).forEach(function (key) {
+      if (typeof words[key] === "object" && typeof target[key] === "object") { merge(target[key], words[key]); }
+      else { target[key] = words[key]; }
+    });
   }
 
   function editGeometry(map, o) {
@@ -221,7 +250,7 @@
       input.value = g ? JSON.stringify(g) : "";
     }
     if (o.geometry) { load(o.geometry); }
-    if (L.drawLocal && o.local) { L.Util.extend(L.drawLocal.draw.toolbar.buttons, o.local.buttons); }
+    if (L.drawLocal && o.local) { merge(L.drawLocal, o.local); }
     map.addControl(new L.Control.Draw({
       position: "topleft",
       edit: { featureGroup: group },
@@ -253,9 +282,33 @@
   "use strict";
   var state = { map: null, group: null, count: 0 };
 
+  function fit(animate) {
+    if (state.group.getLayers().length) {
+      state.map.fitBounds(state.group.getBounds(), { maxZoom: 15, padding: [30, 30], animate: animate });
+    }
+  }
+
+  // Fit the candidates to the map's size now (the print view sizes it as it prints); resolves
+  // once the tiles of that view are drawn, so that a print shows them.
+  function fitCandidates() {
+    state.map.invalidateSize({ pan: false });
+    fit(false);
+    return new Promise(function (resolve) {
+      var waited = 0;
+      (function check() {
+        if (window.landstock.idle() || waited >= 10000) { resolve(); return; }
+        waited += 100;
+        setTimeout(check, 100);
+      })();
+    });
+  }
+
   function matchLayer(map) {
     state.map = map;
     state.group = L.featureGroup().addTo(map);
+    if (window.matchMedia) {
+      window.matchMedia("print").addEventListener("change", function () { map.invalidateSize(); fit(false); });
+    }
     return state.group;
   }
 
@@ -273,14 +326,13 @@
                                            iconSize: [24, 24] }) })
         .bindTooltip(c.code + " · " + c.score).addTo(state.group);
     });
-    if (state.group.getLayers().length) {
-      state.map.fitBounds(state.group.getBounds(), { maxZoom: 15, padding: [30, 30] });
-    }
+    fit();
   }
 
   function highlighted() { return state.count; }
 
   window.landstock.matchLayer = matchLayer;
   window.landstock.showCandidates = showCandidates;
+  window.landstock.fitCandidates = fitCandidates;
   window.landstock.highlighted = highlighted;
 })();

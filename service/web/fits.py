@@ -1,0 +1,45 @@
+"""The projects that fit a parcel or a factory (适配项目): a fragment of the detail pages.
+
+The reverse match scores every pipeline project on the site (a tenth of a second or more), so
+the detail page asks for this fragment once it is shown instead of waiting for it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from gis import reverse
+from service.dependencies import ReadSession, SettingsDep
+from service.settings import Settings
+from service.web.templating import page
+
+router = APIRouter(include_in_schema=False)
+
+CodePath = Annotated[str, Path(max_length=40)]
+TOP_CRITERIA = 3
+
+
+def _fits(request: Request, session: Session, settings: Settings, kind: str, code: str) -> HTMLResponse:
+    fits = reverse.projects_for_site(session, kind, code, settings.match_config())
+    rows = [{"fit": f, "top": sorted(f.candidate.criteria, key=lambda c: -c["points"])[:TOP_CRITERIA]}
+            for f in fits]
+    return page(request, "_fits.html", {"rows": rows, "kind": kind, "code": code,
+                                        "pipeline": len(reverse.pipeline_projects(session))})
+
+
+@router.get("/parcels/{code}/fits", response_class=HTMLResponse)
+def parcel_fits(request: Request, session: ReadSession, settings: SettingsDep,
+                code: CodePath) -> HTMLResponse:
+    """The pipeline projects the parcel fits, best first."""
+    return _fits(request, session, settings, "parcel", code)
+
+
+@router.get("/factories/{code}/fits", response_class=HTMLResponse)
+def factory_fits(request: Request, session: ReadSession, settings: SettingsDep,
+                 code: CodePath) -> HTMLResponse:
+    """The pipeline projects the factory fits, best first."""
+    return _fits(request, session, settings, "factory", code)
