@@ -267,3 +267,21 @@ def test_factories_follow_the_same_rules(sample_db):
         project = session.scalar(select(Project).where(Project.code == "XM-2026-003"))
     assert row["status"] == "leased" and row["vacant_area_m2"] == 100.0
     assert project.stage == "landed"
+
+
+def test_the_box_centre_the_match_reads_follows_every_new_and_moved_geometry(sample_db):
+    moved = box(121.7400, 31.8000, 121.7460, 31.8010)
+    with sample_db.write() as session:
+        edits.create_site(session, "parcel", {"code": "NEW-1", "land_use": "100102"}, NEW_SQUARE, who=admin())
+        edits.update_site(session, "parcel", available_in(session, "P01")["code"], {"geometry": moved},
+                          who=admin(), expected_version=None)
+    with sample_db.read() as session:
+        centres = {code: (lon, lat) for code, lon, lat in
+                   session.execute(select(Parcel.code, Parcel.centre_lon, Parcel.centre_lat))}
+        boxes = {code: shapely.from_wkb(bytes(wkb)).bounds for code, wkb in
+                 session.execute(select(Parcel.code, func.ST_AsBinary(Parcel.geom)))}
+
+    assert centres["NEW-1"] == pytest.approx((121.7305, 31.79025))
+    assert sum(c == pytest.approx((121.7430, 31.8005)) for c in centres.values()) == 1
+    for code, (x0, y0, x1, y1) in boxes.items():
+        assert centres[code] == pytest.approx(((x0 + x1) / 2, (y0 + y1) / 2)), code

@@ -1,12 +1,16 @@
+import contextlib
+
 import pytest
+import sqlean
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from geoalchemy2 import alembic_helpers
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, make_url, text
 
 from gis import migrate
 from gis.database import Database
 from gis.models import Base
+from tests.conftest import BACKENDS
 
 TABLES = {"areas", "parcels", "factories", "projects", "status_events", "users", "user_areas",
           "industries", "land_use_classes", "infrastructure", "record_changes", "api_tokens",
@@ -52,8 +56,11 @@ def test_upgrade_is_idempotent(db):
 
 # The matching index on coalesce(cert_area_m2, area_m2) is an expression index, which neither
 # dialect can reflect for comparison; test_the_expression_index_exists looks for it by name.
+# On SQLite the box centre is kept by triggers, not generated (migration 0005), and Alembic warns
+# that it cannot compare the two; test_edits checks that the centres follow the geometry.
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:Computed default on parcels.centre_l")
 def test_the_models_and_the_migrations_describe_the_same_schema(db):
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_object": alembic_helpers.include_object})
@@ -71,3 +78,14 @@ def test_the_expression_index_exists(db):
         names = set(conn.execute(text(query)).scalars())
 
     assert "ix_parcels_match" in names
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b == "spatialite"])
+def test_a_tool_without_spatialite_can_check_and_edit_the_file(databases, backend):
+    """Only writes of geometry need SpatiaLite: the match index holds plain values, so SQLite's own
+    integrity check and a plain UPDATE of a remark (as a maintenance tool does) work without it."""
+    path = make_url(databases.url(backend, sample=True)).database
+    with contextlib.closing(sqlean.connect(path, isolation_level=None)) as plain:
+        assert plain.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        plain.execute("UPDATE parcels SET remarks = '复核' WHERE id = (SELECT min(id) FROM parcels)")
+        assert plain.execute("SELECT count(*) FROM parcels WHERE remarks = '复核'").fetchone() == (1,)
