@@ -56,12 +56,12 @@ def locate(session: Session, points: np.ndarray) -> tuple[list[int | None], list
 
 def codes_to_ids(session: Session, model: Any, codes: Iterable[str | None]) -> list[int | None]:
     """Map codes to ids for `model`; an unknown code is refused with its name."""
-    wanted = {c for c in codes if c}
+    wanted = sorted({c for c in codes if c})
     found: dict[str, int] = {}
     for start in range(0, len(wanted), 900):
-        chunk = sorted(wanted)[start:start + 900]
+        chunk = wanted[start:start + 900]
         found.update(dict(session.execute(select(model.code, model.id).where(model.code.in_(chunk))).all()))
-    missing = wanted - found.keys()
+    missing = set(wanted) - found.keys()
     if missing:
         if model is Area:
             raise InvalidInput("error.unknown_area", code=sorted(missing)[0])
