@@ -1,6 +1,10 @@
-"""Many rows into one table at once: the driver's own executemany of one compiled INSERT.
+"""Many rows into one table at once, in the quickest way each database offers.
 
-Each value is first converted by its column's type, as SQLAlchemy would convert it,
+PostgreSQL takes a batch of COPY_MIN_ROWS or more through COPY (psycopg's `cursor.copy`),
+geometries as hex EWKB that carries their SRID; fewer rows (a record created through the API)
+take an ordinary INSERT. SQLite takes every batch through the driver's own executemany.
+
+Either way each value is first converted by its column's type, as SQLAlchemy would convert it,
 but a column at a time: SQLAlchemy's own per-row parameter handling took seconds of every
 100,000 rows. Columns the rows leave out get their Python-side defaults; generated columns are
 never written. Everything happens inside the session's transaction, and a value or rule the
@@ -13,14 +17,21 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
+import psycopg
 import shapely
+from psycopg import sql
 from sqlalchemy import Column, Connection, Table, func, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from gis.crs import CGCS2000
 from gis.spatial import from_wkb
 
 Progress = Callable[[int], None]
 CHUNK = 5_000
+# From this many rows on, PostgreSQL gets a COPY (~40 % quicker at 100 rows and more); below
+# it an INSERT costs a few milliseconds more at most, and a record created alone stays an INSERT
+COPY_MIN_ROWS = 100
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], geometry: Sequence[str] = (),
@@ -29,8 +40,12 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
     if not rows:
         return
     connection = session.connection()
-    columns = _columns(table, rows, connection, geometry)
-    _executemany(connection, table, columns, geometry, progress)
+    copy = connection.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS
+    columns = _columns(table, rows, connection, geometry, copy=copy)
+    if copy:
+        _copy(connection, table, columns, progress)
+    else:
+        _executemany(connection, table, columns, geometry, progress)
 
 
 def new_ids(session: Session, model: Any, count: int) -> list[int]:
@@ -47,8 +62,8 @@ def new_ids(session: Session, model: Any, count: int) -> list[int]:
     return list(range(largest + 1, largest + 1 + count))
 
 
-def _columns(table: Table, rows: Sequence[dict[str, Any]], connection: Connection,
-             geometry: Sequence[str]) -> dict[str, list[Any]]:
+def _columns(table: Table, rows: Sequence[dict[str, Any]], connection: Connection, geometry: Sequence[str],
+             *, copy: bool) -> dict[str, list[Any]]:
     """Values column by column, ready for the driver: defaults filled, each converted by its type."""
     given = dict.fromkeys(key for row in rows for key in row)
     out: dict[str, list[Any]] = {}
@@ -58,7 +73,7 @@ def _columns(table: Table, rows: Sequence[dict[str, Any]], connection: Connectio
         default = _default(column)
         values = [row.get(column.name, default) for row in rows]
         if column.name in geometry:
-            out[column.name] = list(shapely.to_wkb(np.array(values, dtype=object)))
+            out[column.name] = _encoded(values, copy=copy)
             continue
         convert = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
         out[column.name] = [convert(v) for v in values] if convert else values
@@ -79,6 +94,14 @@ def _default(column: Column[Any]) -> Any:
         return None
     default: Any = column.default
     return default.arg if default.is_scalar else default.arg(None)
+
+
+def _encoded(geoms: list[Any], *, copy: bool) -> list[Any]:
+    """WKB for ST_GeomFromWKB, or hex EWKB with the SRID, which COPY hands to PostGIS as text."""
+    array = np.array(geoms, dtype=object)
+    if copy:
+        return list(shapely.to_wkb(shapely.set_srid(array, CGCS2000), hex=True, include_srid=True))
+    return list(shapely.to_wkb(array))
 
 
 def _chunks(columns: dict[str, list[Any]]) -> Iterator[list[tuple[Any, ...]]]:
@@ -102,3 +125,20 @@ def _executemany(connection: Connection, table: Table, columns: dict[str, list[A
         if progress:
             progress(len(chunk))
 
+
+def _copy(connection: Connection, table: Table, columns: dict[str, list[Any]],
+          progress: Progress | None) -> None:
+    """COPY … FROM STDIN in text form; psycopg escapes tabs, newlines and backslashes."""
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    driver: Any = connection.connection.driver_connection
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for chunk in _chunks(columns):
+                for row in chunk:
+                    copy.write_row(row)
+                if progress:
+                    progress(len(chunk))
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(statement.as_string(driver), None, exc, psycopg.Error,
+                                  dialect=connection.dialect) from exc

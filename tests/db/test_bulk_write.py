@@ -1,6 +1,6 @@
-"""Bulk writes on both databases: a large import keeps every value as the file gave it, records
-its history, leaves generated columns to the database, round-trips through an export, and a row
-the database refuses fails the whole batch as an INSERT would."""
+"""Bulk writes on both databases: an import large enough for COPY on PostgreSQL keeps every value
+as the file gave it, records its history, leaves generated columns to the database, round-trips
+through an export, and a row the database refuses fails the whole batch as an INSERT would."""
 
 import datetime as dt
 
@@ -10,16 +10,16 @@ from sqlalchemy import func, select
 
 from gis import edits, exporter
 from gis.access import Principal, Role
-from gis.bulk_write import CHUNK, insert_rows
+from gis.bulk_write import CHUNK, COPY_MIN_ROWS, insert_rows
 from gis.errors import ConflictingWrite
 from gis.importer import ImportOptions, import_file
 from gis.inventory import ParcelQuery, list_parcels
 from gis.models import Parcel, RecordChange, StatusEvent
 from tests.corpus import LAT, LON, collection, feature, write_json
 
-N = 600
+N = 6 * COPY_MIN_ROWS  # a COPY on PostgreSQL
 AWKWARD = ["启东市经济开发区 第3号地块", "制表\t符", "反斜杠 \\ 与 \\N", "引号 ' 与 \"", "换行\n之后",
-           "逗号,分号;竖线|", "\\.", "回车\r与换行\r\n之后", "全角　空格"]
+           "逗号,分号;竖线|", "\\.", "\\N", "回车\r与换行\r\n之后", "全角　空格"]
 USER = "测试员"
 
 
