@@ -159,11 +159,12 @@ def insert_history(session: Session, subject: str, records: list[dict[str, Any]]
     """Status events from each record's `history` (date, from, to, project, note), or one
     creation event when it has none."""
     events = []
+    now = utcnow()
     for r in records:
         history = r.get("history") or [[None, None, r["status"], r.get("reserved_project"), None]]
         for day, source, target, project, note in history:
             date = _date(day)
-            at = dt.datetime.combine(date, dt.time(9), tzinfo=dt.UTC) if date else utcnow()
+            at = dt.datetime.combine(date, dt.time(9), tzinfo=dt.UTC) if date else now
             events.append({subject: ids[r["code"]], "at": at, "actor": actor,
                            "from_status": source, "to_status": target, "project": project,
                            "note": note})

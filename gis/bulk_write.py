@@ -65,7 +65,7 @@ def new_ids(session: Session, model: Any, count: int) -> list[int]:
 def _columns(table: Table, rows: Sequence[dict[str, Any]], connection: Connection, geometry: Sequence[str],
              *, copy: bool) -> dict[str, list[Any]]:
     """Values column by column, ready for the driver: defaults filled, each converted by its type."""
-    given = dict.fromkeys(key for row in rows for key in row)
+    given = set().union(*rows)
     out: dict[str, list[Any]] = {}
     for column in table.columns:
         if column.name not in given and not _has_default(column):
@@ -76,10 +76,22 @@ def _columns(table: Table, rows: Sequence[dict[str, Any]], connection: Connectio
             out[column.name] = _encoded(values, copy=copy)
             continue
         convert = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
-        out[column.name] = [convert(v) for v in values] if convert else values
-    unknown = given.keys() - out.keys()
+        out[column.name] = _converted(values, convert) if convert else values
+    unknown = given - out.keys()
     if unknown:
         raise ValueError(f"{table.name} has no column {sorted(unknown)[0]}")
+    return out
+
+
+def _converted(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """Each value converted; a run of the very same object (the batch's timestamp, a default,
+    True) only once: formatting one timestamp for SQLite 100,000 times took half a second."""
+    out = []
+    last, done = object(), None
+    for value in values:
+        if value is not last:
+            last, done = value, convert(value)
+        out.append(done)
     return out
 
 
