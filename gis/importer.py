@@ -423,8 +423,7 @@ def _placement(session: Session, batch: Batch, options: ImportOptions) -> None:
     """Park and town codes of each row (named, else by containment); refuse others' areas."""
     ids, _kinds, _geoms, codes = bulk.area_geometries(session)
     code_of = dict(zip(ids, codes, strict=True))
-    points = batch.locations.copy() if options.layer == "factories" else np.array(
-        [None if g is None else shapely.point_on_surface(g) for g in batch.geoms], dtype=object)
+    points = batch.locations.copy() if options.layer == "factories" else shapely.point_on_surface(batch.geoms)
     has = np.array([p is not None for p in points], dtype=bool)
     parks, towns = bulk.locate(session, points[has]) if has.any() else ([], [])
     for j, i in enumerate(np.flatnonzero(has).tolist()):
