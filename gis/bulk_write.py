@@ -9,6 +9,7 @@ but a column at a time: SQLAlchemy's own per-row parameter handling took seconds
 100,000 rows. Columns the rows leave out get their Python-side defaults; generated columns are
 never written. Everything happens inside the session's transaction, and a value or rule the
 database refuses raises the SQLAlchemy error an INSERT would (IntegrityError, DataError …).
+After an import large for its table, PostgreSQL's planner statistics are refreshed at once.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 import psycopg
 import shapely
 from psycopg import sql
-from sqlalchemy import Column, Connection, Table, func, insert, select
+from sqlalchemy import Column, Connection, Table, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,13 @@ CHUNK = 5_000
 # From this many rows on, PostgreSQL gets a COPY (~40 % quicker at 100 rows and more); below
 # it an INSERT costs a few milliseconds more at most, and a record created alone stays an INSERT
 COPY_MIN_ROWS = 100
+# PostgreSQL's planner learns what a large import brought when autovacuum analyzes the tables,
+# a minute or so later; until then it plans as if the new rows were not there. After 100,000
+# parcels into an empty database, list filters took 109 ms at the median instead of 36 ms, and
+# ANALYZE of the three tables took 1 s. Autovacuum's own threshold is a tenth of the rows.
+STATISTICS = {"parcels": text("ANALYZE parcels, status_events, record_changes"),
+              "factories": text("ANALYZE factories, status_events, record_changes")}
+STATISTICS_SHARE, STATISTICS_MIN_ROWS = 0.1, 1_000
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], geometry: Sequence[str] = (),
@@ -60,6 +68,19 @@ def new_ids(session: Session, model: Any, count: int) -> list[int]:
     # outdated cannot write at all, so no one else can take these ids meanwhile.
     largest: int = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
     return list(range(largest + 1, largest + 1 + count))
+
+
+def refresh_statistics(session: Session, table: str, changed: int) -> None:
+    """On PostgreSQL, ANALYZE `table` and the history tables when `changed` rows are many and a
+    tenth of what the planner knew of `table`; inside the transaction, so the statistics commit
+    or roll back with the rows."""
+    if session.get_bind().dialect.name != "postgresql" or table not in STATISTICS \
+            or changed < STATISTICS_MIN_ROWS:
+        return
+    known = session.scalar(text("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = to_regclass(:name)"),
+                           {"name": table}) or 0
+    if changed >= STATISTICS_SHARE * known:
+        session.execute(STATISTICS[table])
 
 
 def _columns(table: Table, rows: Sequence[dict[str, Any]], connection: Connection, geometry: Sequence[str],

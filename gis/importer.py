@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from gis import bulk, columns, crs_infer, import_changes, readers, tables, values
 from gis.area import ellipsoidal_area_m2
+from gis.bulk_write import refresh_statistics
 from gis.errors import IllegalTransition, InvalidInput
 from gis.geometry import clean_polygons
 from gis.labels import Text, message
@@ -541,6 +542,7 @@ def _write(session: Session, batch: Batch, options: ImportOptions, report: Impor
             gone = import_changes.deleted(session, model, report.deleted, options.user)
             import_changes.write(session, gone)
         bulk.remove(session, model, report.deleted, actor=options.user)
+    refresh_statistics(session, options.layer, len(new) + len(old) + len(report.deleted))
     tick("write", total - done[0], total)
 
 

@@ -6,15 +6,16 @@ import datetime as dt
 
 import pytest
 import shapely
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from gis import edits, exporter
 from gis.access import Principal, Role
-from gis.bulk_write import CHUNK, COPY_MIN_ROWS, insert_rows
+from gis.bulk_write import CHUNK, COPY_MIN_ROWS, STATISTICS_MIN_ROWS, insert_rows
 from gis.errors import ConflictingWrite
 from gis.importer import ImportOptions, import_file
 from gis.inventory import ParcelQuery, list_parcels
 from gis.models import Parcel, RecordChange, StatusEvent
+from tests.conftest import BACKENDS
 from tests.corpus import LAT, LON, collection, feature, write_json
 
 N = 6 * COPY_MIN_ROWS  # a COPY on PostgreSQL
@@ -50,9 +51,9 @@ def properties(k: int) -> dict[str, object]:
             "闲置时间": None if blank else "2024-05-01"}
 
 
-def awkward_survey(tmp_path):
-    return write_json(tmp_path / "awkward.geojson", collection(
-        *(feature(outline(k), **properties(k)) for k in range(N))))
+def awkward_survey(tmp_path, n=N, first=0):
+    return write_json(tmp_path / f"awkward_{first}_{n}.geojson", collection(
+        *(feature(outline(k), **properties(k)) for k in range(first, first + n))))
 
 
 def imported(db, path):
@@ -189,3 +190,23 @@ def test_a_row_the_database_refuses_fails_the_whole_batch(sample_db):
         insert_rows(session, StatusEvent.__table__, events)
 
     assert events_of(sample_db, parcel_id) == before
+
+
+def planned_parcels(db):
+    with db.read() as session:
+        return session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'parcels'::regclass"))
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b == "postgis"])
+def test_postgresql_learns_at_once_what_a_large_import_brought(databases, backend, tmp_path):
+    db = databases.open(backend, sample=True)
+    with db.write() as session:  # only the imports may analyze the table here
+        session.execute(text("ALTER TABLE parcels SET (autovacuum_enabled = false)"))
+    large = STATISTICS_MIN_ROWS + 100
+
+    imported(db, awkward_survey(tmp_path, large))
+    after_large = planned_parcels(db)
+    imported(db, awkward_survey(tmp_path, 5, first=large))
+
+    assert after_large == 556 + large
+    assert planned_parcels(db) == after_large  # a few rows more: autovacuum's business
