@@ -87,11 +87,14 @@ def parcels_frame(session: Session, query: ParcelQuery) -> gpd.GeoDataFrame:
     """Every parcel matching `query` (paging ignored), as a GeoDataFrame in EPSG:4490."""
     _, statement = inventory.parcel_page_statement(session, dataclasses.replace(query, limit=EVERYTHING,
                                                                                 offset=0))
-    rows = [dict(r) for r in session.execute(statement).mappings()]
-    for row in rows:
-        row["area_mu"] = row["area_m2"] / M2_PER_MU
-        row["cert_area_mu"] = row["cert_area_m2"] / M2_PER_MU if row["cert_area_m2"] else None
-    return _geoframe(_frame(rows, PARCEL_COLUMNS))
+    # Core rows straight into columns: the ORM's row handling and a dict per row took about a
+    # quarter of a 100,000-parcel export
+    result = session.connection().execute(statement)
+    table = pd.DataFrame(result.all(), columns=list(result.keys()))
+    table["area_mu"] = table["area_m2"] / M2_PER_MU
+    certified = table["cert_area_m2"]
+    table["cert_area_mu"] = certified.where(certified != 0) / M2_PER_MU
+    return _geoframe(table[[*PARCEL_COLUMNS, "geojson"]])
 
 
 def factories_frame(session: Session, query: FactoryQuery) -> gpd.GeoDataFrame:
