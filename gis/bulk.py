@@ -1,29 +1,29 @@
 """Loading many records at once: the sample, benchmarks and imports share this path.
 
 Geometry arrays are cleaned, measured and located with shapely array functions, then written
-with one executemany per table, geometries bound as WKB. No ORM object is built per row.
+by gis/bulk_write.py (COPY on PostgreSQL, the driver's executemany on SQLite). No ORM object is
+built per row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from gis.area import ellipsoidal_area_m2
+from gis.bulk_write import CHUNK, Progress, insert_rows, new_ids
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
 from gis.models import Area, Factory, Infrastructure, Parcel, Project, RecordChange, StatusEvent, utcnow
 from gis.spatial import from_wkb
 
-Progress = Callable[[int], None]
 KINDS = {Parcel: "parcel", Factory: "factory", Project: "project"}
-CHUNK = 5_000
 
 
 def area_geometries(session: Session) -> tuple[list[int], list[str], np.ndarray, list[str]]:
@@ -56,12 +56,12 @@ def locate(session: Session, points: np.ndarray) -> tuple[list[int | None], list
 
 def codes_to_ids(session: Session, model: Any, codes: Iterable[str | None]) -> list[int | None]:
     """Map codes to ids for `model`; an unknown code is refused with its name."""
-    wanted = {c for c in codes if c}
+    wanted = sorted({c for c in codes if c})
     found: dict[str, int] = {}
     for start in range(0, len(wanted), 900):
-        chunk = sorted(wanted)[start:start + 900]
+        chunk = wanted[start:start + 900]
         found.update(dict(session.execute(select(model.code, model.id).where(model.code.in_(chunk))).all()))
-    missing = wanted - found.keys()
+    missing = set(wanted) - found.keys()
     if missing:
         if model is Area:
             raise InvalidInput("error.unknown_area", code=sorted(missing)[0])
@@ -69,50 +69,25 @@ def codes_to_ids(session: Session, model: Any, codes: Iterable[str | None]) -> l
     return [found[c] if c else None for c in codes]
 
 
-def _defaults(model: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Give every row the same keys (executemany needs it), filling column defaults."""
-    keys = set().union(*(r.keys() for r in rows)) if rows else set()
-    filled: dict[str, Any] = {}
-    for key in keys:
-        column = model.__table__.c.get(key)
-        default = column.default if column is not None else None
-        if default is None or not default.is_scalar and not default.is_callable:
-            filled[key] = None
-        else:
-            filled[key] = default.arg if default.is_scalar else default.arg(None)
-    return [{**filled, **r} if r.keys() != keys else r for r in rows]
-
-
-def _write(session: Session, model: Any, rows: Sequence[dict[str, Any]], geom_columns: Sequence[str],
+def _write(session: Session, model: Any, rows: Sequence[dict[str, Any]], geom_columns: Sequence[str] = (),
            progress: Progress | None = None) -> None:
-    values = {name: from_wkb(f"{name}_wkb") for name in geom_columns}
-    statement = insert(model.__table__).values(values)
-    rows = _defaults(model, rows)
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
-        session.execute(statement, list(chunk))
-        if progress:
-            progress(len(chunk))
-
-
-def _wkb(geoms: np.ndarray) -> list[bytes | None]:
-    return [None if g is None else w for g, w in zip(geoms, shapely.to_wkb(geoms), strict=True)]
+    insert_rows(session, model.__table__, rows, geom_columns, progress)
 
 
 def insert_areas(session: Session, records: list[dict[str, Any]], geoms: np.ndarray) -> None:
     """Insert areas; a record's `parent` is the code of an area inserted before it."""
     areas = ellipsoidal_area_m2(geoms)
-    for record, wkb, area in zip(records, _wkb(geoms), areas, strict=True):
+    for record, geom, area in zip(records, geoms, areas, strict=True):
         row = {k: v for k, v in record.items() if k != "parent"}
         row["parent_id"] = codes_to_ids(session, Area, [record.get("parent")])[0]
-        _write(session, Area, [{**row, "area_m2": float(area), "geom_wkb": wkb}], ["geom"])
+        _write(session, Area, [{**row, "area_m2": float(area), "geom": geom}], ["geom"])
 
 
 def insert_projects(session: Session, records: list[dict[str, Any]]) -> None:
     """Insert projects (their industry codes must exist in the reference table)."""
     rows = [{**r, **{k: _date(r.get(k)) for k in ("stage_since", "signed_on", "agreed_start_on",
                                                    "started_on")}} for r in records]
-    _write(session, Project, rows, [])
+    _write(session, Project, rows)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -140,21 +115,21 @@ def insert_parcels(session: Session, records: list[dict[str, Any]], geoms: np.nd
     parks, towns = _placement(session, records, shapely.point_on_surface(geoms))
     projects = codes_to_ids(session, Project, [r.get("reserved_project") for r in records])
     areas = ellipsoidal_area_m2(geoms)
+    ids = new_ids(session, Parcel, len(records))
     now = utcnow()
     rows = [
         {**{k: v for k, v in r.items() if k not in RECORD_ONLY},
-         "status_since": _date(r.get("status_since")), "idle_since": _date(r.get("idle_since")),
+         "id": i, "status_since": _date(r.get("status_since")), "idle_since": _date(r.get("idle_since")),
          "park_id": park, "town_id": town, "reserved_project_id": project,
-         "area_m2": float(area), "geom_wkb": wkb, "updated_by": actor, "updated_at": now,
+         "area_m2": float(area), "geom": geom, "updated_by": actor, "updated_at": now,
          "created_at": now}
-        for r, park, town, project, area, wkb in zip(records, parks, towns, projects, areas,
-                                                      _wkb(geoms), strict=True)
+        for r, i, park, town, project, area, geom in zip(records, ids, parks, towns, projects, areas,
+                                                         geoms, strict=True)
     ]
     _write(session, Parcel, rows, ["geom"], progress)
-    ids = dict(zip([r["code"] for r in records],
-                   codes_to_ids(session, Parcel, [r["code"] for r in records]), strict=True))
-    insert_history(session, "parcel_id", records, ids, actor)
-    return {code: i for code, i in ids.items() if i is not None}
+    by_code = dict(zip([r["code"] for r in records], ids, strict=True))
+    insert_history(session, "parcel_id", records, by_code, actor)
+    return by_code
 
 
 def insert_factories(session: Session, records: list[dict[str, Any]], footprints: np.ndarray,
@@ -163,45 +138,46 @@ def insert_factories(session: Session, records: list[dict[str, Any]], footprints
     parks, towns = _placement(session, records, locations)
     parcels = codes_to_ids(session, Parcel, [r.get("parcel") for r in records])
     projects = codes_to_ids(session, Project, [r.get("reserved_project") for r in records])
+    ids = new_ids(session, Factory, len(records))
     now = utcnow()
     rows = [
         {**{k: v for k, v in r.items() if k not in RECORD_ONLY},
-         "status_since": _date(r.get("status_since")), "park_id": park, "town_id": town,
-         "parcel_id": parcel, "reserved_project_id": project, "footprint_wkb": fp,
-         "location_wkb": loc, "updated_by": actor, "updated_at": now, "created_at": now}
-        for r, park, town, parcel, project, fp, loc in zip(
-            records, parks, towns, parcels, projects, _wkb(footprints), _wkb(locations), strict=True)
+         "id": i, "status_since": _date(r.get("status_since")), "park_id": park, "town_id": town,
+         "parcel_id": parcel, "reserved_project_id": project, "footprint": footprint,
+         "location": location, "updated_by": actor, "updated_at": now, "created_at": now}
+        for r, i, park, town, parcel, project, footprint, location in zip(
+            records, ids, parks, towns, parcels, projects, footprints, locations, strict=True)
     ]
     _write(session, Factory, rows, ["footprint", "location"])
-    ids = dict(zip([r["code"] for r in records],
-                   codes_to_ids(session, Factory, [r["code"] for r in records]), strict=True))
-    insert_history(session, "factory_id", records, ids, actor)
-    return {code: i for code, i in ids.items() if i is not None}
+    by_code = dict(zip([r["code"] for r in records], ids, strict=True))
+    insert_history(session, "factory_id", records, by_code, actor)
+    return by_code
 
 
 def insert_history(session: Session, subject: str, records: list[dict[str, Any]],
-                   ids: dict[str, int | None], actor: str) -> None:
+                   ids: dict[str, int], actor: str) -> None:
     """Status events from each record's `history` (date, from, to, project, note), or one
     creation event when it has none."""
     events = []
+    now = utcnow()
     for r in records:
         history = r.get("history") or [[None, None, r["status"], r.get("reserved_project"), None]]
         for day, source, target, project, note in history:
             date = _date(day)
-            at = dt.datetime.combine(date, dt.time(9), tzinfo=dt.UTC) if date else utcnow()
+            at = dt.datetime.combine(date, dt.time(9), tzinfo=dt.UTC) if date else now
             events.append({subject: ids[r["code"]], "at": at, "actor": actor,
                            "from_status": source, "to_status": target, "project": project,
                            "note": note})
     project_ids = codes_to_ids(session, Project, [e.pop("project") for e in events])
     for event, project_id in zip(events, project_ids, strict=True):
         event["project_id"] = project_id
-    _write(session, StatusEvent, events, [])
+    _write(session, StatusEvent, events)
 
 
 def insert_infrastructure(session: Session, records: list[dict[str, Any]], geoms: np.ndarray) -> None:
     """Insert ports, highway exits and stations."""
     _write(session, Infrastructure,
-           [{**r, "geom_wkb": w} for r, w in zip(records, _wkb(geoms), strict=True)], ["geom"])
+           [{**r, "geom": g} for r, g in zip(records, geoms, strict=True)], ["geom"])
 
 
 GEOMETRY_COLUMNS: dict[Any, tuple[str, ...]] = {Parcel: ("geom",), Area: ("geom",),
@@ -252,12 +228,12 @@ def insert_events(session: Session, events: list[dict[str, Any]], *, actor: str,
              "from_status": e["from_status"], "to_status": e["to_status"], "project_id": project,
              "note": e.get("note") or default_note}
             for e, project in zip(events, projects, strict=True)]
-    _write(session, StatusEvent, rows, [])
+    _write(session, StatusEvent, rows)
 
 
 def insert_changes(session: Session, changes: list[dict[str, Any]]) -> None:
     """Record changes (gis/history.py) of bulk work such as imports, in one executemany."""
-    _write(session, RecordChange, changes, [])
+    _write(session, RecordChange, changes)
 
 
 def remove(session: Session, model: Any, codes: Sequence[str], *, actor: str) -> None:

@@ -11,6 +11,7 @@ Factories are exported at their location (a point), with the footprint as WKT be
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -87,11 +88,14 @@ def parcels_frame(session: Session, query: ParcelQuery) -> gpd.GeoDataFrame:
     """Every parcel matching `query` (paging ignored), as a GeoDataFrame in EPSG:4490."""
     _, statement = inventory.parcel_page_statement(session, dataclasses.replace(query, limit=EVERYTHING,
                                                                                 offset=0))
-    rows = [dict(r) for r in session.execute(statement).mappings()]
-    for row in rows:
-        row["area_mu"] = row["area_m2"] / M2_PER_MU
-        row["cert_area_mu"] = row["cert_area_m2"] / M2_PER_MU if row["cert_area_m2"] else None
-    return _geoframe(_frame(rows, PARCEL_COLUMNS))
+    # Core rows straight into columns: the ORM's row handling and a dict per row took about a
+    # quarter of a 100,000-parcel export
+    result = session.connection().execute(statement)
+    table = pd.DataFrame(result.all(), columns=list(result.keys()))
+    table["area_mu"] = table["area_m2"] / M2_PER_MU
+    certified = table["cert_area_m2"]
+    table["cert_area_mu"] = certified.where(certified != 0) / M2_PER_MU
+    return _geoframe(table[[*PARCEL_COLUMNS, "geojson"]])
 
 
 def factories_frame(session: Session, query: FactoryQuery) -> gpd.GeoDataFrame:
@@ -134,11 +138,11 @@ def write(session: Session, layer: str, fmt: str, target: Path, *, lang: str = "
     if target.exists():
         target.unlink()
     if fmt == "geojson":
-        pyogrio.write_dataframe(frame, target, driver="GeoJSON", layer=layer,
+        pyogrio.write_dataframe(_for_ogr(frame), target, driver="GeoJSON", layer=layer, use_arrow=True,
                                 layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "7",
                                                "WRITE_NAME": "NO"})
     elif fmt == "gpkg":
-        pyogrio.write_dataframe(frame, target, driver="GPKG", layer=layer,
+        pyogrio.write_dataframe(_for_ogr(frame), target, driver="GPKG", layer=layer, use_arrow=True,
                                 geometry_type=_geometry_type(layer))
     elif fmt == "shp":
         _write_shapefile(frame, layer, target)
@@ -149,16 +153,26 @@ def write(session: Session, layer: str, fmt: str, target: Path, *, lang: str = "
     return len(frame)
 
 
+DATE_COLUMNS = ("status_since", "idle_since")
+
+
+def _for_ogr(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame as pyogrio's Arrow path (a third of the time of its row-by-row one) should get
+    it: dates as ISO text, as the row-by-row path wrote them, where Arrow would make date fields."""
+    return frame.assign(**{name: frame[name].map(dt.date.isoformat, na_action="ignore")
+                           for name in DATE_COLUMNS if name in frame})
+
+
 def _geometry_type(layer: str) -> str:
     return "MultiPolygon" if layer == "parcels" else "Point"
 
 
 def _write_shapefile(frame: gpd.GeoDataFrame, layer: str, target: Path) -> None:
     """A zip of one Shapefile (.shp .shx .dbf .prj .cpg) with fields renamed to 10 characters."""
-    renamed = frame.rename(columns=SHAPEFILE_NAMES[layer])
+    renamed = _for_ogr(frame).rename(columns=SHAPEFILE_NAMES[layer])
     with tempfile.TemporaryDirectory(prefix="landstock-export-") as tmp:
         shp = Path(tmp) / f"{layer}.shp"
-        pyogrio.write_dataframe(renamed, shp, driver="ESRI Shapefile", encoding="UTF-8",
+        pyogrio.write_dataframe(renamed, shp, driver="ESRI Shapefile", encoding="UTF-8", use_arrow=True,
                                 geometry_type=_geometry_type(layer))
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for part in sorted(Path(tmp).iterdir()):

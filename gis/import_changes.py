@@ -22,10 +22,13 @@ from gis.models import Factory, Parcel, utcnow
 
 GEOMETRY = {Parcel: ("geom",), Factory: ("footprint", "location")}
 BOOKKEEPING = SKIPPED | {"row_id", "deleted_at"}
+KEPT_AS_IS = {str, int, float, bool, type(None)}
 
 
 def plain(value: Any) -> Any:
     """A value as history keeps it: dates as ISO text, geometry as GeoJSON, numbers as they are."""
+    if type(value) in KEPT_AS_IS:  # most values: checked first, and exactly (numpy's float is a float)
+        return value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, shapely.Geometry):
@@ -43,11 +46,12 @@ def created(model: Any, ids: dict[str, int], records: Sequence[dict[str, Any]],
             shapes: Sequence[Sequence[Any]], actor: str) -> list[dict[str, Any]]:
     """A "create" change per new record: every field the file gave, and its geometry."""
     now = utcnow()
+    geojson = {name: shapely.to_geojson(np.array([shape[k] for shape in shapes], dtype=object))
+               for k, name in enumerate(GEOMETRY[model])}  # every geometry at once
     out = []
-    for record, geometry in zip(records, shapes, strict=True):
+    for j, record in enumerate(records):
         changes = {k: [None, plain(v)] for k, v in record.items() if k not in ("history", "note")}
-        changes.update({name: [None, plain(g)] for name, g in zip(GEOMETRY[model], geometry, strict=True)
-                        if g is not None})
+        changes.update({name: [None, str(text[j])] for name, text in geojson.items() if text[j] is not None})
         out.append({_subject(model): ids[record["code"]], "at": now, "actor": actor, "action": "create",
                     "changes": changes, "version": 1})
     return out

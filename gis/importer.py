@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from gis import bulk, columns, crs_infer, import_changes, readers, tables, values
 from gis.area import ellipsoidal_area_m2
+from gis.bulk_write import refresh_statistics
 from gis.errors import IllegalTransition, InvalidInput
 from gis.geometry import clean_polygons
 from gis.labels import Text, message
@@ -423,8 +424,7 @@ def _placement(session: Session, batch: Batch, options: ImportOptions) -> None:
     """Park and town codes of each row (named, else by containment); refuse others' areas."""
     ids, _kinds, _geoms, codes = bulk.area_geometries(session)
     code_of = dict(zip(ids, codes, strict=True))
-    points = batch.locations.copy() if options.layer == "factories" else np.array(
-        [None if g is None else shapely.point_on_surface(g) for g in batch.geoms], dtype=object)
+    points = batch.locations.copy() if options.layer == "factories" else shapely.point_on_surface(batch.geoms)
     has = np.array([p is not None for p in points], dtype=bool)
     parks, towns = bulk.locate(session, points[has]) if has.any() else ([], [])
     for j, i in enumerate(np.flatnonzero(has).tolist()):
@@ -542,6 +542,7 @@ def _write(session: Session, batch: Batch, options: ImportOptions, report: Impor
             gone = import_changes.deleted(session, model, report.deleted, options.user)
             import_changes.write(session, gone)
         bulk.remove(session, model, report.deleted, actor=options.user)
+    refresh_statistics(session, options.layer, len(new) + len(old) + len(report.deleted))
     tick("write", total - done[0], total)
 
 
