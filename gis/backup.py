@@ -51,7 +51,9 @@ def _libpq(url: URL) -> tuple[str, dict[str, str]]:
 def _run(tool: str, *args: str, env: dict[str, str] | None = None) -> None:
     done = subprocess.run([pg_tool(tool), *args], capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
-        reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        # the tool's own "error:" line says why; the lines after it only quote the failed command
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        reason = next((line for line in lines if "error:" in line), lines[-1])
         raise BackupFailed(tool=tool, reason=reason[:300])
 
 
