@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 import sqlean
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import URL
 
 from gis.database import Database, redact, unavailable_as_error
@@ -25,6 +25,7 @@ from gis.errors import BackupFailed
 from gis.models import Factory, Parcel
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+RESTORE_ATTEMPTS = 3  # pg_restore tries when a session that reconnected deadlocks with it
 
 
 def pg_tool(name: str) -> str:
@@ -142,6 +143,33 @@ def restore(db: Database, path: Path, *, replace: bool = False) -> tuple[int, in
                 raise
             raise BackupFailed("backup.not_backup", path=path, reason=exc.params.get("reason", "")) from None
         dsn, env = _libpq(parsed)
-        _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-             "--exit-on-error", f"--dbname={dsn}", str(path), env=env)
+        for attempt in range(1, RESTORE_ATTEMPTS + 1):
+            _end_other_sessions(db)
+            try:
+                _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                     "--single-transaction", "--exit-on-error", f"--dbname={dsn}", str(path), env=env)
+                break
+            except BackupFailed as exc:
+                # a session that connected since (the service reconnects) can still deadlock
+                # with the restore; the restore rolled back whole, so it is tried again
+                deadlocked = "deadlock detected" in str(exc.params.get("reason", ""))
+                if not deadlocked or attempt == RESTORE_ATTEMPTS:
+                    raise
     return counts(db)
+
+
+
+def _end_other_sessions(db: Database) -> None:
+    """End this role's other sessions on the database before a PostGIS restore.
+
+    `pg_restore --clean` drops and recreates every table in one transaction, so it needs each
+    table's exclusive lock: a session inside a transaction (the running service's tile warmer,
+    a long export) would make it wait, or deadlock with it and fail. Their requests fail once
+    and the service's pool reconnects (pre-ping) to the restored database. Sessions of other
+    roles are left alone: ending them needs more than the owner's rights."""
+    with unavailable_as_error(), db.engine.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                          "AND usename = current_user"))
+        conn.commit()
+    db.dispose()

@@ -6,6 +6,7 @@ status event and changes another parcel, in one transaction. A consistent snapsh
 with writes 1..k replayed, row for row (a SHA-256 over every table).
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import threading
@@ -16,6 +17,7 @@ import shapely
 from fastapi.testclient import TestClient
 from geoalchemy2 import Geometry
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from gis import backup
 from gis.database import Database, make_engine
@@ -140,6 +142,37 @@ def test_restore_replaces_a_database_in_use_only_when_asked(databases, backend, 
         assert client.get("/api/parcels/BK-00001").status_code == 404
         assert client.get("/api/parcels", params={"limit": 1}).json()["numberMatched"] == 556
     assert digest(db) == before
+
+
+def test_restore_is_not_held_up_by_a_session_left_inside_a_transaction(databases, backend, tmp_path):
+    """A session that read the tables and stayed in its transaction (a tile warmer, a long
+    export) holds locks `pg_restore --clean` must take: the restore ends it instead of waiting
+    for it, or deadlocking with it."""
+    url, file = databases.url(backend, sample=True), tmp_path / "before.backup"
+    db = databases.open_url(url)
+    before = digest(db)
+    backup.backup(db, file)
+    replay(db, (1,))
+    holder = Database(make_engine(url))
+    idle = holder.engine.connect()
+    idle.begin()
+    assert idle.scalar(select(func.count()).select_from(StatusEvent)) > 0
+    done = {}
+    restoring = threading.Thread(target=lambda: done.update(counts=backup.restore(db, file, replace=True)),
+                                 daemon=True)
+    restoring.start()
+    restoring.join(timeout=60)
+    waited = restoring.is_alive()
+    if waited:  # release the restore so that the test ends, then fail
+        idle.rollback()
+        restoring.join()
+    with contextlib.suppress(DBAPIError):
+        idle.rollback()
+    idle.close()
+    holder.dispose()
+
+    assert not waited, "the restore waited on a session left in its transaction"
+    assert done["counts"] == (556, 101) and digest(db) == before
 
 
 def test_backup_refuses_to_overwrite_and_restore_refuses_what_is_not_a_backup(databases, backend, tmp_path):
