@@ -16,7 +16,7 @@ from folium import plugins
 from gis.crs import cgcs2000_to_gcj02
 from gis.labels import message
 from maps.basemaps import add_basemaps
-from maps.layers import Legend, VectorTiles, area_outlines
+from maps.layers import Framed, Legend, VectorTiles, area_outlines
 from maps.render import new_map
 
 
@@ -41,9 +41,13 @@ def add_tools(m: folium.Map, lang: str) -> None:
 
 
 def inventory_map(*, towns: dict[str, Any], parks: dict[str, Any], lang: str, basemap: str,
-                  tianditu_key: str | None, query: str, gcj02: bool = False) -> folium.Map:
-    """The map of the inventory page; `query` is the filter applied to the parcel tiles."""
+                  tianditu_key: str | None, query: str, gcj02: bool = False,
+                  bbox: tuple[float, float, float, float] | None = None) -> folium.Map:
+    """The map of the inventory page; `query` is the filter applied to the parcel tiles, `bbox`
+    what they select."""
     m = new_map()
+    if bbox is not None:  # the page frames the box again after a new filter
+        Framed(bbox, max_zoom=15).add_to(m)
     add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key, gcj02=gcj02)
     if gcj02:
         towns, parks = shifted_to_gcj02(towns), shifted_to_gcj02(parks)

@@ -79,6 +79,24 @@ class Legend(JSCSSMixin, MacroElement):
                           "items": legend_items(kind, lang)} for kind in kinds]
 
 
+class Framed(MacroElement):
+    """Frames `bbox` (x0, y0, x1, y1) at once, without the zoom animation: added before the
+    vector layers, their first tiles are the ones the framed view shows."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
+                {maxZoom: {{ this.max_zoom }}, padding: [20, 20], animate: false});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bbox: tuple[float, float, float, float], max_zoom: int) -> None:
+        super().__init__()
+        self._name = "Framed"
+        x0, y0, x1, y1 = bbox
+        self.bounds, self.max_zoom = [[y0, x0], [y1, x1]], max_zoom
+
+
 def area_outlines(areas: dict[str, Any], kind: str, lang: str, *, show: bool = True) -> folium.GeoJson:
     """Outlines of the parks (or towns) with their names as tooltips; a handful of polygons."""
     colour = PARK_OUTLINE if kind == "park" else TOWN_OUTLINE

@@ -60,15 +60,15 @@ def inventory_page(request: Request, session: ReadSession, settings: SettingsDep
                    crs: Annotated[str, Query(pattern="^(wgs84|gcj02)$")] = "wgs84") -> HTMLResponse:
     """存量资源一张图: filters, the map and the table, all driven by the same filters."""
     lang = page_language(request)
+    results = results_context(request, session, filters, offset)
     m = inventory_map(towns=mapdata.area_outlines(session, "town"),
                       parks=mapdata.area_outlines(session, "park"), lang=lang,
                       basemap=settings.map.basemap, tianditu_key=tianditu_key(settings),
-                      query=filters.querystring(), gcj02=crs == "gcj02")
+                      query=filters.querystring(), gcj02=crs == "gcj02", bbox=results["summary"].bbox)
     return page(request, "inventory.html", {
         "map": render(m, assets_for(settings, lang)), "filters": filters, "crs": crs,
         "parks": mapdata.area_choices(session, "park"), "towns": mapdata.area_choices(session, "town"),
-        "land_uses": mapdata.land_use_choices(session),
-        **results_context(request, session, filters, offset)})
+        "land_uses": mapdata.land_use_choices(session), **results})
 
 
 @router.get("/inventory/results", response_class=HTMLResponse)

@@ -45,7 +45,7 @@ class TileWarmer:
     """Draws the county view's tiles when the service starts, so the first visitor waits no
     longer than the next (stops with the service)."""
 
-    ZOOMS = (9, 10)
+    ZOOMS = (11, 10)  # the county view on a desktop screen, and on a small one
 
     def __init__(self, app: FastAPI) -> None:
         self.app, self.stopping = app, threading.Event()

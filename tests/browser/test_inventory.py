@@ -41,6 +41,19 @@ def test_inventory_map_loads_with_every_parcel_and_factory(page, live_server):
     page.screenshot(f"inventory-{live_server.backend}")
 
 
+def test_the_map_opens_framed_and_asks_only_for_the_tiles_it_shows(page, live_server):
+    # framed before the layers are added: no tile of the folium default zoom is drawn for nothing
+    asked = []
+    page.page.on("request", lambda r: asked.append(r.url) if "/tiles/" in r.url else None)
+    page.goto("/")
+    page.page.wait_for_function(WAIT_TILES)
+
+    name = page.page.evaluate("() => Object.keys(window).find(k => k.startsWith('map_'))")
+    zoom = page.page.evaluate(f"() => {name}.getZoom()")
+    zooms = {int(url.split("/tiles/")[1].split("/")[1]) for url in asked}
+    assert asked and zooms == {zoom}
+
+
 def test_a_filter_in_the_url_draws_exactly_the_selected_parcels(page, live_server):
     page.goto("/?park=P04&status=available")
 

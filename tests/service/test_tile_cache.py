@@ -38,3 +38,34 @@ def test_one_drawing_serves_everyone_asking_for_the_same_tile():
         t.join()
 
     assert drawn == [1] and cache.get(("k",)) == b"tile"
+
+
+def test_the_service_draws_the_county_view_when_it_starts(databases, backend):
+    # the first visitor after a restart finds the county view's tiles drawn, at the zooms a
+    # desktop and a small screen open the inventory map at
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from gis.inventory import ParcelQuery, summarise_parcels
+    from gis.tiles import data_stamp, tiles_over
+    from service.main import create_app
+    from service.web.filters import Filters
+    from service.web.tiles import TileWarmer, cache_of
+    from tests.conftest import settings_for
+
+    app = create_app(settings_for(databases.url(backend, sample=True)))
+    with TestClient(app):
+        with app.state.db.read() as session:
+            bbox = summarise_parcels(session, ParcelQuery()).bbox
+            stamp = data_stamp(session)
+        expected = [(kind, *zxy, "wgs84", query, stamp)
+                    for kind, query in (("parcels", Filters().parcels()), ("factories", Filters().factories()))
+                    for zxy in tiles_over(bbox, TileWarmer.ZOOMS)]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and any(cache_of(app).get(k) is None for k in expected):
+            time.sleep(0.1)
+        missing = [k[:4] for k in expected if cache_of(app).get(k) is None]
+
+    assert 11 in TileWarmer.ZOOMS and len(expected) > 4
+    assert missing == []
