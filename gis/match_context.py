@@ -176,8 +176,7 @@ def reach(ctx: Context, need: Resolved, lon: Any, lat: Any) -> Reach:
     sure: list[ColumnElement[bool]] = []
     possible: list[ColumnElement[bool]] = []
     for target, limit in need.need.max_distance_km:
-        chosen = (ctx.infra_kinds == target) | (np.asarray(ctx.infra_codes, dtype=object) == target)
-        points = ctx.infra_geo[chosen] if len(ctx.infra_codes) else []
+        points = points_of(ctx, target)
         if len(points) == 0:
             continue  # nothing of the kind: the distance is unknown and the limit keeps the site
         if not all(p.geom_type == "Point" for p in points):
@@ -187,10 +186,24 @@ def reach(ctx: Context, need: Resolved, lon: Any, lat: Any) -> Reach:
     return Reach(and_(true(), *sure), and_(true(), *possible), bool(need.need.max_distance_km))
 
 
-def _within(point: Any, km: float, lon: Any, lat: Any) -> ColumnElement[bool]:
+def squared_metres(point: Any, lon: Any, lat: Any) -> ColumnElement[float]:
+    """The squared distance in metres from `point` to `lon`, `lat` (SQL), on the plane that
+    touches the ellipsoid at the point: within 0.3 % of the Gauss-Krüger distance (gis/crs.py)."""
     kx, ky = metres_per_degree(point.y)
     dx, dy = (lon - point.x) * kx, (lat - point.y) * ky
-    return dx * dx + dy * dy <= (km * 1000.0) ** 2
+    return dx * dx + dy * dy
+
+
+def _within(point: Any, km: float, lon: Any, lat: Any) -> ColumnElement[bool]:
+    return squared_metres(point, lon, lat) <= (km * 1000.0) ** 2
+
+
+def points_of(ctx: Context, target: str) -> np.ndarray:
+    """The infrastructure of a kind, or the one with that code (longitude/latitude)."""
+    if not len(ctx.infra_codes):
+        return np.array([], dtype=object)
+    chosen = (ctx.infra_kinds == target) | (np.asarray(ctx.infra_codes, dtype=object) == target)
+    return ctx.infra_geo[chosen]
 
 
 def statuses(need: Resolved) -> list[str]:

@@ -157,24 +157,29 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
                   limit: int) -> tuple[list[Candidate], int]:
     """Parcels passing every hard constraint, best first; and how many passed in all.
 
-    The database counts the passing parcels and returns the best `POOL` of them by partial score
-    (gis/prescore.py: every criterion but the distances), read from the match index alone.
-    Distances complete their score in numpy. The distance criteria add at most their weights, so
-    when the last of the pool plus that much cannot reach the top, no other parcel can either;
-    otherwise the parcels that could are fetched. Sites near a distance limit are decided
-    exactly (`match_context.reach`). Only the top is then explained."""
+    One pass of the database over the passing parcels counts them and returns the best `POOL` by
+    an estimate of the whole score (gis/prescore.py), read from the match index alone, each with
+    its partial score (every criterion but the distances). Numpy completes the exact score. The
+    estimate is within a known error of it, so when the last of the pool plus that error cannot
+    reach the top, no other parcel can either; otherwise the few that could are fetched. Sites
+    near a distance limit are decided exactly (`match_context.reach`). Only the top is then
+    explained."""
+    dialect = session.get_bind().dialect.name
     where = parcel_where(session, need, ctx, config)
     bounds = reach(ctx, need, Parcel.centre_lon, Parcel.centre_lat)
-    partial = prescore.parcel_partial(session.get_bind().dialect.name, need, ctx, config, official_m2())
+    partial = prescore.parcel_partial(dialect, need, ctx, config, official_m2())
+    estimate, error = prescore.parcel_estimate(dialect, need, ctx, config, partial, Parcel.centre_lon,
+                                               Parcel.centre_lat)
     conn = session.connection()
-    passed = conn.execute(select(func.count()).where(*where, bounds.sure)).scalar_one()
-    edge = _pool_rows(conn, partial, [*where, bounds.possible, ~bounds.sure]) if bounds.limited else []
-    rows = _pool_rows(conn, partial, [*where, bounds.sure], limit=POOL)
+    edge = _pool_rows(conn, partial, estimate, [*where, bounds.possible, ~bounds.sure]) \
+        if bounds.limited else []
+    rows = _pool_rows(conn, partial, estimate, [*where, bounds.sure], limit=POOL)
+    passed = rows[0].passed if rows else 0
     pool = _Pool(rows + edge, ctx, need, config)
     passed += int(np.count_nonzero(pool.keep[len(rows):]))
-    reachable = pool.threshold(limit) - pool.distance_max - RANK_STEP
-    if len(rows) == POOL and rows[-1].partial >= reachable:
-        rows = _pool_rows(conn, partial, [*where, bounds.sure, partial >= reachable])
+    reachable = pool.threshold(limit) - error - RANK_STEP
+    if len(rows) == POOL and rows[-1].estimate >= reachable:
+        rows = _pool_rows(conn, partial, estimate, [*where, bounds.sure, estimate >= reachable])
         pool = _Pool(rows + edge, ctx, need, config)
     top = pool.top(limit)
     if not top:
@@ -183,16 +188,17 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
     return [parcel_candidate(s, i, need, ctx, config) for i in s.order], passed
 
 
-POOL = 100  # parcels fetched by partial score before the bound is checked
+POOL = 100  # parcels fetched by estimated score before the bound is checked
 RANK_STEP = 0.01  # scores are ranked at 0.01 (scoring.ranking): a margin for the bound
 
 
-def _pool_rows(conn: Any, partial: ColumnElement[float], where: list[Any],
+def _pool_rows(conn: Any, partial: ColumnElement[float], estimate: ColumnElement[float], where: list[Any],
                limit: int | None = None) -> list[Row[Any]]:
-    """Id, code, partial score and box centre of the parcels meeting `where`, best partial first."""
+    """Id, code, partial score and box centre of the parcels meeting `where`, best estimate
+    first; with the estimate, and how many parcels meet `where` (counted before the limit)."""
     statement = (select(Parcel.id, Parcel.code, partial.label("partial"), Parcel.centre_lon,
-                        Parcel.centre_lat)
-                 .where(*where).order_by(partial.desc(), Parcel.code).limit(limit))
+                        Parcel.centre_lat, estimate.label("estimate"), func.count().over().label("passed"))
+                 .where(*where).order_by(estimate.desc(), Parcel.code).limit(limit))
     return list(conn.execute(statement).all())
 
 
@@ -200,8 +206,8 @@ class _Pool:
     """Fetched parcels with their total scores (partial + distances) and the distance limits."""
 
     def __init__(self, rows: list[Row[Any]], ctx: Context, need: Resolved, config: MatchConfig) -> None:
-        columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(5)]
-        ids, codes, points, lon, lat = columns
+        columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
+        ids, codes, points, lon, lat = columns[:5]
         dist = distances_km(ctx, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
         weights = scoring.normalised_weights(prescore.parcel_criteria(need), config, "parcel")
         self.ids, self.codes = ids, codes

@@ -1,10 +1,12 @@
-"""The score's twin in SQL: every criterion but the distances, computed by the database.
+"""The score's twin in SQL, computed by the database for every passing parcel.
 
-A request can pass thousands of parcels. Rather than fetch their columns, the database returns
-for each passing parcel its id, code, the centre of its bounding box and this partial score;
-gis/matching.py adds the distance criteria with numpy and explains only the top of the list.
-The expressions here mirror gis/scoring.py term by term (tests/db/test_matching.py checks that
-both give the same score); change one, change the other.
+A request can pass thousands of parcels. Rather than fetch their columns, the database ranks
+them by an estimate of the whole score and returns the best, each with its id, code, the centre
+of its bounding box and its partial score (every criterion but the distances); gis/matching.py
+adds the exact distance criteria with numpy and explains only the top of the list.
+The partial score mirrors gis/scoring.py term by term (tests/db/test_matching.py checks that
+both give the same score); change one, change the other. The estimate adds the distance criteria
+measured on the box centre's tangent plane, with a known bound on its error.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import ColumnElement, Date, Float, Integer, case, cast, func, li
 
 from gis.area import M2_PER_MU
 from gis.constraints import ready_column, site_class
+from gis.match_context import REACH_MARGIN, points_of, squared_metres
 from gis.models import Parcel
 from gis.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Resolved
 from gis.scoring import industry_fit, normalised_weights
@@ -91,3 +94,40 @@ def parcel_partial(dialect: str, need: Resolved, ctx: Any, config: MatchConfig,
     for term in terms[1:]:
         total = total + term
     return total
+
+
+def _least(dialect: str, values: list[Any]) -> Any:
+    if len(values) == 1:
+        return values[0]
+    return func.min(*values) if dialect == "sqlite" else func.least(*values)
+
+
+def _greatest(dialect: str, a: Any, b: Any) -> Any:
+    return func.max(a, b) if dialect == "sqlite" else func.greatest(a, b)
+
+
+def parcel_estimate(dialect: str, need: Resolved, ctx: Any, config: MatchConfig,
+                    partial: ColumnElement[float], lon: Any, lat: Any) -> tuple[ColumnElement[float], float]:
+    """The whole score estimated in SQL, and the most it can differ from the exact one.
+
+    Each distance criterion is measured from the box centre (`lon`, `lat`) to the nearest point
+    of its kind on the point's tangent plane, within 0.3 % of the Gauss-Krüger distance, so its
+    points are within `REACH_MARGIN` of its weight. A kind whose layer holds lines or areas is
+    left out, and its whole weight is the error; a kind with nothing in the layer scores 0 both
+    ways."""
+    names = parcel_criteria(need)
+    w = normalised_weights(names, config, "parcel")
+    total: Any = partial
+    error = 0.0
+    for kind in INFRA_KINDS:
+        weight, points = w.get(kind, 0.0), points_of(ctx, kind)
+        if weight == 0.0 or len(points) == 0:
+            continue
+        if not all(p.geom_type == "Point" for p in points):
+            error += weight
+            continue
+        nearest = func.sqrt(_least(dialect, [squared_metres(p, lon, lat) for p in points]))
+        fit = _greatest(dialect, 1.0 - nearest / (config.distance_scale_km * 1000.0), 0.0)
+        total = total + weight * fit
+        error += weight * REACH_MARGIN
+    return total, error

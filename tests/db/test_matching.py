@@ -239,6 +239,37 @@ def test_the_database_scores_every_parcel_as_python_does(sample_db, need):
     assert [in_sql[c] for c in sorted(in_sql)] == pytest.approx([in_python[c] for c in sorted(in_sql)], abs=1e-6)
 
 
+@pytest.mark.parametrize("need", [
+    Need(industry_code="39", land_min_mu=5, land_max_mu=300, nuisance_class=1, today=TODAY),
+    Need(industry_code="59", land_min_mu=20, land_max_mu=120, today=TODAY),
+])
+def test_the_database_estimates_the_whole_score_within_its_stated_error(sample_db, need):
+    # the pool is ranked by this estimate: its error bound is what makes the bounded top exact
+    from sqlalchemy import select
+
+    from gis import match_context, matching, prescore
+    from gis.models import Parcel
+
+    config = MatchConfig()
+    with sample_db.read() as session:
+        resolved, ctx = match_context.prepare(session, need, config)
+        where = matching.parcel_where(session, resolved, ctx, config)
+        dialect = session.get_bind().dialect.name
+        partial = prescore.parcel_partial(dialect, resolved, ctx, config, matching.official_m2())
+        estimate, error = prescore.parcel_estimate(dialect, resolved, ctx, config, partial,
+                                                   Parcel.centre_lon, Parcel.centre_lat)
+        in_sql = dict(session.execute(select(Parcel.code, estimate).where(*where)).all())
+        exact = matching.score_parcels(session, matching.parcel_base().where(*where), resolved, ctx,
+                                       config)
+
+    in_python = dict(zip(exact.cols["code"], exact.scores.total, strict=True))
+    gaps = np.array([in_sql[c] - in_python[c] for c in in_python])
+    distance_points = sum(exact.scores.contributions.get(k, 0) for k in ("port", "highway_exit", "rail_station"))
+    assert len(gaps) > 5 and 0 < error < 1.0
+    assert np.abs(gaps).max() <= error
+    assert np.ptp(distance_points) > 1  # the distances do tell these parcels apart
+
+
 def test_adding_a_better_site_takes_first_place_and_changes_no_other_score(inventory):
     with inventory.read() as session:
         before = {c.code: c.score for c in match(session, pharma(), SIMPLE).parcels}
