@@ -54,10 +54,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = Database(engine)
         warmer = tiles.TileWarmer(app)
         warmer.start()
+        app.state.tile_refresher = tiles.Refresher(app)
         try:
             yield
         finally:
             warmer.stop()
+            app.state.tile_refresher.stop()
+            app.state.tile_refresher = None
             app.state.db.dispose()
 
     app = FastAPI(title="Landstock 存量资源", version="0.1.0", description=DESCRIPTION,

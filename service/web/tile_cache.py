@@ -1,8 +1,10 @@
-"""Recently drawn tiles, kept while the inventory has not changed (and at most a minute).
+"""Recently drawn tiles, kept while the inventory has not changed (fresh for a minute).
 
 Everyone opening the inventory map asks for the same county-view tiles; they are drawn once.
 The key carries the inventory's data stamp, so any edit, status change or import is visible on
-the next request; the age limit covers changes made outside Landstock's own writes.
+the next request; the age limit covers changes made outside Landstock's own writes. An aged
+tile can still be served while it is redrawn (service/web/tiles.py), so that the visitor who
+comes after a quiet hour does not wait for the county view to be drawn again.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ class TileCache:
                 return None
             self._tiles.move_to_end(key)
             return found[1]
+
+    def peek(self, key: tuple[object, ...]) -> tuple[bytes, float] | None:
+        """The tile under `key` however old, with its age in seconds."""
+        with self._lock:
+            found = self._tiles.get(key)
+            if found is None:
+                return None
+            self._tiles.move_to_end(key)
+            return found[1], time.monotonic() - found[0]
 
     def put(self, key: tuple[object, ...], tile: bytes) -> None:
         """Keep `tile`, forgetting the least recently used ones beyond the size limit."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
@@ -33,12 +35,58 @@ def cache_of(app: FastAPI) -> TileCache:
         return cache
 
 
+STALE_S = 3600.0  # how long past the age limit a tile is still served while it is redrawn
+
+
 def cached_tile(app: FastAPI, session: Session, kind: str, query: ParcelQuery | FactoryQuery,
                 zxy: tuple[int, int, int], crs: str = "wgs84") -> bytes:
-    """The tile from the cache, drawn when the inventory changed since or nobody asked yet."""
+    """The tile from the cache, drawn when the inventory changed since or nobody asked yet.
+
+    A tile past the cache's age limit (but not by more than `STALE_S`) of an unchanged
+    inventory is served as it is and redrawn in the background: an edit made outside Landstock
+    shows one request later, and no visitor waits for a drawing the inventory did not need."""
     key = (kind, *zxy, crs, query, data_stamp(session))
-    return cache_of(app).get_or_draw(key, lambda: render_tile(session, kind, query, *zxy,
-                                                               gcj02=crs == "gcj02"))
+    cache = cache_of(app)
+
+    def draw(s: Session) -> bytes:
+        return render_tile(s, kind, query, *zxy, gcj02=crs == "gcj02")
+
+    refresher: Refresher | None = getattr(app.state, "tile_refresher", None)
+    aged = cache.peek(key)
+    if refresher is not None and aged is not None and cache.max_age_s < aged[1] <= cache.max_age_s + STALE_S:
+        refresher.redraw(key, draw)
+        return aged[0]
+    return cache.get_or_draw(key, lambda: draw(session))
+
+
+class Refresher:
+    """Redraws aged tiles in the background, one at a time and each once (stops with the service)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app, self.pending, self.lock = app, set[tuple[object, ...]](), threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tile-refresh")
+
+    def redraw(self, key: tuple[object, ...], draw: Callable[[Session], bytes]) -> None:
+        """Draw the tile under `key` again soon, unless that is already planned."""
+        with self.lock:
+            if key in self.pending:
+                return
+            self.pending.add(key)
+        self.pool.submit(self._redraw, key, draw)
+
+    def _redraw(self, key: tuple[object, ...], draw: Callable[[Session], bytes]) -> None:
+        try:
+            with self.app.state.db.read() as session:
+                cache_of(self.app).put(key, draw(session))
+        except Exception:  # noqa: BLE001 - the aged tile stays; the next request tries again
+            log.debug("tile refresh failed", exc_info=True)
+        finally:
+            with self.lock:
+                self.pending.discard(key)
+
+    def stop(self) -> None:
+        """Drop the redrawings not begun, and wait for the one under way."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class TileWarmer:

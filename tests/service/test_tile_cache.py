@@ -69,3 +69,28 @@ def test_the_service_draws_the_county_view_when_it_starts(databases, backend):
 
     assert 11 in TileWarmer.ZOOMS and len(expected) > 4
     assert missing == []
+
+
+def test_an_aged_tile_is_served_at_once_and_redrawn_behind(sample_app):
+    # a change made outside Landstock (no data stamp moves) shows one request after the redraw;
+    # the request that finds the tile aged does not wait for the drawing
+    import time
+
+    from sqlalchemy import text
+
+    from service.web.tile_cache import TileCache
+
+    app, url = sample_app.client.app, "/tiles/parcels/9/428/207.pbf"
+    app.state.tile_cache = TileCache(max_age_s=0.0)  # every tile is aged as soon as it is drawn
+    first = sample_app.client.get(url).content
+    with sample_app.db.engine.begin() as conn:
+        conn.execute(text("UPDATE parcels SET status = 'reserved' WHERE status = 'available'"))
+
+    served = sample_app.client.get(url).content
+    deadline, latest = time.monotonic() + 30, served
+    while latest == first and time.monotonic() < deadline:
+        time.sleep(0.2)
+        latest = sample_app.client.get(url).content
+
+    assert len(first) > 1000 and served == first
+    assert latest != first
