@@ -46,10 +46,17 @@ def pipeline_projects(session: Session) -> list[str]:
         .order_by(Project.code)))
 
 
-def _exists(session: Session, kind: str, code: str) -> None:
+# the statuses a match can propose (a leased factory for its vacant floor area)
+OFFERED = {"parcel": ("available", "reserved"), "factory": ("vacant", "reserved", "leased")}
+
+
+def site_status(session: Session, kind: str, code: str) -> str:
+    """The status of the parcel or factory; `NotFound` when there is none."""
     model = Parcel if kind == "parcel" else Factory
-    if session.scalar(select(model.id).where(model.code == code, model.deleted_at.is_(None))) is None:
+    status = session.scalar(select(model.status).where(model.code == code, model.deleted_at.is_(None)))
+    if status is None:
         raise NotFound(kind=Text(f"kind.{kind}"), code=code)
+    return str(status)
 
 
 def _fit(session: Session, kind: str, code: str, project: str, config: MatchConfig) -> ProjectFit | None:
@@ -76,7 +83,7 @@ def _fit(session: Session, kind: str, code: str, project: str, config: MatchConf
 
 def projects_for_site(session: Session, kind: str, code: str, config: MatchConfig) -> list[ProjectFit]:
     """Pipeline projects whose every hard constraint the parcel or factory meets, best first."""
-    _exists(session, kind, code)
+    site_status(session, kind, code)
     fits = [f for p in pipeline_projects(session) if (f := _fit(session, kind, code, p, config))]
     fits.sort(key=lambda f: (-round(f.candidate.score, 2), f.project_code))
     attach_details(session, [f.candidate for f in fits])

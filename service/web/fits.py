@@ -27,8 +27,10 @@ def _fits(request: Request, session: Session, settings: Settings, kind: str, cod
     fits = reverse.projects_for_site(session, kind, code, settings.match_config())
     rows = [{"fit": f, "top": sorted(f.candidate.criteria, key=lambda c: -c["points"])[:TOP_CRITERIA]}
             for f in fits]
+    status = reverse.site_status(session, kind, code)
     return page(request, "_fits.html", {"rows": rows, "kind": kind, "code": code,
-                                        "pipeline": len(reverse.pipeline_projects(session))})
+                                        "pipeline": len(reverse.pipeline_projects(session)),
+                                        "status": status, "offered": status in reverse.OFFERED[kind]})
 
 
 @router.get("/parcels/{code}/fits", response_class=HTMLResponse)

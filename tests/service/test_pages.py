@@ -117,8 +117,10 @@ def test_a_site_no_project_fits_says_so(sample_client):
     sample_client.get("/", params={"lang": "zh"})
 
     assert 'id="fits-none"' in fragment and "没有适合该地块的项目" in fragment
+    assert "该地块当前状态为“已签约”，不在可供之列" in fragment  # why, when it is the status
     assert 0 < int(re.search(r"(\d+) 个项目", fragment)[1]) <= pipeline  # those without land
     assert "None of the" in english and "fits this parcel" in english
+    assert "This parcel is “Signed”, not on offer" in english
     assert sample_client.get("/parcels/NO-SUCH/fits").status_code == 404
 
 
