@@ -174,8 +174,9 @@ def _conditions(session: Session, kind: str, q: Any, window: BBox | None) -> lis
 def _cell_rows(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
     """Records per cell of a CELLS x CELLS grid over `window`: count, size, free size, centre.
 
-    Bounding boxes only (the spatial index's own on SpatiaLite): no geometry is read, so this
-    is cheap enough to run first and decide between cells and polygons.
+    Bounding boxes only (the spatial index's own on SpatiaLite, the stored box centre of a
+    parcel and the point of a factory on PostGIS): no polygon is read, so this is cheap enough
+    to run first and decide between cells and polygons.
     """
     model: Any = Parcel if kind == "parcels" else Factory
     column = "geom" if kind == "parcels" else "location"
@@ -189,7 +190,10 @@ def _cell_rows(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
             idx.c.xmin <= x1, idx.c.xmax >= x0, idx.c.ymin <= y1, idx.c.ymax >= y0)
     else:
         geom = getattr(model, column)
-        cx, cy = (func.ST_XMin(geom) + func.ST_XMax(geom)) / 2, (func.ST_YMin(geom) + func.ST_YMax(geom)) / 2
+        if model is Parcel:  # the stored box centre: no geometry is read (nor detoasted)
+            cx, cy = Parcel.centre_lon, Parcel.centre_lat
+        else:
+            cx, cy = func.ST_X(geom), func.ST_Y(geom)
         source = select(model).where(index_candidates("postgresql", model, column, window))
     i = cast(func.floor((cx - x0) / ((x1 - x0) / CELLS)), Integer).label("i")
     j = cast(func.floor((cy - y0) / ((y1 - y0) / CELLS)), Integer).label("j")
