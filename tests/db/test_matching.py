@@ -211,6 +211,31 @@ def test_tightening_a_constraint_never_adds_candidates(inventory, loose, change)
     assert all(not k.failed for c in tightened.parcels for k in c.checks)
 
 
+def scored_both_ways(db, need, *, estimated: bool):
+    """Every passing parcel's score in SQL (partial, or the estimate and its error) by code, and
+    the exact scores computed in Python."""
+    from sqlalchemy import select
+
+    from gis import match_context, matching, prescore
+    from gis.models import Parcel
+
+    config = MatchConfig()
+    with db.read() as session:
+        resolved, ctx = match_context.prepare(session, need, config)
+        where = matching.parcel_where(session, resolved, ctx, config)
+        dialect = session.get_bind().dialect.name
+        score = prescore.parcel_partial(dialect, resolved, ctx, config, matching.official_m2())
+        error = 0.0
+        if estimated:
+            score, error = prescore.parcel_estimate(dialect, resolved, ctx, config, score,
+                                                    Parcel.centre_lon, Parcel.centre_lat)
+        in_sql = dict(session.execute(select(Parcel.code, score).where(*where)).all())
+        exact = matching.score_parcels(session, matching.parcel_base().where(*where), resolved, ctx,
+                                       config)
+    distance = sum(exact.scores.contributions.get(k, 0) for k in ("port", "highway_exit", "rail_station"))
+    return in_sql, exact, distance, error
+
+
 @pytest.mark.parametrize("need", [
     pharma(preferred_areas=("P03",)),
     Need(industry_code="59", land_min_mu=20, land_max_mu=120, today=TODAY),
@@ -218,22 +243,8 @@ def test_tightening_a_constraint_never_adds_candidates(inventory, loose, change)
     Need(industry_code="26", land_min_mu=10, land_max_mu=200, today=TODAY, required_readiness=("power",)),
 ])
 def test_the_database_scores_every_parcel_as_python_does(sample_db, need):
-    from sqlalchemy import select
+    in_sql, exact, distance, _ = scored_both_ways(sample_db, need, estimated=False)
 
-    from gis import match_context, matching, prescore
-    from gis.models import Parcel
-
-    config = MatchConfig()
-    with sample_db.read() as session:
-        resolved, ctx = match_context.prepare(session, need, config)
-        where = matching.parcel_where(session, resolved, ctx, config)
-        dialect = session.get_bind().dialect.name
-        partial = prescore.parcel_partial(dialect, resolved, ctx, config, matching.official_m2())
-        in_sql = dict(session.execute(select(Parcel.code, partial).where(*where)).all())
-        exact = matching.score_parcels(session, matching.parcel_base().where(*where), resolved, ctx,
-                                       config)
-
-    distance = sum(exact.scores.contributions.get(k, 0) for k in ("port", "highway_exit", "rail_station"))
     in_python = dict(zip(exact.cols["code"], exact.scores.total - distance, strict=True))
     assert len(in_sql) > 5 and in_sql.keys() == in_python.keys()
     assert [in_sql[c] for c in sorted(in_sql)] == pytest.approx([in_python[c] for c in sorted(in_sql)], abs=1e-6)
@@ -245,29 +256,13 @@ def test_the_database_scores_every_parcel_as_python_does(sample_db, need):
 ])
 def test_the_database_estimates_the_whole_score_within_its_stated_error(sample_db, need):
     # the pool is ranked by this estimate: its error bound is what makes the bounded top exact
-    from sqlalchemy import select
-
-    from gis import match_context, matching, prescore
-    from gis.models import Parcel
-
-    config = MatchConfig()
-    with sample_db.read() as session:
-        resolved, ctx = match_context.prepare(session, need, config)
-        where = matching.parcel_where(session, resolved, ctx, config)
-        dialect = session.get_bind().dialect.name
-        partial = prescore.parcel_partial(dialect, resolved, ctx, config, matching.official_m2())
-        estimate, error = prescore.parcel_estimate(dialect, resolved, ctx, config, partial,
-                                                   Parcel.centre_lon, Parcel.centre_lat)
-        in_sql = dict(session.execute(select(Parcel.code, estimate).where(*where)).all())
-        exact = matching.score_parcels(session, matching.parcel_base().where(*where), resolved, ctx,
-                                       config)
+    in_sql, exact, distance, error = scored_both_ways(sample_db, need, estimated=True)
 
     in_python = dict(zip(exact.cols["code"], exact.scores.total, strict=True))
     gaps = np.array([in_sql[c] - in_python[c] for c in in_python])
-    distance_points = sum(exact.scores.contributions.get(k, 0) for k in ("port", "highway_exit", "rail_station"))
     assert len(gaps) > 5 and 0 < error < 1.0
     assert np.abs(gaps).max() <= error
-    assert np.ptp(distance_points) > 1  # the distances do tell these parcels apart
+    assert np.ptp(distance) > 1  # the distances do tell these parcels apart
 
 
 def test_adding_a_better_site_takes_first_place_and_changes_no_other_score(inventory):
