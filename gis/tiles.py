@@ -182,6 +182,8 @@ def _cell_rows(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
     column = "geom" if kind == "parcels" else "location"
     x0, y0, x1, y1 = window
     where = [*_conditions(session, kind, q, None)]
+    cx: Any
+    cy: Any
     if session.get_bind().dialect.name == "sqlite":
         idx = table(f"idx_{model.__tablename__}_{column}", sql_column("pkid"), sql_column("xmin"),
                     sql_column("xmax"), sql_column("ymin"), sql_column("ymax"))
