@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from gis.constraints import LandClass
-from gis.crs import CGCS2000, gauss_kruger_epsg, metres_per_degree, reproject, transformer
+from gis.crs import CGCS2000, gauss_kruger_epsg, reproject, transformer
 from gis.errors import InvalidInput
 from gis.models import Area, Industry, Infrastructure, LandUseClass, Parcel, Project
 from gis.need import INFRA_KINDS, MatchConfig, Need, Resolved, resolve
@@ -154,48 +154,6 @@ def distance_mask(dist: dict[str, np.ndarray], need: Resolved, n: int) -> np.nda
         if km is not None:
             keep &= ~(km > limit)
     return keep
-
-
-REACH_MARGIN = 0.02  # the box-centre distance in SQL is within 0.3 % of the exact one (gis/crs.py)
-
-
-@dataclass(frozen=True)
-class Reach:
-    """The request's distance limits as SQL on a site's box centre: where `sure` holds every limit
-    is met, where `possible` does not none can be; between the two, numpy decides
-    (`distance_mask`). Without limits both are true; for a limit on anything but points, nothing
-    is sure and everything possible."""
-
-    sure: ColumnElement[bool]
-    possible: ColumnElement[bool]
-    limited: bool
-
-
-def reach(ctx: Context, need: Resolved, lon: Any, lat: Any) -> Reach:
-    """SQL bounds of the distance limits, for the centre columns `lon`, `lat`."""
-    sure: list[ColumnElement[bool]] = []
-    possible: list[ColumnElement[bool]] = []
-    for target, limit in need.need.max_distance_km:
-        points = points_of(ctx, target)
-        if len(points) == 0:
-            continue  # nothing of the kind: the distance is unknown and the limit keeps the site
-        if not all(p.geom_type == "Point" for p in points):
-            return Reach(false(), true(), True)
-        sure.append(or_(*[_within(p, limit * (1 - REACH_MARGIN), lon, lat) for p in points]))
-        possible.append(or_(*[_within(p, limit * (1 + REACH_MARGIN), lon, lat) for p in points]))
-    return Reach(and_(true(), *sure), and_(true(), *possible), bool(need.need.max_distance_km))
-
-
-def squared_metres(point: Any, lon: Any, lat: Any) -> ColumnElement[float]:
-    """The squared distance in metres from `point` to `lon`, `lat` (SQL), on the plane that
-    touches the ellipsoid at the point: within 0.3 % of the Gauss-Krüger distance (gis/crs.py)."""
-    kx, ky = metres_per_degree(point.y)
-    dx, dy = (lon - point.x) * kx, (lat - point.y) * ky
-    return dx * dx + dy * dy
-
-
-def _within(point: Any, km: float, lon: Any, lat: Any) -> ColumnElement[bool]:
-    return squared_metres(point, lon, lat) <= (km * 1000.0) ** 2
 
 
 def points_of(ctx: Context, target: str) -> np.ndarray:

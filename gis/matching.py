@@ -10,16 +10,17 @@ how close their area is; assemblies from a bounded search around the largest pie
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select, true, union_all
+from sqlalchemy import ColumnElement, Integer, Row, and_, false, func, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
-from gis import assembly, prescore, scoring
+from gis import assembly, match_shape, prescore, scoring
 from gis.area import M2_PER_MU
 from gis.constraints import (
     admitted_codes,
@@ -38,11 +39,10 @@ from gis.match_context import (
     Town,
     distance_mask,
     distances_km,
-    preferred_clause,
     prepare,
-    reach,
     statuses,
 )
+from gis.match_shape import Shape, param, param_list
 from gis.models import Factory, LandUseClass, Parcel, Project
 from gis.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Need, Resolved
 from gis.site_scores import (
@@ -93,27 +93,34 @@ def parcel_base() -> Any:
             .outerjoin(Park, Park.id == Parcel.park_id).outerjoin(Town, Town.id == Parcel.town_id))
 
 
-def _area_window(low: float, high: float | None) -> ColumnElement[bool]:
-    window = official_m2() >= low * M2_PER_MU
-    return and_(window, official_m2() <= high * M2_PER_MU) if high is not None else window
+def _area_window(shape: Shape) -> ColumnElement[bool]:
+    window = official_m2() >= param("area_low")
+    return and_(window, official_m2() <= param("area_high")) if shape.area_capped else window
 
 
-def parcel_rules(need: Resolved, ctx: Context, config: MatchConfig) -> list[ColumnElement[bool]]:
+def parcel_rules(shape: Shape) -> list[ColumnElement[bool]]:
     """Every hard constraint on a parcel except status and area, as SQL (the checks' twins)."""
-    where: list[ColumnElement[bool]] = [
-        Parcel.deleted_at.is_(None),
-        Parcel.land_use.in_(admitted_codes(ctx.classes, need, config) or ["-"]),
-        preferred_clause(Parcel, ctx, need)]
-    if need.plot_ratio_min is not None:
-        reaches = Parcel.plot_ratio_max >= need.plot_ratio_min - 1e-9
-        where.append(or_(Parcel.plot_ratio_max.is_(None), reaches))
-    where += [getattr(Parcel, ready_column(i)).is_(True) for i in need.need.required_readiness]
-    if need.need.needs_waterfront:
+    where: list[ColumnElement[bool]] = [Parcel.deleted_at.is_(None),
+                                        Parcel.land_use.in_(param_list("admitted"))]
+    if shape.insist_on_preferred:
+        ids = param_list("preferred_ids")
+        where.append(or_(Parcel.park_id.in_(ids), Parcel.town_id.in_(ids)))
+    if shape.plot_ratio:
+        where.append(or_(Parcel.plot_ratio_max.is_(None), Parcel.plot_ratio_max >= param("plot_ratio_min")))
+    where += [getattr(Parcel, ready_column(i)).is_(True) for i in shape.readiness]
+    if shape.waterfront:
         where.append(Parcel.waterfront.is_(True))
-    if need.need.budget_wan is not None:
+    if shape.budget:
         where.append(or_(Parcel.price_wan_per_mu.is_(None),
-                         Parcel.price_wan_per_mu * official_m2() <= need.need.budget_wan * M2_PER_MU))
+                         Parcel.price_wan_per_mu * official_m2() <= param("budget_m2")))
     return where
+
+
+def shaped(session: Session, need: Resolved, ctx: Context,
+           config: MatchConfig) -> tuple[Shape, dict[str, Any]]:
+    """The shape of this request's parcel statements, and the values they bind."""
+    shape = match_shape.shape_of(session.get_bind().dialect.name, need, ctx, config)
+    return shape, match_shape.values(shape, need, ctx, config)
 
 
 def parcel_columns(rows: Sequence[Row[Any]], statement: Any) -> dict[str, Any]:
@@ -127,9 +134,9 @@ def parcel_columns(rows: Sequence[Row[Any]], statement: Any) -> dict[str, Any]:
 
 
 def score_parcels(session: Session, statement: Any, need: Resolved, ctx: Context,
-                  config: MatchConfig) -> Scored:
-    """Run a parcel query, compute distances and scores for every row, rank them."""
-    rows = session.execute(statement).all()
+                  config: MatchConfig, values: dict[str, Any] | None = None) -> Scored:
+    """Run a parcel query (binding `values`), compute distances and scores for every row, rank them."""
+    rows = session.execute(statement, values or {}).all()
     cols = parcel_columns(rows, statement)
     dist = distances_km(ctx, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
     scores = scoring.weighted(parcel_values(cols, need, ctx, config, dist), config, "parcel") \
@@ -146,11 +153,10 @@ def parcel_candidate(s: Scored, i: int, need: Resolved, ctx: Context, config: Ma
                      parcel_checks(site, need, ctx.classes, config), {"id": site["id"]})
 
 
-def parcel_where(session: Session, need: Resolved, ctx: Context, config: MatchConfig) -> list[Any]:
+def parcel_where(shape: Shape) -> list[Any]:
     """Every hard constraint as SQL but the distance limits, which numpy applies to the centres
     (a window of tens of kilometres would make the spatial index return most of the county)."""
-    return [Parcel.status.in_(statuses(need)), _area_window(need.land_min_mu or 0.0, need.land_max_mu),
-            *parcel_rules(need, ctx, config)]
+    return [Parcel.status.in_(param_list("statuses")), _area_window(shape), *parcel_rules(shape)]
 
 
 def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
@@ -162,24 +168,20 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
     its partial score (every criterion but the distances). Numpy completes the exact score. The
     estimate is within a known error of it, so when the last of the pool plus that error cannot
     reach the top, no other parcel can either; otherwise the few that could are fetched. Sites
-    near a distance limit are decided exactly (`match_context.reach`). Only the top is then
+    near a distance limit are decided exactly (`match_shape.reach`). Only the top is then
     explained."""
-    dialect = session.get_bind().dialect.name
-    where = parcel_where(session, need, ctx, config)
-    bounds = reach(ctx, need, Parcel.centre_lon, Parcel.centre_lat)
-    partial = prescore.parcel_partial(dialect, need, ctx, config, official_m2())
-    estimate, error = prescore.parcel_estimate(dialect, need, ctx, config, partial, Parcel.centre_lon,
-                                               Parcel.centre_lat)
+    shape, values = shaped(session, need, ctx, config)
+    sql = pool_statements(shape)
+    error = match_shape.estimate_error(shape, need, ctx, config)
     conn = session.connection()
-    edge = _pool_rows(conn, partial, estimate, [*where, bounds.possible, ~bounds.sure]) \
-        if bounds.limited else []
-    rows = _pool_rows(conn, partial, estimate, [*where, bounds.sure], limit=POOL)
+    edge = list(conn.execute(sql.edge, values)) if sql.limited else []
+    rows = list(conn.execute(sql.best, {**values, "pool": POOL}))
     passed = rows[0].passed if rows else 0
     pool = _Pool(rows + edge, ctx, need, config)
     passed += int(np.count_nonzero(pool.keep[len(rows):]))
     reachable = pool.threshold(limit) - error - RANK_STEP
     if len(rows) == POOL and rows[-1].estimate >= reachable:
-        rows = _pool_rows(conn, partial, estimate, [*where, bounds.sure, estimate >= reachable])
+        rows = list(conn.execute(sql.above, {**values, "reachable": reachable}))
         pool = _Pool(rows + edge, ctx, need, config)
     top = pool.top(limit)
     if not top:
@@ -192,14 +194,35 @@ POOL = 100  # parcels fetched by estimated score before the bound is checked
 RANK_STEP = 0.01  # scores are ranked at 0.01 (scoring.ranking): a margin for the bound
 
 
-def _pool_rows(conn: Any, partial: ColumnElement[float], estimate: ColumnElement[float], where: list[Any],
-               limit: int | None = None) -> list[Row[Any]]:
-    """Id, code, partial score and box centre of the parcels meeting `where`, best estimate
-    first; with the estimate, and how many parcels meet `where` (counted before the limit)."""
-    statement = (select(Parcel.id, Parcel.code, partial.label("partial"), Parcel.centre_lon,
-                        Parcel.centre_lat, estimate.label("estimate"), func.count().over().label("passed"))
-                 .where(*where).order_by(estimate.desc(), Parcel.code).limit(limit))
-    return list(conn.execute(statement).all())
+@dataclass(frozen=True)
+class PoolStatements:
+    """The pool's statements of one shape: the best by estimate (`pool` of them), all above an
+    estimate (`reachable`), and those near a distance limit, whose centre alone cannot decide."""
+
+    best: Any
+    above: Any
+    edge: Any
+    limited: bool
+
+
+@functools.lru_cache(maxsize=256)
+def pool_statements(shape: Shape) -> PoolStatements:
+    """Built once per shape, so a request pays neither their construction nor their cache keys."""
+    where = parcel_where(shape)
+    bounds = match_shape.reach(shape, Parcel.centre_lon, Parcel.centre_lat)
+    partial = prescore.parcel_partial(shape, official_m2())
+    estimate = prescore.parcel_estimate(shape, partial, Parcel.centre_lon, Parcel.centre_lat)
+
+    def ranked(*conditions: Any) -> Any:
+        # id, code, partial score and box centre, best estimate first; with the estimate, and how
+        # many parcels meet the conditions (counted before any limit)
+        return (select(Parcel.id, Parcel.code, partial.label("partial"), Parcel.centre_lon,
+                       Parcel.centre_lat, estimate.label("estimate"), func.count().over().label("passed"))
+                .where(*where, *conditions).order_by(estimate.desc(), Parcel.code))
+
+    return PoolStatements(ranked(bounds.sure).limit(param("pool", Integer)),
+                          ranked(bounds.sure, estimate >= param("reachable")),
+                          ranked(bounds.possible, ~bounds.sure), bounds.limited)
 
 
 class _Pool:
@@ -209,9 +232,8 @@ class _Pool:
         columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
         ids, codes, points, lon, lat = columns[:5]
         dist = distances_km(ctx, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-        weights = scoring.normalised_weights(prescore.parcel_criteria(need), config, "parcel")
+        weights = scoring.normalised_weights(match_shape.criteria(need), config, "parcel")
         self.ids, self.codes = ids, codes
-        self.distance_max = sum(weights.get(k, 0.0) for k in INFRA_KINDS)
         self.total = np.asarray(points, dtype=float) + sum(
             (weights[k] * scoring.distance_fit(dist[k], config.distance_scale_km) for k in INFRA_KINDS
              if k in weights), np.zeros(len(rows)))
@@ -264,7 +286,7 @@ def united(parts: list[Any]) -> Any:
     return union_all(*parts) if parts else select(Parcel.id).where(false())
 
 
-def near_pool(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) -> Any:
+def near_pool(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> Any:
     """Ids of the parcels examined for near misses: for admitted classes, those nearest in area
     below and above the need and those in it failing another constraint; for other classes and
     reserved parcels, those in the need nearest its minimum."""
@@ -275,10 +297,10 @@ def near_pool(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) -
     admitted = admitted_codes(ctx.classes, need, config)
     others = sorted(c for c, cls in ctx.classes.items() if cls.kind in kinds and c not in admitted)
     band = and_(area >= low, area <= high) if high is not None else area >= low
-    live, rules = [Parcel.deleted_at.is_(None)], parcel_rules(need, ctx, config)
+    live, rules = [Parcel.deleted_at.is_(None)], parcel_rules(shape)
 
     def first(statuses: list[str], codes: list[str], condition: Any, order: Any) -> list[Any]:
-        return sliced_ids(dialect, statuses, codes, live, condition, order, k)
+        return sliced_ids(shape.dialect, statuses, codes, live, condition, order, k)
 
     parts = first(["available"], admitted, and_(area < low, area >= low * (1 - slack)), area.desc())
     if high is not None:
@@ -292,9 +314,9 @@ def near_pool(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) -
 def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
                  limit: int) -> list[Candidate]:
     """The best excluded parcels: few failed constraints, each with its gap."""
-    pool = near_pool(session.get_bind().dialect.name, need, ctx, config)
-    statement = parcel_base().where(Parcel.id.in_(pool))
-    s = score_parcels(session, statement, need, ctx, config)
+    shape, values = shaped(session, need, ctx, config)
+    statement = parcel_base().where(Parcel.id.in_(near_pool(shape, need, ctx, config)))
+    s = score_parcels(session, statement, need, ctx, config, values)
     return near_misses(s, lambda site: parcel_checks(site, need, ctx.classes, config),
                  lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
 
@@ -312,15 +334,16 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
                   ) -> tuple[list[int], dict[str, Any], np.ndarray]:
     """Seeds (the largest pieces under the need) and every piece near them, with geometry."""
     low = need.land_min_mu or 0.0
-    rules = [Parcel.status.in_(statuses(need)), Parcel.park_id.is_not(None),
-             official_m2() < low * M2_PER_MU, *parcel_rules(need, ctx, config)]
+    shape, values = shaped(session, need, ctx, config)
+    rules = [Parcel.status.in_(param_list("statuses")), Parcel.park_id.is_not(None),
+             official_m2() < param("area_low"), *parcel_rules(shape)]
     area = official_m2()
     pieces = and_(area < low * M2_PER_MU, area >= low * M2_PER_MU / config.assembly_max_members)
     admitted = admitted_codes(ctx.classes, need, config)
-    dialect = session.get_bind().dialect.name
+    dialect = shape.dialect
     seeds = united(sliced_ids(dialect, statuses(need), admitted, rules[1:], pieces, area.desc(),
                               config.assembly_seeds))
-    seed_rows = session.execute(parcel_base().where(Parcel.id.in_(seeds))).all()
+    seed_rows = session.execute(parcel_base().where(Parcel.id.in_(seeds)), values).all()
     seed_rows = sorted(seed_rows, key=lambda r: (-(r.cert_area_m2 or r.area_m2), r.code))
     seed_rows = seed_rows[:config.assembly_seeds]
     if not seed_rows:
@@ -328,7 +351,7 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
     windows = _windows([r.lon for r in seed_rows], [r.lat for r in seed_rows], config.assembly_window_m)
     statement = parcel_base().add_columns(func.ST_AsBinary(Parcel.geom).label("wkb")).where(
         *rules, index_candidates_any(dialect, Parcel, "geom", windows)).order_by(Parcel.code)
-    rows = session.execute(statement).all()
+    rows = session.execute(statement, values).all()
     cols = parcel_columns(rows, statement)
     geoms = shapely.from_wkb([bytes(w) for w in cols.pop("wkb")])
     seed_codes = {r.code for r in seed_rows}

@@ -216,22 +216,22 @@ def scored_both_ways(db, need, *, estimated: bool):
     the exact scores computed in Python."""
     from sqlalchemy import select
 
-    from gis import match_context, matching, prescore
+    from gis import match_context, match_shape, matching, prescore
     from gis.models import Parcel
 
     config = MatchConfig()
     with db.read() as session:
         resolved, ctx = match_context.prepare(session, need, config)
-        where = matching.parcel_where(session, resolved, ctx, config)
-        dialect = session.get_bind().dialect.name
-        score = prescore.parcel_partial(dialect, resolved, ctx, config, matching.official_m2())
+        shape, values = matching.shaped(session, resolved, ctx, config)
+        where = matching.parcel_where(shape)
+        score = prescore.parcel_partial(shape, matching.official_m2())
         error = 0.0
         if estimated:
-            score, error = prescore.parcel_estimate(dialect, resolved, ctx, config, score,
-                                                    Parcel.centre_lon, Parcel.centre_lat)
-        in_sql = dict(session.execute(select(Parcel.code, score).where(*where)).all())
+            score = prescore.parcel_estimate(shape, score, Parcel.centre_lon, Parcel.centre_lat)
+            error = match_shape.estimate_error(shape, resolved, ctx, config)
+        in_sql = dict(session.execute(select(Parcel.code, score).where(*where), values).all())
         exact = matching.score_parcels(session, matching.parcel_base().where(*where), resolved, ctx,
-                                       config)
+                                       config, values)
     distance = sum(exact.scores.contributions.get(k, 0) for k in ("port", "highway_exit", "rail_station"))
     return in_sql, exact, distance, error
 
@@ -302,8 +302,9 @@ def test_the_bounded_top_is_the_top_of_every_passing_parcel(sample_db, monkeypat
     config = MatchConfig()
     with sample_db.read() as session:
         resolved, ctx = match_context.prepare(session, need, config)
+        shape, values = matching.shaped(session, resolved, ctx, config)
         every = matching.score_parcels(session, matching.parcel_base().where(
-            *matching.parcel_where(session, resolved, ctx, config)), resolved, ctx, config)
+            *matching.parcel_where(shape)), resolved, ctx, config, values)
         keep = match_context.distance_mask(every.dist, resolved, len(every.cols["code"]))
         bounded, passed = matching.match_parcels(session, resolved, ctx, config, 10)
 
