@@ -45,6 +45,7 @@ class Shape:
     """What decides the form of a match's parcel statements (never their numbers)."""
 
     dialect: str
+    statuses: tuple[str, ...]
     parks: tuple[int, ...]
     classes: tuple[str, ...]
     area_scored: bool
@@ -87,7 +88,7 @@ def shape_of(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) ->
         if weights.get(kind, 0.0) > 0 and points:
             scored.append((kind, points))
     n = need.need
-    return Shape(dialect, tuple(sorted(ctx.parks)), tuple(sorted(ctx.classes)),
+    return Shape(dialect, tuple(statuses(need)), tuple(sorted(ctx.parks)), tuple(sorted(ctx.classes)),
                  (need.land_min_mu or 0.0) > 0, need.land_max_mu is not None, not need.sea_use,
                  bool(n.preferred_areas) and weights.get("preferred", 0.0) > 0,
                  bool(n.preferred_areas and n.insist_on_preferred), need.plot_ratio_min is not None,
@@ -110,17 +111,20 @@ def values(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> d
     """Every number the statements of `shape` bind, by name, for this request."""
     w = dict.fromkeys(criteria(need), 0.0) | normalised_weights(criteria(need), config, "parcel")
     n = need.need
+    low, high = (need.land_min_mu or 0.0) * M2_PER_MU, (need.land_max_mu or 0.0) * M2_PER_MU
     out: dict[str, Any] = {
-        "statuses": statuses(need), "admitted": admitted_codes(ctx.classes, need, config) or ["-"],
-        "preferred_ids": sorted(ctx.preferred_ids), "area_low": (need.land_min_mu or 0.0) * M2_PER_MU,
-        "area_high": (need.land_max_mu or 0.0) * M2_PER_MU, "w_area": w["area_fit"],
+        "statuses": list(shape.statuses), "preferred_ids": sorted(ctx.preferred_ids),
+        "area_low": low, "area_high": high, "w_area": w["area_fit"],
         "w_class": w["class_fit"], "w_ready": w["readiness"], "w_price": w["price"], "w_idle": w["idle"],
         "w_preferred": w.get("preferred", 0.0), "price_low": config.price_low_wan_per_mu,
         "price_high": config.price_high_wan_per_mu, "idle_full": config.idle_full_years,
         "today": _today(shape.dialect, need.today), "distance_scale_m": config.distance_scale_km * 1000.0,
         "plot_ratio_min": (need.plot_ratio_min or 0.0) - 1e-9,
         "budget_m2": (n.budget_wan or 0.0) * M2_PER_MU,
+        "near_low": low * (1 - config.near_miss_slack), "near_high": high * (1 + config.near_miss_slack),
+        "near_k": config.near_miss_pool,
     }
+    out.update(_classes(need, ctx, config))
     for i, park_id in enumerate(shape.parks):
         park = ctx.parks[park_id]
         fit = float(industry_fit(leads(need.industry.code, park.leading), park.chain_firms,
@@ -135,6 +139,14 @@ def values(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> d
         out[f"sure_{j}"] = (km * (1 - REACH_MARGIN) * 1000.0) ** 2
         out[f"possible_{j}"] = (km * (1 + REACH_MARGIN) * 1000.0) ** 2
     return out
+
+
+def _classes(need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, list[str]]:
+    """The land-use codes that admit the need, and the other industrial (or logistics) ones."""
+    admitted = admitted_codes(ctx.classes, need, config)
+    kinds = ("logistics",) if need.logistics else ("industrial", "sea")
+    others = sorted(c for c, cls in ctx.classes.items() if cls.kind in kinds and c not in admitted)
+    return {"admitted": admitted or ["-"], "others": others, "admitted_and_others": admitted + others}
 
 
 def estimate_error(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> float:

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, aliased
 from gis import assembly, match_shape, prescore, scoring
 from gis.area import M2_PER_MU
 from gis.constraints import (
-    admitted_codes,
     official_mu,
     parcel_checks,
     ready_column,
@@ -40,7 +39,6 @@ from gis.match_context import (
     distance_mask,
     distances_km,
     prepare,
-    statuses,
 )
 from gis.match_shape import Shape, param, param_list
 from gis.models import Factory, LandUseClass, Parcel, Project
@@ -254,10 +252,10 @@ class _Pool:
 Slice = aliased(Parcel, name="slice")
 
 
-def sliced_ids(dialect: str, statuses: list[str], codes: list[str], where: list[Any], condition: Any,
-               order: Any, count: int) -> list[Any]:
+def sliced_ids(dialect: str, statuses: Sequence[str], codes: Any, where: list[Any], condition: Any,
+               order: Any, count: Any) -> list[Any]:
     """Selects of the ids of the first `count` parcels by `order` meeting `condition` and `where`,
-    for each status and each land-use class of `codes`.
+    for each status and each land-use class of `codes` (a list parameter: none selects nothing).
 
     Each (status, class) slice reads only its first rows off the match index (status, land use,
     official area); one ORDER BY over several classes would sort every row of them. The classes
@@ -265,8 +263,6 @@ def sliced_ids(dialect: str, statuses: list[str], codes: list[str], where: list[
     shape however many classes there are (and SQLAlchemy builds and caches it once). PostgreSQL
     joins each class to its slice LATERAL; SQLite, which has no LATERAL, looks the slice's ids up
     by rowid."""
-    if not codes:
-        return []
     out = []
     for status in statuses:
         inner = (select(Parcel.id)
@@ -286,37 +282,33 @@ def united(parts: list[Any]) -> Any:
     return union_all(*parts) if parts else select(Parcel.id).where(false())
 
 
-def near_pool(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> Any:
+@functools.lru_cache(maxsize=256)
+def near_pool(shape: Shape) -> Any:
     """Ids of the parcels examined for near misses: for admitted classes, those nearest in area
     below and above the need and those in it failing another constraint; for other classes and
-    reserved parcels, those in the need nearest its minimum."""
-    low = (need.land_min_mu or 0.0) * M2_PER_MU
-    high = None if need.land_max_mu is None else need.land_max_mu * M2_PER_MU
-    slack, k, area = config.near_miss_slack, config.near_miss_pool, official_m2()
-    kinds = ("logistics",) if need.logistics else ("industrial", "sea")
-    admitted = admitted_codes(ctx.classes, need, config)
-    others = sorted(c for c, cls in ctx.classes.items() if cls.kind in kinds and c not in admitted)
-    band = and_(area >= low, area <= high) if high is not None else area >= low
+    reserved parcels, those in the need nearest its minimum (built once per shape)."""
+    low, high, area, k = param("area_low"), param("area_high"), official_m2(), param("near_k", Integer)
+    band = and_(area >= low, area <= high) if shape.area_capped else area >= low
     live, rules = [Parcel.deleted_at.is_(None)], parcel_rules(shape)
+    admitted, others = param_list("admitted"), param_list("others")
 
-    def first(statuses: list[str], codes: list[str], condition: Any, order: Any) -> list[Any]:
+    def first(statuses: list[str], codes: Any, condition: Any, order: Any) -> list[Any]:
         return sliced_ids(shape.dialect, statuses, codes, live, condition, order, k)
 
-    parts = first(["available"], admitted, and_(area < low, area >= low * (1 - slack)), area.desc())
-    if high is not None:
-        parts += first(["available"], admitted, and_(area > high, area <= high * (1 + slack)), area.asc())
+    parts = first(["available"], admitted, and_(area < low, area >= param("near_low")), area.desc())
+    if shape.area_capped:
+        parts += first(["available"], admitted, and_(area > high, area <= param("near_high")), area.asc())
     parts += first(["available"], admitted, and_(band, ~and_(*rules[1:])), area.asc())
     parts += first(["available"], others, band, area.asc())
-    parts += first(["reserved"], admitted + others, band, area.asc())
-    return united(parts)
+    parts += first(["reserved"], param_list("admitted_and_others"), band, area.asc())
+    return parcel_base().where(Parcel.id.in_(united(parts)))
 
 
 def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
                  limit: int) -> list[Candidate]:
     """The best excluded parcels: few failed constraints, each with its gap."""
     shape, values = shaped(session, need, ctx, config)
-    statement = parcel_base().where(Parcel.id.in_(near_pool(shape, need, ctx, config)))
-    s = score_parcels(session, statement, need, ctx, config, values)
+    s = score_parcels(session, near_pool(shape), need, ctx, config, values)
     return near_misses(s, lambda site: parcel_checks(site, need, ctx.classes, config),
                  lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
 
@@ -330,27 +322,51 @@ def _windows(lon: list[float], lat: list[float], metres: float) -> list[BBox]:
     return out
 
 
+def _assembly_rules(shape: Shape) -> list[Any]:
+    return [Parcel.status.in_(param_list("statuses")), Parcel.park_id.is_not(None),
+            official_m2() < param("area_low"), *parcel_rules(shape)]
+
+
+@functools.lru_cache(maxsize=256)
+def assembly_seeds(shape: Shape) -> Any:
+    """The largest pieces under the need, for each status and admitted class (once per shape)."""
+    area = official_m2()
+    pieces = and_(area < param("area_low"), area >= param("piece_min"))
+    seeds = sliced_ids(shape.dialect, shape.statuses, param_list("admitted"), _assembly_rules(shape)[1:],
+                       pieces, area.desc(), param("seeds", Integer))
+    return parcel_base().where(Parcel.id.in_(united(seeds)))
+
+
+def _window_edges(i: int) -> tuple[str, str, str, str]:
+    """The parameter names of window `i`'s edges."""
+    return f"window_{i}_x0", f"window_{i}_y0", f"window_{i}_x1", f"window_{i}_y1"
+
+
+@functools.lru_cache(maxsize=256)
+def assembly_pieces(shape: Shape, windows: int) -> Any:
+    """Every piece in one of `windows` boxes around the seeds, with geometry (once per shape)."""
+    edges = [_window_edges(i) for i in range(windows)]
+    boxes = [(param(x0), param(y0), param(x1), param(y1)) for x0, y0, x1, y1 in edges]
+    return parcel_base().add_columns(func.ST_AsBinary(Parcel.geom).label("wkb")).where(
+        *_assembly_rules(shape), index_candidates_any(shape.dialect, Parcel, "geom", boxes)
+    ).order_by(Parcel.code)
+
+
 def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
                   ) -> tuple[list[int], dict[str, Any], np.ndarray]:
     """Seeds (the largest pieces under the need) and every piece near them, with geometry."""
-    low = need.land_min_mu or 0.0
     shape, values = shaped(session, need, ctx, config)
-    rules = [Parcel.status.in_(param_list("statuses")), Parcel.park_id.is_not(None),
-             official_m2() < param("area_low"), *parcel_rules(shape)]
-    area = official_m2()
-    pieces = and_(area < low * M2_PER_MU, area >= low * M2_PER_MU / config.assembly_max_members)
-    admitted = admitted_codes(ctx.classes, need, config)
-    dialect = shape.dialect
-    seeds = united(sliced_ids(dialect, statuses(need), admitted, rules[1:], pieces, area.desc(),
-                              config.assembly_seeds))
-    seed_rows = session.execute(parcel_base().where(Parcel.id.in_(seeds)), values).all()
+    values = {**values, "piece_min": values["area_low"] / config.assembly_max_members,
+              "seeds": config.assembly_seeds}
+    seed_rows = session.execute(assembly_seeds(shape), values).all()
     seed_rows = sorted(seed_rows, key=lambda r: (-(r.cert_area_m2 or r.area_m2), r.code))
     seed_rows = seed_rows[:config.assembly_seeds]
     if not seed_rows:
         return [], {}, np.array([], dtype=object)
     windows = _windows([r.lon for r in seed_rows], [r.lat for r in seed_rows], config.assembly_window_m)
-    statement = parcel_base().add_columns(func.ST_AsBinary(Parcel.geom).label("wkb")).where(
-        *rules, index_candidates_any(dialect, Parcel, "geom", windows)).order_by(Parcel.code)
+    for i, box in enumerate(windows):
+        values.update(zip(_window_edges(i), box, strict=True))
+    statement = assembly_pieces(shape, len(windows))
     rows = session.execute(statement, values).all()
     cols = parcel_columns(rows, statement)
     geoms = shapely.from_wkb([bytes(w) for w in cols.pop("wkb")])

@@ -7,6 +7,7 @@ query here goes through it before the exact test.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from geoalchemy2 import Geometry
@@ -31,6 +32,7 @@ from gis.crs import CGCS2000
 from gis.errors import InvalidInput
 
 BBox = tuple[float, float, float, float]
+Edges = tuple[ColumnElement[float], ColumnElement[float], ColumnElement[float], ColumnElement[float]]
 GEOJSON_DECIMALS = 7
 
 
@@ -54,9 +56,9 @@ def parse_bbox(text: str) -> BBox:
     return x0, y0, x1, y1
 
 
-def envelope(dialect: str, bbox: BBox) -> ColumnElement[Any]:
-    """A rectangle in EPSG:4490 as a SQL geometry expression."""
-    x0, y0, x1, y1 = (bindparam(None, v, type_=Float) for v in bbox)
+def envelope(dialect: str, bbox: BBox | Edges) -> ColumnElement[Any]:
+    """A rectangle in EPSG:4490 as a SQL geometry expression (edges as numbers or parameters)."""
+    x0, y0, x1, y1 = (v if isinstance(v, ColumnElement) else bindparam(None, v, type_=Float) for v in bbox)
     if dialect == "sqlite":
         return func.BuildMbr(x0, y0, x1, y1, CGCS2000, type_=Geometry)
     return func.ST_MakeEnvelope(x0, y0, x1, y1, CGCS2000, type_=Geometry)
@@ -76,7 +78,7 @@ def index_candidates(dialect: str, model: Any, geom_column: str, bbox: BBox) -> 
 
 
 def index_candidates_any(dialect: str, model: Any, geom_column: str,
-                         bboxes: list[BBox]) -> ColumnElement[bool]:
+                         bboxes: Sequence[BBox | Edges]) -> ColumnElement[bool]:
     """Rows of `model` whose bounding box meets any of `bboxes`, answered by the spatial index."""
     if dialect != "sqlite":
         geom = getattr(model, geom_column)
