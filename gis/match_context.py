@@ -70,13 +70,18 @@ def _chain(industry: IndustryFacts) -> ColumnElement[bool]:
 
 def _chain_firms(session: Session, industry: IndustryFacts) -> dict[int, int]:
     """Projects of the same chain on landed parcels, per park (through the indexed project key)."""
-    projects = select(Project.id).where(_chain(industry), Project.deleted_at.is_(None))
-    rows = session.execute(
-        select(Parcel.park_id, func.count(func.distinct(Parcel.reserved_project_id)))
-        .where(Parcel.reserved_project_id.in_(projects), Parcel.status.in_(LANDED_STATUSES),
-               Parcel.deleted_at.is_(None))
-        .group_by(Parcel.park_id))
-    return {park: int(count) for park, count in rows if park is not None}
+    projects = list(session.scalars(select(Project.id).where(_chain(industry), Project.deleted_at.is_(None))))
+    counts: dict[int, int] = {}
+    for start in range(0, len(projects), 900):
+        rows = session.execute(
+            select(Parcel.park_id, func.count(func.distinct(Parcel.reserved_project_id)))
+            .where(Parcel.reserved_project_id.in_(projects[start:start + 900]),
+                   Parcel.status.in_(LANDED_STATUSES), Parcel.deleted_at.is_(None))
+            .group_by(Parcel.park_id))
+        for park, count in rows:
+            if park is not None:
+                counts[park] = counts.get(park, 0) + int(count)
+    return counts
 
 
 def _parks(session: Session, industry: IndustryFacts) -> dict[int, ParkFacts]:
