@@ -69,7 +69,7 @@ def factory_rules(need: Resolved, ctx: Context, config: MatchConfig) -> list[Col
 def score_factories(session: Session, statement: Any, need: Resolved, ctx: Context,
                     config: MatchConfig) -> Scored:
     """Run a factory query, compute distances and scores for every row, rank them."""
-    rows = session.execute(statement).all()
+    rows = session.connection().execute(statement).all()
     cols = columns(rows, [c.name for c in statement.selected_columns])
     cols["price"] = [np.nan if p is None else p for p in cols["rent_yuan_m2_month"]]
     cols["since"] = cols["status_since"]

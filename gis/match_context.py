@@ -73,7 +73,7 @@ def _chain_firms(session: Session, industry: IndustryFacts) -> dict[int, int]:
     projects = list(session.scalars(select(Project.id).where(_chain(industry), Project.deleted_at.is_(None))))
     counts: dict[int, int] = {}
     for start in range(0, len(projects), 900):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(Parcel.park_id, func.count(func.distinct(Parcel.reserved_project_id)))
             .where(Parcel.reserved_project_id.in_(projects[start:start + 900]),
                    Parcel.status.in_(LANDED_STATUSES), Parcel.deleted_at.is_(None))
@@ -86,8 +86,8 @@ def _chain_firms(session: Session, industry: IndustryFacts) -> dict[int, int]:
 
 def _parks(session: Session, industry: IndustryFacts) -> dict[int, ParkFacts]:
     firms = _chain_firms(session, industry)
-    rows = session.execute(select(Area.id, Area.code, Area.leading_industries, Area.is_priority)
-                           .where(Area.kind.in_(("park", "zone"))))
+    parks = select(Area.id, Area.code, Area.leading_industries, Area.is_priority)
+    rows = session.connection().execute(parks.where(Area.kind.in_(("park", "zone"))))
     return {i: ParkFacts(code, tuple(leading or ()), bool(priority), firms.get(i, 0))
             for i, code, leading, priority in rows}
 
@@ -104,9 +104,10 @@ def _preferred(session: Session, codes: tuple[str, ...]) -> frozenset[int]:
 
 def load_context(session: Session, need: Resolved) -> Context:
     """Everything small the match reads besides the sites themselves."""
-    classes = {c.code: LandClass(c.code, c.name, c.kind, c.max_nuisance)
-               for c in session.scalars(select(LandUseClass))}
-    infra = session.execute(select(Infrastructure.code, Infrastructure.name, Infrastructure.kind,
+    conn = session.connection()  # plain rows: the context keeps no ORM object
+    classes = {c.code: LandClass(c.code, c.name, c.kind, c.max_nuisance) for c in conn.execute(
+        select(LandUseClass.code, LandUseClass.name, LandUseClass.kind, LandUseClass.max_nuisance))}
+    infra = conn.execute(select(Infrastructure.code, Infrastructure.name, Infrastructure.kind,
                                    func.ST_AsBinary(Infrastructure.geom))
                             .order_by(Infrastructure.code)).all()
     geoms = shapely.from_wkb([bytes(r[3]) for r in infra]) if infra else np.array([], dtype=object)

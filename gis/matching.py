@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, Integer, Row, and_, false, func, or_, select, true, union_all
+from sqlalchemy import ColumnElement, Integer, Row, and_, false, func, null, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from gis import assembly, match_shape, prescore, scoring
@@ -134,7 +134,7 @@ def parcel_columns(rows: Sequence[Row[Any]], statement: Any) -> dict[str, Any]:
 def score_parcels(session: Session, statement: Any, need: Resolved, ctx: Context,
                   config: MatchConfig, values: dict[str, Any] | None = None) -> Scored:
     """Run a parcel query (binding `values`), compute distances and scores for every row, rank them."""
-    rows = session.execute(statement, values or {}).all()
+    rows = session.connection().execute(statement, values or {}).all()
     cols = parcel_columns(rows, statement)
     dist = distances_km(ctx, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
     scores = scoring.weighted(parcel_values(cols, need, ctx, config, dist), config, "parcel") \
@@ -194,8 +194,9 @@ RANK_STEP = 0.01  # scores are ranked at 0.01 (scoring.ranking): a margin for th
 
 @dataclass(frozen=True)
 class PoolStatements:
-    """The pool's statements of one shape: the best by estimate (`pool` of them), all above an
-    estimate (`reachable`), and those near a distance limit, whose centre alone cannot decide."""
+    """The pool's statements of one shape: the best by estimate (`pool` of them, with how many
+    pass), all above an estimate (`reachable`), and those near a distance limit, whose centre
+    alone cannot decide."""
 
     best: Any
     above: Any
@@ -211,14 +212,17 @@ def pool_statements(shape: Shape) -> PoolStatements:
     partial = prescore.parcel_partial(shape, official_m2())
     estimate = prescore.parcel_estimate(shape, partial, Parcel.centre_lon, Parcel.centre_lat)
 
-    def ranked(*conditions: Any) -> Any:
+    def ranked(*conditions: Any, counted: bool = False) -> Any:
         # id, code, partial score and box centre, best estimate first; with the estimate, and how
-        # many parcels meet the conditions (counted before any limit)
+        # many parcels meet the conditions: a subquery the database runs once, before the sort,
+        # which then keeps only its top rows (a window count sorted every passing parcel)
+        passed = select(func.count()).select_from(Parcel).where(*where, *conditions).scalar_subquery() \
+            if counted else null()
         return (select(Parcel.id, Parcel.code, partial.label("partial"), Parcel.centre_lon,
-                       Parcel.centre_lat, estimate.label("estimate"), func.count().over().label("passed"))
+                       Parcel.centre_lat, estimate.label("estimate"), passed.label("passed"))
                 .where(*where, *conditions).order_by(estimate.desc(), Parcel.code))
 
-    return PoolStatements(ranked(bounds.sure).limit(param("pool", Integer)),
+    return PoolStatements(ranked(bounds.sure, counted=True).limit(param("pool", Integer)),
                           ranked(bounds.sure, estimate >= param("reachable")),
                           ranked(bounds.possible, ~bounds.sure), bounds.limited)
 
@@ -358,7 +362,7 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
     shape, values = shaped(session, need, ctx, config)
     values = {**values, "piece_min": values["area_low"] / config.assembly_max_members,
               "seeds": config.assembly_seeds}
-    seed_rows = session.execute(assembly_seeds(shape), values).all()
+    seed_rows = session.connection().execute(assembly_seeds(shape), values).all()
     seed_rows = sorted(seed_rows, key=lambda r: (-(r.cert_area_m2 or r.area_m2), r.code))
     seed_rows = seed_rows[:config.assembly_seeds]
     if not seed_rows:
@@ -367,7 +371,7 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
     for i, box in enumerate(windows):
         values.update(zip(_window_edges(i), box, strict=True))
     statement = assembly_pieces(shape, len(windows))
-    rows = session.execute(statement, values).all()
+    rows = session.connection().execute(statement, values).all()
     cols = parcel_columns(rows, statement)
     geoms = shapely.from_wkb([bytes(w) for w in cols.pop("wkb")])
     seed_codes = {r.code for r in seed_rows}
@@ -459,9 +463,10 @@ def attach_details(session: Session, candidates: list[Candidate]) -> None:
     parcel_ids = {c.facts["id"] for c in candidates if c.kind == "parcel"}
     parcel_ids |= {i for c in candidates if c.kind == "assembly" for i in c.facts["ids"]}
     factory_ids = {c.facts["id"] for c in candidates if c.kind == "factory"}
-    parcels = {r["id"]: dict(r) for r in session.execute(
+    conn = session.connection()  # plain rows: nothing here is an ORM object
+    parcels = {r["id"]: dict(r) for r in conn.execute(
         parcel_select(dialect).where(Parcel.id.in_(parcel_ids))).mappings()} if parcel_ids else {}
-    factories = {r["id"]: dict(r) for r in session.execute(
+    factories = {r["id"]: dict(r) for r in conn.execute(
         factory_select(dialect).where(Factory.id.in_(factory_ids))).mappings()} if factory_ids else {}
     for c in candidates:
         if c.kind == "factory":
