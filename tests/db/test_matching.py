@@ -315,3 +315,36 @@ def test_the_bounded_top_is_the_top_of_every_passing_parcel(sample_db, monkeypat
     assert keep.all() == (not need.max_distance_km)  # the limits do exclude parcels
     assert [c.code for c in bounded] == expected
     assert [c.score for c in bounded] == [round(float(totals[codes.index(c)]), 1) for c in expected]
+
+
+def test_requests_of_one_shape_share_their_statements_but_bind_their_own_numbers(sample_db):
+    # statements are kept per shape (gis/match_shape.py): a second request of the same shape must
+    # get its own need, weights and today, exactly as if it were the first one
+    from dataclasses import replace
+
+    from gis import match_context, matching
+
+    config = MatchConfig()
+    small = Need(industry_code="39", land_min_mu=5, land_max_mu=20, nuisance_class=1, today=TODAY)
+    large = replace(small, industry_code="27", land_min_mu=60, land_max_mu=200, nuisance_class=None,
+                    today=dt.date(2031, 1, 1))
+
+    def shape(session, need):
+        resolved, ctx = match_context.prepare(session, need, config)
+        return matching.shaped(session, resolved, ctx, config)[0]
+
+    def ranked(session, need):
+        result = match(session, need, config)
+        return [(c.code, c.score) for c in result.parcels + result.near_parcels]
+
+    with sample_db.read() as session:
+        assert shape(session, small) == shape(session, large)
+        after_small = (ranked(session, small), ranked(session, large))
+        matching.pool_statements.cache_clear()
+        matching.near_pool.cache_clear()
+        matching.assembly_seeds.cache_clear()
+        alone = ranked(session, large)
+        large_result = match(session, large, config)
+
+    assert after_small[1] == alone and after_small[0] != alone
+    assert all(60 <= c.checks[1].site <= 200 for c in large_result.parcels if c.kind == "parcel")
