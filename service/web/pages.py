@@ -22,7 +22,7 @@ from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
 from service.settings import Settings
 from service.web.filters import Filters, FiltersDep
-from service.web.templating import assets_for, has_route, page, tianditu_key
+from service.web.templating import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,13 +32,10 @@ PAGE_SIZE = 50
 EXPORT_FORMATS = ("xlsx", "gpkg", "shp", "csv", "geojson")
 
 
-def export_links(request: Request, query: str) -> list[tuple[str, str]]:
-    """(format, URL) downloads of the filtered set: the export endpoints when the service has
-    them, else the GeoJSON list."""
-    if has_route(request, "/api/parcels/export"):
-        suffix = f"&{query}" if query else ""
-        return [(f, f"/api/parcels/export?format={f}{suffix}") for f in EXPORT_FORMATS]
-    return [("geojson", "/api/parcels?limit=1000" + (f"&{query}" if query else ""))]
+def export_links(query: str) -> list[tuple[str, str]]:
+    """(format, URL) downloads of the filtered set."""
+    suffix = f"&{query}" if query else ""
+    return [(f, f"/api/parcels/export?format={f}{suffix}") for f in EXPORT_FORMATS]
 
 
 def results_context(request: Request, session: Session, filters: Filters, offset: int) -> dict[str, Any]:
@@ -51,7 +48,7 @@ def results_context(request: Request, session: Session, filters: Filters, offset
     query = filters.querystring()
     return {"summary": summary, "rows": rows, "offset": offset, "page_size": PAGE_SIZE,
             "query": query, "statuses": [s.value for s in ParcelStatus],
-            "exports": export_links(request, query)}
+            "exports": export_links(query)}
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -32,12 +32,6 @@ def tianditu_key(settings: Settings) -> str | None:
     return key.get_secret_value() if key else None
 
 
-def has_route(request: Request, path: str) -> bool:
-    """Whether the service's API has `path` (pages offer what other parts of Landstock provide
-    once they are there); read from the OpenAPI document, which the app builds once."""
-    return path in request.app.openapi().get("paths", {})
-
-
 def _mu(m2: float | None, digits: int = 2) -> str:
     return "" if m2 is None else f"{m2 / M2_PER_MU:,.{digits}f}"
 

@@ -22,7 +22,7 @@ from service.errors import status_of
 from service.i18n import page_language
 from service.settings import Settings
 from service.web.edit_fields import CHOICES, FIELDS, changed_fields, geometry_change
-from service.web.templating import assets_for, has_route, page, tianditu_key
+from service.web.templating import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,7 +49,7 @@ def workspace(request: Request, session: ReadSession, user: OptionalUser,
     return page(request, "workspace.html", {
         "user": user, "parcels": parcels, "parcel_total": parcel_total, "factories": factories,
         "factory_total": factory_total, "offset": offset, "page_size": PAGE, "csrf": csrf_token(request),
-        "imports": has_route(request, "/api/imports"), "import_words": _import_words(page_language(request))})
+        "import_words": _import_words(page_language(request))})
 
 
 def _import_words(lang: str) -> dict[str, str]:

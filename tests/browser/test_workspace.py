@@ -9,6 +9,7 @@ from shapely import affinity
 
 from gis.accounts import create_user
 from gis.database import Database, make_engine
+from tests.corpus import LAT, LON, SIZE, collection, feature, parcel
 
 PASSWORD = "correct horse battery staple"
 
@@ -66,6 +67,50 @@ def test_workspace_edit_with_uploaded_outline_history_and_refusals(page, live_se
         page.page.click("#edit-form button[type=submit]")
     assert page.page.locator("#edit-problem").is_visible()
     assert httpx.get(f"{live_server.base}/api/parcels/{other}").json()["properties"]["remarks"] != "越权修改"
+
+
+def upload(page, path, *, dry_run: bool = False) -> tuple[str, str]:
+    """Send a survey file through the workspace's import form: the outcome line it then shows,
+    and its table of the rows not simply accepted ("" when there are none)."""
+    page.page.evaluate("() => document.getElementById('import-report').replaceChildren()")
+    page.page.set_input_files("#import-file", str(path))
+    page.page.set_checked("#import-dry", dry_run)
+    page.page.click("#import-form button[type=submit]")
+    outcome = page.page.locator("#import-outcome")
+    outcome.wait_for()
+    rows = page.page.locator("#import-rows")
+    return outcome.inner_text(), rows.inner_text() if rows.count() else ""
+
+
+def test_workspace_import_reports_every_row_and_writes_only_an_accepted_file(page, live_server, tmp_path):
+    manager(live_server, "p01-importer", ["P01"])
+    page.sign_in("p01-importer", PASSWORD)
+    page.goto("/workspace")
+    x, y = LON + 0.006, LAT
+    bow_tie = feature({"type": "Polygon", "coordinates": [[[x, y], [x + SIZE, y + SIZE], [x + SIZE, y],
+                                                           [x, y + SIZE], [x, y]]]}, 地块编号="WEB-2", 用地性质="M2")
+    collapsed = feature({"type": "Polygon", "coordinates": [[[x, y], [x + SIZE, y], [x, y]]]},
+                        地块编号="WEB-3", 用地性质="M2")
+    refused, accepted = tmp_path / "refused.geojson", tmp_path / "survey.geojson"
+    refused.write_text(json.dumps(collection(parcel(0, code="WEB-1"), collapsed), ensure_ascii=False))
+    accepted.write_text(json.dumps(collection(parcel(0, code="WEB-1"), bow_tie), ensure_ascii=False))
+
+    def listed() -> int:
+        return httpx.get(f"{live_server.base}/api/parcels", params={"q": "WEB-"}).json()["numberMatched"]
+
+    page.expect_refusal("/api/imports?lang=zh")  # a refused file answers 422 with its report
+    outcome, rows = upload(page, refused)
+    page.screenshot(f"workspace-import-{live_server.backend}")
+    assert outcome == "文件未被接受，数据库未作任何修改。" and listed() == 0
+    assert "WEB-3" in rows and "拒绝" in rows and "WEB-1" not in rows  # accepted rows are not listed
+
+    outcome, rows = upload(page, accepted, dry_run=True)
+    assert outcome == "检查通过（未写入）：共 2 行。" and listed() == 0
+    assert "WEB-2" in rows and "已修复" in rows
+
+    assert upload(page, accepted)[0] == "已导入：新增 2，更新 0，状态变更 0。"
+    new = httpx.get(f"{live_server.base}/api/parcels/WEB-2").json()["properties"]
+    assert listed() == 2 and new["park_code"] == "P01" and new["land_use"] == "100102"
 
 
 ENGLISH_DRAW_WORDS = """() => {
