@@ -114,9 +114,12 @@ def parcel_rules(shape: Shape) -> list[ColumnElement[bool]]:
     return where
 
 
-def shaped(session: Session, need: Resolved, ctx: Context,
-           config: MatchConfig) -> tuple[Shape, dict[str, Any]]:
-    """The shape of this request's parcel statements, and the values they bind."""
+Bound = tuple[Shape, dict[str, Any]]
+
+
+def shaped(session: Session, need: Resolved, ctx: Context, config: MatchConfig) -> Bound:
+    """The shape of this request's parcel statements, and the values they bind (worked out once
+    a match; each step works them out itself when called alone)."""
     shape = match_shape.shape_of(session.get_bind().dialect.name, need, ctx, config)
     return shape, match_shape.values(shape, need, ctx, config)
 
@@ -158,7 +161,7 @@ def parcel_where(shape: Shape) -> list[Any]:
 
 
 def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                  limit: int) -> tuple[list[Candidate], int]:
+                  limit: int, bound: Bound | None = None) -> tuple[list[Candidate], int]:
     """Parcels passing every hard constraint, best first; and how many passed in all.
 
     One pass of the database over the passing parcels counts them and returns the best `POOL` by
@@ -168,7 +171,7 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
     reach the top, no other parcel can either; otherwise the few that could are fetched. Sites
     near a distance limit are decided exactly (`match_shape.reach`). Only the top is then
     explained."""
-    shape, values = shaped(session, need, ctx, config)
+    shape, values = bound or shaped(session, need, ctx, config)
     sql = pool_statements(shape)
     error = match_shape.estimate_error(shape, need, ctx, config)
     conn = session.connection()
@@ -288,9 +291,10 @@ def united(parts: list[Any]) -> Any:
 
 @functools.lru_cache(maxsize=256)
 def near_pool(shape: Shape) -> Any:
-    """Ids of the parcels examined for near misses: for admitted classes, those nearest in area
-    below and above the need and those in it failing another constraint; for other classes and
-    reserved parcels, those in the need nearest its minimum (built once per shape)."""
+    """The parcels examined for near misses (`parcel_base` rows): for admitted classes, those
+    nearest in area below and above the need and those in it failing another constraint; for
+    other classes and reserved parcels, those in the need nearest its minimum (built once per
+    shape)."""
     low, high, area, k = param("area_low"), param("area_high"), official_m2(), param("near_k", Integer)
     band = and_(area >= low, area <= high) if shape.area_capped else area >= low
     live, rules = [Parcel.deleted_at.is_(None)], parcel_rules(shape)
@@ -309,9 +313,9 @@ def near_pool(shape: Shape) -> Any:
 
 
 def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                 limit: int) -> list[Candidate]:
+                 limit: int, bound: Bound | None = None) -> list[Candidate]:
     """The best excluded parcels: few failed constraints, each with its gap."""
-    shape, values = shaped(session, need, ctx, config)
+    shape, values = bound or shaped(session, need, ctx, config)
     s = score_parcels(session, near_pool(shape), need, ctx, config, values)
     return near_misses(s, lambda site: parcel_checks(site, need, ctx.classes, config),
                  lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
@@ -357,9 +361,9 @@ def assembly_pieces(shape: Shape, windows: int) -> Any:
 
 
 def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                  ) -> tuple[list[int], dict[str, Any], np.ndarray]:
+                  bound: Bound | None = None) -> tuple[list[int], dict[str, Any], np.ndarray]:
     """Seeds (the largest pieces under the need) and every piece near them, with geometry."""
-    shape, values = shaped(session, need, ctx, config)
+    shape, values = bound or shaped(session, need, ctx, config)
     values = {**values, "piece_min": values["area_low"] / config.assembly_max_members,
               "seeds": config.assembly_seeds}
     seed_rows = session.connection().execute(assembly_seeds(shape), values).all()
@@ -416,9 +420,9 @@ def _merge(key: str, values: list[Any], weights: np.ndarray) -> Any:
 
 
 def match_assemblies(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                     limit: int) -> list[Candidate]:
+                     limit: int, bound: Bound | None = None) -> list[Candidate]:
     """Assembled sites (拼地) meeting the need, scored like parcels less the assembly penalty."""
-    seeds, cols, geoms = assembly_pool(session, need, ctx, config)
+    seeds, cols, geoms = assembly_pool(session, need, ctx, config, bound)
     if not seeds:
         return []
     metres = reproject(geoms, CGCS2000, ctx.epsg)
@@ -489,11 +493,12 @@ def match(session: Session, need: Need, config: MatchConfig, *, limit: int = 20,
     resolved, ctx = prepare(session, need, config)
     result = MatchResult(resolved, notes=notes(resolved, config))
     if resolved.wants_land:
-        parcels, passed = match_parcels(session, resolved, ctx, config, limit)
-        assembled = match_assemblies(session, resolved, ctx, config, limit) if assemble else []
+        bound = shaped(session, resolved, ctx, config)
+        parcels, passed = match_parcels(session, resolved, ctx, config, limit, bound)
+        assembled = match_assemblies(session, resolved, ctx, config, limit, bound) if assemble else []
         merged = sorted(parcels + assembled, key=lambda c: (-round(c.score, 2), c.code))
         result.parcels = merged[:limit]
-        result.near_parcels = near_parcels(session, resolved, ctx, config, near_limit)
+        result.near_parcels = near_parcels(session, resolved, ctx, config, near_limit, bound)
         result.counts.update(parcels=passed, assemblies=len(assembled))
     if resolved.wants_factory:
         result.factories, passed = match_factories(session, resolved, ctx, config, limit)
