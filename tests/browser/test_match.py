@@ -29,6 +29,29 @@ def test_matching_form_ranks_and_highlights_sites(page, live_server):
     page.screenshot(f"match-results-{live_server.backend}")
 
 
+MARKERS = """() => Array.from(document.querySelectorAll('.ls-rank'))
+  .map(m => [m.classList.contains('ls-rank-factory'), m.textContent])"""
+
+
+def test_parcels_and_factories_ranked_apart_are_told_apart_on_the_map(page, live_server):
+    # a small clean project: steered to standard factories, and offered parcels too
+    page.goto("/match")
+    page.page.fill("#industry", "39")
+    page.page.fill("#land_min_mu", "8")
+    page.page.fill("#land_max_mu", "20")
+    with page.page.expect_response(lambda r: r.url.startswith(page.base + "/api/match")) as answer:
+        page.page.click("#match-form button[type=submit]")
+    page.page.wait_for_selector(".ls-candidate")
+
+    body = answer.value.json()
+    markers = [tuple(m) for m in page.page.evaluate(MARKERS)]
+    factories = [c for c in body["factories"] if c.get("geometry")]
+    assert body["parcels"] and factories
+    assert sum(factory for factory, _ in markers) == len(factories)
+    assert (True, "1") in markers and (False, "1") in markers and len(set(markers)) == len(markers)
+    assert page.page.locator(".ls-candidate .ls-badge-factory").count() == len(body["factories"])
+
+
 def test_shortlisted_sites_print_on_a4_with_map_facts_and_review_sheet(page, live_server):
     page.goto("/match")
     page.page.fill("#name", "某医药项目")

@@ -319,11 +319,14 @@
     candidates.forEach(function (c, i) {
       if (!c.geometry) { return; }
       state.count += 1;
-      var shape = L.geoJSON(c.geometry, { style: { color: "#e91e63", weight: 3, fillOpacity: 0.25 } });
+      // parcels and factories are ranked apart, each from 1: a factory's number is a blue square
+      var factory = c.kind === "factory";
+      var shape = L.geoJSON(c.geometry, { style: { color: factory ? "#3f51b5" : "#e91e63", weight: 3,
+                                                   fillOpacity: 0.25 } });
       shape.addTo(state.group);
       var centre = shape.getBounds().getCenter();
-      L.marker(centre, { icon: L.divIcon({ className: "ls-rank", html: String(c.rank || i + 1),
-                                           iconSize: [24, 24] }) })
+      L.marker(centre, { icon: L.divIcon({ className: factory ? "ls-rank ls-rank-factory" : "ls-rank",
+                                           html: String(c.rank || i + 1), iconSize: [24, 24] }) })
         .bindTooltip(c.code + " · " + c.score).addTo(state.group);
     });
     fit();

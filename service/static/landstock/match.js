@@ -112,7 +112,8 @@
         shortlist(c, tick.checked);
       });
       head.appendChild(tick);
-      head.appendChild(el("span", "badge text-bg-dark", String(c.rank)));
+      head.appendChild(el("span", c.kind === "factory" ? "badge ls-badge-factory" : "badge text-bg-dark",
+                          String(c.rank)));
     }
     var link = el("a", "fw-semibold", c.code);
     link.href = (c.kind === "factory" ? "/factories/" : "/parcels/") + encodeURIComponent(c.members && c.members.length ? c.members[0] : c.code);
