@@ -108,8 +108,7 @@ def load_context(session: Session, need: Resolved) -> Context:
     classes = {c.code: LandClass(c.code, c.name, c.kind, c.max_nuisance) for c in conn.execute(
         select(LandUseClass.code, LandUseClass.name, LandUseClass.kind, LandUseClass.max_nuisance))}
     infra = conn.execute(select(Infrastructure.code, Infrastructure.name, Infrastructure.kind,
-                                   func.ST_AsBinary(Infrastructure.geom))
-                            .order_by(Infrastructure.code)).all()
+                                func.ST_AsBinary(Infrastructure.geom)).order_by(Infrastructure.code)).all()
     geoms = shapely.from_wkb([bytes(r[3]) for r in infra]) if infra else np.array([], dtype=object)
     lon = float(np.mean(shapely.get_coordinates(geoms)[:, 0])) if infra else 121.7
     epsg = gauss_kruger_epsg(lon)

@@ -74,6 +74,14 @@ def _validate(session: Session, values: dict[str, Any]) -> None:
         raise InvalidInput("error.unknown_area", code=missing[0])
 
 
+def _editable(values: dict[str, Any]) -> dict[str, Any]:
+    """The fields a project's writer may set; an empty (null) preference list means none."""
+    fields = {k: v for k, v in values.items() if k in EDITABLE}
+    if "preferred_areas" in fields and fields["preferred_areas"] is None:
+        fields["preferred_areas"] = []
+    return fields
+
+
 def create_project(session: Session, values: dict[str, Any], *, actor: str) -> dict[str, Any]:
     """Validate and insert one project; return it as `get_project` does."""
     code = str(values.get("code") or "").strip()
@@ -81,7 +89,7 @@ def create_project(session: Session, values: dict[str, Any], *, actor: str) -> d
         raise InvalidInput(field=Text("field.code"), value="", reason=Text("project.error.code_required"))
     if session.scalar(select(Project.id).where(Project.code == code)) is not None:
         raise DuplicateCode(code=code)
-    fields = {k: v for k, v in values.items() if k in EDITABLE}
+    fields = _editable(values)
     _validate(session, fields)
     now = utcnow()
     session.add(Project(code=code, **fields, created_at=now, updated_at=now, updated_by=actor))
@@ -98,7 +106,7 @@ def update_project(session: Session, code: str, changes: dict[str, Any], *, acto
     if expected_version is not None and project.version != expected_version:
         raise VersionConflict(by=project.updated_by, at=project.updated_at.isoformat(timespec="seconds"),
                               current=project.version, given=expected_version)
-    fields = {k: v for k, v in changes.items() if k in EDITABLE}
+    fields = _editable(changes)
     merged = {k: getattr(project, k) for k in ("land_min_mu", "land_max_mu")} | fields
     _validate(session, merged)
     for key, value in fields.items():

@@ -43,3 +43,20 @@ def test_only_project_editors_may_write(sample_app):
     assert admin.status_code == 201
     assert unknown_area.status_code == 422 and "P99" in unknown_area.json()["detail"]
     assert client.post("/api/match", json={"industry_code": "39", "land_min_mu": 10}).status_code == 200
+
+
+def test_a_null_preference_list_means_no_preference(sample_app):
+    # schemathesis found it: null was accepted, stored, and the answer then failed its own schema
+    client, staff = sample_app.client, sample_app.headers("investment")
+    body = {"code": "XM-2026-203", "name": "t", "industry_code": "59", "preferred_areas": None}
+
+    created = client.post("/api/projects", json=body, headers=staff)
+    cleared = client.patch("/api/projects/XM-2026-203", json={"preferred_areas": ["P04"]},
+                           headers={**staff, "If-Match": created.headers["ETag"]})
+    again = client.patch("/api/projects/XM-2026-203", json={"preferred_areas": None},
+                         headers={**staff, "If-Match": cleared.headers["ETag"]})
+
+    assert created.status_code == 201 and created.json()["preferred_areas"] == []
+    assert cleared.json()["preferred_areas"] == ["P04"]
+    assert again.status_code == 200 and again.json()["preferred_areas"] == []
+    assert client.get("/api/projects/XM-2026-203").json()["preferred_areas"] == []
