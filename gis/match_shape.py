@@ -122,7 +122,8 @@ def values(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> d
         "plot_ratio_min": (need.plot_ratio_min or 0.0) - 1e-9,
         "budget_m2": (n.budget_wan or 0.0) * M2_PER_MU,
         "near_low": low * (1 - config.near_miss_slack), "near_high": high * (1 + config.near_miss_slack),
-        "near_k": config.near_miss_pool,
+        "near_k": config.near_miss_pool, "piece_min": low / config.assembly_max_members,
+        "seeds": config.assembly_seeds,
     }
     out.update(_classes(need, ctx, config))
     for i, park_id in enumerate(shape.parks):

@@ -364,8 +364,7 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
                   bound: Bound | None = None) -> tuple[list[int], dict[str, Any], np.ndarray]:
     """Seeds (the largest pieces under the need) and every piece near them, with geometry."""
     shape, values = bound or shaped(session, need, ctx, config)
-    values = {**values, "piece_min": values["area_low"] / config.assembly_max_members,
-              "seeds": config.assembly_seeds}
+    values = dict(values)  # the windows' edges are added below; the match's own stay as they are
     seed_rows = session.connection().execute(assembly_seeds(shape), values).all()
     seed_rows = sorted(seed_rows, key=lambda r: (-(r.cert_area_m2 or r.area_m2), r.code))
     seed_rows = seed_rows[:config.assembly_seeds]
