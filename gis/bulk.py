@@ -16,6 +16,7 @@ import shapely
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from gis import proximity
 from gis.area import ellipsoidal_area_m2
 from gis.bulk_write import CHUNK, Progress, insert_rows, new_ids
 from gis.errors import InvalidInput, NotFound
@@ -116,15 +117,16 @@ def insert_parcels(session: Session, records: list[dict[str, Any]], geoms: np.nd
     projects = codes_to_ids(session, Project, [r.get("reserved_project") for r in records])
     areas = ellipsoidal_area_m2(geoms)
     ids = new_ids(session, Parcel, len(records))
+    distances = proximity.for_new_parcels(session, geoms)
     now = utcnow()
     rows = [
         {**{k: v for k, v in r.items() if k not in RECORD_ONLY},
          "id": i, "status_since": _date(r.get("status_since")), "idle_since": _date(r.get("idle_since")),
          "park_id": park, "town_id": town, "reserved_project_id": project,
          "area_m2": float(area), "geom": geom, "updated_by": actor, "updated_at": now,
-         "created_at": now}
-        for r, i, park, town, project, area, geom in zip(records, ids, parks, towns, projects, areas,
-                                                         geoms, strict=True)
+         "created_at": now, **{name: values[j] for name, values in distances.items()}}
+        for j, (r, i, park, town, project, area, geom) in enumerate(zip(
+            records, ids, parks, towns, projects, areas, geoms, strict=True))
     ]
     _write(session, Parcel, rows, ["geom"], progress)
     by_code = dict(zip([r["code"] for r in records], ids, strict=True))
@@ -175,9 +177,10 @@ def insert_history(session: Session, subject: str, records: list[dict[str, Any]]
 
 
 def insert_infrastructure(session: Session, records: list[dict[str, Any]], geoms: np.ndarray) -> None:
-    """Insert ports, highway exits and stations."""
+    """Insert ports, highway exits and stations, and measure every parcel to the new layer."""
     _write(session, Infrastructure,
            [{**r, "geom": g} for r, g in zip(records, geoms, strict=True)], ["geom"])
+    proximity.refresh(session)
 
 
 GEOMETRY_COLUMNS: dict[Any, tuple[str, ...]] = {Parcel: ("geom",), Area: ("geom",),

@@ -73,7 +73,7 @@ def score_factories(session: Session, statement: Any, need: Resolved, ctx: Conte
     cols = columns(rows, [c.name for c in statement.selected_columns])
     cols["price"] = [np.nan if p is None else p for p in cols["rent_yuan_m2_month"]]
     cols["since"] = cols["status_since"]
-    dist = distances_km(ctx, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
+    dist = distances_km(ctx.layer, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
     scores = scoring.weighted(factory_values(cols, need, ctx, config, dist), config, "factory") \
         if rows else scoring.Scores(np.zeros(0), {}, {}, {})
     return Scored(cols, dist, scores, scoring.ranking(scores.total, cols["code"]))

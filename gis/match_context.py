@@ -6,18 +6,19 @@ Distances are measured in metres in the Gauss-Krüger zone of the infrastructure
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from gis.constraints import LandClass
 from gis.crs import CGCS2000, gauss_kruger_epsg, reproject, transformer
 from gis.errors import InvalidInput
-from gis.models import Area, Industry, Infrastructure, LandUseClass, Parcel, Project
+from gis.models import Area, Industry, Infrastructure, LandUseClass, Parcel, Project, Proximity
 from gis.need import INFRA_KINDS, MatchConfig, Need, Resolved, resolve
 from gis.need import Industry as IndustryFacts
 
@@ -38,17 +39,28 @@ class ParkFacts:
 
 
 @dataclass(frozen=True)
+class Layer:
+    """The infrastructure layer: codes, names and kinds; geometry in longitude/latitude (`geo`)
+    and in metres in the Gauss-Krüger zone `epsg` (`geoms`); its fingerprint, and whether the
+    parcels' stored distances were measured to this very layer (gis/proximity.py)."""
+
+    codes: list[str]
+    names: list[str]
+    kinds: np.ndarray
+    geoms: np.ndarray
+    geo: np.ndarray
+    epsg: int
+    fingerprint: str
+    stored: bool
+
+
+@dataclass(frozen=True)
 class Context:
     """Reference facts loaded once per match: land classes, parks, infrastructure, preferences."""
 
     classes: dict[str, LandClass]
     parks: dict[int, ParkFacts]
-    infra_codes: list[str]
-    infra_names: list[str]
-    infra_kinds: np.ndarray
-    infra_geoms: np.ndarray
-    infra_geo: np.ndarray
-    epsg: int
+    layer: Layer
     preferred_ids: frozenset[int]
 
 
@@ -102,19 +114,36 @@ def _preferred(session: Session, codes: tuple[str, ...]) -> frozenset[int]:
     return frozenset(found.values())
 
 
+def fingerprint(rows: list[tuple[str, str, bytes]]) -> str:
+    """What identifies a layer of (code, kind, WKB) rows: any change of one changes it."""
+    digest = hashlib.sha256()
+    for code, kind, wkb in sorted(rows):
+        digest.update(f"{code}\x1f{kind}\x1f".encode() + wkb + b"\x1e")
+    return digest.hexdigest()
+
+
+def load_layer(conn: Connection) -> Layer:
+    """The infrastructure layer, and whether the stored distances are of it."""
+    measured = select(Proximity.fingerprint).where(Proximity.id == 1).scalar_subquery()
+    rows = conn.execute(select(Infrastructure.code, Infrastructure.name, Infrastructure.kind,
+                               func.ST_AsBinary(Infrastructure.geom), measured)
+                        .order_by(Infrastructure.code)).all()
+    wkbs = [bytes(r[3]) for r in rows]
+    geoms = shapely.from_wkb(wkbs) if rows else np.array([], dtype=object)
+    lon = float(np.mean(shapely.get_coordinates(geoms)[:, 0])) if rows else 121.7
+    epsg = gauss_kruger_epsg(lon)
+    stamp = fingerprint([(r[0], r[2], w) for r, w in zip(rows, wkbs, strict=True)])
+    return Layer([r[0] for r in rows], [r[1] for r in rows], np.array([r[2] for r in rows], dtype=object),
+                 reproject(geoms, CGCS2000, epsg) if rows else geoms, geoms, epsg, stamp,
+                 bool(rows) and rows[0][4] == stamp)
+
+
 def load_context(session: Session, need: Resolved) -> Context:
     """Everything small the match reads besides the sites themselves."""
     conn = session.connection()  # plain rows: the context keeps no ORM object
     classes = {c.code: LandClass(c.code, c.name, c.kind, c.max_nuisance) for c in conn.execute(
         select(LandUseClass.code, LandUseClass.name, LandUseClass.kind, LandUseClass.max_nuisance))}
-    infra = conn.execute(select(Infrastructure.code, Infrastructure.name, Infrastructure.kind,
-                                func.ST_AsBinary(Infrastructure.geom)).order_by(Infrastructure.code)).all()
-    geoms = shapely.from_wkb([bytes(r[3]) for r in infra]) if infra else np.array([], dtype=object)
-    lon = float(np.mean(shapely.get_coordinates(geoms)[:, 0])) if infra else 121.7
-    epsg = gauss_kruger_epsg(lon)
-    return Context(classes, _parks(session, need.industry), [r[0] for r in infra],
-                   [r[1] for r in infra], np.array([r[2] for r in infra], dtype=object),
-                   reproject(geoms, CGCS2000, epsg) if infra else geoms, geoms, epsg,
+    return Context(classes, _parks(session, need.industry), load_layer(conn),
                    _preferred(session, need.need.preferred_areas))
 
 
@@ -123,27 +152,27 @@ def prepare(session: Session, need: Need, config: MatchConfig) -> tuple[Resolved
     resolved = resolve(need, industry_facts(session, need.industry_code), config)
     ctx = load_context(session, resolved)
     for target, limit in need.max_distance_km:
-        if target not in INFRA_KINDS and target not in ctx.infra_codes:
+        if target not in INFRA_KINDS and target not in ctx.layer.codes:
             raise InvalidInput("match.error.unknown_infrastructure", code=target)
         if limit <= 0:
             raise InvalidInput("match.error.bad_distance", code=target, value=limit)
     return resolved, ctx
 
 
-def distances_km(ctx: Context, lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
+def distances_km(layer: Layer, lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
     """Distance in km from each point to the nearest infrastructure of each kind, and to each code."""
     n = len(lon)
-    if n == 0 or len(ctx.infra_codes) == 0:
+    if n == 0 or len(layer.codes) == 0:
         return {k: np.full(n, np.nan) for k in INFRA_KINDS}
-    x, y = transformer(CGCS2000, ctx.epsg).transform(lon, lat)
-    if all(g.geom_type == "Point" for g in ctx.infra_geoms):  # the usual layer: plain arithmetic
-        ix, iy = shapely.get_x(ctx.infra_geoms), shapely.get_y(ctx.infra_geoms)
+    x, y = transformer(CGCS2000, layer.epsg).transform(lon, lat)
+    if all(g.geom_type == "Point" for g in layer.geoms):  # the usual layer: plain arithmetic
+        ix, iy = shapely.get_x(layer.geoms), shapely.get_y(layer.geoms)
         matrix = np.hypot(np.subtract.outer(x, ix), np.subtract.outer(y, iy)) / 1000.0
     else:
-        matrix = shapely.distance(shapely.points(x, y)[:, None], ctx.infra_geoms[None, :]) / 1000.0
-    out = {code: matrix[:, j] for j, code in enumerate(ctx.infra_codes)}
+        matrix = shapely.distance(shapely.points(x, y)[:, None], layer.geoms[None, :]) / 1000.0
+    out = {code: matrix[:, j] for j, code in enumerate(layer.codes)}
     for kind in INFRA_KINDS:
-        mask = ctx.infra_kinds == kind
+        mask = layer.kinds == kind
         out[kind] = matrix[:, mask].min(axis=1) if mask.any() else np.full(n, np.nan)
     return out
 
@@ -160,10 +189,11 @@ def distance_mask(dist: dict[str, np.ndarray], need: Resolved, n: int) -> np.nda
 
 def points_of(ctx: Context, target: str) -> np.ndarray:
     """The infrastructure of a kind, or the one with that code (longitude/latitude)."""
-    if not len(ctx.infra_codes):
+    layer = ctx.layer
+    if not len(layer.codes):
         return np.array([], dtype=object)
-    chosen = (ctx.infra_kinds == target) | (np.asarray(ctx.infra_codes, dtype=object) == target)
-    return ctx.infra_geo[chosen]
+    chosen = (layer.kinds == target) | (np.asarray(layer.codes, dtype=object) == target)
+    return layer.geo[chosen]
 
 
 def statuses(need: Resolved) -> list[str]:

@@ -12,10 +12,11 @@ of SQLAlchemy's at execution, never a silent default.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, bindparam, false, or_, true
+from sqlalchemy import ColumnElement, Float, and_, bindparam, false, func, or_, true
 from sqlalchemy.sql.elements import BindParameter
 
 from gis.area import M2_PER_MU
@@ -59,6 +60,8 @@ class Shape:
     budget: bool
     scored_points: tuple[tuple[str, Points], ...]
     limits: tuple[Points, ...] | None  # None: a limit on lines or areas, decided in numpy alone
+    limit_kinds: tuple[str | None, ...]  # each limit's kind of infrastructure (None: one named by code)
+    stored_distances: bool  # the parcels' stored distances are of this layer (gis/proximity.py)
 
 
 def _points(ctx: Context, target: str) -> Points | None:
@@ -93,7 +96,8 @@ def shape_of(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) ->
                  bool(n.preferred_areas) and weights.get("preferred", 0.0) > 0,
                  bool(n.preferred_areas and n.insist_on_preferred), need.plot_ratio_min is not None,
                  tuple(n.required_readiness), n.needs_waterfront, n.budget_wan is not None,
-                 tuple(scored), _limits(ctx, need))
+                 tuple(scored), _limits(ctx, need),
+                 tuple(t if t in INFRA_KINDS else None for t, _ in n.max_distance_km), ctx.layer.stored)
 
 
 def criteria(need: Resolved) -> list[str]:
@@ -180,18 +184,23 @@ class Reach:
     limited: bool
 
 
-def reach(shape: Shape, lon: Any, lat: Any) -> Reach:
+def reach(shape: Shape, lon: Any, lat: Any, stored: Callable[[str], Any] | None = None) -> Reach:
     """SQL bounds of the distance limits, for the centre columns `lon`, `lat`; limit j's squared
-    radii are the parameters `sure_j` and `possible_j`."""
+    radii are the parameters `sure_j` and `possible_j`. `stored(kind)` is the column of the site's
+    stored distance to a kind, read first when the layer is the one measured."""
     if shape.limits is None:
         return Reach(false(), true(), True)
     sure: list[ColumnElement[bool]] = []
     possible: list[ColumnElement[bool]] = []
-    for j, points in enumerate(shape.limits):
+    for j, (points, kind) in enumerate(zip(shape.limits, shape.limit_kinds, strict=True)):
         if not points:
             continue  # nothing of the kind: the distance is unknown and the limit keeps the site
-        sure.append(or_(*[squared_metres(p, lon, lat) <= param(f"sure_{j}") for p in points]))
-        possible.append(or_(*[squared_metres(p, lon, lat) <= param(f"possible_{j}") for p in points]))
+        for bounds, name in ((sure, f"sure_{j}"), (possible, f"possible_{j}")):
+            within: Any = or_(*[squared_metres(p, lon, lat) <= param(name) for p in points])
+            if stored is not None and kind is not None and shape.stored_distances:
+                metres = stored(kind)  # empty: measured on the centre as before
+                within = func.coalesce(metres * metres <= param(name), within)
+            bounds.append(within)
     return Reach(and_(true(), *sure), and_(true(), *possible), bool(shape.limits))
 
 

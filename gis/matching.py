@@ -20,7 +20,7 @@ import shapely
 from sqlalchemy import ColumnElement, Integer, Row, and_, false, func, null, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
-from gis import assembly, match_shape, prescore, scoring
+from gis import assembly, match_shape, prescore, proximity, scoring
 from gis.area import M2_PER_MU
 from gis.constraints import (
     official_mu,
@@ -139,7 +139,7 @@ def score_parcels(session: Session, statement: Any, need: Resolved, ctx: Context
     """Run a parcel query (binding `values`), compute distances and scores for every row, rank them."""
     rows = session.connection().execute(statement, values or {}).all()
     cols = parcel_columns(rows, statement)
-    dist = distances_km(ctx, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
+    dist = distances_km(ctx.layer, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
     scores = scoring.weighted(parcel_values(cols, need, ctx, config, dist), config, "parcel") \
         if rows else scoring.Scores(np.zeros(0), {}, {}, {})
     return Scored(cols, dist, scores, scoring.ranking(scores.total, cols["code"]))
@@ -211,7 +211,8 @@ class PoolStatements:
 def pool_statements(shape: Shape) -> PoolStatements:
     """Built once per shape, so a request pays neither their construction nor their cache keys."""
     where = parcel_where(shape)
-    bounds = match_shape.reach(shape, Parcel.centre_lon, Parcel.centre_lat)
+    bounds = match_shape.reach(shape, Parcel.centre_lon, Parcel.centre_lat,
+                               lambda kind: getattr(Parcel, proximity.column(kind)))
     partial = prescore.parcel_partial(shape, official_m2())
     estimate = prescore.parcel_estimate(shape, partial, Parcel.centre_lon, Parcel.centre_lat)
 
@@ -236,7 +237,7 @@ class _Pool:
     def __init__(self, rows: list[Row[Any]], ctx: Context, need: Resolved, config: MatchConfig) -> None:
         columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
         ids, codes, points, lon, lat = columns[:5]
-        dist = distances_km(ctx, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        dist = distances_km(ctx.layer, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
         weights = scoring.normalised_weights(match_shape.criteria(need), config, "parcel")
         self.ids, self.codes = ids, codes
         self.total = np.asarray(points, dtype=float) + sum(
@@ -424,14 +425,14 @@ def match_assemblies(session: Session, need: Resolved, ctx: Context, config: Mat
     seeds, cols, geoms = assembly_pool(session, need, ctx, config, bound)
     if not seeds:
         return []
-    metres = reproject(geoms, CGCS2000, ctx.epsg)
+    metres = reproject(geoms, CGCS2000, ctx.layer.epsg)
     adjacent = assembly.neighbours(metres, cols["park_id"], config.assembly_gap_m)
     groups = assembly.assemble(seeds, adjacent, [float(a) for a in cols["official_mu"]], cols["code"],
                                need.land_min_mu or 0.0, need.land_max_mu, config.assembly_max_members)
     if not groups:
         return []
     merged, unions = _assembled_columns(cols, groups, geoms)
-    dist = distances_km(ctx, np.asarray(merged["lon"]), np.asarray(merged["lat"]))
+    dist = distances_km(ctx.layer, np.asarray(merged["lon"]), np.asarray(merged["lat"]))
     keep = distance_mask(dist, need, len(groups))
     scores = scoring.weighted(parcel_values(merged, need, ctx, config, dist), config, "parcel")
     out = []

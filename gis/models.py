@@ -185,7 +185,7 @@ MATCH_INDEX_INCLUDE = (
     "deleted_at", "plot_ratio_max", "park_id", "town_id", "waterfront", "ready_road", "ready_power",
     "ready_water", "ready_drainage", "ready_telecom", "ready_gas", "ready_heat", "ready_leveled",
     "net_land", "price_wan_per_mu", "idle_since", "cert_area_m2", "area_m2", "code", "centre_lon",
-    "centre_lat", "id")
+    "centre_lat", "to_port_m", "to_highway_exit_m", "to_rail_station_m", "id")
 
 
 class Parcel(Base):
@@ -237,6 +237,12 @@ class Parcel(Base):
     # reads it from the match index below instead of the geometry (migration 0005)
     centre_lon: Mapped[float | None] = mapped_column(Float, Computed(BoxCentreX(column("geom"))))
     centre_lat: Mapped[float | None] = mapped_column(Float, Computed(BoxCentreY(column("geom"))))
+    # Metres from the box centre to the nearest port, highway exit and rail station, worked out by
+    # gis/proximity.py for the infrastructure layer named in `proximity`; the database empties
+    # them when the geometry changes, and a match computes what is empty (migration 0006)
+    to_port_m: Mapped[float | None] = mapped_column(Float)
+    to_highway_exit_m: Mapped[float | None] = mapped_column(Float)
+    to_rail_station_m: Mapped[float | None] = mapped_column(Float)
 
     park: Mapped[Area | None] = relationship(foreign_keys=[park_id], lazy="joined")
     town: Mapped[Area | None] = relationship(foreign_keys=[town_id], lazy="joined")
@@ -253,7 +259,7 @@ class Parcel(Base):
         Index("ix_parcels_status_land_use_area", "status", "land_use", "area_m2"),
         # The match index: the hard constraints' columns first (status, land use, official area:
         # certificate area when known), then every other column a match reads, so that both
-        # databases answer a match from the index alone (migration 0005 lists them; on SQLite,
+        # databases answer a match from the index alone (migration 0006 lists them; on SQLite,
         # which has no INCLUDE, they are trailing key columns)
         Index("ix_parcels_match", "status", "land_use", text("coalesce(cert_area_m2, area_m2)"),
               postgresql_include=list(MATCH_INDEX_INCLUDE)),
@@ -382,6 +388,17 @@ class LoginFailure(Base):
     name: Mapped[str] = mapped_column(String(60), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Proximity(Base):
+    """Which infrastructure layer the parcels' stored distances were measured to (one row): the
+    layer's fingerprint (gis/proximity.py), so that distances to a changed layer are never read."""
+
+    __tablename__ = "proximity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    measured_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Infrastructure(Base):

@@ -21,6 +21,7 @@ from gis.constraints import ready_column
 from gis.match_shape import Shape, param, param_list, squared_metres
 from gis.models import Parcel
 from gis.need import READY_ITEMS
+from gis.proximity import column
 
 
 def _area(shape: Shape, official: ColumnElement[float]) -> Any:
@@ -97,12 +98,15 @@ def _greatest(dialect: str, a: Any, b: Any) -> Any:
 
 
 def parcel_estimate(shape: Shape, partial: ColumnElement[float], lon: Any, lat: Any) -> ColumnElement[float]:
-    """The whole score estimated in SQL: `partial` plus each scored distance criterion measured
-    from the box centre (`lon`, `lat`) to the nearest point of its kind on the point's tangent
-    plane (within 0.3 % of the Gauss-Krüger distance)."""
+    """The whole score estimated in SQL: `partial` plus each scored distance criterion, from the
+    parcel's stored distance to its kind when the layer is the one measured (the Gauss-Krüger
+    distance itself), else measured from the box centre (`lon`, `lat`) to the nearest point of the
+    kind on the point's tangent plane (within 0.3 % of the Gauss-Krüger distance)."""
     total: Any = partial
     for kind, points in shape.scored_points:
         nearest = func.sqrt(_least(shape.dialect, [squared_metres(p, lon, lat) for p in points]))
+        if shape.stored_distances:  # both databases evaluate a coalesce's arguments lazily
+            nearest = func.coalesce(getattr(Parcel, column(kind)), nearest)
         fit = _greatest(shape.dialect, 1.0 - nearest / param("distance_scale_m"), 0.0)
         total = total + param(f"w_{kind}") * fit
     return total

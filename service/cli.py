@@ -25,7 +25,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis import accounts, exporter, migrate, reverse
+from gis import accounts, exporter, migrate, proximity, reverse
 from gis import backup as backups
 from gis.access import Action, Role, authorize
 from gis.columns import Mapping, load_mapping
@@ -73,11 +73,13 @@ def _open(settings: Settings) -> Database:
 
 
 def upgrade_database(settings: Settings) -> tuple[Database, str]:
-    """Migrate to the newest schema and sync the reference tables; return the database."""
+    """Migrate to the newest schema, sync the reference tables and measure the parcels' distances
+    to the infrastructure when they are not of the current layer; return the database."""
     db = _open(settings)
     revision = migrate.upgrade(db.engine)
     with db.write() as session:
         sync_reference(session, settings.reference_dir)
+        proximity.refresh_if_stale(session)
     return db, revision
 
 
