@@ -261,21 +261,24 @@ Slice = aliased(Parcel, name="slice")
 
 
 def sliced_ids(dialect: str, statuses: Sequence[str], codes: Any, where: list[Any], condition: Any,
-               order: Any, count: Any) -> list[Any]:
-    """Selects of the ids of the first `count` parcels by `order` meeting `condition` and `where`,
-    for each status and each land-use class of `codes` (a list parameter: none selects nothing).
+               descending: bool, count: Any) -> list[Any]:
+    """Selects of the ids of the first `count` parcels by official area (largest first when
+    `descending`; ties by code, the same way) meeting `condition` and `where`, for each status and
+    each land-use class of `codes` (a list parameter: none selects nothing).
 
     Each (status, class) slice reads only its first rows off the match index (status, land use,
-    official area); one ORDER BY over several classes would sort every row of them. The classes
-    come from the reference table, each correlated to its slice, so the statement keeps its
-    shape however many classes there are (and SQLAlchemy builds and caches it once). PostgreSQL
-    joins each class to its slice LATERAL; SQLite, which has no LATERAL, looks the slice's ids up
-    by rowid."""
+    official area, code), in the index's own order, so no plan sorts a slice; one ORDER BY over
+    several classes would sort every row of them. The classes come from the reference table, each
+    correlated to its slice, so the statement keeps its shape however many classes there are (and
+    SQLAlchemy builds and caches it once). PostgreSQL joins each class to its slice LATERAL;
+    SQLite, which has no LATERAL, looks the slice's ids up by rowid."""
+    area = official_m2()
+    order = (area.desc(), Parcel.code.desc()) if descending else (area.asc(), Parcel.code.asc())
     out = []
     for status in statuses:
         inner = (select(Parcel.id)
                  .where(Parcel.status == status, Parcel.land_use == LandUseClass.code, condition, *where)
-                 .order_by(order, Parcel.code).limit(count).correlate(LandUseClass))
+                 .order_by(*order).limit(count).correlate(LandUseClass))
         if dialect == "postgresql":
             rows = inner.lateral("slice")
             joined = select(rows.c.id).select_from(LandUseClass).join(rows, true())
@@ -301,15 +304,15 @@ def near_pool(shape: Shape) -> Any:
     live, rules = [Parcel.deleted_at.is_(None)], parcel_rules(shape)
     admitted, others = param_list("admitted"), param_list("others")
 
-    def first(statuses: list[str], codes: Any, condition: Any, order: Any) -> list[Any]:
-        return sliced_ids(shape.dialect, statuses, codes, live, condition, order, k)
+    def first(statuses: list[str], codes: Any, condition: Any, descending: bool = False) -> list[Any]:
+        return sliced_ids(shape.dialect, statuses, codes, live, condition, descending, k)
 
-    parts = first(["available"], admitted, and_(area < low, area >= param("near_low")), area.desc())
+    parts = first(["available"], admitted, and_(area < low, area >= param("near_low")), descending=True)
     if shape.area_capped:
-        parts += first(["available"], admitted, and_(area > high, area <= param("near_high")), area.asc())
-    parts += first(["available"], admitted, and_(band, ~and_(*rules[1:])), area.asc())
-    parts += first(["available"], others, band, area.asc())
-    parts += first(["reserved"], param_list("admitted_and_others"), band, area.asc())
+        parts += first(["available"], admitted, and_(area > high, area <= param("near_high")))
+    parts += first(["available"], admitted, and_(band, ~and_(*rules[1:])))
+    parts += first(["available"], others, band)
+    parts += first(["reserved"], param_list("admitted_and_others"), band)
     return parcel_base().where(Parcel.id.in_(united(parts)))
 
 
@@ -342,7 +345,7 @@ def assembly_seeds(shape: Shape) -> Any:
     area = official_m2()
     pieces = and_(area < param("area_low"), area >= param("piece_min"))
     seeds = sliced_ids(shape.dialect, shape.statuses, param_list("admitted"), _assembly_rules(shape)[1:],
-                       pieces, area.desc(), param("seeds", Integer))
+                       pieces, True, param("seeds", Integer))
     return parcel_base().where(Parcel.id.in_(united(seeds)))
 
 
@@ -367,7 +370,9 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
     shape, values = bound or shaped(session, need, ctx, config)
     values = dict(values)  # the windows' edges are added below; the match's own stay as they are
     seed_rows = session.connection().execute(assembly_seeds(shape), values).all()
-    seed_rows = sorted(seed_rows, key=lambda r: (-(r.cert_area_m2 or r.area_m2), r.code))
+    # largest first, ties by code the same way, as each slice took them
+    seed_rows = sorted(seed_rows, key=lambda r: (r.area_m2 if r.cert_area_m2 is None else r.cert_area_m2,
+                                                 r.code), reverse=True)
     seed_rows = seed_rows[:config.assembly_seeds]
     if not seed_rows:
         return [], {}, np.array([], dtype=object)

@@ -184,8 +184,8 @@ class Project(Base):
 MATCH_INDEX_INCLUDE = (
     "deleted_at", "plot_ratio_max", "park_id", "town_id", "waterfront", "ready_road", "ready_power",
     "ready_water", "ready_drainage", "ready_telecom", "ready_gas", "ready_heat", "ready_leveled",
-    "net_land", "price_wan_per_mu", "idle_since", "cert_area_m2", "area_m2", "code", "centre_lon",
-    "centre_lat", "to_port_m", "to_highway_exit_m", "to_rail_station_m", "id")
+    "net_land", "price_wan_per_mu", "idle_since", "cert_area_m2", "area_m2", "centre_lon", "centre_lat",
+    "to_port_m", "to_highway_exit_m", "to_rail_station_m", "id")
 
 
 class Parcel(Base):
@@ -261,7 +261,7 @@ class Parcel(Base):
         # certificate area when known), then every other column a match reads, so that both
         # databases answer a match from the index alone (migration 0006 lists them; on SQLite,
         # which has no INCLUDE, they are trailing key columns)
-        Index("ix_parcels_match", "status", "land_use", text("coalesce(cert_area_m2, area_m2)"),
+        Index("ix_parcels_match", "status", "land_use", text("coalesce(cert_area_m2, area_m2)"), "code",
               postgresql_include=list(MATCH_INDEX_INCLUDE)),
         Index("ix_parcels_reserved_project_id", "reserved_project_id"),
     )
