@@ -8,6 +8,7 @@ from typing import Any
 import shapely
 from fastapi import Request
 from shapely.geometry import shape
+from sqlalchemy.orm import Session
 
 from gis import edits, history, inventory
 from gis.access import Principal
@@ -46,11 +47,11 @@ def geometry(value: GeometryIn) -> shapely.Geometry:
         raise InvalidGeometry("geometry.malformed", reason=str(exc)[:200]) from exc
 
 
-def respond(db: Database, kind: str, code: str, lang: str, status_code: int = 200) -> GeoJSONResponse:
-    """The record as the GET endpoint shows it, with its ETag."""
+def respond(session: Session, kind: str, code: str, lang: str, status_code: int = 200) -> GeoJSONResponse:
+    """The record as the GET endpoint shows it, with its ETag. A change calls it in its own
+    transaction, before the commit: an answer that cannot be built undoes the change."""
     read, properties = READERS[kind]
-    with db.read() as session:
-        row = read(session, code)
+    row = read(session, code)
     response = single(row, properties(row, lang))
     response.status_code = status_code
     response.headers["ETag"] = etag(row["version"])
@@ -68,13 +69,12 @@ def changes(properties: Any, geometry_in: GeometryIn | None) -> dict[str, Any]:
     return values
 
 
-def change_status(db: Database, kind: str, code: str, body: StatusChange, who: Principal,
+def change_status(session: Session, kind: str, code: str, body: StatusChange, who: Principal,
                   version: int) -> None:
-    """Apply a workflow step in its own transaction."""
+    """Apply a workflow step in the caller's transaction."""
     target = parse_status(kind, body.status)
-    with db.write() as session:
-        edits.change_status(session, kind, code, target.value, who=who, project=body.project,
-                            note=body.note, expected_version=version)
+    edits.change_status(session, kind, code, target.value, who=who, project=body.project,
+                        note=body.note, expected_version=version)
 
 
 def history_of(db: Database, kind: str, code: str, lang: str) -> History:

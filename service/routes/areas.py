@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from gis import edits, inventory
 from gis.area import M2_PER_MU
@@ -58,9 +59,8 @@ def list_areas(
     return [_out(row, lang) for row in inventory.list_areas(session, kind)]
 
 
-def _feature(db: DatabaseDep, code: str, lang: str) -> GeoJSONResponse:
-    with db.read() as session:
-        row = inventory.get_area(session, code)
+def _feature(session: Session, code: str, lang: str) -> GeoJSONResponse:
+    row = inventory.get_area(session, code)
     body = {"type": "Feature", "id": code, "geometry": orjson.Fragment(row["geojson"]),
             "properties": _out(row, lang).model_dump()}
     response = GeoJSONResponse(orjson.dumps(body))
@@ -70,9 +70,9 @@ def _feature(db: DatabaseDep, code: str, lang: str) -> GeoJSONResponse:
 
 @router.get("/{code}", response_class=GeoJSONResponse, responses=geojson_responses(AreaFeature),
             summary="One park, zone or town 园区详情")
-def get_area(code: AreaCode, db: DatabaseDep, lang: Language) -> GeoJSONResponse:
+def get_area(code: AreaCode, session: ReadSession, lang: Language) -> GeoJSONResponse:
     """A park, zone or town with its outline, as a GeoJSON Feature."""
-    return _feature(db, code, lang)
+    return _feature(session, code, lang)
 
 
 @router.patch("/{code}", response_class=GeoJSONResponse, summary="Change a park, zone or town 修改园区",
@@ -92,4 +92,4 @@ def update_area(code: AreaCode, body: AreaPatch, request: Request, db: DatabaseD
         changes["geometry"] = sites.geometry(body.geometry)
     with db.write() as session:
         edits.update_area(session, code, changes, who=user, expected_stamp=header.strip().strip('"'))
-    return _feature(db, code, lang)
+        return _feature(session, code, lang)

@@ -89,7 +89,7 @@ def create_factory(body: NewFactory, db: DatabaseDep, user: CurrentUser, lang: L
     values = sites.changes(body.properties, None)
     with db.write() as session:
         edits.create_site(session, "factory", values, sites.geometry(body.geometry), who=user)
-    return sites.respond(db, "factory", body.properties.code, lang, status_code=201)
+        return sites.respond(session, "factory", body.properties.code, lang, status_code=201)
 
 
 @router.patch("/{code}", response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
@@ -101,7 +101,7 @@ def update_factory(code: CodePath, body: FactoryPatch, request: Request, db: Dat
     with db.write() as session:
         edits.update_site(session, "factory", code, sites.changes(body.properties, body.geometry), who=user,
                           expected_version=version)
-    return sites.respond(db, "factory", code, lang)
+        return sites.respond(session, "factory", code, lang)
 
 
 @router.delete("/{code}", status_code=204, responses=PROBLEMS, summary="Delete a factory 删除厂房")
@@ -119,7 +119,7 @@ def restore_factory(code: CodePath, db: DatabaseDep, user: CurrentUser, lang: La
     """Bring a deleted factory back (administrators)."""
     with db.write() as session:
         edits.restore_site(session, "factory", code, who=user)
-    return sites.respond(db, "factory", code, lang)
+        return sites.respond(session, "factory", code, lang)
 
 
 @router.post("/{code}/status", response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
@@ -127,8 +127,10 @@ def restore_factory(code: CodePath, db: DatabaseDep, user: CurrentUser, lang: La
 def change_factory_status(code: CodePath, body: StatusChange, request: Request, db: DatabaseDep,
                          user: CurrentUser, lang: Language) -> GeoJSONResponse:
     """One step of the status workflow, with the project (to reserve) or a note (to withdraw)."""
-    sites.change_status(db, "factory", code, body, user, sites.if_match(request))
-    return sites.respond(db, "factory", code, lang)
+    version = sites.if_match(request)
+    with db.write() as session:
+        sites.change_status(session, "factory", code, body, user, version)
+        return sites.respond(session, "factory", code, lang)
 
 
 @router.get("/{code}/history", summary="History 变更历史")

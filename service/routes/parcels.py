@@ -89,7 +89,7 @@ def create_parcel(body: NewParcel, db: DatabaseDep, user: CurrentUser, lang: Lan
     values = sites.changes(body.properties, None)
     with db.write() as session:
         edits.create_site(session, "parcel", values, sites.geometry(body.geometry), who=user)
-    return sites.respond(db, "parcel", body.properties.code, lang, status_code=201)
+        return sites.respond(session, "parcel", body.properties.code, lang, status_code=201)
 
 
 @router.patch("/{code}", response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
@@ -101,7 +101,7 @@ def update_parcel(code: CodePath, body: ParcelPatch, request: Request, db: Datab
     with db.write() as session:
         edits.update_site(session, "parcel", code, sites.changes(body.properties, body.geometry), who=user,
                           expected_version=version)
-    return sites.respond(db, "parcel", code, lang)
+        return sites.respond(session, "parcel", code, lang)
 
 
 @router.delete("/{code}", status_code=204, responses=PROBLEMS, summary="Delete a parcel 删除地块")
@@ -119,7 +119,7 @@ def restore_parcel(code: CodePath, db: DatabaseDep, user: CurrentUser, lang: Lan
     """Bring a deleted parcel back (administrators)."""
     with db.write() as session:
         edits.restore_site(session, "parcel", code, who=user)
-    return sites.respond(db, "parcel", code, lang)
+        return sites.respond(session, "parcel", code, lang)
 
 
 @router.post("/{code}/status", response_class=GeoJSONResponse, responses=CHANGE_RESPONSES,
@@ -127,8 +127,10 @@ def restore_parcel(code: CodePath, db: DatabaseDep, user: CurrentUser, lang: Lan
 def change_parcel_status(code: CodePath, body: StatusChange, request: Request, db: DatabaseDep,
                          user: CurrentUser, lang: Language) -> GeoJSONResponse:
     """One step of the status workflow, with the project (to reserve) or a note (to withdraw)."""
-    sites.change_status(db, "parcel", code, body, user, sites.if_match(request))
-    return sites.respond(db, "parcel", code, lang)
+    version = sites.if_match(request)
+    with db.write() as session:
+        sites.change_status(session, "parcel", code, body, user, version)
+        return sites.respond(session, "parcel", code, lang)
 
 
 @router.get("/{code}/history", summary="History 变更历史")

@@ -65,9 +65,10 @@ def create_project(body: ProjectIn, db: DatabaseDep, user: ProjectEditor, lang: 
     """A new project in the pipeline (investment staff and administrators)."""
     with db.write() as session:
         row = projects.create_project(session, body.model_dump(exclude_unset=True), actor=user.name)
+        out = _out(row, lang)  # before the commit: an answer that cannot be built undoes the change
     response.headers["ETag"] = sites.etag(row["version"])
     response.headers["Location"] = f"/api/projects/{row['code']}"
-    return _out(row, lang)
+    return out
 
 
 @router.patch("/{code}", responses=CHANGE_RESPONSES, summary="Change a project 修改项目")
@@ -78,8 +79,9 @@ def update_project(body: ProjectFields, request: Request, db: DatabaseDep, user:
     with db.write() as session:
         row = projects.update_project(session, code, body.model_dump(exclude_unset=True), actor=user.name,
                                       expected_version=version)
+        out = _out(row, lang)
     response.headers["ETag"] = sites.etag(row["version"])
-    return _out(row, lang)
+    return out
 
 
 @router.get("/{code}/matches", summary="Sites for a saved project 项目匹配")

@@ -36,7 +36,8 @@ def submit_status(request: Request, db: DatabaseDep, settings: SettingsDep, user
         return RedirectResponse(f"/login?next=/{plural}/{code}", status_code=303)
     body = StatusChange(status=status, project=project.strip() or None, note=note.strip() or None)
     try:
-        change_status(db, kind, code, body, user, version)
+        with db.write() as session:
+            change_status(session, kind, code, body, user, version)
     except LandstockError as error:
         with db.read() as session:
             return RENDER[kind](request, session, settings, code, user=user,

@@ -185,3 +185,50 @@ def test_factories_change_the_same_way(sample_app):
     assert changed.status_code == 200 and changed.json()["properties"]["vacant_area_m2"] == 10.0
     assert too_big.status_code == 422
     assert history["entries"][-1]["changes"]["vacant_area_m2"][1] == 10.0
+
+
+def test_a_change_whose_answer_cannot_be_built_is_undone(sample_app, monkeypatch):
+    # A fault after the write but before the answer leaves (here: building the answer) gets a 500,
+    # and the user who sees it must be able to trust that nothing was written.
+    from fastapi.testclient import TestClient
+
+    from service import sites
+    from service.main import create_app
+    from service.routes import projects
+    from tests.conftest import settings_for
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the answer could not be built")
+
+    admin, staff = sample_app.headers("admin"), sample_app.headers("investment")
+    etag = etag_of(sample_app.client, "KFQ-001")
+    before = kfq_001(sample_app.db)
+    monkeypatch.setattr(sites, "single", broken)
+    monkeypatch.setattr(projects, "_out", broken)
+    feature = {"type": "Feature", "geometry": SQUARE, "properties": {"code": "KFQ-902", "land_use": "100101"}}
+    with TestClient(create_app(settings_for(sample_app.url)), raise_server_exceptions=False) as client:
+        responses = [
+            client.post("/api/parcels", json=feature, headers=admin),
+            client.patch("/api/parcels/KFQ-001", json={"properties": {"remarks": "丢失"}},
+                         headers={**admin, "If-Match": etag}),
+            client.post("/api/parcels/KFQ-001/status", json={"status": "unavailable", "note": "规划调整"},
+                        headers={**admin, "If-Match": etag}),
+            client.post("/api/projects", json={"code": "XM-2026-299", "name": "x", "industry_code": "39"},
+                        headers=staff)]
+
+    assert [r.status_code for r in responses] == [500] * 4
+    assert all(r.headers["content-type"] == PROBLEM for r in responses)
+    with sample_app.db.read() as session:
+        new = session.execute(text("SELECT count(*) FROM parcels WHERE code = 'KFQ-902'")).scalar()
+        project = session.execute(text("SELECT count(*) FROM projects WHERE code = 'XM-2026-299'")).scalar()
+    assert new == 0 and project == 0
+    assert kfq_001(sample_app.db) == before and before[0] != "unavailable" and before[1] != "丢失"
+
+
+def kfq_001(db):
+    """KFQ-001's status, remarks, version and number of recorded events."""
+    with db.read() as session:
+        row = session.execute(text("SELECT id, status, remarks, version FROM parcels WHERE code = 'KFQ-001'")).one()
+        events = session.execute(text("SELECT count(*) FROM status_events WHERE parcel_id = :id"),
+                                 {"id": row.id}).scalar()
+    return row.status, row.remarks, row.version, events
