@@ -220,7 +220,7 @@ class Parcel(Base):
     ready_leveled: Mapped[bool] = mapped_column(Boolean, default=False)
     net_land: Mapped[bool] = mapped_column(Boolean, default=False)
     price_wan_per_mu: Mapped[float | None] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # indexed first in ix_parcels_status_area and others
     status_since: Mapped[dt.date | None] = mapped_column(Date)
     reserved_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     idle_since: Mapped[dt.date | None] = mapped_column(Date)
