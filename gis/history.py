@@ -1,4 +1,5 @@
-"""The history of every parcel and factory: each field's value before and after each change.
+"""The history of every parcel, factory and project: each field's value before and after each
+change.
 
 Status events (gis/models.StatusEvent) answer "what was the status on date D"; record changes
 (gis/models.RecordChange) keep every field, geometry included, so any past state can be read
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from gis.errors import NotFound
 from gis.labels import Text
-from gis.models import Factory, Parcel, RecordChange, StatusEvent
+from gis.models import Factory, Parcel, Project, RecordChange, StatusEvent
 
 SKIPPED = {"id", "version", "updated_at", "updated_by", "created_at", "centre_lon", "centre_lat"}
 
@@ -31,12 +32,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def snapshot(record: Parcel | Factory) -> dict[str, Any]:
+Record = Parcel | Factory | Project
+MODELS: dict[str, type[Record]] = {"parcel": Parcel, "factory": Factory, "project": Project}
+
+
+def snapshot(record: Record) -> dict[str, Any]:
     """Every column of a record as JSON-ready values (geometry as GeoJSON text)."""
     return {c.name: _plain(getattr(record, c.key)) for c in record.__table__.columns if c.name not in SKIPPED}
 
 
-def record_change(session: Session, kind: str, record: Parcel | Factory, action: str,
+def record_change(session: Session, kind: str, record: Record, action: str,
                   before: dict[str, Any], after: dict[str, Any], actor: str) -> RecordChange | None:
     """Append the fields that differ between `before` and `after`; nothing when none does."""
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
@@ -49,25 +54,23 @@ def record_change(session: Session, kind: str, record: Parcel | Factory, action:
     return row
 
 
-def _subject(session: Session, kind: str, code: str) -> tuple[int, Any, Any]:
-    model = Parcel if kind == "parcel" else Factory
+def _subject_id(session: Session, kind: str, code: str) -> int:
+    model = MODELS[kind]
     record_id = session.scalar(select(model.id).where(model.code == code))
     if record_id is None:
         raise NotFound(kind=Text(f"kind.{kind}"), code=code)
-    changes = RecordChange.parcel_id if kind == "parcel" else RecordChange.factory_id
-    events = StatusEvent.parcel_id if kind == "parcel" else StatusEvent.factory_id
-    return record_id, changes, events
+    return int(record_id)
 
 
 def changes_of(session: Session, kind: str, code: str) -> list[RecordChange]:
-    """Every recorded change of one parcel or factory, oldest first."""
-    record_id, column, _ = _subject(session, kind, code)
-    return list(session.scalars(select(RecordChange).where(column == record_id)
+    """Every recorded change of one parcel, factory or project, oldest first."""
+    column = getattr(RecordChange, f"{kind}_id")
+    return list(session.scalars(select(RecordChange).where(column == _subject_id(session, kind, code))
                                 .order_by(RecordChange.at, RecordChange.id)))
 
 
 def status_events(session: Session, kind: str, code: str) -> list[StatusEvent]:
     """Every status event of one parcel or factory, oldest first."""
-    record_id, _, column = _subject(session, kind, code)
-    return list(session.scalars(select(StatusEvent).where(column == record_id)
+    column = StatusEvent.parcel_id if kind == "parcel" else StatusEvent.factory_id
+    return list(session.scalars(select(StatusEvent).where(column == _subject_id(session, kind, code))
                                 .order_by(StatusEvent.at, StatusEvent.id)))

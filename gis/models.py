@@ -342,15 +342,20 @@ class StatusEvent(Base):
     )
 
 
+SUBJECTS_GIVEN = " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END"
+                           for c in ("parcel_id", "factory_id", "project_id"))
+
+
 class RecordChange(Base):
-    """One change of any field of a parcel or factory (or its creation, deletion, restoration):
-    who, when, and each changed field's value before and after. Append-only."""
+    """One change of any field of a parcel, factory or project (or its creation, deletion,
+    restoration): who, when, and each changed field's value before and after. Append-only."""
 
     __tablename__ = "record_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcels.id"), index=True)
     factory_id: Mapped[int | None] = mapped_column(ForeignKey("factories.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(60))
     action: Mapped[str] = mapped_column(String(20))
@@ -358,7 +363,7 @@ class RecordChange(Base):
     version: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)", name="one_subject"),
+        CheckConstraint(f"({SUBJECTS_GIVEN}) = 1", name="one_subject"),
         CheckConstraint("action IN ('create', 'update', 'status', 'delete', 'restore')", name="action"),
     )
 

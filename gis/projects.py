@@ -1,4 +1,5 @@
-"""Investment projects (招商项目): list, read, create and update. Sessions come from the caller."""
+"""Investment projects (招商项目): list, read, create and update, each change kept in the record
+history (gis/history.py). Sessions come from the caller."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from gis.errors import DuplicateCode, InvalidInput, NotFound, VersionConflict
+from gis.history import record_change, snapshot
 from gis.labels import Text
 from gis.models import Area, Industry, Project, utcnow
 
@@ -92,8 +94,10 @@ def create_project(session: Session, values: dict[str, Any], *, actor: str) -> d
     fields = _editable(values)
     _validate(session, fields)
     now = utcnow()
-    session.add(Project(code=code, **fields, created_at=now, updated_at=now, updated_by=actor))
+    project = Project(code=code, **fields, created_at=now, updated_at=now, updated_by=actor)
+    session.add(project)
     session.flush()
+    record_change(session, "project", project, "create", {}, snapshot(project), actor)
     return get_project(session, code)
 
 
@@ -109,6 +113,7 @@ def update_project(session: Session, code: str, changes: dict[str, Any], *, acto
     fields = _editable(changes)
     merged = {k: getattr(project, k) for k in ("land_min_mu", "land_max_mu")} | fields
     _validate(session, merged)
+    before = snapshot(project)
     for key, value in fields.items():
         setattr(project, key, value)
     project.updated_by, project.updated_at = actor, utcnow()
@@ -116,4 +121,5 @@ def update_project(session: Session, code: str, changes: dict[str, Any], *, acto
         session.flush()
     except StaleDataError:
         raise VersionConflict("error.version_conflict_concurrent") from None
+    record_change(session, "project", project, "update", before, snapshot(project), actor)
     return get_project(session, code)

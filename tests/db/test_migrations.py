@@ -89,3 +89,20 @@ def test_a_tool_without_spatialite_can_check_and_edit_the_file(databases, backen
         assert plain.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         plain.execute("UPDATE parcels SET remarks = '复核' WHERE id = (SELECT min(id) FROM parcels)")
         assert plain.execute("SELECT count(*) FROM parcels WHERE remarks = '复核'").fetchone() == (1,)
+
+
+def test_a_record_change_names_exactly_one_subject(sample_db):
+    # migration 0008 rebuilt the rule for three subjects (on SQLite by copying the table)
+    db = sample_db
+    row = "INSERT INTO record_changes (at, actor, action, changes, version{}) VALUES " \
+          "('2026-12-04 00:00:00+00', 't', 'create', '{{}}', 1{})"
+    project = "(SELECT min(id) FROM projects)"
+    parcel = "(SELECT min(id) FROM parcels)"
+    with db.write() as session:
+        session.execute(text(row.format(", project_id", ", " + project)))
+    for columns, values in (("", ""), (", project_id, parcel_id", f", {project}, {parcel}")):
+        with pytest.raises(Exception, match="(?i)check|one_subject"), db.write() as session:
+            session.execute(text(row.format(columns, values)))
+    with db.read() as session:
+        kept = session.execute(text("SELECT count(*) FROM record_changes WHERE project_id IS NOT NULL")).scalar()
+    assert kept == 1
