@@ -18,6 +18,7 @@ from service.auth import requires
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
 from service.match_schemas import MatchOut, ProjectFields, ProjectIn, ProjectOut, ProjectPage, ReviewOut
 from service.review_sheet import review_dict, to_html, to_xlsx
+from service.schemas import History
 
 router = APIRouter(prefix="/api/projects", tags=["projects 招商项目"])
 
@@ -82,6 +83,12 @@ def update_project(body: ProjectFields, request: Request, db: DatabaseDep, user:
         out = _out(row, lang)
     response.headers["ETag"] = sites.etag(row["version"])
     return out
+
+
+@router.get("/{code}/history", summary="History 变更历史")
+def project_history(code: CodePath, db: DatabaseDep, lang: Language) -> History:
+    """Every change of the project since it was entered: who, when, and each field before and after."""
+    return sites.history_of(db, "project", code, lang)
 
 
 @router.get("/{code}/matches", summary="Sites for a saved project 项目匹配")

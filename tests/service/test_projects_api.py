@@ -60,3 +60,29 @@ def test_a_null_preference_list_means_no_preference(sample_app):
     assert cleared.json()["preferred_areas"] == ["P04"]
     assert again.status_code == 200 and again.json()["preferred_areas"] == []
     assert client.get("/api/projects/XM-2026-203").json()["preferred_areas"] == []
+
+
+def test_every_change_of_a_project_is_kept_with_who_and_the_value_before(sample_app):
+    client, staff = sample_app.client, sample_app.headers("investment")
+    body = {"code": "XM-2026-298", "name": "新药中试", "industry_code": "27", "land_min_mu": 20,
+            "land_max_mu": 30, "preferred_areas": ["P03"]}
+
+    created = client.post("/api/projects", json=body, headers=staff)
+    widened = client.patch("/api/projects/XM-2026-298", json={"land_max_mu": 40, "stage": "signed"},
+                           headers={**staff, "If-Match": created.headers["ETag"]})
+    stale = client.patch("/api/projects/XM-2026-298", json={"land_max_mu": 99},
+                         headers={**staff, "If-Match": created.headers["ETag"]})
+    moved = client.patch("/api/projects/XM-2026-298", json={"preferred_areas": ["P04"], "land_max_mu": 40},
+                         headers={**staff, "If-Match": widened.headers["ETag"]})
+    history = client.get("/api/projects/XM-2026-298/history")
+    unknown = client.get("/api/projects/XM-0000-000/history")
+
+    assert [r.status_code for r in (created, widened, stale, moved)] == [201, 200, 412, 200]
+    entries = history.json()["entries"]
+    assert [(e["action"], e["version"]) for e in entries] == [("create", 1), ("update", 2), ("update", 3)]
+    assert all(e["actor"] == created.json()["updated_by"] for e in entries)
+    assert entries[0]["changes"]["name"] == [None, "新药中试"]
+    assert entries[0]["changes"]["land_max_mu"] == [None, 30]
+    assert entries[1]["changes"] == {"land_max_mu": [30, 40], "stage": ["negotiating", "signed"]}
+    assert entries[2]["changes"] == {"preferred_areas": [["P03"], ["P04"]]}  # an unchanged field is not listed
+    assert unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"
