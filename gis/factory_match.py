@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gis import scoring
@@ -69,7 +70,12 @@ def factory_rules(need: Resolved, ctx: Context, config: MatchConfig) -> list[Col
 def score_factories(session: Session, statement: Any, need: Resolved, ctx: Context,
                     config: MatchConfig) -> Scored:
     """Run a factory query, compute distances and scores for every row, rank them."""
-    rows = session.connection().execute(statement).all()
+    return score_factory_rows(session.connection().execute(statement).all(), statement, need, ctx, config)
+
+
+def score_factory_rows(rows: Sequence[Row[Any]], statement: Any, need: Resolved, ctx: Context,
+                       config: MatchConfig) -> Scored:
+    """Distances and scores for factory rows `statement` returned, ranked."""
     cols = columns(rows, [c.name for c in statement.selected_columns])
     cols["price"] = [np.nan if p is None else p for p in cols["rent_yuan_m2_month"]]
     cols["since"] = cols["status_since"]

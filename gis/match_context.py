@@ -66,11 +66,18 @@ class Context:
 
 def industry_facts(session: Session, code: str) -> IndustryFacts:
     """The industry's facts from the reference table, or `InvalidInput` naming the code."""
-    row = session.get(Industry, code.strip())
-    if row is None:
+    found = industries_facts(session, [code.strip()])
+    if not found:
         raise InvalidInput("match.error.unknown_industry", code=code)
-    return IndustryFacts(row.code, row.name, row.nuisance_class, row.plot_ratio_min,
-                         row.collective_decision, row.sector)
+    return next(iter(found.values()))
+
+
+def industries_facts(session: Session, codes: list[str]) -> dict[str, IndustryFacts]:
+    """The facts of the industries of `codes` found in the reference table, by code."""
+    rows = session.connection().execute(
+        select(Industry.code, Industry.name, Industry.nuisance_class, Industry.plot_ratio_min,
+               Industry.collective_decision, Industry.sector).where(Industry.code.in_(codes)))
+    return {r.code: IndustryFacts(*r) for r in rows}
 
 
 def _chain(industry: IndustryFacts) -> ColumnElement[bool]:
@@ -96,7 +103,8 @@ def _chain_firms(session: Session, industry: IndustryFacts) -> dict[int, int]:
     return counts
 
 
-def _parks(session: Session, industry: IndustryFacts) -> dict[int, ParkFacts]:
+def parks_for(session: Session, industry: IndustryFacts) -> dict[int, ParkFacts]:
+    """Every park and zone with its leading industries, priority flag and firms of the industry's chain."""
     firms = _chain_firms(session, industry)
     parks = select(Area.id, Area.code, Area.leading_industries, Area.is_priority)
     rows = session.connection().execute(parks.where(Area.kind.in_(("park", "zone"))))
@@ -138,12 +146,16 @@ def load_layer(conn: Connection) -> Layer:
                  bool(rows) and rows[0][4] == stamp)
 
 
+def load_classes(conn: Connection) -> dict[str, LandClass]:
+    """The land-use classes by code."""
+    return {c.code: LandClass(c.code, c.name, c.kind, c.max_nuisance) for c in conn.execute(
+        select(LandUseClass.code, LandUseClass.name, LandUseClass.kind, LandUseClass.max_nuisance))}
+
+
 def load_context(session: Session, need: Resolved) -> Context:
     """Everything small the match reads besides the sites themselves."""
     conn = session.connection()  # plain rows: the context keeps no ORM object
-    classes = {c.code: LandClass(c.code, c.name, c.kind, c.max_nuisance) for c in conn.execute(
-        select(LandUseClass.code, LandUseClass.name, LandUseClass.kind, LandUseClass.max_nuisance))}
-    return Context(classes, _parks(session, need.industry), load_layer(conn),
+    return Context(load_classes(conn), parks_for(session, need.industry), load_layer(conn),
                    _preferred(session, need.need.preferred_areas))
 
 

@@ -138,6 +138,12 @@ def score_parcels(session: Session, statement: Any, need: Resolved, ctx: Context
                   config: MatchConfig, values: dict[str, Any] | None = None) -> Scored:
     """Run a parcel query (binding `values`), compute distances and scores for every row, rank them."""
     rows = session.connection().execute(statement, values or {}).all()
+    return score_parcel_rows(rows, statement, need, ctx, config)
+
+
+def score_parcel_rows(rows: Sequence[Row[Any]], statement: Any, need: Resolved, ctx: Context,
+                      config: MatchConfig) -> Scored:
+    """Distances and scores for parcel rows `statement` returned, ranked."""
     cols = parcel_columns(rows, statement)
     dist = distances_km(ctx.layer, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
     scores = scoring.weighted(parcel_values(cols, need, ctx, config, dist), config, "parcel") \
@@ -535,8 +541,13 @@ def need_of_project(session: Session, code: str, **changes: Any) -> Need:
     project = session.scalar(select(Project).where(Project.code == code, Project.deleted_at.is_(None)))
     if project is None:
         raise NotFound(kind=Text("kind.project"), code=code)
+    return need_of(project, **changes)
+
+
+def need_of(project: Project, **changes: Any) -> Need:
+    """The match request of a project already read."""
     if not project.industry_code:
-        raise InvalidInput("match.error.no_industry", code=code)
+        raise InvalidInput("match.error.no_industry", code=project.code)
     return Need(industry_code=project.industry_code, project_code=project.code, name=project.name,
                 nuisance_class=project.nuisance_class, land_min_mu=project.land_min_mu,
                 land_max_mu=project.land_max_mu, fixed_investment_wan=project.fixed_investment_wan,

@@ -1,24 +1,28 @@
 """Reverse match: for one parcel or factory, the pipeline projects that fit it, best first.
 
 The same checks and the same score as the forward match (scores use fixed scales, so a site
-scores here what it scores there); a project fits when no hard constraint fails.
+scores here what it scores there); a project fits when no hard constraint fails. The site, the
+projects and what every match reads alike (land-use classes, the infrastructure layer, the
+areas) are read once; the parks' facts once per industry, since the firms of a chain differ.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from gis.constraints import failures
+from gis.constraints import LandClass, failures
 from gis.errors import InvalidInput, NotFound
-from gis.factory_match import factory_base, factory_candidate, score_factories
+from gis.factory_match import factory_base, factory_candidate, score_factory_rows
 from gis.labels import Text
-from gis.match_context import industry_facts, load_context
-from gis.matching import attach_details, need_of_project, parcel_base, parcel_candidate, score_parcels
-from gis.models import Factory, Parcel, Project
-from gis.need import MatchConfig, resolve
+from gis.match_context import Context, Layer, ParkFacts, industries_facts, load_classes, load_layer, parks_for
+from gis.matching import attach_details, need_of, parcel_base, parcel_candidate, score_parcel_rows
+from gis.models import Area, Factory, Parcel, Project
+from gis.need import Industry as IndustryFacts
+from gis.need import MatchConfig, Resolved, resolve
 from gis.site_scores import Candidate
 
 PIPELINE_STAGES = ("negotiating", "signed")
@@ -35,15 +39,19 @@ class ProjectFit:
     candidate: Candidate
 
 
-def pipeline_projects(session: Session) -> list[str]:
-    """Codes of the projects still looking for a site (negotiating or signed), in code order."""
+def _pipeline() -> Any:
+    """Projects still looking for a site (negotiating or signed, with an industry), in code order."""
     landed = select(Parcel.reserved_project_id).where(
         Parcel.status.in_(("signed", "supplied", "under_construction", "in_production")),
         Parcel.reserved_project_id.is_not(None))
-    return list(session.scalars(
-        select(Project.code).where(Project.stage.in_(PIPELINE_STAGES), Project.deleted_at.is_(None),
-                                   Project.industry_code.is_not(None), Project.id.not_in(landed))
-        .order_by(Project.code)))
+    return (select(Project).where(Project.stage.in_(PIPELINE_STAGES), Project.deleted_at.is_(None),
+                                  Project.industry_code.is_not(None), Project.id.not_in(landed))
+            .order_by(Project.code))
+
+
+def pipeline_projects(session: Session) -> list[str]:
+    """Codes of the projects still looking for a site, in code order."""
+    return [p.code for p in session.scalars(_pipeline())]
 
 
 # the statuses a match can propose (a leased factory for its vacant floor area)
@@ -59,32 +67,66 @@ def site_status(session: Session, kind: str, code: str) -> str:
     return str(status)
 
 
-def _fit(session: Session, kind: str, code: str, project: str, config: MatchConfig) -> ProjectFit | None:
-    need = need_of_project(session, project, include_reserved=True)
-    row = session.scalar(select(Project).where(Project.code == project))
+@dataclass
+class _Site:
+    """The site's row and what every project's context shares, read once."""
+
+    kind: str
+    statement: Any
+    rows: list[Row[Any]]
+    classes: dict[str, LandClass]
+    layer: Layer
+    area_ids: dict[str, int]
+    parks: dict[str, dict[int, ParkFacts]]  # by industry code
+
+    def context(self, session: Session, need: Resolved) -> Context:
+        """The project's context: the shared parts, its industry's parks and its preferred areas."""
+        code = need.industry.code
+        if code not in self.parks:
+            self.parks[code] = parks_for(session, need.industry)
+        preferred = frozenset(self.area_ids[a] for a in need.need.preferred_areas if a in self.area_ids)
+        return Context(self.classes, self.parks[code], self.layer, preferred)
+
+
+def _site(session: Session, kind: str, code: str) -> _Site:
+    statement = (parcel_base().where(Parcel.code == code) if kind == "parcel"
+                 else factory_base().where(Factory.code == code))
+    conn = session.connection()
+    return _Site(kind, statement, list(conn.execute(statement)), load_classes(conn), load_layer(conn),
+                 {c: i for c, i in conn.execute(select(Area.code, Area.id))}, {})
+
+
+def _fit(session: Session, site: _Site, project: Project, industries: dict[str, IndustryFacts],
+         config: MatchConfig) -> ProjectFit | None:
+    industry = industries.get(str(project.industry_code))
+    if industry is None:
+        return None  # an industry code the reference table does not know: no need to match
     try:
-        resolved = resolve(need, industry_facts(session, need.industry_code), config)
+        need = need_of(project, include_reserved=True)
+        resolved = resolve(need, industry, config)
     except InvalidInput:
         return None  # a project without a usable need cannot fit anything
-    if (kind == "parcel" and not resolved.wants_land) or (kind == "factory" and not resolved.wants_factory):
+    if not (resolved.wants_land if site.kind == "parcel" else resolved.wants_factory):
         return None
-    ctx = load_context(session, resolved)
-    if kind == "parcel":
-        statement = parcel_base().where(Parcel.code == code)
-        s = score_parcels(session, statement, resolved, ctx, config)
-        candidate = parcel_candidate(s, 0, resolved, ctx, config)
+    ctx = site.context(session, resolved)
+    if site.kind == "parcel":
+        candidate = parcel_candidate(score_parcel_rows(site.rows, site.statement, resolved, ctx, config),
+                                     0, resolved, ctx, config)
     else:
-        s = score_factories(session, factory_base().where(Factory.code == code), resolved, ctx, config)
-        candidate = factory_candidate(s, 0, resolved, ctx, config)
-    if failures(candidate.checks) or row is None:
+        candidate = factory_candidate(score_factory_rows(site.rows, site.statement, resolved, ctx, config),
+                                      0, resolved, ctx, config)
+    if failures(candidate.checks):
         return None
-    return ProjectFit(row.code, row.name, need.industry_code, resolved.industry.name, candidate)
+    return ProjectFit(project.code, project.name, need.industry_code, resolved.industry.name, candidate)
 
 
 def projects_for_site(session: Session, kind: str, code: str, config: MatchConfig) -> list[ProjectFit]:
     """Pipeline projects whose every hard constraint the parcel or factory meets, best first."""
     site_status(session, kind, code)
-    fits = [f for p in pipeline_projects(session) if (f := _fit(session, kind, code, p, config))]
+    site = _site(session, kind, code)
+    projects = session.scalars(_pipeline()).all()
+    industries = industries_facts(session, sorted({str(p.industry_code) for p in projects}))
+    fits = [f for p in projects if (f := _fit(session, site, p, industries, config))]
     fits.sort(key=lambda f: (-round(f.candidate.score, 2), f.project_code))
     attach_details(session, [f.candidate for f in fits])
     return fits

@@ -1,7 +1,8 @@
 """The projects that fit a parcel or a factory (适配项目): a fragment of the detail pages.
 
-The reverse match scores every pipeline project on the site (a tenth of a second or more), so
-the detail page asks for this fragment once it is shown instead of waiting for it.
+The reverse match scores every pipeline project on the site (about a millisecond each, so tens
+of milliseconds for a large pipeline), so the detail page asks for this fragment once it is
+shown instead of waiting for it.
 """
 
 from __future__ import annotations

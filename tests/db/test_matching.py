@@ -383,3 +383,24 @@ def test_requests_of_one_shape_share_their_statements_but_bind_their_own_numbers
 
     assert after_small[1] == alone and after_small[0] != alone
     assert all(60 <= c.checks[1].site <= 200 for c in large_result.parcels if c.kind == "parcel")
+
+
+def test_the_reverse_match_finds_exactly_the_projects_whose_forward_match_lists_the_site(sample_db):
+    # Each pipeline project matched forward (every passing parcel, reserved ones too): a parcel's
+    # reverse match must name exactly the projects that listed it, with the same score.
+    from gis.matching import need_of_project
+
+    config = MatchConfig()
+    with sample_db.read() as session:
+        listed: dict[str, dict[str, float]] = {}
+        for project in reverse.pipeline_projects(session):
+            need = need_of_project(session, project, include_reserved=True)
+            for c in match(session, need, config, limit=1000, near_limit=0, assemble=False).parcels:
+                listed.setdefault(c.code, {})[project] = c.score
+        others = [c for c in ("KFQ-001", "GXQ-001", "LSG-001", "SMC-001") if c not in listed]
+        found = {code: {f.project_code: f.candidate.score for f in
+                        reverse.projects_for_site(session, "parcel", code, config)}
+                 for code in [*sorted(listed), *others]}
+
+    assert len(listed) > 20 and sum(len(p) for p in listed.values()) > len(listed)  # some fit several
+    assert found == {**listed, **dict.fromkeys(others, {})}
