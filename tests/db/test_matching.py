@@ -167,6 +167,10 @@ def test_factories_small_projects_and_reverse_match(inventory):
     with inventory.write() as session:
         bulk.insert_projects(session, [{"code": "XM-T1", "name": "药厂", "industry_code": "27",
                                         "land_min_mu": 50, "land_max_mu": 70, "stage": "negotiating"}])
+        # preferring an area that has since gone: it fits where it fits, the preference counts for nothing
+        bulk.insert_projects(session, [{"code": "XM-T2", "name": "药厂二期", "industry_code": "27",
+                                        "land_min_mu": 50, "land_max_mu": 70, "stage": "signed",
+                                        "preferred_areas": ["PGONE"]}])
     with inventory.read() as session:
         lab = match(session, Need(industry_code="27", floor_area_min_m2=4000, clear_height_min_m=6), SIMPLE)
         small = match(session, Need(industry_code="39", land_min_mu=10, land_max_mu=15), SIMPLE)
@@ -178,8 +182,8 @@ def test_factories_small_projects_and_reverse_match(inventory):
         [("FB", ["vacant 3000 m² < 4000 m² needed"])]
     assert small.need.steer_to_factories and small.need.floor_area_min_m2 == 8000
     assert any(n.key == "match.note.steer" for n in small.notes)
-    assert [f.project_code for f in fits] == ["XM-T1"]
-    assert fits[0].candidate.score == pytest.approx(87.4, abs=0.05)  # as in the forward match
+    assert [f.project_code for f in fits] == ["XM-T1", "XM-T2"]
+    assert [f.candidate.score for f in fits] == pytest.approx([87.4, 87.4], abs=0.05)  # as in the forward match
     assert none == []
 
 
