@@ -295,6 +295,7 @@ def update_area(session: Session, code: str, changes: dict[str, Any], *, who: Pr
     unknown = set(changes.get("leading_industries") or ()) - industry_codes(session)
     if unknown:
         raise InvalidInput("error.unknown_industry", code=sorted(unknown)[0])
+    before = snapshot(area)
     with session.no_autoflush:
         for name in (AREA_FIELDS | {"is_priority"}) & changes.keys():
             setattr(area, name, changes[name])
@@ -302,7 +303,11 @@ def update_area(session: Session, code: str, changes: dict[str, Any], *, who: Pr
             geom, _ = clean_polygon(changes["geometry"])
             area.geom, area.area_m2 = from_shape(geom, srid=CGCS2000), float(ellipsoidal_area_m2(geom)[0])
         area.updated_at = utcnow()
+        after = snapshot(area)
+        if after != before:
+            area.version += 1
     session.flush()
+    record_change(session, "area", area, "update", before, after, who.name)
     return area
 
 

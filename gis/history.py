@@ -1,5 +1,5 @@
-"""The history of every parcel, factory and project: each field's value before and after each
-change.
+"""The history of every parcel, factory, project and area: each field's value before and after
+each change.
 
 Status events (gis/models.StatusEvent) answer "what was the status on date D"; record changes
 (gis/models.RecordChange) keep every field, geometry included, so any past state can be read
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from gis.errors import NotFound
 from gis.labels import Text
-from gis.models import Factory, Parcel, Project, RecordChange, StatusEvent
+from gis.models import Area, Factory, Parcel, Project, RecordChange, StatusEvent
 
 SKIPPED = {"id", "version", "updated_at", "updated_by", "created_at", "centre_lon", "centre_lat"}
 
@@ -32,8 +32,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-Record = Parcel | Factory | Project
-MODELS: dict[str, type[Record]] = {"parcel": Parcel, "factory": Factory, "project": Project}
+Record = Parcel | Factory | Project | Area
+MODELS: dict[str, type[Record]] = {"parcel": Parcel, "factory": Factory, "project": Project, "area": Area}
 
 
 def snapshot(record: Record) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def _subject_id(session: Session, kind: str, code: str) -> int:
 
 
 def changes_of(session: Session, kind: str, code: str) -> list[RecordChange]:
-    """Every recorded change of one parcel, factory or project, oldest first."""
+    """Every recorded change of one parcel, factory, project or area, oldest first."""
     column = getattr(RecordChange, f"{kind}_id")
     return list(session.scalars(select(RecordChange).where(column == _subject_id(session, kind, code))
                                 .order_by(RecordChange.at, RecordChange.id)))

@@ -134,6 +134,7 @@ class Area(Base):
     area_m2: Mapped[float] = mapped_column(Float)
     remarks: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # changes, for the history
 
     __table_args__ = (CheckConstraint("kind IN ('park', 'town', 'zone')", name="kind"),)
 
@@ -343,11 +344,11 @@ class StatusEvent(Base):
 
 
 SUBJECTS_GIVEN = " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END"
-                           for c in ("parcel_id", "factory_id", "project_id"))
+                           for c in ("parcel_id", "factory_id", "project_id", "area_id"))
 
 
 class RecordChange(Base):
-    """One change of any field of a parcel, factory or project (or its creation, deletion,
+    """One change of any field of a parcel, factory, project or area (or its creation, deletion,
     restoration): who, when, and each changed field's value before and after. Append-only."""
 
     __tablename__ = "record_changes"
@@ -356,6 +357,7 @@ class RecordChange(Base):
     parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcels.id"), index=True)
     factory_id: Mapped[int | None] = mapped_column(ForeignKey("factories.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(60))
     action: Mapped[str] = mapped_column(String(20))

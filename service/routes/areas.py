@@ -18,7 +18,7 @@ from service import sites
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession
 from service.geojson import GeoJSONResponse
-from service.schemas import AreaFeature, AreaOut, GeometryIn, geojson_responses
+from service.schemas import AreaFeature, AreaOut, GeometryIn, History, geojson_responses
 
 router = APIRouter(prefix="/api/areas", tags=["areas 园区与镇"])
 
@@ -73,6 +73,13 @@ def _feature(session: Session, code: str, lang: str) -> GeoJSONResponse:
 def get_area(code: AreaCode, session: ReadSession, lang: Language) -> GeoJSONResponse:
     """A park, zone or town with its outline, as a GeoJSON Feature."""
     return _feature(session, code, lang)
+
+
+@router.get("/{code}/history", summary="History 变更历史")
+def area_history(code: AreaCode, db: DatabaseDep, lang: Language) -> History:
+    """Every change of the park, zone or town made through the service: who, when, and each field
+    before and after."""
+    return sites.history_of(db, "area", code, lang)
 
 
 @router.patch("/{code}", response_class=GeoJSONResponse, summary="Change a park, zone or town 修改园区",

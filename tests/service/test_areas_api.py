@@ -1,5 +1,7 @@
 """Parks, zones and towns: reading them, and who may change what about them."""
 
+import json
+
 import pytest
 
 
@@ -73,3 +75,33 @@ def test_cors_is_off_unless_origins_are_listed(sample_client, databases, monkeyp
         refused = client.options("/api/parcels", headers={**preflight, "Origin": "https://other.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://gis.example.gov.cn"
     assert "access-control-allow-origin" not in refused.headers
+
+
+def test_every_change_of_an_area_is_kept_with_who_and_the_value_before(sample_app):
+    client = sample_app.client
+    manager, admin = sample_app.headers("park_manager", "P01"), sample_app.headers("admin")
+    original = client.get("/api/areas/P01").json()
+    outline = {"type": "Polygon", "coordinates": [[[121.60, 31.80], [121.66, 31.80], [121.66, 31.84],
+                                                   [121.60, 31.84], [121.60, 31.80]]]}
+
+    changed = client.patch("/api/areas/P01", json={"leading_industries": ["39"], "remarks": "主攻电子信息"},
+                           headers={**manager, "If-Match": etag(client, "P01")})
+    refused = client.patch("/api/areas/P01", json={"is_priority": False},
+                           headers={**manager, "If-Match": etag(client, "P01")})
+    same = client.patch("/api/areas/P01", json={"remarks": "主攻电子信息"},
+                        headers={**manager, "If-Match": etag(client, "P01")})
+    redrawn = client.patch("/api/areas/P01", json={"geometry": outline, "is_priority": False},
+                           headers={**admin, "If-Match": etag(client, "P01")})
+    history = client.get("/api/areas/P01/history").json()["entries"]
+
+    assert [r.status_code for r in (changed, refused, same, redrawn)] == [200, 403, 200, 200]
+    assert [(e["action"], e["version"]) for e in history] == [("update", 2), ("update", 3)]
+    assert history[0]["actor"].startswith("park_manager") and history[1]["actor"].startswith("admin")
+    assert history[0]["changes"] == {
+        "leading_industries": [original["properties"]["leading_industries"], ["39"]],
+        "remarks": [original["properties"]["remarks"], "主攻电子信息"]}
+    assert set(history[1]["changes"]) == {"geom", "area_m2", "is_priority"}
+    assert history[1]["changes"]["is_priority"] == [True, False]
+    before, after = (json.loads(g) for g in history[1]["changes"]["geom"])
+    assert before != after and after["type"] == "MultiPolygon" and after["coordinates"][0] == outline["coordinates"]
+    assert client.get("/api/areas/P99/history").status_code == 404
