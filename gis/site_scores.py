@@ -122,6 +122,12 @@ def raw_facts(cols: dict[str, Any], i: int, dist: dict[str, np.ndarray], ctx: Co
     since = cols["since"][i]
     raw["idle"] = round((need.today - since).days / 365.25, 1) if since else None
     raw["preferred"] = bool({cols["park_id"][i], cols["town_id"][i]} & ctx.preferred_ids)
+    price = cols["price"][i]
+    raw["price"] = None if price is None or np.isnan(price) else round(float(price), 1)
+    if "ready_road" in cols:  # parcels and assemblies (an assembly's items are area-weighted)
+        raw["readiness"] = round(sum(float(cols[ready_column(k)][i]) for k in READY_ITEMS), 1)
+        land_class = ctx.classes.get(cols["land_use"][i])
+        raw["class_fit"] = land_class.name if land_class else cols["land_use"][i]
     return raw
 
 

@@ -20,7 +20,8 @@ def _size(c: dict[str, Any]) -> str:
 
 def _reasons(c: dict[str, Any]) -> str:
     best = sorted(c["criteria"], key=lambda r: (-r["points"], r["name"]))[:TOP_CRITERIA]
-    reasons = [f"{r['label']} +{r['points']:.1f}" for r in best]
+    reasons = [f"{r['label']} +{r['points']:.1f}" + (f" ({r['fact']})" if r.get("fact") else "")
+               for r in best]
     reasons += [f"{k['label']}: {k['status_label']}" for k in c["checks"] if k["status"] == "collective"]
     return "; ".join(reasons)
 

@@ -120,6 +120,7 @@ class CriterionOut(BaseModel):
     value: float = Field(description="normalised 0–1")
     points: float = Field(description="contribution to the score")
     raw: Any = Field(description="the fact behind it (亩, km, years, …)")
+    fact: str | None = Field(default=None, description="that fact in words, e.g. 6.3 公里")
 
 
 class CandidateOut(BaseModel):

@@ -28,6 +28,11 @@ def test_an_ad_hoc_request_ranks_sites_with_reasons_and_near_misses(sample_clien
                                                                  abs=0.2)
     assert all(k.status in ("pass", "collective", "unknown") for c in result.parcels for k in c.checks)
     assert all(50 <= k.site <= 70 for c in result.parcels for k in c.checks if k.name == "area")
+    facts = {k.name: k.fact for k in top.criteria}
+    port = next(k.raw for k in top.criteria if k.name == "port")
+    assert facts["port"] == f"{port:.1f}".removesuffix(".0") + " km"
+    assert facts["area_fit"].endswith(" mu") and facts["readiness"].endswith("items ready")
+    assert all(k.fact for c in result.parcels for k in c.criteria)
     assert result.near_misses.parcels and all(c.gaps for c in result.near_misses.parcels)
 
 

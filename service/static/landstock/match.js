@@ -87,6 +87,7 @@
     c.criteria.forEach(function (k) {
       var row = el("tr");
       row.appendChild(el("td", null, k.label));
+      row.appendChild(el("td", "text-muted ls-fact", k.fact || ""));
       row.appendChild(el("td", "text-end", k.points.toFixed(1) + " / " + k.weight));
       var bar = el("td"); var fill = el("span", "ls-bar"); fill.style.width = Math.round(k.value * 100) + "px";
       bar.appendChild(fill); row.appendChild(bar);
