@@ -26,7 +26,19 @@ def test_matching_form_ranks_and_highlights_sites(page, live_server):
 
     assert page.page.locator(".ls-candidate:not(.ls-near)").count() > 0
     assert page.page.evaluate("() => landstock.highlighted()") > 0
+    # each criterion of the first site: its fact in words, and its 0-1 value drawn as a bar
+    rows = page.page.evaluate(CRITERIA)
+    assert len(rows) >= 8 and all(fact for fact, *_ in rows)
+    assert all(colour == "rgb(123, 79, 176)" and abs(drawn - asked) < 1 for _, drawn, asked, colour in rows)
+    assert max(drawn for _, drawn, *_ in rows) > 50
     page.screenshot(f"match-results-{live_server.backend}")
+
+
+CRITERIA = """() => Array.from(document.querySelector('.ls-candidate').querySelectorAll('tr')).map(r => {
+  const bar = r.querySelector('.ls-bar');
+  return [r.querySelector('.ls-fact').textContent, bar.getBoundingClientRect().width,
+          parseFloat(bar.style.width), getComputedStyle(bar).backgroundColor];
+})"""
 
 
 MARKERS = """() => Array.from(document.querySelectorAll('.ls-rank'))

@@ -83,15 +83,17 @@
   }
 
   function criteriaTable(c) {
-    var table = el("table", "table table-sm mb-1 small");
+    // rows in a tbody: Bootstrap styles `.table > * > * > *` as cells, which without one are the bars
+    var table = el("table", "table table-sm mb-1 small"); var rows = el("tbody");
+    table.appendChild(rows);
     c.criteria.forEach(function (k) {
       var row = el("tr");
       row.appendChild(el("td", null, k.label));
       row.appendChild(el("td", "text-muted ls-fact", k.fact || ""));
       row.appendChild(el("td", "text-end", k.points.toFixed(1) + " / " + k.weight));
-      var bar = el("td"); var fill = el("span", "ls-bar"); fill.style.width = Math.round(k.value * 100) + "px";
+      var bar = el("td", "ls-criterion-bar"); var fill = el("span", "ls-bar"); fill.style.width = Math.round(k.value * 100) + "px";
       bar.appendChild(fill); row.appendChild(bar);
-      table.appendChild(row);
+      rows.appendChild(row);
     });
     return table;
   }
