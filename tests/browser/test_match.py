@@ -29,15 +29,17 @@ def test_matching_form_ranks_and_highlights_sites(page, live_server):
     # each criterion of the first site: its fact in words, and its 0-1 value drawn as a bar
     rows = page.page.evaluate(CRITERIA)
     assert len(rows) >= 8 and all(fact for fact, *_ in rows)
-    assert all(colour == "rgb(123, 79, 176)" and abs(drawn - asked) < 1 for _, drawn, asked, colour in rows)
-    assert max(drawn for _, drawn, *_ in rows) > 50
+    assert all(colour == "rgb(123, 79, 176)" and abs(drawn - share * cell) < 1
+               for _, drawn, share, cell, colour in rows)
+    assert max(share for _, _, share, *_ in rows) > 0.5
     page.screenshot(f"match-results-{live_server.backend}")
 
 
 CRITERIA = """() => Array.from(document.querySelector('.ls-candidate').querySelectorAll('tr')).map(r => {
   const bar = r.querySelector('.ls-bar');
   return [r.querySelector('.ls-fact').textContent, bar.getBoundingClientRect().width,
-          parseFloat(bar.style.width), getComputedStyle(bar).backgroundColor];
+          parseFloat(bar.style.width) / 100, bar.parentElement.clientWidth - parseFloat(getComputedStyle(bar.parentElement).paddingLeft) - parseFloat(getComputedStyle(bar.parentElement).paddingRight),
+          getComputedStyle(bar).backgroundColor];
 })"""
 
 

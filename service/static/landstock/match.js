@@ -90,8 +90,8 @@
       var row = el("tr");
       row.appendChild(el("td", null, k.label));
       row.appendChild(el("td", "text-muted ls-fact", k.fact || ""));
-      row.appendChild(el("td", "text-end", k.points.toFixed(1) + " / " + k.weight));
-      var bar = el("td", "ls-criterion-bar"); var fill = el("span", "ls-bar"); fill.style.width = Math.round(k.value * 100) + "px";
+      row.appendChild(el("td", "text-end text-nowrap", k.points.toFixed(1) + " / " + k.weight));
+      var bar = el("td", "ls-criterion-bar"); var fill = el("span", "ls-bar"); fill.style.width = Math.round(k.value * 100) + "%";
       bar.appendChild(fill); row.appendChild(bar);
       rows.appendChild(row);
     });
