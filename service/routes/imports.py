@@ -88,6 +88,6 @@ def upload(
             report = import_file(session, path, options)
             if not report.acceptable and not dry_run:
                 raise report.refusal()
-        return report.to_dict(lang)
+            return report.to_dict(lang)  # before the commit: an answer that cannot be built undoes it
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -191,3 +191,26 @@ def test_an_upload_over_the_limit_is_refused_while_it_streams(databases, monkeyp
     assert streamed.status_code == 413 and streamed.headers["content-type"] == "application/problem+json"
     assert declared.status_code == 413 and "1.0 MB" in declared.json()["detail"]
     assert big_json.status_code == 413
+
+
+def test_an_upload_whose_answer_cannot_be_built_writes_nothing(databases, backend, monkeypatch):
+    # a fault after the import but before its report leaves: a 500, and the file is not half-kept
+    from gis.report import ImportReport
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the report could not be built")
+
+    url = databases.url(backend, sample=True)
+    db = Database(make_engine(url))
+    with TestClient(create_app(settings_for(url)), raise_server_exceptions=False) as http:
+        user = Client(http, db)
+        user.sign_in("admin")
+        monkeypatch.setattr(ImportReport, "to_dict", broken)
+        answer = user.post("/api/imports", data={"layer": "parcels"},
+                           files={"file": ("survey.geojson", geojson(parcel(0, code="API-9")))})
+        monkeypatch.undo()
+        listed = user.get("/api/parcels", params={"q": "API-9"})
+    db.dispose()
+
+    assert answer.status_code == 500 and answer.headers["content-type"] == "application/problem+json"
+    assert listed.json()["numberMatched"] == 0
