@@ -51,7 +51,7 @@ def _pipeline() -> Any:
 
 def pipeline_projects(session: Session) -> list[str]:
     """Codes of the projects still looking for a site, in code order."""
-    return [p.code for p in session.scalars(_pipeline())]
+    return list(session.scalars(_pipeline().with_only_columns(Project.code)))
 
 
 # the statuses a match can propose (a leased factory for its vacant floor area)
