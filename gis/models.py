@@ -344,12 +344,13 @@ class StatusEvent(Base):
 
 
 SUBJECTS_GIVEN = " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END"
-                           for c in ("parcel_id", "factory_id", "project_id", "area_id"))
+                           for c in ("parcel_id", "factory_id", "project_id", "area_id", "user_id"))
 
 
 class RecordChange(Base):
-    """One change of any field of a parcel, factory, project or area (or its creation, deletion,
-    restoration): who, when, and each changed field's value before and after. Append-only."""
+    """One change of any field of a parcel, factory, project, area or account (or its creation,
+    deletion, restoration): who, when, and each changed field's value before and after.
+    Append-only."""
 
     __tablename__ = "record_changes"
 
@@ -358,6 +359,7 @@ class RecordChange(Base):
     factory_id: Mapped[int | None] = mapped_column(ForeignKey("factories.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(60))
     action: Mapped[str] = mapped_column(String(20))
@@ -394,7 +396,38 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
+    # the trusted-device cookie the attempt came with (its digest), if any: failures from a
+    # device count against that device, not against everyone behind the same address
+    device: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class WebSession(Base):
+    """A signed-in browser session; the cookie holds a random token, the row its SHA-256.
+    Signing out, disabling the account or changing its password revokes it."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class RateEvent(Base):
+    """Something an account did that is limited per period (e.g. a full-inventory export)."""
+
+    __tablename__ = "rate_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_rate_events_key_at", "key", "at"),)
 
 
 class Proximity(Base):
