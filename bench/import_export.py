@@ -28,6 +28,7 @@ import geopandas as gpd
 from bench.inventory import fresh_database
 from data.scale import synthetic_parcels
 from gis import exporter
+from gis.access import operator
 from gis.crs import GK3_CM123, reproject
 from gis.database import Database, make_engine
 from gis.importer import ImportOptions, import_file
@@ -55,9 +56,8 @@ def _peak_mb() -> float:
 def _import(url: str, path: str, n: int, out: Any) -> None:
     db = Database(make_engine(url))
     start, start_cpu = time.perf_counter(), time.process_time()
-    with db.write() as session:
-        report = import_file(session, Path(path), ImportOptions("parcels", user="bench",
-                                                                limits=ImportLimits(max_features=2 * n)))
+    report = import_file(db, Path(path), ImportOptions("parcels", who=operator("bench"),
+                                                       limits=ImportLimits(max_features=2 * n)))
     seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     db.dispose()
     out.put({"seconds": seconds, "cpu": cpu, "peak_mb": _peak_mb(), "written": report.written,

@@ -21,7 +21,10 @@ from gis.errors import NotFound
 from gis.labels import Text
 from gis.models import Area, Factory, Parcel, Project, RecordChange, StatusEvent
 
-SKIPPED = {"id", "version", "updated_at", "updated_by", "created_at", "centre_lon", "centre_lat"}
+# Bookkeeping, and what the database derives from the geometry (box centre, distances to the
+# infrastructure): no one changes those, so the history does not list them.
+SKIPPED = {"id", "version", "updated_at", "updated_by", "created_at", "centre_lon", "centre_lat",
+           "to_port_m", "to_highway_exit_m", "to_rail_station_m"}
 
 
 def _plain(value: Any) -> Any:

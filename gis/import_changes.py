@@ -1,5 +1,7 @@
-"""Record changes (gis/history.py) for the parcels and factories an import creates, updates or
-deletes, computed for all rows at once and written with one executemany.
+"""Record changes (gis/history.py) of the parcels, factories and areas an import creates, updates,
+restores or deletes: the rows as stored are read before and after the bulk write, and each
+entry holds the fields that differ, exactly as a single change records them. Computed for all
+rows at once and written with one executemany.
 
 Values are kept as gis/history.py keeps them (dates as ISO text, geometry as GeoJSON), so an
 imported change reads like an edit made through the API.
@@ -8,7 +10,7 @@ imported change reads like an edit made through the API.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
 import numpy as np
@@ -18,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from gis import bulk
 from gis.history import SKIPPED
-from gis.models import Factory, Parcel, utcnow
+from gis.models import Area, Factory, Parcel, utcnow
 
-GEOMETRY = {Parcel: ("geom",), Factory: ("footprint", "location")}
-BOOKKEEPING = SKIPPED | {"row_id", "deleted_at"}
+GEOMETRY = {Parcel: ("geom",), Factory: ("footprint", "location"), Area: ("geom",)}
+SUBJECT = {Parcel: "parcel_id", Factory: "factory_id", Area: "area_id"}
 KEPT_AS_IS = {str, int, float, bool, type(None)}
+Rows = dict[int, dict[str, Any]]
 
 
 def plain(value: Any) -> Any:
@@ -38,81 +41,65 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _subject(model: Any) -> str:
-    return "parcel_id" if model is Parcel else "factory_id"
+def _columns(model: Any) -> list[str]:
+    return [c.name for c in model.__table__.columns if c.name not in SKIPPED]
 
 
-def created(model: Any, ids: dict[str, int], records: Sequence[dict[str, Any]],
-            shapes: Sequence[Sequence[Any]], actor: str) -> list[dict[str, Any]]:
-    """A "create" change per new record: every field the file gave, and its geometry."""
-    now = utcnow()
-    geojson = {name: shapely.to_geojson(np.array([shape[k] for shape in shapes], dtype=object))
-               for k, name in enumerate(GEOMETRY[model])}  # every geometry at once
-    out = []
-    for j, record in enumerate(records):
-        changes = {k: [None, plain(v)] for k, v in record.items() if k not in ("history", "note")}
-        changes.update({name: [None, str(text[j])] for name, text in geojson.items() if text[j] is not None})
-        out.append({_subject(model): ids[record["code"]], "at": now, "actor": actor, "action": "create",
-                    "changes": changes, "version": 1})
-    return out
-
-
-def _before(session: Session, model: Any, ids: list[int], names: set[str]) -> dict[int, dict[str, Any]]:
-    """Current values of `names` (geometry decoded) for the records `ids`."""
-    table = model.__table__
-    plain_columns = [table.c[n] for n in sorted(names) if n not in GEOMETRY[model]]
-    geometry = [func.ST_AsBinary(table.c[n]).label(n) for n in sorted(names) if n in GEOMETRY[model]]
-    found: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), 900):
-        statement = select(table.c.id, table.c.version, *plain_columns, *geometry).where(
-            table.c.id.in_(ids[start:start + 900]))
-        for row in session.execute(statement).mappings():
-            values = dict(row)
-            for name in GEOMETRY[model]:
-                if values.get(name) is not None:
-                    values[name] = shapely.from_wkb(bytes(values[name]))
-            found[values["id"]] = values
+def stored(session: Session, model: Any, ids: Iterable[int]) -> Rows:
+    """The history's view of the records `ids` as stored now: every kept column, geometry as
+    GeoJSON (decoded all at once), version beside them."""
+    table, names = model.__table__, _columns(model)
+    shapes = GEOMETRY[model]
+    wanted = [table.c.id, table.c.version, *(table.c[n] for n in names if n not in shapes),
+              *(func.ST_AsBinary(table.c[n]).label(n) for n in shapes)]
+    found: Rows = {}
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), 900):
+        rows = [dict(r) for r in session.execute(select(*wanted).where(
+            table.c.id.in_(ordered[start:start + 900]))).mappings()]
+        for name in shapes:
+            binary = [bytes(r[name]) if r[name] is not None else None for r in rows]
+            texts = shapely.to_geojson(shapely.from_wkb(binary)) if rows else []
+            for row, text in zip(rows, texts, strict=True):
+                row[name] = None if text is None else str(text)
+        for row in rows:
+            found[row["id"]] = {k: plain(v) for k, v in row.items()}
     return found
 
 
-def updated(session: Session, model: Any, rows: Sequence[tuple[dict[str, Any], Any, Any]],
-            actor: str) -> list[dict[str, Any]]:
-    """An "update" change per updated record with the fields whose values differ."""
-    def after(values: dict[str, Any], geom: Any, location: Any) -> dict[str, Any]:
-        new = {k: v for k, v in values.items() if k not in BOOKKEEPING and k != "id"}
-        shapes = (geom,) if model is Parcel else (geom, location)
-        new.update({n: g for n, g in zip(GEOMETRY[model], shapes, strict=True) if g is not None})
-        return new
+def _entry(model: Any, record_id: int, action: str, changes: dict[str, list[Any]], version: int,
+           actor: str, at: dt.datetime) -> dict[str, Any]:
+    return {SUBJECT[model]: record_id, "at": at, "actor": actor, "action": action, "changes": changes,
+            "version": version}
 
-    wanted = [after(*row) for row in rows]
-    names = set().union(*(w.keys() for w in wanted)) if wanted else set()
-    before = _before(session, model, [row[0]["id"] for row in rows], names)
+
+def _differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items()
+            if k not in ("id", "version") and before.get(k) != v}
+
+
+def created(session: Session, model: Any, ids: Iterable[int], actor: str) -> list[dict[str, Any]]:
+    """A "create" entry per new record: every field it was stored with."""
+    now = utcnow()
+    return [_entry(model, i, "create", _differences({}, row), row["version"], actor, now)
+            for i, row in stored(session, model, ids).items()]
+
+
+def changed(model: Any, before: Rows, after: Rows, actor: str, *, restored: Set[int] = frozenset(),
+            action: str = "update") -> list[dict[str, Any]]:
+    """An entry per record whose stored fields differ between `before` and `after`: `action`, or
+    "restore" for the `restored` ids (deleted records brought back)."""
     now = utcnow()
     out = []
-    for (values, _, _), new in zip(rows, wanted, strict=True):
-        old = before[values["id"]]
-        changes = {k: [plain(old.get(k)), plain(v)] for k, v in new.items() if plain(old.get(k)) != plain(v)}
-        if changes:
-            out.append({_subject(model): values["id"], "at": now, "actor": actor, "action": "update",
-                        "changes": changes, "version": old["version"] + 1})
+    for record_id, new in after.items():
+        changes = _differences(before.get(record_id, {}), new)
+        kind = "restore" if record_id in restored else action
+        if changes or kind == "restore":
+            out.append(_entry(model, record_id, kind, changes, new["version"], actor, now))
     return out
 
 
-def deleted(session: Session, model: Any, codes: Sequence[str], actor: str) -> list[dict[str, Any]]:
-    """A "delete" change per record that `replace` removes."""
-    now = utcnow()
-    table = model.__table__
-    out = []
-    for start in range(0, len(codes), 900):
-        chunk = list(codes[start:start + 900])
-        statement = select(table.c.id, table.c.version).where(table.c.code.in_(chunk))
-        for record_id, version in session.execute(statement):
-            out.append({_subject(model): record_id, "at": now, "actor": actor, "action": "delete",
-                        "changes": {"deleted_at": [None, now.isoformat()]}, "version": version + 1})
-    return out
-
-
-def write(session: Session, changes: list[dict[str, Any]]) -> None:
+def write(session: Session, changes: Sequence[dict[str, Any]]) -> None:
     """Append the changes (one executemany)."""
     if changes:
-        bulk.insert_changes(session, changes)
+        bulk.insert_changes(session, list(changes))

@@ -265,7 +265,7 @@ def _area_select() -> Select[Any]:
     parent = aliased(Area, name="parent")
     columns: list[Any] = [Area.code, Area.name, Area.kind, parent.code.label("parent_code"),
                           Area.leading_industries, Area.is_priority, Area.area_m2, Area.remarks,
-                          Area.updated_at]
+                          Area.updated_at, Area.version]
     return select(*columns).outerjoin(parent, parent.id == Area.parent_id).order_by(Area.code)
 
 

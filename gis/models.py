@@ -134,8 +134,9 @@ class Area(Base):
     area_m2: Mapped[float] = mapped_column(Float)
     remarks: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # changes, for the history
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # ETag, optimistic locking
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (CheckConstraint("kind IN ('park', 'town', 'zone')", name="kind"),)
 
 

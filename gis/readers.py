@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -187,7 +188,23 @@ def _read_json(path: Path, limits: ImportLimits, layer: str | None) -> Source:
     source.layer = None
     if not declared:
         source.notes.append(Text("crs.geojson_undeclared"))
+    source.row_errors.update(_nul_cells(document))
     return source
+
+
+def _nul_cells(document: dict[str, Any]) -> dict[int, Text]:
+    """Rows with a NUL character in a property: GDAL would cut the text there without a word, so
+    the row is refused, naming the field (other hidden characters reach the field rules)."""
+    found: dict[int, Text] = {}
+    features = document.get("features")
+    for i, item in enumerate(features if isinstance(features, list) else []):
+        properties = item.get("properties") if isinstance(item, dict) else None
+        for name, value in (properties.items() if isinstance(properties, dict) else ()):
+            if isinstance(value, str) and "\x00" in value:
+                found[i] = Text("fields.hidden_character", {"field": name, "char": "U+0000",
+                                                             "position": value.index("\x00") + 1})
+                break
+    return found
 
 
 def dbf_encoding(shp: Path) -> tuple[str | None, bool]:

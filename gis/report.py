@@ -62,6 +62,7 @@ class ImportReport:
         actions = Counter(r.action for r in self.rows if r.action and r.outcome != REJECTED)
         return {"rows": len(self.rows), ACCEPTED: outcomes[ACCEPTED], REPAIRED: outcomes[REPAIRED],
                 REJECTED: outcomes[REJECTED], "inserted": actions["insert"], "updated": actions["update"],
+                "restored": actions["restore"],
                 "deleted": len(self.deleted), "status_changes": self.status_changes}
 
     def refusal(self) -> ImportRefused:

@@ -6,7 +6,6 @@ and exits with status 1, never a traceback.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import sys
@@ -27,10 +26,10 @@ from sqlalchemy.orm import Session
 
 from gis import accounts, exporter, migrate, proximity, reverse
 from gis import backup as backups
-from gis.access import Action, Role, authorize
+from gis.access import Action, Principal, Role, authorize, operator
 from gis.columns import Mapping, load_mapping
 from gis.database import Database, make_engine, redact
-from gis.errors import ImportRefused, InvalidInput, LandstockError
+from gis.errors import Forbidden, ImportRefused, InvalidInput, LandstockError
 from gis.explain import candidate_dict, result_dict
 from gis.importer import ImportOptions, import_file
 from gis.inventory import FactoryQuery, ParcelQuery
@@ -234,24 +233,27 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report only 试运行")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Delete records the file lacks 替换")] = False,
     gpkg_layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer source 源图层")] = None,
-    user: Annotated[str, typer.Option(help="Who imports (recorded in status events) 导入人")] = "import",
+    user: Annotated[str, typer.Option(help=(
+        "Who imports: an account (its role and parks apply), or any other name for the operator "
+        "at the shell (recorded in the history) 导入人"))] = "import",
     every_row: Annotated[bool, typer.Option("--every-row", help="List accepted rows too")] = False,
     report_json: Annotated[Path | None, typer.Option("--report", help="Write the report as JSON too")] = None,
 ) -> None:
     """Import parcels, factories or areas from GIS and office files 导入数据."""
     settings = load_settings()
     lang = settings.app.language
-    options = ImportOptions(layer.value, crs=crs, mapping=load_mapping(mapping, layer.value) if mapping
-                            else Mapping(), dry_run=dry_run, replace=replace, source_layer=gpkg_layer,
-                            user=user, limits=settings.imports.limits())
+    rules = load_mapping(mapping, layer.value) if mapping else Mapping()
     db = _open(settings)
     bar, tick = _import_progress(lang)
     try:
-        with bar, (db.read() if dry_run else db.write()) as session:
-            options = _as_account(session, options)
-            report = import_file(session, path, options, progress=tick)
-            if not report.acceptable and not dry_run:
-                raise report.refusal()
+        with db.read() as session:
+            who = _acting(session, user)
+        options = ImportOptions(layer.value, crs=crs, mapping=rules, dry_run=dry_run, replace=replace,
+                                source_layer=gpkg_layer, who=who, limits=settings.imports.limits())
+        with bar:
+            report = import_file(db, path, options, progress=tick)
+        if not report.acceptable and not dry_run:
+            raise report.refusal()
     except ImportRefused as refused:
         _finish_import(refused.report, lang, every_row, report_json)
         raise
@@ -265,14 +267,17 @@ def import_(
     console.print(message("cli.import.written", lang))
 
 
-def _as_account(session: Session, options: ImportOptions) -> ImportOptions:
-    """When `--user` names an account, its role must allow imports and a park manager's scope applies."""
-    found = session.scalar(select(User).where(User.name == options.user))
+def _acting(session: Session, name: str) -> Principal:
+    """Who a command acts as: the account `name` (its role and areas apply; an import needs a role
+    that may import), or, when no account has that name, an operator at the shell under it."""
+    found = session.scalar(select(User).where(User.name == name))
     if found is None:
-        return options  # an operator's name: the shell already has the database's rights
+        return operator(name)  # the shell already has the database's rights
     who = accounts.principal(found)
+    if not found.active:
+        raise Forbidden("error.account_disabled", name=name)
     authorize(who, Action.IMPORT)
-    return dataclasses.replace(options, allowed_areas=who.area_ids if who.scoped else None)
+    return who
 
 
 def _finish_import(report: ImportReport, lang: str, every_row: bool, report_json: Path | None) -> None:

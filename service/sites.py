@@ -1,5 +1,5 @@
 """What the parcel and factory routes share: ETag and If-Match, geometry input, the change
-endpoints' bodies and responses. The routes stay thin; the rules live in gis/edits.py."""
+endpoints' bodies and responses. The routes stay thin; the rules live in the write gateway (gis/gateway/)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from fastapi import Request
 from shapely.geometry import shape
 from sqlalchemy.orm import Session
 
-from gis import edits, history, inventory
+from gis import history, inventory
 from gis.access import Principal
 from gis.database import Database
 from gis.errors import InvalidGeometry, PreconditionRequired, VersionConflict
+from gis.gateway import sites as gateway
 from gis.labels import label
 from gis.status import parse_status
 from service.geojson import GeoJSONResponse, factory_properties, parcel_properties, single
@@ -73,7 +74,7 @@ def change_status(session: Session, kind: str, code: str, body: StatusChange, wh
                   version: int) -> None:
     """Apply a workflow step in the caller's transaction."""
     target = parse_status(kind, body.status)
-    edits.change_status(session, kind, code, target.value, who=who, project=body.project,
+    gateway.change_status(session, kind, code, target.value, who=who, project=body.project,
                         note=body.note, expected_version=version)
 
 

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from gis import edits, inventory
+from gis import inventory
 from gis.area import M2_PER_MU
-from gis.edits import STAMP
-from gis.errors import PreconditionRequired
+from gis.gateway import areas as gateway
 from gis.labels import label
 from service import sites
 from service.auth import CurrentUser
@@ -45,10 +44,6 @@ def _out(row: dict[str, Any], lang: str) -> AreaOut:
                    area_mu=round(row["area_m2"] / M2_PER_MU, 1))
 
 
-def _stamp(row: dict[str, Any]) -> str:
-    return f'"{row["updated_at"].strftime(STAMP)}"'
-
-
 @router.get("", summary="List parks, zones and towns 园区与镇")
 def list_areas(
     session: ReadSession,
@@ -64,7 +59,7 @@ def _feature(session: Session, code: str, lang: str) -> GeoJSONResponse:
     body = {"type": "Feature", "id": code, "geometry": orjson.Fragment(row["geojson"]),
             "properties": _out(row, lang).model_dump()}
     response = GeoJSONResponse(orjson.dumps(body))
-    response.headers["ETag"] = _stamp(row)
+    response.headers["ETag"] = sites.etag(row["version"])
     return response
 
 
@@ -90,13 +85,11 @@ def update_area(code: AreaCode, body: AreaPatch, request: Request, db: DatabaseD
                 lang: Language) -> GeoJSONResponse:
     """Name, leading industries and remarks (park managers, their own areas); priority flag and
     outline (administrators)."""
-    header = request.headers.get("if-match")
-    if not header:
-        raise PreconditionRequired()
+    version = sites.if_match(request)
     changes = body.model_dump(exclude_unset=True, exclude={"geometry"})
     changes.update(body.model_extra or {})
     if body.geometry is not None:
         changes["geometry"] = sites.geometry(body.geometry)
     with db.write() as session:
-        edits.update_area(session, code, changes, who=user, expected_stamp=header.strip().strip('"'))
+        gateway.update(session, code, changes, who=user, expected_version=version)
         return _feature(session, code, lang)

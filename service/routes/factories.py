@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from gis import edits, inventory
+from gis import inventory
+from gis.gateway import sites as gateway
 from gis.spatial import parse_bbox
 from service import sites
 from service.auth import CurrentUser
@@ -88,7 +89,7 @@ def create_factory(body: NewFactory, db: DatabaseDep, user: CurrentUser, lang: L
     """Create a factory from a GeoJSON Feature (park managers: inside their own parks and towns)."""
     values = sites.changes(body.properties, None)
     with db.write() as session:
-        edits.create_site(session, "factory", values, sites.geometry(body.geometry), who=user)
+        gateway.create(session, "factory", values, sites.geometry(body.geometry), who=user)
         return sites.respond(session, "factory", body.properties.code, lang, status_code=201)
 
 
@@ -99,7 +100,7 @@ def update_factory(code: CodePath, body: FactoryPatch, request: Request, db: Dat
     """Change properties and/or geometry; send the ETag you read in If-Match."""
     version = sites.if_match(request)
     with db.write() as session:
-        edits.update_site(session, "factory", code, sites.changes(body.properties, body.geometry), who=user,
+        gateway.update(session, "factory", code, sites.changes(body.properties, body.geometry), who=user,
                           expected_version=version)
         return sites.respond(session, "factory", code, lang)
 
@@ -109,7 +110,7 @@ def delete_factory(code: CodePath, request: Request, db: DatabaseDep, user: Curr
     """Soft-delete: it leaves the lists and maps but keeps its history; an admin can restore it."""
     version = sites.if_match(request)
     with db.write() as session:
-        edits.delete_site(session, "factory", code, who=user, expected_version=version)
+        gateway.delete(session, "factory", code, who=user, expected_version=version)
     return Response(status_code=204)
 
 
@@ -118,7 +119,7 @@ def delete_factory(code: CodePath, request: Request, db: DatabaseDep, user: Curr
 def restore_factory(code: CodePath, db: DatabaseDep, user: CurrentUser, lang: Language) -> GeoJSONResponse:
     """Bring a deleted factory back (administrators)."""
     with db.write() as session:
-        edits.restore_site(session, "factory", code, who=user)
+        gateway.restore(session, "factory", code, who=user)
         return sites.respond(session, "factory", code, lang)
 
 

@@ -82,12 +82,12 @@ def upload(
             (folder / "mapping").mkdir()
             rules = load_mapping(_save(mapping, folder / "mapping", limits), layer)
         options = ImportOptions(layer, crs=crs or None, mapping=rules, dry_run=dry_run, replace=replace,
-                                source_layer=gpkg_layer or None, user=user.name, limits=limits,
-                                allowed_areas=user.area_ids if user.scoped else None)
-        with db.read() if dry_run else db.write() as session:
-            report = import_file(session, path, options)
-            if not report.acceptable and not dry_run:
-                raise report.refusal()
-            return report.to_dict(lang)  # before the commit: an answer that cannot be built undoes it
+                                source_layer=gpkg_layer or None, who=user, limits=limits)
+        answer: dict[str, Any] = {}
+        # the answer is built before the commit: one that cannot be built undoes the import
+        report = import_file(db, path, options, before_commit=lambda r: answer.update(r.to_dict(lang)))
+        if not report.acceptable and not dry_run:
+            raise report.refusal()
+        return answer
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from gis import edits, inventory
+from gis import inventory
+from gis.gateway import sites as gateway
 from gis.spatial import parse_bbox
 from service import sites
 from service.auth import CurrentUser
@@ -88,7 +89,7 @@ def create_parcel(body: NewParcel, db: DatabaseDep, user: CurrentUser, lang: Lan
     """Create a parcel from a GeoJSON Feature (park managers: inside their own parks and towns)."""
     values = sites.changes(body.properties, None)
     with db.write() as session:
-        edits.create_site(session, "parcel", values, sites.geometry(body.geometry), who=user)
+        gateway.create(session, "parcel", values, sites.geometry(body.geometry), who=user)
         return sites.respond(session, "parcel", body.properties.code, lang, status_code=201)
 
 
@@ -99,7 +100,7 @@ def update_parcel(code: CodePath, body: ParcelPatch, request: Request, db: Datab
     """Change properties and/or geometry; send the ETag you read in If-Match."""
     version = sites.if_match(request)
     with db.write() as session:
-        edits.update_site(session, "parcel", code, sites.changes(body.properties, body.geometry), who=user,
+        gateway.update(session, "parcel", code, sites.changes(body.properties, body.geometry), who=user,
                           expected_version=version)
         return sites.respond(session, "parcel", code, lang)
 
@@ -109,7 +110,7 @@ def delete_parcel(code: CodePath, request: Request, db: DatabaseDep, user: Curre
     """Soft-delete: it leaves the lists and maps but keeps its history; an admin can restore it."""
     version = sites.if_match(request)
     with db.write() as session:
-        edits.delete_site(session, "parcel", code, who=user, expected_version=version)
+        gateway.delete(session, "parcel", code, who=user, expected_version=version)
     return Response(status_code=204)
 
 
@@ -118,7 +119,7 @@ def delete_parcel(code: CodePath, request: Request, db: DatabaseDep, user: Curre
 def restore_parcel(code: CodePath, db: DatabaseDep, user: CurrentUser, lang: Language) -> GeoJSONResponse:
     """Bring a deleted parcel back (administrators)."""
     with db.write() as session:
-        edits.restore_site(session, "parcel", code, who=user)
+        gateway.restore(session, "parcel", code, who=user)
         return sites.respond(session, "parcel", code, lang)
 
 

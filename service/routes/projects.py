@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from gis import projects
 from gis.access import Action, Principal
 from gis.explain import result_dict
+from gis.gateway import projects as gateway
 from gis.labels import label
 from gis.matching import match, need_of_project
 from gis.review import Planned, load_review
@@ -65,7 +66,7 @@ def create_project(body: ProjectIn, db: DatabaseDep, user: ProjectEditor, lang: 
                    response: Response) -> ProjectOut:
     """A new project in the pipeline (investment staff and administrators)."""
     with db.write() as session:
-        row = projects.create_project(session, body.model_dump(exclude_unset=True), actor=user.name)
+        row = gateway.create(session, body.model_dump(exclude_unset=True), who=user)
         out = _out(row, lang)  # before the commit: an answer that cannot be built undoes the change
     response.headers["ETag"] = sites.etag(row["version"])
     response.headers["Location"] = f"/api/projects/{row['code']}"
@@ -78,8 +79,8 @@ def update_project(body: ProjectFields, request: Request, db: DatabaseDep, user:
     """Change the fields given; send the ETag you read in If-Match (lost updates are refused)."""
     version = sites.if_match(request)
     with db.write() as session:
-        row = projects.update_project(session, code, body.model_dump(exclude_unset=True), actor=user.name,
-                                      expected_version=version)
+        row = gateway.update(session, code, body.model_dump(exclude_unset=True), who=user,
+                             expected_version=version)
         out = _out(row, lang)
     response.headers["ETag"] = sites.etag(row["version"])
     return out

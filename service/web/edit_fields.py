@@ -1,6 +1,6 @@
 """The attribute edit form: which fields it shows, of what type, and reading them back.
 
-Only fields the service lets a user change (gis.edits.EDITABLE) appear; a form sends every field,
+Only fields the service lets a user change (gis.gateway.rules.EDITABLE) appear; a form sends every field,
 so only those whose value differs from the record become changes (and history entries).
 """
 

@@ -1,17 +1,19 @@
 """The park manager's workspace: their own parcels and factories, and the attribute and geometry
-edit form, on the service's rules (roles, park scope, versions, field history: gis.edits)."""
+edit form, on the write gateway's rules (gis.gateway: roles, park scope, versions, history)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
-from gis import edits, inventory, mapdata
+from gis import inventory, mapdata
 from gis.access import Principal
 from gis.errors import LandstockError
+from gis.gateway import sites as gateway
 from gis.history import changes_of
 from gis.labels import CATALOGUES
 from maps.edit import edit_map
@@ -84,13 +86,19 @@ def edit_page(request: Request, session: ReadSession, settings: SettingsDep, use
     return render_edit(request, session, settings, KINDS[plural], code, user=user)
 
 
+async def form_data(request: Request) -> FormData:
+    """The posted form, read without blocking; the route that uses it runs in the thread pool."""
+    return await request.form()
+
+
 @router.post("/{plural}/{code}/edit")
-async def save_edit(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
-                    plural: Plural, code: Code) -> Response:
-    """Save what changed; a stale version, an illegal value or another park re-renders the form."""
+def save_edit(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
+              plural: Plural, code: Code, form: Annotated[FormData, Depends(form_data)]) -> Response:
+    """Save what changed; a stale version, an illegal value or another park re-renders the form.
+    A plain function: waiting for the database's write lock must not stop the event loop."""
     if user is None:
         return _sign_in(f"/{plural}/{code}/edit")
-    kind, form = KINDS[plural], await request.form()
+    kind = KINDS[plural]
     try:
         version = int(str(form.get("version") or "0"))
         with db.read() as session:
@@ -100,7 +108,7 @@ async def save_edit(request: Request, db: DatabaseDep, settings: SettingsDep, us
             changes["geometry"] = shape
         if changes:
             with db.write() as session:
-                edits.update_site(session, kind, code, changes, who=user, expected_version=version)
+                gateway.update(session, kind, code, changes, who=user, expected_version=version)
     except LandstockError as error:
         kept = {k: v for k, v in form.items() if isinstance(v, str)}
         with db.read() as session:

@@ -8,10 +8,11 @@ import pytest
 import shapely
 from sqlalchemy import func, select, text
 
-from gis import edits, exporter
-from gis.access import Principal, Role
+from gis import exporter
+from gis.access import Principal, Role, operator
 from gis.bulk_write import CHUNK, COPY_MIN_ROWS, STATISTICS_MIN_ROWS, insert_rows
 from gis.errors import ConflictingWrite
+from gis.gateway import sites
 from gis.importer import ImportOptions, import_file
 from gis.inventory import ParcelQuery, list_parcels
 from gis.models import Parcel, RecordChange, StatusEvent
@@ -57,8 +58,7 @@ def awkward_survey(tmp_path, n=N, first=0):
 
 
 def imported(db, path):
-    with db.write() as session:
-        return import_file(session, path, ImportOptions("parcels", user=USER))
+    return import_file(db, path, ImportOptions("parcels", who=operator(USER)))
 
 
 WHEN = ("id", "created_at", "updated_at")
@@ -146,7 +146,7 @@ def test_records_created_after_a_large_import_get_ids_of_their_own(sample_db, tm
     x, y = cell(N + 40)
 
     with sample_db.write() as session:
-        site = edits.create_site(session, "parcel", {"code": "AFTER-1", "land_use": "100102"},
+        site = sites.create(session, "parcel", {"code": "AFTER-1", "land_use": "100102"},
                                  shapely.box(x, y, x + 0.002, y + 0.002), who=admin)
 
     with sample_db.read() as session:

@@ -7,7 +7,7 @@ import shapely
 from shapely.geometry import box
 from sqlalchemy import func, select
 
-from gis import edits, history, inventory
+from gis import history, inventory
 from gis.access import Principal, Role
 from gis.errors import (
     DuplicateCode,
@@ -18,6 +18,7 @@ from gis.errors import (
     NotFound,
     VersionConflict,
 )
+from gis.gateway import rules, sites
 from gis.inventory import ParcelQuery
 from gis.models import Area, Parcel, Project, RecordChange, StatusEvent
 
@@ -44,7 +45,7 @@ def available_in(session, park):
 
 def test_create_places_the_parcel_by_containment_and_keeps_its_creation(sample_db):
     with sample_db.write() as session:
-        edits.create_site(session, "parcel", {"code": "NEW-1", "land_use": "100102"}, NEW_SQUARE, who=admin())
+        sites.create(session, "parcel", {"code": "NEW-1", "land_use": "100102"}, NEW_SQUARE, who=admin())
 
     with sample_db.read() as session:
         row = inventory.get_parcel(session, "NEW-1")
@@ -62,7 +63,7 @@ def test_create_places_the_parcel_by_containment_and_keeps_its_creation(sample_d
     ({"code": "NEW-2", "land_use": "999999"}, NEW_SQUARE, InvalidInput),
     ({"code": "NEW-3", "land_use": "100102"}, shapely.Point(121.73, 31.79), InvalidGeometry),
     ({"code": " ", "land_use": "100102"}, NEW_SQUARE, InvalidInput),
-    ({"code": "NEW-4", "land_use": "100102", "status": "signed"}, NEW_SQUARE, InvalidInput),
+    ({"code": "NEW-4", "land_use": "100102", "status": "reserved"}, NEW_SQUARE, InvalidInput),  # no project
     ({"code": "NEW-5", "land_use": "100102", "version": 7}, NEW_SQUARE, InvalidInput),
 ])
 def test_a_refused_creation_writes_nothing(sample_db, values, geometry, error):
@@ -70,7 +71,7 @@ def test_a_refused_creation_writes_nothing(sample_db, values, geometry, error):
         before = count(session, Parcel), count(session, RecordChange), count(session, StatusEvent)
 
     with pytest.raises(error), sample_db.write() as session:
-        edits.create_site(session, "parcel", values, geometry, who=admin())
+        sites.create(session, "parcel", values, geometry, who=admin())
 
     with sample_db.read() as session:
         assert (count(session, Parcel), count(session, RecordChange), count(session, StatusEvent)) == before
@@ -81,7 +82,7 @@ def test_an_update_keeps_each_changed_field_before_and_after(sample_db):
         row = inventory.get_parcel(session, "KFQ-001")
 
     with sample_db.write() as session:
-        edits.update_site(session, "parcel", "KFQ-001", {"price_wan_per_mu": 33.3, "remarks": "新备注"},
+        sites.update(session, "parcel", "KFQ-001", {"price_wan_per_mu": 33.3, "remarks": "新备注"},
                           who=admin(), expected_version=row["version"])
 
     with sample_db.read() as session:
@@ -95,7 +96,7 @@ def test_an_update_keeps_each_changed_field_before_and_after(sample_db):
 
 def test_a_new_geometry_recomputes_area_and_placement(sample_db):
     with sample_db.write() as session:
-        edits.update_site(session, "parcel", "KFQ-001", {"geometry": NEW_SQUARE}, who=admin(),
+        sites.update(session, "parcel", "KFQ-001", {"geometry": NEW_SQUARE}, who=admin(),
                           expected_version=None)
 
     with sample_db.read() as session:
@@ -118,17 +119,17 @@ def test_a_new_geometry_recomputes_area_and_placement(sample_db):
 ])
 def test_fields_that_may_not_be_set_are_refused_not_ignored(sample_db, changes, reason):
     with pytest.raises(InvalidInput) as caught, sample_db.write() as session:
-        edits.update_site(session, "parcel", "KFQ-001", changes, who=admin(), expected_version=None)
+        sites.update(session, "parcel", "KFQ-001", changes, who=admin(), expected_version=None)
 
     assert caught.value.key == reason
 
 
 def test_a_stale_version_is_refused_naming_who_changed_it(sample_db):
     with sample_db.write() as session:
-        edits.update_site(session, "parcel", "KFQ-001", {"remarks": "甲"}, who=admin(), expected_version=1)
+        sites.update(session, "parcel", "KFQ-001", {"remarks": "甲"}, who=admin(), expected_version=1)
 
     with pytest.raises(VersionConflict) as caught, sample_db.write() as session:
-        edits.update_site(session, "parcel", "KFQ-001", {"remarks": "乙"}, who=admin(), expected_version=1)
+        sites.update(session, "parcel", "KFQ-001", {"remarks": "乙"}, who=admin(), expected_version=1)
 
     assert "管理员" in caught.value.message("zh") and "2" in caught.value.message("zh")
 
@@ -139,17 +140,17 @@ def test_park_managers_touch_only_their_own_parks(sample_db):
         manager = manager_of(session, "P01")
 
     with sample_db.write() as session:
-        edits.update_site(session, "parcel", mine["code"], {"remarks": "本园区"}, who=manager,
+        sites.update(session, "parcel", mine["code"], {"remarks": "本园区"}, who=manager,
                           expected_version=None)
-        edits.change_status(session, "parcel", mine["code"], "unavailable", who=manager, note="规划调整")
+        sites.change_status(session, "parcel", mine["code"], "unavailable", who=manager, note="规划调整")
     for attempt in (
-        lambda s: edits.update_site(s, "parcel", theirs["code"], {"remarks": "越权"}, who=manager,
+        lambda s: sites.update(s, "parcel", theirs["code"], {"remarks": "越权"}, who=manager,
                                     expected_version=None),
-        lambda s: edits.change_status(s, "parcel", theirs["code"], "unavailable", who=manager, note="越权"),
-        lambda s: edits.delete_site(s, "parcel", theirs["code"], who=manager, expected_version=None),
-        lambda s: edits.update_site(s, "parcel", mine["code"], {"park": "P04"}, who=manager,
+        lambda s: sites.change_status(s, "parcel", theirs["code"], "unavailable", who=manager, note="越权"),
+        lambda s: sites.delete(s, "parcel", theirs["code"], who=manager, expected_version=None),
+        lambda s: sites.update(s, "parcel", mine["code"], {"park": "P04"}, who=manager,
                                     expected_version=None),
-        lambda s: edits.create_site(s, "parcel", {"code": "X-1", "land_use": "100102"},
+        lambda s: sites.create(s, "parcel", {"code": "X-1", "land_use": "100102"},
                                     box(121.60, 32.06, 121.601, 32.061), who=manager),
     ):
         with pytest.raises(Forbidden), sample_db.write() as session:
@@ -165,13 +166,13 @@ def test_investment_staff_reserve_and_release_but_change_nothing_else(sample_db)
         code = available_in(session, "P04")["code"]
 
     with sample_db.write() as session:
-        edits.change_status(session, "parcel", code, "reserved", who=investment, project="XM-2026-007")
+        sites.change_status(session, "parcel", code, "reserved", who=investment, project="XM-2026-007")
     with pytest.raises(Forbidden), sample_db.write() as session:
-        edits.change_status(session, "parcel", code, "signed", who=investment)
+        sites.change_status(session, "parcel", code, "signed", who=investment)
     with pytest.raises(Forbidden), sample_db.write() as session:
-        edits.update_site(session, "parcel", code, {"remarks": "x"}, who=investment, expected_version=None)
+        sites.update(session, "parcel", code, {"remarks": "x"}, who=investment, expected_version=None)
     with sample_db.write() as session:
-        edits.change_status(session, "parcel", code, "available", who=investment, note="项目暂缓")
+        sites.change_status(session, "parcel", code, "available", who=investment, note="项目暂缓")
 
     with sample_db.read() as session:
         row = inventory.get_parcel(session, code)
@@ -182,7 +183,8 @@ def test_leaders_change_nothing():
     leader = Principal(id=4, name="领导", role=Role.LEADER)
 
     with pytest.raises(Forbidden) as caught:
-        edits.check_fields("parcel", {"park": "P01"}, leader)
+        rules.check(leader, rules.Change("parcel", "KFQ-001", rules.Act.UPDATE, stored=rules.Stored(id=1, version=1),
+                                         named={"park": ("P01", 13)}))
 
     assert "领导" in caught.value.message("zh")
 
@@ -194,7 +196,7 @@ def test_the_workflow_moves_the_project_along(sample_db):
     for target, extra in (("reserved", {"project": "XM-2026-014"}), ("signed", {}), ("supplied", {}),
                           ("under_construction", {})):
         with sample_db.write() as session:
-            edits.change_status(session, "parcel", code, target, who=admin(), **extra)
+            sites.change_status(session, "parcel", code, target, who=admin(), **extra)
 
     with sample_db.read() as session:
         project = session.scalar(select(Project).where(Project.code == "XM-2026-014"))
@@ -215,12 +217,12 @@ def test_illegal_or_stale_status_changes_write_nothing(sample_db):
         before = count(session, StatusEvent), count(session, RecordChange)
 
     with pytest.raises(IllegalTransition), sample_db.write() as session:
-        edits.change_status(session, "parcel", code, "in_production", who=admin())
+        sites.change_status(session, "parcel", code, "in_production", who=admin())
     with pytest.raises(VersionConflict), sample_db.write() as session:
-        edits.change_status(session, "parcel", code, "reserved", who=admin(), project="XM-2026-001",
+        sites.change_status(session, "parcel", code, "reserved", who=admin(), project="XM-2026-001",
                             expected_version=999)
     with pytest.raises(NotFound), sample_db.write() as session:
-        edits.change_status(session, "parcel", code, "reserved", who=admin(), project="XM-0000-000")
+        sites.change_status(session, "parcel", code, "reserved", who=admin(), project="XM-0000-000")
 
     with sample_db.read() as session:
         assert (count(session, StatusEvent), count(session, RecordChange)) == before
@@ -233,15 +235,15 @@ def test_delete_is_soft_and_an_admin_restores(sample_db):
         total = inventory.list_parcels(session, ParcelQuery()).matched
 
     with sample_db.write() as session:
-        edits.delete_site(session, "parcel", "KFQ-001", who=manager, expected_version=None)
+        sites.delete(session, "parcel", "KFQ-001", who=manager, expected_version=None)
     with sample_db.read() as session:
         assert inventory.list_parcels(session, ParcelQuery()).matched == total - 1
         with pytest.raises(NotFound):
             inventory.get_parcel(session, "KFQ-001")
     with pytest.raises(Forbidden), sample_db.write() as session:
-        edits.restore_site(session, "parcel", "KFQ-001", who=manager)
+        sites.restore(session, "parcel", "KFQ-001", who=manager)
     with sample_db.write() as session:
-        edits.restore_site(session, "parcel", "KFQ-001", who=admin())
+        sites.restore(session, "parcel", "KFQ-001", who=admin())
 
     with sample_db.read() as session:
         assert inventory.list_parcels(session, ParcelQuery()).matched == total
@@ -254,12 +256,12 @@ def test_factories_follow_the_same_rules(sample_db):
         factory = inventory.list_factories(session, inventory.FactoryQuery(status=("vacant",), limit=1)).rows[0]
 
     with sample_db.write() as session:
-        edits.update_site(session, "factory", factory["code"], {"vacant_area_m2": 100.0}, who=admin(),
+        sites.update(session, "factory", factory["code"], {"vacant_area_m2": 100.0}, who=admin(),
                           expected_version=factory["version"])
-        edits.change_status(session, "factory", factory["code"], "reserved", who=admin(), project="XM-2026-003")
-        edits.change_status(session, "factory", factory["code"], "leased", who=admin())
+        sites.change_status(session, "factory", factory["code"], "reserved", who=admin(), project="XM-2026-003")
+        sites.change_status(session, "factory", factory["code"], "leased", who=admin())
     with pytest.raises(InvalidInput), sample_db.write() as session:
-        edits.update_site(session, "factory", factory["code"], {"vacant_area_m2": 1e9}, who=admin(),
+        sites.update(session, "factory", factory["code"], {"vacant_area_m2": 1e9}, who=admin(),
                           expected_version=None)
 
     with sample_db.read() as session:
@@ -272,8 +274,8 @@ def test_factories_follow_the_same_rules(sample_db):
 def test_the_box_centre_the_match_reads_follows_every_new_and_moved_geometry(sample_db):
     moved = box(121.7400, 31.8000, 121.7460, 31.8010)
     with sample_db.write() as session:
-        edits.create_site(session, "parcel", {"code": "NEW-1", "land_use": "100102"}, NEW_SQUARE, who=admin())
-        edits.update_site(session, "parcel", available_in(session, "P01")["code"], {"geometry": moved},
+        sites.create(session, "parcel", {"code": "NEW-1", "land_use": "100102"}, NEW_SQUARE, who=admin())
+        sites.update(session, "parcel", available_in(session, "P01")["code"], {"geometry": moved},
                           who=admin(), expected_version=None)
     with sample_db.read() as session:
         centres = {code: (lon, lat) for code, lon, lat in

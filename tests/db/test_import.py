@@ -7,6 +7,7 @@ import shapely
 from sqlalchemy import func, select, update
 
 from gis import exporter
+from gis.access import Principal, Role, operator
 from gis.errors import LandstockError
 from gis.history import changes_of
 from gis.importer import ImportOptions, import_file
@@ -25,9 +26,12 @@ FACTORY_SAME = ("code", "name", "building_type", "floors", "floor_area_m2", "vac
                 "parcel_code", "park_code", "town_code", "contact", "contact_phone", "remarks")
 
 
-def imported(db, path, layer="parcels", **options):
-    with db.write() as session:
-        return import_file(session, path, ImportOptions(layer, user="园区管理员", **options))
+def imported(db, path, layer="parcels", who=None, **options):
+    return import_file(db, path, ImportOptions(layer, who=who or operator("园区管理员"), **options))
+
+
+def manager(*area_ids):
+    return Principal(id=99, name="园区管理员", role=Role.PARK_MANAGER, area_ids=frozenset(area_ids))
 
 
 def count(db, model=Parcel, *where):
@@ -116,16 +120,17 @@ def test_a_park_manager_may_import_only_into_their_own_areas(sample_db, tmp_path
     with sample_db.read() as session:
         ids = dict(session.execute(select(Area.code, Area.id)).all())
 
-    theirs = imported(sample_db, path, dry_run=True, allowed_areas=frozenset({ids["P02"]}))
-    mine = imported(sample_db, path, dry_run=True, allowed_areas=frozenset({ids["P01"]}))
+    theirs = imported(sample_db, path, dry_run=True, who=manager(ids["P02"]))
+    mine = imported(sample_db, path, dry_run=True, who=manager(ids["P01"]))
     other_row = imported(sample_db, write_json(tmp_path / "other.geojson", collection(
-        feature(square(0), code="BX-001", name="改名"))), dry_run=True, allowed_areas=frozenset({ids["P01"]}))
+        feature(square(0), code="BX-001", name="改名"))), dry_run=True, who=manager(ids["P01"]))
 
-    assert theirs.rows[0].rejection[0].key == "import.not_your_area"
+    assert theirs.rows[0].rejection[0].key == "gateway.moves_out_of_scope"
     assert mine.acceptable
-    assert other_row.rows[0].rejection[0].key == "import.not_your_area"  # BX-001 lies outside P01
-    areas = imported(sample_db, path, layer="areas", dry_run=True, allowed_areas=frozenset({ids["P01"]}))
-    assert "import.areas_need_admin" in [p.key for p in areas.problems] and not areas.acceptable
+    assert other_row.rows[0].rejection[0].key == "error.out_of_scope"  # BX-001 lies outside P01
+    new_area = write_json(tmp_path / "area.geojson", collection(feature(square(0), code="P09", name="新园区", kind="园区")))
+    areas = imported(sample_db, new_area, layer="areas", dry_run=True, who=manager(ids["P01"]))
+    assert areas.rows[0].rejection[0].key == "error.forbidden" and not areas.acceptable  # a new area
 
 
 def test_areas_import_with_parents_from_the_same_file(sample_db, tmp_path):

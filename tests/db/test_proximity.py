@@ -9,9 +9,10 @@ from geoalchemy2.shape import from_shape
 from shapely.geometry import Point, box
 from sqlalchemy import select, text, update
 
-from gis import bulk, edits, match_context, matching, prescore, proximity
+from gis import bulk, match_context, matching, prescore, proximity
 from gis.access import Principal, Role
 from gis.crs import CGCS2000
+from gis.gateway import sites
 from gis.match_context import distances_km, load_layer
 from gis.matching import match
 from gis.models import Infrastructure, Parcel
@@ -50,7 +51,7 @@ def test_the_sample_stores_every_parcels_distance_as_the_exact_score_measures_it
 def test_a_changed_geometry_loses_its_distances_and_a_new_parcel_is_measured(sample_db):
     with sample_db.write() as session:
         code = session.scalar(select(Parcel.code).where(Parcel.status == "available").order_by(Parcel.code))
-        edits.update_site(session, "parcel", code, {"geometry": box(121.74, 31.80, 121.746, 31.801)},
+        sites.update(session, "parcel", code, {"geometry": box(121.74, 31.80, 121.746, 31.801)},
                           who=Principal(id=1, name="管理员", role=Role.ADMIN), expected_version=None)
         bulk.insert_parcels(session, [{"code": "NEW-1", "land_use": "100102", "status": "available"}],
                             np.array([shapely.MultiPolygon([box(121.73, 31.79, 121.731, 31.7905)])]),

@@ -36,7 +36,7 @@ def test_park_managers_edit_their_own_area_and_nothing_else(sample_app):
 @pytest.mark.parametrize(("body", "status"), [
     ({"leading_industries": ["99"]}, 422),
     ({"area_m2": 5}, 422),
-    ({"kind": "town"}, 422),
+    ({"kind": "city"}, 422),
     ({"name": ""}, 422),
 ])
 def test_bad_area_changes_are_refused(sample_app, body, status):

@@ -159,7 +159,7 @@ def test_a_park_manager_imports_only_into_their_parks_and_events_carry_their_nam
     home = client.post("/api/imports", data={"layer": "parcels"}, files={"file": ("s.geojson", body)})
 
     assert elsewhere.status_code == 422
-    assert elsewhere.json()["report"]["rows"][0]["messages"][0].startswith("“PM-1”不在您管理的园区")
+    assert elsewhere.json()["report"]["rows"][0]["messages"][0].startswith("“PM-1”的新图形不在您负责的园区或镇内")
     assert home.status_code == 200, home.json()
     with client.db.read() as session:
         events = status_events(session, "parcel", "PM-1")

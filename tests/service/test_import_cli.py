@@ -116,5 +116,5 @@ def test_user_naming_an_account_applies_its_role_and_scope(databases, backend, t
     manager = landstock("import", str(path), "--layer", "parcels", "--user", "p02_manager", url=url)
     leader = landstock("import", str(path), "--layer", "parcels", "--user", "leader", url=url)
 
-    assert manager.returncode == 1 and "不在您管理的园区或镇内" in manager.stdout
+    assert manager.returncode == 1 and "不在您负责的园区或镇内" in manager.stdout
     assert leader.returncode == 1 and "Traceback" not in leader.stderr and "错误" in leader.stderr
