@@ -11,6 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
 from service import errors, openapi
+from service.attempts import secure_cookies
 from service.body_limit import MB, BodyLimit
 from service.routes import (
     areas,
@@ -68,11 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     openapi.install(app)
-    secure = settings.auth.cookie_secure
     app.add_middleware(SessionMiddleware, secret_key=settings.app.secret_key.get_secret_value(),
                        session_cookie="landstock_session", max_age=settings.auth.session_hours * 3600,
-                       same_site="lax",
-                       https_only=secure if secure is not None else settings.app.environment == "production")
+                       same_site="lax", https_only=secure_cookies(settings))
     upload_limit = int(settings.imports.max_upload_mb * MB)
     app.add_middleware(BodyLimit, limit_for=lambda path: upload_limit if path.startswith("/api/imports")
                        else JSON_BODY_LIMIT)
