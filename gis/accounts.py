@@ -228,3 +228,8 @@ def history(session: Session, name: str) -> list[RecordChange]:
     return list(session.scalars(select(RecordChange).where(RecordChange.user_id == user.id)
                                 .order_by(RecordChange.at, RecordChange.id)))
 
+
+def active_users_with_password(session: Session, password: str) -> list[str]:
+    """The names of active accounts whose password is `password` (one Argon2 check each)."""
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
+    return [u.name for u in users if _verify(u.password_hash, password)]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from gis import accounts, bulk
 from gis.access import Principal
-from gis.errors import NotFound
+from gis.errors import InsecureSetup, NotFound
 from gis.geometry import clean_polygons
 from gis.labels import Text
 from gis.models import Parcel, User
@@ -94,3 +94,9 @@ def create_demo_users(session: Session, who: Principal) -> list[tuple[str, str, 
         accounts.create_user(session, who, name, role, DEMO_PASSWORD, areas=list(areas), display_name=display)
     return [(name, role, DEMO_PASSWORD) for name, role, _, _ in DEMO_USERS]
 
+
+def refuse_demo_passwords(session: Session) -> None:
+    """Raise `InsecureSetup` naming the active accounts whose password is still the demo one."""
+    names = accounts.active_users_with_password(session, DEMO_PASSWORD)
+    if names:
+        raise InsecureSetup(names=", ".join(names))

@@ -138,9 +138,15 @@ def serve(
     """Serve the web pages and the API 启动服务."""
     import uvicorn
 
-    from service.main import create_app
+    from service.main import create_app, refuse_known_passwords
 
     settings = load_settings()
+    if settings.app.environment == "production":
+        db = _open(settings)
+        try:
+            refuse_known_passwords(db)
+        finally:
+            db.dispose()
     host, port = host or settings.app.host, port or settings.app.port
     console.print(message("cli.serve.start", settings.app.language, host=host, port=port))
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

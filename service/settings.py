@@ -21,6 +21,7 @@ from gis.review import ReviewConfig
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEV_SECRET = "landstock-development-secret-do-not-use-in-production"
+MIN_SECRET_BYTES = 32
 
 
 def _config(prefix: str) -> SettingsConfigDict:
@@ -67,9 +68,15 @@ class AppSettings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> AppSettings:
-        if self.environment == "production" and self.secret_key.get_secret_value() == DEV_SECRET:
-            raise ValueError("LANDSTOCK_SECRET_KEY must be set to a secret of your own in production")
+    def _refuse_weak_secret(self) -> AppSettings:
+        if self.environment != "production":
+            return self
+        secret = self.secret_key.get_secret_value()
+        if secret == DEV_SECRET or len(secret.strip().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"LANDSTOCK_SECRET_KEY must be a secret of your own of at least {MIN_SECRET_BYTES} bytes "
+                "in production (it signs sessions and device cookies); make one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'")
         return self
 
 
