@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gis import accounts, signin
-from gis.errors import NotAuthenticated
+from gis.errors import NotAuthenticated, TooManyAttempts
 from gis.labels import label
 from gis.models import Area, User, utcnow
 from service.attempts import attempt_of, remember_device
@@ -80,10 +80,12 @@ def login(request: Request, db: DatabaseDep, settings: SettingsDep, lang: Langua
     try:
         token = _authenticate(request, db, settings, name, password,
                               lambda session, user: signin.start_session(session, user, lifetime))
-    except NotAuthenticated as exc:
+    except (NotAuthenticated, TooManyAttempts) as exc:
+        # the form again, with the reason; a paused name or address also says when to retry
+        wait = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
         return templates.TemplateResponse(request, "login.html", {
             "lang": lang, "csrf": csrf_token(request), "next": _safe_next(next),
-            "error": exc.message(lang), "name": name}, status_code=401)
+            "error": exc.message(lang), "name": name}, status_code=429 if wait else 401, headers=wait)
     sign_in_session(request, token)
     response = RedirectResponse(_safe_next(next), status_code=303)
     remember_device(response, settings, name)

@@ -122,6 +122,17 @@ def test_repeated_failures_are_slowed_down_even_for_the_right_password(sample_ap
     assert "分钟" in blocked.json()["detail"]
 
 
+def test_a_paused_sign_in_shows_the_form_again_with_when_to_retry(sample_app):
+    name = sample_app.user("leader")
+    for i in range(5):
+        sign_in(sample_app.client, name, password=f"guess-{i}-xxxx")
+
+    paused = sign_in(sample_app.client, name)
+
+    assert paused.status_code == 429 and int(paused.headers["retry-after"]) > 0
+    assert 'type="password"' in paused.text and "分钟后再试" in paused.text
+
+
 def test_a_new_password_ends_tokens_and_sessions_and_disabled_users_cannot_sign_in(sample_app):
     admin = sample_app.headers("admin")
     name = sample_app.user("leader")
