@@ -66,9 +66,10 @@ class Principal:
 
 
 def operator(name: str) -> Principal:
-    """Whoever runs Landstock's command line without naming an account: the shell already holds
-    the database's rights, so they act as an administrator, under the name they give."""
-    return Principal(id=0, name=name, role=Role.ADMIN)
+    """Whoever runs Landstock's command line (or loads the sample) without naming an account: the
+    shell already holds the database's rights, so they act as an administrator, under the name they
+    give. Id 0 is no account."""
+    return Principal(id=0, name=(name.strip() or "operator")[:60], role=Role.ADMIN)
 
 
 def authorize(who: Principal, action: Action) -> None:

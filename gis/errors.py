@@ -94,6 +94,12 @@ class TooManyAttempts(LandstockError):
         super().__init__(key, minutes=max(1, round(retry_after / 60)), **params)
 
 
+class InsecureSetup(LandstockError):
+    """A production service that would start with a known password (the demo accounts')."""
+
+    key = "error.demo_passwords"
+
+
 class PreconditionRequired(LandstockError):
     """A change was sent without the version (If-Match) it was based on."""
 

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gis import accounts, bulk
-from gis.errors import NotFound
+from gis.access import Principal
+from gis.errors import InsecureSetup, NotFound
 from gis.geometry import clean_polygons
 from gis.labels import Text
 from gis.models import Parcel, User
@@ -85,10 +86,17 @@ def load_sample(session: Session, directory: Path, progress: bulk.Progress | Non
             "factories": len(factories), "infrastructure": len(infrastructure)}
 
 
-def create_demo_users(session: Session) -> list[tuple[str, str, str]]:
+def create_demo_users(session: Session, who: Principal) -> list[tuple[str, str, str]]:
     """Add the demo accounts when there are no users yet; return (name, role, password) of each."""
     if session.scalar(select(func.count()).select_from(User)):
         return []
     for name, role, display, areas in DEMO_USERS:
-        accounts.create_user(session, name, role, DEMO_PASSWORD, areas=list(areas), display_name=display)
+        accounts.create_user(session, who, name, role, DEMO_PASSWORD, areas=list(areas), display_name=display)
     return [(name, role, DEMO_PASSWORD) for name, role, _, _ in DEMO_USERS]
+
+
+def refuse_demo_passwords(session: Session) -> None:
+    """Raise `InsecureSetup` naming the active accounts whose password is still the demo one."""
+    names = accounts.active_users_with_password(session, DEMO_PASSWORD)
+    if names:
+        raise InsecureSetup(names=", ".join(names))

@@ -1,6 +1,10 @@
 """Who is asking: bearer tokens for the API and scripts, a signed session cookie for the web
 pages (with a CSRF token for anything that changes data), and the role checks built on them.
 
+The cookie holds a random session token whose digest is a row of `web_sessions`: each request
+checks that row (not revoked, not expired, the account active), so signing out, disabling an
+account or changing its password ends the session on the server.
+
 A cookie alone never authorises a change: unsafe requests that rely on the cookie must echo the
 session's CSRF token in the `X-CSRF-Token` header or a `csrf_token` form field. Bearer tokens
 are not sent by browsers on their own, so they need no CSRF token.
@@ -15,7 +19,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from gis import accounts
+from gis import accounts, signin
 from gis.access import Action, Principal, authorize
 from gis.database import Database
 from gis.errors import Forbidden, NotAuthenticated
@@ -35,30 +39,37 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
-async def check_csrf(request: Request) -> None:
-    """Refuse an unsafe cookie-authenticated request whose CSRF token does not match."""
+def verify_csrf(request: Request, given: str | None) -> None:
+    """Refuse a request whose CSRF token (header or form field) does not match the session's."""
     expected = request.session.get("csrf")
-    given = request.headers.get(CSRF_HEADER)
-    if given is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
-        given = str((await request.form()).get(CSRF_FIELD) or "")
     if not expected or not given or not secrets.compare_digest(str(expected), given):
         raise Forbidden("error.csrf")
 
 
-def sign_in_session(request: Request, user: User) -> None:
-    """Remember `user` in the session cookie, with a fresh CSRF token."""
+async def check_csrf(request: Request) -> None:
+    """Refuse an unsafe cookie-authenticated request whose CSRF token does not match."""
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        given = str((await request.form()).get(CSRF_FIELD) or "")
+    verify_csrf(request, given)
+
+
+def sign_in_session(request: Request, token: str) -> None:
+    """Put a new server-side session's token in the cookie, with a fresh CSRF token."""
     request.session.clear()
-    request.session.update(uid=user.id, fp=accounts.session_fingerprint(user),
-                           csrf=secrets.token_urlsafe(24))
+    request.session.update(sid=token, csrf=secrets.token_urlsafe(24))
+
+
+def session_token(request: Request) -> str | None:
+    """The web session token the cookie carries."""
+    sid = request.session.get("sid")
+    return sid if isinstance(sid, str) and sid else None
 
 
 def _session_user(request: Request, session: Session) -> User | None:
-    uid = request.session.get("uid")
-    user = session.get(User, uid) if isinstance(uid, int) else None
-    if user is None or not user.active or request.session.get("fp") != accounts.session_fingerprint(user):
-        return None
-    return user
+    token = session_token(request)
+    return signin.session_user(session, token) if token is not None else None
 
 
 def bearer_token(request: Request) -> str | None:

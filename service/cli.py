@@ -7,6 +7,7 @@ and exits with status 1, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import sys
 from collections.abc import Callable
@@ -119,7 +120,8 @@ def demo(
                 counts = load_sample(session, sample or settings.sample_dir,
                                      progress=lambda n: bar.advance(task, n))
             console.print(message("cli.demo.loaded", lang, **counts))
-        demo_users = [] if settings.app.environment == "production" else create_demo_users(session)
+        demo_users = ([] if settings.app.environment == "production"
+                      else create_demo_users(session, _operator(None)))
     db.dispose()
     if demo_users:
         console.print(message("cli.demo.users", lang))
@@ -135,9 +137,15 @@ def serve(
     """Serve the web pages and the API 启动服务."""
     import uvicorn
 
-    from service.main import create_app
+    from service.main import create_app, refuse_known_passwords
 
     settings = load_settings()
+    if settings.app.environment == "production":
+        db = _open(settings)
+        try:
+            refuse_known_passwords(db)
+        finally:
+            db.dispose()
     host, port = host or settings.app.host, port or settings.app.port
     console.print(message("cli.serve.start", settings.app.language, host=host, port=port))
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
@@ -401,6 +409,20 @@ def _show(as_json: bool, data: Any, tables: Any) -> None:
         tables()
 
 
+Actor = Annotated[str | None, typer.Option(
+    help="Who makes the change, recorded in the account's history (default: your OS user name)")]
+
+
+def _operator(actor: str | None) -> Principal:
+    """The shell user as an administrator: whoever runs the CLI already holds the database's rights."""
+    if actor is None:
+        try:
+            actor = getpass.getuser()
+        except (KeyError, OSError):  # no login name in a bare container
+            actor = "operator"
+    return operator(actor)
+
+
 def _password(from_stdin: bool, lang: str) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -415,13 +437,15 @@ def user_add(
     area: Annotated[list[str] | None, typer.Option(help="Park/zone/town code a park manager manages")] = None,
     display_name: Annotated[str | None, typer.Option(help="Full name shown on the pages")] = None,
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")] = False,
+    actor: Actor = None,
 ) -> None:
     """Create an account 新建用户."""
     settings = load_settings()
     password = _password(password_stdin, settings.app.language)
     db = _open(settings)
     with db.write() as session:
-        accounts.create_user(session, name, role.value, password, areas=area or [], display_name=display_name)
+        accounts.create_user(session, _operator(actor), name, role.value, password, areas=area or [],
+                             display_name=display_name)
     db.dispose()
     console.print(message("cli.user.added", settings.app.language, name=name,
                           role=label("role", role.value, settings.app.language)))
@@ -444,34 +468,35 @@ def user_list() -> None:
     console.print(table)
 
 
-def _update_user(name: str, **changes: object) -> None:
+def _update_user(name: str, actor: str | None, **changes: object) -> None:
     settings = load_settings()
     db = _open(settings)
     with db.write() as session:
-        accounts.update_user(session, name, **changes)  # type: ignore[arg-type]
+        accounts.update_user(session, _operator(actor), name, **changes)  # type: ignore[arg-type]
     db.dispose()
     console.print(message("cli.user.updated", settings.app.language, name=name))
 
 
 @user_app.command("disable")
-def user_disable(name: Annotated[str, typer.Argument(help="Sign-in name")]) -> None:
-    """Stop an account from signing in 停用用户."""
-    _update_user(name, active=False)
+def user_disable(name: Annotated[str, typer.Argument(help="Sign-in name")], actor: Actor = None) -> None:
+    """Stop an account from signing in and end its sessions and tokens 停用用户."""
+    _update_user(name, actor, active=False)
 
 
 @user_app.command("enable")
-def user_enable(name: Annotated[str, typer.Argument(help="Sign-in name")]) -> None:
-    """Let a disabled account sign in again 启用用户."""
-    _update_user(name, active=True)
+def user_enable(name: Annotated[str, typer.Argument(help="Sign-in name")], actor: Actor = None) -> None:
+    """Let a disabled account sign in again (its old sessions and tokens stay ended) 启用用户."""
+    _update_user(name, actor, active=True)
 
 
 @user_app.command("passwd")
 def user_passwd(
     name: Annotated[str, typer.Argument(help="Sign-in name")],
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")] = False,
+    actor: Actor = None,
 ) -> None:
-    """Set a new password (revokes the user's API tokens) 修改密码."""
-    _update_user(name, password=_password(password_stdin, load_settings().app.language))
+    """Set a new password (ends the user's web sessions and API tokens) 修改密码."""
+    _update_user(name, actor, password=_password(password_stdin, load_settings().app.language))
 
 
 @user_app.command("token")
@@ -479,12 +504,13 @@ def user_token(
     name: Annotated[str, typer.Argument(help="Sign-in name")],
     label_: Annotated[str, typer.Option("--label", help="What the token is for")] = "cli",
     days: Annotated[int, typer.Option(help="Lifetime in days", min=1, max=3650)] = 90,
+    actor: Actor = None,
 ) -> None:
     """Issue an API token for scripts 签发 API 令牌."""
     settings = load_settings()
     db = _open(settings)
     with db.write() as session:
-        token = accounts.issue_token(session, accounts.get_user(session, name), label_,
+        token = accounts.issue_token(session, _operator(actor), accounts.get_user(session, name), label_,
                                      dt.timedelta(days=days))
     db.dispose()
     console.print(message("cli.user.token", settings.app.language, name=name))

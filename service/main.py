@@ -7,10 +7,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import inspect
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
+from gis.models import User
+from gis.sample import refuse_demo_passwords
 from service import errors, openapi
+from service.attempts import secure_cookies
 from service.body_limit import MB, BodyLimit
 from service.routes import (
     areas,
@@ -42,6 +47,14 @@ given in m² and 亩 (1 亩 = 10000/15 m²). Errors are `application/problem+jso
 JSON_BODY_LIMIT = 20 * MB
 
 
+def refuse_known_passwords(db: Database) -> None:
+    """Refuse to serve in production while an active account still has the demo password."""
+    if not inspect(db.engine).has_table(User.__tablename__):
+        return  # never migrated: there is no account yet
+    with db.read() as session:
+        refuse_demo_passwords(session)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The FastAPI application for `settings` (read from the environment when omitted)."""
     settings = settings or load_settings()
@@ -52,6 +65,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              spatialite_library=settings.database.spatialite_library,
                              busy_timeout_ms=settings.database.busy_timeout_ms)
         app.state.db = Database(engine)
+        if settings.app.environment == "production":
+            try:
+                await run_in_threadpool(refuse_known_passwords, app.state.db)
+            except Exception:
+                app.state.db.dispose()
+                raise
         warmer = tiles.TileWarmer(app)
         warmer.start()
         app.state.tile_refresher = tiles.Refresher(app)
@@ -68,11 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     openapi.install(app)
-    secure = settings.auth.cookie_secure
     app.add_middleware(SessionMiddleware, secret_key=settings.app.secret_key.get_secret_value(),
                        session_cookie="landstock_session", max_age=settings.auth.session_hours * 3600,
-                       same_site="lax",
-                       https_only=secure if secure is not None else settings.app.environment == "production")
+                       same_site="lax", https_only=secure_cookies(settings))
     upload_limit = int(settings.imports.max_upload_mb * MB)
     app.add_middleware(BodyLimit, limit_for=lambda path: upload_limit if path.startswith("/api/imports")
                        else JSON_BODY_LIMIT)

@@ -6,12 +6,13 @@ start-up with a message instead of failing later.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gis.limits import QIDONG_REGION, ImportLimits
 from gis.need import CRITERIA, MatchConfig, Weights
@@ -20,6 +21,7 @@ from gis.review import ReviewConfig
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEV_SECRET = "landstock-development-secret-do-not-use-in-production"
+MIN_SECRET_BYTES = 32
 
 
 def _config(prefix: str) -> SettingsConfigDict:
@@ -66,9 +68,15 @@ class AppSettings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> AppSettings:
-        if self.environment == "production" and self.secret_key.get_secret_value() == DEV_SECRET:
-            raise ValueError("LANDSTOCK_SECRET_KEY must be set to a secret of your own in production")
+    def _refuse_weak_secret(self) -> AppSettings:
+        if self.environment != "production":
+            return self
+        secret = self.secret_key.get_secret_value()
+        if secret == DEV_SECRET or len(secret.strip().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"LANDSTOCK_SECRET_KEY must be a secret of your own of at least {MIN_SECRET_BYTES} bytes "
+                "in production (it signs sessions and device cookies); make one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'")
         return self
 
 
@@ -188,6 +196,22 @@ class AuthSettings(BaseSettings):
     max_failures_per_name: int = Field(default=5, ge=1, description="Failed sign-ins tolerated per user")
     max_failures_per_address: int = Field(default=20, ge=1, description="… and per client address")
     failure_window_minutes: int = Field(default=15, ge=1, description="How long failures count")
+    device_days: int = Field(default=180, ge=1, le=3650, description=(
+        "Lifetime of the trusted-device cookie a successful sign-in leaves (failures from a trusted "
+        "device count against that device alone)"))
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list, description=(
+        "Reverse proxies (IPs or CIDRs, comma-separated or a JSON list) whose X-Forwarded-For "
+        "names the client; from any other peer the header is ignored"))
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
 
 MB = 1024 * 1024

@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gis import accounts, migrate
+from gis.access import operator
 from gis.database import Database, make_engine
 from gis.reference import sync_reference
 from gis.sample import load_sample
@@ -167,14 +168,14 @@ class SampleApp:
         """Create a user with this role (and areas); return their name."""
         name = name or f"{role}_{next(self._users)}"
         with self.db.write() as session:
-            accounts.create_user(session, name, role, TEST_PASSWORD, areas=list(areas))
+            accounts.create_user(session, OPERATOR, name, role, TEST_PASSWORD, areas=list(areas))
         return name
 
     def headers(self, role: str, *areas: str) -> dict[str, str]:
         """Bearer headers of a new user with this role (and areas)."""
         name = self.user(role, *areas)
         with self.db.write() as session:
-            token = accounts.issue_token(session, accounts.get_user(session, name), "test", None)
+            token = accounts.issue_token(session, OPERATOR, accounts.get_user(session, name), "test", None)
         return {"Authorization": f"Bearer {token}"}
 
     def close(self) -> None:
@@ -184,6 +185,8 @@ class SampleApp:
 
 
 TEST_PASSWORD = "correct-horse-battery"
+# Tests set up accounts as the person at the shell does: an administrator outside the service
+OPERATOR = operator("tests")
 
 
 @pytest.fixture

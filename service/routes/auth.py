@@ -3,43 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from gis import accounts
-from gis.errors import NotAuthenticated
+from gis import accounts, signin
+from gis.errors import NotAuthenticated, TooManyAttempts
 from gis.labels import label
 from gis.models import Area, User, utcnow
-from service.auth import CurrentUser, bearer_token, check_csrf, csrf_token, sign_in_session
+from service.attempts import attempt_of, remember_device
+from service.auth import (
+    CSRF_HEADER,
+    CurrentUser,
+    bearer_token,
+    csrf_token,
+    session_token,
+    sign_in_session,
+    verify_csrf,
+)
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
 from service.schemas import Me
 from service.templating import templates
 
 router = APIRouter(tags=["auth 登录"])
+T = TypeVar("T")
 
 
-def _throttle(settings: SettingsDep) -> accounts.Throttle:
+def _throttle(settings: SettingsDep) -> signin.Throttle:
     auth = settings.auth
-    return accounts.Throttle(per_name=auth.max_failures_per_name, per_address=auth.max_failures_per_address,
-                             window=dt.timedelta(minutes=auth.failure_window_minutes))
+    return signin.Throttle(per_name=auth.max_failures_per_name, per_address=auth.max_failures_per_address,
+                           window=dt.timedelta(minutes=auth.failure_window_minutes))
 
 
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def _authenticate(request: Request, db: DatabaseDep, settings: SettingsDep, name: str, password: str) -> User:
-    # The failure is committed before we answer, so that the brake holds across requests.
+def _authenticate(request: Request, db: DatabaseDep, settings: SettingsDep, name: str, password: str,
+                  then: Callable[[Session, User], T]) -> T:
+    """Sign in and do `then` in the same write transaction; a failure is committed before the
+    401, so that the brake holds across requests."""
+    attempt = attempt_of(request, settings, name)
     with db.write() as session:
-        user = accounts.sign_in(session, name, password, _address(request), _throttle(settings))
-    if user is None:
-        raise NotAuthenticated("error.bad_credentials")
-    return user
+        user = signin.sign_in(session, attempt, password, _throttle(settings))
+        if user is not None:
+            return then(session, user)
+    raise NotAuthenticated("error.bad_credentials")
 
 
 def _safe_next(target: str | None) -> str:
@@ -54,26 +65,41 @@ def login_page(request: Request, lang: Language, next: str = "/", error: str | N
         "lang": lang, "csrf": csrf_token(request), "next": _safe_next(next), "error": error})
 
 
+CsrfField = Annotated[str, Form(alias="csrf_token", max_length=200)]
+
+
+# A plain def: the database (a locked SQLite waits) and Argon2 run in the thread pool, never on
+# the event loop, so one slow sign-in cannot freeze the server.
 @router.post("/login", include_in_schema=False)
-async def login(request: Request, db: DatabaseDep, settings: SettingsDep, lang: Language,
-                name: Annotated[str, Form(max_length=60)], password: Annotated[str, Form(max_length=200)],
-                next: Annotated[str, Form(max_length=500)] = "/") -> Response:
+def login(request: Request, db: DatabaseDep, settings: SettingsDep, lang: Language,
+          name: Annotated[str, Form(max_length=60)], password: Annotated[str, Form(max_length=200)],
+          csrf: CsrfField = "", next: Annotated[str, Form(max_length=500)] = "/") -> Response:
     """Check the form's credentials, then start a session and go on to `next`."""
-    await check_csrf(request)
+    verify_csrf(request, csrf or request.headers.get(CSRF_HEADER))
+    lifetime = dt.timedelta(hours=settings.auth.session_hours)
     try:
-        user = _authenticate(request, db, settings, name, password)
-    except NotAuthenticated as exc:
+        token = _authenticate(request, db, settings, name, password,
+                              lambda session, user: signin.start_session(session, user, lifetime))
+    except (NotAuthenticated, TooManyAttempts) as exc:
+        # the form again, with the reason; a paused name or address also says when to retry
+        wait = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
         return templates.TemplateResponse(request, "login.html", {
             "lang": lang, "csrf": csrf_token(request), "next": _safe_next(next),
-            "error": exc.message(lang), "name": name}, status_code=401)
-    sign_in_session(request, user)
-    return RedirectResponse(_safe_next(next), status_code=303)
+            "error": exc.message(lang), "name": name}, status_code=429 if wait else 401, headers=wait)
+    sign_in_session(request, token)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    remember_device(response, settings, name)
+    return response
 
 
 @router.post("/logout", include_in_schema=False)
-async def logout(request: Request) -> Response:
-    """End the session."""
-    await check_csrf(request)
+def logout(request: Request, db: DatabaseDep, csrf: CsrfField = "") -> Response:
+    """End the session, on the server too: a copy of the cookie is refused afterwards."""
+    verify_csrf(request, csrf or request.headers.get(CSRF_HEADER))
+    token = session_token(request)
+    if token is not None:
+        with db.write() as session:
+            signin.end_session(session, token)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -96,12 +122,16 @@ class TokenOut(BaseModel):
 
 @router.post("/api/auth/token", summary="Get an API token 获取令牌",
              responses={401: {"description": "Wrong credentials"}, 429: {"description": "Too many failures"}})
-def issue_token(request: Request, body: TokenRequest, db: DatabaseDep, settings: SettingsDep) -> TokenOut:
+def issue_token(request: Request, response: Response, body: TokenRequest, db: DatabaseDep,
+                settings: SettingsDep) -> TokenOut:
     """Exchange a user name and password for a bearer token (`Authorization: Bearer …`)."""
-    user = _authenticate(request, db, settings, body.name, body.password)
     lifetime = dt.timedelta(days=settings.auth.token_days)
-    with db.write() as session:
-        token = accounts.issue_token(session, session.merge(user), body.label, lifetime)
+
+    def issue(session: Session, user: User) -> str:
+        return accounts.issue_token(session, accounts.principal(user), user, body.label, lifetime)
+
+    token = _authenticate(request, db, settings, body.name, body.password, issue)
+    remember_device(response, settings, body.name)
     return TokenOut(token=token, expires_at=utcnow() + lifetime)
 
 
@@ -111,7 +141,7 @@ def revoke_token(request: Request, user: CurrentUser, db: DatabaseDep) -> Respon
     token = bearer_token(request)
     if token is not None:
         with db.write() as session:
-            accounts.revoke_tokens(session, accounts.get_user(session, user.name), token)
+            accounts.revoke_token(session, user, accounts.get_user(session, user.name), token)
     return Response(status_code=204)
 
 

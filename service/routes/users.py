@@ -10,12 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from gis import accounts
 from gis.labels import label
 from gis.models import User
-from service.auth import Admin
+from service.auth import Admin, CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession
+from service.schemas import History, HistoryEntry
 
 router = APIRouter(prefix="/api/users", tags=["users 用户"])
 
 RoleName = Literal["admin", "investment", "park_manager", "leader"]
+UserName = Annotated[str, Path(max_length=60, description="Sign-in name")]
 
 
 class UserIn(BaseModel):
@@ -67,18 +69,29 @@ def list_users(_admin: Admin, session: ReadSession, lang: Language) -> list[User
 
 
 @router.post("", status_code=201, summary="Add a user 新建用户")
-def add_user(body: UserIn, _admin: Admin, db: DatabaseDep, lang: Language) -> UserOut:
-    """Create an account; park managers need the parks or towns they manage."""
+def add_user(body: UserIn, who: CurrentUser, db: DatabaseDep, lang: Language) -> UserOut:
+    """Create an account (administrators); park managers need the parks or towns they manage."""
     with db.write() as session:
-        user = accounts.create_user(session, body.name, body.role, body.password, areas=body.areas,
+        user = accounts.create_user(session, who, body.name, body.role, body.password, areas=body.areas,
                                     display_name=body.display_name)
         return _out(user, lang)
 
 
 @router.patch("/{name}", summary="Change a user 修改用户")
-def change_user(body: UserPatch, _admin: Admin, db: DatabaseDep, lang: Language,
-                name: Annotated[str, Path(max_length=60)]) -> UserOut:
-    """Change role, areas, name, password or whether the account is active."""
+def change_user(body: UserPatch, who: CurrentUser, db: DatabaseDep, lang: Language,
+                name: UserName) -> UserOut:
+    """Change role, areas, name, password or whether the account is active (administrators).
+    Disabling an account or setting its password ends its web sessions and API tokens."""
     with db.write() as session:
-        user = accounts.update_user(session, name, **body.model_dump(exclude_unset=True))
+        user = accounts.update_user(session, who, name, **body.model_dump(exclude_unset=True))
         return _out(user, lang)
+
+
+@router.get("/{name}/history", summary="History of an account 用户变更历史")
+def user_history(_admin: Admin, session: ReadSession, lang: Language, name: UserName) -> History:
+    """Every change of the account, oldest first: who, when, each field before and after (a new
+    password shows as changed, never its value)."""
+    entries = [HistoryEntry(at=r.at, actor=r.actor, action=r.action,  # type: ignore[arg-type]
+                            action_label=label("history", r.action, lang), version=r.version,
+                            changes=r.changes) for r in accounts.history(session, name)]
+    return History(code=name, entries=entries)

@@ -58,7 +58,7 @@ def page(request: Request, name: str, context: dict[str, Any], *, status_code: i
         "assets": assets_for(settings, lang),
         "nav": NAV,
         "other_lang_url": _with_lang(request, "en" if lang == "zh" else "zh"),
-        "signed_in": "uid" in request.session,
+        "signed_in": "sid" in request.session,
         "session_csrf": request.session.get("csrf", ""),
     }
     response = TEMPLATES.TemplateResponse(request, name, {**helpers, **context}, status_code=status_code)

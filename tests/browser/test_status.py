@@ -3,6 +3,7 @@
 from gis.accounts import create_user
 from gis.database import Database, make_engine
 from maps.style import PARCEL_COLOURS
+from tests.conftest import OPERATOR
 
 PASSWORD = "correct horse battery staple"
 
@@ -16,7 +17,7 @@ def available_parcel_of(server, park: str) -> str:
 def test_park_manager_changes_a_status_and_the_map_colour_changes(page, live_server):
     db = Database(make_engine(live_server.database_url))
     with db.write() as session:
-        create_user(session, "p01-manager", "park_manager", PASSWORD, areas=["P01"])
+        create_user(session, OPERATOR, "p01-manager", "park_manager", PASSWORD, areas=["P01"])
     db.dispose()
     code = available_parcel_of(live_server, "P01")
     page.sign_in("p01-manager", PASSWORD)

@@ -9,6 +9,7 @@ from shapely import affinity
 
 from gis.accounts import create_user
 from gis.database import Database, make_engine
+from tests.conftest import OPERATOR
 from tests.corpus import LAT, LON, SIZE, collection, feature, parcel
 
 PASSWORD = "correct horse battery staple"
@@ -17,7 +18,7 @@ PASSWORD = "correct horse battery staple"
 def manager(server, name: str, areas: list[str]) -> None:
     db = Database(make_engine(server.database_url))
     with db.write() as session:
-        create_user(session, name, "park_manager", PASSWORD, areas=areas)
+        create_user(session, OPERATOR, name, "park_manager", PASSWORD, areas=areas)
     db.dispose()
 
 

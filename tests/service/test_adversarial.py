@@ -41,7 +41,7 @@ from gis.models import Area, Factory, Parcel, Project, RecordChange
 from gis.status import WORKFLOWS
 from service import cli
 from service.main import create_app
-from tests.conftest import TEST_PASSWORD, settings_for
+from tests.conftest import OPERATOR, TEST_PASSWORD, settings_for
 from tests.live import serve
 from tests.service.test_write_paths import assert_every_step_legal
 
@@ -113,7 +113,7 @@ class World:
     def _actor(self, role: str, *areas: str) -> Actor:
         name = self.app.user(role, *areas)
         with self.db.write() as session:
-            token = accounts.issue_token(session, accounts.get_user(session, name), "adversary", None)
+            token = accounts.issue_token(session, OPERATOR, accounts.get_user(session, name), "adversary", None)
         browser = TestClient(self.client.app)
         page = browser.get("/login").text
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

@@ -14,7 +14,7 @@ from gis.database import Database, make_engine
 from gis.history import status_events
 from service.main import create_app
 from service.settings import ImportSettings
-from tests.conftest import settings_for
+from tests.conftest import OPERATOR, settings_for
 from tests.corpus import collection, parcel
 
 
@@ -27,8 +27,8 @@ class Client:
     def sign_in(self, role, *areas):
         name = f"{role}_{'_'.join(areas)}"
         with self.db.write() as session:
-            accounts.create_user(session, name, role, "correct-horse-battery", areas=list(areas))
-            self.token = accounts.issue_token(session, accounts.get_user(session, name), "test", None)
+            accounts.create_user(session, OPERATOR, name, role, "correct-horse-battery", areas=list(areas))
+            self.token = accounts.issue_token(session, OPERATOR, accounts.get_user(session, name), "test", None)
         return name
 
     def headers(self):

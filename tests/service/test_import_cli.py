@@ -13,6 +13,7 @@ from sqlalchemy import text
 from data.scale import synthetic_parcels
 from gis import accounts
 from gis.database import Database, make_engine
+from tests.conftest import OPERATOR
 from tests.corpus import collection, parcel, write_json
 from tests.service.test_cli import landstock
 
@@ -108,8 +109,8 @@ def test_user_naming_an_account_applies_its_role_and_scope(databases, backend, t
     url = databases.url(backend, sample=True)
     db = Database(make_engine(url))
     with db.write() as session:
-        accounts.create_user(session, "p02_manager", "park_manager", "correct-horse-battery", areas=["P02"])
-        accounts.create_user(session, "leader", "leader", "correct-horse-battery")
+        accounts.create_user(session, OPERATOR, "p02_manager", "park_manager", "correct-horse-battery", areas=["P02"])
+        accounts.create_user(session, OPERATOR, "leader", "leader", "correct-horse-battery")
     db.dispose()
     path = write_json(tmp_path / "p01.geojson", collection(parcel(0, code="SCOPE-1")))
 

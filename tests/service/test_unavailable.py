@@ -16,7 +16,7 @@ from gis import accounts, migrate
 from gis.database import Database, make_engine
 from service.main import create_app
 from service.settings import AppSettings, DatabaseSettings, Settings
-from tests.conftest import BACKENDS, TEST_PASSWORD
+from tests.conftest import BACKENDS, OPERATOR, TEST_PASSWORD
 from tests.postgis import admin_execute, database_url, running_cluster
 from tests.service.test_cli import landstock
 
@@ -34,8 +34,8 @@ def app_for(url):
 def admin_headers(url):
     db = Database(make_engine(url))
     with db.write() as session:
-        user = accounts.create_user(session, "outage_admin", "admin", TEST_PASSWORD)
-        token = accounts.issue_token(session, user, "test", None)
+        user = accounts.create_user(session, OPERATOR, "outage_admin", "admin", TEST_PASSWORD)
+        token = accounts.issue_token(session, OPERATOR, user, "test", None)
     db.dispose()
     return {"Authorization": f"Bearer {token}"}
 

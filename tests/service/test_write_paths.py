@@ -22,7 +22,7 @@ from gis.models import Area, Factory, Parcel, StatusEvent
 from gis.status import WORKFLOWS
 from service.main import create_app
 from service.web.edit_fields import FIELDS
-from tests.conftest import TEST_PASSWORD, settings_for
+from tests.conftest import OPERATOR, TEST_PASSWORD, settings_for
 from tests.corpus import collection, feature, write_json
 from tests.live import serve
 
@@ -201,7 +201,7 @@ def test_a_form_save_waiting_on_a_held_sqlite_lock_leaves_the_server_answering(d
         with app.state.db.write() as session:
             from gis import accounts
 
-            accounts.create_user(session, "kfq_lock", "park_manager", TEST_PASSWORD, areas=["P01"])
+            accounts.create_user(session, OPERATOR, "kfq_lock", "park_manager", TEST_PASSWORD, areas=["P01"])
         sign_in(http, "kfq_lock")
         data = {**form_of(http, "parcel", "KFQ-001"), "remarks": "等锁"}
         holder = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=1)
