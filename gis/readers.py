@@ -26,6 +26,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 from pyproj import CRS
 
+from gis import cells
 from gis.archives import check_zip, extract_zip
 from gis.errors import InvalidInput, TooLarge, UnreadableFile, UnsupportedFormat
 from gis.labels import Text
@@ -245,7 +246,8 @@ def _read_table(path: Path, suffix: str, limits: ImportLimits) -> Source:
     if len(frame) > limits.max_features:
         raise TooLarge("import.too_many_features", count=len(frame), limit=limits.max_features)
     frame.columns = [str(c) for c in frame.columns]
-    return Source(frame, None, None, fmt, None, first_row=2)
+    # Landstock's own CSV and XLSX exports quote text that would be a formula; take it off again
+    return Source(cells.unescape_frame(frame), None, None, fmt, None, first_row=2)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
