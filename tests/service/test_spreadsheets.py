@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from gis.importer import ImportOptions, import_file
 from gis.labels import message
-from gis.models import Area, Parcel, Project
+from gis.models import Area, Factory, Parcel, Project
 from tests.service.test_cli import landstock
 
 NAMES = {"KFQ-001": "=1+1", "KFQ-002": "+86 513 8321", "KFQ-003": "-2+3", "KFQ-004": "@SUM(A1:A9)",
@@ -133,3 +133,21 @@ def test_the_exports_import_back_to_the_same_names(sample_app, databases, backen
         # Imported text is stripped of surrounding white space: a tab or CR leader does not survive
         for code, name in NAMES.items():
             assert names[code] == name.strip(), (fmt, code)
+
+
+def test_the_factory_exports_quote_and_clean_their_cells_too(sample_app):
+    with sample_app.db.write() as session:
+        session.execute(update(Factory).where(Factory.code == "CF-BX-099").values(name="=1+1", remarks="a\x1bb"))
+    headers = sample_app.headers("admin")
+
+    xlsx, csv_ = (sample_app.client.get("/api/factories/export", params={"format": fmt}, headers=headers)
+                  for fmt in ("xlsx", "csv"))
+
+    assert xlsx.status_code == 200 and csv_.status_code == 200, xlsx.text + csv_.text
+    rows = list(load_workbook(io.BytesIO(xlsx.content))[message("kind.factory")].iter_rows())
+    header = [c.value for c in rows[0]]
+    [row] = [dict(zip(header, r, strict=True)) for r in rows[1:] if r[header.index("编号")].value == "CF-BX-099"]
+    assert row["名称"].data_type == "s" and row["名称"].value == "'=1+1" and row["备注"].value == "ab"
+    [line] = [r for r in csv.DictReader(io.StringIO(csv_.content.decode("utf-8-sig"), newline=""))
+              if r["code"] == "CF-BX-099"]
+    assert line["name"] == "'=1+1" and line["remarks"] == "ab"
