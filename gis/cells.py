@@ -2,10 +2,11 @@
 
 A text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is taken for a
 formula by spreadsheet programs (CSV injection): as OWASP advises, such a cell is written behind
-a single quote, and XLSX text cells are always plain strings. Characters a workbook cannot hold
-(XML 1.0 control characters, U+FFFE, U+FFFF) are dropped rather than failing the whole file, and
-a cell keeps at most the 32,767 characters Excel shows. Landstock's importers take the quote off
-again (`unescape_frame`), so its own exports import back to the same text.
+a single quote (text that already began with quotes before a leader gets one more), and XLSX
+text cells are always plain strings. Characters a workbook cannot hold (XML 1.0 control
+characters, U+FFFE, U+FFFF) are dropped, in CSV too, rather than failing the whole file, and an
+XLSX cell keeps at most the 32,767 characters Excel shows. Landstock's importers take one quote
+off again (`unescape_frame`), so its own exports import back to the same text.
 """
 
 from __future__ import annotations
