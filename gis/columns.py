@@ -187,11 +187,17 @@ def load_mapping(path: Path, layer: str) -> Mapping:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InvalidInput("import.bad_mapping", name=path.name, reason=str(exc).splitlines()[0]) from None
+    except RecursionError:  # nested thousands deep: a hostile file
+        raise InvalidInput("import.bad_mapping", name=path.name, reason=Text("import.too_deep")) from None
     if not isinstance(data, dict) or set(data) - {"columns", "values", "defaults", "crs"}:
         raise InvalidInput("import.bad_mapping", name=path.name, reason="columns, values, defaults, crs")
-    mapping = Mapping({str(k): str(v) for k, v in (data.get("columns") or {}).items()},
-                      {str(k): dict(v) for k, v in (data.get("values") or {}).items()},
-                      dict(data.get("defaults") or {}), data.get("crs"))
+    try:
+        mapping = Mapping({str(k): str(v) for k, v in (data.get("columns") or {}).items()},
+                          {str(k): dict(v) for k, v in (data.get("values") or {}).items()},
+                          dict(data.get("defaults") or {}), data.get("crs"))
+    except (AttributeError, TypeError, ValueError):  # a list or a number where a table belongs
+        raise InvalidInput("import.bad_mapping", name=path.name,
+                           reason="columns: {…}, values: {field: {…}}, defaults: {…}, crs") from None
     known = set(FIELDS[layer]) | {"wkt", "x", "y", "latlon", "lonlat", "ignore"}
     named = [v.split(":")[0] for v in mapping.columns.values()]
     named += [*mapping.values, *mapping.defaults]

@@ -17,6 +17,10 @@ from sqlalchemy.orm import Session
 from gis.area import M2_PER_MU
 from gis.models import Area, Parcel, Project, StatusEvent
 
+# The days the figures may be asked for: a status history begins long after the first, and the
+# end of the last is still a date (the end of 9999-12-31 is not).
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
 
 def _end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)

@@ -126,11 +126,16 @@ class Database:
 
 _UNAVAILABLE_HINTS = ("database is locked", "database is busy", "connection", "could not connect",
                       "server closed", "terminating connection", "no route", "timeout")
+# PostgreSQL gave up on a statement that may well succeed when tried again: deadlock_detected,
+# serialization_failure, lock_not_available (lock_timeout), query_canceled (statement_timeout,
+# or a restore ending the sessions in its way)
+_RETRY_LATER_SQLSTATES = frozenset({"40P01", "40001", "55P03", "57014"})
 
 
 @contextlib.contextmanager
 def unavailable_as_error() -> Iterator[None]:
-    """Turn driver errors a user can act on into domain errors: 'cannot reach / locked' into
+    """Turn driver errors a user can act on into domain errors: 'cannot reach / locked / try
+    again' (by SQLSTATE on PostgreSQL: deadlocks, lock and statement timeouts) into
     `DatabaseUnavailable`, values the database refuses (NUL characters, out-of-range numbers)
     into `InvalidInput`, constraint violations into `ConflictingWrite`. Others propagate."""
     try:
@@ -141,9 +146,15 @@ def unavailable_as_error() -> Iterator[None]:
         raise InvalidInput("error.database_refused", reason=_first_line(exc)) from exc
     except (OperationalError, DBAPIError) as exc:
         text = _first_line(exc).lower()
-        if exc.connection_invalidated or any(h in text for h in _UNAVAILABLE_HINTS):
+        if (exc.connection_invalidated or _sqlstate(exc) in _RETRY_LATER_SQLSTATES
+                or any(h in text for h in _UNAVAILABLE_HINTS)):
             raise DatabaseUnavailable(reason=text) from exc
         raise
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    """PostgreSQL's error code (psycopg), None from SQLite."""
+    return getattr(exc.orig, "sqlstate", None)
 
 
 def _first_line(exc: DBAPIError) -> str:

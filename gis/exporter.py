@@ -26,7 +26,7 @@ import shapely
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from gis import inventory
+from gis import cells, inventory
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000
 from gis.errors import InvalidInput
@@ -39,7 +39,6 @@ MEDIA_TYPES = {"geojson": "application/geo+json", "gpkg": "application/geopackag
                "shp": "application/zip", "csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 EVERYTHING = 1_000_000_000
-XLSX_CELL = 32_767
 
 PARCEL_COLUMNS = (
     "code", "name", "land_use", "land_use_name", "stock_type", "ownership", "plot_ratio_min",
@@ -180,10 +179,12 @@ def _write_shapefile(frame: gpd.GeoDataFrame, layer: str, target: Path) -> None:
 
 
 def _write_csv(frame: gpd.GeoDataFrame, target: Path) -> None:
-    """UTF-8 with a byte-order mark (so Excel reads the Chinese), geometry as a `wkt` column."""
-    table = pd.DataFrame(frame.drop(columns="geometry"))
+    """UTF-8 with a byte-order mark (so Excel reads the Chinese), geometry as a `wkt` column;
+    text that a spreadsheet would take for a formula is quoted (gis/cells.py). Lines end in CRLF
+    (RFC 4180), so that a field holding a lone CR is quoted rather than breaking its row."""
+    table = cells.escape_frame(pd.DataFrame(frame.drop(columns="geometry")))
     table["wkt"] = shapely.to_wkt(frame.geometry.array, rounding_precision=9, trim=True)
-    table.to_csv(target, index=False, encoding="utf-8-sig")
+    table.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def _header(column: str, lang: str) -> str:
@@ -230,7 +231,8 @@ def _sheet_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any
     for k, record in enumerate(records):
         row = [_cell(c, record[c], layer, lang) for c in columns]
         if layer == "parcels":
-            row.append(wkt[k] if len(wkt[k]) <= XLSX_CELL else message("export.wkt_too_long", lang))
+            fits = len(wkt[k]) <= cells.XLSX_MAX_CHARS
+            row.append(wkt[k] if fits else message("export.wkt_too_long", lang))
         else:
             point = frame.geometry.array[k]
             row += [round(point.x, 7), round(point.y, 7)]
@@ -239,14 +241,15 @@ def _sheet_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any
 
 
 def _write_xlsx(session: Session, frame: gpd.GeoDataFrame, layer: str, target: Path, lang: str) -> None:
-    """The 台账: the layer's sheet, then the summary by park and status."""
+    """The 台账: the layer's sheet, then the summary by park and status; every text cell plain
+    text (gis/cells.py)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(message(SHEETS[layer], lang))
     for row in _sheet_rows(frame, layer, lang):
-        sheet.append(row)
+        sheet.append(cells.row(row))
     summary = workbook.create_sheet(message("export.sheet.summary", lang))
     for row in _summary_rows(frame, layer, lang):
-        summary.append(row)
+        summary.append(cells.row(row))
     workbook.save(target)
 
 
@@ -254,7 +257,7 @@ def _summary_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[A
     """Count and size by park and status (亩 for parcels, vacant m² for factories)."""
     measure = "area_mu" if layer == "parcels" else "vacant_area_m2"
     group = "parcel_status" if layer == "parcels" else "factory_status"
-    table = pd.DataFrame({"park": frame["park_name"].fillna("-"), "status": frame["status"],
+    table = pd.DataFrame({"park": frame["park_name"].fillna("—"), "status": frame["status"],
                           "measure": frame[measure].astype(float)})
     grouped = table.groupby(["park", "status"], sort=True)["measure"].agg(["count", "sum"]).reset_index()
     rows: list[list[Any]] = [[message("field.park", lang), message("field.status", lang),

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import tempfile
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -27,6 +29,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 from pyproj import CRS
 
+from gis import cells
 from gis.archives import check_zip, extract_zip
 from gis.errors import InvalidInput, TooLarge, UnreadableFile, UnsupportedFormat
 from gis.labels import Text
@@ -36,6 +39,7 @@ VECTOR = {".shp": "ESRI Shapefile", ".gpkg": "GeoPackage", ".geojson": "GeoJSON"
           ".topojson": "TopoJSON", ".kml": "KML", ".kmz": "KML"}
 TABLE = {".csv": "CSV", ".txt": "CSV", ".xlsx": "XLSX"}
 FORMATS = ", ".join(sorted({*VECTOR, *TABLE, ".zip"}))
+MAX_NAME_BYTES = 255
 
 
 @dataclass
@@ -51,6 +55,20 @@ class Source:
     notes: list[Text] = field(default_factory=list)
     row_notes: dict[int, list[Text]] = field(default_factory=dict)
     row_errors: dict[int, Text] = field(default_factory=dict)
+
+
+def upload_name(filename: str | None) -> str:
+    """The name an uploaded file is saved under: its base name (a browser may send a whole path,
+    with / or \\), without control characters; refused when nothing usable is left or when it
+    is longer than file systems allow (255 bytes)."""
+    name = re.split(r"[/\\]", filename or "")[-1]
+    name = "".join(c for c in name if unicodedata.category(c) != "Cc").strip()
+    if name.strip(".") == "":
+        raise InvalidInput("import.bad_file_name", name=name)
+    length = len(name.encode("utf-8"))
+    if length > MAX_NAME_BYTES:
+        raise InvalidInput("import.file_name_too_long", length=length, limit=MAX_NAME_BYTES)
+    return name
 
 
 def _size_check(path: Path, limits: ImportLimits) -> None:
@@ -131,6 +149,8 @@ def _read_vector(source: str | bytes, fmt: str, limits: ImportLimits, layer: str
     try:
         chosen = _choose_layer(source, layer)
         info = pyogrio.read_info(source, layer=chosen, encoding=encoding, force_feature_count=True)
+        if info["features"] == 0:
+            raise UnreadableFile("import.no_features")
         if info["features"] > limits.max_features:
             raise TooLarge("import.too_many_features", count=info["features"], limit=limits.max_features)
         with warnings.catch_warnings():
@@ -177,6 +197,8 @@ def _read_json(path: Path, limits: ImportLimits, layer: str | None) -> Source:
         document = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UnreadableFile(reason=f"JSON: {_first_line(exc)}") from None
+    except RecursionError:  # coordinates nested thousands deep: a hostile file, not a survey
+        raise UnreadableFile(reason=Text("import.too_deep")) from None
     if isinstance(document, list):
         document = {"type": "FeatureCollection", "features": document}
     if not isinstance(document, dict) or "type" not in document:
@@ -184,7 +206,11 @@ def _read_json(path: Path, limits: ImportLimits, layer: str | None) -> Source:
     if document["type"] == "Topology":
         return _read_vector(str(path), "TopoJSON", limits, layer, declared=False)
     declared = "crs" in document
-    source = _read_vector(json.dumps(document).encode(), "GeoJSON", limits, layer, declared=declared)
+    try:
+        encoded = json.dumps(document).encode()
+    except RecursionError:  # as deep as json.loads could just manage: no deeper encoder headroom
+        raise UnreadableFile(reason=Text("import.too_deep")) from None
+    source = _read_vector(encoded, "GeoJSON", limits, layer, declared=declared)
     source.layer = None
     if not declared:
         source.notes.append(Text("crs.geojson_undeclared"))
@@ -246,7 +272,8 @@ def _read_shapefile(path: Path, limits: ImportLimits, layer: str | None) -> Sour
 
 
 def _read_table(path: Path, suffix: str, limits: ImportLimits) -> Source:
-    """A CSV (UTF-8, UTF-8 with BOM, or GBK) or the first sheet of an XLSX workbook, as text."""
+    """A CSV (UTF-8, UTF-8 with BOM, or GBK) or the first sheet of an XLSX workbook, as text;
+    a text cell of a single quote and a formula leader loses the quote (gis/cells.py)."""
     try:
         if suffix == ".xlsx":
             frame = pd.read_excel(path, dtype=object, engine="openpyxl")
@@ -262,7 +289,8 @@ def _read_table(path: Path, suffix: str, limits: ImportLimits) -> Source:
     if len(frame) > limits.max_features:
         raise TooLarge("import.too_many_features", count=len(frame), limit=limits.max_features)
     frame.columns = [str(c) for c in frame.columns]
-    return Source(frame, None, None, fmt, None, first_row=2)
+    # Landstock's own CSV and XLSX exports quote text that would be a formula; take it off again
+    return Source(cells.unescape_frame(frame), None, None, fmt, None, first_row=2)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

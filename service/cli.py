@@ -66,16 +66,27 @@ class GroupBy(StrEnum):
 errors = Console(stderr=True)
 
 
-def _open(settings: Settings) -> Database:
-    return Database(make_engine(settings.database.url,
-                                spatialite_library=settings.database.spatialite_library,
-                                busy_timeout_ms=settings.database.busy_timeout_ms))
+def _open(settings: Settings, *, schema: bool = True) -> Database:
+    """The configured database; unless `schema` is False, refused when it is not at the schema
+    this code needs (never migrated, or an older revision), so that no command fails on a
+    missing table."""
+    db = Database(make_engine(settings.database.url,
+                              spatialite_library=settings.database.spatialite_library,
+                              busy_timeout_ms=settings.database.busy_timeout_ms))
+    if schema:
+        revision, head = migrate.current_revision(db.engine), migrate.head_revision()
+        if revision != head:
+            db.dispose()
+            url = redact(settings.database.url)
+            raise LandstockError("cli.no_schema" if revision is None else "cli.old_schema",
+                                 url=url, revision=revision, head=head)
+    return db
 
 
 def upgrade_database(settings: Settings) -> tuple[Database, str]:
     """Migrate to the newest schema, sync the reference tables and measure the parcels' distances
     to the infrastructure when they are not of the current layer; return the database."""
-    db = _open(settings)
+    db = _open(settings, schema=False)
     revision = migrate.upgrade(db.engine)
     with db.write() as session:
         sync_reference(session, settings.reference_dir)
@@ -96,7 +107,7 @@ def db_upgrade() -> None:
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, or 'base'")]) -> None:
     """Take the schema down to REVISION ('base' drops every table) 回退数据库."""
-    db = _open(load_settings())
+    db = _open(load_settings(), schema=False)
     migrate.downgrade(db.engine, revision)
     db.dispose()
 
@@ -528,7 +539,7 @@ def backup_command(
 ) -> None:
     """Back up the whole database to PATH, safely while the service runs 备份数据库."""
     settings = load_settings()
-    db = _open(settings)
+    db = _open(settings, schema=False)
     size = backups.backup(db, path, force=force)
     db.dispose()
     console.print(message("backup.done", settings.app.language, path=path, size=_size(size)))
@@ -541,7 +552,7 @@ def restore_command(
 ) -> None:
     """Replace the database with the backup at PATH, in one transaction 从备份恢复."""
     settings = load_settings()
-    db = _open(settings)
+    db = _open(settings, schema=False)
     parcels, factories = backups.restore(db, path, replace=replace)
     db.dispose()
     console.print(message("restore.done", settings.app.language, path=path,
@@ -553,7 +564,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except LandstockError as exc:
-        errors.print(f"[red]错误 / error:[/red] {exc.message(load_language())}")
+        errors.print(f"[red]错误 / error:[/red] {exc.message(load_language())}", soft_wrap=True)
         sys.exit(1)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or exc.title}: {e['msg']}"

@@ -17,6 +17,7 @@ from gis.sample import refuse_demo_passwords
 from service import errors, openapi
 from service.attempts import secure_cookies
 from service.body_limit import MB, BodyLimit
+from service.head import HeadAsGet
 from service.routes import (
     areas,
     auth,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],
                            expose_headers=["ETag", "Location"])
+    app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET
     # exports before parcels and factories: /api/parcels/export is not a parcel code
     for module in (health, auth, users, exports, imports, parcels, factories, areas, stats, ogc, matching,
                    projects, tiles, pages, fits, supply, match, status_form, workspace):

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from gis import cells
 from gis.labels import label, message
 from gis.review import Bound, Sheet
 
@@ -49,25 +50,26 @@ def table_rows(review: dict[str, Any]) -> list[list[Any]]:
 
 
 def to_xlsx(review: dict[str, Any], lang: str) -> bytes:
-    """The sheet as an XLSX workbook: a heading block, the indicator table, the verdict."""
+    """The sheet as an XLSX workbook: a heading block, the indicator table, the verdict; every text
+    cell plain text (gis/cells.py: a project is named by whoever enters it)."""
     book = Workbook()
     ws = book.active
     ws.title = message("review.title", lang)[:31]
-    ws.append([message("review.title", lang)])
+    ws.append(cells.row([message("review.title", lang)]))
     ws["A1"].font = Font(bold=True, size=14)
     for key, value in (("review.project", f"{review['project_code']} {review['project_name']}"),
                        ("review.site", review["site_code"]), ("review.area_mu", review["area_mu"])):
-        ws.append([message(key, lang), value])
+        ws.append(cells.row([message(key, lang), value]))
     ws.append([])
-    ws.append([message(f"review.col.{c}", lang) for c in COLUMNS])
+    ws.append(cells.row([message(f"review.col.{c}", lang) for c in COLUMNS]))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row, indicator in zip(table_rows(review), review["indicators"], strict=True):
-        ws.append(row)
+        ws.append(cells.row(row))
         ws.cell(ws.max_row, 5).fill = PatternFill("solid", fgColor=FILLS[indicator["status"]])
     ws.append([])
-    ws.append([message("review.overall", lang), review["overall_label"]])
-    ws.append([review["note"]])
+    ws.append(cells.row([message("review.overall", lang), review["overall_label"]]))
+    ws.append(cells.row([review["note"]]))
     for column, width in zip("ABCDEFG", (34, 12, 12, 12, 16, 70, 16), strict=True):
         ws.column_dimensions[column].width = width
     for row in ws.iter_rows():

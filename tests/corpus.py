@@ -399,10 +399,22 @@ CASES = [
     _case("csv_that_is_not_a_csv", lambda t: _write_bytes(t / "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
           raises="import.not_a_table"),
     _case("empty_file", lambda t: _write_bytes(t / "empty.geojson", b""), raises="import.empty"),
+    _case("empty_featurecollection", lambda t: write_json(t / "none.geojson", collection()),
+          raises="import.no_features"),
+    _case("empty_geopackage_layer", lambda t: _empty_gpkg(t), raises="import.no_features"),
+    _case("geojson_nested_100000_deep", lambda t: _write_bytes(t / "deep.geojson", b'{"type": "Feature", '
+          b'"geometry": {"type": "Polygon", "coordinates": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"),
+          raises="import.unreadable"),
     _case("unsupported_format", lambda t: _write_bytes(t / "drawing.dwg", b"AC1032"), raises="import.unsupported"),
     _case("json_that_is_not_geojson", lambda t: write_json(t / "config.json", {"name": "x"}),
           raises="import.unreadable"),
 ]
+
+
+def _empty_gpkg(tmp: Path) -> Path:
+    path = tmp / "empty.gpkg"
+    frame([], 4490, code=[]).to_file(path, layer="parcels", driver="GPKG")
+    return path
 
 
 def _write_bytes(path: Path, data: bytes) -> Path:

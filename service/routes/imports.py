@@ -22,6 +22,7 @@ from gis.columns import Mapping, load_mapping
 from gis.errors import TooLarge
 from gis.importer import ImportOptions, import_file
 from gis.limits import ImportLimits
+from gis.readers import upload_name
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, SettingsDep
 
@@ -36,8 +37,7 @@ def _size_text(size: float) -> str:
 
 def _save(upload: UploadFile, folder: Path, limits: ImportLimits) -> Path:
     """Copy the upload under its own base name, refusing it as soon as it passes the limit."""
-    name = Path(upload.filename or "upload").name or "upload"
-    target = folder / name
+    target = folder / upload_name(upload.filename)
     written = 0
     with target.open("wb") as out:
         while block := upload.file.read(CHUNK):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from gis import stats
+from gis.dashboard import FIRST_DAY, LAST_DAY
 from gis.labels import label
 from service.dependencies import Language, ReadSession
 from service.routes.parcels import ParcelStatusParam
@@ -33,7 +34,7 @@ def supply(
     lang: Language,
     by: Annotated[Literal["park", "town", "land_use", "status"], Query(description="分组方式")] = "park",
     as_of: Annotated[dt.date | None, Query(description="统计日期：按当日结束时的状态 (YYYY-MM-DD)",
-                                           examples=["2026-06-30"])] = None,
+                                           examples=["2026-06-30"], ge=FIRST_DAY, le=LAST_DAY)] = None,
     status: Annotated[list[ParcelStatusParam] | None, Query(description="只统计这些状态")] = None,
 ) -> list[SupplyOut]:
     """Parcel count and 亩 per park, town, land-use class or status, today or at the end of `as_of`."""

@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from gis import cells
 from gis.labels import label, message
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -16,11 +17,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
     sheet = book.create_sheet(title[:31])
-    sheet.append(header)
+    sheet.append(cells.row(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(cells.row(row))  # names of parks and projects are typed in by people
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = max(10, len(str(column[0].value)) * 2)
 

@@ -21,7 +21,8 @@ from service.web.templating import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
-AsOf = Annotated[dt.date | None, Query(description="as of this date (default today)")]
+AsOf = Annotated[dt.date | None, Query(description="as of this date (default today)",
+                                       ge=dashboard.FIRST_DAY, le=dashboard.LAST_DAY)]
 
 
 def figures(session: Session, day: dt.date | None) -> dict[str, Any]:

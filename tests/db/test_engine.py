@@ -4,9 +4,11 @@ import textwrap
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from gis.database import make_engine
 from gis.errors import DatabaseUnavailable, InvalidInput
+from tests.conftest import BACKENDS
 
 
 def test_spatialite_connections_use_wal_foreign_keys_and_a_busy_timeout(databases):
@@ -53,3 +55,21 @@ def test_an_unsupported_database_url_is_refused_with_the_accepted_forms():
         make_engine("mysql://localhost/landstock")
 
     assert "postgresql+psycopg://" in caught.value.message("en")
+
+
+@pytest.mark.parametrize("sqlstate", ["40P01", "40001", "55P03", "57014"])
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b == "postgis"])
+def test_postgresql_errors_worth_retrying_are_unavailable_by_their_sqlstate(db, sqlstate):
+    # A message without any word of a connection problem: only the SQLSTATE says "try again"
+    raise_it = text(f"DO $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '{sqlstate}'; END $$")
+
+    with pytest.raises(DatabaseUnavailable), db.read() as session:
+        session.execute(raise_it)
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b == "postgis"])
+def test_other_postgresql_errors_are_not_taken_for_unavailability(db):
+    with pytest.raises(DBAPIError) as caught, db.read() as session:
+        session.execute(text("DO $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = 'P0001'; END $$"))
+
+    assert caught.value.orig.sqlstate == "P0001"

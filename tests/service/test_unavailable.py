@@ -5,6 +5,8 @@ another connection. The service keeps the same app instance throughout.
 """
 
 import contextlib
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -16,7 +18,7 @@ from gis import accounts, migrate
 from gis.database import Database, make_engine
 from service.main import create_app
 from service.settings import AppSettings, DatabaseSettings, Settings
-from tests.conftest import BACKENDS, OPERATOR, TEST_PASSWORD
+from tests.conftest import BACKENDS, OPERATOR, TEST_PASSWORD, settings_for
 from tests.postgis import admin_execute, database_url, running_cluster
 from tests.service.test_cli import landstock
 
@@ -138,3 +140,41 @@ def test_the_cli_reports_a_locked_database_in_one_line(databases, backend):
 
     assert locked.returncode == 1 and "数据库暂时不可用" in locked.stderr
     assert "Traceback" not in locked.stderr and len(locked.stderr.strip().splitlines()) <= 2
+
+
+def backends_waiting_on(conn, statement_start):
+    """How many backends of this database wait for a lock in a statement beginning so."""
+    row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND wait_event_type = 'Lock' AND query ILIKE %s", (statement_start + "%",)).fetchone()
+    return row[0] if row else 0
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b == "postgis"])
+def test_a_deadlock_in_a_request_answers_503_and_the_next_try_succeeds(databases, backend, caplog):
+    url = databases.url(backend, sample=True)
+    headers = admin_headers(url)
+    # The request's backend looks for the cycle after 2 s, the other one never: the request is
+    # the one PostgreSQL cancels, whatever the machine's load
+    name = make_url(url).database
+    admin_execute(url.replace(f"/{name}", "/postgres"), f"ALTER DATABASE {name} SET deadlock_timeout = '2s'")
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    with TestClient(create_app(settings_for(url))) as client, psycopg.connect(dsn) as other, \
+            psycopg.connect(dsn, autocommit=True) as monitor, ThreadPoolExecutor(1) as pool:
+        other.execute("SET deadlock_timeout = '10min'")
+        other.execute("LOCK TABLE record_changes IN SHARE MODE")  # the request's history must wait
+        etag = client.get("/api/parcels/KFQ-001").headers["etag"]
+        request = pool.submit(client.patch, "/api/parcels/KFQ-001", headers={**headers, "If-Match": etag},
+                              json={"properties": {"remarks": "deadlocked"}})
+        while not backends_waiting_on(monitor, "INSERT INTO record_changes") and not request.done():
+            time.sleep(0.01)
+        # The request holds KFQ-001's row and waits for record_changes; this waits for the row
+        other.execute("UPDATE parcels SET remarks = 'the other writer' WHERE code = 'KFQ-001'")
+        answer = request.result()
+        other.rollback()
+        retried = client.patch("/api/parcels/KFQ-001", headers={**headers, "If-Match": etag},
+                               json={"properties": {"remarks": "deadlocked"}})
+
+    assert_unavailable(answer)
+    assert "deadlock detected" in caplog.text
+    assert retried.status_code == 200, retried.text
