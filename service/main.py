@@ -10,11 +10,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
-from service import errors, openapi
+from service import errors, openapi, read_access
 from service.body_limit import MB, BodyLimit
 from service.routes import (
     areas,
     auth,
+    docs,
     exports,
     factories,
     health,
@@ -63,10 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.tile_refresher = None
             app.state.db.dispose()
 
+    # /openapi.json, /docs and /redoc come from routes.docs, readable as the inventory is
     app = FastAPI(title="Landstock 存量资源", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
     app.state.settings = settings
     errors.install(app)
+    read_access.install(app)
     openapi.install(app)
     secure = settings.auth.cookie_secure
     app.add_middleware(SessionMiddleware, secret_key=settings.app.secret_key.get_secret_value(),
@@ -81,8 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],
                            expose_headers=["ETag", "Location"])
     # exports before parcels and factories: /api/parcels/export is not a parcel code
-    for module in (health, auth, users, exports, imports, parcels, factories, areas, stats, ogc, matching,
-                   projects, tiles, pages, fits, supply, match, status_form, workspace):
+    for module in (docs, health, auth, users, exports, imports, parcels, factories, areas, stats, ogc,
+                   matching, projects, tiles, pages, fits, supply, match, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

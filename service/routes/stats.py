@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from gis import stats
 from gis.labels import label
 from service.dependencies import Language, ReadSession
+from service.read_access import InventoryReader
 from service.routes.parcels import ParcelStatusParam
 
 router = APIRouter(prefix="/api/stats", tags=["statistics 统计"])
@@ -31,6 +32,7 @@ class SupplyOut(BaseModel):
 def supply(
     session: ReadSession,
     lang: Language,
+    _reader: InventoryReader,
     by: Annotated[Literal["park", "town", "land_use", "status"], Query(description="分组方式")] = "park",
     as_of: Annotated[dt.date | None, Query(description="统计日期：按当日结束时的状态 (YYYY-MM-DD)",
                                            examples=["2026-06-30"])] = None,
