@@ -1,16 +1,22 @@
 """Who may do what: roles, the actions each allows, and the park/town scope of park managers.
 
-Pure rules, used by every path that changes data (API, web forms, imports). Reading is open to
-every signed-in role; the table below is about changes.
+Pure rules, used by every path that changes data (API, web forms, imports), then the rules of
+reading: the project pipeline is confidential, personal data is for signed-in users, and a park
+manager sees the projects and reservations of their own parks and towns only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
 
 from gis.errors import Forbidden
 from gis.labels import Text
+from gis.models import Area, Factory, Parcel, Project
 
 
 class Role(StrEnum):
@@ -96,3 +102,76 @@ def authorize_transition(who: Principal, source: str, target: str) -> None:
     if (source, target) in RESERVATIONS and Action.RESERVE in ALLOWED[who.role]:
         return
     authorize(who, Action.CHANGE_STATUS)
+
+
+# Reading. Anonymous readers are `None`.
+
+# Fields of parcels, factories and areas that name or reach people: signed-in readers only.
+PERSONAL_FIELDS = frozenset({"contact", "contact_phone", "ownership", "owner", "remarks", "updated_by"})
+# Fields that say which project a site is reserved for: readers of that site's reservations only.
+RESERVATION_FIELDS = frozenset({"reserved_project_id", "reserved_project_code", "reserved_project_name"})
+
+
+def reads_personal(who: Principal | None) -> bool:
+    """Contacts, owners, remarks and account names are shown to signed-in users only."""
+    return who is not None
+
+
+def reads_reservation(who: Principal | None, park_id: int | None, town_id: int | None) -> bool:
+    """Whether `who` may see which project a site in this park and town is reserved for."""
+    return who is not None and in_scope(who, park_id, town_id)
+
+
+def reservation_areas(who: Principal | None) -> frozenset[int] | None:
+    """The areas whose sites' reservations `who` sees: None for all of them."""
+    if who is None:
+        return frozenset()
+    return who.area_ids if who.scoped else None
+
+
+def hidden_fields(who: Principal | None, park_id: int | None, town_id: int | None) -> frozenset[str]:
+    """The fields of a parcel, factory or area in this park and town that `who` may not read."""
+    hidden = frozenset() if reads_personal(who) else PERSONAL_FIELDS
+    return hidden if reads_reservation(who, park_id, town_id) else hidden | RESERVATION_FIELDS
+
+
+def redact(values: Mapping[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    """`values` with every hidden field present set to None (the field stays, so shapes hold)."""
+    return {k: None if k in hidden else v for k, v in values.items()}
+
+
+def redact_changes(changes: Mapping[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    """A history entry's {field: [before, after]} without the hidden fields."""
+    return {k: v for k, v in changes.items() if k not in hidden}
+
+
+def reads_projects(who: Principal | None) -> bool:
+    """Whether `who` may read any project at all (every signed-in role may read some)."""
+    return who is not None
+
+
+def readable_projects(who: Principal | None, dialect: str) -> ColumnElement[bool]:
+    """A condition on `Project` rows: the projects `who` may read.
+
+    Investment staff, leaders and administrators read every project; a park manager those tied
+    to their parks and towns (reserved on a parcel or factory there, or preferring one of
+    them); anonymous readers none."""
+    if who is None:
+        return false()
+    if not who.scoped:
+        return true()
+    ids = sorted(who.area_ids)
+    return or_(_reserved_in(Parcel, ids), _reserved_in(Factory, ids), _prefers(ids, dialect))
+
+
+def _reserved_in(model: type[Parcel] | type[Factory], ids: list[int]) -> ColumnElement[bool]:
+    return exists().where(model.reserved_project_id == Project.id, model.deleted_at.is_(None),
+                          or_(model.park_id.in_(ids), model.town_id.in_(ids)))
+
+
+def _prefers(ids: list[int], dialect: str) -> ColumnElement[bool]:
+    # preferred_areas is a JSON list of area codes: each database spells "its elements" its own way
+    spread = func.json_array_elements_text if dialect == "postgresql" else func.json_each
+    elements = spread(Project.preferred_areas).table_valued("value")
+    codes = select(Area.code).where(Area.id.in_(ids))
+    return exists(select(elements.c.value).where(elements.c.value.in_(codes)))

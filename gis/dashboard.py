@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from gis.area import M2_PER_MU
@@ -119,8 +119,10 @@ class PipelineProject:
     overdue_days: int
 
 
-def pipeline(session: Session, day: dt.date | None = None) -> list[PipelineProject]:
-    """Projects signed by `day`: their stage then, and how late a start past its agreed date is."""
+def pipeline(session: Session, day: dt.date | None = None, *,
+             visible: ColumnElement[bool] | None = None) -> list[PipelineProject]:
+    """Projects signed by `day` (of those `visible` to the reader, gis.access): their stage then,
+    and how late a start past its agreed date is."""
     day = day or dt.date.today()
     supplied = (select(StatusEvent.project_id, func.min(StatusEvent.at).label("first"))
                 .where(StatusEvent.to_status == "supplied", StatusEvent.project_id.is_not(None))
@@ -130,7 +132,7 @@ def pipeline(session: Session, day: dt.date | None = None) -> list[PipelineProje
                Project.agreed_start_on, Project.started_on)
         .outerjoin(supplied, supplied.c.project_id == Project.id)
         .where(and_(Project.signed_on.is_not(None), Project.signed_on <= day),
-               Project.deleted_at.is_(None))
+               Project.deleted_at.is_(None), *(() if visible is None else (visible,)))
         .order_by(Project.signed_on, Project.code)).all()
     result = []
     for code, name, signed, first_supplied, agreed, started in rows:

@@ -83,8 +83,10 @@ def _frame(rows: list[dict[str, Any]], wanted: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows, columns=[*wanted, "geojson"])
 
 
-def parcels_frame(session: Session, query: ParcelQuery) -> gpd.GeoDataFrame:
-    """Every parcel matching `query` (paging ignored), as a GeoDataFrame in EPSG:4490."""
+def parcels_frame(session: Session, query: ParcelQuery,
+                  reservations_in: frozenset[int] | None = None) -> gpd.GeoDataFrame:
+    """Every parcel matching `query` (paging ignored), as a GeoDataFrame in EPSG:4490; the
+    projects of reservations outside the areas `reservations_in` (when given) left blank."""
     _, statement = inventory.parcel_page_statement(session, dataclasses.replace(query, limit=EVERYTHING,
                                                                                 offset=0))
     # Core rows straight into columns: the ORM's row handling and a dict per row took about a
@@ -94,14 +96,21 @@ def parcels_frame(session: Session, query: ParcelQuery) -> gpd.GeoDataFrame:
     table["area_mu"] = table["area_m2"] / M2_PER_MU
     certified = table["cert_area_m2"]
     table["cert_area_mu"] = certified.where(certified != 0) / M2_PER_MU
+    if reservations_in is not None:
+        inside = table["park_id"].isin(list(reservations_in)) | table["town_id"].isin(list(reservations_in))
+        table["reserved_project_code"] = table["reserved_project_code"].where(inside, None)
     return _geoframe(table[[*PARCEL_COLUMNS, "geojson"]])
 
 
-def factories_frame(session: Session, query: FactoryQuery) -> gpd.GeoDataFrame:
-    """Every factory matching `query`, at its location, footprint as WKT."""
+def factories_frame(session: Session, query: FactoryQuery,
+                    reservations_in: frozenset[int] | None = None) -> gpd.GeoDataFrame:
+    """Every factory matching `query`, at its location, footprint as WKT (reservations as for
+    `parcels_frame`)."""
     page = inventory.list_factories(session, dataclasses.replace(query, limit=EVERYTHING, offset=0))
     rows = page.rows
     for row in rows:
+        if reservations_in is not None and not {row["park_id"], row["town_id"]} & reservations_in:
+            row["reserved_project_code"] = None
         shape = shapely.from_geojson(row["geojson"]) if row["geojson"] else None
         row["footprint_wkt"] = shape.wkt if shape is not None and shape.geom_type != "Point" else None
         row["suitable_industries"] = ";".join(row.get("suitable_industries") or [])
@@ -118,21 +127,25 @@ def _geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 def frame_for(session: Session, layer: str, parcel_query: ParcelQuery | None = None,
-              factory_query: FactoryQuery | None = None) -> gpd.GeoDataFrame:
+              factory_query: FactoryQuery | None = None,
+              reservations_in: frozenset[int] | None = None) -> gpd.GeoDataFrame:
     """The records of `layer` (parcels or factories) matching the list filters."""
     if layer == "parcels":
-        return parcels_frame(session, parcel_query or ParcelQuery())
+        return parcels_frame(session, parcel_query or ParcelQuery(), reservations_in)
     if layer == "factories":
-        return factories_frame(session, factory_query or FactoryQuery())
+        return factories_frame(session, factory_query or FactoryQuery(), reservations_in)
     raise InvalidInput("import.bad_layer", layer=layer, layers="parcels, factories")
 
 
 def write(session: Session, layer: str, fmt: str, target: Path, *, lang: str = "zh",
-          parcel_query: ParcelQuery | None = None, factory_query: FactoryQuery | None = None) -> int:
-    """Write the matching records of `layer` to `target` in `fmt`; return how many."""
+          parcel_query: ParcelQuery | None = None, factory_query: FactoryQuery | None = None,
+          reservations_in: frozenset[int] | None = None) -> int:
+    """Write the matching records of `layer` to `target` in `fmt`; return how many. With
+    `reservations_in` (gis.access.reservation_areas), reservations outside those areas carry no
+    project."""
     if fmt not in FORMATS:
         raise InvalidInput("export.unknown_format", format=fmt, formats=", ".join(FORMATS))
-    frame = frame_for(session, layer, parcel_query, factory_query)
+    frame = frame_for(session, layer, parcel_query, factory_query, reservations_in)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         target.unlink()

@@ -23,9 +23,12 @@ def _select() -> Any:
 
 def list_projects(session: Session, *, stage: tuple[str, ...] = (), industry: str | None = None,
                   search: str | None = None, limit: int = 100, offset: int = 0,
-                  ) -> tuple[list[dict[str, Any]], int]:
-    """Projects matching the filters, one page in code order, and how many match in all."""
+                  visible: ColumnElement[bool] | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Projects matching the filters (and `visible`, the reader's condition from gis.access),
+    one page in code order, and how many match in all."""
     where: list[ColumnElement[bool]] = [Project.deleted_at.is_(None)]
+    if visible is not None:
+        where.append(visible)
     if stage:
         where.append(Project.stage.in_(stage))
     if industry:
@@ -40,9 +43,11 @@ def list_projects(session: Session, *, stage: tuple[str, ...] = (), industry: st
     return [dict(r) for r in rows.mappings()], matched
 
 
-def get_project(session: Session, code: str) -> dict[str, Any]:
-    """One project by code."""
+def get_project(session: Session, code: str, *, visible: ColumnElement[bool] | None = None) -> dict[str, Any]:
+    """One project by code; `NotFound` also when it is not `visible` to the reader."""
     statement = _select().where(Project.code == code, Project.deleted_at.is_(None))
+    if visible is not None:
+        statement = statement.where(visible)
     row = session.execute(statement).mappings().first()
     if row is None:
         raise NotFound(kind=Text("kind.project"), code=code)

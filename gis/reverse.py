@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import Session
 
 from gis.constraints import LandClass, failures
@@ -39,19 +39,21 @@ class ProjectFit:
     candidate: Candidate
 
 
-def _pipeline() -> Any:
-    """Projects still looking for a site (negotiating or signed, with an industry), in code order."""
+def _pipeline(visible: ColumnElement[bool] | None = None) -> Any:
+    """Projects still looking for a site (negotiating or signed, with an industry), in code order;
+    of them, those `visible` to the reader when a condition is given (gis.access)."""
     landed = select(Parcel.reserved_project_id).where(
         Parcel.status.in_(("signed", "supplied", "under_construction", "in_production")),
         Parcel.reserved_project_id.is_not(None))
-    return (select(Project).where(Project.stage.in_(PIPELINE_STAGES), Project.deleted_at.is_(None),
-                                  Project.industry_code.is_not(None), Project.id.not_in(landed))
-            .order_by(Project.code))
+    statement = (select(Project).where(Project.stage.in_(PIPELINE_STAGES), Project.deleted_at.is_(None),
+                                       Project.industry_code.is_not(None), Project.id.not_in(landed))
+                 .order_by(Project.code))
+    return statement if visible is None else statement.where(visible)
 
 
-def pipeline_projects(session: Session) -> list[str]:
-    """Codes of the projects still looking for a site, in code order."""
-    return list(session.scalars(_pipeline().with_only_columns(Project.code)))
+def pipeline_projects(session: Session, visible: ColumnElement[bool] | None = None) -> list[str]:
+    """Codes of the projects still looking for a site (of those `visible`), in code order."""
+    return list(session.scalars(_pipeline(visible).with_only_columns(Project.code)))
 
 
 # the statuses a match can propose (a leased factory for its vacant floor area)
@@ -120,11 +122,13 @@ def _fit(session: Session, site: _Site, project: Project, industries: dict[str, 
     return ProjectFit(project.code, project.name, need.industry_code, resolved.industry.name, candidate)
 
 
-def projects_for_site(session: Session, kind: str, code: str, config: MatchConfig) -> list[ProjectFit]:
-    """Pipeline projects whose every hard constraint the parcel or factory meets, best first."""
+def projects_for_site(session: Session, kind: str, code: str, config: MatchConfig, *,
+                      visible: ColumnElement[bool] | None = None) -> list[ProjectFit]:
+    """Pipeline projects (of those `visible` to the reader) whose every hard constraint the parcel
+    or factory meets, best first."""
     site_status(session, kind, code)
     site = _site(session, kind, code)
-    projects = session.scalars(_pipeline()).all()
+    projects = session.scalars(_pipeline(visible)).all()
     industries = industries_facts(session, sorted({str(p.industry_code) for p in projects}))
     fits = [f for p in projects if (f := _fit(session, site, p, industries, config))]
     fits.sort(key=lambda f: (-round(f.candidate.score, 2), f.project_code))

@@ -14,13 +14,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from gis.database import Database, make_engine
 from gis.models import User
 from gis.sample import refuse_demo_passwords
-from service import errors, openapi
+from service import errors, openapi, read_access
 from service.attempts import secure_cookies
 from service.body_limit import MB, BodyLimit
 from service.head import HeadAsGet
 from service.routes import (
     areas,
     auth,
+    docs,
     exports,
     factories,
     health,
@@ -83,10 +84,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.tile_refresher = None
             app.state.db.dispose()
 
+    # /openapi.json, /docs and /redoc come from routes.docs, readable as the inventory is
     app = FastAPI(title="Landstock 存量资源", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
     app.state.settings = settings
     errors.install(app)
+    read_access.install(app)
     openapi.install(app)
     app.add_middleware(SessionMiddleware, secret_key=settings.app.secret_key.get_secret_value(),
                        session_cookie="landstock_session", max_age=settings.auth.session_hours * 3600,
@@ -100,8 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            expose_headers=["ETag", "Location"])
     app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET
     # exports before parcels and factories: /api/parcels/export is not a parcel code
-    for module in (health, auth, users, exports, imports, parcels, factories, areas, stats, ogc, matching,
-                   projects, tiles, pages, fits, supply, match, status_form, workspace):
+    for module in (docs, health, auth, users, exports, imports, parcels, factories, areas, stats, ogc,
+                   matching, projects, tiles, pages, fits, supply, match, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

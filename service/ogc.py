@@ -185,10 +185,9 @@ def items(request: Request, c: Collection, page: Page, media_type: str, lang: st
             "timeStamp": timestamp(), "links": page_links(request, c, page, media_type, lang)}
 
 
-def item(request: Request, session: Session, c: Collection, code: str, media_type: str,
-         lang: str) -> dict[str, Any]:
-    """One record of a collection as a Feature, with links to itself and its collection."""
-    row = c.get(session, code)
+def item(request: Request, row: dict[str, Any], c: Collection, media_type: str, lang: str) -> dict[str, Any]:
+    """One record of a collection (read by `c.get`) as a Feature, with links to itself and its
+    collection."""
     collection_url = request.url_for("ogc_collection", collectionId=c.id)
     return {**feature(row, c.properties(row, lang)),
             "links": [*self_links(request, media_type, lang),

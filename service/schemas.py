@@ -7,6 +7,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+PERSONAL = "null unless the reader is signed in"
+RESERVATION = ("null unless the reader may see this site's reservations: investment staff, leaders, "
+               "administrators, and a park manager on their own parks and towns")
+
 
 class Link(BaseModel):
     """A paging link."""
@@ -41,7 +45,7 @@ class ParcelProperties(BaseModel):
     land_use_name: str | None
     stock_type: str = Field(description="存量类型 code")
     stock_type_label: str
-    ownership: str | None = Field(description="权属单位")
+    ownership: str | None = Field(description=f"权属单位; {PERSONAL}")
     plot_ratio_min: float | None
     plot_ratio_max: float | None
     building_density_min: float | None = Field(description="建筑密度下限 (%)")
@@ -62,15 +66,15 @@ class ParcelProperties(BaseModel):
                     "in_production", "unavailable"]
     status_label: str
     status_since: dt.date | None
-    reserved_project_code: str | None
-    reserved_project_name: str | None
+    reserved_project_code: str | None = Field(description=f"意向项目编号; {RESERVATION}")
+    reserved_project_name: str | None = Field(description=f"意向项目名称; {RESERVATION}")
     idle_since: dt.date | None
-    contact: str | None
-    contact_phone: str | None
-    remarks: str | None
+    contact: str | None = Field(description=f"联系人; {PERSONAL}")
+    contact_phone: str | None = Field(description=f"联系电话; {PERSONAL}")
+    remarks: str | None = Field(description=f"备注; {PERSONAL}")
     created_at: dt.datetime
     updated_at: dt.datetime
-    updated_by: str | None
+    updated_by: str | None = Field(description=f"最后修改人 (account); {PERSONAL}")
     version: int
 
 
@@ -114,23 +118,23 @@ class FactoryProperties(BaseModel):
     crane_t: float | None
     power_kva: float | None
     year_built: int | None
-    owner: str | None
+    owner: str | None = Field(description=f"产权人; {PERSONAL}")
     rent_yuan_m2_month: float | None
     sale_price_wan: float | None
     status: Literal["vacant", "reserved", "leased", "sold"]
     status_label: str
     status_since: dt.date | None
-    reserved_project_code: str | None
-    reserved_project_name: str | None
+    reserved_project_code: str | None = Field(description=f"意向项目编号; {RESERVATION}")
+    reserved_project_name: str | None = Field(description=f"意向项目名称; {RESERVATION}")
     suitable_industries: list[str]
-    contact: str | None
-    contact_phone: str | None
-    remarks: str | None
+    contact: str | None = Field(description=f"联系人; {PERSONAL}")
+    contact_phone: str | None = Field(description=f"联系电话; {PERSONAL}")
+    remarks: str | None = Field(description=f"备注; {PERSONAL}")
     lon: float
     lat: float
     created_at: dt.datetime
     updated_at: dt.datetime
-    updated_by: str | None
+    updated_by: str | None = Field(description=f"最后修改人 (account); {PERSONAL}")
     version: int
 
 
@@ -163,7 +167,7 @@ class AreaOut(BaseModel):
     parent_code: str | None
     leading_industries: list[str]
     is_priority: bool
-    remarks: str | None = None
+    remarks: str | None = Field(default=None, description=f"备注; {PERSONAL}")
     area_mu: float
 
 
@@ -334,11 +338,13 @@ class HistoryEntry(BaseModel):
     """One change of a record."""
 
     at: dt.datetime
-    actor: str
+    actor: str | None = Field(description="Who made it: null unless the reader is signed in")
     action: Literal["create", "update", "status", "delete", "restore"]
     action_label: str
     version: int
-    changes: dict[str, list[Any]] = Field(description="field: [before, after]")
+    changes: dict[str, list[Any]] = Field(description=(
+        "field: [before, after]; contacts, owner, remarks for signed-in readers only, the reserving "
+        "project for readers of the site's reservations only"))
 
 
 class History(BaseModel):

@@ -214,6 +214,19 @@ class AuthSettings(BaseSettings):
         return value
 
 
+class ReadSettings(BaseSettings):
+    """Who may read without signing in, and how often an account may export the inventory."""
+
+    model_config = _config("LANDSTOCK_")
+
+    public_read: Literal["inventory", "none"] = Field(default="inventory", description=(
+        "inventory: parcels, factories, areas, maps, tiles, the OGC API and the inventory pages are "
+        "readable without signing in (for promotion); none: sign-in for everything but /healthz, "
+        "/login and static files (an intranet)"))
+    export_max_per_hour: int = Field(default=30, ge=1, le=100_000, description=(
+        "Full-inventory exports (files, the leaders' XLSX) per account per hour"))
+
+
 MB = 1024 * 1024
 
 
@@ -257,6 +270,7 @@ class Settings:
     match: MatchSettings = field(default_factory=MatchSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     map: MapSettings = field(default_factory=MapSettings)
+    read: ReadSettings = field(default_factory=ReadSettings)
 
     def match_config(self) -> MatchConfig:
         """The matching rules for gis/matching.py."""
@@ -286,4 +300,4 @@ def load_settings(**database: object) -> Settings:
     """Read every settings class from the environment; keyword arguments override the database."""
     return Settings(database=DatabaseSettings(**database), app=AppSettings(),  # type: ignore[arg-type]
                     auth=AuthSettings(), imports=ImportSettings(), match=MatchSettings(),
-                    review=ReviewSettings())
+                    review=ReviewSettings(), read=ReadSettings())

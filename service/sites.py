@@ -1,5 +1,6 @@
 """What the parcel and factory routes share: ETag and If-Match, geometry input, the change
-endpoints' bodies and responses. The routes stay thin; the rules live in the write gateway (gis/gateway/)."""
+endpoints' bodies and responses, and the history as a reader may read it. The routes stay
+thin; the rules live in the write gateway (gis/gateway/) and gis/access.py."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from typing import Any
 import shapely
 from fastapi import Request
 from shapely.geometry import shape
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis import history, inventory
+from gis import access, history, inventory
 from gis.access import Principal
 from gis.database import Database
 from gis.errors import InvalidGeometry, PreconditionRequired, VersionConflict
 from gis.gateway import sites as gateway
 from gis.labels import label
+from gis.models import Factory, Parcel
 from gis.status import parse_status
 from service.geojson import GeoJSONResponse, factory_properties, parcel_properties, single
 from service.schemas import GeometryIn, History, HistoryEntry, StatusChange
@@ -78,11 +81,24 @@ def change_status(session: Session, kind: str, code: str, body: StatusChange, wh
                         note=body.note, expected_version=version)
 
 
-def history_of(db: Database, kind: str, code: str, lang: str) -> History:
-    """Every recorded change of a record, oldest first."""
+def hidden_in_history(session: Session, kind: str, code: str, who: Principal | None) -> frozenset[str]:
+    """The fields of the record's history `who` may not read (decided by where it is now)."""
+    models: dict[str, type[Parcel] | type[Factory]] = {"parcel": Parcel, "factory": Factory}
+    model = models.get(kind)
+    place = (session.execute(select(model.park_id, model.town_id).where(model.code == code)).first()
+             if model is not None else None)
+    return access.hidden_fields(who, *(place or (None, None)))
+
+
+def history_of(db: Database, kind: str, code: str, lang: str, who: Principal | None) -> History:
+    """Every recorded change of a record, oldest first, as `who` may read it: account names for
+    signed-in readers only, hidden fields left out of the changes."""
     with db.read() as session:
         rows = history.changes_of(session, kind, code)
-        entries = [HistoryEntry(at=r.at, actor=r.actor, action=r.action,  # type: ignore[arg-type]
+        hidden = hidden_in_history(session, kind, code, who)
+        actors = access.reads_personal(who)
+        entries = [HistoryEntry(at=r.at, actor=r.actor if actors else None,
+                                action=r.action,  # type: ignore[arg-type]
                                 action_label=label("history", r.action, lang), version=r.version,
-                                changes=r.changes) for r in rows]
+                                changes=access.redact_changes(r.changes, hidden)) for r in rows]
     return History(code=code, entries=entries)

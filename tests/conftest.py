@@ -196,3 +196,13 @@ def sample_app(databases: Databases, backend: str) -> Iterator[SampleApp]:
     app.client.__enter__()
     yield app
     app.close()
+
+
+def bearer(client: TestClient, role: str, *areas: str) -> dict[str, str]:
+    """Bearer headers of a new account with this role (and areas) on a running test app's database."""
+    name = f"{role}_{os.getpid()}_{next(_serial)}"
+    db: Database = client.app.state.db  # type: ignore[attr-defined]
+    with db.write() as session:
+        accounts.create_user(session, OPERATOR, name, role, TEST_PASSWORD, areas=list(areas))
+        token = accounts.issue_token(session, OPERATOR, accounts.get_user(session, name), "test", None)
+    return {"Authorization": f"Bearer {token}"}

@@ -17,6 +17,7 @@ from service import sites
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession
 from service.geojson import GeoJSONResponse
+from service.read_access import InventoryReader, shown
 from service.schemas import AreaFeature, AreaOut, GeometryIn, History, geojson_responses
 
 router = APIRouter(prefix="/api/areas", tags=["areas 园区与镇"])
@@ -48,14 +49,20 @@ def _out(row: dict[str, Any], lang: str) -> AreaOut:
 def list_areas(
     session: ReadSession,
     lang: Language,
+    who: InventoryReader,
     kind: Annotated[Literal["park", "town", "zone"] | None, Query(description="类型")] = None,
 ) -> list[AreaOut]:
-    """Every park, zone or town, with its leading industries and size in 亩."""
-    return [_out(row, lang) for row in inventory.list_areas(session, kind)]
+    """Every park, zone or town, with its leading industries and size in 亩 (remarks for
+    signed-in readers)."""
+    return [_out(shown(row, who), lang) for row in inventory.list_areas(session, kind)]
 
 
 def _feature(session: Session, code: str, lang: str) -> GeoJSONResponse:
-    row = inventory.get_area(session, code)
+    return _response(inventory.get_area(session, code), lang)
+
+
+def _response(row: dict[str, Any], lang: str) -> GeoJSONResponse:
+    code = row["code"]
     body = {"type": "Feature", "id": code, "geometry": orjson.Fragment(row["geojson"]),
             "properties": _out(row, lang).model_dump()}
     response = GeoJSONResponse(orjson.dumps(body))
@@ -65,16 +72,16 @@ def _feature(session: Session, code: str, lang: str) -> GeoJSONResponse:
 
 @router.get("/{code}", response_class=GeoJSONResponse, responses=geojson_responses(AreaFeature),
             summary="One park, zone or town 园区详情")
-def get_area(code: AreaCode, session: ReadSession, lang: Language) -> GeoJSONResponse:
-    """A park, zone or town with its outline, as a GeoJSON Feature."""
-    return _feature(session, code, lang)
+def get_area(code: AreaCode, session: ReadSession, lang: Language, who: InventoryReader) -> GeoJSONResponse:
+    """A park, zone or town with its outline, as a GeoJSON Feature (remarks for signed-in readers)."""
+    return _response(shown(inventory.get_area(session, code), who), lang)
 
 
 @router.get("/{code}/history", summary="History 变更历史")
-def area_history(code: AreaCode, db: DatabaseDep, lang: Language) -> History:
-    """Every change of the park, zone or town made through the service: who, when, and each field
-    before and after."""
-    return sites.history_of(db, "area", code, lang)
+def area_history(code: AreaCode, db: DatabaseDep, lang: Language, who: InventoryReader) -> History:
+    """Every change of the park, zone or town made through the service: who (for signed-in
+    readers), when, and each field before and after."""
+    return sites.history_of(db, "area", code, lang, who)
 
 
 @router.patch("/{code}", response_class=GeoJSONResponse, summary="Change a park, zone or town 修改园区",

@@ -1,22 +1,27 @@
 """Downloads of the inventory with the list filters: /api/parcels/export, /api/factories/export.
 
-Registered before the parcel and factory routers so that `export` is not taken for a code.
+Signed-in users only, a limited number an hour each (LANDSTOCK_EXPORT_MAX_PER_HOUR: 429 with
+Retry-After past it); a park manager's file names the projects of their own sites' reservations
+only. Registered before the parcel and factory routers so that `export` is not taken for a code.
 """
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from gis import exporter
+from gis import access, exporter
+from gis.access import Principal
 from gis.inventory import FactoryQuery, ParcelQuery
 from gis.spatial import parse_bbox
-from service.dependencies import Language, ReadSession
+from service.auth import CurrentUser
+from service.dependencies import DatabaseDep, Language, SettingsDep
+from service.read_access import take_export
 from service.routes.factories import BuildingTypeParam, FactoryStatusParam
 from service.routes.parcels import BBOX_HELP, ParcelStatusParam
 
@@ -25,10 +30,14 @@ Format = Literal["geojson", "gpkg", "shp", "csv", "xlsx"]
 FORMAT_HELP = "geojson (RFC 7946), gpkg, shp (zip), csv (WKT), xlsx (台账)"
 
 
-def _download(session: ReadSession, layer: str, fmt: str, lang: str, **queries: object) -> FileResponse:
+def _download(db: DatabaseDep, settings: SettingsDep, who: Principal, layer: str, fmt: str, lang: str,
+              **queries: object) -> FileResponse:
+    take_export(db, settings, who)
     folder = Path(tempfile.mkdtemp(prefix="landstock-export-"))
     target = folder / f"{layer}{exporter.SUFFIXES[fmt]}"
-    exporter.write(session, layer, fmt, target, lang=lang, **queries)  # type: ignore[arg-type]
+    with db.read() as session:
+        exporter.write(session, layer, fmt, target, lang=lang, reservations_in=access.reservation_areas(who),
+                       **queries)  # type: ignore[arg-type]
     return FileResponse(target, media_type=exporter.MEDIA_TYPES[fmt], filename=target.name,
                         background=BackgroundTask(_remove, folder))
 
@@ -39,9 +48,17 @@ def _remove(folder: Path) -> None:
     folder.rmdir()
 
 
-@router.get("/parcels/export", summary="Download parcels 导出地块", response_class=FileResponse)
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    429: {"description": "Too many exports this hour; retry after Retry-After seconds"}}
+
+
+@router.get("/parcels/export", summary="Download parcels 导出地块", response_class=FileResponse,
+            responses=EXPORT_RESPONSES)
 def export_parcels(
-    session: ReadSession,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: CurrentUser,
     lang: Language,
     format: Annotated[Format, Query(description=FORMAT_HELP)] = "geojson",
     bbox: Annotated[str | None, Query(description=BBOX_HELP)] = None,
@@ -58,12 +75,15 @@ def export_parcels(
     query = ParcelQuery(bbox=parse_bbox(bbox) if bbox else None, park=park, town=town,
                         status=tuple(status or ()), land_use=tuple(land_use or ()), min_mu=min_mu,
                         max_mu=max_mu, search=q)
-    return _download(session, "parcels", format, lang, parcel_query=query)
+    return _download(db, settings, user, "parcels", format, lang, parcel_query=query)
 
 
-@router.get("/factories/export", summary="Download factories 导出厂房", response_class=FileResponse)
+@router.get("/factories/export", summary="Download factories 导出厂房", response_class=FileResponse,
+            responses=EXPORT_RESPONSES)
 def export_factories(
-    session: ReadSession,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: CurrentUser,
     lang: Language,
     format: Annotated[Format, Query(description=FORMAT_HELP)] = "geojson",
     bbox: Annotated[str | None, Query(description=BBOX_HELP)] = None,
@@ -79,4 +99,4 @@ def export_factories(
     query = FactoryQuery(bbox=parse_bbox(bbox) if bbox else None, park=park, town=town,
                          status=tuple(status or ()), building_type=tuple(building_type or ()),
                          min_vacant_m2=min_vacant_m2, min_clear_height_m=min_clear_height_m, search=q)
-    return _download(session, "factories", format, lang, factory_query=query)
+    return _download(db, settings, user, "factories", format, lang, factory_query=query)

@@ -14,6 +14,7 @@ from service import sites
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
 from service.geojson import GeoJSONResponse, collection, factory_properties, feature, single
+from service.read_access import InventoryReader, shown
 from service.routes.parcels import BBOX_HELP
 from service.schemas import (
     FactoryCollection,
@@ -38,6 +39,7 @@ def list_factories(
     session: ReadSession,
     settings: SettingsDep,
     lang: Language,
+    who: InventoryReader,
     bbox: Annotated[str | None, Query(description=BBOX_HELP, examples=["121.68,31.76,121.75,31.81"])] = None,
     park: Annotated[str | None, Query(description="园区或片区编号", examples=["P04"])] = None,
     town: Annotated[str | None, Query(description="镇编号", examples=["T06"])] = None,
@@ -58,7 +60,8 @@ def list_factories(
         min_vacant_m2=min_vacant_m2, min_clear_height_m=min_clear_height_m, search=q, sort=sort,
         limit=min(limit, settings.app.max_page_size), offset=offset)
     page = inventory.list_factories(session, query)
-    return collection(request, page, [feature(r, factory_properties(r, lang)) for r in page.rows])
+    return collection(request, page, [feature(r, factory_properties(shown(r, who), lang))
+                                      for r in page.rows])
 
 
 @router.get("/{code}", response_class=GeoJSONResponse, responses=geojson_responses(FactoryFeature),
@@ -66,11 +69,13 @@ def list_factories(
 def get_factory(
     session: ReadSession,
     lang: Language,
+    who: InventoryReader,
     code: Annotated[str, Path(max_length=40, description="厂房编号", examples=["CF-KFQ-001"])],
 ) -> GeoJSONResponse:
-    """One factory by its code, as a GeoJSON Feature."""
+    """One factory by its code, as a GeoJSON Feature (personal data and the reserving project as
+    for parcels)."""
     row = inventory.get_factory(session, code)
-    response = single(row, factory_properties(row, lang))
+    response = single(row, factory_properties(shown(row, who), lang))
     response.headers["ETag"] = sites.etag(row["version"])
     return response
 
@@ -135,6 +140,7 @@ def change_factory_status(code: CodePath, body: StatusChange, request: Request, 
 
 
 @router.get("/{code}/history", summary="History 变更历史")
-def factory_history(code: CodePath, db: DatabaseDep, lang: Language) -> History:
-    """Every change of the factory: who, when, and each field before and after."""
-    return sites.history_of(db, "factory", code, lang)
+def factory_history(code: CodePath, db: DatabaseDep, lang: Language, who: InventoryReader) -> History:
+    """Every change of the factory: who (for signed-in readers), when, and each field before and
+    after (what the reader may read of it)."""
+    return sites.history_of(db, "factory", code, lang, who)

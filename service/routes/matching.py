@@ -3,7 +3,7 @@ a site, and what the joint review says of a project that is not saved."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
@@ -13,13 +13,15 @@ from gis.matching import match
 from gis.review import review_of
 from service.dependencies import Language, ReadSession, SettingsDep
 from service.match_schemas import MatchIn, MatchOut, ProjectFitOut, ReviewIn, ReviewOut
+from service.read_access import InventoryReader, ProjectReader, visible_projects
 from service.review_sheet import review_dict
 
 router = APIRouter(prefix="/api", tags=["matching 项目匹配"])
 
 
 @router.post("/match", summary="Match an ad-hoc request 临时匹配")
-def match_request(body: MatchIn, session: ReadSession, settings: SettingsDep, lang: Language) -> MatchOut:
+def match_request(body: MatchIn, session: ReadSession, settings: SettingsDep, lang: Language,
+                  _reader: InventoryReader) -> MatchOut:
     """Parcels, assembled sites and factories that meet every hard constraint, best first, each
     with its score explained; the best near misses with their gaps; the rules applied."""
     result = match(session, body.to_need(), settings.match_config(), limit=body.limit,
@@ -28,7 +30,8 @@ def match_request(body: MatchIn, session: ReadSession, settings: SettingsDep, la
 
 
 @router.post("/review", summary="Joint review of an ad-hoc project 临时项目联合会审")
-def review_request(body: ReviewIn, session: ReadSession, settings: SettingsDep, lang: Language) -> ReviewOut:
+def review_request(body: ReviewIn, session: ReadSession, settings: SettingsDep, lang: Language,
+                   _reader: InventoryReader) -> ReviewOut:
     """The review sheet (联合会审) of a project that is not saved on a parcel, an assembly (A+B) or
     a factory: 投资强度, 亩均产出, 亩均税收, plot ratio, building coefficient and office share, each
     against the national indicator and the city threshold, with the rule. The need takes the
@@ -47,19 +50,28 @@ def _fits(fits: list[reverse.ProjectFit], lang: str) -> list[ProjectFitOut]:
             for i, f in enumerate(fits)]
 
 
-@router.get("/parcels/{code}/projects", summary="Projects that fit a parcel 适合该地块的项目")
+PROJECT_RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "Sign-in required"}}
+
+
+@router.get("/parcels/{code}/projects", summary="Projects that fit a parcel 适合该地块的项目",
+            responses=PROJECT_RESPONSES)
 def projects_for_parcel(
-    session: ReadSession, settings: SettingsDep, lang: Language,
+    session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
     code: Annotated[str, Path(max_length=40, description="地块编号", examples=["KFQ-001"])],
 ) -> list[ProjectFitOut]:
-    """Pipeline projects (negotiating or signed, no land yet) that the parcel fits, best first."""
-    return _fits(reverse.projects_for_site(session, "parcel", code, settings.match_config()), lang)
+    """Pipeline projects (negotiating or signed, no land yet) that the parcel fits, best first; of
+    the projects the reader may read (signed-in users; a park manager those of their own areas)."""
+    return _fits(reverse.projects_for_site(session, "parcel", code, settings.match_config(),
+                                           visible=visible_projects(session, who)), lang)
 
 
-@router.get("/factories/{code}/projects", summary="Projects that fit a factory 适合该厂房的项目")
+@router.get("/factories/{code}/projects", summary="Projects that fit a factory 适合该厂房的项目",
+            responses=PROJECT_RESPONSES)
 def projects_for_factory(
-    session: ReadSession, settings: SettingsDep, lang: Language,
+    session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
     code: Annotated[str, Path(max_length=40, description="厂房编号", examples=["CF-KFQ-001"])],
 ) -> list[ProjectFitOut]:
-    """Pipeline projects with a floor-area need (or steered to factories) that fit, best first."""
-    return _fits(reverse.projects_for_site(session, "factory", code, settings.match_config()), lang)
+    """Pipeline projects with a floor-area need (or steered to factories) that fit, best first; of
+    the projects the reader may read."""
+    return _fits(reverse.projects_for_site(session, "factory", code, settings.match_config(),
+                                           visible=visible_projects(session, who)), lang)

@@ -1,4 +1,6 @@
-"""/ogc: OGC API – Features, Part 1 (read), for GIS clients such as QGIS, GDAL and OWSLib."""
+"""/ogc: OGC API – Features, Part 1 (read), for GIS clients such as QGIS, GDAL and OWSLib.
+
+Readable as the inventory is (LANDSTOCK_PUBLIC_READ); features carry what the reader may read."""
 
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ from fastapi.dependencies.models import Dependant
 from fastapi.responses import Response
 
 from gis import inventory
+from gis.access import Principal
 from gis.errors import InvalidInput
 from gis.inventory import Page
 from gis.spatial import BBox, parse_bbox
 from service import ogc, ogc_html
 from service.dependencies import Language, ReadSession, SettingsDep
 from service.geojson import GEOJSON
+from service.read_access import InventoryReader, inventory_reader, shown
 from service.routes.factories import BuildingTypeParam, FactoryStatusParam
 from service.routes.parcels import BBOX_HELP, ParcelStatusParam
 
@@ -53,7 +57,7 @@ def refuse_unknown_parameters(request: Request) -> None:
 
 
 router = APIRouter(prefix="/ogc", tags=["OGC API – Features"], responses=ON_OTHER_ERRORS,
-                   dependencies=[Depends(refuse_unknown_parameters)])
+                   dependencies=[Depends(inventory_reader), Depends(refuse_unknown_parameters)])
 
 Format = Annotated[Literal["json", "html"] | None, Query(
     description="输出格式 json 或 html；缺省时按 Accept 请求头 (format; by default from Accept)")]
@@ -144,8 +148,10 @@ def collection(request: Request, session: ReadSession, lang: Language, collectio
     return ogc_html.respond(request, served, document, "collection", lang)
 
 
-def _items(request: Request, collection_id: str, page: Page, params: ItemsParams, lang: str) -> Response:
+def _items(request: Request, collection_id: str, page: Page, params: ItemsParams, lang: str,
+           who: Principal | None) -> Response:
     found = ogc.COLLECTIONS[collection_id]
+    page.rows = [shown(row, who) for row in page.rows]
     served = ogc_html.media_type(request, params.f, GEOJSON)
     return ogc_html.respond(request, served, ogc.items(request, found, page, served, lang), "items", lang,
                             collection=found, page=page)
@@ -155,7 +161,7 @@ def _items(request: Request, collection_id: str, page: Page, params: ItemsParams
             responses=GEOJSON_OR_HTML,
             summary="Parcels 存量地块")
 def parcel_items(
-    request: Request, session: ReadSession, lang: Language, params: Items,
+    request: Request, session: ReadSession, lang: Language, params: Items, who: InventoryReader,
     status: Annotated[list[ParcelStatusParam] | None, Query(description="状态, repeatable")] = None,
     park_code: AreaCode = None,
     town_code: TownCode = None,
@@ -169,14 +175,14 @@ def parcel_items(
         land_use=(land_use,) if land_use else (), stock_type=tuple(stock_type or ()),
         updated_from=params.updated_from, updated_to=params.updated_to,
         limit=params.limit, offset=params.offset)
-    return _items(request, "parcels", inventory.list_parcels(session, query), params, lang)
+    return _items(request, "parcels", inventory.list_parcels(session, query), params, lang, who)
 
 
 @router.get("/collections/factories/items", name="ogc_factories_items", response_class=Response,
             responses=GEOJSON_OR_HTML,
             summary="Factories 存量厂房")
 def factory_items(
-    request: Request, session: ReadSession, lang: Language, params: Items,
+    request: Request, session: ReadSession, lang: Language, params: Items, who: InventoryReader,
     status: Annotated[list[FactoryStatusParam] | None, Query(description="状态, repeatable")] = None,
     park_code: AreaCode = None,
     town_code: TownCode = None,
@@ -188,14 +194,14 @@ def factory_items(
         bbox=params.bbox, park=park_code, town=town_code, status=tuple(status or ()),
         building_type=tuple(building_type or ()), updated_from=params.updated_from,
         updated_to=params.updated_to, limit=params.limit, offset=params.offset)
-    return _items(request, "factories", inventory.list_factories(session, query), params, lang)
+    return _items(request, "factories", inventory.list_factories(session, query), params, lang, who)
 
 
 @router.get("/collections/areas/items", name="ogc_areas_items", response_class=Response,
             responses=GEOJSON_OR_HTML,
             summary="Parks, zones and towns 园区、片区与镇")
 def area_items(
-    request: Request, session: ReadSession, lang: Language, params: Items,
+    request: Request, session: ReadSession, lang: Language, params: Items, who: InventoryReader,
     kind: Annotated[list[AreaKindParam] | None, Query(description="类型, repeatable")] = None,
     parent_code: Annotated[str | None, Query(max_length=40, description="上级编号 (a zone's park)",
                                              examples=["P03"])] = None,
@@ -204,14 +210,14 @@ def area_items(
     query = inventory.AreaQuery(bbox=params.bbox, kind=tuple(kind or ()), parent=parent_code,
                                 updated_from=params.updated_from, updated_to=params.updated_to,
                                 limit=params.limit, offset=params.offset)
-    return _items(request, "areas", inventory.area_page(session, query), params, lang)
+    return _items(request, "areas", inventory.area_page(session, query), params, lang, who)
 
 
 @router.get("/collections/{collectionId}/items/{featureId}", name="ogc_item", response_class=Response,
             responses={**GEOJSON_OR_HTML, 404: {"description": "No such collection or feature"}},
             summary="One feature 单个要素")
 def item(
-    request: Request, session: ReadSession, lang: Language, collectionId: CollectionId,
+    request: Request, session: ReadSession, lang: Language, who: InventoryReader, collectionId: CollectionId,
     featureId: Annotated[str, Path(max_length=40, description="编号 the record's code",
                                    examples=["KFQ-001"])],
     f: Format = None,
@@ -219,7 +225,7 @@ def item(
     """One parcel, factory or area by its code, as a GeoJSON Feature."""
     found = ogc.collection(collectionId)
     served = ogc_html.media_type(request, f, GEOJSON)
-    document = ogc.item(request, session, found, featureId, served, lang)
+    document = ogc.item(request, shown(found.get(session, featureId), who), found, served, lang)
     return ogc_html.respond(request, served, document, "item", lang, collection=found)
 
 

@@ -14,6 +14,7 @@ from service import sites
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
 from service.geojson import GeoJSONResponse, collection, feature, parcel_properties, single
+from service.read_access import InventoryReader, shown
 from service.schemas import (
     History,
     NewParcel,
@@ -38,6 +39,7 @@ def list_parcels(
     session: ReadSession,
     settings: SettingsDep,
     lang: Language,
+    who: InventoryReader,
     bbox: Annotated[str | None, Query(description=BBOX_HELP, examples=["121.68,31.76,121.75,31.81"])] = None,
     park: Annotated[str | None, Query(description="园区或片区编号 park/zone code", examples=["P01"])] = None,
     town: Annotated[str | None, Query(description="镇编号 town code", examples=["T01"])] = None,
@@ -58,7 +60,7 @@ def list_parcels(
         status=tuple(status or ()), land_use=tuple(land_use or ()), min_mu=min_mu, max_mu=max_mu,
         search=q, sort=sort, limit=min(limit, settings.app.max_page_size), offset=offset)
     page = inventory.list_parcels(session, query)
-    return collection(request, page, [feature(r, parcel_properties(r, lang)) for r in page.rows])
+    return collection(request, page, [feature(r, parcel_properties(shown(r, who), lang)) for r in page.rows])
 
 
 @router.get("/{code}", response_class=GeoJSONResponse, responses=geojson_responses(ParcelFeature),
@@ -66,11 +68,13 @@ def list_parcels(
 def get_parcel(
     session: ReadSession,
     lang: Language,
+    who: InventoryReader,
     code: Annotated[str, Path(max_length=40, description="地块编号", examples=["KFQ-001"])],
 ) -> GeoJSONResponse:
-    """One parcel by its code, as a GeoJSON Feature."""
+    """One parcel by its code, as a GeoJSON Feature (contacts, owner, remarks and account names
+    for signed-in readers; the reserving project for readers of the site's reservations)."""
     row = inventory.get_parcel(session, code)
-    response = single(row, parcel_properties(row, lang))
+    response = single(row, parcel_properties(shown(row, who), lang))
     response.headers["ETag"] = sites.etag(row["version"])
     return response
 
@@ -135,6 +139,7 @@ def change_parcel_status(code: CodePath, body: StatusChange, request: Request, d
 
 
 @router.get("/{code}/history", summary="History 变更历史")
-def parcel_history(code: CodePath, db: DatabaseDep, lang: Language) -> History:
-    """Every change of the parcel: who, when, and each field before and after."""
-    return sites.history_of(db, "parcel", code, lang)
+def parcel_history(code: CodePath, db: DatabaseDep, lang: Language, who: InventoryReader) -> History:
+    """Every change of the parcel: who (for signed-in readers), when, and each field before and
+    after (what the reader may read of it)."""
+    return sites.history_of(db, "parcel", code, lang, who)

@@ -1,4 +1,7 @@
-"""/api/projects: the project pipeline, each project's matches and its joint review sheet."""
+"""/api/projects: the project pipeline, each project's matches and its joint review sheet.
+
+Confidential: signed-in readers only (401 otherwise), and a park manager reads only the projects
+tied to their own parks and towns (404 for the others, as for a project that does not exist)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from service import sites
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
 from service.match_schemas import MatchOut, ProjectFields, ProjectIn, ProjectOut, ProjectPage, ReviewOut
+from service.read_access import ProjectReader, ReadableProject, visible_projects
 from service.review_sheet import review_dict, to_html, to_xlsx
 from service.schemas import History
 
@@ -36,9 +40,14 @@ def _out(row: dict[str, Any], lang: str) -> ProjectOut:
     return ProjectOut(**row, stage_label=label("project_stage", row["stage"], lang))
 
 
-@router.get("", summary="List projects 项目列表")
+READ_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Sign-in required"},
+    404: {"description": "No such project, or not one the reader may read"}}
+
+
+@router.get("", summary="List projects 项目列表", responses={401: READ_RESPONSES[401]})
 def list_projects(
-    session: ReadSession, settings: SettingsDep, lang: Language,
+    session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
     stage: Annotated[list[Literal["negotiating", "signed", "registered", "landed", "started", "producing"]]
                      | None, Query(description="项目阶段, repeatable")] = None,
     industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$", description="行业代码 (prefix)")] = None,
@@ -46,17 +55,19 @@ def list_projects(
     limit: Annotated[int, Query(ge=1, le=1000, description="每页条数")] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过的条数")] = 0,
 ) -> ProjectPage:
-    """Projects in code order, filtered by stage, industry or text."""
+    """The projects the reader may read in code order, filtered by stage, industry or text."""
     limit = min(limit, settings.app.max_page_size)
     rows, matched = projects.list_projects(session, stage=tuple(stage or ()), industry=industry,
-                                           search=q, limit=limit, offset=offset)
+                                           search=q, limit=limit, offset=offset,
+                                           visible=visible_projects(session, who))
     return ProjectPage(matched=matched, limit=limit, offset=offset, projects=[_out(r, lang) for r in rows])
 
 
-@router.get("/{code}", summary="One project 项目详情")
-def get_project(session: ReadSession, lang: Language, code: CodePath, response: Response) -> ProjectOut:
+@router.get("/{code}", summary="One project 项目详情", responses=READ_RESPONSES)
+def get_project(session: ReadSession, lang: Language, code: CodePath, response: Response,
+                who: ProjectReader) -> ProjectOut:
     """One project by code, with its version as the ETag (send it back in If-Match to change it)."""
-    row = projects.get_project(session, code)
+    row = projects.get_project(session, code, visible=visible_projects(session, who))
     response.headers["ETag"] = sites.etag(row["version"])
     return _out(row, lang)
 
@@ -86,15 +97,15 @@ def update_project(body: ProjectFields, request: Request, db: DatabaseDep, user:
     return out
 
 
-@router.get("/{code}/history", summary="History 变更历史")
-def project_history(code: CodePath, db: DatabaseDep, lang: Language) -> History:
+@router.get("/{code}/history", summary="History 变更历史", responses=READ_RESPONSES)
+def project_history(code: ReadableProject, db: DatabaseDep, lang: Language, who: ProjectReader) -> History:
     """Every change of the project since it was entered: who, when, and each field before and after."""
-    return sites.history_of(db, "project", code, lang)
+    return sites.history_of(db, "project", code, lang, who)
 
 
-@router.get("/{code}/matches", summary="Sites for a saved project 项目匹配")
+@router.get("/{code}/matches", summary="Sites for a saved project 项目匹配", responses=READ_RESPONSES)
 def project_matches(
-    session: ReadSession, settings: SettingsDep, lang: Language, code: CodePath,
+    session: ReadSession, settings: SettingsDep, lang: Language, code: ReadableProject,
     include_reserved: Annotated[bool, Query(description="也考虑已有意向的地块和厂房")] = False,
     insist_on_preferred: Annotated[bool, Query(description="只在项目意向区域内匹配")] = False,
     limit: Annotated[int, Query(ge=1, le=100, description="每类返回的候选数量")] = 20,
@@ -122,9 +133,9 @@ def _review(session: ReadSession, settings: SettingsDep, lang: str, code: str, s
     return review_dict(sheet, lang)
 
 
-@router.get("/{code}/review", summary="Joint review sheet 联合会审表")
-def review(session: ReadSession, settings: SettingsDep, lang: Language, code: CodePath, site: SiteQuery,
-           plot_ratio: PlotRatio = None, building_coefficient: Coefficient = None,
+@router.get("/{code}/review", summary="Joint review sheet 联合会审表", responses=READ_RESPONSES)
+def review(session: ReadSession, settings: SettingsDep, lang: Language, code: ReadableProject,
+           site: SiteQuery, plot_ratio: PlotRatio = None, building_coefficient: Coefficient = None,
            office_share: OfficeShare = None) -> ReviewOut:
     """投资强度, 亩均产出, 亩均税收, plot ratio, building coefficient and office share of the project
     on the site, each against the national indicator and the city threshold, with the rule."""
@@ -133,8 +144,8 @@ def review(session: ReadSession, settings: SettingsDep, lang: Language, code: Co
 
 
 @router.get("/{code}/review.xlsx", response_class=Response, summary="Review sheet as XLSX 会审表下载",
-            responses={200: {"content": {XLSX: {}}, "description": "XLSX workbook"}})
-def review_xlsx(session: ReadSession, settings: SettingsDep, lang: Language, code: CodePath,
+            responses={200: {"content": {XLSX: {}}, "description": "XLSX workbook"}, **READ_RESPONSES})
+def review_xlsx(session: ReadSession, settings: SettingsDep, lang: Language, code: ReadableProject,
                 site: SiteQuery, plot_ratio: PlotRatio = None, building_coefficient: Coefficient = None,
                 office_share: OfficeShare = None) -> Response:
     """The review sheet as an Excel workbook."""
@@ -144,8 +155,9 @@ def review_xlsx(session: ReadSession, settings: SettingsDep, lang: Language, cod
     return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/{code}/review.html", response_class=HTMLResponse, summary="Review sheet as HTML 会审表打印")
-def review_html(session: ReadSession, settings: SettingsDep, lang: Language, code: CodePath,
+@router.get("/{code}/review.html", response_class=HTMLResponse, summary="Review sheet as HTML 会审表打印",
+            responses=READ_RESPONSES)
+def review_html(session: ReadSession, settings: SettingsDep, lang: Language, code: ReadableProject,
                 site: SiteQuery, plot_ratio: PlotRatio = None, building_coefficient: Coefficient = None,
                 office_share: OfficeShare = None) -> HTMLResponse:
     """The review sheet as a printable page."""

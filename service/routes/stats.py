@@ -12,6 +12,7 @@ from gis import stats
 from gis.dashboard import FIRST_DAY, LAST_DAY
 from gis.labels import label
 from service.dependencies import Language, ReadSession
+from service.read_access import InventoryReader
 from service.routes.parcels import ParcelStatusParam
 
 router = APIRouter(prefix="/api/stats", tags=["statistics 统计"])
@@ -32,6 +33,7 @@ class SupplyOut(BaseModel):
 def supply(
     session: ReadSession,
     lang: Language,
+    _reader: InventoryReader,
     by: Annotated[Literal["park", "town", "land_use", "status"], Query(description="分组方式")] = "park",
     as_of: Annotated[dt.date | None, Query(description="统计日期：按当日结束时的状态 (YYYY-MM-DD)",
                                            examples=["2026-06-30"], ge=FIRST_DAY, le=LAST_DAY)] = None,

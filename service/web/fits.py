@@ -2,7 +2,8 @@
 
 The reverse match scores every pipeline project on the site (about a millisecond each, so tens
 of milliseconds for a large pipeline), so the detail page asks for this fragment once it is
-shown instead of waiting for it.
+shown instead of waiting for it. Projects are confidential: signed-in readers only (401), each
+seeing the projects they may read.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from gis import reverse
+from gis.access import Principal
 from service.dependencies import ReadSession, SettingsDep
+from service.read_access import ProjectReader, visible_projects
 from service.settings import Settings
 from service.web.templating import page
 
@@ -24,25 +27,27 @@ CodePath = Annotated[str, Path(max_length=40)]
 TOP_CRITERIA = 3
 
 
-def _fits(request: Request, session: Session, settings: Settings, kind: str, code: str) -> HTMLResponse:
-    fits = reverse.projects_for_site(session, kind, code, settings.match_config())
+def _fits(request: Request, session: Session, settings: Settings, kind: str, code: str,
+          who: Principal) -> HTMLResponse:
+    visible = visible_projects(session, who)
+    fits = reverse.projects_for_site(session, kind, code, settings.match_config(), visible=visible)
     rows = [{"fit": f, "top": sorted(f.candidate.criteria, key=lambda c: -c["points"])[:TOP_CRITERIA]}
             for f in fits]
     status = reverse.site_status(session, kind, code)
     return page(request, "_fits.html", {"rows": rows, "kind": kind, "code": code,
-                                        "pipeline": len(reverse.pipeline_projects(session)),
+                                        "pipeline": len(reverse.pipeline_projects(session, visible)),
                                         "status": status, "offered": status in reverse.OFFERED[kind]})
 
 
 @router.get("/parcels/{code}/fits", response_class=HTMLResponse)
-def parcel_fits(request: Request, session: ReadSession, settings: SettingsDep,
+def parcel_fits(request: Request, session: ReadSession, settings: SettingsDep, who: ProjectReader,
                 code: CodePath) -> HTMLResponse:
     """The pipeline projects the parcel fits, best first."""
-    return _fits(request, session, settings, "parcel", code)
+    return _fits(request, session, settings, "parcel", code, who)
 
 
 @router.get("/factories/{code}/fits", response_class=HTMLResponse)
-def factory_fits(request: Request, session: ReadSession, settings: SettingsDep,
+def factory_fits(request: Request, session: ReadSession, settings: SettingsDep, who: ProjectReader,
                  code: CodePath) -> HTMLResponse:
     """The pipeline projects the factory fits, best first."""
-    return _fits(request, session, settings, "factory", code)
+    return _fits(request, session, settings, "factory", code, who)

@@ -4,7 +4,9 @@ view of the shortlisted sites (map, facts, joint review sheet) for the investor 
 
 The page is a client of the matching API: a form is matched by POST /api/match and reviewed by
 POST /api/review; a saved project (`?project=`, from a detail page's 适配项目) by its own
-GET /api/projects/{code}/matches and …/review, its fields filled into the form.
+GET /api/projects/{code}/matches and …/review, its fields filled into the form. The page is
+readable as the inventory is; a saved project only by a reader who may read it (anonymous readers
+are sent to sign in first, others get 404 for a project not theirs).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from maps.match import match_map
 from maps.render import render
 from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
+from service.read_access import PageReader, sign_in_first, visible_projects
 from service.web.edit_fields import READY
 from service.web.templating import assets_for, page, tianditu_key
 
@@ -56,7 +59,7 @@ def page_words(lang: str) -> dict[str, Any]:
 
 @router.get("/match", response_class=HTMLResponse)
 def match_page(
-    request: Request, session: ReadSession, settings: SettingsDep,
+    request: Request, session: ReadSession, settings: SettingsDep, who: PageReader,
     project: Annotated[str | None, Query(max_length=40)] = None,
     site: Annotated[str | None, Query(max_length=400)] = None,
     include_reserved: bool = False,
@@ -64,9 +67,12 @@ def match_page(
     """The project form and, once submitted (at once for a saved `project`), the ranked sites;
     `site` is put on the shortlist when it is among them."""
     lang = page_language(request)
+    saved = None
+    if project:
+        sign_in_first(request, who)
+        saved = projects.get_project(session, project, visible=visible_projects(session, who))
     m = match_map(parks=mapdata.area_outlines(session, "park"), lang=lang, basemap=settings.map.basemap,
                   tianditu_key=tianditu_key(settings))
-    saved = projects.get_project(session, project) if project else None
     return page(request, "match.html", {
         "map": render(m, assets_for(settings, lang)), "project": saved, "site": site or "",
         "include_reserved": include_reserved,

@@ -1,4 +1,8 @@
-"""The inventory map page (存量资源一张图), its results fragment, and the parcel/factory pages."""
+"""The inventory map page (存量资源一张图), its results fragment, and the parcel/factory pages.
+
+Each shows what its reader may read (gis/access.py): contacts, owners, remarks and account names
+to signed-in readers, a site's reserving project to readers of its reservations, the projects
+that fit it (适配项目) and the export links to signed-in readers."""
 
 from __future__ import annotations
 
@@ -10,16 +14,17 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from gis import access, inventory, mapdata
 from gis import history as history_of
-from gis import inventory, mapdata
 from gis.access import Principal
 from gis.status import WORKFLOWS, ParcelStatus
 from maps.detail import detail_map
 from maps.inventory import inventory_map
 from maps.render import render
-from service.auth import OptionalUser, csrf_token
+from service.auth import csrf_token
 from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
+from service.read_access import PageReader, shown
 from service.settings import Settings
 from service.web.filters import Filters, FiltersDep
 from service.web.templating import assets_for, page, tianditu_key
@@ -38,8 +43,9 @@ def export_links(query: str) -> list[tuple[str, str]]:
     return [(f, f"/api/parcels/export?format={f}{suffix}") for f in EXPORT_FORMATS]
 
 
-def results_context(request: Request, session: Session, filters: Filters, offset: int) -> dict[str, Any]:
-    """Counts, 亩 by status, one page of the table and the export links for `filters`."""
+def results_context(request: Request, session: Session, filters: Filters, offset: int,
+                    who: Principal | None) -> dict[str, Any]:
+    """Counts, 亩 by status, one page of the table and (for signed-in readers) the export links."""
     summary = inventory.summarise_parcels(session, filters.parcels())
     rows = inventory.list_parcels(session, filters.parcels(limit=PAGE_SIZE, offset=offset)).rows
     boxes = shapely.bounds(shapely.from_geojson([r.pop("geojson") or "null" for r in rows])).tolist()
@@ -48,16 +54,16 @@ def results_context(request: Request, session: Session, filters: Filters, offset
     query = filters.querystring()
     return {"summary": summary, "rows": rows, "offset": offset, "page_size": PAGE_SIZE,
             "query": query, "statuses": [s.value for s in ParcelStatus],
-            "exports": export_links(query)}
+            "exports": export_links(query) if who is not None else []}
 
 
 @router.get("/", response_class=HTMLResponse)
 def inventory_page(request: Request, session: ReadSession, settings: SettingsDep, filters: FiltersDep,
-                   offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+                   who: PageReader, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
                    crs: Annotated[str, Query(pattern="^(wgs84|gcj02)$")] = "wgs84") -> HTMLResponse:
     """存量资源一张图: filters, the map and the table, all driven by the same filters."""
     lang = page_language(request)
-    results = results_context(request, session, filters, offset)
+    results = results_context(request, session, filters, offset, who)
     m = inventory_map(towns=mapdata.area_outlines(session, "town"),
                       parks=mapdata.area_outlines(session, "park"), lang=lang,
                       basemap=settings.map.basemap, tianditu_key=tianditu_key(settings),
@@ -69,10 +75,10 @@ def inventory_page(request: Request, session: ReadSession, settings: SettingsDep
 
 
 @router.get("/inventory/results", response_class=HTMLResponse)
-def inventory_results(request: Request, session: ReadSession, filters: FiltersDep,
+def inventory_results(request: Request, session: ReadSession, filters: FiltersDep, who: PageReader,
                       offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> HTMLResponse:
     """The counts and the table for the current filters (swapped in by htmx)."""
-    return page(request, "_results.html", results_context(request, session, filters, offset))
+    return page(request, "_results.html", results_context(request, session, filters, offset, who))
 
 
 def _allowed(kind: str, status: str) -> list[str]:
@@ -81,50 +87,61 @@ def _allowed(kind: str, status: str) -> list[str]:
     return [t.value for t in table.get(enum(status), frozenset())]
 
 
+def history_context(session: Session, kind: str, row: dict[str, Any],
+                    who: Principal | None) -> dict[str, Any]:
+    """The status events and field changes of a site, as `who` may read them."""
+    hidden = access.hidden_fields(who, row["park_id"], row["town_id"])
+    personal = access.reads_personal(who)
+    projects = access.reads_reservation(who, row["park_id"], row["town_id"])
+    events = [{"at": e.at, "from_status": e.from_status, "to_status": e.to_status,
+               "actor": e.actor if personal else None, "note": e.note if personal else None,
+               "project": e.project.name if e.project is not None and projects else None}
+              for e in history_of.status_events(session, kind, row["code"])]
+    changes = [{"at": c.at, "actor": c.actor if personal else None, "version": c.version,
+                "changes": access.redact_changes(c.changes or {}, hidden)}
+               for c in history_of.changes_of(session, kind, row["code"])]
+    return {"history": events, "changes": changes}
+
+
+def _site_page(request: Request, session: Session, settings: Settings, kind: str, row: dict[str, Any], *,
+               user: Principal | None, problem: str | None, status_code: int) -> HTMLResponse:
+    lang = page_language(request)
+    m = detail_map(row["geojson"], kind, row["status"], lang=lang, basemap=settings.map.basemap,
+                   tianditu_key=tianditu_key(settings))
+    record = shown(row, user)
+    return page(request, f"{kind}.html", {
+        "p" if kind == "parcel" else "f": record, **history_context(session, kind, row, user),
+        "map": render(m, assets_for(settings, lang)), "user": user,
+        "kind": kind, "plural": "parcels" if kind == "parcel" else "factories", "record": record,
+        "targets": _allowed(kind, row["status"]), "fits": access.reads_projects(user),
+        "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)
+
+
 def render_parcel(request: Request, session: Session, settings: Settings, code: str, *,
                   user: Principal | None, problem: str | None = None,
                   status_code: int = 200) -> HTMLResponse:
     """The parcel page (also re-rendered with `problem` when a status change is refused)."""
-    lang = page_language(request)
-    row = inventory.get_parcel(session, code)
-    history = history_of.status_events(session, "parcel", code)
-    m = detail_map(row["geojson"], "parcel", row["status"], lang=lang, basemap=settings.map.basemap,
-                   tianditu_key=tianditu_key(settings))
-    return page(request, "parcel.html", {
-        "p": row, "history": history,
-        "changes": history_of.changes_of(session, "parcel", code),
-        "map": render(m, assets_for(settings, lang)), "user": user,
-        "kind": "parcel", "plural": "parcels", "record": row, "targets": _allowed("parcel", row["status"]),
-        "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)
+    return _site_page(request, session, settings, "parcel", inventory.get_parcel(session, code),
+                      user=user, problem=problem, status_code=status_code)
 
 
 def render_factory(request: Request, session: Session, settings: Settings, code: str, *,
                    user: Principal | None, problem: str | None = None,
-                  status_code: int = 200) -> HTMLResponse:
+                   status_code: int = 200) -> HTMLResponse:
     """The factory page (also re-rendered with `problem` when a status change is refused)."""
-    lang = page_language(request)
-    row = inventory.get_factory(session, code)
-    history = history_of.status_events(session, "factory", code)
-    m = detail_map(row["geojson"], "factory", row["status"], lang=lang, basemap=settings.map.basemap,
-                   tianditu_key=tianditu_key(settings))
-    return page(request, "factory.html", {
-        "f": row, "history": history,
-        "changes": history_of.changes_of(session, "factory", code),
-        "map": render(m, assets_for(settings, lang)), "user": user,
-        "kind": "factory", "plural": "factories", "record": row,
-        "targets": _allowed("factory", row["status"]),
-        "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)
+    return _site_page(request, session, settings, "factory", inventory.get_factory(session, code),
+                      user=user, problem=problem, status_code=status_code)
 
 
 @router.get("/parcels/{code}", response_class=HTMLResponse)
-def parcel_page(request: Request, session: ReadSession, settings: SettingsDep, user: OptionalUser,
+def parcel_page(request: Request, session: ReadSession, settings: SettingsDep, user: PageReader,
                 code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
     """One parcel: a small map, every attribute, its status history, the status form."""
     return render_parcel(request, session, settings, code, user=user)
 
 
 @router.get("/factories/{code}", response_class=HTMLResponse)
-def factory_page(request: Request, session: ReadSession, settings: SettingsDep, user: OptionalUser,
+def factory_page(request: Request, session: ReadSession, settings: SettingsDep, user: PageReader,
                  code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
     """One factory: a small map, every attribute, its status history, the status form."""
     return render_factory(request, session, settings, code, user=user)

@@ -1,5 +1,6 @@
 """The leaders' page (供地一张图): supply by park, town and land use on any date, the project
-pipeline from signing to start, an XLSX download and a clean print view."""
+pipeline from signing to start (signed-in readers: the projects each may read), an XLSX download
+(signed-in readers, counted as an export) and a clean print view."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from gis import dashboard, mapdata
+from gis import access, dashboard, mapdata
+from gis.access import Principal
 from gis.status import ParcelStatus
 from maps.render import render
 from maps.supply import supply_map
-from service.dependencies import ReadSession, SettingsDep
+from service.auth import CurrentUser
+from service.dependencies import DatabaseDep, ReadSession, SettingsDep
 from service.i18n import page_language
+from service.read_access import PageReader, take_export, visible_projects
 from service.web.exports import XLSX, supply_workbook
 from service.web.templating import assets_for, page, tianditu_key
 
@@ -25,38 +29,42 @@ AsOf = Annotated[dt.date | None, Query(description="as of this date (default tod
                                        ge=dashboard.FIRST_DAY, le=dashboard.LAST_DAY)]
 
 
-def figures(session: Session, day: dt.date | None) -> dict[str, Any]:
-    """Every figure of the page on `day`."""
+def figures(session: Session, day: dt.date | None, who: Principal | None) -> dict[str, Any]:
+    """Every figure of the page on `day`; the pipeline of the projects `who` may read."""
     parks = dashboard.supply_by_area(session, "park", day)
     towns = dashboard.supply_by_area(session, "town", day)
-    projects = dashboard.pipeline(session, day)
+    projects = dashboard.pipeline(session, day, visible=visible_projects(session, who))
     return {"parks": parks, "towns": towns, "land_use": dashboard.supply_by_land_use(session, day),
             "land_use_names": dict(mapdata.land_use_choices(session)),
             "quarters": dashboard.supplied_per_quarter(session, day), "projects": projects,
             "stages": {s: sum(p.stage == s for p in projects) for s in ("signed", "supplied", "started")},
             "overdue": [p for p in projects if p.overdue_days > 0],
-            "statuses": [s.value for s in ParcelStatus]}
+            "statuses": [s.value for s in ParcelStatus], "pipeline_shown": access.reads_projects(who)}
 
 
 @router.get("/supply", response_class=HTMLResponse)
-def supply_page(request: Request, session: ReadSession, settings: SettingsDep, as_of: AsOf = None,
-                ) -> HTMLResponse:
+def supply_page(request: Request, session: ReadSession, settings: SettingsDep, who: PageReader,
+                as_of: AsOf = None) -> HTMLResponse:
     """Available land by park and town on a map, the breakdowns and the pipeline."""
     lang = page_language(request)
-    data = figures(session, as_of)
+    data = figures(session, as_of, who)
     m = supply_map(parks=mapdata.area_outlines(session, "park"), towns=mapdata.area_outlines(session, "town"),
                    park_available={a.code: a.available_mu for a in data["parks"]},
                    town_available={a.code: a.available_mu for a in data["towns"]}, lang=lang,
                    basemap=settings.map.basemap, tianditu_key=tianditu_key(settings))
     day = as_of or dt.date.today()
     return page(request, "supply.html", {**data, "as_of": day, "today": dt.date.today(),
+                                         "export": who is not None,
                                          "map": render(m, assets_for(settings, lang))})
 
 
 @router.get("/supply.xlsx")
-def supply_xlsx(request: Request, session: ReadSession, as_of: AsOf = None) -> Response:
-    """The page's tables as an Excel workbook, one sheet each."""
+def supply_xlsx(request: Request, db: DatabaseDep, settings: SettingsDep, user: CurrentUser,
+                as_of: AsOf = None) -> Response:
+    """The page's tables as an Excel workbook, one sheet each (an export: signed-in, limited)."""
     day = as_of or dt.date.today()
-    body = supply_workbook(figures(session, as_of), page_language(request), day)
+    take_export(db, settings, user)
+    with db.read() as session:
+        body = supply_workbook(figures(session, as_of, user), page_language(request), day)
     return Response(body, media_type=XLSX, headers={
         "Content-Disposition": f'attachment; filename="landstock-supply-{day.isoformat()}.xlsx"'})

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from gis.inventory import FactoryQuery, ParcelQuery, summarise_parcels
 from gis.tiles import MAX_ZOOM, data_stamp, render_tile, tiles_over
 from service.dependencies import ReadSession
+from service.read_access import InventoryReader
 from service.web.filters import Filters, FiltersDep
 from service.web.tile_cache import TileCache
 
@@ -130,6 +131,7 @@ def tile(
     request: Request,
     session: ReadSession,
     filters: FiltersDep,
+    _reader: InventoryReader,
     kind: Annotated[Literal["parcels", "factories"], Path(description="图层")],
     z: Annotated[int, Path(ge=0, le=MAX_ZOOM, description="zoom")],
     x: Annotated[int, Path(ge=0, description="column")],

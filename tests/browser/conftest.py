@@ -16,8 +16,10 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from gis import accounts
+from gis.database import Database, make_engine
 from service.main import create_app
-from tests.conftest import BACKENDS, ROOT, settings_for
+from tests.conftest import BACKENDS, OPERATOR, ROOT, TEST_PASSWORD, settings_for
 from tests.live import serve
 
 CHROMIUM = os.environ.get("LANDSTOCK_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -42,6 +44,16 @@ def live_server(request: pytest.FixtureRequest, databases) -> Iterator[LiveServe
     url = databases.url(str(request.param), sample=True)
     with serve(create_app(settings_for(url))) as base:
         yield LiveServer(base, url, str(request.param))
+
+
+def account(server: LiveServer, name: str, role: str, *areas: str) -> dict[str, str]:
+    """A new account on the server's database (password TEST_PASSWORD), and its bearer headers."""
+    db = Database(make_engine(server.database_url))
+    with db.write() as session:
+        user = accounts.create_user(session, OPERATOR, name, role, TEST_PASSWORD, areas=list(areas))
+        token = accounts.issue_token(session, OPERATOR, user, "test", None)
+    db.dispose()
+    return {"Authorization": f"Bearer {token}"}
 
 
 # Module scope, not session: Playwright's sync API keeps an event loop running on this thread

@@ -6,6 +6,9 @@ import re
 
 import httpx
 
+from tests.browser.conftest import account
+from tests.conftest import TEST_PASSWORD
+
 REVIEW_ROWS = ".ls-print-site .ls-print-review tr"
 
 
@@ -115,15 +118,18 @@ def test_print_without_a_shortlist_takes_the_first_three(page, live_server):
     assert page.page.locator(".ls-print-site .ls-print-review table").count() == 3
 
 
-def a_fitting_parcel(server) -> tuple[str, str]:
+def a_fitting_parcel(server, headers) -> tuple[str, str]:
     """A parcel and a saved project it fits: the project's best single parcel."""
-    result = httpx.get(f"{server.base}/api/projects/XM-2026-001/matches", params={"assemble": False}).json()
+    result = httpx.get(f"{server.base}/api/projects/XM-2026-001/matches", params={"assemble": False},
+                       headers=headers).json()
     return result["parcels"][0]["code"], "XM-2026-001"
 
 
 def test_a_parcel_lists_the_projects_that_fit_and_leads_to_their_recommendation(page, live_server):
-    code, project = a_fitting_parcel(live_server)
-    fits = httpx.get(f"{live_server.base}/api/parcels/{code}/projects").json()
+    staff = account(live_server, "zhaoshang-fits", "investment")
+    code, project = a_fitting_parcel(live_server, staff)
+    fits = httpx.get(f"{live_server.base}/api/parcels/{code}/projects", headers=staff).json()
+    page.sign_in("zhaoshang-fits", TEST_PASSWORD)
     page.goto(f"/parcels/{code}")
 
     rows = page.page.locator("#fits-table tbody tr")
@@ -145,7 +151,9 @@ def test_a_parcel_lists_the_projects_that_fit_and_leads_to_their_recommendation(
 
 
 def test_a_site_that_no_project_fits_says_so(page, live_server):
+    account(live_server, "zhaoshang-none", "investment")
     signed = httpx.get(f"{live_server.base}/api/parcels", params={"status": "signed", "limit": 1}).json()
+    page.sign_in("zhaoshang-none", TEST_PASSWORD)
     page.goto(f"/parcels/{signed['features'][0]['id']}")
 
     page.page.locator("#fits-none").wait_for()

@@ -1,8 +1,16 @@
-"""The leaders' land-supply page in a real browser."""
+"""The leaders' land-supply page in a real browser: the supply for anyone, the project pipeline
+and the Excel download for signed-in readers."""
+
+from tests.browser.conftest import account
+from tests.conftest import TEST_PASSWORD
 
 
 def test_supply_map_labels_every_park_and_flags_overdue_starts(page, live_server):
     page.goto("/supply")
+    assert page.page.locator("#pipeline-sign-in").is_visible() and page.page.locator("#xlsx").count() == 0
+    account(live_server, "lingdao-overdue", "leader")
+    page.page.click("#sign-in")
+    page.sign_in("lingdao-overdue", TEST_PASSWORD)
 
     labels = page.page.locator(".ls-area-label")
     assert labels.count() == 10  # 4 parks and 6 town zones
@@ -12,6 +20,8 @@ def test_supply_map_labels_every_park_and_flags_overdue_starts(page, live_server
 
 
 def test_an_earlier_date_shows_an_earlier_state_and_the_excel_downloads(page, live_server):
+    account(live_server, "lingdao-excel", "leader")
+    page.sign_in("lingdao-excel", TEST_PASSWORD)
     page.goto("/supply")
     today = page.page.locator("#by-park").inner_text()
     page.page.fill("#as_of", "2022-06-30")

@@ -7,7 +7,7 @@ import httpx
 import shapely
 from shapely import affinity
 
-from gis.accounts import create_user
+from gis.accounts import create_user, get_user, issue_token
 from gis.database import Database, make_engine
 from tests.conftest import OPERATOR
 from tests.corpus import LAT, LON, SIZE, collection, feature, parcel
@@ -22,8 +22,18 @@ def manager(server, name: str, areas: list[str]) -> None:
     db.dispose()
 
 
+def bearer_of(server, name: str) -> dict[str, str]:
+    """Bearer headers of an existing account: remarks are shown to signed-in readers only."""
+    db = Database(make_engine(server.database_url))
+    with db.write() as session:
+        token = issue_token(session, get_user(session, name), "test", None)
+    db.dispose()
+    return {"Authorization": f"Bearer {token}"}
+
+
 def test_workspace_edit_with_uploaded_outline_history_and_refusals(page, live_server, tmp_path):
     manager(live_server, "p02-manager", ["P02"])
+    signed_in = bearer_of(live_server, "p02-manager")
     page.sign_in("p02-manager", PASSWORD)
     page.goto("/workspace")
     rows = page.page.locator("#my-parcels tbody tr[data-code]")
@@ -48,7 +58,7 @@ def test_workspace_edit_with_uploaded_outline_history_and_refusals(page, live_se
     with page.page.expect_navigation():
         page.page.click("#edit-form button[type=submit]")
 
-    after = httpx.get(f"{live_server.base}/api/parcels/{code}").json()["properties"]
+    after = httpx.get(f"{live_server.base}/api/parcels/{code}", headers=signed_in).json()["properties"]
     assert after["remarks"] == "已完成土地平整" and after["version"] == before["properties"]["version"] + 1
     assert 0.6 < after["area_m2"] / before["properties"]["area_m2"] < 0.7
     changes = page.page.locator("#changes").inner_text()
@@ -67,7 +77,8 @@ def test_workspace_edit_with_uploaded_outline_history_and_refusals(page, live_se
     with page.page.expect_navigation():
         page.page.click("#edit-form button[type=submit]")
     assert page.page.locator("#edit-problem").is_visible()
-    assert httpx.get(f"{live_server.base}/api/parcels/{other}").json()["properties"]["remarks"] != "越权修改"
+    remarks = httpx.get(f"{live_server.base}/api/parcels/{other}", headers=signed_in).json()["properties"]["remarks"]
+    assert remarks != "越权修改"
 
 
 def upload(page, path, *, dry_run: bool = False) -> tuple[str, str]:

@@ -45,7 +45,7 @@ def test_an_update_needs_the_current_etag(sample_app):
     assert first.status_code == 200 and first.headers["etag"] != etag
     assert first.json()["properties"]["remarks"] == "a"
     assert stale.status_code == 412 and stale.headers["content-type"] == PROBLEM
-    assert client.get("/api/parcels/KFQ-001").json()["properties"]["remarks"] == "a"
+    assert client.get("/api/parcels/KFQ-001", headers=headers).json()["properties"]["remarks"] == "a"
 
 
 def test_create_change_status_delete_and_restore(sample_app):

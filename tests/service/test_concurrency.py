@@ -24,14 +24,14 @@ async def one_round(base: str, headers: dict[str, str], code: str, round_: int) 
 def test_concurrent_updates_with_the_same_version(sample_app):
     headers = sample_app.headers("admin")
     code = "KFQ-001"
-    before = sample_app.client.get(f"/api/parcels/{code}/history").json()["entries"]
+    before = sample_app.client.get(f"/api/parcels/{code}/history", headers=headers).json()["entries"]
 
     with serve(create_app(settings_for(sample_app.url))) as base:
         rounds = [asyncio.run(one_round(base, headers, code, r)) for r in range(ROUNDS)]
 
-    after = sample_app.client.get(f"/api/parcels/{code}/history").json()["entries"]
+    after = sample_app.client.get(f"/api/parcels/{code}/history", headers=headers).json()["entries"]
     updates = after[len(before):]
-    final = sample_app.client.get(f"/api/parcels/{code}").json()["properties"]
+    final = sample_app.client.get(f"/api/parcels/{code}", headers=headers).json()["properties"]
     assert [sorted(set(r)) for r in rounds] == [[200, 412]] * ROUNDS
     assert [r.count(200) for r in rounds] == [1] * ROUNDS
     assert len(updates) == ROUNDS and all(u["action"] == "update" for u in updates)

@@ -6,8 +6,15 @@ import pytest
 from openpyxl import load_workbook
 
 from service.match_schemas import MatchOut, ProjectFitOut, ProjectPage, ReviewOut
+from tests.conftest import bearer
 
 PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def investment_staff(sample_client):
+    """Projects are confidential: this module reads them as investment staff."""
+    sample_client.headers.update(bearer(sample_client, "investment"))
 
 
 def test_an_ad_hoc_request_ranks_sites_with_reasons_and_near_misses(sample_client):

@@ -5,6 +5,8 @@ import re
 import mapbox_vector_tile
 import pytest
 
+from tests.conftest import bearer
+
 MAX_PAGE_BYTES = 1_000_000
 
 
@@ -84,10 +86,11 @@ def test_a_browser_gets_an_error_page_and_the_api_problem_json(sample_client):
     assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
 
 
-def fitting_site(client, kind: str) -> str:
+def fitting_site(client, kind: str, headers: dict[str, str]) -> str:
     """A site the reverse match finds projects for: the best available one of a saved project."""
-    for project in client.get("/api/projects", params={"stage": "negotiating"}).json()["projects"]:
-        result = client.get(f"/api/projects/{project['code']}/matches", params={"assemble": False}).json()
+    for project in client.get("/api/projects", params={"stage": "negotiating"}, headers=headers).json()["projects"]:
+        result = client.get(f"/api/projects/{project['code']}/matches", params={"assemble": False},
+                            headers=headers).json()
         if result[kind]:
             return str(result[kind][0]["code"])
     raise AssertionError(f"no saved project fits any {kind}")
@@ -95,11 +98,12 @@ def fitting_site(client, kind: str) -> str:
 
 @pytest.mark.parametrize(("plural", "kind"), [("parcels", "parcel"), ("factories", "factory")])
 def test_detail_pages_list_the_projects_that_fit_best_first(sample_client, plural, kind):
-    code = fitting_site(sample_client, plural)
-    api = sample_client.get(f"/api/{plural}/{code}/projects").json()
+    staff = bearer(sample_client, "investment")
+    code = fitting_site(sample_client, plural, staff)
+    api = sample_client.get(f"/api/{plural}/{code}/projects", headers=staff).json()
 
-    detail = sample_client.get(f"/{plural}/{code}").text
-    fragment = sample_client.get(f"/{plural}/{code}/fits").text
+    detail = sample_client.get(f"/{plural}/{code}", headers=staff).text
+    fragment = sample_client.get(f"/{plural}/{code}/fits", headers=staff).text
 
     assert "适配项目" in detail and f'hx-get="/{plural}/{code}/fits"' in detail
     assert api and re.findall(r'data-project="([^"]+)"', fragment) == [f["project_code"] for f in api]
@@ -109,11 +113,13 @@ def test_detail_pages_list_the_projects_that_fit_best_first(sample_client, plura
 
 
 def test_a_site_no_project_fits_says_so(sample_client):
+    staff = bearer(sample_client, "leader")
     signed = sample_client.get("/api/parcels", params={"status": "signed", "limit": 1}).json()["features"][0]["id"]
-    pipeline = sample_client.get("/api/projects", params={"stage": ["negotiating", "signed"]}).json()["matched"]
+    pipeline = sample_client.get("/api/projects", params={"stage": ["negotiating", "signed"]},
+                                 headers=staff).json()["matched"]
 
-    fragment = sample_client.get(f"/parcels/{signed}/fits").text
-    english = sample_client.get(f"/parcels/{signed}/fits", params={"lang": "en"}).text
+    fragment = sample_client.get(f"/parcels/{signed}/fits", headers=staff).text
+    english = sample_client.get(f"/parcels/{signed}/fits", params={"lang": "en"}, headers=staff).text
     sample_client.get("/", params={"lang": "zh"})
 
     assert 'id="fits-none"' in fragment and "没有适合该地块的项目" in fragment
@@ -121,15 +127,16 @@ def test_a_site_no_project_fits_says_so(sample_client):
     assert 0 < int(re.search(r"(\d+) 个项目", fragment)[1]) <= pipeline  # those without land
     assert "None of the" in english and "fits this parcel" in english
     assert "This parcel is “Signed”, not on offer" in english
-    assert sample_client.get("/parcels/NO-SUCH/fits").status_code == 404
+    assert sample_client.get("/parcels/NO-SUCH/fits", headers=staff).status_code == 404
 
 
 def test_the_matching_page_opens_on_a_saved_project(sample_client):
-    project = sample_client.get("/api/projects/XM-2026-001").json()
+    staff = bearer(sample_client, "investment")
+    project = sample_client.get("/api/projects/XM-2026-001", headers=staff).json()
 
-    html = sample_client.get("/match", params={"project": "XM-2026-001", "site": "KFQ-001"}).text
+    html = sample_client.get("/match", params={"project": "XM-2026-001", "site": "KFQ-001"}, headers=staff).text
 
     assert 'data-project="XM-2026-001"' in html and 'data-site="KFQ-001"' in html
     assert f'value="{project["industry_code"]} {project["industry_name"]}"' in html
     assert f'value="{project["name"]}"' in html and 'id="saved-project"' in html
-    assert sample_client.get("/match", params={"project": "NOPE"}).status_code == 404
+    assert sample_client.get("/match", params={"project": "NOPE"}, headers=staff).status_code == 404

@@ -15,7 +15,7 @@ def test_investment_staff_create_and_change_projects_with_etags(sample_app):
     unversioned = client.patch("/api/projects/XM-2026-201", json={"land_max_mu": 45}, headers=staff)
     crossed = client.patch("/api/projects/XM-2026-201", json={"land_min_mu": 50},
                            headers={**staff, "If-Match": changed.headers["ETag"]})
-    matches = client.get("/api/projects/XM-2026-201/matches")
+    matches = client.get("/api/projects/XM-2026-201/matches", headers=staff)
 
     assert created.status_code == 201 and created.headers["Location"] == "/api/projects/XM-2026-201"
     assert created.json()["version"] == 1 and created.json()["updated_by"].startswith("investment")
@@ -23,7 +23,7 @@ def test_investment_staff_create_and_change_projects_with_etags(sample_app):
     assert changed.status_code == 200 and changed.json()["land_max_mu"] == 40 and changed.headers["ETag"] == '"2"'
     assert stale.status_code == 412 and unversioned.status_code == 428
     assert crossed.status_code == 422
-    assert client.get("/api/projects/XM-2026-201").headers["ETag"] == '"2"'
+    assert client.get("/api/projects/XM-2026-201", headers=staff).headers["ETag"] == '"2"'
     assert matches.status_code == 200 and matches.json()["need"]["land_max_mu"] == 40
 
 
@@ -59,7 +59,7 @@ def test_a_null_preference_list_means_no_preference(sample_app):
     assert created.status_code == 201 and created.json()["preferred_areas"] == []
     assert cleared.json()["preferred_areas"] == ["P04"]
     assert again.status_code == 200 and again.json()["preferred_areas"] == []
-    assert client.get("/api/projects/XM-2026-203").json()["preferred_areas"] == []
+    assert client.get("/api/projects/XM-2026-203", headers=staff).json()["preferred_areas"] == []
 
 
 def test_every_change_of_a_project_is_kept_with_who_and_the_value_before(sample_app):
@@ -74,8 +74,8 @@ def test_every_change_of_a_project_is_kept_with_who_and_the_value_before(sample_
                          headers={**staff, "If-Match": created.headers["ETag"]})
     moved = client.patch("/api/projects/XM-2026-298", json={"preferred_areas": ["P04"], "land_max_mu": 40},
                          headers={**staff, "If-Match": widened.headers["ETag"]})
-    history = client.get("/api/projects/XM-2026-298/history")
-    unknown = client.get("/api/projects/XM-0000-000/history")
+    history = client.get("/api/projects/XM-2026-298/history", headers=staff)
+    unknown = client.get("/api/projects/XM-0000-000/history", headers=staff)
 
     assert [r.status_code for r in (created, widened, stale, moved)] == [201, 200, 412, 200]
     entries = history.json()["entries"]

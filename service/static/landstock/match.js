@@ -55,7 +55,9 @@
   }
 
   function call(url, body) {
-    var init = body ? { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) } : {};
+    // a signed-in reader's session cookie goes with the request: its CSRF token must go too
+    var headers = { "Content-Type": "application/json", "X-CSRF-Token": form.getAttribute("data-csrf") || "" };
+    var init = body ? { method: "POST", headers: headers, body: JSON.stringify(body) } : {};
     return fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + lang, init).then(function (r) {
       return r.json().then(function (answer) {
         if (!r.ok) { throw new Error(answer.detail || String(r.status)); }

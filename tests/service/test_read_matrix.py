@@ -1,0 +1,371 @@
+"""The read-permission matrix: every GET route of the app, for an anonymous reader, an
+administrator, investment staff, the park manager of one park (P02) and a leader, with
+LANDSTOCK_PUBLIC_READ=inventory and =none, on both databases: the status each gets, and what is
+and is not in the body.
+
+One sample app per backend and setting, shared by the module. Two projects are planted through
+the API: a secret one (preferred P04, reserved on a P04 parcel and factory) and one of P02's own
+(reserved on a P02 parcel and factory), with contacts, owners, remarks and notes that carry
+markers, all written by one marked account. Then: the secret project's code, name and investor
+never reach a park manager of P02, no project nor any marker ever reaches an anonymous reader,
+and the readers who may see them do (so that hiding too much fails too).
+
+A GET route missing from ROUTES fails `test_every_get_route_is_in_the_matrix`: a new route must
+say here who may read it.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+import shapely.geometry
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+
+from gis import accounts
+from gis.database import Database, make_engine
+from gis.tiles import tiles_over
+from service.main import create_app
+from service.settings import AppSettings, DatabaseSettings, ReadSettings, Settings
+from tests.conftest import BACKENDS, OPERATOR, TEST_PASSWORD, Databases
+
+EDITOR = "acct-editor-mark"  # an account name: never shown to anonymous readers
+SECRET = {"code": "XM-SECRET-901", "name": "机密甲项目", "investor": "机密甲投资有限公司"}
+OWN = {"code": "XM-OWN-902", "name": "本园乙项目", "investor": "本园乙投资有限公司"}
+PERSONAL = {"contact": "联系人标记甲", "contact_phone": "13900000901", "remarks": "备注标记甲",
+            "ownership": "权属标记甲", "owner": "产权标记甲", "note": "说明标记甲", "area": "园区备注标记甲",
+            "project_contact": "项目联系人标记", "project_remarks": "项目备注标记"}
+ROLES = ("anonymous", "admin", "investment", "park_manager", "leader")
+STAFF = ("admin", "investment", "leader")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Sample:
+    """The planted records, the readers' headers and the two apps (one per public-read setting)."""
+
+    clients: dict[str, TestClient]
+    headers: dict[str, dict[str, str]]
+    codes: dict[str, str] = field(default_factory=dict)
+
+    def fill(self, url: str) -> str:
+        """A URL template with the planted codes filled in ({secret_parcel}, {own_project} …)."""
+        return url.format(**self.codes)
+
+
+def _token(db: Database, name: str, role: str, *areas: str) -> dict[str, str]:
+    with db.write() as session:
+        user = accounts.create_user(session, OPERATOR, name, role, TEST_PASSWORD, areas=list(areas))
+        token = accounts.issue_token(session, OPERATOR, user, "matrix", None)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _first(client: TestClient, path: str, **params: Any) -> str:
+    features = client.get(path, params={**params, "limit": 1}).json()["features"]
+    assert features, (path, params)
+    return str(features[0]["id"])
+
+
+def _checked(response: httpx.Response) -> httpx.Response:
+    assert response.status_code in (200, 201), response.text
+    return response
+
+
+def _plant_site(client: TestClient, editor: dict[str, str], plural: str, code: str, project: str,
+                owner_field: str) -> None:
+    """Personal data on a site, then reserve it for `project` with a note, all as the editor."""
+    etag = client.get(f"/api/{plural}/{code}").headers["etag"]
+    properties = {k: PERSONAL[k] for k in ("contact", "contact_phone", "remarks")}
+    properties[owner_field] = PERSONAL[owner_field]
+    changed = _checked(client.patch(f"/api/{plural}/{code}", json={"properties": properties},
+                                    headers={**editor, "If-Match": etag}))
+    _checked(client.post(f"/api/{plural}/{code}/status", headers={**editor, "If-Match": changed.headers["etag"]},
+                         json={"status": "reserved", "project": project, "note": PERSONAL["note"]}))
+
+
+def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
+    # signed and overdue, so that the leaders' pipeline lists them; a need that most sites meet
+    need = {"industry_code": "39", "nuisance_class": 1, "land_min_mu": 1, "land_max_mu": 5000,
+            "floor_area_min_m2": 100, "stage": "signed", "signed_on": "2025-01-15", "agreed_start_on": "2025-06-30",
+            "contact": PERSONAL["project_contact"], "remarks": PERSONAL["project_remarks"]}
+    _checked(client.post("/api/projects", headers=editor, json={**SECRET, **need, "preferred_areas": ["P04"]}))
+    _checked(client.post("/api/projects", headers=editor, json={**OWN, **need}))
+    codes = {"secret_parcel": _first(client, "/api/parcels", park="P04", status="available"),
+             "own_parcel": _first(client, "/api/parcels", park="P02", status="available"),
+             "secret_factory": _first(client, "/api/factories", park="P04", status="vacant"),
+             "own_factory": _first(client, "/api/factories", park="P02", status="vacant"),
+             "secret_project": SECRET["code"], "own_project": OWN["code"], "park": "P02"}
+    for site, project in (("secret", SECRET), ("own", OWN)):
+        _plant_site(client, editor, "parcels", codes[f"{site}_parcel"], project["code"], "ownership")
+        _plant_site(client, editor, "factories", codes[f"{site}_factory"], project["code"], "owner")
+    stamp = client.get("/api/areas/P02").headers["etag"]
+    _checked(client.patch("/api/areas/P02", json={"remarks": PERSONAL["area"]}, headers={**editor, "If-Match": stamp}))
+    outline = shapely.geometry.shape(client.get(f"/api/parcels/{codes['secret_parcel']}").json()["geometry"])
+    z, x, y = tiles_over(outline.bounds, (15,))[0]
+    return {**codes, "z": str(z), "x": str(x), "y": str(y)}
+
+
+def _app(url: str, public_read: str) -> TestClient:
+    settings = Settings(database=DatabaseSettings(url=url), app=AppSettings(environment="test"),
+                        read=ReadSettings(public_read=public_read))  # type: ignore[arg-type]
+    return TestClient(create_app(settings))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample(request: pytest.FixtureRequest, databases: Databases) -> Iterator[Sample]:
+    """The planted sample behind an app with each setting, and a token per role."""
+    url = databases.url(str(request.param), sample=True)
+    db = Database(make_engine(url))
+    headers = {role: _token(db, f"matrix-{role}", role, *(["P02"] if role == "park_manager" else []))
+               for role in ROLES if role != "anonymous"}
+    headers["anonymous"] = {}
+    editor = _token(db, EDITOR, "admin")
+    db.dispose()
+    with _app(url, "inventory") as open_app, _app(url, "none") as closed_app:
+        found = Sample({"inventory": open_app, "none": closed_app}, headers)
+        found.codes = _plant(open_app, editor)
+        yield found
+
+
+# What each kind of route answers: (reader, setting, variant) -> status.
+def open_route(role: str, mode: str, variant: str) -> int:
+    return 200
+
+
+def inventory_api(role: str, mode: str, variant: str) -> int:
+    return 401 if role == "anonymous" and mode == "none" else 200
+
+
+def inventory_page(role: str, mode: str, variant: str) -> int:
+    return 303 if role == "anonymous" and mode == "none" else 200
+
+
+def project_api(role: str, mode: str, variant: str) -> int:
+    if role == "anonymous":
+        return 401
+    return 404 if role == "park_manager" and variant == "secret" else 200
+
+
+def project_page(role: str, mode: str, variant: str) -> int:
+    if variant == "none":
+        return inventory_page(role, mode, variant)
+    if role == "anonymous":
+        return 303
+    return 404 if role == "park_manager" and variant == "secret" else 200
+
+
+def signed_in_api(role: str, mode: str, variant: str) -> int:
+    return 401 if role == "anonymous" else 200
+
+
+def signed_in_page(role: str, mode: str, variant: str) -> int:
+    return 303 if role == "anonymous" else 200
+
+
+def admin_api(role: str, mode: str, variant: str) -> int:
+    return {"anonymous": 401, "admin": 200}.get(role, 403)
+
+
+# Every GET route: its kind and the URLs that fill it, each with the variant it stands for
+# ("secret": a record of the secret project or its sites; "own": of P02's own; "none": neither).
+ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
+    "/healthz": (open_route, [("/healthz", "none")]),
+    "/login": (open_route, [("/login", "none")]),
+    "/openapi.json": (inventory_api, [("/openapi.json", "none")]),
+    "/docs": (inventory_page, [("/docs", "none")]),
+    "/docs/oauth2-redirect": (inventory_page, [("/docs/oauth2-redirect", "none")]),
+    "/redoc": (inventory_page, [("/redoc", "none")]),
+    "/api/auth/me": (signed_in_api, [("/api/auth/me", "none")]),
+    "/api/users": (admin_api, [("/api/users", "none")]),
+    "/api/parcels/export": (signed_in_api, [("/api/parcels/export?format=csv", "none")]),
+    "/api/factories/export": (signed_in_api, [("/api/factories/export?format=xlsx", "none")]),
+    "/api/parcels": (inventory_api, [("/api/parcels?limit=1000", "none")]),
+    "/api/parcels/{code}": (inventory_api, [("/api/parcels/{secret_parcel}", "secret"),
+                                            ("/api/parcels/{own_parcel}", "own")]),
+    "/api/parcels/{code}/history": (inventory_api, [("/api/parcels/{secret_parcel}/history", "secret"),
+                                                    ("/api/parcels/{own_parcel}/history", "own")]),
+    "/api/factories": (inventory_api, [("/api/factories?limit=1000", "none")]),
+    "/api/factories/{code}": (inventory_api, [("/api/factories/{secret_factory}", "secret"),
+                                              ("/api/factories/{own_factory}", "own")]),
+    "/api/factories/{code}/history": (inventory_api, [("/api/factories/{secret_factory}/history", "secret"),
+                                                      ("/api/factories/{own_factory}/history", "own")]),
+    "/api/areas": (inventory_api, [("/api/areas", "none")]),
+    "/api/areas/{code}": (inventory_api, [("/api/areas/{park}", "none")]),
+    "/api/areas/{code}/history": (inventory_api, [("/api/areas/{park}/history", "none")]),
+    "/api/stats/supply": (inventory_api, [("/api/stats/supply", "none")]),
+    "/ogc": (inventory_api, [("/ogc", "none")]),
+    "/ogc/": (inventory_api, [("/ogc/", "none")]),
+    "/ogc/api": (inventory_api, [("/ogc/api", "none")]),
+    "/ogc/conformance": (inventory_api, [("/ogc/conformance", "none")]),
+    "/ogc/collections": (inventory_api, [("/ogc/collections", "none")]),
+    "/ogc/collections/{collectionId}": (inventory_api, [("/ogc/collections/parcels", "none")]),
+    "/ogc/collections/parcels/items": (inventory_api, [("/ogc/collections/parcels/items?limit=1000", "none"),
+                                                       ("/ogc/collections/parcels/items?f=html&limit=1000",
+                                                        "none")]),
+    "/ogc/collections/factories/items": (inventory_api, [("/ogc/collections/factories/items?limit=1000",
+                                                          "none")]),
+    "/ogc/collections/areas/items": (inventory_api, [("/ogc/collections/areas/items", "none")]),
+    "/ogc/collections/{collectionId}/items/{featureId}": (inventory_api, [
+        ("/ogc/collections/parcels/items/{secret_parcel}", "secret"),
+        ("/ogc/collections/parcels/items/{own_parcel}?f=html", "own"),
+        ("/ogc/collections/factories/items/{secret_factory}?f=html", "secret"),
+        ("/ogc/collections/areas/items/{park}?f=html", "none")]),
+    "/ogc/collections/{collectionId}/queryables": (inventory_api, [("/ogc/collections/parcels/queryables",
+                                                                    "none")]),
+    "/api/parcels/{code}/projects": (signed_in_api, [("/api/parcels/{own_parcel}/projects", "own")]),
+    "/api/factories/{code}/projects": (signed_in_api, [("/api/factories/{own_factory}/projects", "own")]),
+    "/api/projects": (signed_in_api, [("/api/projects?limit=1000", "none")]),
+    "/api/projects/{code}": (project_api, [("/api/projects/{secret_project}", "secret"),
+                                           ("/api/projects/{own_project}", "own")]),
+    "/api/projects/{code}/history": (project_api, [("/api/projects/{secret_project}/history", "secret"),
+                                                   ("/api/projects/{own_project}/history", "own")]),
+    "/api/projects/{code}/matches": (project_api, [("/api/projects/{secret_project}/matches?limit=3", "secret"),
+                                                   ("/api/projects/{own_project}/matches?limit=3", "own")]),
+    "/api/projects/{code}/review": (project_api, [
+        ("/api/projects/{secret_project}/review?site={secret_parcel}", "secret"),
+        ("/api/projects/{own_project}/review?site={own_parcel}", "own")]),
+    "/api/projects/{code}/review.xlsx": (project_api, [
+        ("/api/projects/{secret_project}/review.xlsx?site={secret_parcel}", "secret")]),
+    "/api/projects/{code}/review.html": (project_api, [
+        ("/api/projects/{secret_project}/review.html?site={secret_parcel}", "secret"),
+        ("/api/projects/{own_project}/review.html?site={own_factory}", "own")]),
+    "/tiles/{kind}/{z}/{x}/{y}.pbf": (inventory_api, [("/tiles/parcels/{z}/{x}/{y}.pbf", "none"),
+                                                      ("/tiles/factories/{z}/{x}/{y}.pbf", "none")]),
+    "/": (inventory_page, [("/?park=P04", "none")]),
+    "/inventory/results": (inventory_page, [("/inventory/results?park=P04", "none")]),
+    "/parcels/{code}": (inventory_page, [("/parcels/{secret_parcel}", "secret"), ("/parcels/{own_parcel}", "own")]),
+    "/factories/{code}": (inventory_page, [("/factories/{secret_factory}", "secret"),
+                                           ("/factories/{own_factory}", "own")]),
+    "/parcels/{code}/fits": (signed_in_api, [("/parcels/{own_parcel}/fits", "own")]),
+    "/factories/{code}/fits": (signed_in_api, [("/factories/{own_factory}/fits", "own")]),
+    "/supply": (inventory_page, [("/supply", "none")]),
+    "/supply.xlsx": (signed_in_api, [("/supply.xlsx", "none")]),
+    "/match": (project_page, [("/match", "none"), ("/match?project={secret_project}", "secret"),
+                              ("/match?project={own_project}", "own")]),
+    "/workspace": (signed_in_page, [("/workspace", "none")]),
+    "/{plural}/{code}/edit": (signed_in_page, [("/parcels/{secret_parcel}/edit", "secret"),
+                                               ("/factories/{own_factory}/edit", "own")]),
+}
+
+# What a reader must find (so that hiding too much fails as well): URL template -> roles -> texts.
+MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
+    "/api/parcels/{secret_parcel}": {
+        STAFF: (SECRET["code"], SECRET["name"], PERSONAL["contact"], PERSONAL["ownership"], EDITOR),
+        ("park_manager",): (PERSONAL["contact"], PERSONAL["remarks"]), ("anonymous",): ('"reserved"',)},
+    "/api/parcels/{own_parcel}": {("park_manager", *STAFF): (OWN["code"], OWN["name"], PERSONAL["contact"])},
+    "/api/factories/{secret_factory}": {STAFF: (SECRET["code"], PERSONAL["owner"])},
+    "/api/factories/{own_factory}": {("park_manager", *STAFF): (OWN["code"], PERSONAL["owner"])},
+    "/api/parcels/{secret_parcel}/history": {("park_manager", *STAFF): (EDITOR, PERSONAL["contact"])},
+    "/api/areas/{park}": {("park_manager", *STAFF): (PERSONAL["area"],)},
+    "/api/areas/{park}/history": {("park_manager", *STAFF): (EDITOR, PERSONAL["area"])},
+    "/api/projects?limit=1000": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
+    "/api/projects/{secret_project}": {STAFF: (SECRET["investor"], PERSONAL["project_contact"])},
+    "/api/projects/{own_project}": {("park_manager", *STAFF): (OWN["investor"], PERSONAL["project_remarks"])},
+    "/api/projects/{own_project}/history": {("park_manager", *STAFF): (EDITOR, OWN["investor"])},
+    "/api/parcels/{own_parcel}/projects": {STAFF: (SECRET["code"],), ("park_manager",): (OWN["code"],)},
+    "/parcels/{secret_parcel}": {STAFF: (SECRET["name"], PERSONAL["contact"], PERSONAL["note"], EDITOR),
+                                 ("anonymous",): ("适配项目",)},
+    "/parcels/{own_parcel}": {("park_manager", *STAFF): (OWN["name"], PERSONAL["ownership"], PERSONAL["note"])},
+    "/factories/{own_factory}": {("park_manager", *STAFF): (OWN["name"], PERSONAL["owner"])},
+    "/parcels/{own_parcel}/fits": {STAFF: (SECRET["code"],), ("park_manager",): (OWN["code"],)},
+    "/ogc/collections/parcels/items/{secret_parcel}": {STAFF: (SECRET["code"], PERSONAL["contact"])},
+    "/ogc/collections/parcels/items/{own_parcel}?f=html": {("park_manager", *STAFF): (OWN["code"], EDITOR)},
+    "/api/parcels/export?format=csv": {STAFF: (SECRET["code"], OWN["code"], PERSONAL["contact"]),
+                                       ("park_manager",): (OWN["code"], PERSONAL["contact"])},
+    "/api/factories/export?format=xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
+    "/supply": {STAFF: (SECRET["name"], OWN["name"]), ("park_manager",): (OWN["name"],),
+                ("anonymous",): ("pipeline-sign-in",)},
+    "/supply.xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
+    "/match?project={own_project}": {("park_manager", *STAFF): (OWN["name"],)},
+}
+
+
+def text_of(response: httpx.Response) -> str:
+    """The body as text; a workbook's sheets and strings unpacked."""
+    if response.headers.get("content-type", "").startswith(XLSX):
+        with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+            return "".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+    return response.content.decode("utf-8", errors="replace")
+
+
+def never_for(role: str) -> set[str]:
+    """What `role` must never be shown."""
+    secret = {SECRET["code"], SECRET["name"], SECRET["investor"]}
+    if role == "anonymous":
+        return secret | {OWN["code"], OWN["name"], OWN["investor"], EDITOR, *PERSONAL.values()}
+    return secret if role == "park_manager" else set()
+
+
+def problems(sample: Sample, template: str, variant: str, expect: Any, mode: str, role: str) -> list[str]:
+    """What is wrong with one reader's answer to one URL (nothing, when all is well)."""
+    url = sample.fill(template)
+    response = sample.clients[mode].get(url, headers=sample.headers[role], follow_redirects=False)
+    where = f"{mode} {role} {url}"
+    wanted = expect(role, mode, variant)
+    if response.status_code != wanted:
+        return [f"{where}: {response.status_code}, not {wanted}"]
+    if wanted == 303 and response.headers["location"] not in (f"/login?next={quote(url, safe='')}",
+                                                               f"/login?next={url}"):
+        return [f"{where}: sent to {response.headers['location']}, not to sign in and come back"]
+    if wanted == 401 and response.headers["content-type"] != "application/problem+json":
+        return [f"{where}: 401 as {response.headers['content-type']}, not problem+json"]
+    body = text_of(response)
+    found = [f"{where}: shows {s!r}" for s in never_for(role) if s in body and s not in url]
+    for roles, texts in MUST_SEE.get(template, {}).items():
+        if role in roles and wanted == 200:
+            found += [f"{where}: lacks {s!r}" for s in texts if s not in body]
+    return found
+
+
+# With LANDSTOCK_PUBLIC_READ=none only anonymous readers are treated otherwise; one signed-in
+# reader there checks that nobody else is.
+READERS = [(mode, role) for mode in ("inventory", "none") for role in ROLES
+           if mode == "inventory" or role in ("anonymous", "park_manager")]
+
+
+def test_every_get_route_is_in_the_matrix(sample):
+    app = sample.clients["inventory"].app
+    served = {r.path for r in iter_route_contexts(app.routes) if r.methods and "GET" in r.methods}
+
+    assert sorted(served - set(ROUTES)) == [], "say in ROUTES who may read these"
+    assert sorted(set(ROUTES) - served) == [], "ROUTES names routes that are gone"
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_who_reads_what(sample, route):
+    expect, urls = ROUTES[route]
+
+    wrong = [p for template, variant in urls for mode, role in READERS
+             for p in problems(sample, template, variant, expect, mode, role)]
+
+    assert wrong == []
+
+
+def test_an_intranet_still_serves_sign_in_and_static_files(sample):
+    closed = sample.clients["none"]
+
+    assert closed.get("/static/landstock/landstock.css").status_code == 200
+    assert closed.get("/login").status_code == 200
+    token = closed.post("/api/auth/token", json={"name": "matrix-leader", "password": TEST_PASSWORD})
+    assert token.status_code == 200
+    assert closed.get("/api/parcels?limit=1", headers={"Authorization": f"Bearer {token.json()['token']}"}
+                      ).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/match", "/api/review"])
+def test_matching_and_reviewing_by_post_are_read_as_the_inventory_is(sample, path):
+    need = {"industry_code": "39", "land_min_mu": 10, "land_max_mu": 80}
+    body = {**need, "limit": 2, "near_misses": 0} if path == "/api/match" else {**need, "site": sample.codes["own_parcel"]}
+
+    anonymous = {mode: sample.clients[mode].post(path, json=body).status_code for mode in ("inventory", "none")}
+    manager = sample.clients["none"].post(path, json=body, headers=sample.headers["park_manager"])
+
+    assert anonymous == {"inventory": 200, "none": 401}
+    assert manager.status_code == 200 and SECRET["code"] not in manager.text
