@@ -26,7 +26,7 @@ def bearer_of(server, name: str) -> dict[str, str]:
     """Bearer headers of an existing account: remarks are shown to signed-in readers only."""
     db = Database(make_engine(server.database_url))
     with db.write() as session:
-        token = issue_token(session, get_user(session, name), "test", None)
+        token = issue_token(session, OPERATOR, get_user(session, name), "test", None)
     db.dispose()
     return {"Authorization": f"Bearer {token}"}
 

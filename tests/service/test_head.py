@@ -15,7 +15,7 @@ from tests.conftest import OPERATOR, TEST_PASSWORD
 
 # A value for every path parameter, and the query a route needs to answer 200
 PARAMETERS = {"code": "KFQ-001", "collectionId": "parcels", "featureId": "KFQ-001", "kind": "parcels",
-              "z": "9", "x": "428", "y": "207", "plural": "parcels"}
+              "z": "9", "x": "428", "y": "207", "plural": "parcels", "name": "head_admin"}
 CODES = {"/api/factories/": "CF-BX-099", "/factories/": "CF-BX-099", "/api/areas/": "P01",
          "/api/projects/": "XM-2026-001"}
 QUERIES = {"/api/projects/{code}/review": "?site=KFQ-001", "/api/projects/{code}/review.xlsx": "?site=KFQ-001",

@@ -101,7 +101,7 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
              "own_parcel": _first(client, "/api/parcels", park="P02", status="available"),
              "secret_factory": _first(client, "/api/factories", park="P04", status="vacant"),
              "own_factory": _first(client, "/api/factories", park="P02", status="vacant"),
-             "secret_project": SECRET["code"], "own_project": OWN["code"], "park": "P02"}
+             "secret_project": SECRET["code"], "own_project": OWN["code"], "park": "P02", "editor": EDITOR}
     for site, project in (("secret", SECRET), ("own", OWN)):
         _plant_site(client, editor, "parcels", codes[f"{site}_parcel"], project["code"], "ownership")
         _plant_site(client, editor, "factories", codes[f"{site}_factory"], project["code"], "owner")
@@ -184,6 +184,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/redoc": (inventory_page, [("/redoc", "none")]),
     "/api/auth/me": (signed_in_api, [("/api/auth/me", "none")]),
     "/api/users": (admin_api, [("/api/users", "none")]),
+    "/api/users/{name}/history": (admin_api, [("/api/users/{editor}/history", "none")]),
     "/api/parcels/export": (signed_in_api, [("/api/parcels/export?format=csv", "none")]),
     "/api/factories/export": (signed_in_api, [("/api/factories/export?format=xlsx", "none")]),
     "/api/parcels": (inventory_api, [("/api/parcels?limit=1000", "none")]),

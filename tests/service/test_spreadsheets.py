@@ -12,6 +12,7 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from gis.access import operator
 from gis.importer import ImportOptions, import_file
 from gis.labels import message
 from gis.models import Area, Factory, Parcel, Project
@@ -113,9 +114,8 @@ def test_review_sheet_and_supply_workbook_answer_with_plain_text_cells(sample_ap
 def reimported(databases, backend, path):
     """Import `path` into a fresh sample database; the parcels' names there afterwards."""
     target = databases.open(backend, sample=True)
-    with target.write() as session:
-        report = import_file(session, path, ImportOptions("parcels", user="测试"))
-        assert report.written, report.to_dict("en")
+    report = import_file(target, path, ImportOptions("parcels", who=operator("测试")))
+    assert report.written, report.to_dict("en")
     with target.read() as session:
         return dict(session.execute(select(Parcel.code, Parcel.name)).all())
 

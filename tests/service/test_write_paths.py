@@ -60,7 +60,7 @@ def test_fifty_writers_of_one_area_version_one_wins_and_the_history_chains(sampl
         rounds = [asyncio.run(area_round(base, headers, "P01", r)) for r in range(4)]
 
     entries = sample_app.client.get("/api/areas/P01/history", headers=headers).json()["entries"]
-    final = sample_app.client.get("/api/areas/P01").json()["properties"]
+    final = sample_app.client.get("/api/areas/P01", headers=headers).json()["properties"]
     assert [sorted(set(r)) for r in rounds] == [[200, 412]] * 4 and [r.count(200) for r in rounds] == [1] * 4
     assert len(entries) == 4
     befores, afters = [e["changes"]["remarks"][0] for e in entries], [e["changes"]["remarks"][1] for e in entries]
