@@ -1,7 +1,8 @@
 # Landstock service image: SpatiaLite for the embedded mode, pg_dump for `landstock backup`, the
 # pinned Python dependencies, the pages' browser assets (npm ci from package-lock.json, served by
-# Landstock itself: the intranet has no CDN), and an entrypoint that migrates the database and
-# loads the sample into an empty one.
+# Landstock itself: the intranet has no CDN). It migrates the database and serves; the synthetic
+# sample is loaded only by the compose file's `demo` profile (`landstock demo`, refused in
+# production).
 FROM node:20-bookworm-slim AS assets
 WORKDIR /assets
 COPY package.json package-lock.json ./
@@ -33,5 +34,4 @@ ENV LANDSTOCK_HOST=0.0.0.0 LANDSTOCK_PORT=8000 LANDSTOCK_DATA_DIR=/app/data \
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
     CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
-# `landstock demo` upgrades the schema and loads the sample only when the database is empty.
-CMD ["sh", "-c", "landstock demo && exec landstock serve"]
+CMD ["sh", "-c", "landstock db upgrade && exec landstock serve"]

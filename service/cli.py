@@ -116,9 +116,13 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, 
 def demo(
     sample: Annotated[Path | None, typer.Option(help="Sample folder (default: data/sample)")] = None,
 ) -> None:
-    """Create or upgrade the database, load the Qidong sample and demo accounts when empty 载入示例数据."""
+    """Create or upgrade the database, load the Qidong sample and demo accounts when empty 载入示例数据.
+
+    Refused in production: the sample is synthetic and the demo accounts share one password."""
     settings = load_settings()
     lang = settings.app.language
+    if settings.app.environment == "production":
+        raise InvalidInput("cli.demo.production")
     db, _ = upgrade_database(settings)
     with db.write() as session:
         existing = parcel_count(session)
@@ -131,8 +135,7 @@ def demo(
                 counts = load_sample(session, sample or settings.sample_dir,
                                      progress=lambda n: bar.advance(task, n))
             console.print(message("cli.demo.loaded", lang, **counts))
-        demo_users = ([] if settings.app.environment == "production"
-                      else create_demo_users(session, _operator(None)))
+        demo_users = create_demo_users(session, _operator(None))
     db.dispose()
     if demo_users:
         console.print(message("cli.demo.users", lang))
@@ -569,7 +572,7 @@ def main() -> None:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or exc.title}: {e['msg']}"
                              for e in exc.errors())
-        errors.print(f"[red]设置错误 / invalid setting:[/red] {problems}")
+        errors.print(f"[red]设置错误 / invalid setting:[/red] {problems}", soft_wrap=True)
         sys.exit(1)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

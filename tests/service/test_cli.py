@@ -1,17 +1,55 @@
-"""The `landstock` command, run as a user runs it, on both databases."""
+"""The `landstock` command, run as a user runs it, on both databases.
+
+Most tests run the command in this process through its own entry point (`service.cli.main`: the
+same parsing, error handling and exit status as the installed script), which saves starting a
+Python per command; `landstock_process` runs the real `python -m service.cli` for what only a
+process shows (signals, the exit status the shell sees).
+"""
 
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pytest
 from typer.testing import CliRunner
 
 from gis import migrate
+from gis.database import make_engine
+from service import cli
 from service.cli import app
 
 
-def landstock(*args: str, url: str, input_: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+@dataclass
+class Ran:
+    """What a command printed and its exit status, as subprocess.CompletedProcess has them."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def landstock(*args: str, url: str, input_: str | None = None, **env: str) -> Ran:
+    """Run `landstock ARGS` in this process, with its own environment, input and output."""
+    environment = {"LANDSTOCK_DATABASE_URL": url, "NO_COLOR": "1", "COLUMNS": "160", **env}
+    argv = sys.argv
+    with CliRunner().isolation(input=input_, env=environment) as (out, err, _mixed):
+        sys.argv = ["landstock", *args]
+        try:
+            cli.main()
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else int(done.code is not None)
+        finally:
+            sys.argv = argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return Ran(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+def landstock_process(*args: str, url: str, input_: str | None = None,
+                      **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m service.cli ARGS` as a process of its own."""
     environment = {**os.environ, "LANDSTOCK_DATABASE_URL": url, "NO_COLOR": "1", "COLUMNS": "160", **env}
     return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True, text=True,
                           env=environment, timeout=300, input=input_)
@@ -66,6 +104,15 @@ def test_user_errors_are_one_line_and_exit_1(url, env, expected):
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 2
 
 
+def test_the_real_process_exits_1_with_one_line_and_0_when_done(databases):
+    refused = landstock_process("db", "upgrade", url="mysql://nowhere/x")
+    done = landstock_process("db", "upgrade", url=databases.blank_url("spatialite"))
+
+    assert refused.returncode == 1 and "postgresql+psycopg://" in refused.stderr
+    assert "Traceback" not in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert done.returncode == 0 and migrate.head_revision() in done.stdout
+
+
 def test_every_command_has_help():
     # In-process: help needs no database, and a subprocess per command costs seconds.
     runner = CliRunner()
@@ -95,10 +142,11 @@ def test_user_commands(databases, backend):
     assert unknown.returncode == 1 and "nobody" in unknown.stderr
 
 
-def test_production_gets_no_demo_accounts(databases, backend):
+def test_production_refuses_the_demo_and_touches_nothing(databases, backend):
     url = databases.blank_url(backend)
 
     done = landstock("demo", url=url, LANDSTOCK_ENVIRONMENT="production", LANDSTOCK_SECRET_KEY="x" * 40)
 
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1 and "landstock db upgrade" in done.stderr
     assert "演示账号" not in done.stdout
+    assert migrate.current_revision(make_engine(url)) is None

@@ -1,5 +1,6 @@
 """Schemathesis against the OpenAPI document: no server errors, no response off its schema."""
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +13,8 @@ from service.main import create_app
 from tests.conftest import BACKENDS, SampleApp, settings_for
 from tests.live import serve
 
-EXAMPLES_PER_OPERATION = 12
+# A deeper search by hand: LANDSTOCK_SCHEMATHESIS_EXAMPLES=200 make test (or pytest this file)
+EXAMPLES_PER_OPERATION = int(os.environ.get("LANDSTOCK_SCHEMATHESIS_EXAMPLES", "12"))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -4,11 +4,8 @@ an illegal step), the field rules through the API, the web form and the CLI, and
 waiting on a held lock leaving the server answering."""
 
 import asyncio
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 
@@ -25,6 +22,7 @@ from service.web.edit_fields import FIELDS
 from tests.conftest import OPERATOR, TEST_PASSWORD, settings_for
 from tests.corpus import collection, feature, write_json
 from tests.live import serve
+from tests.service.test_cli import landstock
 
 CLIENTS = 50
 
@@ -177,11 +175,6 @@ def test_the_edit_form_refuses_hidden_characters_and_keeps_what_was_typed(sample
 
     assert page.status_code == 422 and "U+202E" in page.text and "保留我输入的备注" in page.text
     assert client.get("/api/parcels/KFQ-001").headers["etag"] == before
-
-
-def landstock(*args, url):
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "LANDSTOCK_DATABASE_URL": url, "COLUMNS": "200"}, timeout=300)
 
 
 def test_the_cli_import_refuses_an_over_long_name_with_one_readable_line(sample_app, tmp_path):
