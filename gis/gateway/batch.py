@@ -95,17 +95,23 @@ def stored_by_code(session: Session, layer: str, codes: list[str], *, lock: bool
     return found
 
 
+def area_names(session: Session, batch: Batch) -> None:
+    """Parks, towns and parents named by name (ledgers do) are named by code from here on."""
+    by_name = dict(session.execute(select(Area.name, Area.code)).all())
+    for name in ("park", "town", "parent"):
+        for record in batch.records:
+            if record.get(name) in by_name:
+                record[name] = by_name[record[name]]
+
+
 def resolve_references(session: Session, batch: Batch) -> list[list[Text]]:
     """Codes (or, for parks and towns, names) the rows name, replaced by codes that exist; a row
     naming one that does not exist is refused."""
     found: list[list[Text]] = [[] for _ in batch.rows]
-    by_name = dict(session.execute(select(Area.name, Area.code)).all())
+    area_names(session, batch)
     for name, model in REFERENCES.items():
         if name not in FIELDS[batch.layer]:
             continue
-        for record in batch.records:
-            if model is Area and record.get(name) in by_name:
-                record[name] = by_name[record[name]]
         named = {r[name] for r in batch.records if r.get(name)}
         known = set(_lookup(session, model, named)) if named else set()
         if name == "parent":
@@ -121,8 +127,8 @@ def resolve_references(session: Session, batch: Batch) -> list[list[Text]]:
 def propose(session: Session, batch: Batch, who: Principal) -> None:
     """A change per row that has a code: its values, where its geometry lies, and (for park
     managers) how much of it within their areas. Worked out once per import."""
-    ids, _kinds, _geoms, codes = bulk.area_geometries(session)
-    code_id = dict(zip(codes, ids, strict=True))
+    area_names(session, batch)
+    code_id = dict(session.execute(select(Area.code, Area.id)).all())
     shapes = batch.shapes
     located = places.locate(session, shapes) if batch.layer != "areas" else None
     shares = (places.shares_within(shapes, places.territory(session, who.area_ids))

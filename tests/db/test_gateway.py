@@ -64,12 +64,13 @@ def test_a_park_label_in_a_file_never_decides_where_a_new_parcel_lies(sample_db,
     path = write_json(tmp_path / "labelled.geojson", collection(
         feature(elsewhere, 地块编号="LABEL-1", 用地性质="100102", 园区="P01"),
         feature(elsewhere, 地块编号="LABEL-2", 用地性质="100102", 园区="启东经济开发区"),
-        feature(home, 地块编号="LABEL-3", 用地性质="100102", 园区="P01")))
+        feature(home, 地块编号="LABEL-3", 用地性质="100102", 园区="P01"),
+        feature(home, 地块编号="LABEL-4", 用地性质="100102", 园区="启东经济开发区")))
     before = digest(sample_db)
 
     report = run_import(sample_db, path, kfq)
 
-    assert [r.outcome for r in report.rows] == ["rejected", "rejected", "accepted"]
+    assert [r.outcome for r in report.rows] == ["rejected", "rejected", "accepted", "accepted"]
     assert set(keys(report)) == {"gateway.placed_by_location", "gateway.moves_out_of_scope"}
     assert not report.written and digest(sample_db) == before
 
