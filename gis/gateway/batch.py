@@ -20,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gis import bulk, import_changes
-from gis.access import Principal
+from gis.access import Action, Principal, Role, authorize
 from gis.bulk_write import refresh_statistics
 from gis.columns import FIELDS
+from gis.errors import InvalidInput
 from gis.gateway import fields, places
 from gis.gateway.pipeline import follow_site
 from gis.gateway.rules import PLACEMENT, Act, Change, Stored, problems
@@ -126,7 +127,9 @@ def resolve_references(session: Session, batch: Batch) -> list[list[Text]]:
 
 def propose(session: Session, batch: Batch, who: Principal) -> None:
     """A change per row that has a code: its values, where its geometry lies, and (for park
-    managers) how much of it within their areas. Worked out once per import."""
+    managers) how much of it within their areas. Worked out once per import, by a role that may
+    import at all."""
+    authorize(who, Action.IMPORT)
     area_names(session, batch)
     code_id = dict(session.execute(select(Area.code, Area.id)).all())
     shapes = batch.shapes
@@ -193,7 +196,7 @@ def _judge(batch: Batch, i: int, change: Change, who: Principal) -> list[Text]:
     if since is not None:
         try:
             fields.check_value(change.kind, "status_since", since)
-        except fields.InvalidInput as error:
+        except InvalidInput as error:
             found.append(Text(error.key, error.params))
     if change.act is Act.CREATE and not found:
         found += _required(batch, i)
@@ -238,7 +241,7 @@ def _to_delete(session: Session, batch: Batch, who: Principal, report: ImportRep
     if batch.layer != "areas":
         statement = statement.where(model.deleted_at.is_(None))
     gone = sorted(set(session.scalars(statement)) - keep)
-    if who.scoped:
+    if who.role is not Role.ADMIN:
         report.problems.append(Text("import.replace_needs_admin"))
     if batch.layer == "areas" and gone:
         used = _areas_in_use(session, gone)

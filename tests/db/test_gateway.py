@@ -250,3 +250,14 @@ def test_shares_within_are_measured_per_shape():
     shares = places.shares_within(shapes, region)
 
     assert shares[:3].tolist() == [1.0, 0.5, 0.0] and np.isnan(shares[3])
+
+
+def test_the_import_itself_refuses_roles_that_may_not_import(sample_db, tmp_path):
+    path = write_json(tmp_path / "one.geojson", collection(feature(None, 地块编号="KFQ-001", 备注="无权")))
+    before = digest(sample_db)
+
+    for role in (Role.INVESTMENT, Role.LEADER):
+        with pytest.raises(Forbidden):
+            run_import(sample_db, path, Principal(id=9, name="无权", role=role))
+
+    assert digest(sample_db) == before
