@@ -378,6 +378,19 @@ def land_use_group(code: str) -> str:
     return {"100101": "industrial1", "100103": "industrial3"}.get(code, "industrial2")
 
 
+# A parcel's status and the stage its project reached with it
+SITE_STAGES = (("signed", "signed"), ("supplied", "supplied"), ("under_construction", "started"),
+               ("in_production", "producing"))
+
+
+def pipeline_project(k: int, project: dict[str, Any]) -> dict[str, Any]:
+    """An example project in talks: a lead first, then negotiating, on dates of its own."""
+    lead = dt.date(2026, 3, 2) + dt.timedelta(days=9 * k)
+    talks = lead + dt.timedelta(days=21 + 3 * k)
+    return {**project, "stage": "negotiating", "stage_since": talks.isoformat(),
+            "stages": [[lead.isoformat(), "lead"], [talks.isoformat(), "negotiating"]]}
+
+
 def landed_project(rng: np.random.Generator, parcel: dict[str, Any], area_mu: float,
                    serial: int, status: str, dates: dict[str, str]) -> dict[str, Any]:
     """The project that occupies a signed (or later) parcel, sized to the parcel."""
@@ -385,8 +398,8 @@ def landed_project(rng: np.random.Generator, parcel: dict[str, Any], area_mu: fl
     industry, sector, what = templates[int(rng.integers(len(templates)))]
     short, investor = firm_name(rng, sector)
     fixed = round(area_mu * float(rng.uniform(260, 620)), -1)
-    stage = {"signed": "signed", "supplied": "landed", "under_construction": "started",
-             "in_production": "producing"}[status]
+    steps = [(day, stage) for status_reached, stage in SITE_STAGES if (day := dates.get(status_reached))]
+    stage = dict(SITE_STAGES)[status]
     signed_on = dt.date.fromisoformat(dates["signed"])
     return {
         "code": f"XM-{signed_on.year}-{serial:03d}", "name": f"{short}{what}",
@@ -397,6 +410,7 @@ def landed_project(rng: np.random.Generator, parcel: dict[str, Any], area_mu: fl
         "annual_output_wan": round(area_mu * float(rng.uniform(300, 900)), -1),
         "annual_tax_wan": round(area_mu * float(rng.uniform(15, 60)), -1),
         "preferred_areas": [], "stage": stage, "stage_since": dates[status],
+        "stages": [[day, step] for day, step in steps],
         "signed_on": dates["signed"],
         "agreed_start_on": (signed_on + dt.timedelta(days=180)).isoformat(),
         "started_on": dates.get("under_construction"),
@@ -557,7 +571,7 @@ def generate(out_dir: Path = SAMPLE_DIR) -> dict[str, int]:
     areas = towns + build_parks(towns)
     parcels, landed, buildings = build_parcels(rng, coast)
     factories = build_factories(rng, buildings, parcels)
-    projects = [{"stage": "negotiating", **p} for p in EXAMPLE_PROJECTS] + landed
+    projects = [pipeline_project(k, p) for k, p in enumerate(EXAMPLE_PROJECTS)] + landed
     out_dir.mkdir(parents=True, exist_ok=True)
     write_collection(out_dir / "areas.geojson", [
         feature(multipolygon(a.pop("geom")), a) for a in areas])

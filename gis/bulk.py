@@ -21,7 +21,17 @@ from gis.area import ellipsoidal_area_m2
 from gis.bulk_write import CHUNK, Progress, insert_rows, new_ids
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
-from gis.models import Area, Factory, Infrastructure, Parcel, Project, RecordChange, StatusEvent, utcnow
+from gis.models import (
+    Area,
+    Factory,
+    Infrastructure,
+    Parcel,
+    Project,
+    ProjectStageEvent,
+    RecordChange,
+    StatusEvent,
+    utcnow,
+)
 from gis.spatial import from_wkb
 
 KINDS = {Parcel: "parcel", Factory: "factory", Project: "project"}
@@ -84,11 +94,23 @@ def insert_areas(session: Session, records: list[dict[str, Any]], geoms: np.ndar
         _write(session, Area, [{**row, "area_m2": float(area), "geom": geom}], ["geom"])
 
 
-def insert_projects(session: Session, records: list[dict[str, Any]]) -> None:
-    """Insert projects (their industry codes must exist in the reference table)."""
-    rows = [{**r, **{k: _date(r.get(k)) for k in ("stage_since", "signed_on", "agreed_start_on",
-                                                   "started_on")}} for r in records]
+def insert_projects(session: Session, records: list[dict[str, Any]], *, actor: str) -> None:
+    """Insert projects (their industry codes must exist in the reference table) and their steps
+    along the pipeline: each record's `stages` ([day, stage] in order), or the one it stands at."""
+    rows = [{**{k: v for k, v in r.items() if k != "stages"},
+             **{k: _date(r.get(k)) for k in ("stage_since", "signed_on", "agreed_start_on", "started_on")}}
+            for r in records]
     _write(session, Project, rows)
+    ids = dict(session.execute(select(Project.code, Project.id).where(
+        Project.code.in_([r["code"] for r in records]))).all())
+    now, events = utcnow(), []
+    for r in records:
+        previous = None
+        for day, stage in r.get("stages") or [[r.get("stage_since") or now.date(), r.get("stage", "lead")]]:
+            events.append({"project_id": ids[r["code"]], "day": _date(day), "at": now, "actor": actor,
+                           "from_stage": previous, "to_stage": stage, "note": None})
+            previous = stage
+    _write(session, ProjectStageEvent, events)
 
 
 def _date(value: Any) -> dt.date | None:

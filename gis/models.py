@@ -140,8 +140,27 @@ class Area(Base):
     __table_args__ = (CheckConstraint("kind IN ('park', 'town', 'zone')", name="kind"),)
 
 
+class Unit(Base):
+    """A unit that brings investment leads (招商单位): a park, a town, an investment office in
+    another city (驻外招商分局) or an agency the city commissions (委托机构); a reference table."""
+
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    area_code: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (CheckConstraint("kind IN ('park', 'town', 'office', 'agency')", name="kind"),)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 class Project(Base):
-    """An investment project (招商项目) and what it needs."""
+    """An investment project (招商项目): the investor, what it needs, and where it stands in the
+    pipeline (its stage, each step an event below)."""
 
     __tablename__ = "projects"
 
@@ -149,9 +168,15 @@ class Project(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     investor: Mapped[str | None] = mapped_column(String(200))
+    # the investor's name reduced to its identity (gis/pipeline/identity.py), for duplicate leads
+    investor_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    investor_category: Mapped[str | None] = mapped_column(String(30))
+    project_type: Mapped[str | None] = mapped_column(String(30))
     industry_code: Mapped[str | None] = mapped_column(ForeignKey("industries.code"))
     investment_total_wan: Mapped[float | None] = mapped_column(Float)
     fixed_investment_wan: Mapped[float | None] = mapped_column(Float)
+    foreign_investment_wusd: Mapped[float | None] = mapped_column(Float)  # 外资, 万美元
     land_min_mu: Mapped[float | None] = mapped_column(Float)
     land_max_mu: Mapped[float | None] = mapped_column(Float)
     floor_area_min_m2: Mapped[float | None] = mapped_column(Float)
@@ -164,13 +189,19 @@ class Project(Base):
     preferred_areas: Mapped[list[str]] = mapped_column(JSON, default=empty_list)
     annual_output_wan: Mapped[float | None] = mapped_column(Float)
     annual_tax_wan: Mapped[float | None] = mapped_column(Float)
-    stage: Mapped[str] = mapped_column(String(20), default="negotiating")
+    source_unit: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    stage: Mapped[str] = mapped_column(String(20), default="lead")
     stage_since: Mapped[dt.date | None] = mapped_column(Date)
+    held_at: Mapped[str | None] = mapped_column(String(20))  # the stage an on-hold project was held at
     signed_on: Mapped[dt.date | None] = mapped_column(Date)
     agreed_start_on: Mapped[dt.date | None] = mapped_column(Date)
     started_on: Mapped[dt.date | None] = mapped_column(Date)
     contact: Mapped[str | None] = mapped_column(String(100))
     remarks: Mapped[str | None] = mapped_column(Text)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(60))
@@ -180,6 +211,118 @@ class Project(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("nuisance_class IS NULL OR nuisance_class BETWEEN 1 AND 3", name="nuisance"),
+    )
+
+
+class ProjectStageEvent(Base):
+    """One step of a project along the pipeline, on the day it happened; append-only. Every
+    figure of the weekly summary and the scorecard is rebuilt from these."""
+
+    __tablename__ = "project_stage_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(60))
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+FOLLOW_UP_KINDS = ("visit", "call", "inspection", "leader_visit", "meeting")
+
+
+class FollowUp(Base):
+    """A dated follow-up of a project (跟踪记录): a visit, call, site inspection, a city leader's
+    visit or a meeting, with who, where, the outcome and the next step."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    participants: Mapped[str | None] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_on: Mapped[dt.date | None] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", FOLLOW_UP_KINDS), name="kind"),
+    )
+
+
+class ProjectSite(Base):
+    """A site tied to a project: shortlisted from a match (with its score then), or supplied."""
+
+    __tablename__ = "project_sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcels.id"), index=True)
+    factory_id: Mapped[int | None] = mapped_column(ForeignKey("factories.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float | None] = mapped_column(Float)
+    saved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    saved_by: Mapped[str] = mapped_column(String(60))
+
+    __table_args__ = (
+        CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)", name="one_site"),
+        CheckConstraint("role IN ('shortlist', 'supplied')", name="role"),
+    )
+
+
+class Review(Base):
+    """A joint pre-signing review (联合会审) as a record: numbered and dated, the indicators as they
+    stood, the departments' opinions, and the outcome an administrator enters."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    site: Mapped[str] = mapped_column(String(400))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    planned: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    sheet: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    opinions: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    outcome: Mapped[str] = mapped_column(String(20), default="pending")
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("outcome IN ('pending', 'passed', 'conditional', 'failed')", name="outcome"),
+    )
+
+
+class ProjectDuplicate(Base):
+    """Two projects that may be one investor chased twice (信息重叠), for the bureau to resolve."""
+
+    __tablename__ = "project_duplicates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    marked_by: Mapped[str] = mapped_column(String(60))
+    marked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_by: Mapped[str | None] = mapped_column(String(60))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'distinct', 'merged')", name="status"),
+        CheckConstraint("project_id < other_id", name="ordered"),
     )
 
 

@@ -72,7 +72,7 @@ def load_sample(session: Session, directory: Path, progress: bulk.Progress | Non
         raise NotFound(kind=Text("kind.reference"), code=str(directory / missing[0]))
     areas = load_areas(session, directory)
     projects = json.loads((directory / "projects.json").read_text(encoding="utf-8"))
-    bulk.insert_projects(session, projects)
+    bulk.insert_projects(session, projects, actor=SAMPLE_ACTOR)
     parcels, parcel_geoms = _features(directory / "parcels.geojson")
     bulk.insert_parcels(session, parcels, _clean(parcel_geoms), actor=SAMPLE_ACTOR, progress=progress)
     factories, footprints = _features(directory / "factories.geojson")

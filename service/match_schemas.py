@@ -11,7 +11,8 @@ from gis.need import Need
 from gis.review import Planned
 
 ReadyItem = Literal["road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled", "net_land"]
-Stage = Literal["negotiating", "signed", "registered", "landed", "started", "producing"]
+Stage = Literal["lead", "negotiating", "signed", "registered", "supplied", "started", "producing", "dropped",
+                "on_hold"]
 
 
 class NeedIn(BaseModel):

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from gis.access import ALLOWED, Action, Principal
 from gis.history import record_change, snapshot
-from gis.models import Project, utcnow
+from gis.models import Project, ProjectStageEvent, utcnow
+from gis.pipeline.stages import FORWARD
 
-STAGES = ("negotiating", "signed", "registered", "landed", "started", "producing")
-STAGE_BY_STATUS = {"signed": "signed", "supplied": "landed", "under_construction": "started",
-                   "in_production": "producing", "leased": "landed", "sold": "landed"}
+STAGES = tuple(s.value for s in FORWARD)
+STAGE_BY_STATUS = {"signed": "signed", "supplied": "supplied", "under_construction": "started",
+                   "in_production": "producing", "leased": "supplied", "sold": "supplied"}
 
 
 def stage_after(stage: str, site_status: str) -> str | None:
@@ -37,10 +38,12 @@ def follow_site(session: Session, project: Project | None, site_status: str, *, 
     today = dt.date.today()
     before = snapshot(project)
     project.stage, project.stage_since = stage, today
-    if stage == "signed" or (stage == "landed" and project.signed_on is None):
+    if stage == "signed" or (stage == "supplied" and project.signed_on is None):
         project.signed_on = project.signed_on or today
     if stage == "started":
         project.started_on = project.started_on or today
     project.updated_by, project.updated_at = who.name, utcnow()
+    session.add(ProjectStageEvent(project_id=project.id, day=today, actor=who.name,
+                                  from_stage=before["stage"], to_stage=stage, note=None))
     session.flush()
     record_change(session, "project", project, "update", before, snapshot(project), who.name)

@@ -5,6 +5,7 @@ field's value before and after in the history.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from sqlalchemy import select
@@ -16,7 +17,8 @@ from gis.errors import DuplicateCode, InvalidInput, NotFound, VersionConflict
 from gis.gateway import fields
 from gis.history import record_change, snapshot
 from gis.labels import Text
-from gis.models import Area, Industry, Project, utcnow
+from gis.models import Area, Industry, Project, ProjectStageEvent, utcnow
+from gis.pipeline.stages import Stage
 from gis.projects import get_project
 
 EDITABLE = frozenset({
@@ -26,7 +28,7 @@ EDITABLE = frozenset({
     "annual_output_wan", "annual_tax_wan", "stage", "stage_since", "signed_on", "agreed_start_on",
     "started_on", "contact", "remarks",
 })
-STAGES = ("negotiating", "signed", "registered", "landed", "started", "producing")
+STAGES = tuple(s.value for s in Stage)
 
 
 def _validate(session: Session, values: dict[str, Any]) -> None:
@@ -73,8 +75,16 @@ def create(session: Session, values: dict[str, Any], *, who: Principal) -> dict[
     project = Project(code=code, **chosen, created_at=now, updated_at=now, updated_by=who.name)
     session.add(project)
     session.flush()
+    _stage_event(session, project, None, who)
     record_change(session, "project", project, "create", {}, snapshot(project), who.name)
     return get_project(session, code)
+
+
+def _stage_event(session: Session, project: Project, before: str | None, who: Principal) -> None:
+    """The step to the project's stage, dated when it happened (its stage date, else today)."""
+    if project.stage != before:
+        session.add(ProjectStageEvent(project_id=project.id, day=project.stage_since or dt.date.today(),
+                                      actor=who.name, from_stage=before, to_stage=project.stage))
 
 
 def update(session: Session, code: str, values: dict[str, Any], *, who: Principal,
@@ -99,5 +109,6 @@ def update(session: Session, code: str, values: dict[str, Any], *, who: Principa
         session.flush()
     except StaleDataError:
         raise VersionConflict("error.version_conflict_concurrent") from None
+    _stage_event(session, project, before["stage"], who)
     record_change(session, "project", project, "update", before, snapshot(project), who.name)
     return get_project(session, code)

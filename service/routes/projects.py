@@ -5,7 +5,7 @@ tied to their own parks and towns (404 for the others, as for a project that doe
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -20,7 +20,15 @@ from gis.review import Planned, load_review
 from service import sites
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
-from service.match_schemas import MatchOut, ProjectFields, ProjectIn, ProjectOut, ProjectPage, ReviewOut
+from service.match_schemas import (
+    MatchOut,
+    ProjectFields,
+    ProjectIn,
+    ProjectOut,
+    ProjectPage,
+    ReviewOut,
+    Stage,
+)
 from service.read_access import ProjectReader, ReadableProject, visible_projects
 from service.review_sheet import review_dict, to_html, to_xlsx
 from service.schemas import History
@@ -48,8 +56,7 @@ READ_RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.get("", summary="List projects 项目列表", responses={401: READ_RESPONSES[401]})
 def list_projects(
     session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
-    stage: Annotated[list[Literal["negotiating", "signed", "registered", "landed", "started", "producing"]]
-                     | None, Query(description="项目阶段, repeatable")] = None,
+    stage: Annotated[list[Stage] | None, Query(description="项目阶段, repeatable")] = None,
     industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$", description="行业代码 (prefix)")] = None,
     q: Annotated[str | None, Query(max_length=100, description="按编号、名称或投资方搜索")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="每页条数")] = 100,

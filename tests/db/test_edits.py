@@ -268,7 +268,7 @@ def test_factories_follow_the_same_rules(sample_db):
         row = inventory.get_factory(session, factory["code"])
         project = session.scalar(select(Project).where(Project.code == "XM-2026-003"))
     assert row["status"] == "leased" and row["vacant_area_m2"] == 100.0
-    assert project.stage == "landed"
+    assert project.stage == "supplied"
 
 
 def test_the_box_centre_the_match_reads_follows_every_new_and_moved_geometry(sample_db):

@@ -166,11 +166,11 @@ def test_class_preference_waterfront_and_distances(inventory):
 def test_factories_small_projects_and_reverse_match(inventory):
     with inventory.write() as session:
         bulk.insert_projects(session, [{"code": "XM-T1", "name": "药厂", "industry_code": "27",
-                                        "land_min_mu": 50, "land_max_mu": 70, "stage": "negotiating"}])
+                                        "land_min_mu": 50, "land_max_mu": 70, "stage": "negotiating"}], actor="测试")
         # preferring an area that has since gone: it fits where it fits, the preference counts for nothing
         bulk.insert_projects(session, [{"code": "XM-T2", "name": "药厂二期", "industry_code": "27",
                                         "land_min_mu": 50, "land_max_mu": 70, "stage": "signed",
-                                        "preferred_areas": ["PGONE"]}])
+                                        "preferred_areas": ["PGONE"]}], actor="测试")
     with inventory.read() as session:
         lab = match(session, Need(industry_code="27", floor_area_min_m2=4000, clear_height_min_m=6), SIMPLE)
         small = match(session, Need(industry_code="39", land_min_mu=10, land_max_mu=15), SIMPLE)
