@@ -15,8 +15,8 @@ from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_val
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gis.limits import QIDONG_REGION, ImportLimits
-from gis.need import CRITERIA, MatchConfig, Weights
-from gis.review import ReviewConfig
+from gis.matching.need import CRITERIA, MatchConfig, Weights
+from gis.matching.review import ReviewConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -273,7 +273,7 @@ class Settings:
     read: ReadSettings = field(default_factory=ReadSettings)
 
     def match_config(self) -> MatchConfig:
-        """The matching rules for gis/matching.py."""
+        """The matching rules for gis/matching/."""
         values = self.match.model_dump(exclude={"weights", "logistics_industries", "sea_use_industries"})
         weights = Weights(**{**asdict(Weights()), **self.match.weights})
         return MatchConfig(**values, logistics_industries=tuple(self.match.logistics_industries),
@@ -282,7 +282,7 @@ class Settings:
                            weights=weights)
 
     def review_config(self) -> ReviewConfig:
-        """The review thresholds for gis/review.py."""
+        """The review thresholds for gis/matching/review.py."""
         return ReviewConfig(**self.review.model_dump())
 
     @property

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gis import scoring
-from gis.need import MatchConfig, Weights
+from gis.matching import scoring
+from gis.matching.need import MatchConfig, Weights
 
 CONFIG = MatchConfig()
 unit = st.floats(0, 1, allow_nan=False)

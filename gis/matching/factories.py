@@ -9,12 +9,8 @@ import numpy as np
 from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from gis import scoring
-from gis.constraints import admitted_codes, factory_checks
-from gis.match_context import Context, Park, Town, distance_mask, distances_km, preferred_clause
-from gis.models import Factory, Parcel
-from gis.need import MatchConfig, Resolved
-from gis.site_scores import (
+from gis.matching import scoring
+from gis.matching.candidates import (
     Candidate,
     Scored,
     columns,
@@ -24,6 +20,10 @@ from gis.site_scores import (
     raw_facts,
     site_row,
 )
+from gis.matching.constraints import admitted_codes, factory_checks
+from gis.matching.context import Context, Park, Town, distance_mask, distances_km, preferred_clause
+from gis.matching.need import MatchConfig, Resolved
+from gis.models import Factory, Parcel
 
 SiteParcel = aliased(Parcel, name="site_parcel")
 

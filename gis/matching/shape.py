@@ -3,7 +3,7 @@
 A match's SQL depends on the request in two ways: its form (which constraints apply, which parks,
 land-use classes and infrastructure points the score reads) and its numbers (the need, the
 weights, each park's industry fit, today). The form is a `Shape`; the statements are built once
-per shape with named bound parameters (gis/matching.py keeps them), and each request supplies
+per shape with named bound parameters (gis/matching/parcels.py keeps them), and each request supplies
 only `values`. Building the scored statement anew cost several milliseconds a match, more than
 the database took to run it. A name used in a statement but missing from `values` is an error
 of SQLAlchemy's at execution, never a silent default.
@@ -20,12 +20,12 @@ from sqlalchemy import ColumnElement, Float, and_, bindparam, false, func, or_, 
 from sqlalchemy.sql.elements import BindParameter
 
 from gis.area import M2_PER_MU
-from gis.constraints import admitted_codes, site_class
 from gis.crs import metres_per_degree
-from gis.match_context import Context, points_of, statuses
-from gis.need import INFRA_KINDS, MatchConfig, Resolved
-from gis.scoring import industry_fit, normalised_weights
-from gis.site_scores import leads
+from gis.matching.candidates import leads
+from gis.matching.constraints import admitted_codes, site_class
+from gis.matching.context import Context, points_of, statuses
+from gis.matching.need import INFRA_KINDS, MatchConfig, Resolved
+from gis.matching.scoring import industry_fit, normalised_weights
 
 Points = tuple[tuple[float, float], ...]
 REACH_MARGIN = 0.02  # the box-centre distance in SQL is within 0.3 % of the exact one (gis/crs.py)
@@ -61,7 +61,7 @@ class Shape:
     scored_points: tuple[tuple[str, Points], ...]
     limits: tuple[Points, ...] | None  # None: a limit on lines or areas, decided in numpy alone
     limit_kinds: tuple[str | None, ...]  # each limit's kind of infrastructure (None: one named by code)
-    stored_distances: bool  # the parcels' stored distances are of this layer (gis/proximity.py)
+    stored_distances: bool  # the parcels' stored distances are of this layer (gis/matching/proximity.py)
 
 
 def _points(ctx: Context, target: str) -> Points | None:
@@ -101,7 +101,7 @@ def shape_of(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) ->
 
 
 def criteria(need: Resolved) -> list[str]:
-    """The criteria a parcel is scored on for this need (as gis/matching.py computes them)."""
+    """The criteria a parcel is scored on for this need (as gis/matching/parcels.py computes them)."""
     names = ["industry_fit", "priority", "idle", *INFRA_KINDS, "area_fit", "class_fit", "readiness", "price"]
     return names + (["preferred"] if need.need.preferred_areas else [])
 
@@ -111,7 +111,7 @@ def _today(dialect: str, today: dt.date) -> Any:
     return today.toordinal() + 1721424.5 if dialect == "sqlite" else today
 
 
-def values(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, Any]:
+def binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, Any]:
     """Every number the statements of `shape` bind, by name, for this request."""
     w = dict.fromkeys(criteria(need), 0.0) | normalised_weights(criteria(need), config, "parcel")
     n = need.need

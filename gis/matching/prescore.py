@@ -2,13 +2,13 @@
 
 A request can pass thousands of parcels. Rather than fetch their columns, the database ranks
 them by an estimate of the whole score and returns the best, each with its id, code, the centre
-of its bounding box and its partial score (every criterion but the distances); gis/matching.py
+of its bounding box and its partial score (every criterion but the distances); gis/matching/parcels.py
 adds the exact distance criteria with numpy and explains only the top of the list.
-The partial score mirrors gis/scoring.py term by term (tests/db/test_matching.py checks that
+The partial score mirrors gis/matching/scoring.py term by term (tests/db/test_matching.py checks that
 both give the same score); change one, change the other. The estimate adds the distance criteria
 measured on the box centre's tangent plane, with a known bound on its error
-(`match_shape.estimate_error`). Every number comes in as a named parameter
-(`match_shape.values`), so each expression is built once per shape.
+(`shape.estimate_error`). Every number comes in as a named parameter
+(`shape.binds`), so each expression is built once per shape.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Float, Integer, case, cast, func, literal
 
-from gis.constraints import ready_column
-from gis.match_shape import Shape, param, param_list, squared_metres
+from gis.matching.constraints import ready_column
+from gis.matching.need import READY_ITEMS
+from gis.matching.proximity import column
+from gis.matching.shape import Shape, param, param_list, squared_metres
 from gis.models import Parcel
-from gis.need import READY_ITEMS
-from gis.proximity import column
 
 
 def _area(shape: Shape, official: ColumnElement[float]) -> Any:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from gis.need import CRITERIA, MatchConfig
+from gis.matching.need import CRITERIA, MatchConfig
 
 Array = np.ndarray
 

@@ -14,16 +14,25 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import Session
 
-from gis.constraints import LandClass, failures
 from gis.errors import InvalidInput, NotFound
-from gis.factory_match import factory_base, factory_candidate, score_factory_rows
 from gis.labels import Text
-from gis.match_context import Context, Layer, ParkFacts, industries_facts, load_classes, load_layer, parks_for
-from gis.matching import attach_details, need_of, parcel_base, parcel_candidate, score_parcel_rows
+from gis.matching.candidates import Candidate
+from gis.matching.constraints import LandClass, failures
+from gis.matching.context import (
+    Context,
+    Layer,
+    ParkFacts,
+    industries_facts,
+    load_classes,
+    load_layer,
+    parks_for,
+)
+from gis.matching.factories import factory_base, factory_candidate, score_factory_rows
+from gis.matching.need import Industry as IndustryFacts
+from gis.matching.need import MatchConfig, Resolved, resolve
+from gis.matching.parcels import parcel_base, parcel_candidate, score_parcel_rows
+from gis.matching.run import attach_details, need_of
 from gis.models import Area, Factory, Parcel, Project
-from gis.need import Industry as IndustryFacts
-from gis.need import MatchConfig, Resolved, resolve
-from gis.site_scores import Candidate
 
 PIPELINE_STAGES = ("negotiating", "signed")
 

@@ -7,11 +7,11 @@ from typing import Any
 import orjson
 
 from gis.area import M2_PER_MU
-from gis.constraints import COLLECTIVE, Check, infra_label
 from gis.labels import Text, label, message
-from gis.matching import MatchResult
-from gis.need import INFRA_KINDS, READY_ITEMS, Resolved
-from gis.site_scores import Candidate
+from gis.matching.candidates import Candidate
+from gis.matching.constraints import COLLECTIVE, Check, infra_label
+from gis.matching.need import INFRA_KINDS, READY_ITEMS, Resolved
+from gis.matching.run import MatchResult
 
 
 def check_label(name: str, lang: str) -> str:

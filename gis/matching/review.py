@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gis.area import M2_PER_MU
-from gis.constraints import official_mu
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
-from gis.match_context import industry_facts
+from gis.matching.constraints import official_mu
+from gis.matching.context import industry_facts
+from gis.matching.need import Industry, MatchConfig
 from gis.models import Area, Factory, Parcel, Project
-from gis.need import Industry, MatchConfig
 
 PASS, FAIL, PENDING, COLLECTIVE, NOT_APPLICABLE = "pass", "fail", "pending", "collective", "na"
 

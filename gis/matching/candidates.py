@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Row
 
-from gis import scoring
-from gis.constraints import Check, failures, ready_column, site_class
-from gis.match_context import Context
-from gis.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Resolved
+from gis.matching import scoring
+from gis.matching.constraints import Check, failures, ready_column, site_class
+from gis.matching.context import Context
+from gis.matching.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Resolved
 
 
 @dataclass
