@@ -7,7 +7,7 @@ start-up with a message instead of failing later.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -15,7 +15,8 @@ from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_val
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gis.limits import QIDONG_REGION, ImportLimits
-from gis.matching.need import CRITERIA, MatchConfig, Weights
+from gis.matching.criteria import CRITERION, Weights
+from gis.matching.need import MatchConfig
 from gis.matching.review import ReviewConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -127,14 +128,12 @@ class MatchSettings(BaseSettings):
     near_miss_max_failures: int = Field(default=2, ge=1, le=10,
         description="Most failed constraints of a near miss")
     weights: dict[str, float] = Field(default_factory=dict, description=(
-        "Weights by criterion, JSON, merged over the defaults: " + ", ".join(CRITERIA)))
+        "Weights by criterion, JSON, merged over the defaults: " + ", ".join(CRITERION)))
 
     @field_validator("weights")
     @classmethod
     def _known_criteria(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(CRITERIA))
-        if unknown:
-            raise ValueError(f"unknown criteria {unknown}; known: {', '.join(CRITERIA)}")
+        Weights(**value)  # refuses unknown criteria
         if any(w < 0 for w in value.values()):
             raise ValueError("weights must not be negative")
         return value
@@ -275,7 +274,7 @@ class Settings:
     def match_config(self) -> MatchConfig:
         """The matching rules for gis/matching/."""
         values = self.match.model_dump(exclude={"weights", "logistics_industries", "sea_use_industries"})
-        weights = Weights(**{**asdict(Weights()), **self.match.weights})
+        weights = Weights(**self.match.weights)
         return MatchConfig(**values, logistics_industries=tuple(self.match.logistics_industries),
                            sea_use_industries=tuple(self.match.sea_use_industries),
                            investment_intensity_wan_per_mu=self.review.investment_intensity_min,

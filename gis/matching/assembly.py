@@ -22,22 +22,22 @@ from sqlalchemy.orm import Session
 
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000, reproject
-from gis.matching import scoring
-from gis.matching.candidates import Candidate, criteria_rows, parcel_values, raw_facts, site_row
-from gis.matching.constraints import parcel_checks
+from gis.matching.candidates import Candidate, site_columns, site_row
 from gis.matching.context import Context, distance_mask, distances_km
+from gis.matching.criteria import Scores, Sites, criteria_rows, fits, weighted
+from gis.matching.kinds import PARCEL
 from gis.matching.need import MatchConfig, Resolved
 from gis.matching.parcels import (
     Bound,
     official_m2,
     parcel_base,
-    parcel_columns,
     parcel_rules,
     shaped,
     sliced_ids,
     united,
 )
-from gis.matching.shape import Shape, param, param_list
+from gis.matching.shape import Shape
+from gis.matching.sql import param, param_list
 from gis.models import Parcel
 from gis.spatial import BBox, index_candidates_any
 
@@ -160,7 +160,7 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
         values.update(zip(_window_edges(i), box, strict=True))
     statement = assembly_pieces(shape, len(windows))
     rows = session.connection().execute(statement, values).all()
-    cols = parcel_columns(rows, statement)
+    cols = site_columns(PARCEL, rows, statement)
     geoms = shapely.from_wkb([bytes(w) for w in cols.pop("wkb")])
     seed_codes = {r.code for r in seed_rows}
     return [i for i, c in enumerate(cols["code"]) if c in seed_codes], cols, geoms
@@ -218,27 +218,23 @@ def match_assemblies(session: Session, need: Resolved, ctx: Context, config: Mat
     merged, unions = _assembled_columns(cols, groups, geoms)
     dist = distances_km(ctx.layer, np.asarray(merged["lon"]), np.asarray(merged["lat"]))
     keep = distance_mask(dist, need, len(groups))
-    scores = scoring.weighted(parcel_values(merged, need, ctx, config, dist), config, "parcel")
-    out = []
-    for g, group in enumerate(groups):
-        if keep[g]:
-            out.append(_assembly_candidate(group, g, cols, merged, dist, scores, unions[g], need, ctx,
-                                           config))
+    sites = Sites(PARCEL, merged, dist, need, ctx, config)
+    scores = weighted(fits(sites), config, "parcel")
+    out = [_assembly_candidate(group, g, cols, sites, scores, unions[g]) for g, group in enumerate(groups)
+           if keep[g]]
     out.sort(key=lambda c: (-round(c.score, 2), c.code))
     return out[:limit]
 
 
-def _assembly_candidate(group: Assembly, g: int, cols: dict[str, Any], merged: dict[str, Any],
-                        dist: dict[str, np.ndarray], scores: scoring.Scores, union: Any,
-                        need: Resolved, ctx: Context, config: MatchConfig) -> Candidate:
-    codes = [cols["code"][i] for i in group.members]
-    raw = {**raw_facts(merged, g, dist, ctx, need), "area_fit": round(group.area_mu, 1)}
-    criteria = criteria_rows(scores, g, raw)
+def _assembly_candidate(group: Assembly, g: int, cols: dict[str, Any], sites: Sites, scores: Scores,
+                        union: Any) -> Candidate:
+    codes, config = [cols["code"][i] for i in group.members], sites.config
+    criteria = criteria_rows(sites, scores, g, area_fit=round(group.area_mu, 1))
     criteria.append({"name": "assembly", "weight": 0.0, "value": 0.0,
                      "points": -config.assembly_penalty, "raw": len(codes)})
-    site = {**site_row(merged, g, dist), "code": "+".join(codes), "cert_area_m2": None,
+    site = {**site_row(sites.cols, g, sites.dist), "code": "+".join(codes), "cert_area_m2": None,
             "area_m2": group.area_mu * M2_PER_MU}
-    checks = parcel_checks(site, need, ctx.classes, config)
+    checks = PARCEL.checks(site, sites.need, sites.ctx.classes, config)
     total = max(0.0, float(scores.total[g]) - config.assembly_penalty)
     return Candidate("assembly", "+".join(codes), codes, round(total, 1), criteria, checks,
                      {"ids": [cols["id"][i] for i in group.members], "area_mu": group.area_mu},

@@ -1,10 +1,10 @@
-"""Scores and explanations of the sites a query returned: each criterion's value, the candidate
-record with its criteria and checks, and the choice of near misses. Shared by parcels and factories.
+"""The sites a query returned, scored and explained: their columns, the candidate record with its
+criteria and checks, and the choice of near misses. One code path for every kind of site, driven
+by its row of gis/matching/kinds.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,11 +12,13 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Row
+from sqlalchemy.orm import Session
 
-from gis.matching import scoring
-from gis.matching.constraints import Check, failures, ready_column, site_class
-from gis.matching.context import Context
-from gis.matching.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Resolved
+from gis.matching import criteria, scoring
+from gis.matching.constraints import Check, failures
+from gis.matching.context import Context, distances_km
+from gis.matching.kinds import SiteKind
+from gis.matching.need import MatchConfig, Resolved
 
 
 @dataclass
@@ -35,66 +37,22 @@ class Candidate:
 
 @dataclass
 class Scored:
-    """Sites fetched by one query: their columns, distances, scores, and the order to show them."""
+    """Sites fetched by one query: the sites as the criteria read them, their scores, and the
+    order to show them."""
 
-    cols: dict[str, Any]
-    dist: dict[str, np.ndarray]
-    scores: scoring.Scores
+    sites: criteria.Sites
+    scores: criteria.Scores
     order: list[int]
 
+    @property
+    def cols(self) -> dict[str, Any]:
+        """The sites' columns."""
+        return self.sites.cols
 
-def leads(industry: str, leading: tuple[str, ...]) -> bool:
-    """Whether the industry is among a park's leading ones (a division covers its groups)."""
-    return any(industry.startswith(c) or c.startswith(industry) for c in leading)
-
-
-def years_since(since: list[dt.date | None], today: dt.date) -> np.ndarray:
-    """Years from each date to `today` (NaN where there is none)."""
-    return np.array([(today - d).days / 365.25 if d else np.nan for d in since], dtype=float)
-
-
-def _common(cols: dict[str, Any], need: Resolved, ctx: Context, config: MatchConfig,
-            dist: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    parks = [ctx.parks.get(p) for p in cols["park_id"]]
-    values = {
-        "industry_fit": scoring.industry_fit(
-            [p is not None and leads(need.industry.code, p.leading) for p in parks],
-            [p.chain_firms if p else 0 for p in parks], config.chain_full_firms),
-        "priority": np.array([bool(p and p.priority) for p in parks], dtype=float),
-        "idle": scoring.idle_fit(years_since(cols["since"], need.today), config.idle_full_years),
-    }
-    for kind in INFRA_KINDS:
-        values[kind] = scoring.distance_fit(dist[kind], config.distance_scale_km)
-    if need.need.preferred_areas:
-        values["preferred"] = np.array([p in ctx.preferred_ids or t in ctx.preferred_ids
-                                        for p, t in zip(cols["park_id"], cols["town_id"], strict=True)],
-                                       dtype=float)
-    return values
-
-
-def parcel_values(cols: dict[str, Any], need: Resolved, ctx: Context, config: MatchConfig,
-                  dist: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Normalised criteria of parcels (columns as arrays)."""
-    values = _common(cols, need, ctx, config, dist)
-    values["area_fit"] = scoring.area_fit(cols["official_mu"], need.land_min_mu or 0.0)
-    values["class_fit"] = scoring.class_fit(
-        [site_class(ctx.classes[c], config) if c in ctx.classes else 3 for c in cols["land_use"]],
-        need.nuisance_class) if not need.sea_use else np.ones(len(cols["land_use"]))
-    values["readiness"] = scoring.readiness_fit(np.column_stack(
-        [np.asarray(cols[ready_column(i)], dtype=float) for i in READY_ITEMS]))
-    values["price"] = scoring.price_fit(np.asarray(cols["price"], dtype=float),
-                                        config.price_low_wan_per_mu, config.price_high_wan_per_mu)
-    return values
-
-
-def factory_values(cols: dict[str, Any], need: Resolved, ctx: Context, config: MatchConfig,
-                   dist: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Normalised criteria of factories (columns as arrays)."""
-    values = _common(cols, need, ctx, config, dist)
-    values["area_fit"] = scoring.area_fit(cols["vacant_area_m2"], need.floor_area_min_m2 or 0.0)
-    values["price"] = scoring.price_fit(np.asarray(cols["price"], dtype=float),
-                                        config.rent_low_yuan, config.rent_high_yuan)
-    return values
+    @property
+    def dist(self) -> dict[str, np.ndarray]:
+        """The sites' distances to the infrastructure (km)."""
+        return self.sites.dist
 
 
 def columns(rows: Sequence[Row[Any]], names: list[str]) -> dict[str, Any]:
@@ -104,35 +62,36 @@ def columns(rows: Sequence[Row[Any]], names: list[str]) -> dict[str, Any]:
     return dict(zip(names, (list(c) for c in zip(*rows, strict=True)), strict=True))
 
 
-def criteria_rows(scores: scoring.Scores, i: int, raw: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each criterion of site `i`: weight, normalised value, points and the raw fact behind it."""
-    return [{"name": n, "weight": round(w, 2), "value": round(float(scores.values[n][i]), 4),
-             "points": round(float(scores.contributions[n][i]), 2), "raw": raw.get(n)}
-            for n, w in scores.weights.items()]
+def site_columns(kind: SiteKind, rows: Sequence[Row[Any]], statement: Any) -> dict[str, Any]:
+    """Rows of `statement`, sites of `kind`, as the named columns the criteria read."""
+    return kind.columns(columns(rows, [c.name for c in statement.selected_columns]))
 
 
-def raw_facts(cols: dict[str, Any], i: int, dist: dict[str, np.ndarray], ctx: Context,
-              need: Resolved) -> dict[str, Any]:
-    """The facts behind the criteria of site `i`, for the explanation."""
-    park = ctx.parks.get(cols["park_id"][i])
-    raw: dict[str, Any] = {k: _km(dist[k][i]) for k in INFRA_KINDS}
-    raw["industry_fit"] = {"leading": bool(park and leads(need.industry.code, park.leading)),
-                           "chain_firms": park.chain_firms if park else 0}
-    raw["priority"] = bool(park and park.priority)
-    since = cols["since"][i]
-    raw["idle"] = round((need.today - since).days / 365.25, 1) if since else None
-    raw["preferred"] = bool({cols["park_id"][i], cols["town_id"][i]} & ctx.preferred_ids)
-    price = cols["price"][i]
-    raw["price"] = None if price is None or np.isnan(price) else round(float(price), 1)
-    if "ready_road" in cols:  # parcels and assemblies (an assembly's items are area-weighted)
-        raw["readiness"] = round(sum(float(cols[ready_column(k)][i]) for k in READY_ITEMS), 1)
-        land_class = ctx.classes.get(cols["land_use"][i])
-        raw["class_fit"] = land_class.name if land_class else cols["land_use"][i]
-    return raw
+def score_rows(kind: SiteKind, rows: Sequence[Row[Any]], statement: Any, need: Resolved, ctx: Context,
+               config: MatchConfig) -> Scored:
+    """Distances and scores for the rows `statement` returned of sites of `kind`, ranked."""
+    cols = site_columns(kind, rows, statement)
+    dist = distances_km(ctx.layer, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
+    sites = criteria.Sites(kind, cols, dist, need, ctx, config)
+    scores = criteria.weighted(criteria.fits(sites), config, kind.name) \
+        if rows else criteria.Scores(np.zeros(0), {}, {}, {})
+    return Scored(sites, scores, scoring.ranking(scores.total, cols["code"]))
 
 
-def _km(value: float) -> float | None:
-    return None if np.isnan(value) else round(float(value), 2)
+def score(session: Session, kind: SiteKind, statement: Any, need: Resolved, ctx: Context,
+          config: MatchConfig, values: dict[str, Any] | None = None) -> Scored:
+    """Run a query of sites of `kind` (binding `values`), compute distances and scores, rank them."""
+    rows = session.connection().execute(statement, values or {}).all()
+    return score_rows(kind, rows, statement, need, ctx, config)
+
+
+def candidate(s: Scored, i: int) -> Candidate:
+    """Site `i` of `s` explained: criteria, checks and the facts shown beside them."""
+    sites = s.sites
+    site = site_row(sites.cols, i, sites.dist)
+    return Candidate(sites.kind.name, site["code"], [site["code"]], round(float(s.scores.total[i]), 1),
+                     criteria.criteria_rows(sites, s.scores, i),
+                     sites.kind.checks(site, sites.need, sites.ctx.classes, sites.config), {"id": site["id"]})
 
 
 def _site_distances(dist: dict[str, Any], i: int) -> dict[str, float]:
@@ -147,13 +106,14 @@ def site_row(cols: dict[str, Any], i: int, dist: dict[str, Any]) -> dict[str, An
     return site
 
 
-def near_misses(s: Scored, checks: Any, build: Any, limit: int, config: MatchConfig) -> list[Candidate]:
+def near_misses(s: Scored, limit: int) -> list[Candidate]:
     """Sites failing at least one and at most a few constraints: fewest failures, then score."""
-    ranked = []
+    sites, ranked = s.sites, []
     dist = {k: v.tolist() for k, v in s.dist.items()}
     for i in s.order:
-        failed = failures(checks(site_row(s.cols, i, dist)))
-        if 0 < len(failed) <= config.near_miss_max_failures:
+        failed = failures(sites.kind.checks(site_row(s.cols, i, dist), sites.need, sites.ctx.classes,
+                                            sites.config))
+        if 0 < len(failed) <= sites.config.near_miss_max_failures:
             ranked.append((len(failed), i))
     ranked.sort(key=lambda pair: pair[0])
-    return [build(s, i) for _, i in ranked[:limit]]
+    return [candidate(s, i) for _, i in ranked[:limit]]

@@ -18,22 +18,15 @@ import numpy as np
 from sqlalchemy import ColumnElement, Integer, Row, and_, false, func, null, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
-from gis.area import M2_PER_MU
 from gis.matching import prescore, proximity, scoring
-from gis.matching.candidates import (
-    Candidate,
-    Scored,
-    columns,
-    criteria_rows,
-    near_misses,
-    parcel_values,
-    raw_facts,
-    site_row,
-)
-from gis.matching.constraints import official_mu, parcel_checks, ready_column
+from gis.matching.candidates import Candidate, Scored, candidate, near_misses, score
+from gis.matching.constraints import ready_column
 from gis.matching.context import Context, Park, Town, distance_mask, distances_km
-from gis.matching.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Resolved
-from gis.matching.shape import Shape, binds, criteria, estimate_error, param, param_list, reach, shape_of
+from gis.matching.criteria import MEASURED, Sites, weights_for
+from gis.matching.kinds import PARCEL
+from gis.matching.need import READY_ITEMS, MatchConfig, Resolved
+from gis.matching.shape import Shape, binds, estimate_error, reach, shape_of
+from gis.matching.sql import param, param_list
 from gis.models import LandUseClass, Parcel
 
 
@@ -90,40 +83,10 @@ def shaped(session: Session, need: Resolved, ctx: Context, config: MatchConfig) 
     return shape, binds(shape, need, ctx, config)
 
 
-def parcel_columns(rows: Sequence[Row[Any]], statement: Any) -> dict[str, Any]:
-    """Rows of `parcel_base()` as named columns, plus official area in 亩 and the score's keys."""
-    cols = columns(rows, [c.name for c in statement.selected_columns])
-    cols["official_mu"] = np.array([(c if c is not None else a) / M2_PER_MU
-                                    for c, a in zip(cols["cert_area_m2"], cols["area_m2"], strict=True)])
-    cols["price"] = [np.nan if p is None else p for p in cols["price_wan_per_mu"]]
-    cols["since"] = cols["idle_since"]
-    return cols
-
-
 def score_parcels(session: Session, statement: Any, need: Resolved, ctx: Context,
                   config: MatchConfig, values: dict[str, Any] | None = None) -> Scored:
     """Run a parcel query (binding `values`), compute distances and scores for every row, rank them."""
-    rows = session.connection().execute(statement, values or {}).all()
-    return score_parcel_rows(rows, statement, need, ctx, config)
-
-
-def score_parcel_rows(rows: Sequence[Row[Any]], statement: Any, need: Resolved, ctx: Context,
-                      config: MatchConfig) -> Scored:
-    """Distances and scores for parcel rows `statement` returned, ranked."""
-    cols = parcel_columns(rows, statement)
-    dist = distances_km(ctx.layer, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
-    scores = scoring.weighted(parcel_values(cols, need, ctx, config, dist), config, "parcel") \
-        if rows else scoring.Scores(np.zeros(0), {}, {}, {})
-    return Scored(cols, dist, scores, scoring.ranking(scores.total, cols["code"]))
-
-
-def parcel_candidate(s: Scored, i: int, need: Resolved, ctx: Context, config: MatchConfig) -> Candidate:
-    """Site `i` of `s` explained: criteria, checks and the facts shown beside them."""
-    site = site_row(s.cols, i, s.dist)
-    return Candidate("parcel", site["code"], [site["code"]], round(float(s.scores.total[i]), 1),
-                     criteria_rows(s.scores, i, {**raw_facts(s.cols, i, s.dist, ctx, need),
-                                                 "area_fit": round(official_mu(site), 1)}),
-                     parcel_checks(site, need, ctx.classes, config), {"id": site["id"]})
+    return score(session, PARCEL, statement, need, ctx, config, values)
 
 
 def parcel_where(shape: Shape) -> list[Any]:
@@ -160,7 +123,7 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
     if not top:
         return [], passed
     s = score_parcels(session, parcel_base().where(Parcel.id.in_(top)), need, ctx, config)
-    return [parcel_candidate(s, i, need, ctx, config) for i in s.order], passed
+    return [candidate(s, i) for i in s.order], passed
 
 
 POOL = 100  # parcels fetched by estimated score before the bound is checked
@@ -210,11 +173,11 @@ class _Pool:
         columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
         ids, codes, points, lon, lat = columns[:5]
         dist = distances_km(ctx.layer, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-        weights = scoring.normalised_weights(criteria(need), config, "parcel")
+        weights = weights_for("parcel", need, config)
+        measured = Sites(PARCEL, {}, dist, need, ctx, config)  # what the distance criteria read
         self.ids, self.codes = ids, codes
         self.total = np.asarray(points, dtype=float) + sum(
-            (weights[k] * scoring.distance_fit(dist[k], config.distance_scale_km) for k in INFRA_KINDS
-             if k in weights), np.zeros(len(rows)))
+            (weights[c.name] * c.value(measured) for c in MEASURED if c.name in weights), np.zeros(len(rows)))
         self.keep = distance_mask(dist, need, len(rows))
 
     def threshold(self, limit: int) -> float:
@@ -293,5 +256,4 @@ def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchCo
     """The best excluded parcels: few failed constraints, each with its gap."""
     shape, values = bound or shaped(session, need, ctx, config)
     s = score_parcels(session, near_pool(shape), need, ctx, config, values)
-    return near_misses(s, lambda site: parcel_checks(site, need, ctx.classes, config),
-                 lambda s, i: parcel_candidate(s, i, need, ctx, config), limit, config)
+    return near_misses(s, limit)

@@ -16,7 +16,8 @@ from gis import bulk
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000, GK3_CM123, reproject
 from gis.matching import reverse
-from gis.matching.need import MatchConfig, Need, Weights
+from gis.matching.criteria import Weights
+from gis.matching.need import MatchConfig, Need
 from gis.matching.run import match
 
 TODAY = dt.date(2026, 11, 1)
