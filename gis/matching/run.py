@@ -3,6 +3,7 @@ with the near misses and the rules that shaped it; and the match request of a sa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from gis.matching.assembly import match_assemblies
 from gis.matching.candidates import Candidate
 from gis.matching.context import prepare
 from gis.matching.factories import match_factories, near_factories
+from gis.matching.kinds import KINDS
 from gis.matching.need import MatchConfig, Need, Resolved
 from gis.matching.parcels import match_parcels, near_parcels, shaped
 from gis.models import Factory, Parcel, Project
@@ -34,27 +36,36 @@ class MatchResult:
     notes: list[Text] = field(default_factory=list)
 
 
+# the rows shown of each kind of site, and its table
+DETAILS: dict[str, tuple[Callable[[str], Any], Any]] = {"parcel": (parcel_select, Parcel),
+                                                        "factory": (factory_select, Factory)}
+
+
+def _site_ids(c: Candidate) -> list[Any]:
+    return c.facts["ids"] if c.kind == "assembly" else [c.facts["id"]]
+
+
+def _details(session: Session, kind: str, ids: set[Any]) -> dict[Any, dict[str, Any]]:
+    """The rows shown of the sites of `kind` with these ids, by id (plain rows, no ORM objects)."""
+    if not ids:
+        return {}
+    rows, model = DETAILS[kind]
+    statement = rows(session.get_bind().dialect.name).where(model.id.in_(ids))
+    return {r["id"]: dict(r) for r in session.connection().execute(statement).mappings()}
+
+
 def attach_details(session: Session, candidates: list[Candidate]) -> None:
     """Names, park and land-use names and geometry for the candidates that will be shown."""
-    dialect = session.get_bind().dialect.name
-    parcel_ids = {c.facts["id"] for c in candidates if c.kind == "parcel"}
-    parcel_ids |= {i for c in candidates if c.kind == "assembly" for i in c.facts["ids"]}
-    factory_ids = {c.facts["id"] for c in candidates if c.kind == "factory"}
-    conn = session.connection()  # plain rows: nothing here is an ORM object
-    parcels = {r["id"]: dict(r) for r in conn.execute(
-        parcel_select(dialect).where(Parcel.id.in_(parcel_ids))).mappings()} if parcel_ids else {}
-    factories = {r["id"]: dict(r) for r in conn.execute(
-        factory_select(dialect).where(Factory.id.in_(factory_ids))).mappings()} if factory_ids else {}
+    found = {kind: _details(session, kind, {i for c in candidates if KINDS[c.kind].name == kind
+                                            for i in _site_ids(c)}) for kind in DETAILS}
     for c in candidates:
-        if c.kind == "factory":
-            c.facts.update(factories[c.facts["id"]])
-        elif c.kind == "parcel":
-            c.facts.update(parcels[c.facts["id"]])
-        else:
-            members = [parcels[i] for i in c.facts["ids"]]
-            c.facts.update({k: members[0][k] for k in ("park_code", "park_name", "town_code", "town_name")})
-            c.facts["land_use"] = sorted({m["land_use"] for m in members})
-            c.facts["members"] = members
+        rows = [found[KINDS[c.kind].name][i] for i in _site_ids(c)]
+        if c.kind != "assembly":
+            c.facts.update(rows[0])
+            continue
+        c.facts.update({k: rows[0][k] for k in ("park_code", "park_name", "town_code", "town_name")})
+        c.facts["land_use"] = sorted({m["land_use"] for m in rows})
+        c.facts["members"] = rows
     for c in candidates:
         if c.geojson is None:
             c.geojson = c.facts.get("geojson")
