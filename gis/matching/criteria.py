@@ -92,8 +92,6 @@ class Criterion:
     when: Callable[[Resolved], bool] = _always  # whether it applies to a need at all
 
 
-# --- the words ---------------------------------------------------------------------------------
-
 def figure(value: float) -> str:
     """A number as the explanations write it: one decimal, none when it is whole, thousands apart."""
     return f"{value:,.1f}".removesuffix(".0")
@@ -138,8 +136,6 @@ def _readiness_words(raw: Any, kind: SiteKind, lang: str) -> str:
 def _as_is(raw: Any, kind: SiteKind, lang: str) -> str | None:
     return raw  # a land-use class's own name
 
-
-# --- criteria of the site's park or land-use class ------------------------------------------------
 
 @dataclass(frozen=True)
 class Lookup:
@@ -214,8 +210,6 @@ def _class_fact(s: Sites, i: int) -> str:
     cls = s.ctx.classes.get(code)
     return cls.name if cls else code
 
-
-# --- criteria read from the site's row -----------------------------------------------------------
 
 def _years_since(since: list[dt.date | None], today: dt.date) -> np.ndarray:
     return np.array([(today - d).days / 365.25 if d else np.nan for d in since], dtype=float)
@@ -316,8 +310,6 @@ def _price_binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig
     return {"price_low": low, "price_high": high}
 
 
-# --- criteria measured to the infrastructure -----------------------------------------------------
-
 def _km(value: float) -> float | None:
     return None if np.isnan(value) else round(float(value), 2)
 
@@ -377,8 +369,6 @@ CRITERIA: tuple[Criterion, ...] = (
 CRITERION = {c.name: c for c in CRITERIA}
 MEASURED = tuple(c for c in CRITERIA if c.infra)
 
-
-# --- the weighting -------------------------------------------------------------------------------
 
 class Weights(Mapping[str, float]):
     """Every criterion's weight: the one given by name, else its declared default."""
