@@ -7,11 +7,11 @@ Each run builds a fresh database with the sample's parks and towns, the Qidong i
 and N synthetic parcels (data/scale.py). Their geometry fills the county evenly, so at 10^5 every
 parcel is 5-16 亩; the sizes a match checks are given as certificate areas drawn like the
 sample's (lognormal, median 24 亩, 3-300 亩), which is what an inventory of real parcels looks
-like. It then times `gis.matching.match` as the API runs it for the example projects' needs
+like. It then times `gis.matching.run.match` as the API runs it for the example projects' needs
 (data/projects.py, each size jittered by ±20 %), a fifth of them limited to 30 km from a port and
 a seventh insisting on their preferred park: top 20 explained with geometry, near misses, and
 assembled sites. The infrastructure is loaded before the parcels, so each parcel comes in with
-its stored distances (gis/proximity.py); the requests are timed after one pass of requests like them.
+its stored distances (gis/matching/proximity.py); the requests are timed after one pass of requests like them.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from data.scale import chunks, synthetic_parcels
 from gis import bulk
 from gis.area import M2_PER_MU
 from gis.database import Database
-from gis.matching import match
-from gis.need import MatchConfig, Need
+from gis.matching.need import MatchConfig, Need
+from gis.matching.run import match
 from tests.postgis import throwaway_cluster
 
 REQUESTS = 120

@@ -16,11 +16,11 @@ import shapely
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from gis import proximity
 from gis.area import ellipsoidal_area_m2
 from gis.bulk_write import CHUNK, Progress, insert_rows, new_ids
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
+from gis.matching import proximity
 from gis.models import (
     Area,
     Factory,

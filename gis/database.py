@@ -36,6 +36,7 @@ SPATIALITE_PACKAGES = (
 WRITE_OPTION = "landstock_write"
 MMAP_BYTES = 1 << 30
 CACHE_KIB = 32 * 1024
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the lock (PostgreSQL: a lock)
 
 
 def _spatialite_connect(library: str, busy_timeout_ms: int) -> Any:
@@ -68,7 +69,7 @@ def _on_begin(conn: Any) -> None:
 
 
 def make_engine(url: str | URL, *, spatialite_library: str = "mod_spatialite",
-                busy_timeout_ms: int = 30_000, echo: bool = False) -> Engine:
+                busy_timeout_ms: int = BUSY_TIMEOUT_MS, echo: bool = False) -> Engine:
     """An engine for a `sqlite:///file` (SpatiaLite) or `postgresql+psycopg://` (PostGIS) URL."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()

@@ -383,7 +383,7 @@ class Parcel(Base):
     centre_lon: Mapped[float | None] = mapped_column(Float, Computed(BoxCentreX(column("geom"))))
     centre_lat: Mapped[float | None] = mapped_column(Float, Computed(BoxCentreY(column("geom"))))
     # Metres from the box centre to the nearest port, highway exit and rail station, worked out by
-    # gis/proximity.py for the infrastructure layer named in `proximity`; the database empties
+    # gis/matching/proximity.py for the infrastructure layer named in `proximity`; the database empties
     # them when the geometry changes, and a match computes what is empty (migration 0006)
     to_port_m: Mapped[float | None] = mapped_column(Float)
     to_highway_exit_m: Mapped[float | None] = mapped_column(Float)
@@ -576,7 +576,7 @@ class RateEvent(Base):
 
 class Proximity(Base):
     """Which infrastructure layer the parcels' stored distances were measured to (one row): the
-    layer's fingerprint (gis/proximity.py), so that distances to a changed layer are never read."""
+    layer's fingerprint (gis/matching/proximity.py), so that distances to a changed layer are never read."""
 
     __tablename__ = "proximity"
 

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gis.need import Need
-from gis.review import Planned
+from gis.matching.need import Need
+from gis.matching.review import Planned
 
 ReadyItem = Literal["road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled", "net_land"]
 Stage = Literal["lead", "negotiating", "signed", "registered", "supplied", "started", "producing", "dropped",

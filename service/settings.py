@@ -6,22 +6,29 @@ start-up with a message instead of failing later.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from gis.limits import QIDONG_REGION, ImportLimits
-from gis.need import CRITERIA, MatchConfig, Weights
-from gis.review import ReviewConfig
+from gis.database import BUSY_TIMEOUT_MS
+from gis.limits import ImportLimits
+from gis.matching.criteria import CRITERION, Weights
+from gis.matching.need import MatchConfig
+from gis.matching.review import ReviewConfig
+from gis.signin import Throttle
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEV_SECRET = "landstock-development-secret-do-not-use-in-production"
 MIN_SECRET_BYTES = 32
+# The domain's own defaults: a setting below that mirrors one takes it from here, so each number
+# is stated once, in gis/ (the descriptions and bounds stay with the settings).
+MATCH, REVIEW, IMPORTS, THROTTLE = MatchConfig(), ReviewConfig(), ImportLimits(), Throttle()
 
 
 def _config(prefix: str) -> SettingsConfigDict:
@@ -40,7 +47,7 @@ class DatabaseSettings(BaseSettings):
     )
     spatialite_library: str = Field(default="mod_spatialite",
                                     description="SpatiaLite extension to load (name or path)")
-    busy_timeout_ms: int = Field(default=30_000, ge=0,
+    busy_timeout_ms: int = Field(default=BUSY_TIMEOUT_MS, ge=0,
                                  description="How long a SQLite writer waits for the lock")
 
 
@@ -85,56 +92,62 @@ class MatchSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_MATCH_")
 
-    plot_ratio_floor: float = Field(default=1.2, gt=0, le=10, description=(
+    plot_ratio_floor: float = Field(default=MATCH.plot_ratio_floor, gt=0, le=10, description=(
         "Provincial/county plot-ratio floor for new industrial projects: Jiangsu 苏中 1.2 "
         "(苏政办发〔2021〕103号); the county may set a stricter value"))
-    plot_ratio_floor_rule: str = Field(default="苏政办发〔2021〕103号 (苏中)",
+    plot_ratio_floor_rule: str = Field(default=MATCH.plot_ratio_floor_rule,
                                        description="The rule the floor comes from, as cited")
-    derived_min_share: float = Field(default=0.8, gt=0, le=1, description=(
+    derived_min_share: float = Field(default=MATCH.derived_min_share, gt=0, le=1, description=(
         "Lower bound of a land need derived from investment, as a share of the upper bound"))
-    unclassified_industrial_nuisance: int = Field(default=2, ge=1, le=3, description=(
-        "Highest nuisance class admitted by 工业用地 (1001) whose class is not stated (Landstock default)"))
-    logistics_industries: list[str] = Field(default=["59"],
+    unclassified_industrial_nuisance: int = Field(
+        default=MATCH.unclassified_industrial_nuisance, ge=1, le=3, description=(
+            "Highest nuisance class admitted by 工业用地 (1001) whose class is not stated "
+            "(Landstock default)"))
+    logistics_industries: list[str] = Field(default=list(MATCH.logistics_industries),
         description="Industry codes that need 1101 物流仓储用地")
-    sea_use_industries: list[str] = Field(default=["37"],
+    sea_use_industries: list[str] = Field(default=list(MATCH.sea_use_industries),
         description="Industry codes admitted on 1901 工业用海")
-    high_standard_factory_max_mu: float = Field(default=22.5, ge=0, description=(
-        "Below this land need (1.5 公顷) a project that suits high-standard factories is steered to "
-        "vacant standard factories (苏政办发〔2021〕103号)"))
-    distance_scale_km: float = Field(default=30.0, gt=0,
+    high_standard_factory_max_mu: float = Field(
+        default=MATCH.high_standard_factory_max_mu, ge=0, description=(
+            "Below this land need (1.5 公顷) a project that suits high-standard factories is steered to "
+            "vacant standard factories (苏政办发〔2021〕103号)"))
+    distance_scale_km: float = Field(default=MATCH.distance_scale_km, gt=0,
         description="Distance at which a distance criterion scores 0")
-    price_low_wan_per_mu: float = Field(default=15.0, ge=0, description="Land price scoring 1 (万元/亩)")
-    price_high_wan_per_mu: float = Field(default=50.0, gt=0, description="Land price scoring 0 (万元/亩)")
-    rent_low_yuan: float = Field(default=10.0, ge=0, description="Factory rent scoring 1 (元/平方米·月)")
-    rent_high_yuan: float = Field(default=30.0, gt=0, description="Factory rent scoring 0 (元/平方米·月)")
-    idle_full_years: float = Field(default=5.0, gt=0,
+    price_low_wan_per_mu: float = Field(default=MATCH.price_low_wan_per_mu, ge=0,
+        description="Land price scoring 1 (万元/亩)")
+    price_high_wan_per_mu: float = Field(default=MATCH.price_high_wan_per_mu, gt=0,
+        description="Land price scoring 0 (万元/亩)")
+    rent_low_yuan: float = Field(default=MATCH.rent_low_yuan, ge=0,
+        description="Factory rent scoring 1 (元/平方米·月)")
+    rent_high_yuan: float = Field(default=MATCH.rent_high_yuan, gt=0,
+        description="Factory rent scoring 0 (元/平方米·月)")
+    idle_full_years: float = Field(default=MATCH.idle_full_years, gt=0,
         description="Idle years at which the idle criterion is full")
-    chain_full_firms: int = Field(default=5, ge=1,
+    chain_full_firms: int = Field(default=MATCH.chain_full_firms, ge=1,
         description="Same-chain firms in a park for a full chain score")
-    assembly_gap_m: float = Field(default=15.0, ge=0, le=200, description=(
+    assembly_gap_m: float = Field(default=MATCH.assembly_gap_m, ge=0, le=200, description=(
         "Parcels this close (metres) count as adjacent for assembly, e.g. across a 12-15 m internal road"))
-    assembly_max_members: int = Field(default=4, ge=2, le=8, description="Most parcels in one assembled site")
-    assembly_seeds: int = Field(default=12, ge=1, le=500,
+    assembly_max_members: int = Field(default=MATCH.assembly_max_members, ge=2, le=8,
+        description="Most parcels in one assembled site")
+    assembly_seeds: int = Field(default=MATCH.assembly_seeds, ge=1, le=500,
         description="Largest pieces the assembly search starts from")
-    assembly_window_m: float = Field(default=400.0, gt=0, le=5000,
+    assembly_window_m: float = Field(default=MATCH.assembly_window_m, gt=0, le=5000,
         description="Search radius around each seed (m)")
-    assembly_penalty: float = Field(default=5.0, ge=0, le=100, description=(
+    assembly_penalty: float = Field(default=MATCH.assembly_penalty, ge=0, le=100, description=(
         "Points taken off an assembled site: several owners and titles to bring together"))
-    near_miss_pool: int = Field(default=5, ge=1, le=200, description=(
+    near_miss_pool: int = Field(default=MATCH.near_miss_pool, ge=1, le=200, description=(
         "Parcels examined for near misses per status, land-use class and side of the need"))
-    near_miss_slack: float = Field(default=0.3, ge=0, le=1,
+    near_miss_slack: float = Field(default=MATCH.near_miss_slack, ge=0, le=1,
         description="Share by which a near miss may miss the area")
-    near_miss_max_failures: int = Field(default=2, ge=1, le=10,
+    near_miss_max_failures: int = Field(default=MATCH.near_miss_max_failures, ge=1, le=10,
         description="Most failed constraints of a near miss")
     weights: dict[str, float] = Field(default_factory=dict, description=(
-        "Weights by criterion, JSON, merged over the defaults: " + ", ".join(CRITERIA)))
+        "Weights by criterion, JSON, merged over the defaults: " + ", ".join(CRITERION)))
 
     @field_validator("weights")
     @classmethod
     def _known_criteria(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(CRITERIA))
-        if unknown:
-            raise ValueError(f"unknown criteria {unknown}; known: {', '.join(CRITERIA)}")
+        Weights(**value)  # refuses unknown criteria
         if any(w < 0 for w in value.values()):
             raise ValueError("weights must not be negative")
         return value
@@ -145,22 +158,26 @@ class ReviewSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_REVIEW_")
 
-    investment_intensity_min: float = Field(default=300.0, gt=0, description=(
+    investment_intensity_min: float = Field(default=REVIEW.investment_intensity_min, gt=0, description=(
         "投资强度 minimum (万元/亩); example value (a park screen used 300); also divides the "
         "fixed-asset investment to derive a land need"))
-    output_per_mu_min: float = Field(default=400.0, ge=0,
+    output_per_mu_min: float = Field(default=REVIEW.output_per_mu_min, ge=0,
         description="亩均产出 minimum (万元/亩); example value")
-    tax_per_mu_min: float = Field(default=25.0, ge=0, description="亩均税收 minimum (万元/亩); example value")
+    tax_per_mu_min: float = Field(default=REVIEW.tax_per_mu_min, ge=0,
+        description="亩均税收 minimum (万元/亩); example value")
     per_park: dict[str, dict[str, float]] = Field(default_factory=dict, description=(
         'Thresholds per park, JSON: {"P01": {"investment_intensity_min": 350}}'))
-    national_investment_intensity: float | None = Field(default=None, description=(
-        "National recommended 投资强度 (自然资发〔2023〕72号) for the county's tier; unset: not judged"))
-    building_coefficient_national: float = Field(default=30.0,
+    national_investment_intensity: float | None = Field(
+        default=REVIEW.national_investment_intensity, description=(
+            "National recommended 投资强度 (自然资发〔2023〕72号) for the county's tier; unset: not judged"))
+    building_coefficient_national: float = Field(default=REVIEW.building_coefficient_national,
         description="建筑系数 ≥ (%), 国土资发〔2008〕24号")
-    building_coefficient_city: float = Field(default=40.0, description="建筑系数 ≥ (%), city; example value")
-    office_share_national: float = Field(default=7.0,
+    building_coefficient_city: float = Field(default=REVIEW.building_coefficient_city,
+        description="建筑系数 ≥ (%), city; example value")
+    office_share_national: float = Field(default=REVIEW.office_share_national,
         description="行政办公及生活服务设施用地 ≤ (%), national")
-    office_share_city: float = Field(default=7.0, description="行政办公及生活服务设施用地 ≤ (%), city")
+    office_share_city: float = Field(default=REVIEW.office_share_city,
+        description="行政办公及生活服务设施用地 ≤ (%), city")
 
     @field_validator("per_park")
     @classmethod
@@ -193,9 +210,12 @@ class AuthSettings(BaseSettings):
                                                    "(default: yes in production)")
     session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Web session lifetime")
     token_days: int = Field(default=90, ge=1, le=3650, description="Lifetime of API tokens")
-    max_failures_per_name: int = Field(default=5, ge=1, description="Failed sign-ins tolerated per user")
-    max_failures_per_address: int = Field(default=20, ge=1, description="… and per client address")
-    failure_window_minutes: int = Field(default=15, ge=1, description="How long failures count")
+    max_failures_per_name: int = Field(default=THROTTLE.per_name, ge=1,
+        description="Failed sign-ins tolerated per user")
+    max_failures_per_address: int = Field(default=THROTTLE.per_address, ge=1,
+        description="… and per client address")
+    failure_window_minutes: int = Field(default=THROTTLE.window // dt.timedelta(minutes=1), ge=1,
+        description="How long failures count")
     device_days: int = Field(default=180, ge=1, le=3650, description=(
         "Lifetime of the trusted-device cookie a successful sign-in leaves (failures from a trusted "
         "device count against that device alone)"))
@@ -235,14 +255,18 @@ class ImportSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_IMPORT_")
 
-    max_upload_mb: float = Field(default=200, gt=0, description="Largest file (or unpacked folder)")
-    max_features: int = Field(default=200_000, ge=1, description="Most features or rows in one file")
-    max_vertices: int = Field(default=20_000, ge=4, description="Most vertices in one geometry")
-    zip_max_entries: int = Field(default=1_000, ge=1, description="Most entries in a zip")
-    zip_max_total_mb: float = Field(default=1_024, gt=0, description="Largest unpacked size of a zip")
-    zip_max_ratio: float = Field(default=100, gt=1, description="Highest compression ratio of a zip entry")
+    max_upload_mb: float = Field(default=IMPORTS.max_bytes / MB, gt=0,
+        description="Largest file (or unpacked folder)")
+    max_features: int = Field(default=IMPORTS.max_features, ge=1,
+        description="Most features or rows in one file")
+    max_vertices: int = Field(default=IMPORTS.max_vertices, ge=4, description="Most vertices in one geometry")
+    zip_max_entries: int = Field(default=IMPORTS.zip_max_entries, ge=1, description="Most entries in a zip")
+    zip_max_total_mb: float = Field(default=IMPORTS.zip_max_bytes / MB, gt=0,
+        description="Largest unpacked size of a zip")
+    zip_max_ratio: float = Field(default=IMPORTS.zip_max_ratio, gt=1,
+        description="Highest compression ratio of a zip entry")
     region: tuple[float, float, float, float] = Field(
-        default=QIDONG_REGION, description="Service region: min_lon, min_lat, max_lon, max_lat (EPSG:4490)")
+        default=IMPORTS.region, description="Service region: min_lon, min_lat, max_lon, max_lat (EPSG:4490)")
 
     @model_validator(mode="after")
     def _region_is_a_box(self) -> ImportSettings:
@@ -273,16 +297,16 @@ class Settings:
     read: ReadSettings = field(default_factory=ReadSettings)
 
     def match_config(self) -> MatchConfig:
-        """The matching rules for gis/matching.py."""
+        """The matching rules for gis/matching/."""
         values = self.match.model_dump(exclude={"weights", "logistics_industries", "sea_use_industries"})
-        weights = Weights(**{**asdict(Weights()), **self.match.weights})
+        weights = Weights(**self.match.weights)
         return MatchConfig(**values, logistics_industries=tuple(self.match.logistics_industries),
                            sea_use_industries=tuple(self.match.sea_use_industries),
                            investment_intensity_wan_per_mu=self.review.investment_intensity_min,
                            weights=weights)
 
     def review_config(self) -> ReviewConfig:
-        """The review thresholds for gis/review.py."""
+        """The review thresholds for gis/matching/review.py."""
         return ReviewConfig(**self.review.model_dump())
 
     @property

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from gis import reverse
-from gis.explain import candidate_dict, result_dict
-from gis.matching import match
-from gis.review import review_of
+from gis.matching import reverse
+from gis.matching.explain import candidate_dict, result_dict
+from gis.matching.review import review_of
+from gis.matching.run import match
 from service.dependencies import Language, ReadSession, SettingsDep
 from service.match_schemas import MatchIn, MatchOut, ProjectFitOut, ReviewIn, ReviewOut
 from service.read_access import InventoryReader, ProjectReader, visible_projects

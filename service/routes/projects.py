@@ -12,11 +12,11 @@ from fastapi.responses import HTMLResponse
 
 from gis import projects
 from gis.access import Action, Principal
-from gis.explain import result_dict
 from gis.gateway import projects as gateway
 from gis.labels import label
-from gis.matching import match, need_of_project
-from gis.review import Planned, load_review
+from gis.matching.explain import result_dict
+from gis.matching.review import Planned, load_review
+from gis.matching.run import match, need_of_project
 from service import sites
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep

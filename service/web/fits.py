@@ -14,8 +14,8 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from gis import reverse
 from gis.access import Principal
+from gis.matching import reverse
 from service.dependencies import ReadSession, SettingsDep
 from service.read_access import ProjectReader, visible_projects
 from service.settings import Settings

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import event, text
 
-from gis.matching import match
-from gis.need import MatchConfig, Need
+from gis.matching.need import MatchConfig, Need
+from gis.matching.run import match
 
 NEED = Need(industry_code="27", land_min_mu=30, land_max_mu=80, preferred_areas=("P03",),
             max_distance_km=(("port", 30.0),), today=dt.date(2026, 11, 1))

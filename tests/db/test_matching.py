@@ -12,11 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from gis import bulk, reverse
+from gis import bulk
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000, GK3_CM123, reproject
-from gis.matching import match
-from gis.need import MatchConfig, Need, Weights
+from gis.matching import reverse
+from gis.matching.criteria import Weights
+from gis.matching.need import MatchConfig, Need
+from gis.matching.run import match
 
 TODAY = dt.date(2026, 11, 1)
 ORIGIN = reproject(np.array([Point(121.70, 31.78)], dtype=object), CGCS2000, GK3_CM123)[0]
@@ -220,21 +222,22 @@ def scored_both_ways(db, need, *, estimated: bool):
     the exact scores computed in Python."""
     from sqlalchemy import select
 
-    from gis import match_context, match_shape, matching, prescore
+    from gis.matching import context, parcels, prescore
+    from gis.matching.shape import estimate_error
     from gis.models import Parcel
 
     config = MatchConfig()
     with db.read() as session:
-        resolved, ctx = match_context.prepare(session, need, config)
-        shape, values = matching.shaped(session, resolved, ctx, config)
-        where = matching.parcel_where(shape)
-        score = prescore.parcel_partial(shape, matching.official_m2())
+        resolved, ctx = context.prepare(session, need, config)
+        shape, values = parcels.shaped(session, resolved, ctx, config)
+        where = parcels.parcel_where(shape)
+        score = prescore.parcel_partial(shape, parcels.official_m2())
         error = 0.0
         if estimated:
             score = prescore.parcel_estimate(shape, score, Parcel.centre_lon, Parcel.centre_lat)
-            error = match_shape.estimate_error(shape, resolved, ctx, config)
+            error = estimate_error(shape, resolved, ctx, config)
         in_sql = dict(session.execute(select(Parcel.code, score).where(*where), values).all())
-        exact = matching.score_parcels(session, matching.parcel_base().where(*where), resolved, ctx,
+        exact = parcels.score_parcels(session, parcels.parcel_base().where(*where), resolved, ctx,
                                        config, values)
     distance = sum(exact.scores.contributions.get(k, 0) for k in ("port", "highway_exit", "rail_station"))
     return in_sql, exact, distance, error
@@ -335,17 +338,17 @@ def test_the_bounded_top_is_the_top_of_every_passing_parcel(sample_db, monkeypat
     # match_parcels reads the best `POOL` by partial score and more only when the distances could
     # lift another parcel into the top; distance limits are SQL bounds refined in numpy. Against
     # every passing parcel scored in Python, the top and the count must be the same for any pool.
-    from gis import match_context, matching, scoring
+    from gis.matching import context, parcels, scoring
 
-    monkeypatch.setattr(matching, "POOL", pool)
+    monkeypatch.setattr(parcels, "POOL", pool)
     config = MatchConfig()
     with sample_db.read() as session:
-        resolved, ctx = match_context.prepare(session, need, config)
-        shape, values = matching.shaped(session, resolved, ctx, config)
-        every = matching.score_parcels(session, matching.parcel_base().where(
-            *matching.parcel_where(shape)), resolved, ctx, config, values)
-        keep = match_context.distance_mask(every.dist, resolved, len(every.cols["code"]))
-        bounded, passed = matching.match_parcels(session, resolved, ctx, config, 10)
+        resolved, ctx = context.prepare(session, need, config)
+        shape, values = parcels.shaped(session, resolved, ctx, config)
+        every = parcels.score_parcels(session, parcels.parcel_base().where(
+            *parcels.parcel_where(shape)), resolved, ctx, config, values)
+        keep = context.distance_mask(every.dist, resolved, len(every.cols["code"]))
+        bounded, passed = parcels.match_parcels(session, resolved, ctx, config, 10)
 
     codes = [c for c, k in zip(every.cols["code"], keep, strict=True) if k]
     totals = every.scores.total[keep]
@@ -357,11 +360,11 @@ def test_the_bounded_top_is_the_top_of_every_passing_parcel(sample_db, monkeypat
 
 
 def test_requests_of_one_shape_share_their_statements_but_bind_their_own_numbers(sample_db):
-    # statements are kept per shape (gis/match_shape.py): a second request of the same shape must
+    # statements are kept per shape (gis/matching/shape.py): a second request of the same shape must
     # get its own need, weights and today, exactly as if it were the first one
     from dataclasses import replace
 
-    from gis import match_context, matching
+    from gis.matching import assembly, context, parcels
 
     config = MatchConfig()
     small = Need(industry_code="39", land_min_mu=5, land_max_mu=20, nuisance_class=1, today=TODAY)
@@ -369,8 +372,8 @@ def test_requests_of_one_shape_share_their_statements_but_bind_their_own_numbers
                     today=dt.date(2031, 1, 1))
 
     def shape(session, need):
-        resolved, ctx = match_context.prepare(session, need, config)
-        return matching.shaped(session, resolved, ctx, config)[0]
+        resolved, ctx = context.prepare(session, need, config)
+        return parcels.shaped(session, resolved, ctx, config)[0]
 
     def ranked(session, need):
         result = match(session, need, config)
@@ -379,9 +382,9 @@ def test_requests_of_one_shape_share_their_statements_but_bind_their_own_numbers
     with sample_db.read() as session:
         assert shape(session, small) == shape(session, large)
         after_small = (ranked(session, small), ranked(session, large))
-        matching.pool_statements.cache_clear()
-        matching.near_pool.cache_clear()
-        matching.assembly_seeds.cache_clear()
+        parcels.pool_statements.cache_clear()
+        parcels.near_pool.cache_clear()
+        assembly.assembly_seeds.cache_clear()
         alone = ranked(session, large)
         large_result = match(session, large, config)
 
@@ -392,7 +395,7 @@ def test_requests_of_one_shape_share_their_statements_but_bind_their_own_numbers
 def test_the_reverse_match_finds_exactly_the_projects_whose_forward_match_lists_the_site(sample_db):
     # Each pipeline project matched forward (every passing parcel, reserved ones too): a parcel's
     # reverse match must name exactly the projects that listed it, with the same score.
-    from gis.matching import need_of_project
+    from gis.matching.run import need_of_project
 
     config = MatchConfig()
     with sample_db.read() as session:

@@ -1,4 +1,4 @@
-"""Stored distances to the infrastructure (gis/proximity.py), on both databases: measured as the
+"""Stored distances to the infrastructure (gis/matching/proximity.py), on both databases: measured as the
 exact score measures them, emptied by the database when a geometry changes, ignored once the
 layer changes, and never able to change what a match answers."""
 
@@ -9,14 +9,15 @@ from geoalchemy2.shape import from_shape
 from shapely.geometry import Point, box
 from sqlalchemy import select, text, update
 
-from gis import bulk, match_context, matching, prescore, proximity
+from gis import bulk
 from gis.access import Principal, Role
 from gis.crs import CGCS2000
 from gis.gateway import sites
-from gis.match_context import distances_km, load_layer
-from gis.matching import match
+from gis.matching import context, parcels, prescore, proximity
+from gis.matching.context import distances_km, load_layer
+from gis.matching.need import INFRA_KINDS, MatchConfig, Need
+from gis.matching.run import match
 from gis.models import Infrastructure, Parcel
-from gis.need import INFRA_KINDS, MatchConfig, Need
 
 COLUMNS = [proximity.column(k) for k in INFRA_KINDS]
 NEED = Need(industry_code="39", land_min_mu=5, land_max_mu=300, nuisance_class=1)
@@ -122,11 +123,11 @@ def test_distances_to_an_old_layer_are_never_read_and_an_upgrade_measures_them_a
 def test_the_estimate_reads_the_stored_distance(sample_db):
     config = MatchConfig()
     with sample_db.write() as session:
-        resolved, ctx = match_context.prepare(session, NEED, config)
-        shape, values = matching.shaped(session, resolved, ctx, config)
-        partial = prescore.parcel_partial(shape, matching.official_m2())
+        resolved, ctx = context.prepare(session, NEED, config)
+        shape, values = parcels.shaped(session, resolved, ctx, config)
+        partial = prescore.parcel_partial(shape, parcels.official_m2())
         estimate = prescore.parcel_estimate(shape, partial, Parcel.centre_lon, Parcel.centre_lat)
-        where = matching.parcel_where(shape)
+        where = parcels.parcel_where(shape)
         parcel_id = session.scalar(select(Parcel.id).where(*where).order_by(Parcel.id), values)
         distance_points = select(estimate - partial).where(Parcel.id == parcel_id)
         measured = session.scalar(distance_points, values)

@@ -6,9 +6,10 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from gis import assembly
 from gis.area import M2_PER_MU
-from gis.constraints import (
+from gis.errors import InvalidInput
+from gis.matching import assembly
+from gis.matching.constraints import (
     COLLECTIVE,
     FAIL,
     PASS,
@@ -20,8 +21,7 @@ from gis.constraints import (
     factory_checks,
     parcel_checks,
 )
-from gis.errors import InvalidInput
-from gis.need import Industry, MatchConfig, Need, resolve
+from gis.matching.need import Industry, MatchConfig, Need, resolve
 
 CONFIG = MatchConfig()
 PHARMA = Industry("27", "医药制造业", 2, 0.7, False, "生物医药")

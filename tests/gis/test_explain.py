@@ -2,7 +2,7 @@
 
 import pytest
 
-from gis.explain import criterion_fact
+from gis.matching.explain import criterion_fact
 
 
 @pytest.mark.parametrize(("name", "raw", "kind", "zh", "en"), [

@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gis import scoring
-from gis.need import MatchConfig, Weights
+from gis.matching import scoring
+from gis.matching.criteria import Weights, weighted
+from gis.matching.need import MatchConfig
 
 CONFIG = MatchConfig()
 unit = st.floats(0, 1, allow_nan=False)
@@ -30,8 +31,8 @@ def test_distance_price_idle_and_class_scales():
 def test_weights_are_normalised_over_the_criteria_that_apply_and_contributions_add_up():
     values = {name: np.array([1.0, 0.5]) for name in ("area_fit", "readiness", "price", "class_fit")}
 
-    parcel = scoring.weighted(values, CONFIG, "parcel")
-    factory = scoring.weighted(values, CONFIG, "factory")
+    parcel = weighted(values, CONFIG, "parcel")
+    factory = weighted(values, CONFIG, "factory")
 
     assert sum(parcel.weights.values()) == pytest.approx(100)
     assert parcel.total == pytest.approx([100, 50])
@@ -51,11 +52,11 @@ criteria = st.fixed_dictionaries({name: unit for name in ("area_fit", "industry_
 @settings(max_examples=60, deadline=None)
 @given(st.lists(criteria, min_size=1, max_size=8), st.data())
 def test_adding_a_better_site_takes_the_lead_and_changes_no_other_score(sites, data):
-    best = scoring.ranking(scoring.weighted(_columns(sites), CONFIG, "parcel").total,
+    best = scoring.ranking(weighted(_columns(sites), CONFIG, "parcel").total,
                            [f"S{i:02d}" for i in range(len(sites))])[0]
     better = {k: data.draw(st.floats(v, 1, allow_nan=False)) for k, v in sites[best].items()}
-    before = scoring.weighted(_columns(sites), CONFIG, "parcel").total
-    after = scoring.weighted(_columns([*sites, better]), CONFIG, "parcel").total
+    before = weighted(_columns(sites), CONFIG, "parcel").total
+    after = weighted(_columns([*sites, better]), CONFIG, "parcel").total
 
     assert after[:-1] == pytest.approx(before)
     assert after[-1] >= before[best] - 1e-9
@@ -68,7 +69,7 @@ def test_adding_a_better_site_takes_the_lead_and_changes_no_other_score(sites, d
 def test_score_is_monotonic_in_area_fit(area_a, area_b, need):
     low, high = sorted((max(area_a, need), max(area_b, need)))
     fit = scoring.area_fit([low, high], need)
-    total = scoring.weighted({"area_fit": fit, "price": np.array([0.3, 0.3])}, CONFIG, "parcel").total
+    total = weighted({"area_fit": fit, "price": np.array([0.3, 0.3])}, CONFIG, "parcel").total
 
     assert fit[0] >= fit[1] and total[0] >= total[1]
 
@@ -78,7 +79,7 @@ def test_score_is_monotonic_in_area_fit(area_a, area_b, need):
 def test_score_is_monotonic_in_distance(km_a, km_b, kind):
     near, far = sorted((km_a, km_b))
     values = {kind: scoring.distance_fit([near, far], 30), "area_fit": np.array([0.7, 0.7])}
-    total = scoring.weighted(values, MatchConfig(weights=Weights()), "parcel").total
+    total = weighted(values, MatchConfig(weights=Weights()), "parcel").total
 
     assert total[0] >= total[1]
 

@@ -3,7 +3,7 @@
 A match scores every passing parcel in SQL, and measuring the distance from its box centre to
 every point of the infrastructure layer was most of that work (on SQLite nearly two thirds of
 it). The distances are now kept with the parcel and read from the match index. They are worked
-out in Python (gis/proximity.py) for the layer whose fingerprint `proximity` holds; a match reads
+out in Python (gis/matching/proximity.py) for the layer whose fingerprint `proximity` holds; a match reads
 them only while the layer still has that fingerprint, and measures in SQL any parcel whose
 distances are empty. The database empties them itself whenever an UPDATE sets a parcel's
 geometry (a trigger on each database), so a stored distance is never one of an old outline.

@@ -11,6 +11,7 @@ Pure: no database, no I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,25 +20,6 @@ from gis.labels import Text
 
 READY_ITEMS = ("road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled", "net_land")
 INFRA_KINDS = ("port", "highway_exit", "rail_station")
-CRITERIA = ("area_fit", "industry_fit", "class_fit", "port", "highway_exit", "rail_station",
-            "readiness", "price", "priority", "idle", "preferred")
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Relative weight of each score criterion (normalised to 100 over the criteria that apply)."""
-
-    area_fit: float = 20
-    industry_fit: float = 15
-    class_fit: float = 10
-    port: float = 8
-    highway_exit: float = 6
-    rail_station: float = 4
-    readiness: float = 12
-    price: float = 8
-    priority: float = 5
-    idle: float = 5
-    preferred: float = 7
 
 
 @dataclass(frozen=True)
@@ -67,7 +49,8 @@ class MatchConfig:
     near_miss_pool: int = 5
     near_miss_slack: float = 0.3
     near_miss_max_failures: int = 2
-    weights: Weights = field(default_factory=Weights)
+    # weights set by the city, by criterion name; any other keeps its declared default (criteria.py)
+    weights: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 A match scores every passing parcel in SQL, distances included; measuring from the box centre to
 every point of the infrastructure layer was most of that work. So the distances are measured
-here, with the same Gauss-Krüger arithmetic as the exact score (gis/match_context.py), and kept
+here, with the same Gauss-Krüger arithmetic as the exact score (gis/matching/context.py), and kept
 in the parcel's row, where the match index holds them. The `proximity` row names the layer they
 were measured to by its fingerprint; a match reads them only while the layer is unchanged, and a
 parcel whose distances are empty (new, or its geometry changed: the database empties them) is
@@ -18,9 +18,9 @@ import numpy as np
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from gis.match_context import Layer, distances_km, load_layer
+from gis.matching.context import Layer, distances_km, load_layer
+from gis.matching.need import INFRA_KINDS
 from gis.models import Parcel, Proximity, utcnow
-from gis.need import INFRA_KINDS
 
 CHUNK = 50_000
 

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gis.area import M2_PER_MU
-from gis.constraints import official_mu
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
-from gis.match_context import industry_facts
+from gis.matching.constraints import official_mu
+from gis.matching.context import industry_facts
+from gis.matching.need import Industry, MatchConfig
 from gis.models import Area, Factory, Parcel, Project
-from gis.need import Industry, MatchConfig
 
 PASS, FAIL, PENDING, COLLECTIVE, NOT_APPLICABLE = "pass", "fail", "pending", "collective", "na"
 
@@ -30,7 +30,8 @@ PASS, FAIL, PENDING, COLLECTIVE, NOT_APPLICABLE = "pass", "fail", "pending", "co
 class ReviewConfig:
     """The city's thresholds and the national indicators; service/settings.py fills it."""
 
-    investment_intensity_min: float = 300.0
+    # one number: the match derives a land need from it (MatchConfig)
+    investment_intensity_min: float = MatchConfig.investment_intensity_wan_per_mu
     output_per_mu_min: float = 400.0
     tax_per_mu_min: float = 25.0
     per_park: dict[str, dict[str, float]] = field(default_factory=dict)

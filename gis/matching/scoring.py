@@ -1,4 +1,4 @@
-"""The 0–100 score: each criterion normalised to 0–1 on a fixed scale, weighted, and explained.
+"""The fixed 0–1 scales the score criteria use (gis/matching/criteria.py), and the ranking.
 
 Normalisation uses fixed scales from the settings, never the spread of the candidates, so a site's
 score does not depend on which other sites exist: adding a site cannot change another's score,
@@ -8,21 +8,10 @@ vectorised over numpy arrays (a scalar works too). Pure: no database, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 import numpy as np
 from numpy.typing import ArrayLike
 
-from gis.need import CRITERIA, MatchConfig
-
 Array = np.ndarray
-
-# Which criteria apply to which kind of site (a factory is built: no readiness, no land class).
-APPLIES = {
-    "parcel": set(CRITERIA),
-    "factory": set(CRITERIA) - {"readiness", "class_fit"},
-}
 INDUSTRY_LEADING_SHARE = 0.6
 
 
@@ -67,35 +56,6 @@ def readiness_fit(items: ArrayLike) -> Array:
     """Share of 七通一平 items and 净地 in place (rows: sites, columns: items)."""
     items = np.atleast_2d(np.asarray(items, dtype=float))
     return np.asarray(items.mean(axis=1))
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Per-site totals and each criterion's normalised value and contribution (points)."""
-
-    total: Array
-    values: dict[str, Array]
-    contributions: dict[str, Array]
-    weights: dict[str, float]
-
-
-def normalised_weights(names: list[str], config: MatchConfig, kind: str) -> dict[str, float]:
-    """Weights of the criteria that apply to `kind` and weigh something, scaled to sum to 100."""
-    kept = [n for n in names if n in APPLIES[kind] and getattr(config.weights, n) > 0]
-    total_weight = sum(getattr(config.weights, n) for n in kept)
-    return {n: 100.0 * getattr(config.weights, n) / total_weight for n in kept}
-
-
-def weighted(values: Mapping[str, Array], config: MatchConfig, kind: str) -> Scores:
-    """Weight the criteria that apply to `kind` and have values, normalised to sum to 100."""
-    weights = normalised_weights(list(values), config, kind)
-    names = list(weights)
-    contributions = {n: weights[n] * np.asarray(values[n], dtype=float) for n in names}
-    size = len(np.atleast_1d(next(iter(values.values())))) if values else 0
-    total = np.sum([np.atleast_1d(c) for c in contributions.values()], axis=0) if names \
-        else np.zeros(size)
-    return Scores(np.atleast_1d(total), {n: np.atleast_1d(values[n]) for n in names},
-                  {n: np.atleast_1d(c) for n, c in contributions.items()}, weights)
 
 
 def ranking(total: Array, codes: list[str]) -> list[int]:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from gis import scoring
-from gis.constraints import admitted_codes, factory_checks
-from gis.match_context import Context, Park, Town, distance_mask, distances_km, preferred_clause
+from gis.matching.candidates import Candidate, candidate, near_misses, score
+from gis.matching.constraints import admitted_codes
+from gis.matching.context import Context, Park, Town, distance_mask, preferred_clause
+from gis.matching.kinds import FACTORY
+from gis.matching.need import MatchConfig, Resolved
 from gis.models import Factory, Parcel
-from gis.need import MatchConfig, Resolved
-from gis.site_scores import (
-    Candidate,
-    Scored,
-    columns,
-    criteria_rows,
-    factory_values,
-    near_misses,
-    raw_facts,
-    site_row,
-)
 
 SiteParcel = aliased(Parcel, name="site_parcel")
 
@@ -67,33 +56,6 @@ def factory_rules(need: Resolved, ctx: Context, config: MatchConfig) -> list[Col
     return where
 
 
-def score_factories(session: Session, statement: Any, need: Resolved, ctx: Context,
-                    config: MatchConfig) -> Scored:
-    """Run a factory query, compute distances and scores for every row, rank them."""
-    return score_factory_rows(session.connection().execute(statement).all(), statement, need, ctx, config)
-
-
-def score_factory_rows(rows: Sequence[Row[Any]], statement: Any, need: Resolved, ctx: Context,
-                       config: MatchConfig) -> Scored:
-    """Distances and scores for factory rows `statement` returned, ranked."""
-    cols = columns(rows, [c.name for c in statement.selected_columns])
-    cols["price"] = [np.nan if p is None else p for p in cols["rent_yuan_m2_month"]]
-    cols["since"] = cols["status_since"]
-    dist = distances_km(ctx.layer, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
-    scores = scoring.weighted(factory_values(cols, need, ctx, config, dist), config, "factory") \
-        if rows else scoring.Scores(np.zeros(0), {}, {}, {})
-    return Scored(cols, dist, scores, scoring.ranking(scores.total, cols["code"]))
-
-
-def factory_candidate(s: Scored, i: int, need: Resolved, ctx: Context, config: MatchConfig) -> Candidate:
-    """Factory `i` of `s` explained."""
-    site = site_row(s.cols, i, s.dist)
-    raw = {**raw_facts(s.cols, i, s.dist, ctx, need), "area_fit": site["vacant_area_m2"]}
-    return Candidate("factory", site["code"], [site["code"]], round(float(s.scores.total[i]), 1),
-                     criteria_rows(s.scores, i, raw), factory_checks(site, need, ctx.classes, config),
-                     {"id": site["id"]})
-
-
 def _floor_window(need: Resolved, slack: float = 0.0) -> ColumnElement[bool]:
     low = (need.floor_area_min_m2 or 0.0) * (1 - slack)
     high = need.need.floor_area_max_m2
@@ -106,10 +68,10 @@ def match_factories(session: Session, need: Resolved, ctx: Context, config: Matc
     """Factories passing every hard constraint, best first; and how many passed in all."""
     statement = factory_base().where(factory_status_clause(need), _floor_window(need),
                                      *factory_rules(need, ctx, config))
-    s = score_factories(session, statement, need, ctx, config)
+    s = score(session, FACTORY, statement, need, ctx, config)
     keep = distance_mask(s.dist, need, len(s.order))
     order = [i for i in s.order if keep[i]]
-    return [factory_candidate(s, i, need, ctx, config) for i in order[:limit]], len(order)
+    return [candidate(s, i) for i in order[:limit]], len(order)
 
 
 def near_factories(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
@@ -121,6 +83,5 @@ def near_factories(session: Session, need: Resolved, ctx: Context, config: Match
         Factory.vacant_area_m2 > 0, _floor_window(need, config.near_miss_slack))
         .order_by(func.abs(Factory.vacant_area_m2 - target), Factory.code)
         .limit(config.near_miss_pool * 10).subquery())
-    s = score_factories(session, factory_base().where(Factory.id.in_(select(pool.c.id))), need, ctx, config)
-    return near_misses(s, lambda site: factory_checks(site, need, ctx.classes, config),
-                 lambda s, i: factory_candidate(s, i, need, ctx, config), limit, config)
+    s = score(session, FACTORY, factory_base().where(Factory.id.in_(select(pool.c.id))), need, ctx, config)
+    return near_misses(s, limit)

@@ -8,22 +8,33 @@ areas) are read once; the parks' facts once per industry, since the firms of a c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import Session
 
-from gis.constraints import LandClass, failures
 from gis.errors import InvalidInput, NotFound
-from gis.factory_match import factory_base, factory_candidate, score_factory_rows
 from gis.labels import Text
-from gis.match_context import Context, Layer, ParkFacts, industries_facts, load_classes, load_layer, parks_for
-from gis.matching import attach_details, need_of, parcel_base, parcel_candidate, score_parcel_rows
+from gis.matching.candidates import Candidate, candidate, score_rows
+from gis.matching.constraints import LandClass, failures
+from gis.matching.context import (
+    Context,
+    Layer,
+    ParkFacts,
+    industries_facts,
+    load_classes,
+    load_layer,
+    parks_for,
+)
+from gis.matching.factories import factory_base
+from gis.matching.kinds import FACTORY, PARCEL, SiteKind
+from gis.matching.need import Industry as IndustryFacts
+from gis.matching.need import MatchConfig, Resolved, resolve
+from gis.matching.parcels import parcel_base
+from gis.matching.run import attach_details, need_of
 from gis.models import Area, Factory, Parcel, Project
-from gis.need import Industry as IndustryFacts
-from gis.need import MatchConfig, Resolved, resolve
-from gis.site_scores import Candidate
 
 PIPELINE_STAGES = ("negotiating", "signed")
 
@@ -58,11 +69,14 @@ def pipeline_projects(session: Session, visible: ColumnElement[bool] | None = No
 
 # the statuses a match can propose (a leased factory for its vacant floor area)
 OFFERED = {"parcel": ("available", "reserved"), "factory": ("vacant", "reserved", "leased")}
+# each kind of site: its row of the kind table, its table, and the statement of its match columns
+SOURCES: dict[str, tuple[SiteKind, Any, Callable[[], Any]]] = {
+    "parcel": (PARCEL, Parcel, parcel_base), "factory": (FACTORY, Factory, factory_base)}
 
 
 def site_status(session: Session, kind: str, code: str) -> str:
     """The status of the parcel or factory; `NotFound` when there is none."""
-    model = Parcel if kind == "parcel" else Factory
+    model = SOURCES[kind][1]
     status = session.scalar(select(model.status).where(model.code == code, model.deleted_at.is_(None)))
     if status is None:
         raise NotFound(kind=Text(f"kind.{kind}"), code=code)
@@ -73,7 +87,7 @@ def site_status(session: Session, kind: str, code: str) -> str:
 class _Site:
     """The site's row and what every project's context shares, read once."""
 
-    kind: str
+    kind: SiteKind
     statement: Any
     rows: list[Row[Any]]
     classes: dict[str, LandClass]
@@ -91,10 +105,10 @@ class _Site:
 
 
 def _site(session: Session, kind: str, code: str) -> _Site:
-    statement = (parcel_base().where(Parcel.code == code) if kind == "parcel"
-                 else factory_base().where(Factory.code == code))
+    site_kind, model, base = SOURCES[kind]
+    statement = base().where(model.code == code)
     conn = session.connection()
-    return _Site(kind, statement, list(conn.execute(statement)), load_classes(conn), load_layer(conn),
+    return _Site(site_kind, statement, list(conn.execute(statement)), load_classes(conn), load_layer(conn),
                  {c: i for c, i in conn.execute(select(Area.code, Area.id))}, {})
 
 
@@ -108,18 +122,13 @@ def _fit(session: Session, site: _Site, project: Project, industries: dict[str, 
         resolved = resolve(need, industry, config)
     except InvalidInput:
         return None  # a project without a usable need cannot fit anything
-    if not (resolved.wants_land if site.kind == "parcel" else resolved.wants_factory):
+    if not site.kind.wanted(resolved):
         return None
     ctx = site.context(session, resolved)
-    if site.kind == "parcel":
-        candidate = parcel_candidate(score_parcel_rows(site.rows, site.statement, resolved, ctx, config),
-                                     0, resolved, ctx, config)
-    else:
-        candidate = factory_candidate(score_factory_rows(site.rows, site.statement, resolved, ctx, config),
-                                      0, resolved, ctx, config)
-    if failures(candidate.checks):
+    fit = candidate(score_rows(site.kind, site.rows, site.statement, resolved, ctx, config), 0)
+    if failures(fit.checks):
         return None
-    return ProjectFit(project.code, project.name, need.industry_code, resolved.industry.name, candidate)
+    return ProjectFit(project.code, project.name, need.industry_code, resolved.industry.name, fit)
 
 
 def projects_for_site(session: Session, kind: str, code: str, config: MatchConfig, *,

@@ -15,12 +15,12 @@ import shapely
 from sqlalchemy import ColumnElement, Connection, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from gis.constraints import LandClass
 from gis.crs import CGCS2000, gauss_kruger_epsg, reproject, transformer
 from gis.errors import InvalidInput
+from gis.matching.constraints import LandClass
+from gis.matching.need import INFRA_KINDS, MatchConfig, Need, Resolved, resolve
+from gis.matching.need import Industry as IndustryFacts
 from gis.models import Area, Industry, Infrastructure, LandUseClass, Parcel, Project, Proximity
-from gis.need import INFRA_KINDS, MatchConfig, Need, Resolved, resolve
-from gis.need import Industry as IndustryFacts
 
 Park, Town = aliased(Area, name="park"), aliased(Area, name="town")
 
@@ -42,7 +42,7 @@ class ParkFacts:
 class Layer:
     """The infrastructure layer: codes, names and kinds; geometry in longitude/latitude (`geo`)
     and in metres in the Gauss-Krüger zone `epsg` (`geoms`); its fingerprint, and whether the
-    parcels' stored distances were measured to this very layer (gis/proximity.py)."""
+    parcels' stored distances were measured to this very layer (gis/matching/proximity.py)."""
 
     codes: list[str]
     names: list[str]

@@ -1,7 +1,7 @@
 """Hard constraints of a match, each reported by name with the site's value and the required one.
 
 Pure functions over one site (a mapping of its columns) and a resolved need. The SQL prefilter in
-gis/matching.py states the same rules as WHERE clauses; these functions explain them, and find
+gis/matching/parcels.py states the same rules as WHERE clauses; these functions explain them, and find
 the gap of a near miss. A check is `pass`, `fail`, `collective` (the plot ratio is for a collective
 decision of the city or county government: not a failure) or `unknown` (the site does not say).
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from gis.area import M2_PER_MU
 from gis.labels import Text
-from gis.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Resolved
+from gis.matching.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Resolved
 
 PASS, FAIL, COLLECTIVE, UNKNOWN = "pass", "fail", "collective", "unknown"
 Site = Mapping[str, Any]

@@ -7,11 +7,13 @@ from typing import Any
 import orjson
 
 from gis.area import M2_PER_MU
-from gis.constraints import COLLECTIVE, Check, infra_label
 from gis.labels import Text, label, message
-from gis.matching import MatchResult
-from gis.need import INFRA_KINDS, READY_ITEMS, Resolved
-from gis.site_scores import Candidate
+from gis.matching.candidates import Candidate
+from gis.matching.constraints import COLLECTIVE, Check, infra_label
+from gis.matching.criteria import CRITERION, figure
+from gis.matching.kinds import KINDS
+from gis.matching.need import Resolved
+from gis.matching.run import MatchResult
 
 
 def check_label(name: str, lang: str) -> str:
@@ -48,37 +50,12 @@ def _facts(c: Candidate) -> dict[str, Any]:
     return out
 
 
-def _number(value: float) -> str:
-    return f"{value:,.1f}".removesuffix(".0")
-
-
-def _yes_no(flag: bool, yes: str, no: str, lang: str) -> str:
-    return message(yes if flag else no, lang)
-
-
 def criterion_fact(name: str, raw: Any, kind: str, lang: str) -> str | None:
     """The fact behind a criterion's points in words ("6.3 公里", "闲置 7 年"), or None."""
-    if name == "industry_fit" and raw is not None:
-        leading = _yes_no(raw["leading"], "match.fact.leading", "match.fact.not_leading", lang)
-        return message("match.fact.industry", lang, leading=leading, firms=raw["chain_firms"])
-    if name == "priority":
-        return _yes_no(bool(raw), "match.fact.priority", "match.fact.not_priority", lang)
-    if name == "preferred":
-        return _yes_no(bool(raw), "match.fact.preferred", "match.fact.not_preferred", lang)
-    if name == "class_fit":
-        return raw
-    if raw is None:
-        return message("match.fact.no_price" if name == "price" else "match.fact.unknown", lang)
-    simple = {"idle": ("match.fact.idle", "years"), "assembly": ("match.fact.members", "count"),
-              "area_fit": ("match.fact.m2" if kind == "factory" else "match.fact.mu", "value"),
-              "price": ("match.fact.rent" if kind == "factory" else "match.fact.price", "value"),
-              **{k: ("match.fact.km", "km") for k in INFRA_KINDS}}
-    if name == "readiness":
-        return message("match.fact.ready", lang, count=_number(raw), total=len(READY_ITEMS))
-    if name in simple:
-        key, param = simple[name]
-        return message(key, lang, **{param: _number(raw)})
-    return None
+    if name == "assembly":  # the penalty of an assembled site, beside its criteria
+        return message("match.fact.members", lang, count=figure(raw))
+    criterion = CRITERION.get(name)
+    return criterion.words(raw, KINDS[kind], lang) if criterion else None
 
 
 def candidate_dict(c: Candidate, lang: str, rank: int | None = None) -> dict[str, Any]:

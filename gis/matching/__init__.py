@@ -1,0 +1,1 @@
+"""Matching: which sites fit a project (and which projects fit a site), ranked and explained."""

@@ -1,0 +1,48 @@
+"""The building blocks of a match's statements: named parameters, the distance on a point's
+tangent plane, and the two dialects' least and greatest.
+
+A match's statements are built once per shape (gis/matching/shape.py) with named parameters; each
+request binds its own numbers. A name used in a statement but missing from the values bound is an
+error of SQLAlchemy's at execution, never a silent default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, bindparam, func
+from sqlalchemy.sql.elements import BindParameter
+
+from gis.crs import metres_per_degree
+
+
+def param(name: str, type_: Any = Float) -> BindParameter[Any]:
+    """A named parameter of a match statement, its value given by `shape.binds`."""
+    return bindparam(name, type_=type_)
+
+
+def param_list(name: str) -> BindParameter[Any]:
+    """A named list parameter (for IN, typed by the column it meets), of any length."""
+    return bindparam(name, expanding=True)
+
+
+def squared_metres(point: tuple[float, float], lon: Any, lat: Any) -> ColumnElement[float]:
+    """The squared distance in metres from `point` (longitude, latitude) to `lon`, `lat` (SQL), on
+    the plane that touches the ellipsoid at the point: within 0.3 % of the Gauss-Krüger distance
+    (gis/crs.py)."""
+    x, y = point
+    kx, ky = metres_per_degree(y)
+    dx, dy = (lon - x) * kx, (lat - y) * ky
+    return dx * dx + dy * dy
+
+
+def least(dialect: str, values: list[Any]) -> Any:
+    """The smallest of `values` in SQL (one value: itself)."""
+    if len(values) == 1:
+        return values[0]
+    return func.min(*values) if dialect == "sqlite" else func.least(*values)
+
+
+def greatest(dialect: str, a: Any, b: Any) -> Any:
+    """The larger of `a` and `b` in SQL."""
+    return func.max(a, b) if dialect == "sqlite" else func.greatest(a, b)

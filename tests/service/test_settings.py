@@ -1,0 +1,54 @@
+"""Settings state no default of their own where the domain has one: unset, each gives gis/ back
+exactly the domain dataclass's defaults."""
+
+import dataclasses
+import datetime as dt
+import os
+
+import pytest
+
+from gis.database import BUSY_TIMEOUT_MS
+from gis.limits import ImportLimits
+from gis.matching.criteria import Weights
+from gis.matching.need import MatchConfig
+from gis.matching.review import ReviewConfig
+from gis.signin import Throttle
+from service.settings import (
+    AppSettings,
+    AuthSettings,
+    DatabaseSettings,
+    ImportSettings,
+    MatchSettings,
+    ReviewSettings,
+    Settings,
+)
+
+
+@pytest.fixture
+def unset(monkeypatch):
+    """Settings as a fresh install reads them: no LANDSTOCK_ variable, no .env file."""
+    for name in [n for n in os.environ if n.startswith("LANDSTOCK_")]:
+        monkeypatch.delenv(name)
+    return Settings(database=DatabaseSettings(_env_file=None), app=AppSettings(_env_file=None),
+                    auth=AuthSettings(_env_file=None), imports=ImportSettings(_env_file=None),
+                    match=MatchSettings(_env_file=None), review=ReviewSettings(_env_file=None))
+
+
+def test_unset_settings_give_the_domain_its_own_defaults(unset):
+    assert unset.match_config() == dataclasses.replace(MatchConfig(), weights=Weights())
+    assert unset.review_config() == ReviewConfig()
+    assert unset.imports.limits() == ImportLimits()
+    assert unset.database.busy_timeout_ms == BUSY_TIMEOUT_MS
+    auth = unset.auth
+    assert Throttle(auth.max_failures_per_name, auth.max_failures_per_address,
+                    dt.timedelta(minutes=auth.failure_window_minutes)) == Throttle()
+
+
+def test_the_land_need_is_derived_with_the_review_threshold(unset, monkeypatch):
+    # one number: the 投资强度 minimum of the review divides a project's investment into its land
+    assert ReviewConfig().investment_intensity_min == MatchConfig().investment_intensity_wan_per_mu
+    monkeypatch.setenv("LANDSTOCK_REVIEW_INVESTMENT_INTENSITY_MIN", "350")
+
+    changed = dataclasses.replace(unset, review=ReviewSettings(_env_file=None))
+
+    assert changed.match_config().investment_intensity_wan_per_mu == 350.0
