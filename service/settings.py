@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from gis.limits import QIDONG_REGION, ImportLimits
+from gis.io.limits import QIDONG_REGION, ImportLimits
 from gis.need import CRITERIA, MatchConfig, Weights
 from gis.review import ReviewConfig
 

@@ -6,12 +6,12 @@ import pytest
 import shapely
 from sqlalchemy import func, select, update
 
-from gis import exporter
 from gis.access import Principal, Role, operator
 from gis.errors import LandstockError
 from gis.history import changes_of
-from gis.importer import ImportOptions, import_file
 from gis.inventory import FactoryQuery, ParcelQuery, get_parcel, list_factories, list_parcels
+from gis.io import exporter
+from gis.io.importer import ImportOptions, import_file
 from gis.models import Area, Factory, Parcel, StatusEvent
 from tests.corpus import collection, feature, parcel, square, write_json
 

@@ -7,12 +7,12 @@ import pytest
 import shapely
 from pyproj import CRS
 
-from gis import columns, values
-from gis.archives import check_zip
 from gis.crs import cgcs2000_to_gcj02, gcj02_to_cgcs2000, reproject
-from gis.crs_infer import GCJ02, choose, parse_crs
 from gis.errors import AmbiguousCrs, InvalidInput, UnsafeArchive
-from gis.limits import QIDONG_REGION, ImportLimits
+from gis.io import columns, values
+from gis.io.archives import check_zip
+from gis.io.crs import GCJ02, choose, parse_crs
+from gis.io.limits import QIDONG_REGION, ImportLimits
 
 # Published WGS84 -> GCJ-02 pairs: the test table of googollee/eviltransform (python/test.py:
 # Shanghai, Shenzhen, Beijing, as wgsLat, wgsLng, gcjLat, gcjLng) and the example in

@@ -4,7 +4,7 @@ GIS formats go through pyogrio (GDAL) with Arrow; spreadsheets through pandas. N
 parses a format by hand: a bare JSON array of features is wrapped into a FeatureCollection, a
 Shapefile's DBF without `.cpg` is given the encoding its bytes decode in, and a GeoJSON file's
 CRS counts as declared only when the file has a `crs` member (GDAL reports EPSG:4326 for every
-GeoJSON file). Coordinate columns of spreadsheets are found later, in gis/tables.py.
+GeoJSON file). Coordinate columns of spreadsheets are found later, in gis/io/tables.py.
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 from pyproj import CRS
 
-from gis import cells
-from gis.archives import check_zip, extract_zip
 from gis.errors import InvalidInput, TooLarge, UnreadableFile, UnsupportedFormat
+from gis.io import cells
+from gis.io.archives import check_zip, extract_zip
+from gis.io.limits import ImportLimits
 from gis.labels import Text
-from gis.limits import ImportLimits
 
 VECTOR = {".shp": "ESRI Shapefile", ".gpkg": "GeoPackage", ".geojson": "GeoJSON", ".json": "GeoJSON",
           ".topojson": "TopoJSON", ".kml": "KML", ".kmz": "KML"}
@@ -273,7 +273,7 @@ def _read_shapefile(path: Path, limits: ImportLimits, layer: str | None) -> Sour
 
 def _read_table(path: Path, suffix: str, limits: ImportLimits) -> Source:
     """A CSV (UTF-8, UTF-8 with BOM, or GBK) or the first sheet of an XLSX workbook, as text;
-    a text cell of a single quote and a formula leader loses the quote (gis/cells.py)."""
+    a text cell of a single quote and a formula leader loses the quote (gis/io/cells.py)."""
     try:
         if suffix == ".xlsx":
             frame = pd.read_excel(path, dtype=object, engine="openpyxl")

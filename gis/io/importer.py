@@ -29,7 +29,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gis import columns, crs_infer, readers, tables, values
 from gis.access import Principal, operator
 from gis.area import ellipsoidal_area_m2
 from gis.database import Database
@@ -37,10 +36,11 @@ from gis.errors import InvalidInput
 from gis.gateway import batch as gateway
 from gis.gateway.batch import Batch
 from gis.geometry import clean_polygons
+from gis.io import columns, crs, readers, tables, values
+from gis.io.limits import ImportLimits
+from gis.io.report import ImportReport, RowReport
 from gis.labels import Text, message
-from gis.limits import ImportLimits
 from gis.models import LandUseClass
-from gis.report import ImportReport, RowReport
 
 LAYERS = ("parcels", "factories", "areas")
 CERT_TOLERANCE = 0.01
@@ -161,9 +161,8 @@ def _prepare(session: Session, source: readers.Source, options: ImportOptions,
 def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, report: ImportReport) -> None:
     """Decide the CRS, reproject, then clean polygons (factories: check points) row by row."""
     given = options.crs or options.mapping.crs
-    choice = crs_infer.choose(batch.geoms, declared=source.crs,
-                              given=crs_infer.parse_crs(given) if given else None,
-                              region=options.limits.region)
+    choice = crs.choose(batch.geoms, declared=source.crs, given=crs.parse_crs(given) if given else None,
+                        region=options.limits.region)
     report.crs = choice.name
     report.notes.append(choice.note)
     polygons = _moved(batch.geoms, choice.crs, batch.rows)
@@ -185,7 +184,7 @@ def _is_point(geoms: np.ndarray) -> np.ndarray:
     return present & (shapely.get_type_id(np.where(present, geoms, shapely.LineString())) == 0)
 
 
-def _moved(geoms: np.ndarray, crs: Any, rows: list[RowReport] | None = None) -> np.ndarray:
+def _moved(geoms: np.ndarray, source_crs: Any, rows: list[RowReport] | None = None) -> np.ndarray:
     """To EPSG:4490 in two dimensions; rows whose Z or M values were dropped are told so."""
     out = geoms.copy()
     present = np.array([g is not None for g in geoms], dtype=bool)
@@ -193,7 +192,7 @@ def _moved(geoms: np.ndarray, crs: Any, rows: list[RowReport] | None = None) -> 
         return out
     dimensional = shapely.has_z(geoms[present]) | shapely.has_m(geoms[present])
     flat = shapely.force_2d(geoms[present])
-    out[present] = crs_infer.to_cgcs2000(flat, crs)
+    out[present] = crs.to_cgcs2000(flat, source_crs)
     if rows is not None:
         for i in np.flatnonzero(present)[dimensional].tolist():
             rows[i].repairs.append(Text("repair.dropped_z"))
@@ -234,7 +233,7 @@ def _check_points(points: np.ndarray, batch: Batch, index: np.ndarray, options: 
 
 def short_names(layer: str) -> dict[str, str]:
     """The Shapefile field names of exports, so that exported Shapefiles import back."""
-    from gis.exporter import SHAPEFILE_NAMES
+    from gis.io.exporter import SHAPEFILE_NAMES
 
     return SHAPEFILE_NAMES.get(layer, {})
 

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from gis.errors import UnreadableFile, UnsafeArchive
-from gis.limits import ImportLimits
+from gis.io.limits import ImportLimits
 
 CHUNK = 1 << 20
 

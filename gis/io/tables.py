@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis.columns import Plan
+from gis.io.columns import Plan
+from gis.io.values import blank, number
 from gis.labels import Text
-from gis.values import blank, number
 
 
 def _wkt(series: pd.Series) -> tuple[np.ndarray, dict[int, list[Text]], dict[int, Text]]:

@@ -26,11 +26,12 @@ import shapely
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from gis import cells, inventory
+from gis import inventory
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000
 from gis.errors import InvalidInput
 from gis.inventory import FactoryQuery, ParcelQuery
+from gis.io import cells
 from gis.labels import label, message
 
 FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx")
@@ -193,7 +194,7 @@ def _write_shapefile(frame: gpd.GeoDataFrame, layer: str, target: Path) -> None:
 
 def _write_csv(frame: gpd.GeoDataFrame, target: Path) -> None:
     """UTF-8 with a byte-order mark (so Excel reads the Chinese), geometry as a `wkt` column;
-    text that a spreadsheet would take for a formula is quoted (gis/cells.py). Lines end in CRLF
+    text that a spreadsheet would take for a formula is quoted (gis/io/cells.py). Lines end in CRLF
     (RFC 4180), so that a field holding a lone CR is quoted rather than breaking its row."""
     table = cells.escape_frame(pd.DataFrame(frame.drop(columns="geometry")))
     table["wkt"] = shapely.to_wkt(frame.geometry.array, rounding_precision=9, trim=True)
@@ -255,7 +256,7 @@ def _sheet_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any
 
 def _write_xlsx(session: Session, frame: gpd.GeoDataFrame, layer: str, target: Path, lang: str) -> None:
     """The 台账: the layer's sheet, then the summary by park and status; every text cell plain
-    text (gis/cells.py)."""
+    text (gis/io/cells.py)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(message(SHEETS[layer], lang))
     for row in _sheet_rows(frame, layer, lang):

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from gis.columns import UNITS, header_unit, key
+from gis.io.columns import UNITS, header_unit, key
 from gis.labels import EN, ZH, Text
 
 STATUS_SYNONYMS = {

@@ -2,7 +2,7 @@
 
 Headers are recognised after normalisation (full-width to half-width, case, spaces and
 punctuation): the field names themselves, their Chinese and English labels (so exports import
-back), the Shapefile short names of gis/exporter.py, and the headers surveyors use, including
+back), the Shapefile short names of gis/io/exporter.py, and the headers surveyors use, including
 the pinyin initials of Chinese desktop GIS (DKBH 地块编号, ZDH 宗地号, YDXZ 用地性质, MJ 面积 …).
 A mapping file (YAML or JSON) overrides them:
 
