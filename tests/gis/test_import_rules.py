@@ -90,8 +90,7 @@ def test_given_crs_wins_and_gcj02_is_accepted():
     ("价格(万元/亩)", "price_wan_per_mu", None), ("rd_power", "ready_power", None),
 ])
 def test_headers_are_recognised_with_their_units(header, field, unit):
-    plan = columns.plan([header], "parcels", columns.Mapping(), is_table=False,
-                        short_names={"ready_power": "rd_power"})
+    plan = columns.plan([header], "parcels", columns.Mapping(), is_table=False)
 
     assert plan.fields == {field: (header, unit)}
 
