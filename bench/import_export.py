@@ -27,12 +27,12 @@ import geopandas as gpd
 
 from bench.inventory import fresh_database
 from data.scale import synthetic_parcels
-from gis import exporter
 from gis.access import operator
 from gis.crs import GK3_CM123, reproject
 from gis.database import Database, make_engine
-from gis.importer import ImportOptions, import_file
-from gis.limits import ImportLimits
+from gis.io import exporter
+from gis.io.importer import ImportOptions, import_file
+from gis.io.limits import ImportLimits
 from tests.postgis import throwaway_cluster
 
 IMPORT_BUDGET_S, EXPORT_BUDGET_S, MEMORY_BUDGET_MB = 60, 20, 1536

@@ -25,14 +25,16 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis import accounts, exporter, migrate
+from gis import accounts, migrate
 from gis import backup as backups
 from gis.access import Action, Principal, Role, authorize, operator
-from gis.columns import Mapping, load_mapping
 from gis.database import Database, make_engine, redact
 from gis.errors import Forbidden, ImportRefused, InvalidInput, LandstockError
-from gis.importer import ImportOptions, import_file
 from gis.inventory import FactoryQuery, ParcelQuery
+from gis.io import exporter
+from gis.io.columns import Mapping, load_mapping
+from gis.io.importer import ImportOptions, import_file
+from gis.io.report import ImportReport
 from gis.labels import label, message
 from gis.matching import proximity, reverse
 from gis.matching.explain import candidate_dict, result_dict
@@ -40,7 +42,6 @@ from gis.matching.need import Need
 from gis.matching.run import match, need_of_project
 from gis.models import User
 from gis.reference import sync_reference
-from gis.report import ImportReport
 from gis.sample import create_demo_users, load_sample, parcel_count
 from gis.spatial import parse_bbox
 from gis.stats import supply

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from gis import cells
+from gis.io import cells
 from gis.labels import label, message
 from gis.matching.review import Bound, Sheet
 
@@ -51,7 +51,7 @@ def table_rows(review: dict[str, Any]) -> list[list[Any]]:
 
 def to_xlsx(review: dict[str, Any], lang: str) -> bytes:
     """The sheet as an XLSX workbook: a heading block, the indicator table, the verdict; every text
-    cell plain text (gis/cells.py: a project is named by whoever enters it)."""
+    cell plain text (gis/io/cells.py: a project is named by whoever enters it)."""
     book = Workbook()
     ws = book.active
     ws.title = message("review.title", lang)[:31]

@@ -16,7 +16,7 @@ from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_val
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gis.database import BUSY_TIMEOUT_MS
-from gis.limits import ImportLimits
+from gis.io.limits import ImportLimits
 from gis.matching.criteria import CRITERION, Weights
 from gis.matching.need import MatchConfig
 from gis.matching.review import ReviewConfig

@@ -21,7 +21,7 @@ import shapely
 from shapely.geometry import mapping
 
 from gis.crs import gcj02_to_cgcs2000, reproject
-from gis.limits import ImportLimits
+from gis.io.limits import ImportLimits
 
 LON, LAT, SIZE = 121.700, 31.780, 0.002  # inside 启东经济开发区 (P01)
 

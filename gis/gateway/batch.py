@@ -19,17 +19,18 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis import bulk, import_changes
+from gis import bulk
 from gis.access import Action, Principal, Role, authorize
 from gis.bulk_write import refresh_statistics
-from gis.columns import FIELDS
 from gis.errors import InvalidInput
 from gis.gateway import fields, places
 from gis.gateway.pipeline import follow_site
 from gis.gateway.rules import PLACEMENT, Act, Change, Stored, problems
+from gis.io import changes
+from gis.io.columns import FIELDS
+from gis.io.report import ImportReport, RowReport
 from gis.labels import Text
 from gis.models import Area, Factory, Parcel, Project, utcnow
-from gis.report import ImportReport, RowReport
 
 MODELS: dict[str, Any] = {"parcels": Parcel, "factories": Factory, "areas": Area}
 KIND = {"parcels": "parcel", "factories": "factory", "areas": "area"}
@@ -314,10 +315,10 @@ def _remove(session: Session, batch: Batch, who: Principal) -> None:
         bulk.remove(session, model, batch.deleted, actor=who.name)
         return
     ids = list(_lookup(session, model, set(batch.deleted)).values())
-    before = import_changes.stored(session, model, ids)
+    before = changes.stored(session, model, ids)
     bulk.remove(session, model, batch.deleted, actor=who.name)
-    after = import_changes.stored(session, model, ids)
-    import_changes.write(session, import_changes.changed(model, before, after, who.name, action="delete"))
+    after = changes.stored(session, model, ids)
+    changes.write(session, changes.changed(model, before, after, who.name, action="delete"))
 
 
 def _follow(session: Session, batch: Batch, who: Principal) -> None:
@@ -350,7 +351,7 @@ def _insert(session: Session, batch: Batch, index: list[int], who: Principal, no
         bulk.insert_areas(session, [records[k] for k in order], geoms[order])
         ids = _lookup(session, Area, {r["code"] for r in records})
         advance(len(records))
-    import_changes.write(session, import_changes.created(session, model, ids.values(), who.name))
+    changes.write(session, changes.created(session, model, ids.values(), who.name))
 
 
 def _parents_first(records: list[dict[str, Any]]) -> list[int]:
@@ -390,10 +391,10 @@ def _update(session: Session, batch: Batch, index: list[int], who: Principal,
         rows.append((row, batch.geoms[i], batch.locations[i]))
     model = MODELS[batch.layer]
     ids = [row["id"] for row, _, _ in rows]
-    before = import_changes.stored(session, model, ids)
+    before = changes.stored(session, model, ids)
     bulk.update_rows(session, model, rows, progress=advance)
-    after = import_changes.stored(session, model, ids)
-    import_changes.write(session, import_changes.changed(model, before, after, who.name, restored=restored))
+    after = changes.stored(session, model, ids)
+    changes.write(session, changes.changed(model, before, after, who.name, restored=restored))
 
 
 def _stored_of(change: Change | None) -> Stored:

@@ -15,9 +15,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from gis import access, exporter
+from gis import access
 from gis.access import Principal
 from gis.inventory import FactoryQuery, ParcelQuery
+from gis.io import exporter
 from gis.spatial import parse_bbox
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, SettingsDep

@@ -1,4 +1,4 @@
-"""/api/imports: upload a survey file; the answer is the row-by-row report of gis/importer.py.
+"""/api/imports: upload a survey file; the answer is the row-by-row report of gis/io/importer.py.
 
 The file is streamed to a temporary folder under the upload limit, then imported in one
 transaction: a refused import answers 422 with the report and leaves the database as it was.
@@ -18,11 +18,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from gis.access import Action, Principal
-from gis.columns import Mapping, load_mapping
 from gis.errors import TooLarge
-from gis.importer import ImportOptions, import_file
-from gis.limits import ImportLimits
-from gis.readers import upload_name
+from gis.io.columns import Mapping, load_mapping
+from gis.io.importer import ImportOptions, import_file
+from gis.io.limits import ImportLimits
+from gis.io.readers import upload_name
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, SettingsDep
 

@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from gis import cells
+from gis.io import cells
 from gis.labels import label, message
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

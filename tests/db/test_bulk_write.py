@@ -8,13 +8,13 @@ import pytest
 import shapely
 from sqlalchemy import func, select, text
 
-from gis import exporter
 from gis.access import Principal, Role, operator
 from gis.bulk_write import CHUNK, COPY_MIN_ROWS, STATISTICS_MIN_ROWS, insert_rows
 from gis.errors import ConflictingWrite
 from gis.gateway import sites
-from gis.importer import ImportOptions, import_file
 from gis.inventory import ParcelQuery, list_parcels
+from gis.io import exporter
+from gis.io.importer import ImportOptions, import_file
 from gis.models import Parcel, RecordChange, StatusEvent
 from tests.conftest import BACKENDS
 from tests.corpus import LAT, LON, collection, feature, write_json

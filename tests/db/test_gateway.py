@@ -12,8 +12,8 @@ from gis.access import Principal, Role, operator
 from gis.errors import Forbidden, InvalidInput, VersionConflict
 from gis.gateway import areas, places, rules, sites
 from gis.history import changes_of
-from gis.importer import ImportOptions, import_file
 from gis.inventory import get_parcel
+from gis.io.importer import ImportOptions, import_file
 from gis.models import Area, Factory, Parcel, Project, RecordChange, StatusEvent
 from tests.corpus import collection, feature, write_json
 

@@ -66,3 +66,24 @@ def test_gcj02_inverse_recovers_the_original_to_centimetres():
     geod = Geod(ellps="WGS84")
     errors = [geod.inv(a.x, a.y, b.x, b.y)[2] for a, b in zip(points, back, strict=True)]
     assert max(errors) < 0.05
+
+
+# Published WGS84 -> GCJ-02 pairs: the test table of googollee/eviltransform (python/test.py:
+# Shanghai, Shenzhen, Beijing, as wgsLat, wgsLng, gcjLat, gcjLng) and the example in
+# wandergis/coordtransform (test/app.js: wgs84togcj02(116.404, 39.915)).
+PUBLISHED = [
+    (31.1774276, 121.5272106, 31.17530398364597, 121.531541859215),
+    (22.543847, 113.912316, 22.540796131694766, 113.9171764808363),
+    (39.911954, 116.377817, 39.91334545536069, 116.38404722455657),
+    (39.915, 116.404, 39.91640428150164, 116.41024449916938),
+]
+
+
+@pytest.mark.parametrize(("wgs_lat", "wgs_lon", "gcj_lat", "gcj_lon"), PUBLISHED)
+def test_gcj02_matches_published_reference_points(wgs_lat, wgs_lon, gcj_lat, gcj_lon):
+    forward = cgcs2000_to_gcj02(np.array([shapely.Point(wgs_lon, wgs_lat)]))[0]
+    back = gcj02_to_cgcs2000(np.array([shapely.Point(gcj_lon, gcj_lat)]))[0]
+
+    assert forward.x == pytest.approx(gcj_lon, abs=1e-7) and forward.y == pytest.approx(gcj_lat, abs=1e-7)
+    # the inverse is iterative: within 1e-6 degrees (about 10 cm)
+    assert back.x == pytest.approx(wgs_lon, abs=1e-6) and back.y == pytest.approx(wgs_lat, abs=1e-6)

@@ -195,7 +195,7 @@ def test_an_upload_over_the_limit_is_refused_while_it_streams(databases, monkeyp
 
 def test_an_upload_whose_answer_cannot_be_built_writes_nothing(databases, backend, monkeypatch):
     # a fault after the import but before its report leaves: a 500, and the file is not half-kept
-    from gis.report import ImportReport
+    from gis.io.report import ImportReport
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("the report could not be built")

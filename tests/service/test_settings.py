@@ -8,7 +8,7 @@ import os
 import pytest
 
 from gis.database import BUSY_TIMEOUT_MS
-from gis.limits import ImportLimits
+from gis.io.limits import ImportLimits
 from gis.matching.criteria import Weights
 from gis.matching.need import MatchConfig
 from gis.matching.review import ReviewConfig

@@ -2,7 +2,7 @@
 
 Names that a spreadsheet would take for a formula, and control characters that XLSX cannot hold,
 are put into the database with SQL (as legacy rows hold them, past any check of today's write
-paths). Every download still answers 200; every such cell is a quoted string (gis/cells.py);
+paths). Every download still answers 200; every such cell is a quoted string (gis/io/cells.py);
 the exports import back to the same names.
 """
 
@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from gis.access import operator
-from gis.importer import ImportOptions, import_file
+from gis.io.importer import ImportOptions, import_file
 from gis.labels import message
 from gis.models import Area, Factory, Parcel, Project
 from tests.service.test_cli import landstock

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from gis.access import operator
-from gis.importer import ImportOptions, import_file
+from gis.io.importer import ImportOptions, import_file
 from gis.models import Area, Factory, Parcel, StatusEvent
 from gis.status import WORKFLOWS
 from service.main import create_app

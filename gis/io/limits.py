@@ -26,3 +26,8 @@ class ImportLimits:
     zip_max_bytes: int = 1024 * 1024 * 1024
     zip_max_ratio: float = 100.0
     region: Bounds = QIDONG_REGION
+
+
+def megabytes(size: float) -> str:
+    """A size in bytes as the messages give it: 12.3 MB."""
+    return f"{size / 1024 / 1024:.1f} MB"

@@ -14,27 +14,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis.columns import Plan
+from gis.io.columns import Plan
+from gis.io.readers import parse_geometries
+from gis.io.values import blank, number
 from gis.labels import Text
-from gis.values import blank, number
 
 
 def _wkt(series: pd.Series) -> tuple[np.ndarray, dict[int, list[Text]], dict[int, Text]]:
     texts = np.array([None if blank(v) else str(v).strip() for v in series], dtype=object)
-    with np.errstate(invalid="ignore"):  # NaN in WKT is refused row by row later
-        geoms = shapely.from_wkt(texts, on_invalid="ignore")
-    notes: dict[int, list[Text]] = {}
-    errors: dict[int, Text] = {}
-    for i in np.flatnonzero(np.array([t is not None for t in texts]) & shapely.is_missing(geoms)).tolist():
-        try:
-            fixed = shapely.from_wkt(texts[i], on_invalid="fix")
-        except shapely.errors.GEOSException:
-            fixed = None
-        if fixed is None or fixed.is_empty:
-            errors[i] = Text("import.bad_wkt", {"value": texts[i][:40]})
-        else:
-            geoms[i], notes[i] = fixed, [Text("repair.closed_ring")]
-    return geoms, notes, errors
+    return parse_geometries(texts, shapely.from_wkt, _bad_wkt)
+
+
+def _bad_wkt(text: str) -> Text:
+    return Text("import.bad_wkt", {"value": text[:40]})
 
 
 def _numbers(series: pd.Series, errors: dict[int, Text]) -> np.ndarray:

@@ -4,7 +4,7 @@ GIS formats go through pyogrio (GDAL) with Arrow; spreadsheets through pandas. N
 parses a format by hand: a bare JSON array of features is wrapped into a FeatureCollection, a
 Shapefile's DBF without `.cpg` is given the encoding its bytes decode in, and a GeoJSON file's
 CRS counts as declared only when the file has a `crs` member (GDAL reports EPSG:4326 for every
-GeoJSON file). Coordinate columns of spreadsheets are found later, in gis/tables.py.
+GeoJSON file). Coordinate columns of spreadsheets are found later, in gis/io/tables.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,11 +29,11 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 from pyproj import CRS
 
-from gis import cells
-from gis.archives import check_zip, extract_zip
 from gis.errors import InvalidInput, TooLarge, UnreadableFile, UnsupportedFormat
+from gis.io import cells
+from gis.io.archives import check_zip, extract_zip
+from gis.io.limits import ImportLimits, megabytes
 from gis.labels import Text
-from gis.limits import ImportLimits
 
 VECTOR = {".shp": "ESRI Shapefile", ".gpkg": "GeoPackage", ".geojson": "GeoJSON", ".json": "GeoJSON",
           ".topojson": "TopoJSON", ".kml": "KML", ".kmz": "KML"}
@@ -75,7 +75,7 @@ def _size_check(path: Path, limits: ImportLimits) -> None:
     size = path.stat().st_size if path.is_file() else sum(
         p.stat().st_size for p in path.rglob("*") if p.is_file())
     if size > limits.max_bytes:
-        raise TooLarge(size=f"{size / 1024 / 1024:.1f} MB", limit=f"{limits.max_bytes / 1024 / 1024:.1f} MB")
+        raise TooLarge(size=megabytes(size), limit=megabytes(limits.max_bytes))
     if size == 0:
         raise UnreadableFile("import.empty", name=path.name)
 
@@ -163,7 +163,8 @@ def _read_vector(source: str | bytes, fmt: str, limits: ImportLimits, layer: str
     row_notes: dict[int, list[Text]] = {}
     row_errors: dict[int, Text] = {}
     if column in table.column_names:
-        geoms, row_notes, row_errors = _geometries(table[column].to_numpy(zero_copy_only=False))
+        geoms, row_notes, row_errors = parse_geometries(table[column].to_numpy(zero_copy_only=False),
+                                                        shapely.from_wkb, _bad_geometry)
         table = table.drop_columns([column])
     crs = CRS.from_user_input(meta["crs"]) if declared and meta.get("crs") else None
     source_ = Source(table.to_pandas(), geoms, crs, fmt, chosen or info.get("layer_name"))
@@ -171,20 +172,30 @@ def _read_vector(source: str | bytes, fmt: str, limits: ImportLimits, layer: str
     return source_
 
 
-def _geometries(wkb: np.ndarray) -> tuple[np.ndarray, dict[int, list[Text]], dict[int, Text]]:
-    """Shapely geometries from WKB; unclosed or short rings are closed where GEOS can, and said."""
-    geoms = shapely.from_wkb(wkb, on_invalid="ignore")
-    broken = np.flatnonzero(np.array([w is not None for w in wkb]) & shapely.is_missing(geoms))
+def parse_geometries(raw: np.ndarray, parse: Callable[..., Any], refusal: Callable[[Any], Text],
+                     ) -> tuple[np.ndarray, dict[int, list[Text]], dict[int, Text]]:
+    """Geometries from WKB or WKT (`parse`: shapely.from_wkb or from_wkt), with the notes and errors
+    of the rows: unclosed or short rings are closed where GEOS can, and said; `refusal(value)` is
+    the reason for the others."""
+    with np.errstate(invalid="ignore"):  # NaN coordinates are refused row by row later
+        geoms = parse(raw, on_invalid="ignore")
+    broken = np.flatnonzero(np.array([r is not None for r in raw], dtype=bool) & shapely.is_missing(geoms))
     notes: dict[int, list[Text]] = {}
     errors: dict[int, Text] = {}
     for i in broken.tolist():
-        fixed = shapely.from_wkb(wkb[i], on_invalid="fix")
+        try:
+            fixed = parse(raw[i], on_invalid="fix")
+        except shapely.errors.GEOSException:
+            fixed = None
         if fixed is None or fixed.is_empty:
-            errors[i] = Text("import.bad_geometry")
+            errors[i] = refusal(raw[i])
         else:
-            geoms[i] = fixed
-            notes[i] = [Text("repair.closed_ring")]
+            geoms[i], notes[i] = fixed, [Text("repair.closed_ring")]
     return geoms, notes, errors
+
+
+def _bad_geometry(_: Any) -> Text:
+    return Text("import.bad_geometry")
 
 
 def _first_line(exc: Exception) -> str:
@@ -236,10 +247,8 @@ def _nul_cells(document: dict[str, Any]) -> dict[int, Text]:
 def dbf_encoding(shp: Path) -> tuple[str | None, bool]:
     """Encoding of a Shapefile's DBF: its `.cpg` when present, else UTF-8 if the records decode
     as UTF-8, else GB18030 (a superset of GBK, what Chinese desktop GIS writes). Also: guessed?"""
-    if any(shp.with_suffix(s).exists() for s in (".cpg", ".CPG")):
-        return None, False
-    dbf = next((p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists()), None)
-    if dbf is None:
+    dbf = _sidecar(shp, ".dbf")
+    if _sidecar(shp, ".cpg") or dbf is None:
         return None, False
     data = dbf.read_bytes()
     header = int.from_bytes(data[8:10], "little") if len(data) >= 10 else 0
@@ -250,18 +259,15 @@ def dbf_encoding(shp: Path) -> tuple[str | None, bool]:
     return "UTF-8", False
 
 
+def _sidecar(shp: Path, suffix: str) -> Path | None:
+    """The file beside a Shapefile with `suffix`, in lower or upper case, when there is one."""
+    return next((p for p in (shp.with_suffix(suffix), shp.with_suffix(suffix.upper())) if p.exists()), None)
+
+
 def _read_shapefile(path: Path, limits: ImportLimits, layer: str | None) -> Source:
-    shp = path if path.is_file() else next(iter(sorted(path.glob("*.shp")) + sorted(path.glob("*.SHP"))))
-    if path.is_dir() and layer is not None:
-        shp = path / f"{layer}.shp"
-        if not shp.exists():
-            names = ", ".join(p.stem for p in sorted(path.glob("*.shp")))
-            raise InvalidInput("import.no_such_layer", layer=layer, layers=names)
-    elif path.is_dir() and len(list(path.glob("*.shp"))) > 1:
-        names = ", ".join(p.stem for p in sorted(path.glob("*.shp")))
-        raise InvalidInput("import.choose_layer", layers=names)
+    shp = _shapefile_in(path, layer) if path.is_dir() else path
     encoding, guessed = dbf_encoding(shp)
-    has_prj = any(shp.with_suffix(s).exists() for s in (".prj", ".PRJ"))
+    has_prj = _sidecar(shp, ".prj") is not None
     source = _read_vector(str(shp), "ESRI Shapefile", limits, None, declared=has_prj, encoding=encoding)
     source.layer = shp.stem
     if guessed:
@@ -271,9 +277,22 @@ def _read_shapefile(path: Path, limits: ImportLimits, layer: str | None) -> Sour
     return source
 
 
+def _shapefile_in(folder: Path, layer: str | None) -> Path:
+    """The Shapefile `layer` of a folder, else its only one (several are refused, naming them)."""
+    found = sorted(folder.glob("*.shp"))
+    names = ", ".join(p.stem for p in found)
+    if layer is not None:
+        if not (folder / f"{layer}.shp").exists():
+            raise InvalidInput("import.no_such_layer", layer=layer, layers=names)
+        return folder / f"{layer}.shp"
+    if len(found) > 1:
+        raise InvalidInput("import.choose_layer", layers=names)
+    return next(iter(found + sorted(folder.glob("*.SHP"))))
+
+
 def _read_table(path: Path, suffix: str, limits: ImportLimits) -> Source:
     """A CSV (UTF-8, UTF-8 with BOM, or GBK) or the first sheet of an XLSX workbook, as text;
-    a text cell of a single quote and a formula leader loses the quote (gis/cells.py)."""
+    a text cell of a single quote and a formula leader loses the quote (gis/io/cells.py)."""
     try:
         if suffix == ".xlsx":
             frame = pd.read_excel(path, dtype=object, engine="openpyxl")

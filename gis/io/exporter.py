@@ -2,9 +2,9 @@
 
 GeoJSON follows RFC 7946 (WGS84, 7 decimals, about 1 cm); GeoPackage keeps EPSG:4490; the
 Shapefile zip has `.prj` and `.cpg` (UTF-8) and renames fields to 10 characters by
-`SHAPEFILE_NAMES` (documented in the README, and recognised by the importer); CSV carries a
-`wkt` column; the XLSX 台账 has Chinese headers with units, area in m² and 亩, one sheet per layer
-and a summary sheet by park and status. Every format imports back to the same records.
+`SHAPEFILE_NAMES` (gis/io/columns.py, documented in the README, recognised on import); CSV
+carries a `wkt` column; the XLSX 台账 has Chinese headers with units, area in m² and 亩, one
+sheet per layer and a summary sheet by park and status. Every format imports back to the same records.
 Factories are exported at their location (a point), with the footprint as WKT beside it.
 """
 
@@ -26,11 +26,13 @@ import shapely
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from gis import cells, inventory
+from gis import inventory
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000
 from gis.errors import InvalidInput
 from gis.inventory import FactoryQuery, ParcelQuery
+from gis.io import cells
+from gis.io.columns import SHAPEFILE_NAMES
 from gis.labels import label, message
 
 FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx")
@@ -55,27 +57,6 @@ FACTORY_COLUMNS = (
     "parcel_code", "park_code", "park_name", "town_code", "town_name", "contact", "contact_phone",
     "remarks", "footprint_wkt", "updated_at", "updated_by", "version")
 
-# Shapefile field names are at most 10 characters; names not listed are short enough already.
-SHAPEFILE_NAMES: dict[str, dict[str, str]] = {
-    "parcels": {
-        "land_use_name": "lu_name", "stock_type": "stock_type", "plot_ratio_min": "pr_min",
-        "plot_ratio_max": "pr_max", "building_density_min": "bd_min", "height_limit_m": "height_m",
-        "green_ratio_max": "green_max", "ready_road": "rd_road", "ready_power": "rd_power",
-        "ready_water": "rd_water", "ready_drainage": "rd_drain", "ready_telecom": "rd_tel",
-        "ready_gas": "rd_gas", "ready_heat": "rd_heat", "ready_leveled": "rd_level",
-        "price_wan_per_mu": "price_wmu", "status_since": "stat_since",
-        "reserved_project_code": "project", "park_code": "park", "town_code": "town",
-        "cert_area_m2": "cert_m2", "cert_area_mu": "cert_mu", "contact_phone": "phone",
-        "updated_at": "updated_at", "updated_by": "updated_by"},
-    "factories": {
-        "building_type": "bldg_type", "floor_area_m2": "floor_m2", "vacant_area_m2": "vacant_m2",
-        "clear_height_m": "height_m", "floor_load_kn_m2": "load_kn_m2", "power_kva": "power_kva",
-        "year_built": "year_built", "rent_yuan_m2_month": "rent_m2_mo", "sale_price_wan": "sale_wan",
-        "status_since": "stat_since", "reserved_project_code": "project",
-        "suitable_industries": "industries", "parcel_code": "parcel", "park_code": "park",
-        "town_code": "town", "contact_phone": "phone", "footprint_wkt": "footprint",
-        "updated_at": "updated_at", "updated_by": "updated_by"},
-}
 Progress = Callable[[int], None]
 
 
@@ -193,11 +174,16 @@ def _write_shapefile(frame: gpd.GeoDataFrame, layer: str, target: Path) -> None:
 
 def _write_csv(frame: gpd.GeoDataFrame, target: Path) -> None:
     """UTF-8 with a byte-order mark (so Excel reads the Chinese), geometry as a `wkt` column;
-    text that a spreadsheet would take for a formula is quoted (gis/cells.py). Lines end in CRLF
+    text that a spreadsheet would take for a formula is quoted (gis/io/cells.py). Lines end in CRLF
     (RFC 4180), so that a field holding a lone CR is quoted rather than breaking its row."""
     table = cells.escape_frame(pd.DataFrame(frame.drop(columns="geometry")))
-    table["wkt"] = shapely.to_wkt(frame.geometry.array, rounding_precision=9, trim=True)
+    table["wkt"] = _wkt(frame)
     table.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+
+
+def _wkt(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """The geometries as WKT to 9 decimals (well under a millimetre in degrees)."""
+    return shapely.to_wkt(frame.geometry.array, rounding_precision=9, trim=True)
 
 
 def _header(column: str, lang: str) -> str:
@@ -233,7 +219,7 @@ def _cell(column: str, value: Any, layer: str, lang: str) -> Any:
 
 def _sheet_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any]]:
     columns = [c for c in frame.columns if c != "geometry"]
-    wkt = shapely.to_wkt(frame.geometry.array, rounding_precision=9, trim=True)
+    wkt = _wkt(frame)
     header = [_header(c, lang) for c in columns]
     if layer == "parcels":
         header.append(message("export.geometry_wkt", lang))
@@ -255,7 +241,7 @@ def _sheet_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any
 
 def _write_xlsx(session: Session, frame: gpd.GeoDataFrame, layer: str, target: Path, lang: str) -> None:
     """The 台账: the layer's sheet, then the summary by park and status; every text cell plain
-    text (gis/cells.py)."""
+    text (gis/io/cells.py)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(message(SHEETS[layer], lang))
     for row in _sheet_rows(frame, layer, lang):

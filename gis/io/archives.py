@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from gis.errors import UnreadableFile, UnsafeArchive
-from gis.limits import ImportLimits
+from gis.io.limits import ImportLimits, megabytes
 
 CHUNK = 1 << 20
 
@@ -38,7 +38,7 @@ def check_zip(archive: zipfile.ZipFile, limits: ImportLimits) -> list[zipfile.Zi
         raise UnsafeArchive("import.zip_entries", count=len(infos), limit=limits.zip_max_entries)
     total = sum(i.file_size for i in infos)
     if total > limits.zip_max_bytes:
-        raise UnsafeArchive("import.zip_total", size=_mb(total), limit=_mb(limits.zip_max_bytes))
+        raise UnsafeArchive("import.zip_total", size=megabytes(total), limit=megabytes(limits.zip_max_bytes))
     for info in infos:
         if _unsafe_name(info.filename) or _is_link(info):
             raise UnsafeArchive("import.zip_path", name=info.filename)
@@ -49,10 +49,6 @@ def check_zip(archive: zipfile.ZipFile, limits: ImportLimits) -> list[zipfile.Zi
     return [i for i in infos if not i.is_dir()]
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
 def _copy_bounded(source: IO[bytes], target: Path, budget: int) -> int:
     """Copy at most `budget` bytes; refuse an entry that turns out larger than declared."""
     written = 0
@@ -60,7 +56,7 @@ def _copy_bounded(source: IO[bytes], target: Path, budget: int) -> int:
         while block := source.read(CHUNK):
             written += len(block)
             if written > budget:
-                raise UnsafeArchive("import.zip_total", size=_mb(written), limit=_mb(budget))
+                raise UnsafeArchive("import.zip_total", size=megabytes(written), limit=megabytes(budget))
             out.write(block)
     return written
 

@@ -1,4 +1,4 @@
-"""The cell rules of every spreadsheet and CSV writer (gis/cells.py), without a database."""
+"""The cell rules of every spreadsheet and CSV writer (gis/io/cells.py), without a database."""
 
 import io
 
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from gis import cells
+from gis.io import cells
 
 DANGEROUS = ["=1+1", "+86 513 8321", "-2+3", "@SUM(A1:A9)", "\tTab", "\rReturn",
              '=HYPERLINK("http://evil.example","点我")']

@@ -8,9 +8,9 @@ import pytest
 
 from gis.access import operator
 from gis.errors import LandstockError
-from gis.importer import ImportOptions, import_file
+from gis.io.importer import ImportOptions, import_file
+from gis.io.limits import ImportLimits
 from gis.labels import Text
-from gis.limits import ImportLimits
 from tests.conftest import BACKENDS
 from tests.corpus import CASES
 

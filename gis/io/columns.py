@@ -2,7 +2,7 @@
 
 Headers are recognised after normalisation (full-width to half-width, case, spaces and
 punctuation): the field names themselves, their Chinese and English labels (so exports import
-back), the Shapefile short names of gis/exporter.py, and the headers surveyors use, including
+back), the Shapefile short names of exports, and the headers surveyors use, including
 the pinyin initials of Chinese desktop GIS (DKBH 地块编号, ZDH 宗地号, YDXZ 用地性质, MJ 面积 …).
 A mapping file (YAML or JSON) overrides them:
 
@@ -115,6 +115,24 @@ _COMMON_SYNONYMS = {
     "reserved_project": ("意向项目", "项目编号", "reserved_project_code", "意向项目编号"),
     "status_since": ("状态时间", "状态日期"),
 }
+# Shapefile field names are at most 10 characters: exports rename the longer ones (names not
+# listed are short enough already), and imports recognise them.
+_COMMON_SHORT = {"status_since": "stat_since", "reserved_project_code": "project", "park_code": "park",
+                 "town_code": "town", "contact_phone": "phone"}
+SHAPEFILE_NAMES: dict[str, dict[str, str]] = {
+    "parcels": {
+        **_COMMON_SHORT, "land_use_name": "lu_name", "plot_ratio_min": "pr_min", "plot_ratio_max": "pr_max",
+        "building_density_min": "bd_min", "height_limit_m": "height_m", "green_ratio_max": "green_max",
+        "ready_road": "rd_road", "ready_power": "rd_power", "ready_water": "rd_water",
+        "ready_drainage": "rd_drain", "ready_telecom": "rd_tel", "ready_gas": "rd_gas",
+        "ready_heat": "rd_heat", "ready_leveled": "rd_level", "price_wan_per_mu": "price_wmu",
+        "cert_area_m2": "cert_m2", "cert_area_mu": "cert_mu"},
+    "factories": {
+        **_COMMON_SHORT, "building_type": "bldg_type", "floor_area_m2": "floor_m2",
+        "vacant_area_m2": "vacant_m2", "clear_height_m": "height_m", "floor_load_kn_m2": "load_kn_m2",
+        "rent_yuan_m2_month": "rent_m2_mo", "sale_price_wan": "sale_wan",
+        "suitable_industries": "industries", "parcel_code": "parcel", "footprint_wkt": "footprint"},
+}
 # Labels whose field name differs from the import field.
 _LABEL_FIELDS = {"reserved_for": "reserved_project", "area_m2": "area", "area_mu": "area",
                  "cert_area_m2": "cert_area", "cert_area_mu": "cert_area", "parent": "parent",
@@ -144,7 +162,7 @@ def _strip_unit(k: str) -> str:
     return k
 
 
-def recognisers(layer: str, short_names: dict[str, str] | None = None) -> dict[str, str]:
+def recognisers(layer: str) -> dict[str, str]:
     """Normalised header -> field for `layer`, from names, labels, synonyms and short names."""
     fields = FIELDS[layer]
     table: dict[str, str] = {}
@@ -163,7 +181,7 @@ def recognisers(layer: str, short_names: dict[str, str] | None = None) -> dict[s
     for name, words in {**_COMMON_SYNONYMS, **_SYNONYMS[layer]}.items():
         for word in words:
             table[key(word)] = name
-    for field_name, short in (short_names or {}).items():
+    for field_name, short in SHAPEFILE_NAMES.get(layer, {}).items():
         target = _LABEL_FIELDS.get(field_name, field_name)
         if target in fields:
             table[key(short)] = target
@@ -250,10 +268,9 @@ def _role(column: str, layer: str, table: dict[str, str], mapping: Mapping,
     return None, None
 
 
-def plan(columns: list[str], layer: str, mapping: Mapping, *, is_table: bool,
-         short_names: dict[str, str] | None = None) -> Plan:
+def plan(columns: list[str], layer: str, mapping: Mapping, *, is_table: bool) -> Plan:
     """Decide each column's role; later duplicates of a field are ignored with a note."""
-    table = recognisers(layer, short_names)
+    table = recognisers(layer)
     result = Plan()
     geometry: dict[str, str] = {}
     ignored: list[str] = []

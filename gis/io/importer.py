@@ -29,7 +29,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gis import columns, crs_infer, readers, tables, values
 from gis.access import Principal, operator
 from gis.area import ellipsoidal_area_m2
 from gis.database import Database
@@ -37,14 +36,23 @@ from gis.errors import InvalidInput
 from gis.gateway import batch as gateway
 from gis.gateway.batch import Batch
 from gis.geometry import clean_polygons
+from gis.io import columns, crs, readers, tables, values
+from gis.io.limits import ImportLimits
+from gis.io.report import ImportReport, RowReport
 from gis.labels import Text, message
-from gis.limits import ImportLimits
 from gis.models import LandUseClass
-from gis.report import ImportReport, RowReport
 
 LAYERS = ("parcels", "factories", "areas")
 CERT_TOLERANCE = 0.01
 Progress = Callable[[str, int, int | None], None]
+# Kinds of value read as they are, and kinds chosen from a vocabulary: (its words, its label
+# group, the field it fills and whose synonyms a mapping file may add)
+PLAIN = {"code": values.code, "text": values.text, "ref": values.code, "float": values.number,
+         "int": values.integer, "bool": values.boolean, "date": values.date, "list": values.items,
+         "plot_ratio": values.plot_ratio, "wkt": values.wkt}
+CHOSEN = {"stock_type": (values.STOCK_SYNONYMS, "stock_type", "stock_type"),
+          "building_type": (values.BUILDING_SYNONYMS, "building_type", "building_type"),
+          "area_kind": (values.AREA_KINDS, "area_kind", "kind")}
 
 
 @dataclass(frozen=True)
@@ -138,8 +146,7 @@ def _prepare(session: Session, source: readers.Source, options: ImportOptions,
              report: ImportReport) -> Batch:
     """Rows, converted attributes and geometries in EPSG:4490, with per-row outcomes."""
     frame = source.frame
-    plan = columns.plan(list(frame.columns), options.layer, options.mapping,
-                        is_table=source.geoms is None, short_names=short_names(options.layer))
+    plan = columns.plan(list(frame.columns), options.layer, options.mapping, is_table=source.geoms is None)
     report.notes.extend(plan.notes)
     rows = [RowReport(source.first_row + i, None) for i in range(len(frame))]
     if source.geoms is None:
@@ -161,9 +168,8 @@ def _prepare(session: Session, source: readers.Source, options: ImportOptions,
 def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, report: ImportReport) -> None:
     """Decide the CRS, reproject, then clean polygons (factories: check points) row by row."""
     given = options.crs or options.mapping.crs
-    choice = crs_infer.choose(batch.geoms, declared=source.crs,
-                              given=crs_infer.parse_crs(given) if given else None,
-                              region=options.limits.region)
+    choice = crs.choose(batch.geoms, declared=source.crs, given=crs.parse_crs(given) if given else None,
+                        region=options.limits.region)
     report.crs = choice.name
     report.notes.append(choice.note)
     polygons = _moved(batch.geoms, choice.crs, batch.rows)
@@ -185,7 +191,7 @@ def _is_point(geoms: np.ndarray) -> np.ndarray:
     return present & (shapely.get_type_id(np.where(present, geoms, shapely.LineString())) == 0)
 
 
-def _moved(geoms: np.ndarray, crs: Any, rows: list[RowReport] | None = None) -> np.ndarray:
+def _moved(geoms: np.ndarray, source_crs: Any, rows: list[RowReport] | None = None) -> np.ndarray:
     """To EPSG:4490 in two dimensions; rows whose Z or M values were dropped are told so."""
     out = geoms.copy()
     present = np.array([g is not None for g in geoms], dtype=bool)
@@ -193,7 +199,7 @@ def _moved(geoms: np.ndarray, crs: Any, rows: list[RowReport] | None = None) -> 
         return out
     dimensional = shapely.has_z(geoms[present]) | shapely.has_m(geoms[present])
     flat = shapely.force_2d(geoms[present])
-    out[present] = crs_infer.to_cgcs2000(flat, crs)
+    out[present] = crs.to_cgcs2000(flat, source_crs)
     if rows is not None:
         for i in np.flatnonzero(present)[dimensional].tolist():
             rows[i].repairs.append(Text("repair.dropped_z"))
@@ -232,35 +238,19 @@ def _check_points(points: np.ndarray, batch: Batch, index: np.ndarray, options: 
     return out
 
 
-def short_names(layer: str) -> dict[str, str]:
-    """The Shapefile field names of exports, so that exported Shapefiles import back."""
-    from gis.exporter import SHAPEFILE_NAMES
-
-    return SHAPEFILE_NAMES.get(layer, {})
-
-
 def _converters(session: Session, options: ImportOptions) -> dict[str, Callable[[Any], Any]]:
     """One converter per kind of value, with the mapping file's synonyms added."""
     extra = options.mapping.values
-    layer = options.layer
     land_use_rows = [(code, name, legacy) for code, name, legacy in session.execute(
         select(LandUseClass.code, LandUseClass.name, LandUseClass.legacy_codes))]
-    group = "parcel_status" if layer == "parcels" else "factory_status"
+    group = "parcel_status" if options.layer == "parcels" else "factory_status"
+    chosen = {**CHOSEN, "status": (values.STATUS_SYNONYMS.get(options.layer, {}), group, "status")}
     return {
-        "code": values.code, "text": values.text, "ref": values.code, "float": values.number,
-        "int": values.integer, "bool": values.boolean, "date": values.date, "list": values.items,
-        "plot_ratio": values.plot_ratio, "wkt": values.wkt,
-        "status": values.chooser(values.label_index(values.STATUS_SYNONYMS.get(layer, {}), [group],
-                                                    extra.get("status")), Text("field.status")),
-        "land_use": values.chooser(values.land_use_index(
-            land_use_rows, extra.get("land_use")), Text("field.land_use")),
-        "stock_type": values.chooser(values.label_index(values.STOCK_SYNONYMS, ["stock_type"],
-                                                        extra.get("stock_type")), Text("field.stock_type")),
-        "building_type": values.chooser(values.label_index(values.BUILDING_SYNONYMS, ["building_type"],
-                                                           extra.get("building_type")),
-                                        Text("field.building_type")),
-        "area_kind": values.chooser(values.label_index(values.AREA_KINDS, ["area_kind"], extra.get("kind")),
-                                    Text("field.kind")),
+        **PLAIN,
+        "land_use": values.chooser(values.land_use_index(land_use_rows, extra.get("land_use")),
+                                   Text("field.land_use")),
+        **{kind: values.chooser(values.label_index(words, [labels], extra.get(name)), Text(f"field.{name}"))
+           for kind, (words, labels, name) in chosen.items()},
     }
 
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from gis.columns import UNITS, header_unit, key
+from gis.io.columns import UNITS, header_unit, key
 from gis.labels import EN, ZH, Text
 
 STATUS_SYNONYMS = {
@@ -55,6 +55,11 @@ class CellError(ValueError):
         super().__init__(text.key)
 
 
+def _refused(key: str, value: Any, **params: Any) -> CellError:
+    """The error for a cell that cannot be read as its field, quoting it up to 60 characters."""
+    return CellError(Text(key, {"value": str(value)[:60], **params}))
+
+
 def blank(value: Any) -> bool:
     """None, NaN, NaT or an empty/whitespace string."""
     if value is None:
@@ -79,7 +84,7 @@ def code(value: Any) -> str:
     if re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", result):
         raise CellError(Text("import.code_overflow", {"value": result}))
     if len(result) > 40:
-        raise CellError(Text("import.code_too_long", {"value": result[:60]}))
+        raise _refused("import.code_too_long", result)
     return result
 
 
@@ -91,10 +96,10 @@ def number(value: Any) -> float:
         cleaned = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
         match = re.fullmatch(r"([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*[^\d\s]*", cleaned)
         if not match:
-            raise CellError(Text("import.not_a_number", {"value": str(value)[:60]}))
+            raise _refused("import.not_a_number", value)
         result = float(match.group(1))
     if not math.isfinite(result):
-        raise CellError(Text("import.not_a_number", {"value": str(value)[:60]}))
+        raise _refused("import.not_a_number", value)
     return result
 
 
@@ -102,7 +107,7 @@ def integer(value: Any) -> int:
     """A whole number."""
     result = number(value)
     if not result.is_integer():
-        raise CellError(Text("import.not_an_integer", {"value": str(value)[:60]}))
+        raise _refused("import.not_an_integer", value)
     return int(result)
 
 
@@ -113,7 +118,7 @@ def boolean(value: Any) -> bool:
         return True
     if k in FALSE:
         return False
-    raise CellError(Text("import.not_a_boolean", {"value": str(value)[:60]}))
+    raise _refused("import.not_a_boolean", value)
 
 
 def date(value: Any) -> dt.date:
@@ -129,7 +134,7 @@ def date(value: Any) -> dt.date:
             return dt.date(*map(int, match.groups()))
         except ValueError:
             pass
-    raise CellError(Text("import.not_a_date", {"value": cleaned[:60]}))
+    raise _refused("import.not_a_date", cleaned)
 
 
 def area_m2(value: Any, unit: str | None) -> float | None:
@@ -138,7 +143,7 @@ def area_m2(value: Any, unit: str | None) -> float | None:
     if isinstance(value, str) and re.search(r"[^\d\s.,]", value.strip()[-1:]):
         unit = header_unit(value) or unit  # "60亩", "4 公顷": the cell names its own unit
     if amount < 0:
-        raise CellError(Text("import.negative", {"value": str(value)[:60]}))
+        raise _refused("import.negative", value)
     return amount * UNITS[unit or "m2"] if amount else None
 
 
@@ -154,7 +159,7 @@ def plot_ratio(value: Any) -> tuple[float | None, float | None]:
         if re.match(r"^(≤|<=|<|不大于|不超过|小于)", cleaned):
             return None, numbers[0]
         return numbers[0], None
-    raise CellError(Text("import.bad_plot_ratio", {"value": cleaned[:60]}))
+    raise _refused("import.bad_plot_ratio", cleaned)
 
 
 def label_index(choices: Mapping[str, Iterable[str]], groups: Iterable[str] = (),
@@ -180,8 +185,7 @@ def chooser(index: dict[str, str], field_text: Text) -> Callable[[Any], str]:
         found = index.get(key(value))
         if found is None:
             accepted = sorted(set(index.values()))
-            raise CellError(Text("import.unknown_value", {"field": field_text, "value": str(value)[:60],
-                                                          "accepted": ", ".join(accepted[:12])}))
+            raise _refused("import.unknown_value", value, field=field_text, accepted=", ".join(accepted[:12]))
         return found
     return convert
 
