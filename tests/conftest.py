@@ -96,10 +96,11 @@ class Databases:
         self.created.append(db)
         return db
 
-    def close(self) -> None:
-        """Dispose every engine opened by `open`."""
-        for db in self.created:
+    def close(self, since: int = 0) -> None:
+        """Dispose every engine opened by `open` (since the `since`-th)."""
+        for db in self.created[since:]:
             db.dispose()
+        del self.created[since:]
 
 
 @pytest.fixture(scope="session")
@@ -128,6 +129,19 @@ def databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 def backend(request: pytest.FixtureRequest) -> str:
     """`spatialite` or `postgis`."""
     return str(request.param)
+
+
+@pytest.fixture(autouse=True)
+def _close_what_the_test_opened(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Dispose the databases a test opened when it ends, not at the end of the session: a worker
+    runs hundreds of tests, and their idle pooled connections would fill PostgreSQL's limit."""
+    if "databases" not in request.fixturenames:
+        yield
+        return
+    factory: Databases = request.getfixturevalue("databases")
+    opened_before = len(factory.created)
+    yield
+    factory.close(since=opened_before)
 
 
 @pytest.fixture
