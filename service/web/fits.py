@@ -19,7 +19,7 @@ from gis.access import Principal
 from service.dependencies import ReadSession, SettingsDep
 from service.read_access import ProjectReader, visible_projects
 from service.settings import Settings
-from service.web.templating import page
+from service.web.frame import page
 
 router = APIRouter(include_in_schema=False)
 

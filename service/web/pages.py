@@ -27,7 +27,7 @@ from service.i18n import page_language
 from service.read_access import PageReader, shown
 from service.settings import Settings
 from service.web.filters import Filters, FiltersDep
-from service.web.templating import assets_for, page, tianditu_key
+from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 

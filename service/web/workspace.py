@@ -24,7 +24,7 @@ from service.errors import status_of
 from service.i18n import page_language
 from service.settings import Settings
 from service.web.edit_fields import CHOICES, FIELDS, changed_fields, geometry_change
-from service.web.templating import assets_for, page, tianditu_key
+from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
