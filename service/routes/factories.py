@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from gis import inventory
 from gis.gateway import sites as gateway
-from gis.spatial import parse_bbox
 from service import sites
 from service.auth import CurrentUser
-from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
+from service.dependencies import DatabaseDep, Language, ReadSession
+from service.filters import FactoryFiltersDep, FactorySort
 from service.geojson import GeoJSONResponse, collection, factory_properties, feature, single
+from service.paging import PagingDep
 from service.read_access import InventoryReader, shown
-from service.routes.parcels import BBOX_HELP
 from service.schemas import (
     FactoryCollection,
     FactoryFeature,
@@ -28,40 +28,22 @@ from service.schemas import (
 
 router = APIRouter(prefix="/api/factories", tags=["factories 厂房"])
 
-FactoryStatusParam = Literal["vacant", "reserved", "leased", "sold"]
-BuildingTypeParam = Literal["standard", "self_built", "warehouse", "rnd"]
-
 
 @router.get("", response_class=GeoJSONResponse, responses=geojson_responses(FactoryCollection),
             summary="List factories 厂房列表")
 def list_factories(
     request: Request,
     session: ReadSession,
-    settings: SettingsDep,
     lang: Language,
     who: InventoryReader,
-    bbox: Annotated[str | None, Query(description=BBOX_HELP, examples=["121.68,31.76,121.75,31.81"])] = None,
-    park: Annotated[str | None, Query(description="园区或片区编号", examples=["P04"])] = None,
-    town: Annotated[str | None, Query(description="镇编号", examples=["T06"])] = None,
-    status: Annotated[list[FactoryStatusParam] | None, Query(description="状态, repeatable")] = None,
-    building_type: Annotated[list[BuildingTypeParam] | None, Query(description="厂房类型")] = None,
-    min_vacant_m2: Annotated[float | None, Query(ge=0, le=1e7, description="最小空置面积(平方米)")] = None,
-    min_clear_height_m: Annotated[float | None, Query(ge=0, le=100, description="最小净高(米)")] = None,
-    q: Annotated[str | None, Query(max_length=100, description="按编号或名称搜索")] = None,
-    sort: Annotated[str, Query(pattern=r"^-?(code|vacant_area|floor_area|rent|updated_at)$",
-                               description="排序字段, '-' for descending")] = "code",
-    limit: Annotated[int, Query(ge=1, le=1000, description="每页条数")] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过的条数 (paging)")] = 0,
+    filters: FactoryFiltersDep,
+    sort: FactorySort,
+    page: PagingDep,
 ) -> GeoJSONResponse:
     """Factories matching every filter given, as a GeoJSON FeatureCollection."""
-    query = inventory.FactoryQuery(
-        bbox=parse_bbox(bbox) if bbox else None, park=park, town=town,
-        status=tuple(status or ()), building_type=tuple(building_type or ()),
-        min_vacant_m2=min_vacant_m2, min_clear_height_m=min_clear_height_m, search=q, sort=sort,
-        limit=min(limit, settings.app.max_page_size), offset=offset)
-    page = inventory.list_factories(session, query)
-    return collection(request, page, [feature(r, factory_properties(shown(r, who), lang))
-                                      for r in page.rows])
+    found = inventory.list_factories(session, filters.query(sort=sort, limit=page.limit, offset=page.offset))
+    features = [feature(r, factory_properties(shown(r, who), lang)) for r in found.rows]
+    return collection(request, found, features)
 
 
 @router.get("/{code}", response_class=GeoJSONResponse, responses=geojson_responses(FactoryFeature),

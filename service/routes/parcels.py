@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from gis import inventory
 from gis.gateway import sites as gateway
-from gis.spatial import parse_bbox
 from service import sites
 from service.auth import CurrentUser
-from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
+from service.dependencies import DatabaseDep, Language, ReadSession
+from service.filters import ParcelFiltersDep, ParcelSort
 from service.geojson import GeoJSONResponse, collection, feature, parcel_properties, single
+from service.paging import PagingDep
 from service.read_access import InventoryReader, shown
 from service.schemas import (
     History,
@@ -27,40 +28,22 @@ from service.schemas import (
 
 router = APIRouter(prefix="/api/parcels", tags=["parcels 地块"])
 
-ParcelStatusParam = Literal["available", "reserved", "signed", "supplied", "under_construction",
-                            "in_production", "unavailable"]
-BBOX_HELP = "最小经度,最小纬度,最大经度,最大纬度 (EPSG:4490 / WGS84)"
-
 
 @router.get("", response_class=GeoJSONResponse, responses=geojson_responses(ParcelCollection),
             summary="List parcels 地块列表")
 def list_parcels(
     request: Request,
     session: ReadSession,
-    settings: SettingsDep,
     lang: Language,
     who: InventoryReader,
-    bbox: Annotated[str | None, Query(description=BBOX_HELP, examples=["121.68,31.76,121.75,31.81"])] = None,
-    park: Annotated[str | None, Query(description="园区或片区编号 park/zone code", examples=["P01"])] = None,
-    town: Annotated[str | None, Query(description="镇编号 town code", examples=["T01"])] = None,
-    status: Annotated[list[ParcelStatusParam] | None, Query(description="状态, repeatable")] = None,
-    land_use: Annotated[list[Annotated[str, Query(pattern=r"^\d{4,6}$")]] | None, Query(
-        description="用地性质代码; 1001 also matches 100101-100103", examples=[["100102"]])] = None,
-    min_mu: Annotated[float | None, Query(ge=0, le=1e6, description="最小面积(亩)")] = None,
-    max_mu: Annotated[float | None, Query(ge=0, le=1e6, description="最大面积(亩)")] = None,
-    q: Annotated[str | None, Query(max_length=100, description="按编号或名称搜索")] = None,
-    sort: Annotated[str, Query(pattern=r"^-?(code|area|status_since|updated_at|price|idle_since)$",
-                               description="排序字段, '-' for descending")] = "code",
-    limit: Annotated[int, Query(ge=1, le=1000, description="每页条数")] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过的条数 (paging)")] = 0,
+    filters: ParcelFiltersDep,
+    sort: ParcelSort,
+    page: PagingDep,
 ) -> GeoJSONResponse:
     """Parcels matching every filter given, as a GeoJSON FeatureCollection."""
-    query = inventory.ParcelQuery(
-        bbox=parse_bbox(bbox) if bbox else None, park=park, town=town,
-        status=tuple(status or ()), land_use=tuple(land_use or ()), min_mu=min_mu, max_mu=max_mu,
-        search=q, sort=sort, limit=min(limit, settings.app.max_page_size), offset=offset)
-    page = inventory.list_parcels(session, query)
-    return collection(request, page, [feature(r, parcel_properties(shown(r, who), lang)) for r in page.rows])
+    found = inventory.list_parcels(session, filters.query(sort=sort, limit=page.limit, offset=page.offset))
+    features = [feature(r, parcel_properties(shown(r, who), lang)) for r in found.rows]
+    return collection(request, found, features)
 
 
 @router.get("/{code}", response_class=GeoJSONResponse, responses=geojson_responses(ParcelFeature),

@@ -23,10 +23,11 @@ from maps.inventory import inventory_map
 from maps.render import render
 from service.auth import csrf_token
 from service.dependencies import ReadSession, SettingsDep
+from service.filters import ParcelFilters
 from service.i18n import page_language
 from service.read_access import PageReader, shown
 from service.settings import Settings
-from service.web.filters import Filters, FiltersDep
+from service.web.filters import FiltersDep, querystring
 from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
@@ -43,15 +44,15 @@ def export_links(query: str) -> list[tuple[str, str]]:
     return [(f, f"/api/parcels/export?format={f}{suffix}") for f in EXPORT_FORMATS]
 
 
-def results_context(request: Request, session: Session, filters: Filters, offset: int,
+def results_context(request: Request, session: Session, filters: ParcelFilters, offset: int,
                     who: Principal | None) -> dict[str, Any]:
     """Counts, 亩 by status, one page of the table and (for signed-in readers) the export links."""
-    summary = inventory.summarise_parcels(session, filters.parcels())
-    rows = inventory.list_parcels(session, filters.parcels(limit=PAGE_SIZE, offset=offset)).rows
+    summary = inventory.summarise_parcels(session, filters.query())
+    rows = inventory.list_parcels(session, filters.query(limit=PAGE_SIZE, offset=offset)).rows
     boxes = shapely.bounds(shapely.from_geojson([r.pop("geojson") or "null" for r in rows])).tolist()
     for row, box in zip(rows, boxes, strict=True):
         row["bbox"] = None if math.isnan(box[0]) else box
-    query = filters.querystring()
+    query = querystring(filters)
     return {"summary": summary, "rows": rows, "offset": offset, "page_size": PAGE_SIZE,
             "query": query, "statuses": [s.value for s in ParcelStatus],
             "exports": export_links(query) if who is not None else []}
@@ -67,7 +68,7 @@ def inventory_page(request: Request, session: ReadSession, settings: SettingsDep
     m = inventory_map(towns=mapdata.area_outlines(session, "town"),
                       parks=mapdata.area_outlines(session, "park"), lang=lang,
                       basemap=settings.map.basemap, tianditu_key=tianditu_key(settings),
-                      query=filters.querystring(), gcj02=crs == "gcj02", bbox=results["summary"].bbox)
+                      query=querystring(filters), gcj02=crs == "gcj02", bbox=results["summary"].bbox)
     return page(request, "inventory.html", {
         "map": render(m, assets_for(settings, lang)), "filters": filters, "crs": crs,
         "parks": mapdata.area_choices(session, "park"), "towns": mapdata.area_choices(session, "town"),
