@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Path
+from fastapi import Depends, Path, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from service.schemas import (
     ParcelFeature,
     ParcelPatch,
 )
+from service.templating import mu, number
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class SiteKind:
     patch: type[BaseModel]
     shows: str  # what a reader reads of one, for /docs
     fits: str  # which projects fit one, for /docs
+    status_class: str  # CSS class prefix of its status colours
+    size_label: str  # the size the workspace lists, and how it is written
+    size_text: Callable[[float | None], str]
 
     @property
     def code(self) -> Any:
@@ -63,7 +67,8 @@ PARCEL = SiteKind(
     shows="contacts, owner, remarks and account names for signed-in readers; the reserving project "
           "for readers of the site's reservations",
     fits="Pipeline projects (negotiating or signed, no land yet) that the parcel fits, best first; of "
-         "the projects the reader may read (signed-in users; a park manager those of their own areas).")
+         "the projects the reader may read (signed-in users; a park manager those of their own areas).",
+    status_class="ls-status-", size_label="field.area_mu", size_text=lambda m2: mu(m2, 1))
 FACTORY = SiteKind(
     name="factory", plural="factories", zh="厂房", code_example="CF-KFQ-001", model=Factory,
     get=inventory.get_factory, list=inventory.list_factories, properties=factory_properties,
@@ -71,6 +76,15 @@ FACTORY = SiteKind(
     feature=FactoryFeature, collection=FactoryCollection, new=NewFactory, patch=FactoryPatch,
     shows="personal data and the reserving project as for parcels",
     fits="Pipeline projects with a floor-area need (or steered to factories) that fit, best first; of "
-         "the projects the reader may read.")
+         "the projects the reader may read.",
+    status_class="ls-fstatus-", size_label="field.vacant_area_m2", size_text=number)
 KINDS = {kind.name: kind for kind in (PARCEL, FACTORY)}
 BY_PLURAL = {kind.plural: kind for kind in KINDS.values()}
+
+
+def kind_of_page(request: Request) -> SiteKind:
+    """The kind of site a page's route is about, from its first segment (/parcels/…, /factories/…)."""
+    return BY_PLURAL[request.scope["route"].path.split("/")[1]]
+
+
+PageKind = Annotated[SiteKind, Depends(kind_of_page)]

@@ -1,4 +1,4 @@
-"""The inventory map page (存量资源一张图), its results fragment, and the parcel/factory pages.
+"""The inventory map page (存量资源一张图), its results fragment, and the parcel and factory page.
 
 Each shows what its reader may read (gis/access.py): contacts, owners, remarks and account names
 to signed-in readers, a site's reserving project to readers of its reservations, the projects
@@ -25,6 +25,7 @@ from service.auth import csrf_token
 from service.dependencies import ReadSession, SettingsDep
 from service.filters import ParcelFilters
 from service.i18n import page_language
+from service.kinds import PageKind, SiteKind
 from service.read_access import PageReader, shown
 from service.settings import Settings
 from service.web.filters import FiltersDep, querystring
@@ -104,45 +105,24 @@ def history_context(session: Session, kind: str, row: dict[str, Any],
     return {"history": events, "changes": changes}
 
 
-def _site_page(request: Request, session: Session, settings: Settings, kind: str, row: dict[str, Any], *,
-               user: Principal | None, problem: str | None, status_code: int) -> HTMLResponse:
+def render_site(request: Request, session: Session, settings: Settings, kind: SiteKind, code: str, *,
+                user: Principal | None, problem: str | None = None, status_code: int = 200) -> HTMLResponse:
+    """A parcel's or factory's page (also re-rendered with `problem` when a status change is refused)."""
     lang = page_language(request)
-    m = detail_map(row["geojson"], kind, row["status"], lang=lang, basemap=settings.map.basemap,
+    row = kind.get(session, code)
+    m = detail_map(row["geojson"], kind.name, row["status"], lang=lang, basemap=settings.map.basemap,
                    tianditu_key=tianditu_key(settings))
-    record = shown(row, user)
-    return page(request, f"{kind}.html", {
-        "p" if kind == "parcel" else "f": record, **history_context(session, kind, row, user),
-        "map": render(m, assets_for(settings, lang)), "user": user,
-        "kind": kind, "plural": "parcels" if kind == "parcel" else "factories", "record": record,
-        "targets": _allowed(kind, row["status"]), "fits": access.reads_projects(user),
-        "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)
-
-
-def render_parcel(request: Request, session: Session, settings: Settings, code: str, *,
-                  user: Principal | None, problem: str | None = None,
-                  status_code: int = 200) -> HTMLResponse:
-    """The parcel page (also re-rendered with `problem` when a status change is refused)."""
-    return _site_page(request, session, settings, "parcel", inventory.get_parcel(session, code),
-                      user=user, problem=problem, status_code=status_code)
-
-
-def render_factory(request: Request, session: Session, settings: Settings, code: str, *,
-                   user: Principal | None, problem: str | None = None,
-                   status_code: int = 200) -> HTMLResponse:
-    """The factory page (also re-rendered with `problem` when a status change is refused)."""
-    return _site_page(request, session, settings, "factory", inventory.get_factory(session, code),
-                      user=user, problem=problem, status_code=status_code)
+    return page(request, f"{kind.name}.html", {
+        "record": shown(row, user), **history_context(session, kind.name, row, user),
+        "map": render(m, assets_for(settings, lang)), "user": user, "site": kind, "kind": kind.name,
+        "plural": kind.plural, "targets": _allowed(kind.name, row["status"]),
+        "fits": access.reads_projects(user), "csrf": csrf_token(request) if user else "",
+        "problem": problem}, status_code=status_code)
 
 
 @router.get("/parcels/{code}", response_class=HTMLResponse)
-def parcel_page(request: Request, session: ReadSession, settings: SettingsDep, user: PageReader,
-                code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
-    """One parcel: a small map, every attribute, its status history, the status form."""
-    return render_parcel(request, session, settings, code, user=user)
-
-
 @router.get("/factories/{code}", response_class=HTMLResponse)
-def factory_page(request: Request, session: ReadSession, settings: SettingsDep, user: PageReader,
-                 code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
-    """One factory: a small map, every attribute, its status history, the status form."""
-    return render_factory(request, session, settings, code, user=user)
+def site_page(request: Request, session: ReadSession, settings: SettingsDep, user: PageReader, kind: PageKind,
+              code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
+    """One parcel or factory: a small map, every attribute, its status history, the status form."""
+    return render_site(request, session, settings, kind, code, user=user)
