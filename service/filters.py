@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, Query
 
-from gis.inventory import FACTORY_SORTS, PARCEL_SORTS, FactoryQuery, ParcelQuery
+from gis.inventory import FACTORY_SORTS, PARCEL_SORTS, AreaQuery, FactoryQuery, ParcelQuery
 from gis.spatial import parse_bbox
 
 ParcelStatusParam = Literal["available", "reserved", "signed", "supplied", "under_construction",
@@ -141,3 +141,7 @@ class OgcAreaFilters:
     kind: Annotated[list[AreaKindParam] | None, Query(description="类型, repeatable")] = None
     parent_code: Annotated[str | None, Query(max_length=40, description="上级编号 (a zone's park)",
                                              examples=["P03"])] = None
+
+    def query(self, **more: Any) -> AreaQuery:
+        """The domain query: these filters, and `more` (window, time, page)."""
+        return AreaQuery(kind=tuple(self.kind or ()), parent=self.parent_code, **more)

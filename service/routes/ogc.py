@@ -2,7 +2,8 @@
 
 Readable as the inventory is (LANDSTOCK_PUBLIC_READ); features carry what the reader may read."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the items routes are made for each collection, and
+# FastAPI must read their filters where they are made.
 
 import datetime as dt
 from dataclasses import dataclass
@@ -14,13 +15,11 @@ from fastapi.responses import Response
 from pydantic import TypeAdapter
 
 from gis import inventory
-from gis.access import Principal
 from gis.errors import InvalidInput
-from gis.inventory import Page
 from gis.spatial import BBox, parse_bbox
 from service import ogc, ogc_html
 from service.dependencies import Language, ReadSession, SettingsDep
-from service.filters import BBOX_HELP, OgcAreaFilters, OgcFactoryFilters, OgcParcelFilters
+from service.filters import BBOX_HELP
 from service.geojson import GEOJSON
 from service.paging import MAX_OFFSET, checked_limit
 from service.read_access import InventoryReader, inventory_reader, shown
@@ -151,43 +150,33 @@ def collection(request: Request, session: ReadSession, lang: Language, collectio
     return ogc_html.respond(request, served, document, "collection", lang)
 
 
-def _items(request: Request, collection_id: str, page: Page, params: ItemsParams, lang: str,
-           who: Principal | None) -> Response:
-    found = ogc.COLLECTIONS[collection_id]
-    page.rows = [shown(row, who) for row in page.rows]
-    served = ogc_html.media_type(request, params.f, GEOJSON)
-    return ogc_html.respond(request, served, ogc.items(request, found, page, served, lang), "items", lang,
-                            collection=found, page=page)
+ITEMS_DOCS = {
+    "parcels": ("Parcels 存量地块",
+                "Idle land parcels as GeoJSON in CRS84, filtered by window, update time and properties."),
+    "factories": ("Factories 存量厂房", "Factory buildings (footprint, or location when that is all we know) "
+                                      "as GeoJSON in CRS84."),
+    "areas": ("Parks, zones and towns 园区、片区与镇",
+              "Parks, town industrial zones and towns with their outlines, as GeoJSON in CRS84."),
+}
 
 
-@router.get("/collections/parcels/items", name="ogc_parcels_items", response_class=Response,
-            responses=GEOJSON_OR_HTML,
-            summary="Parcels 存量地块")
-def parcel_items(request: Request, session: ReadSession, lang: Language, who: InventoryReader,
-                 filters: Annotated[OgcParcelFilters, Depends()], params: Items) -> Response:
-    """Idle land parcels as GeoJSON in CRS84, filtered by window, update time and properties."""
-    page = inventory.list_parcels(session, filters.query(**params.scope()))
-    return _items(request, "parcels", page, params, lang, who)
+def _items_route(found: ogc.Collection) -> None:
+    def items(request: Request, session: ReadSession, lang: Language, who: InventoryReader,
+              filters: Annotated[Any, Depends(found.filters)], params: Items) -> Response:
+        page = found.page(session, filters.query(**params.scope()))
+        page.rows = [shown(row, who) for row in page.rows]
+        served = ogc_html.media_type(request, params.f, GEOJSON)
+        return ogc_html.respond(request, served, ogc.items(request, found, page, served, lang), "items", lang,
+                                collection=found, page=page)
+
+    summary, description = ITEMS_DOCS[found.id]
+    router.add_api_route(f"/collections/{found.id}/items", items, name=f"ogc_{found.id}_items",
+                         response_class=Response, responses=GEOJSON_OR_HTML, summary=summary,
+                         description=description)
 
 
-@router.get("/collections/factories/items", name="ogc_factories_items", response_class=Response,
-            responses=GEOJSON_OR_HTML,
-            summary="Factories 存量厂房")
-def factory_items(request: Request, session: ReadSession, lang: Language, who: InventoryReader,
-                  filters: Annotated[OgcFactoryFilters, Depends()], params: Items) -> Response:
-    """Factory buildings (footprint, or location when that is all we know) as GeoJSON in CRS84."""
-    page = inventory.list_factories(session, filters.query(**params.scope()))
-    return _items(request, "factories", page, params, lang, who)
-
-
-@router.get("/collections/areas/items", name="ogc_areas_items", response_class=Response,
-            responses=GEOJSON_OR_HTML,
-            summary="Parks, zones and towns 园区、片区与镇")
-def area_items(request: Request, session: ReadSession, lang: Language, who: InventoryReader,
-               filters: Annotated[OgcAreaFilters, Depends()], params: Items) -> Response:
-    """Parks, town industrial zones and towns with their outlines, as GeoJSON in CRS84."""
-    query = inventory.AreaQuery(kind=tuple(filters.kind or ()), parent=filters.parent_code, **params.scope())
-    return _items(request, "areas", inventory.area_page(session, query), params, lang, who)
+for each in ogc.COLLECTIONS.values():
+    _items_route(each)
 
 
 @router.get("/collections/{collectionId}/items/{featureId}", name="ogc_item", response_class=Response,
@@ -206,8 +195,6 @@ def item(
     return ogc_html.respond(request, served, document, "item", lang, collection=found)
 
 
-FILTERS: dict[str, type] = {"parcels": OgcParcelFilters, "factories": OgcFactoryFilters,
-                            "areas": OgcAreaFilters}
 AREA_CHOICES = {"park_code": ("park", "zone"), "town_code": ("town",), "parent_code": ("park",)}
 
 
@@ -218,7 +205,7 @@ def _queryable(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _filters(session: Any, collection_id: str) -> dict[str, dict[str, Any]]:
     """The items' filters as queryables, read from their declaration; areas' codes from the database."""
-    declared = TypeAdapter(FILTERS[collection_id]).json_schema()["properties"]
+    declared = TypeAdapter(ogc.collection(collection_id).filters).json_schema()["properties"]
     found = {name: _queryable(schema) for name, schema in declared.items()}
     for name in found.keys() & AREA_CHOICES.keys():
         found[name] = {"enum": [row["code"] for kind in AREA_CHOICES[name]
