@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Query
 
-from gis.inventory import FACTORY_SORTS, PARCEL_SORTS, AreaQuery, FactoryQuery, ParcelQuery
+from gis.inventory import AreaQuery, FactoryQuery, ParcelQuery
 from gis.spatial import parse_bbox
 
 ParcelStatusParam = Literal["available", "reserved", "signed", "supplied", "under_construction",
@@ -92,12 +92,6 @@ class FactoryFilters:
     def query(self, **more: Any) -> FactoryQuery:
         """The domain query; `more` sets its order, page and the filters only OGC offers."""
         return domain_query(self, FactoryQuery, more)
-
-
-ParcelFiltersDep = Annotated[ParcelFilters, Depends()]
-FactoryFiltersDep = Annotated[FactoryFilters, Depends()]
-ParcelSort = Annotated[str, Depends(sort_by(PARCEL_SORTS))]
-FactorySort = Annotated[str, Depends(sort_by(FACTORY_SORTS))]
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ Retry-After past it); a park manager's file names the projects of their own site
 only. Registered before the parcel and factory routers so that `export` is not taken for a code.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: a download route is made for each kind of site, and
+# FastAPI must read its filters where it is made.
 
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
@@ -19,7 +20,7 @@ from gis import access, exporter
 from gis.access import Principal
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, SettingsDep
-from service.filters import FactoryFiltersDep, ParcelFiltersDep
+from service.kinds import KINDS, SiteKind
 from service.read_access import take_export
 
 router = APIRouter(prefix="/api", tags=["export 导出"])
@@ -50,17 +51,18 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: {"description": "Too many exports this hour; retry after Retry-After seconds"}}
 
 
-@router.get("/parcels/export", summary="Download parcels 导出地块", response_class=FileResponse,
-            responses=EXPORT_RESPONSES)
-def export_parcels(db: DatabaseDep, settings: SettingsDep, user: CurrentUser, lang: Language,
-                   filters: ParcelFiltersDep, format: FormatParam = "geojson") -> FileResponse:
-    """Every parcel matching the filters (no paging), as a file."""
-    return _download(db, settings, user, "parcels", format, lang, parcel_query=filters.query())
+def _export_route(kind: SiteKind) -> None:
+    def export_sites(db: DatabaseDep, settings: SettingsDep, user: CurrentUser, lang: Language,
+                     filters: Annotated[Any, Depends(kind.filters)],
+                     format: FormatParam = "geojson") -> FileResponse:
+        query = {f"{kind.name}_query": filters.query()}
+        return _download(db, settings, user, kind.plural, format, lang, **query)
+
+    router.add_api_route(f"/{kind.plural}/export", export_sites, name=f"export_{kind.plural}",
+                         response_class=FileResponse, responses=EXPORT_RESPONSES,
+                         summary=f"Download {kind.plural} 导出{kind.zh}",
+                         description=f"Every {kind.name} matching the filters (no paging), as a file.")
 
 
-@router.get("/factories/export", summary="Download factories 导出厂房", response_class=FileResponse,
-            responses=EXPORT_RESPONSES)
-def export_factories(db: DatabaseDep, settings: SettingsDep, user: CurrentUser, lang: Language,
-                     filters: FactoryFiltersDep, format: FormatParam = "geojson") -> FileResponse:
-    """Every factory matching the filters (no paging), as a file."""
-    return _download(db, settings, user, "factories", format, lang, factory_query=filters.query())
+for site_kind in KINDS.values():
+    _export_route(site_kind)
