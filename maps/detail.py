@@ -8,7 +8,7 @@ import orjson
 from maps.basemaps import add_basemaps
 from maps.inventory import add_tools
 from maps.render import new_map
-from maps.style import FACTORY_COLOURS, PARCEL_COLOURS
+from maps.style import LOOKS
 
 
 def detail_map(geojson: str | None, kind: str, status: str, *, lang: str, basemap: str,
@@ -18,7 +18,7 @@ def detail_map(geojson: str | None, kind: str, status: str, *, lang: str, basema
     add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key)
     if geojson:
         geometry = orjson.loads(geojson)
-        colour = (PARCEL_COLOURS if kind == "parcel" else FACTORY_COLOURS).get(status, "#888888")
+        colour = LOOKS[kind].colours.get(status, "#888888")
         if geometry["type"] == "Point":
             lon, lat = geometry["coordinates"]
             folium.CircleMarker((lat, lon), radius=8, color="#ffffff", weight=2, fill=True,

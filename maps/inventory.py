@@ -53,11 +53,8 @@ def inventory_map(*, towns: dict[str, Any], parks: dict[str, Any], lang: str, ba
         towns, parks = shifted_to_gcj02(towns), shifted_to_gcj02(parks)
     area_outlines(towns, "town", lang).add_to(m)
     area_outlines(parks, "park", lang).add_to(m)
-    suffix = "?crs=gcj02" if gcj02 else ""
-    VectorTiles("parcels", lang, url="/tiles/parcels/{z}/{x}/{y}.pbf" + suffix,
-                detail="/parcels/{code}", query=query).add_to(m)
-    VectorTiles("factories", lang, url="/tiles/factories/{z}/{x}/{y}.pbf" + suffix,
-                detail="/factories/{code}").add_to(m)
+    VectorTiles("parcel", lang, query=query, gcj02=gcj02).add_to(m)
+    VectorTiles("factory", lang, gcj02=gcj02).add_to(m)
     Legend(lang).add_to(m)
     add_tools(m, lang)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)

@@ -15,30 +15,24 @@ from folium.map import Layer
 from folium.template import Template
 
 from gis.labels import label, message, tree
-from maps.style import FACTORY_COLOURS, PARCEL_COLOURS, PARK_OUTLINE, TOWN_OUTLINE, legend_items
+from maps.style import LOOKS, PARK_OUTLINE, TOWN_OUTLINE, SiteLook
 
-PARCEL_FIELDS = ("code", "status", "area_mu", "park", "land_use")
-FACTORY_FIELDS = ("code", "status", "building_type", "floor_area_m2", "vacant_m2", "park")
 FIELD_LABELS = {"code": "field.code", "status": "field.status", "area_mu": "field.area_mu",
                 "park": "field.park", "land_use": "field.land_use",
                 "building_type": "field.building_type", "floor_area_m2": "field.floor_area_m2",
                 "vacant_m2": "field.vacant_area_m2"}
 
 
-def _tile_options(kind: str, lang: str, *, url: str, detail: str, query: str) -> dict[str, Any]:
-    parcels = kind == "parcels"
-    fields = PARCEL_FIELDS if parcels else FACTORY_FIELDS
-    group = "parcel_status" if parcels else "factory_status"
-    colours = PARCEL_COLOURS if parcels else FACTORY_COLOURS
+def _tile_options(look: SiteLook, lang: str, *, url: str, detail: str, query: str) -> dict[str, Any]:
     return {
-        "kind": kind, "url": url, "detail": detail, "query": query, "filtered": parcels,
-        "colours": colours,
-        "statusLabels": {s: label(group, s, lang) for s in colours},
+        "kind": look.layer, "url": url, "detail": detail, "query": query, "filtered": look.filtered,
+        "colours": look.colours,
+        "statusLabels": {status: text for status, _colour, text in look.legend(lang)},
         "typeLabels": {t: label("building_type", t, lang)
                        for t in ("standard", "self_built", "warehouse", "rnd")},
-        "fields": [{"key": f, "label": message(FIELD_LABELS[f], lang)} for f in fields],
+        "fields": [{"key": f, "label": message(FIELD_LABELS[f], lang)} for f in look.popup],
         "moreLabel": message("web.popup.details", lang),
-        "cellLabel": message(f"map.cell.{kind}", lang),
+        "cellLabel": message(f"map.cell.{look.layer}", lang),
         "zoomLabel": message("map.cell.zoom", lang),
     }
 
@@ -54,11 +48,13 @@ class VectorTiles(JSCSSMixin, Layer):
     """)
     default_js = [("vectorGrid", "vectorGrid"), ("landstock_map_js", "landstock_map_js")]
 
-    def __init__(self, kind: str, lang: str, *, url: str, detail: str, query: str = "",
+    def __init__(self, kind: str, lang: str, *, query: str = "", gcj02: bool = False,
                  show: bool = True) -> None:
-        super().__init__(name=message(f"map.layer.{kind}", lang), overlay=True, show=show)
+        look = LOOKS[kind]
+        super().__init__(name=message(f"map.layer.{look.layer}", lang), overlay=True, show=show)
         self._name = "VectorTiles"
-        self.tile_options = _tile_options(kind, lang, url=url, detail=detail, query=query)
+        url = f"/tiles/{look.layer}/{{z}}/{{x}}/{{y}}.pbf" + ("?crs=gcj02" if gcj02 else "")
+        self.tile_options = _tile_options(look, lang, url=url, detail=f"/{look.layer}/{{code}}", query=query)
 
 
 class Legend(JSCSSMixin, MacroElement):
@@ -74,9 +70,8 @@ class Legend(JSCSSMixin, MacroElement):
     def __init__(self, lang: str, kinds: tuple[str, ...] = ("parcel", "factory")) -> None:
         super().__init__()
         self._name = "Legend"
-        self.sections = [{"title": message(f"map.legend.{kind}", lang),
-                          "shape": "box" if kind == "parcel" else "dot",
-                          "items": legend_items(kind, lang)} for kind in kinds]
+        self.sections = [{"title": message(f"map.legend.{kind}", lang), "shape": LOOKS[kind].symbol,
+                          "items": LOOKS[kind].legend(lang)} for kind in kinds]
 
 
 class Framed(MacroElement):

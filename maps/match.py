@@ -39,7 +39,7 @@ def match_map(*, parks: dict[str, Any], lang: str, basemap: str, tianditu_key: s
     m = new_map()
     add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key)
     area_outlines(parks, "park", lang).add_to(m)
-    VectorTiles("parcels", lang, url="/tiles/parcels/{z}/{x}/{y}.pbf", detail="/parcels/{code}").add_to(m)
+    VectorTiles("parcel", lang).add_to(m)
     MatchLayer().add_to(m)
     Legend(lang, kinds=("parcel",)).add_to(m)
     add_tools(m, lang)

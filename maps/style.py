@@ -1,6 +1,9 @@
-"""Colours of the maps: one per status, the same in every map, legend and table."""
+"""Colours of the maps: one per status, the same in every map, legend and table; and how each
+kind of site is drawn, one row each."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from gis.labels import label
 
@@ -21,7 +24,28 @@ HIGHLIGHT = "#e91e63"
 GREENS = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
 
 
-def legend_items(kind: str, lang: str) -> list[tuple[str, str, str]]:
-    """(status, colour, label) for every status of `kind` ("parcel" or "factory")."""
-    colours = PARCEL_COLOURS if kind == "parcel" else FACTORY_COLOURS
-    return [(status, colour, label(f"{kind}_status", status, lang)) for status, colour in colours.items()]
+
+
+@dataclass(frozen=True)
+class SiteLook:
+    """How one kind of site is drawn on every map."""
+
+    kind: str  # "parcel" or "factory"
+    layer: str  # its tiles, pages and words: "parcels" or "factories"
+    colours: dict[str, str]  # by status
+    symbol: str  # in the legend: "box" (an outline) or "dot" (often only a location)
+    popup: tuple[str, ...]  # the fields its popups show
+    filtered: bool  # whether the inventory page's filters apply to its tiles
+
+    def legend(self, lang: str) -> list[tuple[str, str, str]]:
+        """(status, colour, label) for every status."""
+        return [(status, colour, label(f"{self.kind}_status", status, lang))
+                for status, colour in self.colours.items()]
+
+
+LOOKS = {look.kind: look for look in (
+    SiteLook("parcel", "parcels", PARCEL_COLOURS, "box", ("code", "status", "area_mu", "park", "land_use"),
+             filtered=True),
+    SiteLook("factory", "factories", FACTORY_COLOURS, "dot",
+             ("code", "status", "building_type", "floor_area_m2", "vacant_m2", "park"), filtered=False),
+)}

@@ -23,13 +23,12 @@ from service.routes import (
     auth,
     docs,
     exports,
-    factories,
     health,
     imports,
     matching,
     ogc,
-    parcels,
     projects,
+    sites,
     stats,
     users,
 )
@@ -103,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            expose_headers=["ETag", "Location"])
     app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET
     # exports before parcels and factories: /api/parcels/export is not a parcel code
-    for module in (docs, health, auth, users, exports, imports, parcels, factories, areas, stats, ogc,
+    for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc,
                    matching, projects, tiles, pages, fits, supply, match, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)

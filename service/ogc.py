@@ -23,7 +23,9 @@ from gis import inventory
 from gis.errors import InvalidInput, NotFound
 from gis.inventory import Page
 from gis.labels import Text, message
-from service.geojson import GEOJSON, area_properties, factory_properties, feature, parcel_properties
+from service.filters import OgcAreaFilters, OgcFactoryFilters, OgcParcelFilters
+from service.geojson import GEOJSON, area_properties, feature
+from service.kinds import FACTORY, PARCEL
 
 JSON = "application/json"
 HTML = "text/html"
@@ -44,25 +46,31 @@ CONFORMANCE = (
 
 @dataclass(frozen=True)
 class Collection:
-    """A feature collection: what it holds and how one of its records becomes a Feature."""
+    """A feature collection: what it holds, how its items are filtered and read, and how one of
+    its records becomes a Feature."""
 
     id: str
     kind: str
     get: Callable[[Session, str], dict[str, Any]]
     properties: Callable[[dict[str, Any], str], dict[str, Any]]
+    filters: type[OgcParcelFilters] | type[OgcFactoryFilters] | type[OgcAreaFilters]
+    page: Callable[[Session, Any], Page]  # one page of items, for a query of `filters`
     geometry: str
     columns: tuple[tuple[str, str], ...]  # what the HTML list shows: property, field label
 
 
 COLLECTIONS = {c.id: c for c in (
-    Collection("parcels", "parcel", inventory.get_parcel, parcel_properties, "geometry-multipolygon",
+    Collection(PARCEL.plural, PARCEL.name, PARCEL.get, PARCEL.properties, OgcParcelFilters, PARCEL.list,
+               "geometry-multipolygon",
                (("name", "name"), ("status_label", "status"), ("area_mu", "area_mu"),
                 ("land_use_name", "land_use"), ("park_name", "park"), ("town_name", "town"))),
-    Collection("factories", "factory", inventory.get_factory, factory_properties, "geometry-any",
+    Collection(FACTORY.plural, FACTORY.name, FACTORY.get, FACTORY.properties, OgcFactoryFilters,
+               FACTORY.list, "geometry-any",
                (("name", "name"), ("status_label", "status"), ("building_type_label", "building_type"),
                 ("floor_area_m2", "floor_area_m2"), ("vacant_area_m2", "vacant_area_m2"),
                 ("park_name", "park"))),
-    Collection("areas", "area", inventory.get_area, area_properties, "geometry-multipolygon",
+    Collection("areas", "area", inventory.get_area, area_properties, OgcAreaFilters, inventory.area_page,
+               "geometry-multipolygon",
                (("name", "name"), ("kind_label", "kind"), ("parent_code", "parent"),
                 ("area_mu", "area_mu"))),
 )}

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from service.errors import PROBLEM
+from service.paging import document_largest_page
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -42,7 +43,8 @@ def _errors_as_problems(operation: dict[str, Any]) -> None:
 
 
 def install(app: FastAPI) -> None:
-    """Make `app.openapi()` describe problem+json errors instead of FastAPI's default 422 body."""
+    """Make `app.openapi()` describe problem+json errors instead of FastAPI's default 422 body,
+    and the largest page the settings allow."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -55,6 +57,7 @@ def install(app: FastAPI) -> None:
             for path in schema.get("paths", {}).values():
                 for operation in path.values():
                     _errors_as_problems(operation)
+                    document_largest_page(operation, app.state.settings)
             app.openapi_schema = schema
         return app.openapi_schema
 

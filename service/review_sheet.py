@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from gis.io import cells
 from gis.labels import label, message
 from gis.matching.review import Bound, Sheet
+from service.templating import render
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 COLUMNS = ("indicator", "value", "national", "city", "result", "rule", "source")
 FILLS = {"pass": "C6EFCE", "fail": "FFC7CE", "pending": "FFEB9C", "collective": "FFEB9C", "na": "EEEEEE"}
 
@@ -82,8 +79,5 @@ def to_xlsx(review: dict[str, Any], lang: str) -> bytes:
 
 def to_html(review: dict[str, Any], lang: str) -> str:
     """The sheet as a printable HTML page."""
-    headers = [message(f"review.col.{c}", lang) for c in COLUMNS]
-    return _env.get_template("review_sheet.html").render(
-        review=review, rows=zip(table_rows(review), review["indicators"], strict=True), headers=headers,
-        lang=lang, title=message("review.title", lang), labels={
-            k: message(f"review.{k}", lang) for k in ("project", "site", "area_mu", "overall")})
+    return render("review_sheet.html", review=review, columns=COLUMNS, lang=lang,
+                  rows=zip(table_rows(review), review["indicators"], strict=True))

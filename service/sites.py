@@ -12,19 +12,16 @@ from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis import access, history, inventory
+from gis import access, history
 from gis.access import Principal
 from gis.database import Database
 from gis.errors import InvalidGeometry, PreconditionRequired, VersionConflict
 from gis.gateway import sites as gateway
 from gis.labels import label
-from gis.models import Factory, Parcel
 from gis.status import parse_status
-from service.geojson import GeoJSONResponse, factory_properties, parcel_properties, single
+from service.geojson import GeoJSONResponse, single
+from service.kinds import KINDS
 from service.schemas import GeometryIn, History, HistoryEntry, StatusChange
-
-READERS = {"parcel": (inventory.get_parcel, parcel_properties),
-           "factory": (inventory.get_factory, factory_properties)}
 
 
 def etag(version: int) -> str:
@@ -54,13 +51,13 @@ def geometry(value: GeometryIn) -> shapely.Geometry:
 def respond(session: Session, kind: str, code: str, lang: str, status_code: int = 200) -> GeoJSONResponse:
     """The record as the GET endpoint shows it, with its ETag. A change calls it in its own
     transaction, before the commit: an answer that cannot be built undoes the change."""
-    read, properties = READERS[kind]
-    row = read(session, code)
-    response = single(row, properties(row, lang))
+    site = KINDS[kind]
+    row = site.get(session, code)
+    response = single(row, site.properties(row, lang))
     response.status_code = status_code
     response.headers["ETag"] = etag(row["version"])
     if status_code == 201:
-        response.headers["Location"] = f"/api/{'parcels' if kind == 'parcel' else 'factories'}/{code}"
+        response.headers["Location"] = f"/api/{site.plural}/{code}"
     return response
 
 
@@ -83,10 +80,11 @@ def change_status(session: Session, kind: str, code: str, body: StatusChange, wh
 
 def hidden_in_history(session: Session, kind: str, code: str, who: Principal | None) -> frozenset[str]:
     """The fields of the record's history `who` may not read (decided by where it is now)."""
-    models: dict[str, type[Parcel] | type[Factory]] = {"parcel": Parcel, "factory": Factory}
-    model = models.get(kind)
-    place = (session.execute(select(model.park_id, model.town_id).where(model.code == code)).first()
-             if model is not None else None)
+    site = KINDS.get(kind)
+    if site is None:  # a project's history: no place decides what it hides
+        return access.hidden_fields(who, None, None)
+    model = site.model
+    place = session.execute(select(model.park_id, model.town_id).where(model.code == code)).first()
     return access.hidden_fields(who, *(place or (None, None)))
 
 

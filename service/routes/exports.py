@@ -5,30 +5,28 @@ Retry-After past it); a park manager's file names the projects of their own site
 only. Registered before the parcel and factory routers so that `export` is not taken for a code.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: a download route is made for each kind of site, and
+# FastAPI must read its filters where it is made.
 
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from gis import access
 from gis.access import Principal
-from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import exporter
-from gis.spatial import parse_bbox
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, SettingsDep
+from service.kinds import KINDS, SiteKind
 from service.read_access import take_export
-from service.routes.factories import BuildingTypeParam, FactoryStatusParam
-from service.routes.parcels import BBOX_HELP, ParcelStatusParam
 
 router = APIRouter(prefix="/api", tags=["export 导出"])
-Format = Literal["geojson", "gpkg", "shp", "csv", "xlsx"]
-FORMAT_HELP = "geojson (RFC 7946), gpkg, shp (zip), csv (WKT), xlsx (台账)"
+FormatParam = Annotated[Literal["geojson", "gpkg", "shp", "csv", "xlsx"], Query(
+    description="geojson (RFC 7946), gpkg, shp (zip), csv (WKT), xlsx (台账)")]
 
 
 def _download(db: DatabaseDep, settings: SettingsDep, who: Principal, layer: str, fmt: str, lang: str,
@@ -54,50 +52,18 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: {"description": "Too many exports this hour; retry after Retry-After seconds"}}
 
 
-@router.get("/parcels/export", summary="Download parcels 导出地块", response_class=FileResponse,
-            responses=EXPORT_RESPONSES)
-def export_parcels(
-    db: DatabaseDep,
-    settings: SettingsDep,
-    user: CurrentUser,
-    lang: Language,
-    format: Annotated[Format, Query(description=FORMAT_HELP)] = "geojson",
-    bbox: Annotated[str | None, Query(description=BBOX_HELP)] = None,
-    park: Annotated[str | None, Query(description="园区或片区编号")] = None,
-    town: Annotated[str | None, Query(description="镇编号")] = None,
-    status: Annotated[list[ParcelStatusParam] | None, Query(description="状态, repeatable")] = None,
-    land_use: Annotated[list[Annotated[str, Query(pattern=r"^\d{4,6}$")]] | None,
-                        Query(description="用地性质代码")] = None,
-    min_mu: Annotated[float | None, Query(ge=0, le=1e6, description="最小面积(亩)")] = None,
-    max_mu: Annotated[float | None, Query(ge=0, le=1e6, description="最大面积(亩)")] = None,
-    q: Annotated[str | None, Query(max_length=100, description="按编号或名称搜索")] = None,
-) -> FileResponse:
-    """Every parcel matching the filters (no paging), as a file."""
-    query = ParcelQuery(bbox=parse_bbox(bbox) if bbox else None, park=park, town=town,
-                        status=tuple(status or ()), land_use=tuple(land_use or ()), min_mu=min_mu,
-                        max_mu=max_mu, search=q)
-    return _download(db, settings, user, "parcels", format, lang, parcel_query=query)
+def _export_route(kind: SiteKind) -> None:
+    def export_sites(db: DatabaseDep, settings: SettingsDep, user: CurrentUser, lang: Language,
+                     filters: Annotated[Any, Depends(kind.filters)],
+                     format: FormatParam = "geojson") -> FileResponse:
+        query = {f"{kind.name}_query": filters.query()}
+        return _download(db, settings, user, kind.plural, format, lang, **query)
+
+    router.add_api_route(f"/{kind.plural}/export", export_sites, name=f"export_{kind.plural}",
+                         response_class=FileResponse, responses=EXPORT_RESPONSES,
+                         summary=f"Download {kind.plural} 导出{kind.zh}",
+                         description=f"Every {kind.name} matching the filters (no paging), as a file.")
 
 
-@router.get("/factories/export", summary="Download factories 导出厂房", response_class=FileResponse,
-            responses=EXPORT_RESPONSES)
-def export_factories(
-    db: DatabaseDep,
-    settings: SettingsDep,
-    user: CurrentUser,
-    lang: Language,
-    format: Annotated[Format, Query(description=FORMAT_HELP)] = "geojson",
-    bbox: Annotated[str | None, Query(description=BBOX_HELP)] = None,
-    park: Annotated[str | None, Query(description="园区或片区编号")] = None,
-    town: Annotated[str | None, Query(description="镇编号")] = None,
-    status: Annotated[list[FactoryStatusParam] | None, Query(description="状态, repeatable")] = None,
-    building_type: Annotated[list[BuildingTypeParam] | None, Query(description="厂房类型")] = None,
-    min_vacant_m2: Annotated[float | None, Query(ge=0, le=1e7, description="最小空置面积(平方米)")] = None,
-    min_clear_height_m: Annotated[float | None, Query(ge=0, le=100, description="最小净高(米)")] = None,
-    q: Annotated[str | None, Query(max_length=100, description="按编号或名称搜索")] = None,
-) -> FileResponse:
-    """Every factory matching the filters (no paging), as a file."""
-    query = FactoryQuery(bbox=parse_bbox(bbox) if bbox else None, park=park, town=town,
-                         status=tuple(status or ()), building_type=tuple(building_type or ()),
-                         min_vacant_m2=min_vacant_m2, min_clear_height_m=min_clear_height_m, search=q)
-    return _download(db, settings, user, "factories", format, lang, factory_query=query)
+for site_kind in KINDS.values():
+    _export_route(site_kind)

@@ -1,17 +1,19 @@
 """/api/match, the reverse match and /api/review: which sites fit a project, which projects fit
 a site, and what the joint review says of a project that is not saved."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the reverse-match routes are made for each kind of
+# site, and FastAPI must read their parameters where they are made.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from gis.matching import reverse
 from gis.matching.explain import candidate_dict, result_dict
 from gis.matching.review import review_of
 from gis.matching.run import match
 from service.dependencies import Language, ReadSession, SettingsDep
+from service.kinds import KINDS, SiteKind
 from service.match_schemas import MatchIn, MatchOut, ProjectFitOut, ReviewIn, ReviewOut
 from service.read_access import InventoryReader, ProjectReader, visible_projects
 from service.review_sheet import review_dict
@@ -53,25 +55,17 @@ def _fits(fits: list[reverse.ProjectFit], lang: str) -> list[ProjectFitOut]:
 PROJECT_RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "Sign-in required"}}
 
 
-@router.get("/parcels/{code}/projects", summary="Projects that fit a parcel 适合该地块的项目",
-            responses=PROJECT_RESPONSES)
-def projects_for_parcel(
-    session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
-    code: Annotated[str, Path(max_length=40, description="地块编号", examples=["KFQ-001"])],
-) -> list[ProjectFitOut]:
-    """Pipeline projects (negotiating or signed, no land yet) that the parcel fits, best first; of
-    the projects the reader may read (signed-in users; a park manager those of their own areas)."""
-    return _fits(reverse.projects_for_site(session, "parcel", code, settings.match_config(),
-                                           visible=visible_projects(session, who)), lang)
+def _fits_route(kind: SiteKind) -> None:
+    def projects_for_site(session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
+                          code: Annotated[str, kind.code]) -> list[ProjectFitOut]:
+        fits = reverse.projects_for_site(session, kind.name, code, settings.match_config(),
+                                         visible=visible_projects(session, who))
+        return _fits(fits, lang)
+
+    router.add_api_route(f"/{kind.plural}/{{code}}/projects", projects_for_site,
+                         name=f"projects_for_{kind.name}", responses=PROJECT_RESPONSES, description=kind.fits,
+                         summary=f"Projects that fit a {kind.name} 适合该{kind.zh}的项目")
 
 
-@router.get("/factories/{code}/projects", summary="Projects that fit a factory 适合该厂房的项目",
-            responses=PROJECT_RESPONSES)
-def projects_for_factory(
-    session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
-    code: Annotated[str, Path(max_length=40, description="厂房编号", examples=["CF-KFQ-001"])],
-) -> list[ProjectFitOut]:
-    """Pipeline projects with a floor-area need (or steered to factories) that fit, best first; of
-    the projects the reader may read."""
-    return _fits(reverse.projects_for_site(session, "factory", code, settings.match_config(),
-                                           visible=visible_projects(session, who)), lang)
+for site_kind in KINDS.values():
+    _fits_route(site_kind)

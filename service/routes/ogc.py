@@ -2,29 +2,28 @@
 
 Readable as the inventory is (LANDSTOCK_PUBLIC_READ); features carry what the reader may read."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the items routes are made for each collection, and
+# FastAPI must read their filters where they are made.
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.responses import Response
+from pydantic import TypeAdapter
 
 from gis import inventory
-from gis.access import Principal
 from gis.errors import InvalidInput
-from gis.inventory import Page
 from gis.spatial import BBox, parse_bbox
 from service import ogc, ogc_html
 from service.dependencies import Language, ReadSession, SettingsDep
+from service.filters import BBOX_HELP
 from service.geojson import GEOJSON
+from service.paging import MAX_OFFSET, checked_limit
 from service.read_access import InventoryReader, inventory_reader, shown
-from service.routes.factories import BuildingTypeParam, FactoryStatusParam
-from service.routes.parcels import BBOX_HELP, ParcelStatusParam
 
-StockTypeParam = Literal["approved_unsupplied", "idle", "inefficient", "reserve", "other"]
-AreaKindParam = Literal["park", "town", "zone"]
 ALWAYS_ALLOWED = {"lang"}
 Responses = dict[int | str, dict[str, Any]]
 
@@ -70,11 +69,16 @@ class ItemsParams:
     """The parameters every items list shares: window, time, page and format."""
 
     bbox: BBox | None
-    updated_from: Any
-    updated_to: Any
+    updated_from: dt.datetime | None
+    updated_to: dt.datetime | None
     limit: int
     offset: int
     f: str | None
+
+    def scope(self) -> dict[str, Any]:
+        """The window, time and page under the names of the domain's queries."""
+        return {"bbox": self.bbox, "updated_from": self.updated_from, "updated_to": self.updated_to,
+                "limit": self.limit, "offset": self.offset}
 
 
 def items_params(
@@ -87,19 +91,17 @@ def items_params(
                     "start/end with '..' for an open end")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000, description="每页条数; above the server's "
                                 "largest page (1000 by default) the largest page is returned")] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过的条数 (the next link sets it)")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="跳过的条数 (the next link sets it)")] = 0,
     f: Format = None,
 ) -> ItemsParams:
-    """Parse the shared items parameters."""
+    """OGC's names mapped onto the domain's: `bbox` parsed, `datetime` an update-time range, and
+    `limit` cut to the largest page (the standard makes a larger one no error)."""
     start, end = ogc.parse_datetime(when) if when else (None, None)
     return ItemsParams(parse_bbox(bbox) if bbox else None, start, end,
-                       min(limit, settings.app.max_page_size), offset, f)
+                       checked_limit(limit, settings, clamp=True), offset, f)
 
 
 Items = Annotated[ItemsParams, Depends(items_params)]
-AreaCode = Annotated[str | None, Query(max_length=40, description="园区或片区编号 park or zone code",
-                                       examples=["P01"])]
-TownCode = Annotated[str | None, Query(max_length=40, description="镇编号 town code", examples=["T01"])]
 
 
 @router.get("", name="ogc_landing", summary="Landing page 服务首页", response_class=Response,
@@ -148,69 +150,33 @@ def collection(request: Request, session: ReadSession, lang: Language, collectio
     return ogc_html.respond(request, served, document, "collection", lang)
 
 
-def _items(request: Request, collection_id: str, page: Page, params: ItemsParams, lang: str,
-           who: Principal | None) -> Response:
-    found = ogc.COLLECTIONS[collection_id]
-    page.rows = [shown(row, who) for row in page.rows]
-    served = ogc_html.media_type(request, params.f, GEOJSON)
-    return ogc_html.respond(request, served, ogc.items(request, found, page, served, lang), "items", lang,
-                            collection=found, page=page)
+ITEMS_DOCS = {
+    "parcels": ("Parcels 存量地块",
+                "Idle land parcels as GeoJSON in CRS84, filtered by window, update time and properties."),
+    "factories": ("Factories 存量厂房", "Factory buildings (footprint, or location when that is all we know) "
+                                      "as GeoJSON in CRS84."),
+    "areas": ("Parks, zones and towns 园区、片区与镇",
+              "Parks, town industrial zones and towns with their outlines, as GeoJSON in CRS84."),
+}
 
 
-@router.get("/collections/parcels/items", name="ogc_parcels_items", response_class=Response,
-            responses=GEOJSON_OR_HTML,
-            summary="Parcels 存量地块")
-def parcel_items(
-    request: Request, session: ReadSession, lang: Language, params: Items, who: InventoryReader,
-    status: Annotated[list[ParcelStatusParam] | None, Query(description="状态, repeatable")] = None,
-    park_code: AreaCode = None,
-    town_code: TownCode = None,
-    land_use: Annotated[str | None, Query(pattern=r"^\d{4,6}$", examples=["100102"], description=(
-        "用地性质代码; a class matches its subclasses (1001 matches 100101-100103)"))] = None,
-    stock_type: Annotated[list[StockTypeParam] | None, Query(description="存量类型, repeatable")] = None,
-) -> Response:
-    """Idle land parcels as GeoJSON in CRS84, filtered by window, update time and properties."""
-    query = inventory.ParcelQuery(
-        bbox=params.bbox, park=park_code, town=town_code, status=tuple(status or ()),
-        land_use=(land_use,) if land_use else (), stock_type=tuple(stock_type or ()),
-        updated_from=params.updated_from, updated_to=params.updated_to,
-        limit=params.limit, offset=params.offset)
-    return _items(request, "parcels", inventory.list_parcels(session, query), params, lang, who)
+def _items_route(found: ogc.Collection) -> None:
+    def items(request: Request, session: ReadSession, lang: Language, who: InventoryReader,
+              filters: Annotated[Any, Depends(found.filters)], params: Items) -> Response:
+        page = found.page(session, filters.query(**params.scope()))
+        page.rows = [shown(row, who) for row in page.rows]
+        served = ogc_html.media_type(request, params.f, GEOJSON)
+        return ogc_html.respond(request, served, ogc.items(request, found, page, served, lang), "items", lang,
+                                collection=found, page=page)
+
+    summary, description = ITEMS_DOCS[found.id]
+    router.add_api_route(f"/collections/{found.id}/items", items, name=f"ogc_{found.id}_items",
+                         response_class=Response, responses=GEOJSON_OR_HTML, summary=summary,
+                         description=description)
 
 
-@router.get("/collections/factories/items", name="ogc_factories_items", response_class=Response,
-            responses=GEOJSON_OR_HTML,
-            summary="Factories 存量厂房")
-def factory_items(
-    request: Request, session: ReadSession, lang: Language, params: Items, who: InventoryReader,
-    status: Annotated[list[FactoryStatusParam] | None, Query(description="状态, repeatable")] = None,
-    park_code: AreaCode = None,
-    town_code: TownCode = None,
-    building_type: Annotated[list[BuildingTypeParam] | None,
-                             Query(description="厂房类型, repeatable")] = None,
-) -> Response:
-    """Factory buildings (footprint, or location when that is all we know) as GeoJSON in CRS84."""
-    query = inventory.FactoryQuery(
-        bbox=params.bbox, park=park_code, town=town_code, status=tuple(status or ()),
-        building_type=tuple(building_type or ()), updated_from=params.updated_from,
-        updated_to=params.updated_to, limit=params.limit, offset=params.offset)
-    return _items(request, "factories", inventory.list_factories(session, query), params, lang, who)
-
-
-@router.get("/collections/areas/items", name="ogc_areas_items", response_class=Response,
-            responses=GEOJSON_OR_HTML,
-            summary="Parks, zones and towns 园区、片区与镇")
-def area_items(
-    request: Request, session: ReadSession, lang: Language, params: Items, who: InventoryReader,
-    kind: Annotated[list[AreaKindParam] | None, Query(description="类型, repeatable")] = None,
-    parent_code: Annotated[str | None, Query(max_length=40, description="上级编号 (a zone's park)",
-                                             examples=["P03"])] = None,
-) -> Response:
-    """Parks, town industrial zones and towns with their outlines, as GeoJSON in CRS84."""
-    query = inventory.AreaQuery(bbox=params.bbox, kind=tuple(kind or ()), parent=parent_code,
-                                updated_from=params.updated_from, updated_to=params.updated_to,
-                                limit=params.limit, offset=params.offset)
-    return _items(request, "areas", inventory.area_page(session, query), params, lang, who)
+for each in ogc.COLLECTIONS.values():
+    _items_route(each)
 
 
 @router.get("/collections/{collectionId}/items/{featureId}", name="ogc_item", response_class=Response,
@@ -229,23 +195,22 @@ def item(
     return ogc_html.respond(request, served, document, "item", lang, collection=found)
 
 
-def _area_codes(session: Any, kind: str | None = None) -> list[str]:
-    return [row["code"] for row in inventory.list_areas(session, kind)]
+AREA_CHOICES = {"park_code": ("park", "zone"), "town_code": ("town",), "parent_code": ("park",)}
+
+
+def _queryable(schema: dict[str, Any]) -> dict[str, Any]:
+    value = next(s for s in schema.get("anyOf", [schema]) if s.get("type") != "null")
+    return {k: v for k, v in value.get("items", value).items() if k in ("enum", "pattern")}
 
 
 def _filters(session: Any, collection_id: str) -> dict[str, dict[str, Any]]:
-    def enum(values: Any) -> dict[str, Any]:
-        return {"enum": list(values)}
-
-    places = {"park_code": enum(_area_codes(session, "park") + _area_codes(session, "zone")),
-              "town_code": enum(_area_codes(session, "town"))}
-    if collection_id == "parcels":
-        return {"status": enum(get_args(ParcelStatusParam)), **places,
-                "land_use": {"pattern": r"^\d{4,6}$"}, "stock_type": enum(get_args(StockTypeParam))}
-    if collection_id == "factories":
-        return {"status": enum(get_args(FactoryStatusParam)), **places,
-                "building_type": enum(get_args(BuildingTypeParam))}
-    return {"kind": enum(get_args(AreaKindParam)), "parent_code": enum(_area_codes(session, "park"))}
+    """The items' filters as queryables, read from their declaration; areas' codes from the database."""
+    declared = TypeAdapter(ogc.collection(collection_id).filters).json_schema()["properties"]
+    found = {name: _queryable(schema) for name, schema in declared.items()}
+    for name in found.keys() & AREA_CHOICES.keys():
+        found[name] = {"enum": [row["code"] for kind in AREA_CHOICES[name]
+                                for row in inventory.list_areas(session, kind)]}
+    return found
 
 
 @router.get("/collections/{collectionId}/queryables", name="ogc_queryables", response_class=Response,

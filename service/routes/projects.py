@@ -29,6 +29,7 @@ from service.match_schemas import (
     ReviewOut,
     Stage,
 )
+from service.paging import PagingDep
 from service.read_access import ProjectReader, ReadableProject, visible_projects
 from service.review_sheet import review_dict, to_html, to_xlsx
 from service.schemas import History
@@ -55,19 +56,17 @@ READ_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.get("", summary="List projects 项目列表", responses={401: READ_RESPONSES[401]})
 def list_projects(
-    session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
+    session: ReadSession, lang: Language, who: ProjectReader, page: PagingDep,
     stage: Annotated[list[Stage] | None, Query(description="项目阶段, repeatable")] = None,
     industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$", description="行业代码 (prefix)")] = None,
     q: Annotated[str | None, Query(max_length=100, description="按编号、名称或投资方搜索")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000, description="每页条数")] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过的条数")] = 0,
 ) -> ProjectPage:
     """The projects the reader may read in code order, filtered by stage, industry or text."""
-    limit = min(limit, settings.app.max_page_size)
     rows, matched = projects.list_projects(session, stage=tuple(stage or ()), industry=industry,
-                                           search=q, limit=limit, offset=offset,
+                                           search=q, limit=page.limit, offset=page.offset,
                                            visible=visible_projects(session, who))
-    return ProjectPage(matched=matched, limit=limit, offset=offset, projects=[_out(r, lang) for r in rows])
+    return ProjectPage(matched=matched, limit=page.limit, offset=page.offset,
+                       projects=[_out(r, lang) for r in rows])
 
 
 @router.get("/{code}", summary="One project 项目详情", responses=READ_RESPONSES)

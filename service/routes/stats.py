@@ -12,8 +12,8 @@ from gis import stats
 from gis.dashboard import FIRST_DAY, LAST_DAY
 from gis.labels import label
 from service.dependencies import Language, ReadSession
+from service.filters import ParcelStatusParam
 from service.read_access import InventoryReader
-from service.routes.parcels import ParcelStatusParam
 
 router = APIRouter(prefix="/api/stats", tags=["statistics 统计"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from service.web.templating import page
+from service.web.frame import page
 
 
 def error_page(request: Request, status: int, title: str, detail: str, *,

@@ -12,14 +12,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
-from gis.access import Principal
 from gis.matching import reverse
 from service.dependencies import ReadSession, SettingsDep
+from service.kinds import PageKind
 from service.read_access import ProjectReader, visible_projects
-from service.settings import Settings
-from service.web.templating import page
+from service.web.frame import page
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,9 +25,12 @@ CodePath = Annotated[str, Path(max_length=40)]
 TOP_CRITERIA = 3
 
 
-def _fits(request: Request, session: Session, settings: Settings, kind: str, code: str,
-          who: Principal) -> HTMLResponse:
-    visible = visible_projects(session, who)
+@router.get("/parcels/{code}/fits", response_class=HTMLResponse)
+@router.get("/factories/{code}/fits", response_class=HTMLResponse)
+def site_fits(request: Request, session: ReadSession, settings: SettingsDep, who: ProjectReader,
+              site: PageKind, code: CodePath) -> HTMLResponse:
+    """The pipeline projects the parcel or factory fits, best first."""
+    kind, visible = site.name, visible_projects(session, who)
     fits = reverse.projects_for_site(session, kind, code, settings.match_config(), visible=visible)
     rows = [{"fit": f, "top": sorted(f.candidate.criteria, key=lambda c: -c["points"])[:TOP_CRITERIA]}
             for f in fits]
@@ -37,17 +38,3 @@ def _fits(request: Request, session: Session, settings: Settings, kind: str, cod
     return page(request, "_fits.html", {"rows": rows, "kind": kind, "code": code,
                                         "pipeline": len(reverse.pipeline_projects(session, visible)),
                                         "status": status, "offered": status in reverse.OFFERED[kind]})
-
-
-@router.get("/parcels/{code}/fits", response_class=HTMLResponse)
-def parcel_fits(request: Request, session: ReadSession, settings: SettingsDep, who: ProjectReader,
-                code: CodePath) -> HTMLResponse:
-    """The pipeline projects the parcel fits, best first."""
-    return _fits(request, session, settings, "parcel", code, who)
-
-
-@router.get("/factories/{code}/fits", response_class=HTMLResponse)
-def factory_fits(request: Request, session: ReadSession, settings: SettingsDep, who: ProjectReader,
-                 code: CodePath) -> HTMLResponse:
-    """The pipeline projects the factory fits, best first."""
-    return _fits(request, session, settings, "factory", code, who)

@@ -25,7 +25,7 @@ from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
 from service.read_access import PageReader, sign_in_first, visible_projects
 from service.web.edit_fields import READY
-from service.web.templating import assets_for, page, tianditu_key
+from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 

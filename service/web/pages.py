@@ -1,4 +1,4 @@
-"""The inventory map page (存量资源一张图), its results fragment, and the parcel/factory pages.
+"""The inventory map page (存量资源一张图), its results fragment, and the parcel and factory page.
 
 Each shows what its reader may read (gis/access.py): contacts, owners, remarks and account names
 to signed-in readers, a site's reserving project to readers of its reservations, the projects
@@ -23,11 +23,13 @@ from maps.inventory import inventory_map
 from maps.render import render
 from service.auth import csrf_token
 from service.dependencies import ReadSession, SettingsDep
+from service.filters import ParcelFilters
 from service.i18n import page_language
+from service.kinds import PageKind, SiteKind
 from service.read_access import PageReader, shown
 from service.settings import Settings
-from service.web.filters import Filters, FiltersDep
-from service.web.templating import assets_for, page, tianditu_key
+from service.web.filters import FiltersDep, querystring
+from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,15 +45,15 @@ def export_links(query: str) -> list[tuple[str, str]]:
     return [(f, f"/api/parcels/export?format={f}{suffix}") for f in EXPORT_FORMATS]
 
 
-def results_context(request: Request, session: Session, filters: Filters, offset: int,
+def results_context(request: Request, session: Session, filters: ParcelFilters, offset: int,
                     who: Principal | None) -> dict[str, Any]:
     """Counts, 亩 by status, one page of the table and (for signed-in readers) the export links."""
-    summary = inventory.summarise_parcels(session, filters.parcels())
-    rows = inventory.list_parcels(session, filters.parcels(limit=PAGE_SIZE, offset=offset)).rows
+    summary = inventory.summarise_parcels(session, filters.query())
+    rows = inventory.list_parcels(session, filters.query(limit=PAGE_SIZE, offset=offset)).rows
     boxes = shapely.bounds(shapely.from_geojson([r.pop("geojson") or "null" for r in rows])).tolist()
     for row, box in zip(rows, boxes, strict=True):
         row["bbox"] = None if math.isnan(box[0]) else box
-    query = filters.querystring()
+    query = querystring(filters)
     return {"summary": summary, "rows": rows, "offset": offset, "page_size": PAGE_SIZE,
             "query": query, "statuses": [s.value for s in ParcelStatus],
             "exports": export_links(query) if who is not None else []}
@@ -67,7 +69,7 @@ def inventory_page(request: Request, session: ReadSession, settings: SettingsDep
     m = inventory_map(towns=mapdata.area_outlines(session, "town"),
                       parks=mapdata.area_outlines(session, "park"), lang=lang,
                       basemap=settings.map.basemap, tianditu_key=tianditu_key(settings),
-                      query=filters.querystring(), gcj02=crs == "gcj02", bbox=results["summary"].bbox)
+                      query=querystring(filters), gcj02=crs == "gcj02", bbox=results["summary"].bbox)
     return page(request, "inventory.html", {
         "map": render(m, assets_for(settings, lang)), "filters": filters, "crs": crs,
         "parks": mapdata.area_choices(session, "park"), "towns": mapdata.area_choices(session, "town"),
@@ -103,45 +105,24 @@ def history_context(session: Session, kind: str, row: dict[str, Any],
     return {"history": events, "changes": changes}
 
 
-def _site_page(request: Request, session: Session, settings: Settings, kind: str, row: dict[str, Any], *,
-               user: Principal | None, problem: str | None, status_code: int) -> HTMLResponse:
+def render_site(request: Request, session: Session, settings: Settings, kind: SiteKind, code: str, *,
+                user: Principal | None, problem: str | None = None, status_code: int = 200) -> HTMLResponse:
+    """A parcel's or factory's page (also re-rendered with `problem` when a status change is refused)."""
     lang = page_language(request)
-    m = detail_map(row["geojson"], kind, row["status"], lang=lang, basemap=settings.map.basemap,
+    row = kind.get(session, code)
+    m = detail_map(row["geojson"], kind.name, row["status"], lang=lang, basemap=settings.map.basemap,
                    tianditu_key=tianditu_key(settings))
-    record = shown(row, user)
-    return page(request, f"{kind}.html", {
-        "p" if kind == "parcel" else "f": record, **history_context(session, kind, row, user),
-        "map": render(m, assets_for(settings, lang)), "user": user,
-        "kind": kind, "plural": "parcels" if kind == "parcel" else "factories", "record": record,
-        "targets": _allowed(kind, row["status"]), "fits": access.reads_projects(user),
-        "csrf": csrf_token(request) if user else "", "problem": problem}, status_code=status_code)
-
-
-def render_parcel(request: Request, session: Session, settings: Settings, code: str, *,
-                  user: Principal | None, problem: str | None = None,
-                  status_code: int = 200) -> HTMLResponse:
-    """The parcel page (also re-rendered with `problem` when a status change is refused)."""
-    return _site_page(request, session, settings, "parcel", inventory.get_parcel(session, code),
-                      user=user, problem=problem, status_code=status_code)
-
-
-def render_factory(request: Request, session: Session, settings: Settings, code: str, *,
-                   user: Principal | None, problem: str | None = None,
-                   status_code: int = 200) -> HTMLResponse:
-    """The factory page (also re-rendered with `problem` when a status change is refused)."""
-    return _site_page(request, session, settings, "factory", inventory.get_factory(session, code),
-                      user=user, problem=problem, status_code=status_code)
+    return page(request, f"{kind.name}.html", {
+        "record": shown(row, user), **history_context(session, kind.name, row, user),
+        "map": render(m, assets_for(settings, lang)), "user": user, "site": kind, "kind": kind.name,
+        "plural": kind.plural, "targets": _allowed(kind.name, row["status"]),
+        "fits": access.reads_projects(user), "csrf": csrf_token(request) if user else "",
+        "problem": problem}, status_code=status_code)
 
 
 @router.get("/parcels/{code}", response_class=HTMLResponse)
-def parcel_page(request: Request, session: ReadSession, settings: SettingsDep, user: PageReader,
-                code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
-    """One parcel: a small map, every attribute, its status history, the status form."""
-    return render_parcel(request, session, settings, code, user=user)
-
-
 @router.get("/factories/{code}", response_class=HTMLResponse)
-def factory_page(request: Request, session: ReadSession, settings: SettingsDep, user: PageReader,
-                 code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
-    """One factory: a small map, every attribute, its status history, the status form."""
-    return render_factory(request, session, settings, code, user=user)
+def site_page(request: Request, session: ReadSession, settings: SettingsDep, user: PageReader, kind: PageKind,
+              code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
+    """One parcel or factory: a small map, every attribute, its status history, the status form."""
+    return render_site(request, session, settings, kind, code, user=user)

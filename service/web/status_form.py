@@ -13,14 +13,12 @@ from service.auth import OptionalUser
 from service.dependencies import DatabaseDep, SettingsDep
 from service.errors import status_of
 from service.i18n import page_language
+from service.kinds import BY_PLURAL
 from service.schemas import StatusChange
 from service.sites import change_status
 from service.web import pages
 
 router = APIRouter(include_in_schema=False)
-
-RENDER = {"parcel": pages.render_parcel, "factory": pages.render_factory}
-
 
 @router.post("/{plural}/{code}/status")
 def submit_status(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
@@ -31,18 +29,18 @@ def submit_status(request: Request, db: DatabaseDep, settings: SettingsDep, user
                   project: Annotated[str, Form(max_length=40)] = "",
                   note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     """Apply the form's status change; a stale or refused change re-renders the page with why."""
-    kind = "parcel" if plural == "parcels" else "factory"
+    kind = BY_PLURAL[plural]
     if user is None:
         return RedirectResponse(f"/login?next=/{plural}/{code}", status_code=303)
     body = StatusChange(status=status, project=project.strip() or None, note=note.strip() or None)
     try:
         with db.write() as session:
-            change_status(session, kind, code, body, user, version)
+            change_status(session, kind.name, code, body, user, version)
     except LandstockError as error:
         with db.read() as session:
-            return RENDER[kind](request, session, settings, code, user=user,
-                                problem=error.message(page_language(request)),
-                                status_code=status_of(error))
+            return pages.render_site(request, session, settings, kind, code, user=user,
+                                     problem=error.message(page_language(request)),
+                                     status_code=status_of(error))
     return RedirectResponse(f"/{plural}/{code}?changed=1", status_code=303)
 
 

@@ -21,7 +21,7 @@ from service.dependencies import DatabaseDep, ReadSession, SettingsDep
 from service.i18n import page_language
 from service.read_access import PageReader, take_export, visible_projects
 from service.web.exports import XLSX, supply_workbook
-from service.web.templating import assets_for, page, tianditu_key
+from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from gis.inventory import FactoryQuery, ParcelQuery, summarise_parcels
 from gis.tiles import MAX_ZOOM, data_stamp, render_tile, tiles_over
 from service.dependencies import ReadSession
+from service.filters import ParcelFilters
 from service.read_access import InventoryReader
-from service.web.filters import Filters, FiltersDep
+from service.web.filters import FiltersDep, layer_query
 from service.web.tile_cache import TileCache
 
 router = APIRouter(prefix="/tiles", tags=["map tiles 地图切片"])
@@ -115,7 +116,8 @@ class TileWarmer:
                 bbox = summarise_parcels(session, ParcelQuery()).bbox
                 if bbox is None:
                     return
-                for kind, query in (("parcels", Filters().parcels()), ("factories", Filters().factories())):
+                for kind in ("parcels", "factories"):
+                    query = layer_query(ParcelFilters(), kind)
                     for zxy in tiles_over(bbox, self.ZOOMS):
                         if self.stopping.is_set():
                             return
@@ -139,7 +141,6 @@ def tile(
     crs: Annotated[Literal["wgs84", "gcj02"], Query(description="gcj02: shifted for AMap tiles")] = "wgs84",
 ) -> Response:
     """Parcels (with the inventory filters applied) or factories in one XYZ tile, coloured by the page."""
-    query = filters.parcels() if kind == "parcels" else filters.factories()
-    body = cached_tile(request.app, session, kind, query, (z, x, y), crs)
+    body = cached_tile(request.app, session, kind, layer_query(filters, kind), (z, x, y), crs)
     # short private cache: a status changed on another page shows on the next pan
     return Response(body, media_type=MVT, headers={"Cache-Control": "private, max-age=10"})

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from gis import inventory, mapdata
+from gis import mapdata
 from gis.access import Principal
 from gis.errors import LandstockError
 from gis.gateway import sites as gateway
@@ -22,14 +22,13 @@ from service.auth import OptionalUser, csrf_token
 from service.dependencies import DatabaseDep, ReadSession, SettingsDep
 from service.errors import status_of
 from service.i18n import page_language
+from service.kinds import BY_PLURAL, KINDS, SiteKind
 from service.settings import Settings
 from service.web.edit_fields import CHOICES, FIELDS, changed_fields, geometry_change
-from service.web.templating import assets_for, page, tianditu_key
+from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
-KINDS = {"parcels": "parcel", "factories": "factory"}
-READERS = {"parcel": inventory.get_parcel, "factory": inventory.get_factory}
 PAGE = 50
 Plural = Annotated[str, Path(pattern="^(parcels|factories)$")]
 Code = Annotated[str, Path(max_length=40)]
@@ -46,11 +45,11 @@ def workspace(request: Request, session: ReadSession, user: OptionalUser,
     if user is None:
         return _sign_in("/workspace")
     areas = user.area_ids if user.scoped else None
-    parcels, parcel_total = mapdata.sites_in_areas(session, "parcel", areas, limit=PAGE, offset=offset)
-    factories, factory_total = mapdata.sites_in_areas(session, "factory", areas, limit=PAGE, offset=offset)
+    sections = [(kind, *mapdata.sites_in_areas(session, kind.name, areas, limit=PAGE, offset=offset))
+                for kind in KINDS.values()]
     return page(request, "workspace.html", {
-        "user": user, "parcels": parcels, "parcel_total": parcel_total, "factories": factories,
-        "factory_total": factory_total, "offset": offset, "page_size": PAGE, "csrf": csrf_token(request),
+        "user": user, "sections": sections, "longest": max(total for *_, total in sections), "offset": offset,
+        "page_size": PAGE, "csrf": csrf_token(request),
         "import_words": _import_words(page_language(request))})
 
 
@@ -61,20 +60,20 @@ def _import_words(lang: str) -> dict[str, str]:
     return {**words, "code": CATALOGUES[lang]["field.code"]}
 
 
-def render_edit(request: Request, session: Session, settings: Settings, kind: str, code: str, *,
+def render_edit(request: Request, session: Session, settings: Settings, kind: SiteKind, code: str, *,
                 user: Principal, problem: str | None = None, values: dict[str, Any] | None = None,
                 status_code: int = 200) -> HTMLResponse:
     """The edit form of one record, with the reader's values kept when a save is refused."""
     lang = page_language(request)
-    record = READERS[kind](session, code)
+    record = kind.get(session, code)
     m = edit_map(record["geojson"], lang=lang, basemap=settings.map.basemap,
                  tianditu_key=tianditu_key(settings), input_id="geometry", file_id="geometry-file")
     return page(request, "edit.html", {
-        "kind": kind, "plural": "parcels" if kind == "parcel" else "factories", "record": record,
-        "values": {**record, **(values or {})}, "fields": FIELDS[kind], "choices": CHOICES,
+        "kind": kind.name, "plural": kind.plural, "record": record,
+        "values": {**record, **(values or {})}, "fields": FIELDS[kind.name], "choices": CHOICES,
         "land_uses": mapdata.land_use_choices(session), "map": render(m, assets_for(settings, lang)),
         "csrf": csrf_token(request), "problem": problem, "user": user,
-        "history": changes_of(session, kind, code)}, status_code=status_code)
+        "history": changes_of(session, kind.name, code)}, status_code=status_code)
 
 
 @router.get("/{plural}/{code}/edit", response_class=HTMLResponse)
@@ -83,7 +82,7 @@ def edit_page(request: Request, session: ReadSession, settings: SettingsDep, use
     """The attribute and geometry form of a parcel or factory."""
     if user is None:
         return _sign_in(f"/{plural}/{code}/edit")
-    return render_edit(request, session, settings, KINDS[plural], code, user=user)
+    return render_edit(request, session, settings, BY_PLURAL[plural], code, user=user)
 
 
 async def form_data(request: Request) -> FormData:
@@ -98,17 +97,17 @@ def save_edit(request: Request, db: DatabaseDep, settings: SettingsDep, user: Op
     A plain function: waiting for the database's write lock must not stop the event loop."""
     if user is None:
         return _sign_in(f"/{plural}/{code}/edit")
-    kind = KINDS[plural]
+    kind = BY_PLURAL[plural]
     try:
         version = int(str(form.get("version") or "0"))
         with db.read() as session:
-            changes = changed_fields(kind, form, READERS[kind](session, code))
+            changes = changed_fields(kind.name, form, kind.get(session, code))
         shape = geometry_change(str(form.get("geometry") or ""))
         if shape is not None:
             changes["geometry"] = shape
         if changes:
             with db.write() as session:
-                gateway.update(session, kind, code, changes, who=user, expected_version=version)
+                gateway.update(session, kind.name, code, changes, who=user, expected_version=version)
     except LandstockError as error:
         kept = {k: v for k, v in form.items() if isinstance(v, str)}
         with db.read() as session:

@@ -134,6 +134,16 @@ def test_openapi_documents_the_geojson_lists(sample_client):
     assert sample_client.get("/docs").status_code == 200
 
 
+@pytest.mark.parametrize("plural", ["parcels", "factories"])
+def test_a_list_and_its_export_take_the_same_filters(sample_client, plural):
+    paths = sample_client.get("/openapi.json").json()["paths"]
+    listed = {p["name"]: p for p in paths[f"/api/{plural}"]["get"]["parameters"]}
+    exported = {p["name"]: p for p in paths[f"/api/{plural}/export"]["get"]["parameters"]}
+
+    assert exported.keys() - listed.keys() == {"format"} and listed.keys() - exported.keys() == {"sort", "limit", "offset"}
+    assert all(exported[name] == listed[name] for name in exported.keys() & listed.keys())
+
+
 def test_responses_match_their_documented_schemas(sample_client):
     ParcelCollection.model_validate(sample_client.get("/api/parcels", params={"limit": 1000}).json())
     FactoryCollection.model_validate(sample_client.get("/api/factories", params={"limit": 1000}).json())

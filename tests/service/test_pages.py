@@ -1,10 +1,13 @@
 """The web pages over HTTP, on both databases: Chinese by default, small, and self-contained."""
 
+import html
 import re
 
 import mapbox_vector_tile
 import pytest
 
+from gis.errors import InvalidInput
+from gis.labels import Text
 from tests.conftest import bearer
 
 MAX_PAGE_BYTES = 1_000_000
@@ -75,6 +78,29 @@ def test_the_tile_endpoint_applies_the_page_filters(sample_client):
                                               ("/?status=sold_by_city", 422), ("/tiles/parcels/3/9/0.pbf", 422)])
 def test_bad_requests_are_client_errors(sample_client, path, status):
     assert sample_client.get(path).status_code == status
+
+
+@pytest.mark.parametrize(("params", "field", "value", "reason"), [
+    ({"min_mu": "-5"}, "min_mu", "-5", "number"),
+    ({"max_mu": "1e7"}, "max_mu", "1e7", "number"),
+    ({"status": ["available", "sold_by_city"]}, "status", "sold_by_city", "choice"),
+    ({"land_use": "M2"}, "land_use", "M2", "choice"),
+])
+def test_the_page_filters_refuse_what_the_api_list_refuses_naming_the_field(sample_client, params, field, value,
+                                                                             reason):
+    page = sample_client.get("/", params=params, headers={"Accept": "text/html"})
+    api = sample_client.get("/api/parcels", params=params)
+
+    detail = InvalidInput(field=Text(f"field.{field}"), value=value, reason=Text(f"web.error.{reason}")).message()
+    assert page.status_code == api.status_code == 422
+    assert f'id="error-detail">{html.escape(detail, quote=False)}</p>' in page.text
+
+
+def test_an_empty_filter_field_means_any(sample_client):
+    empty = sample_client.get("/inventory/results", params={"q": "", "park": "", "min_mu": " ", "status": ""})
+    plain = sample_client.get("/inventory/results")
+
+    assert empty.status_code == 200 and empty.text == plain.text
 
 
 def test_a_browser_gets_an_error_page_and_the_api_problem_json(sample_client):

@@ -49,8 +49,9 @@ def test_the_service_draws_the_county_view_when_it_starts(databases, backend):
 
     from gis.inventory import ParcelQuery, summarise_parcels
     from gis.tiles import data_stamp, tiles_over
+    from service.filters import ParcelFilters
     from service.main import create_app
-    from service.web.filters import Filters
+    from service.web.filters import layer_query
     from service.web.tiles import TileWarmer, cache_of
     from tests.conftest import settings_for
 
@@ -59,9 +60,8 @@ def test_the_service_draws_the_county_view_when_it_starts(databases, backend):
         with app.state.db.read() as session:
             bbox = summarise_parcels(session, ParcelQuery()).bbox
             stamp = data_stamp(session)
-        expected = [(kind, *zxy, "wgs84", query, stamp)
-                    for kind, query in (("parcels", Filters().parcels()), ("factories", Filters().factories()))
-                    for zxy in tiles_over(bbox, TileWarmer.ZOOMS)]
+        expected = [(kind, *zxy, "wgs84", layer_query(ParcelFilters(), kind), stamp)
+                    for kind in ("parcels", "factories") for zxy in tiles_over(bbox, TileWarmer.ZOOMS)]
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and any(cache_of(app).get(k) is None for k in expected):
             time.sleep(0.1)

@@ -1,0 +1,141 @@
+"""The filters of the parcel and factory lists, each set declared once as a dataclass of query
+parameters (titiler's dependency pattern: `Annotated[ParcelFilters, Depends()]`).
+
+The API list, its export and the web pages (service/web/filters.py) read the same set; OGC API
+– Features names its filters after the properties its features carry (`park_code`, one
+`land_use` class), so its sets map those names onto the same ones here, in one method each.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads a dataclass dependency's parameters from
+# its __init__, and a class has no module globals to resolve string annotations against.
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Query
+
+from gis.inventory import AreaQuery, FactoryQuery, ParcelQuery
+from gis.spatial import parse_bbox
+
+ParcelStatusParam = Literal["available", "reserved", "signed", "supplied", "under_construction",
+                            "in_production", "unavailable"]
+FactoryStatusParam = Literal["vacant", "reserved", "leased", "sold"]
+BuildingTypeParam = Literal["standard", "self_built", "warehouse", "rnd"]
+StockTypeParam = Literal["approved_unsupplied", "idle", "inefficient", "reserve", "other"]
+AreaKindParam = Literal["park", "town", "zone"]
+Q = TypeVar("Q", ParcelQuery, FactoryQuery)
+
+BBOX_HELP = "最小经度,最小纬度,最大经度,最大纬度 (EPSG:4490 / WGS84)"
+LAND_USE = r"^\d{4,6}$"
+SORT_HELP = "排序字段, '-' for descending"
+BBoxParam = Annotated[str | None, Query(description=BBOX_HELP, examples=["121.68,31.76,121.75,31.81"])]
+SearchParam = Annotated[str | None, Query(max_length=100, description="按编号或名称搜索")]
+ParcelStatuses = Annotated[list[ParcelStatusParam] | None, Query(description="状态, repeatable")]
+FactoryStatuses = Annotated[list[FactoryStatusParam] | None, Query(description="状态, repeatable")]
+ParkCodeParam = Annotated[str | None, Query(max_length=40, description="园区或片区编号 park or zone code",
+                                            examples=["P01"])]
+TownCodeParam = Annotated[str | None, Query(max_length=40, description="镇编号 town code", examples=["T01"])]
+
+
+def sort_by(columns: dict[str, Any]) -> Callable[[str], str]:
+    """A dependency reading `sort`: one of a list's `columns`, '-' first for descending."""
+    pattern = rf"^-?({'|'.join(columns)})$"
+
+    def sort(sort: Annotated[str, Query(pattern=pattern, description=SORT_HELP)] = "code") -> str:
+        return sort
+    return sort
+
+
+def domain_query(filters: Any, kind: type[Q], more: dict[str, Any]) -> Q:
+    """The domain's query of a filter set, field by field (lists as tuples, the window parsed,
+    `q` as `search`), then `more`: order, page, and the filters only OGC offers."""
+    values = {f.name: getattr(filters, f.name) for f in fields(filters)}
+    values = {name: tuple(v) if isinstance(v, list) else v for name, v in values.items()}
+    values["bbox"] = parse_bbox(values["bbox"]) if values["bbox"] else None
+    values["search"] = values.pop("q")
+    return replace(kind(**values), **more)
+
+
+@dataclass(frozen=True)
+class ParcelFilters:
+    """What a parcel list is filtered on: the API list, its export, the map pages."""
+
+    bbox: BBoxParam = None
+    park: Annotated[str | None, Query(description="园区或片区编号 park/zone code", examples=["P01"])] = None
+    town: Annotated[str | None, Query(description="镇编号 town code", examples=["T01"])] = None
+    status: ParcelStatuses = None
+    land_use: Annotated[list[Annotated[str, Query(pattern=LAND_USE)]] | None, Query(
+        description="用地性质代码; 1001 also matches 100101-100103", examples=[["100102"]])] = None
+    min_mu: Annotated[float | None, Query(ge=0, le=1e6, description="最小面积(亩)")] = None
+    max_mu: Annotated[float | None, Query(ge=0, le=1e6, description="最大面积(亩)")] = None
+    q: SearchParam = None
+
+    def query(self, **more: Any) -> ParcelQuery:
+        """The domain query; `more` sets its order, page and the filters only OGC offers."""
+        return domain_query(self, ParcelQuery, more)
+
+
+@dataclass(frozen=True)
+class FactoryFilters:
+    """What a factory list is filtered on: the API list and its export."""
+
+    bbox: BBoxParam = None
+    park: Annotated[str | None, Query(description="园区或片区编号", examples=["P04"])] = None
+    town: Annotated[str | None, Query(description="镇编号", examples=["T06"])] = None
+    status: FactoryStatuses = None
+    building_type: Annotated[list[BuildingTypeParam] | None, Query(description="厂房类型")] = None
+    min_vacant_m2: Annotated[float | None, Query(ge=0, le=1e7, description="最小空置面积(平方米)")] = None
+    min_clear_height_m: Annotated[float | None, Query(ge=0, le=100, description="最小净高(米)")] = None
+    q: SearchParam = None
+
+    def query(self, **more: Any) -> FactoryQuery:
+        """The domain query; `more` sets its order, page and the filters only OGC offers."""
+        return domain_query(self, FactoryQuery, more)
+
+
+@dataclass(frozen=True)
+class OgcParcelFilters:
+    """The parcel filters of OGC API – Features, named after the features' properties."""
+
+    status: ParcelStatuses = None
+    park_code: ParkCodeParam = None
+    town_code: TownCodeParam = None
+    land_use: Annotated[str | None, Query(pattern=LAND_USE, examples=["100102"], description=(
+        "用地性质代码; a class matches its subclasses (1001 matches 100101-100103)"))] = None
+    stock_type: Annotated[list[StockTypeParam] | None, Query(description="存量类型, repeatable")] = None
+
+    def query(self, **more: Any) -> ParcelQuery:
+        """The domain query: these filters under the list's names, and `more` (window, time, page)."""
+        same = ParcelFilters(park=self.park_code, town=self.town_code, status=self.status,
+                             land_use=[self.land_use] if self.land_use else None)
+        return same.query(stock_type=tuple(self.stock_type or ()), **more)
+
+
+@dataclass(frozen=True)
+class OgcFactoryFilters:
+    """The factory filters of OGC API – Features, named after the features' properties."""
+
+    status: FactoryStatuses = None
+    park_code: ParkCodeParam = None
+    town_code: TownCodeParam = None
+    building_type: Annotated[list[BuildingTypeParam] | None, Query(description="厂房类型, repeatable")] = None
+
+    def query(self, **more: Any) -> FactoryQuery:
+        """The domain query: these filters under the list's names, and `more` (window, time, page)."""
+        same = FactoryFilters(park=self.park_code, town=self.town_code, status=self.status,
+                              building_type=self.building_type)
+        return same.query(**more)
+
+
+@dataclass(frozen=True)
+class OgcAreaFilters:
+    """The area filters of OGC API – Features."""
+
+    kind: Annotated[list[AreaKindParam] | None, Query(description="类型, repeatable")] = None
+    parent_code: Annotated[str | None, Query(max_length=40, description="上级编号 (a zone's park)",
+                                             examples=["P03"])] = None
+
+    def query(self, **more: Any) -> AreaQuery:
+        """The domain query: these filters, and `more` (window, time, page)."""
+        return AreaQuery(kind=tuple(self.kind or ()), parent=self.parent_code, **more)

@@ -1,0 +1,90 @@
+"""Parcels and factories: everything the service's routes, pages and documents say differently
+of the two kinds of site, one row each. The code that uses a row is written once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from gis import inventory
+from gis.inventory import Page
+from gis.models import Factory, Parcel
+from service.filters import FactoryFilters, ParcelFilters, sort_by
+from service.geojson import factory_properties, parcel_properties
+from service.schemas import (
+    FactoryCollection,
+    FactoryFeature,
+    FactoryPatch,
+    NewFactory,
+    NewParcel,
+    ParcelCollection,
+    ParcelFeature,
+    ParcelPatch,
+)
+from service.templating import mu, number
+
+
+@dataclass(frozen=True)
+class SiteKind:
+    """One kind of site: its names, how it is read and shown, and its schemas in /docs."""
+
+    name: str  # the domain's word for it (gateway, history, workflow)
+    plural: str  # its URLs, layers and collections
+    zh: str  # its Chinese name in /docs summaries and tags
+    code_example: str
+    model: type[Parcel] | type[Factory]
+    get: Callable[[Session, str], dict[str, Any]]
+    list: Callable[[Session, Any], Page]
+    properties: Callable[[dict[str, Any], str], dict[str, Any]]  # a row as Feature properties
+    filters: type[ParcelFilters] | type[FactoryFilters]
+    sort: Callable[[str], str]  # the list's `sort` dependency
+    feature: type[BaseModel]
+    collection: type[BaseModel]
+    new: type[BaseModel]
+    patch: type[BaseModel]
+    shows: str  # what a reader reads of one, for /docs
+    fits: str  # which projects fit one, for /docs
+    status_class: str  # CSS class prefix of its status colours
+    size_label: str  # the size the workspace lists, and how it is written
+    size_text: Callable[[float | None], str]
+
+    @property
+    def code(self) -> Any:
+        """Its code as a path parameter, described in /docs."""
+        return Path(max_length=40, description=f"{self.zh}编号", examples=[self.code_example])
+
+
+PARCEL = SiteKind(
+    name="parcel", plural="parcels", zh="地块", code_example="KFQ-001", model=Parcel,
+    get=inventory.get_parcel, list=inventory.list_parcels, properties=parcel_properties,
+    filters=ParcelFilters, sort=sort_by(inventory.PARCEL_SORTS),
+    feature=ParcelFeature, collection=ParcelCollection, new=NewParcel, patch=ParcelPatch,
+    shows="contacts, owner, remarks and account names for signed-in readers; the reserving project "
+          "for readers of the site's reservations",
+    fits="Pipeline projects (negotiating or signed, no land yet) that the parcel fits, best first; of "
+         "the projects the reader may read (signed-in users; a park manager those of their own areas).",
+    status_class="ls-status-", size_label="field.area_mu", size_text=lambda m2: mu(m2, 1))
+FACTORY = SiteKind(
+    name="factory", plural="factories", zh="厂房", code_example="CF-KFQ-001", model=Factory,
+    get=inventory.get_factory, list=inventory.list_factories, properties=factory_properties,
+    filters=FactoryFilters, sort=sort_by(inventory.FACTORY_SORTS),
+    feature=FactoryFeature, collection=FactoryCollection, new=NewFactory, patch=FactoryPatch,
+    shows="personal data and the reserving project as for parcels",
+    fits="Pipeline projects with a floor-area need (or steered to factories) that fit, best first; of "
+         "the projects the reader may read.",
+    status_class="ls-fstatus-", size_label="field.vacant_area_m2", size_text=number)
+KINDS = {kind.name: kind for kind in (PARCEL, FACTORY)}
+BY_PLURAL = {kind.plural: kind for kind in KINDS.values()}
+
+
+def kind_of_page(request: Request) -> SiteKind:
+    """The kind of site a page's route is about, from its first segment (/parcels/…, /factories/…)."""
+    return BY_PLURAL[request.scope["route"].path.split("/")[1]]
+
+
+PageKind = Annotated[SiteKind, Depends(kind_of_page)]
