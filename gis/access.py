@@ -37,7 +37,9 @@ class Action(StrEnum):
     RESTORE = "restore"                # bring back a deleted record
     ASSIGN_AREA = "assign_area"        # set a record's park or town by hand
     EDIT_AREA = "edit_area"            # change a park's, zone's or town's attributes
-    EDIT_PROJECT = "edit_project"      # create and update projects
+    EDIT_PROJECT = "edit_project"      # create and update projects, their steps and follow-ups
+    RESOLVE_DUPLICATES = "resolve_duplicates"  # merge duplicate leads, or mark them distinct
+    DECIDE_REVIEW = "decide_review"    # enter a joint review's outcome
     IMPORT = "import"                  # bulk import into the inventory
     MANAGE_USERS = "manage_users"      # accounts, roles, scopes
 

@@ -6,19 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from gis.errors import NotFound
 from gis.labels import Text
-from gis.models import Industry, Project
+from gis.models import Area, Industry, Project, Unit, User
 
-HIDDEN = {"id", "deleted_at"}
+HIDDEN = {"id", "deleted_at", "platform_id", "leader_id", "officer_id", "merged_into_id", "investor_key"}
+Leader, Officer = aliased(User, name="leader"), aliased(User, name="officer")
 
 
 def _select() -> Any:
     return (select(*[c for c in Project.__table__.c if c.name not in HIDDEN],
-                   Industry.name.label("industry_name"))
-            .outerjoin(Industry, Industry.code == Project.industry_code))
+                   Industry.name.label("industry_name"), Unit.name.label("source_unit_name"),
+                   Area.code.label("platform"), Area.name.label("platform_name"),
+                   Leader.name.label("leader"), Leader.display_name.label("leader_name"),
+                   Officer.name.label("officer"), Officer.display_name.label("officer_name"))
+            .outerjoin(Industry, Industry.code == Project.industry_code)
+            .outerjoin(Unit, Unit.code == Project.source_unit)
+            .outerjoin(Area, Area.id == Project.platform_id)
+            .outerjoin(Leader, Leader.id == Project.leader_id)
+            .outerjoin(Officer, Officer.id == Project.officer_id))
 
 
 def list_projects(session: Session, *, stage: tuple[str, ...] = (), industry: str | None = None,

@@ -1,4 +1,5 @@
-"""Reference tables (industries, land-use classes): editable CSV files loaded into the database."""
+"""Reference tables (industries, land-use classes, the units that bring investment leads):
+editable CSV files loaded into the database."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
-from gis.models import Industry, LandUseClass
+from gis.models import Industry, LandUseClass, Unit
 
 
 def _nullable(value: str, cast: type) -> Any:
@@ -44,7 +45,13 @@ def _land_use(row: dict[str, str]) -> dict[str, Any]:
     }
 
 
-TABLES = (("industries.csv", Industry, _industry), ("land_use_classes.csv", LandUseClass, _land_use))
+def _unit(row: dict[str, str]) -> dict[str, Any]:
+    return {"code": row["code"].strip(), "name": row["name"].strip(), "kind": row["kind"].strip(),
+            "area_code": row["area_code"].strip() or None}
+
+
+TABLES = (("industries.csv", Industry, _industry), ("land_use_classes.csv", LandUseClass, _land_use),
+          ("units.csv", Unit, _unit))
 
 
 def sync_reference(session: Session, directory: Path) -> dict[str, int]:

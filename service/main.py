@@ -27,6 +27,7 @@ from service.routes import (
     imports,
     matching,
     ogc,
+    pipeline,
     projects,
     sites,
     stats,
@@ -102,8 +103,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            expose_headers=["ETag", "Location"])
     app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET
     # exports before parcels and factories: /api/parcels/export is not a parcel code
-    for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc,
-                   matching, projects, tiles, pages, fits, supply, match, status_form, workspace):
+    # pipeline before projects: POST /api/projects/duplicates is not a project's code
+    for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
+                   pipeline, projects, tiles, pages, fits, supply, match, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

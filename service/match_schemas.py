@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,8 +10,6 @@ from gis.matching.need import Need
 from gis.matching.review import Planned
 
 ReadyItem = Literal["road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled", "net_land"]
-Stage = Literal["lead", "negotiating", "signed", "registered", "supplied", "started", "producing", "dropped",
-                "on_hold"]
 
 
 class NeedIn(BaseModel):
@@ -188,90 +185,6 @@ class ProjectFitOut(BaseModel):
     industry_name: str
     score: float
     candidate: CandidateOut
-
-
-class ProjectFields(BaseModel):
-    """Editable fields of a project."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    investor: str | None = Field(default=None, max_length=200)
-    industry_code: str | None = Field(default=None, pattern=r"^\d{2,4}$")
-    investment_total_wan: float | None = Field(default=None, ge=0, le=1e8)
-    fixed_investment_wan: float | None = Field(default=None, ge=0, le=1e8)
-    land_min_mu: float | None = Field(default=None, gt=0, le=100_000)
-    land_max_mu: float | None = Field(default=None, gt=0, le=100_000)
-    floor_area_min_m2: float | None = Field(default=None, gt=0, le=1e7)
-    clear_height_min_m: float | None = Field(default=None, gt=0, le=100)
-    floor_load_min_kn_m2: float | None = Field(default=None, gt=0, le=1000)
-    crane_min_t: float | None = Field(default=None, gt=0, le=2000)
-    power_min_kva: float | None = Field(default=None, gt=0, le=1e6)
-    nuisance_class: int | None = Field(default=None, ge=1, le=3)
-    needs_waterfront: bool | None = None
-    preferred_areas: list[str] | None = Field(default=None, max_length=30)
-    annual_output_wan: float | None = Field(default=None, ge=0, le=1e9)
-    annual_tax_wan: float | None = Field(default=None, ge=0, le=1e9)
-    stage: Stage | None = None
-    stage_since: dt.date | None = None
-    signed_on: dt.date | None = None
-    agreed_start_on: dt.date | None = None
-    started_on: dt.date | None = None
-    contact: str | None = Field(default=None, max_length=100)
-    remarks: str | None = Field(default=None, max_length=2000)
-
-
-class ProjectIn(ProjectFields):
-    """A new project."""
-
-    code: str = Field(min_length=1, max_length=40, pattern=r"^[\w\-.]+$", examples=["XM-2026-101"])
-    name: str = Field(min_length=1, max_length=200)
-    industry_code: str = Field(pattern=r"^\d{2,4}$")
-
-
-class ProjectOut(BaseModel):
-    """A project as stored."""
-
-    code: str
-    name: str
-    investor: str | None
-    industry_code: str | None
-    industry_name: str | None
-    investment_total_wan: float | None
-    fixed_investment_wan: float | None
-    land_min_mu: float | None
-    land_max_mu: float | None
-    floor_area_min_m2: float | None
-    clear_height_min_m: float | None
-    floor_load_min_kn_m2: float | None
-    crane_min_t: float | None
-    power_min_kva: float | None
-    nuisance_class: int | None
-    needs_waterfront: bool
-    preferred_areas: list[str]
-    annual_output_wan: float | None
-    annual_tax_wan: float | None
-    stage: str
-    stage_label: str
-    stage_since: dt.date | None
-    signed_on: dt.date | None
-    agreed_start_on: dt.date | None
-    started_on: dt.date | None
-    contact: str | None
-    remarks: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    updated_by: str | None
-    version: int
-
-
-class ProjectPage(BaseModel):
-    """A page of projects."""
-
-    matched: int
-    limit: int
-    offset: int
-    projects: list[ProjectOut]
 
 
 class BoundOut(BaseModel):

@@ -20,6 +20,7 @@ from gis.io.limits import ImportLimits
 from gis.matching.criteria import CRITERION, Weights
 from gis.matching.need import MatchConfig
 from gis.matching.review import ReviewConfig
+from gis.pipeline.config import PipelineConfig
 from gis.signin import Throttle
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,7 @@ MIN_SECRET_BYTES = 32
 # The domain's own defaults: a setting below that mirrors one takes it from here, so each number
 # is stated once, in gis/ (the descriptions and bounds stay with the settings).
 MATCH, REVIEW, IMPORTS, THROTTLE = MatchConfig(), ReviewConfig(), ImportLimits(), Throttle()
+PIPELINE = PipelineConfig()
 
 
 def _config(prefix: str) -> SettingsConfigDict:
@@ -187,6 +189,33 @@ class ReviewSettings(BaseSettings):
             if set(overrides) - known:
                 raise ValueError(f"{park}: unknown thresholds {sorted(set(overrides) - known)}")
         return value
+class PipelineSettings(BaseSettings):
+    """The city's rules for the investment pipeline (Landstock's defaults until the city sets its own)."""
+
+    model_config = _config("LANDSTOCK_PIPELINE_")
+
+    major_total_wan: float = Field(default=PIPELINE.major_total_wan, gt=0, description=(
+        "重特大项目: total investment at least (万元)"))
+    major_foreign_wusd: float = Field(default=PIPELINE.major_foreign_wusd, gt=0, description=(
+        "重特大项目: or foreign investment at least (万美元)"))
+    large_total_wan: float = Field(default=PIPELINE.large_total_wan, gt=0, description=(
+        "亿元以上项目: total investment at least (万元)"))
+    large_foreign_wusd: float = Field(default=PIPELINE.large_foreign_wusd, gt=0, description=(
+        "亿元以上项目: or foreign investment at least (万美元)"))
+    review_before_signing: bool = Field(default=PIPELINE.review_before_signing, description=(
+        "A project that needs land signs only after its joint review (联合会审) passed"))
+    follow_up_days: int = Field(default=PIPELINE.follow_up_days, ge=1, description=(
+        "Days without a follow-up after which an active project is flagged"))
+    signed_unsupplied_days: int = Field(default=PIPELINE.signed_unsupplied_days, ge=1, description=(
+        "Days after signing without land or a factory supplied (签约未供地) before it is flagged"))
+    reservation_days: int = Field(default=PIPELINE.reservation_days, ge=1, description=(
+        "Days a reservation (意向) may be held without progress before it is flagged"))
+
+    def config(self) -> PipelineConfig:
+        """The rules as gis/pipeline takes them."""
+        return PipelineConfig(**self.model_dump())
+
+
 class MapSettings(BaseSettings):
     """How the web pages draw maps and where their browser assets come from."""
 
@@ -295,6 +324,7 @@ class Settings:
     review: ReviewSettings = field(default_factory=ReviewSettings)
     map: MapSettings = field(default_factory=MapSettings)
     read: ReadSettings = field(default_factory=ReadSettings)
+    pipeline: PipelineSettings = field(default_factory=PipelineSettings)
 
     def match_config(self) -> MatchConfig:
         """The matching rules for gis/matching/."""
@@ -324,4 +354,4 @@ def load_settings(**database: object) -> Settings:
     """Read every settings class from the environment; keyword arguments override the database."""
     return Settings(database=DatabaseSettings(**database), app=AppSettings(),  # type: ignore[arg-type]
                     auth=AuthSettings(), imports=ImportSettings(), match=MatchSettings(),
-                    review=ReviewSettings(), read=ReadSettings())
+                    review=ReviewSettings(), read=ReadSettings(), pipeline=PipelineSettings())

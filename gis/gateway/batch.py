@@ -24,7 +24,6 @@ from gis.access import Action, Principal, Role, authorize
 from gis.bulk_write import refresh_statistics
 from gis.errors import InvalidInput
 from gis.gateway import fields, places
-from gis.gateway.pipeline import follow_site
 from gis.gateway.rules import PLACEMENT, Act, Change, Stored, problems
 from gis.io import changes
 from gis.io.columns import FIELDS
@@ -300,7 +299,6 @@ def write(session: Session, batch: Batch, who: Principal, report: ImportReport, 
         _update(session, batch, old, who, advance)
     if batch.events:
         bulk.insert_events(session, batch.events, actor=who.name, default_note=note)
-        _follow(session, batch, who)
     if batch.deleted:
         _remove(session, batch, who)
     refresh_statistics(session, batch.layer, len(new) + len(old) + len(batch.deleted))
@@ -319,15 +317,6 @@ def _remove(session: Session, batch: Batch, who: Principal) -> None:
     bulk.remove(session, model, batch.deleted, actor=who.name)
     after = changes.stored(session, model, ids)
     changes.write(session, changes.changed(model, before, after, who.name, action="delete"))
-
-
-def _follow(session: Session, batch: Batch, who: Principal) -> None:
-    """Projects follow their sites' steps by the same rule as a single change."""
-    for event in batch.events:
-        if event.get("project"):
-            project = session.scalar(select(Project).where(Project.code == event["project"])
-                                     .with_for_update(of=Project))
-            follow_site(session, project, event["to_status"], who=who)
 
 
 def _insert(session: Session, batch: Batch, index: list[int], who: Principal, note: str,

@@ -20,7 +20,7 @@ from sqlalchemy import Text as TextType
 
 from gis.errors import InvalidInput
 from gis.labels import Text
-from gis.models import Area, Factory, Parcel, Project
+from gis.models import Area, Factory, FollowUp, Parcel, Project
 
 # Codes name records in URLs (/api/parcels/{code}), files and other codes ('+' joins assembled
 # parcels): letters of any script, digits, '_', '-' and '.', starting with a letter or digit.
@@ -71,9 +71,12 @@ NUMBERS: dict[str, dict[str, Range]] = {
         "floor_load_min_kn_m2": Range(0, 1000, above=True), "crane_min_t": Range(0, 2000, above=True),
         "power_min_kva": Range(0, 1e6, above=True), "nuisance_class": Range(1, 3),
         "annual_output_wan": Range(0, 1e9), "annual_tax_wan": Range(0, 1e9),
+        "foreign_investment_wusd": Range(0, 1e7),
     },
+    "follow_up": {},
 }
-MODELS: dict[str, Any] = {"parcel": Parcel, "factory": Factory, "area": Area, "project": Project}
+MODELS: dict[str, Any] = {"parcel": Parcel, "factory": Factory, "area": Area, "project": Project,
+                          "follow_up": FollowUp}
 LISTS = {"suitable_industries", "leading_industries", "preferred_areas"}
 
 

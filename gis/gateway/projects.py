@@ -1,47 +1,100 @@
-"""Investment projects one at a time: create and update (investment staff and administrators),
-with the same field limits as every other write, optimistic locking on the version, and every
-field's value before and after in the history.
+"""Investment projects one at a time: enter a lead (or a project as it stands), change its facts,
+merge a duplicate, with the same field limits as every other write, optimistic locking on the
+version and every change in the history. Investment staff and administrators only; a project's
+stage moves by steps (gis/gateway/stages.py), never by editing the field.
+
+Entering a project checks whether another active project has the same investor (credit code,
+or the name under its variants): both are then marked as possible duplicates for the bureau to
+resolve, and the answer names them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from gis.access import Action, Principal, authorize
+from gis.access import Action, Principal, Role, authorize
 from gis.errors import DuplicateCode, InvalidInput, NotFound, VersionConflict
 from gis.gateway import fields
 from gis.history import record_change, snapshot
 from gis.labels import Text
-from gis.models import Area, Industry, Project, ProjectStageEvent, utcnow
-from gis.pipeline.stages import Stage
+from gis.models import Area, Industry, Project, ProjectStageEvent, Unit, User, utcnow
+from gis.pipeline import duplicates
+from gis.pipeline.identity import check_credit_code, name_key
+from gis.pipeline.stages import FORWARD, Stage
 from gis.projects import get_project
 
+
+class ProjectType(StrEnum):
+    """What kind of project (项目类型)."""
+
+    MANUFACTURING = "manufacturing"  # 制造业
+    PRODUCER_SERVICES = "producer_services"  # 生产性服务业
+    OTHER = "other"
+
+
+class InvestorCategory(StrEnum):
+    """Who the investor is (投资方类别)."""
+
+    GLOBAL_500 = "global_500"  # 世界500强
+    CHINA_500 = "china_500"  # 中国500强
+    PRIVATE_500 = "private_500"  # 民企500强
+    LISTED = "listed"  # 上市公司
+    LEADER = "industry_leader"  # 行业龙头
+    CHAMPION = "hidden_champion"  # 隐形冠军
+    OTHER = "other"
+
+
 EDITABLE = frozenset({
-    "name", "investor", "industry_code", "investment_total_wan", "fixed_investment_wan",
-    "land_min_mu", "land_max_mu", "floor_area_min_m2", "clear_height_min_m", "floor_load_min_kn_m2",
-    "crane_min_t", "power_min_kva", "nuisance_class", "needs_waterfront", "preferred_areas",
-    "annual_output_wan", "annual_tax_wan", "stage", "stage_since", "signed_on", "agreed_start_on",
-    "started_on", "contact", "remarks",
+    "name", "investor", "credit_code", "investor_category", "project_type", "industry_code",
+    "investment_total_wan", "fixed_investment_wan", "foreign_investment_wusd", "land_min_mu", "land_max_mu",
+    "floor_area_min_m2", "clear_height_min_m", "floor_load_min_kn_m2", "crane_min_t", "power_min_kva",
+    "nuisance_class", "needs_waterfront", "preferred_areas", "annual_output_wan", "annual_tax_wan",
+    "agreed_start_on", "contact", "remarks",
 })
-STAGES = tuple(s.value for s in Stage)
+# Named by code or name: stored as a reference
+REFERENCES = frozenset({"source_unit", "platform", "leader", "officer"})
+# Only when a project is entered as it already stands (a ledger); later by steps only
+ENTRY = frozenset({"stage", "stage_since", "signed_on", "started_on"})
+CHOICES: dict[str, type[StrEnum]] = {"project_type": ProjectType, "investor_category": InvestorCategory}
+
+
+def _choose(values: dict[str, Any], entering: bool) -> dict[str, Any]:
+    """The fields a writer sets (others are refused with a reason); a null preference list is none."""
+    allowed = EDITABLE | REFERENCES | (ENTRY if entering else frozenset())
+    for name in values:
+        if name in ENTRY and not entering:
+            raise InvalidInput("error.read_only_field", field=name, reason=Text("pipeline.stage_by_step"))
+        if name not in allowed and name != "code":
+            raise InvalidInput("error.read_only_field", field=name, reason=Text("error.read_only_reason"))
+    chosen = {k: v for k, v in values.items() if k in allowed}
+    if "preferred_areas" in chosen and chosen["preferred_areas"] is None:
+        chosen["preferred_areas"] = []
+    if chosen.get("credit_code"):
+        checked = check_credit_code(str(chosen["credit_code"]))
+        if not checked.valid:
+            raise InvalidInput(str(checked.problem))
+        chosen["credit_code"] = checked.code
+    return chosen
 
 
 def _validate(session: Session, values: dict[str, Any]) -> None:
-    fields.check("project", values)
+    fields.check("project", {k: v for k, v in values.items() if k not in REFERENCES})
+    for name, choice in CHOICES.items():
+        if values.get(name) is not None and values[name] not in {c.value for c in choice}:
+            raise InvalidInput(field=Text(f"field.{name}"), value=str(values[name]),
+                               reason=[Text(f"{name}.{c.value}") for c in choice])
     code = values.get("industry_code")
     if code is not None and session.get(Industry, code) is None:
         raise InvalidInput("match.error.unknown_industry", code=code)
     low, high = values.get("land_min_mu"), values.get("land_max_mu")
     if low is not None and high is not None and low > high:
         raise InvalidInput("error.bad_range", field=Text("field.area_mu"), low=low, high=high)
-    if values.get("stage") is not None and values["stage"] not in STAGES:
-        raise InvalidInput(field=Text("field.stage"), value=values["stage"],
-                           reason=[Text(f"project_stage.{s}") for s in STAGES])
     areas = values.get("preferred_areas") or []
     known = set(session.scalars(select(Area.code).where(Area.code.in_(areas))))
     missing = [a for a in areas if a not in known]
@@ -49,19 +102,67 @@ def _validate(session: Session, values: dict[str, Any]) -> None:
         raise InvalidInput("error.unknown_area", code=missing[0])
 
 
-def _editable(values: dict[str, Any]) -> dict[str, Any]:
-    """The fields a project's writer sets (others are refused); a null preference list is none."""
-    unknown = sorted(set(values) - EDITABLE - {"code"})
-    if unknown:
-        raise InvalidInput("error.read_only_field", field=unknown[0], reason=Text("error.read_only_reason"))
-    chosen = {k: v for k, v in values.items() if k in EDITABLE}
-    if "preferred_areas" in chosen and chosen["preferred_areas"] is None:
-        chosen["preferred_areas"] = []
-    return chosen
+def _entry(values: dict[str, Any]) -> None:
+    """A project entered as it stands: a stage of the forward path, dated no later than today."""
+    stage = values.get("stage", Stage.LEAD.value)
+    if stage not in {s.value for s in FORWARD}:
+        raise InvalidInput(field=Text("field.stage"), value=str(stage),
+                           reason=[Text(f"project_stage.{s.value}") for s in FORWARD])
+    for name in ("stage_since", "signed_on", "started_on"):
+        day = values.get(name)
+        if day is not None and day > dt.date.today():
+            raise InvalidInput("pipeline.stage.date", on=day.isoformat(), today=dt.date.today().isoformat(),
+                               last="-")
+
+
+def _user(session: Session, name: str | None, roles: tuple[Role, ...], field: str) -> int | None:
+    if not name:
+        return None
+    user = session.scalar(select(User).where(User.name == name, User.active.is_(True)))
+    if user is None or Role(user.role) not in roles:
+        raise InvalidInput("pipeline.person", field=Text(f"field.{field}"), name=name,
+                           roles=[Text(f"role.{r.value}") for r in roles])
+    return int(user.id)
+
+
+def _references(session: Session, project: Project, values: dict[str, Any]) -> None:
+    """Set the unit, platform, linked leader and officer the writer names."""
+    if "source_unit" in values:
+        unit = values["source_unit"]
+        if unit and session.get(Unit, unit) is None:
+            raise InvalidInput("pipeline.unknown_unit", code=unit)
+        project.source_unit = unit or None
+    if "platform" in values:
+        platform = values["platform"]
+        found = session.scalar(select(Area.id).where(Area.code == platform)) if platform else None
+        if platform and found is None:
+            raise InvalidInput("error.unknown_area", code=platform)
+        project.platform_id = found
+    if "leader" in values:
+        project.leader_id = _user(session, values["leader"], (Role.LEADER,), "leader")
+    if "officer" in values:
+        project.officer_id = _user(session, values["officer"], (Role.INVESTMENT, Role.ADMIN), "officer")
+
+
+def _identity(project: Project, values: dict[str, Any]) -> None:
+    """The credit code (checked by `_choose`, in its one form) and the investor's name key."""
+    if "credit_code" in values:
+        project.credit_code = values["credit_code"] or None
+    if "investor" in values:
+        project.investor_key = name_key(project.investor) if project.investor else None
+
+
+def _assign(session: Session, project: Project, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        if key not in REFERENCES and key != "credit_code":
+            setattr(project, key, value)
+    _references(session, project, values)
+    _identity(project, values)
 
 
 def create(session: Session, values: dict[str, Any], *, who: Principal) -> dict[str, Any]:
-    """Validate and insert one project; return it as `get_project` does."""
+    """Enter a project (a lead, or as it stands); return it as `get_project` does, with the
+    possible duplicates it was marked with."""
     authorize(who, Action.EDIT_PROJECT)
     code = str(values.get("code") or "").strip()
     if not code:
@@ -69,27 +170,24 @@ def create(session: Session, values: dict[str, Any], *, who: Principal) -> dict[
     fields.check_code(code)
     if session.scalar(select(Project.id).where(Project.code == code)) is not None:
         raise DuplicateCode(code=code)
-    chosen = _editable(values)
+    chosen = _choose(values, entering=True)
     _validate(session, chosen)
+    _entry(chosen)
     now = utcnow()
-    project = Project(code=code, **chosen, created_at=now, updated_at=now, updated_by=who.name)
+    project = Project(code=code, stage=Stage.LEAD.value, created_at=now, updated_at=now, updated_by=who.name)
+    _assign(session, project, chosen)
     session.add(project)
     session.flush()
-    _stage_event(session, project, None, who)
+    session.add(ProjectStageEvent(project_id=project.id, day=project.stage_since or dt.date.today(),
+                                  actor=who.name, from_stage=None, to_stage=project.stage))
     record_change(session, "project", project, "create", {}, snapshot(project), who.name)
-    return get_project(session, code)
-
-
-def _stage_event(session: Session, project: Project, before: str | None, who: Principal) -> None:
-    """The step to the project's stage, dated when it happened (its stage date, else today)."""
-    if project.stage != before:
-        session.add(ProjectStageEvent(project_id=project.id, day=project.stage_since or dt.date.today(),
-                                      actor=who.name, from_stage=before, to_stage=project.stage))
+    found = duplicates.mark(session, project, who)
+    return {**get_project(session, code), "possible_duplicates": found}
 
 
 def update(session: Session, code: str, values: dict[str, Any], *, who: Principal,
            expected_version: int | None = None) -> dict[str, Any]:
-    """Change some fields of a project (optimistic locking on `version`); return it."""
+    """Change some facts of a project (optimistic locking on `version`); return it."""
     authorize(who, Action.EDIT_PROJECT)
     project = session.scalar(select(Project).where(Project.code == code, Project.deleted_at.is_(None))
                              .with_for_update(of=Project))
@@ -99,16 +197,15 @@ def update(session: Session, code: str, values: dict[str, Any], *, who: Principa
     if expected_version is not None and project.version != expected_version:
         raise VersionConflict(by=project.updated_by, at=project.updated_at.isoformat(timespec="seconds"),
                               current=project.version, given=expected_version)
-    chosen = _editable(values)
+    chosen = _choose(values, entering=False)
     _validate(session, {k: getattr(project, k) for k in ("land_min_mu", "land_max_mu")} | chosen)
     before = snapshot(project)
-    for key, value in chosen.items():
-        setattr(project, key, value)
+    _assign(session, project, chosen)
     project.updated_by, project.updated_at = who.name, utcnow()
     try:
         session.flush()
     except StaleDataError:
         raise VersionConflict("error.version_conflict_concurrent") from None
-    _stage_event(session, project, before["stage"], who)
     record_change(session, "project", project, "update", before, snapshot(project), who.name)
-    return get_project(session, code)
+    found = duplicates.mark(session, project, who) if {"investor", "credit_code"} & chosen.keys() else []
+    return {**get_project(session, code), "possible_duplicates": found}

@@ -22,7 +22,6 @@ from gis.area import ellipsoidal_area_m2
 from gis.crs import CGCS2000
 from gis.errors import InvalidInput, NotFound, VersionConflict
 from gis.gateway import places
-from gis.gateway.pipeline import follow_site
 from gis.gateway.rules import INITIAL, PLACEMENT, SITE_FIELDS, Act, Change, Stored, check
 from gis.geometry import clean_point, clean_polygon
 from gis.history import record_change, snapshot
@@ -246,5 +245,4 @@ def change_status(session: Session, kind: str, code: str, target: str, *, who: P
     session.add(event)
     _flush(session)
     record_change(session, kind, record, "status", before, snapshot(record), who.name)
-    follow_site(session, chosen or record.reserved_project, target, who=who)
     return event

@@ -17,19 +17,13 @@ from gis.labels import label
 from gis.matching.explain import result_dict
 from gis.matching.review import Planned, load_review
 from gis.matching.run import match, need_of_project
+from gis.pipeline.config import PipelineConfig
 from service import sites
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
-from service.match_schemas import (
-    MatchOut,
-    ProjectFields,
-    ProjectIn,
-    ProjectOut,
-    ProjectPage,
-    ReviewOut,
-    Stage,
-)
+from service.match_schemas import MatchOut, ReviewOut
 from service.paging import PagingDep
+from service.project_schemas import ProjectFields, ProjectIn, ProjectOut, ProjectPage, Stage
 from service.read_access import ProjectReader, ReadableProject, visible_projects
 from service.review_sheet import review_dict, to_html, to_xlsx
 from service.schemas import History
@@ -45,8 +39,11 @@ CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     428: {"description": "If-Match missing"}}
 
 
-def _out(row: dict[str, Any], lang: str) -> ProjectOut:
-    return ProjectOut(**row, stage_label=label("project_stage", row["stage"], lang))
+def project_out(row: dict[str, Any], lang: str, config: PipelineConfig) -> ProjectOut:
+    """A project row as the API answers it: its stage in words and its tier by the city's rules."""
+    tier = config.tier(row["investment_total_wan"], row["foreign_investment_wusd"])
+    return ProjectOut(**row, stage_label=label("project_stage", row["stage"], lang),
+                      tier=tier.value if tier else None)
 
 
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -56,7 +53,7 @@ READ_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.get("", summary="List projects 项目列表", responses={401: READ_RESPONSES[401]})
 def list_projects(
-    session: ReadSession, lang: Language, who: ProjectReader, page: PagingDep,
+    session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader, page: PagingDep,
     stage: Annotated[list[Stage] | None, Query(description="项目阶段, repeatable")] = None,
     industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$", description="行业代码 (prefix)")] = None,
     q: Annotated[str | None, Query(max_length=100, description="按编号、名称或投资方搜索")] = None,
@@ -65,40 +62,44 @@ def list_projects(
     rows, matched = projects.list_projects(session, stage=tuple(stage or ()), industry=industry,
                                            search=q, limit=page.limit, offset=page.offset,
                                            visible=visible_projects(session, who))
+    config = settings.pipeline.config()
     return ProjectPage(matched=matched, limit=page.limit, offset=page.offset,
-                       projects=[_out(r, lang) for r in rows])
+                       projects=[project_out(r, lang, config) for r in rows])
 
 
 @router.get("/{code}", summary="One project 项目详情", responses=READ_RESPONSES)
-def get_project(session: ReadSession, lang: Language, code: CodePath, response: Response,
-                who: ProjectReader) -> ProjectOut:
+def get_project(session: ReadSession, settings: SettingsDep, lang: Language, code: CodePath,
+                response: Response, who: ProjectReader) -> ProjectOut:
     """One project by code, with its version as the ETag (send it back in If-Match to change it)."""
     row = projects.get_project(session, code, visible=visible_projects(session, who))
     response.headers["ETag"] = sites.etag(row["version"])
-    return _out(row, lang)
+    return project_out(row, lang, settings.pipeline.config())
 
 
 @router.post("", status_code=201, responses=CHANGE_RESPONSES, summary="Create a project 新建项目")
-def create_project(body: ProjectIn, db: DatabaseDep, user: ProjectEditor, lang: Language,
-                   response: Response) -> ProjectOut:
-    """A new project in the pipeline (investment staff and administrators)."""
+def create_project(body: ProjectIn, db: DatabaseDep, settings: SettingsDep, user: ProjectEditor,
+                   lang: Language, response: Response) -> ProjectOut:
+    """A new project in the pipeline (investment staff and administrators): a lead, or a project
+    entered as it stands. Active projects of the same investor (credit code, or the name under its
+    variants) are marked with it as possible duplicates and named in `possible_duplicates`."""
     with db.write() as session:
         row = gateway.create(session, body.model_dump(exclude_unset=True), who=user)
-        out = _out(row, lang)  # before the commit: an answer that cannot be built undoes the change
+        out = project_out(row, lang, settings.pipeline.config())  # an answer that cannot be built undoes it
     response.headers["ETag"] = sites.etag(row["version"])
     response.headers["Location"] = f"/api/projects/{row['code']}"
     return out
 
 
 @router.patch("/{code}", responses=CHANGE_RESPONSES, summary="Change a project 修改项目")
-def update_project(body: ProjectFields, request: Request, db: DatabaseDep, user: ProjectEditor,
-                   lang: Language, code: CodePath, response: Response) -> ProjectOut:
-    """Change the fields given; send the ETag you read in If-Match (lost updates are refused)."""
+def update_project(body: ProjectFields, request: Request, db: DatabaseDep, settings: SettingsDep,
+                   user: ProjectEditor, lang: Language, code: CodePath, response: Response) -> ProjectOut:
+    """Change the facts given; send the ETag you read in If-Match (lost updates are refused). The
+    stage moves by steps: POST /api/projects/{code}/stage."""
     version = sites.if_match(request)
     with db.write() as session:
         row = gateway.update(session, code, body.model_dump(exclude_unset=True), who=user,
                              expected_version=version)
-        out = _out(row, lang)
+        out = project_out(row, lang, settings.pipeline.config())
     response.headers["ETag"] = sites.etag(row["version"])
     return out
 

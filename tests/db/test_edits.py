@@ -1,6 +1,5 @@
 """Changes to the inventory: roles, scope, versions, workflow and history, on both databases."""
 
-import datetime as dt
 
 import pytest
 import shapely
@@ -189,9 +188,12 @@ def test_leaders_change_nothing():
     assert "领导" in caught.value.message("zh")
 
 
-def test_the_workflow_moves_the_project_along(sample_db):
+def test_a_site_s_steps_name_the_project_but_leave_its_stage_alone(sample_db):
+    # A project moves by its own recorded steps (gis/gateway/stages.py); a site's status never
+    # rewrites it as a side effect.
     with sample_db.read() as session:
         code = available_in(session, "P01")["code"]
+        stage_before = session.scalar(select(Project.stage).where(Project.code == "XM-2026-014"))
 
     for target, extra in (("reserved", {"project": "XM-2026-014"}), ("signed", {}), ("supplied", {}),
                           ("under_construction", {})):
@@ -202,8 +204,7 @@ def test_the_workflow_moves_the_project_along(sample_db):
         project = session.scalar(select(Project).where(Project.code == "XM-2026-014"))
         events = history.status_events(session, "parcel", code)
         changes = history.changes_of(session, "parcel", code)
-    assert project.stage == "started" and project.signed_on == dt.date.today()
-    assert project.started_on == dt.date.today()
+    assert project.stage == stage_before
     assert [e.to_status for e in events][-4:] == ["reserved", "signed", "supplied", "under_construction"]
     assert all(e.project.code == "XM-2026-014" for e in events[-4:])
     assert [c.changes["status"] for c in changes[-4:]] == [
@@ -266,9 +267,7 @@ def test_factories_follow_the_same_rules(sample_db):
 
     with sample_db.read() as session:
         row = inventory.get_factory(session, factory["code"])
-        project = session.scalar(select(Project).where(Project.code == "XM-2026-003"))
     assert row["status"] == "leased" and row["vacant_area_m2"] == 100.0
-    assert project.stage == "supplied"
 
 
 def test_the_box_centre_the_match_reads_follows_every_new_and_moved_geometry(sample_db):

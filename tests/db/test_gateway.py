@@ -137,7 +137,7 @@ def test_only_administrators_restore_by_import_and_the_restore_is_in_the_history
     assert entries[-1].actor == "管理员"
 
 
-def test_a_site_step_moves_a_project_only_forward_and_only_for_those_who_may_change_projects(sample_db):
+def test_a_site_step_never_moves_a_project(sample_db):
     with sample_db.read() as session:
         kfq = manager(session, "P01")
         first, second = [p.code for p in session.scalars(select(Parcel).join(Area, Area.id == Parcel.park_id).where(
@@ -153,12 +153,9 @@ def test_a_site_step_moves_a_project_only_forward_and_only_for_those_who_may_cha
         sites.change_status(session, "parcel", second, "signed", who=operator("管理员"))
 
     with sample_db.read() as session:
-        after_producing = session.scalar(select(Project).where(Project.code == producing.code))
-        after_talking = session.scalar(select(Project).where(Project.code == talking.code))
-        talking_history = changes_of(session, "project", talking.code)
-        assert (after_producing.stage, len(changes_of(session, "project", producing.code))) == before[producing.code]
-    assert after_talking.stage == "signed" and len(talking_history) == before[talking.code][1] + 1
-    assert talking_history[-1].changes["stage"] == ["negotiating", "signed"] and talking_history[-1].actor == "管理员"
+        after = {p.code: (p.stage, len(changes_of(session, "project", p.code)))
+                 for p in session.scalars(select(Project).where(Project.code.in_(list(before))))}
+    assert after == before  # a project moves by its own steps (gis/gateway/stages.py), which move its sites
 
 
 def test_an_area_change_based_on_an_old_version_is_refused(sample_db):

@@ -73,3 +73,12 @@ def test_a_land_project_is_supplied_with_its_site_and_signs_after_its_review():
 
 def test_stages_of_earlier_releases_read_by_their_new_name():
     assert stage_of("landed") == Stage.SUPPLIED and stage_of("signed") == Stage.SIGNED
+
+
+def test_key_project_tiers_follow_total_or_foreign_investment():
+    from gis.pipeline.config import PipelineConfig, Tier
+
+    config = PipelineConfig()
+    assert config.tier(100_000, None) == Tier.MAJOR and config.tier(5_000, 10_000) == Tier.MAJOR
+    assert config.tier(10_000, None) == Tier.LARGE and config.tier(None, 1_500) == Tier.LARGE
+    assert config.tier(9_999, 1_499) is None and config.tier(None, None) is None

@@ -204,7 +204,7 @@ def test_a_change_whose_answer_cannot_be_built_is_undone(sample_app, monkeypatch
     etag = etag_of(sample_app.client, "KFQ-001")
     before = kfq_001(sample_app.db)
     monkeypatch.setattr(sites, "single", broken)
-    monkeypatch.setattr(projects, "_out", broken)
+    monkeypatch.setattr(projects, "project_out", broken)
     feature = {"type": "Feature", "geometry": SQUARE, "properties": {"code": "KFQ-902", "land_use": "100101"}}
     with TestClient(create_app(settings_for(sample_app.url)), raise_server_exceptions=False) as client:
         responses = [

@@ -5,7 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from service.match_schemas import MatchOut, ProjectFitOut, ProjectPage, ReviewOut
+from service.match_schemas import MatchOut, ProjectFitOut, ReviewOut
+from service.project_schemas import ProjectPage
 from tests.conftest import bearer
 
 PROBLEM = "application/problem+json"

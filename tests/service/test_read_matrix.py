@@ -39,6 +39,7 @@ from tests.conftest import BACKENDS, OPERATOR, TEST_PASSWORD, Databases
 EDITOR = "acct-editor-mark"  # an account name: never shown to anonymous readers
 SECRET = {"code": "XM-SECRET-901", "name": "机密甲项目", "investor": "机密甲投资有限公司"}
 OWN = {"code": "XM-OWN-902", "name": "本园乙项目", "investor": "本园乙投资有限公司"}
+FOLLOW_UPS = {"secret": "机密甲跟踪：董事会已同意", "own": "本园乙跟踪：已考察厂区"}
 PERSONAL = {"contact": "联系人标记甲", "contact_phone": "13900000901", "remarks": "备注标记甲",
             "ownership": "权属标记甲", "owner": "产权标记甲", "note": "说明标记甲", "area": "园区备注标记甲",
             "project_contact": "项目联系人标记", "project_remarks": "项目备注标记"}
@@ -105,6 +106,8 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
     for site, project in (("secret", SECRET), ("own", OWN)):
         _plant_site(client, editor, "parcels", codes[f"{site}_parcel"], project["code"], "ownership")
         _plant_site(client, editor, "factories", codes[f"{site}_factory"], project["code"], "owner")
+        _checked(client.post(f"/api/projects/{project['code']}/follow-ups", headers=editor, json={
+            "day": "2025-02-01", "kind": "visit", "outcome": FOLLOW_UPS[site]}))
     stamp = client.get("/api/areas/P02").headers["etag"]
     _checked(client.patch("/api/areas/P02", json={"remarks": PERSONAL["area"]}, headers={**editor, "If-Match": stamp}))
     outline = shapely.geometry.shape(client.get(f"/api/parcels/{codes['secret_parcel']}").json()["geometry"])
@@ -227,6 +230,12 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
                                            ("/api/projects/{own_project}", "own")]),
     "/api/projects/{code}/history": (project_api, [("/api/projects/{secret_project}/history", "secret"),
                                                    ("/api/projects/{own_project}/history", "own")]),
+    "/api/projects/{code}/stages": (project_api, [("/api/projects/{secret_project}/stages", "secret"),
+                                                  ("/api/projects/{own_project}/stages", "own")]),
+    "/api/projects/{code}/follow-ups": (project_api, [("/api/projects/{secret_project}/follow-ups", "secret"),
+                                                      ("/api/projects/{own_project}/follow-ups", "own")]),
+    "/api/projects/{code}/duplicates": (project_api, [("/api/projects/{secret_project}/duplicates", "secret"),
+                                                      ("/api/projects/{own_project}/duplicates", "own")]),
     "/api/projects/{code}/matches": (project_api, [("/api/projects/{secret_project}/matches?limit=3", "secret"),
                                                    ("/api/projects/{own_project}/matches?limit=3", "own")]),
     "/api/projects/{code}/review": (project_api, [
@@ -257,6 +266,9 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
 
 # What a reader must find (so that hiding too much fails as well): URL template -> roles -> texts.
 MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
+    "/api/projects/{secret_project}/follow-ups": {STAFF: (FOLLOW_UPS["secret"], EDITOR)},
+    "/api/projects/{own_project}/follow-ups": {("park_manager", *STAFF): (FOLLOW_UPS["own"],)},
+    "/api/projects/{secret_project}/stages": {STAFF: ('"signed"', EDITOR)},
     "/api/parcels/{secret_parcel}": {
         STAFF: (SECRET["code"], SECRET["name"], PERSONAL["contact"], PERSONAL["ownership"], EDITOR),
         ("park_manager",): (PERSONAL["contact"], PERSONAL["remarks"]), ("anonymous",): ('"reserved"',)},
@@ -298,9 +310,9 @@ def text_of(response: httpx.Response) -> str:
 
 def never_for(role: str) -> set[str]:
     """What `role` must never be shown."""
-    secret = {SECRET["code"], SECRET["name"], SECRET["investor"]}
+    secret = {SECRET["code"], SECRET["name"], SECRET["investor"], FOLLOW_UPS["secret"]}
     if role == "anonymous":
-        return secret | {OWN["code"], OWN["name"], OWN["investor"], EDITOR, *PERSONAL.values()}
+        return secret | {OWN["code"], OWN["name"], OWN["investor"], EDITOR, FOLLOW_UPS["own"], *PERSONAL.values()}
     return secret if role == "park_manager" else set()
 
 

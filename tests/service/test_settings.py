@@ -12,6 +12,7 @@ from gis.io.limits import ImportLimits
 from gis.matching.criteria import Weights
 from gis.matching.need import MatchConfig
 from gis.matching.review import ReviewConfig
+from gis.pipeline.config import PipelineConfig
 from gis.signin import Throttle
 from service.settings import (
     AppSettings,
@@ -19,6 +20,7 @@ from service.settings import (
     DatabaseSettings,
     ImportSettings,
     MatchSettings,
+    PipelineSettings,
     ReviewSettings,
     Settings,
 )
@@ -31,7 +33,8 @@ def unset(monkeypatch):
         monkeypatch.delenv(name)
     return Settings(database=DatabaseSettings(_env_file=None), app=AppSettings(_env_file=None),
                     auth=AuthSettings(_env_file=None), imports=ImportSettings(_env_file=None),
-                    match=MatchSettings(_env_file=None), review=ReviewSettings(_env_file=None))
+                    match=MatchSettings(_env_file=None), review=ReviewSettings(_env_file=None),
+                    pipeline=PipelineSettings(_env_file=None))
 
 
 def test_unset_settings_give_the_domain_its_own_defaults(unset):
@@ -39,6 +42,7 @@ def test_unset_settings_give_the_domain_its_own_defaults(unset):
     assert unset.review_config() == ReviewConfig()
     assert unset.imports.limits() == ImportLimits()
     assert unset.database.busy_timeout_ms == BUSY_TIMEOUT_MS
+    assert unset.pipeline.config() == PipelineConfig()
     auth = unset.auth
     assert Throttle(auth.max_failures_per_name, auth.max_failures_per_address,
                     dt.timedelta(minutes=auth.failure_window_minutes)) == Throttle()
