@@ -1,4 +1,5 @@
-# Landstock service image: SpatiaLite for the embedded mode, pg_dump for `landstock backup`, the
+# Landstock service image: SpatiaLite for the embedded mode, pg_dump for `landstock backup`, Pango
+# and a CJK font (fonts-wqy-microhei, embedded in every PDF report) for WeasyPrint, the
 # pinned Python dependencies, the pages' browser assets (npm ci from package-lock.json, served by
 # Landstock itself: the intranet has no CDN). It migrates the database and serves; the synthetic
 # sample is loaded only by the compose file's `demo` profile (`landstock demo`, refused in
@@ -12,6 +13,7 @@ FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libsqlite3-mod-spatialite postgresql-client curl \
+       libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -10,11 +10,11 @@ PORT ?= 8000
 # Debian/Ubuntu packages: what the service needs, and what the tests add (PostGIS, GDAL's
 # ogrinfo for the OGC API tests, a headless Chromium for the page tests).
 # The pages' JS/CSS come from the npm registry (package-lock.json) into node_modules/, served by
-# Landstock itself: npm is installed only where it is missing. CJK fonts let the test browser's
-# screenshots show Chinese.
-RUN_PACKAGES := libsqlite3-mod-spatialite
+# Landstock itself: npm is installed only where it is missing. WeasyPrint draws the PDF reports
+# with Pango, in a CJK font embedded in each PDF (and shown by the test browser's screenshots).
+RUN_PACKAGES := libsqlite3-mod-spatialite libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei
 NODE_PACKAGES := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-postgis gdal-bin chromium chromium-driver fonts-wqy-microhei
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-postgis gdal-bin chromium chromium-driver
 
 .PHONY: run test lint bench bench-import bench-web sample lock assets system-run system-test clean
 

@@ -19,18 +19,18 @@ if command -v dpkg-query >/dev/null 2>&1; then
     fi
 else
     cat >&2 <<MSG
-Not a Debian/Ubuntu system: make sure SpatiaLite (and, for the tests, PostgreSQL with PostGIS,
-GDAL and Chromium) are installed:
-  Fedora: sudo dnf install libspatialite postgresql-server postgis gdal chromium chromedriver
-  macOS:  brew install libspatialite postgresql postgis gdal && brew install --cask chromium
+Not a Debian/Ubuntu system: make sure SpatiaLite, Pango and a CJK font (and, for the tests,
+PostgreSQL with PostGIS, GDAL and Chromium) are installed:
+  Fedora: sudo dnf install libspatialite pango wqy-microhei-fonts postgresql-server postgis gdal chromium chromedriver
+  macOS:  brew install libspatialite pango postgresql postgis gdal && brew install --cask chromium
 MSG
     exit 0
 fi
 cat >&2 <<MSG
 Landstock needs these system packages, and cannot install them without root:
   Debian/Ubuntu: sudo apt-get install$missing
-  Fedora:        sudo dnf install libspatialite postgresql-server postgis gdal chromium chromedriver
-  macOS:         brew install libspatialite postgresql postgis gdal && brew install --cask chromium
+  Fedora:        sudo dnf install libspatialite pango wqy-microhei-fonts postgresql-server postgis gdal chromium chromedriver
+  macOS:         brew install libspatialite pango postgresql postgis gdal && brew install --cask chromium
 Install them, then run the make command again.
 MSG
 exit 1

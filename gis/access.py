@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
 
 from gis.errors import Forbidden
 from gis.labels import Text
-from gis.models import Area, Factory, Parcel, Project
+from gis.models import Area, Factory, Parcel, Project, Unit
 
 
 class Role(StrEnum):
@@ -156,14 +156,20 @@ def readable_projects(who: Principal | None, dialect: str) -> ColumnElement[bool
     """A condition on `Project` rows: the projects `who` may read.
 
     Investment staff, leaders and administrators read every project; a park manager those tied
-    to their parks and towns (reserved on a parcel or factory there, or preferring one of
-    them); anonymous readers none."""
+    to their parks and towns (one of them its platform, or the area of the unit that brought it;
+    reserved on a parcel or factory there; or preferring one of them); anonymous readers none."""
     if who is None:
         return false()
     if not who.scoped:
         return true()
     ids = sorted(who.area_ids)
-    return or_(_reserved_in(Parcel, ids), _reserved_in(Factory, ids), _prefers(ids, dialect))
+    return or_(_placed_in(ids), _reserved_in(Parcel, ids), _reserved_in(Factory, ids), _prefers(ids, dialect))
+
+
+def _placed_in(ids: list[int]) -> ColumnElement[bool]:
+    # the platform responsible for the project, or the park or town whose unit brought the lead
+    units = select(Unit.code).join(Area, Area.code == Unit.area_code).where(Area.id.in_(ids))
+    return or_(Project.platform_id.in_(ids), Project.source_unit.in_(units))
 
 
 def _reserved_in(model: type[Parcel] | type[Factory], ids: list[int]) -> ColumnElement[bool]:

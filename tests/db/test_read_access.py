@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from gis import projects, rates
 from gis.access import Principal, Role, readable_projects
 from gis.errors import NotFound, TooManyAttempts
-from gis.models import Area, Factory, Parcel, Project, RateEvent, utcnow
+from gis.models import Area, Factory, Parcel, Project, RateEvent, Unit, utcnow
 
 HOUR = dt.timedelta(hours=1)
 
@@ -21,9 +21,11 @@ def visible(session, who):
 
 
 def tied_to(session, area_codes):
-    """What the rule says, worked out in Python: projects reserved on a site there, or preferring it."""
+    """What the rule says, worked out in Python: projects placed there (their platform, or their unit's
+    area), reserved on a site there, or preferring it."""
     ids = set(session.scalars(select(Area.id).where(Area.code.in_(area_codes))))
-    tied = set()
+    units = {u.code for u in session.scalars(select(Unit)) if u.area_code in area_codes}
+    tied = {p.code for p in session.scalars(select(Project)) if p.platform_id in ids or p.source_unit in units}
     for model in (Parcel, Factory):
         rows = session.execute(select(model.park_id, model.town_id, Project.code)
                                .join(Project, Project.id == model.reserved_project_id)
@@ -69,6 +71,21 @@ def test_a_deleted_site_ties_its_project_no_more(sample_db):
         assert code in visible(session, manager(session, park))
         session.execute(update(Parcel).where(Parcel.id == site.id).values(deleted_at=utcnow()))
         assert code not in visible(session, manager(session, park))
+
+
+def test_a_projects_platform_and_the_unit_that_brought_it_tie_it_too(sample_db):
+    with sample_db.write() as session:
+        session.add(Unit(code="U-T03", name="北新镇招商局", kind="town", area_code="T03"))
+        untied = sorted(set(session.scalars(select(Project.code))) - tied_to(session, ("T03", "P01")))
+        by_platform, by_unit = untied[:2]
+        t03 = session.scalar(select(Area.id).where(Area.code == "T03"))
+        session.execute(update(Project).where(Project.code == by_platform).values(platform_id=t03))
+        session.execute(update(Project).where(Project.code == by_unit).values(source_unit="U-T03"))
+
+        seen = visible(session, manager(session, "T03"))
+
+        assert {by_platform, by_unit} <= seen and seen == tied_to(session, ("T03",))
+        assert not {by_platform, by_unit} & visible(session, manager(session, "P01"))
 
 
 def test_the_condition_filters_lists_and_single_projects(sample_db):
