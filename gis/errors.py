@@ -94,6 +94,13 @@ class TooManyAttempts(LandstockError):
         super().__init__(key, minutes=max(1, round(retry_after / 60)), **params)
 
 
+class MissingPackage(LandstockError):
+    """The server lacks a system package a feature needs (Pango or a CJK font for PDFs); its
+    administrator installs it."""
+
+    key = "error.missing_package"
+
+
 class InsecureSetup(LandstockError):
     """A production service that would start with a known password (the demo accounts')."""
 

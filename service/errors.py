@@ -24,6 +24,7 @@ from gis.errors import (
     InvalidGeometry,
     InvalidInput,
     LandstockError,
+    MissingPackage,
     NotAuthenticated,
     NotFound,
     PreconditionRequired,
@@ -57,11 +58,12 @@ STATUS: dict[type[LandstockError], int] = {
     TooLarge: 413,
     UnsupportedFormat: 415,
     ImportRefused: 422,
+    MissingPackage: 501,
 }
 
 TITLES = {400: "http.400", 401: "http.401", 403: "http.403", 404: "http.404", 405: "http.405",
           409: "http.409", 412: "http.412", 413: "http.413", 415: "http.415", 422: "http.422",
-          428: "http.428", 429: "http.429", 500: "http.500", 503: "http.503"}
+          428: "http.428", 429: "http.429", 500: "http.500", 501: "http.501", 503: "http.503"}
 
 
 def status_of(error: LandstockError) -> int:
