@@ -164,5 +164,5 @@ class ProjectFilters:
 
     def query(self, **more: Any) -> ProjectQuery:
         """The domain query; `more` sets its order and page."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        return ProjectQuery(**{**values, "stage": tuple(self.stage or ()), "search": values.pop("q")}, **more)
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "q"}
+        return ProjectQuery(**{**values, "stage": tuple(self.stage or ()), "search": self.q}, **more)
