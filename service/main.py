@@ -107,8 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # pipeline before projects: POST /api/projects/duplicates is not a project's code
     # new_project before a project's page: /projects/new is not a project's code
     for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
-                   pipeline, projects, tiles, pages, fits, supply, match, status_form, workspace, new_project,
-                   project_pages):
+                   pipeline, projects, new_project, project_pages, tiles, pages, fits, supply, match,
+                   status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

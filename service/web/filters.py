@@ -49,7 +49,7 @@ def project_form(request: Request) -> dict[str, Any]:
     values: dict[str, Any] = {name: (params.get(name) or "").strip()[:MAX_TEXT] for name in PROJECT_TEXTS}
     values = {name: v for name, v in values.items() if v}
     values["stage"] = [v for v in params.getlist("stage") if v]
-    values["overdue"] = bool(params.get("overdue"))
+    values["overdue"] = (params.get("overdue") or "").strip()[:MAX_TEXT] or False
     values["sort"] = (params.get("sort") or "").strip()[:MAX_TEXT] or "code"
     return values
 

@@ -31,7 +31,6 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 EXPORT_ROWS = 100_000
 STAGES = (*(s.value for s in FORWARD), Stage.ON_HOLD.value, Stage.DROPPED.value)
-COLUMNS = ("code", "name", "stage", "investment", "stage_on", "last_follow_up")
 
 
 def may_create(who: Principal | None) -> bool:
@@ -89,15 +88,16 @@ def projects_page(request: Request, session: ReadSession, settings: SettingsDep,
     reader = _reader(request, who)
     config = settings.pipeline.config()
     typed = project_form(request)
-    context: dict[str, Any] = {"typed": typed, "problem": None, "rows": None}
+    context: dict[str, Any] = {"typed": typed, "problem": None, "rows": None,
+                               "overdue": bool(typed["overdue"])}
     try:
         filters, sort = parse_project_filters(typed)
-        context |= results(session, config, filters, sort, offset, reader)
+        context |= {"overdue": filters.overdue, **results(session, config, filters, sort, offset, reader)}
     except InvalidInput as error:
         context["problem"] = error.message(page_language(request))
     return page(request, "projects.html", {
-        **context, **choices(session), "stages": STAGES, "columns": COLUMNS, "scoped": reader.scoped,
-        "may_create": may_create(reader), "follow_up_days": config.follow_up_days},
+        **context, **choices(session), "stages": STAGES, "columns": projects.PROJECT_SORTS,
+        "scoped": reader.scoped, "may_create": may_create(reader), "follow_up_days": config.follow_up_days},
         status_code=422 if context["problem"] else 200)
 
 

@@ -73,6 +73,11 @@ def test_filters_sort_and_page_as_the_api_does(sample_client, planted):
     assert amounts == sorted(amounts, reverse=True)
     assert f"共 {api['matched']} 个项目" in page.text
     assert re.search(r'id="stage-signed"\s*checked', page.text) and not re.search(r'id="stage-lead"\s*checked', page.text)
+    late = sample_client.get("/projects", params={"overdue": "1", "sort": "-stage_on"}, headers=staff)
+    late_api = sample_client.get("/api/projects", params={"overdue": "true", "sort": "-stage_on", "limit": 50},
+                                 headers=staff).json()["projects"]
+    assert codes(late.text) == [p["code"] for p in late_api] and all(p["overdue"] for p in late_api)
+    assert re.search(r'id="overdue"\s*checked', late.text)
     first, second = (sample_client.get("/projects", params={"offset": o}, headers=staff) for o in (0, 50))
     assert len(codes(first.text)) == 50 and not set(codes(first.text)) & set(codes(second.text))
 
@@ -92,7 +97,7 @@ def test_counts_per_stage_and_the_funnel_link_to_the_filtered_table(sample_clien
     assert set(re.findall(r'<tr data-code="[^"]+" data-stage="([^"]+)"', linked)) == {"started", "producing"}
 
 
-@pytest.mark.parametrize("params", [{"stage": "landed"}, {"key": "huge"}, {"industry": "医药"},
+@pytest.mark.parametrize("params", [{"stage": "landed"}, {"key": "huge"}, {"industry": "医药"}, {"overdue": "maybe"},
                                     {"source_unit": "NOWHERE"}, {"sort": "investor"}])
 def test_a_refused_filter_shows_the_page_again_and_the_api_answers_422(sample_client, planted, params):
     staff = planted["investment"]
