@@ -22,7 +22,7 @@ import pyogrio  # noqa: F401
 import pyproj  # noqa: F401
 import shapely  # noqa: F401
 import sqlean
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, func, make_url, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -160,6 +160,13 @@ def _sqlstate(exc: DBAPIError) -> str | None:
 
 def _first_line(exc: DBAPIError) -> str:
     return str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0][:200]
+
+
+def take_turns(session: Session, key: str) -> None:
+    """Make the writers of `key` take turns until this transaction ends: a transaction-scoped
+    advisory lock on PostgreSQL; SQLite's write transactions already do (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
 
 
 def redact(url: str | URL) -> str:

@@ -8,6 +8,7 @@ shown in 亩. Schema changes go through Alembic (gis/migrations), never `create_
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
@@ -289,9 +290,9 @@ class Review(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     site: Mapped[str] = mapped_column(String(400))
     held_on: Mapped[dt.date] = mapped_column(Date)
-    planned: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-    sheet: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-    opinions: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    planned: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sheet: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    opinions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     outcome: Mapped[str] = mapped_column(String(20), default="pending")
     outcome_note: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(String(60))

@@ -10,16 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from gis.database import take_turns
 from gis.errors import TooManyAttempts
 from gis.models import RateEvent, utcnow
-
-
-def _take_turns(session: Session, key: str) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
 
 
 def take(session: Session, key: str, limit: int, window: dt.timedelta, *, message: str,
@@ -27,7 +23,7 @@ def take(session: Session, key: str, limit: int, window: dt.timedelta, *, messag
     """Count one event under `key` in the caller's write transaction; raise `TooManyAttempts`
     (with the seconds until the oldest counted event leaves `window`) when `limit` are counted."""
     now = now or utcnow()
-    _take_turns(session, key)
+    take_turns(session, key)
     since = now - window
     session.execute(delete(RateEvent).where(RateEvent.key == key, RateEvent.at <= since))
     times = list(session.scalars(select(RateEvent.at).where(RateEvent.key == key, RateEvent.at > since)

@@ -29,6 +29,7 @@ from service.routes import (
     ogc,
     pipeline,
     projects,
+    reviews,
     sites,
     stats,
     users,
@@ -107,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # pipeline before projects: POST /api/projects/duplicates is not a project's code
     # new_project before a project's page: /projects/new is not a project's code
     for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
-                   pipeline, projects, new_project, project_pages, tiles, pages, fits, supply, match,
+                   pipeline, projects, reviews, new_project, project_pages, tiles, pages, fits, supply, match,
                    status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)

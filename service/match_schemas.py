@@ -213,6 +213,11 @@ class ReviewOut(BaseModel):
 
     project_code: str | None = Field(description="null for a project that is not saved")
     project_name: str | None
+    investor: str | None = None
+    investment_total_wan: float | None = Field(default=None, description="投资总额 (万元)")
+    fixed_investment_wan: float | None = Field(default=None, description="固定资产投资 (万元)")
+    annual_output_wan: float | None = Field(default=None, description="达产年产值 (万元)")
+    annual_tax_wan: float | None = Field(default=None, description="达产年税收 (万元)")
     industry_code: str | None
     site_kind: Literal["parcel", "factory"]
     site_code: str

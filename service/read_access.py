@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from gis import access, projects, rates
 from gis.access import Principal
 from gis.errors import NotAuthenticated
+from gis.pipeline import reviews
+from gis.pipeline.reviews import Record
 from service.auth import OptionalUser
 from service.dependencies import DatabaseDep, ReadSession, SettingsDep
 from service.settings import Settings
@@ -90,15 +92,29 @@ def visible_projects(session: Session, who: Principal | None) -> ColumnElement[b
     return access.readable_projects(who, session.get_bind().dialect.name)
 
 
-def readable_project(code: Annotated[str, Path(max_length=40, description="项目编号",
-                                               examples=["XM-2026-001"])],
-                     who: ProjectReader, session: ReadSession) -> str:
+ProjectCode = Annotated[str, Path(max_length=40, description="项目编号", examples=["XM-2026-001"])]
+
+
+def readable_project(code: ProjectCode, who: ProjectReader, session: ReadSession) -> str:
     """The code of a project `who` may read; 404 for one they may not (as for one that is not)."""
     projects.get_project(session, code, visible=visible_projects(session, who))
     return code
 
 
 ReadableProject = Annotated[str, Depends(readable_project)]
+
+
+ReviewNumber = Annotated[str, Path(max_length=40, examples=["2026-007"], description=(
+    "会审编号: the slug 2026-007, or the number as printed, URL-encoded (会审〔2026〕007号)"))]
+
+
+def readable_review(code: ProjectCode, number: ReviewNumber, who: ProjectReader,
+                    session: ReadSession) -> Record:
+    """A joint review of a project `who` may read; 404 for any other (as for one that is not)."""
+    return reviews.get_review(session, code, number, visible=visible_projects(session, who))
+
+
+ReadableReview = Annotated[Record, Depends(readable_review)]
 
 
 def take_export(db: DatabaseDep, settings: SettingsDep, who: Principal) -> None:

@@ -1,6 +1,6 @@
 """The values a record may hold, whatever path writes them (API, web form, import, CLI): one table
-of limits for every field of parcels, factories, areas and projects, the syntax of codes, and the
-characters text may hold.
+of limits for every field of parcels, factories, areas, projects and joint reviews, the syntax of
+codes, and the characters text may hold.
 
 The API's request schemas state the same limits so that /docs shows them; a test holds the two
 together. Text lengths come from the columns themselves.
@@ -20,7 +20,7 @@ from sqlalchemy import Text as TextType
 
 from gis.errors import InvalidInput
 from gis.labels import Text
-from gis.models import Area, Factory, FollowUp, Parcel, Project
+from gis.models import Area, Factory, FollowUp, Parcel, Project, Review
 
 # Codes name records in URLs (/api/parcels/{code}), files and other codes ('+' joins assembled
 # parcels): letters of any script, digits, '_', '-' and '.', starting with a letter or digit.
@@ -74,9 +74,13 @@ NUMBERS: dict[str, dict[str, Range]] = {
         "foreign_investment_wusd": Range(0, 1e7),
     },
     "follow_up": {},
+    "review": {"plot_ratio": Range(0, 20, above=True), "building_coefficient": Range(0, 100),
+               "office_share": Range(0, 100)},
 }
+# Text of a joint review that is not a column of its own (the departments' rows are JSON)
+REVIEW_TEXT = {"site": 400, "opinion": 2000, "signatory": 100, "outcome_note": 2000}
 MODELS: dict[str, Any] = {"parcel": Parcel, "factory": Factory, "area": Area, "project": Project,
-                          "follow_up": FollowUp}
+                          "follow_up": FollowUp, "review": Review}
 LISTS = {"suitable_industries", "leading_industries", "preferred_areas"}
 
 
@@ -84,6 +88,8 @@ def text_limit(kind: str, name: str) -> int | None:
     """The longest text field `name` of `kind` may hold (None: not a text field)."""
     if kind == "project" and name == "remarks":
         return PROJECT_REMARKS
+    if kind == "review":
+        return REVIEW_TEXT.get(name)
     if name in LONG_TEXT:
         return LONG_TEXT[name]
     column = MODELS[kind].__table__.c.get(name)

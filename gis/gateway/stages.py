@@ -25,8 +25,10 @@ from gis.errors import InvalidInput, NotFound, VersionConflict
 from gis.gateway import sites
 from gis.history import record_change, snapshot
 from gis.labels import Text
-from gis.models import Factory, Parcel, Project, ProjectSite, ProjectStageEvent, Review, utcnow
+from gis.models import Factory, Parcel, Project, ProjectSite, ProjectStageEvent, utcnow
+from gis.pipeline import reviews
 from gis.pipeline.config import PipelineConfig
+from gis.pipeline.reviews import APPROVED
 from gis.pipeline.stages import Stage, Step, check_step, stage_of
 
 # the parcel statuses a supplied site passes on its way, and where the later stages take it
@@ -34,7 +36,6 @@ PARCEL_TO_SUPPLY = ("reserved", "signed", "supplied")
 FACTORY_TO_SUPPLY = ("reserved", "leased")
 PARCEL_AT = {Stage.STARTED: ("supplied", "under_construction"), Stage.PRODUCING: ("under_construction",
                                                                                     "in_production")}
-APPROVED = ("passed", "conditional")
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,6 @@ def last_day(session: Session, project: Project) -> dt.date | None:
     """The day of the project's latest step."""
     return cast(dt.date | None, session.scalar(select(func.max(ProjectStageEvent.day))
                                                .where(ProjectStageEvent.project_id == project.id)))
-
-
-def review_passed(session: Session, project: Project) -> bool:
-    """Whether a joint review of the project passed (or passed with conditions)."""
-    found = session.scalar(select(Review.id).where(Review.project_id == project.id,
-                                                   Review.outcome.in_(APPROVED)).limit(1))
-    return found is not None
 
 
 def needs_site(project: Project) -> bool:
@@ -98,11 +92,12 @@ def step(session: Session, code: str, move: Move, *, who: Principal, config: Pip
     given = _site_kinds(session, move.sites)
     current = stage_of(project.stage)
     supplied = _supplied(session, project)
+    held = reviews.held(session, project.id)
     check_step(Step(code, current, move.target, move.day, last_day(session, project),
                     held_at=stage_of(project.held_at) if project.held_at else None, reason=move.note,
                     sites=bool(given or supplied), needs_site=needs_site(project),
-                    review_passed=review_passed(session, project),
-                    review_required=config.review_before_signing), dt.date.today())
+                    review_passed=any(outcome in APPROVED for _, outcome in held),
+                    review_required=config.review_before_signing, reviews_held=tuple(held)), dt.date.today())
     _move_sites(session, project, move, given, supplied, who)
     _record(session, project, current, move, who)
     return project

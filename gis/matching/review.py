@@ -4,12 +4,13 @@
 share from the design plan when given, else from the site's planning conditions. Each is checked
 against the national indicator and the city's threshold (settings, example values until the city
 sets its own), with the rule cited. `review_sheet` is pure; `review_of` (any project's fields)
-and `load_review` (a saved project) read the database.
+and `load_review` (a saved project) read the database; `sheet_data` keeps a sheet as it stood
+(a joint review's record) and `sheet_from_data` reads it back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -184,6 +185,30 @@ def review_sheet(project: dict[str, Any], site: SiteFacts, planned: Planned, ind
     else:
         rows += [plot_ratio_row(site, planned, industry, match), *layout_rows(site, planned, config)]
     return Sheet(project, site, rows, overall(rows))
+
+
+# --- a sheet kept as it stood (a joint review's record) ----------------------------------------
+
+# What a record keeps of the project: what the sheet's figures were computed from
+PROJECT_FACTS = ("code", "name", "investor", "industry_code", "investment_total_wan",
+                 "fixed_investment_wan", "annual_output_wan", "annual_tax_wan", "floor_area_min_m2")
+
+
+def sheet_data(sheet: Sheet) -> dict[str, Any]:
+    """The sheet as JSON-ready data, its rules as message keys: later thresholds leave it be."""
+    return asdict(replace(sheet, project={k: sheet.project.get(k) for k in PROJECT_FACTS}))
+
+
+def _bound_of(data: dict[str, Any]) -> Bound:
+    rule = data["rule"]
+    return Bound(data["value"], data["op"], Text(rule["key"], dict(rule["params"])))
+
+
+def sheet_from_data(data: dict[str, Any]) -> Sheet:
+    """A sheet kept by `sheet_data`, as it stood then."""
+    rows = [Indicator(r["name"], r["value"], r["source"], _bound_of(r["national"]), _bound_of(r["city"]),
+                      r["status"]) for r in data["rows"]]
+    return Sheet(dict(data["project"]), SiteFacts(**data["site"]), rows, data["overall"])
 
 
 # --- reading the database ----------------------------------------------------------------------

@@ -52,6 +52,7 @@ class Step:
     needs_site: bool = False  # the project needs land or a factory
     review_passed: bool = False  # an approved joint review (联合会审) on record
     review_required: bool = False  # the city requires one before a land project signs
+    reviews_held: tuple[tuple[str, str], ...] = ()  # (number, outcome) of the reviews on record
 
 
 def allowed(current: Stage, held_at: Stage | None = None) -> list[Stage]:
@@ -79,7 +80,16 @@ def check_step(step: Step, today: dt.date) -> None:
     if step.target == S.SUPPLIED and step.needs_site and not step.sites:
         raise InvalidInput("pipeline.stage.needs_site")
     if step.target == S.SIGNED and step.needs_site and step.review_required and not step.review_passed:
-        raise InvalidInput("pipeline.stage.needs_review")
+        raise InvalidInput("pipeline.stage.needs_review", code=step.code, held=_reviews_held(step))
+
+
+def _reviews_held(step: Step) -> Text:
+    """What the reviews on record are: none, or each with its outcome (none approved)."""
+    if not step.reviews_held:
+        return Text("pipeline.stage.no_review")
+    return Text("pipeline.stage.reviews_held", {"reviews": [
+        Text("pipeline.stage.review_held", {"number": n, "outcome": Text(f"review_outcome.{o}")})
+        for n, o in step.reviews_held]})
 
 
 def stage_of(value: str) -> Stage:

@@ -82,3 +82,15 @@ def test_key_project_tiers_follow_total_or_foreign_investment():
     assert config.tier(100_000, None) == Tier.MAJOR and config.tier(5_000, 10_000) == Tier.MAJOR
     assert config.tier(10_000, None) == Tier.LARGE and config.tier(None, 1_500) == Tier.LARGE
     assert config.tier(9_999, 1_499) is None and config.tier(None, None) is None
+
+
+def test_a_refused_signing_names_the_reviews_on_record_or_their_absence():
+    held = (("会审〔2026〕003号", "pending"), ("会审〔2026〕004号", "failed"))
+    with pytest.raises(InvalidInput) as none_held:
+        check_step(step("negotiating", "signed", needs_site=True, review_required=True), TODAY)
+    with pytest.raises(InvalidInput) as none_passed:
+        check_step(step("negotiating", "signed", needs_site=True, review_required=True, reviews_held=held), TODAY)
+
+    assert "尚无联合会审记录" in none_held.value.message("zh")
+    assert "会审〔2026〕003号：待定、会审〔2026〕004号：不通过" in none_passed.value.message("zh")
+    assert "会审〔2026〕004号: failed" in none_passed.value.message("en")

@@ -108,6 +108,9 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
         _plant_site(client, editor, "factories", codes[f"{site}_factory"], project["code"], "owner")
         _checked(client.post(f"/api/projects/{project['code']}/follow-ups", headers=editor, json={
             "day": "2025-02-01", "kind": "visit", "outcome": FOLLOW_UPS[site]}))
+        review = _checked(client.post(f"/api/projects/{project['code']}/reviews", headers=editor,
+                                      json={"site": codes[f"{site}_parcel"]}))
+        codes[f"{site}_review"] = review.json()["slug"]
     stamp = client.get("/api/areas/P02").headers["etag"]
     _checked(client.patch("/api/areas/P02", json={"remarks": PERSONAL["area"]}, headers={**editor, "If-Match": stamp}))
     outline = shapely.geometry.shape(client.get(f"/api/parcels/{codes['secret_parcel']}").json()["geometry"])
@@ -250,6 +253,19 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/projects/{code}/review.html": (project_api, [
         ("/api/projects/{secret_project}/review.html?site={secret_parcel}", "secret"),
         ("/api/projects/{own_project}/review.html?site={own_factory}", "own")]),
+    "/api/projects/{code}/reviews": (project_api, [("/api/projects/{secret_project}/reviews", "secret"),
+                                                   ("/api/projects/{own_project}/reviews", "own")]),
+    "/api/projects/{code}/reviews/{number}": (project_api, [
+        ("/api/projects/{secret_project}/reviews/{secret_review}", "secret"),
+        ("/api/projects/{own_project}/reviews/{own_review}", "own")]),
+    "/api/projects/{code}/reviews/{number}.pdf": (project_api, [
+        ("/api/projects/{secret_project}/reviews/{secret_review}.pdf", "secret")]),
+    "/api/projects/{code}/reviews/{number}.xlsx": (project_api, [
+        ("/api/projects/{secret_project}/reviews/{secret_review}.xlsx", "secret"),
+        ("/api/projects/{own_project}/reviews/{own_review}.xlsx", "own")]),
+    "/api/projects/{code}/reviews/{number}.html": (project_api, [
+        ("/api/projects/{secret_project}/reviews/{secret_review}.html", "secret"),
+        ("/api/projects/{own_project}/reviews/{own_review}.html", "own")]),
     "/tiles/{kind}/{z}/{x}/{y}.pbf": (inventory_api, [("/tiles/parcels/{z}/{x}/{y}.pbf", "none"),
                                                       ("/tiles/factories/{z}/{x}/{y}.pbf", "none")]),
     "/": (inventory_page, [("/?park=P04", "none")]),
@@ -307,6 +323,10 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/projects?sort=-code": {STAFF: (SECRET["name"], OWN["name"], SECRET["investor"], OWN["investor"]),
                              ("park_manager",): (OWN["name"], OWN["investor"])},
     "/projects.xlsx?sort=-code": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
+    "/api/projects/{secret_project}/reviews": {STAFF: (SECRET["name"], EDITOR)},
+    "/api/projects/{secret_project}/reviews/{secret_review}": {STAFF: (SECRET["name"], EDITOR)},
+    "/api/projects/{own_project}/reviews/{own_review}.html": {("park_manager", *STAFF): (OWN["name"],)},
+    "/api/projects/{own_project}/reviews/{own_review}.xlsx": {("park_manager", *STAFF): (OWN["code"],)},
 }
 
 
