@@ -590,7 +590,8 @@ def _as_of(text: str | None) -> dt.date:
 
 def _write_report(output: Path, body: bytes, title: str, as_of: dt.date, lang: str) -> None:
     output.write_bytes(body)
-    console.print(message("cli.report.done", lang, title=title, as_of=as_of.isoformat(), path=output))
+    console.print(message("cli.report.done", lang, title=title, as_of=as_of.isoformat(), path=output),
+                  soft_wrap=True)
 
 
 @report_app.command("weekly")
