@@ -205,3 +205,15 @@ def test_the_settings_weigh_and_name_the_key_industries_and_platforms(pipeline):
     assert (by_area["P01"].key_industry_share, by_area["P01"].key_platform_share) == (0.0, 0.0)
     assert by_area["P01"].points["started"] == 10.0
     assert by_area["T03"].score == 1 + 2 + 5 + 3
+
+
+def test_a_fact_changed_later_is_reported_as_it_stood(pipeline):
+    with pipeline.write() as session:
+        projects.update(session, "R2", {"platform": "T01", "investment_total_wan": 9000}, who=ADMIN)
+
+    then = rows(card(pipeline, "2018-Q1", D(2018, 3, 31)))
+    now = rows(card(pipeline, "2018-Q1", dt.date.today()))
+
+    assert (then["P01"].started.codes, then["P01"].started.investment_wan) == (("R2",), 5000)
+    assert (now["T01"].started.codes, now["T01"].started.investment_wan) == (("R2",), 9000)
+    assert now["P01"].started.count == 0
