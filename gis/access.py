@@ -152,6 +152,24 @@ def reads_projects(who: Principal | None) -> bool:
     return who is not None
 
 
+# The pipeline's reports (the weekly summary, the parks' and towns' scorecard) compare units,
+# parks and towns with each other across the whole pipeline: the bureau's, its leaders' and its
+# administrators' to read. A park manager is refused them rather than shown a cut: their own
+# row's rank would say how the other parks did, and their projects are on the project pages.
+REPORT_READERS = frozenset({Role.ADMIN, Role.INVESTMENT, Role.LEADER})
+
+
+def check_reports(who: Principal) -> None:
+    """Raise `Forbidden` unless `who` may read the pipeline's reports."""
+    if who.role not in REPORT_READERS:
+        raise Forbidden(role=Text(f"role.{who.role.value}"), action=Text("action.read_reports"))
+
+
+def reads_reports(who: Principal | None) -> bool:
+    """Whether `who` may read the pipeline's reports (for the navigation)."""
+    return who is not None and who.role in REPORT_READERS
+
+
 def readable_projects(who: Principal | None, dialect: str) -> ColumnElement[bool]:
     """A condition on `Project` rows: the projects `who` may read.
 

@@ -167,3 +167,16 @@ class BackupFailed(LandstockError):
     """A backup or restore cannot be made: a missing tool or file, or a refused overwrite."""
 
     key = "backup.failed"
+
+
+class InvalidParameter(InvalidInput):
+    """A parameter of a request or command (a week, a period) is not of the form expected; the
+    answer names it, beside the form it should take."""
+
+    def __init__(self, key: str, /, *, field: str, **params: Any) -> None:
+        super().__init__(key, field=field, **params)
+
+    def details(self, lang: str = "zh") -> dict[str, Any]:
+        """The field, as the request validation errors name theirs."""
+        return {"errors": [{"field": self.params["field"], "message": self.message(lang),
+                            "type": "value_error"}]}

@@ -95,6 +95,7 @@ def _lookup(db: Database, request: Request) -> Principal | None:
 async def current_user(request: Request, db: DatabaseDep) -> Principal | None:
     """The signed-in user, or None; cookie-based unsafe requests must pass the CSRF check."""
     who = await run_in_threadpool(_lookup, db, request)
+    request.state.reader = who  # the page frame shows the reader's navigation
     if who is not None and bearer_token(request) is None and request.method not in SAFE_METHODS:
         await check_csrf(request)
     return who

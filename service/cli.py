@@ -55,6 +55,9 @@ db_app = typer.Typer(help="Database schema 数据库结构", no_args_is_help=Tru
 app.add_typer(db_app, name="db")
 user_app = typer.Typer(help="Accounts 用户", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+report_app = typer.Typer(help="The pipeline's reports 招商报表 (.xlsx or .pdf by the file's suffix)",
+                         no_args_is_help=True)
+app.add_typer(report_app, name="report")
 console = Console()
 
 
@@ -562,6 +565,75 @@ def restore_command(
     db.dispose()
     console.print(message("restore.done", settings.app.language, path=path,
                           url=redact(settings.database.url), parcels=parcels, factories=factories))
+
+
+ReportFile = Annotated[Path, typer.Option("-o", "--output", help="File to write, .xlsx or .pdf 输出文件")]
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="As the pipeline stood at the end of this day, YYYY-MM-DD (default today) 截至日期")]
+
+
+def _report_file(output: Path) -> str:
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        raise InvalidInput("report.suffix", path=output)
+    return suffix
+
+
+def _as_of(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(field="--as-of", value=text, reason="YYYY-MM-DD") from None
+
+
+def _write_report(output: Path, body: bytes, title: str, as_of: dt.date, lang: str) -> None:
+    output.write_bytes(body)
+    console.print(message("cli.report.done", lang, title=title, as_of=as_of.isoformat(), path=output),
+                  soft_wrap=True)
+
+
+@report_app.command("weekly")
+def report_weekly(
+    output: ReportFile,
+    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W48 (default: this week) 周")] = None,
+    as_of: AsOf = None,
+) -> None:
+    """The weekly summary of the pipeline 周汇总, each figure beside the week before."""
+    from service import report_files, reports  # the PDF and workbook writers load only here
+
+    settings = load_settings()
+    lang, suffix, day = settings.app.language, _report_file(output), _as_of(as_of)
+    db = _open(settings)
+    with db.read() as session:
+        summary = reports.weekly_for(session, operator("cli"), week, day, settings.pipeline.config())
+    db.dispose()
+    write = report_files.weekly_xlsx if suffix == ".xlsx" else report_files.weekly_pdf
+    title = message("web.report.weekly_title", lang, week=summary.week, first=summary.first,
+                    last=summary.last)
+    _write_report(output, write(summary, lang), title, day, lang)
+
+
+@report_app.command("scorecard")
+def report_scorecard(
+    output: ReportFile,
+    period: Annotated[str | None, typer.Option(
+        help="Quarter 2026-Q3, month 2026-07 or year 2026 (default: this quarter) 考核期")] = None,
+    as_of: AsOf = None,
+) -> None:
+    """The parks' and towns' 落地开工 scorecard 考核, weighted by LANDSTOCK_PIPELINE_WEIGHT_*."""
+    from service import report_files, reports
+
+    settings = load_settings()
+    lang, suffix, day = settings.app.language, _report_file(output), _as_of(as_of)
+    db = _open(settings)
+    with db.read() as session:
+        card = reports.scorecard_for(session, operator("cli"), period, day, settings.pipeline.config())
+    db.dispose()
+    write = report_files.scorecard_xlsx if suffix == ".xlsx" else report_files.scorecard_pdf
+    title = message("web.report.scorecard_title", lang, period=card.period, first=card.first, last=card.last)
+    _write_report(output, write(card, lang), title, day, lang)
 
 
 def main() -> None:

@@ -34,8 +34,9 @@ from service.routes import (
     stats,
     users,
 )
+from service.routes import reports as report_routes
 from service.settings import Settings, load_settings
-from service.web import fits, match, new_project, pages, static, status_form, supply, tiles, workspace
+from service.web import fits, match, new_project, pages, reports, static, status_form, supply, tiles, workspace
 from service.web import projects as project_pages
 
 DESCRIPTION = """
@@ -108,8 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # pipeline before projects: POST /api/projects/duplicates is not a project's code
     # new_project before a project's page: /projects/new is not a project's code
     for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
-                   pipeline, projects, reviews, new_project, project_pages, tiles, pages, fits, supply, match,
-                   status_form, workspace):
+                   pipeline, projects, reviews, report_routes, new_project, project_pages, tiles, pages, fits,
+                   supply, reports, match, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

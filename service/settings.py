@@ -211,6 +211,32 @@ class PipelineSettings(BaseSettings):
     reservation_days: int = Field(default=PIPELINE.reservation_days, ge=1, description=(
         "Days a reservation (意向) may be held without progress before it is flagged"))
 
+    weight_major_leads: float = Field(default=PIPELINE.weight_major_leads, ge=0, description=(
+        "Scorecard points per new 亿元以上 lead"))
+    weight_signed: float = Field(default=PIPELINE.weight_signed, ge=0, description=(
+        "Scorecard points per project signed"))
+    weight_registered: float = Field(default=PIPELINE.weight_registered, ge=0, description=(
+        "Scorecard points per project registered"))
+    weight_supplied: float = Field(default=PIPELINE.weight_supplied, ge=0, description=(
+        "Scorecard points per project given its land or factory (above a signing)"))
+    weight_started: float = Field(default=PIPELINE.weight_started, ge=0, description=(
+        "Scorecard points per project started (above a supply)"))
+    weight_investment_started: float = Field(default=PIPELINE.weight_investment_started, ge=0, description=(
+        "Scorecard points per 亿元 of investment started"))
+    weight_key_industry_share: float = Field(default=PIPELINE.weight_key_industry_share, ge=0, description=(
+        "Scorecard points when every landed project is in a key industry (in proportion below)"))
+    weight_key_platform_share: float = Field(default=PIPELINE.weight_key_platform_share, ge=0, description=(
+        "Scorecard points when every landed project is on a key platform (in proportion below)"))
+    key_industries: tuple[str, ...] = Field(default=PIPELINE.key_industries, description=(
+        "The city's key industries: GB/T 4754 code prefixes, JSON list"))
+    key_platforms: tuple[str, ...] = Field(default=PIPELINE.key_platforms, description=(
+        "The key platforms (重点平台) by park or town code, JSON list; empty: those marked 重点平台"))
+
+    @model_validator(mode="after")
+    def _started_above_supplied_above_signed(self) -> PipelineSettings:
+        self.config()  # the domain refuses weights that put a signing above a start
+        return self
+
     def config(self) -> PipelineConfig:
         """The rules as gis/pipeline takes them."""
         return PipelineConfig(**self.model_dump())

@@ -9,12 +9,14 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from gis import access
 from maps.assets import Assets
 from service.i18n import LANG_COOKIE, page_language
 from service.settings import Settings
 from service.templating import templates
 
 NAV = (("inventory", "/"), ("match", "/match"), ("supply", "/supply"), ("workspace", "/workspace"))
+REPORTS_NAV = ("reports", "/reports/weekly")  # for the roles that may read the reports
 
 
 def assets_for(settings: Settings, lang: str) -> Assets:
@@ -42,7 +44,7 @@ def page(request: Request, name: str, context: dict[str, Any], *, status_code: i
     frame = {
         "lang": lang,
         "assets": assets_for(settings, lang),
-        "nav": NAV,
+        "nav": (*NAV, REPORTS_NAV) if access.reads_reports(getattr(request.state, "reader", None)) else NAV,
         "other_lang_url": _with_lang(request, "en" if lang == "zh" else "zh"),
         "signed_in": "sid" in request.session,
         "session_csrf": request.session.get("csrf", ""),

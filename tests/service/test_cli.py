@@ -150,3 +150,43 @@ def test_production_refuses_the_demo_and_touches_nothing(databases, backend):
     assert done.returncode == 1 and "landstock db upgrade" in done.stderr
     assert "演示账号" not in done.stdout
     assert migrate.current_revision(make_engine(url)) is None
+
+
+def test_report_commands_write_the_workbook_or_the_pdf_by_the_suffix(databases, backend, tmp_path):
+    import io
+
+    import openpyxl
+    import pypdf
+
+    from tests.db.test_reports import plant
+
+    url = databases.url(backend, sample=True)
+    plant(databases.open_url(url))
+
+    weekly = landstock("report", "weekly", "--week", "2018-W11", "--as-of", "2018-03-18",
+                       "-o", str(tmp_path / "周汇总.xlsx"), url=url)
+    card = landstock("report", "scorecard", "--period", "2018-Q1", "--as-of", "2018-03-31",
+                     "-o", str(tmp_path / "考核.pdf"), url=url)
+
+    assert weekly.returncode == 0 and "周汇总.xlsx" in weekly.stdout and "2018-03-18" in weekly.stdout
+    book = openpyxl.load_workbook(tmp_path / "周汇总.xlsx")
+    assert list(book["周汇总"].iter_rows(values_only=True))[1][:4] == ("新增线索", 1, 3, -2)
+    assert card.returncode == 0, card.stderr
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO((tmp_path / "考核.pdf").read_bytes())).pages)
+    assert "启东经济开发区" in text and "25.50" in text
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("report", "weekly", "--week", "2026-W60", "-o", "w.xlsx"), "2026-W48"),
+    (("report", "scorecard", "--period", "2026-Q5", "-o", "c.xlsx"), "2026-Q3"),
+    (("report", "scorecard", "--period", "2026-Q3", "-o", "c.docx"), ".xlsx"),
+    (("report", "weekly", "--as-of", "yesterday", "-o", "w.pdf"), "YYYY-MM-DD"),
+])
+def test_report_commands_refuse_bad_values_in_one_line(databases, args, expected, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    url = databases.url("spatialite", sample=True)
+
+    ran = landstock(*args, url=url)
+
+    assert ran.returncode == 1 and expected in ran.stderr and "Traceback" not in ran.stderr
+    assert len(ran.stderr.strip().splitlines()) == 1 and list(tmp_path.iterdir()) == []

@@ -16,6 +16,7 @@ say here who may read it.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
@@ -102,7 +103,8 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
              "own_parcel": _first(client, "/api/parcels", park="P02", status="available"),
              "secret_factory": _first(client, "/api/factories", park="P04", status="vacant"),
              "own_factory": _first(client, "/api/factories", park="P02", status="vacant"),
-             "secret_project": SECRET["code"], "own_project": OWN["code"], "park": "P02", "editor": EDITOR}
+             "secret_project": SECRET["code"], "own_project": OWN["code"], "park": "P02", "editor": EDITOR,
+             "year": str(dt.date.today().year)}
     for site, project in (("secret", SECRET), ("own", OWN)):
         _plant_site(client, editor, "parcels", codes[f"{site}_parcel"], project["code"], "ownership")
         _plant_site(client, editor, "factories", codes[f"{site}_factory"], project["code"], "owner")
@@ -181,6 +183,13 @@ def admin_api(role: str, mode: str, variant: str) -> int:
 
 def editor_page(role: str, mode: str, variant: str) -> int:
     return {"anonymous": 303, "admin": 200, "investment": 200}.get(role, 403)
+def report_api(role: str, mode: str, variant: str) -> int:
+    """The pipeline's reports: staff; a park manager is refused (they compare every park)."""
+    return {"anonymous": 401, "park_manager": 403}.get(role, 200)
+
+
+def report_page(role: str, mode: str, variant: str) -> int:
+    return {"anonymous": 303, "park_manager": 403}.get(role, 200)
 
 
 # Every GET route: its kind and the URLs that fill it, each with the variant it stands for
@@ -283,6 +292,14 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/projects.xlsx": (signed_in_api, [("/projects.xlsx?sort=-code", "none")]),
     "/projects/new": (editor_page, [("/projects/new", "none")]),
     "/workspace": (signed_in_page, [("/workspace", "none")]),
+    "/api/reports/weekly": (report_api, [("/api/reports/weekly", "none")]),
+    "/api/reports/weekly.xlsx": (report_api, [("/api/reports/weekly.xlsx", "none")]),
+    "/api/reports/weekly.pdf": (report_api, [("/api/reports/weekly.pdf", "none")]),
+    "/api/reports/scorecard": (report_api, [("/api/reports/scorecard?period={year}", "none")]),
+    "/api/reports/scorecard.xlsx": (report_api, [("/api/reports/scorecard.xlsx?period={year}", "none")]),
+    "/api/reports/scorecard.pdf": (report_api, [("/api/reports/scorecard.pdf", "none")]),
+    "/reports/weekly": (report_page, [("/reports/weekly", "none")]),
+    "/reports/scorecard": (report_page, [("/reports/scorecard?period={year}", "none")]),
     "/{plural}/{code}/edit": (signed_in_page, [("/parcels/{secret_parcel}/edit", "secret"),
                                                ("/factories/{own_factory}/edit", "own")]),
 }
@@ -327,6 +344,13 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/api/projects/{secret_project}/reviews/{secret_review}": {STAFF: (SECRET["name"], EDITOR)},
     "/api/projects/{own_project}/reviews/{own_review}.html": {("park_manager", *STAFF): (OWN["name"],)},
     "/api/projects/{own_project}/reviews/{own_review}.xlsx": {("park_manager", *STAFF): (OWN["code"],)},
+    # both projects stand at 签约 this week, and signed this year (entered today as signed)
+    "/api/reports/weekly": {STAFF: (SECRET["code"], SECRET["name"], OWN["code"])},
+    "/api/reports/weekly.xlsx": {STAFF: (SECRET["code"], OWN["code"])},
+    "/reports/weekly": {STAFF: (SECRET["code"], SECRET["name"], OWN["name"])},
+    "/api/reports/scorecard?period={year}": {STAFF: (SECRET["code"], OWN["code"])},
+    "/api/reports/scorecard.xlsx?period={year}": {STAFF: (SECRET["code"], OWN["code"])},
+    "/reports/scorecard?period={year}": {STAFF: (SECRET["code"], OWN["name"])},
 }
 
 

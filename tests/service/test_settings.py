@@ -56,3 +56,19 @@ def test_the_land_need_is_derived_with_the_review_threshold(unset, monkeypatch):
     changed = dataclasses.replace(unset, review=ReviewSettings(_env_file=None))
 
     assert changed.match_config().investment_intensity_wan_per_mu == 350.0
+
+
+def test_scorecard_weights_that_put_a_signing_above_a_start_stop_start_up(unset, monkeypatch):
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_WEIGHT_SIGNED", "8")
+
+    with pytest.raises(ValueError, match="start above a supply"):
+        PipelineSettings(_env_file=None)
+
+
+def test_key_industries_and_platforms_are_json_lists(unset, monkeypatch):
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_KEY_INDUSTRIES", '["39", "27"]')
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_KEY_PLATFORMS", '["P01"]')
+
+    config = PipelineSettings(_env_file=None).config()
+
+    assert (config.key_industries, config.key_platforms) == (("39", "27"), ("P01",))
