@@ -36,7 +36,18 @@ from service.routes import (
 )
 from service.routes import reports as report_routes
 from service.settings import Settings, load_settings
-from service.web import fits, match, new_project, pages, reports, static, status_form, supply, tiles, workspace
+from service.web import (
+    fits,
+    match,
+    new_project,
+    pages,
+    reports,
+    static,
+    status_form,
+    supply,
+    tiles,
+    workspace,
+)
 from service.web import projects as project_pages
 
 DESCRIPTION = """

@@ -119,7 +119,7 @@ def _indicators(ws: Worksheet, review: dict[str, Any], lang: str) -> None:
 def _departments(ws: Worksheet, rows: list[dict[str, Any]], record: dict[str, Any] | None, lang: str) -> None:
     ws.append([])
     ws.append(cells.row([message(k, lang) for k in ("review.col.department", "review.col.opinion",
-                                                     "field.signatory", "field.signed_on")]))
+                                                     "field.signatory", "field.opinion_signed_on")]))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in rows:

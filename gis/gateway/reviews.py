@@ -90,7 +90,7 @@ def _signed_on(value: object, today: dt.date) -> str | None:
     if value is None:
         return None
     if not isinstance(value, dt.date):
-        raise _invalid("signed_on", value, "review.error.date")
+        raise _invalid("opinion_signed_on", value, "review.error.date")
     return _past("signed_on", value, today).isoformat()
 
 
