@@ -1,6 +1,7 @@
 """The city's rules for the pipeline, with Landstock's defaults (service/settings.py lets the city
-set its own): when a project counts as a key project, when a project is overdue, and whether a
-land project needs an approved joint review before it signs.
+set its own): when a project counts as a key project, when a project or a site is flagged (the
+alerts of gis/pipeline/alerts.py), and whether a land project needs an approved joint review
+before it signs.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ class PipelineConfig:
     follow_up_days: int = 30  # without a follow-up for longer: flagged
     signed_unsupplied_days: int = 180  # 签约未供地
     reservation_days: int = 90  # 意向 held without progress
+    # 闲置土地处置办法 (国土资源部令第53号, 2012) 第十四条: 未动工开发满一年 征缴土地闲置费, 满两年 无偿收回
+    idle_fee_years: int = 1
+    idle_reclaim_years: int = 2
 
     def tier(self, total_wan: float | None, foreign_wusd: float | None) -> Tier | None:
         """The project's tier by its total investment (or its foreign investment)."""
