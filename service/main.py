@@ -19,6 +19,7 @@ from service.attempts import secure_cookies
 from service.body_limit import MB, BodyLimit
 from service.head import HeadAsGet
 from service.routes import (
+    alerts,
     areas,
     auth,
     docs,
@@ -34,7 +35,7 @@ from service.routes import (
     users,
 )
 from service.settings import Settings, load_settings
-from service.web import fits, match, pages, static, status_form, supply, tiles, workspace
+from service.web import fits, match, pages, static, status_form, supply, tiles, todo, workspace
 
 DESCRIPTION = """
 启东市存量土地与存量厂房数据库 — the idle-land and vacant-factory inventory of Qidong.
@@ -105,7 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # exports before parcels and factories: /api/parcels/export is not a parcel code
     # pipeline before projects: POST /api/projects/duplicates is not a project's code
     for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
-                   pipeline, projects, tiles, pages, fits, supply, match, status_form, workspace):
+                   pipeline, projects, alerts, tiles, pages, fits, supply, todo, match, status_form,
+                   workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app
