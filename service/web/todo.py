@@ -8,7 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from pydantic import TypeAdapter, ValidationError
 
+from gis.errors import InvalidInput
+from gis.labels import Text
 from gis.pipeline import alerts
 from gis.pipeline.config import PipelineConfig
 from service.dependencies import ReadSession, SettingsDep
@@ -18,7 +21,27 @@ from service.web.frame import page
 
 router = APIRouter(include_in_schema=False)
 
-Filters = Annotated[AlertFilters, Depends()]
+FORM = TypeAdapter(AlertFilters)
+# each filter's name on the page, and what a refused value should be
+WORDS = {"kind": ("web.todo.kind", "web.error.choice"), "mine": ("web.todo.mine", "web.error.choice"),
+         "as_of": ("web.supply.as_of", "web.error.format")}
+
+
+def page_filters(request: Request) -> AlertFilters:
+    """The to-do filters as the page's form sends them (an empty field means any), checked as
+    /api/alerts checks them; a refusal names the field."""
+    params = request.query_params
+    values = {"kind": [k for k in params.getlist("kind") if k], "mine": params.get("mine") or False,
+              "as_of": params.get("as_of") or None}
+    try:
+        return FORM.validate_python(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name, reason = WORDS[str(first["loc"][0])]
+        raise InvalidInput(field=Text(name), value=str(first["input"]), reason=Text(reason)) from None
+
+
+Filters = Annotated[AlertFilters, Depends(page_filters)]
 
 
 def limits(config: PipelineConfig) -> dict[str, int]:

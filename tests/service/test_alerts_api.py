@@ -139,3 +139,16 @@ def test_the_day_asked_is_checked(sample_app):
     assert late.status_code == 422
     assert sample_app.client.get("/api/alerts", params={"as_of": dt.date.today().isoformat()},
                                  headers=headers).status_code == 200
+
+
+def test_the_page_form_reads_an_empty_field_as_any_and_names_a_bad_one(sample_app):
+    client = sample_app.client
+    sign_in(client, sample_app, "leader")
+
+    every = client.get("/todo?kind=&as_of=&mine=")
+    bad_kind = client.get("/todo?kind=bogus")
+    bad_day = client.get("/todo?as_of=3000-01-01")
+
+    assert every.status_code == 200 and every.text.count('<section class="mb-4" id="todo-') == 6
+    assert bad_kind.status_code == 422 and "提醒类型" in bad_kind.text and "bogus" in bad_kind.text
+    assert bad_day.status_code == 422 and "截至日期" in bad_day.text
