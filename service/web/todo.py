@@ -14,9 +14,10 @@ from gis.errors import InvalidInput
 from gis.labels import Text
 from gis.pipeline import alerts
 from gis.pipeline.config import PipelineConfig
+from service.auth import OptionalUser
 from service.dependencies import ReadSession, SettingsDep
 from service.filters import AlertFilters
-from service.read_access import ProjectPageReader, ProjectReader
+from service.read_access import ProjectPageReader
 from service.web.frame import page
 
 router = APIRouter(include_in_schema=False)
@@ -67,7 +68,10 @@ def todo_page(request: Request, session: ReadSession, settings: SettingsDep, who
 
 @router.get("/todo/count", response_class=HTMLResponse)
 def todo_count(request: Request, session: ReadSession, settings: SettingsDep,
-               who: ProjectReader) -> HTMLResponse:
-    """The navigation's badge: how many alerts the reader has today."""
+               who: OptionalUser) -> HTMLResponse:
+    """The navigation's badge: how many alerts the reader has today. Nothing for a reader signed
+    out meanwhile (a page drawn before is still asking): no error in their console, nothing told."""
+    if who is None:
+        return HTMLResponse("")
     found = alerts.alerts(session, who, settings.pipeline.config())
     return page(request, "_todo_count.html", {"total": len(found)})

@@ -56,3 +56,16 @@ def test_the_land_need_is_derived_with_the_review_threshold(unset, monkeypatch):
     changed = dataclasses.replace(unset, review=ReviewSettings(_env_file=None))
 
     assert changed.match_config().investment_intensity_wan_per_mu == 350.0
+
+
+def test_the_alerts_days_and_years_come_from_the_environment(unset, monkeypatch):
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_RESERVATION_DAYS", "60")
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_IDLE_FEE_YEARS", "2")
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_IDLE_RECLAIM_YEARS", "3")
+
+    config = PipelineSettings(_env_file=None).config()
+
+    assert (config.reservation_days, config.idle_fee_years, config.idle_reclaim_years) == (60, 2, 3)
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_IDLE_RECLAIM_YEARS", "2")
+    with pytest.raises(ValueError, match="IDLE_RECLAIM_YEARS must exceed"):
+        PipelineSettings(_env_file=None)
