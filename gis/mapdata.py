@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from gis.models import Area, Factory, Industry, LandUseClass, Parcel
+from gis.models import Area, Factory, Industry, LandUseClass, Parcel, Unit, User
 from gis.spatial import as_geojson
 
 # ~50 m at Qidong: outlines are drawn at county scale, never measured
@@ -64,3 +64,17 @@ def industry_choices(session: Session) -> list[tuple[str, str]]:
     """(GB/T 4754-2017 code, name) of the reference industries, in code order."""
     return [(code, name) for code, name in
             session.execute(select(Industry.code, Industry.name).order_by(Industry.code))]
+
+
+def unit_choices(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of the units that bring leads, parks and towns first, as the table lists them."""
+    order = case({"park": 0, "town": 1, "office": 2}, value=Unit.kind, else_=3)
+    rows = session.execute(select(Unit.code, Unit.name).order_by(order, Unit.code))
+    return [(code, name) for code, name in rows]
+
+
+def people_choices(session: Session, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(account name, display name) of the active accounts of these roles (linked leaders, officers)."""
+    rows = session.execute(select(User.name, User.display_name)
+                           .where(User.role.in_(roles), User.active.is_(True)).order_by(User.name))
+    return [(name, display or name) for name, display in rows]

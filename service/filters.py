@@ -1,5 +1,5 @@
-"""The filters of the parcel and factory lists (and of the to-do list), each set declared once as
-a dataclass of query parameters (titiler's dependency pattern: `Annotated[ParcelFilters, Depends()]`).
+"""The filters of the parcel, factory and project lists and of the to-do list, each set declared
+once as a dataclass of query parameters (titiler's dependency pattern: `Annotated[ParcelFilters, Depends()]`).
 
 The API list, its export and the web pages (service/web/filters.py) read the same set; OGC API
 – Features names its filters after the properties its features carry (`park_code`, one
@@ -18,7 +18,9 @@ from fastapi import Query
 
 from gis.dashboard import FIRST_DAY, LAST_DAY
 from gis.inventory import AreaQuery, FactoryQuery, ParcelQuery
+from gis.projects import ProjectQuery
 from gis.spatial import parse_bbox
+from service.project_schemas import Stage
 
 ParcelStatusParam = Literal["available", "reserved", "signed", "supplied", "under_construction",
                             "in_production", "unavailable"]
@@ -141,6 +143,31 @@ class OgcAreaFilters:
     def query(self, **more: Any) -> AreaQuery:
         """The domain query: these filters, and `more` (window, time, page)."""
         return AreaQuery(kind=tuple(self.kind or ()), parent=self.parent_code, **more)
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    """What the project pipeline is filtered on: the API list, the pipeline page and its XLSX."""
+
+    stage: Annotated[list[Stage] | None, Query(description="项目阶段, repeatable")] = None
+    industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$", description="行业代码 (prefix)",
+                                          examples=["27"])] = None
+    source_unit: Annotated[str | None, Query(max_length=40, description="信息来源单位编号",
+                                             examples=["SZ"])] = None
+    platform: Annotated[str | None, Query(max_length=40, description="承载平台: park or town code",
+                                          examples=["P03"])] = None
+    leader: Annotated[str | None, Query(max_length=60, description="挂钩领导 (account name)")] = None
+    key: Annotated[Literal["major", "large"] | None, Query(description=(
+        "重点项目: major 重特大, large 亿元以上 (重特大 included), by the city's thresholds"))] = None
+    overdue: Annotated[bool, Query(description=(
+        "Only active projects without a follow-up for LANDSTOCK_PIPELINE_FOLLOW_UP_DAYS, "
+        "or past their agreed start"))] = False
+    q: Annotated[str | None, Query(max_length=100, description="按编号、名称或投资方搜索")] = None
+
+    def query(self, **more: Any) -> ProjectQuery:
+        """The domain query; `more` sets its order and page."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "q"}
+        return ProjectQuery(**{**values, "stage": tuple(self.stage or ()), "search": self.q}, **more)
 
 
 AlertKindParam = Literal["overdue_start", "signed_unsupplied", "reservation_held", "no_follow_up", "idle_fee",

@@ -35,7 +35,8 @@ from service.routes import (
     users,
 )
 from service.settings import Settings, load_settings
-from service.web import fits, match, pages, static, status_form, supply, tiles, todo, workspace
+from service.web import fits, match, new_project, pages, static, status_form, supply, tiles, todo, workspace
+from service.web import projects as project_pages
 
 DESCRIPTION = """
 启东市存量土地与存量厂房数据库 — the idle-land and vacant-factory inventory of Qidong.
@@ -105,9 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET
     # exports before parcels and factories: /api/parcels/export is not a parcel code
     # pipeline before projects: POST /api/projects/duplicates is not a project's code
+    # new_project before a project's page: /projects/new is not a project's code
     for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
-                   pipeline, projects, alerts, tiles, pages, fits, supply, todo, match, status_form,
-                   workspace):
+                   pipeline, projects, alerts, new_project, project_pages, tiles, pages, fits, supply, todo,
+                   match, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

@@ -14,6 +14,7 @@ ForwardStage = Literal["lead", "negotiating", "signed", "registered", "supplied"
 ProjectType = Literal["manufacturing", "producer_services", "other"]
 InvestorCategory = Literal["global_500", "china_500", "private_500", "listed", "industry_leader",
                            "hidden_champion", "other"]
+Lateness = Literal["follow_up", "start"]
 FollowUpKind = Literal["visit", "call", "inspection", "leader_visit", "meeting"]
 
 
@@ -133,6 +134,10 @@ class ProjectOut(BaseModel):
     updated_at: dt.datetime
     updated_by: str | None
     version: int
+    last_follow_up_on: dt.date | None = Field(default=None, description="In lists: the last follow-up's day")
+    overdue: list[Lateness] | None = Field(default=None, description=(
+        "In lists: why an active project is late (no follow-up for LANDSTOCK_PIPELINE_FOLLOW_UP_DAYS, "
+        "its agreed start passed)"))
     possible_duplicates: list[DuplicateOut] | None = Field(
         default=None, description="On a create or a change of investor: active projects of the same investor")
 

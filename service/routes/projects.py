@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from gis import projects
@@ -21,9 +21,10 @@ from gis.pipeline.config import PipelineConfig
 from service import sites
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
+from service.filters import ProjectFilters, sort_by
 from service.match_schemas import MatchOut, ReviewOut
 from service.paging import PagingDep
-from service.project_schemas import ProjectFields, ProjectIn, ProjectOut, ProjectPage, Stage
+from service.project_schemas import Lateness, ProjectFields, ProjectIn, ProjectOut, ProjectPage
 from service.read_access import ProjectReader, ReadableProject, visible_projects
 from service.review_sheet import review_dict, to_html, to_xlsx
 from service.schemas import History
@@ -39,11 +40,20 @@ CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     428: {"description": "If-Match missing"}}
 
 
+def overdue_of(row: dict[str, Any]) -> list[Lateness] | None:
+    """Why a listed project is late (no follow-up, start passed); None for a row not from a list."""
+    if "follow_up_overdue" not in row:
+        return None
+    reasons: tuple[tuple[Lateness, bool], ...] = (("follow_up", row["follow_up_overdue"]),
+                                                  ("start", row["start_overdue"]))
+    return [why for why, late in reasons if late]
+
+
 def project_out(row: dict[str, Any], lang: str, config: PipelineConfig) -> ProjectOut:
     """A project row as the API answers it: its stage in words and its tier by the city's rules."""
     tier = config.tier(row["investment_total_wan"], row["foreign_investment_wusd"])
     return ProjectOut(**row, stage_label=label("project_stage", row["stage"], lang),
-                      tier=tier.value if tier else None)
+                      tier=tier.value if tier else None, overdue=overdue_of(row))
 
 
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -51,18 +61,19 @@ READ_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such project, or not one the reader may read"}}
 
 
+ProjectFiltersDep = Annotated[ProjectFilters, Depends()]
+ProjectSort = Annotated[str, Depends(sort_by(dict.fromkeys(projects.PROJECT_SORTS)))]
+
+
 @router.get("", summary="List projects 项目列表", responses={401: READ_RESPONSES[401]})
-def list_projects(
-    session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader, page: PagingDep,
-    stage: Annotated[list[Stage] | None, Query(description="项目阶段, repeatable")] = None,
-    industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$", description="行业代码 (prefix)")] = None,
-    q: Annotated[str | None, Query(max_length=100, description="按编号、名称或投资方搜索")] = None,
-) -> ProjectPage:
-    """The projects the reader may read in code order, filtered by stage, industry or text."""
-    rows, matched = projects.list_projects(session, stage=tuple(stage or ()), industry=industry,
-                                           search=q, limit=page.limit, offset=page.offset,
-                                           visible=visible_projects(session, who))
+def list_projects(session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
+                  page: PagingDep, filters: ProjectFiltersDep, sort: ProjectSort) -> ProjectPage:
+    """The projects the reader may read, filtered by stage, industry, unit, platform, leader, tier,
+    lateness or text, sorted (code by default), each with its last follow-up and lateness."""
     config = settings.pipeline.config()
+    query = filters.query(sort=sort, limit=page.limit, offset=page.offset)
+    visible = visible_projects(session, who)
+    rows, matched = projects.find_projects(session, query, config=config, visible=visible)
     return ProjectPage(matched=matched, limit=page.limit, offset=page.offset,
                        projects=[project_out(r, lang, config) for r in rows])
 

@@ -56,7 +56,8 @@ CHOICES = {"stock_type": ("approved_unsupplied", "idle", "inefficient", "reserve
            "building_type": ("standard", "self_built", "warehouse", "rnd")}
 
 
-def _value(field: Field, text: str | None) -> Any:
+def typed_value(field: Field, text: str | None) -> Any:
+    """The text of a form field as its column's type (None when empty); a malformed one is refused."""
     if field.kind == "bool":
         return text is not None
     text = (text or "").strip()
@@ -79,7 +80,7 @@ def changed_fields(kind: str, form: FormData, record: dict[str, Any]) -> dict[st
     changes = {}
     for field in FIELDS[kind]:
         raw = form.get(field.name)
-        value = _value(field, raw if isinstance(raw, str) else None)
+        value = typed_value(field, raw if isinstance(raw, str) else None)
         if value != record.get(field.name):
             changes[field.name] = value
     return changes

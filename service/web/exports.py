@@ -1,4 +1,5 @@
-"""The leaders' supply figures as an XLSX workbook (openpyxl), headers in the reader's language."""
+"""The leaders' supply figures and the pipeline list as XLSX workbooks (openpyxl), headers in the
+reader's language, every cell through gis/io/cells.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from openpyxl.styles import Font
 
 from gis.io import cells
 from gis.labels import label, message
+from gis.pipeline.config import PipelineConfig
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,6 +57,54 @@ def supply_workbook(data: dict[str, Any], lang: str, day: dt.date) -> bytes:
              t(f"web.supply.stage_{p.stage}"), p.overdue_days or None] for p in data["projects"]])
     book.active = 0
     book.properties.title = t("web.supply.title_as_of", day=day.isoformat())
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# The pipeline list's columns, in order; the header of each is its field label unless named here
+PROJECT_COLUMNS = (
+    "code", "name", "investor", "credit_code", "industry_code", "project_type", "investor_category",
+    "investment_total_wan", "fixed_investment_wan", "foreign_investment_wusd", "tier", "stage", "stage_on",
+    "signed_on", "agreed_start_on", "started_on", "last_follow_up_on", "overdue", "source_unit", "platform",
+    "leader", "officer", "land_min_mu", "land_max_mu", "contact", "remarks")
+PROJECT_HEADERS = {"stage_on": "field.stage_since"}
+WORDS = {"project_type": "project_type", "investor_category": "investor_category", "tier": "tier",
+         "stage": "project_stage"}
+NAMES = {"industry_code": "industry_name", "source_unit": "source_unit_name", "platform": "platform_name",
+         "leader": "leader_name", "officer": "officer_name"}
+
+
+def lateness(row: dict[str, Any], lang: str, config: PipelineConfig) -> list[str]:
+    """Why a listed project is overdue, in words."""
+    reasons = []
+    if row["follow_up_overdue"]:
+        reasons.append(message("web.projects.late_follow_up", lang, days=config.follow_up_days))
+    if row["start_overdue"]:
+        reasons.append(message("web.projects.late_start", lang))
+    return reasons
+
+
+def _project_cell(row: dict[str, Any], column: str, lang: str, config: PipelineConfig) -> Any:
+    if column == "overdue":
+        return "；".join(lateness(row, lang, config)) or None
+    if column in WORDS:
+        return label(WORDS[column], row[column], lang) if row[column] else None
+    if column == "industry_code":
+        return " ".join(filter(None, (row["industry_code"], row["industry_name"]))) or None
+    if column in NAMES:
+        return row[NAMES[column]] or row[column]
+    return row[column]
+
+
+def projects_workbook(rows: list[dict[str, Any]], lang: str, config: PipelineConfig) -> bytes:
+    """The pipeline list, one project a row, as the page filtered and ordered it."""
+    book = Workbook()
+    book.remove(book.active)
+    headers = [message(PROJECT_HEADERS.get(c, f"field.{c}"), lang) for c in PROJECT_COLUMNS]
+    _sheet(book, message("web.projects.sheet", lang), headers,
+           [[_project_cell(r, c, lang, config) for c in PROJECT_COLUMNS] for r in rows])
+    book.properties.title = message("web.projects.title", lang)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,4 +1,4 @@
-"""The inventory filters as the pages send them: the parcel list's own filter set
+"""The filters as the pages send them: the parcel list's and the project list's own filter sets
 (service/filters.py), read from a form where an empty field means "any"."""
 
 from __future__ import annotations
@@ -12,13 +12,16 @@ from pydantic import TypeAdapter, ValidationError
 from gis.errors import InvalidInput
 from gis.inventory import FactoryQuery, ParcelQuery
 from gis.labels import Text
-from service.filters import ParcelFilters
+from gis.projects import PROJECT_SORTS
+from service.filters import ParcelFilters, ProjectFilters
 
 MAX_TEXT = 100
 TEXTS = ("park", "town", "q")
 NUMBERS = ("min_mu", "max_mu")
 CHOICES = ("status", "land_use")
 FORM = TypeAdapter(ParcelFilters)
+PROJECT_TEXTS = ("industry", "source_unit", "platform", "leader", "key", "q")
+PROJECT_FORM = TypeAdapter(ProjectFilters)
 
 
 def _refusal(error: ValidationError) -> InvalidInput:
@@ -38,6 +41,37 @@ def parse_filters(request: Request) -> ParcelFilters:
         return FORM.validate_python(values)
     except ValidationError as error:
         raise _refusal(error) from None
+
+
+def project_form(request: Request) -> dict[str, Any]:
+    """The project filters and order as typed (empty fields left out), to validate or show again."""
+    params = request.query_params
+    values: dict[str, Any] = {name: (params.get(name) or "").strip()[:MAX_TEXT] for name in PROJECT_TEXTS}
+    values = {name: v for name, v in values.items() if v}
+    values["stage"] = [v for v in params.getlist("stage") if v]
+    values["overdue"] = (params.get("overdue") or "").strip()[:MAX_TEXT] or False
+    values["sort"] = (params.get("sort") or "").strip()[:MAX_TEXT] or "code"
+    return values
+
+
+def parse_project_filters(typed: dict[str, Any]) -> tuple[ProjectFilters, str]:
+    """The project filters and order of `project_form`, checked as the API checks them."""
+    sort = typed["sort"]
+    if sort.lstrip("-") not in PROJECT_SORTS:
+        raise InvalidInput(field=Text("field.sort"), value=sort, reason=Text("web.error.choice"))
+    try:
+        return PROJECT_FORM.validate_python({k: v for k, v in typed.items() if k != "sort"}), sort
+    except ValidationError as error:
+        raise _refusal(error) from None
+
+
+def project_querystring(filters: ProjectFilters, sort: str | None = None) -> str:
+    """The project filters (and order, unless the default) as a query string."""
+    pairs: list[tuple[str, str]] = [("stage", s) for s in filters.stage or ()]
+    pairs += [(name, str(getattr(filters, name))) for name in PROJECT_TEXTS if getattr(filters, name)]
+    pairs += [("overdue", "1")] if filters.overdue else []
+    pairs += [("sort", sort)] if sort and sort != "code" else []
+    return urlencode(pairs)
 
 
 def querystring(filters: ParcelFilters) -> str:

@@ -176,6 +176,10 @@ def admin_api(role: str, mode: str, variant: str) -> int:
     return {"anonymous": 401, "admin": 200}.get(role, 403)
 
 
+def editor_page(role: str, mode: str, variant: str) -> int:
+    return {"anonymous": 303, "admin": 200, "investment": 200}.get(role, 403)
+
+
 # Every GET route: its kind and the URLs that fill it, each with the variant it stands for
 # ("secret": a record of the secret project or its sites; "own": of P02's own; "none": neither).
 ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
@@ -262,6 +266,9 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/supply.xlsx": (signed_in_api, [("/supply.xlsx", "none")]),
     "/match": (project_page, [("/match", "none"), ("/match?project={secret_project}", "secret"),
                               ("/match?project={own_project}", "own")]),
+    "/projects": (signed_in_page, [("/projects?sort=-code", "none")]),
+    "/projects.xlsx": (signed_in_api, [("/projects.xlsx?sort=-code", "none")]),
+    "/projects/new": (editor_page, [("/projects/new", "none")]),
     "/workspace": (signed_in_page, [("/workspace", "none")]),
     "/{plural}/{code}/edit": (signed_in_page, [("/parcels/{secret_parcel}/edit", "secret"),
                                                ("/factories/{own_factory}/edit", "own")]),
@@ -302,6 +309,9 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
                 ("anonymous",): ("pipeline-sign-in",)},
     "/supply.xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
     "/match?project={own_project}": {("park_manager", *STAFF): (OWN["name"],)},
+    "/projects?sort=-code": {STAFF: (SECRET["name"], OWN["name"], SECRET["investor"], OWN["investor"]),
+                             ("park_manager",): (OWN["name"], OWN["investor"])},
+    "/projects.xlsx?sort=-code": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
 }
 
 
