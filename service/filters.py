@@ -1,5 +1,5 @@
-"""The filters of the parcel, factory and project lists, each set declared once as a dataclass of query
-parameters (titiler's dependency pattern: `Annotated[ParcelFilters, Depends()]`).
+"""The filters of the parcel, factory and project lists and of the to-do list, each set declared
+once as a dataclass of query parameters (titiler's dependency pattern: `Annotated[ParcelFilters, Depends()]`).
 
 The API list, its export and the web pages (service/web/filters.py) read the same set; OGC API
 – Features names its filters after the properties its features carry (`park_code`, one
@@ -9,12 +9,14 @@ The API list, its export and the web pages (service/web/filters.py) read the sam
 # No `from __future__ import annotations`: FastAPI reads a dataclass dependency's parameters from
 # its __init__, and a class has no module globals to resolve string annotations against.
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Query
 
+from gis.dashboard import FIRST_DAY, LAST_DAY
 from gis.inventory import AreaQuery, FactoryQuery, ParcelQuery
 from gis.projects import ProjectQuery
 from gis.spatial import parse_bbox
@@ -166,3 +168,17 @@ class ProjectFilters:
         """The domain query; `more` sets its order and page."""
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "q"}
         return ProjectQuery(**{**values, "stage": tuple(self.stage or ()), "search": self.q}, **more)
+
+
+AlertKindParam = Literal["overdue_start", "signed_unsupplied", "reservation_held", "no_follow_up", "idle_fee",
+                         "idle_reclaim"]
+
+
+@dataclass(frozen=True)
+class AlertFilters:
+    """The to-do list's filters (待办), read alike by /api/alerts and the /todo page."""
+
+    kind: Annotated[list[AlertKindParam] | None, Query(description="提醒类型, repeatable")] = None
+    mine: Annotated[bool, Query(description="只看我负责的: my projects, my parks' sites")] = False
+    as_of: Annotated[dt.date | None, Query(description="截至日期 as of this date (default today)",
+                                           ge=FIRST_DAY, le=LAST_DAY)] = None

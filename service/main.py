@@ -19,6 +19,7 @@ from service.attempts import secure_cookies
 from service.body_limit import MB, BodyLimit
 from service.head import HeadAsGet
 from service.routes import (
+    alerts,
     areas,
     auth,
     docs,
@@ -46,6 +47,7 @@ from service.web import (
     status_form,
     supply,
     tiles,
+    todo,
     workspace,
 )
 from service.web import projects as project_pages
@@ -120,8 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # pipeline before projects: POST /api/projects/duplicates is not a project's code
     # new_project before a project's page: /projects/new is not a project's code
     for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
-                   pipeline, projects, reviews, report_routes, new_project, project_pages, tiles, pages, fits,
-                   supply, reports, match, status_form, workspace):
+                   pipeline, projects, reviews, report_routes, alerts, new_project, project_pages, tiles,
+                   pages, fits, supply, reports, todo, match, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

@@ -221,3 +221,33 @@ class DuplicateCheckIn(BaseModel):
 
     investor: str | None = Field(default=None, max_length=200)
     credit_code: str | None = Field(default=None, max_length=40)
+
+
+class PersonOut(BaseModel):
+    """Someone an alert names as responsible."""
+
+    name: str
+
+
+class AlertOut(BaseModel):
+    """One thing to act on (待办): the record, since when, and who should act."""
+
+    kind: str
+    kind_label: str
+    record: str = Field(description="project, parcel or factory")
+    code: str
+    name: str | None
+    url: str = Field(description="The record's page")
+    since: dt.date = Field(description="The day the clock started: agreed start, signing, reservation, "
+                                       "last follow-up, supply")
+    days: int = Field(description="Days from `since` to the day asked about")
+    responsible: list[PersonOut] = Field(description="The project's officer; the site's managers")
+    project: str | None = Field(description="The project a site alert concerns, when the reader may read it")
+
+
+class AlertsOut(BaseModel):
+    """The reader's alerts on a day, and how many of each kind."""
+
+    as_of: dt.date
+    counts: dict[str, int]
+    alerts: list[AlertOut]

@@ -4,7 +4,8 @@ confidential project pipeline, and the per-account limit on full-inventory expor
 Every GET route names one reader: `InventoryReader` (the inventory: open to anonymous readers
 when LANDSTOCK_PUBLIC_READ=inventory, else 401), `PageReader` (the same for web pages, which
 send an anonymous reader to /login instead), `ProjectReader` (any signed-in user; 401
-otherwise) or a stricter role check of service.auth. The reader it yields (None when anonymous)
+otherwise), `ProjectPageReader` (the same for web pages, which send an anonymous reader to
+/login) or a stricter role check of service.auth. The reader it yields (None when anonymous)
 decides what of each record is shown.
 """
 
@@ -71,9 +72,17 @@ async def project_reader(user: OptionalUser) -> Principal:
     return user
 
 
+async def project_page_reader(request: Request, user: OptionalUser) -> Principal:
+    """The reader of a page that shows projects: any signed-in user (else the login page)."""
+    if user is None or not access.reads_projects(user):
+        raise SignInRequired(_here(request))
+    return user
+
+
 InventoryReader = Annotated[Principal | None, Depends(inventory_reader)]
 PageReader = Annotated[Principal | None, Depends(page_reader)]
 ProjectReader = Annotated[Principal, Depends(project_reader)]
+ProjectPageReader = Annotated[Principal, Depends(project_page_reader)]
 
 
 def sign_in_first(request: Request, user: Principal | None) -> None:

@@ -210,6 +210,17 @@ class PipelineSettings(BaseSettings):
         "Days after signing without land or a factory supplied (签约未供地) before it is flagged"))
     reservation_days: int = Field(default=PIPELINE.reservation_days, ge=1, description=(
         "Days a reservation (意向) may be held without progress before it is flagged"))
+    idle_fee_years: int = Field(default=PIPELINE.idle_fee_years, ge=1, description=(
+        "Years supplied land may stay unstarted before it is flagged idle (闲置土地, 征缴土地闲置费)"))
+    idle_reclaim_years: int = Field(default=PIPELINE.idle_reclaim_years, ge=1, description=(
+        "Years unstarted after which idle land may be taken back without compensation (无偿收回)"))
+
+    @model_validator(mode="after")
+    def _idle_order(self) -> PipelineSettings:
+        if self.idle_reclaim_years <= self.idle_fee_years:
+            raise ValueError("LANDSTOCK_PIPELINE_IDLE_RECLAIM_YEARS must exceed "
+                             "LANDSTOCK_PIPELINE_IDLE_FEE_YEARS")
+        return self
 
     weight_major_leads: float = Field(default=PIPELINE.weight_major_leads, ge=0, description=(
         "Scorecard points per new 亿元以上 lead"))

@@ -1,7 +1,8 @@
 """The city's rules for the pipeline, with Landstock's defaults (service/settings.py lets the city
-set its own): when a project counts as a key project, when a project is overdue, whether a
-land project needs an approved joint review before it signs, and how the parks' and towns'
-scorecard (gis/pipeline/scorecard.py) weighs what they did.
+set its own): when a project counts as a key project, when a project or a site is flagged (the
+alerts of gis/pipeline/alerts.py), whether a land project needs an approved joint review
+before it signs, and how the parks' and towns' scorecard (gis/pipeline/scorecard.py) weighs
+what they did.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class PipelineConfig:
     key_industries: tuple[str, ...] = ("27", "35", "37", "38", "39")
     # The key platforms (重点平台) by area code; empty: the parks and towns marked 重点平台
     key_platforms: tuple[str, ...] = ()
+    # 闲置土地处置办法 (国土资源部令第53号, 2012) 第十四条: 未动工开发满一年 征缴土地闲置费, 满两年 无偿收回
+    idle_fee_years: int = 1
+    idle_reclaim_years: int = 2
 
     def __post_init__(self) -> None:
         weights = [f.name for f in fields(self) if f.name.startswith("weight_")]

@@ -1,6 +1,7 @@
 """The leaders' page (供地一张图): supply by park, town and land use on any date, the project
-pipeline from signing to start (signed-in readers: the projects each may read), an XLSX download
-(signed-in readers, counted as an export) and a clean print view."""
+pipeline from signing to start and the counts of the alerts, each a link to the to-do page
+(signed-in readers: the projects and sites each may read), an XLSX download (signed-in readers,
+counted as an export) and a clean print view."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from gis import access, dashboard, mapdata
 from gis.access import Principal
+from gis.pipeline import alerts
 from gis.status import ParcelStatus
 from maps.render import render
 from maps.supply import supply_map
@@ -53,8 +55,10 @@ def supply_page(request: Request, session: ReadSession, settings: SettingsDep, w
                    town_available={a.code: a.available_mu for a in data["towns"]}, lang=lang,
                    basemap=settings.map.basemap, tianditu_key=tianditu_key(settings))
     day = as_of or dt.date.today()
+    found = alerts.alerts(session, who, settings.pipeline.config(), day) if who is not None else None
     return page(request, "supply.html", {**data, "as_of": day, "today": dt.date.today(),
                                          "export": who is not None,
+                                         "alert_counts": alerts.counts(found) if found is not None else None,
                                          "map": render(m, assets_for(settings, lang))})
 
 

@@ -284,6 +284,9 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
                                            ("/factories/{own_factory}", "own")]),
     "/parcels/{code}/fits": (signed_in_api, [("/parcels/{own_parcel}/fits", "own")]),
     "/factories/{code}/fits": (signed_in_api, [("/factories/{own_factory}/fits", "own")]),
+    "/api/alerts": (signed_in_api, [("/api/alerts", "none"), ("/api/alerts?kind=overdue_start&mine=true", "none")]),
+    "/todo": (signed_in_page, [("/todo", "none"), ("/todo?kind=overdue_start", "none")]),
+    "/todo/count": (open_route, [("/todo/count", "none")]),  # empty for anonymous readers
     "/supply": (inventory_page, [("/supply", "none")]),
     "/supply.xlsx": (signed_in_api, [("/supply.xlsx", "none")]),
     "/match": (project_page, [("/match", "none"), ("/match?project={secret_project}", "secret"),
@@ -333,6 +336,8 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/api/parcels/export?format=csv": {STAFF: (SECRET["code"], OWN["code"], PERSONAL["contact"]),
                                        ("park_manager",): (OWN["code"], PERSONAL["contact"])},
     "/api/factories/export?format=xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
+    "/api/alerts": {STAFF: (SECRET["code"], SECRET["name"], OWN["code"]), ("park_manager",): (OWN["code"], OWN["name"])},
+    "/todo?kind=overdue_start": {STAFF: (SECRET["code"], OWN["name"]), ("park_manager",): (OWN["code"], OWN["name"])},
     "/supply": {STAFF: (SECRET["name"], OWN["name"]), ("park_manager",): (OWN["name"],),
                 ("anonymous",): ("pipeline-sign-in",)},
     "/supply.xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},

@@ -72,3 +72,16 @@ def test_key_industries_and_platforms_are_json_lists(unset, monkeypatch):
     config = PipelineSettings(_env_file=None).config()
 
     assert (config.key_industries, config.key_platforms) == (("39", "27"), ("P01",))
+
+
+def test_the_alerts_days_and_years_come_from_the_environment(unset, monkeypatch):
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_RESERVATION_DAYS", "60")
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_IDLE_FEE_YEARS", "2")
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_IDLE_RECLAIM_YEARS", "3")
+
+    config = PipelineSettings(_env_file=None).config()
+
+    assert (config.reservation_days, config.idle_fee_years, config.idle_reclaim_years) == (60, 2, 3)
+    monkeypatch.setenv("LANDSTOCK_PIPELINE_IDLE_RECLAIM_YEARS", "2")
+    with pytest.raises(ValueError, match="IDLE_RECLAIM_YEARS must exceed"):
+        PipelineSettings(_env_file=None)
