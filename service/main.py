@@ -29,6 +29,7 @@ from service.routes import (
     ogc,
     pipeline,
     projects,
+    shortlist,
     sites,
     stats,
     users,
@@ -105,7 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # exports before parcels and factories: /api/parcels/export is not a parcel code
     # pipeline before projects: POST /api/projects/duplicates is not a project's code
     for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
-                   pipeline, projects, tiles, pages, fits, supply, match, status_form, workspace):
+                   pipeline, shortlist, projects, tiles, pages, fits, supply, match, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

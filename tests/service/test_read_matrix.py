@@ -236,6 +236,8 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
                                                       ("/api/projects/{own_project}/follow-ups", "own")]),
     "/api/projects/{code}/duplicates": (project_api, [("/api/projects/{secret_project}/duplicates", "secret"),
                                                       ("/api/projects/{own_project}/duplicates", "own")]),
+    "/api/projects/{code}/sites": (project_api, [("/api/projects/{secret_project}/sites", "secret"),
+                                                 ("/api/projects/{own_project}/sites", "own")]),
     "/api/projects/{code}/matches": (project_api, [("/api/projects/{secret_project}/matches?limit=3", "secret"),
                                                    ("/api/projects/{own_project}/matches?limit=3", "own")]),
     "/api/projects/{code}/review": (project_api, [
@@ -281,6 +283,8 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/api/projects?limit=1000": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
     "/api/projects/{secret_project}": {STAFF: (SECRET["investor"], PERSONAL["project_contact"])},
     "/api/projects/{own_project}": {("park_manager", *STAFF): (OWN["investor"], PERSONAL["project_remarks"])},
+    "/api/projects/{secret_project}/sites": {STAFF: ("{secret_parcel}", "{secret_factory}")},
+    "/api/projects/{own_project}/sites": {("park_manager", *STAFF): ("{own_parcel}", "{own_factory}")},
     "/api/projects/{own_project}/history": {("park_manager", *STAFF): (EDITOR, OWN["investor"])},
     "/api/parcels/{own_parcel}/projects": {STAFF: (SECRET["code"],), ("park_manager",): (OWN["code"],)},
     "/parcels/{secret_parcel}": {STAFF: (SECRET["name"], PERSONAL["contact"], PERSONAL["note"], EDITOR),
@@ -333,7 +337,7 @@ def problems(sample: Sample, template: str, variant: str, expect: Any, mode: str
     found = [f"{where}: shows {s!r}" for s in never_for(role) if s in body and s not in url]
     for roles, texts in MUST_SEE.get(template, {}).items():
         if role in roles and wanted == 200:
-            found += [f"{where}: lacks {s!r}" for s in texts if s not in body]
+            found += [f"{where}: lacks {s!r}" for s in map(sample.fill, texts) if s not in body]
     return found
 
 
