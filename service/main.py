@@ -35,7 +35,18 @@ from service.routes import (
     users,
 )
 from service.settings import Settings, load_settings
-from service.web import fits, match, pages, static, status_form, supply, tiles, workspace
+from service.web import (
+    fits,
+    match,
+    pages,
+    project_forms,
+    project_page,
+    static,
+    status_form,
+    supply,
+    tiles,
+    workspace,
+)
 
 DESCRIPTION = """
 启东市存量土地与存量厂房数据库 — the idle-land and vacant-factory inventory of Qidong.
@@ -105,8 +116,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET
     # exports before parcels and factories: /api/parcels/export is not a parcel code
     # pipeline before projects: POST /api/projects/duplicates is not a project's code
+    # project pages before the workspace: /projects/{code}/edit is not a parcel's or factory's
     for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
-                   pipeline, shortlist, projects, tiles, pages, fits, supply, match, status_form, workspace):
+                   pipeline, shortlist, projects, tiles, pages, fits, supply, match, project_page,
+                   project_forms, status_form, workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

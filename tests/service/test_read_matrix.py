@@ -262,6 +262,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/match": (project_page, [("/match", "none"), ("/match?project={secret_project}", "secret"),
                               ("/match?project={own_project}", "own")]),
     "/workspace": (signed_in_page, [("/workspace", "none")]),
+    "/projects/{code}": (project_page, [("/projects/{secret_project}", "secret"), ("/projects/{own_project}", "own")]),
     "/{plural}/{code}/edit": (signed_in_page, [("/parcels/{secret_parcel}/edit", "secret"),
                                                ("/factories/{own_factory}/edit", "own")]),
 }
@@ -301,6 +302,9 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
                 ("anonymous",): ("pipeline-sign-in",)},
     "/supply.xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
     "/match?project={own_project}": {("park_manager", *STAFF): (OWN["name"],)},
+    "/projects/{own_project}": {("park_manager", *STAFF): (OWN["name"], OWN["investor"], FOLLOW_UPS["own"],
+                                                           "{own_parcel}", "{own_factory}")},
+    "/projects/{secret_project}": {STAFF: (SECRET["name"], FOLLOW_UPS["secret"], "{secret_parcel}", EDITOR)},
 }
 
 
