@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from gis import mapdata, projects
+from gis.access import ALLOWED, Action
 from gis.labels import CATALOGUES, label, message
 from gis.status import FactoryStatus, ParcelStatus
 from maps.match import match_map
@@ -31,7 +32,8 @@ router = APIRouter(include_in_schema=False)
 
 WORDS = ("score", "points", "weight", "checks", "criteria", "gaps", "near_misses", "assembly",
          "members", "shortlist", "none", "failed", "parcels", "factories", "notes", "rank",
-         "facts", "need", "no_shortlist", "review_failed", "prepared")
+         "facts", "need", "no_shortlist", "review_failed", "prepared", "saved_to_project", "save_failed",
+         "save_none")
 REVIEW_COLUMNS = ("indicator", "value", "national", "city", "result", "rule")
 # What the print view shows of a site, in this order, when the match reports it.
 FACTS = ("area_mu", "cert_area_mu", "vacant_area_m2", "floor_area_m2", "park_name", "town_name",
@@ -76,5 +78,6 @@ def match_page(
     return page(request, "match.html", {
         "map": render(m, assets_for(settings, lang)), "project": saved, "site": site or "",
         "include_reserved": include_reserved,
+        "can_save": saved is not None and who is not None and Action.EDIT_PROJECT in ALLOWED[who.role],
         "industries": mapdata.industry_choices(session), "parks": mapdata.area_choices(session, "park"),
         "ready_items": (*READY, "net_land"), "words": page_words(lang)})

@@ -105,6 +105,7 @@
   function candidate(c, near) {
     var card = el("div", "card mb-2 ls-candidate" + (near ? " ls-near" : ""));
     card.setAttribute("data-code", c.code);
+    card.candidate = c;
     var body = el("div", "card-body py-2");
     var head = el("div", "d-flex align-items-center gap-2");
     if (!near) {
@@ -292,6 +293,8 @@
       project = "";  // the needs were edited: match and review the form from now on
       var saved = document.getElementById("saved-project");
       if (saved) { saved.remove(); }
+      var saving = document.getElementById("save-shortlist");  // scores of other needs are not the project's
+      if (saving) { saving.remove(); }
     }
   });
   document.getElementById("print").addEventListener("click", function () {
@@ -306,6 +309,31 @@
     pending.push(landstock.fitCandidates());
     Promise.all(pending).then(function () { window.print(); });
   });
+  // a saved project's ticked sites become its shortlist, each with the score it has here
+  var save = document.getElementById("save-shortlist");
+  if (save) {
+    var saveTo = project, status = document.getElementById("save-status");
+    save.addEventListener("click", function () {
+      var picks = [];
+      out.querySelectorAll(".ls-candidate:not(.ls-near)").forEach(function (card) {
+        var tick = card.querySelector(".ls-shortlist");
+        if (!tick || !tick.checked) { return; }
+        var c = card.candidate;
+        (c.kind === "assembly" ? c.members : [c.code]).forEach(function (code) {
+          picks.push({ code: code, score: c.score });
+        });
+      });
+      if (!picks.length) { status.textContent = words.save_none; return; }
+      call("/api/projects/" + encodeURIComponent(saveTo) + "/shortlist", { sites: picks }).then(function (answer) {
+        var count = answer.filter(function (s) { return s.roles.indexOf("shortlist") >= 0; }).length;
+        status.className = "small align-self-center text-success";
+        status.textContent = words.saved_to_project.replace("{count}", String(count));
+      }, function (e) {
+        status.className = "small align-self-center text-danger";
+        status.textContent = words.save_failed + " " + e.message;
+      });
+    });
+  }
   window.addEventListener("afterprint", function () {
     if (document.body.classList.contains("ls-printing")) {
       document.body.classList.remove("ls-printing");
