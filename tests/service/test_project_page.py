@@ -197,3 +197,26 @@ def test_the_shortlist_on_the_page_flags_a_site_taken_since(sample_app):
     assert "66.4" in shortlist and "XM-2026-010" in shortlist and "ls-taken" in shortlist
     assert f'href="/parcels/{code}"' in page and f"review.html?site={code}" in page
     assert "ls-taken" in manager and "66.4" in manager
+
+
+def test_supply_names_its_sites_on_the_form_and_refuses_without_one(sample_app):
+    client, project = sample_app.client, "XM-2026-105"  # signed, needing land
+    code = client.get("/api/parcels", params={"status": "available", "limit": 1}).json()["features"][0]["id"]
+    signed_in(sample_app, "admin")
+    token = page_csrf(client, f"/projects/{project}")
+    registered = client.post(f"/projects/{project}/stage", follow_redirects=False, data={
+        "csrf_token": token, "version": version(sample_app, project), "stage": "registered", "day": day(0)})
+    before = version(sample_app, project)
+
+    bare = client.post(f"/projects/{project}/stage", data={
+        "csrf_token": token, "version": before, "stage": "supplied", "day": day(0), "note": "挂牌出让"})
+    supplied = client.post(f"/projects/{project}/stage", follow_redirects=False, data={
+        "csrf_token": token, "version": before, "stage": "supplied", "day": day(0), "other_sites": f" {code} "})
+
+    assert registered.status_code == 303
+    assert bare.status_code == 422 and "必须指明供应的地块或厂房" in bare.text and 'value="挂牌出让"' in bare.text
+    assert supplied.status_code == 303
+    assert client.get(f"/api/parcels/{code}").json()["properties"]["status"] == "supplied"
+    page = client.get(f"/projects/{project}").text
+    listed = page[page.index('id="sites"'):page.index('id="shortlist"') if 'id="shortlist"' in page else None]
+    assert code in listed and "已供给" in listed
