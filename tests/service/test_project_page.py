@@ -94,7 +94,8 @@ def test_a_leader_may_not_move_a_project_and_nothing_is_written(sample_app):
     refused = client.post(f"/projects/{PROJECT}/stage", data={
         "csrf_token": page_csrf(client), "version": before, "stage": "on_hold", "day": day(1), "note": "领导意见"})
 
-    assert refused.status_code == 403 and 'id="stage-problem"' not in refused.text  # the form is not offered
+    assert refused.status_code == 403 and 'id="stage-form"' not in refused.text  # the form is not offered
+    assert 'id="page-problem"' in refused.text and "领导" in refused.text  # but the reason is given
     assert version(sample_app) == before
 
 
