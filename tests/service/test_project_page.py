@@ -53,6 +53,11 @@ def test_each_role_reads_the_page_as_it_may(sample_app):
                and 'id="edit-form"' not in seen[r].text and 'id="read-only"' in seen[r].text
                for r in ("leader", "park_manager"))
     assert 'id="review-records"' in seen["leader"].text
+    english = client.get(f"/projects/{PROJECT}?lang=en", headers={"Accept": "text/html"})
+    assert english.status_code == 404  # the last reader is the other park's manager
+    signed_in(sample_app, "leader")
+    english = client.get(f"/projects/{PROJECT}?lang=en")
+    assert english.status_code == 200 and "Stage timeline" in english.text and "Follow-ups" in english.text
     name = client.get(f"/api/projects/{PROJECT}", headers=sample_app.headers("admin")).json()["name"]
     assert name in seen["park_manager"].text
     assert other_park.status_code == 404 and name not in other_park.text and "text/html" in other_park.headers[
@@ -166,6 +171,9 @@ def test_an_administrator_resolves_a_duplicate_on_the_page(sample_app):
                                                           "investor": investor})
     signed_in(sample_app, "investment")
     staff_page = client.get("/projects/XM-D-001").text
+    refused = client.post("/projects/XM-D-001/duplicates/XM-D-002/merge",
+                          data={"csrf_token": page_csrf(client, "/projects/XM-D-001")})
+    open_marks = client.get("/api/projects/XM-D-001/duplicates", headers=staff).json()
     signed_in(sample_app, "admin")
     token = page_csrf(client, "/projects/XM-D-001")
 
@@ -175,6 +183,8 @@ def test_an_administrator_resolves_a_duplicate_on_the_page(sample_app):
                            follow_redirects=False)
 
     assert "XM-D-002" in staff_page and "ls-merge" not in staff_page
+    assert refused.status_code == 403 and 'id="duplicates-problem"' in refused.text
+    assert {m["status"] for m in open_marks} == {"open"}
     assert merged.status_code == 303 and distinct.status_code == 303
     assert client.get("/api/projects/XM-D-002", headers=staff).status_code == 404
     marks = {m["code"]: m["status"] for m in client.get("/api/projects/XM-D-001/duplicates", headers=staff).json()}
