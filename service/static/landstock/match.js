@@ -14,6 +14,7 @@
   var lang = document.documentElement.lang.indexOf("zh") === 0 ? "zh" : "en";
   var project = form.getAttribute("data-project");  // a saved project, until its needs are edited
   var pick = form.getAttribute("data-site");        // a site to shortlist once it is listed
+  var savedList = JSON.parse(form.getAttribute("data-shortlist") || "[]");  // the project's saved shortlist
   var reviews = {};                                 // code -> the review being fetched
   var PLAN = ["plot_ratio", "building_coefficient", "office_share"];
   var NEED = ["land_min_mu", "land_max_mu", "fixed_investment_wan", "floor_area_min_m2", "nuisance_class",
@@ -266,6 +267,15 @@
     var near = answer.near_misses || { parcels: [], factories: [] };
     out.appendChild(section(words.near_misses, near.parcels.concat(near.factories), true));
     landstock.showCandidates((answer.parcels || []).concat(answer.factories || []));
+    out.querySelectorAll(".ls-candidate:not(.ls-near)").forEach(function (card) {
+      var c = card.candidate, tick = card.querySelector(".ls-shortlist");
+      var codes = c.kind === "assembly" ? c.members : [c.code];  // an assembly was saved parcel by parcel
+      if (savedList.length && codes.every(function (k) { return savedList.indexOf(k) >= 0; }) && !tick.checked) {
+        tick.checked = true;
+        tick.dispatchEvent(new Event("change"));
+      }
+    });
+    savedList = [];
     var wanted = pick && out.querySelector('.ls-candidate[data-code="' + CSS.escape(pick) + '"] .ls-shortlist');
     pick = "";
     if (wanted) {
