@@ -31,6 +31,7 @@ from service.routes import (
     pipeline,
     projects,
     reviews,
+    shortlist,
     sites,
     stats,
     users,
@@ -42,6 +43,8 @@ from service.web import (
     match,
     new_project,
     pages,
+    project_forms,
+    project_page,
     reports,
     static,
     status_form,
@@ -120,10 +123,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET
     # exports before parcels and factories: /api/parcels/export is not a parcel code
     # pipeline before projects: POST /api/projects/duplicates is not a project's code
-    # new_project before a project's page: /projects/new is not a project's code
+    # new_project before a project's page: /projects/new is not a project's code; project pages
+    # before the workspace: /projects/{code}/edit is not a parcel's or factory's
     for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
-                   pipeline, projects, reviews, report_routes, alerts, new_project, project_pages, tiles,
-                   pages, fits, supply, reports, todo, match, status_form, workspace):
+                   pipeline, shortlist, projects, reviews, report_routes, alerts, new_project, project_pages,
+                   tiles, pages, fits, supply, reports, todo, match, project_page, project_forms, status_form,
+                   workspace):
         app.include_router(module.router)
     static.install(app, settings)
     return app

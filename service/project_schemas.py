@@ -251,3 +251,38 @@ class AlertsOut(BaseModel):
     as_of: dt.date
     counts: dict[str, int]
     alerts: list[AlertOut]
+class ShortlistPick(BaseModel):
+    """A site put on the shortlist, with the score the match gave it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=40,
+                      description="地块或厂房编号 (an assembly's parcels one by one)")
+    score: float = Field(ge=0, le=100, description="Its score in the match, 0–100")
+
+
+class ShortlistIn(BaseModel):
+    """The project's shortlist: it replaces the one saved before (the history keeps that)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sites: list[ShortlistPick] = Field(max_length=50)
+
+
+class LinkedSiteOut(BaseModel):
+    """A parcel or factory tied to the project, and how."""
+
+    kind: Literal["parcel", "factory"]
+    code: str
+    name: str | None
+    status: str
+    status_label: str
+    area_mu: float | None
+    vacant_m2: float | None
+    park_name: str | None
+    roles: list[Literal["supplied", "shortlist", "reserved"]]
+    score: float | None = Field(description="Its score when it was shortlisted")
+    saved_at: dt.datetime | None
+    saved_by: str | None
+    taken: bool = Field(description="Shortlisted, but since reserved or supplied for another project")
+    taken_by: str | None = Field(description="That project, for readers of the site's reservations")

@@ -17,6 +17,9 @@ from starlette.datastructures import FormData
 from gis.errors import InvalidGeometry, InvalidInput
 from gis.labels import Text
 
+# fields of a project whose label is the same as on every other record
+LABELLED = frozenset({"name", "credit_code", "investor_category", "project_type", "nuisance_class",
+                      "source_unit", "platform", "leader", "officer", "contact", "remarks"})
 READY = ("road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled")
 
 
@@ -51,7 +54,21 @@ FACTORY = (
     _f("rent_yuan_m2_month", "number"), _f("sale_price_wan", "number"),
     _f("contact", "text"), _f("contact_phone", "text"), _f("remarks", "textarea"),
 )
-FIELDS = {"parcel": PARCEL, "factory": FACTORY}
+# a project's facts (its stage moves by steps, its preferred areas on the matching page)
+PROJECT = tuple(
+    _f(name, kind, None if name in LABELLED else f"project.field.{name}", group) for name, kind, group in (
+        ("name", "text", ""), ("investor", "text", ""), ("credit_code", "text", ""),
+        ("investor_category", "choice", "investor_category"), ("project_type", "choice", "project_type"),
+        ("industry_code", "text", ""), ("investment_total_wan", "number", ""),
+        ("fixed_investment_wan", "number", ""), ("foreign_investment_wusd", "number", ""),
+        ("land_min_mu", "number", ""), ("land_max_mu", "number", ""),
+        ("floor_area_min_m2", "number", ""), ("clear_height_min_m", "number", ""),
+        ("floor_load_min_kn_m2", "number", ""), ("nuisance_class", "integer", ""),
+        ("needs_waterfront", "bool", ""), ("annual_output_wan", "number", ""),
+        ("annual_tax_wan", "number", ""), ("agreed_start_on", "date", ""), ("source_unit", "choice", "units"),
+        ("platform", "choice", "platforms"), ("leader", "choice", "leaders"),
+        ("officer", "choice", "officers"), ("contact", "text", ""), ("remarks", "textarea", "")))
+FIELDS = {"parcel": PARCEL, "factory": FACTORY, "project": PROJECT}
 CHOICES = {"stock_type": ("approved_unsupplied", "idle", "inefficient", "reserve", "other"),
            "building_type": ("standard", "self_built", "warehouse", "rnd")}
 

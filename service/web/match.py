@@ -15,9 +15,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from gis import mapdata, projects
+from gis.access import ALLOWED, Action
 from gis.labels import CATALOGUES, label, message
+from gis.pipeline import sites, timeline
 from gis.status import FactoryStatus, ParcelStatus
 from maps.match import match_map
 from maps.render import render
@@ -31,7 +34,8 @@ router = APIRouter(include_in_schema=False)
 
 WORDS = ("score", "points", "weight", "checks", "criteria", "gaps", "near_misses", "assembly",
          "members", "shortlist", "none", "failed", "parcels", "factories", "notes", "rank",
-         "facts", "need", "no_shortlist", "review_failed", "prepared")
+         "facts", "need", "no_shortlist", "review_failed", "prepared", "saved_to_project", "save_failed",
+         "save_none")
 REVIEW_COLUMNS = ("indicator", "value", "national", "city", "result", "rule")
 # What the print view shows of a site, in this order, when the match reports it.
 FACTS = ("area_mu", "cert_area_mu", "vacant_area_m2", "floor_area_m2", "park_name", "town_name",
@@ -57,6 +61,12 @@ def page_words(lang: str) -> dict[str, Any]:
     }
 
 
+def _shortlist(session: Session, code: str) -> list[str]:
+    """The codes of the project's saved shortlist, ticked again when they are listed."""
+    linked = sites.linked_sites(session, timeline.project_id(session, code))
+    return [s.code for s in linked if "shortlist" in s.roles]
+
+
 @router.get("/match", response_class=HTMLResponse)
 def match_page(
     request: Request, session: ReadSession, settings: SettingsDep, who: PageReader,
@@ -76,5 +86,7 @@ def match_page(
     return page(request, "match.html", {
         "map": render(m, assets_for(settings, lang)), "project": saved, "site": site or "",
         "include_reserved": include_reserved,
+        "saved_shortlist": _shortlist(session, saved["code"]) if saved else [],
+        "can_save": saved is not None and who is not None and Action.EDIT_PROJECT in ALLOWED[who.role],
         "industries": mapdata.industry_choices(session), "parks": mapdata.area_choices(session, "park"),
         "ready_items": (*READY, "net_land"), "words": page_words(lang)})

@@ -252,6 +252,8 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
                                                       ("/api/projects/{own_project}/follow-ups", "own")]),
     "/api/projects/{code}/duplicates": (project_api, [("/api/projects/{secret_project}/duplicates", "secret"),
                                                       ("/api/projects/{own_project}/duplicates", "own")]),
+    "/api/projects/{code}/sites": (project_api, [("/api/projects/{secret_project}/sites", "secret"),
+                                                 ("/api/projects/{own_project}/sites", "own")]),
     "/api/projects/{code}/matches": (project_api, [("/api/projects/{secret_project}/matches?limit=3", "secret"),
                                                    ("/api/projects/{own_project}/matches?limit=3", "own")]),
     "/api/projects/{code}/review": (project_api, [
@@ -303,6 +305,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/reports/scorecard.pdf": (report_api, [("/api/reports/scorecard.pdf", "none")]),
     "/reports/weekly": (report_page, [("/reports/weekly", "none")]),
     "/reports/scorecard": (report_page, [("/reports/scorecard?period={year}", "none")]),
+    "/projects/{code}": (project_page, [("/projects/{secret_project}", "secret"), ("/projects/{own_project}", "own")]),
     "/{plural}/{code}/edit": (signed_in_page, [("/parcels/{secret_parcel}/edit", "secret"),
                                                ("/factories/{own_factory}/edit", "own")]),
 }
@@ -324,6 +327,8 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/api/projects?limit=1000": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
     "/api/projects/{secret_project}": {STAFF: (SECRET["investor"], PERSONAL["project_contact"])},
     "/api/projects/{own_project}": {("park_manager", *STAFF): (OWN["investor"], PERSONAL["project_remarks"])},
+    "/api/projects/{secret_project}/sites": {STAFF: ("{secret_parcel}", "{secret_factory}")},
+    "/api/projects/{own_project}/sites": {("park_manager", *STAFF): ("{own_parcel}", "{own_factory}")},
     "/api/projects/{own_project}/history": {("park_manager", *STAFF): (EDITOR, OWN["investor"])},
     "/api/parcels/{own_parcel}/projects": {STAFF: (SECRET["code"],), ("park_manager",): (OWN["code"],)},
     "/parcels/{secret_parcel}": {STAFF: (SECRET["name"], PERSONAL["contact"], PERSONAL["note"], EDITOR),
@@ -356,6 +361,9 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/api/reports/scorecard?period={year}": {STAFF: (SECRET["code"], OWN["code"])},
     "/api/reports/scorecard.xlsx?period={year}": {STAFF: (SECRET["code"], OWN["code"])},
     "/reports/scorecard?period={year}": {STAFF: (SECRET["code"], OWN["name"])},
+    "/projects/{own_project}": {("park_manager", *STAFF): (OWN["name"], OWN["investor"], FOLLOW_UPS["own"],
+                                                           "{own_parcel}", "{own_factory}")},
+    "/projects/{secret_project}": {STAFF: (SECRET["name"], FOLLOW_UPS["secret"], "{secret_parcel}", EDITOR)},
 }
 
 
@@ -392,7 +400,7 @@ def problems(sample: Sample, template: str, variant: str, expect: Any, mode: str
     found = [f"{where}: shows {s!r}" for s in never_for(role) if s in body and s not in url]
     for roles, texts in MUST_SEE.get(template, {}).items():
         if role in roles and wanted == 200:
-            found += [f"{where}: lacks {s!r}" for s in texts if s not in body]
+            found += [f"{where}: lacks {s!r}" for s in map(sample.fill, texts) if s not in body]
     return found
 
 

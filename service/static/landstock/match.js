@@ -14,6 +14,7 @@
   var lang = document.documentElement.lang.indexOf("zh") === 0 ? "zh" : "en";
   var project = form.getAttribute("data-project");  // a saved project, until its needs are edited
   var pick = form.getAttribute("data-site");        // a site to shortlist once it is listed
+  var savedList = JSON.parse(form.getAttribute("data-shortlist") || "[]");  // the project's saved shortlist
   var reviews = {};                                 // code -> the review being fetched
   var PLAN = ["plot_ratio", "building_coefficient", "office_share"];
   var NEED = ["land_min_mu", "land_max_mu", "fixed_investment_wan", "floor_area_min_m2", "nuisance_class",
@@ -105,6 +106,7 @@
   function candidate(c, near) {
     var card = el("div", "card mb-2 ls-candidate" + (near ? " ls-near" : ""));
     card.setAttribute("data-code", c.code);
+    card.candidate = c;
     var body = el("div", "card-body py-2");
     var head = el("div", "d-flex align-items-center gap-2");
     if (!near) {
@@ -265,6 +267,15 @@
     var near = answer.near_misses || { parcels: [], factories: [] };
     out.appendChild(section(words.near_misses, near.parcels.concat(near.factories), true));
     landstock.showCandidates((answer.parcels || []).concat(answer.factories || []));
+    out.querySelectorAll(".ls-candidate:not(.ls-near)").forEach(function (card) {
+      var c = card.candidate, tick = card.querySelector(".ls-shortlist");
+      var codes = c.kind === "assembly" ? c.members : [c.code];  // an assembly was saved parcel by parcel
+      if (savedList.length && codes.every(function (k) { return savedList.indexOf(k) >= 0; }) && !tick.checked) {
+        tick.checked = true;
+        tick.dispatchEvent(new Event("change"));
+      }
+    });
+    savedList = [];
     var wanted = pick && out.querySelector('.ls-candidate[data-code="' + CSS.escape(pick) + '"] .ls-shortlist');
     pick = "";
     if (wanted) {
@@ -292,6 +303,8 @@
       project = "";  // the needs were edited: match and review the form from now on
       var saved = document.getElementById("saved-project");
       if (saved) { saved.remove(); }
+      var saving = document.getElementById("save-shortlist");  // scores of other needs are not the project's
+      if (saving) { saving.remove(); }
     }
   });
   document.getElementById("print").addEventListener("click", function () {
@@ -306,6 +319,31 @@
     pending.push(landstock.fitCandidates());
     Promise.all(pending).then(function () { window.print(); });
   });
+  // a saved project's ticked sites become its shortlist, each with the score it has here
+  var save = document.getElementById("save-shortlist");
+  if (save) {
+    var saveTo = project, status = document.getElementById("save-status");
+    save.addEventListener("click", function () {
+      var picks = [];
+      out.querySelectorAll(".ls-candidate:not(.ls-near)").forEach(function (card) {
+        var tick = card.querySelector(".ls-shortlist");
+        if (!tick || !tick.checked) { return; }
+        var c = card.candidate;
+        (c.kind === "assembly" ? c.members : [c.code]).forEach(function (code) {
+          picks.push({ code: code, score: c.score });
+        });
+      });
+      if (!picks.length) { status.textContent = words.save_none; return; }
+      call("/api/projects/" + encodeURIComponent(saveTo) + "/shortlist", { sites: picks }).then(function (answer) {
+        var count = answer.filter(function (s) { return s.roles.indexOf("shortlist") >= 0; }).length;
+        status.className = "small align-self-center text-success";
+        status.textContent = words.saved_to_project.replace("{count}", String(count));
+      }, function (e) {
+        status.className = "small align-self-center text-danger";
+        status.textContent = words.save_failed + " " + e.message;
+      });
+    });
+  }
   window.addEventListener("afterprint", function () {
     if (document.body.classList.contains("ls-printing")) {
       document.body.classList.remove("ls-printing");

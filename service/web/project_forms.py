@@ -1,0 +1,149 @@
+"""The forms of a project's page, each a thin caller of the write gateway: a dated step (with the
+sites supplied at 供地), a follow-up, the project's facts (version-checked), and an
+administrator's answer to a possible duplicate. A refused form re-renders the page with the
+message and everything that was typed; nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from gis.access import Principal
+from gis.errors import InvalidInput, LandstockError
+from gis.gateway import follow_ups, stages
+from gis.gateway import projects as gateway
+from gis.labels import Text
+from gis.pipeline import duplicates
+from gis.pipeline.stages import Stage
+from gis.projects import get_project
+from service.auth import OptionalUser
+from service.dependencies import DatabaseDep, SettingsDep
+from service.errors import status_of
+from service.i18n import page_language
+from service.settings import Settings
+from service.web.edit_fields import changed_fields
+from service.web.project_page import render_project
+from service.web.workspace import form_data
+
+router = APIRouter(include_in_schema=False)
+
+CodePath = Annotated[str, Path(max_length=40)]
+Form = Annotated[FormData, Depends(form_data)]
+Write = Callable[[Session, Principal], Any]
+FOLLOW_UP_TEXT = ("participants", "place", "outcome", "next_step")
+
+
+def _text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _day(form: FormData, name: str, label: str) -> dt.date | None:
+    text = _text(form, name)
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise InvalidInput(field=Text(label), value=text, reason=Text("web.error.format")) from None
+
+
+def _version(form: FormData) -> int | None:
+    text = _text(form, "version")
+    return int(text) if text and text.isdigit() else None
+
+
+def _typed(form: FormData) -> dict[str, Any]:
+    """What the reader typed, to put back in the form: lists for the repeated fields."""
+    return {k: (form.getlist(k) if k == "sites" else v) for k, v in form.items() if isinstance(v, str)}
+
+
+def _submit(request: Request, db: Any, settings: Settings, user: Principal | None, code: str,
+            form_name: str, form: FormData, write: Write) -> Response:
+    """Run `write` in one transaction; on refusal, the page again with why and what was typed."""
+    if user is None:
+        return RedirectResponse(f"/login?next=/projects/{code}", status_code=303)
+    try:
+        with db.write() as session:
+            get_project(session, code)  # a project that is not there is not there, whatever the form
+            write(session, user)
+    except LandstockError as error:
+        with db.read() as session:
+            return render_project(request, session, settings, code, who=user,
+                                  problems={form_name: error.message(page_language(request))},
+                                  typed={form_name: _typed(form)}, status_code=status_of(error))
+    return RedirectResponse(f"/projects/{code}?done={form_name}#{form_name}-card", status_code=303)
+
+
+def _move(form: FormData) -> stages.Move:
+    try:
+        target = Stage(_text(form, "stage") or "")
+    except ValueError:
+        raise InvalidInput(field=Text("field.stage"), value=_text(form, "stage") or "",
+                           reason=Text("web.error.format")) from None
+    day = _day(form, "day", "field.day")
+    if day is None:
+        raise InvalidInput(field=Text("field.day"), value="", reason=Text("web.error.format"))
+    named = [c for c in form.getlist("sites") if isinstance(c, str) and c.strip()]
+    other = [c.strip() for c in (_text(form, "other_sites") or "").replace("，", ",").split(",") if c.strip()]
+    return stages.Move(target, day, _text(form, "note"), [*named, *other], _version(form))
+
+
+@router.post("/projects/{code}/stage")
+def submit_stage(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
+                 code: CodePath, form: Form) -> Response:
+    """Move the project one dated step, with the sites supplied at 供地."""
+    config = settings.pipeline.config()
+    return _submit(request, db, settings, user, code, "stage", form,
+                   lambda s, who: stages.step(s, code, _move(form), who=who, config=config))
+
+
+def _follow_up(form: FormData) -> dict[str, Any]:
+    kind = _text(form, "kind")
+    values: dict[str, Any] = {"kind": kind, "day": _day(form, "day", "field.day"),
+                              "next_on": _day(form, "next_on", "project.field.next_on"),
+                              **{k: _text(form, k) for k in FOLLOW_UP_TEXT}}
+    if kind == "leader_visit":
+        values["leader"] = _text(form, "leader")
+    return values
+
+
+@router.post("/projects/{code}/follow-ups")
+def submit_follow_up(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
+                     code: CodePath, form: Form) -> Response:
+    """Add a dated follow-up."""
+    return _submit(request, db, settings, user, code, "follow_up", form,
+                   lambda s, who: follow_ups.add(s, code, _follow_up(form), who=who))
+
+
+def _edit(session: Session, code: str, form: FormData, who: Principal) -> None:
+    # a field the form does not send is left as it is (an unticked box sends nothing: it is off)
+    record = get_project(session, code)
+    changes = {k: v for k, v in changed_fields("project", form, record).items()
+               if k in form or isinstance(record.get(k), bool)}
+    if changes:
+        gateway.update(session, code, changes, who=who, expected_version=_version(form))
+
+
+@router.post("/projects/{code}/edit")
+def submit_edit(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
+                code: CodePath, form: Form) -> Response:
+    """Save the facts that changed, if the project is still at the version the form was read at."""
+    return _submit(request, db, settings, user, code, "edit", form,
+                   lambda s, who: _edit(s, code, form, who))
+
+
+@router.post("/projects/{code}/duplicates/{other}/{answer}")
+def submit_duplicate(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
+                     code: CodePath, other: CodePath,
+                     answer: Annotated[str, Path(pattern="^(merge|distinct)$")], form: Form) -> Response:
+    """An administrator's answer: merge the other project into this one, or mark them distinct."""
+    def write(session: Session, who: Principal) -> Any:
+        if answer == "merge":
+            return duplicates.merge(session, other, code, who=who)
+        return duplicates.resolve_distinct(session, code, other, who=who)
+    return _submit(request, db, settings, user, code, "duplicates", form, write)
