@@ -11,13 +11,17 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
 from gis import accounts
+from gis.gateway import reviews
+from gis.matching.need import MatchConfig
+from gis.matching.review import Planned, ReviewConfig
+from gis.pipeline.reviews import NewReview
 from tests.conftest import OPERATOR, TEST_PASSWORD
 
 # A value for every path parameter, and the query a route needs to answer 200
 PARAMETERS = {"code": "KFQ-001", "collectionId": "parcels", "featureId": "KFQ-001", "kind": "parcels",
               "z": "9", "x": "428", "y": "207", "plural": "parcels", "name": "head_admin"}
 CODES = {"/api/factories/": "CF-BX-099", "/factories/": "CF-BX-099", "/api/areas/": "P01",
-         "/api/projects/": "XM-2026-001"}
+         "/api/projects/": "XM-2026-001", "/projects/": "XM-2026-001"}
 QUERIES = {"/api/projects/{code}/review": "?site=KFQ-001", "/api/projects/{code}/review.xlsx": "?site=KFQ-001",
            "/api/projects/{code}/review.html": "?site=KFQ-001"}
 STATIC = {"/static/landstock": "/static/landstock/landstock.css", "/static/vendor": "/static/vendor/leaflet/package.json"}
@@ -53,6 +57,10 @@ def etag_of(response, stable):
 def admin(sample_client):
     with sample_client.app.state.db.write() as session:
         user = accounts.create_user(session, OPERATOR, "head_admin", "admin", TEST_PASSWORD)
+        # a joint review of the sample project, for the review records' routes ({number})
+        held = reviews.create(session, NewReview("XM-2026-001", "KFQ-001", Planned()), who=OPERATOR,
+                              config=ReviewConfig(), match=MatchConfig())
+        PARAMETERS["number"] = held.slug
         return {"Authorization": f"Bearer {accounts.issue_token(session, OPERATOR, user, 'test', None)}"}
 
 
