@@ -92,17 +92,22 @@ def shown(value: float, bound: float) -> float:
     return round(value, 1) if round(value, 1) != bound else round(value, 2)
 
 
+# Areas are stored to 0.01 m² (1.5e-5 亩): below that, a difference is the arithmetic's (an
+# assembled site's area goes from 亩 to m² and back), not the site's.
+NOISE_MU = 1e-6
+
+
 def check_area(site: Site, need: Resolved) -> Check:
     """The official area lies within the land need. Compared unrounded, as the forward match's
     SQL compares it, so that a site of 29.99 亩 fails a need of 30 亩 in both directions."""
     area = official_mu(site)
     low, high = need.land_min_mu or 0.0, need.land_max_mu
     required = [low, high]
-    if area < low:
+    if area < low - NOISE_MU:
         small = shown(area, low)
         gap = Text("match.gap.area_small", {"site": small, "need": low})
         return Check("area", FAIL, small, required, gap)
-    if high is not None and area > high:
+    if high is not None and area > high + NOISE_MU:
         large = shown(area, high)
         gap = Text("match.gap.area_large", {"site": large, "need": high})
         return Check("area", FAIL, large, required, gap)
