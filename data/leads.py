@@ -54,9 +54,9 @@ VARIANTS = ("place_in_brackets", "china", "joint_stock", "same_code", "full_widt
 FULL_WIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(ord("A"), ord("Z") + 1)})
 
 
-def course(rng: np.random.Generator, final: str, today: dt.date) -> list[list[Any]]:
+def course(rng: np.random.Generator, final: str, today: dt.date, office: bool = False) -> list[list[Any]]:
     """Dated steps [day, stage, note] from 线索 to `final`, each on or after the one before and
-    none after `today`."""
+    none after `today`; an `office` project's 供地 and 开工 are the offices it rents."""
     forward = [s.value for s in FORWARD]
     if final == "dropped":
         reach = forward[int(choose(rng, (("0", 3), ("1", 5), ("2", 1), ("3", 1))))]
@@ -88,8 +88,8 @@ def course(rng: np.random.Generator, final: str, today: dt.date) -> list[list[An
         elif step == "dropped":
             steps.append([day.isoformat(), step, one_of(rng, phrases.DROP_REASONS)])
         else:
-            note = one_of(rng, phrases.STAGE_NOTES[step]) if step in phrases.STAGE_NOTES else None
-            steps.append([day.isoformat(), step, note])
+            notes = phrases.OFFICE_NOTES if office and step in phrases.OFFICE_NOTES else phrases.STAGE_NOTES
+            steps.append([day.isoformat(), step, one_of(rng, notes[step]) if step in notes else None])
     return steps
 
 
@@ -163,7 +163,7 @@ def lead(rng: np.random.Generator, places: Places, serial: int, final: str, word
     industry, what, trade = one_of(rng, templates)
     investor = (foreign(rng, *brand, trade, variant) if brand else domestic(rng, word, trade, variant))
     unit, platform = unit_and_platform(rng, places, sector)
-    steps = course(rng, final, today)
+    steps = course(rng, final, today, office=industry in FLOOR_ONLY)
     amounts = figures(rng, industry, brand is not None)
     record: dict[str, Any] = {
         "code": f"XM-{steps[0][0][:4]}-{serial:03d}", "name": f"{investor.short}{what}",
