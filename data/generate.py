@@ -6,7 +6,9 @@ Chongming island); the four parks the bureau names and six town industrial zones
 from road blocks inside each park (3-300 亩, skewed small, touching or across a small road),
 each with a status history consistent with the workflow; factories on built-up blocks; example
 pipeline projects and the landed projects that occupy signed parcels; and the ports, highway
-exits and stations used for distance criteria. Layout happens in metres (Gauss-Krüger zone
+exits and stations used for distance criteria. Then, from a generator of its own, the investment
+pipeline: every project's fields, steps and follow-ups, and new leads (data/pipeline.py,
+data/leads.py, data/follow_ups.py). Layout happens in metres (Gauss-Krüger zone
 EPSG:4550) and is written in EPSG:4490 with 7 decimals (town boundaries in full precision, so
 they tile the outline exactly). Same seed, same files.
 """
@@ -26,6 +28,17 @@ from shapely import affinity
 from shapely.geometry import LineString, MultiPoint, Point, Polygon, box, mapping, shape
 
 from data import names
+from data.draw import choose, random_date
+from data.follow_ups import LANDED_MOST, follow_ups
+from data.leads import leads
+from data.pipeline import (
+    PIPELINE_SEED,
+    assign_codes,
+    example,
+    landed_project_course,
+    load_places,
+    reservations,
+)
 from data.projects import EXAMPLE_PROJECTS, INFRASTRUCTURE, LANDED_TEMPLATES
 from gis.area import M2_PER_MU, ellipsoidal_area_m2
 from gis.crs import CGCS2000, GK3_CM123, reproject
@@ -126,13 +139,6 @@ STOCK_WEIGHTS = (("approved_unsupplied", 0.35), ("idle", 0.2), ("inefficient", 0
 READY_ITEMS = ("ready_road", "ready_power", "ready_water", "ready_drainage", "ready_telecom",
                "ready_gas", "ready_heat", "ready_leveled")
 WORKFLOW_PATH = ("available", "reserved", "signed", "supplied", "under_construction", "in_production")
-
-
-def choose(rng: np.random.Generator, weighted: tuple[tuple[str, float], ...]) -> str:
-    """Pick a value with the given weights."""
-    values, weights = zip(*weighted, strict=True)
-    p = np.asarray(weights, dtype=float)
-    return str(values[int(rng.choice(len(values), p=p / p.sum()))])
 
 
 def to_local(geoms: list[Any]) -> list[Any]:
@@ -295,11 +301,6 @@ def lay_out_park(spec: ParkSpec, rng: np.random.Generator) -> tuple[list[Polygon
 
 
 # --- attributes --------------------------------------------------------------------------------
-
-def random_date(rng: np.random.Generator, start: dt.date, end: dt.date) -> dt.date:
-    """A day in [start, end]."""
-    return start + dt.timedelta(days=int(rng.integers(0, max(1, (end - start).days) + 1)))
-
 
 def firm_name(rng: np.random.Generator, sector: str) -> tuple[str, str]:
     """An invented company for a sector: its short name (启东华兴) and full name."""
@@ -542,6 +543,26 @@ def build_factories(rng: np.random.Generator, buildings: list[tuple[str, Any]],
     return out
 
 
+def build_pipeline(areas: list[dict[str, Any]], parcels: list[dict[str, Any]],
+                   factories: list[dict[str, Any]], landed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every project of the sample with its pipeline fields, steps and follow-ups: the example
+    projects, the landed ones, the new leads (data/pipeline.py, data/leads.py), drawn from the
+    pipeline's own generator so that the inventory drawn before stays as it was."""
+    rng = np.random.default_rng(PIPELINE_SEED)
+    places = load_places(areas)
+    first_reserved = reservations(parcels, factories)
+    drafted = [example(rng, places, pipeline_project(k, p), first_reserved.get(p["code"]))
+               for k, p in enumerate(EXAMPLE_PROJECTS)]
+    occupied = {p["reserved_project"]: p for p in parcels if p["status"] in WORKFLOW_PATH[2:]}
+    drafted += [landed_project_course(rng, places, r, occupied[r["code"]], TODAY) for r in landed]
+    drafted += leads(rng, places, TODAY)
+    assign_codes(rng, drafted)
+    for d in drafted:
+        most = LANDED_MOST if "parcel" in d.extra else None
+        d.record["follow_ups"] = follow_ups(rng, d, places, TODAY, most)
+    return [d.record for d in drafted]
+
+
 # --- output ------------------------------------------------------------------------------------
 
 def feature(geom: Any, properties: dict[str, Any]) -> dict[str, Any]:
@@ -571,7 +592,7 @@ def generate(out_dir: Path = SAMPLE_DIR) -> dict[str, int]:
     areas = towns + build_parks(towns)
     parcels, landed, buildings = build_parcels(rng, coast)
     factories = build_factories(rng, buildings, parcels)
-    projects = [pipeline_project(k, p) for k, p in enumerate(EXAMPLE_PROJECTS)] + landed
+    projects = build_pipeline(areas, parcels, factories, landed)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_collection(out_dir / "areas.geojson", [
         feature(multipolygon(a.pop("geom")), a) for a in areas])

@@ -32,3 +32,33 @@ UNAVAILABLE_REASONS = (
     "拆迁安置尚未完成", "原企业破产清算中",
 )
 FACTORY_REMARKS = ("可分层出租", "带行政办公楼", "配套宿舍", "有独立变电所", "可整体出售", "")
+
+# Investors of the pipeline's leads: trade names (字号) none of the names above uses, so that no
+# lead is taken for another investor by accident; the places they come from, with the region
+# code (GB/T 2260) of the authority that registers them; invented foreign brands.
+INVESTOR_WORDS = (
+    "澜海", "睿康", "拓曦", "芯弘", "博瑞", "晶研", "海容", "宙远", "安赫", "昊宸", "卓岚", "明湛",
+    "融泽", "智岳", "云帆", "泓博", "沐阳", "越海", "凯晟", "鸿睿", "锦程", "乾元", "坤泰", "星澜",
+    "科沃", "锐驰", "正瀚", "绿源", "碧海", "思源", "浩川", "立恒", "聚力", "弘远", "佳禾", "德瑞",
+    "创泰", "华泓", "瀚宇", "领越", "青禾", "祥瑞", "腾越", "锦华", "天衡", "金石", "润泽", "嘉华",
+    "联晟", "普瑞", "奥涵", "铭远", "恒昇", "朗逸", "晟达", "迈科", "汇智", "禾信", "晨阳", "翔宇",
+    "同创", "启衡", "景川", "冠宇", "申瑞", "浦晟", "沪联", "苏禾", "通润", "港晟", "洋帆", "海澄",
+    "芯源", "极研", "辰光", "舜禹", "泰和", "鼎新", "川岳", "蓝湾",
+)
+INVESTOR_PLACES = (
+    ("上海", ("310115", "310112", "310114")), ("深圳市", ("440305", "440306")),
+    ("北京", ("110108", "110105")), ("苏州", ("320505",)), ("杭州", ("330108",)),
+    ("无锡", ("320214",)), ("南通", ("320612",)), ("宁波", ("330206",)), ("江苏", ("320000",)),
+    ("广州", ("440112",)), ("天津", ("120116",)),
+)
+QIDONG_REGION = "320681"  # 启东市: project companies registered here
+SHANGHAI_REGION = "310000"  # foreign-invested holding companies, registered by the city
+FOREIGN_BRANDS = (
+    ("德国", "艾德隆"), ("德国", "维恩特"), ("日本", "丰晴"), ("日本", "东和精研"), ("新加坡", "恒辉"),
+    ("美国", "诺卡斯"), ("美国", "赛博仑"), ("韩国", "世元"), ("荷兰", "欧利安"), ("瑞士", "弗雷曼"),
+)
+LATIN_TRADE_NAME = "AKT"  # written half-width by one unit, full-width by another
+LEGAL_FORMS = (("有限公司", 0.75), ("股份有限公司", 0.2), ("集团有限公司", 0.05))
+
+# The investors' people the bureau talks to: a surname and how they are addressed
+INVESTOR_TITLES = ("总", "董事长", "总经理", "副总裁", "投资总监", "厂长")

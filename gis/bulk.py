@@ -24,14 +24,19 @@ from gis.matching import proximity
 from gis.models import (
     Area,
     Factory,
+    FollowUp,
     Infrastructure,
     Parcel,
     Project,
+    ProjectDuplicate,
+    ProjectSite,
     ProjectStageEvent,
     RecordChange,
     StatusEvent,
+    User,
     utcnow,
 )
+from gis.pipeline.identity import name_key
 from gis.spatial import from_wkb
 
 KINDS = {Parcel: "parcel", Factory: "factory", Project: "project"}
@@ -94,23 +99,68 @@ def insert_areas(session: Session, records: list[dict[str, Any]], geoms: np.ndar
         _write(session, Area, [{**row, "area_m2": float(area), "geom": geom}], ["geom"])
 
 
+# What a project record carries besides its columns: its course and ties, written to other tables
+# or resolved to ids (a person by account name: one without an account is left unnamed)
+PROJECT_LINKS = frozenset({"stages", "follow_ups", "sites", "duplicate_of", "platform", "leader", "officer"})
+PROJECT_DATES = ("stage_since", "signed_on", "agreed_start_on", "started_on")
+
+
 def insert_projects(session: Session, records: list[dict[str, Any]], *, actor: str) -> None:
-    """Insert projects (their industry codes must exist in the reference table) and their steps
-    along the pipeline: each record's `stages` ([day, stage] in order), or the one it stands at."""
-    rows = [{**{k: v for k, v in r.items() if k != "stages"},
-             **{k: _date(r.get(k)) for k in ("stage_since", "signed_on", "agreed_start_on", "started_on")}}
-            for r in records]
+    """Insert projects (their industry codes and units must exist in the reference tables), their
+    steps along the pipeline (each record's `stages`, [day, stage] or [day, stage, note] in order,
+    or the one it stands at), their follow-ups, and the possible duplicates they name
+    (`duplicate_of`, a project inserted before or with them). `platform` is an area code,
+    `leader` and `officer` account names."""
+    platforms = codes_to_ids(session, Area, [r.get("platform") for r in records])
+    users = dict(session.execute(select(User.name, User.id)).all())
+    rows = [{**{k: v for k, v in r.items() if k not in PROJECT_LINKS},
+             **{k: _date(r.get(k)) for k in PROJECT_DATES},
+             "platform_id": platform, "leader_id": users.get(r.get("leader") or ""),
+             "officer_id": users.get(r.get("officer") or ""),
+             "investor_key": name_key(r["investor"]) if r.get("investor") else None}
+            for r, platform in zip(records, platforms, strict=True)]
     _write(session, Project, rows)
     ids = dict(session.execute(select(Project.code, Project.id).where(
         Project.code.in_([r["code"] for r in records]))).all())
     now, events = utcnow(), []
     for r in records:
         previous = None
-        for day, stage in r.get("stages") or [[r.get("stage_since") or now.date(), r.get("stage", "lead")]]:
+        steps = r.get("stages") or [[r.get("stage_since") or now.date(), r.get("stage", "lead")]]
+        for day, stage, *note in steps:
             events.append({"project_id": ids[r["code"]], "day": _date(day), "at": now, "actor": actor,
-                           "from_stage": previous, "to_stage": stage, "note": None})
+                           "from_stage": previous, "to_stage": stage, "note": note[0] if note else None})
             previous = stage
     _write(session, ProjectStageEvent, events)
+    _write(session, FollowUp, [
+        {"project_id": ids[r["code"]], **{k: v for k, v in f.items() if k != "leader"},
+         "day": _date(f["day"]), "next_on": _date(f.get("next_on")),
+         "leader_id": users.get(f.get("leader") or ""),
+         "created_at": dt.datetime.combine(_date(f["day"]) or now.date(), dt.time(10), tzinfo=dt.UTC)}
+        for r in records for f in r.get("follow_ups") or ()])
+    twins = [(r["code"], r["duplicate_of"]) for r in records if r.get("duplicate_of")]
+    firsts = [b for _, b in twins]
+    known = {b: int(i or 0) for b, i in zip(firsts, codes_to_ids(session, Project, firsts), strict=True)}
+    _write(session, ProjectDuplicate, [
+        {"project_id": min(ids[a], known[b]), "other_id": max(ids[a], known[b]), "status": "open",
+         "marked_by": actor, "marked_at": now} for a, b in twins])
+
+
+def insert_project_sites(session: Session, records: list[dict[str, Any]], *, actor: str) -> None:
+    """The sites each project was supplied with (`sites`: parcel or factory codes), once the
+    parcels and factories are in."""
+    projects = dict(session.execute(select(Project.code, Project.id).where(
+        Project.code.in_([r["code"] for r in records if r.get("sites")]))).all())
+    codes = sorted({c for r in records for c in r.get("sites") or ()})
+    parcels = dict(session.execute(select(Parcel.code, Parcel.id).where(Parcel.code.in_(codes))).all())
+    factories = dict(session.execute(select(Factory.code, Factory.id).where(Factory.code.in_(codes))).all())
+    missing = [c for c in codes if c not in parcels and c not in factories]
+    if missing:
+        raise NotFound(kind=Text("kind.site"), code=missing[0])
+    now = utcnow()
+    _write(session, ProjectSite, [
+        {"project_id": projects[r["code"]], "parcel_id": parcels.get(c), "factory_id": factories.get(c),
+         "role": "supplied", "score": None, "saved_at": now, "saved_by": actor}
+        for r in records for c in r.get("sites") or ()])
 
 
 def _date(value: Any) -> dt.date | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,11 @@ DEMO_USERS = (
     ("lsg", "park_manager", "吕四港 沈主任", ("P04",)),
     ("zhen", "park_manager", "镇工业集中区 朱科长", ("Z01", "Z02", "Z03", "Z04", "Z05", "Z06")),
     ("lingdao", "leader", "分管领导", ()),
+    # the sample's linked leaders (挂钩领导) and the bureau's lead officers, invented names
+    ("zhouweidong", "leader", "周卫东 副市长", ()),
+    ("luwenbin", "leader", "陆文斌 市委常委", ()),
+    ("wangxiaoyan", "investment", "招商局 王晓燕", ()),
+    ("shiyu", "investment", "招商局 施宇", ()),
 )
 FILES = ("areas.geojson", "projects.json", "parcels.geojson", "factories.geojson",
          "infrastructure.geojson")
@@ -65,12 +71,19 @@ def load_areas(session: Session, directory: Path) -> int:
 
 
 def load_sample(session: Session, directory: Path, progress: bulk.Progress | None = None,
-                ) -> dict[str, int]:
-    """Insert every sample record; the caller owns the transaction. Return counts."""
+                people: Callable[[Session], object] | None = None) -> dict[str, int]:
+    """Insert every sample record; the caller owns the transaction. Return counts.
+
+    The sample's projects name their officers and linked leaders (and the leaders of their
+    follow-ups) by the demo accounts' names: `people`, called once the areas are in (the park
+    managers' accounts name them) and before the projects, may create those accounts
+    (`create_demo_users`); a name without an account is left unnamed."""
     missing = [name for name in FILES if not (directory / name).exists()]
     if missing:
         raise NotFound(kind=Text("kind.reference"), code=str(directory / missing[0]))
     areas = load_areas(session, directory)
+    if people is not None:
+        people(session)
     projects = json.loads((directory / "projects.json").read_text(encoding="utf-8"))
     bulk.insert_projects(session, projects, actor=SAMPLE_ACTOR)
     parcels, parcel_geoms = _features(directory / "parcels.geojson")
@@ -80,6 +93,7 @@ def load_sample(session: Session, directory: Path, progress: bulk.Progress | Non
     footprints[has_footprint] = _clean(footprints[has_footprint])
     locations = shapely.points([f.pop("location") for f in factories])
     bulk.insert_factories(session, factories, footprints, locations, actor=SAMPLE_ACTOR)
+    bulk.insert_project_sites(session, projects, actor=SAMPLE_ACTOR)
     infrastructure, infra_geoms = _features(directory / "infrastructure.geojson")
     bulk.insert_infrastructure(session, infrastructure, infra_geoms)
     return {"areas": areas, "projects": len(projects), "parcels": len(parcels),

@@ -129,18 +129,23 @@ def demo(
     if settings.app.environment == "production":
         raise InvalidInput("cli.demo.production")
     db, _ = upgrade_database(settings)
+    demo_users: list[tuple[str, str, str]] = []
     with db.write() as session:
         existing = parcel_count(session)
         if existing:
             console.print(message("cli.demo.exists", lang, parcels=existing))
+            demo_users = create_demo_users(session, _operator(None))
         else:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           console=console, transient=True) as bar:
                 task = bar.add_task(message("kind.parcel", lang), total=None)
+                # the accounts once the areas are in: the sample's projects name their people
+                def people(inner: Session) -> None:
+                    demo_users.extend(create_demo_users(inner, _operator(None)))
+
                 counts = load_sample(session, sample or settings.sample_dir,
-                                     progress=lambda n: bar.advance(task, n))
+                                     progress=lambda n: bar.advance(task, n), people=people)
             console.print(message("cli.demo.loaded", lang, **counts))
-        demo_users = create_demo_users(session, _operator(None))
     db.dispose()
     if demo_users:
         console.print(message("cli.demo.users", lang))

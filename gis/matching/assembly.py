@@ -97,7 +97,7 @@ def assemble(seeds: Sequence[int], adjacent: list[set[int]], areas: Sequence[flo
         if not options:
             continue
         pick = min(options, key=lambda s: (sum(areas[i] for i in s), [codes[i] for i in s]))
-        best[pick] = Assembly(pick, round(sum(areas[i] for i in pick), 4))
+        best[pick] = Assembly(pick, sum(areas[i] for i in pick))  # unrounded: checked against the need
     return sorted(best.values(), key=lambda a: (a.area_mu, [codes[i] for i in a.members]))
 
 
@@ -237,5 +237,5 @@ def _assembly_candidate(group: Assembly, g: int, cols: dict[str, Any], sites: Si
     checks = PARCEL.checks(site, sites.need, sites.ctx.classes, config)
     total = max(0.0, float(scores.total[g]) - config.assembly_penalty)
     return Candidate("assembly", "+".join(codes), codes, round(total, 1), criteria, checks,
-                     {"ids": [cols["id"][i] for i in group.members], "area_mu": group.area_mu},
+                     {"ids": [cols["id"][i] for i in group.members], "area_mu": round(group.area_mu, 4)},
                      shapely.to_geojson(union))

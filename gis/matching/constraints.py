@@ -86,16 +86,32 @@ def check_status(site: Site, need: Resolved, kind: str = "parcel") -> Check:
     return Check("status", PASS if ok else FAIL, status, wanted, gap)
 
 
+def shown(value: float, bound: float) -> float:
+    """A measured value as the checks show it: to 0.1, or to 0.01 where 0.1 would show it on
+    the bound it misses."""
+    return round(value, 1) if round(value, 1) != bound else round(value, 2)
+
+
+# Areas are stored to 0.01 m² (1.5e-5 亩): below that, a difference is the arithmetic's (an
+# assembled site's area goes from 亩 to m² and back), not the site's.
+NOISE_MU = 1e-6
+
+
 def check_area(site: Site, need: Resolved) -> Check:
-    """The official area lies within the land need."""
-    area = round(official_mu(site), 1)
+    """The official area lies within the land need. Compared unrounded, as the forward match's
+    SQL compares it, so that a site of 29.99 亩 fails a need of 30 亩 in both directions."""
+    area = official_mu(site)
     low, high = need.land_min_mu or 0.0, need.land_max_mu
     required = [low, high]
-    if area < low:
-        return Check("area", FAIL, area, required, Text("match.gap.area_small", {"site": area, "need": low}))
-    if high is not None and area > high:
-        return Check("area", FAIL, area, required, Text("match.gap.area_large", {"site": area, "need": high}))
-    return Check("area", PASS, area, required)
+    if area < low - NOISE_MU:
+        small = shown(area, low)
+        gap = Text("match.gap.area_small", {"site": small, "need": low})
+        return Check("area", FAIL, small, required, gap)
+    if high is not None and area > high + NOISE_MU:
+        large = shown(area, high)
+        gap = Text("match.gap.area_large", {"site": large, "need": high})
+        return Check("area", FAIL, large, required, gap)
+    return Check("area", PASS, round(area, 1), required)
 
 
 def check_land_use(site: Site, need: Resolved, classes: Mapping[str, LandClass],
@@ -193,8 +209,9 @@ def check_budget(site: Site, need: Resolved) -> Check | None:
     price = site.get("price_wan_per_mu")
     if price is None:
         return Check("budget", UNKNOWN, None, need.need.budget_wan)
-    total = round(price * official_mu(site), 1)
-    ok = total <= need.need.budget_wan
+    exact = price * official_mu(site)  # compared unrounded, as the SQL compares it
+    ok = exact <= need.need.budget_wan
+    total = shown(exact, need.need.budget_wan)
     gap = None if ok else Text("match.gap.budget", {"site": total, "need": need.need.budget_wan})
     return Check("budget", PASS if ok else FAIL, total, need.need.budget_wan, gap)
 

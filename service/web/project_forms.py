@@ -1,11 +1,13 @@
 """The forms of a project's page, each a thin caller of the write gateway: a dated step (with the
-sites supplied at 供地), a follow-up, the project's facts (version-checked), and an
-administrator's answer to a possible duplicate. A refused form re-renders the page with the
+sites supplied at 供地), a follow-up, the project's facts (version-checked), an administrator's
+answer to a possible duplicate, and the joint reviews (held on a site, the departments' opinions
+version-checked, the outcome by administrators). A refused form re-renders the page with the
 message and everything that was typed; nothing is written."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -16,10 +18,12 @@ from starlette.datastructures import FormData
 
 from gis.access import Principal
 from gis.errors import InvalidInput, LandstockError
-from gis.gateway import follow_ups, stages
+from gis.gateway import follow_ups, reviews, stages
 from gis.gateway import projects as gateway
 from gis.labels import Text
+from gis.matching.review import Planned
 from gis.pipeline import duplicates
+from gis.pipeline.reviews import Department, NewReview, parse_reference, slug_of
 from gis.pipeline.stages import Stage
 from gis.projects import get_project
 from service.auth import OptionalUser
@@ -60,6 +64,17 @@ def _version(form: FormData) -> int | None:
 def _typed(form: FormData) -> dict[str, Any]:
     """What the reader typed, to put back in the form: lists for the repeated fields."""
     return {k: (form.getlist(k) if k == "sites" else v) for k, v in form.items() if isinstance(v, str)}
+
+
+def _number(form: FormData, name: str, label: str) -> float | None:
+    text = _text(form, name)
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        value = math.nan
+    if value is not None and not math.isfinite(value):
+        raise InvalidInput(field=Text(label), value=text, reason=Text("web.error.format"))
+    return value
 
 
 def _submit(request: Request, db: Any, settings: Settings, user: Principal | None, code: str,
@@ -147,3 +162,53 @@ def submit_duplicate(request: Request, db: DatabaseDep, settings: SettingsDep, u
             return duplicates.merge(session, other, code, who=who)
         return duplicates.resolve_distinct(session, code, other, who=who)
     return _submit(request, db, settings, user, code, "duplicates", form, write)
+
+
+def _new_review(code: str, form: FormData) -> NewReview:
+    # a code typed wins over the site picked from the project's own sites
+    site = _text(form, "other_site") or _text(form, "site") or ""
+    planned = Planned(*(_number(form, name, f"field.{name}")
+                        for name in ("plot_ratio", "building_coefficient", "office_share")))
+    return NewReview(code, site.replace("＋", "+"), planned, _day(form, "held_on", "field.held_on"))
+
+
+@router.post("/projects/{code}/reviews")
+def submit_review(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
+                  code: CodePath, form: Form) -> Response:
+    """Hold a joint review of the project on a site: numbered, dated, its sheet kept."""
+    config, match = settings.review_config(), settings.match_config()
+
+    def write(session: Session, who: Principal) -> Any:
+        return reviews.create(session, _new_review(code, form), who=who, config=config, match=match)
+    return _submit(request, db, settings, user, code, "review", form, write)
+
+
+def _review_form(number: str, kind: str) -> str:
+    """The form's name on the page: opinions-2026-007, outcome-2026-007."""
+    return f"{kind}-{slug_of(*parse_reference(number))}"
+
+
+def _opinions(form: FormData) -> dict[str, dict[str, Any]]:
+    """Each department's row as typed; a blank field clears what was there."""
+    return {d.value: {"opinion": _text(form, f"{d}.opinion"), "signatory": _text(form, f"{d}.signatory"),
+                      "signed_on": _day(form, f"{d}.signed_on", "field.opinion_signed_on")}
+            for d in Department}
+
+
+@router.post("/projects/{code}/reviews/{number}/opinions")
+def submit_opinions(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
+                    code: CodePath, number: CodePath, form: Form) -> Response:
+    """The five departments' opinions, if the review is still at the version the form was read at."""
+    return _submit(request, db, settings, user, code, _review_form(number, "opinions"), form,
+                   lambda s, who: reviews.record_opinions(s, code, number, _opinions(form), who=who,
+                                                          expected_version=_version(form)))
+
+
+@router.post("/projects/{code}/reviews/{number}/outcome")
+def submit_outcome(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
+                   code: CodePath, number: CodePath, form: Form) -> Response:
+    """An administrator's outcome: 通过, 有条件通过 with the conditions, 不通过 with the reasons."""
+    return _submit(request, db, settings, user, code, _review_form(number, "outcome"), form,
+                   lambda s, who: reviews.decide(s, code, number, _text(form, "outcome") or "",
+                                                 _text(form, "outcome_note"), who=who,
+                                                 expected_version=_version(form)))

@@ -1,6 +1,7 @@
 """One project's page (/projects/{code}): its facts, the dated steps, the follow-ups, the linked
-sites on a small map and in a list, the saved shortlist, the review sheets and the possible
-duplicates; and, for those who may change projects, the stage, follow-up and edit forms
+sites on a small map and in a list, the saved shortlist, the review sheets, the numbered joint
+review records and the possible duplicates; and, for those who may change projects, the stage,
+follow-up, edit and review forms (the outcome for administrators)
 (service/web/project_forms.py posts them and re-renders this page when one is refused).
 
 Confidential: anonymous readers are sent to sign in, a park manager reads only the projects
@@ -17,16 +18,19 @@ from sqlalchemy.orm import Session
 
 from gis import mapdata, projects
 from gis.access import ALLOWED, Action, Principal, Role
+from gis.gateway.stages import needs_site
 from gis.history import changes_of
 from gis.models import Project, Unit, User
-from gis.pipeline import sites, timeline
-from gis.pipeline.stages import allowed, stage_of
+from gis.pipeline import reviews, sites, timeline
+from gis.pipeline.reviews import APPROVED
+from gis.pipeline.stages import Stage, allowed, stage_of
 from maps.project import project_map
 from maps.render import render
 from service.auth import OptionalUser, csrf_token
 from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
 from service.read_access import sign_in_first, visible_projects
+from service.review_sheet import record_dict
 from service.settings import Settings
 from service.web.edit_fields import FIELDS
 from service.web.frame import assets_for, page, tianditu_key
@@ -68,6 +72,18 @@ def _targets(row: dict[str, Any]) -> list[str]:
     return [s.value for s in allowed(stage_of(row["stage"]), held)]
 
 
+def _reviews(session: Session, settings: Settings, code: str, who: Principal, lang: str,
+             targets: list[str]) -> dict[str, Any]:
+    """The project's review records, and whether moving it to 签约 waits for an approved one."""
+    records = reviews.reviews_of(session, code, visible=visible_projects(session, who))
+    project = session.scalar(select(Project).where(Project.code == code, Project.deleted_at.is_(None)))
+    approved = any(r.outcome in APPROVED for r in records)
+    waits = (settings.pipeline.config().review_before_signing and Stage.SIGNED.value in targets
+             and project is not None and needs_site(project) and not approved)
+    return {"reviews": [record_dict(r, lang) for r in records], "review_waits": waits,
+            "can_decide": Action.DECIDE_REVIEW in ALLOWED[who.role]}
+
+
 def render_project(request: Request, session: Session, settings: Settings, code: str, *, who: Principal,
                    problems: dict[str, str] | None = None, typed: dict[str, dict[str, Any]] | None = None,
                    status_code: int = 200) -> HTMLResponse:
@@ -77,13 +93,15 @@ def render_project(request: Request, session: Session, settings: Settings, code:
     linked = sites.as_read_by(sites.linked_sites(session, timeline.project_id(session, code)), who)
     m = project_map(linked, lang=lang, basemap=settings.map.basemap, tianditu_key=tianditu_key(settings))
     tier = settings.pipeline.config().tier(row["investment_total_wan"], row["foreign_investment_wusd"])
+    targets = _targets(row)
     return page(request, "project.html", {
         "p": row, "tier": tier.value if tier else None, "steps": timeline.steps(session, code),
         "follow_ups": timeline.follow_ups(session, code), "sites": linked,
         "shortlist": [s for s in linked if "shortlist" in s.roles],
         "duplicates": _duplicates(session, code, who), "map": render(m, assets_for(settings, lang)),
         "can_edit": Action.EDIT_PROJECT in ALLOWED[who.role],
-        "can_resolve": Action.RESOLVE_DUPLICATES in ALLOWED[who.role], "targets": _targets(row),
+        "can_resolve": Action.RESOLVE_DUPLICATES in ALLOWED[who.role], "targets": targets,
+        **_reviews(session, settings, code, who, lang, targets),
         "fields": FIELDS["project"], "choices": choices(session), "investor_category": INVESTOR_CATEGORIES,
         "project_type": PROJECT_TYPES, "follow_up_kinds": FOLLOW_UP_KINDS, "typed": typed or {},
         "problems": problems or {}, "csrf": csrf_token(request), "user": who,

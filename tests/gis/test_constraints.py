@@ -67,6 +67,17 @@ def test_area_gap_uses_the_certificate_area_when_known():
     assert check_area(site(), need()).status == PASS
 
 
+def test_area_is_compared_unrounded_as_the_forward_match_compares_it():
+    # 29.99 亩 would show as 30.0: it still misses a need of 30 亩, as the SQL window says
+    short = check_area(site(cert_area_m2=29.9887 * M2_PER_MU), need(land_min_mu=30, land_max_mu=45))
+    over = check_area(site(area_m2=45.04 * M2_PER_MU), need(land_min_mu=30, land_max_mu=45))
+    exact = check_area(site(area_m2=30 * M2_PER_MU), need(land_min_mu=30, land_max_mu=45))
+
+    assert short.status == FAIL and short.gap.render("en") == "29.99 mu < 30 mu needed"
+    assert over.status == FAIL and over.site == 45.04
+    assert exact.status == PASS and exact.site == 30.0
+
+
 def test_land_use_gap_names_the_class_that_does_not_admit():
     check = check_land_use(site(land_use="100101"), need(), CLASSES, CONFIG)
 
