@@ -38,6 +38,7 @@ from data.pipeline import (
     landed_project_course,
     load_places,
     reservations,
+    review_before_signing,
 )
 from data.projects import EXAMPLE_PROJECTS, INFRASTRUCTURE, LANDED_TEMPLATES
 from gis.area import M2_PER_MU, ellipsoidal_area_m2
@@ -560,6 +561,8 @@ def build_pipeline(areas: list[dict[str, Any]], parcels: list[dict[str, Any]],
     for d in drafted:
         most = LANDED_MOST if "parcel" in d.extra else None
         d.record["follow_ups"] = follow_ups(rng, d, places, TODAY, most)
+        if "parcel" in d.extra and (review := review_before_signing(d.record)):
+            d.record["review"] = review
     return [d.record for d in drafted]
 
 

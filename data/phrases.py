@@ -104,3 +104,14 @@ FOLLOW_UP_PLACES = {
     "site": ("{investor}项目现场", "{investor}公司"),  # a local company, or a project being built
     "inspection": ("{platform}拟选地块现场", "{platform}标准厂房现场", "{platform}已建企业参观"),
 }
+
+# The joint review (联合会审) a land project held before it signed: each department's opinion, and
+# the conditions of one passed with conditions.
+REVIEW_OPINIONS = {
+    "development_reform": "符合本市产业发展导向，同意。",
+    "commerce": "投资方资信良好，同意。",
+    "natural_resources": "用地符合国土空间规划，容积率、建筑系数满足控制指标，同意。",
+    "housing_construction": "同意，按规划条件开展设计。",
+    "administrative_approval": "同意，按程序办理相关审批。",
+}
+REVIEW_CONDITIONS = "设计容积率不低于 1.2；达产后亩均税收不低于 30 万元，写入投资协议。"

@@ -101,7 +101,8 @@ def insert_areas(session: Session, records: list[dict[str, Any]], geoms: np.ndar
 
 # What a project record carries besides its columns: its course and ties, written to other tables
 # or resolved to ids (a person by account name: one without an account is left unnamed)
-PROJECT_LINKS = frozenset({"stages", "follow_ups", "sites", "duplicate_of", "platform", "leader", "officer"})
+PROJECT_LINKS = frozenset({"stages", "follow_ups", "sites", "duplicate_of", "platform", "leader", "officer",
+                           "review"})  # a review is held through the gateway (gis/sample.py)
 PROJECT_DATES = ("stage_since", "signed_on", "agreed_start_on", "started_on")
 
 

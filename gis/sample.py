@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,11 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gis import accounts, bulk
-from gis.access import Principal
+from gis.access import Principal, operator
 from gis.errors import InsecureSetup, NotFound
+from gis.gateway import reviews
 from gis.geometry import clean_polygons
 from gis.labels import Text
+from gis.matching.need import MatchConfig
+from gis.matching.review import Planned, ReviewConfig
 from gis.models import Parcel, User
+from gis.pipeline.reviews import NewReview
 
 SAMPLE_ACTOR = "示例数据"
 DEMO_PASSWORD = "landstock-demo"
@@ -94,10 +99,27 @@ def load_sample(session: Session, directory: Path, progress: bulk.Progress | Non
     locations = shapely.points([f.pop("location") for f in factories])
     bulk.insert_factories(session, factories, footprints, locations, actor=SAMPLE_ACTOR)
     bulk.insert_project_sites(session, projects, actor=SAMPLE_ACTOR)
+    hold_reviews(session, projects)
     infrastructure, infra_geoms = _features(directory / "infrastructure.geojson")
     bulk.insert_infrastructure(session, infrastructure, infra_geoms)
     return {"areas": areas, "projects": len(projects), "parcels": len(parcels),
             "factories": len(factories), "infrastructure": len(infrastructure)}
+
+
+def hold_reviews(session: Session, projects: list[dict[str, Any]]) -> int:
+    """The joint reviews the sample's projects held (`review`), once their sites are in: each
+    held, its departments' opinions entered and its outcome decided through the write gateway, so
+    numbers, snapshots and histories are made as for any review. Return how many."""
+    who = operator(SAMPLE_ACTOR)
+    held = [(record["code"], record["review"]) for record in projects if record.get("review")]
+    for code, review in held:
+        new = NewReview(code, review["site"], Planned(), dt.date.fromisoformat(review["held_on"]))
+        number = reviews.create(session, new, who=who, config=ReviewConfig(), match=MatchConfig()).number
+        opinions = {department: {**given, "signed_on": dt.date.fromisoformat(given["signed_on"])}
+                    for department, given in review["opinions"].items()}
+        reviews.record_opinions(session, code, number, opinions, who=who)
+        reviews.decide(session, code, number, review["outcome"], review.get("outcome_note"), who=who)
+    return len(held)
 
 
 def create_demo_users(session: Session, who: Principal) -> list[tuple[str, str, str]]:

@@ -16,7 +16,7 @@ from data.generate import SAMPLE_DIR, TODAY
 from data.projects import FLOOR_ONLY
 from gis.database import Database, make_engine
 from gis.gateway.projects import InvestorCategory, ProjectType
-from gis.models import FOLLOW_UP_KINDS, FollowUp, Project, ProjectDuplicate, ProjectSite, User
+from gis.models import FOLLOW_UP_KINDS, FollowUp, Project, ProjectDuplicate, ProjectSite, Review, User
 from gis.pipeline import duplicates, timeline
 from gis.pipeline.config import PipelineConfig
 from gis.pipeline.identity import check_credit_code, same_investor
@@ -206,6 +206,21 @@ def test_some_projects_are_overdue_each_way(projects, parcels):
     assert 3 <= len([p for p in quiet if NEW_LEAD.fullmatch(p["code"])]) <= 30
 
 
+def test_land_projects_signed_in_2024_held_their_review_three_weeks_before_on_their_parcel(projects):
+    reviewed = [p for p in projects if p.get("review")]
+    signed_2024 = [p for p in projects if p.get("sites") and
+                   any(stage == "signed" and day.startswith("2024") for day, stage, _ in p["stages"])]
+
+    assert {p["code"] for p in reviewed} == {p["code"] for p in signed_2024} and len(reviewed) >= 10
+    for p in reviewed:
+        signed = next(dt.date.fromisoformat(day) for day, stage, _ in p["stages"] if stage == "signed")
+        review = p["review"]
+        assert dt.date.fromisoformat(review["held_on"]) == signed - dt.timedelta(days=21)
+        assert review["site"] == p["sites"][0] and len(review["opinions"]) == 5
+        assert (review["outcome"] == "conditional") == bool(review["outcome_note"])
+    assert {p["review"]["outcome"] for p in reviewed} == {"passed", "conditional"}
+
+
 def test_the_demo_loads_the_pipeline_on_both_databases(databases, backend, projects):
     url = databases.blank_url(backend)
 
@@ -223,6 +238,8 @@ def test_the_demo_loads_the_pipeline_on_both_databases(databases, backend, proje
         twin = next(p for p in projects if p.get("duplicate_of"))
         found = duplicates.matching(session, twin["investor"], twin["credit_code"], exclude=loaded[twin["code"]].id)
         steps = timeline.steps(session, "XM-2026-001")
+        held = {loaded_code: review for loaded_code, review in session.execute(
+            select(Project.code, Review).join(Review, Review.project_id == Project.id))}
     db.dispose()
 
     assert set(loaded) == {p["code"] for p in projects}
@@ -237,3 +254,12 @@ def test_the_demo_loads_the_pipeline_on_both_databases(databases, backend, proje
     assert all(m.status == "open" for m in marks)
     assert twin["duplicate_of"] in [p.code for p in found]
     assert [s.to_stage for s in steps] == ["lead", "negotiating"] and steps[0].from_stage is None
+    wanted = {p["code"]: p["review"] for p in projects if p.get("review")}
+    assert set(held) == set(wanted)
+    per_year = collections.Counter(r["held_on"][:4] for r in wanted.values())  # numbered by the year held
+    assert sorted(r.number for r in held.values()) == sorted(
+        f"会审〔{year}〕{n:03d}号" for year, count in per_year.items() for n in range(1, count + 1))
+    for code, review in held.items():
+        assert review.held_on.isoformat() == wanted[code]["held_on"] and review.site == wanted[code]["site"]
+        assert review.outcome == wanted[code]["outcome"] and len(review.opinions) == 5
+        assert review.sheet["site"]["code"] == wanted[code]["site"]
