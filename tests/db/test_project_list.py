@@ -4,11 +4,13 @@ per stage, key projects by the same rule as their tier, and lateness (no follow-
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from gis import accounts
 from gis.access import operator
 from gis.errors import InvalidInput
 from gis.gateway import follow_ups, projects
+from gis.models import Area, Project
 from gis.pipeline.config import PipelineConfig
 from gis.projects import PROJECT_SORTS, ProjectQuery, find_projects, stage_counts
 from tests.conftest import OPERATOR, TEST_PASSWORD
@@ -46,8 +48,15 @@ def test_filters_on_unit_platform_leader_and_text(sample_db):
     enter(sample_db, "XM-L-001", source_unit="SZ", platform="P03", leader="leader-list")
     enter(sample_db, "XM-L-002", source_unit="SH", platform="T06")
 
-    assert codes(sample_db, source_unit="SZ") == ["XM-L-001"]
-    assert codes(sample_db, platform="T06") == ["XM-L-002"]
+    def ours(**query):  # the sample's projects have units and platforms too
+        return [c for c in codes(sample_db, **query) if c.startswith("XM-L-")]
+
+    assert ours(source_unit="SZ") == ["XM-L-001"] and ours(source_unit="SH") == ["XM-L-002"]
+    assert ours(platform="T06") == ["XM-L-002"] and ours(platform="P03") == ["XM-L-001"]
+    with sample_db.read() as session:
+        sample = {p.code: p for p in session.scalars(select(Project).where(~Project.code.startswith("XM-L-")))}
+        p03 = session.scalar(select(Area.id).where(Area.code == "P03"))
+    assert set(codes(sample_db, platform="P03")) - {"XM-L-001"} == {c for c, p in sample.items() if p.platform_id == p03}
     assert codes(sample_db, leader="leader-list") == ["XM-L-001"]
     assert codes(sample_db, search="XM-L-002测试") == ["XM-L-002"]
     for wrong in ({"source_unit": "NOPE"}, {"platform": "P99"}, {"leader": "nobody"}, {"sort": "investor"}):
