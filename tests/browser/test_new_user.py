@@ -47,8 +47,8 @@ def test_a_new_user_browses_matches_reads_the_supply_map_and_changes_a_status(pa
         page.page.locator("#q").press_sequentially(code)
     with page.page.expect_navigation():
         page.page.locator(f'#parcel-table tr[data-code="{code}"] a').first.click()
+    page.page.locator("#fits-sign-in").wait_for()  # projects are for signed-in readers (the fragment comes after)
     assert page.page.url.endswith(f"/parcels/{code}") and "适配项目" in page.page.locator(".ls-detail").inner_text()
-    assert page.page.locator("#fits-sign-in").is_visible()  # projects are for signed-in readers
 
     with page.page.expect_navigation():
         page.page.click("nav >> text=项目选址")
