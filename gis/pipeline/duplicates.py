@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from gis.access import Action, Principal, authorize
 from gis.errors import InvalidInput, NotFound
+from gis.gateway.stages import locked
 from gis.history import record_change, snapshot
 from gis.labels import Text
 from gis.models import Factory, FollowUp, Parcel, Project, ProjectDuplicate, ProjectSite, utcnow
@@ -73,18 +74,10 @@ def _pair(session: Session, a: Project, b: Project) -> ProjectDuplicate:
     return cast(ProjectDuplicate, pair)
 
 
-def _project(session: Session, code: str) -> Project:
-    found = session.scalar(select(Project).where(Project.code == code, Project.deleted_at.is_(None))
-                           .with_for_update(of=Project))
-    if found is None:
-        raise NotFound(kind=Text("kind.project"), code=code)
-    return cast(Project, found)
-
-
 def resolve_distinct(session: Session, code: str, other: str, *, who: Principal) -> ProjectDuplicate:
     """Two marked projects are different investors' after all (administrators)."""
     authorize(who, Action.RESOLVE_DUPLICATES)
-    pair = _pair(session, _project(session, code), _project(session, other))
+    pair = _pair(session, locked(session, code), locked(session, other))
     pair.status, pair.resolved_by, pair.resolved_at = "distinct", who.name, utcnow()
     session.flush()
     return pair
@@ -94,7 +87,7 @@ def merge(session: Session, code: str, into: str, *, who: Principal) -> Project:
     """Merge project `code` into `into` (administrators): its follow-ups and shortlisted sites
     move over, it is closed pointing at `into`, and both histories say so."""
     authorize(who, Action.RESOLVE_DUPLICATES)
-    gone, kept = _project(session, code), _project(session, into)
+    gone, kept = locked(session, code), locked(session, into)
     pair = _pair(session, gone, kept)
     held = session.scalar(select(Parcel.code).where(Parcel.reserved_project_id == gone.id).limit(1)) or \
         session.scalar(select(Factory.code).where(Factory.reserved_project_id == gone.id).limit(1))
