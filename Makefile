@@ -27,6 +27,7 @@ test: system-test $(VENV)/.installed node_modules/.installed lint
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 bench: system-test $(VENV)/.installed node_modules/.installed

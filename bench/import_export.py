@@ -56,12 +56,23 @@ def _peak_mb() -> float:
 def _import(url: str, path: str, n: int, out: Any) -> None:
     db = Database(make_engine(url))
     start, start_cpu = time.perf_counter(), time.process_time()
-    report = import_file(db, Path(path), ImportOptions("parcels", who=operator("bench"),
-                                                       limits=ImportLimits(max_features=2 * n)))
+    report = import_file(
+        db,
+        Path(path),
+        ImportOptions("parcels", who=operator("bench"), limits=ImportLimits(max_features=2 * n)),
+    )
     seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     db.dispose()
-    out.put({"seconds": seconds, "cpu": cpu, "peak_mb": _peak_mb(), "written": report.written,
-             "inserted": report.counts()["inserted"], "crs": report.crs})
+    out.put(
+        {
+            "seconds": seconds,
+            "cpu": cpu,
+            "peak_mb": _peak_mb(),
+            "written": report.written,
+            "inserted": report.counts()["inserted"],
+            "crs": report.crs,
+        }
+    )
 
 
 def _export(url: str, path: str, out: Any) -> None:
@@ -69,8 +80,14 @@ def _export(url: str, path: str, out: Any) -> None:
     start, start_cpu = time.perf_counter(), time.process_time()
     with db.read() as session:
         count = exporter.write(session, "parcels", "gpkg", Path(path))
-    out.put({"seconds": time.perf_counter() - start, "cpu": time.process_time() - start_cpu,
-             "peak_mb": _peak_mb(), "count": count})
+    out.put(
+        {
+            "seconds": time.perf_counter() - start,
+            "cpu": time.process_time() - start_cpu,
+            "peak_mb": _peak_mb(),
+            "count": count,
+        }
+    )
 
 
 def child(target: Any, *args: Any) -> dict[str, Any]:
@@ -100,22 +117,27 @@ def run(backend: str, n: int, admin: str | None, folder: Path) -> dict[str, Any]
 
 def main() -> None:
     """Run on the requested databases and print a Markdown table with the budgets."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--parcels", type=int, default=100_000)
     parser.add_argument("--backends", default="spatialite,postgis")
     args = parser.parse_args()
-    print(f"| database | parcels | import (s) ≤ {IMPORT_BUDGET_S} | import CPU (s) "
-          f"| import peak memory (MB) ≤ {MEMORY_BUDGET_MB} "
-          f"| export to GeoPackage (s) ≤ {EXPORT_BUDGET_S} | export CPU (s) | export peak memory (MB) |")
+    print(
+        f"| database | parcels | import (s) ≤ {IMPORT_BUDGET_S} | import CPU (s) "
+        f"| import peak memory (MB) ≤ {MEMORY_BUDGET_MB} "
+        f"| export to GeoPackage (s) ≤ {EXPORT_BUDGET_S} | export CPU (s) | export peak memory (MB) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="landstock-bench-") as tmp, throwaway_cluster() as admin:
         for backend in args.backends.split(","):
             r = run(backend, args.parcels, admin, Path(tmp))
             i, e = r["import"], r["export"]
-            print(f"| {backend} | {args.parcels:,} | {i['seconds']:.1f} | {i['cpu']:.1f} "
-                  f"| {i['peak_mb']:.0f} | {e['seconds']:.1f} | {e['cpu']:.1f} | {e['peak_mb']:.0f} |",
-                  flush=True)
+            print(
+                f"| {backend} | {args.parcels:,} | {i['seconds']:.1f} | {i['cpu']:.1f} "
+                f"| {i['peak_mb']:.0f} | {e['seconds']:.1f} | {e['cpu']:.1f} | {e['peak_mb']:.0f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -86,15 +86,19 @@ def workloads(rng: np.random.Generator) -> tuple[list[ParcelQuery], list[ParcelQ
     """Random 1 km² windows over the mainland, and random attribute + area filters."""
     lon = rng.uniform(121.50, 121.90, QUERIES)
     lat = rng.uniform(31.70, 32.05, QUERIES)
-    windows = [ParcelQuery(bbox=(x, y, x + KM_LON, y + KM_LAT), limit=500)
-               for x, y in zip(lon, lat, strict=True)]
+    windows = [
+        ParcelQuery(bbox=(x, y, x + KM_LON, y + KM_LAT), limit=500) for x, y in zip(lon, lat, strict=True)
+    ]
     filters = []
     for _ in range(QUERIES):
         low = float(rng.uniform(0.5, 20))
         land_use = str(rng.choice(["1001", "100102", "1101"]))
         park = PARKS[int(rng.integers(len(PARKS)))]
-        filters.append(ParcelQuery(status=("available",), land_use=(land_use,), min_mu=low,
-                                   max_mu=low + 30, park=park, limit=100))
+        filters.append(
+            ParcelQuery(
+                status=("available",), land_use=(land_use,), min_mu=low, max_mu=low + 30, park=park, limit=100
+            )
+        )
     return windows, filters
 
 
@@ -106,32 +110,43 @@ def run(backend: str, n: int, admin: str | None) -> dict[str, float]:
         timed(db, windows[:20])  # warm the caches
         bbox_ms, per_page = timed(db, windows)
         filter_ms, _ = timed(db, filters)
-    return {"load_s": seconds, "features": per_page,
-            "bbox_p50": float(np.percentile(bbox_ms, 50)), "bbox_p95": float(np.percentile(bbox_ms, 95)),
-            "filter_p50": float(np.percentile(filter_ms, 50)),
-            "filter_p95": float(np.percentile(filter_ms, 95))}
+    return {
+        "load_s": seconds,
+        "features": per_page,
+        "bbox_p50": float(np.percentile(bbox_ms, 50)),
+        "bbox_p95": float(np.percentile(bbox_ms, 95)),
+        "filter_p50": float(np.percentile(filter_ms, 50)),
+        "filter_p95": float(np.percentile(filter_ms, 95)),
+    }
 
 
 def main() -> None:
     """Run the requested scales on both databases and print a Markdown table."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scales", default="1000,100000", help="comma-separated parcel counts")
-    parser.add_argument("--no-million", dest="million", action="store_false",
-                        help="skip the 10^6-parcel run on PostGIS")
+    parser.add_argument(
+        "--no-million", dest="million", action="store_false", help="skip the 10^6-parcel run on PostGIS"
+    )
     parser.add_argument("--backends", default="spatialite,postgis")
     args = parser.parse_args()
     plan = [(b, int(n)) for b in args.backends.split(",") for n in args.scales.split(",")]
     if args.million:
         plan.append(("postgis", 1_000_000))
-    print("| database | parcels | load (s) | bbox p50 / p95 (ms) | features per bbox page "
-          "| filter p50 / p95 (ms) |")
+    print(
+        "| database | parcels | load (s) | bbox p50 / p95 (ms) | features per bbox page "
+        "| filter p50 / p95 (ms) |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     with throwaway_cluster() as admin:
         for backend, n in plan:
             r = run(backend, n, admin)
-            print(f"| {backend} | {n:,} | {r['load_s']:.1f} | {r['bbox_p50']:.1f} / {r['bbox_p95']:.1f} "
-                  f"| {r['features']:.0f} | {r['filter_p50']:.1f} / {r['filter_p95']:.1f} |", flush=True)
+            print(
+                f"| {backend} | {n:,} | {r['load_s']:.1f} | {r['bbox_p50']:.1f} / {r['bbox_p95']:.1f} "
+                f"| {r['features']:.0f} | {r['filter_p50']:.1f} / {r['filter_p95']:.1f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -61,8 +61,9 @@ def add_infrastructure(db: Database) -> None:
     """The Qidong ports, highway exits and stations."""
     with db.write() as session:
         records = [{k: i[k] for k in ("code", "name", "kind")} for i in INFRASTRUCTURE]
-        bulk.insert_infrastructure(session, records,
-                                   shapely.points([(i["lon"], i["lat"]) for i in INFRASTRUCTURE]))
+        bulk.insert_infrastructure(
+            session, records, shapely.points([(i["lon"], i["lat"]) for i in INFRASTRUCTURE])
+        )
 
 
 def requests(rng: np.random.Generator) -> list[Need]:
@@ -76,15 +77,24 @@ def requests(rng: np.random.Generator) -> list[Need]:
             extra["max_distance_km"] = (("port", 30.0),)
         if i % 7 == 2:
             extra.update(preferred_areas=tuple(project["preferred_areas"]), insist_on_preferred=True)
-        out.append(Need(industry_code=project["industry_code"], nuisance_class=project.get("nuisance_class"),
-                        land_min_mu=round(project["land_min_mu"] * scale, 1),
-                        land_max_mu=round(project["land_max_mu"] * scale, 1),
-                        needs_waterfront=False, **extra))
+        out.append(
+            Need(
+                industry_code=project["industry_code"],
+                nuisance_class=project.get("nuisance_class"),
+                land_min_mu=round(project["land_min_mu"] * scale, 1),
+                land_max_mu=round(project["land_max_mu"] * scale, 1),
+                needs_waterfront=False,
+                **extra,
+            )
+        )
     return out
 
 
-def timed(db: Database, needs: list[Need], config: MatchConfig,
-          ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+def timed(
+    db: Database,
+    needs: list[Need],
+    config: MatchConfig,
+) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """Wall and CPU milliseconds per match, and the mean candidates passing, listed and assembled.
 
     CPU time is this process's: all of the work on SpatiaLite, the Python half on PostGIS. On a
@@ -99,8 +109,11 @@ def timed(db: Database, needs: list[Need], config: MatchConfig,
             passed.append(result.counts.get("parcels", 0))
             listed.append(len(result.parcels))
             assembled.append(sum(c.kind == "assembly" for c in result.parcels))
-    means = {"passed": float(np.mean(passed)), "listed": float(np.mean(listed)),
-             "assembled": float(np.mean(assembled))}
+    means = {
+        "passed": float(np.mean(passed)),
+        "listed": float(np.mean(listed)),
+        "assembled": float(np.mean(assembled)),
+    }
     return np.asarray(latencies), np.asarray(cpu), means
 
 
@@ -115,31 +128,43 @@ def run(backend: str, n: int, admin: str | None) -> dict[str, float]:
         # sizes, builds each form's statements (the first match of a new form costs tens of ms more)
         timed(db, requests(np.random.default_rng(7)), config)
         ms, cpu, mean = timed(db, requests(np.random.default_rng(11)), config)
-    return {"p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95)),
-            "cpu50": float(np.percentile(cpu, 50)), "cpu95": float(np.percentile(cpu, 95)), **mean}
+    return {
+        "p50": float(np.percentile(ms, 50)),
+        "p95": float(np.percentile(ms, 95)),
+        "cpu50": float(np.percentile(cpu, 50)),
+        "cpu95": float(np.percentile(cpu, 95)),
+        **mean,
+    }
 
 
 def main() -> None:
     """Run the requested scales on both databases and print a Markdown table."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scales", default="100000", help="comma-separated parcel counts")
-    parser.add_argument("--no-million", dest="million", action="store_false",
-                        help="skip the 10^6-parcel run on PostGIS")
+    parser.add_argument(
+        "--no-million", dest="million", action="store_false", help="skip the 10^6-parcel run on PostGIS"
+    )
     parser.add_argument("--backends", default="spatialite,postgis")
     args = parser.parse_args()
     plan = [(b, int(n)) for b in args.backends.split(",") for n in args.scales.split(",")]
     if args.million:
         plan.append(("postgis", 1_000_000))
-    print("| database | parcels | match p50 / p95 (ms) | CPU p50 / p95 (ms) | passing parcels | listed "
-          "| assembled |")
+    print(
+        "| database | parcels | match p50 / p95 (ms) | CPU p50 / p95 (ms) | passing parcels | listed "
+        "| assembled |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     with throwaway_cluster() as admin:
         for backend, n in plan:
             r = run(backend, n, admin)
-            print(f"| {backend} | {n:,} | {r['p50']:.1f} / {r['p95']:.1f} "
-                  f"| {r['cpu50']:.1f} / {r['cpu95']:.1f} "
-                  f"| {r['passed']:.0f} | {r['listed']:.1f} | {r['assembled']:.1f} |", flush=True)
+            print(
+                f"| {backend} | {n:,} | {r['p50']:.1f} / {r['p95']:.1f} "
+                f"| {r['cpu50']:.1f} / {r['cpu95']:.1f} "
+                f"| {r['passed']:.0f} | {r['listed']:.1f} | {r['assembled']:.1f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -35,8 +35,10 @@ LONG_TASKS = """() => { window.__long = 0; new PerformanceObserver((list) => {
 
 
 def _tile_times(page: Page) -> list[float]:
-    entries = page.evaluate("() => performance.getEntriesByType('resource')"
-                            ".filter(e => e.name.includes('/tiles/parcels/')).map(e => e.duration)")
+    entries = page.evaluate(
+        "() => performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('/tiles/parcels/')).map(e => e.duration)"
+    )
     return [float(e) for e in entries]
 
 
@@ -77,35 +79,50 @@ def measure(base: str) -> dict[str, Any]:
         longest = float(page.evaluate("() => window.__long"))
         tiles = _tile_times(page)
         browser.close()
-    return {"html_kb": html_bytes / 1024, "load_s": load_s, "aged_s": aged_s, "warm_s": warm_s,
-            "pan_p50": float(np.median(pans)), "pan_max": max(pans), "long_task": longest,
-            "tile_p50": float(np.percentile(tiles, 50)), "tile_p95": float(np.percentile(tiles, 95)),
-            "tiles": len(tiles)}
+    return {
+        "html_kb": html_bytes / 1024,
+        "load_s": load_s,
+        "aged_s": aged_s,
+        "warm_s": warm_s,
+        "pan_p50": float(np.median(pans)),
+        "pan_max": max(pans),
+        "long_task": longest,
+        "tile_p50": float(np.percentile(tiles, 50)),
+        "tile_p95": float(np.percentile(tiles, 95)),
+        "tiles": len(tiles),
+    }
 
 
 def main() -> None:
     """Run the requested scales on both databases and print a Markdown table."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scales", default="100000", help="comma-separated parcel counts")
     parser.add_argument("--backends", default="spatialite,postgis")
     args = parser.parse_args()
-    print("| database | parcels | page HTML (kB) "
-          "| county view drawn: first / after a quiet minute / next (s) | pan p50 / max (ms) "
-          "| longest task while panning (ms) | tile p50 / p95 (ms), n |")
+    print(
+        "| database | parcels | page HTML (kB) "
+        "| county view drawn: first / after a quiet minute / next (s) | pan p50 / max (ms) "
+        "| longest task while panning (ms) | tile p50 / p95 (ms), n |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     with throwaway_cluster() as admin:
         for backend in args.backends.split(","):
             for n in (int(s) for s in args.scales.split(",")):
                 with fresh_database(backend, f"bench_web_{n}", admin) as db:
                     load(db, n)
-                    with serve(create_app(settings_for(str(db.engine.url.render_as_string(
-                            hide_password=False))))) as base:
+                    with serve(
+                        create_app(settings_for(str(db.engine.url.render_as_string(hide_password=False))))
+                    ) as base:
                         r = measure(base)
-                print(f"| {backend} | {n:,} | {r['html_kb']:.0f} "
-                      f"| {r['load_s']:.2f} / {r['aged_s']:.2f} / {r['warm_s']:.2f} "
-                      f"| {r['pan_p50']:.0f} / {r['pan_max']:.0f} | {r['long_task']:.0f} "
-                      f"| {r['tile_p50']:.0f} / {r['tile_p95']:.0f}, {r['tiles']} |", flush=True)
+                print(
+                    f"| {backend} | {n:,} | {r['html_kb']:.0f} "
+                    f"| {r['load_s']:.2f} / {r['aged_s']:.2f} / {r['warm_s']:.2f} "
+                    f"| {r['pan_p50']:.0f} / {r['pan_max']:.0f} | {r['long_task']:.0f} "
+                    f"| {r['tile_p50']:.0f} / {r['tile_p95']:.0f}, {r['tiles']} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

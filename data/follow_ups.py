@@ -61,24 +61,40 @@ def entry(rng: np.random.Generator, d: Drafted, places: Places, day: dt.date, st
     kinds = tuple((k, w) for k, w in KINDS[stage] if k != "leader_visit" or leader)
     kind = choose(rng, kinds)
     platform = places.area_names[record["platform"]]
-    words = {"investor": d.investor.short, "platform": platform, "what": d.what,
-             "mu": round(record.get("land_max_mu") or 0) or "若干", "city": d.investor.city or "",
-             "leader": DISPLAY_NAMES[leader] if leader else "", "progress": int(rng.integers(3, 9)) * 10}
+    words = {
+        "investor": d.investor.short,
+        "platform": platform,
+        "what": d.what,
+        "mu": round(record.get("land_max_mu") or 0) or "若干",
+        "city": d.investor.city or "",
+        "leader": DISPLAY_NAMES[leader] if leader else "",
+        "progress": int(rng.integers(3, 9)) * 10,
+    }
     office = stage in phrases.OFFICE_NOTES and record["industry_code"] in FLOOR_ONLY
     outcomes = phrases.OFFICE_OUTCOMES if office else phrases.FOLLOW_UP_OUTCOMES[stage]
     outcome = one_of(rng, phrases.KIND_OUTCOMES.get(kind) or outcomes)
     next_steps = phrases.OFFICE_NEXT_STEPS if office else phrases.FOLLOW_UP_NEXT_STEPS[stage]
-    places_of = phrases.FOLLOW_UP_PLACES["site"] if kind in ("visit", "leader_visit") and (
-        d.investor.city is None or stage in ("supplied", "started")) else phrases.FOLLOW_UP_PLACES[kind]
-    return {"day": day.isoformat(), "kind": kind, "leader": leader if kind == "leader_visit" else None,
-            "participants": participants(kind, record["officer"], leader, record["contact"], platform),
-            "place": one_of(rng, places_of).format(**words), "outcome": outcome.format(**words),
-            "next_step": one_of(rng, next_steps),
-            "next_on": (day + days(rng, 14, 40)).isoformat(), "actor": record["officer"]}
+    places_of = (
+        phrases.FOLLOW_UP_PLACES["site"]
+        if kind in ("visit", "leader_visit") and (d.investor.city is None or stage in ("supplied", "started"))
+        else phrases.FOLLOW_UP_PLACES[kind]
+    )
+    return {
+        "day": day.isoformat(),
+        "kind": kind,
+        "leader": leader if kind == "leader_visit" else None,
+        "participants": participants(kind, record["officer"], leader, record["contact"], platform),
+        "place": one_of(rng, places_of).format(**words),
+        "outcome": outcome.format(**words),
+        "next_step": one_of(rng, next_steps),
+        "next_on": (day + days(rng, 14, 40)).isoformat(),
+        "actor": record["officer"],
+    }
 
 
-def follow_ups(rng: np.random.Generator, d: Drafted, places: Places, today: dt.date,
-               most: int | None = None) -> list[dict[str, Any]]:
+def follow_ups(
+    rng: np.random.Generator, d: Drafted, places: Places, today: dt.date, most: int | None = None
+) -> list[dict[str, Any]]:
     """A project's follow-ups, oldest first."""
     steps = d.record["stages"]
     first = dt.date.fromisoformat(steps[0][0])

@@ -92,53 +92,181 @@ EXCLAVE_TOWN = ("T12", "启隆镇")
 INDUSTRIAL_MIX = (("100101", 0.3), ("100102", 0.55), ("100103", 0.05), ("1001", 0.1))
 
 PARKS: tuple[ParkSpec, ...] = (
-    ParkSpec("P01", "启东经济开发区", "park",
-             ((121.684, 31.764), (121.742, 31.764), (121.742, 31.800), (121.684, 31.800)),
-             ("38", "39", "34", "37"), True, 8.0,
-             (("100101", 0.25), ("100102", 0.55), ("100103", 0.05), ("110102", 0.1), ("1001", 0.05)),
-             (30, 40), 0.85, "KFQ", 0.12),
-    ParkSpec("P02", "启东高新技术产业开发区", "park",
-             ((121.566, 31.808), (121.612, 31.808), (121.612, 31.842), (121.566, 31.842)),
-             ("39", "40", "38"), True, -5.0,
-             (("100101", 0.55), ("100102", 0.4), ("1001", 0.05)), (32, 45), 0.9, "GXQ", 0.14),
-    ParkSpec("P03", "启东生命健康科技城", "park",
-             ((121.762, 31.706), (121.812, 31.706), (121.812, 31.738), (121.762, 31.738)),
-             ("27", "35", "73"), True, 14.0,
-             (("100101", 0.4), ("100102", 0.55), ("1001", 0.05)), (30, 42), 0.8, "SMC", 0.16),
-    ParkSpec("P04", "吕四港经济开发区", "park",
-             ((121.566, 32.044), (121.664, 32.044), (121.664, 32.068), (121.600, 32.088),
-              (121.566, 32.092)),
-             ("373", "37", "59", "26", "30"), True, -16.0,
-             (("100102", 0.35), ("100103", 0.3), ("110102", 0.15), ("110103", 0.05),
-              ("1901", 0.05), ("1001", 0.1)), (18, 28), 0.75, "LSG", 0.12),
-    ParkSpec("Z01", "北新镇工业集中区", "zone",
-             ((121.592, 31.922), (121.608, 31.922), (121.608, 31.936), (121.592, 31.936)),
-             ("33", "34"), False, 3.0, INDUSTRIAL_MIX, (16, 24), 0.6, "BX", 0.6),
-    ParkSpec("Z02", "海复镇工业集中区", "zone",
-             ((121.742, 31.928), (121.758, 31.928), (121.758, 31.942), (121.742, 31.942)),
-             ("38", "29"), False, -4.0, INDUSTRIAL_MIX, (16, 24), 0.6, "HF", 0.6),
-    ParkSpec("Z03", "近海镇工业集中区", "zone",
-             ((121.782, 31.842), (121.798, 31.842), (121.798, 31.856), (121.782, 31.856)),
-             ("33", "35"), False, 10.0, INDUSTRIAL_MIX, (16, 24), 0.55, "JH", 0.6),
-    ParkSpec("Z04", "东海镇工业集中区", "zone",
-             ((121.872, 31.808), (121.888, 31.808), (121.888, 31.822), (121.872, 31.822)),
-             ("37", "33"), False, 20.0, INDUSTRIAL_MIX, (15, 22), 0.55, "DH", 0.6),
-    ParkSpec("Z05", "合作镇工业集中区", "zone",
-             ((121.552, 31.986), (121.568, 31.986), (121.568, 32.000), (121.552, 32.000)),
-             ("29", "17"), False, 0.0, INDUSTRIAL_MIX, (15, 22), 0.5, "HZ", 0.6),
-    ParkSpec("Z06", "王鲍镇工业集中区", "zone",
-             ((121.672, 31.966), (121.688, 31.966), (121.688, 31.980), (121.672, 31.980)),
-             ("34", "38"), False, -8.0, INDUSTRIAL_MIX, (15, 22), 0.5, "WB", 0.6),
+    ParkSpec(
+        "P01",
+        "启东经济开发区",
+        "park",
+        ((121.684, 31.764), (121.742, 31.764), (121.742, 31.800), (121.684, 31.800)),
+        ("38", "39", "34", "37"),
+        True,
+        8.0,
+        (("100101", 0.25), ("100102", 0.55), ("100103", 0.05), ("110102", 0.1), ("1001", 0.05)),
+        (30, 40),
+        0.85,
+        "KFQ",
+        0.12,
+    ),
+    ParkSpec(
+        "P02",
+        "启东高新技术产业开发区",
+        "park",
+        ((121.566, 31.808), (121.612, 31.808), (121.612, 31.842), (121.566, 31.842)),
+        ("39", "40", "38"),
+        True,
+        -5.0,
+        (("100101", 0.55), ("100102", 0.4), ("1001", 0.05)),
+        (32, 45),
+        0.9,
+        "GXQ",
+        0.14,
+    ),
+    ParkSpec(
+        "P03",
+        "启东生命健康科技城",
+        "park",
+        ((121.762, 31.706), (121.812, 31.706), (121.812, 31.738), (121.762, 31.738)),
+        ("27", "35", "73"),
+        True,
+        14.0,
+        (("100101", 0.4), ("100102", 0.55), ("1001", 0.05)),
+        (30, 42),
+        0.8,
+        "SMC",
+        0.16,
+    ),
+    ParkSpec(
+        "P04",
+        "吕四港经济开发区",
+        "park",
+        ((121.566, 32.044), (121.664, 32.044), (121.664, 32.068), (121.600, 32.088), (121.566, 32.092)),
+        ("373", "37", "59", "26", "30"),
+        True,
+        -16.0,
+        (
+            ("100102", 0.35),
+            ("100103", 0.3),
+            ("110102", 0.15),
+            ("110103", 0.05),
+            ("1901", 0.05),
+            ("1001", 0.1),
+        ),
+        (18, 28),
+        0.75,
+        "LSG",
+        0.12,
+    ),
+    ParkSpec(
+        "Z01",
+        "北新镇工业集中区",
+        "zone",
+        ((121.592, 31.922), (121.608, 31.922), (121.608, 31.936), (121.592, 31.936)),
+        ("33", "34"),
+        False,
+        3.0,
+        INDUSTRIAL_MIX,
+        (16, 24),
+        0.6,
+        "BX",
+        0.6,
+    ),
+    ParkSpec(
+        "Z02",
+        "海复镇工业集中区",
+        "zone",
+        ((121.742, 31.928), (121.758, 31.928), (121.758, 31.942), (121.742, 31.942)),
+        ("38", "29"),
+        False,
+        -4.0,
+        INDUSTRIAL_MIX,
+        (16, 24),
+        0.6,
+        "HF",
+        0.6,
+    ),
+    ParkSpec(
+        "Z03",
+        "近海镇工业集中区",
+        "zone",
+        ((121.782, 31.842), (121.798, 31.842), (121.798, 31.856), (121.782, 31.856)),
+        ("33", "35"),
+        False,
+        10.0,
+        INDUSTRIAL_MIX,
+        (16, 24),
+        0.55,
+        "JH",
+        0.6,
+    ),
+    ParkSpec(
+        "Z04",
+        "东海镇工业集中区",
+        "zone",
+        ((121.872, 31.808), (121.888, 31.808), (121.888, 31.822), (121.872, 31.822)),
+        ("37", "33"),
+        False,
+        20.0,
+        INDUSTRIAL_MIX,
+        (15, 22),
+        0.55,
+        "DH",
+        0.6,
+    ),
+    ParkSpec(
+        "Z05",
+        "合作镇工业集中区",
+        "zone",
+        ((121.552, 31.986), (121.568, 31.986), (121.568, 32.000), (121.552, 32.000)),
+        ("29", "17"),
+        False,
+        0.0,
+        INDUSTRIAL_MIX,
+        (15, 22),
+        0.5,
+        "HZ",
+        0.6,
+    ),
+    ParkSpec(
+        "Z06",
+        "王鲍镇工业集中区",
+        "zone",
+        ((121.672, 31.966), (121.688, 31.966), (121.688, 31.980), (121.672, 31.980)),
+        ("34", "38"),
+        False,
+        -8.0,
+        INDUSTRIAL_MIX,
+        (15, 22),
+        0.5,
+        "WB",
+        0.6,
+    ),
 )
 
 STATUS_WEIGHTS = (
-    ("available", 0.46), ("reserved", 0.07), ("signed", 0.07), ("supplied", 0.07),
-    ("under_construction", 0.07), ("in_production", 0.12), ("unavailable", 0.14),
+    ("available", 0.46),
+    ("reserved", 0.07),
+    ("signed", 0.07),
+    ("supplied", 0.07),
+    ("under_construction", 0.07),
+    ("in_production", 0.12),
+    ("unavailable", 0.14),
 )
-STOCK_WEIGHTS = (("approved_unsupplied", 0.35), ("idle", 0.2), ("inefficient", 0.15),
-                 ("reserve", 0.25), ("other", 0.05))
-READY_ITEMS = ("ready_road", "ready_power", "ready_water", "ready_drainage", "ready_telecom",
-               "ready_gas", "ready_heat", "ready_leveled")
+STOCK_WEIGHTS = (
+    ("approved_unsupplied", 0.35),
+    ("idle", 0.2),
+    ("inefficient", 0.15),
+    ("reserve", 0.25),
+    ("other", 0.05),
+)
+READY_ITEMS = (
+    "ready_road",
+    "ready_power",
+    "ready_water",
+    "ready_drainage",
+    "ready_telecom",
+    "ready_gas",
+    "ready_heat",
+    "ready_leveled",
+)
 WORKFLOW_PATH = ("available", "reserved", "signed", "supplied", "under_construction", "in_production")
 
 
@@ -150,7 +278,7 @@ def to_local(geoms: list[Any]) -> list[Any]:
 def to_geo(geoms: list[Any]) -> list[Any]:
     """Metres in EPSG:4550 to EPSG:4490, rounded to 7 decimals."""
     out = reproject(np.asarray(geoms, dtype=object), LOCAL, CGCS2000)
-    return list(shapely.set_precision(out, 10 ** -DECIMALS, mode="pointwise"))
+    return list(shapely.set_precision(out, 10**-DECIMALS, mode="pointwise"))
 
 
 def load_outline() -> tuple[Polygon, Polygon]:
@@ -162,6 +290,7 @@ def load_outline() -> tuple[Polygon, Polygon]:
 
 # --- towns and parks ---------------------------------------------------------------------------
 
+
 def build_towns(mainland: Polygon, exclave: Polygon) -> list[dict[str, Any]]:
     """Voronoi cells of the town seats clipped to the mainland, plus the exclave town."""
     land = to_local([mainland])[0]
@@ -171,11 +300,14 @@ def build_towns(mainland: Polygon, exclave: Polygon) -> list[dict[str, Any]]:
     # Clipped in degrees against the outline's own vertices and not rounded, so that the towns
     # tile the outline exactly: rounding where a cell edge crosses the coast would open slivers.
     clipped = reproject(np.asarray(ordered, dtype=object), LOCAL, CGCS2000)
-    towns = [{"code": code, "name": name, "geom": geom} for (code, name, _, _), geom
-             in zip(TOWN_SEATS, shapely.intersection(clipped, mainland), strict=True)]
+    towns = [
+        {"code": code, "name": name, "geom": geom}
+        for (code, name, _, _), geom in zip(TOWN_SEATS, shapely.intersection(clipped, mainland), strict=True)
+    ]
     towns.append({"code": EXCLAVE_TOWN[0], "name": EXCLAVE_TOWN[1], "geom": exclave})
-    return [{"kind": "town", "leading_industries": [], "is_priority": False, "parent": None, **t}
-            for t in towns]
+    return [
+        {"kind": "town", "leading_industries": [], "is_priority": False, "parent": None, **t} for t in towns
+    ]
 
 
 def build_parks(towns: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -186,13 +318,22 @@ def build_parks(towns: list[dict[str, Any]]) -> list[dict[str, Any]]:
         parent = None
         if spec.kind == "zone":
             parent = next(t["code"] for t in towns if t["geom"].contains(poly.centroid))
-        out.append({"code": spec.code, "name": spec.name, "kind": spec.kind, "parent": parent,
-                    "leading_industries": list(spec.leading), "is_priority": spec.priority,
-                    "geom": poly})
+        out.append(
+            {
+                "code": spec.code,
+                "name": spec.name,
+                "kind": spec.kind,
+                "parent": parent,
+                "leading_industries": list(spec.leading),
+                "is_priority": spec.priority,
+                "geom": poly,
+            }
+        )
     return out
 
 
 # --- blocks and parcels (in a frame rotated to the road grid, metres) -----------------------
+
 
 def road_blocks(frame: Polygon, rng: np.random.Generator) -> list[Polygon]:
     """Axis-aligned blocks between roads that lie wholly inside the (rotated) park."""
@@ -248,8 +389,9 @@ def split_block(block: Polygon, rng: np.random.Generator) -> list[Polygon]:
     if y1 - y0 > 280 and rng.random() < 0.6:
         mid, gap = (y0 + y1) / 2, (12.0 if rng.random() < 0.4 else 0.0)
         rows = [(y0, mid - gap / 2), (mid + gap / 2, y1)]
-    parcels = [box(x0 + a, ya, x0 + b, yb)
-               for ya, yb in rows for a, b in parcel_widths(x1 - x0, yb - ya, rng)]
+    parcels = [
+        box(x0 + a, ya, x0 + b, yb) for ya, yb in rows for a, b in parcel_widths(x1 - x0, yb - ya, rng)
+    ]
     for corner in ((x0, y0), (x1, y0), (x1, y1), (x0, y1)):
         if rng.random() < 0.2:
             i = next(i for i, p in enumerate(parcels) if p.intersects(Point(corner)))
@@ -298,10 +440,11 @@ def lay_out_park(spec: ParkSpec, rng: np.random.Generator) -> tuple[list[Polygon
     back = [affinity.rotate(p, spec.angle, origin=origin) for p in parcels]
     shells = [affinity.rotate(b, spec.angle, origin=origin) for b, _, _ in buildings]
     geo = to_geo(back + shells)
-    return geo[: len(back)], [(g, f, k) for g, (_, f, k) in zip(geo[len(back):], buildings, strict=True)]
+    return geo[: len(back)], [(g, f, k) for g, (_, f, k) in zip(geo[len(back) :], buildings, strict=True)]
 
 
 # --- attributes --------------------------------------------------------------------------------
+
 
 def firm_name(rng: np.random.Generator, sector: str) -> tuple[str, str]:
     """An invented company for a sector: its short name (启东华兴) and full name."""
@@ -313,20 +456,23 @@ def firm_name(rng: np.random.Generator, sector: str) -> tuple[str, str]:
 
 def person(rng: np.random.Generator) -> str:
     """An invented contact name such as 陆科长."""
-    return (names.SURNAMES[int(rng.integers(len(names.SURNAMES)))]
-            + names.TITLES[int(rng.integers(len(names.TITLES)))])
+    return (
+        names.SURNAMES[int(rng.integers(len(names.SURNAMES)))]
+        + names.TITLES[int(rng.integers(len(names.TITLES)))]
+    )
 
 
-def status_history(rng: np.random.Generator, final: str, since: dt.date,
-                   reason: str) -> list[list[Any]]:
+def status_history(rng: np.random.Generator, final: str, since: dt.date, reason: str) -> list[list[Any]]:
     """Events (date, from, to, project, note) that lead along the workflow to `final`.
 
     The project column is left empty here and filled once the project is known.
     """
     if final == "unavailable":
         start = since - dt.timedelta(days=int(rng.integers(90, 900)))
-        return [[start.isoformat(), None, "available", None, "纳入存量资源库"],
-                [since.isoformat(), "available", "unavailable", None, reason]]
+        return [
+            [start.isoformat(), None, "available", None, "纳入存量资源库"],
+            [since.isoformat(), "available", "unavailable", None, reason],
+        ]
     steps = list(WORKFLOW_PATH[: WORKFLOW_PATH.index(final) + 1])
     dates = [since]
     for _ in steps[1:]:
@@ -348,9 +494,13 @@ def parcel_attributes(spec: ParkSpec, rng: np.random.Generator, serial: int) -> 
     ready = {item: bool(rng.random() < spec.readiness) for item in READY_ITEMS}
     ready["ready_heat"] = ready["ready_heat"] and rng.random() < 0.4
     owner = {"reserve": "启东市土地储备中心", "approved_unsupplied": "启东市自然资源和规划局"}.get(
-        stock, firm_name(rng, choose(rng, tuple((s, 1.0) for s in names.FIRM_TRADES)))[1])
-    idle_since = (random_date(rng, dt.date(2012, 1, 1), dt.date(2024, 12, 31))
-                  if stock in ("idle", "inefficient", "approved_unsupplied") else None)
+        stock, firm_name(rng, choose(rng, tuple((s, 1.0) for s in names.FIRM_TRADES)))[1]
+    )
+    idle_since = (
+        random_date(rng, dt.date(2012, 1, 1), dt.date(2024, 12, 31))
+        if stock in ("idle", "inefficient", "approved_unsupplied")
+        else None
+    )
     return {
         "code": f"{spec.prefix}-{serial:03d}",
         "name": f"{names.ROADS[road_a]}与{names.ROADS[road_b]}交叉口地块",
@@ -381,20 +531,34 @@ def land_use_group(code: str) -> str:
 
 
 # A parcel's status and the stage its project reached with it
-SITE_STAGES = (("signed", "signed"), ("supplied", "supplied"), ("under_construction", "started"),
-               ("in_production", "producing"))
+SITE_STAGES = (
+    ("signed", "signed"),
+    ("supplied", "supplied"),
+    ("under_construction", "started"),
+    ("in_production", "producing"),
+)
 
 
 def pipeline_project(k: int, project: dict[str, Any]) -> dict[str, Any]:
     """An example project in talks: a lead first, then negotiating, on dates of its own."""
     lead = dt.date(2026, 3, 2) + dt.timedelta(days=9 * k)
     talks = lead + dt.timedelta(days=21 + 3 * k)
-    return {**project, "stage": "negotiating", "stage_since": talks.isoformat(),
-            "stages": [[lead.isoformat(), "lead"], [talks.isoformat(), "negotiating"]]}
+    return {
+        **project,
+        "stage": "negotiating",
+        "stage_since": talks.isoformat(),
+        "stages": [[lead.isoformat(), "lead"], [talks.isoformat(), "negotiating"]],
+    }
 
 
-def landed_project(rng: np.random.Generator, parcel: dict[str, Any], area_mu: float,
-                   serial: int, status: str, dates: dict[str, str]) -> dict[str, Any]:
+def landed_project(
+    rng: np.random.Generator,
+    parcel: dict[str, Any],
+    area_mu: float,
+    serial: int,
+    status: str,
+    dates: dict[str, str],
+) -> dict[str, Any]:
     """The project that occupies a signed (or later) parcel, sized to the parcel."""
     templates = LANDED_TEMPLATES[land_use_group(parcel["land_use"])]
     industry, sector, what = templates[int(rng.integers(len(templates)))]
@@ -404,14 +568,19 @@ def landed_project(rng: np.random.Generator, parcel: dict[str, Any], area_mu: fl
     stage = dict(SITE_STAGES)[status]
     signed_on = dt.date.fromisoformat(dates["signed"])
     return {
-        "code": f"XM-{signed_on.year}-{serial:03d}", "name": f"{short}{what}",
-        "investor": investor, "industry_code": industry,
+        "code": f"XM-{signed_on.year}-{serial:03d}",
+        "name": f"{short}{what}",
+        "investor": investor,
+        "industry_code": industry,
         "investment_total_wan": round(fixed * float(rng.uniform(1.15, 1.5)), -1),
         "fixed_investment_wan": fixed,
-        "land_min_mu": round(area_mu * 0.9, 1), "land_max_mu": round(area_mu * 1.1, 1),
+        "land_min_mu": round(area_mu * 0.9, 1),
+        "land_max_mu": round(area_mu * 1.1, 1),
         "annual_output_wan": round(area_mu * float(rng.uniform(300, 900)), -1),
         "annual_tax_wan": round(area_mu * float(rng.uniform(15, 60)), -1),
-        "preferred_areas": [], "stage": stage, "stage_since": dates[status],
+        "preferred_areas": [],
+        "stage": stage,
+        "stage_since": dates[status],
         "stages": [[day, step] for day, step in steps],
         "signed_on": dates["signed"],
         "agreed_start_on": (signed_on + dt.timedelta(days=180)).isoformat(),
@@ -428,8 +597,10 @@ def cert_area(rng: np.random.Generator, area_m2: float) -> float | None:
     return round(area_m2 * (1 + float(off)), 2)
 
 
-def build_parcels(rng: np.random.Generator, coast_local: LineString,
-                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, Any]]]:
+def build_parcels(
+    rng: np.random.Generator,
+    coast_local: LineString,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, Any]]]:
     """Parcels of every park with statuses and histories, the landed projects, the buildings."""
     parcels: list[dict[str, Any]] = []
     landed: list[dict[str, Any]] = []
@@ -451,18 +622,25 @@ def build_parcels(rng: np.random.Generator, coast_local: LineString,
             history = status_history(rng, status, since, reason)
             dates = {event[2]: event[0] for event in history}
             if status in WORKFLOW_PATH[2:]:
-                occupant = landed_project(rng, record, float(area_m2) / M2_PER_MU,
-                                          len(landed) + 101, status, dates)
+                occupant = landed_project(
+                    rng, record, float(area_m2) / M2_PER_MU, len(landed) + 101, status, dates
+                )
                 landed.append(occupant)
                 project = occupant["code"]
             for event in history[1:]:
                 if event[2] in WORKFLOW_PATH[1:]:
                     event[3] = project
-            record.update(geom=geom, park=spec.code, status=status, status_since=since.isoformat(),
-                          reserved_project=project, history=history,
-                          cert_area_m2=cert_area(rng, float(area_m2)),
-                          waterfront=bool(waterfront[i]),
-                          remarks=reason if status == "unavailable" else record["remarks"])
+            record.update(
+                geom=geom,
+                park=spec.code,
+                status=status,
+                status_since=since.isoformat(),
+                reserved_project=project,
+                history=history,
+                cert_area_m2=cert_area(rng, float(area_m2)),
+                waterfront=bool(waterfront[i]),
+                remarks=reason if status == "unavailable" else record["remarks"],
+            )
             parcels.append(record)
     return parcels, landed, buildings
 
@@ -473,20 +651,29 @@ FACTORY_STATUS = (("vacant", 0.55), ("reserved", 0.08), ("leased", 0.27), ("sold
 def factory_specs(rng: np.random.Generator, kind: str, floors: int) -> dict[str, Any]:
     """Clear height, floor load, crane and power typical of the building type."""
     if kind == "standard":
-        return {"clear_height_m": float(rng.choice([5.4, 6.0, 7.2, 8.0])),
-                "floor_load_kn_m2": float(rng.choice([8.0, 10.0, 12.0, 15.0])), "crane_t": None,
-                "power_kva": float(rng.choice([400, 630, 800, 1000]))}
+        return {
+            "clear_height_m": float(rng.choice([5.4, 6.0, 7.2, 8.0])),
+            "floor_load_kn_m2": float(rng.choice([8.0, 10.0, 12.0, 15.0])),
+            "crane_t": None,
+            "power_kva": float(rng.choice([400, 630, 800, 1000])),
+        }
     if kind == "rnd":
-        return {"clear_height_m": 4.5, "floor_load_kn_m2": 5.0, "crane_t": None,
-                "power_kva": float(rng.choice([315, 400, 630]))}
+        return {
+            "clear_height_m": 4.5,
+            "floor_load_kn_m2": 5.0,
+            "crane_t": None,
+            "power_kva": float(rng.choice([315, 400, 630])),
+        }
     crane = float(rng.choice([5, 10, 16, 20, 32])) if kind == "self_built" and rng.random() < 0.45 else None
-    return {"clear_height_m": float(rng.choice([8.0, 9.0, 10.0, 12.0, 14.0])),
-            "floor_load_kn_m2": float(rng.choice([20.0, 30.0, 40.0, 50.0])), "crane_t": crane,
-            "power_kva": float(rng.choice([630, 1000, 1250, 2000, 3150]))}
+    return {
+        "clear_height_m": float(rng.choice([8.0, 9.0, 10.0, 12.0, 14.0])),
+        "floor_load_kn_m2": float(rng.choice([20.0, 30.0, 40.0, 50.0])),
+        "crane_t": crane,
+        "power_kva": float(rng.choice([630, 1000, 1250, 2000, 3150])),
+    }
 
 
-def factory_occupancy(rng: np.random.Generator, floor_area: float,
-                      pipeline: list[str]) -> dict[str, Any]:
+def factory_occupancy(rng: np.random.Generator, floor_area: float, pipeline: list[str]) -> dict[str, Any]:
     """Status, vacant floor area, dates and history of a factory."""
     status = choose(rng, FACTORY_STATUS)
     since = random_date(rng, dt.date(2023, 6, 1), TODAY)
@@ -499,61 +686,94 @@ def factory_occupancy(rng: np.random.Generator, floor_area: float,
         history.append([since.isoformat(), "vacant", "reserved", project, None])
     elif status in ("leased", "sold"):
         middle = start + (since - start) / 2
-        history += [[middle.isoformat(), "vacant", "reserved", None, None],
-                    [since.isoformat(), "reserved", status, None, None]]
+        history += [
+            [middle.isoformat(), "vacant", "reserved", None, None],
+            [since.isoformat(), "reserved", status, None, None],
+        ]
         partly = status == "leased" and rng.random() < 0.35
         vacant = round(floor_area * float(rng.uniform(0.2, 0.6)), 1) if partly else 0.0
-    return {"status": status, "status_since": since.isoformat(), "vacant_area_m2": vacant,
-            "reserved_project": project, "history": history}
+    return {
+        "status": status,
+        "status_since": since.isoformat(),
+        "vacant_area_m2": vacant,
+        "reserved_project": project,
+        "history": history,
+    }
 
 
-def build_factories(rng: np.random.Generator, buildings: list[tuple[str, Any]],
-                    parcels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def build_factories(
+    rng: np.random.Generator, buildings: list[tuple[str, Any]], parcels: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Factory records for the built-up blocks and for some parcels already in production."""
     pipeline = [p["code"] for p in EXAMPLE_PROJECTS if p.get("floor_area_min_m2")]
     leading = {spec.code: spec for spec in PARKS}
     hosts = [p for p in parcels if p["status"] == "in_production"][::3]
-    insets = to_geo([affinity.scale(g.buffer(-15, join_style="mitre"), 0.85, 0.85)
-                     for g in to_local([p["geom"] for p in hosts])])
+    insets = to_geo(
+        [
+            affinity.scale(g.buffer(-15, join_style="mitre"), 0.85, 0.85)
+            for g in to_local([p["geom"] for p in hosts])
+        ]
+    )
     sites: list[tuple[str, Any, str | None]] = [(park, b, None) for park, b in buildings]
-    sites += [(p["park"], (g, 2, "self_built"), p["code"])
-              for p, g in zip(hosts, insets, strict=True) if not g.is_empty]
+    sites += [
+        (p["park"], (g, 2, "self_built"), p["code"])
+        for p, g in zip(hosts, insets, strict=True)
+        if not g.is_empty
+    ]
     out = []
     for n, (park_code, (geom, floors, kind), parcel_code) in enumerate(sites, start=1):
         spec = leading[park_code]
         footprint_m2 = float(ellipsoidal_area_m2(geom)[0])
         floor_area = round(footprint_m2 * floors, 1)
         point_only = rng.random() < 0.2
-        owner = (f"{spec.name[:-3] if spec.kind == 'park' else spec.name[:3]}开发建设有限公司"
-                 if kind == "standard" else firm_name(rng, "高端装备")[1])
-        out.append({
-            "code": f"CF-{spec.prefix}-{n:03d}",
-            "name": f"{spec.name}{'标准厂房' if kind == 'standard' else '厂房'}{n}号",
-            "geom": None if point_only else geom, "location": geom.representative_point(),
-            "park": park_code, "parcel": parcel_code, "building_type": kind, "floors": floors,
-            "floor_area_m2": floor_area, **factory_specs(rng, kind, floors),
-            "year_built": int(rng.integers(2006, 2025)), "owner": owner,
-            "rent_yuan_m2_month": round(float(rng.uniform(12, 24)), 1) if kind != "rnd" else 30.0,
-            "sale_price_wan": (round(floor_area * float(rng.uniform(0.25, 0.4)), -1)
-                               if kind == "self_built" else None),
-            "suitable_industries": list(spec.leading),
-            "contact": f"{spec.name}招商局 {person(rng)}",
-            "remarks": names.FACTORY_REMARKS[int(rng.integers(len(names.FACTORY_REMARKS)))] or None,
-            **factory_occupancy(rng, floor_area, pipeline),
-        })
+        owner = (
+            f"{spec.name[:-3] if spec.kind == 'park' else spec.name[:3]}开发建设有限公司"
+            if kind == "standard"
+            else firm_name(rng, "高端装备")[1]
+        )
+        out.append(
+            {
+                "code": f"CF-{spec.prefix}-{n:03d}",
+                "name": f"{spec.name}{'标准厂房' if kind == 'standard' else '厂房'}{n}号",
+                "geom": None if point_only else geom,
+                "location": geom.representative_point(),
+                "park": park_code,
+                "parcel": parcel_code,
+                "building_type": kind,
+                "floors": floors,
+                "floor_area_m2": floor_area,
+                **factory_specs(rng, kind, floors),
+                "year_built": int(rng.integers(2006, 2025)),
+                "owner": owner,
+                "rent_yuan_m2_month": round(float(rng.uniform(12, 24)), 1) if kind != "rnd" else 30.0,
+                "sale_price_wan": (
+                    round(floor_area * float(rng.uniform(0.25, 0.4)), -1) if kind == "self_built" else None
+                ),
+                "suitable_industries": list(spec.leading),
+                "contact": f"{spec.name}招商局 {person(rng)}",
+                "remarks": names.FACTORY_REMARKS[int(rng.integers(len(names.FACTORY_REMARKS)))] or None,
+                **factory_occupancy(rng, floor_area, pipeline),
+            }
+        )
     return out
 
 
-def build_pipeline(areas: list[dict[str, Any]], parcels: list[dict[str, Any]],
-                   factories: list[dict[str, Any]], landed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def build_pipeline(
+    areas: list[dict[str, Any]],
+    parcels: list[dict[str, Any]],
+    factories: list[dict[str, Any]],
+    landed: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
     """Every project of the sample with its pipeline fields, steps and follow-ups: the example
     projects, the landed ones, the new leads (data/pipeline.py, data/leads.py), drawn from the
     pipeline's own generator so that the inventory drawn before stays as it was."""
     rng = np.random.default_rng(PIPELINE_SEED)
     places = load_places(areas)
     first_reserved = reservations(parcels, factories)
-    drafted = [example(rng, places, pipeline_project(k, p), first_reserved.get(p["code"]))
-               for k, p in enumerate(EXAMPLE_PROJECTS)]
+    drafted = [
+        example(rng, places, pipeline_project(k, p), first_reserved.get(p["code"]))
+        for k, p in enumerate(EXAMPLE_PROJECTS)
+    ]
     occupied = {p["reserved_project"]: p for p in parcels if p["status"] in WORKFLOW_PATH[2:]}
     drafted += [landed_project_course(rng, places, r, occupied[r["code"]], TODAY) for r in landed]
     drafted += leads(rng, places, TODAY)
@@ -568,10 +788,14 @@ def build_pipeline(areas: list[dict[str, Any]], parcels: list[dict[str, Any]],
 
 # --- output ------------------------------------------------------------------------------------
 
+
 def feature(geom: Any, properties: dict[str, Any]) -> dict[str, Any]:
     """A GeoJSON feature; geometry None is allowed (a factory known only by its location)."""
-    return {"type": "Feature", "properties": properties,
-            "geometry": mapping(geom) if geom is not None else None}
+    return {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": mapping(geom) if geom is not None else None,
+    }
 
 
 def write_collection(path: Path, features: list[dict[str, Any]]) -> None:
@@ -597,22 +821,34 @@ def generate(out_dir: Path = SAMPLE_DIR) -> dict[str, int]:
     factories = build_factories(rng, buildings, parcels)
     projects = build_pipeline(areas, parcels, factories, landed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_collection(out_dir / "areas.geojson", [
-        feature(multipolygon(a.pop("geom")), a) for a in areas])
-    write_collection(out_dir / "parcels.geojson", [
-        feature(multipolygon(p.pop("geom")), p) for p in parcels])
+    write_collection(out_dir / "areas.geojson", [feature(multipolygon(a.pop("geom")), a) for a in areas])
+    write_collection(out_dir / "parcels.geojson", [feature(multipolygon(p.pop("geom")), p) for p in parcels])
     for f in factories:
         f["location"] = [round(f["location"].x, DECIMALS), round(f["location"].y, DECIMALS)]
-    write_collection(out_dir / "factories.geojson", [
-        feature(multipolygon(f.pop("geom")) if f["geom"] is not None else f.pop("geom"), f)
-        for f in factories])
-    write_collection(out_dir / "infrastructure.geojson", [
-        feature(Point(i["lon"], i["lat"]), {k: v for k, v in i.items() if k not in ("lon", "lat")})
-        for i in INFRASTRUCTURE])
+    write_collection(
+        out_dir / "factories.geojson",
+        [
+            feature(multipolygon(f.pop("geom")) if f["geom"] is not None else f.pop("geom"), f)
+            for f in factories
+        ],
+    )
+    write_collection(
+        out_dir / "infrastructure.geojson",
+        [
+            feature(Point(i["lon"], i["lat"]), {k: v for k, v in i.items() if k not in ("lon", "lat")})
+            for i in INFRASTRUCTURE
+        ],
+    )
     (out_dir / "projects.json").write_text(
-        json.dumps(projects, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return {"areas": len(areas), "parcels": len(parcels), "factories": len(factories),
-            "projects": len(projects), "infrastructure": len(INFRASTRUCTURE)}
+        json.dumps(projects, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    return {
+        "areas": len(areas),
+        "parcels": len(parcels),
+        "factories": len(factories),
+        "projects": len(projects),
+        "infrastructure": len(INFRASTRUCTURE),
+    }
 
 
 if __name__ == "__main__":

@@ -40,12 +40,29 @@ from gis.pipeline.stages import FORWARD, Stage
 WINDOW_DAYS = 540  # the eighteen months the leads came in
 SERIAL = 301  # lead codes XM-<year>-301 on, clear of the example (0xx) and landed (1xx) projects
 # How each lead ends up: the stage it stands at (resumed: held, then taken up again)
-FINALS = (("lead", 12), ("negotiating", 18), ("signed", 7), ("registered", 6), ("supplied", 3),
-          ("started", 2), ("dropped", 12), ("on_hold", 8), ("resumed", 8))
+FINALS = (
+    ("lead", 12),
+    ("negotiating", 18),
+    ("signed", 7),
+    ("registered", 6),
+    ("supplied", 3),
+    ("started", 2),
+    ("dropped", 12),
+    ("on_hold", 8),
+    ("resumed", 8),
+)
 OFFICE_STAGES = ("supplied", "started")  # reached by leads that rent offices, needing no site
 SECTORS = (("生物医药", 5), ("电子信息", 5), ("海工船舶", 3), ("新材料", 4), ("物流", 2), ("高端装备", 4))
-GAPS = {"negotiating": (10, 90), "signed": (40, 200), "registered": (7, 60), "supplied": (20, 120),
-        "started": (20, 90), "dropped": (15, 150), "on_hold": (20, 120), "back": (40, 150)}
+GAPS = {
+    "negotiating": (10, 90),
+    "signed": (40, 200),
+    "registered": (7, 60),
+    "supplied": (20, 120),
+    "started": (20, 90),
+    "dropped": (15, 150),
+    "on_hold": (20, 120),
+    "back": (40, 150),
+}
 FOREIGN_SHARE = 0.15
 CREDIT_SHARE = 0.85
 QUIET_SHARE = 0.12
@@ -60,16 +77,16 @@ def course(rng: np.random.Generator, final: str, today: dt.date, office: bool = 
     forward = [s.value for s in FORWARD]
     if final == "dropped":
         reach = forward[int(choose(rng, (("0", 3), ("1", 5), ("2", 1), ("3", 1))))]
-        path = forward[:forward.index(reach) + 1] + ["dropped"]
+        path = forward[: forward.index(reach) + 1] + ["dropped"]
     elif final == "on_hold":
         reach = forward[int(choose(rng, (("0", 2), ("1", 5), ("2", 2))))]
-        path = forward[:forward.index(reach) + 1] + ["on_hold"]
+        path = forward[: forward.index(reach) + 1] + ["on_hold"]
     elif final == "resumed":
         held = forward[int(choose(rng, (("0", 1), ("1", 3))))]
         at = forward.index(held)
-        path = [*forward[:at + 1], "on_hold", "back", *forward[at + 1:at + 1 + int(rng.integers(0, 2))]]
+        path = [*forward[: at + 1], "on_hold", "back", *forward[at + 1 : at + 1 + int(rng.integers(0, 2))]]
     else:
-        path = forward[:forward.index(final) + 1]
+        path = forward[: forward.index(final) + 1]
     gaps = [int(days(rng, *GAPS[step]).days) for step in path[1:]]
     latest = today - dt.timedelta(days=sum(gaps) + 3)
     earliest = today - dt.timedelta(days=WINDOW_DAYS)
@@ -96,12 +113,12 @@ def course(rng: np.random.Generator, final: str, today: dt.date, office: bool = 
 def domestic(rng: np.random.Generator, word: str, trade: str, variant: str | None) -> Investor:
     """A Chinese investor named by its place, trade name, trade and legal form."""
     place = {"place_in_brackets": "上海", "same_code": "江苏", "full_width": "苏州"}.get(
-        variant or "", one_of(rng, tuple(p for p, _ in names.INVESTOR_PLACES)))
+        variant or "", one_of(rng, tuple(p for p, _ in names.INVESTOR_PLACES))
+    )
     regions = dict(names.INVESTOR_PLACES)[place]
     form = "有限公司" if variant else choose(rng, names.LEGAL_FORMS)
     name = f"{word}{trade}（{place}）{form}" if variant == "full_width" else f"{place}{word}{trade}{form}"
-    return Investor(name, word, place.removesuffix("市") if place != "江苏" else "南京",
-                    one_of(rng, regions))
+    return Investor(name, word, place.removesuffix("市") if place != "江苏" else "南京", one_of(rng, regions))
 
 
 def foreign(rng: np.random.Generator, country: str, brand: str, trade: str, variant: str | None) -> Investor:
@@ -130,9 +147,12 @@ def figures(rng: np.random.Generator, industry: str, foreign_investor: bool) -> 
     total = round(math.exp(float(rng.uniform(math.log(3000), math.log(300_000)))), -2)
     fixed = round(total * float(rng.uniform(0.6, 0.85)), -2)
     foreign_wusd = round(total / USD_WAN * float(rng.uniform(0.6, 1.0)), -1) if foreign_investor else None
-    out: dict[str, Any] = {"investment_total_wan": total, "fixed_investment_wan": fixed,
-                           "foreign_investment_wusd": foreign_wusd,
-                           "annual_output_wan": round(fixed * float(rng.uniform(1.0, 2.2)), -2)}
+    out: dict[str, Any] = {
+        "investment_total_wan": total,
+        "fixed_investment_wan": fixed,
+        "foreign_investment_wusd": foreign_wusd,
+        "annual_output_wan": round(fixed * float(rng.uniform(1.0, 2.2)), -2),
+    }
     out["annual_tax_wan"] = round(out["annual_output_wan"] * float(rng.uniform(0.04, 0.08)), -1)
     if industry in FLOOR_ONLY:
         out["remarks"] = "租用研发楼办公，暂无用地需求"
@@ -154,33 +174,54 @@ def unit_and_platform(rng: np.random.Generator, places: Places, sector: str) -> 
     return choose(rng, places.outside_units), choose(rng, PLATFORMS_BY_SECTOR[sector])
 
 
-def lead(rng: np.random.Generator, places: Places, serial: int, final: str, word: str,
-         brand: tuple[str, str] | None, variant: str | None, today: dt.date) -> Drafted:
+def lead(
+    rng: np.random.Generator,
+    places: Places,
+    serial: int,
+    final: str,
+    word: str,
+    brand: tuple[str, str] | None,
+    variant: str | None,
+    today: dt.date,
+) -> Drafted:
     """One new lead standing at `final`."""
     sectors = SECTORS if final not in OFFICE_STAGES else (("生物医药", 1), ("电子信息", 1))
     sector = choose(rng, sectors)
     templates = [t for t in LEAD_TEMPLATES[sector] if final not in OFFICE_STAGES or t[0] in FLOOR_ONLY]
     industry, what, trade = one_of(rng, templates)
-    investor = (foreign(rng, *brand, trade, variant) if brand else domestic(rng, word, trade, variant))
+    investor = foreign(rng, *brand, trade, variant) if brand else domestic(rng, word, trade, variant)
     unit, platform = unit_and_platform(rng, places, sector)
     steps = course(rng, final, today, office=industry in FLOOR_ONLY)
     amounts = figures(rng, industry, brand is not None)
     record: dict[str, Any] = {
-        "code": f"XM-{steps[0][0][:4]}-{serial:03d}", "name": f"{investor.short}{what}",
-        "investor": investor.name, "industry_code": industry, **amounts,
-        "preferred_areas": preferred(places, platform), "source_unit": unit, "platform": platform,
-        **people(rng, amounts["investment_total_wan"]), "project_type": project_type(industry),
-        "investor_category": choose(rng, CATEGORIES), "contact": contact(rng, investor.short),
-        "stages": steps}
+        "code": f"XM-{steps[0][0][:4]}-{serial:03d}",
+        "name": f"{investor.short}{what}",
+        "investor": investor.name,
+        "industry_code": industry,
+        **amounts,
+        "preferred_areas": preferred(places, platform),
+        "source_unit": unit,
+        "platform": platform,
+        **people(rng, amounts["investment_total_wan"]),
+        "project_type": project_type(industry),
+        "investor_category": choose(rng, CATEGORIES),
+        "contact": contact(rng, investor.short),
+        "stages": steps,
+    }
     record.update(dated(record))
     if record["signed_on"]:
         signed = dt.date.fromisoformat(record["signed_on"])
         record["agreed_start_on"] = (signed + days(rng, 120, 270)).isoformat()
     active = Stage(record["stage"]) not in (Stage.DROPPED, Stage.PRODUCING)
     has_code = bool(rng.random() < CREDIT_SHARE) or variant == "same_code"
-    return Drafted(record, investor, what, has_code=has_code,
-                   quiet=active and variant is None and bool(rng.random() < QUIET_SHARE),
-                   extra={"variant": variant})
+    return Drafted(
+        record,
+        investor,
+        what,
+        has_code=has_code,
+        quiet=active and variant is None and bool(rng.random() < QUIET_SHARE),
+        extra={"variant": variant},
+    )
 
 
 def twin(rng: np.random.Generator, places: Places, original: Drafted, serial: int, today: dt.date) -> Drafted:
@@ -197,13 +238,26 @@ def twin(rng: np.random.Generator, places: Places, original: Drafted, serial: in
     unit = one_of(rng, [u for u in units if u != original.record["source_unit"]])
     name = twin_name(original.investor.name, variant)
     investor = Investor(name, original.investor.short, original.investor.city, original.investor.region)
-    record = {**original.record, "code": f"XM-{start.year}-{serial:03d}", "investor": name,
-              "source_unit": unit, **people(rng, original.record["investment_total_wan"]),
-              "contact": contact(rng, investor.short), "stages": steps,
-              "agreed_start_on": None, "duplicate_of": original.record["code"]}
+    record = {
+        **original.record,
+        "code": f"XM-{start.year}-{serial:03d}",
+        "investor": name,
+        "source_unit": unit,
+        **people(rng, original.record["investment_total_wan"]),
+        "contact": contact(rng, investor.short),
+        "stages": steps,
+        "agreed_start_on": None,
+        "duplicate_of": original.record["code"],
+    }
     record.update(dated(record))
-    return Drafted(record, investor, original.what, has_code=False,
-                   same_code_as=original if variant == "same_code" else None, extra={"variant": variant})
+    return Drafted(
+        record,
+        investor,
+        original.what,
+        has_code=False,
+        same_code_as=original if variant == "same_code" else None,
+        extra={"variant": variant},
+    )
 
 
 def leads(rng: np.random.Generator, places: Places, today: dt.date) -> list[Drafted]:

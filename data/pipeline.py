@@ -40,19 +40,36 @@ OFFICERS = tuple(name for name, role, _, _ in DEMO_USERS if role == "investment"
 DISPLAY_NAMES = {name: display for name, _, display, _ in DEMO_USERS}
 
 PLATFORMS_BY_SECTOR = {
-    "生物医药": (("P03", 8), ("P01", 2)), "电子信息": (("P02", 7), ("P01", 3)),
-    "海工船舶": (("P04", 8), ("T06", 2)), "新材料": (("P04", 5), ("P01", 3), ("T07", 2)),
-    "物流": (("P04", 7), ("P01", 3)), "高端装备": (("P01", 6), ("T03", 2), ("T04", 2)),
+    "生物医药": (("P03", 8), ("P01", 2)),
+    "电子信息": (("P02", 7), ("P01", 3)),
+    "海工船舶": (("P04", 8), ("T06", 2)),
+    "新材料": (("P04", 5), ("P01", 3), ("T07", 2)),
+    "物流": (("P04", 7), ("P01", 3)),
+    "高端装备": (("P01", 6), ("T03", 2), ("T04", 2)),
 }
 ORIGINS = ("上海", "上海", "苏州", "南通", "江苏", "无锡", "深圳市", "杭州", "北京", "宁波", "广州", "天津")
 OUTSIDE_WEIGHTS = {"office": 3.0, "agency": 1.0}  # how often an office or agency brings a lead
-CATEGORIES = tuple((c.value, w) for c, w in (
-    (InvestorCategory.GLOBAL_500, 4), (InvestorCategory.CHINA_500, 6), (InvestorCategory.PRIVATE_500, 8),
-    (InvestorCategory.LISTED, 20), (InvestorCategory.LEADER, 12), (InvestorCategory.CHAMPION, 8),
-    (InvestorCategory.OTHER, 42)))
-LOCAL_CATEGORIES = tuple((c.value, w) for c, w in (
-    (InvestorCategory.LISTED, 8), (InvestorCategory.LEADER, 8), (InvestorCategory.CHAMPION, 6),
-    (InvestorCategory.OTHER, 78)))
+CATEGORIES = tuple(
+    (c.value, w)
+    for c, w in (
+        (InvestorCategory.GLOBAL_500, 4),
+        (InvestorCategory.CHINA_500, 6),
+        (InvestorCategory.PRIVATE_500, 8),
+        (InvestorCategory.LISTED, 20),
+        (InvestorCategory.LEADER, 12),
+        (InvestorCategory.CHAMPION, 8),
+        (InvestorCategory.OTHER, 42),
+    )
+)
+LOCAL_CATEGORIES = tuple(
+    (c.value, w)
+    for c, w in (
+        (InvestorCategory.LISTED, 8),
+        (InvestorCategory.LEADER, 8),
+        (InvestorCategory.CHAMPION, 6),
+        (InvestorCategory.OTHER, 78),
+    )
+)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714-1997, the organisation code's check
 LANDED_STAGES = (Stage.SUPPLIED, Stage.STARTED, Stage.PRODUCING)
 # The land projects that signed in this year carry the joint review held before they signed
@@ -103,11 +120,18 @@ def load_places(areas: list[dict[str, Any]]) -> Places:
         units = list(csv.DictReader(handle))
     zones = {a["parent"]: a["code"] for a in areas if a["kind"] == "zone"}
     outside = tuple((u["code"], OUTSIDE_WEIGHTS[u["kind"]]) for u in units if u["kind"] in OUTSIDE_WEIGHTS)
-    return Places({a["code"]: a["name"] for a in areas}, zones, {z: t for t, z in zones.items()},
-                  {u["code"]: u["kind"] for u in units}, {u["code"]: u["area_code"] for u in units}, outside)
+    return Places(
+        {a["code"]: a["name"] for a in areas},
+        zones,
+        {z: t for t, z in zones.items()},
+        {u["code"]: u["kind"] for u in units},
+        {u["code"]: u["area_code"] for u in units},
+        outside,
+    )
 
 
 # --- credit codes ------------------------------------------------------------------------------
+
 
 def organization_check(body: str) -> str:
     """The GB 11714-1997 check character of an eight-character organisation code."""
@@ -142,6 +166,7 @@ def assign_codes(rng: np.random.Generator, drafted: list[Drafted]) -> None:
 
 # --- people and fields -------------------------------------------------------------------------
 
+
 def short_of(investor: str) -> str:
     """The short name people use for a company: its trade name."""
     return name_key(investor)[:2] or investor[:2]
@@ -174,8 +199,10 @@ def preferred(places: Places, platform: str) -> list[str]:
 
 def noted(rng: np.random.Generator, steps: list[list[Any]]) -> list[list[Any]]:
     """Steps [day, stage] with the note an officer would write: [day, stage, note]."""
-    return [[day, stage, one_of(rng, phrases.STAGE_NOTES[stage]) if stage in phrases.STAGE_NOTES else None]
-            for day, stage, *_ in steps]
+    return [
+        [day, stage, one_of(rng, phrases.STAGE_NOTES[stage]) if stage in phrases.STAGE_NOTES else None]
+        for day, stage, *_ in steps
+    ]
 
 
 def dated(record: dict[str, Any]) -> dict[str, Any]:
@@ -184,21 +211,37 @@ def dated(record: dict[str, Any]) -> dict[str, Any]:
     stages = record["stages"]
     reached = {stage: day for day, stage, *_ in stages}
     last_day, last = stages[-1][0], stages[-1][1]
-    return {"stage": last, "stage_since": last_day,
-            "held_at": stages[-2][1] if last == Stage.ON_HOLD.value else None,
-            "signed_on": reached.get(Stage.SIGNED.value), "started_on": reached.get(Stage.STARTED.value)}
+    return {
+        "stage": last,
+        "stage_since": last_day,
+        "held_at": stages[-2][1] if last == Stage.ON_HOLD.value else None,
+        "signed_on": reached.get(Stage.SIGNED.value),
+        "started_on": reached.get(Stage.STARTED.value),
+    }
 
 
-def pipeline_fields(rng: np.random.Generator, record: dict[str, Any], unit: str, platform: str,
-                    categories: tuple[tuple[str, float], ...]) -> dict[str, Any]:
+def pipeline_fields(
+    rng: np.random.Generator,
+    record: dict[str, Any],
+    unit: str,
+    platform: str,
+    categories: tuple[tuple[str, float], ...],
+) -> dict[str, Any]:
     """The pipeline's fields of a project already in the sample."""
-    return {"source_unit": unit, "platform": platform, **people(rng, record["investment_total_wan"]),
-            "project_type": project_type(record["industry_code"]),
-            "investor_category": choose(rng, categories), "credit_code": None,
-            "foreign_investment_wusd": None, "contact": contact(rng, short_of(record["investor"]))}
+    return {
+        "source_unit": unit,
+        "platform": platform,
+        **people(rng, record["investment_total_wan"]),
+        "project_type": project_type(record["industry_code"]),
+        "investor_category": choose(rng, categories),
+        "credit_code": None,
+        "foreign_investment_wusd": None,
+        "contact": contact(rng, short_of(record["investor"])),
+    }
 
 
 # --- the example and landed projects -----------------------------------------------------------
+
 
 def reservations(parcels: list[dict[str, Any]], factories: list[dict[str, Any]]) -> dict[str, str]:
     """The first day a site was reserved (意向) for each project."""
@@ -210,15 +253,20 @@ def reservations(parcels: list[dict[str, Any]], factories: list[dict[str, Any]])
     return first
 
 
-def example(rng: np.random.Generator, places: Places, record: dict[str, Any],
-            reserved_on: str | None) -> Drafted:
+def example(
+    rng: np.random.Generator, places: Places, record: dict[str, Any], reserved_on: str | None
+) -> Drafted:
     """An example project in talks, brought by its park or by an office; when a site was
     reserved for it, its lead and talks came before."""
     platform = record["preferred_areas"][0]
     unit = platform if rng.random() < 0.6 else choose(rng, places.outside_units)
     origin = one_of(rng, ORIGINS)
-    investor = Investor(record["investor"], short_of(record["investor"]), origin.removesuffix("市"),
-                        one_of(rng, dict(names.INVESTOR_PLACES)[origin]))
+    investor = Investor(
+        record["investor"],
+        short_of(record["investor"]),
+        origin.removesuffix("市"),
+        one_of(rng, dict(names.INVESTOR_PLACES)[origin]),
+    )
     steps = record["stages"]
     if reserved_on is not None:
         reserved = dt.date.fromisoformat(reserved_on)
@@ -242,10 +290,14 @@ def landed_course(rng: np.random.Generator, history: list[list[Any]], today: dt.
     steps = [[lead, "lead"], [talks, "negotiating"], [signed, "signed"]]
     room = ((supplied or today) - signed).days
     if supplied is not None or (room > 30 and rng.random() < 0.6):
-        steps.append([signed + dt.timedelta(days=int(rng.integers(0, max(1, min(room, 60)) + 1))),
-                      "registered"])
-    for status, stage in (("supplied", "supplied"), ("under_construction", "started"),
-                          ("in_production", "producing")):
+        steps.append(
+            [signed + dt.timedelta(days=int(rng.integers(0, max(1, min(room, 60)) + 1))), "registered"]
+        )
+    for status, stage in (
+        ("supplied", "supplied"),
+        ("under_construction", "started"),
+        ("in_production", "producing"),
+    ):
         if status in moved:
             steps.append([moved[status], stage])
     return [[day.isoformat(), stage] for day, stage in steps]
@@ -266,23 +318,37 @@ def review_before_signing(record: dict[str, Any]) -> dict[str, Any] | None:
         return None
     held_on = (dt.date.fromisoformat(signed) - dt.timedelta(days=REVIEW_LEAD_DAYS)).isoformat()
     conditional = sum(map(ord, record["code"])) % 5 == 0
-    return {"held_on": held_on, "site": record["sites"][0],
-            "opinions": {department: {"opinion": opinion, "signed_on": held_on}
-                         for department, opinion in phrases.REVIEW_OPINIONS.items()},
-            "outcome": "conditional" if conditional else "passed",
-            "outcome_note": phrases.REVIEW_CONDITIONS if conditional else None}
+    return {
+        "held_on": held_on,
+        "site": record["sites"][0],
+        "opinions": {
+            department: {"opinion": opinion, "signed_on": held_on}
+            for department, opinion in phrases.REVIEW_OPINIONS.items()
+        },
+        "outcome": "conditional" if conditional else "passed",
+        "outcome_note": phrases.REVIEW_CONDITIONS if conditional else None,
+    }
 
 
-def landed_project_course(rng: np.random.Generator, places: Places, record: dict[str, Any],
-                          parcel: dict[str, Any], today: dt.date) -> Drafted:
+def landed_project_course(
+    rng: np.random.Generator, places: Places, record: dict[str, Any], parcel: dict[str, Any], today: dt.date
+) -> Drafted:
     """A project that landed on a parcel: its platform is where the parcel lies, and from 供地
     on the parcel is its supplied site."""
     park = parcel["park"]
     platform = park if park.startswith("P") else places.town_of_zone[park]
     unit = platform if rng.random() < 0.75 else choose(rng, places.outside_units)
-    drafted = {**record, **pipeline_fields(rng, record, unit, platform, LOCAL_CATEGORIES),
-               "stages": noted(rng, landed_course(rng, parcel["history"], today))}
+    drafted = {
+        **record,
+        **pipeline_fields(rng, record, unit, platform, LOCAL_CATEGORIES),
+        "stages": noted(rng, landed_course(rng, parcel["history"], today)),
+    }
     drafted.update(dated(drafted))
     drafted["sites"] = [parcel["code"]] if Stage(drafted["stage"]) in LANDED_STAGES else []
-    return Drafted(drafted, local_investor(record["investor"]), record["name"],
-                   has_code=bool(rng.random() < 0.9), extra={"parcel": parcel})
+    return Drafted(
+        drafted,
+        local_investor(record["investor"]),
+        record["name"],
+        has_code=bool(rng.random() < 0.9),
+        extra={"parcel": parcel},
+    )

@@ -31,8 +31,9 @@ def _grid(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, flo
     while True:
         xs, ys = np.meshgrid(np.arange(minx, maxx, size) + size / 2, np.arange(miny, maxy, size) + size / 2)
         corners = [(dx * size / 2, dy * size / 2) for dx, dy in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
-        inside = np.logical_and.reduce([shapely.contains_xy(outline, xs.ravel() + dx, ys.ravel() + dy)
-                                        for dx, dy in corners])
+        inside = np.logical_and.reduce(
+            [shapely.contains_xy(outline, xs.ravel() + dx, ys.ravel() + dy) for dx, dy in corners]
+        )
         if inside.sum() >= n:
             keep = np.flatnonzero(inside)[:n]
             return xs.ravel()[keep], ys.ravel()[keep], size
@@ -60,10 +61,18 @@ def synthetic_parcels(n: int, seed: int = 0) -> tuple[list[dict[str, Any]], np.n
     stock = np.asarray(STOCK_TYPES)[rng.integers(len(STOCK_TYPES), size=n)]
     ready = rng.random((n, 3)) < 0.7
     records = [
-        {"code": f"S{n}-{i:07d}", "land_use": str(land_use[i]), "status": str(status[i]),
-         "stock_type": str(stock[i]), "plot_ratio_min": 1.0, "plot_ratio_max": float(plot_max[i]),
-         "price_wan_per_mu": float(price[i]), "ready_road": bool(ready[i, 0]),
-         "ready_power": bool(ready[i, 1]), "net_land": bool(ready[i, 2])}
+        {
+            "code": f"S{n}-{i:07d}",
+            "land_use": str(land_use[i]),
+            "status": str(status[i]),
+            "stock_type": str(stock[i]),
+            "plot_ratio_min": 1.0,
+            "plot_ratio_max": float(plot_max[i]),
+            "price_wan_per_mu": float(price[i]),
+            "ready_road": bool(ready[i, 0]),
+            "ready_power": bool(ready[i, 1]),
+            "net_land": bool(ready[i, 2]),
+        }
         for i in range(n)
     ]
     return records, geoms
@@ -75,7 +84,7 @@ Records = list[dict[str, Any]]
 def chunks(records: Records, geoms: np.ndarray, size: int) -> Iterator[tuple[Records, np.ndarray]]:
     """The inventory in slices, so that loading 10^6 parcels does not hold 10^6 rows at once."""
     for start in range(0, len(records), size):
-        yield records[start:start + size], geoms[start:start + size]
+        yield records[start : start + size], geoms[start : start + size]
 
 
 def write_geopackage(n: int, path: Path, seed: int = 0) -> None:

@@ -31,30 +31,35 @@ class Role(StrEnum):
 class Action(StrEnum):
     """Kinds of change, checked before any write."""
 
-    EDIT_SITE = "edit_site"            # create, update, delete parcels and factories
-    CHANGE_STATUS = "change_status"    # any workflow transition
-    RESERVE = "reserve"                # reserve a site for a project, or release it
-    RESTORE = "restore"                # bring back a deleted record
-    ASSIGN_AREA = "assign_area"        # set a record's park or town by hand
-    EDIT_AREA = "edit_area"            # change a park's, zone's or town's attributes
-    EDIT_PROJECT = "edit_project"      # create and update projects, their steps and follow-ups
+    EDIT_SITE = "edit_site"  # create, update, delete parcels and factories
+    CHANGE_STATUS = "change_status"  # any workflow transition
+    RESERVE = "reserve"  # reserve a site for a project, or release it
+    RESTORE = "restore"  # bring back a deleted record
+    ASSIGN_AREA = "assign_area"  # set a record's park or town by hand
+    EDIT_AREA = "edit_area"  # change a park's, zone's or town's attributes
+    EDIT_PROJECT = "edit_project"  # create and update projects, their steps and follow-ups
     RESOLVE_DUPLICATES = "resolve_duplicates"  # merge duplicate leads, or mark them distinct
-    DECIDE_REVIEW = "decide_review"    # enter a joint review's outcome
-    IMPORT = "import"                  # bulk import into the inventory
-    MANAGE_USERS = "manage_users"      # accounts, roles, scopes
+    DECIDE_REVIEW = "decide_review"  # enter a joint review's outcome
+    IMPORT = "import"  # bulk import into the inventory
+    MANAGE_USERS = "manage_users"  # accounts, roles, scopes
 
 
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.INVESTMENT: frozenset({Action.RESERVE, Action.EDIT_PROJECT}),
-    Role.PARK_MANAGER: frozenset({Action.EDIT_SITE, Action.CHANGE_STATUS, Action.RESERVE,
-                                  Action.EDIT_AREA, Action.IMPORT}),
+    Role.PARK_MANAGER: frozenset(
+        {Action.EDIT_SITE, Action.CHANGE_STATUS, Action.RESERVE, Action.EDIT_AREA, Action.IMPORT}
+    ),
     Role.LEADER: frozenset(),
 }
 
 # Transitions that only tie a site to a project or release it: what investment staff may do.
-RESERVATIONS = {("available", "reserved"), ("reserved", "available"),
-                ("vacant", "reserved"), ("reserved", "vacant")}
+RESERVATIONS = {
+    ("available", "reserved"),
+    ("reserved", "available"),
+    ("vacant", "reserved"),
+    ("reserved", "vacant"),
+}
 
 
 @dataclass(frozen=True)
@@ -191,8 +196,11 @@ def _placed_in(ids: list[int]) -> ColumnElement[bool]:
 
 
 def _reserved_in(model: type[Parcel] | type[Factory], ids: list[int]) -> ColumnElement[bool]:
-    return exists().where(model.reserved_project_id == Project.id, model.deleted_at.is_(None),
-                          or_(model.park_id.in_(ids), model.town_id.in_(ids)))
+    return exists().where(
+        model.reserved_project_id == Project.id,
+        model.deleted_at.is_(None),
+        or_(model.park_id.in_(ids), model.town_id.in_(ids)),
+    )
 
 
 def _prefers(ids: list[int], dialect: str) -> ColumnElement[bool]:

@@ -65,8 +65,13 @@ def rehash_if_needed(user: User, password: str) -> None:
 
 def principal(user: User) -> Principal:
     """The rules' view of a user."""
-    return Principal(id=user.id, name=user.name, role=Role(user.role),
-                     area_ids=frozenset(a.id for a in user.areas), display_name=user.display_name)
+    return Principal(
+        id=user.id,
+        name=user.name,
+        role=Role(user.role),
+        area_ids=frozenset(a.id for a in user.areas),
+        display_name=user.display_name,
+    )
 
 
 def get_user(session: Session, name: str) -> User:
@@ -91,8 +96,13 @@ def _areas(session: Session, codes: list[str]) -> list[Area]:
 
 
 def _snapshot(user: User) -> dict[str, Any]:
-    return {"name": user.name, "display_name": user.display_name, "role": user.role,
-            "areas": sorted(a.code for a in user.areas), "active": user.active}
+    return {
+        "name": user.name,
+        "display_name": user.display_name,
+        "role": user.role,
+        "areas": sorted(a.code for a in user.areas),
+        "active": user.active,
+    }
 
 
 def _record(session: Session, who: Principal, user: User, action: str, changes: dict[str, list[Any]]) -> None:
@@ -100,10 +110,20 @@ def _record(session: Session, who: Principal, user: User, action: str, changes: 
     if not changes:
         return
     session.flush()
-    count = session.scalar(select(func.count()).select_from(RecordChange)
-                           .where(RecordChange.user_id == user.id)) or 0
-    session.add(RecordChange(user_id=user.id, at=utcnow(), actor=who.name[:60], action=action,
-                             changes=changes, version=count + 1))
+    count = (
+        session.scalar(select(func.count()).select_from(RecordChange).where(RecordChange.user_id == user.id))
+        or 0
+    )
+    session.add(
+        RecordChange(
+            user_id=user.id,
+            at=utcnow(),
+            actor=who.name[:60],
+            action=action,
+            changes=changes,
+            version=count + 1,
+        )
+    )
     session.flush()
 
 
@@ -111,24 +131,46 @@ def _differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, lis
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
-def create_user(session: Session, who: Principal, name: str, role: str, password: str, *,
-                areas: list[str] | None = None, display_name: str | None = None) -> User:
+def create_user(
+    session: Session,
+    who: Principal,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    areas: list[str] | None = None,
+    display_name: str | None = None,
+) -> User:
     """Add a user (administrators only); park managers get the parks and towns they manage."""
     authorize(who, Action.MANAGE_USERS)
     name = name.strip()
     if not name or session.scalar(select(User.id).where(User.name == name)) is not None:
         raise InvalidInput("error.user_exists", name=name)
-    user = User(name=name, role=Role(role).value, password_hash=hash_password(password),
-                display_name=display_name, active=True, areas=_areas(session, areas or []))
+    user = User(
+        name=name,
+        role=Role(role).value,
+        password_hash=hash_password(password),
+        display_name=display_name,
+        active=True,
+        areas=_areas(session, areas or []),
+    )
     session.add(user)
     session.flush()
     _record(session, who, user, "create", {**_differences({}, _snapshot(user)), "password": [None, MASKED]})
     return user
 
 
-def update_user(session: Session, who: Principal, name: str, *, role: str | None = None,
-                areas: list[str] | None = None, display_name: str | None = None,
-                active: bool | None = None, password: str | None = None) -> User:
+def update_user(
+    session: Session,
+    who: Principal,
+    name: str,
+    *,
+    role: str | None = None,
+    areas: list[str] | None = None,
+    display_name: str | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> User:
     """Change what is given (administrators only). The last active administrator cannot be
     demoted or disabled; disabling an account or giving it a new password ends its web sessions
     and API tokens, so that enabling it again brings none of them back."""
@@ -149,8 +191,15 @@ def update_user(session: Session, who: Principal, name: str, *, role: str | None
     return user
 
 
-def _apply(session: Session, user: User, *, role: str | None, areas: list[str] | None,
-           display_name: str | None, active: bool | None) -> None:
+def _apply(
+    session: Session,
+    user: User,
+    *,
+    role: str | None,
+    areas: list[str] | None,
+    display_name: str | None,
+    active: bool | None,
+) -> None:
     if role is not None:
         user.role = Role(role).value
     if areas is not None:
@@ -162,16 +211,21 @@ def _apply(session: Session, user: User, *, role: str | None, areas: list[str] |
 
 
 def _active_admins(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(User).where(
-        User.role == Role.ADMIN.value, User.active.is_(True))) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMIN.value, User.active.is_(True))
+        )
+        or 0
+    )
 
 
 def revoke_access(session: Session, user: User) -> None:
     """End every web session and API token of `user`."""
     now = utcnow()
     for model in (WebSession, ApiToken):
-        session.execute(update(model).where(model.user_id == user.id, model.revoked_at.is_(None))
-                        .values(revoked_at=now))
+        session.execute(
+            update(model).where(model.user_id == user.id, model.revoked_at.is_(None)).values(revoked_at=now)
+        )
 
 
 def digest(token: str) -> str:
@@ -184,8 +238,9 @@ def _authorize_self_or_admin(who: Principal, user: User) -> None:
         authorize(who, Action.MANAGE_USERS)
 
 
-def issue_token(session: Session, who: Principal, user: User, label: str,
-                lifetime: dt.timedelta | None) -> str:
+def issue_token(
+    session: Session, who: Principal, user: User, label: str, lifetime: dt.timedelta | None
+) -> str:
     """A new bearer token for `user` (by the user or an administrator); only its digest is kept,
     so it is shown once."""
     _authorize_self_or_admin(who, user)
@@ -209,8 +264,11 @@ def token_user(session: Session, token: str) -> User | None:
 def revoke_token(session: Session, who: Principal, user: User, token: str) -> None:
     """Revoke one token of `user` (by the user or an administrator)."""
     _authorize_self_or_admin(who, user)
-    row = session.scalar(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
-                                                ApiToken.token_hash == digest(token)))
+    row = session.scalar(
+        select(ApiToken).where(
+            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.token_hash == digest(token)
+        )
+    )
     if row is not None:
         row.revoked_at = utcnow()
         _record(session, who, user, "update", {"token": [row.label, None]})
@@ -219,8 +277,13 @@ def revoke_token(session: Session, who: Principal, user: User, token: str) -> No
 def history(session: Session, name: str) -> list[RecordChange]:
     """Every recorded change of one account, oldest first."""
     user = get_user(session, name)
-    return list(session.scalars(select(RecordChange).where(RecordChange.user_id == user.id)
-                                .order_by(RecordChange.at, RecordChange.id)))
+    return list(
+        session.scalars(
+            select(RecordChange)
+            .where(RecordChange.user_id == user.id)
+            .order_by(RecordChange.at, RecordChange.id)
+        )
+    )
 
 
 def active_users_with_password(session: Session, password: str) -> list[str]:

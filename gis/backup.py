@@ -30,6 +30,7 @@ RESTORE_ATTEMPTS = 3  # pg_restore tries when a session that reconnected deadloc
 
 def pg_tool(name: str) -> str:
     """The newest `pg_dump`/`pg_restore`: a newer client reads older servers, never the reverse."""
+
     def version(tool: str) -> int:
         folder = Path(tool).parent.parent.name
         return int(folder) if folder.isdigit() else 0
@@ -66,8 +67,11 @@ def _backup_sqlite(url: URL, partial: Path) -> None:
     database = _sqlite_file(url)
     if not database.is_file():
         raise BackupFailed("backup.no_database", path=database)
-    with unavailable_as_error(), contextlib.closing(sqlean.connect(database, timeout=30)) as source, \
-            contextlib.closing(sqlean.connect(partial)) as copy:
+    with (
+        unavailable_as_error(),
+        contextlib.closing(sqlean.connect(database, timeout=30)) as source,
+        contextlib.closing(sqlean.connect(partial)) as copy,
+    ):
         source.backup(copy)
         # one self-contained file: the copy leaves WAL mode (the service turns it back on)
         copy.execute("PRAGMA journal_mode = DELETE")
@@ -97,8 +101,10 @@ def counts(db: Database) -> tuple[int, int]:
     with db.read() as session:
         if not inspect(session.connection()).has_table("parcels"):
             return 0, 0
-        return (session.scalar(select(func.count()).select_from(Parcel)) or 0,
-                session.scalar(select(func.count()).select_from(Factory)) or 0)
+        return (
+            session.scalar(select(func.count()).select_from(Parcel)) or 0,
+            session.scalar(select(func.count()).select_from(Factory)) or 0,
+        )
 
 
 def _check_sqlite_backup(path: Path) -> None:
@@ -109,8 +115,9 @@ def _check_sqlite_backup(path: Path) -> None:
         verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if verdict != "ok" or not {"alembic_version", "parcels"} <= tables:
-        raise BackupFailed("backup.not_backup", path=path, reason=verdict if verdict != "ok"
-                           else "no Landstock tables")
+        raise BackupFailed(
+            "backup.not_backup", path=path, reason=verdict if verdict != "ok" else "no Landstock tables"
+        )
 
 
 def _restore_sqlite(url: URL, path: Path) -> None:
@@ -119,8 +126,11 @@ def _restore_sqlite(url: URL, path: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     # the backup API, not a file copy: it takes the database's lock, so open connections (a
     # running service) see the restored content instead of a file changed under their WAL
-    with unavailable_as_error(), contextlib.closing(sqlean.connect(target, timeout=30)) as live, \
-            contextlib.closing(sqlean.connect(f"file:{path}?mode=ro", uri=True)) as source:
+    with (
+        unavailable_as_error(),
+        contextlib.closing(sqlean.connect(target, timeout=30)) as live,
+        contextlib.closing(sqlean.connect(f"file:{path}?mode=ro", uri=True)) as source,
+    ):
         source.backup(live)
 
 
@@ -146,8 +156,18 @@ def restore(db: Database, path: Path, *, replace: bool = False) -> tuple[int, in
         for attempt in range(1, RESTORE_ATTEMPTS + 1):
             _end_other_sessions(db)
             try:
-                _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                     "--single-transaction", "--exit-on-error", f"--dbname={dsn}", str(path), env=env)
+                _run(
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--single-transaction",
+                    "--exit-on-error",
+                    f"--dbname={dsn}",
+                    str(path),
+                    env=env,
+                )
                 break
             except BackupFailed as exc:
                 # a session that connected since (the service reconnects) can still deadlock
@@ -156,7 +176,6 @@ def restore(db: Database, path: Path, *, replace: bool = False) -> tuple[int, in
                 if not deadlocked or attempt == RESTORE_ATTEMPTS:
                     raise
     return counts(db)
-
 
 
 def _end_other_sessions(db: Database) -> None:
@@ -168,8 +187,12 @@ def _end_other_sessions(db: Database) -> None:
     and the service's pool reconnects (pre-ping) to the restored database. Sessions of other
     roles are left alone: ending them needs more than the owner's rights."""
     with unavailable_as_error(), db.engine.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                          "AND usename = current_user"))
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND usename = current_user"
+            )
+        )
         conn.commit()
     db.dispose()

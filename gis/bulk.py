@@ -75,7 +75,7 @@ def codes_to_ids(session: Session, model: Any, codes: Iterable[str | None]) -> l
     wanted = sorted({c for c in codes if c})
     found: dict[str, int] = {}
     for start in range(0, len(wanted), 900):
-        chunk = wanted[start:start + 900]
+        chunk = wanted[start : start + 900]
         found.update(dict(session.execute(select(model.code, model.id).where(model.code.in_(chunk))).all()))
     missing = set(wanted) - found.keys()
     if missing:
@@ -85,8 +85,13 @@ def codes_to_ids(session: Session, model: Any, codes: Iterable[str | None]) -> l
     return [found[c] if c else None for c in codes]
 
 
-def _write(session: Session, model: Any, rows: Sequence[dict[str, Any]], geom_columns: Sequence[str] = (),
-           progress: Progress | None = None) -> None:
+def _write(
+    session: Session,
+    model: Any,
+    rows: Sequence[dict[str, Any]],
+    geom_columns: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> None:
     insert_rows(session, model.__table__, rows, geom_columns, progress)
 
 
@@ -101,8 +106,9 @@ def insert_areas(session: Session, records: list[dict[str, Any]], geoms: np.ndar
 
 # What a project record carries besides its columns: its course and ties, written to other tables
 # or resolved to ids (a person by account name: one without an account is left unnamed)
-PROJECT_LINKS = frozenset({"stages", "follow_ups", "sites", "duplicate_of", "platform", "leader", "officer",
-                           "review"})  # a review is held through the gateway (gis/sample.py)
+PROJECT_LINKS = frozenset(
+    {"stages", "follow_ups", "sites", "duplicate_of", "platform", "leader", "officer", "review"}
+)  # a review is held through the gateway (gis/sample.py)
 PROJECT_DATES = ("stage_since", "signed_on", "agreed_start_on", "started_on")
 
 
@@ -114,43 +120,86 @@ def insert_projects(session: Session, records: list[dict[str, Any]], *, actor: s
     `leader` and `officer` account names."""
     platforms = codes_to_ids(session, Area, [r.get("platform") for r in records])
     users = dict(session.execute(select(User.name, User.id)).all())
-    rows = [{**{k: v for k, v in r.items() if k not in PROJECT_LINKS},
-             **{k: _date(r.get(k)) for k in PROJECT_DATES},
-             "platform_id": platform, "leader_id": users.get(r.get("leader") or ""),
-             "officer_id": users.get(r.get("officer") or ""),
-             "investor_key": name_key(r["investor"]) if r.get("investor") else None}
-            for r, platform in zip(records, platforms, strict=True)]
+    rows = [
+        {
+            **{k: v for k, v in r.items() if k not in PROJECT_LINKS},
+            **{k: _date(r.get(k)) for k in PROJECT_DATES},
+            "platform_id": platform,
+            "leader_id": users.get(r.get("leader") or ""),
+            "officer_id": users.get(r.get("officer") or ""),
+            "investor_key": name_key(r["investor"]) if r.get("investor") else None,
+        }
+        for r, platform in zip(records, platforms, strict=True)
+    ]
     _write(session, Project, rows)
-    ids = dict(session.execute(select(Project.code, Project.id).where(
-        Project.code.in_([r["code"] for r in records]))).all())
+    ids = dict(
+        session.execute(
+            select(Project.code, Project.id).where(Project.code.in_([r["code"] for r in records]))
+        ).all()
+    )
     now, events = utcnow(), []
     for r in records:
         previous = None
         steps = r.get("stages") or [[r.get("stage_since") or now.date(), r.get("stage", "lead")]]
         for day, stage, *note in steps:
-            events.append({"project_id": ids[r["code"]], "day": _date(day), "at": now, "actor": actor,
-                           "from_stage": previous, "to_stage": stage, "note": note[0] if note else None})
+            events.append(
+                {
+                    "project_id": ids[r["code"]],
+                    "day": _date(day),
+                    "at": now,
+                    "actor": actor,
+                    "from_stage": previous,
+                    "to_stage": stage,
+                    "note": note[0] if note else None,
+                }
+            )
             previous = stage
     _write(session, ProjectStageEvent, events)
-    _write(session, FollowUp, [
-        {"project_id": ids[r["code"]], **{k: v for k, v in f.items() if k != "leader"},
-         "day": _date(f["day"]), "next_on": _date(f.get("next_on")),
-         "leader_id": users.get(f.get("leader") or ""),
-         "created_at": dt.datetime.combine(_date(f["day"]) or now.date(), dt.time(10), tzinfo=dt.UTC)}
-        for r in records for f in r.get("follow_ups") or ()])
+    _write(
+        session,
+        FollowUp,
+        [
+            {
+                "project_id": ids[r["code"]],
+                **{k: v for k, v in f.items() if k != "leader"},
+                "day": _date(f["day"]),
+                "next_on": _date(f.get("next_on")),
+                "leader_id": users.get(f.get("leader") or ""),
+                "created_at": dt.datetime.combine(_date(f["day"]) or now.date(), dt.time(10), tzinfo=dt.UTC),
+            }
+            for r in records
+            for f in r.get("follow_ups") or ()
+        ],
+    )
     twins = [(r["code"], r["duplicate_of"]) for r in records if r.get("duplicate_of")]
     firsts = [b for _, b in twins]
     known = {b: int(i or 0) for b, i in zip(firsts, codes_to_ids(session, Project, firsts), strict=True)}
-    _write(session, ProjectDuplicate, [
-        {"project_id": min(ids[a], known[b]), "other_id": max(ids[a], known[b]), "status": "open",
-         "marked_by": actor, "marked_at": now} for a, b in twins])
+    _write(
+        session,
+        ProjectDuplicate,
+        [
+            {
+                "project_id": min(ids[a], known[b]),
+                "other_id": max(ids[a], known[b]),
+                "status": "open",
+                "marked_by": actor,
+                "marked_at": now,
+            }
+            for a, b in twins
+        ],
+    )
 
 
 def insert_project_sites(session: Session, records: list[dict[str, Any]], *, actor: str) -> None:
     """The sites each project was supplied with (`sites`: parcel or factory codes), once the
     parcels and factories are in."""
-    projects = dict(session.execute(select(Project.code, Project.id).where(
-        Project.code.in_([r["code"] for r in records if r.get("sites")]))).all())
+    projects = dict(
+        session.execute(
+            select(Project.code, Project.id).where(
+                Project.code.in_([r["code"] for r in records if r.get("sites")])
+            )
+        ).all()
+    )
     codes = sorted({c for r in records for c in r.get("sites") or ()})
     parcels = dict(session.execute(select(Parcel.code, Parcel.id).where(Parcel.code.in_(codes))).all())
     factories = dict(session.execute(select(Factory.code, Factory.id).where(Factory.code.in_(codes))).all())
@@ -158,10 +207,23 @@ def insert_project_sites(session: Session, records: list[dict[str, Any]], *, act
     if missing:
         raise NotFound(kind=Text("kind.site"), code=missing[0])
     now = utcnow()
-    _write(session, ProjectSite, [
-        {"project_id": projects[r["code"]], "parcel_id": parcels.get(c), "factory_id": factories.get(c),
-         "role": "supplied", "score": None, "saved_at": now, "saved_by": actor}
-        for r in records for c in r.get("sites") or ()])
+    _write(
+        session,
+        ProjectSite,
+        [
+            {
+                "project_id": projects[r["code"]],
+                "parcel_id": parcels.get(c),
+                "factory_id": factories.get(c),
+                "role": "supplied",
+                "score": None,
+                "saved_at": now,
+                "saved_by": actor,
+            }
+            for r in records
+            for c in r.get("sites") or ()
+        ],
+    )
 
 
 def _date(value: Any) -> dt.date | None:
@@ -170,21 +232,30 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def _placement(session: Session, records: list[dict[str, Any]],
-               points: np.ndarray) -> tuple[list[int | None], list[int | None]]:
+def _placement(
+    session: Session, records: list[dict[str, Any]], points: np.ndarray
+) -> tuple[list[int | None], list[int | None]]:
     """Park and town ids: named by code when given, found by containment otherwise."""
     parks, towns = locate(session, points)
     named_parks = codes_to_ids(session, Area, [r.get("park") for r in records])
     named_towns = codes_to_ids(session, Area, [r.get("town") for r in records])
-    return ([n if n is not None else p for n, p in zip(named_parks, parks, strict=True)],
-            [n if n is not None else t for n, t in zip(named_towns, towns, strict=True)])
+    return (
+        [n if n is not None else p for n, p in zip(named_parks, parks, strict=True)],
+        [n if n is not None else t for n, t in zip(named_towns, towns, strict=True)],
+    )
 
 
 RECORD_ONLY = {"park", "town", "reserved_project", "parcel", "history", "geom", "location"}
 
 
-def insert_parcels(session: Session, records: list[dict[str, Any]], geoms: np.ndarray, *,
-                   actor: str, progress: Progress | None = None) -> dict[str, int]:
+def insert_parcels(
+    session: Session,
+    records: list[dict[str, Any]],
+    geoms: np.ndarray,
+    *,
+    actor: str,
+    progress: Progress | None = None,
+) -> dict[str, int]:
     """Insert parcels with cleaned MultiPolygons; return code -> id. Histories become events."""
     parks, towns = _placement(session, records, shapely.point_on_surface(geoms))
     projects = codes_to_ids(session, Project, [r.get("reserved_project") for r in records])
@@ -193,13 +264,24 @@ def insert_parcels(session: Session, records: list[dict[str, Any]], geoms: np.nd
     distances = proximity.for_new_parcels(session, geoms)
     now = utcnow()
     rows = [
-        {**{k: v for k, v in r.items() if k not in RECORD_ONLY},
-         "id": i, "status_since": _date(r.get("status_since")), "idle_since": _date(r.get("idle_since")),
-         "park_id": park, "town_id": town, "reserved_project_id": project,
-         "area_m2": float(area), "geom": geom, "updated_by": actor, "updated_at": now,
-         "created_at": now, **{name: values[j] for name, values in distances.items()}}
-        for j, (r, i, park, town, project, area, geom) in enumerate(zip(
-            records, ids, parks, towns, projects, areas, geoms, strict=True))
+        {
+            **{k: v for k, v in r.items() if k not in RECORD_ONLY},
+            "id": i,
+            "status_since": _date(r.get("status_since")),
+            "idle_since": _date(r.get("idle_since")),
+            "park_id": park,
+            "town_id": town,
+            "reserved_project_id": project,
+            "area_m2": float(area),
+            "geom": geom,
+            "updated_by": actor,
+            "updated_at": now,
+            "created_at": now,
+            **{name: values[j] for name, values in distances.items()},
+        }
+        for j, (r, i, park, town, project, area, geom) in enumerate(
+            zip(records, ids, parks, towns, projects, areas, geoms, strict=True)
+        )
     ]
     _write(session, Parcel, rows, ["geom"], progress)
     by_code = dict(zip([r["code"] for r in records], ids, strict=True))
@@ -207,8 +289,14 @@ def insert_parcels(session: Session, records: list[dict[str, Any]], geoms: np.nd
     return by_code
 
 
-def insert_factories(session: Session, records: list[dict[str, Any]], footprints: np.ndarray,
-                     locations: np.ndarray, *, actor: str) -> dict[str, int]:
+def insert_factories(
+    session: Session,
+    records: list[dict[str, Any]],
+    footprints: np.ndarray,
+    locations: np.ndarray,
+    *,
+    actor: str,
+) -> dict[str, int]:
     """Insert factories (footprint may be None, location always set); return code -> id."""
     parks, towns = _placement(session, records, locations)
     parcels = codes_to_ids(session, Parcel, [r.get("parcel") for r in records])
@@ -216,12 +304,23 @@ def insert_factories(session: Session, records: list[dict[str, Any]], footprints
     ids = new_ids(session, Factory, len(records))
     now = utcnow()
     rows = [
-        {**{k: v for k, v in r.items() if k not in RECORD_ONLY},
-         "id": i, "status_since": _date(r.get("status_since")), "park_id": park, "town_id": town,
-         "parcel_id": parcel, "reserved_project_id": project, "footprint": footprint,
-         "location": location, "updated_by": actor, "updated_at": now, "created_at": now}
+        {
+            **{k: v for k, v in r.items() if k not in RECORD_ONLY},
+            "id": i,
+            "status_since": _date(r.get("status_since")),
+            "park_id": park,
+            "town_id": town,
+            "parcel_id": parcel,
+            "reserved_project_id": project,
+            "footprint": footprint,
+            "location": location,
+            "updated_by": actor,
+            "updated_at": now,
+            "created_at": now,
+        }
         for r, i, park, town, parcel, project, footprint, location in zip(
-            records, ids, parks, towns, parcels, projects, footprints, locations, strict=True)
+            records, ids, parks, towns, parcels, projects, footprints, locations, strict=True
+        )
     ]
     _write(session, Factory, rows, ["footprint", "location"])
     by_code = dict(zip([r["code"] for r in records], ids, strict=True))
@@ -229,8 +328,9 @@ def insert_factories(session: Session, records: list[dict[str, Any]], footprints
     return by_code
 
 
-def insert_history(session: Session, subject: str, records: list[dict[str, Any]],
-                   ids: dict[str, int], actor: str) -> None:
+def insert_history(
+    session: Session, subject: str, records: list[dict[str, Any]], ids: dict[str, int], actor: str
+) -> None:
     """Status events from each record's `history` (date, from, to, project, note), or one
     creation event when it has none."""
     events = []
@@ -240,9 +340,17 @@ def insert_history(session: Session, subject: str, records: list[dict[str, Any]]
         for day, source, target, project, note in history:
             date = _date(day)
             at = dt.datetime.combine(date, dt.time(9), tzinfo=dt.UTC) if date else now
-            events.append({subject: ids[r["code"]], "at": at, "actor": actor,
-                           "from_status": source, "to_status": target, "project": project,
-                           "note": note})
+            events.append(
+                {
+                    subject: ids[r["code"]],
+                    "at": at,
+                    "actor": actor,
+                    "from_status": source,
+                    "to_status": target,
+                    "project": project,
+                    "note": note,
+                }
+            )
     project_ids = codes_to_ids(session, Project, [e.pop("project") for e in events])
     for event, project_id in zip(events, project_ids, strict=True):
         event["project_id"] = project_id
@@ -251,17 +359,23 @@ def insert_history(session: Session, subject: str, records: list[dict[str, Any]]
 
 def insert_infrastructure(session: Session, records: list[dict[str, Any]], geoms: np.ndarray) -> None:
     """Insert ports, highway exits and stations, and measure every parcel to the new layer."""
-    _write(session, Infrastructure,
-           [{**r, "geom": g} for r, g in zip(records, geoms, strict=True)], ["geom"])
+    _write(session, Infrastructure, [{**r, "geom": g} for r, g in zip(records, geoms, strict=True)], ["geom"])
     proximity.refresh(session)
 
 
-GEOMETRY_COLUMNS: dict[Any, tuple[str, ...]] = {Parcel: ("geom",), Area: ("geom",),
-                                                Factory: ("footprint", "location")}
+GEOMETRY_COLUMNS: dict[Any, tuple[str, ...]] = {
+    Parcel: ("geom",),
+    Area: ("geom",),
+    Factory: ("footprint", "location"),
+}
 
 
-def update_rows(session: Session, model: Any, rows: Sequence[tuple[dict[str, Any], Any, Any]],
-                progress: Progress | None = None) -> None:
+def update_rows(
+    session: Session,
+    model: Any,
+    rows: Sequence[tuple[dict[str, Any], Any, Any]],
+    progress: Progress | None = None,
+) -> None:
     """Update records by id: (columns, geometry or None, location or None) per row.
 
     A new geometry brings its ellipsoidal area; rows are grouped by the columns they set, so
@@ -290,7 +404,7 @@ def update_rows(session: Session, model: Any, rows: Sequence[tuple[dict[str, Any
             assignments["version"] = table.c.version + 1
         statement = update(table).where(table.c.id == bindparam("row_id")).values(assignments)
         for start in range(0, len(group), CHUNK):
-            chunk = group[start:start + CHUNK]
+            chunk = group[start : start + CHUNK]
             session.execute(statement, chunk)
             if progress:
                 progress(len(chunk))
@@ -300,10 +414,19 @@ def insert_events(session: Session, events: list[dict[str, Any]], *, actor: str,
     """Status events of an import: {parcel_id|factory_id, from_status, to_status, project, note}."""
     projects = codes_to_ids(session, Project, [e.get("project") for e in events])
     now = utcnow()
-    rows = [{"parcel_id": e.get("parcel_id"), "factory_id": e.get("factory_id"), "at": now, "actor": actor,
-             "from_status": e["from_status"], "to_status": e["to_status"], "project_id": project,
-             "note": e.get("note") or default_note}
-            for e, project in zip(events, projects, strict=True)]
+    rows = [
+        {
+            "parcel_id": e.get("parcel_id"),
+            "factory_id": e.get("factory_id"),
+            "at": now,
+            "actor": actor,
+            "from_status": e["from_status"],
+            "to_status": e["to_status"],
+            "project_id": project,
+            "note": e.get("note") or default_note,
+        }
+        for e, project in zip(events, projects, strict=True)
+    ]
     _write(session, StatusEvent, rows)
 
 
@@ -316,9 +439,14 @@ def remove(session: Session, model: Any, codes: Sequence[str], *, actor: str) ->
     """Soft-delete parcels or factories (they keep their history); delete unused areas."""
     table = model.__table__
     for start in range(0, len(codes), 900):
-        chunk = list(codes[start:start + 900])
+        chunk = list(codes[start : start + 900])
         if model is Area:
             session.execute(table.delete().where(table.c.code.in_(chunk)))
         else:
-            session.execute(update(table).where(table.c.code.in_(chunk)).values(
-                deleted_at=utcnow(), updated_by=actor, updated_at=utcnow(), version=table.c.version + 1))
+            session.execute(
+                update(table)
+                .where(table.c.code.in_(chunk))
+                .values(
+                    deleted_at=utcnow(), updated_by=actor, updated_at=utcnow(), version=table.c.version + 1
+                )
+            )

@@ -37,13 +37,20 @@ COPY_MIN_ROWS = 100
 # a minute or so later; until then it plans as if the new rows were not there. After 100,000
 # parcels into an empty database, list filters took 109 ms at the median instead of 36 ms, and
 # ANALYZE of the three tables took 1 s. Autovacuum's own threshold is a tenth of the rows.
-STATISTICS = {"parcels": text("ANALYZE parcels, status_events, record_changes"),
-              "factories": text("ANALYZE factories, status_events, record_changes")}
+STATISTICS = {
+    "parcels": text("ANALYZE parcels, status_events, record_changes"),
+    "factories": text("ANALYZE factories, status_events, record_changes"),
+}
 STATISTICS_SHARE, STATISTICS_MIN_ROWS = 0.1, 1_000
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], geometry: Sequence[str] = (),
-                progress: Progress | None = None) -> None:
+def insert_rows(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    geometry: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> None:
     """Insert `rows` (column values, the `geometry` columns as shapely geometries) into `table`."""
     if not rows:
         return
@@ -74,17 +81,31 @@ def refresh_statistics(session: Session, table: str, changed: int) -> None:
     """On PostgreSQL, ANALYZE `table` and the history tables when `changed` rows are many and a
     tenth of what the planner knew of `table`; inside the transaction, so the statistics commit
     or roll back with the rows."""
-    if session.get_bind().dialect.name != "postgresql" or table not in STATISTICS \
-            or changed < STATISTICS_MIN_ROWS:
+    if (
+        session.get_bind().dialect.name != "postgresql"
+        or table not in STATISTICS
+        or changed < STATISTICS_MIN_ROWS
+    ):
         return
-    known = session.scalar(text("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = to_regclass(:name)"),
-                           {"name": table}) or 0
+    known = (
+        session.scalar(
+            text("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = to_regclass(:name)"),
+            {"name": table},
+        )
+        or 0
+    )
     if changed >= STATISTICS_SHARE * known:
         session.execute(STATISTICS[table])
 
 
-def _columns(table: Table, rows: Sequence[dict[str, Any]], connection: Connection, geometry: Sequence[str],
-             *, copy: bool) -> dict[str, list[Any]]:
+def _columns(
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    connection: Connection,
+    geometry: Sequence[str],
+    *,
+    copy: bool,
+) -> dict[str, list[Any]]:
     """Values column by column, ready for the driver: defaults filled, each converted by its type."""
     given = set().union(*rows)
     out: dict[str, list[Any]] = {}
@@ -140,16 +161,22 @@ def _encoded(geoms: list[Any], *, copy: bool) -> list[Any]:
 def _chunks(columns: dict[str, list[Any]]) -> Iterator[list[tuple[Any, ...]]]:
     rows = list(zip(*columns.values(), strict=True))
     for start in range(0, len(rows), CHUNK):
-        yield rows[start:start + CHUNK]
+        yield rows[start : start + CHUNK]
 
 
-def _executemany(connection: Connection, table: Table, columns: dict[str, list[Any]], geometry: Sequence[str],
-                 progress: Progress | None) -> None:
+def _executemany(
+    connection: Connection,
+    table: Table,
+    columns: dict[str, list[Any]],
+    geometry: Sequence[str],
+    progress: Progress | None,
+) -> None:
     """One executemany per chunk of the compiled INSERT, on values already converted."""
     parameters = {f"{name}_wkb" if name in geometry else name: name for name in columns}
     statement = insert(table).values({name: from_wkb(f"{name}_wkb") for name in geometry if name in columns})
-    compiled = statement.compile(dialect=connection.dialect,
-                                 column_keys=[name for name in columns if name not in geometry])
+    compiled = statement.compile(
+        dialect=connection.dialect, column_keys=[name for name in columns if name not in geometry]
+    )
     order = compiled.positiontup or list(parameters)
     names = [parameters[key] for key in order]
     for chunk in _chunks({name: columns[name] for name in names}):
@@ -159,11 +186,13 @@ def _executemany(connection: Connection, table: Table, columns: dict[str, list[A
             progress(len(chunk))
 
 
-def _copy(connection: Connection, table: Table, columns: dict[str, list[Any]],
-          progress: Progress | None) -> None:
+def _copy(
+    connection: Connection, table: Table, columns: dict[str, list[Any]], progress: Progress | None
+) -> None:
     """COPY … FROM STDIN in text form; psycopg escapes tabs, newlines and backslashes."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
     driver: Any = connection.connection.driver_connection
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
@@ -173,5 +202,6 @@ def _copy(connection: Connection, table: Table, columns: dict[str, list[Any]],
                 if progress:
                     progress(len(chunk))
     except psycopg.Error as exc:
-        raise DBAPIError.instance(statement.as_string(driver), None, exc, psycopg.Error,
-                                  dialect=connection.dialect) from exc
+        raise DBAPIError.instance(
+            statement.as_string(driver), None, exc, psycopg.Error, dialect=connection.dialect
+        ) from exc

@@ -46,14 +46,13 @@ def metres_per_degree(lat: float) -> tuple[float, float]:
     phi = math.radians(lat)
     w = 1 - e2 * math.sin(phi) ** 2
     per_radian = math.pi / 180
-    return a / math.sqrt(w) * math.cos(phi) * per_radian, a * (1 - e2) / w ** 1.5 * per_radian
+    return a / math.sqrt(w) * math.cos(phi) * per_radian, a * (1 - e2) / w**1.5 * per_radian
 
 
 @lru_cache(maxsize=64)
 def transformer(source: int | str, target: int | str) -> Transformer:
     """A cached transformer between two CRS, always in (x, y) = (lon, lat) / (east, north) order."""
-    return Transformer.from_crs(CRS.from_user_input(source), CRS.from_user_input(target),
-                                always_xy=True)
+    return Transformer.from_crs(CRS.from_user_input(source), CRS.from_user_input(target), always_xy=True)
 
 
 def reproject(geoms: np.ndarray, source: int | str, target: int | str) -> np.ndarray:

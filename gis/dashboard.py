@@ -30,12 +30,17 @@ def status_on(day: dt.date | None) -> Select[int, str]:
     """(parcel id, status) of every parcel on `day` (today when None), as a subquery source."""
     if day is None or day >= dt.date.today():
         return select(Parcel.id.label("parcel_id"), Parcel.status.label("status")).where(
-            Parcel.deleted_at.is_(None))
-    ranked = (select(StatusEvent.parcel_id, StatusEvent.to_status,
-                     func.row_number().over(partition_by=StatusEvent.parcel_id,
-                                            order_by=(StatusEvent.at.desc(), StatusEvent.id.desc()))
-                     .label("rank"))
-              .where(StatusEvent.parcel_id.is_not(None), StatusEvent.at < _end_of(day))).subquery()
+            Parcel.deleted_at.is_(None)
+        )
+    ranked = (
+        select(
+            StatusEvent.parcel_id,
+            StatusEvent.to_status,
+            func.row_number()
+            .over(partition_by=StatusEvent.parcel_id, order_by=(StatusEvent.at.desc(), StatusEvent.id.desc()))
+            .label("rank"),
+        ).where(StatusEvent.parcel_id.is_not(None), StatusEvent.at < _end_of(day))
+    ).subquery()
     return select(ranked.c.parcel_id, ranked.c.to_status.label("status")).where(ranked.c.rank == 1)
 
 
@@ -59,40 +64,56 @@ def supply_by_area(session: Session, by: str, day: dt.date | None = None) -> lis
     column = Parcel.park_id if by == "park" else Parcel.town_id
     rows = session.execute(
         select(Area.code, Area.name, state.c.status, func.count(), func.sum(Parcel.area_m2))
-        .select_from(state).join(Parcel, Parcel.id == state.c.parcel_id)
+        .select_from(state)
+        .join(Parcel, Parcel.id == state.c.parcel_id)
         .join(Area, Area.id == column)
-        .group_by(Area.code, Area.name, state.c.status)).all()
+        .group_by(Area.code, Area.name, state.c.status)
+    ).all()
     kinds = ("park", "zone") if by == "park" else ("town",)
-    areas = {code: AreaSupply(code, name, {}) for code, name in session.execute(
-        select(Area.code, Area.name).where(Area.kind.in_(kinds)).order_by(Area.code))}
+    areas = {
+        code: AreaSupply(code, name, {})
+        for code, name in session.execute(
+            select(Area.code, Area.name).where(Area.kind.in_(kinds)).order_by(Area.code)
+        )
+    }
     for code, _name, status, count, m2 in rows:
         if code in areas:
             areas[code].by_status[status] = (count, round((m2 or 0) / M2_PER_MU, 2))
     return list(areas.values())
 
 
-def supply_by_land_use(session: Session, day: dt.date | None = None,
-                       ) -> dict[str, dict[str, tuple[int, float]]]:
+def supply_by_land_use(
+    session: Session,
+    day: dt.date | None = None,
+) -> dict[str, dict[str, tuple[int, float]]]:
     """Parcels and 亩 per land-use group (the 4-digit class) and status on `day`."""
     state = status_on(day).subquery()
     group = func.substr(Parcel.land_use, 1, 4)
     rows = session.execute(
         select(group, state.c.status, func.count(), func.sum(Parcel.area_m2))
-        .select_from(state).join(Parcel, Parcel.id == state.c.parcel_id)
-        .group_by(group, state.c.status).order_by(group)).all()
+        .select_from(state)
+        .join(Parcel, Parcel.id == state.c.parcel_id)
+        .group_by(group, state.c.status)
+        .order_by(group)
+    ).all()
     table: dict[str, dict[str, tuple[int, float]]] = defaultdict(dict)
     for code, status, count, m2 in rows:
         table[code][status] = (count, round((m2 or 0) / M2_PER_MU, 2))
     return dict(table)
 
 
-def supplied_per_quarter(session: Session, day: dt.date | None = None, quarters: int = 12,
-                         ) -> list[tuple[str, int, float]]:
+def supplied_per_quarter(
+    session: Session,
+    day: dt.date | None = None,
+    quarters: int = 12,
+) -> list[tuple[str, int, float]]:
     """(quarter, parcels, 亩) that became 已供地 in each of the last `quarters` quarters to `day`."""
     day = day or dt.date.today()
     rows = session.execute(
-        select(StatusEvent.at, Parcel.area_m2).join(Parcel, Parcel.id == StatusEvent.parcel_id)
-        .where(StatusEvent.to_status == "supplied", StatusEvent.at < _end_of(day))).all()
+        select(StatusEvent.at, Parcel.area_m2)
+        .join(Parcel, Parcel.id == StatusEvent.parcel_id)
+        .where(StatusEvent.to_status == "supplied", StatusEvent.at < _end_of(day))
+    ).all()
     totals: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
     for at, m2 in rows:
         key = f"{at.year}Q{(at.month - 1) // 3 + 1}"
@@ -119,21 +140,35 @@ class PipelineProject:
     overdue_days: int
 
 
-def pipeline(session: Session, day: dt.date | None = None, *,
-             visible: ColumnElement[bool] | None = None) -> list[PipelineProject]:
+def pipeline(
+    session: Session, day: dt.date | None = None, *, visible: ColumnElement[bool] | None = None
+) -> list[PipelineProject]:
     """Projects signed by `day` (of those `visible` to the reader, gis.access): their stage then,
     and how late a start past its agreed date is."""
     day = day or dt.date.today()
-    supplied = (select(StatusEvent.project_id, func.min(StatusEvent.at).label("first"))
-                .where(StatusEvent.to_status == "supplied", StatusEvent.project_id.is_not(None))
-                .group_by(StatusEvent.project_id).subquery())
+    supplied = (
+        select(StatusEvent.project_id, func.min(StatusEvent.at).label("first"))
+        .where(StatusEvent.to_status == "supplied", StatusEvent.project_id.is_not(None))
+        .group_by(StatusEvent.project_id)
+        .subquery()
+    )
     rows = session.execute(
-        select(Project.code, Project.name, Project.signed_on, supplied.c.first,
-               Project.agreed_start_on, Project.started_on)
+        select(
+            Project.code,
+            Project.name,
+            Project.signed_on,
+            supplied.c.first,
+            Project.agreed_start_on,
+            Project.started_on,
+        )
         .outerjoin(supplied, supplied.c.project_id == Project.id)
-        .where(and_(Project.signed_on.is_not(None), Project.signed_on <= day),
-               Project.deleted_at.is_(None), *(() if visible is None else (visible,)))
-        .order_by(Project.signed_on, Project.code)).all()
+        .where(
+            and_(Project.signed_on.is_not(None), Project.signed_on <= day),
+            Project.deleted_at.is_(None),
+            *(() if visible is None else (visible,)),
+        )
+        .order_by(Project.signed_on, Project.code)
+    ).all()
     result = []
     for code, name, signed, first_supplied, agreed, started in rows:
         supplied_on = first_supplied.date() if first_supplied else None

@@ -68,16 +68,27 @@ def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql(mode)
 
 
-def make_engine(url: str | URL, *, spatialite_library: str = "mod_spatialite",
-                busy_timeout_ms: int = BUSY_TIMEOUT_MS, echo: bool = False) -> Engine:
+def make_engine(
+    url: str | URL,
+    *,
+    spatialite_library: str = "mod_spatialite",
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    echo: bool = False,
+) -> Engine:
     """An engine for a `sqlite:///file` (SpatiaLite) or `postgresql+psycopg://` (PostGIS) URL."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, module=sqlean, echo=echo, pool_size=10, max_overflow=20,
-                               connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000})
+        engine = create_engine(
+            parsed,
+            module=sqlean,
+            echo=echo,
+            pool_size=10,
+            max_overflow=20,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        )
         event.listen(engine, "connect", _spatialite_connect(spatialite_library, busy_timeout_ms))
         event.listen(engine, "begin", _on_begin)
         return engine
@@ -87,11 +98,19 @@ def make_engine(url: str | URL, *, spatialite_library: str = "mod_spatialite",
         # lock_timeout is PostgreSQL's busy timeout: a statement waiting longer for a lock fails
         # (and becomes a 503) instead of holding a request forever; 0 would mean "wait forever"
         lock_timeout = max(1, int(busy_timeout_ms))
-        return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                             connect_args={"connect_timeout": 10,
-                                           "options": f"-c lock_timeout={lock_timeout}"})
-    raise InvalidInput(field="LANDSTOCK_DATABASE_URL", value=parsed.render_as_string(),
-                       reason="use sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db")
+        return create_engine(
+            parsed,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=20,
+            connect_args={"connect_timeout": 10, "options": f"-c lock_timeout={lock_timeout}"},
+        )
+    raise InvalidInput(
+        field="LANDSTOCK_DATABASE_URL",
+        value=parsed.render_as_string(),
+        reason="use sqlite:///path/to/file.sqlite or postgresql+psycopg://user@host/db",
+    )
 
 
 class Database:
@@ -100,8 +119,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}),
-                                   expire_on_commit=False)
+        self._write = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -125,8 +143,16 @@ class Database:
         self.engine.dispose()
 
 
-_UNAVAILABLE_HINTS = ("database is locked", "database is busy", "connection", "could not connect",
-                      "server closed", "terminating connection", "no route", "timeout")
+_UNAVAILABLE_HINTS = (
+    "database is locked",
+    "database is busy",
+    "connection",
+    "could not connect",
+    "server closed",
+    "terminating connection",
+    "no route",
+    "timeout",
+)
 # PostgreSQL gave up on a statement that may well succeed when tried again: deadlock_detected,
 # serialization_failure, lock_not_available (lock_timeout), query_canceled (statement_timeout,
 # or a restore ending the sessions in its way)
@@ -147,8 +173,11 @@ def unavailable_as_error() -> Iterator[None]:
         raise InvalidInput("error.database_refused", reason=_first_line(exc)) from exc
     except (OperationalError, DBAPIError) as exc:
         text = _first_line(exc).lower()
-        if (exc.connection_invalidated or _sqlstate(exc) in _RETRY_LATER_SQLSTATES
-                or any(h in text for h in _UNAVAILABLE_HINTS)):
+        if (
+            exc.connection_invalidated
+            or _sqlstate(exc) in _RETRY_LATER_SQLSTATES
+            or any(h in text for h in _UNAVAILABLE_HINTS)
+        ):
             raise DatabaseUnavailable(reason=text) from exc
         raise
 

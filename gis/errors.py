@@ -178,5 +178,6 @@ class InvalidParameter(InvalidInput):
 
     def details(self, lang: str = "zh") -> dict[str, Any]:
         """The field, as the request validation errors name theirs."""
-        return {"errors": [{"field": self.params["field"], "message": self.message(lang),
-                            "type": "value_error"}]}
+        return {
+            "errors": [{"field": self.params["field"], "message": self.message(lang), "type": "value_error"}]
+        }

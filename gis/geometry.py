@@ -65,8 +65,9 @@ def _reject_range(bounds: np.ndarray, region: Bounds) -> Problem | None:
         return Problem("geometry.swapped", {"bounds": _fmt_bounds(bounds)})
     if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
         return Problem("geometry.out_of_range", {"bounds": _fmt_bounds(bounds)})
-    return Problem("geometry.outside_region",
-                   {"bounds": _fmt_bounds(bounds), "region": _fmt_bounds(np.asarray(region))})
+    return Problem(
+        "geometry.outside_region", {"bounds": _fmt_bounds(bounds), "region": _fmt_bounds(np.asarray(region))}
+    )
 
 
 def _polygonal_parts(geom: shapely.Geometry) -> tuple[MultiPolygon, int]:
@@ -99,8 +100,9 @@ def _basic_rejections(geoms: np.ndarray, region: Bounds, max_vertices: int) -> l
         elif nonfinite[i]:
             out[i] = Problem("geometry.non_finite")
         elif n_vertices[i] > max_vertices:
-            out[i] = Problem("geometry.too_many_vertices",
-                             {"count": int(n_vertices[i]), "limit": max_vertices})
+            out[i] = Problem(
+                "geometry.too_many_vertices", {"count": int(n_vertices[i]), "limit": max_vertices}
+            )
         else:
             out[i] = _reject_range(bounds[i], region)
     return out
@@ -124,8 +126,9 @@ def clean_polygons(
         work = np.where(has_z, shapely.force_2d(work), work)
     valid = shapely.is_valid(work)
     reasons = shapely.is_valid_reason(np.where(valid, None, work))
-    fixed = np.where(valid, work, shapely.make_valid(np.where(valid, None, work), method="structure",
-                                                     keep_collapsed=False))
+    fixed = np.where(
+        valid, work, shapely.make_valid(np.where(valid, None, work), method="structure", keep_collapsed=False)
+    )
     for j, i in enumerate(np.flatnonzero(ok)):
         if has_z[j]:
             repairs[i].append(Problem("repair.dropped_z"))

@@ -23,8 +23,18 @@ from gis.models import Area, Factory, Parcel, Project, RecordChange, StatusEvent
 
 # Bookkeeping, and what the database derives from the geometry (box centre, distances to the
 # infrastructure): no one changes those, so the history does not list them.
-SKIPPED = {"id", "version", "updated_at", "updated_by", "created_at", "centre_lon", "centre_lat",
-           "to_port_m", "to_highway_exit_m", "to_rail_station_m"}
+SKIPPED = {
+    "id",
+    "version",
+    "updated_at",
+    "updated_by",
+    "created_at",
+    "centre_lon",
+    "centre_lat",
+    "to_port_m",
+    "to_highway_exit_m",
+    "to_rail_station_m",
+}
 
 
 def _plain(value: Any) -> Any:
@@ -44,14 +54,27 @@ def snapshot(record: Record) -> dict[str, Any]:
     return {c.name: _plain(getattr(record, c.key)) for c in record.__table__.columns if c.name not in SKIPPED}
 
 
-def record_change(session: Session, kind: str, record: Record, action: str,
-                  before: dict[str, Any], after: dict[str, Any], actor: str) -> RecordChange | None:
+def record_change(
+    session: Session,
+    kind: str,
+    record: Record,
+    action: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    actor: str,
+) -> RecordChange | None:
     """Append the fields that differ between `before` and `after`; nothing when none does."""
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if not changes and action == "update":
         return None
-    row = RecordChange(at=record.updated_at, actor=actor, action=action, changes=changes,
-                       version=record.version, **{f"{kind}_id": record.id})
+    row = RecordChange(
+        at=record.updated_at,
+        actor=actor,
+        action=action,
+        changes=changes,
+        version=record.version,
+        **{f"{kind}_id": record.id},
+    )
     session.add(row)
     session.flush()
     return row
@@ -68,12 +91,22 @@ def _subject_id(session: Session, kind: str, code: str) -> int:
 def changes_of(session: Session, kind: str, code: str) -> list[RecordChange]:
     """Every recorded change of one parcel, factory, project or area, oldest first."""
     column = getattr(RecordChange, f"{kind}_id")
-    return list(session.scalars(select(RecordChange).where(column == _subject_id(session, kind, code))
-                                .order_by(RecordChange.at, RecordChange.id)))
+    return list(
+        session.scalars(
+            select(RecordChange)
+            .where(column == _subject_id(session, kind, code))
+            .order_by(RecordChange.at, RecordChange.id)
+        )
+    )
 
 
 def status_events(session: Session, kind: str, code: str) -> list[StatusEvent]:
     """Every status event of one parcel or factory, oldest first."""
     column = StatusEvent.parcel_id if kind == "parcel" else StatusEvent.factory_id
-    return list(session.scalars(select(StatusEvent).where(column == _subject_id(session, kind, code))
-                                .order_by(StatusEvent.at, StatusEvent.id)))
+    return list(
+        session.scalars(
+            select(StatusEvent)
+            .where(column == _subject_id(session, kind, code))
+            .order_by(StatusEvent.at, StatusEvent.id)
+        )
+    )

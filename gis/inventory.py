@@ -95,8 +95,9 @@ def _order(sort: str, columns: dict[str, Any], code: Any) -> list[Any]:
     return [direction(columns[key]), asc(code)]
 
 
-def _updated_within(column: Any, start: dt.datetime | None,
-                    end: dt.datetime | None) -> list[ColumnElement[bool]]:
+def _updated_within(
+    column: Any, start: dt.datetime | None, end: dt.datetime | None
+) -> list[ColumnElement[bool]]:
     """Both ends included, as in an ISO 8601 interval; either may be open."""
     return ([column >= start] if start else []) + ([column <= end] if end else [])
 
@@ -130,28 +131,41 @@ def _parcel_filters(session: Session, q: ParcelQuery) -> list[ColumnElement[bool
     if q.max_mu is not None:
         where.append(Parcel.area_m2 <= q.max_mu * M2_PER_MU)
     if q.search:
-        where.append(or_(Parcel.code.contains(q.search.strip(), autoescape=True),
-                         Parcel.name.contains(q.search.strip(), autoescape=True)))
+        where.append(
+            or_(
+                Parcel.code.contains(q.search.strip(), autoescape=True),
+                Parcel.name.contains(q.search.strip(), autoescape=True),
+            )
+        )
     if q.stock_type:
         where.append(Parcel.stock_type.in_(q.stock_type))
     return where + _updated_within(Parcel.updated_at, q.updated_from, q.updated_to)
 
 
-PARCEL_SORTS = {"code": Parcel.code, "area": Parcel.area_m2, "status_since": Parcel.status_since,
-                "updated_at": Parcel.updated_at, "price": Parcel.price_wan_per_mu,
-                "idle_since": Parcel.idle_since}
+PARCEL_SORTS = {
+    "code": Parcel.code,
+    "area": Parcel.area_m2,
+    "status_since": Parcel.status_since,
+    "updated_at": Parcel.updated_at,
+    "price": Parcel.price_wan_per_mu,
+    "idle_since": Parcel.idle_since,
+}
 
 
 def parcel_select(dialect: str) -> Select[Any]:
     """Every parcel column, the names behind its codes, and its geometry as GeoJSON text."""
     return (
-        select(*[c for c in Parcel.__table__.c if c.name not in ("geom", "centre_lon", "centre_lat")],
-               Park.code.label("park_code"), Park.name.label("park_name"),
-               Town.code.label("town_code"), Town.name.label("town_name"),
-               LandUseClass.name.label("land_use_name"),
-               Project.code.label("reserved_project_code"),
-               Project.name.label("reserved_project_name"),
-               as_geojson(dialect, Parcel.geom).label("geojson"))
+        select(
+            *[c for c in Parcel.__table__.c if c.name not in ("geom", "centre_lon", "centre_lat")],
+            Park.code.label("park_code"),
+            Park.name.label("park_name"),
+            Town.code.label("town_code"),
+            Town.name.label("town_name"),
+            LandUseClass.name.label("land_use_name"),
+            Project.code.label("reserved_project_code"),
+            Project.name.label("reserved_project_name"),
+            as_geojson(dialect, Parcel.geom).label("geojson"),
+        )
         .outerjoin(Park, Park.id == Parcel.park_id)
         .outerjoin(Town, Town.id == Parcel.town_id)
         .outerjoin(LandUseClass, LandUseClass.code == Parcel.land_use)
@@ -164,8 +178,13 @@ def parcel_page_statement(session: Session, q: ParcelQuery) -> tuple[Select[Any]
     where = _parcel_filters(session, q)
     dialect = session.get_bind().dialect.name
     count = select(func.count()).select_from(Parcel).where(*where)
-    page = (parcel_select(dialect).where(*where)
-            .order_by(*_order(q.sort, PARCEL_SORTS, Parcel.code)).limit(q.limit).offset(q.offset))
+    page = (
+        parcel_select(dialect)
+        .where(*where)
+        .order_by(*_order(q.sort, PARCEL_SORTS, Parcel.code))
+        .limit(q.limit)
+        .offset(q.offset)
+    )
     return count, page
 
 
@@ -180,8 +199,11 @@ def list_parcels(session: Session, q: ParcelQuery) -> Page:
 def get_parcel(session: Session, code: str) -> dict[str, Any]:
     """One parcel by code, as `list_parcels` rows are."""
     dialect = session.get_bind().dialect.name
-    row = session.execute(parcel_select(dialect).where(
-        Parcel.code == code, Parcel.deleted_at.is_(None))).mappings().first()
+    row = (
+        session.execute(parcel_select(dialect).where(Parcel.code == code, Parcel.deleted_at.is_(None)))
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFound(kind=Text("kind.parcel"), code=code)
     return dict(row)
@@ -205,14 +227,22 @@ def _factory_filters(session: Session, q: FactoryQuery) -> list[ColumnElement[bo
     if q.min_clear_height_m is not None:
         where.append(Factory.clear_height_m >= q.min_clear_height_m)
     if q.search:
-        where.append(or_(Factory.code.contains(q.search.strip(), autoescape=True),
-                         Factory.name.contains(q.search.strip(), autoescape=True)))
+        where.append(
+            or_(
+                Factory.code.contains(q.search.strip(), autoescape=True),
+                Factory.name.contains(q.search.strip(), autoescape=True),
+            )
+        )
     return where + _updated_within(Factory.updated_at, q.updated_from, q.updated_to)
 
 
-FACTORY_SORTS = {"code": Factory.code, "vacant_area": Factory.vacant_area_m2,
-                 "floor_area": Factory.floor_area_m2, "rent": Factory.rent_yuan_m2_month,
-                 "updated_at": Factory.updated_at}
+FACTORY_SORTS = {
+    "code": Factory.code,
+    "vacant_area": Factory.vacant_area_m2,
+    "floor_area": Factory.floor_area_m2,
+    "rent": Factory.rent_yuan_m2_month,
+    "updated_at": Factory.updated_at,
+}
 
 
 def factory_shape() -> ColumnElement[Any]:
@@ -224,14 +254,19 @@ def factory_select(dialect: str) -> Select[Any]:
     """Every factory column, the names behind its codes, footprint (or location) as GeoJSON."""
     shape_expr = factory_shape()
     return (
-        select(*[c for c in Factory.__table__.c if c.name not in ("footprint", "location")],
-               Park.code.label("park_code"), Park.name.label("park_name"),
-               Town.code.label("town_code"), Town.name.label("town_name"),
-               Parcel.code.label("parcel_code"),
-               Project.code.label("reserved_project_code"),
-               Project.name.label("reserved_project_name"),
-               func.ST_X(Factory.location).label("lon"), func.ST_Y(Factory.location).label("lat"),
-               as_geojson(dialect, shape_expr).label("geojson"))
+        select(
+            *[c for c in Factory.__table__.c if c.name not in ("footprint", "location")],
+            Park.code.label("park_code"),
+            Park.name.label("park_name"),
+            Town.code.label("town_code"),
+            Town.name.label("town_name"),
+            Parcel.code.label("parcel_code"),
+            Project.code.label("reserved_project_code"),
+            Project.name.label("reserved_project_name"),
+            func.ST_X(Factory.location).label("lon"),
+            func.ST_Y(Factory.location).label("lat"),
+            as_geojson(dialect, shape_expr).label("geojson"),
+        )
         .outerjoin(Park, Park.id == Factory.park_id)
         .outerjoin(Town, Town.id == Factory.town_id)
         .outerjoin(Parcel, Parcel.id == Factory.parcel_id)
@@ -244,9 +279,13 @@ def list_factories(session: Session, q: FactoryQuery) -> Page:
     where = _factory_filters(session, q)
     matched = session.scalar(select(func.count()).select_from(Factory).where(*where)) or 0
     dialect = session.get_bind().dialect.name
-    statement = (factory_select(dialect).where(*where)
-                 .order_by(*_order(q.sort, FACTORY_SORTS, Factory.code))
-                 .limit(q.limit).offset(q.offset))
+    statement = (
+        factory_select(dialect)
+        .where(*where)
+        .order_by(*_order(q.sort, FACTORY_SORTS, Factory.code))
+        .limit(q.limit)
+        .offset(q.offset)
+    )
     rows = [dict(r) for r in session.execute(statement).mappings()]
     return Page(rows, matched, q.limit, q.offset)
 
@@ -254,8 +293,11 @@ def list_factories(session: Session, q: FactoryQuery) -> Page:
 def get_factory(session: Session, code: str) -> dict[str, Any]:
     """One factory by code."""
     dialect = session.get_bind().dialect.name
-    row = session.execute(factory_select(dialect).where(
-        Factory.code == code, Factory.deleted_at.is_(None))).mappings().first()
+    row = (
+        session.execute(factory_select(dialect).where(Factory.code == code, Factory.deleted_at.is_(None)))
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFound(kind=Text("kind.factory"), code=code)
     return dict(row)
@@ -263,9 +305,18 @@ def get_factory(session: Session, code: str) -> dict[str, Any]:
 
 def _area_select() -> Select[Any]:
     parent = aliased(Area, name="parent")
-    columns: list[Any] = [Area.code, Area.name, Area.kind, parent.code.label("parent_code"),
-                          Area.leading_industries, Area.is_priority, Area.area_m2, Area.remarks,
-                          Area.updated_at, Area.version]
+    columns: list[Any] = [
+        Area.code,
+        Area.name,
+        Area.kind,
+        parent.code.label("parent_code"),
+        Area.leading_industries,
+        Area.is_priority,
+        Area.area_m2,
+        Area.remarks,
+        Area.updated_at,
+        Area.version,
+    ]
     return select(*columns).outerjoin(parent, parent.id == Area.parent_id).order_by(Area.code)
 
 
@@ -321,8 +372,9 @@ def extent(session: Session, kind: str) -> Extent:
     }
     model, shape, where = shapes[kind]
     dialect = session.get_bind().dialect.name
-    row = session.execute(select(*bounds(dialect, shape), func.min(model.updated_at),
-                                 func.max(model.updated_at)).where(*where)).one()
+    row = session.execute(
+        select(*bounds(dialect, shape), func.min(model.updated_at), func.max(model.updated_at)).where(*where)
+    ).one()
     bbox = None if row[0] is None else cast(BBox, tuple(float(v) for v in row[:4]))
     return Extent(bbox, cast(dt.datetime | None, row[4]), cast(dt.datetime | None, row[5]))
 
@@ -376,15 +428,19 @@ class ParcelSummary:
 def summarise_parcels(session: Session, q: ParcelQuery) -> ParcelSummary:
     """Count and 亩 per status of the parcels matching `q`, and their extent."""
     where = _parcel_filters(session, q)
-    rows = session.execute(select(Parcel.status, func.count(), func.sum(Parcel.area_m2))
-                           .where(*where).group_by(Parcel.status)).all()
+    rows = session.execute(
+        select(Parcel.status, func.count(), func.sum(Parcel.area_m2)).where(*where).group_by(Parcel.status)
+    ).all()
     by_status = {status: (n, round((m2 or 0) / M2_PER_MU, 2)) for status, n, m2 in rows}
     bbox = None
     if by_status:
         sqlite = session.get_bind().dialect.name == "sqlite"
         extent = func.Extent(Parcel.geom) if sqlite else func.ST_Extent(Parcel.geom)
-        edges = ((func.MbrMinX, func.MbrMinY, func.MbrMaxX, func.MbrMaxY) if sqlite
-                 else (func.ST_XMin, func.ST_YMin, func.ST_XMax, func.ST_YMax))
+        edges = (
+            (func.MbrMinX, func.MbrMinY, func.MbrMaxX, func.MbrMaxY)
+            if sqlite
+            else (func.ST_XMin, func.ST_YMin, func.ST_XMax, func.ST_YMax)
+        )
         row = session.execute(select(*(edge(extent) for edge in edges)).where(*where)).one()
         bbox = tuple(float(v) for v in row)
     return ParcelSummary(by_status, bbox)  # type: ignore[arg-type]

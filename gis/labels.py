@@ -633,7 +633,7 @@ ZH: dict[str, str] = {
     "error.user_exists": "用户名“{name}”已存在。",
     "error.last_admin": "不能停用或降级最后一个管理员。",
     "error.demo_passwords": "生产环境拒绝启动：以下启用的账号仍使用演示密码 landstock-demo：{names}。"
-                            "请用 landstock user passwd 用户名 设置新密码，或用 landstock user disable 用户名 停用。",
+    "请用 landstock user passwd 用户名 设置新密码，或用 landstock user disable 用户名 停用。",
     "error.deleted": "{kind}“{code}”已被删除，可由管理员恢复。",
     "error.not_deleted": "{kind}“{code}”未被删除，无需恢复。",
     "kind.user": "用户",
@@ -1767,8 +1767,8 @@ EN: dict[str, str] = {
     "error.user_exists": "User name “{name}” is taken.",
     "error.last_admin": "The last administrator cannot be disabled or given another role.",
     "error.demo_passwords": "Refusing to start in production: these active accounts still have the demo "
-                            "password landstock-demo: {names}. Give each a new password with "
-                            "landstock user passwd NAME, or disable it with landstock user disable NAME.",
+    "password landstock-demo: {names}. Give each a new password with "
+    "landstock user passwd NAME, or disable it with landstock user disable NAME.",
     "error.deleted": "{kind} “{code}” has been deleted; an administrator can restore it.",
     "error.not_deleted": "{kind} “{code}” is not deleted.",
     "kind.user": "user",
@@ -2315,7 +2315,9 @@ def message(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
     sep = "、" if lang == "zh" else ", "
     rendered = {
         name: sep.join(v.render(lang) if isinstance(v, Text) else str(v) for v in value)
-        if isinstance(value, list | tuple) else value.render(lang) if isinstance(value, Text)
+        if isinstance(value, list | tuple)
+        else value.render(lang)
+        if isinstance(value, Text)
         else value
         for name, value in params.items()
     }

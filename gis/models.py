@@ -254,9 +254,7 @@ class FollowUp(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (
-        CheckConstraint(_one_of("kind", FOLLOW_UP_KINDS), name="kind"),
-    )
+    __table_args__ = (CheckConstraint(_one_of("kind", FOLLOW_UP_KINDS), name="kind"),)
 
 
 class ProjectSite(Base):
@@ -328,10 +326,31 @@ class ProjectDuplicate(Base):
 
 
 MATCH_INDEX_INCLUDE = (
-    "deleted_at", "plot_ratio_max", "park_id", "town_id", "waterfront", "ready_road", "ready_power",
-    "ready_water", "ready_drainage", "ready_telecom", "ready_gas", "ready_heat", "ready_leveled",
-    "net_land", "price_wan_per_mu", "idle_since", "cert_area_m2", "area_m2", "centre_lon", "centre_lat",
-    "to_port_m", "to_highway_exit_m", "to_rail_station_m", "id")
+    "deleted_at",
+    "plot_ratio_max",
+    "park_id",
+    "town_id",
+    "waterfront",
+    "ready_road",
+    "ready_power",
+    "ready_water",
+    "ready_drainage",
+    "ready_telecom",
+    "ready_gas",
+    "ready_heat",
+    "ready_leveled",
+    "net_land",
+    "price_wan_per_mu",
+    "idle_since",
+    "cert_area_m2",
+    "area_m2",
+    "centre_lon",
+    "centre_lat",
+    "to_port_m",
+    "to_highway_exit_m",
+    "to_rail_station_m",
+    "id",
+)
 
 
 class Parcel(Base):
@@ -397,18 +416,29 @@ class Parcel(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("area_m2 > 0", name="area_positive"),
-        CheckConstraint("plot_ratio_min IS NULL OR plot_ratio_max IS NULL "
-                        "OR plot_ratio_min <= plot_ratio_max", name="plot_ratio_range"),
-        CheckConstraint("status IN ('available', 'reserved', 'signed', 'supplied', "
-                        "'under_construction', 'in_production', 'unavailable')", name="status"),
+        CheckConstraint(
+            "plot_ratio_min IS NULL OR plot_ratio_max IS NULL OR plot_ratio_min <= plot_ratio_max",
+            name="plot_ratio_range",
+        ),
+        CheckConstraint(
+            "status IN ('available', 'reserved', 'signed', 'supplied', "
+            "'under_construction', 'in_production', 'unavailable')",
+            name="status",
+        ),
         Index("ix_parcels_status_area", "status", "area_m2"),
         Index("ix_parcels_status_land_use_area", "status", "land_use", "area_m2"),
         # The match index: the hard constraints' columns first (status, land use, official area:
         # certificate area when known), then every other column a match reads, so that both
         # databases answer a match from the index alone (migration 0006 lists them; on SQLite,
         # which has no INCLUDE, they are trailing key columns)
-        Index("ix_parcels_match", "status", "land_use", text("coalesce(cert_area_m2, area_m2)"), "code",
-              postgresql_include=list(MATCH_INDEX_INCLUDE)),
+        Index(
+            "ix_parcels_match",
+            "status",
+            "land_use",
+            text("coalesce(cert_area_m2, area_m2)"),
+            "code",
+            postgresql_include=list(MATCH_INDEX_INCLUDE),
+        ),
         Index("ix_parcels_reserved_project_id", "reserved_project_id"),
     )
 
@@ -423,7 +453,8 @@ class Factory(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     footprint: Mapped[WKBElement | None] = mapped_column(multipolygon(), nullable=True)
     location: Mapped[WKBElement] = mapped_column(
-        Geometry("POINT", srid=CGCS2000, spatial_index=True), nullable=False)
+        Geometry("POINT", srid=CGCS2000, spatial_index=True), nullable=False
+    )
     park_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     town_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcels.id"))
@@ -460,8 +491,9 @@ class Factory(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("floor_area_m2 > 0", name="floor_area_positive"),
-        CheckConstraint("vacant_area_m2 >= 0 AND vacant_area_m2 <= floor_area_m2",
-                        name="vacant_within_floor_area"),
+        CheckConstraint(
+            "vacant_area_m2 >= 0 AND vacant_area_m2 <= floor_area_m2", name="vacant_within_floor_area"
+        ),
         CheckConstraint("status IN ('vacant', 'reserved', 'leased', 'sold')", name="status"),
     )
 
@@ -483,13 +515,13 @@ class StatusEvent(Base):
 
     project: Mapped[Project | None] = relationship(lazy="joined")
 
-    __table_args__ = (
-        CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)", name="one_subject"),
-    )
+    __table_args__ = (CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)", name="one_subject"),)
 
 
-SUBJECTS_GIVEN = " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END"
-                           for c in ("parcel_id", "factory_id", "project_id", "area_id", "user_id"))
+SUBJECTS_GIVEN = " + ".join(
+    f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END"
+    for c in ("parcel_id", "factory_id", "project_id", "area_id", "user_id")
+)
 
 
 class RecordChange(Base):
@@ -596,7 +628,8 @@ class Infrastructure(Base):
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20), index=True)
     geom: Mapped[WKBElement] = mapped_column(
-        Geometry("GEOMETRY", srid=CGCS2000, spatial_index=True), nullable=False)
+        Geometry("GEOMETRY", srid=CGCS2000, spatial_index=True), nullable=False
+    )
 
 
 user_areas = Table(
@@ -625,4 +658,3 @@ class User(Base):
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'investment', 'park_manager', 'leader')", name="role"),
     )
-

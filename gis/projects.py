@@ -21,16 +21,24 @@ Leader, Officer = aliased(User, name="leader"), aliased(User, name="officer")
 
 
 def _select() -> Any:
-    return (select(*[c for c in Project.__table__.c if c.name not in HIDDEN],
-                   Industry.name.label("industry_name"), Unit.name.label("source_unit_name"),
-                   Area.code.label("platform"), Area.name.label("platform_name"),
-                   Leader.name.label("leader"), Leader.display_name.label("leader_name"),
-                   Officer.name.label("officer"), Officer.display_name.label("officer_name"))
-            .outerjoin(Industry, Industry.code == Project.industry_code)
-            .outerjoin(Unit, Unit.code == Project.source_unit)
-            .outerjoin(Area, Area.id == Project.platform_id)
-            .outerjoin(Leader, Leader.id == Project.leader_id)
-            .outerjoin(Officer, Officer.id == Project.officer_id))
+    return (
+        select(
+            *[c for c in Project.__table__.c if c.name not in HIDDEN],
+            Industry.name.label("industry_name"),
+            Unit.name.label("source_unit_name"),
+            Area.code.label("platform"),
+            Area.name.label("platform_name"),
+            Leader.name.label("leader"),
+            Leader.display_name.label("leader_name"),
+            Officer.name.label("officer"),
+            Officer.display_name.label("officer_name"),
+        )
+        .outerjoin(Industry, Industry.code == Project.industry_code)
+        .outerjoin(Unit, Unit.code == Project.source_unit)
+        .outerjoin(Area, Area.id == Project.platform_id)
+        .outerjoin(Leader, Leader.id == Project.leader_id)
+        .outerjoin(Officer, Officer.id == Project.officer_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ class ProjectQuery:
 
 # Stages a follow-up is still owed in, and those before the start an agreed date asks for
 FOLLOWED = tuple(s.value for s in ACTIVE)
-NOT_STARTED = tuple(s.value for s in FORWARD[:FORWARD.index(Stage.STARTED)])
+NOT_STARTED = tuple(s.value for s in FORWARD[: FORWARD.index(Stage.STARTED)])
 STAGE_ORDER = {s.value: i for i, s in enumerate((*FORWARD, Stage.ON_HOLD, Stage.DROPPED))}
 
 
@@ -70,10 +78,17 @@ class _Course:
 
 
 def _course(config: PipelineConfig, today: dt.date) -> _Course:
-    follow = (select(FollowUp.project_id, func.max(FollowUp.day).label("day"))
-              .where(FollowUp.deleted_at.is_(None)).group_by(FollowUp.project_id).subquery("last_follow_up"))
-    step = (select(ProjectStageEvent.project_id, func.max(ProjectStageEvent.day).label("day"))
-            .group_by(ProjectStageEvent.project_id).subquery("last_step"))
+    follow = (
+        select(FollowUp.project_id, func.max(FollowUp.day).label("day"))
+        .where(FollowUp.deleted_at.is_(None))
+        .group_by(FollowUp.project_id)
+        .subquery("last_follow_up")
+    )
+    step = (
+        select(ProjectStageEvent.project_id, func.max(ProjectStageEvent.day).label("day"))
+        .group_by(ProjectStageEvent.project_id)
+        .subquery("last_step")
+    )
     stage_on = func.coalesce(Project.stage_since, step.c.day)
     cutoff = today - dt.timedelta(days=config.follow_up_days)
     # without any follow-up, the clock runs from the project's last step
@@ -84,10 +99,15 @@ def _course(config: PipelineConfig, today: dt.date) -> _Course:
 
 def _tier_at_least(key: str, config: PipelineConfig) -> ColumnElement[bool]:
     """The SQL form of `config.tier(...)` reaching `key` or above."""
-    total, foreign = ((config.major_total_wan, config.major_foreign_wusd) if key == Tier.MAJOR
-                      else (config.large_total_wan, config.large_foreign_wusd))
-    return or_(func.coalesce(Project.investment_total_wan, 0) >= total,
-               func.coalesce(Project.foreign_investment_wusd, 0) >= foreign)
+    total, foreign = (
+        (config.major_total_wan, config.major_foreign_wusd)
+        if key == Tier.MAJOR
+        else (config.large_total_wan, config.large_foreign_wusd)
+    )
+    return or_(
+        func.coalesce(Project.investment_total_wan, 0) >= total,
+        func.coalesce(Project.foreign_investment_wusd, 0) >= foreign,
+    )
 
 
 def _reference(session: Session, wanted: Any, key: Any, value: str, problem: InvalidInput) -> Any:
@@ -98,8 +118,9 @@ def _reference(session: Session, wanted: Any, key: Any, value: str, problem: Inv
     return found
 
 
-def _filters(session: Session, q: ProjectQuery, config: PipelineConfig,
-             course: _Course) -> list[ColumnElement[bool]]:
+def _filters(
+    session: Session, q: ProjectQuery, config: PipelineConfig, course: _Course
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [Project.deleted_at.is_(None)]
     if q.stage:
         where.append(Project.stage.in_(q.stage))
@@ -107,18 +128,36 @@ def _filters(session: Session, q: ProjectQuery, config: PipelineConfig,
         where.append(Project.industry_code.startswith(q.industry))
     if q.search:
         text = q.search.strip()
-        where.append(or_(Project.code.contains(text, autoescape=True),
-                         Project.name.contains(text, autoescape=True),
-                         Project.investor.contains(text, autoescape=True)))
+        where.append(
+            or_(
+                Project.code.contains(text, autoescape=True),
+                Project.name.contains(text, autoescape=True),
+                Project.investor.contains(text, autoescape=True),
+            )
+        )
     if q.source_unit:
         unknown = InvalidInput("pipeline.unknown_unit", code=q.source_unit)
         where.append(Project.source_unit == _reference(session, Unit.code, Unit.code, q.source_unit, unknown))
     if q.platform:
-        where.append(Project.platform_id == _reference(
-            session, Area.id, Area.code, q.platform, InvalidInput("error.unknown_area", code=q.platform)))
+        where.append(
+            Project.platform_id
+            == _reference(
+                session, Area.id, Area.code, q.platform, InvalidInput("error.unknown_area", code=q.platform)
+            )
+        )
     if q.leader:
-        where.append(Project.leader_id == _reference(session, User.id, User.name, q.leader, InvalidInput(
-            "pipeline.person", field=Text("field.leader"), name=q.leader, roles=[Text("role.leader")])))
+        where.append(
+            Project.leader_id
+            == _reference(
+                session,
+                User.id,
+                User.name,
+                q.leader,
+                InvalidInput(
+                    "pipeline.person", field=Text("field.leader"), name=q.leader, roles=[Text("role.leader")]
+                ),
+            )
+        )
     if q.key:
         where.append(_tier_at_least(q.key, config))
     if q.overdue:
@@ -130,10 +169,14 @@ PROJECT_SORTS = ("code", "name", "stage", "investment", "stage_on", "last_follow
 
 
 def _order(sort: str, course: _Course) -> list[Any]:
-    columns: dict[str, Any] = {"code": Project.code, "name": Project.name,
-                               "stage": case(STAGE_ORDER, value=Project.stage, else_=len(STAGE_ORDER)),
-                               "investment": Project.investment_total_wan, "stage_on": course.stage_on,
-                               "last_follow_up": course.last_follow_up}
+    columns: dict[str, Any] = {
+        "code": Project.code,
+        "name": Project.name,
+        "stage": case(STAGE_ORDER, value=Project.stage, else_=len(STAGE_ORDER)),
+        "investment": Project.investment_total_wan,
+        "stage_on": course.stage_on,
+        "last_follow_up": course.last_follow_up,
+    }
     key = sort.lstrip("-")
     if key not in columns:
         raise InvalidInput(field=Text("field.sort"), value=sort, reason=", ".join(PROJECT_SORTS))
@@ -143,13 +186,19 @@ def _order(sort: str, course: _Course) -> list[Any]:
 
 def _joined(statement: Any, course: _Course) -> Any:
     follow, step = course.joins
-    return (statement.outerjoin(follow, follow.c.project_id == Project.id)
-            .outerjoin(step, step.c.project_id == Project.id))
+    return statement.outerjoin(follow, follow.c.project_id == Project.id).outerjoin(
+        step, step.c.project_id == Project.id
+    )
 
 
-def find_projects(session: Session, q: ProjectQuery, *, config: PipelineConfig | None = None,
-                  visible: ColumnElement[bool] | None = None,
-                  today: dt.date | None = None) -> tuple[list[dict[str, Any]], int]:
+def find_projects(
+    session: Session,
+    q: ProjectQuery,
+    *,
+    config: PipelineConfig | None = None,
+    visible: ColumnElement[bool] | None = None,
+    today: dt.date | None = None,
+) -> tuple[list[dict[str, Any]], int]:
     """Projects matching `q` (and `visible`, the reader's condition from gis.access), one page
     in `q.sort` order, each with its last follow-up, stage date and lateness, and how many match."""
     config = config or PipelineConfig()
@@ -158,16 +207,25 @@ def find_projects(session: Session, q: ProjectQuery, *, config: PipelineConfig |
     counted = _joined(select(func.count()).select_from(Project), course)
     matched = session.scalar(counted.where(*where)) or 0
     statement = _joined(_select(), course).add_columns(
-        course.last_follow_up.label("last_follow_up_on"), course.stage_on.label("stage_on"),
+        course.last_follow_up.label("last_follow_up_on"),
+        course.stage_on.label("stage_on"),
         case((course.follow_up_late, True), else_=False).label("follow_up_overdue"),
-        case((course.start_late, True), else_=False).label("start_overdue"))
-    rows = session.execute(statement.where(*where).order_by(*_order(q.sort, course))
-                           .limit(q.limit).offset(q.offset))
+        case((course.start_late, True), else_=False).label("start_overdue"),
+    )
+    rows = session.execute(
+        statement.where(*where).order_by(*_order(q.sort, course)).limit(q.limit).offset(q.offset)
+    )
     return [dict(r) for r in rows.mappings()], matched
 
 
-def stage_counts(session: Session, q: ProjectQuery, *, config: PipelineConfig | None = None,
-                 visible: ColumnElement[bool] | None = None, today: dt.date | None = None) -> dict[str, int]:
+def stage_counts(
+    session: Session,
+    q: ProjectQuery,
+    *,
+    config: PipelineConfig | None = None,
+    visible: ColumnElement[bool] | None = None,
+    today: dt.date | None = None,
+) -> dict[str, int]:
     """How many projects matching `q` but for its stages stand at each stage."""
     config = config or PipelineConfig()
     course = _course(config, today or dt.date.today())
@@ -177,12 +235,22 @@ def stage_counts(session: Session, q: ProjectQuery, *, config: PipelineConfig | 
     return {stage: int(n) for stage, n in session.execute(statement.where(*where).group_by(Project.stage))}
 
 
-def list_projects(session: Session, *, stage: tuple[str, ...] = (), industry: str | None = None,
-                  search: str | None = None, limit: int = 100, offset: int = 0,
-                  visible: ColumnElement[bool] | None = None) -> tuple[list[dict[str, Any]], int]:
+def list_projects(
+    session: Session,
+    *,
+    stage: tuple[str, ...] = (),
+    industry: str | None = None,
+    search: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    visible: ColumnElement[bool] | None = None,
+) -> tuple[list[dict[str, Any]], int]:
     """Projects matching the filters (and `visible`), one page in code order, and how many match."""
-    return find_projects(session, ProjectQuery(stage=stage, industry=industry, search=search, limit=limit,
-                                               offset=offset), visible=visible)
+    return find_projects(
+        session,
+        ProjectQuery(stage=stage, industry=industry, search=search, limit=limit, offset=offset),
+        visible=visible,
+    )
 
 
 def get_project(session: Session, code: str, *, visible: ColumnElement[bool] | None = None) -> dict[str, Any]:

@@ -18,16 +18,29 @@ from gis.errors import TooManyAttempts
 from gis.models import RateEvent, utcnow
 
 
-def take(session: Session, key: str, limit: int, window: dt.timedelta, *, message: str,
-         now: dt.datetime | None = None) -> None:
+def take(
+    session: Session,
+    key: str,
+    limit: int,
+    window: dt.timedelta,
+    *,
+    message: str,
+    now: dt.datetime | None = None,
+) -> None:
     """Count one event under `key` in the caller's write transaction; raise `TooManyAttempts`
     (with the seconds until the oldest counted event leaves `window`) when `limit` are counted."""
     now = now or utcnow()
     take_turns(session, key)
     since = now - window
     session.execute(delete(RateEvent).where(RateEvent.key == key, RateEvent.at <= since))
-    times = list(session.scalars(select(RateEvent.at).where(RateEvent.key == key, RateEvent.at > since)
-                                 .order_by(RateEvent.at.desc()).limit(limit)))
+    times = list(
+        session.scalars(
+            select(RateEvent.at)
+            .where(RateEvent.key == key, RateEvent.at > since)
+            .order_by(RateEvent.at.desc())
+            .limit(limit)
+        )
+    )
     if len(times) >= limit:
         wait = (times[-1] + window - now).total_seconds()
         raise TooManyAttempts(message, retry_after=max(1, math.ceil(wait)), limit=limit)

@@ -46,12 +46,19 @@ def _land_use(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _unit(row: dict[str, str]) -> dict[str, Any]:
-    return {"code": row["code"].strip(), "name": row["name"].strip(), "kind": row["kind"].strip(),
-            "area_code": row["area_code"].strip() or None}
+    return {
+        "code": row["code"].strip(),
+        "name": row["name"].strip(),
+        "kind": row["kind"].strip(),
+        "area_code": row["area_code"].strip() or None,
+    }
 
 
-TABLES = (("industries.csv", Industry, _industry), ("land_use_classes.csv", LandUseClass, _land_use),
-          ("units.csv", Unit, _unit))
+TABLES = (
+    ("industries.csv", Industry, _industry),
+    ("land_use_classes.csv", LandUseClass, _land_use),
+    ("units.csv", Unit, _unit),
+)
 
 
 def sync_reference(session: Session, directory: Path) -> dict[str, int]:

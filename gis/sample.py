@@ -43,14 +43,12 @@ DEMO_USERS = (
     ("wangxiaoyan", "investment", "招商局 王晓燕", ()),
     ("shiyu", "investment", "招商局 施宇", ()),
 )
-FILES = ("areas.geojson", "projects.json", "parcels.geojson", "factories.geojson",
-         "infrastructure.geojson")
+FILES = ("areas.geojson", "projects.json", "parcels.geojson", "factories.geojson", "infrastructure.geojson")
 
 
 def _features(path: Path) -> tuple[list[dict[str, Any]], np.ndarray]:
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    geoms = np.array([shape(f["geometry"]) if f["geometry"] else None for f in features],
-                     dtype=object)
+    geoms = np.array([shape(f["geometry"]) if f["geometry"] else None for f in features], dtype=object)
     return [f["properties"] for f in features], geoms
 
 
@@ -75,8 +73,12 @@ def load_areas(session: Session, directory: Path) -> int:
     return len(areas)
 
 
-def load_sample(session: Session, directory: Path, progress: bulk.Progress | None = None,
-                people: Callable[[Session], object] | None = None) -> dict[str, int]:
+def load_sample(
+    session: Session,
+    directory: Path,
+    progress: bulk.Progress | None = None,
+    people: Callable[[Session], object] | None = None,
+) -> dict[str, int]:
     """Insert every sample record; the caller owns the transaction. Return counts.
 
     The sample's projects name their officers and linked leaders (and the leaders of their
@@ -102,8 +104,13 @@ def load_sample(session: Session, directory: Path, progress: bulk.Progress | Non
     hold_reviews(session, projects)
     infrastructure, infra_geoms = _features(directory / "infrastructure.geojson")
     bulk.insert_infrastructure(session, infrastructure, infra_geoms)
-    return {"areas": areas, "projects": len(projects), "parcels": len(parcels),
-            "factories": len(factories), "infrastructure": len(infrastructure)}
+    return {
+        "areas": areas,
+        "projects": len(projects),
+        "parcels": len(parcels),
+        "factories": len(factories),
+        "infrastructure": len(infrastructure),
+    }
 
 
 def hold_reviews(session: Session, projects: list[dict[str, Any]]) -> int:
@@ -115,8 +122,10 @@ def hold_reviews(session: Session, projects: list[dict[str, Any]]) -> int:
     for code, review in held:
         new = NewReview(code, review["site"], Planned(), dt.date.fromisoformat(review["held_on"]))
         number = reviews.create(session, new, who=who, config=ReviewConfig(), match=MatchConfig()).number
-        opinions = {department: {**given, "signed_on": dt.date.fromisoformat(given["signed_on"])}
-                    for department, given in review["opinions"].items()}
+        opinions = {
+            department: {**given, "signed_on": dt.date.fromisoformat(given["signed_on"])}
+            for department, given in review["opinions"].items()
+        }
         reviews.record_opinions(session, code, number, opinions, who=who)
         reviews.decide(session, code, number, review["outcome"], review.get("outcome_note"), who=who)
     return len(held)

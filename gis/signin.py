@@ -59,8 +59,10 @@ def _counted(attempt: Attempt, throttle: Throttle) -> list[tuple[ColumnElement[b
     if attempt.device is not None:
         return [(LoginFailure.device == attempt.device, throttle.per_name)]
     untrusted = LoginFailure.device.is_(None)
-    return [(and_(untrusted, LoginFailure.name == attempt.name[:60]), throttle.per_name),
-            (and_(untrusted, LoginFailure.address == attempt.address[:64]), throttle.per_address)]
+    return [
+        (and_(untrusted, LoginFailure.name == attempt.name[:60]), throttle.per_name),
+        (and_(untrusted, LoginFailure.address == attempt.address[:64]), throttle.per_address),
+    ]
 
 
 def lock_id(key: str) -> int:
@@ -94,8 +96,11 @@ def sign_in(session: Session, attempt: Attempt, password: str, throttle: Throttl
     user = session.scalar(select(User).where(User.name == attempt.name))
     # the password is checked first, also for an unknown name: the same work either way
     if not accounts.credentials_match(user, password) or user is None:
-        session.add(LoginFailure(name=attempt.name[:60], address=attempt.address[:64],
-                                 device=attempt.device, at=utcnow()))
+        session.add(
+            LoginFailure(
+                name=attempt.name[:60], address=attempt.address[:64], device=attempt.device, at=utcnow()
+            )
+        )
         return None
     _forget_failures(session, attempt)
     accounts.rehash_if_needed(user, password)
@@ -106,8 +111,9 @@ def _forget_failures(session: Session, attempt: Attempt) -> None:
     if attempt.device is not None:
         session.execute(delete(LoginFailure).where(LoginFailure.device == attempt.device))
     else:
-        session.execute(delete(LoginFailure).where(LoginFailure.name == attempt.name[:60],
-                                                   LoginFailure.device.is_(None)))
+        session.execute(
+            delete(LoginFailure).where(LoginFailure.name == attempt.name[:60], LoginFailure.device.is_(None))
+        )
 
 
 def device_digest(nonce: str) -> str:
@@ -120,8 +126,11 @@ def start_session(session: Session, user: User, lifetime: dt.timedelta) -> str:
     now = utcnow()
     session.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.expires_at < now))
     token = secrets.token_urlsafe(32)
-    session.add(WebSession(user_id=user.id, token_hash=accounts.digest(token), created_at=now,
-                           expires_at=now + lifetime))
+    session.add(
+        WebSession(
+            user_id=user.id, token_hash=accounts.digest(token), created_at=now, expires_at=now + lifetime
+        )
+    )
     return token
 
 
@@ -135,5 +144,8 @@ def session_user(session: Session, token: str) -> User | None:
 
 def end_session(session: Session, token: str) -> None:
     """Revoke one web session (signing out)."""
-    session.execute(update(WebSession).where(WebSession.token_hash == accounts.digest(token),
-                                             WebSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    session.execute(
+        update(WebSession)
+        .where(WebSession.token_hash == accounts.digest(token), WebSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

@@ -70,25 +70,40 @@ def index_candidates(dialect: str, model: Any, geom_column: str, bbox: BBox) -> 
     if dialect != "sqlite":
         return geom.op("&&")(envelope(dialect, bbox))
     x0, y0, x1, y1 = bbox
-    idx = table(f"idx_{model.__tablename__}_{geom_column}", column("pkid"), column("xmin"),
-                column("xmax"), column("ymin"), column("ymax"))
-    hits = select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0,
-                                    idx.c.ymin <= y1, idx.c.ymax >= y0)
+    idx = table(
+        f"idx_{model.__tablename__}_{geom_column}",
+        column("pkid"),
+        column("xmin"),
+        column("xmax"),
+        column("ymin"),
+        column("ymax"),
+    )
+    hits = select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0, idx.c.ymin <= y1, idx.c.ymax >= y0)
     return model.id.in_(hits)
 
 
-def index_candidates_any(dialect: str, model: Any, geom_column: str,
-                         bboxes: Sequence[BBox | Edges]) -> ColumnElement[bool]:
+def index_candidates_any(
+    dialect: str, model: Any, geom_column: str, bboxes: Sequence[BBox | Edges]
+) -> ColumnElement[bool]:
     """Rows of `model` whose bounding box meets any of `bboxes`, answered by the spatial index."""
     if dialect != "sqlite":
         geom = getattr(model, geom_column)
         return or_(*(geom.op("&&")(envelope(dialect, b)) for b in bboxes))
-    idx = table(f"idx_{model.__tablename__}_{geom_column}", column("pkid"), column("xmin"),
-                column("xmax"), column("ymin"), column("ymax"))
+    idx = table(
+        f"idx_{model.__tablename__}_{geom_column}",
+        column("pkid"),
+        column("xmin"),
+        column("xmax"),
+        column("ymin"),
+        column("ymax"),
+    )
     # one R-tree lookup per window, united: SQLite then probes the table by rowid
-    hits = union(*(select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0,
-                                            idx.c.ymin <= y1, idx.c.ymax >= y0)
-                   for x0, y0, x1, y1 in bboxes))
+    hits = union(
+        *(
+            select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0, idx.c.ymin <= y1, idx.c.ymax >= y0)
+            for x0, y0, x1, y1 in bboxes
+        )
+    )
     return model.id.in_(hits)
 
 
@@ -138,8 +153,11 @@ def intersects_bbox(dialect: str, model: Any, geom_column: str, bbox: BBox) -> C
 
 def bounds(dialect: str, geom: Any) -> list[ColumnElement[float]]:
     """Aggregates giving the bounding box (min x, min y, max x, max y) of a geometry column."""
-    edges = ((func.MbrMinX, func.MbrMinY, func.MbrMaxX, func.MbrMaxY) if dialect == "sqlite"
-             else (func.ST_XMin, func.ST_YMin, func.ST_XMax, func.ST_YMax))
+    edges = (
+        (func.MbrMinX, func.MbrMinY, func.MbrMaxX, func.MbrMaxY)
+        if dialect == "sqlite"
+        else (func.ST_XMin, func.ST_YMin, func.ST_XMax, func.ST_YMax)
+    )
     return [func.min(edge(geom)) if i < 2 else func.max(edge(geom)) for i, edge in enumerate(edges)]
 
 

@@ -30,28 +30,44 @@ class SupplyRow:
 
 def _status_at(end: dt.datetime) -> ColumnElement[Any]:
     """Each parcel's status at `end`: the target of its last event before then."""
-    return (select(StatusEvent.to_status)
-            .where(StatusEvent.parcel_id == Parcel.id, StatusEvent.at < end)
-            .order_by(StatusEvent.at.desc(), StatusEvent.id.desc()).limit(1)
-            .scalar_subquery())
+    return (
+        select(StatusEvent.to_status)
+        .where(StatusEvent.parcel_id == Parcel.id, StatusEvent.at < end)
+        .order_by(StatusEvent.at.desc(), StatusEvent.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def _parcels(as_of: dt.date | None) -> Any:
     """Parcel id, placement, land use, area and status, now or at the end of `as_of`."""
     if as_of is None:
-        return (select(Parcel.id, Parcel.park_id, Parcel.town_id, Parcel.land_use, Parcel.area_m2,
-                       Parcel.status.label("status"))
-                .where(Parcel.deleted_at.is_(None)).subquery())
+        return (
+            select(
+                Parcel.id,
+                Parcel.park_id,
+                Parcel.town_id,
+                Parcel.land_use,
+                Parcel.area_m2,
+                Parcel.status.label("status"),
+            )
+            .where(Parcel.deleted_at.is_(None))
+            .subquery()
+        )
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     status = _status_at(end)
-    return (select(Parcel.id, Parcel.park_id, Parcel.town_id, Parcel.land_use, Parcel.area_m2,
-                   status.label("status"))
-            .where(or_(Parcel.deleted_at.is_(None), Parcel.deleted_at >= end), status.is_not(None))
-            .subquery())
+    return (
+        select(
+            Parcel.id, Parcel.park_id, Parcel.town_id, Parcel.land_use, Parcel.area_m2, status.label("status")
+        )
+        .where(or_(Parcel.deleted_at.is_(None), Parcel.deleted_at >= end), status.is_not(None))
+        .subquery()
+    )
 
 
-def supply(session: Session, *, by: str = "park", as_of: dt.date | None = None,
-           status: tuple[str, ...] = ()) -> list[SupplyRow]:
+def supply(
+    session: Session, *, by: str = "park", as_of: dt.date | None = None, status: tuple[str, ...] = ()
+) -> list[SupplyRow]:
     """Count and 亩 of parcels per group and status, in group order."""
     if by not in GROUPS:
         raise InvalidInput(field="by", value=by, reason=", ".join(GROUPS))
@@ -72,5 +88,7 @@ def supply(session: Session, *, by: str = "park", as_of: dt.date | None = None,
     if status:
         statement = statement.where(p.c.status.in_(status))
     statement = statement.group_by(key, name, p.c.status).order_by(key, p.c.status)
-    return [SupplyRow(k, n, s, c, round((m2 or 0) / M2_PER_MU, 2))
-            for k, n, s, c, m2 in session.execute(statement)]
+    return [
+        SupplyRow(k, n, s, c, round((m2 or 0) / M2_PER_MU, 2))
+        for k, n, s, c, m2 in session.execute(statement)
+    ]

@@ -73,12 +73,14 @@ def parse_status(kind: str, value: str) -> StrEnum:
     for member in enum:
         if text in (member.value, label(group, member.value, "zh"), label(group, member.value, "en")):
             return member
-    raise InvalidInput(field=Text("field.status"), value=value,
-                       reason=[Text(f"{group}.{m.value}") for m in enum])
+    raise InvalidInput(
+        field=Text("field.status"), value=value, reason=[Text(f"{group}.{m.value}") for m in enum]
+    )
 
 
-def check_transition(kind: str, code: str, current: str, target: str, *,
-                     project: str | None = None, note: str | None = None) -> None:
+def check_transition(
+    kind: str, code: str, current: str, target: str, *, project: str | None = None, note: str | None = None
+) -> None:
     """Raise unless `kind` record `code` may go from `current` to `target` with these details."""
     enum, table, group = WORKFLOWS[kind]
     source, dest = enum(current), enum(target)
@@ -87,9 +89,13 @@ def check_transition(kind: str, code: str, current: str, target: str, *,
     allowed = table[source]  # type: ignore[index]
     if dest not in allowed:
         names = [Text(f"{group}.{s.value}") for s in enum if s in allowed] or [Text("status.none_allowed")]
-        raise IllegalTransition(kind=Text(f"kind.{kind}"), code=code,
-                                from_label=Text(f"{group}.{source.value}"),
-                                to_label=Text(f"{group}.{dest.value}"), allowed=names)
+        raise IllegalTransition(
+            kind=Text(f"kind.{kind}"),
+            code=code,
+            from_label=Text(f"{group}.{source.value}"),
+            to_label=Text(f"{group}.{dest.value}"),
+            allowed=names,
+        )
     if dest in NEEDS_PROJECT and not project:
         raise InvalidInput("status.needs_project")
     if dest in NEEDS_NOTE and not (note and note.strip()):

@@ -81,8 +81,12 @@ def tile_window(z: int, x: int, y: int, margin_deg: float = 0.0) -> BBox:
     pad = (x1 - x0) * BUFFER / EXTENT
     lon0, lat0 = _lonlat(x0 - pad, y0 - pad)
     lon1, lat1 = _lonlat(x1 + pad, y1 + pad)
-    return (max(lon0 - margin_deg, -180), max(lat0 - margin_deg, -85.06),
-            min(lon1 + margin_deg, 180), min(lat1 + margin_deg, 85.06))
+    return (
+        max(lon0 - margin_deg, -180),
+        max(lat0 - margin_deg, -85.06),
+        min(lon1 + margin_deg, 180),
+        min(lat1 + margin_deg, 85.06),
+    )
 
 
 def _rounded(expr: Any, digits: int) -> Any:
@@ -91,28 +95,46 @@ def _rounded(expr: Any, digits: int) -> Any:
 
 
 def _parcel_columns() -> list[Any]:
-    return [Parcel.id.label("id"), Parcel.code.label("code"), Parcel.name.label("name"),
-            Parcel.status.label("status"),
-            _rounded(Parcel.area_m2 / M2_PER_MU, 1).label("area_mu"),
-            Parcel.land_use.label("land_use"), Area.name.label("park")]
+    return [
+        Parcel.id.label("id"),
+        Parcel.code.label("code"),
+        Parcel.name.label("name"),
+        Parcel.status.label("status"),
+        _rounded(Parcel.area_m2 / M2_PER_MU, 1).label("area_mu"),
+        Parcel.land_use.label("land_use"),
+        Area.name.label("park"),
+    ]
 
 
 def _factory_columns() -> list[Any]:
-    return [Factory.id.label("id"), Factory.code.label("code"), Factory.name.label("name"),
-            Factory.status.label("status"),
-            _rounded(Factory.vacant_area_m2, 0).label("vacant_m2"),
-            _rounded(Factory.floor_area_m2, 0).label("floor_area_m2"),
-            Factory.building_type.label("building_type"), Area.name.label("park")]
+    return [
+        Factory.id.label("id"),
+        Factory.code.label("code"),
+        Factory.name.label("name"),
+        Factory.status.label("status"),
+        _rounded(Factory.vacant_area_m2, 0).label("vacant_m2"),
+        _rounded(Factory.floor_area_m2, 0).label("floor_area_m2"),
+        Factory.building_type.label("building_type"),
+        Area.name.label("park"),
+    ]
 
 
 def _rows(session: Session, kind: str, q: Any, window: BBox) -> Select[Any]:
     if kind == "parcels":
         where = parcel_conditions(session, replace(q, bbox=window))
-        return (select(*_parcel_columns()).outerjoin(Area, Area.id == Parcel.park_id)
-                .where(*where).order_by(Parcel.id))
+        return (
+            select(*_parcel_columns())
+            .outerjoin(Area, Area.id == Parcel.park_id)
+            .where(*where)
+            .order_by(Parcel.id)
+        )
     where = factory_conditions(session, replace(q, bbox=window))
-    return (select(*_factory_columns()).outerjoin(Area, Area.id == Factory.park_id)
-            .where(*where).order_by(Factory.id))
+    return (
+        select(*_factory_columns())
+        .outerjoin(Area, Area.id == Factory.park_id)
+        .where(*where)
+        .order_by(Factory.id)
+    )
 
 
 def _geometry_column(kind: str) -> Any:
@@ -122,8 +144,9 @@ def _geometry_column(kind: str) -> Any:
 def _postgis_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int) -> bytes:
     rows = _rows(session, kind, q, tile_window(z, x, y))
     envelope = func.ST_TileEnvelope(literal(z, Integer), literal(x, Integer), literal(y, Integer))
-    geom = func.ST_AsMVTGeom(func.ST_Transform(_geometry_column(kind), WEB_MERCATOR), envelope,
-                             EXTENT, BUFFER, True)
+    geom = func.ST_AsMVTGeom(
+        func.ST_Transform(_geometry_column(kind), WEB_MERCATOR), envelope, EXTENT, BUFFER, True
+    )
     inner = rows.add_columns(geom.label("geom")).subquery("t")
     tile = select(func.ST_AsMVT(inner.table_valued(), kind, EXTENT, "geom", "id")).select_from(inner)
     return bytes(session.scalar(tile) or b"")
@@ -156,13 +179,18 @@ def _python_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int, *,
     # (tests/db/test_tiles.py compares), instead of feature by feature in the encoder.
     local = shapely.orient_polygons(shapely.simplify(local, 0.5, preserve_topology=True), exterior_cw=True)
     keep = ~shapely.is_empty(local)
-    features = [{"geometry": geom, "id": rec.pop("id"),
-                 "properties": {k: v for k, v in rec.items() if v is not None}}
-                for geom, rec, kept in zip(local, records, keep, strict=True) if kept]
+    features = [
+        {"geometry": geom, "id": rec.pop("id"), "properties": {k: v for k, v in rec.items() if v is not None}}
+        for geom, rec, kept in zip(local, records, keep, strict=True)
+        if kept
+    ]
     if not features:
         return b""
-    options = {"extents": EXTENT, "on_invalid_geometry": on_invalid_geometry_make_valid,
-               "check_winding_order": False}
+    options = {
+        "extents": EXTENT,
+        "on_invalid_geometry": on_invalid_geometry_make_valid,
+        "check_winding_order": False,
+    }
     return bytes(mapbox_vector_tile.encode([{"name": kind, "features": features}], default_options=options))
 
 
@@ -185,11 +213,20 @@ def _cell_rows(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
     cx: Any
     cy: Any
     if session.get_bind().dialect.name == "sqlite":
-        idx = table(f"idx_{model.__tablename__}_{column}", sql_column("pkid"), sql_column("xmin"),
-                    sql_column("xmax"), sql_column("ymin"), sql_column("ymax"))
+        idx = table(
+            f"idx_{model.__tablename__}_{column}",
+            sql_column("pkid"),
+            sql_column("xmin"),
+            sql_column("xmax"),
+            sql_column("ymin"),
+            sql_column("ymax"),
+        )
         cx, cy = (idx.c.xmin + idx.c.xmax) / 2, (idx.c.ymin + idx.c.ymax) / 2
-        source: Any = select(model).join(idx, idx.c.pkid == model.id).where(
-            idx.c.xmin <= x1, idx.c.xmax >= x0, idx.c.ymin <= y1, idx.c.ymax >= y0)
+        source: Any = (
+            select(model)
+            .join(idx, idx.c.pkid == model.id)
+            .where(idx.c.xmin <= x1, idx.c.xmax >= x0, idx.c.ymin <= y1, idx.c.ymax >= y0)
+        )
     else:
         geom = getattr(model, column)
         if model is Parcel:  # the stored box centre: no geometry is read (nor detoasted)
@@ -201,9 +238,19 @@ def _cell_rows(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
     j = cast(func.floor((cy - y0) / ((y1 - y0) / CELLS)), Integer).label("j")
     size = model.area_m2 if kind == "parcels" else model.vacant_area_m2
     free = "available" if kind == "parcels" else "vacant"
-    statement = (source.with_only_columns(
-        i, j, func.count(), func.sum(size), func.sum(case((model.status == free, size), else_=0.0)),
-        func.avg(cx), func.avg(cy)).where(*where).group_by(i, j))
+    statement = (
+        source.with_only_columns(
+            i,
+            j,
+            func.count(),
+            func.sum(size),
+            func.sum(case((model.status == free, size), else_=0.0)),
+            func.avg(cx),
+            func.avg(cy),
+        )
+        .where(*where)
+        .group_by(i, j)
+    )
     return list(session.execute(statement).all())
 
 
@@ -214,16 +261,35 @@ def _cells_tile(rows: list[Any], kind: str, z: int, x: int, y: int, *, gcj02: bo
         points = cgcs2000_to_gcj02(points)
     local = _to_tile_units(reproject(points, CGCS2000, WEB_MERCATOR), tile_bounds(z, x, y))
     unit = M2_PER_MU if kind == "parcels" else 1.0
-    features = [{"geometry": geom, "properties": {
-        "cell": f"{z}/{x}/{y}/{r[0]}/{r[1]}", "count": int(r[2]), "size": round((r[3] or 0) / unit, 1),
-        "free": round((r[4] or 0) / unit, 1)}} for geom, r in zip(local, rows, strict=True)]
+    features = [
+        {
+            "geometry": geom,
+            "properties": {
+                "cell": f"{z}/{x}/{y}/{r[0]}/{r[1]}",
+                "count": int(r[2]),
+                "size": round((r[3] or 0) / unit, 1),
+                "free": round((r[4] or 0) / unit, 1),
+            },
+        }
+        for geom, r in zip(local, rows, strict=True)
+    ]
     options = {"extents": EXTENT, "on_invalid_geometry": on_invalid_geometry_make_valid}
-    return bytes(mapbox_vector_tile.encode([{"name": f"{kind}_cells", "features": features}],
-                                           default_options=options))
+    return bytes(
+        mapbox_vector_tile.encode([{"name": f"{kind}_cells", "features": features}], default_options=options)
+    )
 
 
-def render_tile(session: Session, kind: str, q: ParcelQuery | FactoryQuery, z: int, x: int, y: int,
-                *, gcj02: bool = False, cell_threshold: int = CELL_THRESHOLD) -> bytes:
+def render_tile(
+    session: Session,
+    kind: str,
+    q: ParcelQuery | FactoryQuery,
+    z: int,
+    x: int,
+    y: int,
+    *,
+    gcj02: bool = False,
+    cell_threshold: int = CELL_THRESHOLD,
+) -> bytes:
     """One MVT tile of `kind` ("parcels" or "factories") filtered by `q`; empty bytes when empty.
 
     Past `cell_threshold` records in the tile's window, the tile holds the layer `<kind>_cells`:
@@ -248,5 +314,7 @@ def python_tile(session: Session, kind: str, q: ParcelQuery | FactoryQuery, z: i
 def data_stamp(session: Session) -> tuple[int, ...]:
     """A stamp that changes whenever a parcel or factory is added or changed: the newest ids of
     the records and of their change and status histories (each one index lookup)."""
-    return tuple(int(session.scalar(select(func.max(column))) or 0)
-                 for column in (Parcel.id, Factory.id, RecordChange.id, StatusEvent.id))
+    return tuple(
+        int(session.scalar(select(func.max(column))) or 0)
+        for column in (Parcel.id, Factory.id, RecordChange.id, StatusEvent.id)
+    )

@@ -10,8 +10,9 @@ from maps.layers import GeometryEditor
 from maps.render import new_map
 
 
-def edit_map(geojson: str | None, *, lang: str, basemap: str, tianditu_key: str | None,
-             input_id: str, file_id: str) -> folium.Map:
+def edit_map(
+    geojson: str | None, *, lang: str, basemap: str, tianditu_key: str | None, input_id: str, file_id: str
+) -> folium.Map:
     """A map whose drawn shape is written to the form input `input_id`."""
     m = new_map()
     add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key)

@@ -24,25 +24,43 @@ def shifted_to_gcj02(collection: dict[str, Any]) -> dict[str, Any]:
     """A copy of a FeatureCollection moved onto AMap's GCJ-02 tiles (for drawing only)."""
     features = collection["features"]
     geoms = cgcs2000_to_gcj02(np.array([shapely.geometry.shape(f["geometry"]) for f in features]))
-    return {**collection, "features": [{**f, "geometry": shapely.geometry.mapping(g)}
-                                       for f, g in zip(features, geoms, strict=True)]}
+    return {
+        **collection,
+        "features": [
+            {**f, "geometry": shapely.geometry.mapping(g)} for f, g in zip(features, geoms, strict=True)
+        ],
+    }
 
 
 def add_tools(m: folium.Map, lang: str) -> None:
     """Fullscreen, measure and scale: the tools every full-size map has."""
-    plugins.Fullscreen(position="topleft", title=message("map.fullscreen", lang),
-                       title_cancel=message("map.fullscreen_exit", lang)).add_to(m)
+    plugins.Fullscreen(
+        position="topleft",
+        title=message("map.fullscreen", lang),
+        title_cancel=message("map.fullscreen_exit", lang),
+    ).add_to(m)
     # leaflet-measure computes areas on the sphere (turf), never in Web Mercator; 1 m² = 0.0015 亩
-    plugins.MeasureControl(position="topleft", primary_length_unit="meters",
-                           secondary_length_unit="kilometers", primary_area_unit="mu",
-                           secondary_area_unit="sqmeters",
-                           units={"mu": {"factor": 0.0015, "display": message("unit.mu", lang),
-                                         "decimals": 2}}).add_to(m)
+    plugins.MeasureControl(
+        position="topleft",
+        primary_length_unit="meters",
+        secondary_length_unit="kilometers",
+        primary_area_unit="mu",
+        secondary_area_unit="sqmeters",
+        units={"mu": {"factor": 0.0015, "display": message("unit.mu", lang), "decimals": 2}},
+    ).add_to(m)
 
 
-def inventory_map(*, towns: dict[str, Any], parks: dict[str, Any], lang: str, basemap: str,
-                  tianditu_key: str | None, query: str, gcj02: bool = False,
-                  bbox: tuple[float, float, float, float] | None = None) -> folium.Map:
+def inventory_map(
+    *,
+    towns: dict[str, Any],
+    parks: dict[str, Any],
+    lang: str,
+    basemap: str,
+    tianditu_key: str | None,
+    query: str,
+    gcj02: bool = False,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> folium.Map:
     """The map of the inventory page; `query` is the filter applied to the parcel tiles, `bbox`
     what they select."""
     m = new_map()

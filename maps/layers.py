@@ -17,19 +17,30 @@ from folium.template import Template
 from gis.labels import label, message, tree
 from maps.style import LOOKS, PARK_OUTLINE, TOWN_OUTLINE, SiteLook
 
-FIELD_LABELS = {"code": "field.code", "status": "field.status", "area_mu": "field.area_mu",
-                "park": "field.park", "land_use": "field.land_use",
-                "building_type": "field.building_type", "floor_area_m2": "field.floor_area_m2",
-                "vacant_m2": "field.vacant_area_m2"}
+FIELD_LABELS = {
+    "code": "field.code",
+    "status": "field.status",
+    "area_mu": "field.area_mu",
+    "park": "field.park",
+    "land_use": "field.land_use",
+    "building_type": "field.building_type",
+    "floor_area_m2": "field.floor_area_m2",
+    "vacant_m2": "field.vacant_area_m2",
+}
 
 
 def _tile_options(look: SiteLook, lang: str, *, url: str, detail: str, query: str) -> dict[str, Any]:
     return {
-        "kind": look.layer, "url": url, "detail": detail, "query": query, "filtered": look.filtered,
+        "kind": look.layer,
+        "url": url,
+        "detail": detail,
+        "query": query,
+        "filtered": look.filtered,
         "colours": look.colours,
         "statusLabels": {status: text for status, _colour, text in look.legend(lang)},
-        "typeLabels": {t: label("building_type", t, lang)
-                       for t in ("standard", "self_built", "warehouse", "rnd")},
+        "typeLabels": {
+            t: label("building_type", t, lang) for t in ("standard", "self_built", "warehouse", "rnd")
+        },
         "fields": [{"key": f, "label": message(FIELD_LABELS[f], lang)} for f in look.popup],
         "moreLabel": message("web.popup.details", lang),
         "cellLabel": message(f"map.cell.{look.layer}", lang),
@@ -48,8 +59,9 @@ class VectorTiles(JSCSSMixin, Layer):
     """)
     default_js = [("vectorGrid", "vectorGrid"), ("landstock_map_js", "landstock_map_js")]
 
-    def __init__(self, kind: str, lang: str, *, query: str = "", gcj02: bool = False,
-                 show: bool = True) -> None:
+    def __init__(
+        self, kind: str, lang: str, *, query: str = "", gcj02: bool = False, show: bool = True
+    ) -> None:
         look = LOOKS[kind]
         super().__init__(name=message(f"map.layer.{look.layer}", lang), overlay=True, show=show)
         self._name = "VectorTiles"
@@ -70,8 +82,14 @@ class Legend(JSCSSMixin, MacroElement):
     def __init__(self, lang: str, kinds: tuple[str, ...] = ("parcel", "factory")) -> None:
         super().__init__()
         self._name = "Legend"
-        self.sections = [{"title": message(f"map.legend.{kind}", lang), "shape": LOOKS[kind].symbol,
-                          "items": LOOKS[kind].legend(lang)} for kind in kinds]
+        self.sections = [
+            {
+                "title": message(f"map.legend.{kind}", lang),
+                "shape": LOOKS[kind].symbol,
+                "items": LOOKS[kind].legend(lang),
+            }
+            for kind in kinds
+        ]
 
 
 class Framed(MacroElement):
@@ -97,11 +115,18 @@ def area_outlines(areas: dict[str, Any], kind: str, lang: str, *, show: bool = T
     colour = PARK_OUTLINE if kind == "park" else TOWN_OUTLINE
     dash = None if kind == "park" else "4 4"
     return folium.GeoJson(
-        areas, name=message(f"map.layer.{kind}s", lang), show=show,
-        style_function=lambda _f: {"color": colour, "weight": 2 if kind == "park" else 1.2,
-                                   "dashArray": dash, "fill": False},
+        areas,
+        name=message(f"map.layer.{kind}s", lang),
+        show=show,
+        style_function=lambda _f: {
+            "color": colour,
+            "weight": 2 if kind == "park" else 1.2,
+            "dashArray": dash,
+            "fill": False,
+        },
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        interactive=True)
+        interactive=True,
+    )
 
 
 class GeometryEditor(JSCSSMixin, MacroElement):
@@ -119,7 +144,9 @@ class GeometryEditor(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "GeometryEditor"
         self.editor_options = {
-            "geometry": geometry, "input": input_id, "file": file_id,
+            "geometry": geometry,
+            "input": input_id,
+            "file": file_id,
             "badFile": message("web.edit.bad_file", lang),
             "local": tree("map.draw.", lang),
         }
@@ -141,5 +168,9 @@ class MapWords(JSCSSMixin, MacroElement):
     def __init__(self, lang: str) -> None:
         super().__init__()
         self._name = "MapWords"
-        self.words = {"zoomIn": message("map.zoom_in", lang), "zoomOut": message("map.zoom_out", lang),
-                      "layers": message("map.layers", lang), "leaflet": message("map.leaflet", lang)}
+        self.words = {
+            "zoomIn": message("map.zoom_in", lang),
+            "zoomOut": message("map.zoom_out", lang),
+            "layers": message("map.layers", lang),
+            "leaflet": message("map.leaflet", lang),
+        }

@@ -30,12 +30,29 @@ def _draw(m: folium.Map, site: Site) -> list[list[float]]:
     colour = LOOKS[site.kind].colours.get(site.status, "#888888")
     if geometry["type"] == "Point":
         lon, lat = geometry["coordinates"]
-        folium.CircleMarker((lat, lon), radius=8, color="#ffffff", weight=2, fill=True, fill_color=colour,
-                            fill_opacity=0.95, tooltip=site.code, class_name="ls-project-site").add_to(m)
+        folium.CircleMarker(
+            (lat, lon),
+            radius=8,
+            color="#ffffff",
+            weight=2,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.95,
+            tooltip=site.code,
+            class_name="ls-project-site",
+        ).add_to(m)
         return [[lat, lon], [lat, lon]]
-    shape = folium.GeoJson(geometry, tooltip=site.code, style_function=lambda _f: {
-        "color": "#333333", "weight": 2, "fillColor": colour, "fillOpacity": 0.6,
-        "className": "ls-project-site"})
+    shape = folium.GeoJson(
+        geometry,
+        tooltip=site.code,
+        style_function=lambda _f: {
+            "color": "#333333",
+            "weight": 2,
+            "fillColor": colour,
+            "fillOpacity": 0.6,
+            "className": "ls-project-site",
+        },
+    )
     shape.add_to(m)
     return [[float(v or 0) for v in corner] for corner in shape.get_bounds()]
 

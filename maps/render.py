@@ -31,14 +31,24 @@ def render(m: folium.Map, assets: Assets) -> RenderedMap:
     if not isinstance(root, Figure):
         raise TypeError("a folium map renders inside a branca Figure")
     root.render()
-    return RenderedMap(header=Markup(root.header.render()),  # noqa: S704 - folium's own output
-                       html=Markup(root.html.render()),
-                       script=Markup(f"<script>\n{root.script.render()}\n</script>"),
-                       name=m.get_name())
+    return RenderedMap(
+        header=Markup(root.header.render()),  # noqa: S704 - folium's own output
+        html=Markup(root.html.render()),
+        script=Markup(f"<script>\n{root.script.render()}\n</script>"),
+        name=m.get_name(),
+    )
 
 
-def new_map(*, location: tuple[float, float] = (31.86, 121.70), zoom: int = 10,
-            height: str = "100%") -> folium.Map:
+def new_map(
+    *, location: tuple[float, float] = (31.86, 121.70), zoom: int = 10, height: str = "100%"
+) -> folium.Map:
     """An empty map centred on Qidong, with no basemap of folium's choosing."""
-    return folium.Map(location=location, zoom_start=zoom, tiles=None, height=height,
-                      control_scale=True, prefer_canvas=False, max_zoom=20)
+    return folium.Map(
+        location=location,
+        zoom_start=zoom,
+        tiles=None,
+        height=height,
+        control_scale=True,
+        prefer_canvas=False,
+        max_zoom=20,
+    )

@@ -24,8 +24,6 @@ HIGHLIGHT = "#e91e63"
 GREENS = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
 
 
-
-
 @dataclass(frozen=True)
 class SiteLook:
     """How one kind of site is drawn on every map."""
@@ -39,13 +37,30 @@ class SiteLook:
 
     def legend(self, lang: str) -> list[tuple[str, str, str]]:
         """(status, colour, label) for every status."""
-        return [(status, colour, label(f"{self.kind}_status", status, lang))
-                for status, colour in self.colours.items()]
+        return [
+            (status, colour, label(f"{self.kind}_status", status, lang))
+            for status, colour in self.colours.items()
+        ]
 
 
-LOOKS = {look.kind: look for look in (
-    SiteLook("parcel", "parcels", PARCEL_COLOURS, "box", ("code", "status", "area_mu", "park", "land_use"),
-             filtered=True),
-    SiteLook("factory", "factories", FACTORY_COLOURS, "dot",
-             ("code", "status", "building_type", "floor_area_m2", "vacant_m2", "park"), filtered=False),
-)}
+LOOKS = {
+    look.kind: look
+    for look in (
+        SiteLook(
+            "parcel",
+            "parcels",
+            PARCEL_COLOURS,
+            "box",
+            ("code", "status", "area_mu", "park", "land_use"),
+            filtered=True,
+        ),
+        SiteLook(
+            "factory",
+            "factories",
+            FACTORY_COLOURS,
+            "dot",
+            ("code", "status", "building_type", "floor_area_m2", "vacant_m2", "park"),
+            filtered=False,
+        ),
+    )
+}

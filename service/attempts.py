@@ -37,8 +37,12 @@ def client_address(request: Request, proxies: Sequence[IPvAnyNetwork]) -> str:
     peer = request.client.host if request.client else "unknown"
     if not _trusted(peer, proxies):
         return peer[:64]
-    hops = [hop.strip() for header in request.headers.getlist("x-forwarded-for")
-            for hop in header.split(",") if hop.strip()]
+    hops = [
+        hop.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for hop in header.split(",")
+        if hop.strip()
+    ]
     for hop in reversed(hops):
         if not _trusted(hop, proxies):
             return hop[:64]
@@ -69,12 +73,21 @@ def _device(request: Request, settings: Settings, name: str) -> str | None:
 
 def attempt_of(request: Request, settings: Settings, name: str) -> Attempt:
     """The attempt a request makes to sign in as `name`."""
-    return Attempt(name=name, address=client_address(request, settings.auth.trusted_proxies),
-                   device=_device(request, settings, name))
+    return Attempt(
+        name=name,
+        address=client_address(request, settings.auth.trusted_proxies),
+        device=_device(request, settings, name),
+    )
 
 
 def remember_device(response: Response, settings: Settings, name: str) -> None:
     """Leave a trusted-device cookie for `name` after a successful sign-in."""
     value = _signer(settings).dumps([name, secrets.token_urlsafe(18)])
-    response.set_cookie(DEVICE_COOKIE, value, max_age=settings.auth.device_days * DAY_S, httponly=True,
-                        samesite="lax", secure=secure_cookies(settings))
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=settings.auth.device_days * DAY_S,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(settings),
+    )

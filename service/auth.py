@@ -50,7 +50,8 @@ async def check_csrf(request: Request) -> None:
     """Refuse an unsafe cookie-authenticated request whose CSRF token does not match."""
     given = request.headers.get(CSRF_HEADER)
     if given is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         given = str((await request.form()).get(CSRF_FIELD) or "")
     verify_csrf(request, given)
 

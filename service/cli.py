@@ -49,14 +49,16 @@ from service.match_report import print_fits, print_match
 from service.match_schemas import MatchIn
 from service.settings import Settings, load_settings
 
-app = typer.Typer(help="Landstock 启东市存量土地与厂房数据库", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Landstock 启东市存量土地与厂房数据库", no_args_is_help=True, pretty_exceptions_enable=False
+)
 db_app = typer.Typer(help="Database schema 数据库结构", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 user_app = typer.Typer(help="Accounts 用户", no_args_is_help=True)
 app.add_typer(user_app, name="user")
-report_app = typer.Typer(help="The pipeline's reports 招商报表 (.xlsx or .pdf by the file's suffix)",
-                         no_args_is_help=True)
+report_app = typer.Typer(
+    help="The pipeline's reports 招商报表 (.xlsx or .pdf by the file's suffix)", no_args_is_help=True
+)
 app.add_typer(report_app, name="report")
 console = Console()
 
@@ -75,16 +77,24 @@ def _open(settings: Settings, *, schema: bool = True) -> Database:
     """The configured database; unless `schema` is False, refused when it is not at the schema
     this code needs (never migrated, or an older revision), so that no command fails on a
     missing table."""
-    db = Database(make_engine(settings.database.url,
-                              spatialite_library=settings.database.spatialite_library,
-                              busy_timeout_ms=settings.database.busy_timeout_ms))
+    db = Database(
+        make_engine(
+            settings.database.url,
+            spatialite_library=settings.database.spatialite_library,
+            busy_timeout_ms=settings.database.busy_timeout_ms,
+        )
+    )
     if schema:
         revision, head = migrate.current_revision(db.engine), migrate.head_revision()
         if revision != head:
             db.dispose()
             url = redact(settings.database.url)
-            raise LandstockError("cli.no_schema" if revision is None else "cli.old_schema",
-                                 url=url, revision=revision, head=head)
+            raise LandstockError(
+                "cli.no_schema" if revision is None else "cli.old_schema",
+                url=url,
+                revision=revision,
+                head=head,
+            )
     return db
 
 
@@ -105,8 +115,11 @@ def db_upgrade() -> None:
     settings = load_settings()
     db, revision = upgrade_database(settings)
     db.dispose()
-    console.print(message("cli.upgrade.done", settings.app.language, revision=revision,
-                          url=redact(settings.database.url)))
+    console.print(
+        message(
+            "cli.upgrade.done", settings.app.language, revision=revision, url=redact(settings.database.url)
+        )
+    )
 
 
 @db_app.command("downgrade")
@@ -136,15 +149,25 @@ def demo(
             console.print(message("cli.demo.exists", lang, parcels=existing))
             demo_users = create_demo_users(session, _operator(None))
         else:
-            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          console=console, transient=True) as bar:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=console,
+                transient=True,
+            ) as bar:
                 task = bar.add_task(message("kind.parcel", lang), total=None)
+
                 # the accounts once the areas are in: the sample's projects name their people
                 def people(inner: Session) -> None:
                     demo_users.extend(create_demo_users(inner, _operator(None)))
 
-                counts = load_sample(session, sample or settings.sample_dir,
-                                     progress=lambda n: bar.advance(task, n), people=people)
+                counts = load_sample(
+                    session,
+                    sample or settings.sample_dir,
+                    progress=lambda n: bar.advance(task, n),
+                    people=people,
+                )
             console.print(message("cli.demo.loaded", lang, **counts))
     db.dispose()
     if demo_users:
@@ -187,14 +210,24 @@ def stats(
         rows = supply(session, by=by.value)
     db.dispose()
     table = Table(title=message("cli.stats.title", lang))
-    for key, justify in ((f"field.{by.value}", "left"), ("field.status", "left"),
-                         ("field.count", "right"), ("field.area_mu", "right")):
+    for key, justify in (
+        (f"field.{by.value}", "left"),
+        ("field.status", "left"),
+        ("field.count", "right"),
+        ("field.area_mu", "right"),
+    ):
         table.add_column(message(key, lang), justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(row.name or "-", label("parcel_status", row.status, lang),
-                      str(row.count), f"{row.area_mu:,.1f}")
-    table.add_row(message("cli.stats.total", lang), "", str(sum(r.count for r in rows)),
-                  f"{sum(r.area_mu for r in rows):,.1f}", style="bold")
+        table.add_row(
+            row.name or "-", label("parcel_status", row.status, lang), str(row.count), f"{row.area_mu:,.1f}"
+        )
+    table.add_row(
+        message("cli.stats.total", lang),
+        "",
+        str(sum(r.count for r in rows)),
+        f"{sum(r.area_mu for r in rows):,.1f}",
+        style="bold",
+    )
     console.print(table)
 
 
@@ -217,8 +250,11 @@ class ExportFormat(StrEnum):
 
 
 def _report_table(report: ImportReport, lang: str, every_row: bool) -> Table:
-    table = Table(title=message("cli.import.title", lang, source=report.source, format=report.format,
-                                layer=report.layer))
+    table = Table(
+        title=message(
+            "cli.import.title", lang, source=report.source, format=report.format, layer=report.layer
+        )
+    )
     for key in ("report.row", "report.code", "report.outcome", "report.action", "report.messages"):
         table.add_column(message(key, lang), overflow="fold")
     styles = {"accepted": "green", "repaired": "yellow", "rejected": "red"}
@@ -226,9 +262,14 @@ def _report_table(report: ImportReport, lang: str, every_row: bool) -> Table:
         if not every_row and row.outcome == "accepted" and not row.messages:
             continue
         texts = [t.render(lang) for t in row.rejection + row.repairs + row.messages]
-        table.add_row(str(row.row), row.code or "-", message(f"report.outcome.{row.outcome}", lang),
-                      message(f"report.action.{row.action}", lang) if row.action else "",
-                      "\n".join(texts), style=styles[row.outcome])
+        table.add_row(
+            str(row.row),
+            row.code or "-",
+            message(f"report.outcome.{row.outcome}", lang),
+            message(f"report.action.{row.action}", lang) if row.action else "",
+            "\n".join(texts),
+            style=styles[row.outcome],
+        )
     return table
 
 
@@ -242,8 +283,9 @@ def _print_report(report: ImportReport, lang: str, every_row: bool) -> None:
 
 
 def _import_progress(lang: str) -> tuple[Progress, Callable[[str, int, int | None], None]]:
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors,
-                   transient=True)
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors, transient=True
+    )
     tasks: dict[str, Any] = {}
 
     def tick(phase: str, advance: int, total: int | None) -> None:
@@ -265,9 +307,15 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report only 试运行")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Delete records the file lacks 替换")] = False,
     gpkg_layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer source 源图层")] = None,
-    user: Annotated[str, typer.Option(help=(
-        "Who imports: an account (its role and parks apply), or any other name for the operator "
-        "at the shell (recorded in the history) 导入人"))] = "import",
+    user: Annotated[
+        str,
+        typer.Option(
+            help=(
+                "Who imports: an account (its role and parks apply), or any other name for the operator "
+                "at the shell (recorded in the history) 导入人"
+            )
+        ),
+    ] = "import",
     every_row: Annotated[bool, typer.Option("--every-row", help="List accepted rows too")] = False,
     report_json: Annotated[Path | None, typer.Option("--report", help="Write the report as JSON too")] = None,
 ) -> None:
@@ -280,8 +328,16 @@ def import_(
     try:
         with db.read() as session:
             who = _acting(session, user)
-        options = ImportOptions(layer.value, crs=crs, mapping=rules, dry_run=dry_run, replace=replace,
-                                source_layer=gpkg_layer, who=who, limits=settings.imports.limits())
+        options = ImportOptions(
+            layer.value,
+            crs=crs,
+            mapping=rules,
+            dry_run=dry_run,
+            replace=replace,
+            source_layer=gpkg_layer,
+            who=who,
+            limits=settings.imports.limits(),
+        )
         with bar:
             report = import_file(db, path, options, progress=tick)
         if not report.acceptable and not dry_run:
@@ -337,15 +393,32 @@ def export(
     settings = load_settings()
     lang = settings.app.language
     window = parse_bbox(bbox) if bbox else None
-    parcels = ParcelQuery(bbox=window, park=park, town=town, status=tuple(status or ()),
-                          land_use=tuple(land_use or ()), min_mu=min_mu, max_mu=max_mu, search=q)
+    parcels = ParcelQuery(
+        bbox=window,
+        park=park,
+        town=town,
+        status=tuple(status or ()),
+        land_use=tuple(land_use or ()),
+        min_mu=min_mu,
+        max_mu=max_mu,
+        search=q,
+    )
     factories = FactoryQuery(bbox=window, park=park, town=town, status=tuple(status or ()), search=q)
     db = _open(settings)
     with errors.status(message("cli.import.phase.read", lang)), db.read() as session:
-        count = exporter.write(session, layer.value, format.value, output, lang=lang,
-                               parcel_query=parcels, factory_query=factories)
+        count = exporter.write(
+            session,
+            layer.value,
+            format.value,
+            output,
+            lang=lang,
+            parcel_query=parcels,
+            factory_query=factories,
+        )
     db.dispose()
     console.print(message("cli.export.done", lang, count=count, path=output))
+
+
 def _distances(values: list[str]) -> dict[str, float]:
     out = {}
     for value in values:
@@ -353,8 +426,9 @@ def _distances(values: list[str]) -> dict[str, float]:
         try:
             out[target.strip()] = float(km)
         except ValueError:
-            raise InvalidInput(field="--max-km", value=value,
-                               reason="KIND_OR_CODE=KM, e.g. port=10") from None
+            raise InvalidInput(
+                field="--max-km", value=value, reason="KIND_OR_CODE=KM, e.g. port=10"
+            ) from None
     return out
 
 
@@ -404,25 +478,44 @@ def match_command(
             rows = _fits(session, kind, code, settings, lang)
             _show(as_json, rows, lambda: print_fits(console, kind, code, rows, lang))
             return
-        options = {"industry_code": industry, "land_min_mu": min_mu, "land_max_mu": max_mu,
-                   "fixed_investment_wan": investment, "floor_area_min_m2": floor_area,
-                   "clear_height_min_m": clear_height, "floor_load_min_kn_m2": floor_load,
-                   "crane_min_t": crane, "power_min_kva": power, "nuisance_class": nuisance,
-                   "needs_waterfront": waterfront or None, "preferred_areas": prefer or [],
-                   "max_distance_km": _distances(max_km or []), "budget_wan": budget,
-                   "include_reserved": include_reserved, "insist_on_preferred": insist}
+        options = {
+            "industry_code": industry,
+            "land_min_mu": min_mu,
+            "land_max_mu": max_mu,
+            "fixed_investment_wan": investment,
+            "floor_area_min_m2": floor_area,
+            "clear_height_min_m": clear_height,
+            "floor_load_min_kn_m2": floor_load,
+            "crane_min_t": crane,
+            "power_min_kva": power,
+            "nuisance_class": nuisance,
+            "needs_waterfront": waterfront or None,
+            "preferred_areas": prefer or [],
+            "max_distance_km": _distances(max_km or []),
+            "budget_wan": budget,
+            "include_reserved": include_reserved,
+            "insist_on_preferred": insist,
+        }
         need, _ = _request(project, options, session)
-        result = result_dict(match(session, need, settings.match_config(), limit=limit, near_limit=near,
-                                   assemble=assemble), lang)
+        result = result_dict(
+            match(session, need, settings.match_config(), limit=limit, near_limit=near, assemble=assemble),
+            lang,
+        )
     db.dispose()
     _show(as_json, result, lambda: print_match(console, result, lang))
 
 
 def _fits(session: Any, kind: str, code: str, settings: Settings, lang: str) -> list[dict[str, Any]]:
     fits = reverse.projects_for_site(session, kind, code, settings.match_config())
-    return [{"project_code": f.project_code, "project_name": f.project_name,
-             "score": f.candidate.score, "candidate": candidate_dict(f.candidate, lang, i + 1)}
-            for i, f in enumerate(fits)]
+    return [
+        {
+            "project_code": f.project_code,
+            "project_name": f.project_name,
+            "score": f.candidate.score,
+            "candidate": candidate_dict(f.candidate, lang, i + 1),
+        }
+        for i, f in enumerate(fits)
+    ]
 
 
 def _show(as_json: bool, data: Any, tables: Any) -> None:
@@ -433,8 +526,10 @@ def _show(as_json: bool, data: Any, tables: Any) -> None:
         tables()
 
 
-Actor = Annotated[str | None, typer.Option(
-    help="Who makes the change, recorded in the account's history (default: your OS user name)")]
+Actor = Annotated[
+    str | None,
+    typer.Option(help="Who makes the change, recorded in the account's history (default: your OS user name)"),
+]
 
 
 def _operator(actor: str | None) -> Principal:
@@ -450,8 +545,9 @@ def _operator(actor: str | None) -> Principal:
 def _password(from_stdin: bool, lang: str) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return str(typer.prompt(message("cli.user.password_prompt", lang), hide_input=True,
-                            confirmation_prompt=True))
+    return str(
+        typer.prompt(message("cli.user.password_prompt", lang), hide_input=True, confirmation_prompt=True)
+    )
 
 
 @user_app.command("add")
@@ -468,11 +564,18 @@ def user_add(
     password = _password(password_stdin, settings.app.language)
     db = _open(settings)
     with db.write() as session:
-        accounts.create_user(session, _operator(actor), name, role.value, password, areas=area or [],
-                             display_name=display_name)
+        accounts.create_user(
+            session, _operator(actor), name, role.value, password, areas=area or [], display_name=display_name
+        )
     db.dispose()
-    console.print(message("cli.user.added", settings.app.language, name=name,
-                          role=label("role", role.value, settings.app.language)))
+    console.print(
+        message(
+            "cli.user.added",
+            settings.app.language,
+            name=name,
+            role=label("role", role.value, settings.app.language),
+        )
+    )
 
 
 @user_app.command("list")
@@ -486,8 +589,13 @@ def user_list() -> None:
         table.add_column(message(key, lang))
     with db.read() as session:
         for user in accounts.list_users(session):
-            table.add_row(user.name, user.display_name or "", label("role", user.role, lang),
-                          " ".join(sorted(a.code for a in user.areas)), "✓" if user.active else "✗")
+            table.add_row(
+                user.name,
+                user.display_name or "",
+                label("role", user.role, lang),
+                " ".join(sorted(a.code for a in user.areas)),
+                "✓" if user.active else "✗",
+            )
     db.dispose()
     console.print(table)
 
@@ -534,8 +642,9 @@ def user_token(
     settings = load_settings()
     db = _open(settings)
     with db.write() as session:
-        token = accounts.issue_token(session, _operator(actor), accounts.get_user(session, name), label_,
-                                     dt.timedelta(days=days))
+        token = accounts.issue_token(
+            session, _operator(actor), accounts.get_user(session, name), label_, dt.timedelta(days=days)
+        )
     db.dispose()
     console.print(message("cli.user.token", settings.app.language, name=name))
     print(token)
@@ -568,13 +677,25 @@ def restore_command(
     db = _open(settings, schema=False)
     parcels, factories = backups.restore(db, path, replace=replace)
     db.dispose()
-    console.print(message("restore.done", settings.app.language, path=path,
-                          url=redact(settings.database.url), parcels=parcels, factories=factories))
+    console.print(
+        message(
+            "restore.done",
+            settings.app.language,
+            path=path,
+            url=redact(settings.database.url),
+            parcels=parcels,
+            factories=factories,
+        )
+    )
 
 
 ReportFile = Annotated[Path, typer.Option("-o", "--output", help="File to write, .xlsx or .pdf 输出文件")]
-AsOf = Annotated[str | None, typer.Option(
-    "--as-of", help="As the pipeline stood at the end of this day, YYYY-MM-DD (default today) 截至日期")]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="As the pipeline stood at the end of this day, YYYY-MM-DD (default today) 截至日期"
+    ),
+]
 
 
 def _report_file(output: Path) -> str:
@@ -595,8 +716,9 @@ def _as_of(text: str | None) -> dt.date:
 
 def _write_report(output: Path, body: bytes, title: str, as_of: dt.date, lang: str) -> None:
     output.write_bytes(body)
-    console.print(message("cli.report.done", lang, title=title, as_of=as_of.isoformat(), path=output),
-                  soft_wrap=True)
+    console.print(
+        message("cli.report.done", lang, title=title, as_of=as_of.isoformat(), path=output), soft_wrap=True
+    )
 
 
 @report_app.command("weekly")
@@ -615,16 +737,19 @@ def report_weekly(
         summary = reports.weekly_for(session, operator("cli"), week, day, settings.pipeline.config())
     db.dispose()
     write = report_files.weekly_xlsx if suffix == ".xlsx" else report_files.weekly_pdf
-    title = message("web.report.weekly_title", lang, week=summary.week, first=summary.first,
-                    last=summary.last)
+    title = message(
+        "web.report.weekly_title", lang, week=summary.week, first=summary.first, last=summary.last
+    )
     _write_report(output, write(summary, lang), title, day, lang)
 
 
 @report_app.command("scorecard")
 def report_scorecard(
     output: ReportFile,
-    period: Annotated[str | None, typer.Option(
-        help="Quarter 2026-Q3, month 2026-07 or year 2026 (default: this quarter) 考核期")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="Quarter 2026-Q3, month 2026-07 or year 2026 (default: this quarter) 考核期"),
+    ] = None,
     as_of: AsOf = None,
 ) -> None:
     """The parks' and towns' 落地开工 scorecard 考核, weighted by LANDSTOCK_PIPELINE_WEIGHT_*."""
@@ -649,8 +774,7 @@ def main() -> None:
         errors.print(f"[red]错误 / error:[/red] {exc.message(load_language())}", soft_wrap=True)
         sys.exit(1)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or exc.title}: {e['msg']}"
-                             for e in exc.errors())
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or exc.title}: {e['msg']}" for e in exc.errors())
         errors.print(f"[red]设置错误 / invalid setting:[/red] {problems}", soft_wrap=True)
         sys.exit(1)
     except click.exceptions.Exit as exc:

@@ -61,9 +61,23 @@ STATUS: dict[type[LandstockError], int] = {
     MissingPackage: 501,
 }
 
-TITLES = {400: "http.400", 401: "http.401", 403: "http.403", 404: "http.404", 405: "http.405",
-          409: "http.409", 412: "http.412", 413: "http.413", 415: "http.415", 422: "http.422",
-          428: "http.428", 429: "http.429", 500: "http.500", 501: "http.501", 503: "http.503"}
+TITLES = {
+    400: "http.400",
+    401: "http.401",
+    403: "http.403",
+    404: "http.404",
+    405: "http.405",
+    409: "http.409",
+    412: "http.412",
+    413: "http.413",
+    415: "http.415",
+    422: "http.422",
+    428: "http.428",
+    429: "http.429",
+    500: "http.500",
+    501: "http.501",
+    503: "http.503",
+}
 
 
 def status_of(error: LandstockError) -> int:
@@ -79,16 +93,33 @@ def _for_path(request: Request, status: int) -> int:
     return 400 if status == 422 and request.url.path.startswith("/ogc") else status
 
 
-def problem(request: Request, status: int, detail: str, *, key: str,
-            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+def problem(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    key: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
     """A problem+json response (an HTML page for a browser asking for a web page)."""
     if wants_page(request):
-        return error_page(request, status, message(TITLES.get(status, "http.400"), page_language(request)),
-                          detail, headers=headers)
+        return error_page(
+            request,
+            status,
+            message(TITLES.get(status, "http.400"), page_language(request)),
+            detail,
+            headers=headers,
+        )
     lang = request_language(request)
-    body = {"type": f"urn:landstock:problem:{key}",
-            "title": message(TITLES.get(status, "http.400"), lang),
-            "status": status, "detail": detail, "instance": request.url.path, **extra}
+    body = {
+        "type": f"urn:landstock:problem:{key}",
+        "title": message(TITLES.get(status, "http.400"), lang),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **extra,
+    }
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
@@ -96,7 +127,8 @@ def wants_page(request: Request) -> bool:
     """A browser navigating to a web page (not the API, tiles or static files)."""
     path = request.url.path
     return "text/html" in request.headers.get("accept", "") and not path.startswith(
-        ("/api/", "/ogc", "/tiles/", "/static/", "/docs", "/openapi"))
+        ("/api/", "/ogc", "/tiles/", "/static/", "/docs", "/openapi")
+    )
 
 
 async def _domain(request: Request, exc: Exception) -> Response:
@@ -106,16 +138,23 @@ async def _domain(request: Request, exc: Exception) -> Response:
     headers = None
     if status == 503:
         # the driver's reason names hosts and ports: it goes to the log; the reader gets advice
-        log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
-                    error.message("en"))
-        return problem(request, 503, message("http.503_retry", lang, seconds=RETRY_AFTER_S),
-                       key=error.key, headers={"Retry-After": str(RETRY_AFTER_S)})
+        log.warning(
+            "database unavailable on %s %s: %s", request.method, request.url.path, error.message("en")
+        )
+        return problem(
+            request,
+            503,
+            message("http.503_retry", lang, seconds=RETRY_AFTER_S),
+            key=error.key,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
     if isinstance(error, TooManyAttempts):
         headers = {"Retry-After": str(error.retry_after)}
     elif status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="landstock"'}
-    return problem(request, status, error.message(lang), key=error.key, headers=headers,
-                   **error.details(lang))
+    return problem(
+        request, status, error.message(lang), key=error.key, headers=headers, **error.details(lang)
+    )
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -124,25 +163,36 @@ def _location(loc: tuple[Any, ...]) -> str:
 
 async def _validation(request: Request, exc: Exception) -> Response:
     lang = request_language(request)
-    errors = [{"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", ""),
-               "type": e.get("type", "")} for e in cast(RequestValidationError, exc).errors()]
+    errors = [
+        {"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", ""), "type": e.get("type", "")}
+        for e in cast(RequestValidationError, exc).errors()
+    ]
     fields = ", ".join(sorted({e["field"] for e in errors if e["field"]})) or "-"
-    return problem(request, _for_path(request, 422), message("http.invalid_request", lang, fields=fields),
-                   key="invalid_request", errors=errors)
+    return problem(
+        request,
+        _for_path(request, 422),
+        message("http.invalid_request", lang, fields=fields),
+        key="invalid_request",
+        errors=errors,
+    )
 
 
 async def _http(request: Request, exc: Exception) -> Response:
     error = cast(StarletteHTTPException, exc)
     lang = request_language(request)
     detail = message(TITLES.get(error.status_code, "http.400"), lang)
-    return problem(request, error.status_code, detail, key=f"http_{error.status_code}",
-                   headers=getattr(error, "headers", None))
+    return problem(
+        request,
+        error.status_code,
+        detail,
+        key=f"http_{error.status_code}",
+        headers=getattr(error, "headers", None),
+    )
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return problem(request, 500, message("http.500_detail", request_language(request)),
-                   key="internal")
+    return problem(request, 500, message("http.500_detail", request_language(request)), key="internal")
 
 
 def install(app: FastAPI) -> None:

@@ -22,8 +22,9 @@ from gis.projects import ProjectQuery
 from gis.spatial import parse_bbox
 from service.project_schemas import Stage
 
-ParcelStatusParam = Literal["available", "reserved", "signed", "supplied", "under_construction",
-                            "in_production", "unavailable"]
+ParcelStatusParam = Literal[
+    "available", "reserved", "signed", "supplied", "under_construction", "in_production", "unavailable"
+]
 FactoryStatusParam = Literal["vacant", "reserved", "leased", "sold"]
 BuildingTypeParam = Literal["standard", "self_built", "warehouse", "rnd"]
 StockTypeParam = Literal["approved_unsupplied", "idle", "inefficient", "reserve", "other"]
@@ -37,8 +38,9 @@ BBoxParam = Annotated[str | None, Query(description=BBOX_HELP, examples=["121.68
 SearchParam = Annotated[str | None, Query(max_length=100, description="按编号或名称搜索")]
 ParcelStatuses = Annotated[list[ParcelStatusParam] | None, Query(description="状态, repeatable")]
 FactoryStatuses = Annotated[list[FactoryStatusParam] | None, Query(description="状态, repeatable")]
-ParkCodeParam = Annotated[str | None, Query(max_length=40, description="园区或片区编号 park or zone code",
-                                            examples=["P01"])]
+ParkCodeParam = Annotated[
+    str | None, Query(max_length=40, description="园区或片区编号 park or zone code", examples=["P01"])
+]
 TownCodeParam = Annotated[str | None, Query(max_length=40, description="镇编号 town code", examples=["T01"])]
 
 
@@ -48,6 +50,7 @@ def sort_by(columns: dict[str, Any]) -> Callable[[str], str]:
 
     def sort(sort: Annotated[str, Query(pattern=pattern, description=SORT_HELP)] = "code") -> str:
         return sort
+
     return sort
 
 
@@ -69,8 +72,10 @@ class ParcelFilters:
     park: Annotated[str | None, Query(description="园区或片区编号 park/zone code", examples=["P01"])] = None
     town: Annotated[str | None, Query(description="镇编号 town code", examples=["T01"])] = None
     status: ParcelStatuses = None
-    land_use: Annotated[list[Annotated[str, Query(pattern=LAND_USE)]] | None, Query(
-        description="用地性质代码; 1001 also matches 100101-100103", examples=[["100102"]])] = None
+    land_use: Annotated[
+        list[Annotated[str, Query(pattern=LAND_USE)]] | None,
+        Query(description="用地性质代码; 1001 also matches 100101-100103", examples=[["100102"]]),
+    ] = None
     min_mu: Annotated[float | None, Query(ge=0, le=1e6, description="最小面积(亩)")] = None
     max_mu: Annotated[float | None, Query(ge=0, le=1e6, description="最大面积(亩)")] = None
     q: SearchParam = None
@@ -105,14 +110,24 @@ class OgcParcelFilters:
     status: ParcelStatuses = None
     park_code: ParkCodeParam = None
     town_code: TownCodeParam = None
-    land_use: Annotated[str | None, Query(pattern=LAND_USE, examples=["100102"], description=(
-        "用地性质代码; a class matches its subclasses (1001 matches 100101-100103)"))] = None
+    land_use: Annotated[
+        str | None,
+        Query(
+            pattern=LAND_USE,
+            examples=["100102"],
+            description=("用地性质代码; a class matches its subclasses (1001 matches 100101-100103)"),
+        ),
+    ] = None
     stock_type: Annotated[list[StockTypeParam] | None, Query(description="存量类型, repeatable")] = None
 
     def query(self, **more: Any) -> ParcelQuery:
         """The domain query: these filters under the list's names, and `more` (window, time, page)."""
-        same = ParcelFilters(park=self.park_code, town=self.town_code, status=self.status,
-                             land_use=[self.land_use] if self.land_use else None)
+        same = ParcelFilters(
+            park=self.park_code,
+            town=self.town_code,
+            status=self.status,
+            land_use=[self.land_use] if self.land_use else None,
+        )
         return same.query(stock_type=tuple(self.stock_type or ()), **more)
 
 
@@ -127,8 +142,9 @@ class OgcFactoryFilters:
 
     def query(self, **more: Any) -> FactoryQuery:
         """The domain query: these filters under the list's names, and `more` (window, time, page)."""
-        same = FactoryFilters(park=self.park_code, town=self.town_code, status=self.status,
-                              building_type=self.building_type)
+        same = FactoryFilters(
+            park=self.park_code, town=self.town_code, status=self.status, building_type=self.building_type
+        )
         return same.query(**more)
 
 
@@ -137,8 +153,9 @@ class OgcAreaFilters:
     """The area filters of OGC API – Features."""
 
     kind: Annotated[list[AreaKindParam] | None, Query(description="类型, repeatable")] = None
-    parent_code: Annotated[str | None, Query(max_length=40, description="上级编号 (a zone's park)",
-                                             examples=["P03"])] = None
+    parent_code: Annotated[
+        str | None, Query(max_length=40, description="上级编号 (a zone's park)", examples=["P03"])
+    ] = None
 
     def query(self, **more: Any) -> AreaQuery:
         """The domain query: these filters, and `more` (window, time, page)."""
@@ -150,18 +167,31 @@ class ProjectFilters:
     """What the project pipeline is filtered on: the API list, the pipeline page and its XLSX."""
 
     stage: Annotated[list[Stage] | None, Query(description="项目阶段, repeatable")] = None
-    industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$", description="行业代码 (prefix)",
-                                          examples=["27"])] = None
-    source_unit: Annotated[str | None, Query(max_length=40, description="信息来源单位编号",
-                                             examples=["SZ"])] = None
-    platform: Annotated[str | None, Query(max_length=40, description="承载平台: park or town code",
-                                          examples=["P03"])] = None
+    industry: Annotated[
+        str | None, Query(pattern=r"^\d{2,4}$", description="行业代码 (prefix)", examples=["27"])
+    ] = None
+    source_unit: Annotated[
+        str | None, Query(max_length=40, description="信息来源单位编号", examples=["SZ"])
+    ] = None
+    platform: Annotated[
+        str | None, Query(max_length=40, description="承载平台: park or town code", examples=["P03"])
+    ] = None
     leader: Annotated[str | None, Query(max_length=60, description="挂钩领导 (account name)")] = None
-    key: Annotated[Literal["major", "large"] | None, Query(description=(
-        "重点项目: major 重特大, large 亿元以上 (重特大 included), by the city's thresholds"))] = None
-    overdue: Annotated[bool, Query(description=(
-        "Only active projects without a follow-up for LANDSTOCK_PIPELINE_FOLLOW_UP_DAYS, "
-        "or past their agreed start"))] = False
+    key: Annotated[
+        Literal["major", "large"] | None,
+        Query(
+            description=("重点项目: major 重特大, large 亿元以上 (重特大 included), by the city's thresholds")
+        ),
+    ] = None
+    overdue: Annotated[
+        bool,
+        Query(
+            description=(
+                "Only active projects without a follow-up for LANDSTOCK_PIPELINE_FOLLOW_UP_DAYS, "
+                "or past their agreed start"
+            )
+        ),
+    ] = False
     q: Annotated[str | None, Query(max_length=100, description="按编号、名称或投资方搜索")] = None
 
     def query(self, **more: Any) -> ProjectQuery:
@@ -170,8 +200,9 @@ class ProjectFilters:
         return ProjectQuery(**{**values, "stage": tuple(self.stage or ()), "search": self.q}, **more)
 
 
-AlertKindParam = Literal["overdue_start", "signed_unsupplied", "reservation_held", "no_follow_up", "idle_fee",
-                         "idle_reclaim"]
+AlertKindParam = Literal[
+    "overdue_start", "signed_unsupplied", "reservation_held", "no_follow_up", "idle_fee", "idle_reclaim"
+]
 
 
 @dataclass(frozen=True)
@@ -180,5 +211,7 @@ class AlertFilters:
 
     kind: Annotated[list[AlertKindParam] | None, Query(description="提醒类型, repeatable")] = None
     mine: Annotated[bool, Query(description="只看我负责的: my projects, my parks' sites")] = False
-    as_of: Annotated[dt.date | None, Query(description="截至日期 as of this date (default today)",
-                                           ge=FIRST_DAY, le=LAST_DAY)] = None
+    as_of: Annotated[
+        dt.date | None,
+        Query(description="截至日期 as of this date (default today)", ge=FIRST_DAY, le=LAST_DAY),
+    ] = None

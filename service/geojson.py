@@ -85,8 +85,13 @@ def _links(request: Request, page: Page) -> list[dict[str, str]]:
 
 def collection(request: Request, page: Page, features: list[dict[str, Any]]) -> GeoJSONResponse:
     """A FeatureCollection with the total match count and paging links."""
-    body = {"type": "FeatureCollection", "numberMatched": page.matched,
-            "numberReturned": len(features), "links": _links(request, page), "features": features}
+    body = {
+        "type": "FeatureCollection",
+        "numberMatched": page.matched,
+        "numberReturned": len(features),
+        "links": _links(request, page),
+        "features": features,
+    }
     return GeoJSONResponse(orjson.dumps(body))
 
 

@@ -60,24 +60,50 @@ class SiteKind:
 
 
 PARCEL = SiteKind(
-    name="parcel", plural="parcels", zh="地块", code_example="KFQ-001", model=Parcel,
-    get=inventory.get_parcel, list=inventory.list_parcels, properties=parcel_properties,
-    filters=ParcelFilters, sort=sort_by(inventory.PARCEL_SORTS),
-    feature=ParcelFeature, collection=ParcelCollection, new=NewParcel, patch=ParcelPatch,
+    name="parcel",
+    plural="parcels",
+    zh="地块",
+    code_example="KFQ-001",
+    model=Parcel,
+    get=inventory.get_parcel,
+    list=inventory.list_parcels,
+    properties=parcel_properties,
+    filters=ParcelFilters,
+    sort=sort_by(inventory.PARCEL_SORTS),
+    feature=ParcelFeature,
+    collection=ParcelCollection,
+    new=NewParcel,
+    patch=ParcelPatch,
     shows="contacts, owner, remarks and account names for signed-in readers; the reserving project "
-          "for readers of the site's reservations",
+    "for readers of the site's reservations",
     fits="Pipeline projects (negotiating or signed, no land yet) that the parcel fits, best first; of "
-         "the projects the reader may read (signed-in users; a park manager those of their own areas).",
-    status_class="ls-status-", size_label="field.area_mu", size_text=lambda m2: mu(m2, 1))
+    "the projects the reader may read (signed-in users; a park manager those of their own areas).",
+    status_class="ls-status-",
+    size_label="field.area_mu",
+    size_text=lambda m2: mu(m2, 1),
+)
 FACTORY = SiteKind(
-    name="factory", plural="factories", zh="厂房", code_example="CF-KFQ-001", model=Factory,
-    get=inventory.get_factory, list=inventory.list_factories, properties=factory_properties,
-    filters=FactoryFilters, sort=sort_by(inventory.FACTORY_SORTS),
-    feature=FactoryFeature, collection=FactoryCollection, new=NewFactory, patch=FactoryPatch,
+    name="factory",
+    plural="factories",
+    zh="厂房",
+    code_example="CF-KFQ-001",
+    model=Factory,
+    get=inventory.get_factory,
+    list=inventory.list_factories,
+    properties=factory_properties,
+    filters=FactoryFilters,
+    sort=sort_by(inventory.FACTORY_SORTS),
+    feature=FactoryFeature,
+    collection=FactoryCollection,
+    new=NewFactory,
+    patch=FactoryPatch,
     shows="personal data and the reserving project as for parcels",
     fits="Pipeline projects with a floor-area need (or steered to factories) that fit, best first; of "
-         "the projects the reader may read.",
-    status_class="ls-fstatus-", size_label="field.vacant_area_m2", size_text=number)
+    "the projects the reader may read.",
+    status_class="ls-fstatus-",
+    size_label="field.vacant_area_m2",
+    size_text=number,
+)
 KINDS = {kind.name: kind for kind in (PARCEL, FACTORY)}
 BY_PLURAL = {kind.plural: kind for kind in KINDS.values()}
 

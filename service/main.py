@@ -82,9 +82,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database.url,
-                             spatialite_library=settings.database.spatialite_library,
-                             busy_timeout_ms=settings.database.busy_timeout_ms)
+        engine = make_engine(
+            settings.database.url,
+            spatialite_library=settings.database.spatialite_library,
+            busy_timeout_ms=settings.database.busy_timeout_ms,
+        )
         app.state.db = Database(engine)
         if settings.app.environment == "production":
             try:
@@ -104,31 +106,76 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.db.dispose()
 
     # /openapi.json, /docs and /redoc come from routes.docs, readable as the inventory is
-    app = FastAPI(title="Landstock 存量资源", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Landstock 存量资源",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     errors.install(app)
     read_access.install(app)
     openapi.install(app)
-    app.add_middleware(SessionMiddleware, secret_key=settings.app.secret_key.get_secret_value(),
-                       session_cookie="landstock_session", max_age=settings.auth.session_hours * 3600,
-                       same_site="lax", https_only=secure_cookies(settings))
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.app.secret_key.get_secret_value(),
+        session_cookie="landstock_session",
+        max_age=settings.auth.session_hours * 3600,
+        same_site="lax",
+        https_only=secure_cookies(settings),
+    )
     upload_limit = int(settings.imports.max_upload_mb * MB)
-    app.add_middleware(BodyLimit, limit_for=lambda path: upload_limit if path.startswith("/api/imports")
-                       else JSON_BODY_LIMIT)
+    app.add_middleware(
+        BodyLimit, limit_for=lambda path: upload_limit if path.startswith("/api/imports") else JSON_BODY_LIMIT
+    )
     if settings.app.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.app.cors_origins,
-                           allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"],
-                           expose_headers=["ETag", "Location"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.app.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Location"],
+        )
     app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET
     # exports before parcels and factories: /api/parcels/export is not a parcel code
     # pipeline before projects: POST /api/projects/duplicates is not a project's code
     # new_project before a project's page: /projects/new is not a project's code; project pages
     # before the workspace: /projects/{code}/edit is not a parcel's or factory's
-    for module in (docs, health, auth, users, exports, imports, sites, areas, stats, ogc, matching,
-                   pipeline, shortlist, projects, reviews, report_routes, alerts, new_project, project_pages,
-                   tiles, pages, fits, supply, reports, todo, match, project_page, project_forms, status_form,
-                   workspace):
+    for module in (
+        docs,
+        health,
+        auth,
+        users,
+        exports,
+        imports,
+        sites,
+        areas,
+        stats,
+        ogc,
+        matching,
+        pipeline,
+        shortlist,
+        projects,
+        reviews,
+        report_routes,
+        alerts,
+        new_project,
+        project_pages,
+        tiles,
+        pages,
+        fits,
+        supply,
+        reports,
+        todo,
+        match,
+        project_page,
+        project_forms,
+        status_form,
+        workspace,
+    ):
         app.include_router(module.router)
     static.install(app, settings)
     return app

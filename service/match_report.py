@@ -20,8 +20,9 @@ def _size(c: dict[str, Any]) -> str:
 
 def _reasons(c: dict[str, Any]) -> str:
     best = sorted(c["criteria"], key=lambda r: (-r["points"], r["name"]))[:TOP_CRITERIA]
-    reasons = [f"{r['label']} +{r['points']:.1f}" + (f" ({r['fact']})" if r.get("fact") else "")
-               for r in best]
+    reasons = [
+        f"{r['label']} +{r['points']:.1f}" + (f" ({r['fact']})" if r.get("fact") else "") for r in best
+    ]
     reasons += [f"{k['label']}: {k['status_label']}" for k in c["checks"] if k["status"] == "collective"]
     return "; ".join(reasons)
 
@@ -29,15 +30,27 @@ def _reasons(c: dict[str, Any]) -> str:
 def candidates_table(title: str, rows: list[dict[str, Any]], lang: str, *, near: bool = False) -> Table:
     """Ranked sites (or near misses) with score, place, size and why."""
     table = Table(title=title, show_lines=False)
-    for key, justify in (("field.rank", "right"), ("field.code", "left"), ("field.park", "left"),
-                         ("field.area_mu", "right"), ("field.land_use", "left"), ("field.score", "right"),
-                         ("field.gaps" if near else "field.reasons", "left")):
+    for key, justify in (
+        ("field.rank", "right"),
+        ("field.code", "left"),
+        ("field.park", "left"),
+        ("field.area_mu", "right"),
+        ("field.land_use", "left"),
+        ("field.score", "right"),
+        ("field.gaps" if near else "field.reasons", "left"),
+    ):
         table.add_column(message(key, lang), justify=justify)  # type: ignore[arg-type]
     for i, c in enumerate(rows, start=1):
         land_use = c.get("land_use")
-        table.add_row(str(c["rank"] or i), f"{c['code']} ({c['kind_label']})", c.get("park_name") or "-",
-                      _size(c), ", ".join(land_use) if isinstance(land_use, list) else land_use or "-",
-                      f"{c['score']:.1f}", "; ".join(c["gaps"]) if near else _reasons(c))
+        table.add_row(
+            str(c["rank"] or i),
+            f"{c['code']} ({c['kind_label']})",
+            c.get("park_name") or "-",
+            _size(c),
+            ", ".join(land_use) if isinstance(land_use, list) else land_use or "-",
+            f"{c['score']:.1f}",
+            "; ".join(c["gaps"]) if near else _reasons(c),
+        )
     return table
 
 
@@ -63,10 +76,20 @@ def print_fits(console: Console, kind: str, code: str, fits: list[dict[str, Any]
     """Projects that fit one site, best first."""
     title = message("match.cli.reverse_title", lang, kind=message(f"kind.{kind}", lang), code=code)
     table = Table(title=title)
-    for key, justify in (("field.rank", "right"), ("field.code", "left"), ("field.name", "left"),
-                         ("field.score", "right"), ("field.reasons", "left")):
+    for key, justify in (
+        ("field.rank", "right"),
+        ("field.code", "left"),
+        ("field.name", "left"),
+        ("field.score", "right"),
+        ("field.reasons", "left"),
+    ):
         table.add_column(message(key, lang), justify=justify)  # type: ignore[arg-type]
     for fit in fits:
-        table.add_row(str(fit["candidate"]["rank"]), fit["project_code"], fit["project_name"],
-                      f"{fit['score']:.1f}", _reasons(fit["candidate"]))
+        table.add_row(
+            str(fit["candidate"]["rank"]),
+            fit["project_code"],
+            fit["project_name"],
+            f"{fit['score']:.1f}",
+            _reasons(fit["candidate"]),
+        )
     console.print(table if fits else message("match.cli.none", lang))

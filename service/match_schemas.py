@@ -19,40 +19,66 @@ class NeedIn(BaseModel):
 
     industry_code: str = Field(pattern=r"^\d{2,4}$", description="行业 GB/T 4754-2017 code, e.g. 27")
     name: str | None = Field(default=None, max_length=200, description="项目名称 (for the report)")
-    nuisance_class: int | None = Field(default=None, ge=1, le=3,
-                                       description="环评工业类别 1/2/3, overrides the industry default")
+    nuisance_class: int | None = Field(
+        default=None, ge=1, le=3, description="环评工业类别 1/2/3, overrides the industry default"
+    )
     land_min_mu: float | None = Field(default=None, gt=0, le=100_000, description="用地需求下限(亩)")
     land_max_mu: float | None = Field(default=None, gt=0, le=100_000, description="用地需求上限(亩)")
-    fixed_investment_wan: float | None = Field(default=None, gt=0, le=1e8, description=(
-        "固定资产投资(万元); with no land need given, land need = investment ÷ 投资强度"))
-    floor_area_min_m2: float | None = Field(default=None, gt=0, le=1e7,
-        description="厂房面积需求下限(平方米)")
-    floor_area_max_m2: float | None = Field(default=None, gt=0, le=1e7,
-        description="厂房面积需求上限(平方米)")
+    fixed_investment_wan: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e8,
+        description=("固定资产投资(万元); with no land need given, land need = investment ÷ 投资强度"),
+    )
+    floor_area_min_m2: float | None = Field(
+        default=None, gt=0, le=1e7, description="厂房面积需求下限(平方米)"
+    )
+    floor_area_max_m2: float | None = Field(
+        default=None, gt=0, le=1e7, description="厂房面积需求上限(平方米)"
+    )
     clear_height_min_m: float | None = Field(default=None, gt=0, le=100, description="净高下限(米)")
-    floor_load_min_kn_m2: float | None = Field(default=None, gt=0, le=1000,
-        description="楼面荷载下限(kN/平方米)")
+    floor_load_min_kn_m2: float | None = Field(
+        default=None, gt=0, le=1000, description="楼面荷载下限(kN/平方米)"
+    )
     crane_min_t: float | None = Field(default=None, gt=0, le=2000, description="行车下限(吨)")
     power_min_kva: float | None = Field(default=None, gt=0, le=1e6, description="供电容量下限(kVA)")
     needs_waterfront: bool = Field(default=False, description="需要临水岸线")
     preferred_areas: list[str] = Field(default_factory=list, max_length=30, description="意向园区或镇编号")
-    insist_on_preferred: bool = Field(default=False,
-        description="只在意向区域内匹配 (else: a score criterion)")
-    max_distance_km: dict[str, float] = Field(default_factory=dict, description=(
-        "到基础设施的最大距离(公里): kind (port, highway_exit, rail_station) or infrastructure code"))
+    insist_on_preferred: bool = Field(
+        default=False, description="只在意向区域内匹配 (else: a score criterion)"
+    )
+    max_distance_km: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "到基础设施的最大距离(公里): kind (port, highway_exit, rail_station) or infrastructure code"
+        ),
+    )
     budget_wan: float | None = Field(default=None, gt=0, le=1e8, description="地价预算总额(万元)")
-    max_rent_yuan_m2_month: float | None = Field(default=None, gt=0, le=1000,
-        description="厂房租金上限(元/平方米·月)")
-    required_readiness: list[ReadyItem] = Field(default_factory=list,
-        description="必须具备的七通一平/净地条件")
+    max_rent_yuan_m2_month: float | None = Field(
+        default=None, gt=0, le=1000, description="厂房租金上限(元/平方米·月)"
+    )
+    required_readiness: list[ReadyItem] = Field(
+        default_factory=list, description="必须具备的七通一平/净地条件"
+    )
 
 
 class MatchIn(NeedIn):
     """An ad-hoc match request: what the project needs, and how much of the answer to give."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "industry_code": "27", "fixed_investment_wan": 30000, "land_min_mu": 50, "land_max_mu": 70,
-        "nuisance_class": 2, "max_distance_km": {"port": 40}}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "industry_code": "27",
+                    "fixed_investment_wan": 30000,
+                    "land_min_mu": 50,
+                    "land_max_mu": 70,
+                    "nuisance_class": 2,
+                    "max_distance_km": {"port": 40},
+                }
+            ]
+        }
+    )
 
     include_reserved: bool = Field(default=False, description="也考虑已有意向(reserved)的地块和厂房")
     limit: int = Field(default=20, ge=1, le=100, description="每类返回的候选数量")
@@ -61,36 +87,75 @@ class MatchIn(NeedIn):
 
     def to_need(self) -> Need:
         """The domain request."""
-        values = self.model_dump(exclude={"limit", "near_misses", "assemble", "max_distance_km",
-                                          "preferred_areas", "required_readiness"})
-        return Need(**values, preferred_areas=tuple(self.preferred_areas),
-                    max_distance_km=tuple(sorted(self.max_distance_km.items())),
-                    required_readiness=tuple(self.required_readiness))
+        values = self.model_dump(
+            exclude={
+                "limit",
+                "near_misses",
+                "assemble",
+                "max_distance_km",
+                "preferred_areas",
+                "required_readiness",
+            }
+        )
+        return Need(
+            **values,
+            preferred_areas=tuple(self.preferred_areas),
+            max_distance_km=tuple(sorted(self.max_distance_km.items())),
+            required_readiness=tuple(self.required_readiness),
+        )
 
 
 class ReviewIn(NeedIn):
     """The joint review of a project that is not saved: its need (the fields of POST /api/match),
     what it promises, the design plan, and the site."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "industry_code": "27", "name": "某医药项目", "fixed_investment_wan": 30000,
-        "annual_output_wan": 40000, "annual_tax_wan": 2500, "site": "SMC-045"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "industry_code": "27",
+                    "name": "某医药项目",
+                    "fixed_investment_wan": 30000,
+                    "annual_output_wan": 40000,
+                    "annual_tax_wan": 2500,
+                    "site": "SMC-045",
+                }
+            ]
+        }
+    )
 
-    site: str = Field(min_length=1, max_length=400, pattern=r"\S", description=(
-        "地块或厂房编号; 拼地 joins parcel codes with '+'"), examples=["KFQ-001", "KFQ-001+KFQ-002"])
+    site: str = Field(
+        min_length=1,
+        max_length=400,
+        pattern=r"\S",
+        description=("地块或厂房编号; 拼地 joins parcel codes with '+'"),
+        examples=["KFQ-001", "KFQ-001+KFQ-002"],
+    )
     annual_output_wan: float | None = Field(default=None, ge=0, le=1e9, description="预计年产值(万元)")
     annual_tax_wan: float | None = Field(default=None, ge=0, le=1e9, description="预计年税收(万元)")
-    plot_ratio: float | None = Field(default=None, gt=0, le=20,
-                                     description="设计容积率 (else the site's maximum)")
+    plot_ratio: float | None = Field(
+        default=None, gt=0, le=20, description="设计容积率 (else the site's maximum)"
+    )
     building_coefficient: float | None = Field(default=None, ge=0, le=100, description="设计建筑系数 %")
-    office_share: float | None = Field(default=None, ge=0, le=100,
-                                       description="行政办公及生活服务设施用地比例 %")
+    office_share: float | None = Field(
+        default=None, ge=0, le=100, description="行政办公及生活服务设施用地比例 %"
+    )
 
     def project(self) -> dict[str, Any]:
         """The fields the review reads of a project."""
-        return {"code": None, **self.model_dump(include={
-            "name", "industry_code", "fixed_investment_wan", "annual_output_wan", "annual_tax_wan",
-            "floor_area_min_m2"})}
+        return {
+            "code": None,
+            **self.model_dump(
+                include={
+                    "name",
+                    "industry_code",
+                    "fixed_investment_wan",
+                    "annual_output_wan",
+                    "annual_tax_wan",
+                    "floor_area_min_m2",
+                }
+            ),
+        }
 
     def planned(self) -> Planned:
         """The design plan's values."""

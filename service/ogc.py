@@ -59,21 +59,55 @@ class Collection:
     columns: tuple[tuple[str, str], ...]  # what the HTML list shows: property, field label
 
 
-COLLECTIONS = {c.id: c for c in (
-    Collection(PARCEL.plural, PARCEL.name, PARCEL.get, PARCEL.properties, OgcParcelFilters, PARCEL.list,
-               "geometry-multipolygon",
-               (("name", "name"), ("status_label", "status"), ("area_mu", "area_mu"),
-                ("land_use_name", "land_use"), ("park_name", "park"), ("town_name", "town"))),
-    Collection(FACTORY.plural, FACTORY.name, FACTORY.get, FACTORY.properties, OgcFactoryFilters,
-               FACTORY.list, "geometry-any",
-               (("name", "name"), ("status_label", "status"), ("building_type_label", "building_type"),
-                ("floor_area_m2", "floor_area_m2"), ("vacant_area_m2", "vacant_area_m2"),
-                ("park_name", "park"))),
-    Collection("areas", "area", inventory.get_area, area_properties, OgcAreaFilters, inventory.area_page,
-               "geometry-multipolygon",
-               (("name", "name"), ("kind_label", "kind"), ("parent_code", "parent"),
-                ("area_mu", "area_mu"))),
-)}
+COLLECTIONS = {
+    c.id: c
+    for c in (
+        Collection(
+            PARCEL.plural,
+            PARCEL.name,
+            PARCEL.get,
+            PARCEL.properties,
+            OgcParcelFilters,
+            PARCEL.list,
+            "geometry-multipolygon",
+            (
+                ("name", "name"),
+                ("status_label", "status"),
+                ("area_mu", "area_mu"),
+                ("land_use_name", "land_use"),
+                ("park_name", "park"),
+                ("town_name", "town"),
+            ),
+        ),
+        Collection(
+            FACTORY.plural,
+            FACTORY.name,
+            FACTORY.get,
+            FACTORY.properties,
+            OgcFactoryFilters,
+            FACTORY.list,
+            "geometry-any",
+            (
+                ("name", "name"),
+                ("status_label", "status"),
+                ("building_type_label", "building_type"),
+                ("floor_area_m2", "floor_area_m2"),
+                ("vacant_area_m2", "vacant_area_m2"),
+                ("park_name", "park"),
+            ),
+        ),
+        Collection(
+            "areas",
+            "area",
+            inventory.get_area,
+            area_properties,
+            OgcAreaFilters,
+            inventory.area_page,
+            "geometry-multipolygon",
+            (("name", "name"), ("kind_label", "kind"), ("parent_code", "parent"), ("area_mu", "area_mu")),
+        ),
+    )
+}
 
 
 def collection(collection_id: str) -> Collection:
@@ -93,21 +127,36 @@ def self_links(request: Request, media_type: str, lang: str) -> list[dict[str, s
     """`self` in the format served and `alternate` in the other one."""
     other = HTML if media_type != HTML else (GEOJSON if "/items" in request.url.path else JSON)
     f_other = "html" if other == HTML else "json"
-    return [link(request.url, "self", media_type, message("ogc.link.self", lang)),
-            link(request.url.include_query_params(f=f_other), "alternate", other,
-                 message("ogc.link.alternate", lang, format=f_other.upper()))]
+    return [
+        link(request.url, "self", media_type, message("ogc.link.self", lang)),
+        link(
+            request.url.include_query_params(f=f_other),
+            "alternate",
+            other,
+            message("ogc.link.alternate", lang, format=f_other.upper()),
+        ),
+    ]
 
 
-LANDING_LINKS = (("ogc_api", "service-desc", OPENAPI_JSON), ("swagger_ui_html", "service-doc", HTML),
-                 ("ogc_conformance", "conformance", JSON), ("ogc_collections", "data", JSON))
+LANDING_LINKS = (
+    ("ogc_api", "service-desc", OPENAPI_JSON),
+    ("swagger_ui_html", "service-doc", HTML),
+    ("ogc_conformance", "conformance", JSON),
+    ("ogc_collections", "data", JSON),
+)
 
 
 def landing(request: Request, media_type: str, lang: str) -> dict[str, Any]:
     """The landing page: what this service is, and links to everything else."""
-    links = [link(request.url_for(route), rel, kind, message(f"ogc.link.{rel.replace('-', '_')}", lang))
-             for route, rel, kind in LANDING_LINKS]
-    return {"title": message("ogc.title", lang), "description": message("ogc.description", lang),
-            "links": [*self_links(request, media_type, lang), *links]}
+    links = [
+        link(request.url_for(route), rel, kind, message(f"ogc.link.{rel.replace('-', '_')}", lang))
+        for route, rel, kind in LANDING_LINKS
+    ]
+    return {
+        "title": message("ogc.title", lang),
+        "description": message("ogc.description", lang),
+        "links": [*self_links(request, media_type, lang), *links],
+    }
 
 
 def api_definition(whole: dict[str, Any], base: str) -> dict[str, Any]:
@@ -116,12 +165,18 @@ def api_definition(whole: dict[str, Any], base: str) -> dict[str, Any]:
     GDAL looks up `/collections/{id}/items` in `paths` to learn which query parameters filter on
     properties; with the paths of the whole app it would filter every feature on the client.
     """
-    def without_422(operation: dict[str, Any]) -> dict[str, Any]:  # /ogc answers 400 instead
-        return {**operation, "responses": {code: answer for code, answer in operation["responses"].items()
-                                           if code != "422"}}
 
-    paths = {path.removeprefix("/ogc") or "/": {method: without_422(op) for method, op in operations.items()}
-             for path, operations in whole["paths"].items() if path.startswith("/ogc")}
+    def without_422(operation: dict[str, Any]) -> dict[str, Any]:  # /ogc answers 400 instead
+        return {
+            **operation,
+            "responses": {code: answer for code, answer in operation["responses"].items() if code != "422"},
+        }
+
+    paths = {
+        path.removeprefix("/ogc") or "/": {method: without_422(op) for method, op in operations.items()}
+        for path, operations in whole["paths"].items()
+        if path.startswith("/ogc")
+    }
     return {**whole, "servers": [{"url": base}], "paths": paths}
 
 
@@ -136,8 +191,10 @@ def _extent(session: Session, kind: str) -> dict[str, Any]:
     if found.bbox:
         extent["spatial"] = {"bbox": [list(found.bbox)], "crs": CRS84}
     if found.first_update:
-        times = [t.isoformat().replace("+00:00", "Z") if t else None
-                 for t in (found.first_update, found.last_update)]
+        times = [
+            t.isoformat().replace("+00:00", "Z") if t else None
+            for t in (found.first_update, found.last_update)
+        ]
         extent["temporal"] = {"interval": [times], "trs": GREGORIAN}
     return extent
 
@@ -146,23 +203,39 @@ def collection_info(request: Request, session: Session, c: Collection, lang: str
     """One collection's metadata: title, extent, the CRS served, and links to its items."""
     here = request.url_for("ogc_collection", collectionId=c.id)
     items = request.url_for(f"ogc_{c.id}_items")
-    return {"id": c.id, "title": message(f"ogc.collection.{c.id}.title", lang),
-            "description": message(f"ogc.collection.{c.id}.description", lang),
-            "itemType": "feature", "crs": [CRS84], "extent": _extent(session, c.kind),
-            "links": [link(here, "self", JSON, message("ogc.link.self", lang)),
-                      link(here.include_query_params(f="html"), "alternate", HTML,
-                           message("ogc.link.alternate", lang, format="HTML")),
-                      link(items, "items", GEOJSON, message("ogc.link.items", lang)),
-                      link(items.include_query_params(f="html"), "items", HTML,
-                           message("ogc.link.items", lang)),
-                      link(request.url_for("ogc_queryables", collectionId=c.id), REL_QUERYABLES,
-                           SCHEMA_JSON, message("ogc.link.queryables", lang))]}
+    return {
+        "id": c.id,
+        "title": message(f"ogc.collection.{c.id}.title", lang),
+        "description": message(f"ogc.collection.{c.id}.description", lang),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": _extent(session, c.kind),
+        "links": [
+            link(here, "self", JSON, message("ogc.link.self", lang)),
+            link(
+                here.include_query_params(f="html"),
+                "alternate",
+                HTML,
+                message("ogc.link.alternate", lang, format="HTML"),
+            ),
+            link(items, "items", GEOJSON, message("ogc.link.items", lang)),
+            link(items.include_query_params(f="html"), "items", HTML, message("ogc.link.items", lang)),
+            link(
+                request.url_for("ogc_queryables", collectionId=c.id),
+                REL_QUERYABLES,
+                SCHEMA_JSON,
+                message("ogc.link.queryables", lang),
+            ),
+        ],
+    }
 
 
 def collections(request: Request, session: Session, media_type: str, lang: str) -> dict[str, Any]:
     """Every collection's metadata."""
-    return {"links": self_links(request, media_type, lang),
-            "collections": [collection_info(request, session, c, lang) for c in COLLECTIONS.values()]}
+    return {
+        "links": self_links(request, media_type, lang),
+        "collections": [collection_info(request, session, c, lang) for c in COLLECTIONS.values()],
+    }
 
 
 def timestamp() -> str:
@@ -170,47 +243,81 @@ def timestamp() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def page_links(request: Request, c: Collection, page: Page, media_type: str,
-               lang: str) -> list[dict[str, str]]:
+def page_links(
+    request: Request, c: Collection, page: Page, media_type: str, lang: str
+) -> list[dict[str, str]]:
     """`self`, `alternate`, `next` and `prev` of one page of items, and their `collection`."""
     links = self_links(request, media_type, lang)
     if page.offset + page.limit < page.matched:
-        links.append(link(request.url.include_query_params(offset=page.offset + page.limit), "next",
-                          media_type, message("ogc.link.next", lang)))
+        links.append(
+            link(
+                request.url.include_query_params(offset=page.offset + page.limit),
+                "next",
+                media_type,
+                message("ogc.link.next", lang),
+            )
+        )
     if page.offset > 0:
-        links.append(link(request.url.include_query_params(offset=max(0, page.offset - page.limit)),
-                          "prev", media_type, message("ogc.link.prev", lang)))
-    links.append(link(request.url_for("ogc_collection", collectionId=c.id), "collection",
-                      JSON, message("ogc.link.collection", lang)))
+        links.append(
+            link(
+                request.url.include_query_params(offset=max(0, page.offset - page.limit)),
+                "prev",
+                media_type,
+                message("ogc.link.prev", lang),
+            )
+        )
+    links.append(
+        link(
+            request.url_for("ogc_collection", collectionId=c.id),
+            "collection",
+            JSON,
+            message("ogc.link.collection", lang),
+        )
+    )
     return links
 
 
 def items(request: Request, c: Collection, page: Page, media_type: str, lang: str) -> dict[str, Any]:
     """One page of a collection as a FeatureCollection (geometry left as the database's text)."""
-    return {"type": "FeatureCollection",
-            "features": [feature(row, c.properties(row, lang)) for row in page.rows],
-            "numberMatched": page.matched, "numberReturned": len(page.rows),
-            "timeStamp": timestamp(), "links": page_links(request, c, page, media_type, lang)}
+    return {
+        "type": "FeatureCollection",
+        "features": [feature(row, c.properties(row, lang)) for row in page.rows],
+        "numberMatched": page.matched,
+        "numberReturned": len(page.rows),
+        "timeStamp": timestamp(),
+        "links": page_links(request, c, page, media_type, lang),
+    }
 
 
 def item(request: Request, row: dict[str, Any], c: Collection, media_type: str, lang: str) -> dict[str, Any]:
     """One record of a collection (read by `c.get`) as a Feature, with links to itself and its
     collection."""
     collection_url = request.url_for("ogc_collection", collectionId=c.id)
-    return {**feature(row, c.properties(row, lang)),
-            "links": [*self_links(request, media_type, lang),
-                      link(collection_url, "collection", JSON, message("ogc.link.collection", lang))]}
+    return {
+        **feature(row, c.properties(row, lang)),
+        "links": [
+            *self_links(request, media_type, lang),
+            link(collection_url, "collection", JSON, message("ogc.link.collection", lang)),
+        ],
+    }
 
 
-def queryables(request: Request, c: Collection, fields: dict[str, dict[str, Any]],
-               lang: str) -> dict[str, Any]:
+def queryables(
+    request: Request, c: Collection, fields: dict[str, dict[str, Any]], lang: str
+) -> dict[str, Any]:
     """The properties the items can be filtered on, as a JSON Schema (Part 3)."""
-    properties = {name: {"title": message(f"ogc.queryable.{name}", lang), "type": "string", **schema}
-                  for name, schema in fields.items()}
+    properties = {
+        name: {"title": message(f"ogc.queryable.{name}", lang), "type": "string", **schema}
+        for name, schema in fields.items()
+    }
     properties["geometry"] = {"format": c.geometry, "x-ogc-role": "primary-geometry"}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": str(request.url.remove_query_params(["f", "lang"])), "type": "object",
-            "title": message(f"ogc.collection.{c.id}.title", lang), "properties": properties}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": str(request.url.remove_query_params(["f", "lang"])),
+        "type": "object",
+        "title": message(f"ogc.collection.{c.id}.title", lang),
+        "properties": properties,
+    }
 
 
 def dumps(document: dict[str, Any]) -> bytes:

@@ -44,11 +44,13 @@ def media_type(request: Request, f: str | None, data_type: str) -> str:
     return HTML if _quality(accept, HTML) > data_q else data_type
 
 
-def respond(request: Request, served: str, document: dict[str, Any], template: str, lang: str,
-            **context: Any) -> Response:
+def respond(
+    request: Request, served: str, document: dict[str, Any], template: str, lang: str, **context: Any
+) -> Response:
     """`document` as `served`: JSON bytes, or the HTML page `template` showing it."""
     headers = {"Vary": "Accept"}
     if served != HTML:
         return Response(dumps(document), media_type=served, headers=headers)
-    return templates.TemplateResponse(request, f"ogc/{template}.html",
-                                      {"doc": document, "lang": lang, **context}, headers=headers)
+    return templates.TemplateResponse(
+        request, f"ogc/{template}.html", {"doc": document, "lang": lang, **context}, headers=headers
+    )

@@ -25,9 +25,17 @@ def checked_limit(limit: int, settings: Settings, *, clamp: bool = False) -> int
         return limit
     if clamp:
         return largest
-    raise RequestValidationError([{
-        "type": "less_than_equal", "loc": ("query", "limit"), "input": limit, "ctx": {"le": largest},
-        "msg": f"Input should be less than or equal to {largest}"}])
+    raise RequestValidationError(
+        [
+            {
+                "type": "less_than_equal",
+                "loc": ("query", "limit"),
+                "input": limit,
+                "ctx": {"le": largest},
+                "msg": f"Input should be less than or equal to {largest}",
+            }
+        ]
+    )
 
 
 @dataclass(frozen=True)

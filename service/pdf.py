@@ -18,8 +18,10 @@ from gis.errors import MissingPackage
 
 FONT_FAMILY = "WenQuanYi Micro Hei"
 # Where Debian/Ubuntu (fonts-wqy-microhei) and Fedora (wqy-microhei-fonts) install it
-FONT_FILES = (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-              Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"))
+FONT_FILES = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"),
+)
 FONT_PACKAGE = "fonts-wqy-microhei"
 PANGO_PACKAGE = "libpango-1.0-0"
 
@@ -35,8 +37,11 @@ def font_file() -> Path:
 @cache
 def _font_css(path: Path) -> Any:
     from weasyprint import CSS  # heavy (fonts, Pango): loaded by the first PDF only
-    return CSS(string=f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{path.as_uri()}"); }}\n'
-                      f'html {{ font-family: "{FONT_FAMILY}", sans-serif; }}')
+
+    return CSS(
+        string=f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{path.as_uri()}"); }}\n'
+        f'html {{ font-family: "{FONT_FAMILY}", sans-serif; }}'
+    )
 
 
 def _offline(path: Path) -> Any:

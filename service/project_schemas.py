@@ -8,12 +8,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Stage = Literal["lead", "negotiating", "signed", "registered", "supplied", "started", "producing", "dropped",
-                "on_hold"]
+Stage = Literal[
+    "lead", "negotiating", "signed", "registered", "supplied", "started", "producing", "dropped", "on_hold"
+]
 ForwardStage = Literal["lead", "negotiating", "signed", "registered", "supplied", "started", "producing"]
 ProjectType = Literal["manufacturing", "producer_services", "other"]
-InvestorCategory = Literal["global_500", "china_500", "private_500", "listed", "industry_leader",
-                           "hidden_champion", "other"]
+InvestorCategory = Literal[
+    "global_500", "china_500", "private_500", "listed", "industry_leader", "hidden_champion", "other"
+]
 Lateness = Literal["follow_up", "start"]
 FollowUpKind = Literal["visit", "call", "inspection", "leader_visit", "meeting"]
 
@@ -25,8 +27,12 @@ class ProjectFields(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     investor: str | None = Field(default=None, max_length=200, description="投资方")
-    credit_code: str | None = Field(default=None, max_length=40, description=(
-        "统一社会信用代码 (GB 32100-2015, its check character verified)"), examples=["91350100M000100Y43"])
+    credit_code: str | None = Field(
+        default=None,
+        max_length=40,
+        description=("统一社会信用代码 (GB 32100-2015, its check character verified)"),
+        examples=["91350100M000100Y43"],
+    )
     investor_category: InvestorCategory | None = Field(default=None, description="投资方类别")
     project_type: ProjectType | None = Field(default=None, description="项目类型")
     industry_code: str | None = Field(default=None, pattern=r"^\d{2,4}$")
@@ -46,8 +52,9 @@ class ProjectFields(BaseModel):
     annual_output_wan: float | None = Field(default=None, ge=0, le=1e9)
     annual_tax_wan: float | None = Field(default=None, ge=0, le=1e9)
     agreed_start_on: dt.date | None = Field(default=None, description="约定开工日期")
-    source_unit: str | None = Field(default=None, max_length=40,
-                                    description="信息来源单位 (a code of data/reference/units.csv)")
+    source_unit: str | None = Field(
+        default=None, max_length=40, description="信息来源单位 (a code of data/reference/units.csv)"
+    )
     platform: str | None = Field(default=None, max_length=40, description="承载平台: park or town code")
     leader: str | None = Field(default=None, max_length=60, description="挂钩领导: an account of role leader")
     officer: str | None = Field(default=None, max_length=60, description="招商局责任人: an account")
@@ -61,8 +68,9 @@ class ProjectIn(ProjectFields):
     code: str = Field(min_length=1, max_length=40, pattern=r"^[\w\-.]+$", examples=["XM-2026-101"])
     name: str = Field(min_length=1, max_length=200)
     industry_code: str = Field(pattern=r"^\d{2,4}$")
-    stage: ForwardStage | None = Field(default=None,
-                                       description="Where it stands when entered (default: lead)")
+    stage: ForwardStage | None = Field(
+        default=None, description="Where it stands when entered (default: lead)"
+    )
     stage_since: dt.date | None = Field(default=None, description="Since when (the real date)")
     signed_on: dt.date | None = None
     started_on: dt.date | None = None
@@ -135,11 +143,16 @@ class ProjectOut(BaseModel):
     updated_by: str | None
     version: int
     last_follow_up_on: dt.date | None = Field(default=None, description="In lists: the last follow-up's day")
-    overdue: list[Lateness] | None = Field(default=None, description=(
-        "In lists: why an active project is late (no follow-up for LANDSTOCK_PIPELINE_FOLLOW_UP_DAYS, "
-        "its agreed start passed)"))
+    overdue: list[Lateness] | None = Field(
+        default=None,
+        description=(
+            "In lists: why an active project is late (no follow-up for LANDSTOCK_PIPELINE_FOLLOW_UP_DAYS, "
+            "its agreed start passed)"
+        ),
+    )
     possible_duplicates: list[DuplicateOut] | None = Field(
-        default=None, description="On a create or a change of investor: active projects of the same investor")
+        default=None, description="On a create or a change of investor: active projects of the same investor"
+    )
 
 
 class ProjectPage(BaseModel):
@@ -159,8 +172,11 @@ class StepIn(BaseModel):
     stage: Stage = Field(description="The stage it moves to")
     day: dt.date = Field(description="The day it happened (not in the future, not before the last step)")
     note: str | None = Field(default=None, max_length=2000, description="Why (required to drop a project)")
-    sites: list[str] = Field(default_factory=list, max_length=20, description=(
-        "供地: the parcel or factory codes the project is given; they move to 已供地 / 已出租"))
+    sites: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description=("供地: the parcel or factory codes the project is given; they move to 已供地 / 已出租"),
+    )
 
 
 class StageEventOut(BaseModel):
@@ -238,8 +254,9 @@ class AlertOut(BaseModel):
     code: str
     name: str | None
     url: str = Field(description="The record's page")
-    since: dt.date = Field(description="The day the clock started: agreed start, signing, reservation, "
-                                       "last follow-up, supply")
+    since: dt.date = Field(
+        description="The day the clock started: agreed start, signing, reservation, last follow-up, supply"
+    )
     days: int = Field(description="Days from `since` to the day asked about")
     responsible: list[PersonOut] = Field(description="The project's officer; the site's managers")
     project: str | None = Field(description="The project a site alert concerns, when the reader may read it")
@@ -251,13 +268,16 @@ class AlertsOut(BaseModel):
     as_of: dt.date
     counts: dict[str, int]
     alerts: list[AlertOut]
+
+
 class ShortlistPick(BaseModel):
     """A site put on the shortlist, with the score the match gave it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=40,
-                      description="地块或厂房编号 (an assembly's parcels one by one)")
+    code: str = Field(
+        min_length=1, max_length=40, description="地块或厂房编号 (an assembly's parcels one by one)"
+    )
     score: float = Field(ge=0, le=100, description="Its score in the match, 0–100")
 
 

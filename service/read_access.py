@@ -113,12 +113,21 @@ def readable_project(code: ProjectCode, who: ProjectReader, session: ReadSession
 ReadableProject = Annotated[str, Depends(readable_project)]
 
 
-ReviewNumber = Annotated[str, Path(max_length=40, examples=["2026-007"], description=(
-    "会审编号: the slug 2026-007, or the number as printed, URL-encoded (会审〔2026〕007号)"))]
+ReviewNumber = Annotated[
+    str,
+    Path(
+        max_length=40,
+        examples=["2026-007"],
+        description=(
+            "会审编号: the slug 2026-007, or the number as printed, URL-encoded (会审〔2026〕007号)"
+        ),
+    ),
+]
 
 
-def readable_review(code: ProjectCode, number: ReviewNumber, who: ProjectReader,
-                    session: ReadSession) -> Record:
+def readable_review(
+    code: ProjectCode, number: ReviewNumber, who: ProjectReader, session: ReadSession
+) -> Record:
     """A joint review of a project `who` may read; 404 for any other (as for one that is not)."""
     return reviews.get_review(session, code, number, visible=visible_projects(session, who))
 
@@ -129,8 +138,13 @@ ReadableReview = Annotated[Record, Depends(readable_review)]
 def take_export(db: DatabaseDep, settings: SettingsDep, who: Principal) -> None:
     """Count one full-inventory export for `who`, committed at once; 429 past the hourly limit."""
     with db.write() as session:
-        rates.take(session, f"export:{who.id}", settings.read.export_max_per_hour, EXPORT_WINDOW,
-                   message="error.too_many_exports")
+        rates.take(
+            session,
+            f"export:{who.id}",
+            settings.read.export_max_per_hour,
+            EXPORT_WINDOW,
+            message="error.too_many_exports",
+        )
 
 
 async def _to_login(request: Request, exc: Exception) -> Response:

@@ -20,15 +20,31 @@ from gis.pipeline.scorecard import Scorecard, scorecard
 from gis.pipeline.weekly import WeeklySummary, weekly_summary
 from service.auth import CurrentUser
 
-WeekQuery = Annotated[str | None, Query(
-    max_length=20, description="ISO 周（周一至周日），如 2026-W48；默认为截至日期所在的周",
-    examples=["2026-W48"])]
-PeriodQuery = Annotated[str | None, Query(
-    max_length=20, description="考核期：季度 2026-Q3、月份 2026-07 或年份 2026；默认为截至日期所在的季度",
-    examples=["2026-Q3"])]
-AsOfQuery = Annotated[dt.date | None, Query(
-    description="截至日期：按当日结束时的状态统计 (YYYY-MM-DD)，默认今天", examples=["2026-11-29"],
-    ge=FIRST_DAY, le=LAST_DAY)]
+WeekQuery = Annotated[
+    str | None,
+    Query(
+        max_length=20,
+        description="ISO 周（周一至周日），如 2026-W48；默认为截至日期所在的周",
+        examples=["2026-W48"],
+    ),
+]
+PeriodQuery = Annotated[
+    str | None,
+    Query(
+        max_length=20,
+        description="考核期：季度 2026-Q3、月份 2026-07 或年份 2026；默认为截至日期所在的季度",
+        examples=["2026-Q3"],
+    ),
+]
+AsOfQuery = Annotated[
+    dt.date | None,
+    Query(
+        description="截至日期：按当日结束时的状态统计 (YYYY-MM-DD)，默认今天",
+        examples=["2026-11-29"],
+        ge=FIRST_DAY,
+        le=LAST_DAY,
+    ),
+]
 
 
 async def report_reader(user: CurrentUser) -> Principal:
@@ -58,16 +74,18 @@ def _ledger(session: Session, who: Principal, as_of: dt.date) -> ledger.Ledger:
     return ledger.load(session, as_of, visible=access.readable_projects(who, session.get_bind().dialect.name))
 
 
-def weekly_for(session: Session, who: Principal, week: str | None, as_of: dt.date | None,
-               config: PipelineConfig) -> WeeklySummary:
+def weekly_for(
+    session: Session, who: Principal, week: str | None, as_of: dt.date | None, config: PipelineConfig
+) -> WeeklySummary:
     """The weekly summary: `week` (default: the week of `as_of`) as of `as_of` (default today)."""
     day = as_of or dt.date.today()
     period = week_of(week, day)
     return weekly_summary(_ledger(session, who, day), period, config)
 
 
-def scorecard_for(session: Session, who: Principal, period: str | None, as_of: dt.date | None,
-                  config: PipelineConfig) -> Scorecard:
+def scorecard_for(
+    session: Session, who: Principal, period: str | None, as_of: dt.date | None, config: PipelineConfig
+) -> Scorecard:
     """The scorecard: `period` (default: the quarter of `as_of`) as of `as_of` (default today)."""
     day = as_of or dt.date.today()
     chosen = period_of(period, day)

@@ -32,38 +32,71 @@ def _bound(bound: Bound, lang: str) -> dict[str, Any]:
 
 def review_dict(sheet: Sheet, lang: str) -> dict[str, Any]:
     """The sheet with every label in `lang`."""
-    rows = [{"name": r.name, "label": message(f"review.indicator.{r.name}", lang), "value": r.value,
-             "source": message(f"review.source.{r.source}", lang),
-             "national": _bound(r.national, lang), "city": _bound(r.city, lang), "status": r.status,
-             "status_label": label("review.status", r.status, lang)} for r in sheet.rows]
-    return {"project_code": sheet.project.get("code"), "project_name": sheet.project.get("name"),
-            **{name: sheet.project.get(name) for name in FIGURES},
-            "industry_code": sheet.project.get("industry_code"), "site_kind": sheet.site.kind,
-            "site_code": sheet.site.code, "park_code": sheet.site.park_code,
-            "area_mu": sheet.site.area_mu, "indicators": rows, "overall": sheet.overall,
-            "overall_label": label("review.status", sheet.overall, lang),
-            "note": message("review.note", lang)}
+    rows = [
+        {
+            "name": r.name,
+            "label": message(f"review.indicator.{r.name}", lang),
+            "value": r.value,
+            "source": message(f"review.source.{r.source}", lang),
+            "national": _bound(r.national, lang),
+            "city": _bound(r.city, lang),
+            "status": r.status,
+            "status_label": label("review.status", r.status, lang),
+        }
+        for r in sheet.rows
+    ]
+    return {
+        "project_code": sheet.project.get("code"),
+        "project_name": sheet.project.get("name"),
+        **{name: sheet.project.get(name) for name in FIGURES},
+        "industry_code": sheet.project.get("industry_code"),
+        "site_kind": sheet.site.kind,
+        "site_code": sheet.site.code,
+        "park_code": sheet.site.park_code,
+        "area_mu": sheet.site.area_mu,
+        "indicators": rows,
+        "overall": sheet.overall,
+        "overall_label": label("review.status", sheet.overall, lang),
+        "note": message("review.note", lang),
+    }
 
 
 def departments(opinions: Mapping[Department, Opinion], lang: str) -> list[dict[str, Any]]:
     """The five departments' rows, in the sheet's order; blank where nothing was entered."""
-    return [{"department": d.value, "label": label("review_department", d.value, lang),
-             "opinion": opinions.get(d, Opinion()).opinion, "signatory": opinions.get(d, Opinion()).signatory,
-             "signed_on": opinions.get(d, Opinion()).signed_on} for d in Department]
+    return [
+        {
+            "department": d.value,
+            "label": label("review_department", d.value, lang),
+            "opinion": opinions.get(d, Opinion()).opinion,
+            "signatory": opinions.get(d, Opinion()).signatory,
+            "signed_on": opinions.get(d, Opinion()).signed_on,
+        }
+        for d in Department
+    ]
 
 
 def record_dict(record: Record, lang: str) -> dict[str, Any]:
     """A review record with every label in `lang`, its sheet as it was kept."""
     base = f"/api/projects/{quote(record.project_code, safe='')}/reviews/{record.slug}"
-    return {"number": record.number, "slug": record.slug, "project_code": record.project_code,
-            "site": record.site, "held_on": record.held_on, "planned": vars(record.planned),
-            "sheet": review_dict(record.sheet, lang), "departments": departments(record.opinions, lang),
-            "outcome": record.outcome.value,
-            "outcome_label": label("review_outcome", record.outcome.value, lang),
-            "outcome_note": record.outcome_note, "decided_by": record.decided_by,
-            "decided_at": record.decided_at, "created_by": record.created_by, "created_at": record.created_at,
-            "version": record.version,
-            "links": {kind: f"{base}.{kind}" for kind in ("html", "xlsx", "pdf")} | {"self": base}}
+    return {
+        "number": record.number,
+        "slug": record.slug,
+        "project_code": record.project_code,
+        "site": record.site,
+        "held_on": record.held_on,
+        "planned": vars(record.planned),
+        "sheet": review_dict(record.sheet, lang),
+        "departments": departments(record.opinions, lang),
+        "outcome": record.outcome.value,
+        "outcome_label": label("review_outcome", record.outcome.value, lang),
+        "outcome_note": record.outcome_note,
+        "decided_by": record.decided_by,
+        "decided_at": record.decided_at,
+        "created_by": record.created_by,
+        "created_at": record.created_at,
+        "version": record.version,
+        "links": {kind: f"{base}.{kind}" for kind in ("html", "xlsx", "pdf")} | {"self": base},
+    }
 
 
 def _threshold(bound: dict[str, Any]) -> str:
@@ -72,18 +105,31 @@ def _threshold(bound: dict[str, Any]) -> str:
 
 def table_rows(review: dict[str, Any]) -> list[list[Any]]:
     """The sheet's rows as cells, in COLUMNS order."""
-    return [[r["label"], "—" if r["value"] is None else r["value"], _threshold(r["national"]),
-             _threshold(r["city"]), r["status_label"],
-             f"{r['national']['rule']}；{r['city']['rule']}", r["source"]] for r in review["indicators"]]
+    return [
+        [
+            r["label"],
+            "—" if r["value"] is None else r["value"],
+            _threshold(r["national"]),
+            _threshold(r["city"]),
+            r["status_label"],
+            f"{r['national']['rule']}；{r['city']['rule']}",
+            r["source"],
+        ]
+        for r in review["indicators"]
+    ]
 
 
 def facts(review: dict[str, Any], record: dict[str, Any] | None, lang: str) -> list[tuple[str, Any]]:
     """The heading block under the number: the day (of a record), the project, its figures, the site."""
     held = [("review.held_on", record["held_on"].isoformat())] if record else []
     project = f"{review['project_code'] or ''} {review['project_name'] or ''}".strip()
-    rows = [*held, ("review.project", project),
-            *((f"review.{name}", review[name]) for name in FIGURES),
-            ("review.site", review["site_code"]), ("review.area_mu", review["area_mu"])]
+    rows = [
+        *held,
+        ("review.project", project),
+        *((f"review.{name}", review[name]) for name in FIGURES),
+        ("review.site", review["site_code"]),
+        ("review.area_mu", review["area_mu"]),
+    ]
     return [(message(key, lang), _shown(value)) for key, value in rows]
 
 
@@ -118,8 +164,19 @@ def _indicators(ws: Worksheet, review: dict[str, Any], lang: str) -> None:
 
 def _departments(ws: Worksheet, rows: list[dict[str, Any]], record: dict[str, Any] | None, lang: str) -> None:
     ws.append([])
-    ws.append(cells.row([message(k, lang) for k in ("review.col.department", "review.col.opinion",
-                                                     "field.signatory", "field.opinion_signed_on")]))
+    ws.append(
+        cells.row(
+            [
+                message(k, lang)
+                for k in (
+                    "review.col.department",
+                    "review.col.opinion",
+                    "field.signatory",
+                    "field.opinion_signed_on",
+                )
+            ]
+        )
+    )
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -127,9 +184,11 @@ def _departments(ws: Worksheet, rows: list[dict[str, Any]], record: dict[str, An
         ws.append(cells.row([row["label"], row["opinion"], row["signatory"], signed_on]))
     if record is not None:
         ws.append([])
-        for key, value in (("review.outcome", record["outcome_label"]),
-                           ("review.outcome_note", record["outcome_note"]),
-                           ("review.decided_by", record["decided_by"])):
+        for key, value in (
+            ("review.outcome", record["outcome_label"]),
+            ("review.outcome_note", record["outcome_note"]),
+            ("review.decided_by", record["decided_by"]),
+        ):
             ws.append(cells.row([message(key, lang), value]))
 
 
@@ -156,11 +215,17 @@ def to_xlsx(review: dict[str, Any], lang: str, record: dict[str, Any] | None = N
 def to_html(review: dict[str, Any], lang: str, record: dict[str, Any] | None = None) -> str:
     """The sheet (of a record, when given) as a printable A4 page; a preview has blank
     departments' rows and no number."""
-    return render("review_sheet.html", review=review, record=record, facts=facts(review, record, lang),
-                  columns=COLUMNS, lang=lang,
-                  rows=zip(table_rows(review), review["indicators"], strict=True),
-                  departments=record["departments"] if record else departments({}, lang),
-                  outcomes=[o.value for o in Outcome if o is not Outcome.PENDING])
+    return render(
+        "review_sheet.html",
+        review=review,
+        record=record,
+        facts=facts(review, record, lang),
+        columns=COLUMNS,
+        lang=lang,
+        rows=zip(table_rows(review), review["indicators"], strict=True),
+        departments=record["departments"] if record else departments({}, lang),
+        outcomes=[o.value for o in Outcome if o is not Outcome.PENDING],
+    )
 
 
 def to_pdf(record: dict[str, Any], lang: str) -> bytes:

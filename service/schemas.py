@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 PERSONAL = "null unless the reader is signed in"
-RESERVATION = ("null unless the reader may see this site's reservations: investment staff, leaders, "
-               "administrators, and a park manager on their own parks and towns")
+RESERVATION = (
+    "null unless the reader may see this site's reservations: investment staff, leaders, "
+    "administrators, and a park manager on their own parks and towns"
+)
 
 
 class Link(BaseModel):
@@ -62,8 +64,9 @@ class ParcelProperties(BaseModel):
     ready_leveled: bool
     net_land: bool = Field(description="净地")
     price_wan_per_mu: float | None = Field(description="价格(万元/亩)")
-    status: Literal["available", "reserved", "signed", "supplied", "under_construction",
-                    "in_production", "unavailable"]
+    status: Literal[
+        "available", "reserved", "signed", "supplied", "under_construction", "in_production", "unavailable"
+    ]
     status_label: str
     status_since: dt.date | None
     reserved_project_code: str | None = Field(description=f"意向项目编号; {RESERVATION}")
@@ -200,9 +203,11 @@ class Health(BaseModel):
 
 def geojson_responses(model: type[BaseModel], status: int = 200) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for a route answering GeoJSON shaped like `model`."""
-    return {status: {"model": model, "description": "GeoJSON (application/geo+json)"},
-            404: {"description": "Not found (application/problem+json)"},
-            422: {"description": "Invalid parameters (application/problem+json)"}}
+    return {
+        status: {"model": model, "description": "GeoJSON (application/geo+json)"},
+        404: {"description": "Not found (application/problem+json)"},
+        422: {"description": "Invalid parameters (application/problem+json)"},
+    }
 
 
 class GeometryIn(BaseModel):
@@ -329,8 +334,12 @@ class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: str = Field(max_length=30, examples=["reserved"], description="Target status (code or label)")
-    project: str | None = Field(default=None, max_length=40, examples=["XM-2026-001"],
-                                description="The project a site is reserved for")
+    project: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["XM-2026-001"],
+        description="The project a site is reserved for",
+    )
     note: str | None = Field(default=None, max_length=2000, description="Why (required for 暂不可供)")
 
 
@@ -342,9 +351,12 @@ class HistoryEntry(BaseModel):
     action: Literal["create", "update", "status", "delete", "restore"]
     action_label: str
     version: int
-    changes: dict[str, list[Any]] = Field(description=(
-        "field: [before, after]; contacts, owner, remarks for signed-in readers only, the reserving "
-        "project for readers of the site's reservations only"))
+    changes: dict[str, list[Any]] = Field(
+        description=(
+            "field: [before, after]; contacts, owner, remarks for signed-in readers only, the reserving "
+            "project for readers of the site's reservations only"
+        )
+    )
 
 
 class History(BaseModel):

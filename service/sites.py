@@ -70,12 +70,21 @@ def changes(properties: Any, geometry_in: GeometryIn | None) -> dict[str, Any]:
     return values
 
 
-def change_status(session: Session, kind: str, code: str, body: StatusChange, who: Principal,
-                  version: int) -> None:
+def change_status(
+    session: Session, kind: str, code: str, body: StatusChange, who: Principal, version: int
+) -> None:
     """Apply a workflow step in the caller's transaction."""
     target = parse_status(kind, body.status)
-    gateway.change_status(session, kind, code, target.value, who=who, project=body.project,
-                        note=body.note, expected_version=version)
+    gateway.change_status(
+        session,
+        kind,
+        code,
+        target.value,
+        who=who,
+        project=body.project,
+        note=body.note,
+        expected_version=version,
+    )
 
 
 def hidden_in_history(session: Session, kind: str, code: str, who: Principal | None) -> frozenset[str]:
@@ -95,8 +104,15 @@ def history_of(db: Database, kind: str, code: str, lang: str, who: Principal | N
         rows = history.changes_of(session, kind, code)
         hidden = hidden_in_history(session, kind, code, who)
         actors = access.reads_personal(who)
-        entries = [HistoryEntry(at=r.at, actor=r.actor if actors else None,
-                                action=r.action,  # type: ignore[arg-type]
-                                action_label=label("history", r.action, lang), version=r.version,
-                                changes=access.redact_changes(r.changes, hidden)) for r in rows]
+        entries = [
+            HistoryEntry(
+                at=r.at,
+                actor=r.actor if actors else None,
+                action=r.action,  # type: ignore[arg-type]
+                action_label=label("history", r.action, lang),
+                version=r.version,
+                changes=access.redact_changes(r.changes, hidden),
+            )
+            for r in rows
+        ]
     return History(code=code, entries=entries)

@@ -54,8 +54,15 @@ def frame(geoms: list[Any], crs: Any, **columns: list[Any]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns, geometry=geoms, crs=crs)
 
 
-def shapefile(folder: Path, gdf: gpd.GeoDataFrame, *, encoding: str = "UTF-8", prj: bool = True,
-              cpg: bool = True, name: str = "parcels") -> Path:
+def shapefile(
+    folder: Path,
+    gdf: gpd.GeoDataFrame,
+    *,
+    encoding: str = "UTF-8",
+    prj: bool = True,
+    cpg: bool = True,
+    name: str = "parcels",
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     gdf.to_file(folder / f"{name}.shp", encoding=encoding)
     for suffix, keep in ((".prj", prj), (".cpg", cpg)):
@@ -92,13 +99,17 @@ class Case:
 def _bow_tie(tmp: Path) -> Path:
     x, y, s = LON, LAT, SIZE
     ring = [[x, y], [x + s, y + s], [x + s, y], [x, y + s], [x, y]]
-    return write_json(tmp / "bowtie.geojson", collection(feature({"type": "Polygon", "coordinates": [ring]},
-                                                                 地块编号="C-BOW", 用地性质="M2")))
+    return write_json(
+        tmp / "bowtie.geojson",
+        collection(feature({"type": "Polygon", "coordinates": [ring]}, 地块编号="C-BOW", 用地性质="M2")),
+    )
 
 
 def _ring(tmp: Path, name: str, ring: list[list[float]]) -> Path:
-    return write_json(tmp / f"{name}.geojson", collection(feature({"type": "Polygon", "coordinates": [ring]},
-                                                                  地块编号="C-R", 用地性质="M2")))
+    return write_json(
+        tmp / f"{name}.geojson",
+        collection(feature({"type": "Polygon", "coordinates": [ring]}, 地块编号="C-R", 用地性质="M2")),
+    )
 
 
 def _three_point(tmp: Path) -> Path:
@@ -122,19 +133,24 @@ def _wkt_rows(*wkts: str) -> list[dict[str, Any]]:
 
 def _z(tmp: Path) -> Path:
     ring = [[x, y, 3.5] for x, y in shapely.get_coordinates(square())]
-    return write_json(tmp / "z.geojson", collection(feature({"type": "Polygon", "coordinates": [ring]},
-                                                            地块编号="C-Z", 用地性质="M2")))
+    return write_json(
+        tmp / "z.geojson",
+        collection(feature({"type": "Polygon", "coordinates": [ring]}, 地块编号="C-Z", 用地性质="M2")),
+    )
 
 
 def _mixed(tmp: Path) -> Path:
     geometry = shapely.GeometryCollection([square(), shapely.LineString([(LON, LAT), (LON + 0.01, LAT)])])
-    return write_json(tmp / "mixed.geojson", collection(feature(geometry, 地块编号="C-MIX", 用地性质="M2"),
-                                                        parcel(1)))
+    return write_json(
+        tmp / "mixed.geojson", collection(feature(geometry, 地块编号="C-MIX", 用地性质="M2"), parcel(1))
+    )
 
 
 def _swapped_all(tmp: Path) -> Path:
-    features = [feature(shapely.transform(square(k), lambda c: c[:, ::-1]), 地块编号=f"S-{k}", 用地性质="M2")
-                for k in range(3)]
+    features = [
+        feature(shapely.transform(square(k), lambda c: c[:, ::-1]), 地块编号=f"S-{k}", 用地性质="M2")
+        for k in range(3)
+    ]
     return write_json(tmp / "swapped.geojson", collection(*features))
 
 
@@ -155,15 +171,22 @@ def _shp_gk(tmp: Path, *, epsg: int, prj: bool, declared: int | None = None, zip
 
 
 def _gbk(tmp: Path, *, cpg: bool) -> Path:
-    gdf = frame(_squares(2), 4490, 地块编号=["甲-1", "乙-2"], 用地性质=["二类工业用地", "一类工业"],
-                名称=["东区地块", "西区地块"])
+    gdf = frame(
+        _squares(2),
+        4490,
+        地块编号=["甲-1", "乙-2"],
+        用地性质=["二类工业用地", "一类工业"],
+        名称=["东区地块", "西区地块"],
+    )
     return zipped(shapefile(tmp / "gbk", gdf, encoding="GBK", cpg=cpg), tmp / "gbk.zip")
 
 
 def _declared_geojson(tmp: Path, epsg: int, *, declare: bool) -> Path:
     geoms = gk(_squares(2), epsg)
     features = [feature(g, code=f"D-{k}", land_use="100101") for k, g in enumerate(geoms)]
-    extra = {"crs": {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"}}} if declare else {}
+    extra = (
+        {"crs": {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"}}} if declare else {}
+    )
     return write_json(tmp / f"declared_{epsg}.geojson", collection(*features, **extra))
 
 
@@ -198,8 +221,16 @@ def _overflow(tmp: Path) -> Path:
 
 
 def _csv_gbk(tmp: Path) -> Path:
-    rows = [{"宗地号": f"GBK-{k}", "用地类型": "二类工业用地", "面积（亩）": "60", "权属单位": "启东市自然资源和规划局",
-             "几何": square(k).wkt} for k in range(2)]
+    rows = [
+        {
+            "宗地号": f"GBK-{k}",
+            "用地类型": "二类工业用地",
+            "面积（亩）": "60",
+            "权属单位": "启东市自然资源和规划局",
+            "几何": square(k).wkt,
+        }
+        for k in range(2)
+    ]
     return _csv(tmp, "gbk.csv", rows, encoding="gbk")
 
 
@@ -222,18 +253,40 @@ def _surveying_xy(tmp: Path) -> Path:
 
 
 def _xlsx(tmp: Path) -> Path:
-    rows = [{"地块编号": "X-1", "用地性质": "M1", "面积(亩)": 62.5, "状态": "Sold By City", "几何(WKT)": square(0).wkt},
-            {"地块编号": "X-2", "用地性质": "三类工业用地", "面积(亩)": 61, "状态": " sold by city ",
-             "几何(WKT)": square(1).wkt}]
+    rows = [
+        {
+            "地块编号": "X-1",
+            "用地性质": "M1",
+            "面积(亩)": 62.5,
+            "状态": "Sold By City",
+            "几何(WKT)": square(0).wkt,
+        },
+        {
+            "地块编号": "X-2",
+            "用地性质": "三类工业用地",
+            "面积(亩)": 61,
+            "状态": " sold by city ",
+            "几何(WKT)": square(1).wkt,
+        },
+    ]
     path = tmp / "台账.xlsx"
     pd.DataFrame(rows).to_excel(path, index=False)
     return path
 
 
 def _variants(tmp: Path) -> Path:
-    values = [("ＡＶＡＩＬＡＢＬＥ ", "0601"), ("可供 ", "m2"), ("Sold by City", "二类工业"), ("available", "W1")]
-    return write_json(tmp / "variants.geojson", collection(*[
-        feature(square(k), code=f"V-{k}", status=s, land_use=u) for k, (s, u) in enumerate(values)]))
+    values = [
+        ("ＡＶＡＩＬＡＢＬＥ ", "0601"),
+        ("可供 ", "m2"),
+        ("Sold by City", "二类工业"),
+        ("available", "W1"),
+    ]
+    return write_json(
+        tmp / "variants.geojson",
+        collection(
+            *[feature(square(k), code=f"V-{k}", status=s, land_use=u) for k, (s, u) in enumerate(values)]
+        ),
+    )
 
 
 def _zip_bomb(tmp: Path) -> Path:
@@ -276,22 +329,33 @@ def _gpkg(tmp: Path, layers: int = 1) -> Path:
     path = tmp / "survey.gpkg"
     for k in range(layers):
         frame(_squares(2), 4490, code=[f"L{k}-1", f"L{k}-2"], land_use=["100101", "100102"]).to_file(
-            path, layer=f"layer{k}", driver="GPKG")
+            path, layer=f"layer{k}", driver="GPKG"
+        )
     return path
 
 
 def _kml(tmp: Path) -> Path:
     path = tmp / "survey.kml"
     frame(_squares(2), 4326, Name=["K-1", "K-2"], 用地性质=["M2", "M2"]).rename(
-        columns={"Name": "name"}).assign(code=["K-1", "K-2"]).to_file(path, driver="KML")
+        columns={"Name": "name"}
+    ).assign(code=["K-1", "K-2"]).to_file(path, driver="KML")
     return path
 
 
 def _topojson(tmp: Path) -> Path:
     x, y, s = LON, LAT, SIZE
-    topology = {"type": "Topology", "objects": {"parcels": {"type": "GeometryCollection", "geometries": [
-        {"type": "Polygon", "arcs": [[0]], "properties": {"code": "T-1", "land_use": "100102"}}]}},
-        "arcs": [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]]}
+    topology = {
+        "type": "Topology",
+        "objects": {
+            "parcels": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0]], "properties": {"code": "T-1", "land_use": "100102"}}
+                ],
+            }
+        },
+        "arcs": [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]],
+    }
     return write_json(tmp / "survey.topojson", topology)
 
 
@@ -305,109 +369,274 @@ def _case(name: str, build: Callable[[Path], Path], **kwargs: Any) -> Case:
 
 
 CASES = [
-    _case("featurecollection", lambda t: write_json(t / "ok.geojson", collection(parcel(0), parcel(1))),
-          outcomes=["accepted", "accepted"], keys={"crs.inferred_degrees"}),
-    _case("bare_array", lambda t: write_json(t / "array.geojson", [parcel(0), parcel(1)]),
-          outcomes=["accepted", "accepted"]),
+    _case(
+        "featurecollection",
+        lambda t: write_json(t / "ok.geojson", collection(parcel(0), parcel(1))),
+        outcomes=["accepted", "accepted"],
+        keys={"crs.inferred_degrees"},
+    ),
+    _case(
+        "bare_array",
+        lambda t: write_json(t / "array.geojson", [parcel(0), parcel(1)]),
+        outcomes=["accepted", "accepted"],
+    ),
     _case("single_feature", lambda t: write_json(t / "one.geojson", parcel(0)), outcomes=["accepted"]),
     _case("topojson", _topojson, outcomes=["accepted"]),
     _case("self_intersecting_ring", _bow_tie, outcomes=["repaired"], keys={"repair.made_valid"}),
     _case("three_point_ring", _three_point, outcomes=["rejected"], raises=None, keys={"geometry.collapsed"}),
     _case("unclosed_ring_geojson", _unclosed, outcomes=["repaired"], keys={"repair.closed_ring"}),
-    _case("unclosed_ring_wkt", lambda t: _csv(t, "unclosed.csv", _wkt_rows(
-        f"POLYGON (({LON} {LAT}, {LON + SIZE} {LAT}, {LON + SIZE} {LAT + SIZE}))")),
-        outcomes=["repaired"], keys={"repair.closed_ring"}),
-    _case("null_geometry_new_record", lambda t: write_json(t / "null.geojson", collection(
-        feature(None, code="NULL-1", land_use="1001"))), outcomes=["rejected"], keys={"import.geometry_required"}),
-    _case("empty_polygon", lambda t: _csv(t, "empty.csv", _wkt_rows("POLYGON EMPTY")),
-          outcomes=["rejected"], keys={"geometry.empty"}),
-    _case("nan_coordinates", lambda t: _csv(t, "nan.csv", _wkt_rows(
-        f"POLYGON (({LON} {LAT}, NaN {LAT}, {LON + SIZE} {LAT + SIZE}, {LON} {LAT}))", square(1).wkt)),
-        outcomes=["rejected", "accepted"], keys={"geometry.non_finite"}),
+    _case(
+        "unclosed_ring_wkt",
+        lambda t: _csv(
+            t,
+            "unclosed.csv",
+            _wkt_rows(f"POLYGON (({LON} {LAT}, {LON + SIZE} {LAT}, {LON + SIZE} {LAT + SIZE}))"),
+        ),
+        outcomes=["repaired"],
+        keys={"repair.closed_ring"},
+    ),
+    _case(
+        "null_geometry_new_record",
+        lambda t: write_json(t / "null.geojson", collection(feature(None, code="NULL-1", land_use="1001"))),
+        outcomes=["rejected"],
+        keys={"import.geometry_required"},
+    ),
+    _case(
+        "empty_polygon",
+        lambda t: _csv(t, "empty.csv", _wkt_rows("POLYGON EMPTY")),
+        outcomes=["rejected"],
+        keys={"geometry.empty"},
+    ),
+    _case(
+        "nan_coordinates",
+        lambda t: _csv(
+            t,
+            "nan.csv",
+            _wkt_rows(
+                f"POLYGON (({LON} {LAT}, NaN {LAT}, {LON + SIZE} {LAT + SIZE}, {LON} {LAT}))", square(1).wkt
+            ),
+        ),
+        outcomes=["rejected", "accepted"],
+        keys={"geometry.non_finite"},
+    ),
     _case("z_coordinates", _z, outcomes=["repaired"], keys={"repair.dropped_z"}),
-    _case("m_coordinates", lambda t: _csv(t, "m.csv", _wkt_rows(
-        "POLYGON M ((" + ", ".join(f"{x} {y} 7" for x, y in shapely.get_coordinates(square())) + "))")),
-        outcomes=["repaired"], keys={"repair.dropped_z"}),
+    _case(
+        "m_coordinates",
+        lambda t: _csv(
+            t,
+            "m.csv",
+            _wkt_rows(
+                "POLYGON M ((" + ", ".join(f"{x} {y} 7" for x, y in shapely.get_coordinates(square())) + "))"
+            ),
+        ),
+        outcomes=["repaired"],
+        keys={"repair.dropped_z"},
+    ),
     _case("mixed_geometry_types", _mixed, outcomes=["repaired", "accepted"], keys={"repair.dropped_parts"}),
-    _case("point_for_a_parcel", lambda t: write_json(t / "point.geojson", collection(
-        feature(shapely.Point(LON, LAT), code="PT", land_use="1001"))), outcomes=["rejected"],
-        keys={"geometry.not_areal"}),
+    _case(
+        "point_for_a_parcel",
+        lambda t: write_json(
+            t / "point.geojson", collection(feature(shapely.Point(LON, LAT), code="PT", land_use="1001"))
+        ),
+        outcomes=["rejected"],
+        keys={"geometry.not_areal"},
+    ),
     _case("swapped_axes_whole_file", _swapped_all, raises="crs.swapped"),
-    _case("swapped_axes_one_row", _swapped_one, outcomes=["accepted", "accepted", "rejected"],
-          keys={"geometry.swapped"}),
-    _case("shapefile_zip_gk_with_prj", lambda t: _shp_gk(t, epsg=4549, prj=True), outcomes=["accepted"] * 2,
-          keys={"crs.declared"}),
-    _case("shapefile_zip_without_prj", lambda t: _shp_gk(t, epsg=4550, prj=False), outcomes=["accepted"] * 2,
-          keys={"crs.no_prj", "crs.inferred_gk"}),
-    _case("shapefile_folder", lambda t: _shp_gk(t, epsg=4549, prj=True, zip_it=False), outcomes=["accepted"] * 2),
-    _case("shapefile_gbk_dbf_without_cpg", lambda t: _gbk(t, cpg=False), outcomes=["accepted"] * 2,
-          keys={"import.dbf_gbk"}),
+    _case(
+        "swapped_axes_one_row",
+        _swapped_one,
+        outcomes=["accepted", "accepted", "rejected"],
+        keys={"geometry.swapped"},
+    ),
+    _case(
+        "shapefile_zip_gk_with_prj",
+        lambda t: _shp_gk(t, epsg=4549, prj=True),
+        outcomes=["accepted"] * 2,
+        keys={"crs.declared"},
+    ),
+    _case(
+        "shapefile_zip_without_prj",
+        lambda t: _shp_gk(t, epsg=4550, prj=False),
+        outcomes=["accepted"] * 2,
+        keys={"crs.no_prj", "crs.inferred_gk"},
+    ),
+    _case(
+        "shapefile_folder", lambda t: _shp_gk(t, epsg=4549, prj=True, zip_it=False), outcomes=["accepted"] * 2
+    ),
+    _case(
+        "shapefile_gbk_dbf_without_cpg",
+        lambda t: _gbk(t, cpg=False),
+        outcomes=["accepted"] * 2,
+        keys={"import.dbf_gbk"},
+    ),
     _case("shapefile_gbk_dbf_with_cpg", lambda t: _gbk(t, cpg=True), outcomes=["accepted"] * 2),
     _case("wrong_crs_label", lambda t: _shp_gk(t, epsg=4550, prj=True, declared=4549), raises="crs.wrong"),
-    _case("declared_prefixed_gk", lambda t: _declared_geojson(t, 4528, declare=True), outcomes=["accepted"] * 2,
-          keys={"crs.declared"}),
-    _case("inferred_prefixed_gk", lambda t: _declared_geojson(t, 4529, declare=False), outcomes=["accepted"] * 2,
-          keys={"crs.inferred_gk"}),
-    _case("ambiguous_crs_in_a_wide_region", _ambiguous, raises="crs.ambiguous",
-          limits=ImportLimits(region=(119.0, 31.0, 124.0, 33.0))),
+    _case(
+        "declared_prefixed_gk",
+        lambda t: _declared_geojson(t, 4528, declare=True),
+        outcomes=["accepted"] * 2,
+        keys={"crs.declared"},
+    ),
+    _case(
+        "inferred_prefixed_gk",
+        lambda t: _declared_geojson(t, 4529, declare=False),
+        outcomes=["accepted"] * 2,
+        keys={"crs.inferred_gk"},
+    ),
+    _case(
+        "ambiguous_crs_in_a_wide_region",
+        _ambiguous,
+        raises="crs.ambiguous",
+        limits=ImportLimits(region=(119.0, 31.0, 124.0, 33.0)),
+    ),
     _case("gcj02_given", _gcj02, outcomes=["accepted"] * 2, keys={"crs.given"}, options={"crs": "gcj02"}),
     _case("far_outside_the_city", _far, raises="crs.undecidable"),
-    _case("duplicate_codes", lambda t: _codes(t, ["D-1", "D-2", "D-1"]), outcomes=["rejected", "accepted", "rejected"],
-          keys={"import.codes_duplicated", "import.code_duplicate"}),
-    _case("every_row_the_same_code", lambda t: _codes(t, ["SAME"] * 3), outcomes=["rejected"] * 3,
-          keys={"import.codes_all_same"}),
-    _case("missing_codes", lambda t: _codes(t, ["M-1", "", "   "]), outcomes=["accepted", "rejected", "rejected"],
-          keys={"import.codes_missing"}),
+    _case(
+        "duplicate_codes",
+        lambda t: _codes(t, ["D-1", "D-2", "D-1"]),
+        outcomes=["rejected", "accepted", "rejected"],
+        keys={"import.codes_duplicated", "import.code_duplicate"},
+    ),
+    _case(
+        "every_row_the_same_code",
+        lambda t: _codes(t, ["SAME"] * 3),
+        outcomes=["rejected"] * 3,
+        keys={"import.codes_all_same"},
+    ),
+    _case(
+        "missing_codes",
+        lambda t: _codes(t, ["M-1", "", "   "]),
+        outcomes=["accepted", "rejected", "rejected"],
+        keys={"import.codes_missing"},
+    ),
     _case("excel_overflowed_codes", _overflow, outcomes=["rejected"] * 3, keys={"import.code_overflow"}),
     _case("csv_gbk_chinese_headers", _csv_gbk, outcomes=["accepted"] * 2),
     _case("csv_lon_lat_columns", _lonlat, layer="factories", outcomes=["accepted"] * 2),
     _case("csv_one_lat_lon_column", _latlon_pair, layer="factories", outcomes=["accepted"] * 2),
-    _case("csv_surveying_xy_metres", _surveying_xy, layer="factories", outcomes=["accepted"] * 2,
-          keys={"import.xy_surveying_order", "crs.inferred_gk"}),
+    _case(
+        "csv_surveying_xy_metres",
+        _surveying_xy,
+        layer="factories",
+        outcomes=["accepted"] * 2,
+        keys={"import.xy_surveying_order", "crs.inferred_gk"},
+    ),
     _case("xlsx_ledger", _xlsx, outcomes=["accepted"] * 2),
     _case("label_variants", _variants, outcomes=["accepted"] * 4),
-    _case("unknown_status", lambda t: write_json(t / "status.geojson", collection(
-        parcel(0, 状态="卖掉了"))), outcomes=["rejected"], keys={"import.unknown_value"}),
-    _case("illegal_transition", lambda t: write_json(t / "illegal.geojson", collection(
-        feature(square(0), code="KFQ-001", status="已投产"))), outcomes=["rejected"], keys={"status.illegal"}),
-    _case("reservation_needs_a_project", lambda t: write_json(t / "reserve.geojson", collection(
-        feature(square(0), code="KFQ-001", status="意向"))), outcomes=["rejected"], keys={"status.needs_project"}),
-    _case("unknown_park", lambda t: write_json(t / "park.geojson", collection(parcel(0, 园区="P99"))),
-          outcomes=["rejected"], keys={"import.unknown_reference"}),
-    _case("zero_area", lambda t: write_json(t / "zero.geojson", collection(parcel(0, 面积=0))),
-          outcomes=["repaired"], keys={"import.zero_area"}),
-    _case("new_parcel_without_land_use", lambda t: write_json(t / "nolu.geojson", collection(
-        feature(square(0), code="NO-LU"))), outcomes=["rejected"], keys={"import.required"}),
-    _case("too_many_vertices", _dense, outcomes=["rejected"], keys={"geometry.too_many_vertices"},
-          limits=ImportLimits(max_vertices=100)),
-    _case("too_many_features", lambda t: write_json(t / "many.geojson", collection(*[parcel(k) for k in range(3)])),
-          raises="import.too_many_features", limits=ImportLimits(max_features=2)),
+    _case(
+        "unknown_status",
+        lambda t: write_json(t / "status.geojson", collection(parcel(0, 状态="卖掉了"))),
+        outcomes=["rejected"],
+        keys={"import.unknown_value"},
+    ),
+    _case(
+        "illegal_transition",
+        lambda t: write_json(
+            t / "illegal.geojson", collection(feature(square(0), code="KFQ-001", status="已投产"))
+        ),
+        outcomes=["rejected"],
+        keys={"status.illegal"},
+    ),
+    _case(
+        "reservation_needs_a_project",
+        lambda t: write_json(
+            t / "reserve.geojson", collection(feature(square(0), code="KFQ-001", status="意向"))
+        ),
+        outcomes=["rejected"],
+        keys={"status.needs_project"},
+    ),
+    _case(
+        "unknown_park",
+        lambda t: write_json(t / "park.geojson", collection(parcel(0, 园区="P99"))),
+        outcomes=["rejected"],
+        keys={"import.unknown_reference"},
+    ),
+    _case(
+        "zero_area",
+        lambda t: write_json(t / "zero.geojson", collection(parcel(0, 面积=0))),
+        outcomes=["repaired"],
+        keys={"import.zero_area"},
+    ),
+    _case(
+        "new_parcel_without_land_use",
+        lambda t: write_json(t / "nolu.geojson", collection(feature(square(0), code="NO-LU"))),
+        outcomes=["rejected"],
+        keys={"import.required"},
+    ),
+    _case(
+        "too_many_vertices",
+        _dense,
+        outcomes=["rejected"],
+        keys={"geometry.too_many_vertices"},
+        limits=ImportLimits(max_vertices=100),
+    ),
+    _case(
+        "too_many_features",
+        lambda t: write_json(t / "many.geojson", collection(*[parcel(k) for k in range(3)])),
+        raises="import.too_many_features",
+        limits=ImportLimits(max_features=2),
+    ),
     _case("gpkg_one_layer", lambda t: _gpkg(t), outcomes=["accepted"] * 2),
     _case("gpkg_two_layers_unnamed", lambda t: _gpkg(t, 2), raises="import.choose_layer"),
-    _case("gpkg_two_layers_chosen", lambda t: _gpkg(t, 2), outcomes=["accepted"] * 2,
-          options={"source_layer": "layer1"}),
+    _case(
+        "gpkg_two_layers_chosen",
+        lambda t: _gpkg(t, 2),
+        outcomes=["accepted"] * 2,
+        options={"source_layer": "layer1"},
+    ),
     _case("kml", _kml, outcomes=["accepted"] * 2),
     _case("zip_bomb", _zip_bomb, raises="import.zip_ratio"),
     _case("zip_path_traversal", _traversal, raises="import.zip_path"),
     _case("zip_absolute_path", _absolute, raises="import.zip_path"),
-    _case("zip_too_many_entries", _many_entries, raises="import.zip_entries", limits=ImportLimits(zip_max_entries=20)),
-    _case("truncated_geojson", lambda t: _truncated(t, write_json(t / "full.geojson", collection(
-        parcel(0), parcel(1))), "cut.geojson"), raises="import.unreadable"),
+    _case(
+        "zip_too_many_entries",
+        _many_entries,
+        raises="import.zip_entries",
+        limits=ImportLimits(zip_max_entries=20),
+    ),
+    _case(
+        "truncated_geojson",
+        lambda t: _truncated(
+            t, write_json(t / "full.geojson", collection(parcel(0), parcel(1))), "cut.geojson"
+        ),
+        raises="import.unreadable",
+    ),
     _case("truncated_geopackage", lambda t: _truncated(t, _gpkg(t), "cut.gpkg"), raises="import.unreadable"),
-    _case("truncated_zip", lambda t: _truncated(t, _shp_gk(t, epsg=4549, prj=True), "cut.zip"),
-          raises="import.zip_broken"),
-    _case("csv_that_is_not_a_csv", lambda t: _write_bytes(t / "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
-          raises="import.not_a_table"),
+    _case(
+        "truncated_zip",
+        lambda t: _truncated(t, _shp_gk(t, epsg=4549, prj=True), "cut.zip"),
+        raises="import.zip_broken",
+    ),
+    _case(
+        "csv_that_is_not_a_csv",
+        lambda t: _write_bytes(t / "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        raises="import.not_a_table",
+    ),
     _case("empty_file", lambda t: _write_bytes(t / "empty.geojson", b""), raises="import.empty"),
-    _case("empty_featurecollection", lambda t: write_json(t / "none.geojson", collection()),
-          raises="import.no_features"),
+    _case(
+        "empty_featurecollection",
+        lambda t: write_json(t / "none.geojson", collection()),
+        raises="import.no_features",
+    ),
     _case("empty_geopackage_layer", lambda t: _empty_gpkg(t), raises="import.no_features"),
-    _case("geojson_nested_100000_deep", lambda t: _write_bytes(t / "deep.geojson", b'{"type": "Feature", '
-          b'"geometry": {"type": "Polygon", "coordinates": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"),
-          raises="import.unreadable"),
-    _case("unsupported_format", lambda t: _write_bytes(t / "drawing.dwg", b"AC1032"), raises="import.unsupported"),
-    _case("json_that_is_not_geojson", lambda t: write_json(t / "config.json", {"name": "x"}),
-          raises="import.unreadable"),
+    _case(
+        "geojson_nested_100000_deep",
+        lambda t: _write_bytes(
+            t / "deep.geojson",
+            b'{"type": "Feature", '
+            b'"geometry": {"type": "Polygon", "coordinates": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}",
+        ),
+        raises="import.unreadable",
+    ),
+    _case(
+        "unsupported_format",
+        lambda t: _write_bytes(t / "drawing.dwg", b"AC1032"),
+        raises="import.unsupported",
+    ),
+    _case(
+        "json_that_is_not_geojson",
+        lambda t: write_json(t / "config.json", {"name": "x"}),
+        raises="import.unreadable",
+    ),
 ]
 
 

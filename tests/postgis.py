@@ -29,8 +29,10 @@ def _bindir() -> Path:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     found = shutil.which("initdb") or (candidates[0] if candidates else None)
     if not found:
-        raise PostgisUnavailable("initdb not found: install postgresql and postgresql-*-postgis-3 "
-                                 "(make test does this with apt-get)")
+        raise PostgisUnavailable(
+            "initdb not found: install postgresql and postgresql-*-postgis-3 "
+            "(make test does this with apt-get)"
+        )
     return Path(found).parent
 
 
@@ -58,19 +60,41 @@ class Cluster:
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _pg_ctl(self, *args: str) -> None:
-        subprocess.run(_as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data), *args]),
-                       check=True, capture_output=True, text=True)
+        subprocess.run(
+            _as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data), *args]),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
 
     def init(self) -> None:
         """Create the cluster's files."""
-        subprocess.run(_as_postgres([str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust",
-                                     "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]),
-                       check=True, capture_output=True, text=True)
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(self.bindir / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
 
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
         self._pg_ctl("-o", options, "-l", str(self.root / "log"), "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:
@@ -79,8 +103,11 @@ class Cluster:
 
     def remove(self) -> None:
         """Stop the server if it runs and delete its files."""
-        subprocess.run(_as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
-                                     "stop"]), capture_output=True, check=False)
+        subprocess.run(
+            _as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -112,12 +139,16 @@ def _check_postgis(port: int) -> None:
     deadline = time.monotonic() + 30
     while True:
         try:
-            with psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres",
-                                 autocommit=True) as conn:
+            with psycopg.connect(
+                f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True
+            ) as conn:
                 available = conn.execute(
-                    "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'").fetchone()
+                    "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'"
+                ).fetchone()
                 if not available or not available[0]:
-                    raise PostgisUnavailable("PostGIS is not installed: apt-get install postgresql-15-postgis-3")
+                    raise PostgisUnavailable(
+                        "PostGIS is not installed: apt-get install postgresql-15-postgis-3"
+                    )
                 return
         except psycopg.OperationalError:
             if time.monotonic() > deadline:

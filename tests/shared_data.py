@@ -19,8 +19,12 @@ DATAV_NANTONG = "nantong_320600_datav_gcj02.json"
 
 def _origin() -> Path | None:
     try:
-        url = subprocess.run(["git", "-C", str(ROOT), "config", "remote.origin.url"],
-                             capture_output=True, text=True, check=False).stdout.strip()
+        url = subprocess.run(
+            ["git", "-C", str(ROOT), "config", "remote.origin.url"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
     except OSError:
         return None
     path = Path(url.removeprefix("file://"))
@@ -39,5 +43,8 @@ def shared_file(name: str) -> Path:
     for folder in candidates:
         if (folder / name).exists():
             return folder / name
-    pytest.fail(f"{name} not found in {', '.join(map(str, candidates))}; "
-                "set LANDSTOCK_SHARED_DATA to the folder holding it", pytrace=False)
+    pytest.fail(
+        f"{name} not found in {', '.join(map(str, candidates))}; "
+        "set LANDSTOCK_SHARED_DATA to the folder holding it",
+        pytrace=False,
+    )

@@ -36,16 +36,22 @@ def test_every_path_in_the_readme_layout_exists():
 def test_every_package_module_is_in_the_readme_layout():
     listed = set(layout_paths())
     # every module by name, sub-packages too; service/routes/ is listed as one line (a module per resource)
-    modules = [p.relative_to(ROOT).as_posix() for pkg in ("service", "gis", "data")
-               for p in (ROOT / pkg).rglob("*.py")
-               if p.name != "__init__.py" and not {"migrations", "routes"} & set(p.parts)]
+    modules = [
+        p.relative_to(ROOT).as_posix()
+        for pkg in ("service", "gis", "data")
+        for p in (ROOT / pkg).rglob("*.py")
+        if p.name != "__init__.py" and not {"migrations", "routes"} & set(p.parts)
+    ]
 
     assert [m for m in modules if m not in listed] == []
 
 
 def test_the_wheel_carries_migrations_and_no_tests(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     names = zipfile.ZipFile(next(tmp_path.glob("landstock-*.whl"))).namelist()
 
     assert "gis/migrations/env.py" in names and "gis/migrations/script.py.mako" in names

@@ -46,18 +46,32 @@ def check_industries(session: Session, codes: list[str] | None) -> None:
         raise InvalidInput("error.unknown_industry", code=sorted(unknown)[0])
 
 
-def update(session: Session, code: str, values: dict[str, Any], *, who: Principal,
-           expected_version: int | None) -> Area:
+def update(
+    session: Session, code: str, values: dict[str, Any], *, who: Principal, expected_version: int | None
+) -> Area:
     """Change some fields (and the outline) of one area; keep every changed field's history."""
     area = locked(session, code)
     values = dict(values)
     geometry = values.pop("geometry", None)
-    check(who, Change("area", code, Act.UPDATE, stored=stored(area), values=values,
-                      geometry=geometry is not None, expected_version=expected_version))
+    check(
+        who,
+        Change(
+            "area",
+            code,
+            Act.UPDATE,
+            stored=stored(area),
+            values=values,
+            geometry=geometry is not None,
+            expected_version=expected_version,
+        ),
+    )
     check_industries(session, values.get("leading_industries"))
     if "kind" in values and values["kind"] not in KINDS:
-        raise InvalidInput(field=Text("field.kind"), value=str(values["kind"]),
-                           reason=[Text(f"area_kind.{k}") for k in KINDS])
+        raise InvalidInput(
+            field=Text("field.kind"),
+            value=str(values["kind"]),
+            reason=[Text(f"area_kind.{k}") for k in KINDS],
+        )
     area = cast(Area, area)
     before = snapshot(area)
     with session.no_autoflush:

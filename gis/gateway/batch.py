@@ -70,8 +70,13 @@ def _lookup(session: Session, model: Any, codes: set[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     ordered = sorted(codes)
     for start in range(0, len(ordered), 900):
-        found.update(dict(session.execute(select(model.code, model.id).where(
-            model.code.in_(ordered[start:start + 900]))).all()))
+        found.update(
+            dict(
+                session.execute(
+                    select(model.code, model.id).where(model.code.in_(ordered[start : start + 900]))
+                ).all()
+            )
+        )
     return found
 
 
@@ -85,14 +90,20 @@ def stored_by_code(session: Session, layer: str, codes: list[str], *, lock: bool
     found: dict[str, Stored] = {}
     unique = sorted(set(codes))
     for start in range(0, len(unique), 900):
-        statement = select(*columns).where(model.code.in_(unique[start:start + 900])).order_by(model.code)
+        statement = select(*columns).where(model.code.in_(unique[start : start + 900])).order_by(model.code)
         if lock:
             statement = statement.with_for_update(of=model)
         for row in session.execute(statement).mappings():
             found[row["code"]] = Stored(
-                id=row["id"], version=row["version"], updated_at=row["updated_at"],
-                updated_by=row.get("updated_by"), status=row.get("status"), park_id=row.get("park_id"),
-                town_id=row.get("town_id"), deleted=row.get("deleted_at") is not None)
+                id=row["id"],
+                version=row["version"],
+                updated_at=row["updated_at"],
+                updated_by=row.get("updated_by"),
+                status=row.get("status"),
+                park_id=row.get("park_id"),
+                town_id=row.get("town_id"),
+                deleted=row.get("deleted_at") is not None,
+            )
     return found
 
 
@@ -119,9 +130,15 @@ def resolve_references(session: Session, batch: Batch) -> list[list[Text]]:
             known |= {r["code"] for r in batch.records if r.get("code")}
         for i, record in enumerate(batch.records):
             if record.get(name) and record[name] not in known:
-                found[i].append(Text("import.unknown_reference", {
-                    "field": Text(f"field.{'reserved_for' if name == 'reserved_project' else name}"),
-                    "code": record[name]}))
+                found[i].append(
+                    Text(
+                        "import.unknown_reference",
+                        {
+                            "field": Text(f"field.{'reserved_for' if name == 'reserved_project' else name}"),
+                            "code": record[name],
+                        },
+                    )
+                )
     return found
 
 
@@ -134,19 +151,28 @@ def propose(session: Session, batch: Batch, who: Principal) -> None:
     code_id = dict(session.execute(select(Area.code, Area.id)).all())
     shapes = batch.shapes
     located = places.locate(session, shapes) if batch.layer != "areas" else None
-    shares = (places.shares_within(shapes, places.territory(session, who.area_ids))
-              if who.scoped and batch.layer != "areas" else None)
+    shares = (
+        places.shares_within(shapes, places.territory(session, who.area_ids))
+        if who.scoped and batch.layer != "areas"
+        else None
+    )
     batch.changes = []
     for i, (row, record) in enumerate(zip(batch.rows, batch.records, strict=True)):
         if not row.code:
             batch.changes.append(None)
             continue
         note = record.get("note") or record.get("remarks")
-        change = Change(batch.kind, row.code, Act.UPDATE, status=record.get("status"),
-                        project=record.get("reserved_project"), note=note,
-                        values={k: v for k, v in record.items() if k not in WORKFLOW_KEYS},
-                        geometry=shapes[i] is not None,
-                        named={n: (record[n], code_id.get(record[n])) for n in PLACEMENT if record.get(n)})
+        change = Change(
+            batch.kind,
+            row.code,
+            Act.UPDATE,
+            status=record.get("status"),
+            project=record.get("reserved_project"),
+            note=note,
+            values={k: v for k, v in record.items() if k not in WORKFLOW_KEYS},
+            geometry=shapes[i] is not None,
+            named={n: (record[n], code_id.get(record[n])) for n in PLACEMENT if record.get(n)},
+        )
         if located is not None and shapes[i] is not None:
             change.place = (located.parks[i], located.towns[i])
         if shares is not None and shapes[i] is not None:
@@ -159,8 +185,11 @@ def _required(batch: Batch, i: int) -> list[Text]:
     out, record = [], batch.records[i]
     if batch.shapes[i] is None:
         out.append(Text("import.geometry_required"))
-    out += [Text("import.required", {"field": Text(f"field.{name}")})
-            for name in REQUIRED[batch.layer] if record.get(name) is None]
+    out += [
+        Text("import.required", {"field": Text(f"field.{name}")})
+        for name in REQUIRED[batch.layer]
+        if record.get(name) is None
+    ]
     if batch.layer == "factories" and record.get("floor_area_m2") is not None:
         out += _vacant(record)
     low, high = record.get("plot_ratio_min"), record.get("plot_ratio_max")
@@ -203,8 +232,9 @@ def _judge(batch: Batch, i: int, change: Change, who: Principal) -> list[Text]:
     return found
 
 
-def check(session: Session, batch: Batch, who: Principal, report: ImportReport, *, lock: bool,
-          replace: bool) -> None:
+def check(
+    session: Session, batch: Batch, who: Principal, report: ImportReport, *, lock: bool, replace: bool
+) -> None:
     """Judge every row against the records as they are now (locked when `lock`); fill the report."""
     codes = [r.code for r in batch.rows if r.code]
     current = stored_by_code(session, batch.layer, codes, lock=lock)
@@ -226,14 +256,30 @@ def check(session: Session, batch: Batch, who: Principal, report: ImportReport, 
 
 def _event(batch: Batch, row: RowReport, change: Change, stored: Stored) -> None:
     kind = change.kind
-    row.messages.append(Text("import.status_change", {"from_label": Text(f"{kind}_status.{stored.status}"),
-                                                      "to_label": Text(f"{kind}_status.{change.status}")}))
-    batch.events.append({f"{kind}_id": stored.id, "from_status": stored.status, "to_status": change.status,
-                         "project": change.project, "note": change.note, "code": change.code})
+    row.messages.append(
+        Text(
+            "import.status_change",
+            {
+                "from_label": Text(f"{kind}_status.{stored.status}"),
+                "to_label": Text(f"{kind}_status.{change.status}"),
+            },
+        )
+    )
+    batch.events.append(
+        {
+            f"{kind}_id": stored.id,
+            "from_status": stored.status,
+            "to_status": change.status,
+            "project": change.project,
+            "note": change.note,
+            "code": change.code,
+        }
+    )
 
 
-def _to_delete(session: Session, batch: Batch, who: Principal, report: ImportReport,
-               current: dict[str, Stored]) -> list[str]:
+def _to_delete(
+    session: Session, batch: Batch, who: Principal, report: ImportReport, current: dict[str, Stored]
+) -> list[str]:
     """Codes that `replace` removes: every current record the file does not hold."""
     model = MODELS[batch.layer]
     keep = {r.code for r in batch.rows if r.code}
@@ -271,13 +317,18 @@ def _placed(session: Session, batch: Batch) -> None:
         if change is None:
             continue
         if change.place is not None:
-            record.update({n: code_of[i] if i is not None else None
-                           for n, i in zip(PLACEMENT, change.place, strict=True)})
+            record.update(
+                {
+                    n: code_of[i] if i is not None else None
+                    for n, i in zip(PLACEMENT, change.place, strict=True)
+                }
+            )
         record.update({n: code for n, (code, _id) in change.named.items()})
 
 
-def write(session: Session, batch: Batch, who: Principal, report: ImportReport, note: str,
-          tick: Progress) -> None:
+def write(
+    session: Session, batch: Batch, who: Principal, report: ImportReport, note: str, tick: Progress
+) -> None:
     """Insert new records, update and restore existing ones, record status events and history,
     apply `replace`; the caller's transaction holds it all."""
     acts = [c.act if c is not None else None for c in batch.changes]
@@ -319,14 +370,27 @@ def _remove(session: Session, batch: Batch, who: Principal) -> None:
     changes.write(session, changes.changed(model, before, after, who.name, action="delete"))
 
 
-def _insert(session: Session, batch: Batch, index: list[int], who: Principal, note: str,
-            advance: Callable[[int], None]) -> None:
+def _insert(
+    session: Session,
+    batch: Batch,
+    index: list[int],
+    who: Principal,
+    note: str,
+    advance: Callable[[int], None],
+) -> None:
     records = []
     for i in index:
         record = {k: v for k, v in batch.records[i].items() if k != "note"}
         if batch.layer != "areas":
-            record["history"] = [[None, None, record["status"], record.get("reserved_project"),
-                                  batch.records[i].get("note") or note]]
+            record["history"] = [
+                [
+                    None,
+                    None,
+                    record["status"],
+                    record.get("reserved_project"),
+                    batch.records[i].get("note") or note,
+                ]
+            ]
         records.append(record)
     geoms = batch.geoms[index]
     model = MODELS[batch.layer]
@@ -357,8 +421,9 @@ def _parents_first(records: list[dict[str, Any]]) -> list[int]:
     return sorted(range(len(records)), key=level)
 
 
-def _update(session: Session, batch: Batch, index: list[int], who: Principal,
-            advance: Callable[[int], None]) -> None:
+def _update(
+    session: Session, batch: Batch, index: list[int], who: Principal, advance: Callable[[int], None]
+) -> None:
     now = utcnow()
     rows, restored = [], set()
     stepped = {e["code"] for e in batch.events}

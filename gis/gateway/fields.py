@@ -29,8 +29,10 @@ CODE_MAX = 40
 # Invisible characters that change how text reads or breaks the files it is written to: C0 and
 # C1 controls (tab and line breaks are text), bidirectional overrides and isolates (they reorder
 # what a reader sees), lone surrogates and non-characters.
-HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                    "\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+HIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 LONG_TEXT = {"remarks": 5000, "note": 2000}
 PROJECT_REMARKS = 2000
 MAX_LIST = 50
@@ -52,35 +54,59 @@ class Range:
 
 NUMBERS: dict[str, dict[str, Range]] = {
     "parcel": {
-        "cert_area_m2": Range(0, 1e8, above=True), "plot_ratio_min": Range(0, 20),
-        "plot_ratio_max": Range(0, 20), "building_density_min": Range(0, 100),
-        "height_limit_m": Range(0, 1000), "green_ratio_max": Range(0, 100),
+        "cert_area_m2": Range(0, 1e8, above=True),
+        "plot_ratio_min": Range(0, 20),
+        "plot_ratio_max": Range(0, 20),
+        "building_density_min": Range(0, 100),
+        "height_limit_m": Range(0, 1000),
+        "green_ratio_max": Range(0, 100),
         "price_wan_per_mu": Range(0, 1e5),
     },
     "factory": {
-        "floors": Range(1, 200), "floor_area_m2": Range(0, 1e7, above=True), "vacant_area_m2": Range(0, 1e7),
-        "clear_height_m": Range(0, 100), "floor_load_kn_m2": Range(0, 1000), "crane_t": Range(0, 2000),
-        "power_kva": Range(0, 1e6), "year_built": Range(1900, 2100), "rent_yuan_m2_month": Range(0, 1e4),
+        "floors": Range(1, 200),
+        "floor_area_m2": Range(0, 1e7, above=True),
+        "vacant_area_m2": Range(0, 1e7),
+        "clear_height_m": Range(0, 100),
+        "floor_load_kn_m2": Range(0, 1000),
+        "crane_t": Range(0, 2000),
+        "power_kva": Range(0, 1e6),
+        "year_built": Range(1900, 2100),
+        "rent_yuan_m2_month": Range(0, 1e4),
         "sale_price_wan": Range(0, 1e7),
     },
     "area": {},
     "project": {
-        "investment_total_wan": Range(0, 1e8), "fixed_investment_wan": Range(0, 1e8),
-        "land_min_mu": Range(0, 100_000, above=True), "land_max_mu": Range(0, 100_000, above=True),
-        "floor_area_min_m2": Range(0, 1e7, above=True), "clear_height_min_m": Range(0, 100, above=True),
-        "floor_load_min_kn_m2": Range(0, 1000, above=True), "crane_min_t": Range(0, 2000, above=True),
-        "power_min_kva": Range(0, 1e6, above=True), "nuisance_class": Range(1, 3),
-        "annual_output_wan": Range(0, 1e9), "annual_tax_wan": Range(0, 1e9),
+        "investment_total_wan": Range(0, 1e8),
+        "fixed_investment_wan": Range(0, 1e8),
+        "land_min_mu": Range(0, 100_000, above=True),
+        "land_max_mu": Range(0, 100_000, above=True),
+        "floor_area_min_m2": Range(0, 1e7, above=True),
+        "clear_height_min_m": Range(0, 100, above=True),
+        "floor_load_min_kn_m2": Range(0, 1000, above=True),
+        "crane_min_t": Range(0, 2000, above=True),
+        "power_min_kva": Range(0, 1e6, above=True),
+        "nuisance_class": Range(1, 3),
+        "annual_output_wan": Range(0, 1e9),
+        "annual_tax_wan": Range(0, 1e9),
         "foreign_investment_wusd": Range(0, 1e7),
     },
     "follow_up": {},
-    "review": {"plot_ratio": Range(0, 20, above=True), "building_coefficient": Range(0, 100),
-               "office_share": Range(0, 100)},
+    "review": {
+        "plot_ratio": Range(0, 20, above=True),
+        "building_coefficient": Range(0, 100),
+        "office_share": Range(0, 100),
+    },
 }
 # Text of a joint review that is not a column of its own (the departments' rows are JSON)
 REVIEW_TEXT = {"site": 400, "opinion": 2000, "signatory": 100, "outcome_note": 2000}
-MODELS: dict[str, Any] = {"parcel": Parcel, "factory": Factory, "area": Area, "project": Project,
-                          "follow_up": FollowUp, "review": Review}
+MODELS: dict[str, Any] = {
+    "parcel": Parcel,
+    "factory": Factory,
+    "area": Area,
+    "project": Project,
+    "follow_up": FollowUp,
+    "review": Review,
+}
 LISTS = {"suitable_industries", "leading_industries", "preferred_areas"}
 
 
@@ -115,8 +141,12 @@ def check_text(kind: str, name: str, value: str) -> None:
     """Refuse text that is too long for its field or holds invisible control characters."""
     hidden = HIDDEN.search(value)
     if hidden:
-        raise InvalidInput("fields.hidden_character", field=Text(f"field.{name}"),
-                           char=f"U+{ord(hidden.group()):04X}", position=hidden.start() + 1)
+        raise InvalidInput(
+            "fields.hidden_character",
+            field=Text(f"field.{name}"),
+            char=f"U+{ord(hidden.group()):04X}",
+            position=hidden.start() + 1,
+        )
     limit = text_limit(kind, name)
     if limit is not None and len(value) > limit:
         raise InvalidInput("fields.too_long", field=Text(f"field.{name}"), length=len(value), limit=limit)
@@ -127,8 +157,13 @@ def check_number(kind: str, name: str, value: float) -> None:
     bounds = NUMBERS[kind].get(name)
     if not math.isfinite(value) or (bounds is not None and not bounds.admits(value)):
         low = f"> {bounds.low:g}" if bounds and bounds.above else f"≥ {bounds.low:g}" if bounds else ""
-        raise InvalidInput("fields.out_of_range", field=Text(f"field.{name}"), value=f"{value:g}",
-                           low=low, high=f"{bounds.high:g}" if bounds else "")
+        raise InvalidInput(
+            "fields.out_of_range",
+            field=Text(f"field.{name}"),
+            value=f"{value:g}",
+            low=low,
+            high=f"{bounds.high:g}" if bounds else "",
+        )
 
 
 def check_value(kind: str, name: str, value: Any) -> None:
@@ -140,12 +175,18 @@ def check_value(kind: str, name: str, value: Any) -> None:
     elif isinstance(value, numbers.Real):
         check_number(kind, name, float(value))
     elif isinstance(value, dt.date) and not FIRST_DAY <= value <= LAST_DAY:
-        raise InvalidInput("fields.out_of_range", field=Text(f"field.{name}"), value=value.isoformat(),
-                           low=f"≥ {FIRST_DAY.isoformat()}", high=LAST_DAY.isoformat())
+        raise InvalidInput(
+            "fields.out_of_range",
+            field=Text(f"field.{name}"),
+            value=value.isoformat(),
+            low=f"≥ {FIRST_DAY.isoformat()}",
+            high=LAST_DAY.isoformat(),
+        )
     elif isinstance(value, list | tuple) and name in LISTS:
         if len(value) > MAX_LIST:
-            raise InvalidInput("fields.too_many", field=Text(f"field.{name}"), count=len(value),
-                               limit=MAX_LIST)
+            raise InvalidInput(
+                "fields.too_many", field=Text(f"field.{name}"), count=len(value), limit=MAX_LIST
+            )
         for item in value:
             check_code(item, name)
 

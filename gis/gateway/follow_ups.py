@@ -35,8 +35,11 @@ def _check(values: dict[str, Any]) -> None:
     if unknown:
         raise InvalidInput("error.read_only_field", field=unknown[0], reason=Text("error.read_only_reason"))
     if values.get("kind") not in FOLLOW_UP_KINDS:
-        raise InvalidInput(field=Text("field.kind"), value=str(values.get("kind")),
-                           reason=[Text(f"follow_up.{k}") for k in FOLLOW_UP_KINDS])
+        raise InvalidInput(
+            field=Text("field.kind"),
+            value=str(values.get("kind")),
+            reason=[Text(f"follow_up.{k}") for k in FOLLOW_UP_KINDS],
+        )
     day = values.get("day")
     if not isinstance(day, dt.date) or day > dt.date.today():
         raise InvalidInput("pipeline.follow_up.day", today=dt.date.today().isoformat())
@@ -48,9 +51,12 @@ def add(session: Session, code: str, values: dict[str, Any], *, who: Principal) 
     authorize(who, Action.EDIT_PROJECT)
     project = locked(session, code)
     _check(values)
-    entry = FollowUp(project_id=project.id, actor=who.name, leader_id=_leader(session, values.get("leader"),
-                                                                              values["kind"]),
-                     **{k: values.get(k) for k in FIELDS})
+    entry = FollowUp(
+        project_id=project.id,
+        actor=who.name,
+        leader_id=_leader(session, values.get("leader"), values["kind"]),
+        **{k: values.get(k) for k in FIELDS},
+    )
     session.add(entry)
     session.flush()
     return entry
@@ -60,8 +66,11 @@ def withdraw(session: Session, code: str, entry_id: int, *, who: Principal) -> F
     """Withdraw a follow-up (its author or an administrator); it stays, marked withdrawn."""
     authorize(who, Action.EDIT_PROJECT)
     project = locked(session, code)
-    entry = session.scalar(select(FollowUp).where(FollowUp.id == entry_id, FollowUp.project_id == project.id,
-                                                  FollowUp.deleted_at.is_(None)))
+    entry = session.scalar(
+        select(FollowUp).where(
+            FollowUp.id == entry_id, FollowUp.project_id == project.id, FollowUp.deleted_at.is_(None)
+        )
+    )
     if entry is None:
         raise NotFound(kind=Text("kind.follow_up"), code=str(entry_id))
     entry = cast(FollowUp, entry)

@@ -50,13 +50,34 @@ class InvestorCategory(StrEnum):
     OTHER = "other"
 
 
-EDITABLE = frozenset({
-    "name", "investor", "credit_code", "investor_category", "project_type", "industry_code",
-    "investment_total_wan", "fixed_investment_wan", "foreign_investment_wusd", "land_min_mu", "land_max_mu",
-    "floor_area_min_m2", "clear_height_min_m", "floor_load_min_kn_m2", "crane_min_t", "power_min_kva",
-    "nuisance_class", "needs_waterfront", "preferred_areas", "annual_output_wan", "annual_tax_wan",
-    "agreed_start_on", "contact", "remarks",
-})
+EDITABLE = frozenset(
+    {
+        "name",
+        "investor",
+        "credit_code",
+        "investor_category",
+        "project_type",
+        "industry_code",
+        "investment_total_wan",
+        "fixed_investment_wan",
+        "foreign_investment_wusd",
+        "land_min_mu",
+        "land_max_mu",
+        "floor_area_min_m2",
+        "clear_height_min_m",
+        "floor_load_min_kn_m2",
+        "crane_min_t",
+        "power_min_kva",
+        "nuisance_class",
+        "needs_waterfront",
+        "preferred_areas",
+        "annual_output_wan",
+        "annual_tax_wan",
+        "agreed_start_on",
+        "contact",
+        "remarks",
+    }
+)
 # Named by code or name: stored as a reference
 REFERENCES = frozenset({"source_unit", "platform", "leader", "officer"})
 # Only when a project is entered as it already stands (a ledger); later by steps only
@@ -87,8 +108,11 @@ def _validate(session: Session, values: dict[str, Any]) -> None:
     fields.check("project", {k: v for k, v in values.items() if k not in REFERENCES})
     for name, choice in CHOICES.items():
         if values.get(name) is not None and values[name] not in {c.value for c in choice}:
-            raise InvalidInput(field=Text(f"field.{name}"), value=str(values[name]),
-                               reason=[Text(f"{name}.{c.value}") for c in choice])
+            raise InvalidInput(
+                field=Text(f"field.{name}"),
+                value=str(values[name]),
+                reason=[Text(f"{name}.{c.value}") for c in choice],
+            )
     code = values.get("industry_code")
     if code is not None and session.get(Industry, code) is None:
         raise InvalidInput("match.error.unknown_industry", code=code)
@@ -106,13 +130,17 @@ def _entry(values: dict[str, Any]) -> None:
     """A project entered as it stands: a stage of the forward path, dated no later than today."""
     stage = values.get("stage", Stage.LEAD.value)
     if stage not in {s.value for s in FORWARD}:
-        raise InvalidInput(field=Text("field.stage"), value=str(stage),
-                           reason=[Text(f"project_stage.{s.value}") for s in FORWARD])
+        raise InvalidInput(
+            field=Text("field.stage"),
+            value=str(stage),
+            reason=[Text(f"project_stage.{s.value}") for s in FORWARD],
+        )
     for name in ("stage_since", "signed_on", "started_on"):
         day = values.get(name)
         if day is not None and day > dt.date.today():
-            raise InvalidInput("pipeline.stage.date", on=day.isoformat(), today=dt.date.today().isoformat(),
-                               last="-")
+            raise InvalidInput(
+                "pipeline.stage.date", on=day.isoformat(), today=dt.date.today().isoformat(), last="-"
+            )
 
 
 def _user(session: Session, name: str | None, roles: tuple[Role, ...], field: str) -> int | None:
@@ -120,8 +148,12 @@ def _user(session: Session, name: str | None, roles: tuple[Role, ...], field: st
         return None
     user = session.scalar(select(User).where(User.name == name, User.active.is_(True)))
     if user is None or Role(user.role) not in roles:
-        raise InvalidInput("pipeline.person", field=Text(f"field.{field}"), name=name,
-                           roles=[Text(f"role.{r.value}") for r in roles])
+        raise InvalidInput(
+            "pipeline.person",
+            field=Text(f"field.{field}"),
+            name=name,
+            roles=[Text(f"role.{r.value}") for r in roles],
+        )
     return int(user.id)
 
 
@@ -178,25 +210,43 @@ def create(session: Session, values: dict[str, Any], *, who: Principal) -> dict[
     _assign(session, project, chosen)
     session.add(project)
     session.flush()
-    session.add(ProjectStageEvent(project_id=project.id, day=project.stage_since or dt.date.today(),
-                                  actor=who.name, from_stage=None, to_stage=project.stage))
+    session.add(
+        ProjectStageEvent(
+            project_id=project.id,
+            day=project.stage_since or dt.date.today(),
+            actor=who.name,
+            from_stage=None,
+            to_stage=project.stage,
+        )
+    )
     record_change(session, "project", project, "create", {}, snapshot(project), who.name)
     found = duplicates.mark(session, project, who)
     return {**get_project(session, code), "possible_duplicates": found}
 
 
-def update(session: Session, code: str, values: dict[str, Any], *, who: Principal,
-           expected_version: int | None = None) -> dict[str, Any]:
+def update(
+    session: Session,
+    code: str,
+    values: dict[str, Any],
+    *,
+    who: Principal,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
     """Change some facts of a project (optimistic locking on `version`); return it."""
     authorize(who, Action.EDIT_PROJECT)
-    project = session.scalar(select(Project).where(Project.code == code, Project.deleted_at.is_(None))
-                             .with_for_update(of=Project))
+    project = session.scalar(
+        select(Project).where(Project.code == code, Project.deleted_at.is_(None)).with_for_update(of=Project)
+    )
     if project is None:
         raise NotFound(kind=Text("kind.project"), code=code)
     project = cast(Project, project)
     if expected_version is not None and project.version != expected_version:
-        raise VersionConflict(by=project.updated_by, at=project.updated_at.isoformat(timespec="seconds"),
-                              current=project.version, given=expected_version)
+        raise VersionConflict(
+            by=project.updated_by,
+            at=project.updated_at.isoformat(timespec="seconds"),
+            current=project.version,
+            given=expected_version,
+        )
     chosen = _choose(values, entering=False)
     _validate(session, {k: getattr(project, k) for k in ("land_min_mu", "land_max_mu")} | chosen)
     before = snapshot(project)

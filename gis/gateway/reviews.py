@@ -49,19 +49,22 @@ OPINION_FIELDS = ("opinion", "signatory", "signed_on")
 def _next_serial(session: Session, year: int) -> int:
     """The next serial of `year`; creators take turns until they commit, so none share one."""
     take_turns(session, f"landstock.review-number:{year}")
-    numbers = session.scalars(select(Review.number).where(
-        Review.number.startswith(PREFIX.format(year=year), autoescape=True)))
+    numbers = session.scalars(
+        select(Review.number).where(Review.number.startswith(PREFIX.format(year=year), autoescape=True))
+    )
     return 1 + max((parse_reference(n)[1] for n in numbers), default=0)
 
 
 # --- values -----------------------------------------------------------------------------------
 
+
 def _past(name: str, day: dt.date, today: dt.date) -> dt.date:
     """A real day: within the dates any record holds, and not after today."""
     fields.check_value("review", name, day)
     if day > today:
-        raise InvalidInput("review.error.future", field=Text(f"field.{name}"), on=day.isoformat(),
-                           today=today.isoformat())
+        raise InvalidInput(
+            "review.error.future", field=Text(f"field.{name}"), on=day.isoformat(), today=today.isoformat()
+        )
     return day
 
 
@@ -73,8 +76,11 @@ def _department(name: object) -> Department:
     try:
         return Department(str(name))
     except ValueError:
-        raise InvalidInput(field=Text("field.department"), value=str(name)[:60],
-                           reason=[Text(f"review_department.{d.value}") for d in Department]) from None
+        raise InvalidInput(
+            field=Text("field.department"),
+            value=str(name)[:60],
+            reason=[Text(f"review_department.{d.value}") for d in Department],
+        ) from None
 
 
 def _text(name: str, value: object) -> str | None:
@@ -122,17 +128,26 @@ def _outcome(value: object) -> Outcome:
     try:
         return Outcome(str(value))
     except ValueError:
-        raise InvalidInput(field=Text("field.outcome"), value=str(value)[:60],
-                           reason=[Text(f"review_outcome.{o.value}") for o in Outcome]) from None
+        raise InvalidInput(
+            field=Text("field.outcome"),
+            value=str(value)[:60],
+            reason=[Text(f"review_outcome.{o.value}") for o in Outcome],
+        ) from None
 
 
 # --- history ----------------------------------------------------------------------------------
 
+
 def _flat(review: Review) -> dict[str, Any]:
     """The review's fields as its history lists them."""
-    values: dict[str, Any] = {"site": review.site, "held_on": review.held_on.isoformat(), **review.planned,
-                              "overall": review.sheet.get("overall"), "outcome": review.outcome,
-                              "outcome_note": review.outcome_note}
+    values: dict[str, Any] = {
+        "site": review.site,
+        "held_on": review.held_on.isoformat(),
+        **review.planned,
+        "overall": review.sheet.get("overall"),
+        "outcome": review.outcome,
+        "outcome_note": review.outcome_note,
+    }
     for department, row in review.opinions.items():
         values.update({f"{department}.{k}": v for k, v in row.items()})
     return {k: v for k, v in values.items() if v is not None}
@@ -142,21 +157,35 @@ def _keep(session: Session, review: Review, before: dict[str, Any], who: Princip
     """Add the fields that changed to the project's history, under `review.<number>.`."""
     after = _flat(review)
     names = [*after, *(k for k in before if k not in after)]
-    changes = {f"review.{review.number}.{k}": [before.get(k), after.get(k)]
-               for k in names if before.get(k) != after.get(k)}
+    changes = {
+        f"review.{review.number}.{k}": [before.get(k), after.get(k)]
+        for k in names
+        if before.get(k) != after.get(k)
+    }
     if not changes:
         return
     version = session.scalar(select(Project.version).where(Project.id == review.project_id))
-    session.add(RecordChange(project_id=review.project_id, at=utcnow(), actor=who.name, action="update",
-                             changes=changes, version=version))
+    session.add(
+        RecordChange(
+            project_id=review.project_id,
+            at=utcnow(),
+            actor=who.name,
+            action="update",
+            changes=changes,
+            version=version,
+        )
+    )
     session.flush()
 
 
 def _last_change(session: Session, review: Review) -> tuple[str, str]:
     """Who changed the review last, and when (from the project's history)."""
     prefix = f"review.{review.number}."
-    rows = session.scalars(select(RecordChange).where(RecordChange.project_id == review.project_id)
-                           .order_by(RecordChange.at.desc(), RecordChange.id.desc()))
+    rows = session.scalars(
+        select(RecordChange)
+        .where(RecordChange.project_id == review.project_id)
+        .order_by(RecordChange.at.desc(), RecordChange.id.desc())
+    )
     for row in rows:
         if any(k.startswith(prefix) for k in row.changes):
             return row.actor, row.at.isoformat(timespec="seconds")
@@ -165,8 +194,16 @@ def _last_change(session: Session, review: Review) -> tuple[str, str]:
 
 # --- writing ----------------------------------------------------------------------------------
 
-def create(session: Session, new: NewReview, *, who: Principal, config: ReviewConfig,
-           match: MatchConfig, today: dt.date | None = None) -> Record:
+
+def create(
+    session: Session,
+    new: NewReview,
+    *,
+    who: Principal,
+    config: ReviewConfig,
+    match: MatchConfig,
+    today: dt.date | None = None,
+) -> Record:
     """Number, date and keep a new review of a project on a site, its indicators as they stand."""
     authorize(who, Action.EDIT_PROJECT)
     today = today or dt.date.today()
@@ -175,9 +212,18 @@ def create(session: Session, new: NewReview, *, who: Principal, config: ReviewCo
     project = locked(session, new.project_code)
     sheet = load_review(session, project.code, new.site, new.planned, config, match)
     number = number_of(held_on.year, _next_serial(session, held_on.year))
-    review = Review(number=number, project_id=project.id, site=sheet.site.code, held_on=held_on,
-                    planned=asdict(new.planned), sheet=sheet_data(sheet), opinions={},
-                    outcome=Outcome.PENDING.value, created_by=who.name, created_at=utcnow())
+    review = Review(
+        number=number,
+        project_id=project.id,
+        site=sheet.site.code,
+        held_on=held_on,
+        planned=asdict(new.planned),
+        sheet=sheet_data(sheet),
+        opinions={},
+        outcome=Outcome.PENDING.value,
+        created_by=who.name,
+        created_at=utcnow(),
+    )
     session.add(review)
     session.flush()
     _keep(session, review, {}, who)
@@ -185,8 +231,9 @@ def create(session: Session, new: NewReview, *, who: Principal, config: ReviewCo
 
 
 def _locked(session: Session, project_code: str, reference: str) -> Review:
-    review = session.scalar(statement(project_code).where(Review.number == canonical(reference))
-                            .with_for_update(of=Review))
+    review = session.scalar(
+        statement(project_code).where(Review.number == canonical(reference)).with_for_update(of=Review)
+    )
     if review is None:
         raise NotFound(kind=Text("kind.review"), code=reference[:60])
     return cast(Review, review)
@@ -198,8 +245,9 @@ def _check_version(session: Session, review: Review, expected_version: int | Non
         raise VersionConflict(by=by, at=at, current=review.version, given=expected_version)
 
 
-def _save(session: Session, review: Review, before: dict[str, Any], project_code: str,
-          who: Principal) -> Record:
+def _save(
+    session: Session, review: Review, before: dict[str, Any], project_code: str, who: Principal
+) -> Record:
     try:
         session.flush()
     except StaleDataError:
@@ -208,9 +256,16 @@ def _save(session: Session, review: Review, before: dict[str, Any], project_code
     return record_of(review, project_code)
 
 
-def record_opinions(session: Session, project_code: str, reference: str, opinions: object, *,
-                    who: Principal, expected_version: int | None = None,
-                    today: dt.date | None = None) -> Record:
+def record_opinions(
+    session: Session,
+    project_code: str,
+    reference: str,
+    opinions: object,
+    *,
+    who: Principal,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> Record:
     """Enter departments' opinions ({department: {opinion, signatory, signed_on}}; the fields
     given change, null clears one); once the review is decided, administrators only."""
     authorize(who, Action.EDIT_PROJECT)
@@ -223,8 +278,16 @@ def record_opinions(session: Session, project_code: str, reference: str, opinion
     return _save(session, review, before, project_code, who)
 
 
-def decide(session: Session, project_code: str, reference: str, outcome: object, note: object, *,
-           who: Principal, expected_version: int | None = None) -> Record:
+def decide(
+    session: Session,
+    project_code: str,
+    reference: str,
+    outcome: object,
+    note: object,
+    *,
+    who: Principal,
+    expected_version: int | None = None,
+) -> Record:
     """Enter the outcome (administrators): 通过, 有条件通过 with the conditions, 不通过 with the
     reasons, or back to pending."""
     authorize(who, Action.DECIDE_REVIEW)

@@ -24,23 +24,77 @@ from gis.labels import Text
 from gis.status import NEEDS_NOTE, NEEDS_PROJECT, check_transition
 
 SITE_FIELDS = {
-    "parcel": frozenset({
-        "name", "cert_area_m2", "land_use", "stock_type", "ownership", "plot_ratio_min", "plot_ratio_max",
-        "building_density_min", "height_limit_m", "green_ratio_max", "waterfront", "ready_road",
-        "ready_power", "ready_water", "ready_drainage", "ready_telecom", "ready_gas", "ready_heat",
-        "ready_leveled", "net_land", "price_wan_per_mu", "idle_since", "contact", "contact_phone", "remarks",
-    }),
-    "factory": frozenset({
-        "name", "building_type", "floors", "floor_area_m2", "vacant_area_m2", "clear_height_m",
-        "floor_load_kn_m2", "crane_t", "power_kva", "year_built", "owner", "rent_yuan_m2_month",
-        "sale_price_wan", "suitable_industries", "contact", "contact_phone", "remarks", "parcel",
-    }),
+    "parcel": frozenset(
+        {
+            "name",
+            "cert_area_m2",
+            "land_use",
+            "stock_type",
+            "ownership",
+            "plot_ratio_min",
+            "plot_ratio_max",
+            "building_density_min",
+            "height_limit_m",
+            "green_ratio_max",
+            "waterfront",
+            "ready_road",
+            "ready_power",
+            "ready_water",
+            "ready_drainage",
+            "ready_telecom",
+            "ready_gas",
+            "ready_heat",
+            "ready_leveled",
+            "net_land",
+            "price_wan_per_mu",
+            "idle_since",
+            "contact",
+            "contact_phone",
+            "remarks",
+        }
+    ),
+    "factory": frozenset(
+        {
+            "name",
+            "building_type",
+            "floors",
+            "floor_area_m2",
+            "vacant_area_m2",
+            "clear_height_m",
+            "floor_load_kn_m2",
+            "crane_t",
+            "power_kva",
+            "year_built",
+            "owner",
+            "rent_yuan_m2_month",
+            "sale_price_wan",
+            "suitable_industries",
+            "contact",
+            "contact_phone",
+            "remarks",
+            "parcel",
+        }
+    ),
 }
 AREA_FIELDS = frozenset({"name", "leading_industries", "remarks"})
 AREA_ADMIN_FIELDS = frozenset({"is_priority", "kind", "parent"})
 EDITABLE: dict[str, frozenset[str]] = {**SITE_FIELDS, "area": AREA_FIELDS | AREA_ADMIN_FIELDS}
-SYSTEM = frozenset({"id", "code", "version", "area_m2", "created_at", "created_by", "updated_at",
-                    "updated_by", "deleted_at", "status_since", "park_id", "town_id"})
+SYSTEM = frozenset(
+    {
+        "id",
+        "code",
+        "version",
+        "area_m2",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "deleted_at",
+        "status_since",
+        "park_id",
+        "town_id",
+    }
+)
 WORKFLOW = frozenset({"status", "reserved_project", "reserved_project_id"})
 PLACEMENT = ("park", "town")
 # A new record enters its workflow here; an administrator may also enter one as it already
@@ -178,10 +232,10 @@ def scope(who: Principal, change: Change) -> None:
         return
     if stored is not None and not in_scope(who, stored.park_id, stored.town_id):
         raise Forbidden("error.out_of_scope", code=change.code)
-    if change.place is not None and (not in_scope(who, *change.place)
-                                     or change.share is None or not change.share > SCOPE_SHARE):
-        raise Forbidden("gateway.moves_out_of_scope", code=change.code,
-                        share=f"{(change.share or 0):.0%}")
+    if change.place is not None and (
+        not in_scope(who, *change.place) or change.share is None or not change.share > SCOPE_SHARE
+    ):
+        raise Forbidden("gateway.moves_out_of_scope", code=change.code, share=f"{(change.share or 0):.0%}")
 
 
 def version(who: Principal, change: Change) -> None:
@@ -199,15 +253,24 @@ def workflow(who: Principal, change: Change) -> None:
     if change.act is Act.CREATE:
         status = change.status or INITIAL[change.kind][0]
         if status not in INITIAL[change.kind] and who.role is not Role.ADMIN:
-            raise InvalidInput(field=Text("field.status"), value=status,
-                               reason=[Text(f"{change.kind}_status.{s}") for s in INITIAL[change.kind]])
+            raise InvalidInput(
+                field=Text("field.status"),
+                value=status,
+                reason=[Text(f"{change.kind}_status.{s}") for s in INITIAL[change.kind]],
+            )
         if status in NEEDS_PROJECT and not change.project:
             raise InvalidInput("status.needs_project")
         if status in NEEDS_NOTE and not (change.note and change.note.strip()):
             raise InvalidInput("status.needs_note")
     elif change.steps and change.stored is not None and change.stored.status is not None:
-        check_transition(change.kind, change.code, change.stored.status, str(change.status),
-                         project=change.project, note=change.note)
+        check_transition(
+            change.kind,
+            change.code,
+            change.stored.status,
+            str(change.status),
+            project=change.project,
+            note=change.note,
+        )
 
 
 Rule = Callable[[Principal, Change], None]

@@ -46,8 +46,9 @@ def _check(picks: Sequence[Pick]) -> list[Pick]:
         raise InvalidInput("pipeline.shortlist.too_many", limit=MAX_SITES)
     for pick in picks:
         if not math.isfinite(pick.score) or not 0 <= pick.score <= 100:
-            raise InvalidInput(field=Text("field.score"), value=str(pick.score),
-                               reason=Text("pipeline.shortlist.score"))
+            raise InvalidInput(
+                field=Text("field.score"), value=str(pick.score), reason=Text("pipeline.shortlist.score")
+            )
     first: dict[str, Pick] = {}
     for pick in picks:
         first.setdefault(pick.code, pick)  # a site named twice: its first score
@@ -55,11 +56,14 @@ def _check(picks: Sequence[Pick]) -> list[Pick]:
 
 
 def _listed(session: Session, project: Project) -> str:
-    rows = session.execute(select(Parcel.code, Factory.code, ProjectSite.score).select_from(ProjectSite)
-                           .outerjoin(Parcel, Parcel.id == ProjectSite.parcel_id)
-                           .outerjoin(Factory, Factory.id == ProjectSite.factory_id)
-                           .where(ProjectSite.project_id == project.id, ProjectSite.role == "shortlist")
-                           .order_by(ProjectSite.id)).all()
+    rows = session.execute(
+        select(Parcel.code, Factory.code, ProjectSite.score)
+        .select_from(ProjectSite)
+        .outerjoin(Parcel, Parcel.id == ProjectSite.parcel_id)
+        .outerjoin(Factory, Factory.id == ProjectSite.factory_id)
+        .where(ProjectSite.project_id == project.id, ProjectSite.role == "shortlist")
+        .order_by(ProjectSite.id)
+    ).all()
     return "；".join(f"{p or f} {s:.1f}" for p, f, s in rows)
 
 
@@ -70,17 +74,33 @@ def save(session: Session, code: str, picks: Sequence[Pick], *, who: Principal) 
     chosen = _check(picks)
     sites = [(_site(session, p.code), p.score) for p in chosen]
     before = _listed(session, project)
-    session.execute(delete(ProjectSite).where(ProjectSite.project_id == project.id,
-                                              ProjectSite.role == "shortlist"))
+    session.execute(
+        delete(ProjectSite).where(ProjectSite.project_id == project.id, ProjectSite.role == "shortlist")
+    )
     now = utcnow()
     for (kind, site_id), score in sites:
-        session.add(ProjectSite(project_id=project.id, role="shortlist", score=round(score, 2), saved_at=now,
-                                saved_by=who.name, **{f"{kind}_id": site_id}))
+        session.add(
+            ProjectSite(
+                project_id=project.id,
+                role="shortlist",
+                score=round(score, 2),
+                saved_at=now,
+                saved_by=who.name,
+                **{f"{kind}_id": site_id},
+            )
+        )
     project.updated_by, project.updated_at = who.name, now
     try:
         session.flush()
     except StaleDataError:
         raise VersionConflict("error.version_conflict_concurrent") from None
-    record_change(session, "project", project, "update", {"shortlist": before},
-                  {"shortlist": _listed(session, project)}, who.name)
+    record_change(
+        session,
+        "project",
+        project,
+        "update",
+        {"shortlist": before},
+        {"shortlist": _listed(session, project)},
+        who.name,
+    )
     return project

@@ -44,9 +44,16 @@ def stored(record: Site | None) -> Stored | None:
     """What the rules need to know of a stored record."""
     if record is None:
         return None
-    return Stored(id=record.id, version=record.version, updated_by=record.updated_by,
-                  updated_at=record.updated_at, status=record.status, park_id=record.park_id,
-                  town_id=record.town_id, deleted=record.deleted_at is not None)
+    return Stored(
+        id=record.id,
+        version=record.version,
+        updated_by=record.updated_by,
+        updated_at=record.updated_at,
+        status=record.status,
+        park_id=record.park_id,
+        town_id=record.town_id,
+        deleted=record.deleted_at is not None,
+    )
 
 
 def clean_shape(kind: str, geometry: shapely.Geometry) -> shapely.Geometry:
@@ -79,8 +86,16 @@ def _named(session: Session, values: dict[str, Any]) -> dict[str, tuple[str, int
     return named
 
 
-def propose(session: Session, who: Principal, kind: str, code: str, act: Act, record: Site | None,
-            values: dict[str, Any], **workflow: Any) -> tuple[Change, shapely.Geometry | None]:
+def propose(
+    session: Session,
+    who: Principal,
+    kind: str,
+    code: str,
+    act: Act,
+    record: Site | None,
+    values: dict[str, Any],
+    **workflow: Any,
+) -> tuple[Change, shapely.Geometry | None]:
     """The change `values` (geometry included) make to `record`, placed and ready for the rules."""
     values = dict(values)
     geometry = values.pop("geometry", None)
@@ -118,8 +133,12 @@ def consistent(session: Session, record: Site) -> None:
         if low is not None and high is not None and low > high:
             raise InvalidInput("error.bad_range", field=Text("field.plot_ratio_max"), low=low, high=high)
     elif record.vacant_area_m2 > record.floor_area_m2:
-        raise InvalidInput("error.bad_range", field=Text("field.vacant_area_m2"),
-                           low=record.vacant_area_m2, high=record.floor_area_m2)
+        raise InvalidInput(
+            "error.bad_range",
+            field=Text("field.vacant_area_m2"),
+            low=record.vacant_area_m2,
+            high=record.floor_area_m2,
+        )
 
 
 def _flush(session: Session) -> None:
@@ -138,12 +157,20 @@ def _assign(session: Session, record: Site, values: dict[str, Any]) -> None:
             setattr(record, name, values[name])
 
 
-def update(session: Session, kind: str, code: str, values: dict[str, Any], *, who: Principal,
-           expected_version: int | None) -> Site:
+def update(
+    session: Session,
+    kind: str,
+    code: str,
+    values: dict[str, Any],
+    *,
+    who: Principal,
+    expected_version: int | None,
+) -> Site:
     """Change attributes (and the geometry) of one record; keep every changed field's history."""
     record = locked(session, kind, code)
-    change, shape = propose(session, who, kind, code, Act.UPDATE, record, values,
-                            expected_version=expected_version)
+    change, shape = propose(
+        session, who, kind, code, Act.UPDATE, record, values, expected_version=expected_version
+    )
     check(who, change)
     record = cast(Site, record)
     before = snapshot(record)
@@ -159,16 +186,25 @@ def update(session: Session, kind: str, code: str, values: dict[str, Any], *, wh
     return record
 
 
-def create(session: Session, kind: str, values: dict[str, Any], geometry: shapely.Geometry, *,
-           who: Principal) -> Site:
+def create(
+    session: Session, kind: str, values: dict[str, Any], geometry: shapely.Geometry, *, who: Principal
+) -> Site:
     """Insert one parcel or factory (geometry in EPSG:4490) after the rules of any write."""
     values = dict(values)
     code = str(values.pop("code", "") or "").strip()
     if not code:
         raise InvalidInput(field=Text("field.code"), value="", reason=Text("error.code_required"))
     status = values.pop("status", None) or INITIAL[kind][0]
-    change, shape = propose(session, who, kind, code, Act.CREATE, locked(session, kind, code),
-                            {**values, "geometry": geometry}, status=status)
+    change, shape = propose(
+        session,
+        who,
+        kind,
+        code,
+        Act.CREATE,
+        locked(session, kind, code),
+        {**values, "geometry": geometry},
+        status=status,
+    )
     check(who, change)
     row = {**change.values, "code": code, "status": status, **{n: c for n, (c, _) in change.named.items()}}
     _insert(session, kind, row, shape, who)
@@ -178,16 +214,22 @@ def create(session: Session, kind: str, values: dict[str, Any], geometry: shapel
     return record
 
 
-def _insert(session: Session, kind: str, row: dict[str, Any], shape: shapely.Geometry,
-            who: Principal) -> None:
+def _insert(
+    session: Session, kind: str, row: dict[str, Any], shape: shapely.Geometry, who: Principal
+) -> None:
     if kind == "parcel":
         land_use_class(session, str(row.get("land_use", "")))
         bulk.insert_parcels(session, [row], np.array([shape], dtype=object), actor=who.name)
         return
     point = shapely.get_type_id(shape) == 0
     location = shape if point else shape.representative_point()
-    bulk.insert_factories(session, [row], np.array([None if point else shape], dtype=object),
-                          np.array([location], dtype=object), actor=who.name)
+    bulk.insert_factories(
+        session,
+        [row],
+        np.array([None if point else shape], dtype=object),
+        np.array([location], dtype=object),
+        actor=who.name,
+    )
 
 
 def delete(session: Session, kind: str, code: str, *, who: Principal, expected_version: int | None) -> Site:
@@ -204,8 +246,9 @@ def restore(session: Session, kind: str, code: str, *, who: Principal) -> Site:
     return _mark(session, kind, cast(Site, record), "restore", None, who)
 
 
-def _mark(session: Session, kind: str, record: Site, action: str, deleted_at: dt.datetime | None,
-          who: Principal) -> Site:
+def _mark(
+    session: Session, kind: str, record: Site, action: str, deleted_at: dt.datetime | None, who: Principal
+) -> Site:
     before = snapshot(record)
     record.deleted_at, record.updated_by, record.updated_at = deleted_at, who.name, utcnow()
     _flush(session)
@@ -216,26 +259,52 @@ def _mark(session: Session, kind: str, record: Site, action: str, deleted_at: dt
 def _project(session: Session, code: str | None) -> Project | None:
     if not code:
         return None
-    project = session.scalar(select(Project).where(Project.code == code, Project.deleted_at.is_(None))
-                             .with_for_update(of=Project))
+    project = session.scalar(
+        select(Project).where(Project.code == code, Project.deleted_at.is_(None)).with_for_update(of=Project)
+    )
     if project is None:
         raise NotFound(kind=Text("kind.project"), code=code)
     return project
 
 
-def change_status(session: Session, kind: str, code: str, target: str, *, who: Principal,
-                  project: str | None = None, note: str | None = None,
-                  expected_version: int | None = None) -> StatusEvent:
+def change_status(
+    session: Session,
+    kind: str,
+    code: str,
+    target: str,
+    *,
+    who: Principal,
+    project: str | None = None,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> StatusEvent:
     """Move a site one step along its workflow, recording who, when, why and for which project."""
     record = locked(session, kind, code)
-    check(who, Change(kind, code, Act.STATUS, stored=stored(record), status=target, project=project,
-                      note=note, expected_version=expected_version))
+    check(
+        who,
+        Change(
+            kind,
+            code,
+            Act.STATUS,
+            stored=stored(record),
+            status=target,
+            project=project,
+            note=note,
+            expected_version=expected_version,
+        ),
+    )
     record = cast(Site, record)
     chosen = _project(session, project)
     before = snapshot(record)
-    event = StatusEvent(at=utcnow(), actor=who.name, from_status=record.status, to_status=target,
-                        project_id=chosen.id if chosen else record.reserved_project_id, note=note,
-                        **{f"{kind}_id": record.id})
+    event = StatusEvent(
+        at=utcnow(),
+        actor=who.name,
+        from_status=record.status,
+        to_status=target,
+        project_id=chosen.id if chosen else record.reserved_project_id,
+        note=note,
+        **{f"{kind}_id": record.id},
+    )
     record.status, record.status_since = target, dt.date.today()
     if chosen is not None:
         record.reserved_project_id = chosen.id

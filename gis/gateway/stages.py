@@ -34,8 +34,10 @@ from gis.pipeline.stages import Stage, Step, check_step, stage_of
 # the parcel statuses a supplied site passes on its way, and where the later stages take it
 PARCEL_TO_SUPPLY = ("reserved", "signed", "supplied")
 FACTORY_TO_SUPPLY = ("reserved", "leased")
-PARCEL_AT = {Stage.STARTED: ("supplied", "under_construction"), Stage.PRODUCING: ("under_construction",
-                                                                                    "in_production")}
+PARCEL_AT = {
+    Stage.STARTED: ("supplied", "under_construction"),
+    Stage.PRODUCING: ("under_construction", "in_production"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,9 @@ class Move:
 
 def locked(session: Session, code: str) -> Project:
     """The project `code`, locked until the transaction ends."""
-    project = session.scalar(select(Project).where(Project.code == code, Project.deleted_at.is_(None))
-                             .with_for_update(of=Project))
+    project = session.scalar(
+        select(Project).where(Project.code == code, Project.deleted_at.is_(None)).with_for_update(of=Project)
+    )
     if project is None:
         raise NotFound(kind=Text("kind.project"), code=code)
     return cast(Project, project)
@@ -60,8 +63,12 @@ def locked(session: Session, code: str) -> Project:
 
 def last_day(session: Session, project: Project) -> dt.date | None:
     """The day of the project's latest step."""
-    return cast(dt.date | None, session.scalar(select(func.max(ProjectStageEvent.day))
-                                               .where(ProjectStageEvent.project_id == project.id)))
+    return cast(
+        dt.date | None,
+        session.scalar(
+            select(func.max(ProjectStageEvent.day)).where(ProjectStageEvent.project_id == project.id)
+        ),
+    )
 
 
 def needs_site(project: Project) -> bool:
@@ -87,17 +94,33 @@ def step(session: Session, code: str, move: Move, *, who: Principal, config: Pip
     authorize(who, Action.EDIT_PROJECT)
     project = locked(session, code)
     if move.expected_version is not None and project.version != move.expected_version:
-        raise VersionConflict(by=project.updated_by, at=project.updated_at.isoformat(timespec="seconds"),
-                              current=project.version, given=move.expected_version)
+        raise VersionConflict(
+            by=project.updated_by,
+            at=project.updated_at.isoformat(timespec="seconds"),
+            current=project.version,
+            given=move.expected_version,
+        )
     given = _site_kinds(session, move.sites)
     current = stage_of(project.stage)
     supplied = _supplied(session, project)
     held = reviews.held(session, project.id)
-    check_step(Step(code, current, move.target, move.day, last_day(session, project),
-                    held_at=stage_of(project.held_at) if project.held_at else None, reason=move.note,
-                    sites=bool(given or supplied), needs_site=needs_site(project),
-                    review_passed=any(outcome in APPROVED for _, outcome in held),
-                    review_required=config.review_before_signing, reviews_held=tuple(held)), dt.date.today())
+    check_step(
+        Step(
+            code,
+            current,
+            move.target,
+            move.day,
+            last_day(session, project),
+            held_at=stage_of(project.held_at) if project.held_at else None,
+            reason=move.note,
+            sites=bool(given or supplied),
+            needs_site=needs_site(project),
+            review_passed=any(outcome in APPROVED for _, outcome in held),
+            review_required=config.review_before_signing,
+            reviews_held=tuple(held),
+        ),
+        dt.date.today(),
+    )
     _move_sites(session, project, move, given, supplied, who)
     _record(session, project, current, move, who)
     return project
@@ -105,15 +128,24 @@ def step(session: Session, code: str, move: Move, *, who: Principal, config: Pip
 
 def _supplied(session: Session, project: Project) -> list[tuple[str, str]]:
     """The sites the project was given (kind, code)."""
-    rows = session.execute(select(Parcel.code, Factory.code).select_from(ProjectSite)
-                           .outerjoin(Parcel, Parcel.id == ProjectSite.parcel_id)
-                           .outerjoin(Factory, Factory.id == ProjectSite.factory_id)
-                           .where(ProjectSite.project_id == project.id, ProjectSite.role == "supplied")).all()
+    rows = session.execute(
+        select(Parcel.code, Factory.code)
+        .select_from(ProjectSite)
+        .outerjoin(Parcel, Parcel.id == ProjectSite.parcel_id)
+        .outerjoin(Factory, Factory.id == ProjectSite.factory_id)
+        .where(ProjectSite.project_id == project.id, ProjectSite.role == "supplied")
+    ).all()
     return [("parcel", p) if p else ("factory", f) for p, f in rows]
 
 
-def _move_sites(session: Session, project: Project, move: Move, given: list[tuple[str, str]],
-                supplied: list[tuple[str, str]], who: Principal) -> None:
+def _move_sites(
+    session: Session,
+    project: Project,
+    move: Move,
+    given: list[tuple[str, str]],
+    supplied: list[tuple[str, str]],
+    who: Principal,
+) -> None:
     note = move.note or Text("pipeline.site_note", {"code": project.code}).render("zh")
     if move.target == Stage.SUPPLIED:
         for kind, code in given:
@@ -135,8 +167,9 @@ def _supply(session: Session, project: Project, kind: str, code: str, note: str,
     done = path.index(site.status) + 1 if site.status in path else 0
     for target in path[done:]:
         sites.change_status(session, kind, code, target, who=who, project=project.code, note=note)
-    session.add(ProjectSite(project_id=project.id, role="supplied", saved_by=who.name,
-                            **{f"{kind}_id": site.id}))
+    session.add(
+        ProjectSite(project_id=project.id, role="supplied", saved_by=who.name, **{f"{kind}_id": site.id})
+    )
 
 
 def _record(session: Session, project: Project, current: Stage, move: Move, who: Principal) -> None:
@@ -152,6 +185,14 @@ def _record(session: Session, project: Project, current: Stage, move: Move, who:
         session.flush()
     except StaleDataError:
         raise VersionConflict("error.version_conflict_concurrent") from None
-    session.add(ProjectStageEvent(project_id=project.id, day=move.day, actor=who.name,
-                                  from_stage=current.value, to_stage=move.target.value, note=move.note))
+    session.add(
+        ProjectStageEvent(
+            project_id=project.id,
+            day=move.day,
+            actor=who.name,
+            from_stage=current.value,
+            to_stage=move.target.value,
+            note=move.note,
+        )
+    )
     record_change(session, "project", project, "update", before, snapshot(project), who.name)

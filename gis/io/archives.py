@@ -23,8 +23,7 @@ CHUNK = 1 << 20
 
 def _unsafe_name(name: str) -> bool:
     path = PurePosixPath(name.replace("\\", "/"))
-    return (path.is_absolute() or ".." in path.parts or (len(name) > 1 and name[1] == ":")
-            or "\x00" in name)
+    return path.is_absolute() or ".." in path.parts or (len(name) > 1 and name[1] == ":") or "\x00" in name
 
 
 def _is_link(info: zipfile.ZipInfo) -> bool:
@@ -44,8 +43,12 @@ def check_zip(archive: zipfile.ZipFile, limits: ImportLimits) -> list[zipfile.Zi
             raise UnsafeArchive("import.zip_path", name=info.filename)
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > CHUNK and ratio > limits.zip_max_ratio:
-            raise UnsafeArchive("import.zip_ratio", name=info.filename, ratio=f"{ratio:.0f}",
-                                limit=f"{limits.zip_max_ratio:.0f}")
+            raise UnsafeArchive(
+                "import.zip_ratio",
+                name=info.filename,
+                ratio=f"{ratio:.0f}",
+                limit=f"{limits.zip_max_ratio:.0f}",
+            )
     return [i for i in infos if not i.is_dir()]
 
 

@@ -50,13 +50,21 @@ def stored(session: Session, model: Any, ids: Iterable[int]) -> Rows:
     GeoJSON (decoded all at once), version beside them."""
     table, names = model.__table__, _columns(model)
     shapes = GEOMETRY[model]
-    wanted = [table.c.id, table.c.version, *(table.c[n] for n in names if n not in shapes),
-              *(func.ST_AsBinary(table.c[n]).label(n) for n in shapes)]
+    wanted = [
+        table.c.id,
+        table.c.version,
+        *(table.c[n] for n in names if n not in shapes),
+        *(func.ST_AsBinary(table.c[n]).label(n) for n in shapes),
+    ]
     found: Rows = {}
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), 900):
-        rows = [dict(r) for r in session.execute(select(*wanted).where(
-            table.c.id.in_(ordered[start:start + 900]))).mappings()]
+        rows = [
+            dict(r)
+            for r in session.execute(
+                select(*wanted).where(table.c.id.in_(ordered[start : start + 900]))
+            ).mappings()
+        ]
         for name in shapes:
             binary = [bytes(r[name]) if r[name] is not None else None for r in rows]
             texts = shapely.to_geojson(shapely.from_wkb(binary)) if rows else []
@@ -67,26 +75,49 @@ def stored(session: Session, model: Any, ids: Iterable[int]) -> Rows:
     return found
 
 
-def _entry(model: Any, record_id: int, action: str, changes: dict[str, list[Any]], version: int,
-           actor: str, at: dt.datetime) -> dict[str, Any]:
-    return {SUBJECT[model]: record_id, "at": at, "actor": actor, "action": action, "changes": changes,
-            "version": version}
+def _entry(
+    model: Any,
+    record_id: int,
+    action: str,
+    changes: dict[str, list[Any]],
+    version: int,
+    actor: str,
+    at: dt.datetime,
+) -> dict[str, Any]:
+    return {
+        SUBJECT[model]: record_id,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "changes": changes,
+        "version": version,
+    }
 
 
 def _differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), v] for k, v in after.items()
-            if k not in ("id", "version") and before.get(k) != v}
+    return {
+        k: [before.get(k), v] for k, v in after.items() if k not in ("id", "version") and before.get(k) != v
+    }
 
 
 def created(session: Session, model: Any, ids: Iterable[int], actor: str) -> list[dict[str, Any]]:
     """A "create" entry per new record: every field it was stored with."""
     now = utcnow()
-    return [_entry(model, i, "create", _differences({}, row), row["version"], actor, now)
-            for i, row in stored(session, model, ids).items()]
+    return [
+        _entry(model, i, "create", _differences({}, row), row["version"], actor, now)
+        for i, row in stored(session, model, ids).items()
+    ]
 
 
-def changed(model: Any, before: Rows, after: Rows, actor: str, *, restored: Set[int] = frozenset(),
-            action: str = "update") -> list[dict[str, Any]]:
+def changed(
+    model: Any,
+    before: Rows,
+    after: Rows,
+    actor: str,
+    *,
+    restored: Set[int] = frozenset(),
+    action: str = "update",
+) -> list[dict[str, Any]]:
     """An entry per record whose stored fields differ between `before` and `after`: `action`, or
     "restore" for the `restored` ids (deleted records brought back)."""
     now = utcnow()

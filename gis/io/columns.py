@@ -27,51 +27,165 @@ from gis.errors import InvalidInput
 from gis.labels import EN, ZH, Text
 
 UNITS = {"m2": 1.0, "mu": 10000 / 15, "ha": 10000.0}
-_UNIT_WORDS = (("平方米", "m2"), ("m2", "m2"), ("sqm", "m2"), ("公顷", "ha"), ("hm2", "ha"), ("ha", "ha"),
-               ("亩", "mu"), ("mu", "mu"))
+_UNIT_WORDS = (
+    ("平方米", "m2"),
+    ("m2", "m2"),
+    ("sqm", "m2"),
+    ("公顷", "ha"),
+    ("hm2", "ha"),
+    ("ha", "ha"),
+    ("亩", "mu"),
+    ("mu", "mu"),
+)
 
 # Field -> kind of value, per layer. `area` fields carry a unit; `ref` fields are codes of
 # other records; `note` is the reason given with a status change.
-COMMON = {"code": "code", "name": "text", "status": "status", "status_since": "date",
-          "reserved_project": "ref", "park": "ref", "town": "ref", "contact": "text",
-          "contact_phone": "text", "remarks": "text", "note": "text"}
+COMMON = {
+    "code": "code",
+    "name": "text",
+    "status": "status",
+    "status_since": "date",
+    "reserved_project": "ref",
+    "park": "ref",
+    "town": "ref",
+    "contact": "text",
+    "contact_phone": "text",
+    "remarks": "text",
+    "note": "text",
+}
 FIELDS: dict[str, dict[str, str]] = {
-    "parcels": {**COMMON, "land_use": "land_use", "stock_type": "stock_type", "ownership": "text",
-                "plot_ratio": "plot_ratio", "plot_ratio_min": "float", "plot_ratio_max": "float",
-                "building_density_min": "float", "height_limit_m": "float", "green_ratio_max": "float",
-                "waterfront": "bool", "ready_road": "bool", "ready_power": "bool", "ready_water": "bool",
-                "ready_drainage": "bool", "ready_telecom": "bool", "ready_gas": "bool",
-                "ready_heat": "bool", "ready_leveled": "bool", "net_land": "bool",
-                "price_wan_per_mu": "float", "idle_since": "date", "area": "area", "cert_area": "area"},
-    "factories": {**COMMON, "building_type": "building_type", "floors": "int", "floor_area_m2": "float",
-                  "vacant_area_m2": "float", "clear_height_m": "float", "floor_load_kn_m2": "float",
-                  "crane_t": "float", "power_kva": "float", "year_built": "int", "owner": "text",
-                  "rent_yuan_m2_month": "float", "sale_price_wan": "float", "parcel": "ref",
-                  "suitable_industries": "list", "footprint": "wkt"},
-    "areas": {"code": "code", "name": "text", "kind": "area_kind", "parent": "ref",
-              "leading_industries": "list", "is_priority": "bool", "remarks": "text"},
+    "parcels": {
+        **COMMON,
+        "land_use": "land_use",
+        "stock_type": "stock_type",
+        "ownership": "text",
+        "plot_ratio": "plot_ratio",
+        "plot_ratio_min": "float",
+        "plot_ratio_max": "float",
+        "building_density_min": "float",
+        "height_limit_m": "float",
+        "green_ratio_max": "float",
+        "waterfront": "bool",
+        "ready_road": "bool",
+        "ready_power": "bool",
+        "ready_water": "bool",
+        "ready_drainage": "bool",
+        "ready_telecom": "bool",
+        "ready_gas": "bool",
+        "ready_heat": "bool",
+        "ready_leveled": "bool",
+        "net_land": "bool",
+        "price_wan_per_mu": "float",
+        "idle_since": "date",
+        "area": "area",
+        "cert_area": "area",
+    },
+    "factories": {
+        **COMMON,
+        "building_type": "building_type",
+        "floors": "int",
+        "floor_area_m2": "float",
+        "vacant_area_m2": "float",
+        "clear_height_m": "float",
+        "floor_load_kn_m2": "float",
+        "crane_t": "float",
+        "power_kva": "float",
+        "year_built": "int",
+        "owner": "text",
+        "rent_yuan_m2_month": "float",
+        "sale_price_wan": "float",
+        "parcel": "ref",
+        "suitable_industries": "list",
+        "footprint": "wkt",
+    },
+    "areas": {
+        "code": "code",
+        "name": "text",
+        "kind": "area_kind",
+        "parent": "ref",
+        "leading_industries": "list",
+        "is_priority": "bool",
+        "remarks": "text",
+    },
 }
 GEOMETRY_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "几何wkt", "wkt几何", "空间信息")
 X_COLUMNS = ("x", "lon", "lng", "long", "longitude", "经度", "东经", "x坐标", "横坐标", "东坐标")
 Y_COLUMNS = ("y", "lat", "latitude", "纬度", "北纬", "y坐标", "纵坐标", "北坐标")
-PAIR_COLUMNS = ("latlon", "latlng", "lat,lon", "坐标", "经纬度", "位置", "纬度经度", "lonlat",
-                "lnglat", "经度纬度", "location", "coordinates", "中心点坐标", "中心坐标")
+PAIR_COLUMNS = (
+    "latlon",
+    "latlng",
+    "lat,lon",
+    "坐标",
+    "经纬度",
+    "位置",
+    "纬度经度",
+    "lonlat",
+    "lnglat",
+    "经度纬度",
+    "location",
+    "coordinates",
+    "中心点坐标",
+    "中心坐标",
+)
 # Measures of the source system's geometry (degrees² in a geographic file): never an area.
 IGNORED = ("shapearea", "shapelength", "shapeleng", "shapelen", "objectid", "fid", "id")
 
 _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "parcels": {
-        "code": ("地块编号", "宗地号", "宗地编号", "宗地代码", "地块代码", "地块号", "编号", "编码", "dkbh",
-                 "zdh", "zdbh", "zddm", "bh", "parcel_code", "parcelcode", "parcel_id"),
+        "code": (
+            "地块编号",
+            "宗地号",
+            "宗地编号",
+            "宗地代码",
+            "地块代码",
+            "地块号",
+            "编号",
+            "编码",
+            "dkbh",
+            "zdh",
+            "zdbh",
+            "zddm",
+            "bh",
+            "parcel_code",
+            "parcelcode",
+            "parcel_id",
+        ),
         "name": ("地块名称", "宗地名称", "名称", "地块名", "项目名称", "dkmc", "zdmc", "mc"),
-        "land_use": ("用地性质", "用地类型", "土地用途", "用途", "地类", "规划用途", "规划性质", "用地分类",
-                     "地类编码", "地类代码", "landuse", "ydxz", "yt", "dlbm", "ghyt", "tdyt"),
+        "land_use": (
+            "用地性质",
+            "用地类型",
+            "土地用途",
+            "用途",
+            "地类",
+            "规划用途",
+            "规划性质",
+            "用地分类",
+            "地类编码",
+            "地类代码",
+            "landuse",
+            "ydxz",
+            "yt",
+            "dlbm",
+            "ghyt",
+            "tdyt",
+        ),
         "stock_type": ("存量类型", "存量土地类型", "stocktype"),
         "ownership": ("权属单位", "权利人", "土地使用权人", "使用权人", "土地权属", "权属", "qsdw", "qlr"),
         "plot_ratio": ("容积率", "rjl", "far", "plotratio"),
         "price_wan_per_mu": ("价格", "单价", "出让价格", "挂牌价", "地价", "price"),
-        "area": ("面积", "地块面积", "用地面积", "宗地面积", "土地面积", "占地面积", "area", "mj", "dkmj",
-                 "zdmj", "ydmj"),
+        "area": (
+            "面积",
+            "地块面积",
+            "用地面积",
+            "宗地面积",
+            "土地面积",
+            "占地面积",
+            "area",
+            "mj",
+            "dkmj",
+            "zdmj",
+            "ydmj",
+        ),
         "cert_area": ("证载面积", "证书面积", "批准面积", "登记面积", "certarea", "zzmj"),
         "waterfront": ("临水", "临江", "临海", "临港", "临水岸线", "是否临水"),
         "idle_since": ("闲置时间", "闲置日期", "闲置起始时间"),
@@ -117,27 +231,62 @@ _COMMON_SYNONYMS = {
 }
 # Shapefile field names are at most 10 characters: exports rename the longer ones (names not
 # listed are short enough already), and imports recognise them.
-_COMMON_SHORT = {"status_since": "stat_since", "reserved_project_code": "project", "park_code": "park",
-                 "town_code": "town", "contact_phone": "phone"}
+_COMMON_SHORT = {
+    "status_since": "stat_since",
+    "reserved_project_code": "project",
+    "park_code": "park",
+    "town_code": "town",
+    "contact_phone": "phone",
+}
 SHAPEFILE_NAMES: dict[str, dict[str, str]] = {
     "parcels": {
-        **_COMMON_SHORT, "land_use_name": "lu_name", "plot_ratio_min": "pr_min", "plot_ratio_max": "pr_max",
-        "building_density_min": "bd_min", "height_limit_m": "height_m", "green_ratio_max": "green_max",
-        "ready_road": "rd_road", "ready_power": "rd_power", "ready_water": "rd_water",
-        "ready_drainage": "rd_drain", "ready_telecom": "rd_tel", "ready_gas": "rd_gas",
-        "ready_heat": "rd_heat", "ready_leveled": "rd_level", "price_wan_per_mu": "price_wmu",
-        "cert_area_m2": "cert_m2", "cert_area_mu": "cert_mu"},
+        **_COMMON_SHORT,
+        "land_use_name": "lu_name",
+        "plot_ratio_min": "pr_min",
+        "plot_ratio_max": "pr_max",
+        "building_density_min": "bd_min",
+        "height_limit_m": "height_m",
+        "green_ratio_max": "green_max",
+        "ready_road": "rd_road",
+        "ready_power": "rd_power",
+        "ready_water": "rd_water",
+        "ready_drainage": "rd_drain",
+        "ready_telecom": "rd_tel",
+        "ready_gas": "rd_gas",
+        "ready_heat": "rd_heat",
+        "ready_leveled": "rd_level",
+        "price_wan_per_mu": "price_wmu",
+        "cert_area_m2": "cert_m2",
+        "cert_area_mu": "cert_mu",
+    },
     "factories": {
-        **_COMMON_SHORT, "building_type": "bldg_type", "floor_area_m2": "floor_m2",
-        "vacant_area_m2": "vacant_m2", "clear_height_m": "height_m", "floor_load_kn_m2": "load_kn_m2",
-        "rent_yuan_m2_month": "rent_m2_mo", "sale_price_wan": "sale_wan",
-        "suitable_industries": "industries", "parcel_code": "parcel", "footprint_wkt": "footprint"},
+        **_COMMON_SHORT,
+        "building_type": "bldg_type",
+        "floor_area_m2": "floor_m2",
+        "vacant_area_m2": "vacant_m2",
+        "clear_height_m": "height_m",
+        "floor_load_kn_m2": "load_kn_m2",
+        "rent_yuan_m2_month": "rent_m2_mo",
+        "sale_price_wan": "sale_wan",
+        "suitable_industries": "industries",
+        "parcel_code": "parcel",
+        "footprint_wkt": "footprint",
+    },
 }
 # Labels whose field name differs from the import field.
-_LABEL_FIELDS = {"reserved_for": "reserved_project", "area_m2": "area", "area_mu": "area",
-                 "cert_area_m2": "cert_area", "cert_area_mu": "cert_area", "parent": "parent",
-                "reserved_project_code": "reserved_project", "park_code": "park", "town_code": "town",
-                "parcel_code": "parcel", "footprint_wkt": "footprint"}
+_LABEL_FIELDS = {
+    "reserved_for": "reserved_project",
+    "area_m2": "area",
+    "area_mu": "area",
+    "cert_area_m2": "cert_area",
+    "cert_area_mu": "cert_area",
+    "parent": "parent",
+    "reserved_project_code": "reserved_project",
+    "park_code": "park",
+    "town_code": "town",
+    "parcel_code": "parcel",
+    "footprint_wkt": "footprint",
+}
 
 
 def key(text: object) -> str:
@@ -210,19 +359,26 @@ def load_mapping(path: Path, layer: str) -> Mapping:
     if not isinstance(data, dict) or set(data) - {"columns", "values", "defaults", "crs"}:
         raise InvalidInput("import.bad_mapping", name=path.name, reason="columns, values, defaults, crs")
     try:
-        mapping = Mapping({str(k): str(v) for k, v in (data.get("columns") or {}).items()},
-                          {str(k): dict(v) for k, v in (data.get("values") or {}).items()},
-                          dict(data.get("defaults") or {}), data.get("crs"))
+        mapping = Mapping(
+            {str(k): str(v) for k, v in (data.get("columns") or {}).items()},
+            {str(k): dict(v) for k, v in (data.get("values") or {}).items()},
+            dict(data.get("defaults") or {}),
+            data.get("crs"),
+        )
     except (AttributeError, TypeError, ValueError):  # a list or a number where a table belongs
-        raise InvalidInput("import.bad_mapping", name=path.name,
-                           reason="columns: {…}, values: {field: {…}}, defaults: {…}, crs") from None
+        raise InvalidInput(
+            "import.bad_mapping",
+            name=path.name,
+            reason="columns: {…}, values: {field: {…}}, defaults: {…}, crs",
+        ) from None
     known = set(FIELDS[layer]) | {"wkt", "x", "y", "latlon", "lonlat", "ignore"}
     named = [v.split(":")[0] for v in mapping.columns.values()]
     named += [*mapping.values, *mapping.defaults]
     unknown = sorted(set(named) - known)
     if unknown:
-        raise InvalidInput("import.mapping_field", name=path.name, field=unknown[0],
-                           fields=", ".join(sorted(known)))
+        raise InvalidInput(
+            "import.mapping_field", name=path.name, field=unknown[0], fields=", ".join(sorted(known))
+        )
     return mapping
 
 
@@ -248,8 +404,9 @@ def _geometry_role(k: str) -> str | None:
     return None
 
 
-def _role(column: str, layer: str, table: dict[str, str], mapping: Mapping,
-          is_table: bool) -> tuple[str | None, str | None]:
+def _role(
+    column: str, layer: str, table: dict[str, str], mapping: Mapping, is_table: bool
+) -> tuple[str | None, str | None]:
     """(field or geometry role, unit) of one column."""
     if column in mapping.columns:
         target, _, unit = mapping.columns[column].partition(":")
@@ -281,8 +438,9 @@ def plan(columns: list[str], layer: str, mapping: Mapping, *, is_table: bool) ->
         elif role == "ignore" or role is None:
             ignored.append(column)
         elif role in result.fields:
-            result.notes.append(Text("import.column_duplicate",
-                                     {"column": column, "other": result.fields[role][0]}))
+            result.notes.append(
+                Text("import.column_duplicate", {"column": column, "other": result.fields[role][0]})
+            )
         else:
             result.fields[role] = (column, unit)
     _geometry_plan(result, geometry)

@@ -125,8 +125,11 @@ def _swapped(points: np.ndarray, region: Bounds) -> bool:
 
 def infer(points: np.ndarray, region: Bounds) -> CrsChoice:
     """Decide the CRS from coordinate ranges alone, or refuse naming what to pass."""
-    found = [c for c in _candidates(points, region)
-             if _inside_share(points, CRS.from_epsg(c), region) >= INSIDE_SHARE]
+    found = [
+        c
+        for c in _candidates(points, region)
+        if _inside_share(points, CRS.from_epsg(c), region) >= INSIDE_SHARE
+    ]
     if len(found) == 1:
         key = "crs.inferred_degrees" if found[0] == CGCS2000 else "crs.inferred_gk"
         return CrsChoice(CRS.from_epsg(found[0]), "inferred", Text(key, {"crs": f"EPSG:{found[0]}"}))
@@ -148,12 +151,17 @@ def _check(points: np.ndarray, choice: CrsChoice, region: Bounds) -> CrsChoice:
         suggestion = infer(points, region).name
     except (AmbiguousCrs, InvalidInput):
         suggestion = "?"
-    raise InvalidInput("crs.wrong", crs=choice.name, how=Text(f"crs.how.{choice.how}"),
-                       bounds=_bounds_text(points), suggestion=suggestion, flag="--crs")
+    raise InvalidInput(
+        "crs.wrong",
+        crs=choice.name,
+        how=Text(f"crs.how.{choice.how}"),
+        bounds=_bounds_text(points),
+        suggestion=suggestion,
+        flag="--crs",
+    )
 
 
-def choose(geoms: np.ndarray, *, declared: CRS | None, given: CRS | str | None,
-           region: Bounds) -> CrsChoice:
+def choose(geoms: np.ndarray, *, declared: CRS | None, given: CRS | str | None, region: Bounds) -> CrsChoice:
     """The CRS to read `geoms` in: given, else declared, else inferred; always region-checked."""
     points = _points(np.asarray(geoms, dtype=object))
     if given is not None:

@@ -37,25 +37,89 @@ from gis.labels import label, message
 
 FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx")
 SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip", "csv": ".csv", "xlsx": ".xlsx"}
-MEDIA_TYPES = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
-               "shp": "application/zip", "csv": "text/csv; charset=utf-8",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA_TYPES = {
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "shp": "application/zip",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 EVERYTHING = 1_000_000_000
 
 PARCEL_COLUMNS = (
-    "code", "name", "land_use", "land_use_name", "stock_type", "ownership", "plot_ratio_min",
-    "plot_ratio_max", "building_density_min", "height_limit_m", "green_ratio_max", "waterfront",
-    "ready_road", "ready_power", "ready_water", "ready_drainage", "ready_telecom", "ready_gas",
-    "ready_heat", "ready_leveled", "net_land", "price_wan_per_mu", "status", "status_since",
-    "reserved_project_code", "idle_since", "park_code", "park_name", "town_code", "town_name",
-    "area_m2", "area_mu", "cert_area_m2", "cert_area_mu", "contact", "contact_phone", "remarks",
-    "updated_at", "updated_by", "version")
+    "code",
+    "name",
+    "land_use",
+    "land_use_name",
+    "stock_type",
+    "ownership",
+    "plot_ratio_min",
+    "plot_ratio_max",
+    "building_density_min",
+    "height_limit_m",
+    "green_ratio_max",
+    "waterfront",
+    "ready_road",
+    "ready_power",
+    "ready_water",
+    "ready_drainage",
+    "ready_telecom",
+    "ready_gas",
+    "ready_heat",
+    "ready_leveled",
+    "net_land",
+    "price_wan_per_mu",
+    "status",
+    "status_since",
+    "reserved_project_code",
+    "idle_since",
+    "park_code",
+    "park_name",
+    "town_code",
+    "town_name",
+    "area_m2",
+    "area_mu",
+    "cert_area_m2",
+    "cert_area_mu",
+    "contact",
+    "contact_phone",
+    "remarks",
+    "updated_at",
+    "updated_by",
+    "version",
+)
 FACTORY_COLUMNS = (
-    "code", "name", "building_type", "floors", "floor_area_m2", "vacant_area_m2", "clear_height_m",
-    "floor_load_kn_m2", "crane_t", "power_kva", "year_built", "owner", "rent_yuan_m2_month",
-    "sale_price_wan", "status", "status_since", "reserved_project_code", "suitable_industries",
-    "parcel_code", "park_code", "park_name", "town_code", "town_name", "contact", "contact_phone",
-    "remarks", "footprint_wkt", "updated_at", "updated_by", "version")
+    "code",
+    "name",
+    "building_type",
+    "floors",
+    "floor_area_m2",
+    "vacant_area_m2",
+    "clear_height_m",
+    "floor_load_kn_m2",
+    "crane_t",
+    "power_kva",
+    "year_built",
+    "owner",
+    "rent_yuan_m2_month",
+    "sale_price_wan",
+    "status",
+    "status_since",
+    "reserved_project_code",
+    "suitable_industries",
+    "parcel_code",
+    "park_code",
+    "park_name",
+    "town_code",
+    "town_name",
+    "contact",
+    "contact_phone",
+    "remarks",
+    "footprint_wkt",
+    "updated_at",
+    "updated_by",
+    "version",
+)
 
 Progress = Callable[[int], None]
 
@@ -64,12 +128,14 @@ def _frame(rows: list[dict[str, Any]], wanted: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows, columns=[*wanted, "geojson"])
 
 
-def parcels_frame(session: Session, query: ParcelQuery,
-                  reservations_in: frozenset[int] | None = None) -> gpd.GeoDataFrame:
+def parcels_frame(
+    session: Session, query: ParcelQuery, reservations_in: frozenset[int] | None = None
+) -> gpd.GeoDataFrame:
     """Every parcel matching `query` (paging ignored), as a GeoDataFrame in EPSG:4490; the
     projects of reservations outside the areas `reservations_in` (when given) left blank."""
-    _, statement = inventory.parcel_page_statement(session, dataclasses.replace(query, limit=EVERYTHING,
-                                                                                offset=0))
+    _, statement = inventory.parcel_page_statement(
+        session, dataclasses.replace(query, limit=EVERYTHING, offset=0)
+    )
     # Core rows straight into columns: the ORM's row handling and a dict per row took about a
     # quarter of a 100,000-parcel export
     result = session.connection().execute(statement)
@@ -83,8 +149,9 @@ def parcels_frame(session: Session, query: ParcelQuery,
     return _geoframe(table[[*PARCEL_COLUMNS, "geojson"]])
 
 
-def factories_frame(session: Session, query: FactoryQuery,
-                    reservations_in: frozenset[int] | None = None) -> gpd.GeoDataFrame:
+def factories_frame(
+    session: Session, query: FactoryQuery, reservations_in: frozenset[int] | None = None
+) -> gpd.GeoDataFrame:
     """Every factory matching `query`, at its location, footprint as WKT (reservations as for
     `parcels_frame`)."""
     page = inventory.list_factories(session, dataclasses.replace(query, limit=EVERYTHING, offset=0))
@@ -107,9 +174,13 @@ def _geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=CGCS2000)
 
 
-def frame_for(session: Session, layer: str, parcel_query: ParcelQuery | None = None,
-              factory_query: FactoryQuery | None = None,
-              reservations_in: frozenset[int] | None = None) -> gpd.GeoDataFrame:
+def frame_for(
+    session: Session,
+    layer: str,
+    parcel_query: ParcelQuery | None = None,
+    factory_query: FactoryQuery | None = None,
+    reservations_in: frozenset[int] | None = None,
+) -> gpd.GeoDataFrame:
     """The records of `layer` (parcels or factories) matching the list filters."""
     if layer == "parcels":
         return parcels_frame(session, parcel_query or ParcelQuery(), reservations_in)
@@ -118,9 +189,17 @@ def frame_for(session: Session, layer: str, parcel_query: ParcelQuery | None = N
     raise InvalidInput("import.bad_layer", layer=layer, layers="parcels, factories")
 
 
-def write(session: Session, layer: str, fmt: str, target: Path, *, lang: str = "zh",
-          parcel_query: ParcelQuery | None = None, factory_query: FactoryQuery | None = None,
-          reservations_in: frozenset[int] | None = None) -> int:
+def write(
+    session: Session,
+    layer: str,
+    fmt: str,
+    target: Path,
+    *,
+    lang: str = "zh",
+    parcel_query: ParcelQuery | None = None,
+    factory_query: FactoryQuery | None = None,
+    reservations_in: frozenset[int] | None = None,
+) -> int:
     """Write the matching records of `layer` to `target` in `fmt`; return how many. With
     `reservations_in` (gis.access.reservation_areas), reservations outside those areas carry no
     project."""
@@ -131,12 +210,23 @@ def write(session: Session, layer: str, fmt: str, target: Path, *, lang: str = "
     if target.exists():
         target.unlink()
     if fmt == "geojson":
-        pyogrio.write_dataframe(_for_ogr(frame), target, driver="GeoJSON", layer=layer, use_arrow=True,
-                                layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "7",
-                                               "WRITE_NAME": "NO"})
+        pyogrio.write_dataframe(
+            _for_ogr(frame),
+            target,
+            driver="GeoJSON",
+            layer=layer,
+            use_arrow=True,
+            layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "7", "WRITE_NAME": "NO"},
+        )
     elif fmt == "gpkg":
-        pyogrio.write_dataframe(_for_ogr(frame), target, driver="GPKG", layer=layer, use_arrow=True,
-                                geometry_type=_geometry_type(layer))
+        pyogrio.write_dataframe(
+            _for_ogr(frame),
+            target,
+            driver="GPKG",
+            layer=layer,
+            use_arrow=True,
+            geometry_type=_geometry_type(layer),
+        )
     elif fmt == "shp":
         _write_shapefile(frame, layer, target)
     elif fmt == "csv":
@@ -152,8 +242,13 @@ DATE_COLUMNS = ("status_since", "idle_since")
 def _for_ogr(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The frame as pyogrio's Arrow path (a third of the time of its row-by-row one) should get
     it: dates as ISO text, as the row-by-row path wrote them, where Arrow would make date fields."""
-    return frame.assign(**{name: frame[name].map(dt.date.isoformat, na_action="ignore")
-                           for name in DATE_COLUMNS if name in frame})
+    return frame.assign(
+        **{
+            name: frame[name].map(dt.date.isoformat, na_action="ignore")
+            for name in DATE_COLUMNS
+            if name in frame
+        }
+    )
 
 
 def _geometry_type(layer: str) -> str:
@@ -165,8 +260,14 @@ def _write_shapefile(frame: gpd.GeoDataFrame, layer: str, target: Path) -> None:
     renamed = _for_ogr(frame).rename(columns=SHAPEFILE_NAMES[layer])
     with tempfile.TemporaryDirectory(prefix="landstock-export-") as tmp:
         shp = Path(tmp) / f"{layer}.shp"
-        pyogrio.write_dataframe(renamed, shp, driver="ESRI Shapefile", encoding="UTF-8", use_arrow=True,
-                                geometry_type=_geometry_type(layer))
+        pyogrio.write_dataframe(
+            renamed,
+            shp,
+            driver="ESRI Shapefile",
+            encoding="UTF-8",
+            use_arrow=True,
+            geometry_type=_geometry_type(layer),
+        )
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for part in sorted(Path(tmp).iterdir()):
                 archive.write(part, part.name)
@@ -256,13 +357,30 @@ def _summary_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[A
     """Count and size by park and status (亩 for parcels, vacant m² for factories)."""
     measure = "area_mu" if layer == "parcels" else "vacant_area_m2"
     group = "parcel_status" if layer == "parcels" else "factory_status"
-    table = pd.DataFrame({"park": frame["park_name"].fillna("—"), "status": frame["status"],
-                          "measure": frame[measure].astype(float)})
+    table = pd.DataFrame(
+        {
+            "park": frame["park_name"].fillna("—"),
+            "status": frame["status"],
+            "measure": frame[measure].astype(float),
+        }
+    )
     grouped = table.groupby(["park", "status"], sort=True)["measure"].agg(["count", "sum"]).reset_index()
-    rows: list[list[Any]] = [[message("field.park", lang), message("field.status", lang),
-                              message("field.count", lang), message(f"field.{measure}", lang)]]
+    rows: list[list[Any]] = [
+        [
+            message("field.park", lang),
+            message("field.status", lang),
+            message("field.count", lang),
+            message(f"field.{measure}", lang),
+        ]
+    ]
     for item in grouped.itertuples(index=False):
         rows.append([item.park, label(group, item.status, lang), int(item.count), round(float(item.sum), 2)])
-    rows.append([message("cli.stats.total", lang), "", int(grouped["count"].sum()),
-                 round(float(grouped["sum"].sum()), 2)])
+    rows.append(
+        [
+            message("cli.stats.total", lang),
+            "",
+            int(grouped["count"].sum()),
+            round(float(grouped["sum"].sum()), 2),
+        ]
+    )
     return rows

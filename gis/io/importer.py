@@ -47,12 +47,23 @@ CERT_TOLERANCE = 0.01
 Progress = Callable[[str, int, int | None], None]
 # Kinds of value read as they are, and kinds chosen from a vocabulary: (its words, its label
 # group, the field it fills and whose synonyms a mapping file may add)
-PLAIN = {"code": values.code, "text": values.text, "ref": values.code, "float": values.number,
-         "int": values.integer, "bool": values.boolean, "date": values.date, "list": values.items,
-         "plot_ratio": values.plot_ratio, "wkt": values.wkt}
-CHOSEN = {"stock_type": (values.STOCK_SYNONYMS, "stock_type", "stock_type"),
-          "building_type": (values.BUILDING_SYNONYMS, "building_type", "building_type"),
-          "area_kind": (values.AREA_KINDS, "area_kind", "kind")}
+PLAIN = {
+    "code": values.code,
+    "text": values.text,
+    "ref": values.code,
+    "float": values.number,
+    "int": values.integer,
+    "bool": values.boolean,
+    "date": values.date,
+    "list": values.items,
+    "plot_ratio": values.plot_ratio,
+    "wkt": values.wkt,
+}
+CHOSEN = {
+    "stock_type": (values.STOCK_SYNONYMS, "stock_type", "stock_type"),
+    "building_type": (values.BUILDING_SYNONYMS, "building_type", "building_type"),
+    "area_kind": (values.AREA_KINDS, "area_kind", "kind"),
+}
 
 
 @dataclass(frozen=True)
@@ -80,9 +91,15 @@ class Prepared:
     file_problems: list[Text]
 
 
-def import_file(db: Database, path: Path, options: ImportOptions, *, name: str | None = None,
-                progress: Progress | None = None,
-                before_commit: Callable[[ImportReport], None] | None = None) -> ImportReport:
+def import_file(
+    db: Database,
+    path: Path,
+    options: ImportOptions,
+    *,
+    name: str | None = None,
+    progress: Progress | None = None,
+    before_commit: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
     """Check the file at `path` and, unless refused or a dry run, write it; return the report.
 
     `before_commit` sees the final report inside the last transaction: an answer built from it
@@ -106,8 +123,9 @@ def import_file(db: Database, path: Path, options: ImportOptions, *, name: str |
     return prepared.report
 
 
-def prepare(session: Session, path: Path, options: ImportOptions, *, name: str | None = None,
-            tick: Progress) -> Prepared:
+def prepare(
+    session: Session, path: Path, options: ImportOptions, *, name: str | None = None, tick: Progress
+) -> Prepared:
     """Read the file: rows, converted attributes, geometries in EPSG:4490, and where they lie."""
     report = ImportReport(options.layer, name or path.name, dry_run=options.dry_run)
     tick("read", 0, None)
@@ -128,8 +146,14 @@ def prepare(session: Session, path: Path, options: ImportOptions, *, name: str |
 def check(session: Session, prepared: Prepared, *, lock: bool) -> None:
     """Judge every row by the rules of every write, against the records as they are now."""
     prepared.report.problems = list(prepared.file_problems)
-    gateway.check(session, prepared.batch, prepared.options.who, prepared.report, lock=lock,
-                  replace=prepared.options.replace)
+    gateway.check(
+        session,
+        prepared.batch,
+        prepared.options.who,
+        prepared.report,
+        lock=lock,
+        replace=prepared.options.replace,
+    )
 
 
 def write(session: Session, prepared: Prepared, tick: Progress) -> None:
@@ -142,8 +166,7 @@ def write(session: Session, prepared: Prepared, tick: Progress) -> None:
     prepared.report.written = True
 
 
-def _prepare(session: Session, source: readers.Source, options: ImportOptions,
-             report: ImportReport) -> Batch:
+def _prepare(session: Session, source: readers.Source, options: ImportOptions, report: ImportReport) -> Batch:
     """Rows, converted attributes and geometries in EPSG:4490, with per-row outcomes."""
     frame = source.frame
     plan = columns.plan(list(frame.columns), options.layer, options.mapping, is_table=source.geoms is None)
@@ -168,21 +191,28 @@ def _prepare(session: Session, source: readers.Source, options: ImportOptions,
 def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, report: ImportReport) -> None:
     """Decide the CRS, reproject, then clean polygons (factories: check points) row by row."""
     given = options.crs or options.mapping.crs
-    choice = crs.choose(batch.geoms, declared=source.crs, given=crs.parse_crs(given) if given else None,
-                        region=options.limits.region)
+    choice = crs.choose(
+        batch.geoms,
+        declared=source.crs,
+        given=crs.parse_crs(given) if given else None,
+        region=options.limits.region,
+    )
     report.crs = choice.name
     report.notes.append(choice.note)
     polygons = _moved(batch.geoms, choice.crs, batch.rows)
     if options.layer == "factories":
         points = _is_point(polygons)
         batch.locations[points] = _check_points(polygons[points], batch, np.flatnonzero(points), options)
-        footprints = _moved(np.array([r.pop("footprint", None) for r in batch.records], dtype=object),
-                            choice.crs)
+        footprints = _moved(
+            np.array([r.pop("footprint", None) for r in batch.records], dtype=object), choice.crs
+        )
         polygons = np.where(points, footprints, polygons)
     batch.geoms = _clean(polygons, batch, options)
     if options.layer == "factories":
-        derive = np.array([g is not None and loc is None for g, loc in zip(batch.geoms, batch.locations,
-                                                                          strict=True)], dtype=bool)
+        derive = np.array(
+            [g is not None and loc is None for g, loc in zip(batch.geoms, batch.locations, strict=True)],
+            dtype=bool,
+        )
         batch.locations[derive] = shapely.point_on_surface(batch.geoms[derive])
 
 
@@ -209,8 +239,9 @@ def _moved(geoms: np.ndarray, source_crs: Any, rows: list[RowReport] | None = No
 def _clean(polygons: np.ndarray, batch: Batch, options: ImportOptions) -> np.ndarray:
     """Cleaned MultiPolygons (None where missing or rejected), outcomes into the rows."""
     present = np.array([g is not None for g in polygons], dtype=bool)
-    result = clean_polygons(polygons[present], region=options.limits.region,
-                            max_vertices=options.limits.max_vertices)
+    result = clean_polygons(
+        polygons[present], region=options.limits.region, max_vertices=options.limits.max_vertices
+    )
     for j, i in enumerate(np.flatnonzero(present).tolist()):
         row = batch.rows[i]
         row.repairs.extend(Text(p.key, p.params) for p in result.repairs[j])
@@ -232,8 +263,15 @@ def _check_points(points: np.ndarray, batch: Batch, index: np.ndarray, options: 
             batch.rows[i].rejection.append(Text("geometry.empty"))
             out[j] = None
         elif not (x0 <= coords[j, 0] <= x1 and y0 <= coords[j, 1] <= y1):
-            batch.rows[i].rejection.append(Text("geometry.outside_region", {
-                "bounds": f"({coords[j, 0]:.6g}, {coords[j, 1]:.6g})", "region": str(options.limits.region)}))
+            batch.rows[i].rejection.append(
+                Text(
+                    "geometry.outside_region",
+                    {
+                        "bounds": f"({coords[j, 0]:.6g}, {coords[j, 1]:.6g})",
+                        "region": str(options.limits.region),
+                    },
+                )
+            )
             out[j] = None
     return out
 
@@ -241,32 +279,44 @@ def _check_points(points: np.ndarray, batch: Batch, index: np.ndarray, options: 
 def _converters(session: Session, options: ImportOptions) -> dict[str, Callable[[Any], Any]]:
     """One converter per kind of value, with the mapping file's synonyms added."""
     extra = options.mapping.values
-    land_use_rows = [(code, name, legacy) for code, name, legacy in session.execute(
-        select(LandUseClass.code, LandUseClass.name, LandUseClass.legacy_codes))]
+    land_use_rows = [
+        (code, name, legacy)
+        for code, name, legacy in session.execute(
+            select(LandUseClass.code, LandUseClass.name, LandUseClass.legacy_codes)
+        )
+    ]
     group = "parcel_status" if options.layer == "parcels" else "factory_status"
     chosen = {**CHOSEN, "status": (values.STATUS_SYNONYMS.get(options.layer, {}), group, "status")}
     return {
         **PLAIN,
-        "land_use": values.chooser(values.land_use_index(land_use_rows, extra.get("land_use")),
-                                   Text("field.land_use")),
-        **{kind: values.chooser(values.label_index(words, [labels], extra.get(name)), Text(f"field.{name}"))
-           for kind, (words, labels, name) in chosen.items()},
+        "land_use": values.chooser(
+            values.land_use_index(land_use_rows, extra.get("land_use")), Text("field.land_use")
+        ),
+        **{
+            kind: values.chooser(values.label_index(words, [labels], extra.get(name)), Text(f"field.{name}"))
+            for kind, (words, labels, name) in chosen.items()
+        },
     }
 
 
-def _attributes(session: Session, frame: pd.DataFrame, plan: columns.Plan, options: ImportOptions,
-                rows: list[RowReport]) -> list[dict[str, Any]]:
+def _attributes(
+    session: Session, frame: pd.DataFrame, plan: columns.Plan, options: ImportOptions, rows: list[RowReport]
+) -> list[dict[str, Any]]:
     """Per row the fields the file gives (blank cells left out), converted, with unit notes."""
     kinds = columns.FIELDS[options.layer]
     convert = _converters(session, options)
     records: list[dict[str, Any]] = [{} for _ in rows]
     for name, (column, unit) in plan.fields.items():
         kind = kinds[name]
-        synonyms = {columns.key(k): v for k, v in options.mapping.values.get(name, {}).items()} \
-            if kind in ("text", "float", "int", "bool", "date", "code", "ref") else {}
+        synonyms = (
+            {columns.key(k): v for k, v in options.mapping.values.get(name, {}).items()}
+            if kind in ("text", "float", "int", "bool", "date", "code", "ref")
+            else {}
+        )
 
-        def one(cell: Any, kind: str = kind, unit: str | None = unit,
-                synonyms: dict[str, Any] = synonyms) -> Any:
+        def one(
+            cell: Any, kind: str = kind, unit: str | None = unit, synonyms: dict[str, Any] = synonyms
+        ) -> Any:
             cell = synonyms.get(columns.key(cell), cell) if synonyms else cell
             try:
                 return values.area_m2(cell, unit) if kind == "area" else convert[kind](cell)
@@ -338,8 +388,9 @@ def _keys(batch: Batch, report: ImportReport) -> None:
     if missing:
         report.problems.append(Text("import.codes_missing", {"count": len(missing)}))
     if len(codes) > 1 and len(duplicated) == 1 and len(next(iter(duplicated.values()))) == len(codes):
-        report.problems.append(Text("import.codes_all_same",
-                                    {"code": next(iter(duplicated)), "count": len(codes)}))
+        report.problems.append(
+            Text("import.codes_all_same", {"code": next(iter(duplicated)), "count": len(codes)})
+        )
     elif duplicated:
         report.problems.append(Text("import.codes_duplicated", {"count": len(duplicated)}))
 
@@ -357,6 +408,13 @@ def _compare_areas(batch: Batch) -> None:
     for i, area in zip(rows, measured, strict=True):
         stated = batch.records[i]["cert_area_m2"]
         if abs(stated - area) / area > CERT_TOLERANCE:
-            batch.rows[i].messages.append(Text("import.area_differs", {
-                "stated": f"{stated:,.1f}", "measured": f"{area:,.1f}",
-                "share": f"{(stated - area) / area:+.1%}"}))
+            batch.rows[i].messages.append(
+                Text(
+                    "import.area_differs",
+                    {
+                        "stated": f"{stated:,.1f}",
+                        "measured": f"{area:,.1f}",
+                        "share": f"{(stated - area) / area:+.1%}",
+                    },
+                )
+            )

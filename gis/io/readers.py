@@ -35,8 +35,15 @@ from gis.io.archives import check_zip, extract_zip
 from gis.io.limits import ImportLimits, megabytes
 from gis.labels import Text
 
-VECTOR = {".shp": "ESRI Shapefile", ".gpkg": "GeoPackage", ".geojson": "GeoJSON", ".json": "GeoJSON",
-          ".topojson": "TopoJSON", ".kml": "KML", ".kmz": "KML"}
+VECTOR = {
+    ".shp": "ESRI Shapefile",
+    ".gpkg": "GeoPackage",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".topojson": "TopoJSON",
+    ".kml": "KML",
+    ".kmz": "KML",
+}
 TABLE = {".csv": "CSV", ".txt": "CSV", ".xlsx": "XLSX"}
 FORMATS = ", ".join(sorted({*VECTOR, *TABLE, ".zip"}))
 MAX_NAME_BYTES = 255
@@ -72,8 +79,11 @@ def upload_name(filename: str | None) -> str:
 
 
 def _size_check(path: Path, limits: ImportLimits) -> None:
-    size = path.stat().st_size if path.is_file() else sum(
-        p.stat().st_size for p in path.rglob("*") if p.is_file())
+    size = (
+        path.stat().st_size
+        if path.is_file()
+        else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    )
     if size > limits.max_bytes:
         raise TooLarge(size=megabytes(size), limit=megabytes(limits.max_bytes))
     if size == 0:
@@ -96,12 +106,18 @@ def opened(path: Path, limits: ImportLimits, *, layer: str | None = None) -> Ite
 
 def _dataset_in(folder: Path) -> Path:
     """The one dataset in a folder (Shapefiles there may be several layers of one dataset)."""
-    files = [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith((".", "__MACOSX"))
-             and "__MACOSX" not in p.parts]
+    files = [
+        p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith((".", "__MACOSX")) and "__MACOSX" not in p.parts
+    ]
     shapefiles = [p for p in files if p.suffix.lower() == ".shp"]
     if shapefiles:
-        return shapefiles[0].parent if len({p.parent for p in shapefiles}) == 1 and len(shapefiles) > 1 \
+        return (
+            shapefiles[0].parent
+            if len({p.parent for p in shapefiles}) == 1 and len(shapefiles) > 1
             else shapefiles[0]
+        )
     data = [p for p in files if p.suffix.lower() in VECTOR.keys() | TABLE.keys()]
     if len(data) == 1:
         return data[0]
@@ -144,8 +160,15 @@ def _choose_layer(source: str | bytes, layer: str | None) -> str | None:
     return None  # the only layer (in-memory sources get a new layer name on every open)
 
 
-def _read_vector(source: str | bytes, fmt: str, limits: ImportLimits, layer: str | None, *,
-                 declared: bool, encoding: str | None = None) -> Source:
+def _read_vector(
+    source: str | bytes,
+    fmt: str,
+    limits: ImportLimits,
+    layer: str | None,
+    *,
+    declared: bool,
+    encoding: str | None = None,
+) -> Source:
     try:
         chosen = _choose_layer(source, layer)
         info = pyogrio.read_info(source, layer=chosen, encoding=encoding, force_feature_count=True)
@@ -163,8 +186,9 @@ def _read_vector(source: str | bytes, fmt: str, limits: ImportLimits, layer: str
     row_notes: dict[int, list[Text]] = {}
     row_errors: dict[int, Text] = {}
     if column in table.column_names:
-        geoms, row_notes, row_errors = parse_geometries(table[column].to_numpy(zero_copy_only=False),
-                                                        shapely.from_wkb, _bad_geometry)
+        geoms, row_notes, row_errors = parse_geometries(
+            table[column].to_numpy(zero_copy_only=False), shapely.from_wkb, _bad_geometry
+        )
         table = table.drop_columns([column])
     crs = CRS.from_user_input(meta["crs"]) if declared and meta.get("crs") else None
     source_ = Source(table.to_pandas(), geoms, crs, fmt, chosen or info.get("layer_name"))
@@ -172,8 +196,11 @@ def _read_vector(source: str | bytes, fmt: str, limits: ImportLimits, layer: str
     return source_
 
 
-def parse_geometries(raw: np.ndarray, parse: Callable[..., Any], refusal: Callable[[Any], Text],
-                     ) -> tuple[np.ndarray, dict[int, list[Text]], dict[int, Text]]:
+def parse_geometries(
+    raw: np.ndarray,
+    parse: Callable[..., Any],
+    refusal: Callable[[Any], Text],
+) -> tuple[np.ndarray, dict[int, list[Text]], dict[int, Text]]:
     """Geometries from WKB or WKT (`parse`: shapely.from_wkb or from_wkt), with the notes and errors
     of the rows: unclosed or short rings are closed where GEOS can, and said; `refusal(value)` is
     the reason for the others."""
@@ -236,10 +263,12 @@ def _nul_cells(document: dict[str, Any]) -> dict[int, Text]:
     features = document.get("features")
     for i, item in enumerate(features if isinstance(features, list) else []):
         properties = item.get("properties") if isinstance(item, dict) else None
-        for name, value in (properties.items() if isinstance(properties, dict) else ()):
+        for name, value in properties.items() if isinstance(properties, dict) else ():
             if isinstance(value, str) and "\x00" in value:
-                found[i] = Text("fields.hidden_character", {"field": name, "char": "U+0000",
-                                                             "position": value.index("\x00") + 1})
+                found[i] = Text(
+                    "fields.hidden_character",
+                    {"field": name, "char": "U+0000", "position": value.index("\x00") + 1},
+                )
                 break
     return found
 
@@ -300,8 +329,15 @@ def _read_table(path: Path, suffix: str, limits: ImportLimits) -> Source:
         else:
             frame = _read_csv(path)
             fmt = "CSV"
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
-            zipfile.BadZipFile, KeyError, OSError) as exc:
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+    ) as exc:
         raise UnreadableFile(reason=_first_line(exc)) from None
     if frame.empty or len(frame.columns) < 2:
         raise UnreadableFile("import.not_a_table", name=path.name)
@@ -318,11 +354,19 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise UnreadableFile("import.not_a_table", name=path.name)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            frame = pd.read_csv(path, dtype=str, encoding=encoding, skipinitialspace=True,
-                                keep_default_na=False)
+            frame = pd.read_csv(
+                path, dtype=str, encoding=encoding, skipinitialspace=True, keep_default_na=False
+            )
             if len(frame.columns) == 1:  # not comma-separated: let the sniffer find the delimiter
-                frame = pd.read_csv(path, dtype=str, encoding=encoding, sep=None, engine="python",
-                                    skipinitialspace=True, keep_default_na=False)
+                frame = pd.read_csv(
+                    path,
+                    dtype=str,
+                    encoding=encoding,
+                    sep=None,
+                    engine="python",
+                    skipinitialspace=True,
+                    keep_default_na=False,
+                )
             return frame
         except UnicodeDecodeError:
             continue

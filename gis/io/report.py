@@ -30,8 +30,13 @@ class RowReport:
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         """JSON-ready, messages in `lang`."""
-        return {"row": self.row, "code": self.code, "outcome": self.outcome, "action": self.action,
-                "messages": [t.render(lang) for t in self.rejection + self.repairs + self.messages]}
+        return {
+            "row": self.row,
+            "code": self.code,
+            "outcome": self.outcome,
+            "action": self.action,
+            "messages": [t.render(lang) for t in self.rejection + self.repairs + self.messages],
+        }
 
 
 @dataclass
@@ -60,10 +65,17 @@ class ImportReport:
         """Rows by outcome and by action, deletions and status changes."""
         outcomes = Counter(r.outcome for r in self.rows)
         actions = Counter(r.action for r in self.rows if r.action and r.outcome != REJECTED)
-        return {"rows": len(self.rows), ACCEPTED: outcomes[ACCEPTED], REPAIRED: outcomes[REPAIRED],
-                REJECTED: outcomes[REJECTED], "inserted": actions["insert"], "updated": actions["update"],
-                "restored": actions["restore"],
-                "deleted": len(self.deleted), "status_changes": self.status_changes}
+        return {
+            "rows": len(self.rows),
+            ACCEPTED: outcomes[ACCEPTED],
+            REPAIRED: outcomes[REPAIRED],
+            REJECTED: outcomes[REJECTED],
+            "inserted": actions["insert"],
+            "updated": actions["update"],
+            "restored": actions["restore"],
+            "deleted": len(self.deleted),
+            "status_changes": self.status_changes,
+        }
 
     def refusal(self) -> ImportRefused:
         """The error that refuses this import, carrying the report."""
@@ -71,9 +83,18 @@ class ImportReport:
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         """JSON-ready report with messages in `lang`."""
-        return {"layer": self.layer, "source": self.source, "format": self.format,
-                "source_layer": self.source_layer, "crs": self.crs, "dry_run": self.dry_run,
-                "acceptable": self.acceptable, "written": self.written, "counts": self.counts(),
-                "notes": [t.render(lang) for t in self.notes],
-                "problems": [t.render(lang) for t in self.problems],
-                "deleted": self.deleted, "rows": [r.to_dict(lang) for r in self.rows]}
+        return {
+            "layer": self.layer,
+            "source": self.source,
+            "format": self.format,
+            "source_layer": self.source_layer,
+            "crs": self.crs,
+            "dry_run": self.dry_run,
+            "acceptable": self.acceptable,
+            "written": self.written,
+            "counts": self.counts(),
+            "notes": [t.render(lang) for t in self.notes],
+            "problems": [t.render(lang) for t in self.problems],
+            "deleted": self.deleted,
+            "rows": [r.to_dict(lang) for r in self.rows],
+        }

@@ -54,8 +54,9 @@ def _pair(series: pd.Series, errors: dict[int, Text]) -> tuple[np.ndarray, np.nd
     return first, second
 
 
-def geometries(frame: pd.DataFrame, plan: Plan) -> tuple[np.ndarray, dict[int, list[Text]],
-                                                            dict[int, Text], list[Text]]:
+def geometries(
+    frame: pd.DataFrame, plan: Plan
+) -> tuple[np.ndarray, dict[int, list[Text]], dict[int, Text], list[Text]]:
     """Per row a geometry (or None), repairs, errors, and notes about the whole table."""
     if plan.geometry_kind is None:
         return np.full(len(frame), None, dtype=object), {}, {}, [Text("import.no_geometry_columns")]
@@ -66,10 +67,12 @@ def geometries(frame: pd.DataFrame, plan: Plan) -> tuple[np.ndarray, dict[int, l
     if plan.geometry_kind == "xy":
         x, y = _numbers(frame[plan.geometry[0]], errors), _numbers(frame[plan.geometry[1]], errors)
         if np.nanmedian(np.abs(x)) > 1e6 > np.nanmedian(np.abs(y)) or (
-                np.nanmedian(x) < 1e7 < np.nanmedian(y) and np.nanmedian(x) > 1e6):
+            np.nanmedian(x) < 1e7 < np.nanmedian(y) and np.nanmedian(x) > 1e6
+        ):
             x, y = y, x
-            file_notes.append(Text("import.xy_surveying_order",
-                                   {"x": plan.geometry[0], "y": plan.geometry[1]}))
+            file_notes.append(
+                Text("import.xy_surveying_order", {"x": plan.geometry[0], "y": plan.geometry[1]})
+            )
     else:
         first, second = _pair(frame[plan.geometry[0]], errors)
         x, y = (second, first) if plan.geometry_kind == "latlon" else (first, second)

@@ -20,8 +20,19 @@ from gis.labels import EN, ZH, Text
 
 STATUS_SYNONYMS = {
     "parcels": {
-        "available": ("待供", "待出让", "可出让", "可供地", "空地", "闲置", "未供", "未出让", "open",
-                      "for sale", "vacant"),
+        "available": (
+            "待供",
+            "待出让",
+            "可出让",
+            "可供地",
+            "空地",
+            "闲置",
+            "未供",
+            "未出让",
+            "open",
+            "for sale",
+            "vacant",
+        ),
         "reserved": ("预留", "意向", "洽谈", "洽谈中", "拟供"),
         "signed": ("签约", "已签", "已签协议"),
         "supplied": ("已出让", "已供", "出让", "已划拨", "sold", "sold by city", "sold by the city"),
@@ -36,13 +47,24 @@ STATUS_SYNONYMS = {
         "sold": ("出售", "已售", "售出"),
     },
 }
-STOCK_SYNONYMS = {"approved_unsupplied": ("批而未供",), "idle": ("闲置土地", "闲置"),
-                  "inefficient": ("低效", "低效用地"), "reserve": ("储备", "储备地", "收储"),
-                  "other": ("其他", "其它")}
-BUILDING_SYNONYMS = {"standard": ("标准厂房", "标厂", "高标准厂房"), "self_built": ("自建", "自建厂房"),
-                     "warehouse": ("仓库", "仓储", "库房"), "rnd": ("研发", "研发楼", "办公研发")}
-AREA_KINDS = {"park": ("园区", "开发区", "产业园"), "town": ("镇", "乡镇", "街道"),
-              "zone": ("片区", "工业集中区")}
+STOCK_SYNONYMS = {
+    "approved_unsupplied": ("批而未供",),
+    "idle": ("闲置土地", "闲置"),
+    "inefficient": ("低效", "低效用地"),
+    "reserve": ("储备", "储备地", "收储"),
+    "other": ("其他", "其它"),
+}
+BUILDING_SYNONYMS = {
+    "standard": ("标准厂房", "标厂", "高标准厂房"),
+    "self_built": ("自建", "自建厂房"),
+    "warehouse": ("仓库", "仓储", "库房"),
+    "rnd": ("研发", "研发楼", "办公研发"),
+}
+AREA_KINDS = {
+    "park": ("园区", "开发区", "产业园"),
+    "town": ("镇", "乡镇", "街道"),
+    "zone": ("片区", "工业集中区"),
+}
 TRUE = {"1", "true", "t", "yes", "y", "是", "有", "√", "✓", "通", "已通"}
 FALSE = {"0", "false", "f", "no", "n", "否", "无", "×", "未通", "不通", ""}
 
@@ -162,8 +184,9 @@ def plot_ratio(value: Any) -> tuple[float | None, float | None]:
     raise _refused("import.bad_plot_ratio", cleaned)
 
 
-def label_index(choices: Mapping[str, Iterable[str]], groups: Iterable[str] = (),
-                extra: dict[str, Any] | None = None) -> dict[str, str]:
+def label_index(
+    choices: Mapping[str, Iterable[str]], groups: Iterable[str] = (), extra: dict[str, Any] | None = None
+) -> dict[str, str]:
     """Loose key -> value for each value, its synonyms, and its labels in every language."""
     index: dict[str, str] = {}
     for value, words in choices.items():
@@ -181,17 +204,21 @@ def label_index(choices: Mapping[str, Iterable[str]], groups: Iterable[str] = ()
 
 def chooser(index: dict[str, str], field_text: Text) -> Callable[[Any], str]:
     """A converter that looks a value up in `index` and names the accepted values otherwise."""
+
     def convert(value: Any) -> str:
         found = index.get(key(value))
         if found is None:
             accepted = sorted(set(index.values()))
             raise _refused("import.unknown_value", value, field=field_text, accepted=", ".join(accepted[:12]))
         return found
+
     return convert
 
 
-def land_use_index(rows: Iterable[tuple[str, str, list[str]]], extra: dict[str, Any] | None = None,
-                   ) -> dict[str, str]:
+def land_use_index(
+    rows: Iterable[tuple[str, str, list[str]]],
+    extra: dict[str, Any] | None = None,
+) -> dict[str, str]:
     """Loose key -> 2023 code from (code, name, legacy codes) rows of the reference table."""
     index: dict[str, str] = {}
     for code_, name, legacy in rows:

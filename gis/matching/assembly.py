@@ -63,8 +63,14 @@ def neighbours(geoms_m: np.ndarray, parks: Sequence[int | None], gap_m: float) -
     return adjacent
 
 
-def _grow(seed: int, adjacent: list[set[int]], areas: Sequence[float], low: float,
-          high: float | None, max_members: int) -> list[tuple[int, ...]]:
+def _grow(
+    seed: int,
+    adjacent: list[set[int]],
+    areas: Sequence[float],
+    low: float,
+    high: float | None,
+    max_members: int,
+) -> list[tuple[int, ...]]:
     """Connected sets containing `seed` that meet [low, high], breadth first, bounded."""
     found: list[tuple[int, ...]] = []
     frontier = [frozenset([seed])]
@@ -88,8 +94,15 @@ def _grow(seed: int, adjacent: list[set[int]], areas: Sequence[float], low: floa
     return found
 
 
-def assemble(seeds: Sequence[int], adjacent: list[set[int]], areas: Sequence[float],
-             codes: Sequence[str], low: float, high: float | None, max_members: int) -> list[Assembly]:
+def assemble(
+    seeds: Sequence[int],
+    adjacent: list[set[int]],
+    areas: Sequence[float],
+    codes: Sequence[str],
+    low: float,
+    high: float | None,
+    max_members: int,
+) -> list[Assembly]:
     """For each seed, the least wasteful connected set meeting the need; distinct sets only."""
     best: dict[tuple[int, ...], Assembly] = {}
     for seed in seeds:
@@ -114,8 +127,12 @@ def _windows(lon: list[float], lat: list[float], metres: float) -> list[BBox]:
 
 
 def _assembly_rules(shape: Shape) -> list[Any]:
-    return [Parcel.status.in_(param_list("statuses")), Parcel.park_id.is_not(None),
-            official_m2() < param("area_low"), *parcel_rules(shape)]
+    return [
+        Parcel.status.in_(param_list("statuses")),
+        Parcel.park_id.is_not(None),
+        official_m2() < param("area_low"),
+        *parcel_rules(shape),
+    ]
 
 
 @functools.lru_cache(maxsize=256)
@@ -123,8 +140,15 @@ def assembly_seeds(shape: Shape) -> Any:
     """The largest pieces under the need, for each status and admitted class (once per shape)."""
     area = official_m2()
     pieces = and_(area < param("area_low"), area >= param("piece_min"))
-    seeds = sliced_ids(shape.dialect, shape.statuses, param_list("admitted"), _assembly_rules(shape)[1:],
-                       pieces, True, param("seeds", Integer))
+    seeds = sliced_ids(
+        shape.dialect,
+        shape.statuses,
+        param_list("admitted"),
+        _assembly_rules(shape)[1:],
+        pieces,
+        True,
+        param("seeds", Integer),
+    )
     return parcel_base().where(Parcel.id.in_(united(seeds)))
 
 
@@ -138,21 +162,28 @@ def assembly_pieces(shape: Shape, windows: int) -> Any:
     """Every piece in one of `windows` boxes around the seeds, with geometry (once per shape)."""
     edges = [_window_edges(i) for i in range(windows)]
     boxes = [(param(x0), param(y0), param(x1), param(y1)) for x0, y0, x1, y1 in edges]
-    return parcel_base().add_columns(func.ST_AsBinary(Parcel.geom).label("wkb")).where(
-        *_assembly_rules(shape), index_candidates_any(shape.dialect, Parcel, "geom", boxes)
-    ).order_by(Parcel.code)
+    return (
+        parcel_base()
+        .add_columns(func.ST_AsBinary(Parcel.geom).label("wkb"))
+        .where(*_assembly_rules(shape), index_candidates_any(shape.dialect, Parcel, "geom", boxes))
+        .order_by(Parcel.code)
+    )
 
 
-def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                  bound: Bound | None = None) -> tuple[list[int], dict[str, Any], np.ndarray]:
+def assembly_pool(
+    session: Session, need: Resolved, ctx: Context, config: MatchConfig, bound: Bound | None = None
+) -> tuple[list[int], dict[str, Any], np.ndarray]:
     """Seeds (the largest pieces under the need) and every piece near them, with geometry."""
     shape, values = bound or shaped(session, need, ctx, config)
     values = dict(values)  # the windows' edges are added below; the match's own stay as they are
     seed_rows = session.connection().execute(assembly_seeds(shape), values).all()
     # largest first, ties by code the same way, as each slice took them
-    seed_rows = sorted(seed_rows, key=lambda r: (r.area_m2 if r.cert_area_m2 is None else r.cert_area_m2,
-                                                 r.code), reverse=True)
-    seed_rows = seed_rows[:config.assembly_seeds]
+    seed_rows = sorted(
+        seed_rows,
+        key=lambda r: (r.area_m2 if r.cert_area_m2 is None else r.cert_area_m2, r.code),
+        reverse=True,
+    )
+    seed_rows = seed_rows[: config.assembly_seeds]
     if not seed_rows:
         return [], {}, np.array([], dtype=object)
     windows = _windows([r.lon for r in seed_rows], [r.lat for r in seed_rows], config.assembly_window_m)
@@ -166,8 +197,9 @@ def assembly_pool(session: Session, need: Resolved, ctx: Context, config: MatchC
     return [i for i, c in enumerate(cols["code"]) if c in seed_codes], cols, geoms
 
 
-def _assembled_columns(cols: dict[str, Any], groups: list[Assembly],
-                       geoms: np.ndarray) -> tuple[dict[str, Any], list[Any]]:
+def _assembled_columns(
+    cols: dict[str, Any], groups: list[Assembly], geoms: np.ndarray
+) -> tuple[dict[str, Any], list[Any]]:
     """One row per assembly: area summed, facts area-weighted, centre of the union's box."""
     out: dict[str, Any] = {k: [] for k in cols}
     unions = []
@@ -203,16 +235,29 @@ def _merge(key: str, values: list[Any], weights: np.ndarray) -> Any:
     return values[0]
 
 
-def match_assemblies(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                     limit: int, bound: Bound | None = None) -> list[Candidate]:
+def match_assemblies(
+    session: Session,
+    need: Resolved,
+    ctx: Context,
+    config: MatchConfig,
+    limit: int,
+    bound: Bound | None = None,
+) -> list[Candidate]:
     """Assembled sites (拼地) meeting the need, scored like parcels less the assembly penalty."""
     seeds, cols, geoms = assembly_pool(session, need, ctx, config, bound)
     if not seeds:
         return []
     metres = reproject(geoms, CGCS2000, ctx.layer.epsg)
     adjacent = neighbours(metres, cols["park_id"], config.assembly_gap_m)
-    groups = assemble(seeds, adjacent, [float(a) for a in cols["official_mu"]], cols["code"],
-                               need.land_min_mu or 0.0, need.land_max_mu, config.assembly_max_members)
+    groups = assemble(
+        seeds,
+        adjacent,
+        [float(a) for a in cols["official_mu"]],
+        cols["code"],
+        need.land_min_mu or 0.0,
+        need.land_max_mu,
+        config.assembly_max_members,
+    )
     if not groups:
         return []
     merged, unions = _assembled_columns(cols, groups, geoms)
@@ -220,22 +265,44 @@ def match_assemblies(session: Session, need: Resolved, ctx: Context, config: Mat
     keep = distance_mask(dist, need, len(groups))
     sites = Sites(PARCEL, merged, dist, need, ctx, config)
     scores = weighted(fits(sites), config, "parcel")
-    out = [_assembly_candidate(group, g, cols, sites, scores, unions[g]) for g, group in enumerate(groups)
-           if keep[g]]
+    out = [
+        _assembly_candidate(group, g, cols, sites, scores, unions[g])
+        for g, group in enumerate(groups)
+        if keep[g]
+    ]
     out.sort(key=lambda c: (-round(c.score, 2), c.code))
     return out[:limit]
 
 
-def _assembly_candidate(group: Assembly, g: int, cols: dict[str, Any], sites: Sites, scores: Scores,
-                        union: Any) -> Candidate:
+def _assembly_candidate(
+    group: Assembly, g: int, cols: dict[str, Any], sites: Sites, scores: Scores, union: Any
+) -> Candidate:
     codes, config = [cols["code"][i] for i in group.members], sites.config
     criteria = criteria_rows(sites, scores, g, area_fit=round(group.area_mu, 1))
-    criteria.append({"name": "assembly", "weight": 0.0, "value": 0.0,
-                     "points": -config.assembly_penalty, "raw": len(codes)})
-    site = {**site_row(sites.cols, g, sites.dist), "code": "+".join(codes), "cert_area_m2": None,
-            "area_m2": group.area_mu * M2_PER_MU}
+    criteria.append(
+        {
+            "name": "assembly",
+            "weight": 0.0,
+            "value": 0.0,
+            "points": -config.assembly_penalty,
+            "raw": len(codes),
+        }
+    )
+    site = {
+        **site_row(sites.cols, g, sites.dist),
+        "code": "+".join(codes),
+        "cert_area_m2": None,
+        "area_m2": group.area_mu * M2_PER_MU,
+    }
     checks = PARCEL.checks(site, sites.need, sites.ctx.classes, config)
     total = max(0.0, float(scores.total[g]) - config.assembly_penalty)
-    return Candidate("assembly", "+".join(codes), codes, round(total, 1), criteria, checks,
-                     {"ids": [cols["id"][i] for i in group.members], "area_mu": round(group.area_mu, 4)},
-                     shapely.to_geojson(union))
+    return Candidate(
+        "assembly",
+        "+".join(codes),
+        codes,
+        round(total, 1),
+        criteria,
+        checks,
+        {"ids": [cols["id"][i] for i in group.members], "area_mu": round(group.area_mu, 4)},
+        shapely.to_geojson(union),
+    )

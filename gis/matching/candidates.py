@@ -67,19 +67,35 @@ def site_columns(kind: SiteKind, rows: Sequence[Row[Any]], statement: Any) -> di
     return kind.columns(columns(rows, [c.name for c in statement.selected_columns]))
 
 
-def score_rows(kind: SiteKind, rows: Sequence[Row[Any]], statement: Any, need: Resolved, ctx: Context,
-               config: MatchConfig) -> Scored:
+def score_rows(
+    kind: SiteKind,
+    rows: Sequence[Row[Any]],
+    statement: Any,
+    need: Resolved,
+    ctx: Context,
+    config: MatchConfig,
+) -> Scored:
     """Distances and scores for the rows `statement` returned of sites of `kind`, ranked."""
     cols = site_columns(kind, rows, statement)
     dist = distances_km(ctx.layer, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
     sites = criteria.Sites(kind, cols, dist, need, ctx, config)
-    scores = criteria.weighted(criteria.fits(sites), config, kind.name) \
-        if rows else criteria.Scores(np.zeros(0), {}, {}, {})
+    scores = (
+        criteria.weighted(criteria.fits(sites), config, kind.name)
+        if rows
+        else criteria.Scores(np.zeros(0), {}, {}, {})
+    )
     return Scored(sites, scores, scoring.ranking(scores.total, cols["code"]))
 
 
-def score(session: Session, kind: SiteKind, statement: Any, need: Resolved, ctx: Context,
-          config: MatchConfig, values: dict[str, Any] | None = None) -> Scored:
+def score(
+    session: Session,
+    kind: SiteKind,
+    statement: Any,
+    need: Resolved,
+    ctx: Context,
+    config: MatchConfig,
+    values: dict[str, Any] | None = None,
+) -> Scored:
     """Run a query of sites of `kind` (binding `values`), compute distances and scores, rank them."""
     rows = session.connection().execute(statement, values or {}).all()
     return score_rows(kind, rows, statement, need, ctx, config)
@@ -89,9 +105,15 @@ def candidate(s: Scored, i: int) -> Candidate:
     """Site `i` of `s` explained: criteria, checks and the facts shown beside them."""
     sites = s.sites
     site = site_row(sites.cols, i, sites.dist)
-    return Candidate(sites.kind.name, site["code"], [site["code"]], round(float(s.scores.total[i]), 1),
-                     criteria.criteria_rows(sites, s.scores, i),
-                     sites.kind.checks(site, sites.need, sites.ctx.classes, sites.config), {"id": site["id"]})
+    return Candidate(
+        sites.kind.name,
+        site["code"],
+        [site["code"]],
+        round(float(s.scores.total[i]), 1),
+        criteria.criteria_rows(sites, s.scores, i),
+        sites.kind.checks(site, sites.need, sites.ctx.classes, sites.config),
+        {"id": site["id"]},
+    )
 
 
 def _site_distances(dist: dict[str, Any], i: int) -> dict[str, float]:
@@ -111,8 +133,9 @@ def near_misses(s: Scored, limit: int) -> list[Candidate]:
     sites, ranked = s.sites, []
     dist = {k: v.tolist() for k, v in s.dist.items()}
     for i in s.order:
-        failed = failures(sites.kind.checks(site_row(s.cols, i, dist), sites.need, sites.ctx.classes,
-                                            sites.config))
+        failed = failures(
+            sites.kind.checks(site_row(s.cols, i, dist), sites.need, sites.ctx.classes, sites.config)
+        )
         if 0 < len(failed) <= sites.config.near_miss_max_failures:
             ranked.append((len(failed), i))
     ranked.sort(key=lambda pair: pair[0])

@@ -78,11 +78,17 @@ def check_status(site: Site, need: Resolved, kind: str = "parcel") -> Check:
         ok = status == "available" or (need.need.include_reserved and status == "reserved")
         group, wanted = "parcel_status", "available"
     else:
-        ok = status == "vacant" or (status == "leased" and site["vacant_area_m2"] > 0) \
+        ok = (
+            status == "vacant"
+            or (status == "leased" and site["vacant_area_m2"] > 0)
             or (need.need.include_reserved and status == "reserved")
+        )
         group, wanted = "factory_status", "vacant"
-    gap = None if ok else Text("match.gap.status", {"site": Text(f"{group}.{status}"),
-                                                    "need": Text(f"{group}.{wanted}")})
+    gap = (
+        None
+        if ok
+        else Text("match.gap.status", {"site": Text(f"{group}.{status}"), "need": Text(f"{group}.{wanted}")})
+    )
     return Check("status", PASS if ok else FAIL, status, wanted, gap)
 
 
@@ -114,8 +120,9 @@ def check_area(site: Site, need: Resolved) -> Check:
     return Check("area", PASS, round(area, 1), required)
 
 
-def check_land_use(site: Site, need: Resolved, classes: Mapping[str, LandClass],
-                   config: MatchConfig) -> Check:
+def check_land_use(
+    site: Site, need: Resolved, classes: Mapping[str, LandClass], config: MatchConfig
+) -> Check:
     """The land-use class admits the project's nuisance class (or logistics / 工业用海)."""
     cls = classes.get(site["land_use"])
     wanted = Text(f"nuisance.{need.nuisance_class}")
@@ -123,8 +130,13 @@ def check_land_use(site: Site, need: Resolved, classes: Mapping[str, LandClass],
         return Check("land_use", PASS, site["land_use"], need.nuisance_class)
     name = cls.name if cls else site["land_use"]
     key = "match.gap.not_logistics" if need.logistics else "match.gap.land_use"
-    return Check("land_use", FAIL, site["land_use"], need.nuisance_class,
-                 Text(key, {"land_use": name, "nuisance": wanted}))
+    return Check(
+        "land_use",
+        FAIL,
+        site["land_use"],
+        need.nuisance_class,
+        Text(key, {"land_use": name, "nuisance": wanted}),
+    )
 
 
 def check_plot_ratio(site: Site, need: Resolved) -> Check | None:
@@ -139,8 +151,13 @@ def check_plot_ratio(site: Site, need: Resolved) -> Check | None:
         gap = Text("match.gap.plot_ratio", {"site": value, "need": need.plot_ratio_min})
         return Check("plot_ratio", FAIL, value, need.plot_ratio_min, gap)
     if need.collective:
-        return Check("plot_ratio", COLLECTIVE, value, need.plot_ratio_min,
-                     Text("match.gap.collective", {"industry": need.industry.name}))
+        return Check(
+            "plot_ratio",
+            COLLECTIVE,
+            value,
+            need.plot_ratio_min,
+            Text("match.gap.collective", {"industry": need.industry.name}),
+        )
     return Check("plot_ratio", PASS, value, need.plot_ratio_min)
 
 
@@ -153,8 +170,13 @@ def check_readiness(site: Site, need: Resolved) -> Check | None:
     if not missing:
         return Check("readiness", PASS, list(wanted), list(wanted))
     have = [item for item in READY_ITEMS if site.get(ready_column(item))]
-    return Check("readiness", FAIL, have, list(wanted),
-                 Text("match.gap.readiness", {"missing": [Text(f"ready.{m}") for m in missing]}))
+    return Check(
+        "readiness",
+        FAIL,
+        have,
+        list(wanted),
+        Text("match.gap.readiness", {"missing": [Text(f"ready.{m}") for m in missing]}),
+    )
 
 
 def ready_column(item: str) -> str:
@@ -167,8 +189,7 @@ def check_waterfront(site: Site, need: Resolved) -> Check | None:
     if not need.need.needs_waterfront:
         return None
     ok = bool(site.get("waterfront"))
-    return Check("waterfront", PASS if ok else FAIL, ok, True,
-                 None if ok else Text("match.gap.waterfront"))
+    return Check("waterfront", PASS if ok else FAIL, ok, True, None if ok else Text("match.gap.waterfront"))
 
 
 def check_preferred(site: Site, need: Resolved) -> Check | None:
@@ -178,8 +199,13 @@ def check_preferred(site: Site, need: Resolved) -> Check | None:
         return None
     here = [c for c in (site.get("park_code"), site.get("town_code")) if c]
     ok = any(c in wanted for c in here)
-    return Check("preferred_area", PASS if ok else FAIL, here, list(wanted),
-                 None if ok else Text("match.gap.preferred", {"areas": list(wanted)}))
+    return Check(
+        "preferred_area",
+        PASS if ok else FAIL,
+        here,
+        list(wanted),
+        None if ok else Text("match.gap.preferred", {"areas": list(wanted)}),
+    )
 
 
 def check_distances(site: Site, need: Resolved) -> list[Check]:
@@ -191,8 +217,13 @@ def check_distances(site: Site, need: Resolved) -> list[Check]:
             checks.append(Check(f"distance.{target}", UNKNOWN, None, limit))
             continue
         ok = km <= limit
-        gap = None if ok else Text("match.gap.distance", {"target": infra_label(target),
-                                                          "site": round(km, 1), "need": limit})
+        gap = (
+            None
+            if ok
+            else Text(
+                "match.gap.distance", {"target": infra_label(target), "site": round(km, 1), "need": limit}
+            )
+        )
         checks.append(Check(f"distance.{target}", PASS if ok else FAIL, round(km, 2), limit, gap))
     return checks
 
@@ -216,14 +247,24 @@ def check_budget(site: Site, need: Resolved) -> Check | None:
     return Check("budget", PASS if ok else FAIL, total, need.need.budget_wan, gap)
 
 
-def parcel_checks(site: Site, need: Resolved, classes: Mapping[str, LandClass],
-                  config: MatchConfig) -> list[Check]:
+def parcel_checks(
+    site: Site, need: Resolved, classes: Mapping[str, LandClass], config: MatchConfig
+) -> list[Check]:
     """Every hard constraint on a parcel, in a fixed order."""
-    optional = (check_plot_ratio(site, need), check_readiness(site, need),
-                check_waterfront(site, need), check_preferred(site, need), check_budget(site, need))
-    return [check_status(site, need), check_area(site, need),
-            check_land_use(site, need, classes, config),
-            *(c for c in optional if c is not None), *check_distances(site, need)]
+    optional = (
+        check_plot_ratio(site, need),
+        check_readiness(site, need),
+        check_waterfront(site, need),
+        check_preferred(site, need),
+        check_budget(site, need),
+    )
+    return [
+        check_status(site, need),
+        check_area(site, need),
+        check_land_use(site, need, classes, config),
+        *(c for c in optional if c is not None),
+        *check_distances(site, need),
+    ]
 
 
 FACTORY_SPECS: tuple[tuple[str, str, Callable[[Resolved], float | None]], ...] = (
@@ -238,11 +279,21 @@ def check_floor_area(site: Site, need: Resolved) -> Check:
     """Enough vacant floor area, and not more than the most asked for."""
     vacant, low, high = site["vacant_area_m2"], need.floor_area_min_m2 or 0.0, need.need.floor_area_max_m2
     if vacant < low:
-        return Check("floor_area", FAIL, vacant, [low, high],
-                     Text("match.gap.floor_small", {"site": round(vacant), "need": round(low)}))
+        return Check(
+            "floor_area",
+            FAIL,
+            vacant,
+            [low, high],
+            Text("match.gap.floor_small", {"site": round(vacant), "need": round(low)}),
+        )
     if high is not None and vacant > high:
-        return Check("floor_area", FAIL, vacant, [low, high],
-                     Text("match.gap.floor_large", {"site": round(vacant), "need": round(high)}))
+        return Check(
+            "floor_area",
+            FAIL,
+            vacant,
+            [low, high],
+            Text("match.gap.floor_large", {"site": round(vacant), "need": round(high)}),
+        )
     return Check("floor_area", PASS, vacant, [low, high])
 
 
@@ -253,8 +304,10 @@ def check_spec(site: Site, name: str, column: str, wanted: float | None) -> Chec
     value = site.get(column)
     if value is not None and value >= wanted:
         return Check(name, PASS, value, wanted)
-    gap = Text("match.gap.spec", {"spec": Text(f"field.{column}"), "site": "—" if value is None else value,
-                                  "need": wanted})
+    gap = Text(
+        "match.gap.spec",
+        {"spec": Text(f"field.{column}"), "site": "—" if value is None else value, "need": wanted},
+    )
     return Check(name, FAIL, value, wanted, gap)
 
 
@@ -271,16 +324,23 @@ def check_rent(site: Site, need: Resolved) -> Check | None:
     return Check("budget", PASS if ok else FAIL, rent, limit, gap)
 
 
-def factory_checks(site: Site, need: Resolved, classes: Mapping[str, LandClass],
-                   config: MatchConfig) -> list[Check]:
+def factory_checks(
+    site: Site, need: Resolved, classes: Mapping[str, LandClass], config: MatchConfig
+) -> list[Check]:
     """Every hard constraint on a factory, in a fixed order."""
     checks = [check_status(site, need, "factory"), check_floor_area(site, need)]
-    checks += [c for name, column, wanted in FACTORY_SPECS
-               if (c := check_spec(site, name, column, wanted(need))) is not None]
+    checks += [
+        c
+        for name, column, wanted in FACTORY_SPECS
+        if (c := check_spec(site, name, column, wanted(need))) is not None
+    ]
     if site.get("land_use"):
         checks.append(check_land_use(site, need, classes, config))
-    checks += [c for c in (check_waterfront(site, need), check_preferred(site, need),
-                           check_rent(site, need)) if c is not None]
+    checks += [
+        c
+        for c in (check_waterfront(site, need), check_preferred(site, need), check_rent(site, need))
+        if c is not None
+    ]
     return checks + check_distances(site, need)
 
 

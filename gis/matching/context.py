@@ -75,8 +75,15 @@ def industry_facts(session: Session, code: str) -> IndustryFacts:
 def industries_facts(session: Session, codes: list[str]) -> dict[str, IndustryFacts]:
     """The facts of the industries of `codes` found in the reference table, by code."""
     rows = session.connection().execute(
-        select(Industry.code, Industry.name, Industry.nuisance_class, Industry.plot_ratio_min,
-               Industry.collective_decision, Industry.sector).where(Industry.code.in_(codes)))
+        select(
+            Industry.code,
+            Industry.name,
+            Industry.nuisance_class,
+            Industry.plot_ratio_min,
+            Industry.collective_decision,
+            Industry.sector,
+        ).where(Industry.code.in_(codes))
+    )
     return {r.code: IndustryFacts(*r) for r in rows}
 
 
@@ -94,9 +101,13 @@ def _chain_firms(session: Session, industry: IndustryFacts) -> dict[int, int]:
     for start in range(0, len(projects), 900):
         rows = session.connection().execute(
             select(Parcel.park_id, func.count(func.distinct(Parcel.reserved_project_id)))
-            .where(Parcel.reserved_project_id.in_(projects[start:start + 900]),
-                   Parcel.status.in_(LANDED_STATUSES), Parcel.deleted_at.is_(None))
-            .group_by(Parcel.park_id))
+            .where(
+                Parcel.reserved_project_id.in_(projects[start : start + 900]),
+                Parcel.status.in_(LANDED_STATUSES),
+                Parcel.deleted_at.is_(None),
+            )
+            .group_by(Parcel.park_id)
+        )
         for park, count in rows:
             if park is not None:
                 counts[park] = counts.get(park, 0) + int(count)
@@ -108,8 +119,10 @@ def parks_for(session: Session, industry: IndustryFacts) -> dict[int, ParkFacts]
     firms = _chain_firms(session, industry)
     parks = select(Area.id, Area.code, Area.leading_industries, Area.is_priority)
     rows = session.connection().execute(parks.where(Area.kind.in_(("park", "zone"))))
-    return {i: ParkFacts(code, tuple(leading or ()), bool(priority), firms.get(i, 0))
-            for i, code, leading, priority in rows}
+    return {
+        i: ParkFacts(code, tuple(leading or ()), bool(priority), firms.get(i, 0))
+        for i, code, leading, priority in rows
+    }
 
 
 def _preferred(session: Session, codes: tuple[str, ...]) -> frozenset[int]:
@@ -133,30 +146,51 @@ def fingerprint(rows: list[tuple[str, str, bytes]]) -> str:
 def load_layer(conn: Connection) -> Layer:
     """The infrastructure layer, and whether the stored distances are of it."""
     measured = select(Proximity.fingerprint).where(Proximity.id == 1).scalar_subquery()
-    rows = conn.execute(select(Infrastructure.code, Infrastructure.name, Infrastructure.kind,
-                               func.ST_AsBinary(Infrastructure.geom), measured)
-                        .order_by(Infrastructure.code)).all()
+    rows = conn.execute(
+        select(
+            Infrastructure.code,
+            Infrastructure.name,
+            Infrastructure.kind,
+            func.ST_AsBinary(Infrastructure.geom),
+            measured,
+        ).order_by(Infrastructure.code)
+    ).all()
     wkbs = [bytes(r[3]) for r in rows]
     geoms = shapely.from_wkb(wkbs) if rows else np.array([], dtype=object)
     lon = float(np.mean(shapely.get_coordinates(geoms)[:, 0])) if rows else 121.7
     epsg = gauss_kruger_epsg(lon)
     stamp = fingerprint([(r[0], r[2], w) for r, w in zip(rows, wkbs, strict=True)])
-    return Layer([r[0] for r in rows], [r[1] for r in rows], np.array([r[2] for r in rows], dtype=object),
-                 reproject(geoms, CGCS2000, epsg) if rows else geoms, geoms, epsg, stamp,
-                 bool(rows) and rows[0][4] == stamp)
+    return Layer(
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        np.array([r[2] for r in rows], dtype=object),
+        reproject(geoms, CGCS2000, epsg) if rows else geoms,
+        geoms,
+        epsg,
+        stamp,
+        bool(rows) and rows[0][4] == stamp,
+    )
 
 
 def load_classes(conn: Connection) -> dict[str, LandClass]:
     """The land-use classes by code."""
-    return {c.code: LandClass(c.code, c.name, c.kind, c.max_nuisance) for c in conn.execute(
-        select(LandUseClass.code, LandUseClass.name, LandUseClass.kind, LandUseClass.max_nuisance))}
+    return {
+        c.code: LandClass(c.code, c.name, c.kind, c.max_nuisance)
+        for c in conn.execute(
+            select(LandUseClass.code, LandUseClass.name, LandUseClass.kind, LandUseClass.max_nuisance)
+        )
+    }
 
 
 def load_context(session: Session, need: Resolved) -> Context:
     """Everything small the match reads besides the sites themselves."""
     conn = session.connection()  # plain rows: the context keeps no ORM object
-    return Context(load_classes(conn), parks_for(session, need.industry), load_layer(conn),
-                   _preferred(session, need.need.preferred_areas))
+    return Context(
+        load_classes(conn),
+        parks_for(session, need.industry),
+        load_layer(conn),
+        _preferred(session, need.need.preferred_areas),
+    )
 
 
 def prepare(session: Session, need: Need, config: MatchConfig) -> tuple[Resolved, Context]:

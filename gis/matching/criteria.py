@@ -104,15 +104,18 @@ def _unknown(lang: str) -> str:
 def _yes_no(yes: str, no: str) -> Words:
     def words(raw: Any, kind: SiteKind, lang: str) -> str:
         return message(yes if raw else no, lang)
+
     return words
 
 
 def _amount(key: Callable[[SiteKind], str], param_name: str, missing: str = "match.fact.unknown") -> Words:
     """A number in words under the key that `key` picks for the kind (`missing` when there is none)."""
+
     def words(raw: Any, kind: SiteKind, lang: str) -> str:
         if raw is None:
             return message(missing, lang)
         return message(key(kind), lang, **{param_name: figure(raw)})
+
     return words
 
 
@@ -154,6 +157,7 @@ PerKey = Callable[[Any, Resolved, MatchConfig], float]  # the fit of one park or
 
 def _looked_up(on: Lookup, name: str, fit: PerKey) -> tuple[Value, Sql, Binds]:
     """The numpy form, SQL form and binds of a criterion whose value `fit` gives per park or class."""
+
     def value(s: Sites) -> np.ndarray:
         table, keys = on.table(s.ctx), s.cols[on.column]
         fits = {key: fit(table.get(key), s.need, s.config) for key in set(keys)}
@@ -163,8 +167,11 @@ def _looked_up(on: Lookup, name: str, fit: PerKey) -> tuple[Value, Sql, Binds]:
         keys = on.keys(shape)
         if not keys:
             return cast(0.0, Float)
-        return case({key: param(f"{name}_{i}") for i, key in enumerate(keys)},
-                    value=getattr(Parcel, on.column), else_=0.0)
+        return case(
+            {key: param(f"{name}_{i}") for i, key in enumerate(keys)},
+            value=getattr(Parcel, on.column),
+            else_=0.0,
+        )
 
     def binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, Any]:
         table = on.table(ctx)
@@ -185,8 +192,10 @@ def _industry(park: ParkFacts | None, need: Resolved, config: MatchConfig) -> fl
 
 def _industry_fact(s: Sites, i: int) -> dict[str, Any]:
     park = s.ctx.parks.get(s.cols["park_id"][i])
-    return {"leading": bool(park and leads(s.need.industry.code, park.leading)),
-            "chain_firms": park.chain_firms if park else 0}
+    return {
+        "leading": bool(park and leads(s.need.industry.code, park.leading)),
+        "chain_firms": park.chain_firms if park else 0,
+    }
 
 
 def _priority(park: ParkFacts | None, need: Resolved, config: MatchConfig) -> float:
@@ -230,8 +239,9 @@ def _idle_sql(shape: Shape, place: Place) -> Any:
     else:
         days = cast(param("today", Date) - Parcel.idle_since, Float)
     years, full = days / 365.25, param("idle_full")
-    return case((Parcel.idle_since.is_(None), 0.0), (years <= 0, 0.0), (years >= full, 1.0),
-                else_=years / full)
+    return case(
+        (Parcel.idle_since.is_(None), 0.0), (years <= 0, 0.0), (years >= full, 1.0), else_=years / full
+    )
 
 
 def _idle_binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, Any]:
@@ -242,8 +252,9 @@ def _idle_binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig)
 
 def _preferred_value(s: Sites) -> np.ndarray:
     ids = s.ctx.preferred_ids
-    return np.array([p in ids or t in ids for p, t in zip(s.cols["park_id"], s.cols["town_id"], strict=True)],
-                    dtype=float)
+    return np.array(
+        [p in ids or t in ids for p, t in zip(s.cols["park_id"], s.cols["town_id"], strict=True)], dtype=float
+    )
 
 
 def _preferred_fact(s: Sites, i: int) -> bool:
@@ -274,8 +285,9 @@ def _area_sql(shape: Shape, place: Place) -> Any:
 
 
 def _readiness_value(s: Sites) -> np.ndarray:
-    return scoring.readiness_fit(np.column_stack(
-        [np.asarray(s.cols[ready_column(i)], dtype=float) for i in READY_ITEMS]))
+    return scoring.readiness_fit(
+        np.column_stack([np.asarray(s.cols[ready_column(i)], dtype=float) for i in READY_ITEMS])
+    )
 
 
 def _readiness_fact(s: Sites, i: int) -> float:
@@ -301,8 +313,9 @@ def _price_fact(s: Sites, i: int) -> float | None:
 
 def _price_sql(shape: Shape, place: Place) -> Any:
     low, high, price = param("price_low"), param("price_high"), Parcel.price_wan_per_mu
-    return case((price.is_(None), 0.5), (price <= low, 1.0), (price >= high, 0.0),
-                else_=(high - price) / (high - low))
+    return case(
+        (price.is_(None), 0.5), (price <= low, 1.0), (price >= high, 0.0), else_=(high - price) / (high - low)
+    )
 
 
 def _price_binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, Any]:
@@ -320,6 +333,7 @@ def _distance_binds(shape: Shape, need: Resolved, ctx: Context, config: MatchCon
 
 def _distance(kind: str, weight: float) -> Criterion:
     """The distance to the nearest infrastructure of `kind`: 1 at the door, 0 at the scale."""
+
     def value(s: Sites) -> np.ndarray:
         return scoring.distance_fit(s.dist[kind], s.config.distance_scale_km)
 
@@ -336,12 +350,20 @@ def _distance(kind: str, weight: float) -> Criterion:
             nearest = func.coalesce(getattr(Parcel, distance_column(kind)), nearest)
         return greatest(shape.dialect, 1.0 - nearest / param("distance_scale_m"), 0.0)
 
-    return Criterion(kind, weight, value, fact, _amount(_fixed("match.fact.km"), "km"), sql,
-                     _distance_binds, infra=kind)
+    return Criterion(
+        kind, weight, value, fact, _amount(_fixed("match.fact.km"), "km"), sql, _distance_binds, infra=kind
+    )
 
 
-def _by(on: Lookup, name: str, weight: float, fit: PerKey, fact: Fact, words: Words,
-        kinds: frozenset[str] = EVERY_KIND) -> Criterion:
+def _by(
+    on: Lookup,
+    name: str,
+    weight: float,
+    fit: PerKey,
+    fact: Fact,
+    words: Words,
+    kinds: frozenset[str] = EVERY_KIND,
+) -> Criterion:
     value, sql, binds = _looked_up(on, name, fit)
     return Criterion(name, weight, value, fact, words, sql, binds, kinds)
 
@@ -349,22 +371,55 @@ def _by(on: Lookup, name: str, weight: float, fit: PerKey, fact: Fact, words: Wo
 # In the order the explanations list them.
 CRITERIA: tuple[Criterion, ...] = (
     _by(BY_PARK, "industry_fit", 15, _industry, _industry_fact, _industry_words),
-    _by(BY_PARK, "priority", 5, _priority, _priority_fact,
-        _yes_no("match.fact.priority", "match.fact.not_priority")),
-    Criterion("idle", 5, _idle_value, _idle_fact, _amount(_fixed("match.fact.idle"), "years"), _idle_sql,
-              _idle_binds),
+    _by(
+        BY_PARK,
+        "priority",
+        5,
+        _priority,
+        _priority_fact,
+        _yes_no("match.fact.priority", "match.fact.not_priority"),
+    ),
+    Criterion(
+        "idle",
+        5,
+        _idle_value,
+        _idle_fact,
+        _amount(_fixed("match.fact.idle"), "years"),
+        _idle_sql,
+        _idle_binds,
+    ),
     _distance("port", 8),
     _distance("highway_exit", 6),
     _distance("rail_station", 4),
-    Criterion("preferred", 7, _preferred_value, _preferred_fact,
-              _yes_no("match.fact.preferred", "match.fact.not_preferred"), _preferred_sql,
-              when=_wants_preferred),
+    Criterion(
+        "preferred",
+        7,
+        _preferred_value,
+        _preferred_fact,
+        _yes_no("match.fact.preferred", "match.fact.not_preferred"),
+        _preferred_sql,
+        when=_wants_preferred,
+    ),
     Criterion("area_fit", 20, _area_value, _area_fact, _amount(attrgetter("area_words"), "value"), _area_sql),
     _by(BY_CLASS, "class_fit", 10, _class, _class_fact, _as_is, kinds=frozenset({"parcel"})),
-    Criterion("readiness", 12, _readiness_value, _readiness_fact, _readiness_words, _readiness_sql,
-              kinds=frozenset({"parcel"})),
-    Criterion("price", 8, _price_value, _price_fact,
-              _amount(attrgetter("price_words"), "value", "match.fact.no_price"), _price_sql, _price_binds),
+    Criterion(
+        "readiness",
+        12,
+        _readiness_value,
+        _readiness_fact,
+        _readiness_words,
+        _readiness_sql,
+        kinds=frozenset({"parcel"}),
+    ),
+    Criterion(
+        "price",
+        8,
+        _price_value,
+        _price_fact,
+        _amount(attrgetter("price_words"), "value", "match.fact.no_price"),
+        _price_sql,
+        _price_binds,
+    ),
 )
 CRITERION = {c.name: c for c in CRITERIA}
 MEASURED = tuple(c for c in CRITERIA if c.infra)
@@ -435,16 +490,25 @@ def weighted(values: Mapping[str, np.ndarray], config: MatchConfig, kind: str) -
     names = list(weights)
     contributions = {n: weights[n] * np.asarray(values[n], dtype=float) for n in names}
     size = len(np.atleast_1d(next(iter(values.values())))) if values else 0
-    total = np.sum([np.atleast_1d(c) for c in contributions.values()], axis=0) if names \
-        else np.zeros(size)
-    return Scores(np.atleast_1d(total), {n: np.atleast_1d(values[n]) for n in names},
-                  {n: np.atleast_1d(c) for n, c in contributions.items()}, weights)
+    total = np.sum([np.atleast_1d(c) for c in contributions.values()], axis=0) if names else np.zeros(size)
+    return Scores(
+        np.atleast_1d(total),
+        {n: np.atleast_1d(values[n]) for n in names},
+        {n: np.atleast_1d(c) for n, c in contributions.items()},
+        weights,
+    )
 
 
 def criteria_rows(sites: Sites, scores: Scores, i: int, **facts: Any) -> list[dict[str, Any]]:
     """Each criterion of site `i`: weight, normalised value, points and the fact behind them
     (`facts` given stand for the sites' own)."""
-    return [{"name": n, "weight": round(w, 2), "value": round(float(scores.values[n][i]), 4),
-             "points": round(float(scores.contributions[n][i]), 2),
-             "raw": facts[n] if n in facts else CRITERION[n].fact(sites, i)}
-            for n, w in scores.weights.items()]
+    return [
+        {
+            "name": n,
+            "weight": round(w, 2),
+            "value": round(float(scores.values[n][i]), 4),
+            "points": round(float(scores.contributions[n][i]), 2),
+            "raw": facts[n] if n in facts else CRITERION[n].fact(sites, i),
+        }
+        for n, w in scores.weights.items()
+    ]

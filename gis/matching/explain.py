@@ -26,9 +26,15 @@ def check_label(name: str, lang: str) -> str:
 
 def check_dict(check: Check, lang: str) -> dict[str, Any]:
     """One check with its labels and gap."""
-    return {"name": check.name, "label": check_label(check.name, lang), "status": check.status,
-            "status_label": label("match.check_status", check.status, lang), "site": check.site,
-            "required": check.required, "gap": check.gap.render(lang) if check.gap else None}
+    return {
+        "name": check.name,
+        "label": check_label(check.name, lang),
+        "status": check.status,
+        "status_label": label("match.check_status", check.status, lang),
+        "site": check.site,
+        "required": check.required,
+        "gap": check.gap.render(lang) if check.gap else None,
+    }
 
 
 def _mu(m2: float | None) -> float | None:
@@ -37,10 +43,27 @@ def _mu(m2: float | None) -> float | None:
 
 def _facts(c: Candidate) -> dict[str, Any]:
     f = c.facts
-    keys = ("name", "park_code", "park_name", "town_code", "town_name", "land_use", "land_use_name",
-            "status", "price_wan_per_mu", "building_type", "vacant_area_m2", "floor_area_m2",
-            "clear_height_m", "floor_load_kn_m2", "crane_t", "power_kva", "rent_yuan_m2_month",
-            "plot_ratio_max", "idle_since")
+    keys = (
+        "name",
+        "park_code",
+        "park_name",
+        "town_code",
+        "town_name",
+        "land_use",
+        "land_use_name",
+        "status",
+        "price_wan_per_mu",
+        "building_type",
+        "vacant_area_m2",
+        "floor_area_m2",
+        "clear_height_m",
+        "floor_load_kn_m2",
+        "crane_t",
+        "power_kva",
+        "rent_yuan_m2_month",
+        "plot_ratio_max",
+        "idle_since",
+    )
     out = {k: f.get(k) for k in keys if k in f}
     if c.kind == "parcel":
         out.update(area_mu=_mu(f["area_m2"]), cert_area_mu=_mu(f.get("cert_area_m2")))
@@ -61,10 +84,21 @@ def criterion_fact(name: str, raw: Any, kind: str, lang: str) -> str | None:
 def candidate_dict(c: Candidate, lang: str, rank: int | None = None) -> dict[str, Any]:
     """One candidate: score, each criterion's points, each check, the gaps and the geometry."""
     return {
-        "rank": rank, "kind": c.kind, "kind_label": label("match.kind", c.kind, lang), "code": c.code,
-        "members": c.members, "score": c.score, **_facts(c),
-        "criteria": [{**row, "label": label("match.criterion", row["name"], lang),
-                      "fact": criterion_fact(row["name"], row["raw"], c.kind, lang)} for row in c.criteria],
+        "rank": rank,
+        "kind": c.kind,
+        "kind_label": label("match.kind", c.kind, lang),
+        "code": c.code,
+        "members": c.members,
+        "score": c.score,
+        **_facts(c),
+        "criteria": [
+            {
+                **row,
+                "label": label("match.criterion", row["name"], lang),
+                "fact": criterion_fact(row["name"], row["raw"], c.kind, lang),
+            }
+            for row in c.criteria
+        ],
         "checks": [check_dict(k, lang) for k in c.checks],
         "gaps": [k.gap.render(lang) for k in c.checks if k.failed and k.gap],
         "collective_decision": any(k.status == COLLECTIVE for k in c.checks),
@@ -74,14 +108,21 @@ def candidate_dict(c: Candidate, lang: str, rank: int | None = None) -> dict[str
 
 def need_dict(need: Resolved, lang: str) -> dict[str, Any]:
     """What was matched, once resolved: class, land range, plot-ratio minimum, floor area."""
-    return {"project_code": need.need.project_code, "name": need.need.name,
-            "industry_code": need.industry.code, "industry_name": need.industry.name,
-            "nuisance_class": need.nuisance_class,
-            "nuisance_label": label("nuisance", need.nuisance_class, lang),
-            "land_min_mu": need.land_min_mu, "land_max_mu": need.land_max_mu,
-            "land_derived": need.land_derived, "plot_ratio_min": need.plot_ratio_min,
-            "collective_decision": need.collective, "floor_area_min_m2": need.floor_area_min_m2,
-            "steer_to_factories": need.steer_to_factories}
+    return {
+        "project_code": need.need.project_code,
+        "name": need.need.name,
+        "industry_code": need.industry.code,
+        "industry_name": need.industry.name,
+        "nuisance_class": need.nuisance_class,
+        "nuisance_label": label("nuisance", need.nuisance_class, lang),
+        "land_min_mu": need.land_min_mu,
+        "land_max_mu": need.land_max_mu,
+        "land_derived": need.land_derived,
+        "plot_ratio_min": need.plot_ratio_min,
+        "collective_decision": need.collective,
+        "floor_area_min_m2": need.floor_area_min_m2,
+        "steer_to_factories": need.steer_to_factories,
+    }
 
 
 def result_dict(result: MatchResult, lang: str) -> dict[str, Any]:
@@ -92,8 +133,10 @@ def result_dict(result: MatchResult, lang: str) -> dict[str, Any]:
         "order": ["factories", "parcels"] if result.need.steer_to_factories else ["parcels", "factories"],
         "parcels": [candidate_dict(c, lang, i + 1) for i, c in enumerate(result.parcels)],
         "factories": [candidate_dict(c, lang, i + 1) for i, c in enumerate(result.factories)],
-        "near_misses": {"parcels": [candidate_dict(c, lang) for c in result.near_parcels],
-                        "factories": [candidate_dict(c, lang) for c in result.near_factories]},
+        "near_misses": {
+            "parcels": [candidate_dict(c, lang) for c in result.near_parcels],
+            "factories": [candidate_dict(c, lang) for c in result.near_factories],
+        },
         "counts": result.counts,
     }
 

@@ -19,40 +19,68 @@ SiteParcel = aliased(Parcel, name="site_parcel")
 
 def factory_base() -> Any:
     """Plain factory columns, the land use of its parcel, park and town codes, its location."""
-    return (select(Factory.id, Factory.code, Factory.status, Factory.vacant_area_m2,
-                   Factory.floor_area_m2, Factory.clear_height_m, Factory.floor_load_kn_m2,
-                   Factory.crane_t, Factory.power_kva, Factory.rent_yuan_m2_month,
-                   Factory.status_since, Factory.park_id, Factory.town_id, Factory.building_type,
-                   SiteParcel.land_use, SiteParcel.waterfront, Park.code.label("park_code"),
-                   Town.code.label("town_code"), func.ST_X(Factory.location).label("lon"),
-                   func.ST_Y(Factory.location).label("lat"))
-            .outerjoin(SiteParcel, SiteParcel.id == Factory.parcel_id)
-            .outerjoin(Park, Park.id == Factory.park_id).outerjoin(Town, Town.id == Factory.town_id))
+    return (
+        select(
+            Factory.id,
+            Factory.code,
+            Factory.status,
+            Factory.vacant_area_m2,
+            Factory.floor_area_m2,
+            Factory.clear_height_m,
+            Factory.floor_load_kn_m2,
+            Factory.crane_t,
+            Factory.power_kva,
+            Factory.rent_yuan_m2_month,
+            Factory.status_since,
+            Factory.park_id,
+            Factory.town_id,
+            Factory.building_type,
+            SiteParcel.land_use,
+            SiteParcel.waterfront,
+            Park.code.label("park_code"),
+            Town.code.label("town_code"),
+            func.ST_X(Factory.location).label("lon"),
+            func.ST_Y(Factory.location).label("lat"),
+        )
+        .outerjoin(SiteParcel, SiteParcel.id == Factory.parcel_id)
+        .outerjoin(Park, Park.id == Factory.park_id)
+        .outerjoin(Town, Town.id == Factory.town_id)
+    )
 
 
 def factory_status_clause(need: Resolved) -> ColumnElement[bool]:
     """Vacant, or leased with floor area still vacant, or reserved when asked."""
     reserved = Factory.status == "reserved" if need.need.include_reserved else false()
-    return or_(Factory.status == "vacant",
-               and_(Factory.status == "leased", Factory.vacant_area_m2 > 0), reserved)
+    return or_(
+        Factory.status == "vacant", and_(Factory.status == "leased", Factory.vacant_area_m2 > 0), reserved
+    )
 
 
 def factory_rules(need: Resolved, ctx: Context, config: MatchConfig) -> list[ColumnElement[bool]]:
     """Every hard constraint on a factory except status and floor area, as SQL."""
     n = need.need
-    where: list[ColumnElement[bool]] = [Factory.deleted_at.is_(None), preferred_clause(Factory, ctx, need),
-                                        or_(SiteParcel.land_use.is_(None), SiteParcel.land_use.in_(
-                                            admitted_codes(ctx.classes, need, config) or ["-"]))]
-    for column, wanted in ((Factory.clear_height_m, n.clear_height_min_m),
-                           (Factory.floor_load_kn_m2, n.floor_load_min_kn_m2),
-                           (Factory.crane_t, n.crane_min_t), (Factory.power_kva, n.power_min_kva)):
+    where: list[ColumnElement[bool]] = [
+        Factory.deleted_at.is_(None),
+        preferred_clause(Factory, ctx, need),
+        or_(
+            SiteParcel.land_use.is_(None),
+            SiteParcel.land_use.in_(admitted_codes(ctx.classes, need, config) or ["-"]),
+        ),
+    ]
+    for column, wanted in (
+        (Factory.clear_height_m, n.clear_height_min_m),
+        (Factory.floor_load_kn_m2, n.floor_load_min_kn_m2),
+        (Factory.crane_t, n.crane_min_t),
+        (Factory.power_kva, n.power_min_kva),
+    ):
         if wanted is not None:
             where.append(column >= wanted)
     if n.needs_waterfront:
         where.append(SiteParcel.waterfront.is_(True))
     if n.max_rent_yuan_m2_month is not None:
-        where.append(or_(Factory.rent_yuan_m2_month.is_(None),
-                         Factory.rent_yuan_m2_month <= n.max_rent_yuan_m2_month))
+        where.append(
+            or_(Factory.rent_yuan_m2_month.is_(None), Factory.rent_yuan_m2_month <= n.max_rent_yuan_m2_month)
+        )
     return where
 
 
@@ -63,25 +91,35 @@ def _floor_window(need: Resolved, slack: float = 0.0) -> ColumnElement[bool]:
     return and_(window, Factory.vacant_area_m2 <= high * (1 + slack)) if high is not None else window
 
 
-def match_factories(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                    limit: int) -> tuple[list[Candidate], int]:
+def match_factories(
+    session: Session, need: Resolved, ctx: Context, config: MatchConfig, limit: int
+) -> tuple[list[Candidate], int]:
     """Factories passing every hard constraint, best first; and how many passed in all."""
-    statement = factory_base().where(factory_status_clause(need), _floor_window(need),
-                                     *factory_rules(need, ctx, config))
+    statement = factory_base().where(
+        factory_status_clause(need), _floor_window(need), *factory_rules(need, ctx, config)
+    )
     s = score(session, FACTORY, statement, need, ctx, config)
     keep = distance_mask(s.dist, need, len(s.order))
     order = [i for i in s.order if keep[i]]
     return [candidate(s, i) for i in order[:limit]], len(order)
 
 
-def near_factories(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                   limit: int) -> list[Candidate]:
+def near_factories(
+    session: Session, need: Resolved, ctx: Context, config: MatchConfig, limit: int
+) -> list[Candidate]:
     """The best excluded factories, each with its gaps (factories are few: one sorted query)."""
     target = need.floor_area_min_m2 or 0.0
-    pool = (select(Factory.id).where(
-        Factory.deleted_at.is_(None), Factory.status.in_(("vacant", "reserved", "leased")),
-        Factory.vacant_area_m2 > 0, _floor_window(need, config.near_miss_slack))
+    pool = (
+        select(Factory.id)
+        .where(
+            Factory.deleted_at.is_(None),
+            Factory.status.in_(("vacant", "reserved", "leased")),
+            Factory.vacant_area_m2 > 0,
+            _floor_window(need, config.near_miss_slack),
+        )
         .order_by(func.abs(Factory.vacant_area_m2 - target), Factory.code)
-        .limit(config.near_miss_pool * 10).subquery())
+        .limit(config.near_miss_pool * 10)
+        .subquery()
+    )
     s = score(session, FACTORY, factory_base().where(Factory.id.in_(select(pool.c.id))), need, ctx, config)
     return near_misses(s, limit)

@@ -49,22 +49,44 @@ class SiteKind:
 
 def _official_mu(cols: dict[str, Any]) -> dict[str, Any]:
     """The area a need is checked against: the certificate area when known, in 亩."""
-    return {"official_mu": np.array([(c if c is not None else a) / M2_PER_MU
-                                     for c, a in zip(cols["cert_area_m2"], cols["area_m2"], strict=True)])}
+    return {
+        "official_mu": np.array(
+            [
+                (c if c is not None else a) / M2_PER_MU
+                for c, a in zip(cols["cert_area_m2"], cols["area_m2"], strict=True)
+            ]
+        )
+    }
 
 
 def _none(cols: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-PARCEL = SiteKind("parcel", area="official_mu", area_digits=1, need_area=attrgetter("land_min_mu"),
-                  price="price_wan_per_mu",
-                  price_scale=attrgetter("price_low_wan_per_mu", "price_high_wan_per_mu"),
-                  since="idle_since", checks=parcel_checks, area_words="match.fact.mu",
-                  price_words="match.fact.price", derived=_official_mu)
-FACTORY = SiteKind("factory", area="vacant_area_m2", area_digits=None,
-                   need_area=attrgetter("floor_area_min_m2"), price="rent_yuan_m2_month",
-                   price_scale=attrgetter("rent_low_yuan", "rent_high_yuan"),
-                   since="status_since", checks=factory_checks, area_words="match.fact.m2",
-                   price_words="match.fact.rent", derived=_none)
+PARCEL = SiteKind(
+    "parcel",
+    area="official_mu",
+    area_digits=1,
+    need_area=attrgetter("land_min_mu"),
+    price="price_wan_per_mu",
+    price_scale=attrgetter("price_low_wan_per_mu", "price_high_wan_per_mu"),
+    since="idle_since",
+    checks=parcel_checks,
+    area_words="match.fact.mu",
+    price_words="match.fact.price",
+    derived=_official_mu,
+)
+FACTORY = SiteKind(
+    "factory",
+    area="vacant_area_m2",
+    area_digits=None,
+    need_area=attrgetter("floor_area_min_m2"),
+    price="rent_yuan_m2_month",
+    price_scale=attrgetter("rent_low_yuan", "rent_high_yuan"),
+    since="status_since",
+    checks=factory_checks,
+    area_words="match.fact.m2",
+    price_words="match.fact.rent",
+    derived=_none,
+)
 KINDS = {"parcel": PARCEL, "assembly": PARCEL, "factory": FACTORY}

@@ -150,31 +150,54 @@ def _plot_ratio(industry: Industry, config: MatchConfig) -> tuple[float | None, 
 
 
 def _suits_high_standard(need: Need, industry: Industry, nuisance: int, logistics: bool) -> bool:
-    return nuisance <= 2 and not need.needs_waterfront and not logistics \
-        and industry.plot_ratio_min is not None and not industry.collective_decision
+    return (
+        nuisance <= 2
+        and not need.needs_waterfront
+        and not logistics
+        and industry.plot_ratio_min is not None
+        and not industry.collective_decision
+    )
 
 
 def resolve(need: Need, industry: Industry, config: MatchConfig) -> Resolved:
     """Work out the effective class, land range, plot-ratio minimum and floor-area need."""
     if need.nuisance_class is not None and need.nuisance_class not in (1, 2, 3):
-        raise InvalidInput(field=Text("field.nuisance_class"), value=need.nuisance_class,
-                           reason=Text("match.reason.nuisance_range"))
+        raise InvalidInput(
+            field=Text("field.nuisance_class"),
+            value=need.nuisance_class,
+            reason=Text("match.reason.nuisance_range"),
+        )
     logistics = _prefixed(industry.code, config.logistics_industries)
     nuisance = need.nuisance_class or industry.nuisance_class or 1
     low, high, derived = _land_need(need, config)
     plot_min, rule = _plot_ratio(industry, config)
     floor = need.floor_area_min_m2
     small = high if high is not None else low
-    steer = (small is not None and small < config.high_standard_factory_max_mu
-             and _suits_high_standard(need, industry, nuisance, logistics))
+    steer = (
+        small is not None
+        and small < config.high_standard_factory_max_mu
+        and _suits_high_standard(need, industry, nuisance, logistics)
+    )
     if floor is None and steer and low is not None:
         floor = round(low * (10000 / 15) * (plot_min or 1.0), -1)
     if low is None and floor is None:
         raise InvalidInput("match.error.no_need")
-    return Resolved(need, industry, nuisance, low, high, derived, plot_min, rule,
-                    industry.collective_decision, floor, logistics,
-                    _prefixed(industry.code, config.sea_use_industries), steer,
-                    need.today or dt.date.today())
+    return Resolved(
+        need,
+        industry,
+        nuisance,
+        low,
+        high,
+        derived,
+        plot_min,
+        rule,
+        industry.collective_decision,
+        floor,
+        logistics,
+        _prefixed(industry.code, config.sea_use_industries),
+        steer,
+        need.today or dt.date.today(),
+    )
 
 
 def tightened(need: Need, **changes: Any) -> Need:

@@ -35,19 +35,38 @@ def official_m2() -> ColumnElement[float]:
     return func.coalesce(Parcel.cert_area_m2, Parcel.area_m2)
 
 
-PARCEL_COLUMNS = ("id", "code", "area_m2", "cert_area_m2", "park_id", "town_id", "land_use",
-                  "plot_ratio_max", "waterfront", *[ready_column(i) for i in READY_ITEMS],
-                  "price_wan_per_mu", "idle_since", "status")
+PARCEL_COLUMNS = (
+    "id",
+    "code",
+    "area_m2",
+    "cert_area_m2",
+    "park_id",
+    "town_id",
+    "land_use",
+    "plot_ratio_max",
+    "waterfront",
+    *[ready_column(i) for i in READY_ITEMS],
+    "price_wan_per_mu",
+    "idle_since",
+    "status",
+)
 
 
 def parcel_base() -> Any:
     """Plain parcel columns, park and town codes, and the centre of the bounding box (where
     distances are measured from: a generated column, so no geometry is parsed; for a parcel of a
     few hundred metres it is metres from the centroid)."""
-    return (select(*[getattr(Parcel, c) for c in PARCEL_COLUMNS], Park.code.label("park_code"),
-                   Town.code.label("town_code"), Parcel.centre_lon.label("lon"),
-                   Parcel.centre_lat.label("lat"))
-            .outerjoin(Park, Park.id == Parcel.park_id).outerjoin(Town, Town.id == Parcel.town_id))
+    return (
+        select(
+            *[getattr(Parcel, c) for c in PARCEL_COLUMNS],
+            Park.code.label("park_code"),
+            Town.code.label("town_code"),
+            Parcel.centre_lon.label("lon"),
+            Parcel.centre_lat.label("lat"),
+        )
+        .outerjoin(Park, Park.id == Parcel.park_id)
+        .outerjoin(Town, Town.id == Parcel.town_id)
+    )
 
 
 def _area_window(shape: Shape) -> ColumnElement[bool]:
@@ -57,8 +76,10 @@ def _area_window(shape: Shape) -> ColumnElement[bool]:
 
 def parcel_rules(shape: Shape) -> list[ColumnElement[bool]]:
     """Every hard constraint on a parcel except status and area, as SQL (the checks' twins)."""
-    where: list[ColumnElement[bool]] = [Parcel.deleted_at.is_(None),
-                                        Parcel.land_use.in_(param_list("admitted"))]
+    where: list[ColumnElement[bool]] = [
+        Parcel.deleted_at.is_(None),
+        Parcel.land_use.in_(param_list("admitted")),
+    ]
     if shape.insist_on_preferred:
         ids = param_list("preferred_ids")
         where.append(or_(Parcel.park_id.in_(ids), Parcel.town_id.in_(ids)))
@@ -68,8 +89,12 @@ def parcel_rules(shape: Shape) -> list[ColumnElement[bool]]:
     if shape.waterfront:
         where.append(Parcel.waterfront.is_(True))
     if shape.budget:
-        where.append(or_(Parcel.price_wan_per_mu.is_(None),
-                         Parcel.price_wan_per_mu * official_m2() <= param("budget_m2")))
+        where.append(
+            or_(
+                Parcel.price_wan_per_mu.is_(None),
+                Parcel.price_wan_per_mu * official_m2() <= param("budget_m2"),
+            )
+        )
     return where
 
 
@@ -83,8 +108,14 @@ def shaped(session: Session, need: Resolved, ctx: Context, config: MatchConfig) 
     return shape, binds(shape, need, ctx, config)
 
 
-def score_parcels(session: Session, statement: Any, need: Resolved, ctx: Context,
-                  config: MatchConfig, values: dict[str, Any] | None = None) -> Scored:
+def score_parcels(
+    session: Session,
+    statement: Any,
+    need: Resolved,
+    ctx: Context,
+    config: MatchConfig,
+    values: dict[str, Any] | None = None,
+) -> Scored:
     """Run a parcel query (binding `values`), compute distances and scores for every row, rank them."""
     return score(session, PARCEL, statement, need, ctx, config, values)
 
@@ -95,8 +126,14 @@ def parcel_where(shape: Shape) -> list[Any]:
     return [Parcel.status.in_(param_list("statuses")), _area_window(shape), *parcel_rules(shape)]
 
 
-def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                  limit: int, bound: Bound | None = None) -> tuple[list[Candidate], int]:
+def match_parcels(
+    session: Session,
+    need: Resolved,
+    ctx: Context,
+    config: MatchConfig,
+    limit: int,
+    bound: Bound | None = None,
+) -> tuple[list[Candidate], int]:
     """Parcels passing every hard constraint, best first; and how many passed in all.
 
     One pass of the database over the passing parcels counts them and returns the best `POOL` by
@@ -114,7 +151,7 @@ def match_parcels(session: Session, need: Resolved, ctx: Context, config: MatchC
     rows = list(conn.execute(sql.best, {**values, "pool": POOL}))
     passed = rows[0].passed if rows else 0
     pool = _Pool(rows + edge, ctx, need, config)
-    passed += int(np.count_nonzero(pool.keep[len(rows):]))
+    passed += int(np.count_nonzero(pool.keep[len(rows) :]))
     reachable = pool.threshold(limit) - error - RANK_STEP
     if len(rows) == POOL and rows[-1].estimate >= reachable:
         rows = list(conn.execute(sql.above, {**values, "reachable": reachable}))
@@ -146,8 +183,9 @@ class PoolStatements:
 def pool_statements(shape: Shape) -> PoolStatements:
     """Built once per shape, so a request pays neither their construction nor their cache keys."""
     where = parcel_where(shape)
-    bounds = reach(shape, Parcel.centre_lon, Parcel.centre_lat,
-                               lambda kind: getattr(Parcel, proximity.column(kind)))
+    bounds = reach(
+        shape, Parcel.centre_lon, Parcel.centre_lat, lambda kind: getattr(Parcel, proximity.column(kind))
+    )
     partial = prescore.parcel_partial(shape, official_m2())
     estimate = prescore.parcel_estimate(shape, partial, Parcel.centre_lon, Parcel.centre_lat)
 
@@ -155,15 +193,31 @@ def pool_statements(shape: Shape) -> PoolStatements:
         # id, code, partial score and box centre, best estimate first; with the estimate, and how
         # many parcels meet the conditions: a subquery the database runs once, before the sort,
         # which then keeps only its top rows (a window count sorted every passing parcel)
-        passed = select(func.count()).select_from(Parcel).where(*where, *conditions).scalar_subquery() \
-            if counted else null()
-        return (select(Parcel.id, Parcel.code, partial.label("partial"), Parcel.centre_lon,
-                       Parcel.centre_lat, estimate.label("estimate"), passed.label("passed"))
-                .where(*where, *conditions).order_by(estimate.desc(), Parcel.code))
+        passed = (
+            select(func.count()).select_from(Parcel).where(*where, *conditions).scalar_subquery()
+            if counted
+            else null()
+        )
+        return (
+            select(
+                Parcel.id,
+                Parcel.code,
+                partial.label("partial"),
+                Parcel.centre_lon,
+                Parcel.centre_lat,
+                estimate.label("estimate"),
+                passed.label("passed"),
+            )
+            .where(*where, *conditions)
+            .order_by(estimate.desc(), Parcel.code)
+        )
 
-    return PoolStatements(ranked(bounds.sure, counted=True).limit(param("pool", Integer)),
-                          ranked(bounds.sure, estimate >= param("reachable")),
-                          ranked(bounds.possible, ~bounds.sure), bounds.limited)
+    return PoolStatements(
+        ranked(bounds.sure, counted=True).limit(param("pool", Integer)),
+        ranked(bounds.sure, estimate >= param("reachable")),
+        ranked(bounds.possible, ~bounds.sure),
+        bounds.limited,
+    )
 
 
 class _Pool:
@@ -177,7 +231,8 @@ class _Pool:
         measured = Sites(PARCEL, {}, dist, need, ctx, config)  # what the distance criteria read
         self.ids, self.codes = ids, codes
         self.total = np.asarray(points, dtype=float) + sum(
-            (weights[c.name] * c.value(measured) for c in MEASURED if c.name in weights), np.zeros(len(rows)))
+            (weights[c.name] * c.value(measured) for c in MEASURED if c.name in weights), np.zeros(len(rows))
+        )
         self.keep = distance_mask(dist, need, len(rows))
 
     def threshold(self, limit: int) -> float:
@@ -195,8 +250,15 @@ class _Pool:
 Slice = aliased(Parcel, name="slice")
 
 
-def sliced_ids(dialect: str, statuses: Sequence[str], codes: Any, where: list[Any], condition: Any,
-               descending: bool, count: Any) -> list[Any]:
+def sliced_ids(
+    dialect: str,
+    statuses: Sequence[str],
+    codes: Any,
+    where: list[Any],
+    condition: Any,
+    descending: bool,
+    count: Any,
+) -> list[Any]:
     """Selects of the ids of the first `count` parcels by official area (largest first when
     `descending`; ties by code, the same way) meeting `condition` and `where`, for each status and
     each land-use class of `codes` (a list parameter: none selects nothing).
@@ -211,9 +273,13 @@ def sliced_ids(dialect: str, statuses: Sequence[str], codes: Any, where: list[An
     order = (area.desc(), Parcel.code.desc()) if descending else (area.asc(), Parcel.code.asc())
     out = []
     for status in statuses:
-        inner = (select(Parcel.id)
-                 .where(Parcel.status == status, Parcel.land_use == LandUseClass.code, condition, *where)
-                 .order_by(*order).limit(count).correlate(LandUseClass))
+        inner = (
+            select(Parcel.id)
+            .where(Parcel.status == status, Parcel.land_use == LandUseClass.code, condition, *where)
+            .order_by(*order)
+            .limit(count)
+            .correlate(LandUseClass)
+        )
         if dialect == "postgresql":
             rows = inner.lateral("slice")
             joined = select(rows.c.id).select_from(LandUseClass).join(rows, true())
@@ -251,8 +317,14 @@ def near_pool(shape: Shape) -> Any:
     return parcel_base().where(Parcel.id.in_(united(parts)))
 
 
-def near_parcels(session: Session, need: Resolved, ctx: Context, config: MatchConfig,
-                 limit: int, bound: Bound | None = None) -> list[Candidate]:
+def near_parcels(
+    session: Session,
+    need: Resolved,
+    ctx: Context,
+    config: MatchConfig,
+    limit: int,
+    bound: Bound | None = None,
+) -> list[Candidate]:
     """The best excluded parcels: few failed constraints, each with its gap."""
     shape, values = bound or shaped(session, need, ctx, config)
     s = score_parcels(session, near_pool(shape), need, ctx, config, values)

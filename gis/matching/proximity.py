@@ -51,8 +51,11 @@ def refresh(session: Session) -> int:
     conn = session.connection()
     layer = load_layer(conn)
     table = Parcel.__table__
-    statement = (update(table).where(table.c.id == bindparam("row_id"))  # type: ignore[arg-type]
-                 .values({column(k): bindparam(column(k)) for k in INFRA_KINDS}))
+    statement = (
+        update(table)  # type: ignore[arg-type]
+        .where(table.c.id == bindparam("row_id"))
+        .values({column(k): bindparam(column(k)) for k in INFRA_KINDS})
+    )
     done, last = 0, None
     while True:
         page = select(Parcel.id, Parcel.centre_lon, Parcel.centre_lat).order_by(Parcel.id).limit(CHUNK)

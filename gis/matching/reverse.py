@@ -55,10 +55,18 @@ def _pipeline(visible: ColumnElement[bool] | None = None) -> Any:
     of them, those `visible` to the reader when a condition is given (gis.access)."""
     landed = select(Parcel.reserved_project_id).where(
         Parcel.status.in_(("signed", "supplied", "under_construction", "in_production")),
-        Parcel.reserved_project_id.is_not(None))
-    statement = (select(Project).where(Project.stage.in_(PIPELINE_STAGES), Project.deleted_at.is_(None),
-                                       Project.industry_code.is_not(None), Project.id.not_in(landed))
-                 .order_by(Project.code))
+        Parcel.reserved_project_id.is_not(None),
+    )
+    statement = (
+        select(Project)
+        .where(
+            Project.stage.in_(PIPELINE_STAGES),
+            Project.deleted_at.is_(None),
+            Project.industry_code.is_not(None),
+            Project.id.not_in(landed),
+        )
+        .order_by(Project.code)
+    )
     return statement if visible is None else statement.where(visible)
 
 
@@ -71,7 +79,9 @@ def pipeline_projects(session: Session, visible: ColumnElement[bool] | None = No
 OFFERED = {"parcel": ("available", "reserved"), "factory": ("vacant", "reserved", "leased")}
 # each kind of site: its row of the kind table, its table, and the statement of its match columns
 SOURCES: dict[str, tuple[SiteKind, Any, Callable[[], Any]]] = {
-    "parcel": (PARCEL, Parcel, parcel_base), "factory": (FACTORY, Factory, factory_base)}
+    "parcel": (PARCEL, Parcel, parcel_base),
+    "factory": (FACTORY, Factory, factory_base),
+}
 
 
 def site_status(session: Session, kind: str, code: str) -> str:
@@ -108,12 +118,20 @@ def _site(session: Session, kind: str, code: str) -> _Site:
     site_kind, model, base = SOURCES[kind]
     statement = base().where(model.code == code)
     conn = session.connection()
-    return _Site(site_kind, statement, list(conn.execute(statement)), load_classes(conn), load_layer(conn),
-                 {c: i for c, i in conn.execute(select(Area.code, Area.id))}, {})
+    return _Site(
+        site_kind,
+        statement,
+        list(conn.execute(statement)),
+        load_classes(conn),
+        load_layer(conn),
+        {c: i for c, i in conn.execute(select(Area.code, Area.id))},
+        {},
+    )
 
 
-def _fit(session: Session, site: _Site, project: Project, industries: dict[str, IndustryFacts],
-         config: MatchConfig) -> ProjectFit | None:
+def _fit(
+    session: Session, site: _Site, project: Project, industries: dict[str, IndustryFacts], config: MatchConfig
+) -> ProjectFit | None:
     industry = industries.get(str(project.industry_code))
     if industry is None:
         return None  # an industry code the reference table does not know: no need to match
@@ -131,8 +149,9 @@ def _fit(session: Session, site: _Site, project: Project, industries: dict[str, 
     return ProjectFit(project.code, project.name, need.industry_code, resolved.industry.name, fit)
 
 
-def projects_for_site(session: Session, kind: str, code: str, config: MatchConfig, *,
-                      visible: ColumnElement[bool] | None = None) -> list[ProjectFit]:
+def projects_for_site(
+    session: Session, kind: str, code: str, config: MatchConfig, *, visible: ColumnElement[bool] | None = None
+) -> list[ProjectFit]:
     """Pipeline projects (of those `visible` to the reader) whose every hard constraint the parcel
     or factory meets, best first."""
     site_status(session, kind, code)

@@ -124,10 +124,15 @@ def economic_rows(project: dict[str, Any], site: SiteFacts, config: ReviewConfig
     city_rule, none = Text("review.rule.city_example"), Text("review.rule.recommended_2023")
     rows = []
     for name, amount, threshold, national in (
-            ("investment_intensity", project.get("fixed_investment_wan"), "investment_intensity_min",
-             config.national_investment_intensity),
-            ("output_per_mu", project.get("annual_output_wan"), "output_per_mu_min", None),
-            ("tax_per_mu", project.get("annual_tax_wan"), "tax_per_mu_min", None)):
+        (
+            "investment_intensity",
+            project.get("fixed_investment_wan"),
+            "investment_intensity_min",
+            config.national_investment_intensity,
+        ),
+        ("output_per_mu", project.get("annual_output_wan"), "output_per_mu_min", None),
+        ("tax_per_mu", project.get("annual_tax_wan"), "tax_per_mu_min", None),
+    ):
         value = _per_mu(amount, site.area_mu)
         nat = Bound(national, ">=", none)
         city = Bound(_threshold(config, site.park_code, threshold), ">=", city_rule)
@@ -137,14 +142,16 @@ def economic_rows(project: dict[str, Any], site: SiteFacts, config: ReviewConfig
 
 def plot_ratio_row(site: SiteFacts, planned: Planned, industry: Industry, match: MatchConfig) -> Indicator:
     """Plot ratio against the national industry minimum and the Jiangsu 苏中 floor."""
-    value, source = (planned.plot_ratio, "planned") if planned.plot_ratio is not None \
-        else (site.plot_ratio_max, "site")
+    value, source = (
+        (planned.plot_ratio, "planned") if planned.plot_ratio is not None else (site.plot_ratio_max, "site")
+    )
     national = Bound(industry.plot_ratio_min, ">=", Text("review.rule.national_2023"))
     if industry.collective_decision:
         city = Bound(None, ">=", Text("review.rule.collective", {"industry": industry.name}))
         status = judge(value, national, city)
-        return Indicator("plot_ratio", value, source, national, city,
-                         COLLECTIVE if status == PASS else status)
+        return Indicator(
+            "plot_ratio", value, source, national, city, COLLECTIVE if status == PASS else status
+        )
     floor = max(industry.plot_ratio_min or 0.0, match.plot_ratio_floor) if industry.plot_ratio_min else None
     city = Bound(floor, ">=", Text("review.rule.jiangsu_floor", {"value": match.plot_ratio_floor}))
     return Indicator("plot_ratio", value, source, national, city, judge(value, national, city))
@@ -152,16 +159,28 @@ def plot_ratio_row(site: SiteFacts, planned: Planned, industry: Industry, match:
 
 def layout_rows(site: SiteFacts, planned: Planned, config: ReviewConfig) -> list[Indicator]:
     """Building coefficient (at least) and office share (at most)."""
-    coefficient, source = (planned.building_coefficient, "planned") \
-        if planned.building_coefficient is not None else (site.building_density_min, "site")
+    coefficient, source = (
+        (planned.building_coefficient, "planned")
+        if planned.building_coefficient is not None
+        else (site.building_density_min, "site")
+    )
     nat_bc = Bound(config.building_coefficient_national, ">=", Text("review.rule.national_2023"))
     city_bc = Bound(config.building_coefficient_city, ">=", Text("review.rule.city_example"))
     nat_os = Bound(config.office_share_national, "<=", Text("review.rule.national_2023"))
     city_os = Bound(config.office_share_city, "<=", Text("review.rule.city_example"))
-    return [Indicator("building_coefficient", coefficient, source, nat_bc, city_bc,
-                      judge(coefficient, nat_bc, city_bc)),
-            Indicator("office_share", planned.office_share, "planned", nat_os, city_os,
-                      judge(planned.office_share, nat_os, city_os))]
+    return [
+        Indicator(
+            "building_coefficient", coefficient, source, nat_bc, city_bc, judge(coefficient, nat_bc, city_bc)
+        ),
+        Indicator(
+            "office_share",
+            planned.office_share,
+            "planned",
+            nat_os,
+            city_os,
+            judge(planned.office_share, nat_os, city_os),
+        ),
+    ]
 
 
 def overall(rows: list[Indicator]) -> str:
@@ -173,15 +192,23 @@ def overall(rows: list[Indicator]) -> str:
     return PASS
 
 
-def review_sheet(project: dict[str, Any], site: SiteFacts, planned: Planned, industry: Industry,
-                 config: ReviewConfig, match: MatchConfig) -> Sheet:
+def review_sheet(
+    project: dict[str, Any],
+    site: SiteFacts,
+    planned: Planned,
+    industry: Industry,
+    config: ReviewConfig,
+    match: MatchConfig,
+) -> Sheet:
     """Every indicator of `project` on `site`, judged, with the overall verdict."""
     rows = economic_rows(project, site, config)
     if site.kind == "factory":
         # a building that stands: its plot ratio and layout are not the project's to decide
         na = Bound(None, ">=", Text("review.rule.city_example"))
-        rows += [Indicator(n, None, "site", na, na, NOT_APPLICABLE)
-                 for n in ("plot_ratio", "building_coefficient", "office_share")]
+        rows += [
+            Indicator(n, None, "site", na, na, NOT_APPLICABLE)
+            for n in ("plot_ratio", "building_coefficient", "office_share")
+        ]
     else:
         rows += [plot_ratio_row(site, planned, industry, match), *layout_rows(site, planned, config)]
     return Sheet(project, site, rows, overall(rows))
@@ -190,8 +217,17 @@ def review_sheet(project: dict[str, Any], site: SiteFacts, planned: Planned, ind
 # --- a sheet kept as it stood (a joint review's record) ----------------------------------------
 
 # What a record keeps of the project: what the sheet's figures were computed from
-PROJECT_FACTS = ("code", "name", "investor", "industry_code", "investment_total_wan",
-                 "fixed_investment_wan", "annual_output_wan", "annual_tax_wan", "floor_area_min_m2")
+PROJECT_FACTS = (
+    "code",
+    "name",
+    "investor",
+    "industry_code",
+    "investment_total_wan",
+    "fixed_investment_wan",
+    "annual_output_wan",
+    "annual_tax_wan",
+    "floor_area_min_m2",
+)
 
 
 def sheet_data(sheet: Sheet) -> dict[str, Any]:
@@ -206,12 +242,17 @@ def _bound_of(data: dict[str, Any]) -> Bound:
 
 def sheet_from_data(data: dict[str, Any]) -> Sheet:
     """A sheet kept by `sheet_data`, as it stood then."""
-    rows = [Indicator(r["name"], r["value"], r["source"], _bound_of(r["national"]), _bound_of(r["city"]),
-                      r["status"]) for r in data["rows"]]
+    rows = [
+        Indicator(
+            r["name"], r["value"], r["source"], _bound_of(r["national"]), _bound_of(r["city"]), r["status"]
+        )
+        for r in data["rows"]
+    ]
     return Sheet(dict(data["project"]), SiteFacts(**data["site"]), rows, data["overall"])
 
 
 # --- reading the database ----------------------------------------------------------------------
+
 
 def _site_codes(site: str) -> list[str]:
     """The codes of a site: one, or the parcels of an assembly joined by '+' (each once)."""
@@ -222,8 +263,11 @@ def _site_codes(site: str) -> list[str]:
 
 
 def _parcel_site(session: Session, codes: list[str]) -> SiteFacts:
-    rows = session.execute(select(Parcel, Area.code).outerjoin(Area, Area.id == Parcel.park_id)
-                           .where(Parcel.code.in_(codes), Parcel.deleted_at.is_(None))).all()
+    rows = session.execute(
+        select(Parcel, Area.code)
+        .outerjoin(Area, Area.id == Parcel.park_id)
+        .where(Parcel.code.in_(codes), Parcel.deleted_at.is_(None))
+    ).all()
     found = {p.code: (p, park) for p, park in rows}
     missing = [c for c in codes if c not in found]
     if missing:
@@ -232,40 +276,60 @@ def _parcel_site(session: Session, codes: list[str]) -> SiteFacts:
     ratios = [p.plot_ratio_max for p in parcels if p.plot_ratio_max is not None]
     densities = [p.building_density_min for p in parcels if p.building_density_min is not None]
     area = sum(official_mu({"cert_area_m2": p.cert_area_m2, "area_m2": p.area_m2}) for p in parcels)
-    return SiteFacts("parcel", "+".join(codes), found[codes[0]][1], round(area, 2),
-                     min(ratios) if ratios else None, max(densities) if densities else None)
+    return SiteFacts(
+        "parcel",
+        "+".join(codes),
+        found[codes[0]][1],
+        round(area, 2),
+        min(ratios) if ratios else None,
+        max(densities) if densities else None,
+    )
 
 
-def _factory_site(session: Session, code: str, floor_area_m2: float | None,
-                  match: MatchConfig) -> SiteFacts | None:
-    row = session.execute(select(Factory, Area.code).outerjoin(Area, Area.id == Factory.park_id)
-                          .where(Factory.code == code, Factory.deleted_at.is_(None))).first()
+def _factory_site(
+    session: Session, code: str, floor_area_m2: float | None, match: MatchConfig
+) -> SiteFacts | None:
+    row = session.execute(
+        select(Factory, Area.code)
+        .outerjoin(Area, Area.id == Factory.park_id)
+        .where(Factory.code == code, Factory.deleted_at.is_(None))
+    ).first()
     if row is None:
         return None
     factory, park = row
     # land equivalent of the floor area taken, at the county's plot-ratio floor
     floor = floor_area_m2 or factory.vacant_area_m2 or factory.floor_area_m2
-    return SiteFacts("factory", factory.code, park, round(floor / match.plot_ratio_floor / M2_PER_MU, 2),
-                     None, None)
+    return SiteFacts(
+        "factory", factory.code, park, round(floor / match.plot_ratio_floor / M2_PER_MU, 2), None, None
+    )
 
 
-def review_of(session: Session, project: dict[str, Any], site: str, planned: Planned,
-              config: ReviewConfig, match: MatchConfig) -> Sheet:
+def review_of(
+    session: Session,
+    project: dict[str, Any],
+    site: str,
+    planned: Planned,
+    config: ReviewConfig,
+    match: MatchConfig,
+) -> Sheet:
     """The review sheet of a project, saved or not (its fields: `industry_code`,
     `fixed_investment_wan`, `annual_output_wan`, `annual_tax_wan`, `floor_area_min_m2`, `code`,
     `name`), on a parcel, an assembly (A+B) or a factory."""
     codes = _site_codes(site)
     industry = industry_facts(session, project["industry_code"])
-    facts = _factory_site(session, codes[0], project.get("floor_area_min_m2"), match) \
-        if len(codes) == 1 else None
+    facts = (
+        _factory_site(session, codes[0], project.get("floor_area_min_m2"), match) if len(codes) == 1 else None
+    )
     return review_sheet(project, facts or _parcel_site(session, codes), planned, industry, config, match)
 
 
-def load_review(session: Session, project_code: str, site: str, planned: Planned,
-                config: ReviewConfig, match: MatchConfig) -> Sheet:
+def load_review(
+    session: Session, project_code: str, site: str, planned: Planned, config: ReviewConfig, match: MatchConfig
+) -> Sheet:
     """The review sheet of a saved project on a parcel, an assembly (A+B) or a factory."""
-    project = session.scalar(select(Project).where(Project.code == project_code,
-                                                   Project.deleted_at.is_(None)))
+    project = session.scalar(
+        select(Project).where(Project.code == project_code, Project.deleted_at.is_(None))
+    )
     if project is None:
         raise NotFound(kind=Text("kind.project"), code=project_code)
     if not project.industry_code:

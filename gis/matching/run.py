@@ -37,8 +37,10 @@ class MatchResult:
 
 
 # the rows shown of each kind of site, and its table
-DETAILS: dict[str, tuple[Callable[[str], Any], Any]] = {"parcel": (parcel_select, Parcel),
-                                                        "factory": (factory_select, Factory)}
+DETAILS: dict[str, tuple[Callable[[str], Any], Any]] = {
+    "parcel": (parcel_select, Parcel),
+    "factory": (factory_select, Factory),
+}
 
 
 def _site_ids(c: Candidate) -> list[Any]:
@@ -56,8 +58,12 @@ def _details(session: Session, kind: str, ids: set[Any]) -> dict[Any, dict[str, 
 
 def attach_details(session: Session, candidates: list[Candidate]) -> None:
     """Names, park and land-use names and geometry for the candidates that will be shown."""
-    found = {kind: _details(session, kind, {i for c in candidates if KINDS[c.kind].name == kind
-                                            for i in _site_ids(c)}) for kind in DETAILS}
+    found = {
+        kind: _details(
+            session, kind, {i for c in candidates if KINDS[c.kind].name == kind for i in _site_ids(c)}
+        )
+        for kind in DETAILS
+    }
     for c in candidates:
         rows = [found[KINDS[c.kind].name][i] for i in _site_ids(c)]
         if c.kind != "assembly":
@@ -71,8 +77,15 @@ def attach_details(session: Session, candidates: list[Candidate]) -> None:
             c.geojson = c.facts.get("geojson")
 
 
-def match(session: Session, need: Need, config: MatchConfig, *, limit: int = 20,
-          near_limit: int = 10, assemble: bool = True) -> MatchResult:
+def match(
+    session: Session,
+    need: Need,
+    config: MatchConfig,
+    *,
+    limit: int = 20,
+    near_limit: int = 10,
+    assemble: bool = True,
+) -> MatchResult:
     """Rank parcels, assembled sites and factories for `need`, with near misses and notes."""
     resolved, ctx = prepare(session, need, config)
     result = MatchResult(resolved, notes=notes(resolved, config))
@@ -96,12 +109,21 @@ def notes(need: Resolved, config: MatchConfig) -> list[Text]:
     """The rules that shaped this match, in words."""
     out = []
     if need.land_derived:
-        out.append(Text("match.note.derived", {"investment": need.need.fixed_investment_wan,
-                                               "intensity": config.investment_intensity_wan_per_mu,
-                                               "low": need.land_min_mu, "high": need.land_max_mu}))
+        out.append(
+            Text(
+                "match.note.derived",
+                {
+                    "investment": need.need.fixed_investment_wan,
+                    "intensity": config.investment_intensity_wan_per_mu,
+                    "low": need.land_min_mu,
+                    "high": need.land_max_mu,
+                },
+            )
+        )
     if need.plot_ratio_min is not None:
-        out.append(Text("match.note.plot_ratio", {"value": need.plot_ratio_min,
-                                                  "rule": need.plot_ratio_rule}))
+        out.append(
+            Text("match.note.plot_ratio", {"value": need.plot_ratio_min, "rule": need.plot_ratio_rule})
+        )
     if need.collective:
         out.append(Text("match.note.collective", {"industry": need.industry.name}))
     if need.steer_to_factories:
@@ -121,10 +143,20 @@ def need_of(project: Project, **changes: Any) -> Need:
     """The match request of a project already read."""
     if not project.industry_code:
         raise InvalidInput("match.error.no_industry", code=project.code)
-    return Need(industry_code=project.industry_code, project_code=project.code, name=project.name,
-                nuisance_class=project.nuisance_class, land_min_mu=project.land_min_mu,
-                land_max_mu=project.land_max_mu, fixed_investment_wan=project.fixed_investment_wan,
-                floor_area_min_m2=project.floor_area_min_m2, clear_height_min_m=project.clear_height_min_m,
-                floor_load_min_kn_m2=project.floor_load_min_kn_m2, crane_min_t=project.crane_min_t,
-                power_min_kva=project.power_min_kva, needs_waterfront=project.needs_waterfront,
-                preferred_areas=tuple(project.preferred_areas or ()), **changes)
+    return Need(
+        industry_code=project.industry_code,
+        project_code=project.code,
+        name=project.name,
+        nuisance_class=project.nuisance_class,
+        land_min_mu=project.land_min_mu,
+        land_max_mu=project.land_max_mu,
+        fixed_investment_wan=project.fixed_investment_wan,
+        floor_area_min_m2=project.floor_area_min_m2,
+        clear_height_min_m=project.clear_height_min_m,
+        floor_load_min_kn_m2=project.floor_load_min_kn_m2,
+        crane_min_t=project.crane_min_t,
+        power_min_kva=project.power_min_kva,
+        needs_waterfront=project.needs_waterfront,
+        preferred_areas=tuple(project.preferred_areas or ()),
+        **changes,
+    )

@@ -77,11 +77,23 @@ def shape_of(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) ->
         if criterion.name in weights and kind_points:
             points.append((criterion.name, kind_points))
     n = need.need
-    return Shape(dialect, tuple(statuses(need)), tuple(sorted(ctx.parks)), tuple(sorted(ctx.classes)),
-                 need.land_max_mu is not None, bool(n.preferred_areas and n.insist_on_preferred),
-                 need.plot_ratio_min is not None, tuple(n.required_readiness), n.needs_waterfront,
-                 n.budget_wan is not None, scored, tuple(points), _limits(ctx, need),
-                 tuple(t if t in INFRA_KINDS else None for t, _ in n.max_distance_km), ctx.layer.stored)
+    return Shape(
+        dialect,
+        tuple(statuses(need)),
+        tuple(sorted(ctx.parks)),
+        tuple(sorted(ctx.classes)),
+        need.land_max_mu is not None,
+        bool(n.preferred_areas and n.insist_on_preferred),
+        need.plot_ratio_min is not None,
+        tuple(n.required_readiness),
+        n.needs_waterfront,
+        n.budget_wan is not None,
+        scored,
+        tuple(points),
+        _limits(ctx, need),
+        tuple(t if t in INFRA_KINDS else None for t, _ in n.max_distance_km),
+        ctx.layer.stored,
+    )
 
 
 def binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, Any]:
@@ -90,11 +102,16 @@ def binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> di
     n = need.need
     low, high = (need.land_min_mu or 0.0) * M2_PER_MU, (need.land_max_mu or 0.0) * M2_PER_MU
     out: dict[str, Any] = {
-        "statuses": list(shape.statuses), "preferred_ids": sorted(ctx.preferred_ids),
-        "area_low": low, "area_high": high, "plot_ratio_min": (need.plot_ratio_min or 0.0) - 1e-9,
+        "statuses": list(shape.statuses),
+        "preferred_ids": sorted(ctx.preferred_ids),
+        "area_low": low,
+        "area_high": high,
+        "plot_ratio_min": (need.plot_ratio_min or 0.0) - 1e-9,
         "budget_m2": (n.budget_wan or 0.0) * M2_PER_MU,
-        "near_low": low * (1 - config.near_miss_slack), "near_high": high * (1 + config.near_miss_slack),
-        "near_k": config.near_miss_pool, "piece_min": low / config.assembly_max_members,
+        "near_low": low * (1 - config.near_miss_slack),
+        "near_high": high * (1 + config.near_miss_slack),
+        "near_k": config.near_miss_pool,
+        "piece_min": low / config.assembly_max_members,
         "seeds": config.assembly_seeds,
     }
     out.update(_classes(need, ctx, config))

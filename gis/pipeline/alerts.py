@@ -109,10 +109,18 @@ def _end_of(day: dt.date) -> dt.datetime:
 def _stage_on(day: dt.date) -> Any:
     """(project id, stage, first day) of every project that existed on `day`, as of that day."""
     e = ProjectStageEvent
-    ranked = select(e.project_id, e.to_stage.label("stage"),
-                    func.min(e.day).over(partition_by=e.project_id).label("first_day"),
-                    func.row_number().over(partition_by=e.project_id, order_by=(e.day.desc(), e.id.desc()))
-                    .label("rank")).where(e.day <= day).subquery()
+    ranked = (
+        select(
+            e.project_id,
+            e.to_stage.label("stage"),
+            func.min(e.day).over(partition_by=e.project_id).label("first_day"),
+            func.row_number()
+            .over(partition_by=e.project_id, order_by=(e.day.desc(), e.id.desc()))
+            .label("rank"),
+        )
+        .where(e.day <= day)
+        .subquery()
+    )
     columns = (ranked.c.project_id, ranked.c.stage, ranked.c.first_day)
     return select(*columns).where(ranked.c.rank == 1).subquery()
 
@@ -129,95 +137,156 @@ def _projects(session: Session, who: Principal, day: dt.date, since: Rule, where
     """Readable live projects that existed on `day`, matching `where`: (code, name, since, officer)."""
     state = _stage_on(day)
     officer = select(User.id, func.coalesce(User.display_name, User.name).label("name")).subquery()
-    statement = (select(Project.code, Project.name, since(state).label("since"), officer.c.id, officer.c.name)
-                 .join(state, state.c.project_id == Project.id)
-                 .outerjoin(officer, officer.c.id == Project.officer_id)
-                 .where(Project.deleted_at.is_(None), state.c.stage != "dropped",
-                        readable_projects(who, session.get_bind().dialect.name), *where(state))
-                 .order_by(Project.code))
+    statement = (
+        select(Project.code, Project.name, since(state).label("since"), officer.c.id, officer.c.name)
+        .join(state, state.c.project_id == Project.id)
+        .outerjoin(officer, officer.c.id == Project.officer_id)
+        .where(
+            Project.deleted_at.is_(None),
+            state.c.stage != "dropped",
+            readable_projects(who, session.get_bind().dialect.name),
+            *where(state),
+        )
+        .order_by(Project.code)
+    )
     return list(session.execute(statement).all())
 
 
 def _project_alerts(kind: Kind, rows: list[Any], day: dt.date) -> list[Alert]:
-    return [Alert(kind, "project", code, name, since, (day - since).days,
-                  (Person(officer_id, officer),) if officer_id is not None else ())
-            for code, name, since, officer_id, officer in rows]
+    return [
+        Alert(
+            kind,
+            "project",
+            code,
+            name,
+            since,
+            (day - since).days,
+            (Person(officer_id, officer),) if officer_id is not None else (),
+        )
+        for code, name, since, officer_id, officer in rows
+    ]
 
 
 def overdue_starts(session: Session, who: Principal, day: dt.date, config: PipelineConfig) -> list[Alert]:
     """逾期未开工: the agreed start is past and the project has not started."""
-    rows = _projects(session, who, day, lambda state: Project.agreed_start_on, lambda state: (
-        Project.agreed_start_on < day, ~_reached(STARTED_OR_LATER, day)))
+    rows = _projects(
+        session,
+        who,
+        day,
+        lambda state: Project.agreed_start_on,
+        lambda state: (Project.agreed_start_on < day, ~_reached(STARTED_OR_LATER, day)),
+    )
     return _project_alerts(Kind.OVERDUE_START, rows, day)
 
 
 def signed_unsupplied(session: Session, who: Principal, day: dt.date, config: PipelineConfig) -> list[Alert]:
     """签约未供地: signed more than `signed_unsupplied_days` ago, not yet at 供地."""
     e = ProjectStageEvent
-    first_signed = select(func.min(e.day)).where(e.project_id == Project.id, e.to_stage == "signed",
-                                                 e.day <= day).scalar_subquery()
+    first_signed = (
+        select(func.min(e.day))
+        .where(e.project_id == Project.id, e.to_stage == "signed", e.day <= day)
+        .scalar_subquery()
+    )
     # a project entered as it stood (at 注册, say) has its signing day but no step to 签约
     signed = func.coalesce(first_signed, Project.signed_on)
     bound = day - dt.timedelta(days=config.signed_unsupplied_days)
-    rows = _projects(session, who, day, lambda state: signed, lambda state: (
-        signed < bound, ~_reached(SUPPLIED_OR_LATER, day)))
+    rows = _projects(
+        session,
+        who,
+        day,
+        lambda state: signed,
+        lambda state: (signed < bound, ~_reached(SUPPLIED_OR_LATER, day)),
+    )
     return _project_alerts(Kind.SIGNED_UNSUPPLIED, rows, day)
 
 
 def no_follow_up(session: Session, who: Principal, day: dt.date, config: PipelineConfig) -> list[Alert]:
     """A project not yet started with no follow-up for more than `follow_up_days`."""
     f = FollowUp
-    last = select(func.max(f.day)).where(f.project_id == Project.id, f.deleted_at.is_(None),
-                                         f.day <= day).scalar_subquery()
+    last = (
+        select(func.max(f.day))
+        .where(f.project_id == Project.id, f.deleted_at.is_(None), f.day <= day)
+        .scalar_subquery()
+    )
     bound = day - dt.timedelta(days=config.follow_up_days)
-    rows = _projects(session, who, day, lambda state: func.coalesce(last, state.c.first_day), lambda state: (
-        state.c.stage.in_(PURSUED), func.coalesce(last, state.c.first_day) < bound))
+    rows = _projects(
+        session,
+        who,
+        day,
+        lambda state: func.coalesce(last, state.c.first_day),
+        lambda state: (state.c.stage.in_(PURSUED), func.coalesce(last, state.c.first_day) < bound),
+    )
     return _project_alerts(Kind.NO_FOLLOW_UP, rows, day)
 
 
 def _last_events(kind: str, day: dt.date) -> Any:
     """The latest status event of every parcel (or factory) on or before `day`."""
     column = StatusEvent.parcel_id if kind == "parcel" else StatusEvent.factory_id
-    ranked = select(column.label("site_id"), StatusEvent.to_status, StatusEvent.at, StatusEvent.project_id,
-                    func.row_number().over(partition_by=column, order_by=(StatusEvent.at.desc(),
-                                                                           StatusEvent.id.desc())).label("rank")
-                    ).where(column.is_not(None), StatusEvent.at < _end_of(day)).subquery()
+    ranked = (
+        select(
+            column.label("site_id"),
+            StatusEvent.to_status,
+            StatusEvent.at,
+            StatusEvent.project_id,
+            func.row_number()
+            .over(partition_by=column, order_by=(StatusEvent.at.desc(), StatusEvent.id.desc()))
+            .label("rank"),
+        )
+        .where(column.is_not(None), StatusEvent.at < _end_of(day))
+        .subquery()
+    )
     return select(ranked).where(ranked.c.rank == 1).subquery()
 
 
-def _sites(session: Session, who: Principal, kind: str, day: dt.date, status: str,
-           where: Rule) -> Select[Any]:
+def _sites(
+    session: Session, who: Principal, kind: str, day: dt.date, status: str, where: Rule
+) -> Select[Any]:
     """Readable live sites whose last status on `day` is `status`: (code, name, park, town, at,
     project code when the reader may read the project, agreed start)."""
     model = SITES[kind]
     last = _last_events(kind, day)
-    scope = or_(model.park_id.in_(sorted(who.area_ids)), model.town_id.in_(sorted(who.area_ids))) \
-        if who.scoped else true()
+    scope = (
+        or_(model.park_id.in_(sorted(who.area_ids)), model.town_id.in_(sorted(who.area_ids)))
+        if who.scoped
+        else true()
+    )
     # the project is named only to its readers; its agreed start counts for everyone
     dialect = session.get_bind().dialect.name
     readable = select(Project.id).where(readable_projects(who, dialect)).correlate(None)
-    return (select(model.code, model.name, model.park_id, model.town_id, last.c.at,
-                   case((Project.id.in_(readable), Project.code)), Project.agreed_start_on)
-            .join(last, last.c.site_id == model.id)
-            .outerjoin(Project, and_(Project.id == last.c.project_id, Project.deleted_at.is_(None)))
-            .where(model.deleted_at.is_(None), last.c.to_status == status, scope, *where(last))
-            .order_by(model.code))
+    return (
+        select(
+            model.code,
+            model.name,
+            model.park_id,
+            model.town_id,
+            last.c.at,
+            case((Project.id.in_(readable), Project.code)),
+            Project.agreed_start_on,
+        )
+        .join(last, last.c.site_id == model.id)
+        .outerjoin(Project, and_(Project.id == last.c.project_id, Project.deleted_at.is_(None)))
+        .where(model.deleted_at.is_(None), last.c.to_status == status, scope, *where(last))
+        .order_by(model.code)
+    )
 
 
 def _managers(session: Session) -> dict[int, list[Person]]:
     """The active park managers of each park and town."""
-    rows = session.execute(select(user_areas.c.area_id, User.id, func.coalesce(User.display_name, User.name))
-                           .join(User, User.id == user_areas.c.user_id)
-                           .where(User.role == Role.PARK_MANAGER.value, User.active.is_(True))
-                           .order_by(User.name)).all()
+    rows = session.execute(
+        select(user_areas.c.area_id, User.id, func.coalesce(User.display_name, User.name))
+        .join(User, User.id == user_areas.c.user_id)
+        .where(User.role == Role.PARK_MANAGER.value, User.active.is_(True))
+        .order_by(User.name)
+    ).all()
     found: dict[int, list[Person]] = defaultdict(list)
     for area, user_id, name in rows:
         found[area].append(Person(user_id, name))
     return found
 
 
-def _site_alert(kind: Kind, record: str, row: Any, since: dt.date, day: dt.date,
-                managers: dict[int, list[Person]]) -> Alert:
+def _site_alert(
+    kind: Kind, record: str, row: Any, since: dt.date, day: dt.date, managers: dict[int, list[Person]]
+) -> Alert:
     code, name, park, town, _, project, _ = row
     people = tuple(dict.fromkeys([*managers.get(park, []), *managers.get(town, [])]))
     return Alert(kind, record, code, name, since, (day - since).days, people, project)
@@ -227,9 +296,13 @@ def reservations_held(session: Session, who: Principal, day: dt.date, config: Pi
     """意向 held: a parcel or factory reserved more than `reservation_days` ago, with no step since."""
     bound = _start_of(day - dt.timedelta(days=config.reservation_days))
     managers = _managers(session)
-    return [_site_alert(Kind.RESERVATION_HELD, kind, row, row[4].date(), day, managers) for kind in SITES
-            for row in session.execute(_sites(session, who, kind, day, "reserved",
-                                              lambda last: (last.c.at < bound,)))]
+    return [
+        _site_alert(Kind.RESERVATION_HELD, kind, row, row[4].date(), day, managers)
+        for kind in SITES
+        for row in session.execute(
+            _sites(session, who, kind, day, "reserved", lambda last: (last.c.at < bound,))
+        )
+    ]
 
 
 def idle_land(session: Session, who: Principal, day: dt.date, config: PipelineConfig) -> list[Alert]:
@@ -239,8 +312,12 @@ def idle_land(session: Session, who: Principal, day: dt.date, config: PipelineCo
     managers = _managers(session)
 
     def where(last: Any) -> tuple[ColumnElement[bool], ...]:
-        return (or_(Project.agreed_start_on <= fee,
-                    and_(Project.agreed_start_on.is_(None), last.c.at < _end_of(fee))),)
+        return (
+            or_(
+                Project.agreed_start_on <= fee,
+                and_(Project.agreed_start_on.is_(None), last.c.at < _end_of(fee)),
+            ),
+        )
 
     found = []
     for row in session.execute(_sites(session, who, "parcel", day, "supplied", where)):
@@ -251,12 +328,23 @@ def idle_land(session: Session, who: Principal, day: dt.date, config: PipelineCo
     return found
 
 
-COMPUTE = {Kind.OVERDUE_START: overdue_starts, Kind.SIGNED_UNSUPPLIED: signed_unsupplied,
-           Kind.RESERVATION_HELD: reservations_held, Kind.NO_FOLLOW_UP: no_follow_up}
+COMPUTE = {
+    Kind.OVERDUE_START: overdue_starts,
+    Kind.SIGNED_UNSUPPLIED: signed_unsupplied,
+    Kind.RESERVATION_HELD: reservations_held,
+    Kind.NO_FOLLOW_UP: no_follow_up,
+}
 
 
-def alerts(session: Session, who: Principal, config: PipelineConfig, day: dt.date | None = None, *,
-           kinds: Iterable[Kind] | None = None, mine: bool = False) -> list[Alert]:
+def alerts(
+    session: Session,
+    who: Principal,
+    config: PipelineConfig,
+    day: dt.date | None = None,
+    *,
+    kinds: Iterable[Kind] | None = None,
+    mine: bool = False,
+) -> list[Alert]:
     """The alerts `who` may read on `day` (today by default), of these kinds (all by default);
     `mine`: only those naming `who` as responsible."""
     day = day or dt.date.today()
@@ -279,4 +367,3 @@ def counts(found: Iterable[Alert]) -> dict[Kind, int]:
     for alert in found:
         tally[alert.kind] += 1
     return tally
-

@@ -54,9 +54,11 @@ class PipelineConfig:
         if any(getattr(self, name) < 0 for name in weights):
             raise ValueError("scorecard weights must not be negative")
         if not self.weight_started > self.weight_supplied > self.weight_signed:
-            raise ValueError("scorecard weights must weigh a start above a supply and a supply above a "
-                             f"signing (started {self.weight_started} > supplied {self.weight_supplied} "
-                             f"> signed {self.weight_signed})")
+            raise ValueError(
+                "scorecard weights must weigh a start above a supply and a supply above a "
+                f"signing (started {self.weight_started} > supplied {self.weight_supplied} "
+                f"> signed {self.weight_signed})"
+            )
 
     def weight(self, criterion: str) -> float:
         """The points per unit of a scorecard criterion (`signed`, `key_platform_share`, ...)."""

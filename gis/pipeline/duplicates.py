@@ -24,25 +24,37 @@ CLOSED = ("dropped",)
 
 
 def _active(session: Session, exclude: int | None) -> list[Project]:
-    statement = select(Project).where(Project.deleted_at.is_(None), Project.merged_into_id.is_(None),
-                                      Project.stage.not_in(CLOSED))
+    statement = select(Project).where(
+        Project.deleted_at.is_(None), Project.merged_into_id.is_(None), Project.stage.not_in(CLOSED)
+    )
     if exclude is not None:
         statement = statement.where(Project.id != exclude)
     return list(session.scalars(statement.order_by(Project.code)))
 
 
-def matching(session: Session, investor: str | None, credit_code: str | None,
-             exclude: int | None = None) -> list[Project]:
+def matching(
+    session: Session, investor: str | None, credit_code: str | None, exclude: int | None = None
+) -> list[Project]:
     """The active projects whose investor is this one: the same credit code or the same name."""
     code = check_credit_code(credit_code).code if credit_code else None
-    return [p for p in _active(session, exclude) if (code and p.credit_code == code)
-            or (investor and p.investor and same_investor(investor, p.investor))]
+    return [
+        p
+        for p in _active(session, exclude)
+        if (code and p.credit_code == code)
+        or (investor and p.investor and same_investor(investor, p.investor))
+    ]
 
 
 def summary(project: Project) -> dict[str, Any]:
     """What the form shows of an existing project: enough to call its unit."""
-    return {"code": project.code, "name": project.name, "investor": project.investor,
-            "source_unit": project.source_unit, "stage": project.stage, "credit_code": project.credit_code}
+    return {
+        "code": project.code,
+        "name": project.name,
+        "investor": project.investor,
+        "source_unit": project.source_unit,
+        "stage": project.stage,
+        "credit_code": project.credit_code,
+    }
 
 
 def mark(session: Session, project: Project, who: Principal) -> list[dict[str, Any]]:
@@ -50,8 +62,11 @@ def mark(session: Session, project: Project, who: Principal) -> list[dict[str, A
     found = matching(session, project.investor, project.credit_code, exclude=project.id)
     for other in found:
         low, high = sorted((project.id, other.id))
-        known = session.scalar(select(ProjectDuplicate.id).where(ProjectDuplicate.project_id == low,
-                                                                 ProjectDuplicate.other_id == high))
+        known = session.scalar(
+            select(ProjectDuplicate.id).where(
+                ProjectDuplicate.project_id == low, ProjectDuplicate.other_id == high
+            )
+        )
         if known is None:
             session.add(ProjectDuplicate(project_id=low, other_id=high, status="open", marked_by=who.name))
     session.flush()
@@ -60,15 +75,20 @@ def mark(session: Session, project: Project, who: Principal) -> list[dict[str, A
 
 def pairs_of(session: Session, project_id: int) -> list[ProjectDuplicate]:
     """The duplicate marks a project is in."""
-    return list(session.scalars(select(ProjectDuplicate).where(
-        or_(ProjectDuplicate.project_id == project_id, ProjectDuplicate.other_id == project_id))
-        .order_by(ProjectDuplicate.id)))
+    return list(
+        session.scalars(
+            select(ProjectDuplicate)
+            .where(or_(ProjectDuplicate.project_id == project_id, ProjectDuplicate.other_id == project_id))
+            .order_by(ProjectDuplicate.id)
+        )
+    )
 
 
 def _pair(session: Session, a: Project, b: Project) -> ProjectDuplicate:
     low, high = sorted((a.id, b.id))
-    pair = session.scalar(select(ProjectDuplicate).where(ProjectDuplicate.project_id == low,
-                                                         ProjectDuplicate.other_id == high))
+    pair = session.scalar(
+        select(ProjectDuplicate).where(ProjectDuplicate.project_id == low, ProjectDuplicate.other_id == high)
+    )
     if pair is None:
         raise NotFound("pipeline.no_duplicate", first=a.code, second=b.code)
     return cast(ProjectDuplicate, pair)
@@ -89,8 +109,9 @@ def merge(session: Session, code: str, into: str, *, who: Principal) -> Project:
     authorize(who, Action.RESOLVE_DUPLICATES)
     gone, kept = locked(session, code), locked(session, into)
     pair = _pair(session, gone, kept)
-    held = session.scalar(select(Parcel.code).where(Parcel.reserved_project_id == gone.id).limit(1)) or \
-        session.scalar(select(Factory.code).where(Factory.reserved_project_id == gone.id).limit(1))
+    held = session.scalar(
+        select(Parcel.code).where(Parcel.reserved_project_id == gone.id).limit(1)
+    ) or session.scalar(select(Factory.code).where(Factory.reserved_project_id == gone.id).limit(1))
     if held is not None:
         raise InvalidInput("pipeline.merge_has_sites", code=code, site=held)
     session.execute(update(FollowUp).where(FollowUp.project_id == gone.id).values(project_id=kept.id))
@@ -98,8 +119,12 @@ def merge(session: Session, code: str, into: str, *, who: Principal) -> Project:
     before_gone, before_kept = snapshot(gone), snapshot(kept)
     now = utcnow()
     gone.merged_into_id, gone.deleted_at, gone.updated_by, gone.updated_at = kept.id, now, who.name, now
-    kept.remarks = "\n".join(filter(None, [kept.remarks, Text("pipeline.merged_note", {
-        "code": gone.code, "name": gone.name}).render("zh")]))
+    kept.remarks = "\n".join(
+        filter(
+            None,
+            [kept.remarks, Text("pipeline.merged_note", {"code": gone.code, "name": gone.name}).render("zh")],
+        )
+    )
     kept.updated_by, kept.updated_at = who.name, now
     pair.status, pair.resolved_by, pair.resolved_at = "merged", who.name, now
     session.flush()

@@ -27,8 +27,12 @@ def of_projects(projects: Iterable[ProjectRow]) -> Figure:
     """The projects counted once each, with their investment summed."""
     unique = {p.code: p for p in projects}
     rows = [unique[code] for code in sorted(unique)]
-    return Figure(len(rows), round(sum(p.investment_wan or 0.0 for p in rows), 2),
-                  round(sum(p.foreign_wusd or 0.0 for p in rows), 2), tuple(p.code for p in rows))
+    return Figure(
+        len(rows),
+        round(sum(p.investment_wan or 0.0 for p in rows), 2),
+        round(sum(p.foreign_wusd or 0.0 for p in rows), 2),
+        tuple(p.code for p in rows),
+    )
 
 
 def of_entries(projects: Iterable[ProjectRow]) -> Figure:

@@ -20,11 +20,61 @@ CREDIT_CODE = re.compile(rf"[{CREDIT_CHARSET}]{{2}}\d{{6}}[{CREDIT_CHARSET}]{{10
 
 # What a company name carries besides its identity: legal forms, group words, regions in
 # brackets, the place it was registered in. Ours, written for the names investors use here.
-LEGAL_FORMS = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "总公司", "分公司",
-               "集团", "公司", "coltd", "co", "ltd", "limited", "inc", "corp", "corporation", "group", "gmbh")
-PLACES = ("中国", "江苏省", "江苏", "南通市", "南通", "启东市", "启东", "上海市", "上海", "北京市", "北京",
-          "浙江省", "浙江", "深圳市", "深圳", "苏州市", "苏州", "无锡市", "无锡", "常州市", "常州", "南京市",
-          "南京", "杭州市", "杭州", "宁波市", "宁波", "广州市", "广州", "天津市", "天津", "香港", "台湾")
+LEGAL_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "集团公司",
+    "总公司",
+    "分公司",
+    "集团",
+    "公司",
+    "coltd",
+    "co",
+    "ltd",
+    "limited",
+    "inc",
+    "corp",
+    "corporation",
+    "group",
+    "gmbh",
+)
+PLACES = (
+    "中国",
+    "江苏省",
+    "江苏",
+    "南通市",
+    "南通",
+    "启东市",
+    "启东",
+    "上海市",
+    "上海",
+    "北京市",
+    "北京",
+    "浙江省",
+    "浙江",
+    "深圳市",
+    "深圳",
+    "苏州市",
+    "苏州",
+    "无锡市",
+    "无锡",
+    "常州市",
+    "常州",
+    "南京市",
+    "南京",
+    "杭州市",
+    "杭州",
+    "宁波市",
+    "宁波",
+    "广州市",
+    "广州",
+    "天津市",
+    "天津",
+    "香港",
+    "台湾",
+)
 BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 CLOSE = 0.85
 TRADE_NAME = 2
@@ -88,5 +138,7 @@ def same_investor(a: str, b: str) -> bool:
         return bool(shorter) and shorter == longer
     if longer.startswith(shorter):
         return True
-    return (key_a[:TRADE_NAME] == key_b[:TRADE_NAME]
-            and difflib.SequenceMatcher(None, key_a, key_b).ratio() >= CLOSE)
+    return (
+        key_a[:TRADE_NAME] == key_b[:TRADE_NAME]
+        and difflib.SequenceMatcher(None, key_a, key_b).ratio() >= CLOSE
+    )

@@ -23,8 +23,18 @@ from gis.models import Area, FollowUp, Project, ProjectStageEvent, RecordChange,
 from gis.pipeline.stages import Stage, stage_of
 
 # The project fields reports read, each taken back to the day reported on
-PROJECT_FIELDS = ("code", "name", "source_unit", "platform_id", "industry_code", "investment_total_wan",
-                  "foreign_investment_wusd", "agreed_start_on", "deleted_at", "merged_into_id")
+PROJECT_FIELDS = (
+    "code",
+    "name",
+    "source_unit",
+    "platform_id",
+    "industry_code",
+    "investment_total_wan",
+    "foreign_investment_wusd",
+    "agreed_start_on",
+    "deleted_at",
+    "merged_into_id",
+)
 AREA_FIELDS = ("code", "name", "kind", "parent_id", "leading_industries", "is_priority")
 
 
@@ -136,8 +146,11 @@ def end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
 
-def taken_back(values: dict[int, dict[str, Any]], changes: Iterable[tuple[int, dict[str, list[Any]]]],
-               fields: tuple[str, ...]) -> None:
+def taken_back(
+    values: dict[int, dict[str, Any]],
+    changes: Iterable[tuple[int, dict[str, list[Any]]]],
+    fields: tuple[str, ...],
+) -> None:
     """Give each record in `values` the value its fields had before `changes` (newest first)."""
     for record_id, changed in changes:
         row = values.get(record_id)
@@ -148,13 +161,15 @@ def taken_back(values: dict[int, dict[str, Any]], changes: Iterable[tuple[int, d
                 row[name] = changed[name][0]
 
 
-def _later_changes(session: Session, column: InstrumentedAttribute[int | None], day: dt.date,
-                   where: ColumnElement[bool]) -> list[tuple[int, dict[str, list[Any]]]]:
+def _later_changes(
+    session: Session, column: InstrumentedAttribute[int | None], day: dt.date, where: ColumnElement[bool]
+) -> list[tuple[int, dict[str, list[Any]]]]:
     # a record created later keeps what it was entered with: its events say when it counts
-    statement = (select(column, RecordChange.changes)
-                 .where(column.is_not(None), RecordChange.at >= end_of(day), RecordChange.action != "create",
-                        where)
-                 .order_by(RecordChange.at.desc(), RecordChange.id.desc()))
+    statement = (
+        select(column, RecordChange.changes)
+        .where(column.is_not(None), RecordChange.at >= end_of(day), RecordChange.action != "create", where)
+        .order_by(RecordChange.at.desc(), RecordChange.id.desc())
+    )
     return [(i, dict(c or {})) for i, c in session.execute(statement).all() if i is not None]
 
 
@@ -170,46 +185,88 @@ def _float(value: Any) -> float | None:
 
 def _projects(session: Session, day: dt.date, visible: ColumnElement[bool]) -> list[ProjectRow]:
     columns = [getattr(Project, name) for name in PROJECT_FIELDS]
-    values = {row[0]: dict(zip(PROJECT_FIELDS, row[1:], strict=True))
-              for row in session.execute(select(Project.id, *columns).where(visible)).all()}
-    taken_back(values, _later_changes(session, RecordChange.project_id, day, RecordChange.project_id.in_(
-        select(Project.id).where(visible))), PROJECT_FIELDS)
-    return [ProjectRow(id=i, code=str(v["code"]), name=str(v["name"]), source_unit=v["source_unit"],
-                       platform_id=v["platform_id"], industry_code=v["industry_code"],
-                       investment_wan=_float(v["investment_total_wan"]),
-                       foreign_wusd=_float(v["foreign_investment_wusd"]),
-                       agreed_start_on=_date(v["agreed_start_on"]))
-            for i, v in values.items() if v["deleted_at"] is None and v["merged_into_id"] is None]
+    values = {
+        row[0]: dict(zip(PROJECT_FIELDS, row[1:], strict=True))
+        for row in session.execute(select(Project.id, *columns).where(visible)).all()
+    }
+    taken_back(
+        values,
+        _later_changes(
+            session,
+            RecordChange.project_id,
+            day,
+            RecordChange.project_id.in_(select(Project.id).where(visible)),
+        ),
+        PROJECT_FIELDS,
+    )
+    return [
+        ProjectRow(
+            id=i,
+            code=str(v["code"]),
+            name=str(v["name"]),
+            source_unit=v["source_unit"],
+            platform_id=v["platform_id"],
+            industry_code=v["industry_code"],
+            investment_wan=_float(v["investment_total_wan"]),
+            foreign_wusd=_float(v["foreign_investment_wusd"]),
+            agreed_start_on=_date(v["agreed_start_on"]),
+        )
+        for i, v in values.items()
+        if v["deleted_at"] is None and v["merged_into_id"] is None
+    ]
 
 
 def _events(session: Session, day: dt.date, visible: ColumnElement[bool]) -> list[StageEventRow]:
-    statement = (select(ProjectStageEvent.project_id, ProjectStageEvent.day, ProjectStageEvent.from_stage,
-                        ProjectStageEvent.to_stage)
-                 .join(Project, Project.id == ProjectStageEvent.project_id)
-                 .where(ProjectStageEvent.day <= day, visible)
-                 .order_by(ProjectStageEvent.project_id, ProjectStageEvent.day, ProjectStageEvent.id))
-    return [StageEventRow(pid, on, stage_of(source) if source else None, stage_of(target))
-            for pid, on, source, target in session.execute(statement).all()]
+    statement = (
+        select(
+            ProjectStageEvent.project_id,
+            ProjectStageEvent.day,
+            ProjectStageEvent.from_stage,
+            ProjectStageEvent.to_stage,
+        )
+        .join(Project, Project.id == ProjectStageEvent.project_id)
+        .where(ProjectStageEvent.day <= day, visible)
+        .order_by(ProjectStageEvent.project_id, ProjectStageEvent.day, ProjectStageEvent.id)
+    )
+    return [
+        StageEventRow(pid, on, stage_of(source) if source else None, stage_of(target))
+        for pid, on, source, target in session.execute(statement).all()
+    ]
 
 
 def _follow_ups(session: Session, day: dt.date, visible: ColumnElement[bool]) -> list[FollowUpRow]:
-    statement = (select(FollowUp.project_id, FollowUp.day, FollowUp.kind, FollowUp.leader_id)
-                 .join(Project, Project.id == FollowUp.project_id)
-                 .where(FollowUp.day <= day, visible,
-                        or_(FollowUp.deleted_at.is_(None), FollowUp.deleted_at >= end_of(day)))
-                 .order_by(FollowUp.day, FollowUp.id))
+    statement = (
+        select(FollowUp.project_id, FollowUp.day, FollowUp.kind, FollowUp.leader_id)
+        .join(Project, Project.id == FollowUp.project_id)
+        .where(
+            FollowUp.day <= day,
+            visible,
+            or_(FollowUp.deleted_at.is_(None), FollowUp.deleted_at >= end_of(day)),
+        )
+        .order_by(FollowUp.day, FollowUp.id)
+    )
     return [FollowUpRow(*row) for row in session.execute(statement).all()]
 
 
 def _areas(session: Session, day: dt.date) -> list[AreaRow]:
     columns = [getattr(Area, name) for name in AREA_FIELDS]
-    values = {row[0]: dict(zip(AREA_FIELDS, row[1:], strict=True))
-              for row in session.execute(select(Area.id, *columns)).all()}
+    values = {
+        row[0]: dict(zip(AREA_FIELDS, row[1:], strict=True))
+        for row in session.execute(select(Area.id, *columns)).all()
+    }
     taken_back(values, _later_changes(session, RecordChange.area_id, day, true()), AREA_FIELDS)
-    return [AreaRow(id=i, code=v["code"], name=v["name"], kind=v["kind"], parent_id=v["parent_id"],
-                    leading_industries=tuple(v["leading_industries"] or ()),
-                    is_priority=bool(v["is_priority"]))
-            for i, v in sorted(values.items(), key=lambda item: str(item[1]["code"]))]
+    return [
+        AreaRow(
+            id=i,
+            code=v["code"],
+            name=v["name"],
+            kind=v["kind"],
+            parent_id=v["parent_id"],
+            leading_industries=tuple(v["leading_industries"] or ()),
+            is_priority=bool(v["is_priority"]),
+        )
+        for i, v in sorted(values.items(), key=lambda item: str(item[1]["code"]))
+    ]
 
 
 def load(session: Session, as_of: dt.date, *, visible: ColumnElement[bool] | None = None) -> Ledger:
@@ -217,7 +274,11 @@ def load(session: Session, as_of: dt.date, *, visible: ColumnElement[bool] | Non
     when None), their steps and follow-ups dated up to that day, every unit and area."""
     where = true() if visible is None else visible
     units = session.execute(select(Unit.code, Unit.name, Unit.kind, Unit.area_code).order_by(Unit.code)).all()
-    return Ledger(as_of=as_of, projects=tuple(_projects(session, as_of, where)),
-                  events=tuple(_events(session, as_of, where)),
-                  follow_ups=tuple(_follow_ups(session, as_of, where)),
-                  units=tuple(UnitRow(*u) for u in units), areas=tuple(_areas(session, as_of)))
+    return Ledger(
+        as_of=as_of,
+        projects=tuple(_projects(session, as_of, where)),
+        events=tuple(_events(session, as_of, where)),
+        follow_ups=tuple(_follow_ups(session, as_of, where)),
+        units=tuple(UnitRow(*u) for u in units),
+        areas=tuple(_areas(session, as_of)),
+    )

@@ -61,8 +61,9 @@ def week_period(year: int, week: int) -> Period:
 def month_period(year: int, month: int) -> Period:
     """A calendar month."""
     following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return Period(PeriodKind.MONTH, f"{year}-{month:02d}", dt.date(year, month, 1),
-                  following - dt.timedelta(days=1))
+    return Period(
+        PeriodKind.MONTH, f"{year}-{month:02d}", dt.date(year, month, 1), following - dt.timedelta(days=1)
+    )
 
 
 def quarter_period(year: int, quarter: int) -> Period:
@@ -106,6 +107,11 @@ def cut_at(period: Period, as_of: dt.date) -> dt.date:
     """The last day of `period` the report sees: its end, or `as_of` within it. A period that
     begins after `as_of` has nothing to report yet, and is refused."""
     if as_of < period.first:
-        raise InvalidParameter("report.as_of_before", field="as_of", period=period.label,
-                               as_of=as_of.isoformat(), first=period.first.isoformat())
+        raise InvalidParameter(
+            "report.as_of_before",
+            field="as_of",
+            period=period.label,
+            as_of=as_of.isoformat(),
+            first=period.first.isoformat(),
+        )
     return min(period.last, as_of)

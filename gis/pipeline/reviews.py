@@ -100,6 +100,7 @@ class Record:
 
 # --- numbers (pure) ----------------------------------------------------------------------------
 
+
 def number_of(year: int, serial: int) -> str:
     """The number as printed: 会审〔2026〕007号."""
     return f"{PREFIX.format(year=year)}{serial:03d}号"
@@ -125,25 +126,48 @@ def canonical(reference: str) -> str:
 
 # --- reading ----------------------------------------------------------------------------------
 
+
 def statement(project_code: str, visible: ColumnElement[bool] | None = None) -> Select[Review]:
     """The reviews of a project (not deleted, and `visible` to the reader when given)."""
-    found = (select(Review).join(Project, Project.id == Review.project_id)
-             .where(Project.code == project_code, Project.deleted_at.is_(None)))
+    found = (
+        select(Review)
+        .join(Project, Project.id == Review.project_id)
+        .where(Project.code == project_code, Project.deleted_at.is_(None))
+    )
     return found if visible is None else found.where(visible)
 
 
 def record_of(review: Review, project_code: str) -> Record:
     """A stored review as its readers see it."""
-    opinions = {Department(d): Opinion(r.get("opinion"), r.get("signatory"),
-                                       dt.date.fromisoformat(r["signed_on"]) if r.get("signed_on") else None)
-                for d, r in review.opinions.items()}
-    return Record(review.number, project_code, review.site, review.held_on, Planned(**review.planned),
-                  sheet_from_data(review.sheet), opinions, Outcome(review.outcome), review.outcome_note,
-                  review.decided_by, review.decided_at, review.created_by, review.created_at, review.version)
+    opinions = {
+        Department(d): Opinion(
+            r.get("opinion"),
+            r.get("signatory"),
+            dt.date.fromisoformat(r["signed_on"]) if r.get("signed_on") else None,
+        )
+        for d, r in review.opinions.items()
+    }
+    return Record(
+        review.number,
+        project_code,
+        review.site,
+        review.held_on,
+        Planned(**review.planned),
+        sheet_from_data(review.sheet),
+        opinions,
+        Outcome(review.outcome),
+        review.outcome_note,
+        review.decided_by,
+        review.decided_at,
+        review.created_by,
+        review.created_at,
+        review.version,
+    )
 
 
-def get_review(session: Session, project_code: str, reference: str, *,
-               visible: ColumnElement[bool] | None = None) -> Record:
+def get_review(
+    session: Session, project_code: str, reference: str, *, visible: ColumnElement[bool] | None = None
+) -> Record:
     """One review of a project by number or slug; `NotFound` also when the project is not
     `visible` to the reader, or the review is another project's."""
     review = session.scalar(statement(project_code, visible).where(Review.number == canonical(reference)))
@@ -152,8 +176,9 @@ def get_review(session: Session, project_code: str, reference: str, *,
     return record_of(review, project_code)
 
 
-def reviews_of(session: Session, project_code: str, *,
-               visible: ColumnElement[bool] | None = None) -> list[Record]:
+def reviews_of(
+    session: Session, project_code: str, *, visible: ColumnElement[bool] | None = None
+) -> list[Record]:
     """A project's reviews in the order they were held."""
     rows = session.scalars(statement(project_code, visible).order_by(Review.held_on, Review.id))
     return [record_of(review, project_code) for review in rows]
@@ -161,6 +186,9 @@ def reviews_of(session: Session, project_code: str, *,
 
 def held(session: Session, project_id: int) -> list[tuple[str, Outcome]]:
     """The number and outcome of each review of a project, in the order they were held."""
-    rows = session.execute(select(Review.number, Review.outcome).where(Review.project_id == project_id)
-                           .order_by(Review.held_on, Review.id))
+    rows = session.execute(
+        select(Review.number, Review.outcome)
+        .where(Review.project_id == project_id)
+        .order_by(Review.held_on, Review.id)
+    )
     return [(number, Outcome(outcome)) for number, outcome in rows]

@@ -34,8 +34,16 @@ COUNTED = (Stage.SIGNED, Stage.REGISTERED, Stage.SUPPLIED, Stage.STARTED)
 LANDING = (Stage.SIGNED, Stage.SUPPLIED, Stage.STARTED)
 
 
-CRITERIA = ("major_leads", "signed", "registered", "supplied", "started", "investment_started",
-            "key_industry_share", "key_platform_share")
+CRITERIA = (
+    "major_leads",
+    "signed",
+    "registered",
+    "supplied",
+    "started",
+    "investment_started",
+    "key_industry_share",
+    "key_platform_share",
+)
 
 
 @dataclass(frozen=True)
@@ -123,15 +131,19 @@ class _Places:
 
 def _places(ledger: Ledger, config: PipelineConfig) -> _Places:
     areas = {a.id: a for a in ledger.areas}
-    return _Places(areas, {a.code: a for a in ledger.areas}, {u.code: u.area_code for u in ledger.units},
-                   config)
+    return _Places(
+        areas, {a.code: a for a in ledger.areas}, {u.code: u.area_code for u in ledger.units}, config
+    )
 
 
 def _tally(line: Timeline, period: Period, cut: dt.date, places: _Places, tally: _Tally) -> None:
     project = line.project
     entered = line.entered
-    if entered is not None and period.first <= entered <= cut and places.config.is_large(
-            project.investment_wan, project.foreign_wusd):
+    if (
+        entered is not None
+        and period.first <= entered <= cut
+        and places.config.is_large(project.investment_wan, project.foreign_wusd)
+    ):
         tally.lists["major_leads"].append(project)
     reached = {s for s in COUNTED if (day := line.reached(s)) is not None and period.first <= day <= cut}
     for stage in reached:
@@ -152,21 +164,36 @@ def _share(part: Figure, whole: Figure) -> float | None:
 
 
 def _row(area: AreaRow | None, tally: _Tally, places: _Places) -> ScoreRow:
-    f = {name: of_projects(tally.lists.get(name, [])) for name in
-         ("major_leads", *(s.value for s in COUNTED), "landed", "key_industry", "key_platform")}
+    f = {
+        name: of_projects(tally.lists.get(name, []))
+        for name in ("major_leads", *(s.value for s in COUNTED), "landed", "key_industry", "key_platform")
+    }
     key_share, platform_share = _share(f["key_industry"], f["landed"]), _share(f["key_platform"], f["landed"])
     values = {name: float(f[name].count) for name in ("major_leads", *(s.value for s in COUNTED))}
-    values.update(investment_started=f["started"].investment_wan / WAN_PER_YI,
-                  key_industry_share=key_share or 0.0, key_platform_share=platform_share or 0.0)
+    values.update(
+        investment_started=f["started"].investment_wan / WAN_PER_YI,
+        key_industry_share=key_share or 0.0,
+        key_platform_share=platform_share or 0.0,
+    )
     points = {name: round(places.config.weight(name) * values[name], 2) for name in CRITERIA}
-    return ScoreRow(area=area.code if area else None, name=area.name if area else None,
-                    kind=area.kind if area else None,
-                    is_key_platform=bool(area and places.is_key_platform(area)),
-                    major_leads=f["major_leads"], signed=f["signed"], registered=f["registered"],
-                    supplied=f["supplied"], started=f["started"], landed=f["landed"],
-                    key_industry=f["key_industry"], key_platform=f["key_platform"],
-                    key_industry_share=key_share, key_platform_share=platform_share, points=points,
-                    score=round(sum(points.values()), 2))
+    return ScoreRow(
+        area=area.code if area else None,
+        name=area.name if area else None,
+        kind=area.kind if area else None,
+        is_key_platform=bool(area and places.is_key_platform(area)),
+        major_leads=f["major_leads"],
+        signed=f["signed"],
+        registered=f["registered"],
+        supplied=f["supplied"],
+        started=f["started"],
+        landed=f["landed"],
+        key_industry=f["key_industry"],
+        key_platform=f["key_platform"],
+        key_industry_share=key_share,
+        key_platform_share=platform_share,
+        points=points,
+        score=round(sum(points.values()), 2),
+    )
 
 
 def _ranked(rows: list[ScoreRow]) -> tuple[ScoreRow, ...]:
@@ -192,7 +219,15 @@ def scorecard(ledger: Ledger, period: Period, config: PipelineConfig) -> Scoreca
     total = _Tally()
     for tally in tallies.values():
         total.merge(tally)
-    return Scorecard(period=period.label, first=period.first, last=period.last, as_of=ledger.as_of, cut=cut,
-                     config=config, rows=_ranked([_row(a, tallies[a.id], places) for a in areas]),
-                     unattributed=_row(None, tallies[None], places), total=_row(None, total, places),
-                     names={p.code: p.name for rows in total.lists.values() for p in rows})
+    return Scorecard(
+        period=period.label,
+        first=period.first,
+        last=period.last,
+        as_of=ledger.as_of,
+        cut=cut,
+        config=config,
+        rows=_ranked([_row(a, tallies[a.id], places) for a in areas]),
+        unattributed=_row(None, tallies[None], places),
+        total=_row(None, total, places),
+        names={p.code: p.name for rows in total.lists.values() for p in rows},
+    )

@@ -53,41 +53,69 @@ def _shape(kind: str) -> Any:
 def _select(session: Session, kind: str, *extra: Any) -> Any:
     model, dialect = _model(kind), session.get_bind().dialect.name
     size = model.area_m2 if kind == "parcel" else model.vacant_area_m2
-    return (select(model.id, model.code, model.name, model.status, size.label("size"), model.park_id,
-                   model.town_id, Area.name.label("park_name"),
-                   as_geojson(dialect, _shape(kind)).label("geojson"), *extra)
-            .outerjoin(Area, Area.id == model.park_id).where(model.deleted_at.is_(None)))
+    return (
+        select(
+            model.id,
+            model.code,
+            model.name,
+            model.status,
+            size.label("size"),
+            model.park_id,
+            model.town_id,
+            Area.name.label("park_name"),
+            as_geojson(dialect, _shape(kind)).label("geojson"),
+            *extra,
+        )
+        .outerjoin(Area, Area.id == model.park_id)
+        .where(model.deleted_at.is_(None))
+    )
 
 
 def _site(kind: str, row: Any) -> LinkedSite:
-    return LinkedSite(kind, row.code, row.name, row.status,
-                      row.size / M2_PER_MU if kind == "parcel" and row.size is not None else None,
-                      row.size if kind == "factory" else None, row.park_name, row.park_id, row.town_id,
-                      row.geojson)
+    return LinkedSite(
+        kind,
+        row.code,
+        row.name,
+        row.status,
+        row.size / M2_PER_MU if kind == "parcel" and row.size is not None else None,
+        row.size if kind == "factory" else None,
+        row.park_name,
+        row.park_id,
+        row.town_id,
+        row.geojson,
+    )
 
 
 def _others(session: Session, kind: str, ids: list[int], own: int) -> dict[int, str]:
     """Site id -> the code of another project it is reserved or was supplied for."""
     model = _model(kind)
     column = ProjectSite.parcel_id if kind == "parcel" else ProjectSite.factory_id
-    held = session.execute(select(model.id, Project.code)
-                           .join(Project, Project.id == model.reserved_project_id)
-                           .where(model.id.in_(ids), Project.id != own)).all()
-    supplied = session.execute(select(column, Project.code)
-                               .join(Project, Project.id == ProjectSite.project_id)
-                               .where(column.in_(ids), ProjectSite.role == "supplied",
-                                      Project.id != own)).all()
+    held = session.execute(
+        select(model.id, Project.code)
+        .join(Project, Project.id == model.reserved_project_id)
+        .where(model.id.in_(ids), Project.id != own)
+    ).all()
+    supplied = session.execute(
+        select(column, Project.code)
+        .join(Project, Project.id == ProjectSite.project_id)
+        .where(column.in_(ids), ProjectSite.role == "supplied", Project.id != own)
+    ).all()
     return {**{int(s or 0): str(p) for s, p in supplied}, **{int(s): str(p) for s, p in held}}
 
 
 def _kind(session: Session, kind: str, project_id: int, found: dict[tuple[str, str], LinkedSite]) -> None:
     model = _model(kind)
     column = ProjectSite.parcel_id if kind == "parcel" else ProjectSite.factory_id
-    linked = list(session.execute(
-        _select(session, kind, ProjectSite.role, ProjectSite.score, ProjectSite.saved_at,
-                ProjectSite.saved_by)
-        .join(ProjectSite, column == model.id).where(ProjectSite.project_id == project_id)
-        .order_by(ProjectSite.id)))
+    linked = list(
+        session.execute(
+            _select(
+                session, kind, ProjectSite.role, ProjectSite.score, ProjectSite.saved_at, ProjectSite.saved_by
+            )
+            .join(ProjectSite, column == model.id)
+            .where(ProjectSite.project_id == project_id)
+            .order_by(ProjectSite.id)
+        )
+    )
     others = _others(session, kind, [r.id for r in linked if r.role == "shortlist"], project_id)
     for row in linked:
         site = found.setdefault((kind, row.code), _site(kind, row))
@@ -107,8 +135,9 @@ def linked_sites(session: Session, project_id: int) -> list[LinkedSite]:
     for kind in ("parcel", "factory"):
         _kind(session, kind, project_id, found)
     order = {r: i for i, r in enumerate(ROLES)}
-    return sorted(found.values(),
-                  key=lambda s: (min(order[r] for r in s.roles), -(s.score or 0), s.kind, s.code))
+    return sorted(
+        found.values(), key=lambda s: (min(order[r] for r in s.roles), -(s.score or 0), s.kind, s.code)
+    )
 
 
 def as_read_by(sites: list[LinkedSite], who: Principal) -> list[LinkedSite]:

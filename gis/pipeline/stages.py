@@ -67,14 +67,20 @@ def check_step(step: Step, today: dt.date) -> None:
     """Raise unless `step` is a legal move, dated and with what it needs."""
     possible = allowed(step.current, step.held_at)
     if step.target not in possible:
-        raise IllegalTransition("pipeline.stage.illegal", code=step.code,
-                                from_label=Text(f"project_stage.{step.current.value}"),
-                                to_label=Text(f"project_stage.{step.target.value}"),
-                                allowed=[Text(f"project_stage.{s.value}") for s in possible]
-                                or [Text("status.none_allowed")])
+        raise IllegalTransition(
+            "pipeline.stage.illegal",
+            code=step.code,
+            from_label=Text(f"project_stage.{step.current.value}"),
+            to_label=Text(f"project_stage.{step.target.value}"),
+            allowed=[Text(f"project_stage.{s.value}") for s in possible] or [Text("status.none_allowed")],
+        )
     if step.on > today or (step.last_on is not None and step.on < step.last_on):
-        raise InvalidInput("pipeline.stage.date", on=step.on.isoformat(), today=today.isoformat(),
-                           last=step.last_on.isoformat() if step.last_on else "-")
+        raise InvalidInput(
+            "pipeline.stage.date",
+            on=step.on.isoformat(),
+            today=today.isoformat(),
+            last=step.last_on.isoformat() if step.last_on else "-",
+        )
     if step.target == S.DROPPED and not (step.reason and step.reason.strip()):
         raise InvalidInput("pipeline.stage.needs_reason")
     if step.target == S.SUPPLIED and step.needs_site and not step.sites:
@@ -87,9 +93,15 @@ def _reviews_held(step: Step) -> Text:
     """What the reviews on record are: none, or each with its outcome (none approved)."""
     if not step.reviews_held:
         return Text("pipeline.stage.no_review")
-    return Text("pipeline.stage.reviews_held", {"reviews": [
-        Text("pipeline.stage.review_held", {"number": n, "outcome": Text(f"review_outcome.{o}")})
-        for n, o in step.reviews_held]})
+    return Text(
+        "pipeline.stage.reviews_held",
+        {
+            "reviews": [
+                Text("pipeline.stage.review_held", {"number": n, "outcome": Text(f"review_outcome.{o}")})
+                for n, o in step.reviews_held
+            ]
+        },
+    )
 
 
 def stage_of(value: str) -> Stage:

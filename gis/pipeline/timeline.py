@@ -24,20 +24,28 @@ def project_id(session: Session, code: str) -> int:
 
 def steps(session: Session, code: str) -> list[ProjectStageEvent]:
     """The project's steps, in the order they happened."""
-    return list(session.scalars(select(ProjectStageEvent).where(
-        ProjectStageEvent.project_id == project_id(session, code))
-        .order_by(ProjectStageEvent.day, ProjectStageEvent.id)))
+    return list(
+        session.scalars(
+            select(ProjectStageEvent)
+            .where(ProjectStageEvent.project_id == project_id(session, code))
+            .order_by(ProjectStageEvent.day, ProjectStageEvent.id)
+        )
+    )
 
 
 def follow_ups(session: Session, code: str) -> list[dict[str, Any]]:
     """The project's follow-ups (withdrawn ones left out), newest first, with the leader's name."""
     leader = aliased(User)
-    rows = session.execute(select(FollowUp, leader.name.label("leader_name")).outerjoin(
-        leader, leader.id == FollowUp.leader_id).where(
-        FollowUp.project_id == project_id(session, code), FollowUp.deleted_at.is_(None))
-        .order_by(FollowUp.day.desc(), FollowUp.id.desc())).all()
-    return [{**{c.name: getattr(entry, c.name) for c in FollowUp.__table__.columns}, "leader": name}
-            for entry, name in rows]
+    rows = session.execute(
+        select(FollowUp, leader.name.label("leader_name"))
+        .outerjoin(leader, leader.id == FollowUp.leader_id)
+        .where(FollowUp.project_id == project_id(session, code), FollowUp.deleted_at.is_(None))
+        .order_by(FollowUp.day.desc(), FollowUp.id.desc())
+    ).all()
+    return [
+        {**{c.name: getattr(entry, c.name) for c in FollowUp.__table__.columns}, "leader": name}
+        for entry, name in rows
+    ]
 
 
 def duplicates_of(session: Session, code: str) -> list[dict[str, Any]]:

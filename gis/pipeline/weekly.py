@@ -129,13 +129,15 @@ def _overdue(week: _Week, line: Timeline, last_contact: dt.date | None, cut: dt.
     if stage in ACTIVE and line.entered is not None:
         since = max(last_contact or line.entered, line.entered)
         if (cut - since).days > days:
-            week.no_follow_up.append(Overdue(project.code, project.name, project.source_unit, since,
-                                             (cut - since).days))
+            week.no_follow_up.append(
+                Overdue(project.code, project.name, project.source_unit, since, (cut - since).days)
+            )
     agreed = project.agreed_start_on
     late = agreed is not None and agreed < cut and not _started_by(line, cut)
     if stage not in (None, Stage.DROPPED) and agreed is not None and late:
-        week.late_start.append(Overdue(project.code, project.name, project.source_unit, agreed,
-                                       (cut - agreed).days))
+        week.late_start.append(
+            Overdue(project.code, project.name, project.source_unit, agreed, (cut - agreed).days)
+        )
 
 
 def _week(ledger: Ledger, lines: list[Timeline], first: dt.date, cut: dt.date, days: int) -> _Week:
@@ -161,32 +163,57 @@ def _unit_line(unit: UnitRow | None, code: str | None, now: _Week, before: _Week
     def compared(name: str, entries: bool) -> Compared:
         count = of_entries if entries else of_projects
         return Compared.of(*(count(getattr(week, name).get(code, [])) for week in (now, before)))
-    return UnitLine(code, unit.name if unit else code, unit.kind if unit else None, compared("leads", False),
-                    compared("follow_ups", True), compared("visits", True))
+
+    return UnitLine(
+        code,
+        unit.name if unit else code,
+        unit.kind if unit else None,
+        compared("leads", False),
+        compared("follow_ups", True),
+        compared("visits", True),
+    )
 
 
 def _total(lines: list[UnitLine]) -> UnitLine:
     def summed(name: str) -> Compared:
         figures = [getattr(line, name) for line in lines]
-        return Compared.of(*(Figure(sum(getattr(f, side).count for f in figures), 0.0, 0.0,
-                                    tuple(sorted({c for f in figures for c in getattr(f, side).codes})))
-                             for side in ("current", "previous")))
+        return Compared.of(
+            *(
+                Figure(
+                    sum(getattr(f, side).count for f in figures),
+                    0.0,
+                    0.0,
+                    tuple(sorted({c for f in figures for c in getattr(f, side).codes})),
+                )
+                for side in ("current", "previous")
+            )
+        )
+
     return UnitLine(None, None, None, summed("new_leads"), summed("follow_ups"), summed("leader_visits"))
 
 
 def _units(ledger: Ledger, now: _Week, before: _Week) -> list[UnitLine]:
     """A line per unit of the reference table, then any other unit with something to show."""
     known = {u.code: u for u in ledger.units}
-    active = {c for week in (now, before) for group in (week.leads, week.follow_ups)
-              for c, rows in group.items() if rows}
+    active = {
+        c
+        for week in (now, before)
+        for group in (week.leads, week.follow_ups)
+        for c, rows in group.items()
+        if rows
+    }
     shown: list[str | None] = [u.code for u in ledger.units]
     shown += sorted(c for c in active if c is not None and c not in known)
     shown += [None] if None in active else []
     return [_unit_line(known.get(c) if c else None, c, now, before) for c in shown]
 
 
-def _stage_lines(stages: Collection[Stage], now: dict[Stage, list[ProjectRow]],
-                 before: dict[Stage, list[ProjectRow]], entries: bool = False) -> tuple[StageLine, ...]:
+def _stage_lines(
+    stages: Collection[Stage],
+    now: dict[Stage, list[ProjectRow]],
+    before: dict[Stage, list[ProjectRow]],
+    entries: bool = False,
+) -> tuple[StageLine, ...]:
     count = of_entries if entries else of_projects
     return tuple(StageLine(s, Compared.of(count(now.get(s, [])), count(before.get(s, [])))) for s in stages)
 
@@ -194,8 +221,10 @@ def _stage_lines(stages: Collection[Stage], now: dict[Stage, list[ProjectRow]],
 def _overdue_list(now: list[Overdue], before: list[Overdue]) -> OverdueList:
     def figure(rows: list[Overdue]) -> Figure:
         return Figure(len(rows), 0.0, 0.0, tuple(sorted(r.code for r in rows))) if rows else NOTHING
-    return OverdueList(Compared.of(figure(now), figure(before)),
-                       tuple(sorted(now, key=lambda r: (-r.days, r.code))))
+
+    return OverdueList(
+        Compared.of(figure(now), figure(before)), tuple(sorted(now, key=lambda r: (-r.days, r.code)))
+    )
 
 
 def weekly_summary(ledger: Ledger, week: Period, config: PipelineConfig) -> WeeklySummary:
@@ -208,12 +237,23 @@ def weekly_summary(ledger: Ledger, week: Period, config: PipelineConfig) -> Week
     before = _week(ledger, lines, previous.first, previous.last, overdue_days)
     units = _units(ledger, now, before)
     return WeeklySummary(
-        week=week.label, first=week.first, last=week.last, as_of=ledger.as_of, cut=cut,
-        previous_week=previous.label, overdue_days=overdue_days, units=tuple(units), total=_total(units),
+        week=week.label,
+        first=week.first,
+        last=week.last,
+        as_of=ledger.as_of,
+        cut=cut,
+        previous_week=previous.label,
+        overdue_days=overdue_days,
+        units=tuple(units),
+        total=_total(units),
         stage_changes=_stage_lines(list(Stage), now.changes, before.changes, entries=True),
         milestones=_stage_lines(MILESTONES, now.reached, before.reached),
         by_stage=_stage_lines(list(Stage), now.standing, before.standing),
         no_follow_up=_overdue_list(now.no_follow_up, before.no_follow_up),
         late_start=_overdue_list(now.late_start, before.late_start),
-        names={line.project.code: line.project.name for line in lines
-               if line.entered is not None and line.entered <= cut})
+        names={
+            line.project.code: line.project.name
+            for line in lines
+            if line.entered is not None and line.entered <= cut
+        },
+    )

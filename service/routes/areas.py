@@ -32,17 +32,25 @@ class AreaPatch(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
     leading_industries: list[Annotated[str, Field(pattern=r"^\d{2,4}$")]] | None = Field(
-        default=None, max_length=30, description="GB/T 4754-2017 codes", examples=[["27", "35"]])
+        default=None, max_length=30, description="GB/T 4754-2017 codes", examples=[["27", "35"]]
+    )
     remarks: str | None = Field(default=None, max_length=5000)
     is_priority: bool | None = Field(default=None, description="重点平台 (administrators only)")
     geometry: GeometryIn | None = Field(default=None, description="New outline (administrators only)")
 
 
 def _out(row: dict[str, Any], lang: str) -> AreaOut:
-    return AreaOut(code=row["code"], name=row["name"], kind=row["kind"], parent_code=row["parent_code"],
-                   leading_industries=row["leading_industries"], is_priority=row["is_priority"],
-                   remarks=row["remarks"], kind_label=label("area_kind", row["kind"], lang),
-                   area_mu=round(row["area_m2"] / M2_PER_MU, 1))
+    return AreaOut(
+        code=row["code"],
+        name=row["name"],
+        kind=row["kind"],
+        parent_code=row["parent_code"],
+        leading_industries=row["leading_industries"],
+        is_priority=row["is_priority"],
+        remarks=row["remarks"],
+        kind_label=label("area_kind", row["kind"], lang),
+        area_mu=round(row["area_m2"] / M2_PER_MU, 1),
+    )
 
 
 @router.get("", summary="List parks, zones and towns 园区与镇")
@@ -63,15 +71,23 @@ def _feature(session: Session, code: str, lang: str) -> GeoJSONResponse:
 
 def _response(row: dict[str, Any], lang: str) -> GeoJSONResponse:
     code = row["code"]
-    body = {"type": "Feature", "id": code, "geometry": orjson.Fragment(row["geojson"]),
-            "properties": _out(row, lang).model_dump()}
+    body = {
+        "type": "Feature",
+        "id": code,
+        "geometry": orjson.Fragment(row["geojson"]),
+        "properties": _out(row, lang).model_dump(),
+    }
     response = GeoJSONResponse(orjson.dumps(body))
     response.headers["ETag"] = sites.etag(row["version"])
     return response
 
 
-@router.get("/{code}", response_class=GeoJSONResponse, responses=geojson_responses(AreaFeature),
-            summary="One park, zone or town 园区详情")
+@router.get(
+    "/{code}",
+    response_class=GeoJSONResponse,
+    responses=geojson_responses(AreaFeature),
+    summary="One park, zone or town 园区详情",
+)
 def get_area(code: AreaCode, session: ReadSession, lang: Language, who: InventoryReader) -> GeoJSONResponse:
     """A park, zone or town with its outline, as a GeoJSON Feature (remarks for signed-in readers)."""
     return _response(shown(inventory.get_area(session, code), who), lang)
@@ -84,12 +100,20 @@ def area_history(code: AreaCode, db: DatabaseDep, lang: Language, who: Inventory
     return sites.history_of(db, "area", code, lang, who)
 
 
-@router.patch("/{code}", response_class=GeoJSONResponse, summary="Change a park, zone or town 修改园区",
-              responses={**geojson_responses(AreaFeature), 403: {"description": "Not one of your areas"},
-                         412: {"description": "Changed since you read it"},
-                         428: {"description": "If-Match missing"}})
-def update_area(code: AreaCode, body: AreaPatch, request: Request, db: DatabaseDep, user: CurrentUser,
-                lang: Language) -> GeoJSONResponse:
+@router.patch(
+    "/{code}",
+    response_class=GeoJSONResponse,
+    summary="Change a park, zone or town 修改园区",
+    responses={
+        **geojson_responses(AreaFeature),
+        403: {"description": "Not one of your areas"},
+        412: {"description": "Changed since you read it"},
+        428: {"description": "If-Match missing"},
+    },
+)
+def update_area(
+    code: AreaCode, body: AreaPatch, request: Request, db: DatabaseDep, user: CurrentUser, lang: Language
+) -> GeoJSONResponse:
     """Name, leading industries and remarks (park managers, their own areas); priority flag and
     outline (administrators)."""
     version = sites.if_match(request)

@@ -37,12 +37,21 @@ T = TypeVar("T")
 
 def _throttle(settings: SettingsDep) -> signin.Throttle:
     auth = settings.auth
-    return signin.Throttle(per_name=auth.max_failures_per_name, per_address=auth.max_failures_per_address,
-                           window=dt.timedelta(minutes=auth.failure_window_minutes))
+    return signin.Throttle(
+        per_name=auth.max_failures_per_name,
+        per_address=auth.max_failures_per_address,
+        window=dt.timedelta(minutes=auth.failure_window_minutes),
+    )
 
 
-def _authenticate(request: Request, db: DatabaseDep, settings: SettingsDep, name: str, password: str,
-                  then: Callable[[Session, User], T]) -> T:
+def _authenticate(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    name: str,
+    password: str,
+    then: Callable[[Session, User], T],
+) -> T:
     """Sign in and do `then` in the same write transaction; a failure is committed before the
     401, so that the brake holds across requests."""
     attempt = attempt_of(request, settings, name)
@@ -61,8 +70,11 @@ def _safe_next(target: str | None) -> str:
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
 def login_page(request: Request, lang: Language, next: str = "/", error: str | None = None) -> Response:
     """The sign-in form."""
-    return templates.TemplateResponse(request, "login.html", {
-        "lang": lang, "csrf": csrf_token(request), "next": _safe_next(next), "error": error})
+    return templates.TemplateResponse(
+        request,
+        "login.html",
+        {"lang": lang, "csrf": csrf_token(request), "next": _safe_next(next), "error": error},
+    )
 
 
 CsrfField = Annotated[str, Form(alias="csrf_token", max_length=200)]
@@ -71,21 +83,44 @@ CsrfField = Annotated[str, Form(alias="csrf_token", max_length=200)]
 # A plain def: the database (a locked SQLite waits) and Argon2 run in the thread pool, never on
 # the event loop, so one slow sign-in cannot freeze the server.
 @router.post("/login", include_in_schema=False)
-def login(request: Request, db: DatabaseDep, settings: SettingsDep, lang: Language,
-          name: Annotated[str, Form(max_length=60)], password: Annotated[str, Form(max_length=200)],
-          csrf: CsrfField = "", next: Annotated[str, Form(max_length=500)] = "/") -> Response:
+def login(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    lang: Language,
+    name: Annotated[str, Form(max_length=60)],
+    password: Annotated[str, Form(max_length=200)],
+    csrf: CsrfField = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
     """Check the form's credentials, then start a session and go on to `next`."""
     verify_csrf(request, csrf or request.headers.get(CSRF_HEADER))
     lifetime = dt.timedelta(hours=settings.auth.session_hours)
     try:
-        token = _authenticate(request, db, settings, name, password,
-                              lambda session, user: signin.start_session(session, user, lifetime))
+        token = _authenticate(
+            request,
+            db,
+            settings,
+            name,
+            password,
+            lambda session, user: signin.start_session(session, user, lifetime),
+        )
     except (NotAuthenticated, TooManyAttempts) as exc:
         # the form again, with the reason; a paused name or address also says when to retry
         wait = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
-        return templates.TemplateResponse(request, "login.html", {
-            "lang": lang, "csrf": csrf_token(request), "next": _safe_next(next),
-            "error": exc.message(lang), "name": name}, status_code=429 if wait else 401, headers=wait)
+        return templates.TemplateResponse(
+            request,
+            "login.html",
+            {
+                "lang": lang,
+                "csrf": csrf_token(request),
+                "next": _safe_next(next),
+                "error": exc.message(lang),
+                "name": name,
+            },
+            status_code=429 if wait else 401,
+            headers=wait,
+        )
     sign_in_session(request, token)
     response = RedirectResponse(_safe_next(next), status_code=303)
     remember_device(response, settings, name)
@@ -120,10 +155,14 @@ class TokenOut(BaseModel):
     expires_at: dt.datetime | None
 
 
-@router.post("/api/auth/token", summary="Get an API token 获取令牌",
-             responses={401: {"description": "Wrong credentials"}, 429: {"description": "Too many failures"}})
-def issue_token(request: Request, response: Response, body: TokenRequest, db: DatabaseDep,
-                settings: SettingsDep) -> TokenOut:
+@router.post(
+    "/api/auth/token",
+    summary="Get an API token 获取令牌",
+    responses={401: {"description": "Wrong credentials"}, 429: {"description": "Too many failures"}},
+)
+def issue_token(
+    request: Request, response: Response, body: TokenRequest, db: DatabaseDep, settings: SettingsDep
+) -> TokenOut:
     """Exchange a user name and password for a bearer token (`Authorization: Bearer …`)."""
     lifetime = dt.timedelta(days=settings.auth.token_days)
 
@@ -149,5 +188,10 @@ def revoke_token(request: Request, user: CurrentUser, db: DatabaseDep) -> Respon
 def me(user: CurrentUser, session: ReadSession, lang: Language) -> Me:
     """The signed-in user, their role and the parks and towns they manage."""
     areas = sorted(session.scalars(select(Area.code).where(Area.id.in_(user.area_ids))))
-    return Me(name=user.name, display_name=user.display_name, role=user.role.value,
-              role_label=label("role", user.role.value, lang), areas=areas)
+    return Me(
+        name=user.name,
+        display_name=user.display_name,
+        role=user.role.value,
+        role_label=label("role", user.role.value, lang),
+        areas=areas,
+    )

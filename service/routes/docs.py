@@ -31,9 +31,11 @@ def openapi(request: Request, _reader: InventoryReader) -> JSONResponse:
 @router.get("/docs", name="swagger_ui_html")
 def swagger_ui(request: Request, _reader: PageReader) -> HTMLResponse:
     """The interactive API documentation (Swagger UI)."""
-    return get_swagger_ui_html(openapi_url=_root(request) + OPENAPI_URL,
-                               title=f"{request.app.title} - Swagger UI",
-                               oauth2_redirect_url=_root(request) + OAUTH2_REDIRECT_URL)
+    return get_swagger_ui_html(
+        openapi_url=_root(request) + OPENAPI_URL,
+        title=f"{request.app.title} - Swagger UI",
+        oauth2_redirect_url=_root(request) + OAUTH2_REDIRECT_URL,
+    )
 
 
 @router.get(OAUTH2_REDIRECT_URL, name="swagger_ui_redirect")

@@ -25,20 +25,34 @@ from service.kinds import KINDS, SiteKind
 from service.read_access import take_export
 
 router = APIRouter(prefix="/api", tags=["export 导出"])
-FormatParam = Annotated[Literal["geojson", "gpkg", "shp", "csv", "xlsx"], Query(
-    description="geojson (RFC 7946), gpkg, shp (zip), csv (WKT), xlsx (台账)")]
+FormatParam = Annotated[
+    Literal["geojson", "gpkg", "shp", "csv", "xlsx"],
+    Query(description="geojson (RFC 7946), gpkg, shp (zip), csv (WKT), xlsx (台账)"),
+]
 
 
-def _download(db: DatabaseDep, settings: SettingsDep, who: Principal, layer: str, fmt: str, lang: str,
-              **queries: object) -> FileResponse:
+def _download(
+    db: DatabaseDep, settings: SettingsDep, who: Principal, layer: str, fmt: str, lang: str, **queries: object
+) -> FileResponse:
     take_export(db, settings, who)
     folder = Path(tempfile.mkdtemp(prefix="landstock-export-"))
     target = folder / f"{layer}{exporter.SUFFIXES[fmt]}"
     with db.read() as session:
-        exporter.write(session, layer, fmt, target, lang=lang, reservations_in=access.reservation_areas(who),
-                       **queries)  # type: ignore[arg-type]
-    return FileResponse(target, media_type=exporter.MEDIA_TYPES[fmt], filename=target.name,
-                        background=BackgroundTask(_remove, folder))
+        exporter.write(
+            session,
+            layer,
+            fmt,
+            target,
+            lang=lang,
+            reservations_in=access.reservation_areas(who),
+            **queries,  # type: ignore[arg-type]
+        )
+    return FileResponse(
+        target,
+        media_type=exporter.MEDIA_TYPES[fmt],
+        filename=target.name,
+        background=BackgroundTask(_remove, folder),
+    )
 
 
 def _remove(folder: Path) -> None:
@@ -49,20 +63,31 @@ def _remove(folder: Path) -> None:
 
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
-    429: {"description": "Too many exports this hour; retry after Retry-After seconds"}}
+    429: {"description": "Too many exports this hour; retry after Retry-After seconds"},
+}
 
 
 def _export_route(kind: SiteKind) -> None:
-    def export_sites(db: DatabaseDep, settings: SettingsDep, user: CurrentUser, lang: Language,
-                     filters: Annotated[Any, Depends(kind.filters)],
-                     format: FormatParam = "geojson") -> FileResponse:
+    def export_sites(
+        db: DatabaseDep,
+        settings: SettingsDep,
+        user: CurrentUser,
+        lang: Language,
+        filters: Annotated[Any, Depends(kind.filters)],
+        format: FormatParam = "geojson",
+    ) -> FileResponse:
         query = {f"{kind.name}_query": filters.query()}
         return _download(db, settings, user, kind.plural, format, lang, **query)
 
-    router.add_api_route(f"/{kind.plural}/export", export_sites, name=f"export_{kind.plural}",
-                         response_class=FileResponse, responses=EXPORT_RESPONSES,
-                         summary=f"Download {kind.plural} 导出{kind.zh}",
-                         description=f"Every {kind.name} matching the filters (no paging), as a file.")
+    router.add_api_route(
+        f"/{kind.plural}/export",
+        export_sites,
+        name=f"export_{kind.plural}",
+        response_class=FileResponse,
+        responses=EXPORT_RESPONSES,
+        summary=f"Download {kind.plural} 导出{kind.zh}",
+        description=f"Every {kind.name} matching the filters (no paging), as a file.",
+    )
 
 
 for site_kind in KINDS.values():

@@ -54,9 +54,15 @@ def _too_large(request: Request, limits: ImportLimits) -> None:
         raise TooLarge(size=_size_text(int(declared)), limit=_size_text(limits.max_bytes))
 
 
-@router.post("", summary="Import a file 导入文件",
-             responses={413: {"description": "File too large"}, 415: {"description": "Unsupported format"},
-                        422: {"description": "Refused: problem+json with the row-by-row `report`"}})
+@router.post(
+    "",
+    summary="Import a file 导入文件",
+    responses={
+        413: {"description": "File too large"},
+        415: {"description": "Unsupported format"},
+        422: {"description": "Refused: problem+json with the row-by-row `report`"},
+    },
+)
 def upload(
     request: Request,
     db: DatabaseDep,
@@ -81,8 +87,16 @@ def upload(
         if mapping is not None:
             (folder / "mapping").mkdir()
             rules = load_mapping(_save(mapping, folder / "mapping", limits), layer)
-        options = ImportOptions(layer, crs=crs or None, mapping=rules, dry_run=dry_run, replace=replace,
-                                source_layer=gpkg_layer or None, who=user, limits=limits)
+        options = ImportOptions(
+            layer,
+            crs=crs or None,
+            mapping=rules,
+            dry_run=dry_run,
+            replace=replace,
+            source_layer=gpkg_layer or None,
+            who=user,
+            limits=limits,
+        )
         answer: dict[str, Any] = {}
         # the answer is built before the commit: one that cannot be built undoes the import
         report = import_file(db, path, options, before_commit=lambda r: answer.update(r.to_dict(lang)))

@@ -22,49 +22,75 @@ router = APIRouter(prefix="/api", tags=["matching 项目匹配"])
 
 
 @router.post("/match", summary="Match an ad-hoc request 临时匹配")
-def match_request(body: MatchIn, session: ReadSession, settings: SettingsDep, lang: Language,
-                  _reader: InventoryReader) -> MatchOut:
+def match_request(
+    body: MatchIn, session: ReadSession, settings: SettingsDep, lang: Language, _reader: InventoryReader
+) -> MatchOut:
     """Parcels, assembled sites and factories that meet every hard constraint, best first, each
     with its score explained; the best near misses with their gaps; the rules applied."""
-    result = match(session, body.to_need(), settings.match_config(), limit=body.limit,
-                   near_limit=body.near_misses, assemble=body.assemble)
+    result = match(
+        session,
+        body.to_need(),
+        settings.match_config(),
+        limit=body.limit,
+        near_limit=body.near_misses,
+        assemble=body.assemble,
+    )
     return MatchOut.model_validate(result_dict(result, lang))
 
 
 @router.post("/review", summary="Joint review of an ad-hoc project 临时项目联合会审")
-def review_request(body: ReviewIn, session: ReadSession, settings: SettingsDep, lang: Language,
-                   _reader: InventoryReader) -> ReviewOut:
+def review_request(
+    body: ReviewIn, session: ReadSession, settings: SettingsDep, lang: Language, _reader: InventoryReader
+) -> ReviewOut:
     """The review sheet (联合会审) of a project that is not saved on a parcel, an assembly (A+B) or
     a factory: 投资强度, 亩均产出, 亩均税收, plot ratio, building coefficient and office share, each
     against the national indicator and the city threshold, with the rule. The need takes the
     fields of POST /api/match (a form may send the same body); the review reads the industry,
     the fixed-asset investment and, for a factory, the floor area."""
-    sheet = review_of(session, body.project(), body.site, body.planned(), settings.review_config(),
-                      settings.match_config())
+    sheet = review_of(
+        session, body.project(), body.site, body.planned(), settings.review_config(), settings.match_config()
+    )
     return ReviewOut.model_validate(review_dict(sheet, lang))
 
 
 def _fits(fits: list[reverse.ProjectFit], lang: str) -> list[ProjectFitOut]:
-    return [ProjectFitOut(project_code=f.project_code, project_name=f.project_name,
-                          industry_code=f.industry_code, industry_name=f.industry_name,
-                          score=f.candidate.score,
-                          candidate=candidate_dict(f.candidate, lang, i + 1))  # type: ignore[arg-type]
-            for i, f in enumerate(fits)]
+    return [
+        ProjectFitOut(
+            project_code=f.project_code,
+            project_name=f.project_name,
+            industry_code=f.industry_code,
+            industry_name=f.industry_name,
+            score=f.candidate.score,
+            candidate=candidate_dict(f.candidate, lang, i + 1),  # type: ignore[arg-type]
+        )
+        for i, f in enumerate(fits)
+    ]
 
 
 PROJECT_RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "Sign-in required"}}
 
 
 def _fits_route(kind: SiteKind) -> None:
-    def projects_for_site(session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
-                          code: Annotated[str, kind.code]) -> list[ProjectFitOut]:
-        fits = reverse.projects_for_site(session, kind.name, code, settings.match_config(),
-                                         visible=visible_projects(session, who))
+    def projects_for_site(
+        session: ReadSession,
+        settings: SettingsDep,
+        lang: Language,
+        who: ProjectReader,
+        code: Annotated[str, kind.code],
+    ) -> list[ProjectFitOut]:
+        fits = reverse.projects_for_site(
+            session, kind.name, code, settings.match_config(), visible=visible_projects(session, who)
+        )
         return _fits(fits, lang)
 
-    router.add_api_route(f"/{kind.plural}/{{code}}/projects", projects_for_site,
-                         name=f"projects_for_{kind.name}", responses=PROJECT_RESPONSES, description=kind.fits,
-                         summary=f"Projects that fit a {kind.name} 适合该{kind.zh}的项目")
+    router.add_api_route(
+        f"/{kind.plural}/{{code}}/projects",
+        projects_for_site,
+        name=f"projects_for_{kind.name}",
+        responses=PROJECT_RESPONSES,
+        description=kind.fits,
+        summary=f"Projects that fit a {kind.name} 适合该{kind.zh}的项目",
+    )
 
 
 for site_kind in KINDS.values():

@@ -40,8 +40,16 @@ Resolver = Annotated[Principal, requires(Action.RESOLVE_DUPLICATES)]
 
 
 @router.post("/{code}/stage", responses=CHANGE_RESPONSES, summary="Move a project a step 推进项目")
-def step(code: CodePath, body: StepIn, request: Request, db: DatabaseDep, settings: SettingsDep,
-         user: ProjectEditor, lang: Language, response: Response) -> ProjectOut:
+def step(
+    code: CodePath,
+    body: StepIn,
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: ProjectEditor,
+    lang: Language,
+    response: Response,
+) -> ProjectOut:
     """One dated step (线索 → 在谈 → 签约 → 注册 → 供地 → 开工 → 投产; 终止 with a reason; 暂缓 and
     back). 供地 names the parcels or factory given, which move to 已供地 / 已出租; 开工 and 投产 move
     them on: the writer must be allowed those changes too. Send the ETag in If-Match."""
@@ -58,14 +66,24 @@ def step(code: CodePath, body: StepIn, request: Request, db: DatabaseDep, settin
 @router.get("/{code}/stages", summary="Steps 阶段记录", responses=READ_RESPONSES)
 def steps(code: ReadableProject, session: ReadSession, lang: Language) -> list[StageEventOut]:
     """Every step of the project, on the day it happened."""
-    return [StageEventOut(day=e.day, from_stage=e.from_stage, to_stage=e.to_stage, actor=e.actor, note=e.note,
-                          to_label=label("project_stage", e.to_stage, lang))
-            for e in timeline.steps(session, code)]
+    return [
+        StageEventOut(
+            day=e.day,
+            from_stage=e.from_stage,
+            to_stage=e.to_stage,
+            actor=e.actor,
+            note=e.note,
+            to_label=label("project_stage", e.to_stage, lang),
+        )
+        for e in timeline.steps(session, code)
+    ]
 
 
 def _follow_up(row: dict[str, Any], lang: str) -> FollowUpOut:
-    return FollowUpOut(**{k: row[k] for k in FollowUpOut.model_fields if k in row},
-                       kind_label=label("follow_up", row["kind"], lang))
+    return FollowUpOut(
+        **{k: row[k] for k in FollowUpOut.model_fields if k in row},
+        kind_label=label("follow_up", row["kind"], lang),
+    )
 
 
 @router.get("/{code}/follow-ups", summary="Follow-ups 跟踪记录", responses=READ_RESPONSES)
@@ -74,10 +92,12 @@ def follow_ups(code: ReadableProject, session: ReadSession, lang: Language) -> l
     return [_follow_up(row, lang) for row in timeline.follow_ups(session, code)]
 
 
-@router.post("/{code}/follow-ups", status_code=201, responses=CHANGE_RESPONSES,
-             summary="Add a follow-up 添加跟踪记录")
-def add_follow_up(code: CodePath, body: FollowUpIn, db: DatabaseDep, user: ProjectEditor,
-                  lang: Language) -> FollowUpOut:
+@router.post(
+    "/{code}/follow-ups", status_code=201, responses=CHANGE_RESPONSES, summary="Add a follow-up 添加跟踪记录"
+)
+def add_follow_up(
+    code: CodePath, body: FollowUpIn, db: DatabaseDep, user: ProjectEditor, lang: Language
+) -> FollowUpOut:
     """A dated follow-up: a visit, call, site inspection, city leader's visit (naming the leader) or
     meeting, with who, where, the outcome and the next step."""
     with db.write() as session:
@@ -86,10 +106,15 @@ def add_follow_up(code: CodePath, body: FollowUpIn, db: DatabaseDep, user: Proje
         return _follow_up(rows[0], lang)
 
 
-@router.delete("/{code}/follow-ups/{entry}", status_code=204, responses=CHANGE_RESPONSES,
-               summary="Withdraw a follow-up 撤回跟踪记录")
-def withdraw_follow_up(code: CodePath, entry: Annotated[int, Path(ge=1)], db: DatabaseDep,
-                       user: ProjectEditor) -> Response:
+@router.delete(
+    "/{code}/follow-ups/{entry}",
+    status_code=204,
+    responses=CHANGE_RESPONSES,
+    summary="Withdraw a follow-up 撤回跟踪记录",
+)
+def withdraw_follow_up(
+    code: CodePath, entry: Annotated[int, Path(ge=1)], db: DatabaseDep, user: ProjectEditor
+) -> Response:
     """Withdraw a follow-up (its author or an administrator); it is kept, marked withdrawn."""
     with db.write() as session:
         follow_up_writes.withdraw(session, code, entry, who=user)
@@ -100,8 +125,10 @@ def withdraw_follow_up(code: CodePath, entry: Annotated[int, Path(ge=1)], db: Da
 def check_duplicates(body: DuplicateCheckIn, session: ReadSession, user: ProjectEditor) -> list[DuplicateOut]:
     """Active projects of this investor (credit code, or the name under its variants), before a lead
     is saved; nothing is written."""
-    return [DuplicateOut(**duplicates.summary(p))
-            for p in duplicates.matching(session, body.investor, body.credit_code)]
+    return [
+        DuplicateOut(**duplicates.summary(p))
+        for p in duplicates.matching(session, body.investor, body.credit_code)
+    ]
 
 
 @router.get("/{code}/duplicates", summary="Possible duplicates 可能重复", responses=READ_RESPONSES)
@@ -111,8 +138,9 @@ def duplicates_of(code: ReadableProject, session: ReadSession) -> list[Duplicate
 
 
 @router.post("/{code}/merge", responses=CHANGE_RESPONSES, summary="Merge a duplicate 合并重复项目")
-def merge(code: CodePath, body: MergeIn, db: DatabaseDep, settings: SettingsDep, user: Resolver,
-          lang: Language) -> ProjectOut:
+def merge(
+    code: CodePath, body: MergeIn, db: DatabaseDep, settings: SettingsDep, user: Resolver, lang: Language
+) -> ProjectOut:
     """Merge this project into `into` (administrators): its follow-ups and shortlisted sites move
     over, it is closed, and both histories say so."""
     with db.write() as session:
@@ -120,8 +148,12 @@ def merge(code: CodePath, body: MergeIn, db: DatabaseDep, settings: SettingsDep,
         return project_out(get_project(session, kept.code), lang, settings.pipeline.config())
 
 
-@router.post("/{code}/duplicates/{other}/distinct", status_code=204, responses=CHANGE_RESPONSES,
-             summary="Not duplicates 确认不重复")
+@router.post(
+    "/{code}/duplicates/{other}/distinct",
+    status_code=204,
+    responses=CHANGE_RESPONSES,
+    summary="Not duplicates 确认不重复",
+)
 def distinct(code: CodePath, other: CodePath, db: DatabaseDep, user: Resolver) -> Response:
     """Two marked projects are different investors' after all (administrators)."""
     with db.write() as session:

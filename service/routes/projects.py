@@ -35,30 +35,40 @@ CodePath = Annotated[str, Path(max_length=40, description="项目编号", exampl
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ProjectEditor = Annotated[Principal, requires(Action.EDIT_PROJECT)]
 CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Sign-in required"}, 403: {"description": "Role may not edit projects"},
-    409: {"description": "Code taken"}, 412: {"description": "Changed since you read it"},
-    428: {"description": "If-Match missing"}}
+    401: {"description": "Sign-in required"},
+    403: {"description": "Role may not edit projects"},
+    409: {"description": "Code taken"},
+    412: {"description": "Changed since you read it"},
+    428: {"description": "If-Match missing"},
+}
 
 
 def overdue_of(row: dict[str, Any]) -> list[Lateness] | None:
     """Why a listed project is late (no follow-up, start passed); None for a row not from a list."""
     if "follow_up_overdue" not in row:
         return None
-    reasons: tuple[tuple[Lateness, bool], ...] = (("follow_up", row["follow_up_overdue"]),
-                                                  ("start", row["start_overdue"]))
+    reasons: tuple[tuple[Lateness, bool], ...] = (
+        ("follow_up", row["follow_up_overdue"]),
+        ("start", row["start_overdue"]),
+    )
     return [why for why, late in reasons if late]
 
 
 def project_out(row: dict[str, Any], lang: str, config: PipelineConfig) -> ProjectOut:
     """A project row as the API answers it: its stage in words and its tier by the city's rules."""
     tier = config.tier(row["investment_total_wan"], row["foreign_investment_wusd"])
-    return ProjectOut(**row, stage_label=label("project_stage", row["stage"], lang),
-                      tier=tier.value if tier else None, overdue=overdue_of(row))
+    return ProjectOut(
+        **row,
+        stage_label=label("project_stage", row["stage"], lang),
+        tier=tier.value if tier else None,
+        overdue=overdue_of(row),
+    )
 
 
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Sign-in required"},
-    404: {"description": "No such project, or not one the reader may read"}}
+    404: {"description": "No such project, or not one the reader may read"},
+}
 
 
 ProjectFiltersDep = Annotated[ProjectFilters, Depends()]
@@ -66,21 +76,38 @@ ProjectSort = Annotated[str, Depends(sort_by(dict.fromkeys(projects.PROJECT_SORT
 
 
 @router.get("", summary="List projects 项目列表", responses={401: READ_RESPONSES[401]})
-def list_projects(session: ReadSession, settings: SettingsDep, lang: Language, who: ProjectReader,
-                  page: PagingDep, filters: ProjectFiltersDep, sort: ProjectSort) -> ProjectPage:
+def list_projects(
+    session: ReadSession,
+    settings: SettingsDep,
+    lang: Language,
+    who: ProjectReader,
+    page: PagingDep,
+    filters: ProjectFiltersDep,
+    sort: ProjectSort,
+) -> ProjectPage:
     """The projects the reader may read, filtered by stage, industry, unit, platform, leader, tier,
     lateness or text, sorted (code by default), each with its last follow-up and lateness."""
     config = settings.pipeline.config()
     query = filters.query(sort=sort, limit=page.limit, offset=page.offset)
     visible = visible_projects(session, who)
     rows, matched = projects.find_projects(session, query, config=config, visible=visible)
-    return ProjectPage(matched=matched, limit=page.limit, offset=page.offset,
-                       projects=[project_out(r, lang, config) for r in rows])
+    return ProjectPage(
+        matched=matched,
+        limit=page.limit,
+        offset=page.offset,
+        projects=[project_out(r, lang, config) for r in rows],
+    )
 
 
 @router.get("/{code}", summary="One project 项目详情", responses=READ_RESPONSES)
-def get_project(session: ReadSession, settings: SettingsDep, lang: Language, code: CodePath,
-                response: Response, who: ProjectReader) -> ProjectOut:
+def get_project(
+    session: ReadSession,
+    settings: SettingsDep,
+    lang: Language,
+    code: CodePath,
+    response: Response,
+    who: ProjectReader,
+) -> ProjectOut:
     """One project by code, with its version as the ETag (send it back in If-Match to change it)."""
     row = projects.get_project(session, code, visible=visible_projects(session, who))
     response.headers["ETag"] = sites.etag(row["version"])
@@ -88,8 +115,14 @@ def get_project(session: ReadSession, settings: SettingsDep, lang: Language, cod
 
 
 @router.post("", status_code=201, responses=CHANGE_RESPONSES, summary="Create a project 新建项目")
-def create_project(body: ProjectIn, db: DatabaseDep, settings: SettingsDep, user: ProjectEditor,
-                   lang: Language, response: Response) -> ProjectOut:
+def create_project(
+    body: ProjectIn,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: ProjectEditor,
+    lang: Language,
+    response: Response,
+) -> ProjectOut:
     """A new project in the pipeline (investment staff and administrators): a lead, or a project
     entered as it stands. Active projects of the same investor (credit code, or the name under its
     variants) are marked with it as possible duplicates and named in `possible_duplicates`."""
@@ -102,14 +135,23 @@ def create_project(body: ProjectIn, db: DatabaseDep, settings: SettingsDep, user
 
 
 @router.patch("/{code}", responses=CHANGE_RESPONSES, summary="Change a project 修改项目")
-def update_project(body: ProjectFields, request: Request, db: DatabaseDep, settings: SettingsDep,
-                   user: ProjectEditor, lang: Language, code: CodePath, response: Response) -> ProjectOut:
+def update_project(
+    body: ProjectFields,
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: ProjectEditor,
+    lang: Language,
+    code: CodePath,
+    response: Response,
+) -> ProjectOut:
     """Change the facts given; send the ETag you read in If-Match (lost updates are refused). The
     stage moves by steps: POST /api/projects/{code}/stage."""
     version = sites.if_match(request)
     with db.write() as session:
-        row = gateway.update(session, code, body.model_dump(exclude_unset=True), who=user,
-                             expected_version=version)
+        row = gateway.update(
+            session, code, body.model_dump(exclude_unset=True), who=user, expected_version=version
+        )
         out = project_out(row, lang, settings.pipeline.config())
     response.headers["ETag"] = sites.etag(row["version"])
     return out
@@ -123,7 +165,10 @@ def project_history(code: ReadableProject, db: DatabaseDep, lang: Language, who:
 
 @router.get("/{code}/matches", summary="Sites for a saved project 项目匹配", responses=READ_RESPONSES)
 def project_matches(
-    session: ReadSession, settings: SettingsDep, lang: Language, code: ReadableProject,
+    session: ReadSession,
+    settings: SettingsDep,
+    lang: Language,
+    code: ReadableProject,
     include_reserved: Annotated[bool, Query(description="也考虑已有意向的地块和厂房")] = False,
     insist_on_preferred: Annotated[bool, Query(description="只在项目意向区域内匹配")] = False,
     limit: Annotated[int, Query(ge=1, le=100, description="每类返回的候选数量")] = 20,
@@ -131,41 +176,69 @@ def project_matches(
     assemble: Annotated[bool, Query(description="考虑拼地")] = True,
 ) -> MatchOut:
     """The saved project's need matched like POST /api/match."""
-    need = need_of_project(session, code, include_reserved=include_reserved,
-                           insist_on_preferred=insist_on_preferred)
-    result = match(session, need, settings.match_config(), limit=limit, near_limit=near_misses,
-                   assemble=assemble)
+    need = need_of_project(
+        session, code, include_reserved=include_reserved, insist_on_preferred=insist_on_preferred
+    )
+    result = match(
+        session, need, settings.match_config(), limit=limit, near_limit=near_misses, assemble=assemble
+    )
     return MatchOut.model_validate(result_dict(result, lang))
 
 
-SiteQuery = Annotated[str, Query(min_length=1, max_length=400, description=(
-    "地块或厂房编号; 拼地 joins parcel codes with '+'"), examples=["KFQ-001"])]
+SiteQuery = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=400,
+        description=("地块或厂房编号; 拼地 joins parcel codes with '+'"),
+        examples=["KFQ-001"],
+    ),
+]
 PlotRatio = Annotated[float | None, Query(gt=0, le=20, description="设计容积率 (else the site's maximum)")]
 Coefficient = Annotated[float | None, Query(ge=0, le=100, description="设计建筑系数 %")]
 OfficeShare = Annotated[float | None, Query(ge=0, le=100, description="行政办公及生活服务设施用地比例 %")]
 
 
-def _review(session: ReadSession, settings: SettingsDep, lang: str, code: str, site: str,
-            planned: Planned) -> dict[str, Any]:
+def _review(
+    session: ReadSession, settings: SettingsDep, lang: str, code: str, site: str, planned: Planned
+) -> dict[str, Any]:
     sheet = load_review(session, code, site, planned, settings.review_config(), settings.match_config())
     return review_dict(sheet, lang)
 
 
 @router.get("/{code}/review", summary="Joint review sheet 联合会审表", responses=READ_RESPONSES)
-def review(session: ReadSession, settings: SettingsDep, lang: Language, code: ReadableProject,
-           site: SiteQuery, plot_ratio: PlotRatio = None, building_coefficient: Coefficient = None,
-           office_share: OfficeShare = None) -> ReviewOut:
+def review(
+    session: ReadSession,
+    settings: SettingsDep,
+    lang: Language,
+    code: ReadableProject,
+    site: SiteQuery,
+    plot_ratio: PlotRatio = None,
+    building_coefficient: Coefficient = None,
+    office_share: OfficeShare = None,
+) -> ReviewOut:
     """投资强度, 亩均产出, 亩均税收, plot ratio, building coefficient and office share of the project
     on the site, each against the national indicator and the city threshold, with the rule."""
     planned = Planned(plot_ratio, building_coefficient, office_share)
     return ReviewOut.model_validate(_review(session, settings, lang, code, site, planned))
 
 
-@router.get("/{code}/review.xlsx", response_class=Response, summary="Review sheet as XLSX 会审表下载",
-            responses={200: {"content": {XLSX: {}}, "description": "XLSX workbook"}, **READ_RESPONSES})
-def review_xlsx(session: ReadSession, settings: SettingsDep, lang: Language, code: ReadableProject,
-                site: SiteQuery, plot_ratio: PlotRatio = None, building_coefficient: Coefficient = None,
-                office_share: OfficeShare = None) -> Response:
+@router.get(
+    "/{code}/review.xlsx",
+    response_class=Response,
+    summary="Review sheet as XLSX 会审表下载",
+    responses={200: {"content": {XLSX: {}}, "description": "XLSX workbook"}, **READ_RESPONSES},
+)
+def review_xlsx(
+    session: ReadSession,
+    settings: SettingsDep,
+    lang: Language,
+    code: ReadableProject,
+    site: SiteQuery,
+    plot_ratio: PlotRatio = None,
+    building_coefficient: Coefficient = None,
+    office_share: OfficeShare = None,
+) -> Response:
     """The review sheet as an Excel workbook."""
     planned = Planned(plot_ratio, building_coefficient, office_share)
     body = to_xlsx(_review(session, settings, lang, code, site, planned), lang)
@@ -173,11 +246,22 @@ def review_xlsx(session: ReadSession, settings: SettingsDep, lang: Language, cod
     return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/{code}/review.html", response_class=HTMLResponse, summary="Review sheet as HTML 会审表打印",
-            responses=READ_RESPONSES)
-def review_html(session: ReadSession, settings: SettingsDep, lang: Language, code: ReadableProject,
-                site: SiteQuery, plot_ratio: PlotRatio = None, building_coefficient: Coefficient = None,
-                office_share: OfficeShare = None) -> HTMLResponse:
+@router.get(
+    "/{code}/review.html",
+    response_class=HTMLResponse,
+    summary="Review sheet as HTML 会审表打印",
+    responses=READ_RESPONSES,
+)
+def review_html(
+    session: ReadSession,
+    settings: SettingsDep,
+    lang: Language,
+    code: ReadableProject,
+    site: SiteQuery,
+    plot_ratio: PlotRatio = None,
+    building_coefficient: Coefficient = None,
+    office_share: OfficeShare = None,
+) -> HTMLResponse:
     """The review sheet as a printable page."""
     planned = Planned(plot_ratio, building_coefficient, office_share)
     return HTMLResponse(to_html(_review(session, settings, lang, code, site, planned), lang))

@@ -27,11 +27,15 @@ router = APIRouter(prefix="/api/reports", tags=["reports 报表"])
 RESPONSES: dict[int | str, dict[str, Any]] = {
     401: READ_RESPONSES[401],
     403: {"description": "A park manager: the reports compare every park and town (problem+json)"},
-    422: {"description": "A week or period not of the form 2026-W48 / 2026-Q3, 2026-07, 2026 "
-                         "(problem+json naming the field)"},
+    422: {
+        "description": "A week or period not of the form 2026-W48 / 2026-Q3, 2026-07, 2026 "
+        "(problem+json naming the field)"
+    },
 }
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **RESPONSES, 501: {"description": "PDF: the server lacks a package it needs (problem+json)"}}
+    **RESPONSES,
+    501: {"description": "PDF: the server lacks a package it needs (problem+json)"},
+}
 
 
 def _plain(value: Any) -> Any:
@@ -48,23 +52,33 @@ def _plain(value: Any) -> Any:
 
 
 def _download(body: bytes, media_type: str, name: str) -> Response:
-    return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
 
 
-def _weekly(session: Session, who: Principal, week: str | None, as_of: dt.date | None,
-            settings: Settings) -> WeeklySummary:
+def _weekly(
+    session: Session, who: Principal, week: str | None, as_of: dt.date | None, settings: Settings
+) -> WeeklySummary:
     return weekly_for(session, who, week, as_of, settings.pipeline.config())
 
 
-def _scorecard(session: Session, who: Principal, period: str | None, as_of: dt.date | None,
-               settings: Settings) -> Scorecard:
+def _scorecard(
+    session: Session, who: Principal, period: str | None, as_of: dt.date | None, settings: Settings
+) -> Scorecard:
     return scorecard_for(session, who, period, as_of, settings.pipeline.config())
 
 
 @router.get("/weekly", summary="Weekly summary 周汇总", responses=RESPONSES)
-def weekly(session: ReadSession, settings: SettingsDep, who: ReportReader, week: WeekQuery = None,
-           as_of: AsOfQuery = None) -> dict[str, Any]:
+def weekly(
+    session: ReadSession,
+    settings: SettingsDep,
+    who: ReportReader,
+    week: WeekQuery = None,
+    as_of: AsOfQuery = None,
+) -> dict[str, Any]:
     """The week's new leads, follow-ups and city leaders' visits per lead unit, the stage changes,
     signings, registrations, supplies and starts, the investment standing at each stage and the
     overdue projects, each beside the week before, rebuilt from the dated steps as of `as_of`.
@@ -72,29 +86,60 @@ def weekly(session: ReadSession, settings: SettingsDep, who: ReportReader, week:
     return _plain(_weekly(session, who, week, as_of, settings))
 
 
-@router.get("/weekly.xlsx", summary="Weekly summary as Excel 周汇总 Excel", responses=RESPONSES,
-            response_class=Response)
-def weekly_xlsx(session: ReadSession, settings: SettingsDep, who: ReportReader, lang: Language,
-                week: WeekQuery = None, as_of: AsOfQuery = None) -> Response:
+@router.get(
+    "/weekly.xlsx",
+    summary="Weekly summary as Excel 周汇总 Excel",
+    responses=RESPONSES,
+    response_class=Response,
+)
+def weekly_xlsx(
+    session: ReadSession,
+    settings: SettingsDep,
+    who: ReportReader,
+    lang: Language,
+    week: WeekQuery = None,
+    as_of: AsOfQuery = None,
+) -> Response:
     """The weekly summary as a workbook: overview, by unit, stages, overdue, the projects behind."""
     s = _weekly(session, who, week, as_of, settings)
-    return _download(report_files.weekly_xlsx(s, lang), report_files.XLSX,
-                     f"{message('web.report.weekly', lang)}-{s.week}.xlsx")
+    return _download(
+        report_files.weekly_xlsx(s, lang),
+        report_files.XLSX,
+        f"{message('web.report.weekly', lang)}-{s.week}.xlsx",
+    )
 
 
-@router.get("/weekly.pdf", summary="Weekly summary as PDF 周汇总 PDF", responses=FILE_RESPONSES,
-            response_class=Response)
-def weekly_pdf(session: ReadSession, settings: SettingsDep, who: ReportReader, lang: Language,
-               week: WeekQuery = None, as_of: AsOfQuery = None) -> Response:
+@router.get(
+    "/weekly.pdf",
+    summary="Weekly summary as PDF 周汇总 PDF",
+    responses=FILE_RESPONSES,
+    response_class=Response,
+)
+def weekly_pdf(
+    session: ReadSession,
+    settings: SettingsDep,
+    who: ReportReader,
+    lang: Language,
+    week: WeekQuery = None,
+    as_of: AsOfQuery = None,
+) -> Response:
     """The weekly summary as printed (A4)."""
     s = _weekly(session, who, week, as_of, settings)
-    return _download(report_files.weekly_pdf(s, lang), report_files.PDF,
-                     f"{message('web.report.weekly', lang)}-{s.week}.pdf")
+    return _download(
+        report_files.weekly_pdf(s, lang),
+        report_files.PDF,
+        f"{message('web.report.weekly', lang)}-{s.week}.pdf",
+    )
 
 
 @router.get("/scorecard", summary="Scorecard 落地开工考核", responses=RESPONSES)
-def scorecard(session: ReadSession, settings: SettingsDep, who: ReportReader, period: PeriodQuery = None,
-              as_of: AsOfQuery = None) -> dict[str, Any]:
+def scorecard(
+    session: ReadSession,
+    settings: SettingsDep,
+    who: ReportReader,
+    period: PeriodQuery = None,
+    as_of: AsOfQuery = None,
+) -> dict[str, Any]:
     """Per park and town (the project's platform, else its lead unit's area) for a month, quarter
     or year: new 亿元以上 leads, signed, registered, supplied, started, investment started, the
     shares in key industries and on key platforms, weighted (LANDSTOCK_PIPELINE_WEIGHT_*) and
@@ -102,21 +147,41 @@ def scorecard(session: ReadSession, settings: SettingsDep, who: ReportReader, pe
     return _plain(_scorecard(session, who, period, as_of, settings))
 
 
-@router.get("/scorecard.xlsx", summary="Scorecard as Excel 考核 Excel", responses=RESPONSES,
-            response_class=Response)
-def scorecard_xlsx(session: ReadSession, settings: SettingsDep, who: ReportReader, lang: Language,
-                   period: PeriodQuery = None, as_of: AsOfQuery = None) -> Response:
+@router.get(
+    "/scorecard.xlsx", summary="Scorecard as Excel 考核 Excel", responses=RESPONSES, response_class=Response
+)
+def scorecard_xlsx(
+    session: ReadSession,
+    settings: SettingsDep,
+    who: ReportReader,
+    lang: Language,
+    period: PeriodQuery = None,
+    as_of: AsOfQuery = None,
+) -> Response:
     """The scorecard as a workbook: the ranking, the weights, the projects behind each figure."""
     card = _scorecard(session, who, period, as_of, settings)
-    return _download(report_files.scorecard_xlsx(card, lang), report_files.XLSX,
-                     f"{message('web.report.scorecard', lang)}-{card.period}.xlsx")
+    return _download(
+        report_files.scorecard_xlsx(card, lang),
+        report_files.XLSX,
+        f"{message('web.report.scorecard', lang)}-{card.period}.xlsx",
+    )
 
 
-@router.get("/scorecard.pdf", summary="Scorecard as PDF 考核 PDF", responses=FILE_RESPONSES,
-            response_class=Response)
-def scorecard_pdf(session: ReadSession, settings: SettingsDep, who: ReportReader, lang: Language,
-                  period: PeriodQuery = None, as_of: AsOfQuery = None) -> Response:
+@router.get(
+    "/scorecard.pdf", summary="Scorecard as PDF 考核 PDF", responses=FILE_RESPONSES, response_class=Response
+)
+def scorecard_pdf(
+    session: ReadSession,
+    settings: SettingsDep,
+    who: ReportReader,
+    lang: Language,
+    period: PeriodQuery = None,
+    as_of: AsOfQuery = None,
+) -> Response:
     """The scorecard as printed (A4 landscape)."""
     card = _scorecard(session, who, period, as_of, settings)
-    return _download(report_files.scorecard_pdf(card, lang), report_files.PDF,
-                     f"{message('web.report.scorecard', lang)}-{card.period}.pdf")
+    return _download(
+        report_files.scorecard_pdf(card, lang),
+        report_files.PDF,
+        f"{message('web.report.scorecard', lang)}-{card.period}.pdf",
+    )

@@ -28,11 +28,22 @@ ProjectEditor = Annotated[Principal, requires(Action.EDIT_PROJECT)]
 
 def site_out(site: sites.LinkedSite, lang: str) -> LinkedSiteOut:
     """A linked site as the API answers it."""
-    return LinkedSiteOut(kind=site.kind, code=site.code, name=site.name, status=site.status,  # type: ignore[arg-type]
-                         status_label=label(f"{site.kind}_status", site.status, lang), area_mu=site.area_mu,
-                         vacant_m2=site.vacant_m2, park_name=site.park_name, roles=site.roles,  # type: ignore[arg-type]
-                         score=site.score, saved_at=site.saved_at, saved_by=site.saved_by, taken=site.taken,
-                         taken_by=site.taken_by)
+    return LinkedSiteOut(
+        kind=site.kind,  # type: ignore[arg-type]
+        code=site.code,
+        name=site.name,
+        status=site.status,
+        status_label=label(f"{site.kind}_status", site.status, lang),
+        area_mu=site.area_mu,
+        vacant_m2=site.vacant_m2,
+        park_name=site.park_name,
+        roles=site.roles,  # type: ignore[arg-type]
+        score=site.score,
+        saved_at=site.saved_at,
+        saved_by=site.saved_by,
+        taken=site.taken,
+        taken_by=site.taken_by,
+    )
 
 
 def sites_read(session: Session, code: str, who: Principal, lang: str) -> list[LinkedSiteOut]:
@@ -42,16 +53,18 @@ def sites_read(session: Session, code: str, who: Principal, lang: str) -> list[L
 
 
 @router.get("/{code}/sites", summary="Linked sites 关联地块和厂房", responses=READ_RESPONSES)
-def linked(code: ReadableProject, session: ReadSession, who: ProjectReader,
-           lang: Language) -> list[LinkedSiteOut]:
+def linked(
+    code: ReadableProject, session: ReadSession, who: ProjectReader, lang: Language
+) -> list[LinkedSiteOut]:
     """The parcels and factories supplied to the project, shortlisted for it (with the score they
     had then, flagged when since reserved or supplied for another project) and reserved for it."""
     return sites_read(session, code, who, lang)
 
 
 @router.post("/{code}/shortlist", responses=CHANGE_RESPONSES, summary="Save the shortlist 保存推荐清单")
-def save_shortlist(code: CodePath, body: ShortlistIn, db: DatabaseDep, user: ProjectEditor,
-                   lang: Language) -> list[LinkedSiteOut]:
+def save_shortlist(
+    code: CodePath, body: ShortlistIn, db: DatabaseDep, user: ProjectEditor, lang: Language
+) -> list[LinkedSiteOut]:
     """Make these sites, with their scores in the match, the project's shortlist (replacing the
     one saved before; the project's history keeps every list). Answers the project's linked sites."""
     picks = [shortlist.Pick(p.code, p.score) for p in body.sites]

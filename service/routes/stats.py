@@ -35,11 +35,27 @@ def supply(
     lang: Language,
     _reader: InventoryReader,
     by: Annotated[Literal["park", "town", "land_use", "status"], Query(description="分组方式")] = "park",
-    as_of: Annotated[dt.date | None, Query(description="统计日期：按当日结束时的状态 (YYYY-MM-DD)",
-                                           examples=["2026-06-30"], ge=FIRST_DAY, le=LAST_DAY)] = None,
+    as_of: Annotated[
+        dt.date | None,
+        Query(
+            description="统计日期：按当日结束时的状态 (YYYY-MM-DD)",
+            examples=["2026-06-30"],
+            ge=FIRST_DAY,
+            le=LAST_DAY,
+        ),
+    ] = None,
     status: Annotated[list[ParcelStatusParam] | None, Query(description="只统计这些状态")] = None,
 ) -> list[SupplyOut]:
     """Parcel count and 亩 per park, town, land-use class or status, today or at the end of `as_of`."""
     rows = stats.supply(session, by=by, as_of=as_of, status=tuple(status or ()))
-    return [SupplyOut(key=r.key, name=r.name, status=r.status, count=r.count, area_mu=r.area_mu,
-                      status_label=label("parcel_status", r.status, lang)) for r in rows]
+    return [
+        SupplyOut(
+            key=r.key,
+            name=r.name,
+            status=r.status,
+            count=r.count,
+            area_mu=r.area_mu,
+            status_label=label("parcel_status", r.status, lang),
+        )
+        for r in rows
+    ]

@@ -29,7 +29,8 @@ class UserIn(BaseModel):
     role: RoleName
     password: str = Field(min_length=accounts.MIN_PASSWORD, max_length=200)
     areas: list[Annotated[str, Field(max_length=40)]] = Field(
-        default_factory=list, max_length=100, description="Park/zone/town codes a park manager manages")
+        default_factory=list, max_length=100, description="Park/zone/town codes a park manager manages"
+    )
     display_name: str | None = Field(default=None, max_length=100)
 
 
@@ -57,9 +58,14 @@ class UserOut(BaseModel):
 
 
 def _out(user: User, lang: str) -> UserOut:
-    return UserOut(name=user.name, display_name=user.display_name, role=user.role,  # type: ignore[arg-type]
-                   role_label=label("role", user.role, lang), areas=sorted(a.code for a in user.areas),
-                   active=user.active)
+    return UserOut(
+        name=user.name,
+        display_name=user.display_name,
+        role=user.role,  # type: ignore[arg-type]
+        role_label=label("role", user.role, lang),
+        areas=sorted(a.code for a in user.areas),
+        active=user.active,
+    )
 
 
 @router.get("", summary="List users 用户列表")
@@ -72,14 +78,22 @@ def list_users(_admin: Admin, session: ReadSession, lang: Language) -> list[User
 def add_user(body: UserIn, who: CurrentUser, db: DatabaseDep, lang: Language) -> UserOut:
     """Create an account (administrators); park managers need the parks or towns they manage."""
     with db.write() as session:
-        user = accounts.create_user(session, who, body.name, body.role, body.password, areas=body.areas,
-                                    display_name=body.display_name)
+        user = accounts.create_user(
+            session,
+            who,
+            body.name,
+            body.role,
+            body.password,
+            areas=body.areas,
+            display_name=body.display_name,
+        )
         return _out(user, lang)
 
 
 @router.patch("/{name}", summary="Change a user 修改用户")
-def change_user(body: UserPatch, who: CurrentUser, db: DatabaseDep, lang: Language,
-                name: UserName) -> UserOut:
+def change_user(
+    body: UserPatch, who: CurrentUser, db: DatabaseDep, lang: Language, name: UserName
+) -> UserOut:
     """Change role, areas, name, password or whether the account is active (administrators).
     Disabling an account or setting its password ends its web sessions and API tokens."""
     with db.write() as session:
@@ -91,7 +105,15 @@ def change_user(body: UserPatch, who: CurrentUser, db: DatabaseDep, lang: Langua
 def user_history(_admin: Admin, session: ReadSession, lang: Language, name: UserName) -> History:
     """Every change of the account, oldest first: who, when, each field before and after (a new
     password shows as changed, never its value)."""
-    entries = [HistoryEntry(at=r.at, actor=r.actor, action=r.action,  # type: ignore[arg-type]
-                            action_label=label("history", r.action, lang), version=r.version,
-                            changes=r.changes) for r in accounts.history(session, name)]
+    entries = [
+        HistoryEntry(
+            at=r.at,
+            actor=r.actor,
+            action=r.action,  # type: ignore[arg-type]
+            action_label=label("history", r.action, lang),
+            version=r.version,
+            changes=r.changes,
+        )
+        for r in accounts.history(session, name)
+    ]
     return History(code=name, entries=entries)

@@ -8,10 +8,12 @@ from fastapi.responses import HTMLResponse
 from service.web.frame import page
 
 
-def error_page(request: Request, status: int, title: str, detail: str, *,
-               headers: dict[str, str] | None = None) -> HTMLResponse:
+def error_page(
+    request: Request, status: int, title: str, detail: str, *, headers: dict[str, str] | None = None
+) -> HTMLResponse:
     """The error page for `status`."""
-    response = page(request, "error.html", {"status": status, "title": title, "detail": detail},
-                    status_code=status)
+    response = page(
+        request, "error.html", {"status": status, "title": title, "detail": detail}, status_code=status
+    )
     response.headers.update(headers or {})
     return response

@@ -27,14 +27,31 @@ TOP_CRITERIA = 3
 
 @router.get("/parcels/{code}/fits", response_class=HTMLResponse)
 @router.get("/factories/{code}/fits", response_class=HTMLResponse)
-def site_fits(request: Request, session: ReadSession, settings: SettingsDep, who: ProjectReader,
-              site: PageKind, code: CodePath) -> HTMLResponse:
+def site_fits(
+    request: Request,
+    session: ReadSession,
+    settings: SettingsDep,
+    who: ProjectReader,
+    site: PageKind,
+    code: CodePath,
+) -> HTMLResponse:
     """The pipeline projects the parcel or factory fits, best first."""
     kind, visible = site.name, visible_projects(session, who)
     fits = reverse.projects_for_site(session, kind, code, settings.match_config(), visible=visible)
-    rows = [{"fit": f, "top": sorted(f.candidate.criteria, key=lambda c: -c["points"])[:TOP_CRITERIA]}
-            for f in fits]
+    rows = [
+        {"fit": f, "top": sorted(f.candidate.criteria, key=lambda c: -c["points"])[:TOP_CRITERIA]}
+        for f in fits
+    ]
     status = reverse.site_status(session, kind, code)
-    return page(request, "_fits.html", {"rows": rows, "kind": kind, "code": code,
-                                        "pipeline": len(reverse.pipeline_projects(session, visible)),
-                                        "status": status, "offered": status in reverse.OFFERED[kind]})
+    return page(
+        request,
+        "_fits.html",
+        {
+            "rows": rows,
+            "kind": kind,
+            "code": code,
+            "pipeline": len(reverse.pipeline_projects(session, visible)),
+            "status": status,
+            "offered": status in reverse.OFFERED[kind],
+        },
+    )

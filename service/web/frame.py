@@ -21,8 +21,11 @@ REPORTS_NAV = ("reports", "/reports/weekly")  # for the roles that may read the 
 
 def assets_for(settings: Settings, lang: str) -> Assets:
     """The asset URLs pages use under `settings`."""
-    return Assets(cdn=settings.map.assets == "cdn", lang=lang,
-                  package_json=settings.map.assets_dir.parent / "package.json")
+    return Assets(
+        cdn=settings.map.assets == "cdn",
+        lang=lang,
+        package_json=settings.map.assets_dir.parent / "package.json",
+    )
 
 
 def tianditu_key(settings: Settings) -> str | None:

@@ -32,16 +32,53 @@ from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
-WORDS = ("score", "points", "weight", "checks", "criteria", "gaps", "near_misses", "assembly",
-         "members", "shortlist", "none", "failed", "parcels", "factories", "notes", "rank",
-         "facts", "need", "no_shortlist", "review_failed", "prepared", "saved_to_project", "save_failed",
-         "save_none")
+WORDS = (
+    "score",
+    "points",
+    "weight",
+    "checks",
+    "criteria",
+    "gaps",
+    "near_misses",
+    "assembly",
+    "members",
+    "shortlist",
+    "none",
+    "failed",
+    "parcels",
+    "factories",
+    "notes",
+    "rank",
+    "facts",
+    "need",
+    "no_shortlist",
+    "review_failed",
+    "prepared",
+    "saved_to_project",
+    "save_failed",
+    "save_none",
+)
 REVIEW_COLUMNS = ("indicator", "value", "national", "city", "result", "rule")
 # What the print view shows of a site, in this order, when the match reports it.
-FACTS = ("area_mu", "cert_area_mu", "vacant_area_m2", "floor_area_m2", "park_name", "town_name",
-         "land_use", "status", "building_type", "plot_ratio_max", "price_wan_per_mu",
-         "rent_yuan_m2_month", "clear_height_m", "floor_load_kn_m2", "crane_t", "power_kva",
-         "idle_since")
+FACTS = (
+    "area_mu",
+    "cert_area_mu",
+    "vacant_area_m2",
+    "floor_area_m2",
+    "park_name",
+    "town_name",
+    "land_use",
+    "status",
+    "building_type",
+    "plot_ratio_max",
+    "price_wan_per_mu",
+    "rent_yuan_m2_month",
+    "clear_height_m",
+    "floor_load_kn_m2",
+    "crane_t",
+    "power_kva",
+    "idle_since",
+)
 FACT_LABELS = {"park_name": "field.park", "town_name": "field.town"}
 
 
@@ -53,11 +90,18 @@ def page_words(lang: str) -> dict[str, Any]:
         **{k: CATALOGUES[lang][f"web.match.{k}"] for k in WORDS},
         "mu": message("unit.mu", lang),
         "fact_fields": [[k, message(FACT_LABELS.get(k, f"field.{k}"), lang)] for k in FACTS],
-        "values": {"status": statuses, "building_type": {
-            t: label("building_type", t, lang) for t in ("standard", "self_built", "warehouse", "rnd")}},
-        "review": {"title": message("review.title", lang), "overall": message("review.overall", lang),
-                   "area_mu": message("review.area_mu", lang),
-                   "columns": [message(f"review.col.{c}", lang) for c in REVIEW_COLUMNS]},
+        "values": {
+            "status": statuses,
+            "building_type": {
+                t: label("building_type", t, lang) for t in ("standard", "self_built", "warehouse", "rnd")
+            },
+        },
+        "review": {
+            "title": message("review.title", lang),
+            "overall": message("review.overall", lang),
+            "area_mu": message("review.area_mu", lang),
+            "columns": [message(f"review.col.{c}", lang) for c in REVIEW_COLUMNS],
+        },
     }
 
 
@@ -69,7 +113,10 @@ def _shortlist(session: Session, code: str) -> list[str]:
 
 @router.get("/match", response_class=HTMLResponse)
 def match_page(
-    request: Request, session: ReadSession, settings: SettingsDep, who: PageReader,
+    request: Request,
+    session: ReadSession,
+    settings: SettingsDep,
+    who: PageReader,
     project: Annotated[str | None, Query(max_length=40)] = None,
     site: Annotated[str | None, Query(max_length=400)] = None,
     include_reserved: bool = False,
@@ -81,12 +128,25 @@ def match_page(
     if project:
         sign_in_first(request, who)
         saved = projects.get_project(session, project, visible=visible_projects(session, who))
-    m = match_map(parks=mapdata.area_outlines(session, "park"), lang=lang, basemap=settings.map.basemap,
-                  tianditu_key=tianditu_key(settings))
-    return page(request, "match.html", {
-        "map": render(m, assets_for(settings, lang)), "project": saved, "site": site or "",
-        "include_reserved": include_reserved,
-        "saved_shortlist": _shortlist(session, saved["code"]) if saved else [],
-        "can_save": saved is not None and who is not None and Action.EDIT_PROJECT in ALLOWED[who.role],
-        "industries": mapdata.industry_choices(session), "parks": mapdata.area_choices(session, "park"),
-        "ready_items": (*READY, "net_land"), "words": page_words(lang)})
+    m = match_map(
+        parks=mapdata.area_outlines(session, "park"),
+        lang=lang,
+        basemap=settings.map.basemap,
+        tianditu_key=tianditu_key(settings),
+    )
+    return page(
+        request,
+        "match.html",
+        {
+            "map": render(m, assets_for(settings, lang)),
+            "project": saved,
+            "site": site or "",
+            "include_reserved": include_reserved,
+            "saved_shortlist": _shortlist(session, saved["code"]) if saved else [],
+            "can_save": saved is not None and who is not None and Action.EDIT_PROJECT in ALLOWED[who.role],
+            "industries": mapdata.industry_choices(session),
+            "parks": mapdata.area_choices(session, "park"),
+            "ready_items": (*READY, "net_land"),
+            "words": page_words(lang),
+        },
+    )

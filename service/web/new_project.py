@@ -42,24 +42,57 @@ def _f(name: str, kind: str, options: str = "", required: bool = False) -> tuple
 
 # The form's sections, each a list of (field, required); `choices` names the list a choice takes
 SECTIONS: dict[str, tuple[tuple[Field, bool], ...]] = {
-    "basics": (_f("code", "text", required=True), _f("name", "text", required=True),
-               _f("industry_code", "choice", "industries", True), _f("investor", "text"),
-               _f("credit_code", "text"), _f("investor_category", "choice", "investor_category"),
-               _f("project_type", "choice", "project_type"), _f("contact", "text"),
-               _f("remarks", "textarea")),
-    "investment": tuple(_f(name, "number") for name in (
-        "investment_total_wan", "fixed_investment_wan", "foreign_investment_wusd", "annual_output_wan",
-        "annual_tax_wan")),
-    "needs": (*(_f(name, "number") for name in ("land_min_mu", "land_max_mu", "floor_area_min_m2",
-                                                 "clear_height_min_m", "floor_load_min_kn_m2", "crane_min_t",
-                                                 "power_min_kva")),
-              _f("nuisance_class", "choice", "nuisance"), _f("needs_waterfront", "bool"),
-              _f("preferred_areas", "areas")),
-    "people": (_f("source_unit", "choice", "units"), _f("platform", "choice", "platforms"),
-               _f("leader", "choice", "leaders"), _f("officer", "choice", "officers"),
-               _f("agreed_start_on", "date")),
-    "entry": (_f("stage", "choice", "stages"), _f("stage_since", "date"), _f("signed_on", "date"),
-              _f("started_on", "date")),
+    "basics": (
+        _f("code", "text", required=True),
+        _f("name", "text", required=True),
+        _f("industry_code", "choice", "industries", True),
+        _f("investor", "text"),
+        _f("credit_code", "text"),
+        _f("investor_category", "choice", "investor_category"),
+        _f("project_type", "choice", "project_type"),
+        _f("contact", "text"),
+        _f("remarks", "textarea"),
+    ),
+    "investment": tuple(
+        _f(name, "number")
+        for name in (
+            "investment_total_wan",
+            "fixed_investment_wan",
+            "foreign_investment_wusd",
+            "annual_output_wan",
+            "annual_tax_wan",
+        )
+    ),
+    "needs": (
+        *(
+            _f(name, "number")
+            for name in (
+                "land_min_mu",
+                "land_max_mu",
+                "floor_area_min_m2",
+                "clear_height_min_m",
+                "floor_load_min_kn_m2",
+                "crane_min_t",
+                "power_min_kva",
+            )
+        ),
+        _f("nuisance_class", "choice", "nuisance"),
+        _f("needs_waterfront", "bool"),
+        _f("preferred_areas", "areas"),
+    ),
+    "people": (
+        _f("source_unit", "choice", "units"),
+        _f("platform", "choice", "platforms"),
+        _f("leader", "choice", "leaders"),
+        _f("officer", "choice", "officers"),
+        _f("agreed_start_on", "date"),
+    ),
+    "entry": (
+        _f("stage", "choice", "stages"),
+        _f("stage_since", "date"),
+        _f("signed_on", "date"),
+        _f("started_on", "date"),
+    ),
 }
 FIELDS = [field for section in SECTIONS.values() for field, _ in section]
 INTEGERS = {"nuisance_class"}
@@ -77,28 +110,50 @@ def form_choices(session: Session, lang: str) -> dict[str, list[tuple[str, str]]
     """(value, words) of every choice of the form, in the reader's language."""
     lists = choices(session)
     return {
-        "industries": [(c, f"{c} {n}") for c, n in lists["industries"]], "units": lists["units"],
-        "platforms": lists["parks"] + lists["towns"], "leaders": lists["leaders"],
+        "industries": [(c, f"{c} {n}") for c, n in lists["industries"]],
+        "units": lists["units"],
+        "platforms": lists["parks"] + lists["towns"],
+        "leaders": lists["leaders"],
         "officers": mapdata.people_choices(session, ("investment", "admin")),
         "investor_category": [(c.value, label("investor_category", c.value, lang)) for c in InvestorCategory],
         "project_type": [(c.value, label("project_type", c.value, lang)) for c in ProjectType],
         "nuisance": [(str(n), message(f"nuisance.{n}", lang)) for n in (1, 2, 3)],
         "stages": [(s.value, label("project_stage", s.value, lang)) for s in FORWARD],
-        "areas": lists["parks"] + lists["towns"]}
+        "areas": lists["parks"] + lists["towns"],
+    }
 
 
-def render_form(request: Request, session: Session, user: Principal, *, typed: dict[str, Any] | None = None,
-                problem: str | None = None, duplicates: list[dict[str, Any]] | None = None,
-                status_code: int = 200) -> HTMLResponse:
+def render_form(
+    request: Request,
+    session: Session,
+    user: Principal,
+    *,
+    typed: dict[str, Any] | None = None,
+    problem: str | None = None,
+    duplicates: list[dict[str, Any]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     """The form, empty or as typed, with the reason of a refusal or the duplicates to confirm."""
     lang = page_language(request)
     lists = form_choices(session, lang)
     units = dict(lists["units"])
-    return page(request, "new_project.html", {
-        "sections": SECTIONS, "lists": lists, "typed": typed or {"stage": "lead"}, "problem": problem,
-        "duplicates": [{**d, "unit_name": units.get(d["source_unit"] or "", d["source_unit"])}
-                       for d in duplicates or []],
-        "csrf": csrf_token(request), "user": user}, status_code=status_code)
+    return page(
+        request,
+        "new_project.html",
+        {
+            "sections": SECTIONS,
+            "lists": lists,
+            "typed": typed or {"stage": "lead"},
+            "problem": problem,
+            "duplicates": [
+                {**d, "unit_name": units.get(d["source_unit"] or "", d["source_unit"])}
+                for d in duplicates or []
+            ],
+            "csrf": csrf_token(request),
+            "user": user,
+        },
+        status_code=status_code,
+    )
 
 
 def _writer(request: Request, user: Principal | None) -> Principal | Response:
@@ -146,8 +201,9 @@ def project_values(typed: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/projects/new")
-def save_new_project(request: Request, db: DatabaseDep, user: OptionalUser,
-                     form: Annotated[FormData, Depends(form_data)]) -> Response:
+def save_new_project(
+    request: Request, db: DatabaseDep, user: OptionalUser, form: Annotated[FormData, Depends(form_data)]
+) -> Response:
     """Enter the project and go to its page; or the form again, with the duplicates to confirm or
     the reason it was refused. A plain function: waiting for the write lock must not stop the loop."""
     writer = _writer(request, user)
@@ -166,6 +222,12 @@ def save_new_project(request: Request, db: DatabaseDep, user: OptionalUser,
             return render_form(request, session, writer, typed=typed, duplicates=ask.found)
     except LandstockError as error:
         with db.read() as session:
-            return render_form(request, session, writer, typed=typed, status_code=status_of(error),
-                               problem=error.message(page_language(request)))
+            return render_form(
+                request,
+                session,
+                writer,
+                typed=typed,
+                status_code=status_of(error),
+                problem=error.message(page_language(request)),
+            )
     return RedirectResponse(f"/projects/{row['code']}", status_code=303)

@@ -45,8 +45,9 @@ def export_links(query: str) -> list[tuple[str, str]]:
     return [(f, f"/api/parcels/export?format={f}{suffix}") for f in EXPORT_FORMATS]
 
 
-def results_context(request: Request, session: Session, filters: ParcelFilters, offset: int,
-                    who: Principal | None) -> dict[str, Any]:
+def results_context(
+    request: Request, session: Session, filters: ParcelFilters, offset: int, who: Principal | None
+) -> dict[str, Any]:
     """Counts, 亩 by status, one page of the table and (for signed-in readers) the export links."""
     summary = inventory.summarise_parcels(session, filters.query())
     rows = inventory.list_parcels(session, filters.query(limit=PAGE_SIZE, offset=offset)).rows
@@ -54,31 +55,63 @@ def results_context(request: Request, session: Session, filters: ParcelFilters, 
     for row, box in zip(rows, boxes, strict=True):
         row["bbox"] = None if math.isnan(box[0]) else box
     query = querystring(filters)
-    return {"summary": summary, "rows": rows, "offset": offset, "page_size": PAGE_SIZE,
-            "query": query, "statuses": [s.value for s in ParcelStatus],
-            "exports": export_links(query) if who is not None else []}
+    return {
+        "summary": summary,
+        "rows": rows,
+        "offset": offset,
+        "page_size": PAGE_SIZE,
+        "query": query,
+        "statuses": [s.value for s in ParcelStatus],
+        "exports": export_links(query) if who is not None else [],
+    }
 
 
 @router.get("/", response_class=HTMLResponse)
-def inventory_page(request: Request, session: ReadSession, settings: SettingsDep, filters: FiltersDep,
-                   who: PageReader, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-                   crs: Annotated[str, Query(pattern="^(wgs84|gcj02)$")] = "wgs84") -> HTMLResponse:
+def inventory_page(
+    request: Request,
+    session: ReadSession,
+    settings: SettingsDep,
+    filters: FiltersDep,
+    who: PageReader,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    crs: Annotated[str, Query(pattern="^(wgs84|gcj02)$")] = "wgs84",
+) -> HTMLResponse:
     """存量资源一张图: filters, the map and the table, all driven by the same filters."""
     lang = page_language(request)
     results = results_context(request, session, filters, offset, who)
-    m = inventory_map(towns=mapdata.area_outlines(session, "town"),
-                      parks=mapdata.area_outlines(session, "park"), lang=lang,
-                      basemap=settings.map.basemap, tianditu_key=tianditu_key(settings),
-                      query=querystring(filters), gcj02=crs == "gcj02", bbox=results["summary"].bbox)
-    return page(request, "inventory.html", {
-        "map": render(m, assets_for(settings, lang)), "filters": filters, "crs": crs,
-        "parks": mapdata.area_choices(session, "park"), "towns": mapdata.area_choices(session, "town"),
-        "land_uses": mapdata.land_use_choices(session), **results})
+    m = inventory_map(
+        towns=mapdata.area_outlines(session, "town"),
+        parks=mapdata.area_outlines(session, "park"),
+        lang=lang,
+        basemap=settings.map.basemap,
+        tianditu_key=tianditu_key(settings),
+        query=querystring(filters),
+        gcj02=crs == "gcj02",
+        bbox=results["summary"].bbox,
+    )
+    return page(
+        request,
+        "inventory.html",
+        {
+            "map": render(m, assets_for(settings, lang)),
+            "filters": filters,
+            "crs": crs,
+            "parks": mapdata.area_choices(session, "park"),
+            "towns": mapdata.area_choices(session, "town"),
+            "land_uses": mapdata.land_use_choices(session),
+            **results,
+        },
+    )
 
 
 @router.get("/inventory/results", response_class=HTMLResponse)
-def inventory_results(request: Request, session: ReadSession, filters: FiltersDep, who: PageReader,
-                      offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> HTMLResponse:
+def inventory_results(
+    request: Request,
+    session: ReadSession,
+    filters: FiltersDep,
+    who: PageReader,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> HTMLResponse:
     """The counts and the table for the current filters (swapped in by htmx)."""
     return page(request, "_results.html", results_context(request, session, filters, offset, who))
 
@@ -89,40 +122,87 @@ def _allowed(kind: str, status: str) -> list[str]:
     return [t.value for t in table.get(enum(status), frozenset())]
 
 
-def history_context(session: Session, kind: str, row: dict[str, Any],
-                    who: Principal | None) -> dict[str, Any]:
+def history_context(
+    session: Session, kind: str, row: dict[str, Any], who: Principal | None
+) -> dict[str, Any]:
     """The status events and field changes of a site, as `who` may read them."""
     hidden = access.hidden_fields(who, row["park_id"], row["town_id"])
     personal = access.reads_personal(who)
     projects = access.reads_reservation(who, row["park_id"], row["town_id"])
-    events = [{"at": e.at, "from_status": e.from_status, "to_status": e.to_status,
-               "actor": e.actor if personal else None, "note": e.note if personal else None,
-               "project": e.project.name if e.project is not None and projects else None}
-              for e in history_of.status_events(session, kind, row["code"])]
-    changes = [{"at": c.at, "actor": c.actor if personal else None, "version": c.version,
-                "changes": access.redact_changes(c.changes or {}, hidden)}
-               for c in history_of.changes_of(session, kind, row["code"])]
+    events = [
+        {
+            "at": e.at,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "actor": e.actor if personal else None,
+            "note": e.note if personal else None,
+            "project": e.project.name if e.project is not None and projects else None,
+        }
+        for e in history_of.status_events(session, kind, row["code"])
+    ]
+    changes = [
+        {
+            "at": c.at,
+            "actor": c.actor if personal else None,
+            "version": c.version,
+            "changes": access.redact_changes(c.changes or {}, hidden),
+        }
+        for c in history_of.changes_of(session, kind, row["code"])
+    ]
     return {"history": events, "changes": changes}
 
 
-def render_site(request: Request, session: Session, settings: Settings, kind: SiteKind, code: str, *,
-                user: Principal | None, problem: str | None = None, status_code: int = 200) -> HTMLResponse:
+def render_site(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    kind: SiteKind,
+    code: str,
+    *,
+    user: Principal | None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     """A parcel's or factory's page (also re-rendered with `problem` when a status change is refused)."""
     lang = page_language(request)
     row = kind.get(session, code)
-    m = detail_map(row["geojson"], kind.name, row["status"], lang=lang, basemap=settings.map.basemap,
-                   tianditu_key=tianditu_key(settings))
-    return page(request, f"{kind.name}.html", {
-        "record": shown(row, user), **history_context(session, kind.name, row, user),
-        "map": render(m, assets_for(settings, lang)), "user": user, "site": kind, "kind": kind.name,
-        "plural": kind.plural, "targets": _allowed(kind.name, row["status"]),
-        "fits": access.reads_projects(user), "csrf": csrf_token(request) if user else "",
-        "problem": problem}, status_code=status_code)
+    m = detail_map(
+        row["geojson"],
+        kind.name,
+        row["status"],
+        lang=lang,
+        basemap=settings.map.basemap,
+        tianditu_key=tianditu_key(settings),
+    )
+    return page(
+        request,
+        f"{kind.name}.html",
+        {
+            "record": shown(row, user),
+            **history_context(session, kind.name, row, user),
+            "map": render(m, assets_for(settings, lang)),
+            "user": user,
+            "site": kind,
+            "kind": kind.name,
+            "plural": kind.plural,
+            "targets": _allowed(kind.name, row["status"]),
+            "fits": access.reads_projects(user),
+            "csrf": csrf_token(request) if user else "",
+            "problem": problem,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/parcels/{code}", response_class=HTMLResponse)
 @router.get("/factories/{code}", response_class=HTMLResponse)
-def site_page(request: Request, session: ReadSession, settings: SettingsDep, user: PageReader, kind: PageKind,
-              code: Annotated[str, Path(max_length=40)]) -> HTMLResponse:
+def site_page(
+    request: Request,
+    session: ReadSession,
+    settings: SettingsDep,
+    user: PageReader,
+    kind: PageKind,
+    code: Annotated[str, Path(max_length=40)],
+) -> HTMLResponse:
     """One parcel or factory: a small map, every attribute, its status history, the status form."""
     return render_site(request, session, settings, kind, code, user=user)

@@ -77,8 +77,16 @@ def _number(form: FormData, name: str, label: str) -> float | None:
     return value
 
 
-def _submit(request: Request, db: Any, settings: Settings, user: Principal | None, code: str,
-            form_name: str, form: FormData, write: Write) -> Response:
+def _submit(
+    request: Request,
+    db: Any,
+    settings: Settings,
+    user: Principal | None,
+    code: str,
+    form_name: str,
+    form: FormData,
+    write: Write,
+) -> Response:
     """Run `write` in one transaction; on refusal, the page again with why and what was typed."""
     if user is None:
         return RedirectResponse(f"/login?next=/projects/{code}", status_code=303)
@@ -88,9 +96,16 @@ def _submit(request: Request, db: Any, settings: Settings, user: Principal | Non
             write(session, user)
     except LandstockError as error:
         with db.read() as session:
-            return render_project(request, session, settings, code, who=user,
-                                  problems={form_name: error.message(page_language(request))},
-                                  typed={form_name: _typed(form)}, status_code=status_of(error))
+            return render_project(
+                request,
+                session,
+                settings,
+                code,
+                who=user,
+                problems={form_name: error.message(page_language(request))},
+                typed={form_name: _typed(form)},
+                status_code=status_of(error),
+            )
     return RedirectResponse(f"/projects/{code}?done={form_name}#{form_name}-card", status_code=303)
 
 
@@ -98,8 +113,9 @@ def _move(form: FormData) -> stages.Move:
     try:
         target = Stage(_text(form, "stage") or "")
     except ValueError:
-        raise InvalidInput(field=Text("field.stage"), value=_text(form, "stage") or "",
-                           reason=Text("web.error.format")) from None
+        raise InvalidInput(
+            field=Text("field.stage"), value=_text(form, "stage") or "", reason=Text("web.error.format")
+        ) from None
     day = _day(form, "day", "field.day")
     if day is None:
         raise InvalidInput(field=Text("field.day"), value="", reason=Text("web.error.format"))
@@ -109,77 +125,116 @@ def _move(form: FormData) -> stages.Move:
 
 
 @router.post("/projects/{code}/stage")
-def submit_stage(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
-                 code: CodePath, form: Form) -> Response:
+def submit_stage(
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser, code: CodePath, form: Form
+) -> Response:
     """Move the project one dated step, with the sites supplied at 供地."""
     config = settings.pipeline.config()
-    return _submit(request, db, settings, user, code, "stage", form,
-                   lambda s, who: stages.step(s, code, _move(form), who=who, config=config))
+    return _submit(
+        request,
+        db,
+        settings,
+        user,
+        code,
+        "stage",
+        form,
+        lambda s, who: stages.step(s, code, _move(form), who=who, config=config),
+    )
 
 
 def _follow_up(form: FormData) -> dict[str, Any]:
     kind = _text(form, "kind")
-    values: dict[str, Any] = {"kind": kind, "day": _day(form, "day", "field.day"),
-                              "next_on": _day(form, "next_on", "project.field.next_on"),
-                              **{k: _text(form, k) for k in FOLLOW_UP_TEXT}}
+    values: dict[str, Any] = {
+        "kind": kind,
+        "day": _day(form, "day", "field.day"),
+        "next_on": _day(form, "next_on", "project.field.next_on"),
+        **{k: _text(form, k) for k in FOLLOW_UP_TEXT},
+    }
     if kind == "leader_visit":
         values["leader"] = _text(form, "leader")
     return values
 
 
 @router.post("/projects/{code}/follow-ups")
-def submit_follow_up(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
-                     code: CodePath, form: Form) -> Response:
+def submit_follow_up(
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser, code: CodePath, form: Form
+) -> Response:
     """Add a dated follow-up."""
-    return _submit(request, db, settings, user, code, "follow_up", form,
-                   lambda s, who: follow_ups.add(s, code, _follow_up(form), who=who))
+    return _submit(
+        request,
+        db,
+        settings,
+        user,
+        code,
+        "follow_up",
+        form,
+        lambda s, who: follow_ups.add(s, code, _follow_up(form), who=who),
+    )
 
 
 def _edit(session: Session, code: str, form: FormData, who: Principal) -> None:
     # a field the form does not send is left as it is (an unticked box sends nothing: it is off)
     record = get_project(session, code)
-    changes = {k: v for k, v in changed_fields("project", form, record).items()
-               if k in form or isinstance(record.get(k), bool)}
+    changes = {
+        k: v
+        for k, v in changed_fields("project", form, record).items()
+        if k in form or isinstance(record.get(k), bool)
+    }
     if changes:
         gateway.update(session, code, changes, who=who, expected_version=_version(form))
 
 
 @router.post("/projects/{code}/edit")
-def submit_edit(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
-                code: CodePath, form: Form) -> Response:
+def submit_edit(
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser, code: CodePath, form: Form
+) -> Response:
     """Save the facts that changed, if the project is still at the version the form was read at."""
-    return _submit(request, db, settings, user, code, "edit", form,
-                   lambda s, who: _edit(s, code, form, who))
+    return _submit(request, db, settings, user, code, "edit", form, lambda s, who: _edit(s, code, form, who))
 
 
 @router.post("/projects/{code}/duplicates/{other}/{answer}")
-def submit_duplicate(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
-                     code: CodePath, other: CodePath,
-                     answer: Annotated[str, Path(pattern="^(merge|distinct)$")], form: Form) -> Response:
+def submit_duplicate(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+    code: CodePath,
+    other: CodePath,
+    answer: Annotated[str, Path(pattern="^(merge|distinct)$")],
+    form: Form,
+) -> Response:
     """An administrator's answer: merge the other project into this one, or mark them distinct."""
+
     def write(session: Session, who: Principal) -> Any:
         if answer == "merge":
             return duplicates.merge(session, other, code, who=who)
         return duplicates.resolve_distinct(session, code, other, who=who)
+
     return _submit(request, db, settings, user, code, "duplicates", form, write)
 
 
 def _new_review(code: str, form: FormData) -> NewReview:
     # a code typed wins over the site picked from the project's own sites
     site = _text(form, "other_site") or _text(form, "site") or ""
-    planned = Planned(*(_number(form, name, f"field.{name}")
-                        for name in ("plot_ratio", "building_coefficient", "office_share")))
+    planned = Planned(
+        *(
+            _number(form, name, f"field.{name}")
+            for name in ("plot_ratio", "building_coefficient", "office_share")
+        )
+    )
     return NewReview(code, site.replace("＋", "+"), planned, _day(form, "held_on", "field.held_on"))
 
 
 @router.post("/projects/{code}/reviews")
-def submit_review(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
-                  code: CodePath, form: Form) -> Response:
+def submit_review(
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser, code: CodePath, form: Form
+) -> Response:
     """Hold a joint review of the project on a site: numbered, dated, its sheet kept."""
     config, match = settings.review_config(), settings.match_config()
 
     def write(session: Session, who: Principal) -> Any:
         return reviews.create(session, _new_review(code, form), who=who, config=config, match=match)
+
     return _submit(request, db, settings, user, code, "review", form, write)
 
 
@@ -190,25 +245,67 @@ def _review_form(number: str, kind: str) -> str:
 
 def _opinions(form: FormData) -> dict[str, dict[str, Any]]:
     """Each department's row as typed; a blank field clears what was there."""
-    return {d.value: {"opinion": _text(form, f"{d}.opinion"), "signatory": _text(form, f"{d}.signatory"),
-                      "signed_on": _day(form, f"{d}.signed_on", "field.opinion_signed_on")}
-            for d in Department}
+    return {
+        d.value: {
+            "opinion": _text(form, f"{d}.opinion"),
+            "signatory": _text(form, f"{d}.signatory"),
+            "signed_on": _day(form, f"{d}.signed_on", "field.opinion_signed_on"),
+        }
+        for d in Department
+    }
 
 
 @router.post("/projects/{code}/reviews/{number}/opinions")
-def submit_opinions(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
-                    code: CodePath, number: CodePath, form: Form) -> Response:
+def submit_opinions(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+    code: CodePath,
+    number: CodePath,
+    form: Form,
+) -> Response:
     """The five departments' opinions, if the review is still at the version the form was read at."""
-    return _submit(request, db, settings, user, code, _review_form(number, "opinions"), form,
-                   lambda s, who: reviews.record_opinions(s, code, number, _opinions(form), who=who,
-                                                          expected_version=_version(form)))
+    return _submit(
+        request,
+        db,
+        settings,
+        user,
+        code,
+        _review_form(number, "opinions"),
+        form,
+        lambda s, who: reviews.record_opinions(
+            s, code, number, _opinions(form), who=who, expected_version=_version(form)
+        ),
+    )
 
 
 @router.post("/projects/{code}/reviews/{number}/outcome")
-def submit_outcome(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
-                   code: CodePath, number: CodePath, form: Form) -> Response:
+def submit_outcome(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+    code: CodePath,
+    number: CodePath,
+    form: Form,
+) -> Response:
     """An administrator's outcome: 通过, 有条件通过 with the conditions, 不通过 with the reasons."""
-    return _submit(request, db, settings, user, code, _review_form(number, "outcome"), form,
-                   lambda s, who: reviews.decide(s, code, number, _text(form, "outcome") or "",
-                                                 _text(form, "outcome_note"), who=who,
-                                                 expected_version=_version(form)))
+    return _submit(
+        request,
+        db,
+        settings,
+        user,
+        code,
+        _review_form(number, "outcome"),
+        form,
+        lambda s, who: reviews.decide(
+            s,
+            code,
+            number,
+            _text(form, "outcome") or "",
+            _text(form, "outcome_note"),
+            who=who,
+            expected_version=_version(form),
+        ),
+    )

@@ -38,32 +38,53 @@ from service.web.frame import assets_for, page, tianditu_key
 router = APIRouter(include_in_schema=False)
 
 CodePath = Annotated[str, Path(max_length=40)]
-INVESTOR_CATEGORIES = ("global_500", "china_500", "private_500", "listed", "industry_leader",
-                       "hidden_champion", "other")
+INVESTOR_CATEGORIES = (
+    "global_500",
+    "china_500",
+    "private_500",
+    "listed",
+    "industry_leader",
+    "hidden_champion",
+    "other",
+)
 PROJECT_TYPES = ("manufacturing", "producer_services", "other")
 FOLLOW_UP_KINDS = ("visit", "call", "inspection", "leader_visit", "meeting")
 
 
 def _accounts(session: Session, *roles: Role) -> list[tuple[str, str]]:
-    rows = session.execute(select(User.name, User.display_name).where(
-        User.role.in_([r.value for r in roles]), User.active.is_(True)).order_by(User.name))
+    rows = session.execute(
+        select(User.name, User.display_name)
+        .where(User.role.in_([r.value for r in roles]), User.active.is_(True))
+        .order_by(User.name)
+    )
     return [(name, f"{shown} ({name})" if shown else name) for name, shown in rows]
 
 
 def choices(session: Session) -> dict[str, list[tuple[str, str]]]:
     """(value, words) of each choice the forms offer that is not a label group."""
-    units = [(code, f"{name} ({code})") for code, name in session.execute(
-        select(Unit.code, Unit.name).order_by(Unit.code))]
+    units = [
+        (code, f"{name} ({code})")
+        for code, name in session.execute(select(Unit.code, Unit.name).order_by(Unit.code))
+    ]
     areas = mapdata.area_choices(session, "park") + mapdata.area_choices(session, "town")
-    return {"units": units, "platforms": areas, "leaders": _accounts(session, Role.LEADER),
-            "officers": _accounts(session, Role.INVESTMENT, Role.ADMIN)}
+    return {
+        "units": units,
+        "platforms": areas,
+        "leaders": _accounts(session, Role.LEADER),
+        "officers": _accounts(session, Role.INVESTMENT, Role.ADMIN),
+    }
 
 
 def _duplicates(session: Session, code: str, who: Principal) -> list[dict[str, Any]]:
     """The marked duplicates of the project that `who` may read."""
     marks = timeline.duplicates_of(session, code)
-    readable = set(session.scalars(select(Project.code).where(
-        Project.code.in_([m["code"] for m in marks]), visible_projects(session, who))))
+    readable = set(
+        session.scalars(
+            select(Project.code).where(
+                Project.code.in_([m["code"] for m in marks]), visible_projects(session, who)
+            )
+        )
+    )
     return [m for m in marks if m["code"] in readable]
 
 
@@ -72,21 +93,38 @@ def _targets(row: dict[str, Any]) -> list[str]:
     return [s.value for s in allowed(stage_of(row["stage"]), held)]
 
 
-def _reviews(session: Session, settings: Settings, code: str, who: Principal, lang: str,
-             targets: list[str]) -> dict[str, Any]:
+def _reviews(
+    session: Session, settings: Settings, code: str, who: Principal, lang: str, targets: list[str]
+) -> dict[str, Any]:
     """The project's review records, and whether moving it to 签约 waits for an approved one."""
     records = reviews.reviews_of(session, code, visible=visible_projects(session, who))
     project = session.scalar(select(Project).where(Project.code == code, Project.deleted_at.is_(None)))
     approved = any(r.outcome in APPROVED for r in records)
-    waits = (settings.pipeline.config().review_before_signing and Stage.SIGNED.value in targets
-             and project is not None and needs_site(project) and not approved)
-    return {"reviews": [record_dict(r, lang) for r in records], "review_waits": waits,
-            "can_decide": Action.DECIDE_REVIEW in ALLOWED[who.role]}
+    waits = (
+        settings.pipeline.config().review_before_signing
+        and Stage.SIGNED.value in targets
+        and project is not None
+        and needs_site(project)
+        and not approved
+    )
+    return {
+        "reviews": [record_dict(r, lang) for r in records],
+        "review_waits": waits,
+        "can_decide": Action.DECIDE_REVIEW in ALLOWED[who.role],
+    }
 
 
-def render_project(request: Request, session: Session, settings: Settings, code: str, *, who: Principal,
-                   problems: dict[str, str] | None = None, typed: dict[str, dict[str, Any]] | None = None,
-                   status_code: int = 200) -> HTMLResponse:
+def render_project(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    code: str,
+    *,
+    who: Principal,
+    problems: dict[str, str] | None = None,
+    typed: dict[str, dict[str, Any]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     """The project's page; a refused form comes back with its message and what was typed."""
     lang = page_language(request)
     row = projects.get_project(session, code, visible=visible_projects(session, who))
@@ -94,23 +132,41 @@ def render_project(request: Request, session: Session, settings: Settings, code:
     m = project_map(linked, lang=lang, basemap=settings.map.basemap, tianditu_key=tianditu_key(settings))
     tier = settings.pipeline.config().tier(row["investment_total_wan"], row["foreign_investment_wusd"])
     targets = _targets(row)
-    return page(request, "project.html", {
-        "p": row, "tier": tier.value if tier else None, "steps": timeline.steps(session, code),
-        "follow_ups": timeline.follow_ups(session, code), "sites": linked,
-        "shortlist": [s for s in linked if "shortlist" in s.roles],
-        "duplicates": _duplicates(session, code, who), "map": render(m, assets_for(settings, lang)),
-        "can_edit": Action.EDIT_PROJECT in ALLOWED[who.role],
-        "can_resolve": Action.RESOLVE_DUPLICATES in ALLOWED[who.role], "targets": targets,
-        **_reviews(session, settings, code, who, lang, targets),
-        "fields": FIELDS["project"], "choices": choices(session), "investor_category": INVESTOR_CATEGORIES,
-        "project_type": PROJECT_TYPES, "follow_up_kinds": FOLLOW_UP_KINDS, "typed": typed or {},
-        "problems": problems or {}, "csrf": csrf_token(request), "user": who,
-        "changes": changes_of(session, "project", code)}, status_code=status_code)
+    return page(
+        request,
+        "project.html",
+        {
+            "p": row,
+            "tier": tier.value if tier else None,
+            "steps": timeline.steps(session, code),
+            "follow_ups": timeline.follow_ups(session, code),
+            "sites": linked,
+            "shortlist": [s for s in linked if "shortlist" in s.roles],
+            "duplicates": _duplicates(session, code, who),
+            "map": render(m, assets_for(settings, lang)),
+            "can_edit": Action.EDIT_PROJECT in ALLOWED[who.role],
+            "can_resolve": Action.RESOLVE_DUPLICATES in ALLOWED[who.role],
+            "targets": targets,
+            **_reviews(session, settings, code, who, lang, targets),
+            "fields": FIELDS["project"],
+            "choices": choices(session),
+            "investor_category": INVESTOR_CATEGORIES,
+            "project_type": PROJECT_TYPES,
+            "follow_up_kinds": FOLLOW_UP_KINDS,
+            "typed": typed or {},
+            "problems": problems or {},
+            "csrf": csrf_token(request),
+            "user": who,
+            "changes": changes_of(session, "project", code),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/projects/{code}", response_class=HTMLResponse)
-def project_page(request: Request, session: ReadSession, settings: SettingsDep, user: OptionalUser,
-                 code: CodePath) -> HTMLResponse:
+def project_page(
+    request: Request, session: ReadSession, settings: SettingsDep, user: OptionalUser, code: CodePath
+) -> HTMLResponse:
     """One project, as its reader may read it, with the forms its reader may use."""
     sign_in_first(request, user)  # anonymous readers go to sign in
     return render_project(request, session, settings, code, who=cast(Principal, user))

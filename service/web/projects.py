@@ -46,9 +46,13 @@ def _reader(request: Request, who: Principal | None) -> Principal:
 
 def choices(session: Session) -> dict[str, Any]:
     """The lists the filters and the new-project form choose from."""
-    return {"industries": mapdata.industry_choices(session), "units": mapdata.unit_choices(session),
-            "parks": mapdata.area_choices(session, "park"), "towns": mapdata.area_choices(session, "town"),
-            "leaders": mapdata.people_choices(session, ("leader",))}
+    return {
+        "industries": mapdata.industry_choices(session),
+        "units": mapdata.unit_choices(session),
+        "parks": mapdata.area_choices(session, "park"),
+        "towns": mapdata.area_choices(session, "town"),
+        "leaders": mapdata.people_choices(session, ("leader",)),
+    }
 
 
 def _funnel(counts: dict[str, int], filters: ProjectFilters, sort: str) -> list[dict[str, Any]]:
@@ -56,9 +60,15 @@ def _funnel(counts: dict[str, int], filters: ProjectFilters, sort: str) -> list[
     forward = [s.value for s in FORWARD]
     reached = [sum(counts.get(s, 0) for s in forward[i:]) for i in range(len(forward))]
     top = max(reached[0], 1)
-    return [{"stage": stage, "count": n, "share": round(100 * n / top, 1),
-             "query": project_querystring(replace(filters, stage=cast(Any, forward[i:])), sort)}
-            for i, (stage, n) in enumerate(zip(forward, reached, strict=True))]
+    return [
+        {
+            "stage": stage,
+            "count": n,
+            "share": round(100 * n / top, 1),
+            "query": project_querystring(replace(filters, stage=cast(Any, forward[i:])), sort),
+        }
+        for i, (stage, n) in enumerate(zip(forward, reached, strict=True))
+    ]
 
 
 def _row(row: dict[str, Any], config: PipelineConfig) -> dict[str, Any]:
@@ -66,39 +76,66 @@ def _row(row: dict[str, Any], config: PipelineConfig) -> dict[str, Any]:
     return {**row, "tier": tier.value if tier else None}
 
 
-def results(session: Session, config: PipelineConfig, filters: ProjectFilters, sort: str, offset: int,
-            who: Principal) -> dict[str, Any]:
+def results(
+    session: Session, config: PipelineConfig, filters: ProjectFilters, sort: str, offset: int, who: Principal
+) -> dict[str, Any]:
     """One page of the table, the counts per stage and the funnel, and the links that keep the filters."""
     visible = visible_projects(session, who)
-    rows, matched = projects.find_projects(session, filters.query(sort=sort, limit=PAGE_SIZE, offset=offset),
-                                           config=config, visible=visible)
+    rows, matched = projects.find_projects(
+        session, filters.query(sort=sort, limit=PAGE_SIZE, offset=offset), config=config, visible=visible
+    )
     counts = projects.stage_counts(session, filters.query(), config=config, visible=visible)
-    return {"rows": [_row(r, config) for r in rows], "matched": matched, "offset": offset,
-            "page_size": PAGE_SIZE, "counts": counts, "funnel": _funnel(counts, filters, sort),
-            "query": project_querystring(filters, sort), "unsorted": project_querystring(filters),
-            "stage_links": {s: project_querystring(replace(filters, stage=cast(Any, [s])), sort)
-                            for s in STAGES}}
+    return {
+        "rows": [_row(r, config) for r in rows],
+        "matched": matched,
+        "offset": offset,
+        "page_size": PAGE_SIZE,
+        "counts": counts,
+        "funnel": _funnel(counts, filters, sort),
+        "query": project_querystring(filters, sort),
+        "unsorted": project_querystring(filters),
+        "stage_links": {s: project_querystring(replace(filters, stage=cast(Any, [s])), sort) for s in STAGES},
+    }
 
 
 @router.get("/projects", response_class=HTMLResponse)
-def projects_page(request: Request, session: ReadSession, settings: SettingsDep, who: PageReader,
-                  offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> HTMLResponse:
+def projects_page(
+    request: Request,
+    session: ReadSession,
+    settings: SettingsDep,
+    who: PageReader,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> HTMLResponse:
     """招商项目库: the filters, the counts per stage and the funnel, the table; refused filters
     show the form again as typed, with the reason."""
     reader = _reader(request, who)
     config = settings.pipeline.config()
     typed = project_form(request)
-    context: dict[str, Any] = {"typed": typed, "problem": None, "rows": None,
-                               "overdue": bool(typed["overdue"])}
+    context: dict[str, Any] = {
+        "typed": typed,
+        "problem": None,
+        "rows": None,
+        "overdue": bool(typed["overdue"]),
+    }
     try:
         filters, sort = parse_project_filters(typed)
         context |= {"overdue": filters.overdue, **results(session, config, filters, sort, offset, reader)}
     except InvalidInput as error:
         context["problem"] = error.message(page_language(request))
-    return page(request, "projects.html", {
-        **context, **choices(session), "stages": STAGES, "columns": projects.PROJECT_SORTS,
-        "scoped": reader.scoped, "may_create": may_create(reader), "follow_up_days": config.follow_up_days},
-        status_code=422 if context["problem"] else 200)
+    return page(
+        request,
+        "projects.html",
+        {
+            **context,
+            **choices(session),
+            "stages": STAGES,
+            "columns": projects.PROJECT_SORTS,
+            "scoped": reader.scoped,
+            "may_create": may_create(reader),
+            "follow_up_days": config.follow_up_days,
+        },
+        status_code=422 if context["problem"] else 200,
+    )
 
 
 @router.get("/projects.xlsx")
@@ -108,8 +145,15 @@ def projects_xlsx(request: Request, db: DatabaseDep, settings: SettingsDep, user
     take_export(db, settings, user)
     config = settings.pipeline.config()
     with db.read() as session:
-        rows, _ = projects.find_projects(session, filters.query(sort=sort, limit=EXPORT_ROWS, offset=0),
-                                         config=config, visible=visible_projects(session, user))
+        rows, _ = projects.find_projects(
+            session,
+            filters.query(sort=sort, limit=EXPORT_ROWS, offset=0),
+            config=config,
+            visible=visible_projects(session, user),
+        )
     body = projects_workbook([_row(r, config) for r in rows], page_language(request), config)
-    return Response(body, media_type=XLSX, headers={
-        "Content-Disposition": 'attachment; filename="landstock-projects.xlsx"'})
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="landstock-projects.xlsx"'},
+    )

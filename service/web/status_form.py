@@ -20,14 +20,20 @@ from service.web import pages
 
 router = APIRouter(include_in_schema=False)
 
+
 @router.post("/{plural}/{code}/status")
-def submit_status(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
-                  plural: Annotated[str, Path(pattern="^(parcels|factories)$")],
-                  code: Annotated[str, Path(max_length=40)],
-                  status: Annotated[str, Form(max_length=30)],
-                  version: Annotated[int, Form(ge=1)],
-                  project: Annotated[str, Form(max_length=40)] = "",
-                  note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def submit_status(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+    plural: Annotated[str, Path(pattern="^(parcels|factories)$")],
+    code: Annotated[str, Path(max_length=40)],
+    status: Annotated[str, Form(max_length=30)],
+    version: Annotated[int, Form(ge=1)],
+    project: Annotated[str, Form(max_length=40)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     """Apply the form's status change; a stale or refused change re-renders the page with why."""
     kind = BY_PLURAL[plural]
     if user is None:
@@ -38,9 +44,14 @@ def submit_status(request: Request, db: DatabaseDep, settings: SettingsDep, user
             change_status(session, kind.name, code, body, user, version)
     except LandstockError as error:
         with db.read() as session:
-            return pages.render_site(request, session, settings, kind, code, user=user,
-                                     problem=error.message(page_language(request)),
-                                     status_code=status_of(error))
+            return pages.render_site(
+                request,
+                session,
+                settings,
+                kind,
+                code,
+                user=user,
+                problem=error.message(page_language(request)),
+                status_code=status_of(error),
+            )
     return RedirectResponse(f"/{plural}/{code}?changed=1", status_code=303)
-
-

@@ -27,8 +27,10 @@ from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
-AsOf = Annotated[dt.date | None, Query(description="as of this date (default today)",
-                                       ge=dashboard.FIRST_DAY, le=dashboard.LAST_DAY)]
+AsOf = Annotated[
+    dt.date | None,
+    Query(description="as of this date (default today)", ge=dashboard.FIRST_DAY, le=dashboard.LAST_DAY),
+]
 
 
 def figures(session: Session, day: dt.date | None, who: Principal | None) -> dict[str, Any]:
@@ -36,39 +38,63 @@ def figures(session: Session, day: dt.date | None, who: Principal | None) -> dic
     parks = dashboard.supply_by_area(session, "park", day)
     towns = dashboard.supply_by_area(session, "town", day)
     projects = dashboard.pipeline(session, day, visible=visible_projects(session, who))
-    return {"parks": parks, "towns": towns, "land_use": dashboard.supply_by_land_use(session, day),
-            "land_use_names": dict(mapdata.land_use_choices(session)),
-            "quarters": dashboard.supplied_per_quarter(session, day), "projects": projects,
-            "stages": {s: sum(p.stage == s for p in projects) for s in ("signed", "supplied", "started")},
-            "overdue": [p for p in projects if p.overdue_days > 0],
-            "statuses": [s.value for s in ParcelStatus], "pipeline_shown": access.reads_projects(who)}
+    return {
+        "parks": parks,
+        "towns": towns,
+        "land_use": dashboard.supply_by_land_use(session, day),
+        "land_use_names": dict(mapdata.land_use_choices(session)),
+        "quarters": dashboard.supplied_per_quarter(session, day),
+        "projects": projects,
+        "stages": {s: sum(p.stage == s for p in projects) for s in ("signed", "supplied", "started")},
+        "overdue": [p for p in projects if p.overdue_days > 0],
+        "statuses": [s.value for s in ParcelStatus],
+        "pipeline_shown": access.reads_projects(who),
+    }
 
 
 @router.get("/supply", response_class=HTMLResponse)
-def supply_page(request: Request, session: ReadSession, settings: SettingsDep, who: PageReader,
-                as_of: AsOf = None) -> HTMLResponse:
+def supply_page(
+    request: Request, session: ReadSession, settings: SettingsDep, who: PageReader, as_of: AsOf = None
+) -> HTMLResponse:
     """Available land by park and town on a map, the breakdowns and the pipeline."""
     lang = page_language(request)
     data = figures(session, as_of, who)
-    m = supply_map(parks=mapdata.area_outlines(session, "park"), towns=mapdata.area_outlines(session, "town"),
-                   park_available={a.code: a.available_mu for a in data["parks"]},
-                   town_available={a.code: a.available_mu for a in data["towns"]}, lang=lang,
-                   basemap=settings.map.basemap, tianditu_key=tianditu_key(settings))
+    m = supply_map(
+        parks=mapdata.area_outlines(session, "park"),
+        towns=mapdata.area_outlines(session, "town"),
+        park_available={a.code: a.available_mu for a in data["parks"]},
+        town_available={a.code: a.available_mu for a in data["towns"]},
+        lang=lang,
+        basemap=settings.map.basemap,
+        tianditu_key=tianditu_key(settings),
+    )
     day = as_of or dt.date.today()
     found = alerts.alerts(session, who, settings.pipeline.config(), day) if who is not None else None
-    return page(request, "supply.html", {**data, "as_of": day, "today": dt.date.today(),
-                                         "export": who is not None,
-                                         "alert_counts": alerts.counts(found) if found is not None else None,
-                                         "map": render(m, assets_for(settings, lang))})
+    return page(
+        request,
+        "supply.html",
+        {
+            **data,
+            "as_of": day,
+            "today": dt.date.today(),
+            "export": who is not None,
+            "alert_counts": alerts.counts(found) if found is not None else None,
+            "map": render(m, assets_for(settings, lang)),
+        },
+    )
 
 
 @router.get("/supply.xlsx")
-def supply_xlsx(request: Request, db: DatabaseDep, settings: SettingsDep, user: CurrentUser,
-                as_of: AsOf = None) -> Response:
+def supply_xlsx(
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: CurrentUser, as_of: AsOf = None
+) -> Response:
     """The page's tables as an Excel workbook, one sheet each (an export: signed-in, limited)."""
     day = as_of or dt.date.today()
     take_export(db, settings, user)
     with db.read() as session:
         body = supply_workbook(figures(session, as_of, user), page_language(request), day)
-    return Response(body, media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="landstock-supply-{day.isoformat()}.xlsx"'})
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="landstock-supply-{day.isoformat()}.xlsx"'},
+    )

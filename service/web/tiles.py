@@ -40,8 +40,14 @@ def cache_of(app: FastAPI) -> TileCache:
 STALE_S = 3600.0  # how long past the age limit a tile is still served while it is redrawn
 
 
-def cached_tile(app: FastAPI, session: Session, kind: str, query: ParcelQuery | FactoryQuery,
-                zxy: tuple[int, int, int], crs: str = "wgs84") -> bytes:
+def cached_tile(
+    app: FastAPI,
+    session: Session,
+    kind: str,
+    query: ParcelQuery | FactoryQuery,
+    zxy: tuple[int, int, int],
+    crs: str = "wgs84",
+) -> bytes:
     """The tile from the cache, drawn when the inventory changed since or nobody asked yet.
 
     A tile past the cache's age limit (but not by more than `STALE_S`) of an unchanged
@@ -126,9 +132,12 @@ class TileWarmer:
             log.debug("tile warming stopped", exc_info=True)
 
 
-@router.get("/{kind}/{z}/{x}/{y}.pbf", response_class=Response,
-            responses={200: {"content": {MVT: {}}, "description": "One MVT tile (empty when empty)"}},
-            summary="Vector tile of parcels or factories 矢量切片")
+@router.get(
+    "/{kind}/{z}/{x}/{y}.pbf",
+    response_class=Response,
+    responses={200: {"content": {MVT: {}}, "description": "One MVT tile (empty when empty)"}},
+    summary="Vector tile of parcels or factories 矢量切片",
+)
 def tile(
     request: Request,
     session: ReadSession,

@@ -24,16 +24,22 @@ router = APIRouter(include_in_schema=False)
 
 FORM = TypeAdapter(AlertFilters)
 # each filter's name on the page, and what a refused value should be
-WORDS = {"kind": ("web.todo.kind", "web.error.choice"), "mine": ("web.todo.mine", "web.error.choice"),
-         "as_of": ("web.supply.as_of", "web.error.format")}
+WORDS = {
+    "kind": ("web.todo.kind", "web.error.choice"),
+    "mine": ("web.todo.mine", "web.error.choice"),
+    "as_of": ("web.supply.as_of", "web.error.format"),
+}
 
 
 def page_filters(request: Request) -> AlertFilters:
     """The to-do filters as the page's form sends them (an empty field means any), checked as
     /api/alerts checks them; a refusal names the field."""
     params = request.query_params
-    values = {"kind": [k for k in params.getlist("kind") if k], "mine": params.get("mine") or False,
-              "as_of": params.get("as_of") or None}
+    values = {
+        "kind": [k for k in params.getlist("kind") if k],
+        "mine": params.get("mine") or False,
+        "as_of": params.get("as_of") or None,
+    }
     try:
         return FORM.validate_python(values)
     except ValidationError as error:
@@ -47,28 +53,44 @@ Filters = Annotated[AlertFilters, Depends(page_filters)]
 
 def limits(config: PipelineConfig) -> dict[str, int]:
     """The setting each kind's explanation names (days, or years for idle land)."""
-    return {"signed_unsupplied": config.signed_unsupplied_days, "reservation_held": config.reservation_days,
-            "no_follow_up": config.follow_up_days, "idle_fee": config.idle_fee_years,
-            "idle_reclaim": config.idle_reclaim_years}
+    return {
+        "signed_unsupplied": config.signed_unsupplied_days,
+        "reservation_held": config.reservation_days,
+        "no_follow_up": config.follow_up_days,
+        "idle_fee": config.idle_fee_years,
+        "idle_reclaim": config.idle_reclaim_years,
+    }
 
 
 @router.get("/todo", response_class=HTMLResponse)
-def todo_page(request: Request, session: ReadSession, settings: SettingsDep, who: ProjectPageReader,
-              filters: Filters) -> HTMLResponse:
+def todo_page(
+    request: Request, session: ReadSession, settings: SettingsDep, who: ProjectPageReader, filters: Filters
+) -> HTMLResponse:
     """The reader's alerts on a day, by kind, most overdue first."""
     day = filters.as_of or dt.date.today()
     config = settings.pipeline.config()
     kinds = [alerts.Kind(k) for k in filters.kind or ()]
     found = alerts.alerts(session, who, config, day, kinds=kinds, mine=filters.mine)
     groups = [(kind, [a for a in found if a.kind == kind]) for kind in (kinds or list(alerts.Kind))]
-    return page(request, "todo.html", {
-        "user": who, "day": day, "today": dt.date.today(), "filters": filters, "groups": groups,
-        "groups_all": list(alerts.Kind), "limits": limits(config)})
+    return page(
+        request,
+        "todo.html",
+        {
+            "user": who,
+            "day": day,
+            "today": dt.date.today(),
+            "filters": filters,
+            "groups": groups,
+            "groups_all": list(alerts.Kind),
+            "limits": limits(config),
+        },
+    )
 
 
 @router.get("/todo/count", response_class=HTMLResponse)
-def todo_count(request: Request, session: ReadSession, settings: SettingsDep,
-               who: OptionalUser) -> HTMLResponse:
+def todo_count(
+    request: Request, session: ReadSession, settings: SettingsDep, who: OptionalUser
+) -> HTMLResponse:
     """The navigation's badge: how many alerts the reader has today. Nothing for a reader signed
     out meanwhile (a page drawn before is still asking): no error in their console, nothing told."""
     if who is None:

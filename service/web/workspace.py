@@ -39,46 +39,107 @@ def _sign_in(path: str) -> RedirectResponse:
 
 
 @router.get("/workspace", response_class=HTMLResponse)
-def workspace(request: Request, session: ReadSession, user: OptionalUser,
-              offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Response:
+def workspace(
+    request: Request,
+    session: ReadSession,
+    user: OptionalUser,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Response:
     """The signed-in user's parcels and factories (a park manager's own areas; all for others)."""
     if user is None:
         return _sign_in("/workspace")
     areas = user.area_ids if user.scoped else None
-    sections = [(kind, *mapdata.sites_in_areas(session, kind.name, areas, limit=PAGE, offset=offset))
-                for kind in KINDS.values()]
-    return page(request, "workspace.html", {
-        "user": user, "sections": sections, "longest": max(total for *_, total in sections), "offset": offset,
-        "page_size": PAGE, "csrf": csrf_token(request),
-        "import_words": _import_words(page_language(request))})
+    sections = [
+        (kind, *mapdata.sites_in_areas(session, kind.name, areas, limit=PAGE, offset=offset))
+        for kind in KINDS.values()
+    ]
+    return page(
+        request,
+        "workspace.html",
+        {
+            "user": user,
+            "sections": sections,
+            "longest": max(total for *_, total in sections),
+            "offset": offset,
+            "page_size": PAGE,
+            "csrf": csrf_token(request),
+            "import_words": _import_words(page_language(request)),
+        },
+    )
 
 
 def _import_words(lang: str) -> dict[str, str]:
-    keys = ("accepted", "checked", "refused", "counts", "uploading", "checking", "failed", "row",
-            "outcome", "messages", "rejected", "repaired")
+    keys = (
+        "accepted",
+        "checked",
+        "refused",
+        "counts",
+        "uploading",
+        "checking",
+        "failed",
+        "row",
+        "outcome",
+        "messages",
+        "rejected",
+        "repaired",
+    )
     words = {k: CATALOGUES[lang][f"web.import.{k}"] for k in keys}
     return {**words, "code": CATALOGUES[lang]["field.code"]}
 
 
-def render_edit(request: Request, session: Session, settings: Settings, kind: SiteKind, code: str, *,
-                user: Principal, problem: str | None = None, values: dict[str, Any] | None = None,
-                status_code: int = 200) -> HTMLResponse:
+def render_edit(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    kind: SiteKind,
+    code: str,
+    *,
+    user: Principal,
+    problem: str | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     """The edit form of one record, with the reader's values kept when a save is refused."""
     lang = page_language(request)
     record = kind.get(session, code)
-    m = edit_map(record["geojson"], lang=lang, basemap=settings.map.basemap,
-                 tianditu_key=tianditu_key(settings), input_id="geometry", file_id="geometry-file")
-    return page(request, "edit.html", {
-        "kind": kind.name, "plural": kind.plural, "record": record,
-        "values": {**record, **(values or {})}, "fields": FIELDS[kind.name], "choices": CHOICES,
-        "land_uses": mapdata.land_use_choices(session), "map": render(m, assets_for(settings, lang)),
-        "csrf": csrf_token(request), "problem": problem, "user": user,
-        "history": changes_of(session, kind.name, code)}, status_code=status_code)
+    m = edit_map(
+        record["geojson"],
+        lang=lang,
+        basemap=settings.map.basemap,
+        tianditu_key=tianditu_key(settings),
+        input_id="geometry",
+        file_id="geometry-file",
+    )
+    return page(
+        request,
+        "edit.html",
+        {
+            "kind": kind.name,
+            "plural": kind.plural,
+            "record": record,
+            "values": {**record, **(values or {})},
+            "fields": FIELDS[kind.name],
+            "choices": CHOICES,
+            "land_uses": mapdata.land_use_choices(session),
+            "map": render(m, assets_for(settings, lang)),
+            "csrf": csrf_token(request),
+            "problem": problem,
+            "user": user,
+            "history": changes_of(session, kind.name, code),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/{plural}/{code}/edit", response_class=HTMLResponse)
-def edit_page(request: Request, session: ReadSession, settings: SettingsDep, user: OptionalUser,
-              plural: Plural, code: Code) -> Response:
+def edit_page(
+    request: Request,
+    session: ReadSession,
+    settings: SettingsDep,
+    user: OptionalUser,
+    plural: Plural,
+    code: Code,
+) -> Response:
     """The attribute and geometry form of a parcel or factory."""
     if user is None:
         return _sign_in(f"/{plural}/{code}/edit")
@@ -91,8 +152,15 @@ async def form_data(request: Request) -> FormData:
 
 
 @router.post("/{plural}/{code}/edit")
-def save_edit(request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser,
-              plural: Plural, code: Code, form: Annotated[FormData, Depends(form_data)]) -> Response:
+def save_edit(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+    plural: Plural,
+    code: Code,
+    form: Annotated[FormData, Depends(form_data)],
+) -> Response:
     """Save what changed; a stale version, an illegal value or another park re-renders the form.
     A plain function: waiting for the database's write lock must not stop the event loop."""
     if user is None:
@@ -111,7 +179,15 @@ def save_edit(request: Request, db: DatabaseDep, settings: SettingsDep, user: Op
     except LandstockError as error:
         kept = {k: v for k, v in form.items() if isinstance(v, str)}
         with db.read() as session:
-            return render_edit(request, session, settings, kind, code, user=user,
-                               problem=error.message(page_language(request)), values=kept,
-                               status_code=status_of(error))
+            return render_edit(
+                request,
+                session,
+                settings,
+                kind,
+                code,
+                user=user,
+                problem=error.message(page_language(request)),
+                values=kept,
+                status_code=status_of(error),
+            )
     return RedirectResponse(f"/{plural}/{code}?saved=1", status_code=303)

@@ -23,8 +23,16 @@ from tests.conftest import BACKENDS, OPERATOR, ROOT, TEST_PASSWORD, settings_for
 from tests.live import serve
 
 CHROMIUM = os.environ.get("LANDSTOCK_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
@@ -69,8 +77,11 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium, headless; the tests fail when it is missing."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is required for the browser tests: {CHROMIUM} not found "
-                    "(Debian: apt-get install chromium)", pytrace=False)
+        pytest.fail(
+            f"Chromium is required for the browser tests: {CHROMIUM} not found "
+            "(Debian: apt-get install chromium)",
+            pytrace=False,
+        )
     b = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield b
     b.close()
@@ -89,8 +100,10 @@ class Watched:
         page.context.route("**/*", self._route)
 
     def _console(self, message) -> None:
-        refused = message.text.startswith("Failed to load resource") and \
-            message.location.get("url") in self.refusals
+        refused = (
+            message.text.startswith("Failed to load resource")
+            and message.location.get("url") in self.refusals
+        )
         if message.type == "error" and not refused:
             self.errors.append(message.text)
 

@@ -32,8 +32,10 @@ def test_matching_form_ranks_and_highlights_sites(page, live_server):
     # each criterion of the first site: its fact in words, and its 0-1 value drawn as a bar
     rows = page.page.evaluate(CRITERIA)
     assert len(rows) >= 8 and all(fact for fact, *_ in rows)
-    assert all(colour == "rgb(123, 79, 176)" and abs(drawn - share * cell) < 1
-               for _, drawn, share, cell, colour in rows)
+    assert all(
+        colour == "rgb(123, 79, 176)" and abs(drawn - share * cell) < 1
+        for _, drawn, share, cell, colour in rows
+    )
     assert max(share for _, _, share, *_ in rows) > 0.5
     page.screenshot(f"match-results-{live_server.backend}")
 
@@ -120,8 +122,9 @@ def test_print_without_a_shortlist_takes_the_first_three(page, live_server):
 
 def a_fitting_parcel(server, headers) -> tuple[str, str]:
     """A parcel and a saved project it fits: the project's best single parcel."""
-    result = httpx.get(f"{server.base}/api/projects/XM-2026-001/matches", params={"assemble": False},
-                       headers=headers).json()
+    result = httpx.get(
+        f"{server.base}/api/projects/XM-2026-001/matches", params={"assemble": False}, headers=headers
+    ).json()
     return result["parcels"][0]["code"], "XM-2026-001"
 
 
@@ -134,16 +137,18 @@ def test_a_parcel_lists_the_projects_that_fit_and_leads_to_their_recommendation(
 
     rows = page.page.locator("#fits-table tbody tr")
     rows.first.wait_for()
-    assert [rows.nth(i).get_attribute("data-project") for i in range(rows.count())] == \
-        [f["project_code"] for f in fits]
+    assert [rows.nth(i).get_attribute("data-project") for i in range(rows.count())] == [
+        f["project_code"] for f in fits
+    ]
     page.page.locator("#fits").scroll_into_view_if_needed()
     page.screenshot(f"parcel-fits-{live_server.backend}")
     with page.page.expect_response(lambda r: f"/api/projects/{project}/review" in r.url):
         page.page.locator(f'tr[data-project="{project}"] a.ls-fit-match').click()
 
     assert page.page.locator("#saved-project").is_visible()
-    assert page.page.input_value("#industry").startswith(fits[[f["project_code"] for f in fits].index(project)]
-                                                         ["industry_code"])
+    assert page.page.input_value("#industry").startswith(
+        fits[[f["project_code"] for f in fits].index(project)]["industry_code"]
+    )
     picked = page.page.locator(".ls-candidate.ls-picked")
     assert picked.count() == 1 and picked.get_attribute("data-code") == code
     page.page.wait_for_selector(".ls-print-site .ls-print-review table", state="attached")

@@ -35,8 +35,9 @@ def available_mu(page, park: str) -> int:
 
 
 def test_a_new_user_browses_matches_reads_the_supply_map_and_changes_a_status(page, live_server):
-    parcel = httpx.get(f"{live_server.base}/api/parcels",
-                       params={"park": "P01", "status": "available", "limit": 1}).json()["features"][0]
+    parcel = httpx.get(
+        f"{live_server.base}/api/parcels", params={"park": "P01", "status": "available", "limit": 1}
+    ).json()["features"][0]
     code, park = parcel["id"], parcel["properties"]["park_name"]
 
     page.goto("/")
@@ -47,8 +48,13 @@ def test_a_new_user_browses_matches_reads_the_supply_map_and_changes_a_status(pa
         page.page.locator("#q").press_sequentially(code)
     with page.page.expect_navigation():
         page.page.locator(f'#parcel-table tr[data-code="{code}"] a').first.click()
-    page.page.locator("#fits-sign-in").wait_for()  # projects are for signed-in readers (the fragment comes after)
-    assert page.page.url.endswith(f"/parcels/{code}") and "适配项目" in page.page.locator(".ls-detail").inner_text()
+    page.page.locator(
+        "#fits-sign-in"
+    ).wait_for()  # projects are for signed-in readers (the fragment comes after)
+    assert (
+        page.page.url.endswith(f"/parcels/{code}")
+        and "适配项目" in page.page.locator(".ls-detail").inner_text()
+    )
 
     with page.page.expect_navigation():
         page.page.click("nav >> text=项目选址")

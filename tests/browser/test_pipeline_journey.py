@@ -34,7 +34,9 @@ def step(watched, stage, sites=""):
     if sites:
         watched.page.fill("#stage-other-sites", sites)
     submit(watched, "#stage-form")
-    assert watched.page.locator("#stage-problem").count() == 0, watched.page.locator("#stage-problem").inner_text()
+    assert watched.page.locator("#stage-problem").count() == 0, watched.page.locator(
+        "#stage-problem"
+    ).inner_text()
 
 
 def close(watched):
@@ -45,7 +47,9 @@ def close(watched):
 def test_a_lead_from_entry_through_review_signing_supply_and_start_to_the_scorecard(browser, live_server):
     base = live_server.base
     code = f"XM-J-{live_server.backend[:2].upper()}"
-    parcel = httpx.get(f"{base}/api/parcels", params={"park": "P01", "status": "available", "limit": 1}).json()
+    parcel = httpx.get(
+        f"{base}/api/parcels", params={"park": "P01", "status": "available", "limit": 1}
+    ).json()
     site = parcel["features"][0]["id"]
 
     staff = signed_in(browser, live_server, "investment")

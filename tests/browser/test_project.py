@@ -20,10 +20,14 @@ SITES_DRAWN = "() => document.querySelectorAll('#project-map .ls-project-site').
 def shortlisted(live_server):
     """A P02 parcel on the project's shortlist, saved through the API."""
     staff = account(live_server, f"staff-{dt.datetime.now().timestamp()}", "investment")
-    code = httpx.get(f"{live_server.base}/api/parcels", params={"park": "P02", "status": "available",
-                                                                 "limit": 1}).json()["features"][0]["id"]
-    saved = httpx.post(f"{live_server.base}/api/projects/{PROJECT}/shortlist", headers=staff,
-                       json={"sites": [{"code": code, "score": 71.5}]})
+    code = httpx.get(
+        f"{live_server.base}/api/parcels", params={"park": "P02", "status": "available", "limit": 1}
+    ).json()["features"][0]["id"]
+    saved = httpx.post(
+        f"{live_server.base}/api/projects/{PROJECT}/shortlist",
+        headers=staff,
+        json={"sites": [{"code": code, "score": 71.5}]},
+    )
     assert saved.status_code == 200
     return code
 
@@ -62,7 +66,9 @@ def test_staff_save_a_shortlist_move_the_stage_and_add_a_follow_up(page, live_se
     first = page.page.locator(".ls-candidate:not(.ls-near):not([data-code*='+'])").first
     code = first.get_attribute("data-code")
     first.locator(".ls-shortlist").check()
-    with page.page.expect_response(lambda r: r.url.startswith(f"{page.base}/api/projects/{PROJECT}/shortlist")):
+    with page.page.expect_response(
+        lambda r: r.url.startswith(f"{page.base}/api/projects/{PROJECT}/shortlist")
+    ):
         page.page.click("#save-shortlist")
     page.page.locator("#save-status.text-success").wait_for()
 

@@ -19,10 +19,21 @@ TODAY = dt.date.today()
 
 def land_project(server, headers, code):
     """A land project in 在谈, created through the API."""
-    created = httpx.post(f"{server.base}/api/projects", headers=headers, json={
-        "code": code, "name": "会审页面测试项目", "industry_code": "27", "investor": f"{code}测试有限公司",
-        "land_min_mu": 20, "land_max_mu": 80, "fixed_investment_wan": 30000, "stage": "negotiating",
-        "stage_since": (TODAY - dt.timedelta(days=30)).isoformat()})
+    created = httpx.post(
+        f"{server.base}/api/projects",
+        headers=headers,
+        json={
+            "code": code,
+            "name": "会审页面测试项目",
+            "industry_code": "27",
+            "investor": f"{code}测试有限公司",
+            "land_min_mu": 20,
+            "land_max_mu": 80,
+            "fixed_investment_wan": 30000,
+            "stage": "negotiating",
+            "stage_since": (TODAY - dt.timedelta(days=30)).isoformat(),
+        },
+    )
     assert created.status_code == 201, created.text
 
 
@@ -109,7 +120,9 @@ def test_staff_hold_and_opine_an_administrator_decides_and_signs_a_leader_reads(
     for form in ("#review-form", ".ls-opinions-form", ".ls-outcome-form", "#stage-form"):
         assert leader.page.locator(form).count() == 0, form
     fits(leader, width)
-    pdf = leader.page.request.get(live_server.base + leader.page.locator(".ls-record-pdf").get_attribute("href"))
+    pdf = leader.page.request.get(
+        live_server.base + leader.page.locator(".ls-record-pdf").get_attribute("href")
+    )
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     leader.screenshot(f"project-review-leader-{width}-{live_server.backend}")
     close(leader)

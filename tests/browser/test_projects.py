@@ -23,7 +23,9 @@ def sign_in(page, live_server, role, purpose="list"):
 
 
 def overflows(page) -> bool:
-    return page.page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    return page.page.evaluate(
+        "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
 
 
 def shown_codes(page):
@@ -39,8 +41,12 @@ def stages_shown(page):
 @pytest.mark.parametrize("role", ["investment", "park_manager", "leader"])
 def test_the_pipeline_fits_every_width_and_its_filters_and_funnel_narrow_it(page, live_server, role):
     headers = sign_in(page, live_server, role)
-    readable = {p["code"] for p in httpx.get(f"{live_server.base}/api/projects", params={"limit": 1000},
-                                             headers=headers).json()["projects"]}
+    readable = {
+        p["code"]
+        for p in httpx.get(
+            f"{live_server.base}/api/projects", params={"limit": 1000}, headers=headers
+        ).json()["projects"]
+    }
     for width in WIDTHS:
         page.page.set_viewport_size({"width": width, "height": 900})
         page.goto("/projects")
@@ -67,7 +73,10 @@ def test_the_pipeline_fits_every_width_and_its_filters_and_funnel_narrow_it(page
     with page.page.expect_navigation():
         page.page.click(".ls-funnel-step[data-stage='started']")
     assert stages_shown(page) <= {"started", "producing"} and shown_codes(page)
-    assert page.page.locator("#stage-started").is_checked() and page.page.locator("#stage-producing").is_checked()
+    assert (
+        page.page.locator("#stage-started").is_checked()
+        and page.page.locator("#stage-producing").is_checked()
+    )
 
 
 def test_a_new_lead_is_refused_then_confirmed_as_a_possible_duplicate(page, live_server):

@@ -22,10 +22,16 @@ def review(live_server) -> dict:
     base = f"{live_server.base}/api/projects/XM-2026-001/reviews"
     held = httpx.post(base, json={"site": "SMC-001", "plot_ratio": 1.5}, headers=admin)
     url = f"{live_server.base}{held.json()['links']['self']}"
-    opined = httpx.patch(f"{url}/opinions", headers={**admin, "If-Match": held.headers["ETag"]},
-                         json={"commerce": {"opinion": "同意引进，纳入重点项目跟踪", "signatory": "李商务"}})
-    decided = httpx.put(f"{url}/outcome", headers={**admin, "If-Match": opined.headers["ETag"]},
-                        json={"outcome": "conditional", "outcome_note": "设计容积率须不低于 1.2"})
+    opined = httpx.patch(
+        f"{url}/opinions",
+        headers={**admin, "If-Match": held.headers["ETag"]},
+        json={"commerce": {"opinion": "同意引进，纳入重点项目跟踪", "signatory": "李商务"}},
+    )
+    decided = httpx.put(
+        f"{url}/outcome",
+        headers={**admin, "If-Match": opined.headers["ETag"]},
+        json={"outcome": "conditional", "outcome_note": "设计容积率须不低于 1.2"},
+    )
     assert decided.status_code == 200, decided.text
     return decided.json()
 

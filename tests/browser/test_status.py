@@ -10,7 +10,10 @@ PASSWORD = "correct horse battery staple"
 
 def available_parcel_of(server, park: str) -> str:
     import httpx
-    body = httpx.get(f"{server.base}/api/parcels", params={"park": park, "status": "available", "limit": 1}).json()
+
+    body = httpx.get(
+        f"{server.base}/api/parcels", params={"park": park, "status": "available", "limit": 1}
+    ).json()
     return body["features"][0]["id"]
 
 
@@ -39,7 +42,9 @@ def test_park_manager_changes_a_status_and_the_map_colour_changes(page, live_ser
 
     page.goto(f"/?q={code}")
     page.page.wait_for_function(f"() => landstock.styleOf('parcels', '{code}') !== null")
-    assert page.page.evaluate(f"() => landstock.styleOf('parcels', '{code}')") == PARCEL_COLOURS["unavailable"]
+    assert (
+        page.page.evaluate(f"() => landstock.styleOf('parcels', '{code}')") == PARCEL_COLOURS["unavailable"]
+    )
 
     stale.select_option("#new-status", "unavailable")
     stale.fill("#note", "同时修改")

@@ -15,7 +15,10 @@ def test_supply_map_labels_every_park_and_flags_overdue_starts(page, live_server
     labels = page.page.locator(".ls-area-label")
     assert labels.count() == 10  # 4 parks and 6 town zones
     assert "亩" in labels.first.inner_text()
-    assert int(page.page.locator("#overdue-count").inner_text()) == page.page.locator("#overdue tr.table-danger").count()
+    assert (
+        int(page.page.locator("#overdue-count").inner_text())
+        == page.page.locator("#overdue tr.table-danger").count()
+    )
     page.screenshot(f"supply-{live_server.backend}")
 
 

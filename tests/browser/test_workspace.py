@@ -38,8 +38,12 @@ def test_workspace_edit_with_uploaded_outline_history_and_refusals(page, live_se
     page.goto("/workspace")
     rows = page.page.locator("#my-parcels tbody tr[data-code]")
     codes = [rows.nth(i).get_attribute("data-code") for i in range(rows.count())]
-    park = {f["id"]: f["properties"]["park_code"] for f in httpx.get(
-        f"{live_server.base}/api/parcels", params={"park": "P02", "limit": 1000}).json()["features"]}
+    park = {
+        f["id"]: f["properties"]["park_code"]
+        for f in httpx.get(f"{live_server.base}/api/parcels", params={"park": "P02", "limit": 1000}).json()[
+            "features"
+        ]
+    }
     assert codes and all(park.get(c) == "P02" for c in codes)
     page.screenshot(f"workspace-{live_server.backend}")
 
@@ -70,14 +74,18 @@ def test_workspace_edit_with_uploaded_outline_history_and_refusals(page, live_se
     assert "刷新" in stale.locator("#edit-problem").inner_text()
     stale.close()
 
-    other = httpx.get(f"{live_server.base}/api/parcels", params={"park": "P01", "limit": 1}).json()["features"][0]["id"]
+    other = httpx.get(f"{live_server.base}/api/parcels", params={"park": "P01", "limit": 1}).json()[
+        "features"
+    ][0]["id"]
     page.goto(f"/parcels/{other}/edit")
     page.expect_refusal(f"/parcels/{other}/edit")
     page.page.fill("#f-remarks", "越权修改")
     with page.page.expect_navigation():
         page.page.click("#edit-form button[type=submit]")
     assert page.page.locator("#edit-problem").is_visible()
-    remarks = httpx.get(f"{live_server.base}/api/parcels/{other}", headers=signed_in).json()["properties"]["remarks"]
+    remarks = httpx.get(f"{live_server.base}/api/parcels/{other}", headers=signed_in).json()["properties"][
+        "remarks"
+    ]
     assert remarks != "越权修改"
 
 
@@ -99,10 +107,17 @@ def test_workspace_import_reports_every_row_and_writes_only_an_accepted_file(pag
     page.sign_in("p01-importer", PASSWORD)
     page.goto("/workspace")
     x, y = LON + 0.006, LAT
-    bow_tie = feature({"type": "Polygon", "coordinates": [[[x, y], [x + SIZE, y + SIZE], [x + SIZE, y],
-                                                           [x, y + SIZE], [x, y]]]}, 地块编号="WEB-2", 用地性质="M2")
-    collapsed = feature({"type": "Polygon", "coordinates": [[[x, y], [x + SIZE, y], [x, y]]]},
-                        地块编号="WEB-3", 用地性质="M2")
+    bow_tie = feature(
+        {
+            "type": "Polygon",
+            "coordinates": [[[x, y], [x + SIZE, y + SIZE], [x + SIZE, y], [x, y + SIZE], [x, y]]],
+        },
+        地块编号="WEB-2",
+        用地性质="M2",
+    )
+    collapsed = feature(
+        {"type": "Polygon", "coordinates": [[[x, y], [x + SIZE, y], [x, y]]]}, 地块编号="WEB-3", 用地性质="M2"
+    )
     refused, accepted = tmp_path / "refused.geojson", tmp_path / "survey.geojson"
     refused.write_text(json.dumps(collection(parcel(0, code="WEB-1"), collapsed), ensure_ascii=False))
     accepted.write_text(json.dumps(collection(parcel(0, code="WEB-1"), bow_tie), ensure_ascii=False))
@@ -150,7 +165,9 @@ def click_like_a_person(page, x: float, y: float) -> None:
 def test_drawing_an_outline_speaks_chinese(page, live_server):
     manager(live_server, "p03-manager", ["P03"])
     page.sign_in("p03-manager", PASSWORD)
-    code = httpx.get(f"{live_server.base}/api/parcels", params={"park": "P03", "limit": 1}).json()["features"][0]["id"]
+    code = httpx.get(f"{live_server.base}/api/parcels", params={"park": "P03", "limit": 1}).json()[
+        "features"
+    ][0]["id"]
     page.goto(f"/parcels/{code}/edit")
 
     assert page.page.evaluate(ENGLISH_DRAW_WORDS) == []
@@ -158,7 +175,11 @@ def test_drawing_an_outline_speaks_chinese(page, live_server):
     assert tool.get_attribute("title") == "绘制多边形"
     tool.click()
     assert page.page.locator(".leaflet-draw-tooltip").inner_text() == "单击开始绘制边界。"
-    assert page.page.locator(".leaflet-draw-actions-top").inner_text().split() == ["完成", "删除最后一点", "取消"]
+    assert page.page.locator(".leaflet-draw-actions-top").inner_text().split() == [
+        "完成",
+        "删除最后一点",
+        "取消",
+    ]
     box = page.page.locator(".folium-map").bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     for dx, dy in ((-60, -60), (60, -60), (60, 60), (-60, 60), (-60, -60)):

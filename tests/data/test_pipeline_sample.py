@@ -32,8 +32,13 @@ FACTORIES_SHA256 = "55c4c99c5018b52348d315244844ec0b639b09f8ece668e59d8925da092e
 ROLES = {name: role for name, role, _, _ in DEMO_USERS}
 DISPLAY = {name: display for name, _, display, _ in DEMO_USERS}
 CONFIG = PipelineConfig()
-SITE_STATUS = {"signed": "signed", "registered": "signed", "supplied": "supplied",
-               "started": "under_construction", "producing": "in_production"}
+SITE_STATUS = {
+    "signed": "signed",
+    "registered": "signed",
+    "supplied": "supplied",
+    "started": "under_construction",
+    "producing": "in_production",
+}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -73,11 +78,19 @@ def test_about_eighty_new_leads_over_eighteen_months_at_every_stage(projects, le
     assert 70 <= len(leads) <= 100
     assert min(first_days) >= TODAY - dt.timedelta(days=550) and max(first_days) <= TODAY
     assert {p["stage"] for p in projects} == {s.value for s in Stage}
-    assert {p["stage"] for p in leads} >= {"lead", "negotiating", "signed", "registered", "dropped", "on_hold"}
+    assert {p["stage"] for p in leads} >= {
+        "lead",
+        "negotiating",
+        "signed",
+        "registered",
+        "dropped",
+        "on_hold",
+    }
     assert len({p["code"] for p in projects}) == len(projects)
     assert {"XM-2026-001", "XM-2026-015", "XM-2022-101"} <= {p["code"] for p in projects}
     assert not {"XM-2026-201", "XM-2026-202", "XM-2026-203", "XM-2026-298", "XM-2026-299"} & {
-        p["code"] for p in projects}, "codes the tests enter themselves"
+        p["code"] for p in projects
+    }, "codes the tests enter themselves"
 
 
 def test_every_course_follows_the_stage_table(projects):
@@ -117,8 +130,10 @@ def test_supplied_projects_hold_parcels_whose_status_says_so(projects, parcels):
 def test_units_platforms_people_and_fields(projects, leads):
     units = {u["code"]: u["kind"] for u in reference("units.csv")}
     industries = {i["code"] for i in reference("industries.csv")}
-    areas = {f["properties"]["code"] for f in json.loads(
-        (SAMPLE_DIR / "areas.geojson").read_text("utf-8"))["features"]}
+    areas = {
+        f["properties"]["code"]
+        for f in json.loads((SAMPLE_DIR / "areas.geojson").read_text("utf-8"))["features"]
+    }
 
     for p in projects:
         assert p["source_unit"] in units and p["platform"] in areas, p["code"]
@@ -144,8 +159,10 @@ def test_credit_codes_are_valid_and_one_per_investor(projects):
         by_code[p["credit_code"]].add(p["investor"])
 
     assert 0.6 * len(projects) <= len(coded) < len(projects)
-    assert all(len(names) == 1 or all(same_investor(a, b) for a in names for b in names)
-               for names in by_code.values())
+    assert all(
+        len(names) == 1 or all(same_investor(a, b) for a in names for b in names)
+        for names in by_code.values()
+    )
     assert any(len(names) == 2 for names in by_code.values()), "one lead brought twice with its code"
 
 
@@ -160,9 +177,16 @@ def test_leads_brought_twice_are_the_pairs_the_duplicate_check_finds(projects, l
         assert twin["investor"] != first["investor"] and twin["source_unit"] != first["source_unit"]
         assert same_investor(twin["investor"], first["investor"])
         assert twin["stage"] in ("lead", "negotiating") and first["stage"] in ("lead", "negotiating")
-    found = {frozenset((a["code"], b["code"])) for a in active for b in active
-             if a["code"] < b["code"] and ((a["credit_code"] and a["credit_code"] == b["credit_code"])
-                                           or same_investor(a["investor"], b["investor"]))}
+    found = {
+        frozenset((a["code"], b["code"]))
+        for a in active
+        for b in active
+        if a["code"] < b["code"]
+        and (
+            (a["credit_code"] and a["credit_code"] == b["credit_code"])
+            or same_investor(a["investor"], b["investor"])
+        )
+    }
     assert found == {frozenset((t["code"], t["duplicate_of"])) for t in twins}
     assert any(by_code[t["duplicate_of"]]["credit_code"] == t["credit_code"] is not None for t in twins)
     assert any("（中国）" in by_code[t["duplicate_of"]]["investor"] for t in twins)
@@ -194,12 +218,25 @@ def test_some_projects_are_overdue_each_way(projects, parcels):
         return max([day(f["day"]) for f in p["follow_ups"]] or [day(p["stages"][0][0])])
 
     active = [p for p in projects if p["stage"] in {s.value for s in Stage} - {"dropped", "producing"}]
-    late_start = [p for p in active if p["stage"] in ("signed", "registered", "supplied")
-                  and p["agreed_start_on"] and day(p["agreed_start_on"]) < TODAY]
-    unsupplied = [p for p in active if p["stage"] in ("signed", "registered")
-                  and day(p["signed_on"]) < TODAY - dt.timedelta(days=CONFIG.signed_unsupplied_days)]
-    held = [c for c, parcel in parcels.items() if parcel["status"] == "reserved"
-            and day(parcel["status_since"]) < TODAY - dt.timedelta(days=CONFIG.reservation_days)]
+    late_start = [
+        p
+        for p in active
+        if p["stage"] in ("signed", "registered", "supplied")
+        and p["agreed_start_on"]
+        and day(p["agreed_start_on"]) < TODAY
+    ]
+    unsupplied = [
+        p
+        for p in active
+        if p["stage"] in ("signed", "registered")
+        and day(p["signed_on"]) < TODAY - dt.timedelta(days=CONFIG.signed_unsupplied_days)
+    ]
+    held = [
+        c
+        for c, parcel in parcels.items()
+        if parcel["status"] == "reserved"
+        and day(parcel["status_since"]) < TODAY - dt.timedelta(days=CONFIG.reservation_days)
+    ]
     quiet = [p for p in active if last_follow_up(p) < TODAY - dt.timedelta(days=90)]
 
     assert late_start and unsupplied and held
@@ -208,8 +245,12 @@ def test_some_projects_are_overdue_each_way(projects, parcels):
 
 def test_land_projects_signed_in_2024_held_their_review_three_weeks_before_on_their_parcel(projects):
     reviewed = [p for p in projects if p.get("review")]
-    signed_2024 = [p for p in projects if p.get("sites") and
-                   any(stage == "signed" and day.startswith("2024") for day, stage, _ in p["stages"])]
+    signed_2024 = [
+        p
+        for p in projects
+        if p.get("sites")
+        and any(stage == "signed" and day.startswith("2024") for day, stage, _ in p["stages"])
+    ]
 
     assert {p["code"] for p in reviewed} == {p["code"] for p in signed_2024} and len(reviewed) >= 10
     for p in reviewed:
@@ -236,10 +277,16 @@ def test_the_demo_loads_the_pipeline_on_both_databases(databases, backend, proje
         sites = session.scalar(select(func.count()).select_from(ProjectSite))
         marks = session.scalars(select(ProjectDuplicate)).all()
         twin = next(p for p in projects if p.get("duplicate_of"))
-        found = duplicates.matching(session, twin["investor"], twin["credit_code"], exclude=loaded[twin["code"]].id)
+        found = duplicates.matching(
+            session, twin["investor"], twin["credit_code"], exclude=loaded[twin["code"]].id
+        )
         steps = timeline.steps(session, "XM-2026-001")
-        held = {loaded_code: review for loaded_code, review in session.execute(
-            select(Project.code, Review).join(Review, Review.project_id == Project.id))}
+        held = {
+            loaded_code: review
+            for loaded_code, review in session.execute(
+                select(Project.code, Review).join(Review, Review.project_id == Project.id)
+            )
+        }
     db.dispose()
 
     assert set(loaded) == {p["code"] for p in projects}
@@ -258,7 +305,8 @@ def test_the_demo_loads_the_pipeline_on_both_databases(databases, backend, proje
     assert set(held) == set(wanted)
     per_year = collections.Counter(r["held_on"][:4] for r in wanted.values())  # numbered by the year held
     assert sorted(r.number for r in held.values()) == sorted(
-        f"会审〔{year}〕{n:03d}号" for year, count in per_year.items() for n in range(1, count + 1))
+        f"会审〔{year}〕{n:03d}号" for year, count in per_year.items() for n in range(1, count + 1)
+    )
     for code, review in held.items():
         assert review.held_on.isoformat() == wanted[code]["held_on"] and review.site == wanted[code]["site"]
         assert review.outcome == wanted[code]["outcome"] and len(review.opinions) == 5

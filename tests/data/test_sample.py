@@ -17,8 +17,20 @@ from gis.status import check_transition
 from tests.shared_data import DATAV_NANTONG, shared_file
 
 NAMED_PARKS = {"启东经济开发区", "启东高新技术产业开发区", "启东生命健康科技城", "吕四港经济开发区"}
-TOWNS = {"汇龙镇", "南阳镇", "北新镇", "王鲍镇", "合作镇", "吕四港镇", "海复镇", "近海镇", "寅阳镇",
-         "惠萍镇", "东海镇", "启隆镇"}
+TOWNS = {
+    "汇龙镇",
+    "南阳镇",
+    "北新镇",
+    "王鲍镇",
+    "合作镇",
+    "吕四港镇",
+    "海复镇",
+    "近海镇",
+    "寅阳镇",
+    "惠萍镇",
+    "东海镇",
+    "启隆镇",
+}
 
 
 def features(name: str) -> list[dict]:
@@ -50,16 +62,24 @@ def assert_same_collection(ours: Path, committed: Path) -> None:
         return
     assert [f["properties"] for f in a["features"]] == [f["properties"] for f in b["features"]]
     ga, gb = geoms(a["features"]), geoms(b["features"])
-    assert all(shapely.equals_exact(x, y, tolerance=2e-7) for x, y in zip(ga, gb, strict=True)
-               if x is not None or y is not None)
+    assert all(
+        shapely.equals_exact(x, y, tolerance=2e-7)
+        for x, y in zip(ga, gb, strict=True)
+        if x is not None or y is not None
+    )
 
 
 def test_the_committed_sample_is_what_the_generator_makes(tmp_path):
     counts = generate(tmp_path)
 
     assert counts["parcels"] >= 300 and counts["factories"] >= 80
-    for name in ("areas.geojson", "parcels.geojson", "factories.geojson", "infrastructure.geojson",
-                 "projects.json"):
+    for name in (
+        "areas.geojson",
+        "parcels.geojson",
+        "factories.geojson",
+        "infrastructure.geojson",
+        "projects.json",
+    ):
         assert_same_collection(tmp_path / name, SAMPLE_DIR / name)
 
 
@@ -71,8 +91,9 @@ def test_parks_and_towns_are_the_ones_of_qidong(areas):
     assert kinds["park"] == NAMED_PARKS
     assert kinds["town"] == TOWNS
     assert len(kinds["zone"]) >= 4
-    assert all(f["properties"]["leading_industries"] for f in areas.values()
-               if f["properties"]["kind"] != "town")
+    assert all(
+        f["properties"]["leading_industries"] for f in areas.values() if f["properties"]["kind"] != "town"
+    )
 
 
 def test_towns_tile_the_county_without_overlaps(areas):
@@ -84,7 +105,7 @@ def test_towns_tile_the_county_without_overlaps(areas):
     county = shapely.union(*load_outline())
 
     gaps = shapely.symmetric_difference(shapely.union_all(town_geoms), county)
-    overlaps = [shapely.intersection(a, b) for i, a in enumerate(town_geoms) for b in town_geoms[i + 1:]]
+    overlaps = [shapely.intersection(a, b) for i, a in enumerate(town_geoms) for b in town_geoms[i + 1 :]]
 
     assert sum(shapely.area(overlaps)) * m2_per_square_degree < 1.0
     assert shapely.area(gaps) * m2_per_square_degree < 1.0
@@ -119,8 +140,15 @@ def test_statuses_land_uses_and_readiness_are_mixed(parcels):
     statuses = collections.Counter(p["status"] for p in props)
     land_uses = {p["land_use"] for p in props}
 
-    assert set(statuses) == {"available", "reserved", "signed", "supplied", "under_construction",
-                             "in_production", "unavailable"}
+    assert set(statuses) == {
+        "available",
+        "reserved",
+        "signed",
+        "supplied",
+        "under_construction",
+        "in_production",
+        "unavailable",
+    }
     assert 0.3 < statuses["available"] / len(props) < 0.6
     assert {"100101", "100102", "100103", "1901"} <= land_uses
     assert any(code.startswith("1101") for code in land_uses)
@@ -150,8 +178,9 @@ def test_factories_and_projects(parcels):
     assert len(EXAMPLE_PROJECTS) >= 12
     assert {p["industry_code"] for p in EXAMPLE_PROJECTS} <= sectors
     codes = {p["code"] for p in projects}
-    assert all(p["properties"]["reserved_project"] in codes for p in parcels
-               if p["properties"]["reserved_project"])
+    assert all(
+        p["properties"]["reserved_project"] in codes for p in parcels if p["properties"]["reserved_project"]
+    )
 
 
 def test_the_sample_lies_inside_the_real_county_outline(parcels, areas):
@@ -160,13 +189,17 @@ def test_the_sample_lies_inside_the_real_county_outline(parcels, areas):
     # DataV boundaries are GCJ-02: undo the offset before comparing.
     county = gcj02_to_cgcs2000(np.array([shape(qidong["geometry"])]))[0]
     factories = features("factories.geojson")
-    mainland_towns = [f for f in areas.values()
-                      if f["properties"]["kind"] == "town" and f["properties"]["code"] != EXCLAVE_TOWN[0]]
+    mainland_towns = [
+        f
+        for f in areas.values()
+        if f["properties"]["kind"] == "town" and f["properties"]["code"] != EXCLAVE_TOWN[0]
+    ]
     exclave = areas[EXCLAVE_TOWN[0]]
 
     assert shapely.within(geoms(parcels), county).all()
-    assert shapely.within(geoms([a for a in areas.values() if a["properties"]["kind"] != "town"]),
-                          county).all()
+    assert shapely.within(
+        geoms([a for a in areas.values() if a["properties"]["kind"] != "town"]), county
+    ).all()
     assert shapely.within(geoms(mainland_towns), county).all()
     assert all(county.contains(shapely.Point(f["properties"]["location"])) for f in factories)
     # DataV's simplified 启东市 is one polygon without the 启隆镇 exclave on Chongming island;

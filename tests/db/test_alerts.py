@@ -41,7 +41,9 @@ def test_a_start_overdue_is_flagged_the_day_after_the_agreed_start_until_it_star
     signed = [(ago(300), "lead"), (ago(200), "signed")]
     plant_project(sample_db, "XM-A-LATE", signed, agreed=ago(1))
     plant_project(sample_db, "XM-A-DUE", signed, agreed=DAY)
-    plant_project(sample_db, "XM-A-GONE", [*signed, (ago(5), "supplied"), (ago(2), "started")], agreed=ago(10))
+    plant_project(
+        sample_db, "XM-A-GONE", [*signed, (ago(5), "supplied"), (ago(2), "started")], agreed=ago(10)
+    )
     plant_project(sample_db, "XM-A-DROP", [*signed, (ago(5), "dropped")], agreed=ago(10))
 
     result = found(sample_db, Kind.OVERDUE_START)
@@ -55,10 +57,15 @@ def test_a_start_overdue_is_flagged_the_day_after_the_agreed_start_until_it_star
 
 def test_signed_and_not_supplied_past_the_setting(sample_db):
     days = RULES.signed_unsupplied_days
-    plant_project(sample_db, "XM-A-WAIT", [(ago(days + 30), "lead"), (ago(days + 1), "signed"),
-                                           (ago(days - 5), "registered")])
+    plant_project(
+        sample_db,
+        "XM-A-WAIT",
+        [(ago(days + 30), "lead"), (ago(days + 1), "signed"), (ago(days - 5), "registered")],
+    )
     plant_project(sample_db, "XM-A-EDGE", [(ago(days + 30), "lead"), (ago(days), "signed")])
-    plant_project(sample_db, "XM-A-LAND", [(ago(days + 30), "lead"), (ago(days + 9), "signed"), (ago(3), "supplied")])
+    plant_project(
+        sample_db, "XM-A-LAND", [(ago(days + 30), "lead"), (ago(days + 9), "signed"), (ago(3), "supplied")]
+    )
     # entered as it stood, at 注册: its signing day is the project's own
     plant_project(sample_db, "XM-A-LEDG", [(ago(days), "registered")], signed_on=ago(days + 2))
 
@@ -74,14 +81,24 @@ def test_signed_and_not_supplied_past_the_setting(sample_db):
 
 def test_no_follow_up_since_the_last_one_or_since_the_first_step(sample_db):
     days = RULES.follow_up_days
-    plant_project(sample_db, "XM-A-COLD", [(ago(days + 40), "lead")], follow_ups=[ago(days + 20), ago(days + 1)])
+    plant_project(
+        sample_db, "XM-A-COLD", [(ago(days + 40), "lead")], follow_ups=[ago(days + 20), ago(days + 1)]
+    )
     plant_project(sample_db, "XM-A-WARM", [(ago(days + 40), "lead")], follow_ups=[ago(days + 20), ago(days)])
     plant_project(sample_db, "XM-A-NEXT", [(ago(days + 40), "lead")], follow_ups=[ago(days + 5), ago(2)])
     plant_project(sample_db, "XM-A-NONE", [(ago(days + 1), "lead")])
     plant_project(sample_db, "XM-A-NEW", [(ago(days), "lead")])
     plant_project(sample_db, "XM-A-HELD", [(ago(days + 40), "lead"), (ago(days + 30), "on_hold")])
-    plant_project(sample_db, "XM-A-BUILT", [(ago(days + 40), "lead"), (ago(days + 30), "signed"),
-                                            (ago(days + 20), "supplied"), (ago(days + 10), "started")])
+    plant_project(
+        sample_db,
+        "XM-A-BUILT",
+        [
+            (ago(days + 40), "lead"),
+            (ago(days + 30), "signed"),
+            (ago(days + 20), "supplied"),
+            (ago(days + 10), "started"),
+        ],
+    )
     plant_project(sample_db, "XM-A-LATER", [(DAY + dt.timedelta(days=1), "lead")])
 
     result = found(sample_db, Kind.NO_FOLLOW_UP)
@@ -95,19 +112,32 @@ def test_no_follow_up_since_the_last_one_or_since_the_first_step(sample_db):
 def test_a_reservation_held_past_the_setting_without_a_further_step(sample_db):
     days = RULES.reservation_days
     plant_project(sample_db, "XM-A-RES", [(ago(400), "lead")])
-    held = plant_history(sample_db, "parcel", "P04", 0, [(ago(500), "available"), (ago(days + 1), "reserved")],
-                         "XM-A-RES")
-    fresh = plant_history(sample_db, "parcel", "P04", 1, [(ago(500), "available"), (ago(days), "reserved")],
-                          "XM-A-RES")
-    moved = plant_history(sample_db, "parcel", "P04", 2, [(ago(500), "available"), (ago(days + 9), "reserved"),
-                                                           (ago(2), "signed")], "XM-A-RES")
-    factory = plant_history(sample_db, "factory", "P04", 0, [(ago(500), "vacant"), (ago(days + 3), "reserved")],
-                            "XM-A-RES")
+    held = plant_history(
+        sample_db, "parcel", "P04", 0, [(ago(500), "available"), (ago(days + 1), "reserved")], "XM-A-RES"
+    )
+    fresh = plant_history(
+        sample_db, "parcel", "P04", 1, [(ago(500), "available"), (ago(days), "reserved")], "XM-A-RES"
+    )
+    moved = plant_history(
+        sample_db,
+        "parcel",
+        "P04",
+        2,
+        [(ago(500), "available"), (ago(days + 9), "reserved"), (ago(2), "signed")],
+        "XM-A-RES",
+    )
+    factory = plant_history(
+        sample_db, "factory", "P04", 0, [(ago(500), "vacant"), (ago(days + 3), "reserved")], "XM-A-RES"
+    )
 
     result = found(sample_db, Kind.RESERVATION_HELD)
 
     assert {held, factory} <= set(result) and not {fresh, moved} & set(result)
-    assert (result[held].since, result[held].days, result[held].project) == (ago(days + 1), days + 1, "XM-A-RES")
+    assert (result[held].since, result[held].days, result[held].project) == (
+        ago(days + 1),
+        days + 1,
+        "XM-A-RES",
+    )
     assert result[held].url == f"/parcels/{held}" and result[factory].url == f"/factories/{factory}"
     assert moved in found(sample_db, Kind.RESERVATION_HELD, day=ago(3))
 
@@ -115,32 +145,55 @@ def test_a_reservation_held_past_the_setting_without_a_further_step(sample_db):
 def test_supplied_land_not_started_is_idle_a_year_after_the_agreed_start_or_the_supply(sample_db):
     fee_start, reclaim_start = years_before(DAY, 1), years_before(DAY, 2)
     plant_project(sample_db, "XM-A-IDLE", [(ago(900), "signed"), (ago(800), "supplied")], agreed=fee_start)
-    plant_project(sample_db, "XM-A-SOON", [(ago(900), "signed"), (ago(800), "supplied")],
-                  agreed=fee_start + dt.timedelta(days=1))
+    plant_project(
+        sample_db,
+        "XM-A-SOON",
+        [(ago(900), "signed"), (ago(800), "supplied")],
+        agreed=fee_start + dt.timedelta(days=1),
+    )
     plant_project(sample_db, "XM-A-OPEN", [(ago(900), "signed"), (ago(800), "supplied")])
     supplied = [(ago(1000), "available"), (ago(850), "reserved"), (ago(800), "supplied")]
     fee = plant_history(sample_db, "parcel", "P02", 0, supplied, "XM-A-IDLE")
     soon = plant_history(sample_db, "parcel", "P02", 1, supplied, "XM-A-SOON")
-    reclaim = plant_history(sample_db, "parcel", "P02", 2, supplied[:2] + [(reclaim_start, "supplied")], "XM-A-OPEN")
-    edge = plant_history(sample_db, "parcel", "P02", 3, supplied[:2] + [(fee_start + dt.timedelta(days=1),
-                                                                          "supplied")], "XM-A-OPEN")
-    built = plant_history(sample_db, "parcel", "P02", 4, [*supplied, (ago(5), "under_construction")], "XM-A-OPEN")
+    reclaim = plant_history(
+        sample_db, "parcel", "P02", 2, supplied[:2] + [(reclaim_start, "supplied")], "XM-A-OPEN"
+    )
+    edge = plant_history(
+        sample_db,
+        "parcel",
+        "P02",
+        3,
+        supplied[:2] + [(fee_start + dt.timedelta(days=1), "supplied")],
+        "XM-A-OPEN",
+    )
+    built = plant_history(
+        sample_db, "parcel", "P02", 4, [*supplied, (ago(5), "under_construction")], "XM-A-OPEN"
+    )
 
     fees, reclaims = found(sample_db, Kind.IDLE_FEE), found(sample_db, Kind.IDLE_RECLAIM)
 
     assert fee in fees and reclaim in reclaims and reclaim not in fees
     assert not {soon, edge, built} & (set(fees) | set(reclaims))
-    assert (fees[fee].since, fees[fee].days, fees[fee].project) == (fee_start, (DAY - fee_start).days, "XM-A-IDLE")
+    assert (fees[fee].since, fees[fee].days, fees[fee].project) == (
+        fee_start,
+        (DAY - fee_start).days,
+        "XM-A-IDLE",
+    )
     # before construction began, it had been idle since its supply, more than two years before
     assert built in found(sample_db, Kind.IDLE_RECLAIM, day=ago(6))
 
 
 def test_each_reader_sees_what_they_may_read_and_mine_is_what_names_them(sample_db):
     with sample_db.write() as session:
-        officer = accounts.principal(accounts.create_user(session, OPERATOR, "zs-alerts", "investment", TEST_PASSWORD))
-        manager = accounts.principal(accounts.create_user(session, OPERATOR, "gl-alerts", "park_manager",
-                                                          TEST_PASSWORD, areas=["P02"]))
-        leader = accounts.principal(accounts.create_user(session, OPERATOR, "ld-alerts", "leader", TEST_PASSWORD))
+        officer = accounts.principal(
+            accounts.create_user(session, OPERATOR, "zs-alerts", "investment", TEST_PASSWORD)
+        )
+        manager = accounts.principal(
+            accounts.create_user(session, OPERATOR, "gl-alerts", "park_manager", TEST_PASSWORD, areas=["P02"])
+        )
+        leader = accounts.principal(
+            accounts.create_user(session, OPERATOR, "ld-alerts", "leader", TEST_PASSWORD)
+        )
     steps = [(ago(400), "lead"), (ago(300), "signed")]
     plant_project(sample_db, "XM-A-OWN", steps, platform="P02", officer="zs-alerts", agreed=ago(9))
     plant_project(sample_db, "XM-A-SECRET", steps, platform="P04", agreed=ago(9))

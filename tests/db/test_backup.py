@@ -36,13 +36,24 @@ def write(session, i):
     at, code = BASE_TIME + dt.timedelta(minutes=i), f"BK-{i:05d}"
     x, y = 121.60 + (i % 100) * 0.001, 31.95 + (i // 100) * 0.001
     square = shapely.MultiPolygon([shapely.box(x, y, x + 0.0005, y + 0.0005)])
-    session.execute(insert(Parcel.__table__).values(geom=from_wkb("wkb")),
-                    {"code": code, "wkb": shapely.to_wkb(square), "area_m2": 2500.0 + i,
-                     "land_use": "100102", "status": "available", "created_at": at,
-                     "updated_at": at, "updated_by": "writer"})
+    session.execute(
+        insert(Parcel.__table__).values(geom=from_wkb("wkb")),
+        {
+            "code": code,
+            "wkb": shapely.to_wkb(square),
+            "area_m2": 2500.0 + i,
+            "land_use": "100102",
+            "status": "available",
+            "created_at": at,
+            "updated_at": at,
+            "updated_by": "writer",
+        },
+    )
     parcel_id = session.scalar(select(Parcel.id).where(Parcel.code == code))
     session.add(StatusEvent(parcel_id=parcel_id, at=at, actor="writer", to_status="available"))
-    session.execute(update(Parcel).where(Parcel.code == "KFQ-001").values(remarks=f"write {i}", updated_at=at))
+    session.execute(
+        update(Parcel).where(Parcel.code == "KFQ-001").values(remarks=f"write {i}", updated_at=at)
+    )
     session.flush()
 
 
@@ -158,8 +169,9 @@ def test_restore_is_not_held_up_by_a_session_left_inside_a_transaction(databases
     idle.begin()
     assert idle.scalar(select(func.count()).select_from(StatusEvent)) > 0
     done = {}
-    restoring = threading.Thread(target=lambda: done.update(counts=backup.restore(db, file, replace=True)),
-                                 daemon=True)
+    restoring = threading.Thread(
+        target=lambda: done.update(counts=backup.restore(db, file, replace=True)), daemon=True
+    )
     restoring.start()
     restoring.join(timeout=60)
     waited = restoring.is_alive()

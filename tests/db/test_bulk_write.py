@@ -20,8 +20,18 @@ from tests.conftest import BACKENDS
 from tests.corpus import LAT, LON, collection, feature, write_json
 
 N = 6 * COPY_MIN_ROWS  # a COPY on PostgreSQL
-AWKWARD = ["启东市经济开发区 第3号地块", "制表\t符", "反斜杠 \\ 与 \\N", "引号 ' 与 \"", "换行\n之后",
-           "逗号,分号;竖线|", "\\.", "\\N", "回车\r与换行\r\n之后", "全角　空格"]
+AWKWARD = [
+    "启东市经济开发区 第3号地块",
+    "制表\t符",
+    "反斜杠 \\ 与 \\N",
+    "引号 ' 与 \"",
+    "换行\n之后",
+    "逗号,分号;竖线|",
+    "\\.",
+    "\\N",
+    "回车\r与换行\r\n之后",
+    "全角　空格",
+]
 USER = "测试员"
 
 
@@ -35,8 +45,9 @@ def outline(k: int) -> shapely.MultiPolygon:
     x, y = cell(k)
     main = shapely.box(x, y, x + 0.002, y + 0.002)
     if k % 6 == 0:
-        main = shapely.Polygon(main.exterior.coords, [shapely.box(x + 0.0005, y + 0.0005, x + 0.001,
-                                                                  y + 0.001).exterior.coords])
+        main = shapely.Polygon(
+            main.exterior.coords, [shapely.box(x + 0.0005, y + 0.0005, x + 0.001, y + 0.001).exterior.coords]
+        )
     parts = [main, shapely.box(x + 0.0022, y, x + 0.0028, y + 0.0006)] if k % 3 == 0 else [main]
     return shapely.MultiPolygon(parts)
 
@@ -44,17 +55,23 @@ def outline(k: int) -> shapely.MultiPolygon:
 def properties(k: int) -> dict[str, object]:
     """Chinese text, tabs, backslashes, quotes and line breaks; blanks (NULL) in every tenth row."""
     blank = k % 10 == 9
-    return {"地块编号": f"AW-{k:04d}", "用地性质": "100102",
-            "名称": None if blank else AWKWARD[k % len(AWKWARD)],
-            "权属单位": None if blank else f"权属 {AWKWARD[(k + 1) % len(AWKWARD)]} {k}",
-            "备注": None if blank else AWKWARD[(k + 2) % len(AWKWARD)],
-            "容积率": None if blank else "1.0-2.5", "价格": None if blank else 30 + k / 8,
-            "闲置时间": None if blank else "2024-05-01"}
+    return {
+        "地块编号": f"AW-{k:04d}",
+        "用地性质": "100102",
+        "名称": None if blank else AWKWARD[k % len(AWKWARD)],
+        "权属单位": None if blank else f"权属 {AWKWARD[(k + 1) % len(AWKWARD)]} {k}",
+        "备注": None if blank else AWKWARD[(k + 2) % len(AWKWARD)],
+        "容积率": None if blank else "1.0-2.5",
+        "价格": None if blank else 30 + k / 8,
+        "闲置时间": None if blank else "2024-05-01",
+    }
 
 
 def awkward_survey(tmp_path, n=N, first=0):
-    return write_json(tmp_path / f"awkward_{first}_{n}.geojson", collection(
-        *(feature(outline(k), **properties(k)) for k in range(first, first + n))))
+    return write_json(
+        tmp_path / f"awkward_{first}_{n}.geojson",
+        collection(*(feature(outline(k), **properties(k)) for k in range(first, first + n))),
+    )
 
 
 def imported(db, path):
@@ -78,11 +95,27 @@ def test_a_large_import_keeps_every_value_as_given(sample_db, tmp_path):
     report = imported(sample_db, awkward_survey(tmp_path))
 
     with sample_db.read() as session:
-        stored = {r.code: r for r in session.execute(select(
-            Parcel.code, Parcel.name, Parcel.ownership, Parcel.remarks, Parcel.plot_ratio_min,
-            Parcel.plot_ratio_max, Parcel.price_wan_per_mu, Parcel.idle_since, Parcel.status,
-            Parcel.version, Parcel.updated_by, Parcel.waterfront, Parcel.created_at,
-            func.ST_AsBinary(Parcel.geom).label("wkb")).where(Parcel.code.like("AW-%")))}
+        stored = {
+            r.code: r
+            for r in session.execute(
+                select(
+                    Parcel.code,
+                    Parcel.name,
+                    Parcel.ownership,
+                    Parcel.remarks,
+                    Parcel.plot_ratio_min,
+                    Parcel.plot_ratio_max,
+                    Parcel.price_wan_per_mu,
+                    Parcel.idle_since,
+                    Parcel.status,
+                    Parcel.version,
+                    Parcel.updated_by,
+                    Parcel.waterfront,
+                    Parcel.created_at,
+                    func.ST_AsBinary(Parcel.geom).label("wkb"),
+                ).where(Parcel.code.like("AW-%"))
+            )
+        }
     assert report.written and report.counts()["inserted"] == N
     assert len(stored) == N
     for k in range(N):
@@ -105,19 +138,28 @@ def test_a_large_import_records_events_changes_and_the_box_centres(sample_db, tm
 
     with sample_db.read() as session:
         ids = dict(session.execute(select(Parcel.code, Parcel.id).where(Parcel.code.like("AW-%"))).all())
-        events = session.execute(select(StatusEvent.parcel_id, StatusEvent.actor, StatusEvent.to_status)
-                                 .where(StatusEvent.parcel_id.in_(ids.values()))).all()
-        changes = {c.parcel_id: c for c in session.scalars(
-            select(RecordChange).where(RecordChange.parcel_id.in_(ids.values())))}
-        centres = session.execute(select(Parcel.code, Parcel.centre_lon, Parcel.centre_lat)
-                                  .where(Parcel.code.like("AW-%"))).all()
+        events = session.execute(
+            select(StatusEvent.parcel_id, StatusEvent.actor, StatusEvent.to_status).where(
+                StatusEvent.parcel_id.in_(ids.values())
+            )
+        ).all()
+        changes = {
+            c.parcel_id: c
+            for c in session.scalars(select(RecordChange).where(RecordChange.parcel_id.in_(ids.values())))
+        }
+        centres = session.execute(
+            select(Parcel.code, Parcel.centre_lon, Parcel.centre_lat).where(Parcel.code.like("AW-%"))
+        ).all()
     assert sorted(e.parcel_id for e in events) == sorted(ids.values())
     assert {(e.actor, e.to_status) for e in events} == {(USER, "available")}
     assert len(changes) == N and {c.action for c in changes.values()} == {"create"}
     for code, record_id in ids.items():
         k = int(code[3:])
-        assert changes[record_id].changes["remarks"] == [None, properties(k)["备注"].strip()] if k % 10 != 9 \
+        assert (
+            changes[record_id].changes["remarks"] == [None, properties(k)["备注"].strip()]
+            if k % 10 != 9
             else "remarks" not in changes[record_id].changes
+        )
         assert shapely.equals(shapely.from_geojson(changes[record_id].changes["geom"][1]), outline(k))
     for code, lon, lat in centres:
         x0, y0, x1, y1 = outline(int(code[3:])).bounds
@@ -146,8 +188,13 @@ def test_records_created_after_a_large_import_get_ids_of_their_own(sample_db, tm
     x, y = cell(N + 40)
 
     with sample_db.write() as session:
-        site = sites.create(session, "parcel", {"code": "AFTER-1", "land_use": "100102"},
-                                 shapely.box(x, y, x + 0.002, y + 0.002), who=admin)
+        site = sites.create(
+            session,
+            "parcel",
+            {"code": "AFTER-1", "land_use": "100102"},
+            shapely.box(x, y, x + 0.002, y + 0.002),
+            who=admin,
+        )
 
     with sample_db.read() as session:
         largest = session.scalar(select(func.max(Parcel.id)).where(Parcel.code.like("AW-%")))
@@ -157,14 +204,24 @@ def test_records_created_after_a_large_import_get_ids_of_their_own(sample_db, tm
 
 def status_events(parcel_id, n):
     now = dt.datetime.now(dt.UTC)
-    return [{"parcel_id": parcel_id, "at": now, "actor": USER, "from_status": None, "to_status": "available",
-             "note": f"{AWKWARD[k % len(AWKWARD)]} {k}"} for k in range(n)]
+    return [
+        {
+            "parcel_id": parcel_id,
+            "at": now,
+            "actor": USER,
+            "from_status": None,
+            "to_status": "available",
+            "note": f"{AWKWARD[k % len(AWKWARD)]} {k}",
+        }
+        for k in range(n)
+    ]
 
 
 def events_of(db, parcel_id):
     with db.read() as session:
-        return session.scalars(select(StatusEvent.note).where(StatusEvent.parcel_id == parcel_id)
-                               .order_by(StatusEvent.id)).all()
+        return session.scalars(
+            select(StatusEvent.note).where(StatusEvent.parcel_id == parcel_id).order_by(StatusEvent.id)
+        ).all()
 
 
 def test_rows_over_several_chunks_are_all_written_in_order(sample_db):

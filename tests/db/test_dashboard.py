@@ -11,7 +11,9 @@ from gis.models import Parcel
 def test_today_matches_the_parcels_themselves(sample_db):
     with sample_db.read() as session:
         parks = dashboard.supply_by_area(session, "park")
-        available = session.scalar(select(func.count()).where(Parcel.status == "available", Parcel.park_id.is_not(None)))
+        available = session.scalar(
+            select(func.count()).where(Parcel.status == "available", Parcel.park_id.is_not(None))
+        )
 
     assert sum(a.by_status.get("available", (0, 0))[0] for a in parks) == available
 
@@ -45,7 +47,9 @@ def test_pipeline_stages_and_overdue_starts(sample_db):
     for p in projects:
         started = p.started_on is not None and p.started_on <= day
         assert (p.stage == "started") == started
-        assert (p.overdue_days > 0) == (p.agreed_start_on is not None and p.agreed_start_on < day and not started)
+        assert (p.overdue_days > 0) == (
+            p.agreed_start_on is not None and p.agreed_start_on < day and not started
+        )
 
 
 def test_supply_per_quarter_counts_supplied_events(sample_db):

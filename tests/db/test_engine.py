@@ -27,7 +27,7 @@ def test_geometry_libraries_keep_their_own_copies_after_spatialite_loads(tmp_pat
     script = textwrap.dedent(f"""
         from sqlalchemy import text
         from gis.database import make_engine
-        engine = make_engine("sqlite:///{tmp_path / 'x.sqlite'}")
+        engine = make_engine("sqlite:///{tmp_path / "x.sqlite"}")
         with engine.connect() as conn:
             conn.execute(text("SELECT InitSpatialMetaData(1)"))
         import shapely, pyproj

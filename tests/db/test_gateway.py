@@ -33,16 +33,24 @@ def manager(session, *codes, name="园区管理员"):
 
 
 def a_parcel_in(session, park, status="available"):
-    return session.scalar(select(Parcel).join(Area, Area.id == Parcel.park_id).where(
-        Area.code == park, Parcel.status == status, Parcel.deleted_at.is_(None)).order_by(Parcel.code).limit(1))
+    return session.scalar(
+        select(Parcel)
+        .join(Area, Area.id == Parcel.park_id)
+        .where(Area.code == park, Parcel.status == status, Parcel.deleted_at.is_(None))
+        .order_by(Parcel.code)
+        .limit(1)
+    )
 
 
 def digest(db):
     with db.read() as session:
-        return (session.scalar(select(func.count()).select_from(RecordChange)),
-                session.scalar(select(func.count()).select_from(StatusEvent)),
-                session.scalar(select(func.sum(Parcel.version))), session.scalar(select(func.sum(Factory.version))),
-                session.scalar(select(func.count()).select_from(Parcel)))
+        return (
+            session.scalar(select(func.count()).select_from(RecordChange)),
+            session.scalar(select(func.count()).select_from(StatusEvent)),
+            session.scalar(select(func.sum(Parcel.version))),
+            session.scalar(select(func.sum(Factory.version))),
+            session.scalar(select(func.count()).select_from(Parcel)),
+        )
 
 
 def run_import(db, path, who, layer="parcels", **options):
@@ -61,11 +69,15 @@ def every_key(report):
 def test_a_park_label_in_a_file_never_decides_where_a_new_parcel_lies(sample_db, tmp_path):
     with sample_db.read() as session:
         kfq, elsewhere, home = manager(session, "P01"), inside(session, "P04"), inside(session, "P01")
-    path = write_json(tmp_path / "labelled.geojson", collection(
-        feature(elsewhere, 地块编号="LABEL-1", 用地性质="100102", 园区="P01"),
-        feature(elsewhere, 地块编号="LABEL-2", 用地性质="100102", 园区="启东经济开发区"),
-        feature(home, 地块编号="LABEL-3", 用地性质="100102", 园区="P01"),
-        feature(home, 地块编号="LABEL-4", 用地性质="100102", 园区="启东经济开发区")))
+    path = write_json(
+        tmp_path / "labelled.geojson",
+        collection(
+            feature(elsewhere, 地块编号="LABEL-1", 用地性质="100102", 园区="P01"),
+            feature(elsewhere, 地块编号="LABEL-2", 用地性质="100102", 园区="启东经济开发区"),
+            feature(home, 地块编号="LABEL-3", 用地性质="100102", 园区="P01"),
+            feature(home, 地块编号="LABEL-4", 用地性质="100102", 园区="启东经济开发区"),
+        ),
+    )
     before = digest(sample_db)
 
     report = run_import(sample_db, path, kfq)
@@ -79,8 +91,10 @@ def test_an_own_parcel_moved_into_another_park_by_import_is_refused(sample_db, t
     with sample_db.read() as session:
         kfq, own = manager(session, "P01"), a_parcel_in(session, "P01")
         far, near = inside(session, "P04"), inside(session, "P01")
-    moved = write_json(tmp_path / "moved.geojson", collection(
-        feature(far, 地块编号=own.code, 用地性质=own.land_use, 园区="P01")))
+    moved = write_json(
+        tmp_path / "moved.geojson",
+        collection(feature(far, 地块编号=own.code, 用地性质=own.land_use, 园区="P01")),
+    )
     reshaped = write_json(tmp_path / "reshaped.geojson", collection(feature(near, 地块编号=own.code)))
     before = digest(sample_db)
 
@@ -95,17 +109,27 @@ def test_an_own_parcel_moved_into_another_park_by_import_is_refused(sample_db, t
 
 def test_a_factory_moved_into_another_park_and_a_town_zone_manager_crossing_over(sample_db, tmp_path):
     with sample_db.read() as session:
-        factory = session.scalar(select(Factory).join(Area, Area.id == Factory.park_id)
-                                 .where(Area.code == "P01").order_by(Factory.code).limit(1))
+        factory = session.scalar(
+            select(Factory)
+            .join(Area, Area.id == Factory.park_id)
+            .where(Area.code == "P01")
+            .order_by(Factory.code)
+            .limit(1)
+        )
         kfq = manager(session, "P01")
         zhen = manager(session, "Z01", "Z02", "Z03", "Z04", "Z05", "Z06", name="镇管理员")
         far, in_park = shapely.point_on_surface(inside(session, "P04")), inside(session, "P01")
         in_zone = a_parcel_in(session, "Z01")
-    factory_file = write_json(tmp_path / "factory.geojson", collection(
-        feature(far, 厂房编号=factory.code, 园区="P01")))
-    parcel_file = write_json(tmp_path / "zone.geojson", collection(
-        feature(in_park, 地块编号="ZONE-NEW", 用地性质="100102", 镇="T03"),
-        feature(None, 地块编号=in_zone.code, 价格=21.5)))
+    factory_file = write_json(
+        tmp_path / "factory.geojson", collection(feature(far, 厂房编号=factory.code, 园区="P01"))
+    )
+    parcel_file = write_json(
+        tmp_path / "zone.geojson",
+        collection(
+            feature(in_park, 地块编号="ZONE-NEW", 用地性质="100102", 镇="T03"),
+            feature(None, 地块编号=in_zone.code, 价格=21.5),
+        ),
+    )
 
     factory_report = run_import(sample_db, factory_file, kfq, layer="factories")
     zone_report = run_import(sample_db, parcel_file, zhen, dry_run=True)
@@ -121,7 +145,9 @@ def test_only_administrators_restore_by_import_and_the_restore_is_in_the_history
         kfq = manager(session, "P01")
     with sample_db.write() as session:
         sites.delete(session, "parcel", own.code, who=kfq, expected_version=None)
-    path = write_json(tmp_path / "back.geojson", collection(feature(None, 地块编号=own.code, 备注="又回来了")))
+    path = write_json(
+        tmp_path / "back.geojson", collection(feature(None, 地块编号=own.code, 备注="又回来了"))
+    )
     before = digest(sample_db)
 
     by_manager = run_import(sample_db, path, kfq)
@@ -140,21 +166,35 @@ def test_only_administrators_restore_by_import_and_the_restore_is_in_the_history
 def test_a_site_step_never_moves_a_project(sample_db):
     with sample_db.read() as session:
         kfq = manager(session, "P01")
-        first, second = [p.code for p in session.scalars(select(Parcel).join(Area, Area.id == Parcel.park_id).where(
-            Area.code == "P01", Parcel.status == "available").order_by(Parcel.code).limit(2))]
+        first, second = [
+            p.code
+            for p in session.scalars(
+                select(Parcel)
+                .join(Area, Area.id == Parcel.park_id)
+                .where(Area.code == "P01", Parcel.status == "available")
+                .order_by(Parcel.code)
+                .limit(2)
+            )
+        ]
         producing = session.scalar(select(Project).where(Project.stage == "producing").limit(1))
         talking = session.scalar(select(Project).where(Project.stage == "negotiating").limit(1))
-        before = {p.code: (p.stage, len(changes_of(session, "project", p.code))) for p in (producing, talking)}
+        before = {
+            p.code: (p.stage, len(changes_of(session, "project", p.code))) for p in (producing, talking)
+        }
 
     with sample_db.write() as session:
         sites.change_status(session, "parcel", first, "reserved", who=kfq, project=producing.code)
         sites.change_status(session, "parcel", first, "signed", who=kfq)
-        sites.change_status(session, "parcel", second, "reserved", who=operator("管理员"), project=talking.code)
+        sites.change_status(
+            session, "parcel", second, "reserved", who=operator("管理员"), project=talking.code
+        )
         sites.change_status(session, "parcel", second, "signed", who=operator("管理员"))
 
     with sample_db.read() as session:
-        after = {p.code: (p.stage, len(changes_of(session, "project", p.code)))
-                 for p in session.scalars(select(Project).where(Project.code.in_(list(before))))}
+        after = {
+            p.code: (p.stage, len(changes_of(session, "project", p.code)))
+            for p in session.scalars(select(Project).where(Project.code.in_(list(before))))
+        }
     assert after == before  # a project moves by its own steps (gis/gateway/stages.py), which move its sites
 
 
@@ -168,7 +208,9 @@ def test_an_area_change_based_on_an_old_version_is_refused(sample_db):
     with pytest.raises(VersionConflict), sample_db.write() as session:
         areas.update(session, "P01", {"remarks": "第二次"}, who=admin, expected_version=version)
     with sample_db.write() as session:
-        unchanged = areas.update(session, "P01", {"remarks": "第一次"}, who=admin, expected_version=version + 1)
+        unchanged = areas.update(
+            session, "P01", {"remarks": "第一次"}, who=admin, expected_version=version + 1
+        )
 
     assert unchanged.version == version + 1
     with sample_db.read() as session:
@@ -202,23 +244,33 @@ def test_every_field_holds_only_what_it_may(sample_db, values, key):
 def test_codes_follow_one_syntax_on_every_path(sample_db, tmp_path, code):
     with sample_db.read() as session:
         square = inside(session, "P01")
-    path = write_json(tmp_path / "codes.geojson", collection(feature(square, 地块编号=code, 用地性质="100102")))
+    path = write_json(
+        tmp_path / "codes.geojson", collection(feature(square, 地块编号=code, 用地性质="100102"))
+    )
 
     with pytest.raises(InvalidInput), sample_db.write() as session:
         sites.create(session, "parcel", {"code": code, "land_use": "100102"}, square, who=operator("管理员"))
     report = run_import(sample_db, path, operator("管理员"))
 
     assert not report.written
-    assert {"fields.code_syntax", "fields.too_long", "import.code_too_long", "fields.hidden_character"} & every_key(
-        report), every_key(report)
+    assert {
+        "fields.code_syntax",
+        "fields.too_long",
+        "import.code_too_long",
+        "fields.hidden_character",
+    } & every_key(report), every_key(report)
 
 
 def test_imported_values_pass_the_same_field_rules(sample_db, tmp_path):
     with sample_db.read() as session:
         code = a_parcel_in(session, "P01").code
-    path = write_json(tmp_path / "values.geojson", collection(
-        feature(None, 地块编号=code, 名称="长" * 3000),
-        feature(None, 地块编号=code + "-B", 备注="bidi\u2067here")))
+    path = write_json(
+        tmp_path / "values.geojson",
+        collection(
+            feature(None, 地块编号=code, 名称="长" * 3000),
+            feature(None, 地块编号=code + "-B", 备注="bidi\u2067here"),
+        ),
+    )
 
     report = run_import(sample_db, path, operator("管理员"))
 
@@ -229,10 +281,12 @@ def test_imported_values_pass_the_same_field_rules(sample_db, tmp_path):
 def test_the_share_rule_refuses_an_outline_drawn_mostly_over_a_neighbour():
     who = Principal(id=1, name="kfq", role=Role.PARK_MANAGER, area_ids=frozenset({13}))
     stored = rules.Stored(id=1, version=1, status="available", park_id=13, town_id=2)
-    mostly_mine = rules.Change("parcel", "X", rules.Act.UPDATE, stored=stored, geometry=True, place=(13, 2),
-                               share=0.8)
-    mostly_theirs = rules.Change("parcel", "X", rules.Act.UPDATE, stored=stored, geometry=True, place=(13, 2),
-                                 share=0.3)
+    mostly_mine = rules.Change(
+        "parcel", "X", rules.Act.UPDATE, stored=stored, geometry=True, place=(13, 2), share=0.8
+    )
+    mostly_theirs = rules.Change(
+        "parcel", "X", rules.Act.UPDATE, stored=stored, geometry=True, place=(13, 2), share=0.3
+    )
 
     rules.check(who, mostly_mine)
     with pytest.raises(Forbidden) as caught:
@@ -242,7 +296,9 @@ def test_the_share_rule_refuses_an_outline_drawn_mostly_over_a_neighbour():
 
 def test_shares_within_are_measured_per_shape():
     region = shapely.box(0, 0, 1, 1)
-    shapes = np.array([shapely.box(0, 0, 1, 1), shapely.box(0.5, 0, 1.5, 1), shapely.Point(2, 2), None], dtype=object)
+    shapes = np.array(
+        [shapely.box(0, 0, 1, 1), shapely.box(0.5, 0, 1.5, 1), shapely.Point(2, 2), None], dtype=object
+    )
 
     shares = places.shares_within(shapes, region)
 

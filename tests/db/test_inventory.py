@@ -33,8 +33,9 @@ def test_bbox_query_returns_exactly_the_parcels_that_intersect_the_window(sample
 
 
 def test_filters_combine(sample_db):
-    query = ParcelQuery(park="P04", status=("available",), land_use=("1001",), min_mu=10, max_mu=80,
-                        limit=1000)
+    query = ParcelQuery(
+        park="P04", status=("available",), land_use=("1001",), min_mu=10, max_mu=80, limit=1000
+    )
     with sample_db.read() as session:
         page = inventory.list_parcels(session, query)
 
@@ -66,11 +67,14 @@ def test_one_parcel_carries_its_park_town_and_land_use_names(sample_db):
     assert shapely.from_geojson(row["geojson"]).geom_type == "MultiPolygon"
 
 
-@pytest.mark.parametrize(("query", "key"), [
-    (ParcelQuery(park="P99"), "error.unknown_area"),
-    (ParcelQuery(min_mu=50, max_mu=10), "error.bad_range"),
-    (ParcelQuery(sort="colour"), "error.invalid_input"),
-])
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        (ParcelQuery(park="P99"), "error.unknown_area"),
+        (ParcelQuery(min_mu=50, max_mu=10), "error.bad_range"),
+        (ParcelQuery(sort="colour"), "error.invalid_input"),
+    ],
+)
 def test_bad_filters_are_refused_with_a_reason(sample_db, query, key):
     with sample_db.read() as session, pytest.raises(InvalidInput) as caught:
         inventory.list_parcels(session, query)

@@ -12,24 +12,48 @@ from gis.database import Database
 from gis.models import Base
 from tests.conftest import BACKENDS
 
-TABLES = {"areas", "parcels", "factories", "projects", "status_events", "users", "user_areas",
-          "industries", "land_use_classes", "infrastructure", "record_changes", "api_tokens",
-          "login_failures"}
-GEOMETRY_COLUMNS = {("areas", "geom"), ("parcels", "geom"), ("factories", "footprint"),
-                    ("factories", "location"), ("infrastructure", "geom")}
+TABLES = {
+    "areas",
+    "parcels",
+    "factories",
+    "projects",
+    "status_events",
+    "users",
+    "user_areas",
+    "industries",
+    "land_use_classes",
+    "infrastructure",
+    "record_changes",
+    "api_tokens",
+    "login_failures",
+}
+GEOMETRY_COLUMNS = {
+    ("areas", "geom"),
+    ("parcels", "geom"),
+    ("factories", "footprint"),
+    ("factories", "location"),
+    ("infrastructure", "geom"),
+}
 
 
 def spatial_indexes(db: Database) -> set[tuple[str, str]]:
     with db.engine.connect() as conn:
         if db.dialect == "sqlite":
-            rows = conn.execute(text("SELECT f_table_name, f_geometry_column FROM geometry_columns "
-                                     "WHERE spatial_index_enabled = 1"))
+            rows = conn.execute(
+                text(
+                    "SELECT f_table_name, f_geometry_column FROM geometry_columns "
+                    "WHERE spatial_index_enabled = 1"
+                )
+            )
         else:
-            rows = conn.execute(text(
-                "SELECT t.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                "JOIN pg_am am ON am.oid = c.relam JOIN pg_class t ON t.oid = i.indrelid "
-                "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(i.indkey) "
-                "WHERE am.amname = 'gist'"))
+            rows = conn.execute(
+                text(
+                    "SELECT t.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                    "JOIN pg_am am ON am.oid = c.relam JOIN pg_class t ON t.oid = i.indrelid "
+                    "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(i.indkey) "
+                    "WHERE am.amname = 'gist'"
+                )
+            )
         return {(table, column) for table, column in rows}
 
 
@@ -72,8 +96,11 @@ def test_the_models_and_the_migrations_describe_the_same_schema(db):
 
 
 def test_the_expression_index_exists(db):
-    query = ("SELECT name FROM sqlite_master WHERE type = 'index'" if db.dialect == "sqlite"
-             else "SELECT indexname FROM pg_indexes")
+    query = (
+        "SELECT name FROM sqlite_master WHERE type = 'index'"
+        if db.dialect == "sqlite"
+        else "SELECT indexname FROM pg_indexes"
+    )
     with db.engine.connect() as conn:
         names = set(conn.execute(text(query)).scalars())
 
@@ -94,8 +121,10 @@ def test_a_tool_without_spatialite_can_check_and_edit_the_file(databases, backen
 def test_a_record_change_names_exactly_one_subject(sample_db):
     # migration 0008 rebuilt the rule for three subjects (on SQLite by copying the table)
     db = sample_db
-    row = "INSERT INTO record_changes (at, actor, action, changes, version{}) VALUES " \
-          "('2026-12-04 00:00:00+00', 't', 'create', '{{}}', 1{})"
+    row = (
+        "INSERT INTO record_changes (at, actor, action, changes, version{}) VALUES "
+        "('2026-12-04 00:00:00+00', 't', 'create', '{{}}', 1{})"
+    )
     project = "(SELECT min(id) FROM projects)"
     parcel = "(SELECT min(id) FROM parcels)"
     count = "SELECT count(*) FROM record_changes WHERE project_id IS NOT NULL"

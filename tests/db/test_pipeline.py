@@ -33,36 +33,67 @@ TODAY = dt.date.today()
 
 
 def lead(db, code="XM-T-001", who=ADMIN, **extra):
-    values = {"code": code, "name": "测试项目", "industry_code": "27", "investor": "岚屿测试生物科技有限公司",
-              "land_min_mu": 30, "land_max_mu": 45, "stage_since": TODAY - dt.timedelta(days=90), **extra}
+    values = {
+        "code": code,
+        "name": "测试项目",
+        "industry_code": "27",
+        "investor": "岚屿测试生物科技有限公司",
+        "land_min_mu": 30,
+        "land_max_mu": 45,
+        "stage_since": TODAY - dt.timedelta(days=90),
+        **extra,
+    }
     with db.write() as session:
         return projects.create(session, values, who=who)
 
 
 def move(db, code, target, who=ADMIN, days_ago=0, **extra):
     with db.write() as session:
-        return stages.step(session, code, stages.Move(Stage(target), TODAY - dt.timedelta(days=days_ago), **extra),
-                           who=who, config=RULES)
+        return stages.step(
+            session,
+            code,
+            stages.Move(Stage(target), TODAY - dt.timedelta(days=days_ago), **extra),
+            who=who,
+            config=RULES,
+        )
 
 
 def steps_of(db, code):
     with db.read() as session:
-        return [(e.from_stage, e.to_stage) for e in session.scalars(
-            select(ProjectStageEvent).join(Project).where(Project.code == code)
-            .order_by(ProjectStageEvent.day, ProjectStageEvent.id))]
+        return [
+            (e.from_stage, e.to_stage)
+            for e in session.scalars(
+                select(ProjectStageEvent)
+                .join(Project)
+                .where(Project.code == code)
+                .order_by(ProjectStageEvent.day, ProjectStageEvent.id)
+            )
+        ]
 
 
 def available(db, park="P01"):
     with db.read() as session:
-        return session.scalar(select(Parcel.code).join(Area, Area.id == Parcel.park_id).where(
-            Area.code == park, Parcel.status == "available", Parcel.deleted_at.is_(None)).order_by(Parcel.code))
+        return session.scalar(
+            select(Parcel.code)
+            .join(Area, Area.id == Parcel.park_id)
+            .where(Area.code == park, Parcel.status == "available", Parcel.deleted_at.is_(None))
+            .order_by(Parcel.code)
+        )
 
 
 def approve(db, code):
     with db.write() as session:
         project = session.scalar(select(Project).where(Project.code == code))
-        session.add(Review(number=f"会审〔2026〕{project.id:03d}号", project_id=project.id, site="-",
-                           held_on=TODAY, outcome="passed", created_by="测试"))
+        session.add(
+            Review(
+                number=f"会审〔2026〕{project.id:03d}号",
+                project_id=project.id,
+                site="-",
+                held_on=TODAY,
+                outcome="passed",
+                created_by="测试",
+            )
+        )
 
 
 def test_a_lead_is_entered_with_its_investor_checked_and_its_first_step(sample_db):
@@ -76,14 +107,17 @@ def test_a_lead_is_entered_with_its_investor_checked_and_its_first_step(sample_d
     assert steps_of(sample_db, "XM-T-001") == [(None, "lead")]
 
 
-@pytest.mark.parametrize(("extra", "key"), [
-    ({"credit_code": "91350100M000100Y44"}, "pipeline.credit.check"),
-    ({"source_unit": "NOWHERE"}, "pipeline.unknown_unit"),
-    ({"leader": "nobody"}, "pipeline.person"),
-    ({"project_type": "mining"}, "error.invalid_input"),
-    ({"stage": "dropped"}, "error.invalid_input"),
-    ({"stage_since": TODAY + dt.timedelta(days=3), "stage": "negotiating"}, "pipeline.stage.date"),
-])
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ({"credit_code": "91350100M000100Y44"}, "pipeline.credit.check"),
+        ({"source_unit": "NOWHERE"}, "pipeline.unknown_unit"),
+        ({"leader": "nobody"}, "pipeline.person"),
+        ({"project_type": "mining"}, "error.invalid_input"),
+        ({"stage": "dropped"}, "error.invalid_input"),
+        ({"stage_since": TODAY + dt.timedelta(days=3), "stage": "negotiating"}, "pipeline.stage.date"),
+    ],
+)
 def test_what_a_lead_may_not_carry_is_refused_and_nothing_written(sample_db, extra, key):
     with sample_db.read() as session:
         before = session.scalar(select(func.count()).select_from(Project))
@@ -108,8 +142,14 @@ def test_the_same_investor_entered_twice_is_marked_for_the_bureau(sample_db):
     assert [d["code"] for d in same_code["possible_duplicates"]] == ["XM-T-003"]
     with sample_db.read() as session:  # the sample's own marks aside
         ours = select(Project.id).where(Project.code.like("XM-T-%"))
-        assert session.scalar(select(func.count()).select_from(ProjectDuplicate)
-                              .where(ProjectDuplicate.project_id.in_(ours))) == 2
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(ProjectDuplicate)
+                .where(ProjectDuplicate.project_id.in_(ours))
+            )
+            == 2
+        )
 
 
 def test_a_project_walks_the_pipeline_and_takes_its_parcel_with_it(sample_db):
@@ -131,12 +171,20 @@ def test_a_project_walks_the_pipeline_and_takes_its_parcel_with_it(sample_db):
     assert project.stage == "started" and project.signed_on == TODAY - dt.timedelta(days=40)
     assert site.status == "under_construction" and site.reserved_project_id == project.id
     assert [(e.from_status, e.to_status) for e in events][-4:] == [
-        ("available", "reserved"), ("reserved", "signed"), ("signed", "supplied"), ("supplied", "under_construction")]
+        ("available", "reserved"),
+        ("reserved", "signed"),
+        ("signed", "supplied"),
+        ("supplied", "under_construction"),
+    ]
     assert all(e.project_id == project.id for e in events[-4:])
     assert [s.role for s in linked] == ["supplied"]
     assert [h.changes["stage"] for h in history[1:]] == [
-        ["lead", "negotiating"], ["negotiating", "signed"], ["signed", "registered"], ["registered", "supplied"],
-        ["supplied", "started"]]
+        ["lead", "negotiating"],
+        ["negotiating", "signed"],
+        ["signed", "registered"],
+        ["registered", "supplied"],
+        ["supplied", "started"],
+    ]
 
 
 def test_a_land_project_signs_after_its_review_and_is_supplied_with_a_site(sample_db):
@@ -170,8 +218,13 @@ def test_steps_are_one_at_a_time_dated_in_order_and_dropped_with_a_reason(sample
     move(sample_db, "XM-T-001", "negotiating", days_ago=1)
     move(sample_db, "XM-T-001", "dropped", note="投资方另选他地")
 
-    assert steps_of(sample_db, "XM-T-001") == [(None, "lead"), ("lead", "negotiating"), ("negotiating", "on_hold"),
-                                               ("on_hold", "negotiating"), ("negotiating", "dropped")]
+    assert steps_of(sample_db, "XM-T-001") == [
+        (None, "lead"),
+        ("lead", "negotiating"),
+        ("negotiating", "on_hold"),
+        ("on_hold", "negotiating"),
+        ("negotiating", "dropped"),
+    ]
 
 
 def test_a_supply_needs_rights_over_the_site_as_well_or_nothing_moves(sample_db):
@@ -184,10 +237,17 @@ def test_a_supply_needs_rights_over_the_site_as_well_or_nothing_moves(sample_db)
         parcel_events = session.scalar(select(func.count()).select_from(StatusEvent))
 
     with pytest.raises(Forbidden):
-        move(sample_db, "XM-T-001", "supplied", who=STAFF, sites=[parcel])  # staff reserve, they do not sign land
+        move(
+            sample_db, "XM-T-001", "supplied", who=STAFF, sites=[parcel]
+        )  # staff reserve, they do not sign land
     with pytest.raises(Forbidden):
-        move(sample_db, "XM-T-001", "supplied", who=Principal(id=5, name="园区", role=Role.PARK_MANAGER,
-                                                             area_ids=frozenset({13})), sites=[parcel])
+        move(
+            sample_db,
+            "XM-T-001",
+            "supplied",
+            who=Principal(id=5, name="园区", role=Role.PARK_MANAGER, area_ids=frozenset({13})),
+            sites=[parcel],
+        )
 
     with sample_db.read() as session:
         assert session.scalar(select(Project.stage).where(Project.code == "XM-T-001")) == "registered"
@@ -214,16 +274,25 @@ def test_follow_ups_are_dated_name_their_leader_and_are_withdrawn_by_their_autho
         from gis import accounts
 
         accounts.create_user(session, OPERATOR, "市长", "leader", TEST_PASSWORD)
-        visit = follow_ups.add(session, "XM-T-001", {"day": TODAY, "kind": "leader_visit", "leader": "市长",
-                                                     "place": "上海", "outcome": "达成意向"}, who=STAFF)
-    for values in ({"day": TODAY, "kind": "leader_visit", "leader": "管理员"},
-                   {"day": TODAY + dt.timedelta(days=1), "kind": "call"}, {"day": TODAY, "kind": "dinner"},
-                   {"day": TODAY, "kind": "call", "outcome": "a\u202eb"}):
+        visit = follow_ups.add(
+            session,
+            "XM-T-001",
+            {"day": TODAY, "kind": "leader_visit", "leader": "市长", "place": "上海", "outcome": "达成意向"},
+            who=STAFF,
+        )
+    for values in (
+        {"day": TODAY, "kind": "leader_visit", "leader": "管理员"},
+        {"day": TODAY + dt.timedelta(days=1), "kind": "call"},
+        {"day": TODAY, "kind": "dinner"},
+        {"day": TODAY, "kind": "call", "outcome": "a\u202eb"},
+    ):
         with pytest.raises(InvalidInput), sample_db.write() as session:
             follow_ups.add(session, "XM-T-001", values, who=STAFF)
 
     with pytest.raises(Forbidden), sample_db.write() as session:
-        follow_ups.withdraw(session, "XM-T-001", visit.id, who=Principal(id=92, name="别人", role=Role.INVESTMENT))
+        follow_ups.withdraw(
+            session, "XM-T-001", visit.id, who=Principal(id=92, name="别人", role=Role.INVESTMENT)
+        )
     with sample_db.write() as session:
         follow_ups.withdraw(session, "XM-T-001", visit.id, who=STAFF)
     with sample_db.read() as session:
@@ -244,7 +313,9 @@ def test_an_administrator_merges_a_duplicate_keeping_both_histories(sample_db):
     lead(sample_db, "XM-T-001", source_unit="SH")
     lead(sample_db, "XM-T-002", investor="岚屿测试生物科技（中国）有限公司", source_unit="P03")
     with sample_db.write() as session:
-        follow_ups.add(session, "XM-T-002", {"day": TODAY, "kind": "call", "outcome": "投资方确认"}, who=STAFF)
+        follow_ups.add(
+            session, "XM-T-002", {"day": TODAY, "kind": "call", "outcome": "投资方确认"}, who=STAFF
+        )
 
     with pytest.raises(Forbidden), sample_db.write() as session:
         duplicates.merge(session, "XM-T-002", "XM-T-001", who=STAFF)

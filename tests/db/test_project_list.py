@@ -25,8 +25,14 @@ def ago(days):
 
 
 def enter(db, code, **extra):
-    values = {"code": code, "name": f"列表测试{code}", "industry_code": "39", "investor": f"{code}测试有限公司",
-              "stage_since": ago(5), **extra}
+    values = {
+        "code": code,
+        "name": f"列表测试{code}",
+        "industry_code": "39",
+        "investor": f"{code}测试有限公司",
+        "stage_since": ago(5),
+        **extra,
+    }
     with db.write() as session:
         return projects.create(session, values, who=ADMIN)
 
@@ -54,9 +60,13 @@ def test_filters_on_unit_platform_leader_and_text(sample_db):
     assert ours(source_unit="SZ") == ["XM-L-001"] and ours(source_unit="SH") == ["XM-L-002"]
     assert ours(platform="T06") == ["XM-L-002"] and ours(platform="P03") == ["XM-L-001"]
     with sample_db.read() as session:
-        sample = {p.code: p for p in session.scalars(select(Project).where(~Project.code.startswith("XM-L-")))}
+        sample = {
+            p.code: p for p in session.scalars(select(Project).where(~Project.code.startswith("XM-L-")))
+        }
         p03 = session.scalar(select(Area.id).where(Area.code == "P03"))
-    assert set(codes(sample_db, platform="P03")) - {"XM-L-001"} == {c for c, p in sample.items() if p.platform_id == p03}
+    assert set(codes(sample_db, platform="P03")) - {"XM-L-001"} == {
+        c for c, p in sample.items() if p.platform_id == p03
+    }
     assert codes(sample_db, leader="leader-list") == ["XM-L-001"]
     assert codes(sample_db, search="XM-L-002测试") == ["XM-L-002"]
     for wrong in ({"source_unit": "NOPE"}, {"platform": "P99"}, {"leader": "nobody"}, {"sort": "investor"}):
@@ -97,15 +107,24 @@ def test_every_sortable_column_orders_both_ways_with_blanks_last(sample_db, sort
     with sample_db.write() as session:
         follow_ups.add(session, "XM-L-020", {"day": ago(2), "kind": "visit"}, who=ADMIN)
     column = {"investment": "investment_total_wan", "last_follow_up": "last_follow_up_on"}.get(sort, sort)
-    order = {"lead": 0, "negotiating": 1, "signed": 2, "registered": 3, "supplied": 4, "started": 5,
-             "producing": 6, "on_hold": 7, "dropped": 8}
+    order = {
+        "lead": 0,
+        "negotiating": 1,
+        "signed": 2,
+        "registered": 3,
+        "supplied": 4,
+        "started": 5,
+        "producing": 6,
+        "on_hold": 7,
+        "dropped": 8,
+    }
     key = (lambda r: order[r["stage"]]) if sort == "stage" else (lambda r: r[column])
 
     for descending in (False, True):
         rows = found(sample_db, sort=("-" if descending else "") + sort)
         values = [key(r) for r in rows if key(r) is not None]
         assert values == sorted(values, reverse=descending)
-        assert all(key(r) is None for r in rows[len(values):])  # blanks last either way
+        assert all(key(r) is None for r in rows[len(values) :])  # blanks last either way
 
 
 def test_counts_per_stage_ignore_the_stage_filter_and_keep_the_others(sample_db):

@@ -25,16 +25,20 @@ NEED = Need(industry_code="39", land_min_mu=5, land_max_mu=300, nuisance_class=1
 
 def stored(session):
     """code -> (centre, stored metres per kind)."""
-    rows = session.execute(select(Parcel.code, Parcel.centre_lon, Parcel.centre_lat,
-                                  *[getattr(Parcel, c) for c in COLUMNS]))
+    rows = session.execute(
+        select(Parcel.code, Parcel.centre_lon, Parcel.centre_lat, *[getattr(Parcel, c) for c in COLUMNS])
+    )
     return {r[0]: ((r[1], r[2]), tuple(r[3:])) for r in rows}
 
 
 def answer(session, need=NEED):
     """What a match answers, to compare: ranked codes with scores, passing count, near misses."""
     result = match(session, need, MatchConfig(), limit=20)
-    return ([(c.code, c.score) for c in result.parcels], result.counts,
-            [(c.code, c.score) for c in result.near_parcels])
+    return (
+        [(c.code, c.score) for c in result.parcels],
+        result.counts,
+        [(c.code, c.score) for c in result.near_parcels],
+    )
 
 
 def test_the_sample_stores_every_parcels_distance_as_the_exact_score_measures_it(sample_db):
@@ -52,11 +56,20 @@ def test_the_sample_stores_every_parcels_distance_as_the_exact_score_measures_it
 def test_a_changed_geometry_loses_its_distances_and_a_new_parcel_is_measured(sample_db):
     with sample_db.write() as session:
         code = session.scalar(select(Parcel.code).where(Parcel.status == "available").order_by(Parcel.code))
-        sites.update(session, "parcel", code, {"geometry": box(121.74, 31.80, 121.746, 31.801)},
-                          who=Principal(id=1, name="管理员", role=Role.ADMIN), expected_version=None)
-        bulk.insert_parcels(session, [{"code": "NEW-1", "land_use": "100102", "status": "available"}],
-                            np.array([shapely.MultiPolygon([box(121.73, 31.79, 121.731, 31.7905)])]),
-                            actor="test")
+        sites.update(
+            session,
+            "parcel",
+            code,
+            {"geometry": box(121.74, 31.80, 121.746, 31.801)},
+            who=Principal(id=1, name="管理员", role=Role.ADMIN),
+            expected_version=None,
+        )
+        bulk.insert_parcels(
+            session,
+            [{"code": "NEW-1", "land_use": "100102", "status": "available"}],
+            np.array([shapely.MultiPolygon([box(121.73, 31.79, 121.731, 31.7905)])]),
+            actor="test",
+        )
     with sample_db.read() as session:
         rows = stored(session)
         layer = load_layer(session.connection())
@@ -70,20 +83,29 @@ def test_a_changed_geometry_loses_its_distances_and_a_new_parcel_is_measured(sam
 def test_a_plain_sql_change_of_geometry_empties_the_distances_too(sample_db):
     with sample_db.write() as session:
         parcel_id = session.scalar(select(Parcel.id).order_by(Parcel.id))
-        session.execute(text("UPDATE parcels SET geom = ST_Translate(geom, 0.001, 0, 0) WHERE id = :id")
-                        if sample_db.dialect == "sqlite" else
-                        text("UPDATE parcels SET geom = ST_Translate(geom, 0.001, 0) WHERE id = :id"),
-                        {"id": parcel_id})
-        left = session.execute(select(*[getattr(Parcel, c) for c in COLUMNS]).where(Parcel.id == parcel_id)).one()
+        session.execute(
+            text("UPDATE parcels SET geom = ST_Translate(geom, 0.001, 0, 0) WHERE id = :id")
+            if sample_db.dialect == "sqlite"
+            else text("UPDATE parcels SET geom = ST_Translate(geom, 0.001, 0) WHERE id = :id"),
+            {"id": parcel_id},
+        )
+        left = session.execute(
+            select(*[getattr(Parcel, c) for c in COLUMNS]).where(Parcel.id == parcel_id)
+        ).one()
 
     assert tuple(left) == (None, None, None)
 
 
-@pytest.mark.parametrize("need", [
-    NEED,
-    Need(industry_code="39", land_min_mu=5, land_max_mu=300, max_distance_km=(("port", 12.0),)),
-    Need(industry_code="34", land_min_mu=5, max_distance_km=(("rail_station", 20.0), ("highway_exit", 6.0))),
-])
+@pytest.mark.parametrize(
+    "need",
+    [
+        NEED,
+        Need(industry_code="39", land_min_mu=5, land_max_mu=300, max_distance_km=(("port", 12.0),)),
+        Need(
+            industry_code="34", land_min_mu=5, max_distance_km=(("rail_station", 20.0), ("highway_exit", 6.0))
+        ),
+    ],
+)
 def test_the_stored_distances_never_change_a_match(sample_db, need):
     with sample_db.read() as session:
         measured = answer(session, need)
@@ -102,8 +124,14 @@ def test_distances_to_an_old_layer_are_never_read_and_an_upgrade_measures_them_a
     with sample_db.read() as session:
         before = answer(session)
     with sample_db.write() as session:  # a port written straight into the table: nothing measured
-        session.execute(Infrastructure.__table__.insert().values(
-            code="PORT-NEW", name="新港", kind="port", geom=from_shape(Point(121.76, 31.78), srid=CGCS2000)))
+        session.execute(
+            Infrastructure.__table__.insert().values(
+                code="PORT-NEW",
+                name="新港",
+                kind="port",
+                geom=from_shape(Point(121.76, 31.78), srid=CGCS2000),
+            )
+        )
     with sample_db.read() as session:
         layer = load_layer(session.connection())
         after = answer(session)

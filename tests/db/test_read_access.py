@@ -25,13 +25,19 @@ def tied_to(session, area_codes):
     area), reserved on a site there, or preferring it."""
     ids = set(session.scalars(select(Area.id).where(Area.code.in_(area_codes))))
     units = {u.code for u in session.scalars(select(Unit)) if u.area_code in area_codes}
-    tied = {p.code for p in session.scalars(select(Project)) if p.platform_id in ids or p.source_unit in units}
+    tied = {
+        p.code for p in session.scalars(select(Project)) if p.platform_id in ids or p.source_unit in units
+    }
     for model in (Parcel, Factory):
-        rows = session.execute(select(model.park_id, model.town_id, Project.code)
-                               .join(Project, Project.id == model.reserved_project_id)
-                               .where(model.deleted_at.is_(None)))
+        rows = session.execute(
+            select(model.park_id, model.town_id, Project.code)
+            .join(Project, Project.id == model.reserved_project_id)
+            .where(model.deleted_at.is_(None))
+        )
         tied |= {code for park, town, code in rows if {park, town} & ids}
-    tied |= {p.code for p in session.scalars(select(Project)) if set(p.preferred_areas or ()) & set(area_codes)}
+    tied |= {
+        p.code for p in session.scalars(select(Project)) if set(p.preferred_areas or ()) & set(area_codes)
+    }
     return tied
 
 
@@ -60,13 +66,20 @@ def test_staff_leaders_and_admins_read_every_project_and_anonymous_readers_none(
 
 def test_a_deleted_site_ties_its_project_no_more(sample_db):
     with sample_db.write() as session:
-        site = next(p for p in session.scalars(select(Parcel).where(Parcel.reserved_project_id.is_not(None))
-                                               .order_by(Parcel.code))
-                    if not p.reserved_project.preferred_areas)
+        site = next(
+            p
+            for p in session.scalars(
+                select(Parcel).where(Parcel.reserved_project_id.is_not(None)).order_by(Parcel.code)
+            )
+            if not p.reserved_project.preferred_areas
+        )
         park = session.get(Area, site.park_id).code
         code = session.get(Project, site.reserved_project_id).code
-        others = session.scalar(select(func.count()).select_from(Parcel).where(
-            Parcel.reserved_project_id == site.reserved_project_id, Parcel.id != site.id))
+        others = session.scalar(
+            select(func.count())
+            .select_from(Parcel)
+            .where(Parcel.reserved_project_id == site.reserved_project_id, Parcel.id != site.id)
+        )
         assert others == 0
         assert code in visible(session, manager(session, park))
         session.execute(update(Parcel).where(Parcel.id == site.id).values(deleted_at=utcnow()))
@@ -104,18 +117,36 @@ def test_the_limit_counts_within_the_window_and_says_when_to_come_back(db):
     start = utcnow()
     with db.write() as session:
         for minutes in (0, 10, 20):
-            rates.take(session, "export:1", 3, HOUR, message="error.too_many_exports",
-                       now=start + dt.timedelta(minutes=minutes))
+            rates.take(
+                session,
+                "export:1",
+                3,
+                HOUR,
+                message="error.too_many_exports",
+                now=start + dt.timedelta(minutes=minutes),
+            )
         with pytest.raises(TooManyAttempts) as refused:
-            rates.take(session, "export:1", 3, HOUR, message="error.too_many_exports",
-                       now=start + dt.timedelta(minutes=30))
+            rates.take(
+                session,
+                "export:1",
+                3,
+                HOUR,
+                message="error.too_many_exports",
+                now=start + dt.timedelta(minutes=30),
+            )
         rates.take(session, "export:2", 3, HOUR, message="error.too_many_exports", now=start)
 
     assert refused.value.retry_after == 30 * 60
     assert "3" in refused.value.message("en")
     with db.write() as session:  # an hour after the first, one more fits; the old one is forgotten
-        rates.take(session, "export:1", 3, HOUR, message="error.too_many_exports",
-                   now=start + dt.timedelta(minutes=60, seconds=1))
+        rates.take(
+            session,
+            "export:1",
+            3,
+            HOUR,
+            message="error.too_many_exports",
+            now=start + dt.timedelta(minutes=60, seconds=1),
+        )
         keys = sorted(session.scalars(select(RateEvent.key)))
     assert keys == ["export:1"] * 3 + ["export:2"]
 

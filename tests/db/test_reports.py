@@ -39,24 +39,44 @@ LEADER = "市领导甲"
 D = dt.date
 
 PROJECTS = {
-    "R1": {"source_unit": "SH", "platform": "P01", "industry_code": "27", "investment_total_wan": 20000,
-           "agreed_start_on": D(2018, 3, 10)},
+    "R1": {
+        "source_unit": "SH",
+        "platform": "P01",
+        "industry_code": "27",
+        "investment_total_wan": 20000,
+        "agreed_start_on": D(2018, 3, 10),
+    },
     "R2": {"source_unit": "P01", "platform": "P01", "industry_code": "39", "investment_total_wan": 5000},
     "R3": {"source_unit": "T03", "platform": "Z01", "industry_code": "33", "investment_total_wan": 12000},
     "R4": {"source_unit": "SH", "industry_code": "38", "investment_total_wan": 8000},
     "R5": {"source_unit": "BJ", "platform": "T01", "industry_code": "13", "investment_total_wan": 30000},
 }
-ENTERED = {"R1": D(2018, 3, 6), "R2": D(2018, 3, 12), "R3": D(2018, 3, 5), "R4": D(2018, 3, 5),
-           "R5": D(2018, 1, 2)}
-STEPS = [("R1", "negotiating", D(2018, 3, 8)), ("R1", "signed", D(2018, 3, 13)),
-         ("R2", "negotiating", D(2018, 3, 13)), ("R2", "signed", D(2018, 3, 14)),
-         ("R2", "registered", D(2018, 3, 15)), ("R2", "supplied", D(2018, 3, 16)),
-         ("R2", "started", D(2018, 3, 17)),
-         ("R3", "negotiating", D(2018, 3, 6)), ("R3", "signed", D(2018, 3, 9)),
-         ("R3", "dropped", D(2018, 3, 15)),
-         ("R4", "negotiating", D(2018, 3, 19)), ("R4", "signed", D(2018, 3, 20))]
-FOLLOW_UPS = [("R1", "visit", D(2018, 3, 7)), ("R1", "leader_visit", D(2018, 3, 14)),
-              ("R4", "call", D(2018, 3, 10))]
+ENTERED = {
+    "R1": D(2018, 3, 6),
+    "R2": D(2018, 3, 12),
+    "R3": D(2018, 3, 5),
+    "R4": D(2018, 3, 5),
+    "R5": D(2018, 1, 2),
+}
+STEPS = [
+    ("R1", "negotiating", D(2018, 3, 8)),
+    ("R1", "signed", D(2018, 3, 13)),
+    ("R2", "negotiating", D(2018, 3, 13)),
+    ("R2", "signed", D(2018, 3, 14)),
+    ("R2", "registered", D(2018, 3, 15)),
+    ("R2", "supplied", D(2018, 3, 16)),
+    ("R2", "started", D(2018, 3, 17)),
+    ("R3", "negotiating", D(2018, 3, 6)),
+    ("R3", "signed", D(2018, 3, 9)),
+    ("R3", "dropped", D(2018, 3, 15)),
+    ("R4", "negotiating", D(2018, 3, 19)),
+    ("R4", "signed", D(2018, 3, 20)),
+]
+FOLLOW_UPS = [
+    ("R1", "visit", D(2018, 3, 7)),
+    ("R1", "leader_visit", D(2018, 3, 14)),
+    ("R4", "call", D(2018, 3, 10)),
+]
 
 
 def plant(sample_db):
@@ -68,16 +88,33 @@ def plant(sample_db):
         accounts.create_user(session, OPERATOR, LEADER, "leader", TEST_PASSWORD)
     for code, values in PROJECTS.items():
         with sample_db.write() as session:
-            projects.create(session, {"code": code, "name": f"报表测试{code}", **values,
-                                      "stage_since": ENTERED[code]}, who=ADMIN)
+            projects.create(
+                session,
+                {"code": code, "name": f"报表测试{code}", **values, "stage_since": ENTERED[code]},
+                who=ADMIN,
+            )
     for code, target, day in STEPS:
         with sample_db.write() as session:
-            stages.step(session, code, stages.Move(Stage(target), day, note="终止测试" if target == "dropped" else None),
-                        who=ADMIN, config=RULES)
+            stages.step(
+                session,
+                code,
+                stages.Move(Stage(target), day, note="终止测试" if target == "dropped" else None),
+                who=ADMIN,
+                config=RULES,
+            )
     for code, kind, day in FOLLOW_UPS:
         with sample_db.write() as session:
-            follow_ups.add(session, code, {"day": day, "kind": kind, "outcome": "测试",
-                                           **({"leader": LEADER} if kind == "leader_visit" else {})}, who=ADMIN)
+            follow_ups.add(
+                session,
+                code,
+                {
+                    "day": day,
+                    "kind": kind,
+                    "outcome": "测试",
+                    **({"leader": LEADER} if kind == "leader_visit" else {}),
+                },
+                who=ADMIN,
+            )
     return sample_db
 
 
@@ -99,23 +136,38 @@ def card(db, period, as_of, config=RULES):
 
 def counts(lines, key):
     """{unit: (this week, the week before)} of one figure, units with anything only."""
-    return {line.unit: (getattr(line, key).current.count, getattr(line, key).previous.count)
-            for line in lines if getattr(line, key).current.count or getattr(line, key).previous.count}
+    return {
+        line.unit: (getattr(line, key).current.count, getattr(line, key).previous.count)
+        for line in lines
+        if getattr(line, key).current.count or getattr(line, key).previous.count
+    }
 
 
 def stage_counts(lines):
-    return {line.stage.value: (line.figure.current.count, line.figure.previous.count)
-            for line in lines if line.figure.current.count or line.figure.previous.count}
+    return {
+        line.stage.value: (line.figure.current.count, line.figure.previous.count)
+        for line in lines
+        if line.figure.current.count or line.figure.previous.count
+    }
 
 
 def test_the_week_per_unit_beside_the_week_before(pipeline):
     s = weekly(pipeline, "2018-W11", D(2018, 3, 18))
 
-    assert (s.first, s.last, s.previous_week, s.cut) == (D(2018, 3, 12), D(2018, 3, 18), "2018-W10", D(2018, 3, 18))
+    assert (s.first, s.last, s.previous_week, s.cut) == (
+        D(2018, 3, 12),
+        D(2018, 3, 18),
+        "2018-W10",
+        D(2018, 3, 18),
+    )
     assert counts(s.units, "new_leads") == {"P01": (1, 0), "SH": (0, 2), "T03": (0, 1)}
     assert counts(s.units, "follow_ups") == {"SH": (1, 2)}
     assert counts(s.units, "leader_visits") == {"SH": (1, 0)}
-    assert (s.total.new_leads.current.count, s.total.new_leads.previous.count, s.total.new_leads.change) == (1, 3, -2)
+    assert (s.total.new_leads.current.count, s.total.new_leads.previous.count, s.total.new_leads.change) == (
+        1,
+        3,
+        -2,
+    )
     assert s.total.new_leads.current.codes == ("R2",)
     assert {line.unit for line in s.units} >= {"P01", "T03", "SH", "BJ", "AG1"}  # every unit of units.csv
 
@@ -123,17 +175,27 @@ def test_the_week_per_unit_beside_the_week_before(pipeline):
 def test_the_weeks_steps_milestones_investment_and_overdue(pipeline):
     s = weekly(pipeline, "2018-W11", D(2018, 3, 18))
 
-    assert stage_counts(s.stage_changes) == {"lead": (1, 3), "negotiating": (1, 2), "signed": (2, 1),
-                                             "registered": (1, 0), "supplied": (1, 0), "started": (1, 0),
-                                             "dropped": (1, 0)}
+    assert stage_counts(s.stage_changes) == {
+        "lead": (1, 3),
+        "negotiating": (1, 2),
+        "signed": (2, 1),
+        "registered": (1, 0),
+        "supplied": (1, 0),
+        "started": (1, 0),
+        "dropped": (1, 0),
+    }
     milestones = {m.stage.value: m.figure.current for m in s.milestones}
     assert (milestones["signed"].codes, milestones["signed"].investment_wan) == (("R1", "R2"), 25000)
     assert [milestones[k].codes for k in ("registered", "supplied", "started")] == [("R2",)] * 3
     assert milestones["started"].investment_wan == 5000
     assert {m.stage.value: m.figure.previous.codes for m in s.milestones}["signed"] == ("R3",)
     standing = {b.stage.value: b.figure.current for b in s.by_stage if b.figure.current.count}
-    assert {k: f.codes for k, f in standing.items()} == {"lead": ("R4", "R5"), "signed": ("R1",),
-                                                        "started": ("R2",), "dropped": ("R3",)}
+    assert {k: f.codes for k, f in standing.items()} == {
+        "lead": ("R4", "R5"),
+        "signed": ("R1",),
+        "started": ("R2",),
+        "dropped": ("R3",),
+    }
     assert standing["lead"].investment_wan == 38000
     before = {b.stage.value: b.figure.previous.codes for b in s.by_stage if b.figure.previous.count}
     assert before == {"lead": ("R4", "R5"), "negotiating": ("R1",), "signed": ("R3",)}
@@ -170,14 +232,23 @@ def test_the_quarter_per_park_and_town_weighted_and_ranked(pipeline):
     by_area = rows(c)
     p01, t03, t01 = by_area["P01"], by_area["T03"], by_area["T01"]
 
-    assert [getattr(p01, k).codes for k in ("major_leads", "signed", "registered", "supplied", "started")] == [
-        ("R1",), ("R1", "R2"), ("R2",), ("R2",), ("R2",)]
+    assert [
+        getattr(p01, k).codes for k in ("major_leads", "signed", "registered", "supplied", "started")
+    ] == [("R1",), ("R1", "R2"), ("R2",), ("R2",), ("R2",)]
     assert (p01.started.investment_wan, p01.landed.count, p01.key_industry_share, p01.key_platform_share) == (
-        5000, 2, 1.0, 1.0)
+        5000,
+        2,
+        1.0,
+        1.0,
+    )
     # 1 lead x1 + 2 signed x2 + 1 registered x2 + 1 supplied x4 + 1 started x6 + 0.5 亿 x1 + 100 % x5 + 100 % x3
     assert p01.score == 25.5
     assert (t03.major_leads.codes, t03.signed.codes, t03.key_industry_share, t03.key_platform_share) == (
-        ("R3",), ("R3",), 0.0, 0.0)  # Z01 counts for its town; 33 is no key industry; no key platform
+        ("R3",),
+        ("R3",),
+        0.0,
+        0.0,
+    )  # Z01 counts for its town; 33 is no key industry; no key platform
     assert t03.score == 3.0
     assert (t01.major_leads.codes, t01.signed.count, t01.score) == (("R5",), 0, 1.0)
     assert [(r.area, r.rank) for r in c.rows[:3]] == [("P01", 1), ("T03", 2), ("T01", 3)]

@@ -33,14 +33,16 @@ def hold(db, held_on=DAY, site=SITE, project=PROJECT, who=STAFF, config=None, **
     """A new review, committed; its record."""
     new = NewReview(project, site, Planned(**planned), held_on)
     with db.write() as session:
-        return writes.create(session, new, who=who, config=config or ReviewConfig(), match=MatchConfig(),
-                             today=TODAY)
+        return writes.create(
+            session, new, who=who, config=config or ReviewConfig(), match=MatchConfig(), today=TODAY
+        )
 
 
 def opine(db, number, opinions, who=STAFF, version=None, project=PROJECT):
     with db.write() as session:
-        return writes.record_opinions(session, project, number, opinions, who=who, expected_version=version,
-                                      today=TODAY)
+        return writes.record_opinions(
+            session, project, number, opinions, who=who, expected_version=version, today=TODAY
+        )
 
 
 def decide(db, number, outcome, note=None, who=ADMIN, version=None, project=PROJECT):
@@ -96,8 +98,19 @@ def test_the_unique_number_is_the_last_guard(sample_db):
     first = hold(sample_db)
     with pytest.raises(ConflictingWrite), sample_db.write() as session:
         project_id = session.scalar(select(Project.id).where(Project.code == PROJECT))
-        session.add(Review(number=first.number, project_id=project_id, site=SITE, held_on=TODAY,
-                           planned={}, sheet={}, opinions={}, outcome="pending", created_by="x"))
+        session.add(
+            Review(
+                number=first.number,
+                project_id=project_id,
+                site=SITE,
+                held_on=TODAY,
+                planned={},
+                sheet={},
+                opinions={},
+                outcome="pending",
+                created_by="x",
+            )
+        )
         session.flush()
 
 
@@ -126,14 +139,17 @@ def test_a_review_starts_pending_dated_and_by_its_creator(sample_db):
     assert record.opinions == {} and record.version == 1
 
 
-@pytest.mark.parametrize(("kwargs", "error"), [
-    ({"held_on": TODAY + dt.timedelta(days=1)}, "review.error.future"),
-    ({"site": "NO-SUCH"}, "error.not_found"),
-    ({"project": "XM-NO-SUCH"}, "error.not_found"),
-    ({"plot_ratio": 25.0}, "fields.out_of_range"),
-    ({"site": "KFQ-001+" * 60 + "KFQ-002"}, "fields.too_long"),
-    ({"who": LEADER}, "error.forbidden"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"held_on": TODAY + dt.timedelta(days=1)}, "review.error.future"),
+        ({"site": "NO-SUCH"}, "error.not_found"),
+        ({"project": "XM-NO-SUCH"}, "error.not_found"),
+        ({"plot_ratio": 25.0}, "fields.out_of_range"),
+        ({"site": "KFQ-001+" * 60 + "KFQ-002"}, "fields.too_long"),
+        ({"who": LEADER}, "error.forbidden"),
+    ],
+)
 def test_what_cannot_be_held_is_refused_and_nothing_is_written(sample_db, kwargs, error):
     before = count_reviews(sample_db)  # the sample's own
 
@@ -162,7 +178,9 @@ def test_staff_enter_opinions_and_only_an_administrator_decides(sample_db):
         opine(sample_db, number, {"commerce": {"opinion": "同意"}})
     corrected = opine(sample_db, number, {"commerce": {"opinion": "同意"}}, who=ADMIN)
 
-    assert entered.opinions[reviews.Department.DEVELOPMENT_REFORM] == reviews.Opinion("符合产业政策", "王某", DAY)
+    assert entered.opinions[reviews.Department.DEVELOPMENT_REFORM] == reviews.Opinion(
+        "符合产业政策", "王某", DAY
+    )
     assert unchanged == entered and unchanged.outcome is Outcome.PENDING and unchanged.version == 2
     assert decided.outcome is Outcome.CONDITIONAL and decided.decided_by == ADMIN.name
     assert decided.outcome_note == "容积率提高到 1.2" and decided.decided_at is not None
@@ -171,16 +189,19 @@ def test_staff_enter_opinions_and_only_an_administrator_decides(sample_db):
     assert read(sample_db, number).version == corrected.version == 4
 
 
-@pytest.mark.parametrize("opinions", [
-    {"police": {"opinion": "同意"}},
-    {"commerce": {"stamp": "x"}},
-    {"commerce": "同意"},
-    {"commerce": {"opinion": "a\u202eb"}},
-    {"commerce": {"signatory": "长" * 101}},
-    {"commerce": {"signed_on": TODAY + dt.timedelta(days=1)}},
-    {"commerce": {"signed_on": "2026-11-20"}},
-    "同意",
-])
+@pytest.mark.parametrize(
+    "opinions",
+    [
+        {"police": {"opinion": "同意"}},
+        {"commerce": {"stamp": "x"}},
+        {"commerce": "同意"},
+        {"commerce": {"opinion": "a\u202eb"}},
+        {"commerce": {"signatory": "长" * 101}},
+        {"commerce": {"signed_on": TODAY + dt.timedelta(days=1)}},
+        {"commerce": {"signed_on": "2026-11-20"}},
+        "同意",
+    ],
+)
 def test_opinions_a_review_cannot_hold_are_refused_and_nothing_changes(sample_db, opinions):
     number = hold(sample_db).number
 
@@ -233,11 +254,20 @@ def test_every_change_is_in_the_projects_history(sample_db):
 
     assert [e.actor for e in mine] == [STAFF.name, STAFF.name, STAFF.name, ADMIN.name]
     assert all(e.action == "update" for e in mine)
-    assert mine[0].changes[key + "site"] == [None, SITE] and mine[0].changes[key + "office_share"] == [None, 5.0]
+    assert mine[0].changes[key + "site"] == [None, SITE] and mine[0].changes[key + "office_share"] == [
+        None,
+        5.0,
+    ]
     assert mine[0].changes[key + "outcome"] == [None, "pending"]
-    assert mine[1].changes == {key + "commerce.opinion": [None, "同意"], key + "commerce.signatory": [None, "李某"]}
+    assert mine[1].changes == {
+        key + "commerce.opinion": [None, "同意"],
+        key + "commerce.signatory": [None, "李某"],
+    }
     assert mine[2].changes == {key + "commerce.signatory": ["李某", None]}
-    assert mine[3].changes == {key + "outcome": ["pending", "failed"], key + "outcome_note": [None, "亩均税收不足"]}
+    assert mine[3].changes == {
+        key + "outcome": ["pending", "failed"],
+        key + "outcome_note": [None, "亩均税收不足"],
+    }
 
 
 def test_a_review_is_read_by_those_who_may_read_its_project(sample_db):
@@ -263,17 +293,32 @@ LAND_PROJECT = "XM-T-REV"
 
 def land_project(db):
     """A land project in negotiation, its step dated well back."""
-    values = {"code": LAND_PROJECT, "name": "会审测试项目", "industry_code": "27", "investor": "岚屿会审测试有限公司",
-              "land_min_mu": 20, "land_max_mu": 80, "fixed_investment_wan": 30000, "annual_output_wan": 40000,
-              "annual_tax_wan": 2000, "stage": "negotiating", "stage_since": TODAY - dt.timedelta(days=60)}
+    values = {
+        "code": LAND_PROJECT,
+        "name": "会审测试项目",
+        "industry_code": "27",
+        "investor": "岚屿会审测试有限公司",
+        "land_min_mu": 20,
+        "land_max_mu": 80,
+        "fixed_investment_wan": 30000,
+        "annual_output_wan": 40000,
+        "annual_tax_wan": 2000,
+        "stage": "negotiating",
+        "stage_since": TODAY - dt.timedelta(days=60),
+    }
     with db.write() as session:
         projects.create(session, values, who=ADMIN)
 
 
 def sign(db, required=True):
     with db.write() as session:
-        return stages.step(session, LAND_PROJECT, stages.Move(Stage.SIGNED, TODAY), who=ADMIN,
-                           config=PipelineConfig(review_before_signing=required))
+        return stages.step(
+            session,
+            LAND_PROJECT,
+            stages.Move(Stage.SIGNED, TODAY),
+            who=ADMIN,
+            config=PipelineConfig(review_before_signing=required),
+        )
 
 
 def stage_of(db):
@@ -295,8 +340,12 @@ def test_a_land_project_signs_only_after_a_review_passed_it(sample_db):
     sign(sample_db)
 
     assert none_held.value.key == "pipeline.stage.needs_review"
-    assert "尚无联合会审记录" in none_held.value.message("zh") and LAND_PROJECT in none_held.value.message("zh")
-    assert f"{first}：待定" in none_passed.value.message("zh") and f"{second}：不通过" in none_passed.value.message("zh")
+    assert "尚无联合会审记录" in none_held.value.message("zh") and LAND_PROJECT in none_held.value.message(
+        "zh"
+    )
+    assert f"{first}：待定" in none_passed.value.message(
+        "zh"
+    ) and f"{second}：不通过" in none_passed.value.message("zh")
     assert refused_stage == "negotiating" and stage_of(sample_db) == "signed"
 
 

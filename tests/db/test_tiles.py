@@ -12,7 +12,7 @@ from gis.inventory import FactoryQuery, ParcelQuery
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
-    n = 2 ** z
+    n = 2**z
     lat_r = math.radians(lat)
     return z, int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(lat_r)) / math.pi) / 2 * n)
 
@@ -27,8 +27,14 @@ def codes_in_window(session, q: ParcelQuery, window) -> set[str]:
     return {r["code"] for r in page.rows}
 
 
-@pytest.mark.parametrize("q", [ParcelQuery(), ParcelQuery(park="P04", status=("available",)),
-                               ParcelQuery(min_mu=50, land_use=("1001",))])
+@pytest.mark.parametrize(
+    "q",
+    [
+        ParcelQuery(),
+        ParcelQuery(park="P04", status=("available",)),
+        ParcelQuery(min_mu=50, land_use=("1001",)),
+    ],
+)
 def test_a_tile_holds_exactly_the_filtered_parcels_of_its_window(sample_db, q):
     with sample_db.read() as session:
         first = inventory.list_parcels(session, ParcelQuery(**{**q.__dict__, "limit": 1})).rows[0]
@@ -52,7 +58,10 @@ def test_postgis_and_python_tiles_agree(sample_db):
     for code, feature in native.items():
         assert feature["properties"] == python[code]["properties"]
         a, b = shapely.geometry.shape(feature["geometry"]), shapely.geometry.shape(python[code]["geometry"])
-        outer = [p.exterior.is_ccw for p in getattr(a, "geoms", [a])], [p.exterior.is_ccw for p in getattr(b, "geoms", [b])]
+        outer = (
+            [p.exterior.is_ccw for p in getattr(a, "geoms", [a])],
+            [p.exterior.is_ccw for p in getattr(b, "geoms", [b])],
+        )
         assert outer[0] == outer[1], "rings wound as PostGIS winds them"
         assert a.symmetric_difference(b).area <= 0.05 * a.area + 20  # in tile units (4096 a side)
 
@@ -70,14 +79,16 @@ def test_gcj02_tiles_move_features_east_and_south(sample_db):
         x0, y0, x1, y1 = inventory.summarise_parcels(session, ParcelQuery(search="KFQ-001")).bbox
         z, x, y = tile_of((x0 + x1) / 2, (y0 + y1) / 2, 13)
         plain = decoded(tiles.python_tile(session, "parcels", ParcelQuery(), z, x, y), "parcels")
-        shifted = decoded(tiles.render_tile(session, "parcels", ParcelQuery(), z, x, y, gcj02=True), "parcels")
+        shifted = decoded(
+            tiles.render_tile(session, "parcels", ParcelQuery(), z, x, y, gcj02=True), "parcels"
+        )
 
     common = set(plain) & set(shifted)
     assert common
     code = sorted(common)[0]
     a = shapely.geometry.shape(plain[code]["geometry"]).centroid
     b = shapely.geometry.shape(shifted[code]["geometry"]).centroid
-    metres_per_unit = 2 * tiles.HALF_WORLD / 2 ** z / tiles.EXTENT * math.cos(math.radians(31.8))
+    metres_per_unit = 2 * tiles.HALF_WORLD / 2**z / tiles.EXTENT * math.cos(math.radians(31.8))
     assert 300 < (b.x - a.x) * metres_per_unit < 500  # ~408 m east
     assert 150 < (a.y - b.y) * metres_per_unit < 300  # ~227 m south (tile y grows north here)
 
@@ -96,10 +107,16 @@ def test_a_crowded_tile_comes_as_cells_that_count_every_parcel(sample_db):
     z, x, y = tile_of(121.66, 31.80, 9)
     q = ParcelQuery(status=("available", "reserved"))
     with sample_db.read() as session:
-        cells = mapbox_vector_tile.decode(tiles.render_tile(session, "parcels", q, z, x, y, cell_threshold=50))["parcels_cells"]["features"]
+        cells = mapbox_vector_tile.decode(
+            tiles.render_tile(session, "parcels", q, z, x, y, cell_threshold=50)
+        )["parcels_cells"]["features"]
         expected = codes_in_window(session, q, tiles.tile_window(z, x, y))
-        available = inventory.summarise_parcels(session, ParcelQuery(status=("available",), bbox=tiles.tile_window(z, x, y)))
+        available = inventory.summarise_parcels(
+            session, ParcelQuery(status=("available",), bbox=tiles.tile_window(z, x, y))
+        )
 
     assert sum(c["properties"]["count"] for c in cells) == len(expected) > 50
-    assert sum(c["properties"]["free"] for c in cells) == pytest.approx(available.area_mu, abs=0.1 * len(cells))
+    assert sum(c["properties"]["free"] for c in cells) == pytest.approx(
+        available.area_mu, abs=0.1 * len(cells)
+    )
     assert all(c["geometry"]["type"] == "Point" for c in cells)

@@ -26,8 +26,9 @@ def test_a_kilometre_square_built_in_gauss_kruger_is_a_million_square_metres(lon
 
 
 def test_equal_area_projection_agrees_with_geodesic_polygon_area():
-    squares = [square_from_projected(121.5 + i * 0.1, 31.7 + i * 0.05, GK3_CM123, 300 + 200 * i)
-               for i in range(5)]
+    squares = [
+        square_from_projected(121.5 + i * 0.1, 31.7 + i * 0.05, GK3_CM123, 300 + 200 * i) for i in range(5)
+    ]
     park = box(121.68, 31.76, 121.75, 31.81)
 
     ours = ellipsoidal_area_m2(np.array([*squares, park], dtype=object))

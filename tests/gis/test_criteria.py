@@ -28,22 +28,47 @@ from service.settings import MatchSettings
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = MatchConfig()
 TODAY = dt.date(2026, 11, 1)
-NEED = resolve(Need(industry_code="27", land_min_mu=50, land_max_mu=80, floor_area_min_m2=3000,
-                    preferred_areas=("P01",), today=TODAY),
-               Industry("27", "医药制造业", 2, 1.0, False, "pharma"), CONFIG)
-CTX = Context(classes={"100102": LandClass("100102", "二类工业用地", "industrial", 2)},
-              parks={1: ParkFacts("P01", ("27",), True, 3)}, layer=None, preferred_ids=frozenset({1}))
-DIST = {"port": np.array([6.31, np.nan]), "highway_exit": np.array([12.0, np.nan]),
-        "rail_station": np.array([40.0, np.nan])}
+NEED = resolve(
+    Need(
+        industry_code="27",
+        land_min_mu=50,
+        land_max_mu=80,
+        floor_area_min_m2=3000,
+        preferred_areas=("P01",),
+        today=TODAY,
+    ),
+    Industry("27", "医药制造业", 2, 1.0, False, "pharma"),
+    CONFIG,
+)
+CTX = Context(
+    classes={"100102": LandClass("100102", "二类工业用地", "industrial", 2)},
+    parks={1: ParkFacts("P01", ("27",), True, 3)},
+    layer=None,
+    preferred_ids=frozenset({1}),
+)
+DIST = {
+    "port": np.array([6.31, np.nan]),
+    "highway_exit": np.array([12.0, np.nan]),
+    "rail_station": np.array([40.0, np.nan]),
+}
 
 
 def sites(kind):
     """Two sites of `kind`: one that states everything, one that states nothing it may leave out."""
-    cols = {"park_id": [1, None], "town_id": [None, None], "code": ["S1", "S2"], "land_use": ["100102", "X"],
-            "cert_area_m2": [None, None], "area_m2": [60 * M2_PER_MU, 40 * M2_PER_MU],
-            "price_wan_per_mu": [20.0, None], "idle_since": [dt.date(2019, 11, 1), None],
-            "vacant_area_m2": [3500.0, 800.0], "rent_yuan_m2_month": [12.5, None], "status_since": [None, None],
-            **{ready_column(i): [True, False] for i in READY_ITEMS}}
+    cols = {
+        "park_id": [1, None],
+        "town_id": [None, None],
+        "code": ["S1", "S2"],
+        "land_use": ["100102", "X"],
+        "cert_area_m2": [None, None],
+        "area_m2": [60 * M2_PER_MU, 40 * M2_PER_MU],
+        "price_wan_per_mu": [20.0, None],
+        "idle_since": [dt.date(2019, 11, 1), None],
+        "vacant_area_m2": [3500.0, 800.0],
+        "rent_yuan_m2_month": [12.5, None],
+        "status_since": [None, None],
+        **{ready_column(i): [True, False] for i in READY_ITEMS},
+    }
     return Sites(kind, kind.columns(cols), DIST, NEED, CTX, CONFIG)
 
 
@@ -87,8 +112,23 @@ def test_each_criterion_values_every_site_and_says_its_fact_in_both_languages(ki
 def test_each_sql_form_reads_only_numbers_the_request_binds():
     # a parameter an SQL form reads but no one binds would fail only when a statement runs
     parcel_criteria = tuple(c.name for c in CRITERIA if "parcel" in c.kinds and not c.infra)
-    shape = Shape("sqlite", ("available",), (1,), ("100102",), True, False, False, (), False, False,
-                  parcel_criteria, tuple((kind, ((121.8, 31.7),)) for kind in INFRA_KINDS), (), (), True)
+    shape = Shape(
+        "sqlite",
+        ("available",),
+        (1,),
+        ("100102",),
+        True,
+        False,
+        False,
+        (),
+        False,
+        False,
+        parcel_criteria,
+        tuple((kind, ((121.8, 31.7),)) for kind in INFRA_KINDS),
+        (),
+        (),
+        True,
+    )
     place = Place(area=official_m2(), lon=Parcel.centre_lon, lat=Parcel.centre_lat)
 
     bound = binds(shape, NEED, CTX, CONFIG)
@@ -101,7 +141,9 @@ def test_each_sql_form_reads_only_numbers_the_request_binds():
 
 def test_the_criteria_are_listed_in_one_place_only():
     assert dict(Weights()) == {c.name: c.weight for c in CRITERIA} and MatchConfig().weights == {}
-    assert [c.name for c in CRITERIA if c.infra] == list(INFRA_KINDS) == [c.infra for c in CRITERIA if c.infra]
+    assert (
+        [c.name for c in CRITERIA if c.infra] == list(INFRA_KINDS) == [c.infra for c in CRITERIA if c.infra]
+    )
     labelled = {k.removeprefix("match.criterion.") for k in ZH if k.startswith("match.criterion.")}
     assert labelled == set(CRITERION) | {"assembly"}  # the assembly penalty is shown as a criterion
     assert MatchSettings(weights=dict.fromkeys(CRITERION, 1.0)).weights

@@ -16,10 +16,15 @@ from gis.crs import (
 )
 
 
-@pytest.mark.parametrize(("epsg", "central", "false_easting"), [
-    (GK3_CM120, 120, 500_000), (GK3_CM123, 123, 500_000),
-    (GK3_CM120_PREFIXED, 120, 40_500_000), (GK3_CM123_PREFIXED, 123, 41_500_000),
-])
+@pytest.mark.parametrize(
+    ("epsg", "central", "false_easting"),
+    [
+        (GK3_CM120, 120, 500_000),
+        (GK3_CM123, 123, 500_000),
+        (GK3_CM120_PREFIXED, 120, 40_500_000),
+        (GK3_CM123_PREFIXED, 123, 41_500_000),
+    ],
+)
 def test_the_epsg_codes_we_name_are_what_pyproj_says_they_are(epsg, central, false_easting):
     params = {p.name: p.value for p in CRS.from_epsg(epsg).coordinate_operation.params}
 

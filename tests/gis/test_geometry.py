@@ -56,20 +56,23 @@ def test_stray_lines_in_a_collection_are_dropped_and_counted():
     assert repairs[-1].key == "repair.dropped_parts" and repairs[-1].params["count"] == 2
 
 
-@pytest.mark.parametrize(("geom", "reason"), [
-    (None, "geometry.empty"),
-    (Polygon(), "geometry.empty"),
-    (Point(121.7, 31.8), "geometry.not_areal"),
-    (LineString([(121.7, 31.8), (121.8, 31.9)]), "geometry.not_areal"),
-    (triangle_with(math.nan), "geometry.non_finite"),
-    (triangle_with(math.inf), "geometry.non_finite"),
-    (box(200, 31.8, 201, 31.9), "geometry.out_of_range"),
-    (box(-10, 95, -9, 96), "geometry.out_of_range"),
-    (box(31.78, 121.70, 31.79, 121.71), "geometry.swapped"),
-    (box(-73.9, 40.7, -73.8, 40.8), "geometry.outside_region"),
-    # a ring that collapses to a line once repaired: nothing areal is left
-    (Polygon([(121.7, 31.8), (121.8, 31.8), (121.9, 31.8), (121.7, 31.8)]), "geometry.collapsed"),
-])
+@pytest.mark.parametrize(
+    ("geom", "reason"),
+    [
+        (None, "geometry.empty"),
+        (Polygon(), "geometry.empty"),
+        (Point(121.7, 31.8), "geometry.not_areal"),
+        (LineString([(121.7, 31.8), (121.8, 31.9)]), "geometry.not_areal"),
+        (triangle_with(math.nan), "geometry.non_finite"),
+        (triangle_with(math.inf), "geometry.non_finite"),
+        (box(200, 31.8, 201, 31.9), "geometry.out_of_range"),
+        (box(-10, 95, -9, 96), "geometry.out_of_range"),
+        (box(31.78, 121.70, 31.79, 121.71), "geometry.swapped"),
+        (box(-73.9, 40.7, -73.8, 40.8), "geometry.outside_region"),
+        # a ring that collapses to a line once repaired: nothing areal is left
+        (Polygon([(121.7, 31.8), (121.8, 31.8), (121.9, 31.8), (121.7, 31.8)]), "geometry.collapsed"),
+    ],
+)
 def test_unusable_geometry_is_rejected_with_its_reason(geom, reason):
     with pytest.raises(InvalidGeometry) as caught:
         clean_polygon(geom)
@@ -105,14 +108,24 @@ def test_too_many_vertices_are_refused():
 
 
 def test_a_batch_reports_each_geometry_on_its_own():
-    batch = np.array([QIDONG, None, Point(121.7, 31.8),
-                      Polygon([(121.70, 31.78), (121.71, 31.79), (121.71, 31.78), (121.70, 31.79)])],
-                     dtype=object)
+    batch = np.array(
+        [
+            QIDONG,
+            None,
+            Point(121.7, 31.8),
+            Polygon([(121.70, 31.78), (121.71, 31.79), (121.71, 31.78), (121.70, 31.79)]),
+        ],
+        dtype=object,
+    )
 
     result = clean_polygons(batch)
 
     assert result.accepted.tolist() == [True, False, False, True]
     assert [r.key if r else None for r in result.rejections] == [
-        None, "geometry.empty", "geometry.not_areal", None]
+        None,
+        "geometry.empty",
+        "geometry.not_areal",
+        None,
+    ]
     assert [keys(r) for r in result.repairs] == [[], [], [], ["repair.made_valid"]]
     assert all(g.geom_type == "MultiPolygon" for g in result.geoms[result.accepted])

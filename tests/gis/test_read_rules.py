@@ -16,8 +16,11 @@ from gis.access import (
 )
 
 MANAGER = Principal(7, "kfq", Role.PARK_MANAGER, frozenset({1, 20}))
-STAFF = [Principal(1, "admin", Role.ADMIN), Principal(2, "zhaoshang", Role.INVESTMENT),
-         Principal(3, "lingdao", Role.LEADER)]
+STAFF = [
+    Principal(1, "admin", Role.ADMIN),
+    Principal(2, "zhaoshang", Role.INVESTMENT),
+    Principal(3, "lingdao", Role.LEADER),
+]
 
 
 def test_anonymous_readers_see_neither_people_nor_projects():
@@ -44,8 +47,16 @@ def test_a_park_manager_sees_the_reservations_of_their_own_parks_and_towns_only(
 
 
 def test_redacted_records_keep_their_shape_and_histories_lose_the_hidden_fields():
-    row = {"code": "KFQ-009", "contact": "施主任", "ownership": "沿江亿通", "remarks": "x", "updated_by": "kfq",
-           "reserved_project_code": "XM-2026-001", "reserved_project_name": "创新药", "status": "reserved"}
+    row = {
+        "code": "KFQ-009",
+        "contact": "施主任",
+        "ownership": "沿江亿通",
+        "remarks": "x",
+        "updated_by": "kfq",
+        "reserved_project_code": "XM-2026-001",
+        "reserved_project_name": "创新药",
+        "status": "reserved",
+    }
     changes = {"status": ["available", "reserved"], "reserved_project_id": [None, 3], "contact": ["a", "b"]}
 
     anonymous = redact(row, hidden_fields(None, 1, 20))

@@ -45,15 +45,17 @@ def test_ties_are_broken_by_code():
     assert scoring.ranking(np.array([50.001, 70, 50.0]), ["B", "C", "A"]) == [1, 2, 0]
 
 
-criteria = st.fixed_dictionaries({name: unit for name in ("area_fit", "industry_fit", "readiness", "price",
-                                                            "priority", "idle", "port")})
+criteria = st.fixed_dictionaries(
+    {name: unit for name in ("area_fit", "industry_fit", "readiness", "price", "priority", "idle", "port")}
+)
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(criteria, min_size=1, max_size=8), st.data())
 def test_adding_a_better_site_takes_the_lead_and_changes_no_other_score(sites, data):
-    best = scoring.ranking(weighted(_columns(sites), CONFIG, "parcel").total,
-                           [f"S{i:02d}" for i in range(len(sites))])[0]
+    best = scoring.ranking(
+        weighted(_columns(sites), CONFIG, "parcel").total, [f"S{i:02d}" for i in range(len(sites))]
+    )[0]
     better = {k: data.draw(st.floats(v, 1, allow_nan=False)) for k, v in sites[best].items()}
     before = weighted(_columns(sites), CONFIG, "parcel").total
     after = weighted(_columns([*sites, better]), CONFIG, "parcel").total

@@ -20,9 +20,17 @@ def test_each_stage_leads_to_the_next(current, target):
     check_step(step(current, target, sites=True, review_passed=True), TODAY)
 
 
-@pytest.mark.parametrize(("current", "target"), [("lead", "signed"), ("negotiating", "registered"),
-                                                 ("signed", "negotiating"), ("producing", "dropped"),
-                                                 ("dropped", "negotiating"), ("started", "started")])
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        ("lead", "signed"),
+        ("negotiating", "registered"),
+        ("signed", "negotiating"),
+        ("producing", "dropped"),
+        ("dropped", "negotiating"),
+        ("started", "started"),
+    ],
+)
 def test_no_step_is_skipped_taken_back_or_taken_after_the_end(current, target):
     with pytest.raises(IllegalTransition) as caught:
         check_step(step(current, target), TODAY)
@@ -67,7 +75,9 @@ def test_a_land_project_is_supplied_with_its_site_and_signs_after_its_review():
     assert no_site.value.key == "pipeline.stage.needs_site"
     assert no_review.value.key == "pipeline.stage.needs_review"
     check_step(step("registered", "supplied", needs_site=True, sites=True), TODAY)
-    check_step(step("negotiating", "signed", needs_site=True, review_required=True, review_passed=True), TODAY)
+    check_step(
+        step("negotiating", "signed", needs_site=True, review_required=True, review_passed=True), TODAY
+    )
     check_step(step("negotiating", "signed", needs_site=True, review_required=False), TODAY)
 
 
@@ -89,7 +99,9 @@ def test_a_refused_signing_names_the_reviews_on_record_or_their_absence():
     with pytest.raises(InvalidInput) as none_held:
         check_step(step("negotiating", "signed", needs_site=True, review_required=True), TODAY)
     with pytest.raises(InvalidInput) as none_passed:
-        check_step(step("negotiating", "signed", needs_site=True, review_required=True, reviews_held=held), TODAY)
+        check_step(
+            step("negotiating", "signed", needs_site=True, review_required=True, reviews_held=held), TODAY
+        )
 
     assert "尚无联合会审记录" in none_held.value.message("zh")
     assert "会审〔2026〕003号：待定、会审〔2026〕004号：不通过" in none_passed.value.message("zh")

@@ -32,7 +32,8 @@ def test_skipping_a_step_is_refused_naming_what_is_allowed():
         check_transition("parcel", "KFQ-001", "available", "signed")
 
     assert caught.value.message("zh") == (
-        "不允许将地块“KFQ-001”的状态从“可供”改为“已签约”；当前允许：意向、暂不可供。")
+        "不允许将地块“KFQ-001”的状态从“可供”改为“已签约”；当前允许：意向、暂不可供。"
+    )
     assert "allowed now: Reserved, Unavailable" in caught.value.message("en")
 
 

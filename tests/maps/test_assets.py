@@ -40,8 +40,11 @@ def test_localise_rewrites_every_folium_link_to_a_local_url():
 
 def test_cdn_mode_uses_the_pinned_versions():
     assert Assets(cdn=True).url("leaflet") == "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
-    assert Assets(cdn=True).url("awesome_markers_font_css").startswith(
-        "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.7.2/")
+    assert (
+        Assets(cdn=True)
+        .url("awesome_markers_font_css")
+        .startswith("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.7.2/")
+    )
 
 
 def test_measure_tool_speaks_the_page_language():

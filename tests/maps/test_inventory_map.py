@@ -7,9 +7,17 @@ from maps.inventory import shifted_to_gcj02
 
 def test_outlines_move_onto_gcj02_and_the_original_stays():
     square = shapely.box(121.60, 31.80, 121.61, 31.81)
-    collection = {"type": "FeatureCollection",
-                  "features": [{"type": "Feature", "id": "P01", "properties": {"name": "园区"},
-                                "geometry": shapely.geometry.mapping(square)}]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": "P01",
+                "properties": {"name": "园区"},
+                "geometry": shapely.geometry.mapping(square),
+            }
+        ],
+    }
 
     shifted = shifted_to_gcj02(collection)
 

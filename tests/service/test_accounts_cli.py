@@ -11,8 +11,20 @@ from tests.service.test_cli import landstock
 def test_cli_account_changes_are_recorded_with_the_operator(databases, backend):
     url = databases.url(backend, sample=True)
 
-    added = landstock("user", "add", "kfq3", "--role", "park_manager", "--area", "P01", "--password-stdin",
-                      "--actor", "王科长", url=url, input_="a-long-password\n")
+    added = landstock(
+        "user",
+        "add",
+        "kfq3",
+        "--role",
+        "park_manager",
+        "--area",
+        "P01",
+        "--password-stdin",
+        "--actor",
+        "王科长",
+        url=url,
+        input_="a-long-password\n",
+    )
     issued = landstock("user", "token", "kfq3", "--label", "脚本", "--actor", "王科长", url=url)
     changed = landstock("user", "passwd", "kfq3", "--password-stdin", url=url, input_="another-password\n")
     disabled = landstock("user", "disable", "kfq3", url=url)
@@ -27,8 +39,10 @@ def test_cli_account_changes_are_recorded_with_the_operator(databases, backend):
     me = getpass.getuser()
     assert entries[0][:2] == ("王科长", "create") and entries[0][2]["areas"] == [None, ["P01"]]
     assert entries[0][2]["password"] == [None, "******"]
-    assert entries[1:] == [("王科长", "update", {"token": [None, "脚本"]}),
-                           (me, "update", {"password": ["******", "******"]}),
-                           (me, "update", {"active": [True, False]}),
-                           (me, "update", {"active": [False, True]})]
+    assert entries[1:] == [
+        ("王科长", "update", {"token": [None, "脚本"]}),
+        (me, "update", {"password": ["******", "******"]}),
+        (me, "update", {"active": [True, False]}),
+        (me, "update", {"active": [False, True]}),
+    ]
     assert token_user is None  # the new password ended the token; enabling did not bring it back

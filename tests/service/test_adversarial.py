@@ -50,12 +50,23 @@ MODELS = {"parcel": Parcel, "factory": Factory, "area": Area, "project": Project
 PLURAL = {"parcel": "parcels", "factory": "factories", "area": "areas"}
 PATHS = ("api", "web", "upload", "cli")
 PROJECT = "XM-2026-001"
-NEXT = {"parcel": {"available": ("reserved", "unavailable"), "reserved": ("available", "signed"),
-                   "signed": ("supplied",), "supplied": ("under_construction",),
-                   "under_construction": ("in_production",), "in_production": ("unavailable",),
-                   "unavailable": ("available",)},
-        "factory": {"vacant": ("reserved",), "reserved": ("vacant", "leased", "sold"), "leased": ("vacant",),
-                    "sold": ("vacant",)}}
+NEXT = {
+    "parcel": {
+        "available": ("reserved", "unavailable"),
+        "reserved": ("available", "signed"),
+        "signed": ("supplied",),
+        "supplied": ("under_construction",),
+        "under_construction": ("in_production",),
+        "in_production": ("unavailable",),
+        "unavailable": ("available",),
+    },
+    "factory": {
+        "vacant": ("reserved",),
+        "reserved": ("vacant", "leased", "sold"),
+        "leased": ("vacant",),
+        "sold": ("vacant",),
+    },
+}
 
 
 @dataclass
@@ -103,23 +114,40 @@ class World:
         with self.db.read() as session:
             self.area_ids = dict(session.execute(select(Area.code, Area.id)).all())
             self.start_change = session.scalar(select(func.coalesce(func.max(RecordChange.id), 0)))
-            self.start = {(kind, r.id): (r.version, snapshot(r)) for kind, model in MODELS.items()
-                          for r in session.scalars(select(model))}
-        self.actors = [self._actor("admin"), self._actor("investment"), self._actor("park_manager", "P01"),
-                       self._actor("park_manager", "Z01", "Z02", "Z03", "Z04", "Z05", "Z06"), self._actor("leader")]
+            self.start = {
+                (kind, r.id): (r.version, snapshot(r))
+                for kind, model in MODELS.items()
+                for r in session.scalars(select(model))
+            }
+        self.actors = [
+            self._actor("admin"),
+            self._actor("investment"),
+            self._actor("park_manager", "P01"),
+            self._actor("park_manager", "Z01", "Z02", "Z03", "Z04", "Z05", "Z06"),
+            self._actor("leader"),
+        ]
         self.acknowledged: list[tuple[Attempt, dict[str, Any]]] = []
         self.serial = 0
 
     def _actor(self, role: str, *areas: str) -> Actor:
         name = self.app.user(role, *areas)
         with self.db.write() as session:
-            token = accounts.issue_token(session, OPERATOR, accounts.get_user(session, name), "adversary", None)
+            token = accounts.issue_token(
+                session, OPERATOR, accounts.get_user(session, name), "adversary", None
+            )
         browser = TestClient(self.client.app)
         page = browser.get("/login").text
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        browser.post("/login", data={"name": name, "password": TEST_PASSWORD, "csrf_token": csrf, "next": "/"})
-        return Actor(name, role, frozenset(self.area_ids[a] for a in areas), {"Authorization": f"Bearer {token}"},
-                     browser)
+        browser.post(
+            "/login", data={"name": name, "password": TEST_PASSWORD, "csrf_token": csrf, "next": "/"}
+        )
+        return Actor(
+            name,
+            role,
+            frozenset(self.area_ids[a] for a in areas),
+            {"Authorization": f"Bearer {token}"},
+            browser,
+        )
 
     def code(self, prefix: str) -> str:
         self.serial += 1
@@ -133,7 +161,11 @@ class World:
         with self.db.read() as session:
             outline = to_shape(session.scalar(select(Area.geom).where(Area.code == area)))
         centre = shapely.point_on_surface(outline)
-        return centre if point else shapely.box(centre.x - 3e-4, centre.y - 3e-4, centre.x + 3e-4, centre.y + 3e-4)
+        return (
+            centre
+            if point
+            else shapely.box(centre.x - 3e-4, centre.y - 3e-4, centre.x + 3e-4, centre.y + 3e-4)
+        )
 
 
 def mine(actor: Actor, record: Any) -> bool:
@@ -163,34 +195,83 @@ def hostile(rng: random.Random, world: World, actor: Actor) -> Attempt | None:
     own = _target(rng, world, actor, kind, own=True)
     if move == "other" and actor.scoped:
         other = _target(rng, world, actor, kind, own=False)
-        return other and Attempt(actor, path, kind, other.code, False, {"remarks": "越权修改"}, why="other's record")
+        return other and Attempt(
+            actor, path, kind, other.code, False, {"remarks": "越权修改"}, why="other's record"
+        )
     if move == "outline" and actor.scoped and own:
         far = world.inside("P04", point=kind == "factory")
-        return Attempt(actor, path, kind, own.code, False, geometry=far, park=_home(actor, world), why="moved out")
+        return Attempt(
+            actor, path, kind, own.code, False, geometry=far, park=_home(actor, world), why="moved out"
+        )
     if move == "create" and actor.scoped:
         far = world.inside("P04", point=kind == "factory")
-        return Attempt(actor, rng.choice(("api", "upload", "cli")), kind, world.code("EVIL"), False,
-                       geometry=far, park=_home(actor, world), create=True, why="created elsewhere")
+        return Attempt(
+            actor,
+            rng.choice(("api", "upload", "cli")),
+            kind,
+            world.code("EVIL"),
+            False,
+            geometry=far,
+            park=_home(actor, world),
+            create=True,
+            why="created elsewhere",
+        )
     if move == "step" and own:
         legal = NEXT[kind][own.status]
         illegal = [s for s in WORKFLOWS[kind][0] if s.value not in legal and s.value != own.status]
         target = rng.choice(illegal).value
-        return Attempt(actor, rng.choice(("api", "web", "upload")), kind, own.code, False, status=target,
-                       project=PROJECT, note="跳步", why="illegal step")
+        return Attempt(
+            actor,
+            rng.choice(("api", "web", "upload")),
+            kind,
+            own.code,
+            False,
+            status=target,
+            project=PROJECT,
+            note="跳步",
+            why="illegal step",
+        )
     if move == "undelete" and actor.role != "admin":
         gone = [r for r in world.rows(kind) if r.deleted_at is not None]
-        return gone and Attempt(actor, rng.choice(("api", "upload")), kind, rng.choice(gone).code, False,
-                                values={"remarks": "恢复"}, restore=True, why="undelete")
+        return gone and Attempt(
+            actor,
+            rng.choice(("api", "upload")),
+            kind,
+            rng.choice(gone).code,
+            False,
+            values={"remarks": "恢复"},
+            restore=True,
+            why="undelete",
+        )
     if move == "stale" and own:
-        return Attempt(actor, rng.choice(("api", "web")), kind, own.code, False, {"remarks": "旧版本"}, stale=True,
-                       why="stale version")
+        return Attempt(
+            actor,
+            rng.choice(("api", "web")),
+            kind,
+            own.code,
+            False,
+            {"remarks": "旧版本"},
+            stale=True,
+            why="stale version",
+        )
     if move == "hidden" and own:
-        return Attempt(actor, path, kind, own.code, False, {"remarks": "隐藏\u202e字符"}, why="hidden character")
+        return Attempt(
+            actor, path, kind, own.code, False, {"remarks": "隐藏\u202e字符"}, why="hidden character"
+        )
     if move == "assign" and actor.scoped and own:
-        return Attempt(actor, rng.choice(("api", "upload")), kind, own.code, False, park="P04", why="park by hand")
+        return Attempt(
+            actor, rng.choice(("api", "upload")), kind, own.code, False, park="P04", why="park by hand"
+        )
     if move == "role" and actor.role in ("leader", "investment") and own:
-        return Attempt(actor, rng.choice(("api", "web", "upload")), kind, own.code, False, {"remarks": "无权"},
-                       why="role")
+        return Attempt(
+            actor,
+            rng.choice(("api", "web", "upload")),
+            kind,
+            own.code,
+            False,
+            {"remarks": "无权"},
+            why="role",
+        )
     return None
 
 
@@ -202,28 +283,68 @@ def legitimate(rng: random.Random, world: World, actor: Actor) -> Attempt | None
         return None
     if actor.role == "investment":
         if own.status in ("available", "vacant"):
-            return Attempt(actor, rng.choice(("api", "web")), kind, own.code, True, status="reserved", project=PROJECT,
-                           why="reserve")
+            return Attempt(
+                actor,
+                rng.choice(("api", "web")),
+                kind,
+                own.code,
+                True,
+                status="reserved",
+                project=PROJECT,
+                why="reserve",
+            )
         return None
     move = rng.choice(("edit", "step", "create", "restore", "area"))
     if move == "step":
         target = rng.choice(NEXT[kind][own.status])
-        return Attempt(actor, rng.choice(("api", "web", "upload")), kind, own.code, True, status=target,
-                       project=PROJECT, note="正常推进", why="legal step")
+        return Attempt(
+            actor,
+            rng.choice(("api", "web", "upload")),
+            kind,
+            own.code,
+            True,
+            status=target,
+            project=PROJECT,
+            note="正常推进",
+            why="legal step",
+        )
     if move == "create" and kind == "parcel":
-        return Attempt(actor, rng.choice(("api", "upload", "cli")), kind, world.code("NEW"), True,
-                       {"land_use": "100102"}, geometry=world.inside(_home(actor, world)), create=True,
-                       why="new in own park")
+        return Attempt(
+            actor,
+            rng.choice(("api", "upload", "cli")),
+            kind,
+            world.code("NEW"),
+            True,
+            {"land_use": "100102"},
+            geometry=world.inside(_home(actor, world)),
+            create=True,
+            why="new in own park",
+        )
     if move == "restore" and actor.role == "admin":
         gone = [r for r in world.rows(kind) if r.deleted_at is not None]
         if gone:
-            return Attempt(actor, rng.choice(("api", "upload")), kind, rng.choice(gone).code, True,
-                           restore=True, why="admin restores")
+            return Attempt(
+                actor,
+                rng.choice(("api", "upload")),
+                kind,
+                rng.choice(gone).code,
+                True,
+                restore=True,
+                why="admin restores",
+            )
     if move == "area" and actor.role in ("admin", "park_manager"):
-        return Attempt(actor, "api", "area", _home(actor, world), True, {"remarks": f"园区说明{world.serial}"},
-                       why="own area")
-    return Attempt(actor, rng.choice(PATHS), kind, own.code, True, {"remarks": f"核实{world.code('R')}"},
-                   why="own edit")
+        return Attempt(
+            actor,
+            "api",
+            "area",
+            _home(actor, world),
+            True,
+            {"remarks": f"园区说明{world.serial}"},
+            why="own area",
+        )
+    return Attempt(
+        actor, rng.choice(PATHS), kind, own.code, True, {"remarks": f"核实{world.code('R')}"}, why="own edit"
+    )
 
 
 # --- carrying them out ------------------------------------------------------------------------------
@@ -242,18 +363,27 @@ def via_api(world: World, a: Attempt) -> bool:
             props.update(floor_area_m2=1000.0, vacant_area_m2=1000.0)
         else:
             props.setdefault("land_use", "100102")
-        answer = http.post(base, json={"type": "Feature", "geometry": mapping(a.geometry), "properties": props},
-                           headers=a.actor.headers)
+        answer = http.post(
+            base,
+            json={"type": "Feature", "geometry": mapping(a.geometry), "properties": props},
+            headers=a.actor.headers,
+        )
     elif a.restore:
         answer = http.post(f"{base}/{a.code}/restore", headers=a.actor.headers)
     elif a.kind == "area":
-        answer = http.patch(f"{base}/{a.code}", json=a.values,
-                            headers={**a.actor.headers, "If-Match": etag(world, "area", a.code, a.stale)})
+        answer = http.patch(
+            f"{base}/{a.code}",
+            json=a.values,
+            headers={**a.actor.headers, "If-Match": etag(world, "area", a.code, a.stale)},
+        )
     else:
         headers = {**a.actor.headers, "If-Match": etag(world, a.kind, a.code, a.stale)}
         if a.status:
-            answer = http.post(f"{base}/{a.code}/status", headers=headers,
-                               json={"status": a.status, "project": a.project, "note": a.note})
+            answer = http.post(
+                f"{base}/{a.code}/status",
+                headers=headers,
+                json={"status": a.status, "project": a.project, "note": a.note},
+            )
         else:
             body: dict[str, Any] = {"properties": {**a.values, **({"park": a.park} if a.park else {})}}
             if a.geometry is not None:
@@ -273,8 +403,13 @@ def via_form(world: World, a: Attempt) -> bool:
         return False  # the page offers no form to this user
     version = int(etag(world, a.kind, a.code, a.stale).strip('"'))
     if a.status:
-        data = {"csrf_token": csrf.group(1), "version": str(version), "status": a.status,
-                "project": a.project or "", "note": a.note or ""}
+        data = {
+            "csrf_token": csrf.group(1),
+            "version": str(version),
+            "status": a.status,
+            "project": a.project or "",
+            "note": a.note or "",
+        }
         answer = browser.post(f"{url}/status", data=data, follow_redirects=False)
     else:
         from tests.service.test_write_paths import form_of
@@ -289,7 +424,12 @@ def via_form(world: World, a: Attempt) -> bool:
 
 def _file(world: World, a: Attempt) -> Any:
     props: dict[str, Any] = {"code": a.code, **a.values}
-    for key, value in (("status", a.status), ("reserved_project", a.project), ("note", a.note), ("park", a.park)):
+    for key, value in (
+        ("status", a.status),
+        ("reserved_project", a.project),
+        ("note", a.note),
+        ("park", a.park),
+    ):
         if value:
             props[key] = value
     if a.create and a.kind == "factory":
@@ -298,23 +438,38 @@ def _file(world: World, a: Attempt) -> Any:
         props.setdefault("land_use", "100102")
     geometry = mapping(a.geometry) if a.geometry is not None else None
     path = world.tmp / f"{world.code('FILE')}.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": props, "geometry": geometry}]}, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": props, "geometry": geometry}],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
 def via_upload(world: World, a: Attempt) -> bool:
     path = _file(world, a)
-    answer = world.client.post("/api/imports", data={"layer": PLURAL[a.kind]}, headers=a.actor.headers,
-                               files={"file": (path.name, path.read_bytes())})
+    answer = world.client.post(
+        "/api/imports",
+        data={"layer": PLURAL[a.kind]},
+        headers=a.actor.headers,
+        files={"file": (path.name, path.read_bytes())},
+    )
     assert answer.status_code < 500, answer.text
     return answer.status_code == 200
 
 
 def via_cli(world: World, a: Attempt) -> bool:
     path = _file(world, a)
-    result = CliRunner().invoke(cli.app, ["import", str(path), "--layer", PLURAL[a.kind], "--user", a.actor.name],
-                                env={"LANDSTOCK_DATABASE_URL": world.app.url})
+    result = CliRunner().invoke(
+        cli.app,
+        ["import", str(path), "--layer", PLURAL[a.kind], "--user", a.actor.name],
+        env={"LANDSTOCK_DATABASE_URL": world.app.url},
+    )
     if result.exception is not None and not isinstance(result.exception, SystemExit | LandstockError):
         raise result.exception
     return result.exit_code == 0 and result.exception is None
@@ -330,10 +485,20 @@ def audit(world: World) -> None:
     """Scope, legal steps, complete history, nothing acknowledged lost."""
     assert_every_step_legal(world.db)
     with world.db.read() as session:
-        changes = list(session.scalars(select(RecordChange).where(  # accounts keep a history of their own
-            RecordChange.id > world.start_change, RecordChange.user_id.is_(None)).order_by(RecordChange.id)))
-        now = {(kind, r.id): (r.version, snapshot(r)) for kind, model in MODELS.items()
-               for r in session.scalars(select(model))}
+        changes = list(
+            session.scalars(
+                select(RecordChange)
+                .where(  # accounts keep a history of their own
+                    RecordChange.id > world.start_change, RecordChange.user_id.is_(None)
+                )
+                .order_by(RecordChange.id)
+            )
+        )
+        now = {
+            (kind, r.id): (r.version, snapshot(r))
+            for kind, model in MODELS.items()
+            for r in session.scalars(select(model))
+        }
     scoped = {a.name: a.areas for a in world.actors if a.scoped}
     replayed = {key: (version, dict(row)) for key, (version, row) in world.start.items()}
     for change in changes:
@@ -356,8 +521,11 @@ def audit(world: World) -> None:
             assert replayed[key][0] == version, (key, replayed[key][0], version)
             assert {k: replayed[key][1].get(k) for k in row} == row, key
     for attempt, effect in world.acknowledged:
-        assert any(c.actor == attempt.actor.name and all(c.changes.get(k, [None, None])[1] == v
-                                                         for k, v in effect.items()) for c in changes), (attempt, effect)
+        assert any(
+            c.actor == attempt.actor.name
+            and all(c.changes.get(k, [None, None])[1] == v for k, v in effect.items())
+            for c in changes
+        ), (attempt, effect)
 
 
 def effect_of(a: Attempt) -> dict[str, Any]:
@@ -373,8 +541,10 @@ def test_every_role_through_every_path_keeps_every_rule(sample_app, tmp_path):
     admin = world.actors[0]
     for kind in ("parcel", "factory"):  # something for the undeletes to find
         doomed = world.rows(kind)[-1].code
-        world.client.delete(f"/api/{PLURAL[kind]}/{doomed}",
-                            headers={**admin.headers, "If-Match": etag(world, kind, doomed, False)})
+        world.client.delete(
+            f"/api/{PLURAL[kind]}/{doomed}",
+            headers={**admin.headers, "If-Match": etag(world, kind, doomed, False)},
+        )
     done = {"hostile": 0, "legitimate": 0, "paths": set()}
 
     while done["hostile"] + done["legitimate"] < ATTEMPTS:
@@ -396,7 +566,9 @@ def test_every_role_through_every_path_keeps_every_rule(sample_app, tmp_path):
 
 
 async def _race(base: str, world: World, rng: random.Random) -> list[tuple[Attempt, int]]:
-    targets = [r.code for r in world.rows("parcel") if r.park_id == world.area_ids["P01"] and r.deleted_at is None][:5]
+    targets = [
+        r.code for r in world.rows("parcel") if r.park_id == world.area_ids["P01"] and r.deleted_at is None
+    ][:5]
     manager, admin = world.actors[2], world.actors[0]
     async with httpx.AsyncClient(base_url=base, timeout=180, limits=httpx.Limits(max_connections=60)) as http:
         etags = {c: (await http.get(f"/api/parcels/{c}")).headers["etag"] for c in targets}
@@ -406,18 +578,47 @@ async def _race(base: str, world: World, rng: random.Random) -> list[tuple[Attem
             attempt = Attempt(actor, "api", "parcel", code, False, {"remarks": f"并发{i}"})
             if i % 7 == 0:
                 attempt.values, attempt.status, attempt.note = {}, "unavailable", "并发暂停"
-                requests.append(http.post(f"/api/parcels/{code}/status", json={"status": "unavailable",
-                                          "note": "并发暂停"}, headers={**actor.headers, "If-Match": etags[code]}))
+                requests.append(
+                    http.post(
+                        f"/api/parcels/{code}/status",
+                        json={"status": "unavailable", "note": "并发暂停"},
+                        headers={**actor.headers, "If-Match": etags[code]},
+                    )
+                )
             else:
-                requests.append(http.patch(f"/api/parcels/{code}", json={"properties": attempt.values},
-                                           headers={**actor.headers, "If-Match": etags[code]}))
+                requests.append(
+                    http.patch(
+                        f"/api/parcels/{code}",
+                        json={"properties": attempt.values},
+                        headers={**actor.headers, "If-Match": etags[code]},
+                    )
+                )
             attempts.append(attempt)
-        upload = _file(world, Attempt(admin, "upload", "parcel", targets[0], True, {"remarks": "导入并发"},
-                                      status="reserved", project=PROJECT))
-        requests.append(http.post("/api/imports", data={"layer": "parcels"}, headers=admin.headers,
-                                  files={"file": (upload.name, upload.read_bytes())}))
+        upload = _file(
+            world,
+            Attempt(
+                admin,
+                "upload",
+                "parcel",
+                targets[0],
+                True,
+                {"remarks": "导入并发"},
+                status="reserved",
+                project=PROJECT,
+            ),
+        )
+        requests.append(
+            http.post(
+                "/api/imports",
+                data={"layer": "parcels"},
+                headers=admin.headers,
+                files={"file": (upload.name, upload.read_bytes())},
+            )
+        )
         answers = await asyncio.gather(*requests)
-    return list(zip(attempts, [r.status_code for r in answers[:-1]], strict=True)) + [(None, answers[-1].status_code)]
+    return list(zip(attempts, [r.status_code for r in answers[:-1]], strict=True)) + [
+        (None, answers[-1].status_code)
+    ]
 
 
 def test_fifty_writers_and_an_import_racing_each_other_lose_nothing(sample_app, tmp_path):

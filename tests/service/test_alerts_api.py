@@ -50,11 +50,24 @@ def test_staff_leaders_and_administrators_read_every_alert(planted, role):
     late = [a for a in body["alerts"] if a["kind"] == "overdue_start"]
     assert {"XM-T-OWN", "XM-T-SECRET"} <= {a["code"] for a in late}
     own = next(a for a in late if a["code"] == "XM-T-OWN")
-    assert own == {"kind": "overdue_start", "kind_label": "逾期未开工", "record": "project", "code": "XM-T-OWN",
-                   "name": "待办测试XM-T-OWN", "url": "/projects/XM-T-OWN", "since": ago(9).isoformat(), "days": 9,
-                   "responsible": [{"name": "zs-todo"}], "project": None}
+    assert own == {
+        "kind": "overdue_start",
+        "kind_label": "逾期未开工",
+        "record": "project",
+        "code": "XM-T-OWN",
+        "name": "待办测试XM-T-OWN",
+        "url": "/projects/XM-T-OWN",
+        "since": ago(9).isoformat(),
+        "days": 9,
+        "responsible": [{"name": "zs-todo"}],
+        "project": None,
+    }
     held = next(a for a in body["alerts"] if a["code"] == site)
-    assert (held["kind"], held["url"], held["project"]) == ("reservation_held", f"/parcels/{site}", "XM-T-OWN")
+    assert (held["kind"], held["url"], held["project"]) == (
+        "reservation_held",
+        f"/parcels/{site}",
+        "XM-T-OWN",
+    )
     assert body["as_of"] == DAY.isoformat()
     assert body["counts"] == {k: sum(a["kind"] == k for a in body["alerts"]) for k in body["counts"]}
     assert len(body["counts"]) == 6
@@ -97,8 +110,10 @@ def sign_in(client, app, role, *areas):
     return name
 
 
-@pytest.mark.parametrize(("role", "areas", "sees_secret"), [
-    ("investment", (), True), ("leader", (), True), ("admin", (), True), ("park_manager", ("P02",), False)])
+@pytest.mark.parametrize(
+    ("role", "areas", "sees_secret"),
+    [("investment", (), True), ("leader", (), True), ("admin", (), True), ("park_manager", ("P02",), False)],
+)
 def test_the_todo_page_and_its_count_as_each_role(planted, role, areas, sees_secret):
     app, site = planted
     sign_in(app.client, app, role, *areas)
@@ -109,7 +124,11 @@ def test_the_todo_page_and_its_count_as_each_role(planted, role, areas, sees_sec
     home = app.client.get("/")
 
     assert page.status_code == 200 and 'href="/projects/XM-T-OWN"' in page.text
-    assert f'href="/parcels/{site}"' in page.text and "逾期未开工" in page.text and "闲置土地处置办法" in page.text
+    assert (
+        f'href="/parcels/{site}"' in page.text
+        and "逾期未开工" in page.text
+        and "闲置土地处置办法" in page.text
+    )
     assert ("XM-T-SECRET" in page.text) is sees_secret
     assert count.status_code == 200 and 'id="todo-count"' in count.text
     api = app.client.get("/api/alerts").json()
@@ -130,15 +149,19 @@ def test_the_leaders_page_counts_each_kind_and_links_to_the_todo_list(planted):
     for kind, n in counts.items():
         link = f'href="/todo?kind={kind}&amp;as_of={DAY.isoformat()}"'
         assert link in page
-        assert f'{link}>' in page and f">{n}</span>" in page.split(link)[1].split("</a>")[0]
+        assert f"{link}>" in page and f">{n}</span>" in page.split(link)[1].split("</a>")[0]
 
 
 def test_the_day_asked_is_checked(sample_app):
     headers = sample_app.headers("leader")
     late = sample_app.client.get("/api/alerts", params={"as_of": "3000-01-01"}, headers=headers)
     assert late.status_code == 422
-    assert sample_app.client.get("/api/alerts", params={"as_of": dt.date.today().isoformat()},
-                                 headers=headers).status_code == 200
+    assert (
+        sample_app.client.get(
+            "/api/alerts", params={"as_of": dt.date.today().isoformat()}, headers=headers
+        ).status_code
+        == 200
+    )
 
 
 def test_the_page_form_reads_an_empty_field_as_any_and_names_a_bad_one(sample_app):

@@ -29,8 +29,18 @@ def test_parcels_are_geojson_with_counts_and_paging_links(sample_client):
     feature = body["features"][0]
     assert feature["geometry"]["type"] == "MultiPolygon"
     assert "crs" not in feature["geometry"]
-    assert feature["properties"]["status_label"] in ("可供", "意向", "已签约", "已供地", "已开工", "已投产", "暂不可供")
-    assert feature["properties"]["area_mu"] == pytest.approx(feature["properties"]["area_m2"] / 666.6667, rel=1e-3)
+    assert feature["properties"]["status_label"] in (
+        "可供",
+        "意向",
+        "已签约",
+        "已供地",
+        "已开工",
+        "已投产",
+        "暂不可供",
+    )
+    assert feature["properties"]["area_mu"] == pytest.approx(
+        feature["properties"]["area_m2"] / 666.6667, rel=1e-3
+    )
 
 
 def test_next_link_leads_to_the_next_page(sample_client):
@@ -45,8 +55,15 @@ def test_next_link_leads_to_the_next_page(sample_client):
 
 
 def test_filters_by_bbox_park_status_land_use_and_area(sample_client):
-    params = [("bbox", "121.56,32.03,121.67,32.10"), ("park", "P04"), ("status", "available"),
-              ("status", "reserved"), ("land_use", "1001"), ("min_mu", "10"), ("max_mu", "100")]
+    params = [
+        ("bbox", "121.56,32.03,121.67,32.10"),
+        ("park", "P04"),
+        ("status", "available"),
+        ("status", "reserved"),
+        ("land_use", "1001"),
+        ("min_mu", "10"),
+        ("max_mu", "100"),
+    ]
     body = sample_client.get("/api/parcels", params=params).json()
 
     assert body["numberMatched"] > 0
@@ -68,8 +85,9 @@ def test_one_parcel_and_one_factory(sample_client):
 
 
 def test_factories_filter_on_specs(sample_client):
-    body = sample_client.get("/api/factories", params={"status": "vacant", "min_vacant_m2": 2000,
-                                                      "min_clear_height_m": 8}).json()
+    body = sample_client.get(
+        "/api/factories", params={"status": "vacant", "min_vacant_m2": 2000, "min_clear_height_m": 8}
+    ).json()
 
     assert body["numberMatched"] > 0
     assert all(f["properties"]["vacant_area_m2"] >= 2000 for f in body["features"])
@@ -78,22 +96,30 @@ def test_factories_filter_on_specs(sample_client):
 def test_areas_list_parks_towns_and_zones(sample_client):
     parks = sample_client.get("/api/areas", params={"kind": "park"}).json()
 
-    assert {a["name"] for a in parks} == {"启东经济开发区", "启东高新技术产业开发区", "启东生命健康科技城", "吕四港经济开发区"}
+    assert {a["name"] for a in parks} == {
+        "启东经济开发区",
+        "启东高新技术产业开发区",
+        "启东生命健康科技城",
+        "吕四港经济开发区",
+    }
     assert all(a["kind_label"] == "园区" and a["area_mu"] > 0 for a in parks)
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"bbox": "121,31,120,32"}, None),
-    ({"bbox": "nonsense"}, None),
-    ({"limit": "0"}, "limit"),
-    ({"limit": "100000"}, "limit"),
-    ({"min_mu": "-1"}, "min_mu"),
-    ({"status": "sold_by_city"}, "status"),
-    ({"land_use": "M2"}, "land_use"),
-    ({"sort": "colour"}, "sort"),
-    ({"min_mu": "50", "max_mu": "10"}, None),
-    ({"park": "P99"}, None),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"bbox": "121,31,120,32"}, None),
+        ({"bbox": "nonsense"}, None),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "100000"}, "limit"),
+        ({"min_mu": "-1"}, "min_mu"),
+        ({"status": "sold_by_city"}, "status"),
+        ({"land_use": "M2"}, "land_use"),
+        ({"sort": "colour"}, "sort"),
+        ({"min_mu": "50", "max_mu": "10"}, None),
+        ({"park": "P99"}, None),
+    ],
+)
 def test_bad_filters_get_a_problem_json_422(sample_client, params, field):
     response = sample_client.get("/api/parcels", params=params)
 
@@ -127,8 +153,16 @@ def test_openapi_documents_the_geojson_lists(sample_client):
 
     operation = spec["paths"]["/api/parcels"]["get"]
     assert "application/geo+json" in operation["responses"]["200"]["content"]
-    assert {p["name"] for p in operation["parameters"]} >= {"bbox", "park", "status", "land_use",
-                                                            "min_mu", "max_mu", "limit", "offset"}
+    assert {p["name"] for p in operation["parameters"]} >= {
+        "bbox",
+        "park",
+        "status",
+        "land_use",
+        "min_mu",
+        "max_mu",
+        "limit",
+        "offset",
+    }
     for path in ("/api/parcels", "/api/factories"):
         assert all(p.get("description") for p in spec["paths"][path]["get"]["parameters"]), path
     assert sample_client.get("/docs").status_code == 200
@@ -140,7 +174,11 @@ def test_a_list_and_its_export_take_the_same_filters(sample_client, plural):
     listed = {p["name"]: p for p in paths[f"/api/{plural}"]["get"]["parameters"]}
     exported = {p["name"]: p for p in paths[f"/api/{plural}/export"]["get"]["parameters"]}
 
-    assert exported.keys() - listed.keys() == {"format"} and listed.keys() - exported.keys() == {"sort", "limit", "offset"}
+    assert exported.keys() - listed.keys() == {"format"} and listed.keys() - exported.keys() == {
+        "sort",
+        "limit",
+        "offset",
+    }
     assert all(exported[name] == listed[name] for name in exported.keys() & listed.keys())
 
 

@@ -24,8 +24,11 @@ def csrf_of(html: str) -> str:
 
 def sign_in(client, name, password=TEST_PASSWORD, next_="/"):
     token = csrf_of(client.get("/login").text)
-    return client.post("/login", data={"name": name, "password": password, "csrf_token": token,
-                                       "next": next_}, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"name": name, "password": password, "csrf_token": token, "next": next_},
+        follow_redirects=False,
+    )
 
 
 def test_the_login_page_signs_in_with_a_session_cookie(sample_app):
@@ -76,7 +79,9 @@ def test_cookie_changes_need_the_csrf_header(sample_app):
 
     refused = client.patch("/api/parcels/KFQ-001", json=PATCH, headers={"If-Match": etag})
     token = csrf_of(client.get("/login").text)
-    accepted = client.patch("/api/parcels/KFQ-001", json=PATCH, headers={"If-Match": etag, "X-CSRF-Token": token})
+    accepted = client.patch(
+        "/api/parcels/KFQ-001", json=PATCH, headers={"If-Match": etag, "X-CSRF-Token": token}
+    )
 
     assert refused.status_code == 403 and refused.json()["type"].endswith("error.csrf")
     assert accepted.status_code == 200
@@ -112,8 +117,9 @@ def test_repeated_failures_are_slowed_down_even_for_the_right_password(sample_ap
     name = sample_app.user("admin")
     client = sample_app.client
 
-    failures = [client.post("/api/auth/token", json={"name": name, "password": f"guess-{i}-xxxx"})
-                for i in range(5)]
+    failures = [
+        client.post("/api/auth/token", json={"name": name, "password": f"guess-{i}-xxxx"}) for i in range(5)
+    ]
     blocked = client.post("/api/auth/token", json={"name": name, "password": TEST_PASSWORD})
 
     assert [f.status_code for f in failures] == [401] * 5
@@ -162,8 +168,14 @@ def test_user_administration_is_for_admins(sample_app):
     assert "password_hash" not in created.text
     assert any(u["name"] == "newmanager" for u in listed)
     assert client.post("/api/users", json=body, headers=admin).status_code == 422  # taken
-    assert client.post("/api/users", json={**body, "name": "x", "password": "short"}, headers=admin).status_code == 422
-    assert client.post("/api/users", json={**body, "name": "y", "areas": ["P99"]}, headers=admin).status_code == 422
+    assert (
+        client.post("/api/users", json={**body, "name": "x", "password": "short"}, headers=admin).status_code
+        == 422
+    )
+    assert (
+        client.post("/api/users", json={**body, "name": "y", "areas": ["P99"]}, headers=admin).status_code
+        == 422
+    )
 
 
 def test_the_last_admin_stays_an_admin(sample_app):
@@ -171,13 +183,15 @@ def test_the_last_admin_stays_an_admin(sample_app):
     name = sample_app.user("admin")
     token = client.post("/api/auth/token", json={"name": name, "password": TEST_PASSWORD}).json()["token"]
 
-    response = client.patch(f"/api/users/{name}", json={"role": "leader"},
-                            headers={"Authorization": f"Bearer {token}"})
+    response = client.patch(
+        f"/api/users/{name}", json={"role": "leader"}, headers={"Authorization": f"Bearer {token}"}
+    )
 
     assert response.status_code == 422 and "管理员" in response.json()["detail"]
 
 
 # -- server-side sessions and revocation ---------------------------------------------------------
+
 
 def other_client(sample_app, **kwargs):
     """A second browser on the same running app (its own cookie jar)."""
@@ -226,7 +240,9 @@ def test_a_new_password_ends_every_other_session(sample_app):
     sign_in(office, name)
     sign_in(home, name)
 
-    changed = sample_app.client.patch(f"/api/users/{name}", json={"password": "another-secret-1"}, headers=admin)
+    changed = sample_app.client.patch(
+        f"/api/users/{name}", json={"password": "another-secret-1"}, headers=admin
+    )
 
     assert changed.status_code == 200
     assert office.get("/api/auth/me").status_code == 401
@@ -235,6 +251,7 @@ def test_a_new_password_ends_every_other_session(sample_app):
 
 
 # -- no enumeration by timing; devices and addresses ---------------------------------------------
+
 
 def test_an_unknown_or_disabled_name_still_costs_one_password_verification(sample_app, monkeypatch):
     admin = sample_app.headers("admin")
@@ -246,7 +263,9 @@ def test_an_unknown_or_disabled_name_still_costs_one_password_verification(sampl
     calls = []
     for name in ("nobody-by-this-name", disabled, sample_app.user("leader")):
         before = hasher.calls
-        response = sample_app.client.post("/api/auth/token", json={"name": name, "password": "wrong-password-1"})
+        response = sample_app.client.post(
+            "/api/auth/token", json={"name": name, "password": "wrong-password-1"}
+        )
         calls.append((response.status_code, hasher.calls - before))
 
     assert calls == [(401, 1), (401, 1), (401, 1)]
@@ -259,9 +278,13 @@ def test_a_trusted_device_signs_in_where_the_address_is_locked(sample_app):
     device.post("/logout", data={"csrf_token": csrf_of(device.get("/login").text)})
     guesser = other_client(sample_app)
 
-    guesses = [guesser.post("/api/auth/token", json={"name": n, "password": "wrong-password-1"}).status_code
-               for n in [name] * 5 + [f"someone-{i}" for i in range(15)]]
-    untrusted = other_client(sample_app).post("/api/auth/token", json={"name": name, "password": TEST_PASSWORD})
+    guesses = [
+        guesser.post("/api/auth/token", json={"name": n, "password": "wrong-password-1"}).status_code
+        for n in [name] * 5 + [f"someone-{i}" for i in range(15)]
+    ]
+    untrusted = other_client(sample_app).post(
+        "/api/auth/token", json={"name": name, "password": TEST_PASSWORD}
+    )
     trusted = sign_in(device, name)
 
     assert guesses == [401] * 20
@@ -274,9 +297,13 @@ def test_a_device_cookie_counts_its_own_failures_and_only_for_its_name(sample_ap
     device = other_client(sample_app)
     sign_in(device, name)
 
-    own = [device.post("/api/auth/token", json={"name": name, "password": "wrong-password-1"}).status_code
-           for _ in range(6)]
-    elsewhere = other_client(sample_app).post("/api/auth/token", json={"name": name, "password": TEST_PASSWORD})
+    own = [
+        device.post("/api/auth/token", json={"name": name, "password": "wrong-password-1"}).status_code
+        for _ in range(6)
+    ]
+    elsewhere = other_client(sample_app).post(
+        "/api/auth/token", json={"name": name, "password": TEST_PASSWORD}
+    )
     for_another_name = device.post("/api/auth/token", json={"name": other, "password": TEST_PASSWORD})
     forged = other_client(sample_app)
     forged.cookies.set("landstock_device", device.cookies["landstock_device"][:-4] + "AAAA")
@@ -284,7 +311,9 @@ def test_a_device_cookie_counts_its_own_failures_and_only_for_its_name(sample_ap
     assert own == [401] * 5 + [429]
     assert elsewhere.status_code == 200  # the device's failures do not lock its owner out elsewhere
     assert for_another_name.status_code == 200
-    assert forged.post("/api/auth/token", json={"name": name, "password": "wrong-password-1"}).status_code == 401
+    assert (
+        forged.post("/api/auth/token", json={"name": name, "password": "wrong-password-1"}).status_code == 401
+    )
 
 
 def proxied_app(sample_app, peer: str) -> TestClient:
@@ -302,16 +331,37 @@ def test_x_forwarded_for_is_believed_from_a_trusted_proxy_only(sample_app):
     with proxied_app(sample_app, "10.0.0.1") as proxy, proxied_app(sample_app, "192.0.2.50") as direct:
         # the left part is whatever the client sent; the right part was added by our proxies
         spoofed = "203.0.113.9, 198.51.100.7, 10.8.0.3"
-        proxy.post("/api/auth/token", json={"name": "via-proxy", "password": "wrong-password-1"},
-                   headers={"X-Forwarded-For": spoofed})
-        direct.post("/api/auth/token", json={"name": "direct", "password": "wrong-password-1"},
-                    headers={"X-Forwarded-For": "198.51.100.7"})
-        locked = [proxy.post("/api/auth/token", json={"name": f"n{i}", "password": "wrong-password-1"},
-                             headers={"X-Forwarded-For": "198.51.100.8"}).status_code for i in range(21)]
-        neighbour = proxy.post("/api/auth/token", json={"name": "n0", "password": "wrong-password-1"},
-                               headers={"X-Forwarded-For": "198.51.100.9"})
-        rotating = [direct.post("/api/auth/token", json={"name": f"m{i}", "password": "wrong-password-1"},
-                                headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code for i in range(20)]
+        proxy.post(
+            "/api/auth/token",
+            json={"name": "via-proxy", "password": "wrong-password-1"},
+            headers={"X-Forwarded-For": spoofed},
+        )
+        direct.post(
+            "/api/auth/token",
+            json={"name": "direct", "password": "wrong-password-1"},
+            headers={"X-Forwarded-For": "198.51.100.7"},
+        )
+        locked = [
+            proxy.post(
+                "/api/auth/token",
+                json={"name": f"n{i}", "password": "wrong-password-1"},
+                headers={"X-Forwarded-For": "198.51.100.8"},
+            ).status_code
+            for i in range(21)
+        ]
+        neighbour = proxy.post(
+            "/api/auth/token",
+            json={"name": "n0", "password": "wrong-password-1"},
+            headers={"X-Forwarded-For": "198.51.100.9"},
+        )
+        rotating = [
+            direct.post(
+                "/api/auth/token",
+                json={"name": f"m{i}", "password": "wrong-password-1"},
+                headers={"X-Forwarded-For": f"198.51.100.{i}"},
+            ).status_code
+            for i in range(20)
+        ]
 
     assert recorded_addresses(sample_app, "via-proxy") == ["198.51.100.7"]
     assert recorded_addresses(sample_app, "direct") == ["192.0.2.50"]
@@ -322,15 +372,19 @@ def test_x_forwarded_for_is_believed_from_a_trusted_proxy_only(sample_app):
 
 # -- accounts through one gateway ---------------------------------------------------------------
 
+
 def test_every_account_change_is_in_its_history_without_the_hash(sample_app):
     admin = sample_app.headers("admin")
     client = sample_app.client
     body = {"name": "hist-user", "role": "park_manager", "password": "long-enough-pw", "areas": ["P02"]}
     client.post("/api/users", json=body, headers=admin)
-    client.patch("/api/users/hist-user", json={"areas": ["P01", "P02"], "display_name": "顾科长"}, headers=admin)
+    client.patch(
+        "/api/users/hist-user", json={"areas": ["P01", "P02"], "display_name": "顾科长"}, headers=admin
+    )
     client.patch("/api/users/hist-user", json={"password": "another-secret-1"}, headers=admin)
-    token = client.post("/api/auth/token", json={"name": "hist-user", "password": "another-secret-1",
-                                                 "label": "脚本"}).json()["token"]
+    token = client.post(
+        "/api/auth/token", json={"name": "hist-user", "password": "another-secret-1", "label": "脚本"}
+    ).json()["token"]
     client.delete("/api/auth/token", headers={"Authorization": f"Bearer {token}"})
     client.patch("/api/users/hist-user", json={"active": False}, headers=admin)
 
@@ -369,9 +423,13 @@ def test_the_gateway_itself_refuses_non_administrators(sample_app):
     with sample_app.db.read() as session:
         assert accounts.get_user(session, leader).role == "leader"
         assert session.scalar(select(User).where(User.name == "sneaky")) is None
-        changes = session.scalar(select(func.count()).select_from(RecordChange)
-                                 .where(RecordChange.user_id.is_not(None), RecordChange.action == "update"))
+        changes = session.scalar(
+            select(func.count())
+            .select_from(RecordChange)
+            .where(RecordChange.user_id.is_not(None), RecordChange.action == "update")
+        )
     assert changes == 0
-    refused = sample_app.client.patch(f"/api/users/{leader}", json={"role": "admin"},
-                                      headers=sample_app.headers("park_manager", "P01"))
+    refused = sample_app.client.patch(
+        f"/api/users/{leader}", json={"role": "admin"}, headers=sample_app.headers("park_manager", "P01")
+    )
     assert refused.status_code == 403

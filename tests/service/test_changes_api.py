@@ -7,8 +7,12 @@ import pytest
 from sqlalchemy import text
 
 PROBLEM = "application/problem+json"
-SQUARE = {"type": "Polygon", "coordinates": [[[121.730, 31.790], [121.731, 31.790], [121.731, 31.7905],
-                                              [121.730, 31.7905], [121.730, 31.790]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[121.730, 31.790], [121.731, 31.790], [121.731, 31.7905], [121.730, 31.7905], [121.730, 31.790]]
+    ],
+}
 
 
 def etag_of(client, code, kind="parcels"):
@@ -23,10 +27,14 @@ def patch(client, code, properties, headers, etag=None, kind="parcels"):
 def test_writes_need_a_signed_in_user(sample_app):
     client = sample_app.client
 
-    responses = [client.patch("/api/parcels/KFQ-001", json={"properties": {}}),
-                 client.post("/api/parcels/KFQ-001/status", json={"status": "reserved"}),
-                 client.delete("/api/parcels/KFQ-001"),
-                 client.post("/api/parcels", json={"geometry": SQUARE, "properties": {"code": "X", "land_use": "100102"}})]
+    responses = [
+        client.patch("/api/parcels/KFQ-001", json={"properties": {}}),
+        client.post("/api/parcels/KFQ-001/status", json={"status": "reserved"}),
+        client.delete("/api/parcels/KFQ-001"),
+        client.post(
+            "/api/parcels", json={"geometry": SQUARE, "properties": {"code": "X", "land_use": "100102"}}
+        ),
+    ]
 
     assert [r.status_code for r in responses] == [401, 401, 401, 401]
     assert all(r.headers["content-type"] == PROBLEM for r in responses)
@@ -51,12 +59,18 @@ def test_an_update_needs_the_current_etag(sample_app):
 def test_create_change_status_delete_and_restore(sample_app):
     admin = sample_app.headers("admin")
     client = sample_app.client
-    feature = {"type": "Feature", "geometry": SQUARE,
-               "properties": {"code": "KFQ-901", "land_use": "100101", "name": "新地块", "price_wan_per_mu": 35}}
+    feature = {
+        "type": "Feature",
+        "geometry": SQUARE,
+        "properties": {"code": "KFQ-901", "land_use": "100101", "name": "新地块", "price_wan_per_mu": 35},
+    }
 
     created = client.post("/api/parcels", json=feature, headers=admin)
-    reserved = client.post("/api/parcels/KFQ-901/status", json={"status": "意向", "project": "XM-2026-002"},
-                           headers={**admin, "If-Match": created.headers["etag"]})
+    reserved = client.post(
+        "/api/parcels/KFQ-901/status",
+        json={"status": "意向", "project": "XM-2026-002"},
+        headers={**admin, "If-Match": created.headers["etag"]},
+    )
     deleted = client.delete("/api/parcels/KFQ-901", headers={**admin, "If-Match": reserved.headers["etag"]})
     gone = client.get("/api/parcels/KFQ-901")
     restored = client.post("/api/parcels/KFQ-901/restore", headers=admin)
@@ -73,10 +87,17 @@ def test_create_change_status_delete_and_restore(sample_app):
     assert history["entries"][1]["action_label"] == "状态变更"
 
 
-@pytest.mark.parametrize(("properties", "field"), [
-    ({"version": 5}, "version"), ({"area_m2": 1}, "area_m2"), ({"created_by": "me"}, "created_by"),
-    ({"id": 1}, "id"), ({"status": "signed"}, "status"), ({"updated_by": "me"}, "updated_by"),
-])
+@pytest.mark.parametrize(
+    ("properties", "field"),
+    [
+        ({"version": 5}, "version"),
+        ({"area_m2": 1}, "area_m2"),
+        ({"created_by": "me"}, "created_by"),
+        ({"id": 1}, "id"),
+        ({"status": "signed"}, "status"),
+        ({"updated_by": "me"}, "updated_by"),
+    ],
+)
 def test_fields_a_user_may_not_set_are_refused(sample_app, properties, field):
     headers = sample_app.headers("admin")
 
@@ -100,19 +121,42 @@ def test_bad_bodies_are_4xx_not_5xx(sample_app):
     headers = {**sample_app.headers("admin"), "If-Match": etag_of(sample_app.client, "KFQ-001")}
     client = sample_app.client
     bad = [
-        client.patch("/api/parcels/KFQ-001", content=b"{not json", headers={**headers, "content-type": "application/json"}),
-        client.patch("/api/parcels/KFQ-001", json={"properties": {"price_wan_per_mu": "cheap"}}, headers=headers),
+        client.patch(
+            "/api/parcels/KFQ-001",
+            content=b"{not json",
+            headers={**headers, "content-type": "application/json"},
+        ),
+        client.patch(
+            "/api/parcels/KFQ-001", json={"properties": {"price_wan_per_mu": "cheap"}}, headers=headers
+        ),
         client.patch("/api/parcels/KFQ-001", json={"properties": {"plot_ratio_max": -1}}, headers=headers),
-        client.patch("/api/parcels/KFQ-001", json={"geometry": {"type": "Polygon", "coordinates": [[[1, 2]]]}},
-                     headers=headers),
-        client.patch("/api/parcels/KFQ-001", json={"geometry": {"type": "Polygon", "coordinates": [
-            [[31.79, 121.73], [31.79, 121.731], [31.7905, 121.731], [31.79, 121.73]]]}}, headers=headers),
+        client.patch(
+            "/api/parcels/KFQ-001",
+            json={"geometry": {"type": "Polygon", "coordinates": [[[1, 2]]]}},
+            headers=headers,
+        ),
+        client.patch(
+            "/api/parcels/KFQ-001",
+            json={
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[31.79, 121.73], [31.79, 121.731], [31.7905, 121.731], [31.79, 121.73]]],
+                }
+            },
+            headers=headers,
+        ),
         client.post("/api/parcels/KFQ-001/status", json={"status": "sold by city"}, headers=headers),
         client.post("/api/parcels/KFQ-001/status", json={"status": "in_production"}, headers=headers),
-        client.patch("/api/parcels/KFQ-001", json={"properties": {"remarks": "x"}},
-                     headers={**headers, "If-Match": '"abc"'}),
-        client.patch("/api/parcels/KFQ-001", json={"geometry": {"type": "MultiPolygon", "coordinates": [{"a": 1}]}},
-                     headers=headers),
+        client.patch(
+            "/api/parcels/KFQ-001",
+            json={"properties": {"remarks": "x"}},
+            headers={**headers, "If-Match": '"abc"'},
+        ),
+        client.patch(
+            "/api/parcels/KFQ-001",
+            json={"geometry": {"type": "MultiPolygon", "coordinates": [{"a": 1}]}},
+            headers=headers,
+        ),
         client.post("/api/auth/token", json={"name": "nul\u0000name", "password": "whatever-long"}),
     ]
 
@@ -124,7 +168,9 @@ def test_bad_bodies_are_4xx_not_5xx(sample_app):
 
 def database_digest(db) -> str:
     with db.engine.connect() as conn:
-        rows = conn.execute(text("SELECT code, version, status, remarks, park_id FROM parcels ORDER BY code")).all()
+        rows = conn.execute(
+            text("SELECT code, version, status, remarks, park_id FROM parcels ORDER BY code")
+        ).all()
         events = conn.execute(text("SELECT count(*) FROM status_events")).scalar()
     return hashlib.sha256(json.dumps([list(map(str, r)) for r in rows] + [events]).encode()).hexdigest()
 
@@ -132,24 +178,40 @@ def database_digest(db) -> str:
 def test_park_managers_make_no_write_outside_their_parks(sample_app):
     client = sample_app.client
     manager = sample_app.headers("park_manager", "P01")
-    outside = [f["id"] for f in client.get("/api/parcels", params={"limit": 1000}).json()["features"]
-               if f["properties"]["park_code"] != "P01"][:60]
+    outside = [
+        f["id"]
+        for f in client.get("/api/parcels", params={"limit": 1000}).json()["features"]
+        if f["properties"]["park_code"] != "P01"
+    ][:60]
     before = database_digest(sample_app.db)
 
     statuses = []
     for code in outside:
         etag = {**manager, "If-Match": etag_of(client, code)}
         statuses += [
-            client.patch(f"/api/parcels/{code}", json={"properties": {"remarks": "越权"}}, headers=etag).status_code,
-            client.post(f"/api/parcels/{code}/status", json={"status": "unavailable", "note": "越权"},
-                        headers=etag).status_code,
+            client.patch(
+                f"/api/parcels/{code}", json={"properties": {"remarks": "越权"}}, headers=etag
+            ).status_code,
+            client.post(
+                f"/api/parcels/{code}/status", json={"status": "unavailable", "note": "越权"}, headers=etag
+            ).status_code,
             client.delete(f"/api/parcels/{code}", headers=etag).status_code,
-            client.patch("/api/parcels/KFQ-001", json={"properties": {"park": code[:3]}},
-                         headers={**manager, "If-Match": etag_of(client, "KFQ-001")}).status_code,
+            client.patch(
+                "/api/parcels/KFQ-001",
+                json={"properties": {"park": code[:3]}},
+                headers={**manager, "If-Match": etag_of(client, "KFQ-001")},
+            ).status_code,
         ]
-    moved_out = client.patch("/api/parcels/KFQ-001", json={"geometry": {
-        "type": "Polygon", "coordinates": [[[121.60, 32.06], [121.601, 32.06], [121.601, 32.061], [121.60, 32.06]]]}},
-        headers={**manager, "If-Match": etag_of(client, "KFQ-001")})
+    moved_out = client.patch(
+        "/api/parcels/KFQ-001",
+        json={
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[121.60, 32.06], [121.601, 32.06], [121.601, 32.061], [121.60, 32.06]]],
+            }
+        },
+        headers={**manager, "If-Match": etag_of(client, "KFQ-001")},
+    )
 
     assert len(statuses) >= 200 and set(statuses) == {403}
     assert moved_out.status_code == 403
@@ -159,10 +221,15 @@ def test_park_managers_make_no_write_outside_their_parks(sample_app):
 def test_roles_each_do_their_own_job(sample_app):
     client = sample_app.client
     leader, investment = sample_app.headers("leader"), sample_app.headers("investment")
-    available = client.get("/api/parcels", params={"status": "available", "limit": 1}).json()["features"][0]["id"]
+    available = client.get("/api/parcels", params={"status": "available", "limit": 1}).json()["features"][0][
+        "id"
+    ]
 
-    reserve = client.post(f"/api/parcels/{available}/status", json={"status": "reserved", "project": "XM-2026-001"},
-                          headers={**investment, "If-Match": etag_of(client, available)})
+    reserve = client.post(
+        f"/api/parcels/{available}/status",
+        json={"status": "reserved", "project": "XM-2026-001"},
+        headers={**investment, "If-Match": etag_of(client, available)},
+    )
     edit = patch(client, available, {"remarks": "招商不能改属性"}, investment)
     leader_edit = patch(client, available, {"remarks": "领导只读"}, leader)
     leader_reads = client.get(f"/api/parcels/{available}/history", headers=leader)
@@ -209,12 +276,22 @@ def test_a_change_whose_answer_cannot_be_built_is_undone(sample_app, monkeypatch
     with TestClient(create_app(settings_for(sample_app.url)), raise_server_exceptions=False) as client:
         responses = [
             client.post("/api/parcels", json=feature, headers=admin),
-            client.patch("/api/parcels/KFQ-001", json={"properties": {"remarks": "丢失"}},
-                         headers={**admin, "If-Match": etag}),
-            client.post("/api/parcels/KFQ-001/status", json={"status": "unavailable", "note": "规划调整"},
-                        headers={**admin, "If-Match": etag}),
-            client.post("/api/projects", json={"code": "XM-2026-299", "name": "x", "industry_code": "39"},
-                        headers=staff)]
+            client.patch(
+                "/api/parcels/KFQ-001",
+                json={"properties": {"remarks": "丢失"}},
+                headers={**admin, "If-Match": etag},
+            ),
+            client.post(
+                "/api/parcels/KFQ-001/status",
+                json={"status": "unavailable", "note": "规划调整"},
+                headers={**admin, "If-Match": etag},
+            ),
+            client.post(
+                "/api/projects",
+                json={"code": "XM-2026-299", "name": "x", "industry_code": "39"},
+                headers=staff,
+            ),
+        ]
 
     assert [r.status_code for r in responses] == [500] * 4
     assert all(r.headers["content-type"] == PROBLEM for r in responses)
@@ -228,7 +305,10 @@ def test_a_change_whose_answer_cannot_be_built_is_undone(sample_app, monkeypatch
 def kfq_001(db):
     """KFQ-001's status, remarks, version and number of recorded events."""
     with db.read() as session:
-        row = session.execute(text("SELECT id, status, remarks, version FROM parcels WHERE code = 'KFQ-001'")).one()
-        events = session.execute(text("SELECT count(*) FROM status_events WHERE parcel_id = :id"),
-                                 {"id": row.id}).scalar()
+        row = session.execute(
+            text("SELECT id, status, remarks, version FROM parcels WHERE code = 'KFQ-001'")
+        ).one()
+        events = session.execute(
+            text("SELECT count(*) FROM status_events WHERE parcel_id = :id"), {"id": row.id}
+        ).scalar()
     return row.status, row.remarks, row.version, events

@@ -47,12 +47,19 @@ def landstock(*args: str, url: str, input_: str | None = None, **env: str) -> Ra
         return Ran(code, out.getvalue().decode(), err.getvalue().decode())
 
 
-def landstock_process(*args: str, url: str, input_: str | None = None,
-                      **env: str) -> subprocess.CompletedProcess[str]:
+def landstock_process(
+    *args: str, url: str, input_: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m service.cli ARGS` as a process of its own."""
     environment = {**os.environ, "LANDSTOCK_DATABASE_URL": url, "NO_COLOR": "1", "COLUMNS": "160", **env}
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True, text=True,
-                          env=environment, timeout=300, input=input_)
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        input=input_,
+    )
 
 
 def test_demo_creates_loads_and_is_idempotent_then_stats_add_up(databases, backend):
@@ -89,13 +96,23 @@ def test_db_upgrade_reports_the_revision(databases, backend):
     assert migrate.head_revision() in done.stdout
 
 
-@pytest.mark.parametrize(("url", "env", "expected"), [
-    ("mysql://nowhere/x", {}, "postgresql+psycopg://"),
-    ("sqlite:////tmp/landstock-test.sqlite", {"LANDSTOCK_DATABASE_SPATIALITE_LIBRARY": "mod_missing"},
-     "libsqlite3-mod-spatialite"),
-    ("postgresql+psycopg://nobody@127.0.0.1:1/none", {}, "数据库暂时不可用"),
-    ("sqlite:////tmp/landstock-test.sqlite", {"LANDSTOCK_ENVIRONMENT": "production"}, "LANDSTOCK_SECRET_KEY"),
-])
+@pytest.mark.parametrize(
+    ("url", "env", "expected"),
+    [
+        ("mysql://nowhere/x", {}, "postgresql+psycopg://"),
+        (
+            "sqlite:////tmp/landstock-test.sqlite",
+            {"LANDSTOCK_DATABASE_SPATIALITE_LIBRARY": "mod_missing"},
+            "libsqlite3-mod-spatialite",
+        ),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", {}, "数据库暂时不可用"),
+        (
+            "sqlite:////tmp/landstock-test.sqlite",
+            {"LANDSTOCK_ENVIRONMENT": "production"},
+            "LANDSTOCK_SECRET_KEY",
+        ),
+    ],
+)
 def test_user_errors_are_one_line_and_exit_1(url, env, expected):
     done = landstock("db", "upgrade", url=url, **env)
 
@@ -116,9 +133,18 @@ def test_the_real_process_exits_1_with_one_line_and_0_when_done(databases):
 def test_every_command_has_help():
     # In-process: help needs no database, and a subprocess per command costs seconds.
     runner = CliRunner()
-    for command in (["--help"], ["demo", "--help"], ["serve", "--help"], ["stats", "--help"],
-                    ["db", "upgrade", "--help"], ["user", "--help"], ["user", "add", "--help"],
-                    ["user", "token", "--help"], ["backup", "--help"], ["restore", "--help"]):
+    for command in (
+        ["--help"],
+        ["demo", "--help"],
+        ["serve", "--help"],
+        ["stats", "--help"],
+        ["db", "upgrade", "--help"],
+        ["user", "--help"],
+        ["user", "add", "--help"],
+        ["user", "token", "--help"],
+        ["backup", "--help"],
+        ["restore", "--help"],
+    ):
         done = runner.invoke(app, command)
         assert done.exit_code == 0 and "Usage" in done.output, command
 
@@ -126,8 +152,22 @@ def test_every_command_has_help():
 def test_user_commands(databases, backend):
     url = databases.url(backend, sample=True)
 
-    added = landstock("user", "add", "kfq2", "--role", "park_manager", "--area", "P01", "--area", "T01",
-                      "--display-name", "陆主任", "--password-stdin", url=url, input_="a-long-password\n")
+    added = landstock(
+        "user",
+        "add",
+        "kfq2",
+        "--role",
+        "park_manager",
+        "--area",
+        "P01",
+        "--area",
+        "T01",
+        "--display-name",
+        "陆主任",
+        "--password-stdin",
+        url=url,
+        input_="a-long-password\n",
+    )
     token = landstock("user", "token", "kfq2", "--label", "脚本", "--days", "7", url=url)
     listed = landstock("user", "list", url=url)
     disabled = landstock("user", "disable", "kfq2", url=url)
@@ -163,25 +203,48 @@ def test_report_commands_write_the_workbook_or_the_pdf_by_the_suffix(databases, 
     url = databases.url(backend, sample=True)
     plant(databases.open_url(url))
 
-    weekly = landstock("report", "weekly", "--week", "2018-W11", "--as-of", "2018-03-18",
-                       "-o", str(tmp_path / "周汇总.xlsx"), url=url)
-    card = landstock("report", "scorecard", "--period", "2018-Q1", "--as-of", "2018-03-31",
-                     "-o", str(tmp_path / "考核.pdf"), url=url)
+    weekly = landstock(
+        "report",
+        "weekly",
+        "--week",
+        "2018-W11",
+        "--as-of",
+        "2018-03-18",
+        "-o",
+        str(tmp_path / "周汇总.xlsx"),
+        url=url,
+    )
+    card = landstock(
+        "report",
+        "scorecard",
+        "--period",
+        "2018-Q1",
+        "--as-of",
+        "2018-03-31",
+        "-o",
+        str(tmp_path / "考核.pdf"),
+        url=url,
+    )
 
     assert weekly.returncode == 0 and "周汇总.xlsx" in weekly.stdout and "2018-03-18" in weekly.stdout
     book = openpyxl.load_workbook(tmp_path / "周汇总.xlsx")
     assert list(book["周汇总"].iter_rows(values_only=True))[1][:4] == ("新增线索", 1, 3, -2)
     assert card.returncode == 0, card.stderr
-    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO((tmp_path / "考核.pdf").read_bytes())).pages)
+    text = "".join(
+        p.extract_text() for p in pypdf.PdfReader(io.BytesIO((tmp_path / "考核.pdf").read_bytes())).pages
+    )
     assert "启东经济开发区" in text and "25.50" in text
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (("report", "weekly", "--week", "2026-W60", "-o", "w.xlsx"), "2026-W48"),
-    (("report", "scorecard", "--period", "2026-Q5", "-o", "c.xlsx"), "2026-Q3"),
-    (("report", "scorecard", "--period", "2026-Q3", "-o", "c.docx"), ".xlsx"),
-    (("report", "weekly", "--as-of", "yesterday", "-o", "w.pdf"), "YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("report", "weekly", "--week", "2026-W60", "-o", "w.xlsx"), "2026-W48"),
+        (("report", "scorecard", "--period", "2026-Q5", "-o", "c.xlsx"), "2026-Q3"),
+        (("report", "scorecard", "--period", "2026-Q3", "-o", "c.docx"), ".xlsx"),
+        (("report", "weekly", "--as-of", "yesterday", "-o", "w.pdf"), "YYYY-MM-DD"),
+    ],
+)
 def test_report_commands_refuse_bad_values_in_one_line(databases, args, expected, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     url = databases.url("spatialite", sample=True)

@@ -12,12 +12,18 @@ ROUNDS, CLIENTS = 20, 50
 
 
 async def one_round(base: str, headers: dict[str, str], code: str, round_: int) -> list[int]:
-    async with httpx.AsyncClient(base_url=base, timeout=120,
-                                 limits=httpx.Limits(max_connections=CLIENTS)) as client:
+    async with httpx.AsyncClient(
+        base_url=base, timeout=120, limits=httpx.Limits(max_connections=CLIENTS)
+    ) as client:
         etag = (await client.get(f"/api/parcels/{code}")).headers["etag"]
-        requests = [client.patch(f"/api/parcels/{code}", headers={**headers, "If-Match": etag},
-                                 json={"properties": {"remarks": f"第{round_}轮-客户端{i}"}})
-                    for i in range(CLIENTS)]
+        requests = [
+            client.patch(
+                f"/api/parcels/{code}",
+                headers={**headers, "If-Match": etag},
+                json={"properties": {"remarks": f"第{round_}轮-客户端{i}"}},
+            )
+            for i in range(CLIENTS)
+        ]
         return [r.status_code for r in await asyncio.gather(*requests)]
 
 
@@ -30,11 +36,13 @@ def test_concurrent_updates_with_the_same_version(sample_app):
         rounds = [asyncio.run(one_round(base, headers, code, r)) for r in range(ROUNDS)]
 
     after = sample_app.client.get(f"/api/parcels/{code}/history", headers=headers).json()["entries"]
-    updates = after[len(before):]
+    updates = after[len(before) :]
     final = sample_app.client.get(f"/api/parcels/{code}", headers=headers).json()["properties"]
     assert [sorted(set(r)) for r in rounds] == [[200, 412]] * ROUNDS
     assert [r.count(200) for r in rounds] == [1] * ROUNDS
     assert len(updates) == ROUNDS and all(u["action"] == "update" for u in updates)
-    assert [u["version"] for u in updates] == list(range(updates[0]["version"], updates[0]["version"] + ROUNDS))
+    assert [u["version"] for u in updates] == list(
+        range(updates[0]["version"], updates[0]["version"] + ROUNDS)
+    )
     assert final["remarks"] == updates[-1]["changes"]["remarks"][1]
     assert final["version"] == updates[-1]["version"]

@@ -19,8 +19,11 @@ PROBLEM = "application/problem+json"
 def client(databases: Databases, backend: str) -> Iterator[TestClient]:
     """An app on a sample database that allows two exports an hour per account."""
     url = databases.url(backend, sample=True)
-    settings = Settings(database=DatabaseSettings(url=url), app=AppSettings(environment="test"),
-                        read=ReadSettings(export_max_per_hour=2))
+    settings = Settings(
+        database=DatabaseSettings(url=url),
+        app=AppSettings(environment="test"),
+        read=ReadSettings(export_max_per_hour=2),
+    )
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
@@ -40,4 +43,6 @@ def test_exports_past_the_hourly_limit_are_refused_with_when_to_come_back(client
     assert 0 < int(third.headers["retry-after"]) <= 3600
     assert "at most 2 an hour" in third.json()["detail"]
     with client.app.state.db.read() as session:  # type: ignore[attr-defined]
-        assert session.scalar(select(func.count()).select_from(RateEvent)) == 3  # the refused one is not counted
+        assert (
+            session.scalar(select(func.count()).select_from(RateEvent)) == 3
+        )  # the refused one is not counted

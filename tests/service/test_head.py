@@ -18,13 +18,33 @@ from gis.pipeline.reviews import NewReview
 from tests.conftest import OPERATOR, TEST_PASSWORD
 
 # A value for every path parameter, and the query a route needs to answer 200
-PARAMETERS = {"code": "KFQ-001", "collectionId": "parcels", "featureId": "KFQ-001", "kind": "parcels",
-              "z": "9", "x": "428", "y": "207", "plural": "parcels", "name": "head_admin"}
-CODES = {"/api/factories/": "CF-BX-099", "/factories/": "CF-BX-099", "/api/areas/": "P01",
-         "/api/projects/": "XM-2026-001", "/projects/": "XM-2026-001"}
-QUERIES = {"/api/projects/{code}/review": "?site=KFQ-001", "/api/projects/{code}/review.xlsx": "?site=KFQ-001",
-           "/api/projects/{code}/review.html": "?site=KFQ-001"}
-STATIC = {"/static/landstock": "/static/landstock/landstock.css", "/static/vendor": "/static/vendor/leaflet/package.json"}
+PARAMETERS = {
+    "code": "KFQ-001",
+    "collectionId": "parcels",
+    "featureId": "KFQ-001",
+    "kind": "parcels",
+    "z": "9",
+    "x": "428",
+    "y": "207",
+    "plural": "parcels",
+    "name": "head_admin",
+}
+CODES = {
+    "/api/factories/": "CF-BX-099",
+    "/factories/": "CF-BX-099",
+    "/api/areas/": "P01",
+    "/api/projects/": "XM-2026-001",
+    "/projects/": "XM-2026-001",
+}
+QUERIES = {
+    "/api/projects/{code}/review": "?site=KFQ-001",
+    "/api/projects/{code}/review.xlsx": "?site=KFQ-001",
+    "/api/projects/{code}/review.html": "?site=KFQ-001",
+}
+STATIC = {
+    "/static/landstock": "/static/landstock/landstock.css",
+    "/static/vendor": "/static/vendor/leaflet/package.json",
+}
 
 
 def url_of(path):
@@ -58,8 +78,13 @@ def admin(sample_client):
     with sample_client.app.state.db.write() as session:
         user = accounts.create_user(session, OPERATOR, "head_admin", "admin", TEST_PASSWORD)
         # a joint review of the sample project, for the review records' routes ({number})
-        held = reviews.create(session, NewReview("XM-2026-001", "KFQ-001", Planned()), who=OPERATOR,
-                              config=ReviewConfig(), match=MatchConfig())
+        held = reviews.create(
+            session,
+            NewReview("XM-2026-001", "KFQ-001", Planned()),
+            who=OPERATOR,
+            config=ReviewConfig(),
+            match=MatchConfig(),
+        )
         PARAMETERS["number"] = held.slug
         return {"Authorization": f"Bearer {accounts.issue_token(session, OPERATOR, user, 'test', None)}"}
 
@@ -83,7 +108,10 @@ def test_every_get_route_answers_head_with_the_same_status_and_etag_and_no_body(
 def test_head_of_a_parcel_gives_the_etag_to_change_it_with(sample_client):
     head = sample_client.head("/api/parcels/KFQ-001")
 
-    assert head.status_code == 200 and head.headers["etag"] == sample_client.get("/api/parcels/KFQ-001").headers["etag"]
+    assert (
+        head.status_code == 200
+        and head.headers["etag"] == sample_client.get("/api/parcels/KFQ-001").headers["etag"]
+    )
     assert int(head.headers["content-length"]) > 0 and head.content == b""
 
 

@@ -14,8 +14,10 @@ from tests.service.test_cli import landstock
 
 PROBLEM = "application/problem+json"
 DEPTH = 100_000
-DEEP_GEOJSON = (b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
-                b'"geometry": {"type": "Polygon", "coordinates": ' + b"[" * DEPTH + b"]" * DEPTH + b"}}]}")
+DEEP_GEOJSON = (
+    b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+    b'"geometry": {"type": "Polygon", "coordinates": ' + b"[" * DEPTH + b"]" * DEPTH + b"}}]}"
+)
 DEEP_JSON = b'{"columns": ' + b"[" * DEPTH + b"]" * DEPTH + b"}"
 DEEP_YAML = b"columns: " + b"[" * DEPTH + b"]" * DEPTH + b"\n"
 EMPTY = b'{"type": "FeatureCollection", "features": []}'
@@ -27,19 +29,31 @@ def upload(app, name, content, *, mapping=None):
     files = {"file": (name, content, "application/octet-stream")}
     if mapping is not None:
         files["mapping"] = mapping
-    return app.client.post("/api/imports", files=files, data={"layer": "parcels", "dry_run": "true"},
-                           headers=app.headers("admin"))
+    return app.client.post(
+        "/api/imports",
+        files=files,
+        data={"layer": "parcels", "dry_run": "true"},
+        headers=app.headers("admin"),
+    )
 
 
 def raw_upload(app, name):
     """The same, with the file name's bytes as they are (httpx would percent-encode NUL)."""
     boundary = b"landstock-boundary"
-    parts = [b'name="layer"\r\n\r\nparcels', b'name="dry_run"\r\n\r\ntrue',
-             b'name="file"; filename="' + name.encode() + b'"\r\nContent-Type: application/json\r\n\r\n' + GOOD]
+    parts = [
+        b'name="layer"\r\n\r\nparcels',
+        b'name="dry_run"\r\n\r\ntrue',
+        b'name="file"; filename="' + name.encode() + b'"\r\nContent-Type: application/json\r\n\r\n' + GOOD,
+    ]
     body = b"".join(b"--" + boundary + b"\r\nContent-Disposition: form-data; " + p + b"\r\n" for p in parts)
-    return app.client.post("/api/imports", content=body + b"--" + boundary + b"--\r\n",
-                           headers={**app.headers("admin"),
-                                    "content-type": f"multipart/form-data; boundary={boundary.decode()}"})
+    return app.client.post(
+        "/api/imports",
+        content=body + b"--" + boundary + b"--\r\n",
+        headers={
+            **app.headers("admin"),
+            "content-type": f"multipart/form-data; boundary={boundary.decode()}",
+        },
+    )
 
 
 def assert_refused(response, status, *words):
@@ -58,26 +72,33 @@ def assert_one_line(done, *words):
         assert word in line, done.stderr
 
 
-@pytest.mark.parametrize(("name", "content", "words"), [
-    ("deep.geojson", DEEP_GEOJSON, ["嵌套层级过深"]),
-    ("deep-array.json", b"[" * DEPTH + b"]" * DEPTH, ["嵌套层级过深"]),
-    ("empty.geojson", EMPTY, ["没有要素"]),
-    ("empty-array.geojson", b"[]", ["没有要素"]),
-], ids=["deep_geojson", "deep_array", "empty_collection", "empty_array"])
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("deep.geojson", DEEP_GEOJSON, ["嵌套层级过深"]),
+        ("deep-array.json", b"[" * DEPTH + b"]" * DEPTH, ["嵌套层级过深"]),
+        ("empty.geojson", EMPTY, ["没有要素"]),
+        ("empty-array.geojson", b"[]", ["没有要素"]),
+    ],
+    ids=["deep_geojson", "deep_array", "empty_collection", "empty_array"],
+)
 def test_a_file_nested_too_deep_or_without_features_is_refused_over_http(sample_app, name, content, words):
     assert_refused(upload(sample_app, name, content), 422, *words)
 
 
-@pytest.mark.parametrize(("name", "content"), [("deep.json", DEEP_JSON), ("deep.yaml", DEEP_YAML),
-                                               ("list.yaml", b"values: [1, 2]\n")])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("deep.json", DEEP_JSON), ("deep.yaml", DEEP_YAML), ("list.yaml", b"values: [1, 2]\n")],
+)
 def test_a_hostile_mapping_file_is_refused_over_http(sample_app, name, content):
     response = upload(sample_app, "ok.geojson", GOOD, mapping=(name, content, "text/plain"))
 
     assert_refused(response, 422, "字段映射文件")
 
 
-@pytest.mark.parametrize("name", ["..", ".", "x/..", "\x00", "\x00..\x07", "a" * 300 + ".geojson",
-                                  "地" * 90 + ".geojson"])
+@pytest.mark.parametrize(
+    "name", ["..", ".", "x/..", "\x00", "\x00..\x07", "a" * 300 + ".geojson", "地" * 90 + ".geojson"]
+)
 def test_an_unusable_upload_name_is_refused(sample_app, name):
     response = raw_upload(sample_app, name)
 
@@ -88,9 +109,14 @@ def test_an_upload_without_a_file_name_is_refused(sample_app):
     assert_refused(upload(sample_app, "", GOOD), 422)
 
 
-@pytest.mark.parametrize(("name", "saved"), [("../../escape.geojson", "escape.geojson"),
-                                             ("C:\\Users\\王科长\\survey.geojson", "survey.geojson"),
-                                             ("a\x00b\x07.geojson", "ab.geojson")])
+@pytest.mark.parametrize(
+    ("name", "saved"),
+    [
+        ("../../escape.geojson", "escape.geojson"),
+        ("C:\\Users\\王科长\\survey.geojson", "survey.geojson"),
+        ("a\x00b\x07.geojson", "ab.geojson"),
+    ],
+)
 def test_an_upload_keeps_only_its_base_name_without_control_characters(sample_app, name, saved):
     response = raw_upload(sample_app, name)
 
@@ -119,19 +145,28 @@ def test_the_cli_refuses_deep_and_empty_files_and_mappings_in_one_line(databases
 
     deep = landstock("import", str(tmp_path / "deep.geojson"), "--layer", "parcels", url=url)
     nothing = landstock("import", str(empty), "--layer", "parcels", url=url)
-    mapping = landstock("import", str(good), "--layer", "parcels", "--mapping", str(tmp_path / "deep.yaml"),
-                        url=url)
+    mapping = landstock(
+        "import", str(good), "--layer", "parcels", "--mapping", str(tmp_path / "deep.yaml"), url=url
+    )
 
     assert_one_line(deep, "嵌套层级过深")
     assert_one_line(nothing, "没有要素")
     assert_one_line(mapping, "字段映射文件", "嵌套层级过深")
 
 
-@pytest.mark.parametrize("command", [("user", "list"), ("stats",), ("match", "--parcel", "KFQ-001"),
-                                     ("export", "--layer", "parcels", "--format", "csv", "-o", "out.csv")],
-                         ids=lambda c: c[0])
-def test_a_command_on_a_database_never_migrated_says_to_upgrade(databases, backend, command, tmp_path,
-                                                                monkeypatch):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("user", "list"),
+        ("stats",),
+        ("match", "--parcel", "KFQ-001"),
+        ("export", "--layer", "parcels", "--format", "csv", "-o", "out.csv"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_command_on_a_database_never_migrated_says_to_upgrade(
+    databases, backend, command, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     url = databases.blank_url(backend)
 

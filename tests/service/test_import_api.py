@@ -28,7 +28,9 @@ class Client:
         name = f"{role}_{'_'.join(areas)}"
         with self.db.write() as session:
             accounts.create_user(session, OPERATOR, name, role, "correct-horse-battery", areas=list(areas))
-            self.token = accounts.issue_token(session, OPERATOR, accounts.get_user(session, name), "test", None)
+            self.token = accounts.issue_token(
+                session, OPERATOR, accounts.get_user(session, name), "test", None
+            )
         return name
 
     def headers(self):
@@ -60,8 +62,9 @@ def geojson(*features):
 def test_an_upload_is_checked_then_written_and_answers_the_report(client):
     body = geojson(parcel(0, code="API-1"), parcel(1, code="API-2"))
 
-    dry = client.post("/api/imports", data={"layer": "parcels", "dry_run": "true"},
-                      files={"file": ("survey.geojson", body)})
+    dry = client.post(
+        "/api/imports", data={"layer": "parcels", "dry_run": "true"}, files={"file": ("survey.geojson", body)}
+    )
     done = client.post("/api/imports", data={"layer": "parcels"}, files={"file": ("survey.geojson", body)})
     listed = client.get("/api/parcels", params={"q": "API-"})
 
@@ -74,21 +77,29 @@ def test_an_upload_is_checked_then_written_and_answers_the_report(client):
 def test_a_refused_upload_is_422_problem_json_with_the_report(client):
     body = geojson(parcel(0, code="SAME"), parcel(1, code="SAME"))
 
-    answer = client.post("/api/imports?lang=en", data={"layer": "parcels"}, files={"file": ("s.geojson", body)})
+    answer = client.post(
+        "/api/imports?lang=en", data={"layer": "parcels"}, files={"file": ("s.geojson", body)}
+    )
 
     assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
     problem = answer.json()
-    assert problem["type"] == "urn:landstock:problem:import.refused" and "nothing was changed" in problem["detail"]
+    assert (
+        problem["type"] == "urn:landstock:problem:import.refused"
+        and "nothing was changed" in problem["detail"]
+    )
     assert problem["report"]["counts"]["rejected"] == 2 and "same code" in problem["report"]["problems"][0]
     assert client.get("/api/parcels", params={"q": "SAME"}).json()["numberMatched"] == 0
 
 
-@pytest.mark.parametrize(("name", "data", "status", "key"), [
-    ("big.geojson", b" " * 80_000, 413, "import.too_large"),
-    ("drawing.dwg", b"AC1032", 415, "import.unsupported"),
-    ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00", 422, "import.not_a_table"),
-    ("cut.geojson", geojson(parcel(0))[:50], 422, "import.unreadable"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "status", "key"),
+    [
+        ("big.geojson", b" " * 80_000, 413, "import.too_large"),
+        ("drawing.dwg", b"AC1032", 415, "import.unsupported"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00", 422, "import.not_a_table"),
+        ("cut.geojson", geojson(parcel(0))[:50], 422, "import.unreadable"),
+    ],
+)
 def test_hostile_uploads_get_a_clear_4xx(client, name, data, status, key):
     answer = client.post("/api/imports", data={"layer": "parcels"}, files={"file": (name, data)})
 
@@ -100,27 +111,49 @@ def test_a_path_traversal_zip_is_refused_before_extraction(client, tmp_path):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("../../escape.geojson", geojson(parcel(0)))
 
-    answer = client.post("/api/imports", data={"layer": "parcels"}, files={"file": ("evil.zip", buffer.getvalue())})
+    answer = client.post(
+        "/api/imports", data={"layer": "parcels"}, files={"file": ("evil.zip", buffer.getvalue())}
+    )
 
     assert answer.status_code == 422 and "import.zip_path" in answer.json()["type"]
     assert not (tmp_path.parent / "escape.geojson").exists()
 
 
 def test_an_upload_with_a_mapping_file(client):
-    body = json.dumps(collection({"type": "Feature", "properties": {"ZDBM": "MAP-1", "YT": "工业"},
-                                  "geometry": parcel(0)["geometry"]}), ensure_ascii=False).encode()
-    mapping = b"columns: {ZDBM: code, YT: land_use}\nvalues: {land_use: {\xe5\xb7\xa5\xe4\xb8\x9a: '100102'}}\n"
+    body = json.dumps(
+        collection(
+            {
+                "type": "Feature",
+                "properties": {"ZDBM": "MAP-1", "YT": "工业"},
+                "geometry": parcel(0)["geometry"],
+            }
+        ),
+        ensure_ascii=False,
+    ).encode()
+    mapping = (
+        b"columns: {ZDBM: code, YT: land_use}\nvalues: {land_use: {\xe5\xb7\xa5\xe4\xb8\x9a: '100102'}}\n"
+    )
 
-    answer = client.post("/api/imports", data={"layer": "parcels"},
-                         files={"file": ("s.geojson", body), "mapping": ("m.yaml", mapping)})
+    answer = client.post(
+        "/api/imports",
+        data={"layer": "parcels"},
+        files={"file": ("s.geojson", body), "mapping": ("m.yaml", mapping)},
+    )
 
     assert answer.status_code == 200, answer.json()
     assert client.get("/api/parcels/MAP-1").json()["properties"]["land_use"] == "100102"
 
 
-@pytest.mark.parametrize(("fmt", "media"), [("geojson", "application/geo+json"), ("gpkg", "geopackage"),
-                                             ("shp", "application/zip"), ("csv", "text/csv"),
-                                             ("xlsx", "spreadsheetml")])
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("geojson", "application/geo+json"),
+        ("gpkg", "geopackage"),
+        ("shp", "application/zip"),
+        ("csv", "text/csv"),
+        ("xlsx", "spreadsheetml"),
+    ],
+)
 def test_downloads_with_the_list_filters(client, fmt, media, tmp_path):
     answer = client.get("/api/parcels/export", params={"format": fmt, "park": "P04", "status": "available"})
     listed = client.get("/api/parcels", params={"park": "P04", "status": "available"}).json()["numberMatched"]
@@ -137,7 +170,9 @@ def test_factory_download_and_a_bad_format(client):
     answer = client.get("/api/factories/export", params={"format": "geojson", "status": "vacant"})
     bad = client.get("/api/factories/export", params={"format": "dwg"})
 
-    assert answer.status_code == 200 and {f["properties"]["status"] for f in answer.json()["features"]} == {"vacant"}
+    assert answer.status_code == 200 and {f["properties"]["status"] for f in answer.json()["features"]} == {
+        "vacant"
+    }
     assert bad.status_code == 422
 
 
@@ -159,7 +194,9 @@ def test_a_park_manager_imports_only_into_their_parks_and_events_carry_their_nam
     home = client.post("/api/imports", data={"layer": "parcels"}, files={"file": ("s.geojson", body)})
 
     assert elsewhere.status_code == 422
-    assert elsewhere.json()["report"]["rows"][0]["messages"][0].startswith("“PM-1”的新图形不在您负责的园区或镇内")
+    assert elsewhere.json()["report"]["rows"][0]["messages"][0].startswith(
+        "“PM-1”的新图形不在您负责的园区或镇内"
+    )
     assert home.status_code == 200, home.json()
     with client.db.read() as session:
         events = status_events(session, "parcel", "PM-1")
@@ -181,12 +218,21 @@ def test_an_upload_over_the_limit_is_refused_while_it_streams(databases, monkeyp
             yield b"x" * (512 * 1024)
 
     with TestClient(create_app(settings_for(app.url))) as client:
-        streamed = client.post("/api/imports", content=chunks(), headers={
-            **headers, "content-type": "multipart/form-data; boundary=abc"})
-        declared = client.post("/api/imports", content=b"x" * (3 * 1024 * 1024), headers={
-            **headers, "content-type": "multipart/form-data; boundary=abc"})
-        big_json = client.patch("/api/parcels/KFQ-001", content=b"[" + b"1," * (11 * 1024 * 1024) + b"1]",
-                                headers={**headers, "content-type": "application/json", "If-Match": '"1"'})
+        streamed = client.post(
+            "/api/imports",
+            content=chunks(),
+            headers={**headers, "content-type": "multipart/form-data; boundary=abc"},
+        )
+        declared = client.post(
+            "/api/imports",
+            content=b"x" * (3 * 1024 * 1024),
+            headers={**headers, "content-type": "multipart/form-data; boundary=abc"},
+        )
+        big_json = client.patch(
+            "/api/parcels/KFQ-001",
+            content=b"[" + b"1," * (11 * 1024 * 1024) + b"1]",
+            headers={**headers, "content-type": "application/json", "If-Match": '"1"'},
+        )
     app.db.dispose()
     assert streamed.status_code == 413 and streamed.headers["content-type"] == "application/problem+json"
     assert declared.status_code == 413 and "1.0 MB" in declared.json()["detail"]
@@ -206,8 +252,11 @@ def test_an_upload_whose_answer_cannot_be_built_writes_nothing(databases, backen
         user = Client(http, db)
         user.sign_in("admin")
         monkeypatch.setattr(ImportReport, "to_dict", broken)
-        answer = user.post("/api/imports", data={"layer": "parcels"},
-                           files={"file": ("survey.geojson", geojson(parcel(0, code="API-9")))})
+        answer = user.post(
+            "/api/imports",
+            data={"layer": "parcels"},
+            files={"file": ("survey.geojson", geojson(parcel(0, code="API-9")))},
+        )
         monkeypatch.undo()
         listed = user.get("/api/parcels", params={"q": "API-9"})
     db.dispose()

@@ -26,8 +26,11 @@ def content_hash(url):
     digest = hashlib.sha256()
     with db.read() as session:
         for table in TABLES:
-            geometry = {"parcels": "ST_AsBinary(geom)", "areas": "ST_AsBinary(geom)",
-                        "factories": "ST_AsBinary(location)"}.get(table, "NULL")
+            geometry = {
+                "parcels": "ST_AsBinary(geom)",
+                "areas": "ST_AsBinary(geom)",
+                "factories": "ST_AsBinary(location)",
+            }.get(table, "NULL")
             for row in session.execute(text(f"SELECT *, {geometry} AS g FROM {table} ORDER BY id")):
                 digest.update(repr([bytes(v) if isinstance(v, memoryview) else v for v in row]).encode())
     db.dispose()
@@ -41,8 +44,18 @@ def test_import_prints_the_report_and_refuses_with_exit_1(databases, backend, tm
 
     refused = landstock("import", str(bad), "--layer", "parcels", url=url)
     dry = landstock("import", str(good), "--layer", "parcels", "--dry-run", url=url)
-    done = landstock("import", str(good), "--layer", "parcels", "--user", "王科长", "--every-row",
-                     "--report", str(tmp_path / "report.json"), url=url)
+    done = landstock(
+        "import",
+        str(good),
+        "--layer",
+        "parcels",
+        "--user",
+        "王科长",
+        "--every-row",
+        "--report",
+        str(tmp_path / "report.json"),
+        url=url,
+    )
 
     assert refused.returncode == 1 and "CLI-2" in refused.stdout and "拒绝" in refused.stdout
     assert "编号“CLI-2”在第 1, 2 行重复出现" in refused.stdout and "Traceback" not in refused.stderr
@@ -56,7 +69,9 @@ def test_hostile_files_exit_1_with_one_line(databases, backend, tmp_path):
     url = databases.url(backend, sample=True)
     (tmp_path / "x.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
 
-    done = landstock("import", str(tmp_path / "x.csv"), "--layer", "parcels", url=url, LANDSTOCK_LANGUAGE="en")
+    done = landstock(
+        "import", str(tmp_path / "x.csv"), "--layer", "parcels", url=url, LANDSTOCK_LANGUAGE="en"
+    )
 
     assert done.returncode == 1 and "not a readable table" in done.stderr.strip().splitlines()[-1]
     assert "Traceback" not in done.stderr and done.stderr.count("error") == 1
@@ -66,8 +81,20 @@ def test_export_with_filters(databases, backend, tmp_path):
     url = databases.url(backend, sample=True)
     target = tmp_path / "p01.gpkg"
 
-    done = landstock("export", "--layer", "parcels", "--format", "gpkg", "-o", str(target), "--park", "P01",
-                     "--status", "available", url=url)
+    done = landstock(
+        "export",
+        "--layer",
+        "parcels",
+        "--format",
+        "gpkg",
+        "-o",
+        str(target),
+        "--park",
+        "P01",
+        "--status",
+        "available",
+        url=url,
+    )
 
     frame = gpd.read_file(target)
     assert done.returncode == 0, done.stderr
@@ -89,8 +116,13 @@ def test_an_import_killed_midway_leaves_the_database_exactly_as_it_was(databases
     path = big_file(tmp_path)
     before = content_hash(url)
     environment = {**os.environ, "LANDSTOCK_DATABASE_URL": url, "NO_COLOR": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "service.cli", "import", str(path), "--layer", "parcels"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "import", str(path), "--layer", "parcels"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=environment,
+        text=True,
+    )
 
     for line in process.stderr:  # wait until it is writing, then give it a moment to be midway
         if "写入数据库" in line:
@@ -109,7 +141,9 @@ def test_user_naming_an_account_applies_its_role_and_scope(databases, backend, t
     url = databases.url(backend, sample=True)
     db = Database(make_engine(url))
     with db.write() as session:
-        accounts.create_user(session, OPERATOR, "p02_manager", "park_manager", "correct-horse-battery", areas=["P02"])
+        accounts.create_user(
+            session, OPERATOR, "p02_manager", "park_manager", "correct-horse-battery", areas=["P02"]
+        )
         accounts.create_user(session, OPERATOR, "leader", "leader", "correct-horse-battery")
     db.dispose()
     path = write_json(tmp_path / "p01.geojson", collection(parcel(0, code="SCOPE-1")))

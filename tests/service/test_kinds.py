@@ -11,11 +11,17 @@ SPEC = create_app(settings_for("sqlite:///unused.sqlite")).openapi()
 
 
 def operations(prefix: str) -> dict[str, tuple[str, str]]:
-    return {op["operationId"]: (op["summary"], op["tags"][0]) for path, methods in SPEC["paths"].items()
-            if path.startswith(prefix) and "/export" not in path for op in methods.values()}
+    return {
+        op["operationId"]: (op["summary"], op["tags"][0])
+        for path, methods in SPEC["paths"].items()
+        if path.startswith(prefix) and "/export" not in path
+        for op in methods.values()
+    }
 
 
-@pytest.mark.parametrize(("kind", "zh", "code"), [("parcel", "地块", "KFQ-001"), ("factory", "厂房", "CF-KFQ-001")])
+@pytest.mark.parametrize(
+    ("kind", "zh", "code"), [("parcel", "地块", "KFQ-001"), ("factory", "厂房", "CF-KFQ-001")]
+)
 def test_each_kind_has_its_own_operations_summaries_and_schemas(kind, zh, code):
     plural = KINDS[kind].plural
     found = operations(f"/api/{plural}")
@@ -23,8 +29,16 @@ def test_each_kind_has_its_own_operations_summaries_and_schemas(kind, zh, code):
     path = SPEC["paths"][f"/api/{plural}/{{code}}"]["get"]["parameters"][0]
 
     assert {name.split("_api_")[0] for name in found} == {
-        f"list_{plural}", f"get_{kind}", f"create_{kind}", f"update_{kind}", f"delete_{kind}",
-        f"restore_{kind}", f"change_{kind}_status", f"{kind}_history", f"projects_for_{kind}"}
+        f"list_{plural}",
+        f"get_{kind}",
+        f"create_{kind}",
+        f"update_{kind}",
+        f"delete_{kind}",
+        f"restore_{kind}",
+        f"change_{kind}_status",
+        f"{kind}_history",
+        f"projects_for_{kind}",
+    }
     assert found[f"list_{plural}_api_{plural}_get"] == (f"List {plural} {zh}列表", f"{plural} {zh}")
     assert body["$ref"].endswith(f"New{kind.capitalize()}")
     assert path["description"] == f"{zh}编号" and path["schema"]["examples"] == [code]

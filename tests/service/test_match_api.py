@@ -21,8 +21,13 @@ def investment_staff(sample_client):
 
 
 def test_an_ad_hoc_request_ranks_sites_with_reasons_and_near_misses(sample_client):
-    body = {"industry_code": "27", "land_min_mu": 50, "land_max_mu": 70, "nuisance_class": 2,
-            "max_distance_km": {"port": 40}}
+    body = {
+        "industry_code": "27",
+        "land_min_mu": 50,
+        "land_max_mu": 70,
+        "nuisance_class": 2,
+        "max_distance_km": {"port": 40},
+    }
 
     response = sample_client.post("/api/match", json=body, params={"lang": "en"})
 
@@ -34,8 +39,9 @@ def test_an_ad_hoc_request_ranks_sites_with_reasons_and_near_misses(sample_clien
     assert scores == sorted(scores, reverse=True) and all(0 <= s <= 100 for s in scores)
     top = result.parcels[0]
     assert top.rank == 1 and top.geometry and top.geometry["type"] in ("MultiPolygon", "Polygon")
-    assert sum(c.points for c in top.criteria) == pytest.approx(top.score + (5 if top.kind == "assembly" else 0),
-                                                                 abs=0.2)
+    assert sum(c.points for c in top.criteria) == pytest.approx(
+        top.score + (5 if top.kind == "assembly" else 0), abs=0.2
+    )
     assert all(k.status in ("pass", "collective", "unknown") for c in result.parcels for k in c.checks)
     assert all(50 <= k.site <= 70 for c in result.parcels for k in c.checks if k.name == "area")
     facts = {k.name: k.fact for k in top.criteria}
@@ -64,12 +70,16 @@ def test_collective_decision_industries_are_reported_not_failed(sample_client):
 
 
 def test_derived_land_need_and_english_gaps(sample_client):
-    result = sample_client.post("/api/match", json={"industry_code": "39", "fixed_investment_wan": 18000},
-                                params={"lang": "en"}).json()
+    result = sample_client.post(
+        "/api/match", json={"industry_code": "39", "fixed_investment_wan": 18000}, params={"lang": "en"}
+    ).json()
 
     assert result["need"]["land_derived"] and result["need"]["land_max_mu"] == 60.0
-    assert any(" mu < " in gap or "does not admit" in gap or "status" in gap
-               for c in result["near_misses"]["parcels"] for gap in c["gaps"])
+    assert any(
+        " mu < " in gap or "does not admit" in gap or "status" in gap
+        for c in result["near_misses"]["parcels"]
+        for gap in c["gaps"]
+    )
 
 
 def test_reverse_match_lists_projects_best_first(sample_client):
@@ -90,22 +100,34 @@ def test_review_sheet_as_json_xlsx_and_html(sample_client):
     site = sample_client.get("/api/projects/XM-2026-001/matches").json()["parcels"][0]["code"]
     params = {"site": site, "plot_ratio": 1.0, "building_coefficient": 45, "office_share": 8}
 
-    sheet = ReviewOut.model_validate(sample_client.get("/api/projects/XM-2026-001/review", params=params).json())
+    sheet = ReviewOut.model_validate(
+        sample_client.get("/api/projects/XM-2026-001/review", params=params).json()
+    )
     xlsx = sample_client.get("/api/projects/XM-2026-001/review.xlsx", params=params)
     html = sample_client.get("/api/projects/XM-2026-001/review.html", params={**params, "lang": "en"})
 
     rows = {r.name: r for r in sheet.indicators}
-    assert list(rows) == ["investment_intensity", "output_per_mu", "tax_per_mu", "plot_ratio",
-                          "building_coefficient", "office_share"]
+    assert list(rows) == [
+        "investment_intensity",
+        "output_per_mu",
+        "tax_per_mu",
+        "plot_ratio",
+        "building_coefficient",
+        "office_share",
+    ]
     assert rows["investment_intensity"].value == pytest.approx(80000 / sheet.area_mu, abs=0.01)
     assert rows["plot_ratio"].status == "fail" and rows["plot_ratio"].city.value == 1.2
     assert "103号" in rows["plot_ratio"].city.rule
     assert rows["building_coefficient"].status == "pass" and rows["office_share"].status == "fail"
     assert sheet.overall == "fail" and "示例值" in sheet.note
-    assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith(
+        "application/vnd.openxmlformats"
+    )
     cells = [c.value for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows() for c in row]
     assert "联合会审表" in cells and "投资强度(万元/亩)" in cells and "不通过" in cells
-    assert html.status_code == 200 and "Joint review sheet" in html.text and "Investment intensity" in html.text
+    assert (
+        html.status_code == 200 and "Joint review sheet" in html.text and "Investment intensity" in html.text
+    )
 
 
 def test_review_of_an_assembled_site_sums_its_parcels(sample_client):
@@ -118,7 +140,9 @@ def test_review_of_an_assembled_site_sums_its_parcels(sample_client):
 
 
 def test_projects_list_and_detail(sample_client):
-    page = ProjectPage.model_validate(sample_client.get("/api/projects", params={"stage": "negotiating"}).json())
+    page = ProjectPage.model_validate(
+        sample_client.get("/api/projects", params={"stage": "negotiating"}).json()
+    )
     one = sample_client.get("/api/projects/XM-2026-007").json()
 
     in_talks = sorted(p["code"] for p in SAMPLE_PROJECTS if p["stage"] == "negotiating")
@@ -127,15 +151,18 @@ def test_projects_list_and_detail(sample_client):
     assert sample_client.get("/api/projects/NOPE").status_code == 404
 
 
-@pytest.mark.parametrize(("body", "fragment"), [
-    ({"industry_code": "99", "land_min_mu": 50}, "99"),
-    ({"industry_code": "27"}, "用地需求"),
-    ({"industry_code": "27", "land_min_mu": 70, "land_max_mu": 50}, "70"),
-    ({"industry_code": "27", "land_min_mu": 50, "max_distance_km": {"moon": 3}}, "moon"),
-    ({"industry_code": "27", "land_min_mu": 50, "preferred_areas": ["P99"]}, "P99"),
-    ({"industry_code": "27", "land_min_mu": -5}, "land_min_mu"),
-    ({"industry_code": "27", "land_min_mu": 5, "colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"industry_code": "99", "land_min_mu": 50}, "99"),
+        ({"industry_code": "27"}, "用地需求"),
+        ({"industry_code": "27", "land_min_mu": 70, "land_max_mu": 50}, "70"),
+        ({"industry_code": "27", "land_min_mu": 50, "max_distance_km": {"moon": 3}}, "moon"),
+        ({"industry_code": "27", "land_min_mu": 50, "preferred_areas": ["P99"]}, "P99"),
+        ({"industry_code": "27", "land_min_mu": -5}, "land_min_mu"),
+        ({"industry_code": "27", "land_min_mu": 5, "colour": "red"}, "colour"),
+    ],
+)
 def test_bad_requests_are_problem_json_422(sample_client, body, fragment):
     response = sample_client.post("/api/match", json=body)
 
@@ -148,9 +175,19 @@ def test_review_needs_a_known_site(sample_client):
     assert sample_client.get("/api/projects/XM-2026-001/review").status_code == 422
 
 
-REVIEWED_FIELDS = ("name", "industry_code", "fixed_investment_wan", "annual_output_wan", "annual_tax_wan",
-                   "floor_area_min_m2", "land_min_mu", "land_max_mu", "nuisance_class", "needs_waterfront",
-                   "preferred_areas")
+REVIEWED_FIELDS = (
+    "name",
+    "industry_code",
+    "fixed_investment_wan",
+    "annual_output_wan",
+    "annual_tax_wan",
+    "floor_area_min_m2",
+    "land_min_mu",
+    "land_max_mu",
+    "nuisance_class",
+    "needs_waterfront",
+    "preferred_areas",
+)
 
 
 @pytest.mark.parametrize("project", ["XM-2026-001", "XM-2026-005"])
@@ -173,8 +210,12 @@ def test_an_unsaved_project_is_reviewed_like_the_same_project_saved(sample_clien
 
 
 def test_the_review_of_an_unsaved_assembly_in_english(sample_client):
-    body = {"industry_code": "27", "fixed_investment_wan": 20000, "annual_output_wan": 30000,
-            "site": "KFQ-001 + KFQ-002 + KFQ-001"}
+    body = {
+        "industry_code": "27",
+        "fixed_investment_wan": 20000,
+        "annual_output_wan": 30000,
+        "site": "KFQ-001 + KFQ-002 + KFQ-001",
+    }
 
     sheet = sample_client.post("/api/review", json=body, params={"lang": "en"}).json()
     one = sample_client.post("/api/review", json={**body, "site": "KFQ-001"}).json()
@@ -182,22 +223,28 @@ def test_the_review_of_an_unsaved_assembly_in_english(sample_client):
     assert sheet["site_code"] == "KFQ-001+KFQ-002" and sheet["area_mu"] > one["area_mu"]
     rows = {r["name"]: r for r in sheet["indicators"]}
     assert rows["investment_intensity"]["value"] == pytest.approx(20000 / sheet["area_mu"], abs=0.01)
-    assert rows["tax_per_mu"]["status"] == "pending" and rows["tax_per_mu"]["status_label"] == "pending (data missing)"
+    assert (
+        rows["tax_per_mu"]["status"] == "pending"
+        and rows["tax_per_mu"]["status_label"] == "pending (data missing)"
+    )
     assert rows["investment_intensity"]["label"] == "Investment intensity (10k CNY/mu)"
 
 
-@pytest.mark.parametrize(("body", "status", "fragment"), [
-    ({"industry_code": "27", "site": "NOPE"}, 404, "NOPE"),
-    ({"industry_code": "27", "site": "KFQ-001+NOPE"}, 404, "NOPE"),
-    ({"industry_code": "99", "site": "KFQ-001"}, 422, "99"),
-    ({"industry_code": "27"}, 422, "site"),
-    ({"industry_code": "27", "site": " + "}, 422, "site"),
-    ({"industry_code": "27", "site": "   "}, 422, "site"),
-    ({"industry_code": "27", "site": "KFQ-001", "annual_output_wan": -1}, 422, "annual_output_wan"),
-    ({"industry_code": "27", "site": "KFQ-001", "plot_ratio": 0}, 422, "plot_ratio"),
-    ({"industry_code": "27", "site": "KFQ-001", "limit": 5}, 422, "limit"),
-    ({"site": "KFQ-001"}, 422, "industry_code"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "fragment"),
+    [
+        ({"industry_code": "27", "site": "NOPE"}, 404, "NOPE"),
+        ({"industry_code": "27", "site": "KFQ-001+NOPE"}, 404, "NOPE"),
+        ({"industry_code": "99", "site": "KFQ-001"}, 422, "99"),
+        ({"industry_code": "27"}, 422, "site"),
+        ({"industry_code": "27", "site": " + "}, 422, "site"),
+        ({"industry_code": "27", "site": "   "}, 422, "site"),
+        ({"industry_code": "27", "site": "KFQ-001", "annual_output_wan": -1}, 422, "annual_output_wan"),
+        ({"industry_code": "27", "site": "KFQ-001", "plot_ratio": 0}, 422, "plot_ratio"),
+        ({"industry_code": "27", "site": "KFQ-001", "limit": 5}, 422, "limit"),
+        ({"site": "KFQ-001"}, 422, "industry_code"),
+    ],
+)
 def test_bad_review_requests_are_problem_json(sample_client, body, status, fragment):
     response = sample_client.post("/api/review", json=body)
 
@@ -206,6 +253,8 @@ def test_bad_review_requests_are_problem_json(sample_client, body, status, fragm
 
 
 def test_a_review_body_that_is_not_json_is_problem_json(sample_client):
-    response = sample_client.post("/api/review", content=b"{site:", headers={"content-type": "application/json"})
+    response = sample_client.post(
+        "/api/review", content=b"{site:", headers={"content-type": "application/json"}
+    )
 
     assert response.status_code == 422 and response.headers["content-type"] == PROBLEM

@@ -9,8 +9,19 @@ def test_match_a_saved_project_an_ad_hoc_need_and_a_parcel(databases, backend):
     url = databases.url(backend, sample=True)
 
     saved = landstock("match", "XM-2026-012", "--limit", "3", url=url)
-    adhoc = landstock("match", "--industry", "27", "--min-mu", "50", "--max-mu", "70", "--max-km", "port=40",
-                      "--json", url=url)
+    adhoc = landstock(
+        "match",
+        "--industry",
+        "27",
+        "--min-mu",
+        "50",
+        "--max-mu",
+        "70",
+        "--max-km",
+        "port=40",
+        "--json",
+        url=url,
+    )
     best = json.loads(adhoc.stdout)["parcels"][0]["members"][0]
     reverse = landstock("match", "--parcel", best, url=url, LANDSTOCK_LANGUAGE="en")
     wrong = landstock("match", "--industry", "27", "--max-km", "port", url=url)

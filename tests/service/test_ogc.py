@@ -27,7 +27,9 @@ def test_landing_page_links_to_api_conformance_and_collections(sample_client):
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     body = response.json()
     assert body["title"] and body["description"]
-    assert {"self", "alternate", "service-desc", "service-doc", "conformance", "data"} <= {link["rel"] for link in body["links"]}
+    assert {"self", "alternate", "service-desc", "service-doc", "conformance", "data"} <= {
+        link["rel"] for link in body["links"]
+    }
     assert all(link["href"].startswith("http://testserver/") for link in body["links"])
     assert sample_client.get(links(body, "data")[0]["href"]).status_code == 200
     assert sample_client.get("/ogc/").json()["title"] == body["title"]
@@ -74,7 +76,9 @@ def test_items_are_geojson_with_counts_timestamp_and_paging(sample_client, colle
     assert response.status_code == 200 and response.headers["content-type"] == GEOJSON
     body = response.json()
     assert body["type"] == "FeatureCollection"
-    assert body["numberMatched"] == COUNTS[collection] and body["numberReturned"] == len(body["features"]) == 7
+    assert (
+        body["numberMatched"] == COUNTS[collection] and body["numberReturned"] == len(body["features"]) == 7
+    )
     assert dt.datetime.fromisoformat(body["timeStamp"]).tzinfo is not None
     assert {"self", "alternate", "next", "prev", "collection"} <= {link["rel"] for link in body["links"]}
     assert "offset=14" in links(body, "next")[0]["href"] and "offset=0" in links(body, "prev")[0]["href"]
@@ -98,16 +102,32 @@ def test_a_limit_above_the_largest_page_returns_the_largest_page(sample_client):
 
 
 def test_property_filters_and_bbox_select_like_the_query_layer(sample_client):
-    params = {"status": "available", "park_code": "P01", "land_use": "1001",
-              "bbox": "121.68,31.76,121.75,31.81", "limit": 1000}
+    params = {
+        "status": "available",
+        "park_code": "P01",
+        "land_use": "1001",
+        "bbox": "121.68,31.76,121.75,31.81",
+        "limit": 1000,
+    }
     body = sample_client.get("/ogc/collections/parcels/items", params=params).json()
 
     assert body["numberMatched"] > 0
     for feature in body["features"]:
         props = feature["properties"]
-        assert props["status"] == "available" and props["park_code"] == "P01" and props["land_use"].startswith("1001")
-    assert sample_client.get("/ogc/collections/parcels/items", params={"land_use": "100102"}).json()["numberMatched"] > 0
-    factories = sample_client.get("/ogc/collections/factories/items", params={"building_type": "warehouse"}).json()
+        assert (
+            props["status"] == "available"
+            and props["park_code"] == "P01"
+            and props["land_use"].startswith("1001")
+        )
+    assert (
+        sample_client.get("/ogc/collections/parcels/items", params={"land_use": "100102"}).json()[
+            "numberMatched"
+        ]
+        > 0
+    )
+    factories = sample_client.get(
+        "/ogc/collections/factories/items", params={"building_type": "warehouse"}
+    ).json()
     assert factories["numberMatched"] > 0
     assert {f["properties"]["building_type"] for f in factories["features"]} == {"warehouse"}
     parks = sample_client.get("/ogc/collections/areas/items", params={"kind": "park"}).json()
@@ -120,7 +140,9 @@ def test_datetime_filters_on_the_update_time(sample_client):
     day = moment.date().isoformat()
 
     def matched(value):
-        return sample_client.get("/ogc/collections/parcels/items", params={"datetime": value}).json()["numberMatched"]
+        return sample_client.get("/ogc/collections/parcels/items", params={"datetime": value}).json()[
+            "numberMatched"
+        ]
 
     assert matched(f"{day}/..") == matched(f"../{day}") == matched(day) == 556
     assert matched((moment + dt.timedelta(days=1)).isoformat()[:10] + "/..") == 0
@@ -135,7 +157,9 @@ def test_single_features_by_code_with_self_and_collection_links(sample_client):
         assert response.status_code == 200 and response.headers["content-type"] == GEOJSON
         body = response.json()
         assert body["type"] == "Feature" and body["id"] == code
-        assert links(body, "self") and links(body, "collection")[0]["href"].endswith(f"/ogc/collections/{collection}")
+        assert links(body, "self") and links(body, "collection")[0]["href"].endswith(
+            f"/ogc/collections/{collection}"
+        )
 
 
 def test_queryables_list_the_filters_and_each_one_works_as_a_parameter(sample_client):
@@ -150,18 +174,21 @@ def test_queryables_list_the_filters_and_each_one_works_as_a_parameter(sample_cl
             assert found.status_code == 200, (collection, name, found.text)
 
 
-@pytest.mark.parametrize(("path", "params", "status"), [
-    ("/ogc/collections/parcels/items", {"park": "P01"}, 400),
-    ("/ogc/collections/parcels/items", {"limit": "0"}, 400),
-    ("/ogc/collections/parcels/items", {"bbox": "121.8,31.7,121.6,31.9"}, 400),
-    ("/ogc/collections/parcels/items", {"datetime": "yesterday"}, 400),
-    ("/ogc/collections/parcels/items", {"datetime": "2026-06-30/2026-06-01"}, 400),
-    ("/ogc/collections/parcels/items", {"status": "sold_by_city"}, 400),
-    ("/ogc/collections/parcels/items", {"f": "xml"}, 400),
-    ("/ogc/collections/roads", {}, 404),
-    ("/ogc/collections/roads/items/X", {}, 404),
-    ("/ogc/collections/parcels/items/NOPE-1", {}, 404),
-])
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        ("/ogc/collections/parcels/items", {"park": "P01"}, 400),
+        ("/ogc/collections/parcels/items", {"limit": "0"}, 400),
+        ("/ogc/collections/parcels/items", {"bbox": "121.8,31.7,121.6,31.9"}, 400),
+        ("/ogc/collections/parcels/items", {"datetime": "yesterday"}, 400),
+        ("/ogc/collections/parcels/items", {"datetime": "2026-06-30/2026-06-01"}, 400),
+        ("/ogc/collections/parcels/items", {"status": "sold_by_city"}, 400),
+        ("/ogc/collections/parcels/items", {"f": "xml"}, 400),
+        ("/ogc/collections/roads", {}, 404),
+        ("/ogc/collections/roads/items/X", {}, 404),
+        ("/ogc/collections/parcels/items/NOPE-1", {}, 404),
+    ],
+)
 def test_bad_requests_are_problem_json_with_the_status_ogc_requires(sample_client, path, params, status):
     response = sample_client.get(path, params=params)
 
@@ -175,8 +202,17 @@ def test_unknown_parameters_are_named_in_the_readers_language(sample_client):
     assert body["detail"].startswith("Unsupported query parameter park;") and "park_code" in body["detail"]
 
 
-@pytest.mark.parametrize("path", ["/ogc", "/ogc/conformance", "/ogc/collections", "/ogc/collections/areas",
-                                  "/ogc/collections/parcels/items", "/ogc/collections/factories/items/CF-KFQ-001"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ogc",
+        "/ogc/conformance",
+        "/ogc/collections",
+        "/ogc/collections/areas",
+        "/ogc/collections/parcels/items",
+        "/ogc/collections/factories/items/CF-KFQ-001",
+    ],
+)
 def test_html_for_browsers_and_json_for_gis_clients(sample_client, path):
     browser = sample_client.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     asked = sample_client.get(path, params={"f": "html", "lang": "en"})
@@ -192,7 +228,9 @@ def test_html_for_browsers_and_json_for_gis_clients(sample_client, path):
 
 
 def test_html_lists_show_labelled_values(sample_client):
-    page = sample_client.get("/ogc/collections/parcels/items", params={"f": "html", "park_code": "P01", "limit": 5})
+    page = sample_client.get(
+        "/ogc/collections/parcels/items", params={"f": "html", "park_code": "P01", "limit": 5}
+    )
 
     assert "启东经济开发区" in page.text and "KFQ-001" in page.text and "面积(亩)" in page.text
 
@@ -200,8 +238,10 @@ def test_html_lists_show_labelled_values(sample_client):
 def test_parse_datetime_accepts_instants_dates_and_open_intervals():
     utc = dt.UTC
     assert parse_datetime("2026-06-30T08:00:00Z") == (dt.datetime(2026, 6, 30, 8, tzinfo=utc),) * 2
-    assert parse_datetime("2026-06-30") == (dt.datetime(2026, 6, 30, tzinfo=utc),
-                                            dt.datetime(2026, 6, 30, 23, 59, 59, 999999, tzinfo=utc))
+    assert parse_datetime("2026-06-30") == (
+        dt.datetime(2026, 6, 30, tzinfo=utc),
+        dt.datetime(2026, 6, 30, 23, 59, 59, 999999, tzinfo=utc),
+    )
     assert parse_datetime("2026-06-01/..") == (dt.datetime(2026, 6, 1, tzinfo=utc), None)
     assert parse_datetime("../2026-06-01T10:00:00+08:00") == (None, dt.datetime(2026, 6, 1, 2, tzinfo=utc))
     assert parse_datetime("2026-06-01T/2026-06-02T")[1].day == 2  # as GDAL 3.6 writes dates
@@ -209,12 +249,18 @@ def test_parse_datetime_accepts_instants_dates_and_open_intervals():
 
 def test_soft_deleted_records_are_not_served(sample_db):
     with sample_db.write() as session:
-        session.execute(update(Parcel).where(Parcel.code == "KFQ-001").values(deleted_at=dt.datetime.now(dt.UTC)))
-        session.execute(update(Factory).where(Factory.code == "CF-KFQ-001").values(deleted_at=dt.datetime.now(dt.UTC)))
+        session.execute(
+            update(Parcel).where(Parcel.code == "KFQ-001").values(deleted_at=dt.datetime.now(dt.UTC))
+        )
+        session.execute(
+            update(Factory).where(Factory.code == "CF-KFQ-001").values(deleted_at=dt.datetime.now(dt.UTC))
+        )
     with sample_db.read() as session:
         extent = inventory.extent(session, "parcel")
 
-    with TestClient(create_app(settings_for(str(sample_db.engine.url.render_as_string(hide_password=False))))) as client:
+    with TestClient(
+        create_app(settings_for(str(sample_db.engine.url.render_as_string(hide_password=False))))
+    ) as client:
         parcels = client.get("/ogc/collections/parcels/items", params={"limit": 1000}).json()
         factories = client.get("/ogc/collections/factories/items", params={"limit": 1000}).json()
         gone = client.get("/ogc/collections/parcels/items/KFQ-001")

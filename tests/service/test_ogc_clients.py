@@ -72,7 +72,9 @@ def test_ogr2ogr_copies_every_feature_following_the_next_links(served, tmp_path)
     for name, expected in codes.items():
         table = pyogrio.read_dataframe(copy, layer=name, columns=["code"], read_geometry=False)
         assert len(table) == len(expected) and set(table["code"]) == expected, name
-    assert DELETED["parcels"] not in set(pyogrio.read_dataframe(copy, layer="parcels", read_geometry=False)["code"])
+    assert DELETED["parcels"] not in set(
+        pyogrio.read_dataframe(copy, layer="parcels", read_geometry=False)["code"]
+    )
 
 
 def test_ogr2ogr_copies_a_bbox_of_parcels_to_a_geopackage(served, tmp_path):
@@ -83,13 +85,25 @@ def test_ogr2ogr_copies_a_bbox_of_parcels_to_a_geopackage(served, tmp_path):
     copy, subset = tmp_path / "window.gpkg", tmp_path / "available.gpkg"
 
     gdal("ogr2ogr", "-f", "GPKG", str(copy), f"OAPIF:{landing}", "parcels", "-spat", *map(str, WINDOW))
-    gdal("ogr2ogr", "-f", "GPKG", str(subset), f"OAPIF:{landing}", "parcels", "-spat", *map(str, WINDOW),
-         "-where", "status = 'available'")
+    gdal(
+        "ogr2ogr",
+        "-f",
+        "GPKG",
+        str(subset),
+        f"OAPIF:{landing}",
+        "parcels",
+        "-spat",
+        *map(str, WINDOW),
+        "-where",
+        "status = 'available'",
+    )
 
     info = pyogrio.read_info(copy, layer="parcels")
     assert 0 < in_window.matched < 555
     assert info["features"] == in_window.matched and info["geometry_type"] == "MultiPolygon"
-    assert set(pyogrio.read_dataframe(copy, columns=["code"], read_geometry=False)["code"]) == {r["code"] for r in in_window.rows}
+    assert set(pyogrio.read_dataframe(copy, columns=["code"], read_geometry=False)["code"]) == {
+        r["code"] for r in in_window.rows
+    }
     assert 0 < pyogrio.read_info(subset)["features"] == available.matched < in_window.matched
 
 

@@ -17,8 +17,18 @@ def local_assets(html: str) -> list[str]:
     return re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
 
 
-@pytest.mark.parametrize("path", ["/", "/?park=P04&status=available&min_mu=10", "/parcels/KFQ-001",
-                                  "/factories/CF-KFQ-001", "/?crs=gcj02", "/supply", "/match"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?park=P04&status=available&min_mu=10",
+        "/parcels/KFQ-001",
+        "/factories/CF-KFQ-001",
+        "/?crs=gcj02",
+        "/supply",
+        "/match",
+    ],
+)
 def test_pages_are_chinese_small_and_load_nothing_from_outside(sample_client, path):
     response = sample_client.get(path)
 
@@ -69,29 +79,44 @@ def test_the_tile_endpoint_applies_the_page_filters(sample_client):
     available = sample_client.get("/tiles/parcels/9/428/207.pbf", params={"status": "available"})
 
     assert whole.headers["content-type"] == "application/vnd.mapbox-vector-tile"
-    statuses = {f["properties"]["status"] for f in mapbox_vector_tile.decode(available.content)["parcels"]["features"]}
+    statuses = {
+        f["properties"]["status"] for f in mapbox_vector_tile.decode(available.content)["parcels"]["features"]
+    }
     assert statuses == {"available"}
     assert len(whole.content) > len(available.content)
 
 
-@pytest.mark.parametrize(("path", "status"), [("/parcels/NO-SUCH", 404), ("/?min_mu=abc", 422),
-                                              ("/?status=sold_by_city", 422), ("/tiles/parcels/3/9/0.pbf", 422)])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/parcels/NO-SUCH", 404),
+        ("/?min_mu=abc", 422),
+        ("/?status=sold_by_city", 422),
+        ("/tiles/parcels/3/9/0.pbf", 422),
+    ],
+)
 def test_bad_requests_are_client_errors(sample_client, path, status):
     assert sample_client.get(path).status_code == status
 
 
-@pytest.mark.parametrize(("params", "field", "value", "reason"), [
-    ({"min_mu": "-5"}, "min_mu", "-5", "number"),
-    ({"max_mu": "1e7"}, "max_mu", "1e7", "number"),
-    ({"status": ["available", "sold_by_city"]}, "status", "sold_by_city", "choice"),
-    ({"land_use": "M2"}, "land_use", "M2", "choice"),
-])
-def test_the_page_filters_refuse_what_the_api_list_refuses_naming_the_field(sample_client, params, field, value,
-                                                                             reason):
+@pytest.mark.parametrize(
+    ("params", "field", "value", "reason"),
+    [
+        ({"min_mu": "-5"}, "min_mu", "-5", "number"),
+        ({"max_mu": "1e7"}, "max_mu", "1e7", "number"),
+        ({"status": ["available", "sold_by_city"]}, "status", "sold_by_city", "choice"),
+        ({"land_use": "M2"}, "land_use", "M2", "choice"),
+    ],
+)
+def test_the_page_filters_refuse_what_the_api_list_refuses_naming_the_field(
+    sample_client, params, field, value, reason
+):
     page = sample_client.get("/", params=params, headers={"Accept": "text/html"})
     api = sample_client.get("/api/parcels", params=params)
 
-    detail = InvalidInput(field=Text(f"field.{field}"), value=value, reason=Text(f"web.error.{reason}")).message()
+    detail = InvalidInput(
+        field=Text(f"field.{field}"), value=value, reason=Text(f"web.error.{reason}")
+    ).message()
     assert page.status_code == api.status_code == 422
     assert f'id="error-detail">{html.escape(detail, quote=False)}</p>' in page.text
 
@@ -114,9 +139,12 @@ def test_a_browser_gets_an_error_page_and_the_api_problem_json(sample_client):
 
 def fitting_site(client, kind: str, headers: dict[str, str]) -> str:
     """A site the reverse match finds projects for: the best available one of a saved project."""
-    for project in client.get("/api/projects", params={"stage": "negotiating"}, headers=headers).json()["projects"]:
-        result = client.get(f"/api/projects/{project['code']}/matches", params={"assemble": False},
-                            headers=headers).json()
+    for project in client.get("/api/projects", params={"stage": "negotiating"}, headers=headers).json()[
+        "projects"
+    ]:
+        result = client.get(
+            f"/api/projects/{project['code']}/matches", params={"assemble": False}, headers=headers
+        ).json()
         if result[kind]:
             return str(result[kind][0]["code"])
     raise AssertionError(f"no saved project fits any {kind}")
@@ -140,9 +168,12 @@ def test_detail_pages_list_the_projects_that_fit_best_first(sample_client, plura
 
 def test_a_site_no_project_fits_says_so(sample_client):
     staff = bearer(sample_client, "leader")
-    signed = sample_client.get("/api/parcels", params={"status": "signed", "limit": 1}).json()["features"][0]["id"]
-    pipeline = sample_client.get("/api/projects", params={"stage": ["negotiating", "signed"]},
-                                 headers=staff).json()["matched"]
+    signed = sample_client.get("/api/parcels", params={"status": "signed", "limit": 1}).json()["features"][0][
+        "id"
+    ]
+    pipeline = sample_client.get(
+        "/api/projects", params={"stage": ["negotiating", "signed"]}, headers=staff
+    ).json()["matched"]
 
     fragment = sample_client.get(f"/parcels/{signed}/fits", headers=staff).text
     english = sample_client.get(f"/parcels/{signed}/fits", params={"lang": "en"}, headers=staff).text
@@ -160,7 +191,9 @@ def test_the_matching_page_opens_on_a_saved_project(sample_client):
     staff = bearer(sample_client, "investment")
     project = sample_client.get("/api/projects/XM-2026-001", headers=staff).json()
 
-    html = sample_client.get("/match", params={"project": "XM-2026-001", "site": "KFQ-001"}, headers=staff).text
+    html = sample_client.get(
+        "/match", params={"project": "XM-2026-001", "site": "KFQ-001"}, headers=staff
+    ).text
 
     assert 'data-project="XM-2026-001"' in html and 'data-site="KFQ-001"' in html
     assert f'value="{project["industry_code"]} {project["industry_name"]}"' in html

@@ -19,8 +19,9 @@ LISTS = ("/api/parcels", "/api/factories", "/api/projects")
 def client(request: pytest.FixtureRequest, databases: Databases) -> Iterator[TestClient]:
     """An app on a sample database whose largest page is 2000 rows."""
     url = databases.url(str(request.param), sample=True)
-    settings = Settings(database=DatabaseSettings(url=url),
-                        app=AppSettings(environment="test", max_page_size=LARGEST))
+    settings = Settings(
+        database=DatabaseSettings(url=url), app=AppSettings(environment="test", max_page_size=LARGEST)
+    )
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
@@ -48,4 +49,3 @@ def test_docs_give_the_setting_as_the_largest_limit(client):
     for path in LISTS:
         limit = next(p for p in spec["paths"][path]["get"]["parameters"] if p["name"] == "limit")
         assert limit["schema"]["maximum"] == LARGEST and "x-largest-page" not in limit["schema"], path
-

@@ -28,7 +28,9 @@ def embedded_fonts(reader: pypdf.PdfReader) -> set[str]:
             descendants = font.get("/DescendantFonts") or [font]
             for part in descendants:
                 descriptor = part.get_object().get("/FontDescriptor")
-                if descriptor and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                if descriptor and any(
+                    k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                ):
                     names.add(str(font["/BaseFont"]))
     return names
 
@@ -63,11 +65,14 @@ def server():
     httpd.shutdown()
 
 
-@pytest.mark.parametrize("reference", [
-    '<img src="{url}/logo.png">',
-    '<link rel="stylesheet" href="{url}/style.css">',
-    '<style>@import url("{url}/more.css");</style>',
-])
+@pytest.mark.parametrize(
+    "reference",
+    [
+        '<img src="{url}/logo.png">',
+        '<link rel="stylesheet" href="{url}/style.css">',
+        '<style>@import url("{url}/more.css");</style>',
+    ],
+)
 def test_a_document_that_names_outside_resources_renders_without_fetching_them(server, reference):
     url, hits = server
     reader = pdf_of(reference.format(url=url))

@@ -12,8 +12,14 @@ def day(ago):
 
 
 def enter(client, headers, code, investor, **extra):
-    body = {"code": code, "name": "测试项目", "industry_code": "39", "investor": investor,
-            "stage_since": day(100), **extra}
+    body = {
+        "code": code,
+        "name": "测试项目",
+        "industry_code": "39",
+        "investor": investor,
+        "stage_since": day(100),
+        **extra,
+    }
     return client.post("/api/projects", json=body, headers=headers)
 
 
@@ -21,10 +27,13 @@ def test_a_lead_names_the_projects_of_its_investor_and_the_check_writes_nothing(
     client, staff = sample_app.client, sample_app.headers("investment")
     first = enter(client, staff, "XM-A-001", "鹭川测试电子有限公司", source_unit="SZ")
 
-    check = client.post("/api/projects/duplicates", json={"investor": "鹭川测试电子（中国）有限公司"}, headers=staff)
+    check = client.post(
+        "/api/projects/duplicates", json={"investor": "鹭川测试电子（中国）有限公司"}, headers=staff
+    )
     anonymous = client.post("/api/projects/duplicates", json={"investor": "鹭川测试电子"})
-    leader = client.post("/api/projects/duplicates", json={"investor": "鹭川测试电子"},
-                         headers=sample_app.headers("leader"))
+    leader = client.post(
+        "/api/projects/duplicates", json={"investor": "鹭川测试电子"}, headers=sample_app.headers("leader")
+    )
     second = enter(client, staff, "XM-A-002", "深圳鹭川测试电子股份有限公司", source_unit="P02")
 
     assert first.status_code == 201 and first.json()["possible_duplicates"] == []
@@ -40,40 +49,86 @@ def test_steps_need_the_version_they_are_based_on_and_follow_the_table(sample_ap
     created = enter(client, staff, "XM-A-010", "蓝湾测试电子有限公司")
     etag = created.headers["ETag"]
 
-    missing = client.post("/api/projects/XM-A-010/stage", json={"stage": "negotiating", "day": day(50)}, headers=staff)
-    moved = client.post("/api/projects/XM-A-010/stage", json={"stage": "negotiating", "day": day(50)},
-                        headers={**staff, "If-Match": etag})
-    stale = client.post("/api/projects/XM-A-010/stage", json={"stage": "on_hold", "day": day(40)},
-                        headers={**staff, "If-Match": etag})
-    skipped = client.post("/api/projects/XM-A-010/stage", json={"stage": "registered", "day": day(40)},
-                          headers={**staff, "If-Match": moved.headers["ETag"]})
-    no_reason = client.post("/api/projects/XM-A-010/stage", json={"stage": "dropped", "day": day(40)},
-                            headers={**staff, "If-Match": moved.headers["ETag"]})
-    manager = client.post("/api/projects/XM-A-010/stage", json={"stage": "on_hold", "day": day(40)},
-                          headers={**sample_app.headers("park_manager", "P02"), "If-Match": moved.headers["ETag"]})
+    missing = client.post(
+        "/api/projects/XM-A-010/stage", json={"stage": "negotiating", "day": day(50)}, headers=staff
+    )
+    moved = client.post(
+        "/api/projects/XM-A-010/stage",
+        json={"stage": "negotiating", "day": day(50)},
+        headers={**staff, "If-Match": etag},
+    )
+    stale = client.post(
+        "/api/projects/XM-A-010/stage",
+        json={"stage": "on_hold", "day": day(40)},
+        headers={**staff, "If-Match": etag},
+    )
+    skipped = client.post(
+        "/api/projects/XM-A-010/stage",
+        json={"stage": "registered", "day": day(40)},
+        headers={**staff, "If-Match": moved.headers["ETag"]},
+    )
+    no_reason = client.post(
+        "/api/projects/XM-A-010/stage",
+        json={"stage": "dropped", "day": day(40)},
+        headers={**staff, "If-Match": moved.headers["ETag"]},
+    )
+    manager = client.post(
+        "/api/projects/XM-A-010/stage",
+        json={"stage": "on_hold", "day": day(40)},
+        headers={**sample_app.headers("park_manager", "P02"), "If-Match": moved.headers["ETag"]},
+    )
 
-    assert [r.status_code for r in (missing, moved, stale, skipped, no_reason, manager)] == [428, 200, 412, 409, 422,
-                                                                                             403]
+    assert [r.status_code for r in (missing, moved, stale, skipped, no_reason, manager)] == [
+        428,
+        200,
+        412,
+        409,
+        422,
+        403,
+    ]
     assert all(r.headers["content-type"] == PROBLEM for r in (missing, stale, skipped, no_reason, manager))
     assert "签约" in skipped.json()["detail"]  # the step that is allowed is named
     assert moved.json()["stage"] == "negotiating" and moved.json()["stage_since"] == day(50)
     steps = client.get("/api/projects/XM-A-010/stages", headers=staff).json()
     assert [(s["from_stage"], s["to_stage"], s["day"]) for s in steps] == [
-        (None, "lead", day(100)), ("lead", "negotiating", day(50))]
-    assert client.patch("/api/projects/XM-A-010", json={"stage": "signed"},
-                        headers={**staff, "If-Match": moved.headers["ETag"]}).status_code == 422
+        (None, "lead", day(100)),
+        ("lead", "negotiating", day(50)),
+    ]
+    assert (
+        client.patch(
+            "/api/projects/XM-A-010",
+            json={"stage": "signed"},
+            headers={**staff, "If-Match": moved.headers["ETag"]},
+        ).status_code
+        == 422
+    )
 
 
 def test_follow_ups_are_added_listed_and_withdrawn(sample_app):
     client, staff = sample_app.client, sample_app.headers("investment")
     enter(client, staff, "XM-A-020", "海岚测试材料有限公司")
 
-    added = client.post("/api/projects/XM-A-020/follow-ups", headers=staff, json={
-        "day": day(3), "kind": "inspection", "participants": "王科长、投资方", "place": "吕四港",
-        "outcome": "看了两块地", "next_step": "报价", "next_on": day(-7)})
-    future = client.post("/api/projects/XM-A-020/follow-ups", headers=staff, json={"day": day(-1), "kind": "call"})
-    leader = client.post("/api/projects/XM-A-020/follow-ups", headers=sample_app.headers("leader"),
-                         json={"day": day(1), "kind": "call"})
+    added = client.post(
+        "/api/projects/XM-A-020/follow-ups",
+        headers=staff,
+        json={
+            "day": day(3),
+            "kind": "inspection",
+            "participants": "王科长、投资方",
+            "place": "吕四港",
+            "outcome": "看了两块地",
+            "next_step": "报价",
+            "next_on": day(-7),
+        },
+    )
+    future = client.post(
+        "/api/projects/XM-A-020/follow-ups", headers=staff, json={"day": day(-1), "kind": "call"}
+    )
+    leader = client.post(
+        "/api/projects/XM-A-020/follow-ups",
+        headers=sample_app.headers("leader"),
+        json={"day": day(1), "kind": "call"},
+    )
     listed = client.get("/api/projects/XM-A-020/follow-ups", headers=staff).json()
     withdrawn = client.delete(f"/api/projects/XM-A-020/follow-ups/{added.json()['id']}", headers=staff)
 
@@ -98,5 +153,7 @@ def test_only_an_administrator_merges_or_separates_duplicates(sample_app):
     assert refused.status_code == 403 and merged.status_code == 200 and separated.status_code == 204
     assert unmarked.status_code == 404 and unmarked.headers["content-type"] == PROBLEM
     assert client.get("/api/projects/XM-A-031", headers=staff).status_code == 404
-    marks = {m["code"]: m["status"] for m in client.get("/api/projects/XM-A-030/duplicates", headers=staff).json()}
+    marks = {
+        m["code"]: m["status"] for m in client.get("/api/projects/XM-A-030/duplicates", headers=staff).json()
+    }
     assert marks == {"XM-A-031": "merged", "XM-A-032": "distinct"}

@@ -41,21 +41,39 @@ def test_development_keeps_its_default_secret():
 
 
 def test_a_blank_secret_stops_the_cli_in_one_line():
-    done = landstock("db", "upgrade", url="sqlite:////tmp/landstock-test.sqlite",
-                     LANDSTOCK_ENVIRONMENT="production", LANDSTOCK_SECRET_KEY="   ")
+    done = landstock(
+        "db",
+        "upgrade",
+        url="sqlite:////tmp/landstock-test.sqlite",
+        LANDSTOCK_ENVIRONMENT="production",
+        LANDSTOCK_SECRET_KEY="   ",
+    )
 
     assert done.returncode == 1 and "LANDSTOCK_SECRET_KEY" in done.stderr and "Traceback" not in done.stderr
 
 
 def production(url: str) -> Settings:
-    return Settings(database=DatabaseSettings(url=url), app=AppSettings(environment="production", secret_key=SECRET))
+    return Settings(
+        database=DatabaseSettings(url=url), app=AppSettings(environment="production", secret_key=SECRET)
+    )
 
 
 def serve_in_production(url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LANDSTOCK_DATABASE_URL": url, "LANDSTOCK_ENVIRONMENT": "production",
-           "LANDSTOCK_SECRET_KEY": SECRET, "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "service.cli", "serve", "--port", str(free_port())],
-                          capture_output=True, text=True, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "LANDSTOCK_DATABASE_URL": url,
+        "LANDSTOCK_ENVIRONMENT": "production",
+        "LANDSTOCK_SECRET_KEY": SECRET,
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_production_will_not_serve_while_accounts_have_the_demo_password(databases, backend):
@@ -85,8 +103,16 @@ def test_production_serves_once_no_active_account_has_the_demo_password(database
             accounts.update_user(session, OPERATOR, name, active=False)
     db.dispose()
 
-    changed = landstock("user", "passwd", "admin", "--password-stdin", url=url, input_="a-real-password\n",
-                        LANDSTOCK_ENVIRONMENT="production", LANDSTOCK_SECRET_KEY=SECRET)
+    changed = landstock(
+        "user",
+        "passwd",
+        "admin",
+        "--password-stdin",
+        url=url,
+        input_="a-real-password\n",
+        LANDSTOCK_ENVIRONMENT="production",
+        LANDSTOCK_SECRET_KEY=SECRET,
+    )
     with TestClient(create_app(production(url))) as client:
         health = client.get("/healthz")
 

@@ -19,7 +19,9 @@ def signed_in(app, role, *areas):
     name = app.user(role, *areas)
     client = app.client
     client.cookies.clear()
-    client.post("/login", data={"name": name, "password": TEST_PASSWORD, "csrf_token": _csrf(client, "/login")})
+    client.post(
+        "/login", data={"name": name, "password": TEST_PASSWORD, "csrf_token": _csrf(client, "/login")}
+    )
     return name
 
 
@@ -48,10 +50,17 @@ def test_each_role_reads_the_page_as_it_may(sample_app):
 
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login?next=")
     assert all(r.status_code == 200 and "阶段记录" in r.text and "跟踪记录" in r.text for r in seen.values())
-    assert all('id="stage-form"' in seen[r].text and 'id="edit-form"' in seen[r].text for r in ("investment", "admin"))
-    assert all('id="stage-form"' not in seen[r].text and 'id="follow-up-form"' not in seen[r].text
-               and 'id="edit-form"' not in seen[r].text and 'id="read-only"' in seen[r].text
-               for r in ("leader", "park_manager"))
+    assert all(
+        'id="stage-form"' in seen[r].text and 'id="edit-form"' in seen[r].text
+        for r in ("investment", "admin")
+    )
+    assert all(
+        'id="stage-form"' not in seen[r].text
+        and 'id="follow-up-form"' not in seen[r].text
+        and 'id="edit-form"' not in seen[r].text
+        and 'id="read-only"' in seen[r].text
+        for r in ("leader", "park_manager")
+    )
     assert 'id="review-records"' in seen["leader"].text
     english = client.get(f"/projects/{PROJECT}?lang=en", headers={"Accept": "text/html"})
     assert english.status_code == 404  # the last reader is the other park's manager
@@ -60,8 +69,11 @@ def test_each_role_reads_the_page_as_it_may(sample_app):
     assert english.status_code == 200 and "Stage timeline" in english.text and "Follow-ups" in english.text
     name = client.get(f"/api/projects/{PROJECT}", headers=sample_app.headers("admin")).json()["name"]
     assert name in seen["park_manager"].text
-    assert other_park.status_code == 404 and name not in other_park.text and "text/html" in other_park.headers[
-        "content-type"]
+    assert (
+        other_park.status_code == 404
+        and name not in other_park.text
+        and "text/html" in other_park.headers["content-type"]
+    )
 
 
 def test_a_step_moves_the_project_and_a_refused_one_writes_nothing_and_keeps_what_was_typed(sample_app):
@@ -70,20 +82,40 @@ def test_a_step_moves_the_project_and_a_refused_one_writes_nothing_and_keeps_wha
     token = page_csrf(client)
     before = version(sample_app)
 
-    refused = client.post(f"/projects/{PROJECT}/stage", data={
-        "csrf_token": token, "version": before, "stage": "dropped", "day": day(1), "note": ""})
-    future = client.post(f"/projects/{PROJECT}/stage", data={
-        "csrf_token": token, "version": before, "stage": "signed", "day": day(-3), "note": "明天签约"})
+    refused = client.post(
+        f"/projects/{PROJECT}/stage",
+        data={"csrf_token": token, "version": before, "stage": "dropped", "day": day(1), "note": ""},
+    )
+    future = client.post(
+        f"/projects/{PROJECT}/stage",
+        data={"csrf_token": token, "version": before, "stage": "signed", "day": day(-3), "note": "明天签约"},
+    )
     unchanged = version(sample_app)
-    moved = client.post(f"/projects/{PROJECT}/stage", follow_redirects=False, data={
-        "csrf_token": token, "version": before, "stage": "on_hold", "day": day(1), "note": "投资方调整计划"})
-    no_csrf = client.post(f"/projects/{PROJECT}/stage", data={"version": before + 1, "stage": "negotiating",
-                                                               "day": day(0)})
+    moved = client.post(
+        f"/projects/{PROJECT}/stage",
+        follow_redirects=False,
+        data={
+            "csrf_token": token,
+            "version": before,
+            "stage": "on_hold",
+            "day": day(1),
+            "note": "投资方调整计划",
+        },
+    )
+    no_csrf = client.post(
+        f"/projects/{PROJECT}/stage", data={"version": before + 1, "stage": "negotiating", "day": day(0)}
+    )
 
     assert refused.status_code == 422 and "终止项目时必须填写原因" in refused.text
-    assert future.status_code == 422 and 'value="明天签约"' in future.text and f'value="{day(-3)}"' in future.text
+    assert (
+        future.status_code == 422
+        and 'value="明天签约"' in future.text
+        and f'value="{day(-3)}"' in future.text
+    )
     assert unchanged == before
-    assert moved.status_code == 303 and moved.headers["location"].startswith(f"/projects/{PROJECT}?done=stage")
+    assert moved.status_code == 303 and moved.headers["location"].startswith(
+        f"/projects/{PROJECT}?done=stage"
+    )
     assert no_csrf.status_code == 403
     page = client.get(f"/projects/{PROJECT}").text
     assert "投资方调整计划" in page and "暂缓" in page
@@ -96,8 +128,16 @@ def test_a_leader_may_not_move_a_project_and_nothing_is_written(sample_app):
     signed_in(sample_app, "leader")
     before = version(sample_app)
 
-    refused = client.post(f"/projects/{PROJECT}/stage", data={
-        "csrf_token": page_csrf(client), "version": before, "stage": "on_hold", "day": day(1), "note": "领导意见"})
+    refused = client.post(
+        f"/projects/{PROJECT}/stage",
+        data={
+            "csrf_token": page_csrf(client),
+            "version": before,
+            "stage": "on_hold",
+            "day": day(1),
+            "note": "领导意见",
+        },
+    )
 
     assert refused.status_code == 403 and 'id="stage-form"' not in refused.text  # the form is not offered
     assert 'id="page-problem"' in refused.text and "领导" in refused.text  # but the reason is given
@@ -109,14 +149,35 @@ def test_a_follow_up_is_added_and_a_refused_one_keeps_what_was_typed(sample_app)
     signed_in(sample_app, "investment")
     token = page_csrf(client)
 
-    no_leader = client.post(f"/projects/{PROJECT}/follow-ups", data={
-        "csrf_token": token, "kind": "leader_visit", "day": day(2), "participants": "投资方董事长",
-        "outcome": "同意在启东设厂"})
-    added = client.post(f"/projects/{PROJECT}/follow-ups", follow_redirects=False, data={
-        "csrf_token": token, "kind": "inspection", "day": day(2), "participants": "投资方董事长", "place": "吕四港",
-        "outcome": "看了两块地", "next_step": "报价", "next_on": day(-7)})
-    newer = client.post(f"/projects/{PROJECT}/follow-ups", follow_redirects=False, data={
-        "csrf_token": token, "kind": "call", "day": day(1), "outcome": "电话确认报价"})
+    no_leader = client.post(
+        f"/projects/{PROJECT}/follow-ups",
+        data={
+            "csrf_token": token,
+            "kind": "leader_visit",
+            "day": day(2),
+            "participants": "投资方董事长",
+            "outcome": "同意在启东设厂",
+        },
+    )
+    added = client.post(
+        f"/projects/{PROJECT}/follow-ups",
+        follow_redirects=False,
+        data={
+            "csrf_token": token,
+            "kind": "inspection",
+            "day": day(2),
+            "participants": "投资方董事长",
+            "place": "吕四港",
+            "outcome": "看了两块地",
+            "next_step": "报价",
+            "next_on": day(-7),
+        },
+    )
+    newer = client.post(
+        f"/projects/{PROJECT}/follow-ups",
+        follow_redirects=False,
+        data={"csrf_token": token, "kind": "call", "day": day(1), "outcome": "电话确认报价"},
+    )
 
     assert no_leader.status_code == 422 and "市领导拜访须写明" in no_leader.text
     assert "同意在启东设厂" in no_leader.text and 'value="投资方董事长"' in no_leader.text
@@ -132,13 +193,25 @@ def test_a_leaders_visit_names_the_leader(sample_app):
     leader = sample_app.user("leader")
     signed_in(sample_app, "investment")
 
-    added = client.post(f"/projects/{PROJECT}/follow-ups", follow_redirects=False, data={
-        "csrf_token": page_csrf(client), "kind": "leader_visit", "day": day(2), "leader": leader,
-        "outcome": "市领导会见投资方"})
+    added = client.post(
+        f"/projects/{PROJECT}/follow-ups",
+        follow_redirects=False,
+        data={
+            "csrf_token": page_csrf(client),
+            "kind": "leader_visit",
+            "day": day(2),
+            "leader": leader,
+            "outcome": "市领导会见投资方",
+        },
+    )
 
     assert added.status_code == 303
     listed = client.get(f"/api/projects/{PROJECT}/follow-ups", headers=sample_app.headers("admin")).json()
-    assert (listed[0]["kind"], listed[0]["leader"], listed[0]["outcome"]) == ("leader_visit", leader, "市领导会见投资方")
+    assert (listed[0]["kind"], listed[0]["leader"], listed[0]["outcome"]) == (
+        "leader_visit",
+        leader,
+        "市领导会见投资方",
+    )
 
 
 def test_an_edit_saves_what_changed_and_a_stale_one_keeps_the_values(sample_app):
@@ -146,18 +219,28 @@ def test_an_edit_saves_what_changed_and_a_stale_one_keeps_the_values(sample_app)
     signed_in(sample_app, "investment")
     token = page_csrf(client)
     read_at = version(sample_app)
-    form = {"csrf_token": token, "version": read_at, "name": "高端装备项目（二期）", "investor": "启新装备有限公司",
-            "investment_total_wan": "150000", "industry_code": "34", "remarks": "首次修改"}
+    form = {
+        "csrf_token": token,
+        "version": read_at,
+        "name": "高端装备项目（二期）",
+        "investor": "启新装备有限公司",
+        "investment_total_wan": "150000",
+        "industry_code": "34",
+        "remarks": "首次修改",
+    }
 
     saved = client.post(f"/projects/{PROJECT}/edit", data=form, follow_redirects=False)
     stale = client.post(f"/projects/{PROJECT}/edit", data={**form, "remarks": "同时修改的备注"})
-    bad = client.post(f"/projects/{PROJECT}/edit", data={**form, "version": read_at + 1,
-                                                          "investment_total_wan": "很多"})
+    bad = client.post(
+        f"/projects/{PROJECT}/edit", data={**form, "version": read_at + 1, "investment_total_wan": "很多"}
+    )
     project = client.get(f"/api/projects/{PROJECT}", headers=sample_app.headers("admin")).json()
 
     assert saved.status_code == 303
     assert project["name"] == "高端装备项目（二期）" and project["investment_total_wan"] == 150000
-    assert project["tier"] == "major" and project["remarks"] == "首次修改" and project["version"] == read_at + 1
+    assert (
+        project["tier"] == "major" and project["remarks"] == "首次修改" and project["version"] == read_at + 1
+    )
     assert stale.status_code == 412 and "同时修改的备注" in stale.text and 'id="edit-problem"' in stale.text
     assert bad.status_code == 422 and 'value="很多"' in bad.text
     assert "重特大" in client.get(f"/projects/{PROJECT}").text
@@ -165,46 +248,64 @@ def test_an_edit_saves_what_changed_and_a_stale_one_keeps_the_values(sample_app)
 
 def test_an_administrator_resolves_a_duplicate_on_the_page(sample_app):
     client, staff = sample_app.client, sample_app.headers("investment")
-    for code, investor in (("XM-D-001", "鸿渐测试材料有限公司"), ("XM-D-002", "鸿渐测试材料股份有限公司"),
-                           ("XM-D-003", "鸿渐测试材料集团有限公司")):
-        client.post("/api/projects", headers=staff, json={"code": code, "name": "测试", "industry_code": "39",
-                                                          "investor": investor})
+    for code, investor in (
+        ("XM-D-001", "鸿渐测试材料有限公司"),
+        ("XM-D-002", "鸿渐测试材料股份有限公司"),
+        ("XM-D-003", "鸿渐测试材料集团有限公司"),
+    ):
+        client.post(
+            "/api/projects",
+            headers=staff,
+            json={"code": code, "name": "测试", "industry_code": "39", "investor": investor},
+        )
     signed_in(sample_app, "investment")
     staff_page = client.get("/projects/XM-D-001").text
-    refused = client.post("/projects/XM-D-001/duplicates/XM-D-002/merge",
-                          data={"csrf_token": page_csrf(client, "/projects/XM-D-001")})
+    refused = client.post(
+        "/projects/XM-D-001/duplicates/XM-D-002/merge",
+        data={"csrf_token": page_csrf(client, "/projects/XM-D-001")},
+    )
     open_marks = client.get("/api/projects/XM-D-001/duplicates", headers=staff).json()
     signed_in(sample_app, "admin")
     token = page_csrf(client, "/projects/XM-D-001")
 
-    merged = client.post("/projects/XM-D-001/duplicates/XM-D-002/merge", data={"csrf_token": token},
-                         follow_redirects=False)
-    distinct = client.post("/projects/XM-D-001/duplicates/XM-D-003/distinct", data={"csrf_token": token},
-                           follow_redirects=False)
+    merged = client.post(
+        "/projects/XM-D-001/duplicates/XM-D-002/merge", data={"csrf_token": token}, follow_redirects=False
+    )
+    distinct = client.post(
+        "/projects/XM-D-001/duplicates/XM-D-003/distinct", data={"csrf_token": token}, follow_redirects=False
+    )
 
     assert "XM-D-002" in staff_page and "ls-merge" not in staff_page
     assert refused.status_code == 403 and 'id="duplicates-problem"' in refused.text
     assert {m["status"] for m in open_marks} == {"open"}
     assert merged.status_code == 303 and distinct.status_code == 303
     assert client.get("/api/projects/XM-D-002", headers=staff).status_code == 404
-    marks = {m["code"]: m["status"] for m in client.get("/api/projects/XM-D-001/duplicates", headers=staff).json()}
+    marks = {
+        m["code"]: m["status"] for m in client.get("/api/projects/XM-D-001/duplicates", headers=staff).json()
+    }
     assert marks == {"XM-D-002": "merged", "XM-D-003": "distinct"}
 
 
 def test_the_shortlist_on_the_page_flags_a_site_taken_since(sample_app):
     client, staff = sample_app.client, sample_app.headers("investment")
     code = client.get("/api/parcels", params={"park": "P02", "status": "available", "limit": 1}).json()[
-        "features"][0]["id"]
-    client.post(f"/api/projects/{PROJECT}/shortlist", headers=staff, json={"sites": [{"code": code, "score": 66.4}]})
+        "features"
+    ][0]["id"]
+    client.post(
+        f"/api/projects/{PROJECT}/shortlist", headers=staff, json={"sites": [{"code": code, "score": 66.4}]}
+    )
     etag = client.get(f"/api/parcels/{code}").headers["etag"]
-    client.post(f"/api/parcels/{code}/status", headers={**staff, "If-Match": etag},
-                json={"status": "reserved", "project": "XM-2026-010"})
+    client.post(
+        f"/api/parcels/{code}/status",
+        headers={**staff, "If-Match": etag},
+        json={"status": "reserved", "project": "XM-2026-010"},
+    )
     signed_in(sample_app, "investment")
     page = client.get(f"/projects/{PROJECT}").text
     signed_in(sample_app, "park_manager", "P02")
     manager = client.get(f"/projects/{PROJECT}").text
 
-    shortlist = page[page.index('id="shortlist"'):]
+    shortlist = page[page.index('id="shortlist"') :]
     assert "66.4" in shortlist and "XM-2026-010" in shortlist and "ls-taken" in shortlist
     assert f'href="/parcels/{code}"' in page and f"review.html?site={code}" in page
     assert "ls-taken" in manager and "66.4" in manager
@@ -215,19 +316,44 @@ def test_supply_names_its_sites_on_the_form_and_refuses_without_one(sample_app):
     code = client.get("/api/parcels", params={"status": "available", "limit": 1}).json()["features"][0]["id"]
     signed_in(sample_app, "admin")
     token = page_csrf(client, f"/projects/{project}")
-    registered = client.post(f"/projects/{project}/stage", follow_redirects=False, data={
-        "csrf_token": token, "version": version(sample_app, project), "stage": "registered", "day": day(0)})
+    registered = client.post(
+        f"/projects/{project}/stage",
+        follow_redirects=False,
+        data={
+            "csrf_token": token,
+            "version": version(sample_app, project),
+            "stage": "registered",
+            "day": day(0),
+        },
+    )
     before = version(sample_app, project)
 
-    bare = client.post(f"/projects/{project}/stage", data={
-        "csrf_token": token, "version": before, "stage": "supplied", "day": day(0), "note": "挂牌出让"})
-    supplied = client.post(f"/projects/{project}/stage", follow_redirects=False, data={
-        "csrf_token": token, "version": before, "stage": "supplied", "day": day(0), "other_sites": f" {code} "})
+    bare = client.post(
+        f"/projects/{project}/stage",
+        data={"csrf_token": token, "version": before, "stage": "supplied", "day": day(0), "note": "挂牌出让"},
+    )
+    supplied = client.post(
+        f"/projects/{project}/stage",
+        follow_redirects=False,
+        data={
+            "csrf_token": token,
+            "version": before,
+            "stage": "supplied",
+            "day": day(0),
+            "other_sites": f" {code} ",
+        },
+    )
 
     assert registered.status_code == 303
-    assert bare.status_code == 422 and "必须指明供应的地块或厂房" in bare.text and 'value="挂牌出让"' in bare.text
+    assert (
+        bare.status_code == 422
+        and "必须指明供应的地块或厂房" in bare.text
+        and 'value="挂牌出让"' in bare.text
+    )
     assert supplied.status_code == 303
     assert client.get(f"/api/parcels/{code}").json()["properties"]["status"] == "supplied"
     page = client.get(f"/projects/{project}").text
-    listed = page[page.index('id="sites"'):page.index('id="shortlist"') if 'id="shortlist"' in page else None]
+    listed = page[
+        page.index('id="sites"') : page.index('id="shortlist"') if 'id="shortlist"' in page else None
+    ]
     assert code in listed and "已供给" in listed

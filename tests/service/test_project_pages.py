@@ -15,8 +15,14 @@ from tests.conftest import bearer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OURS = {"code": "XM-PG-001", "name": "本园页面测试项目", "investor": "页面测试甲有限公司", "platform": "P02"}
-THEIRS = {"code": "XM-PG-002", "name": "外园页面测试项目", "investor": "页面测试乙有限公司", "platform": "P04",
-          "remarks": "=HYPERLINK(\"http://x\")", "contact": "+86 123"}
+THEIRS = {
+    "code": "XM-PG-002",
+    "name": "外园页面测试项目",
+    "investor": "页面测试乙有限公司",
+    "platform": "P04",
+    "remarks": '=HYPERLINK("http://x")',
+    "contact": "+86 123",
+}
 
 
 def codes(html):
@@ -29,8 +35,10 @@ def planted(sample_client):
     for project in (OURS, THEIRS):
         body = {**project, "industry_code": "39", "investment_total_wan": 250_000, "source_unit": "SZ"}
         assert sample_client.post("/api/projects", json=body, headers=staff).status_code == 201
-    return {role: bearer(sample_client, role, *(["P02"] if role == "park_manager" else []))
-            for role in ("admin", "investment", "park_manager", "leader")}
+    return {
+        role: bearer(sample_client, role, *(["P02"] if role == "park_manager" else []))
+        for role in ("admin", "investment", "park_manager", "leader")
+    }
 
 
 @pytest.mark.parametrize("role", ["admin", "investment", "leader"])
@@ -45,11 +53,15 @@ def test_staff_and_leaders_read_the_whole_pipeline(sample_client, planted, role)
 
 def test_a_park_manager_sees_only_the_projects_of_their_parks(sample_client, planted):
     page = sample_client.get("/projects", headers=planted["park_manager"], params={"sort": "-investment"})
-    everything = sample_client.get("/api/projects", params={"limit": 1000}, headers=planted["park_manager"]).json()
+    everything = sample_client.get(
+        "/api/projects", params={"limit": 1000}, headers=planted["park_manager"]
+    ).json()
 
     assert page.status_code == 200 and 'id="new-project"' not in page.text and 'id="scope-note"' in page.text
     assert OURS["name"] in page.text and THEIRS["name"] not in page.text and THEIRS["code"] not in page.text
-    assert set(codes(page.text)) <= {p["code"] for p in everything["projects"]} and OURS["code"] in codes(page.text)
+    assert set(codes(page.text)) <= {p["code"] for p in everything["projects"]} and OURS["code"] in codes(
+        page.text
+    )
 
 
 def test_anonymous_readers_are_sent_to_sign_in_and_the_download_answers_401(sample_client):
@@ -72,10 +84,13 @@ def test_filters_sort_and_page_as_the_api_does(sample_client, planted):
     amounts = [p["investment_total_wan"] for p in api["projects"]]
     assert amounts == sorted(amounts, reverse=True)
     assert f"共 {api['matched']} 个项目" in page.text
-    assert re.search(r'id="stage-signed"\s*checked', page.text) and not re.search(r'id="stage-lead"\s*checked', page.text)
+    assert re.search(r'id="stage-signed"\s*checked', page.text) and not re.search(
+        r'id="stage-lead"\s*checked', page.text
+    )
     late = sample_client.get("/projects", params={"overdue": "1", "sort": "-stage_on"}, headers=staff)
-    late_api = sample_client.get("/api/projects", params={"overdue": "true", "sort": "-stage_on", "limit": 50},
-                                 headers=staff).json()["projects"]
+    late_api = sample_client.get(
+        "/api/projects", params={"overdue": "true", "sort": "-stage_on", "limit": 50}, headers=staff
+    ).json()["projects"]
     assert codes(late.text) == [p["code"] for p in late_api] and all(p["overdue"] for p in late_api)
     assert re.search(r'id="overdue"\s*checked', late.text)
     first, second = (sample_client.get("/projects", params={"offset": o}, headers=staff) for o in (0, 50))
@@ -85,20 +100,37 @@ def test_filters_sort_and_page_as_the_api_does(sample_client, planted):
 def test_counts_per_stage_and_the_funnel_link_to_the_filtered_table(sample_client, planted):
     staff = planted["investment"]
     page = sample_client.get("/projects", params={"key": "large"}, headers=staff).text
-    api = {s: sample_client.get("/api/projects", params={"key": "large", "stage": s, "limit": 1},
-                                headers=staff).json()["matched"] for s in ("signed", "started", "producing")}
+    api = {
+        s: sample_client.get(
+            "/api/projects", params={"key": "large", "stage": s, "limit": 1}, headers=staff
+        ).json()["matched"]
+        for s in ("signed", "started", "producing")
+    }
 
     chip = re.search(r'data-stage="signed" href="/projects\?([^"]+)">[^<]+<b>(\d+)</b>', page)
     assert chip and int(chip.group(2)) == api["signed"] and "key=large" in chip.group(1)
-    funnel = re.search(r'class="ls-funnel-step" data-stage="started" href="/projects\?([^"]+)"[^>]*>.*?'
-                       r'<b class="ls-funnel-count">(\d+)</b>', page, re.S)
+    funnel = re.search(
+        r'class="ls-funnel-step" data-stage="started" href="/projects\?([^"]+)"[^>]*>.*?'
+        r'<b class="ls-funnel-count">(\d+)</b>',
+        page,
+        re.S,
+    )
     assert funnel and int(funnel.group(2)) == api["started"] + api["producing"]
     linked = sample_client.get("/projects?" + funnel.group(1).replace("&amp;", "&"), headers=staff).text
     assert set(re.findall(r'<tr data-code="[^"]+" data-stage="([^"]+)"', linked)) == {"started", "producing"}
 
 
-@pytest.mark.parametrize("params", [{"stage": "landed"}, {"key": "huge"}, {"industry": "医药"}, {"overdue": "maybe"},
-                                    {"source_unit": "NOWHERE"}, {"sort": "investor"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"stage": "landed"},
+        {"key": "huge"},
+        {"industry": "医药"},
+        {"overdue": "maybe"},
+        {"source_unit": "NOWHERE"},
+        {"sort": "investor"},
+    ],
+)
 def test_a_refused_filter_shows_the_page_again_and_the_api_answers_422(sample_client, planted, params):
     staff = planted["investment"]
     page = sample_client.get("/projects", params={**params, "q": "保留的搜索"}, headers=staff)
@@ -110,8 +142,9 @@ def test_a_refused_filter_shows_the_page_again_and_the_api_answers_422(sample_cl
 
 
 def test_the_download_holds_the_filtered_list_with_chinese_headers_and_no_formulas(sample_client, planted):
-    response = sample_client.get("/projects.xlsx", params={"q": "页面测试", "sort": "-code"},
-                                 headers=planted["investment"])
+    response = sample_client.get(
+        "/projects.xlsx", params={"q": "页面测试", "sort": "-code"}, headers=planted["investment"]
+    )
     manager = sample_client.get("/projects.xlsx", params={"q": "页面测试"}, headers=planted["park_manager"])
 
     assert response.status_code == 200 and response.headers["content-type"] == XLSX
@@ -123,22 +156,38 @@ def test_the_download_holds_the_filtered_list_with_chinese_headers_and_no_formul
     assert list(by_code) == ["XM-PG-002", "XM-PG-001"]
     theirs = by_code["XM-PG-002"]
     assert theirs["备注"] == "'" + THEIRS["remarks"] and theirs["联系人"] == "'+86 123"
-    assert theirs["项目级别"] == "重特大" and theirs["承载平台"] == "吕四港经济开发区" and theirs["项目阶段"] == "线索"
+    assert (
+        theirs["项目级别"] == "重特大"
+        and theirs["承载平台"] == "吕四港经济开发区"
+        and theirs["项目阶段"] == "线索"
+    )
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     manager_rows = list(load_workbook(io.BytesIO(manager.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in manager_rows[1:]] == ["XM-PG-001"]
 
 
 def lead(code, **extra):
-    return {"code": code, "name": "表单测试项目", "industry_code": "27", "investor": "沪启生物医药科技有限公司",
-            "investment_total_wan": "8000", "source_unit": "SH", "platform": "P03", "stage": "lead",
-            "preferred_areas": ["P03", "T01"], "remarks": "首次接触", **extra}
+    return {
+        "code": code,
+        "name": "表单测试项目",
+        "industry_code": "27",
+        "investor": "沪启生物医药科技有限公司",
+        "investment_total_wan": "8000",
+        "source_unit": "SH",
+        "platform": "P03",
+        "stage": "lead",
+        "preferred_areas": ["P03", "T01"],
+        "remarks": "首次接触",
+        **extra,
+    }
 
 
 def test_only_investment_staff_and_administrators_get_the_form(sample_app):
     client = sample_app.client
-    allowed = {role: client.get("/projects/new", headers=sample_app.headers(role)).status_code
-               for role in ("admin", "investment", "park_manager", "leader")}
+    allowed = {
+        role: client.get("/projects/new", headers=sample_app.headers(role)).status_code
+        for role in ("admin", "investment", "park_manager", "leader")
+    }
     refused = client.post("/projects/new", data=lead("XM-F-000"), headers=sample_app.headers("leader"))
     anonymous = client.get("/projects/new", follow_redirects=False)
 
@@ -151,16 +200,25 @@ def test_only_investment_staff_and_administrators_get_the_form(sample_app):
 
 def test_a_refused_lead_comes_back_as_typed_with_the_reason(sample_app):
     staff = sample_app.headers("investment")
-    form = lead("XM-F-001", investor="全新测试投资有限公司", credit_code="91350100M000100Y4X",
-                investment_total_wan="abc", contact="王先生 13900000000")
+    form = lead(
+        "XM-F-001",
+        investor="全新测试投资有限公司",
+        credit_code="91350100M000100Y4X",
+        investment_total_wan="abc",
+        contact="王先生 13900000000",
+    )
     bad_number = sample_app.client.post("/projects/new", data=form, headers=staff)
-    bad_code = sample_app.client.post("/projects/new", data={**form, "investment_total_wan": "9000"}, headers=staff)
+    bad_code = sample_app.client.post(
+        "/projects/new", data={**form, "investment_total_wan": "9000"}, headers=staff
+    )
 
     assert bad_number.status_code == 422 and "总投资（万元）" in bad_number.text
     assert bad_code.status_code == 422 and "校验码" in bad_code.text
     for page in (bad_number, bad_code):
         assert 'value="XM-F-001"' in page.text and 'value="王先生 13900000000"' in page.text
-        assert "首次接触</textarea>" in page.text and re.search(r'value="T01" id="area-T01"\s*checked', page.text)
+        assert "首次接触</textarea>" in page.text and re.search(
+            r'value="T01" id="area-T01"\s*checked', page.text
+        )
         assert re.search(r'<option value="SH" selected>', page.text)
     with sample_app.db.read() as session:
         assert session.scalar(select(Project.id).where(Project.code == "XM-F-001")) is None
@@ -168,11 +226,17 @@ def test_a_refused_lead_comes_back_as_typed_with_the_reason(sample_app):
 
 def test_a_duplicate_lead_is_shown_then_saved_anyway_and_both_are_marked(sample_app):
     staff = sample_app.headers("investment")
-    asked = sample_app.client.post("/projects/new", data=lead("XM-F-002"), headers=staff, follow_redirects=False)
+    asked = sample_app.client.post(
+        "/projects/new", data=lead("XM-F-002"), headers=staff, follow_redirects=False
+    )
     with sample_app.db.read() as session:
         assert session.scalar(select(Project.id).where(Project.code == "XM-F-002")) is None
-    saved = sample_app.client.post("/projects/new", data={**lead("XM-F-002"), "confirm": "duplicates"},
-                                   headers=staff, follow_redirects=False)
+    saved = sample_app.client.post(
+        "/projects/new",
+        data={**lead("XM-F-002"), "confirm": "duplicates"},
+        headers=staff,
+        follow_redirects=False,
+    )
 
     assert asked.status_code == 200 and 'id="duplicates"' in asked.text
     assert '<li data-code="XM-2026-001">' in asked.text and 'value="XM-F-002"' in asked.text
@@ -187,12 +251,30 @@ def test_a_duplicate_lead_is_shown_then_saved_anyway_and_both_are_marked(sample_
 def test_a_lead_without_duplicates_is_saved_at_once_with_its_stage_and_dates(sample_app):
     staff = sample_app.headers("admin")
     since = (dt.date.today() - dt.timedelta(days=20)).isoformat()
-    saved = sample_app.client.post("/projects/new", headers=staff, follow_redirects=False, data={
-        "code": "XM-F-003", "name": "独立测试项目", "industry_code": "39", "investor": "独一测试科技有限公司",
-        "stage": "signed", "stage_since": since, "signed_on": since, "nuisance_class": "2",
-        "needs_waterfront": "on", "land_min_mu": "20", "land_max_mu": "30"})
+    saved = sample_app.client.post(
+        "/projects/new",
+        headers=staff,
+        follow_redirects=False,
+        data={
+            "code": "XM-F-003",
+            "name": "独立测试项目",
+            "industry_code": "39",
+            "investor": "独一测试科技有限公司",
+            "stage": "signed",
+            "stage_since": since,
+            "signed_on": since,
+            "nuisance_class": "2",
+            "needs_waterfront": "on",
+            "land_min_mu": "20",
+            "land_max_mu": "30",
+        },
+    )
 
     assert saved.status_code == 303 and saved.headers["location"] == "/projects/XM-F-003"
     stored = sample_app.client.get("/api/projects/XM-F-003", headers=staff).json()
     assert (stored["stage"], stored["signed_on"], stored["nuisance_class"], stored["needs_waterfront"]) == (
-        "signed", since, 2, True)
+        "signed",
+        since,
+        2,
+        True,
+    )

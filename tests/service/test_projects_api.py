@@ -3,24 +3,43 @@
 
 def test_investment_staff_create_and_change_projects_with_etags(sample_app):
     client, staff = sample_app.client, sample_app.headers("investment")
-    body = {"code": "XM-2026-201", "name": "新药中试", "industry_code": "27", "land_min_mu": 20,
-            "land_max_mu": 30, "preferred_areas": ["P03"]}
+    body = {
+        "code": "XM-2026-201",
+        "name": "新药中试",
+        "industry_code": "27",
+        "land_min_mu": 20,
+        "land_max_mu": 30,
+        "preferred_areas": ["P03"],
+    }
 
     created = client.post("/api/projects", json=body, headers=staff)
     duplicate = client.post("/api/projects", json={**body, "name": "x"}, headers=staff)
-    changed = client.patch("/api/projects/XM-2026-201", json={"land_max_mu": 40},
-                           headers={**staff, "If-Match": created.headers["ETag"]})
-    stale = client.patch("/api/projects/XM-2026-201", json={"land_max_mu": 45},
-                         headers={**staff, "If-Match": created.headers["ETag"]})
+    changed = client.patch(
+        "/api/projects/XM-2026-201",
+        json={"land_max_mu": 40},
+        headers={**staff, "If-Match": created.headers["ETag"]},
+    )
+    stale = client.patch(
+        "/api/projects/XM-2026-201",
+        json={"land_max_mu": 45},
+        headers={**staff, "If-Match": created.headers["ETag"]},
+    )
     unversioned = client.patch("/api/projects/XM-2026-201", json={"land_max_mu": 45}, headers=staff)
-    crossed = client.patch("/api/projects/XM-2026-201", json={"land_min_mu": 50},
-                           headers={**staff, "If-Match": changed.headers["ETag"]})
+    crossed = client.patch(
+        "/api/projects/XM-2026-201",
+        json={"land_min_mu": 50},
+        headers={**staff, "If-Match": changed.headers["ETag"]},
+    )
     matches = client.get("/api/projects/XM-2026-201/matches", headers=staff)
 
     assert created.status_code == 201 and created.headers["Location"] == "/api/projects/XM-2026-201"
     assert created.json()["version"] == 1 and created.json()["updated_by"].startswith("investment")
     assert duplicate.status_code == 409
-    assert changed.status_code == 200 and changed.json()["land_max_mu"] == 40 and changed.headers["ETag"] == '"2"'
+    assert (
+        changed.status_code == 200
+        and changed.json()["land_max_mu"] == 40
+        and changed.headers["ETag"] == '"2"'
+    )
     assert stale.status_code == 412 and unversioned.status_code == 428
     assert crossed.status_code == 422
     assert client.get("/api/projects/XM-2026-201", headers=staff).headers["ETag"] == '"2"'
@@ -35,8 +54,11 @@ def test_only_project_editors_may_write(sample_app):
     leader = client.post("/api/projects", json=body, headers=sample_app.headers("leader"))
     manager = client.post("/api/projects", json=body, headers=sample_app.headers("park_manager", "P01"))
     admin = client.post("/api/projects", json=body, headers=sample_app.headers("admin"))
-    unknown_area = client.post("/api/projects", json={**body, "code": "XM-X", "preferred_areas": ["P99"]},
-                               headers=sample_app.headers("investment"))
+    unknown_area = client.post(
+        "/api/projects",
+        json={**body, "code": "XM-X", "preferred_areas": ["P99"]},
+        headers=sample_app.headers("investment"),
+    )
 
     assert anonymous.status_code == 401
     assert leader.status_code == 403 and manager.status_code == 403
@@ -51,10 +73,16 @@ def test_a_null_preference_list_means_no_preference(sample_app):
     body = {"code": "XM-2026-203", "name": "t", "industry_code": "59", "preferred_areas": None}
 
     created = client.post("/api/projects", json=body, headers=staff)
-    cleared = client.patch("/api/projects/XM-2026-203", json={"preferred_areas": ["P04"]},
-                           headers={**staff, "If-Match": created.headers["ETag"]})
-    again = client.patch("/api/projects/XM-2026-203", json={"preferred_areas": None},
-                         headers={**staff, "If-Match": cleared.headers["ETag"]})
+    cleared = client.patch(
+        "/api/projects/XM-2026-203",
+        json={"preferred_areas": ["P04"]},
+        headers={**staff, "If-Match": created.headers["ETag"]},
+    )
+    again = client.patch(
+        "/api/projects/XM-2026-203",
+        json={"preferred_areas": None},
+        headers={**staff, "If-Match": cleared.headers["ETag"]},
+    )
 
     assert created.status_code == 201 and created.json()["preferred_areas"] == []
     assert cleared.json()["preferred_areas"] == ["P04"]
@@ -64,16 +92,31 @@ def test_a_null_preference_list_means_no_preference(sample_app):
 
 def test_every_change_of_a_project_is_kept_with_who_and_the_value_before(sample_app):
     client, staff = sample_app.client, sample_app.headers("investment")
-    body = {"code": "XM-2026-298", "name": "新药中试", "industry_code": "27", "land_min_mu": 20,
-            "land_max_mu": 30, "preferred_areas": ["P03"]}
+    body = {
+        "code": "XM-2026-298",
+        "name": "新药中试",
+        "industry_code": "27",
+        "land_min_mu": 20,
+        "land_max_mu": 30,
+        "preferred_areas": ["P03"],
+    }
 
     created = client.post("/api/projects", json=body, headers=staff)
-    widened = client.patch("/api/projects/XM-2026-298", json={"land_max_mu": 40},
-                           headers={**staff, "If-Match": created.headers["ETag"]})
-    stale = client.patch("/api/projects/XM-2026-298", json={"land_max_mu": 99},
-                         headers={**staff, "If-Match": created.headers["ETag"]})
-    moved = client.patch("/api/projects/XM-2026-298", json={"preferred_areas": ["P04"], "land_max_mu": 40},
-                         headers={**staff, "If-Match": widened.headers["ETag"]})
+    widened = client.patch(
+        "/api/projects/XM-2026-298",
+        json={"land_max_mu": 40},
+        headers={**staff, "If-Match": created.headers["ETag"]},
+    )
+    stale = client.patch(
+        "/api/projects/XM-2026-298",
+        json={"land_max_mu": 99},
+        headers={**staff, "If-Match": created.headers["ETag"]},
+    )
+    moved = client.patch(
+        "/api/projects/XM-2026-298",
+        json={"preferred_areas": ["P04"], "land_max_mu": 40},
+        headers={**staff, "If-Match": widened.headers["ETag"]},
+    )
     history = client.get("/api/projects/XM-2026-298/history", headers=staff)
     unknown = client.get("/api/projects/XM-0000-000/history", headers=staff)
 
@@ -84,5 +127,7 @@ def test_every_change_of_a_project_is_kept_with_who_and_the_value_before(sample_
     assert entries[0]["changes"]["name"] == [None, "新药中试"]
     assert entries[0]["changes"]["land_max_mu"] == [None, 30]
     assert entries[1]["changes"] == {"land_max_mu": [30, 40]}
-    assert entries[2]["changes"] == {"preferred_areas": [["P03"], ["P04"]]}  # an unchanged field is not listed
+    assert entries[2]["changes"] == {
+        "preferred_areas": [["P03"], ["P04"]]
+    }  # an unchanged field is not listed
     assert unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"

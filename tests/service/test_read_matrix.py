@@ -41,9 +41,17 @@ EDITOR = "acct-editor-mark"  # an account name: never shown to anonymous readers
 SECRET = {"code": "XM-SECRET-901", "name": "机密甲项目", "investor": "机密甲投资有限公司"}
 OWN = {"code": "XM-OWN-902", "name": "本园乙项目", "investor": "本园乙投资有限公司"}
 FOLLOW_UPS = {"secret": "机密甲跟踪：董事会已同意", "own": "本园乙跟踪：已考察厂区"}
-PERSONAL = {"contact": "联系人标记甲", "contact_phone": "13900000901", "remarks": "备注标记甲",
-            "ownership": "权属标记甲", "owner": "产权标记甲", "note": "说明标记甲", "area": "园区备注标记甲",
-            "project_contact": "项目联系人标记", "project_remarks": "项目备注标记"}
+PERSONAL = {
+    "contact": "联系人标记甲",
+    "contact_phone": "13900000901",
+    "remarks": "备注标记甲",
+    "ownership": "权属标记甲",
+    "owner": "产权标记甲",
+    "note": "说明标记甲",
+    "area": "园区备注标记甲",
+    "project_contact": "项目联系人标记",
+    "project_remarks": "项目备注标记",
+}
 ROLES = ("anonymous", "admin", "investment", "park_manager", "leader")
 STAFF = ("admin", "investment", "leader")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,49 +88,91 @@ def _checked(response: httpx.Response) -> httpx.Response:
     return response
 
 
-def _plant_site(client: TestClient, editor: dict[str, str], plural: str, code: str, project: str,
-                owner_field: str) -> None:
+def _plant_site(
+    client: TestClient, editor: dict[str, str], plural: str, code: str, project: str, owner_field: str
+) -> None:
     """Personal data on a site, then reserve it for `project` with a note, all as the editor."""
     etag = client.get(f"/api/{plural}/{code}").headers["etag"]
     properties = {k: PERSONAL[k] for k in ("contact", "contact_phone", "remarks")}
     properties[owner_field] = PERSONAL[owner_field]
-    changed = _checked(client.patch(f"/api/{plural}/{code}", json={"properties": properties},
-                                    headers={**editor, "If-Match": etag}))
-    _checked(client.post(f"/api/{plural}/{code}/status", headers={**editor, "If-Match": changed.headers["etag"]},
-                         json={"status": "reserved", "project": project, "note": PERSONAL["note"]}))
+    changed = _checked(
+        client.patch(
+            f"/api/{plural}/{code}", json={"properties": properties}, headers={**editor, "If-Match": etag}
+        )
+    )
+    _checked(
+        client.post(
+            f"/api/{plural}/{code}/status",
+            headers={**editor, "If-Match": changed.headers["etag"]},
+            json={"status": "reserved", "project": project, "note": PERSONAL["note"]},
+        )
+    )
 
 
 def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
     # signed and overdue, so that the leaders' pipeline lists them; a need that most sites meet
-    need = {"industry_code": "39", "nuisance_class": 1, "land_min_mu": 1, "land_max_mu": 5000,
-            "floor_area_min_m2": 100, "stage": "signed", "signed_on": "2025-01-15", "agreed_start_on": "2025-06-30",
-            "contact": PERSONAL["project_contact"], "remarks": PERSONAL["project_remarks"]}
-    _checked(client.post("/api/projects", headers=editor, json={**SECRET, **need, "preferred_areas": ["P04"]}))
+    need = {
+        "industry_code": "39",
+        "nuisance_class": 1,
+        "land_min_mu": 1,
+        "land_max_mu": 5000,
+        "floor_area_min_m2": 100,
+        "stage": "signed",
+        "signed_on": "2025-01-15",
+        "agreed_start_on": "2025-06-30",
+        "contact": PERSONAL["project_contact"],
+        "remarks": PERSONAL["project_remarks"],
+    }
+    _checked(
+        client.post("/api/projects", headers=editor, json={**SECRET, **need, "preferred_areas": ["P04"]})
+    )
     _checked(client.post("/api/projects", headers=editor, json={**OWN, **need}))
-    codes = {"secret_parcel": _first(client, "/api/parcels", park="P04", status="available"),
-             "own_parcel": _first(client, "/api/parcels", park="P02", status="available"),
-             "secret_factory": _first(client, "/api/factories", park="P04", status="vacant"),
-             "own_factory": _first(client, "/api/factories", park="P02", status="vacant"),
-             "secret_project": SECRET["code"], "own_project": OWN["code"], "park": "P02", "editor": EDITOR,
-             "year": str(dt.date.today().year)}
+    codes = {
+        "secret_parcel": _first(client, "/api/parcels", park="P04", status="available"),
+        "own_parcel": _first(client, "/api/parcels", park="P02", status="available"),
+        "secret_factory": _first(client, "/api/factories", park="P04", status="vacant"),
+        "own_factory": _first(client, "/api/factories", park="P02", status="vacant"),
+        "secret_project": SECRET["code"],
+        "own_project": OWN["code"],
+        "park": "P02",
+        "editor": EDITOR,
+        "year": str(dt.date.today().year),
+    }
     for site, project in (("secret", SECRET), ("own", OWN)):
         _plant_site(client, editor, "parcels", codes[f"{site}_parcel"], project["code"], "ownership")
         _plant_site(client, editor, "factories", codes[f"{site}_factory"], project["code"], "owner")
-        _checked(client.post(f"/api/projects/{project['code']}/follow-ups", headers=editor, json={
-            "day": "2025-02-01", "kind": "visit", "outcome": FOLLOW_UPS[site]}))
-        review = _checked(client.post(f"/api/projects/{project['code']}/reviews", headers=editor,
-                                      json={"site": codes[f"{site}_parcel"]}))
+        _checked(
+            client.post(
+                f"/api/projects/{project['code']}/follow-ups",
+                headers=editor,
+                json={"day": "2025-02-01", "kind": "visit", "outcome": FOLLOW_UPS[site]},
+            )
+        )
+        review = _checked(
+            client.post(
+                f"/api/projects/{project['code']}/reviews",
+                headers=editor,
+                json={"site": codes[f"{site}_parcel"]},
+            )
+        )
         codes[f"{site}_review"] = review.json()["slug"]
     stamp = client.get("/api/areas/P02").headers["etag"]
-    _checked(client.patch("/api/areas/P02", json={"remarks": PERSONAL["area"]}, headers={**editor, "If-Match": stamp}))
+    _checked(
+        client.patch(
+            "/api/areas/P02", json={"remarks": PERSONAL["area"]}, headers={**editor, "If-Match": stamp}
+        )
+    )
     outline = shapely.geometry.shape(client.get(f"/api/parcels/{codes['secret_parcel']}").json()["geometry"])
     z, x, y = tiles_over(outline.bounds, (15,))[0]
     return {**codes, "z": str(z), "x": str(x), "y": str(y)}
 
 
 def _app(url: str, public_read: str) -> TestClient:
-    settings = Settings(database=DatabaseSettings(url=url), app=AppSettings(environment="test"),
-                        read=ReadSettings(public_read=public_read))  # type: ignore[arg-type]
+    settings = Settings(
+        database=DatabaseSettings(url=url),
+        app=AppSettings(environment="test"),
+        read=ReadSettings(public_read=public_read),
+    )  # type: ignore[arg-type]
     return TestClient(create_app(settings))
 
 
@@ -131,8 +181,11 @@ def sample(request: pytest.FixtureRequest, databases: Databases) -> Iterator[Sam
     """The planted sample behind an app with each setting, and a token per role."""
     url = databases.url(str(request.param), sample=True)
     db = Database(make_engine(url))
-    headers = {role: _token(db, f"matrix-{role}", role, *(["P02"] if role == "park_manager" else []))
-               for role in ROLES if role != "anonymous"}
+    headers = {
+        role: _token(db, f"matrix-{role}", role, *(["P02"] if role == "park_manager" else []))
+        for role in ROLES
+        if role != "anonymous"
+    }
     headers["anonymous"] = {}
     editor = _token(db, EDITOR, "admin")
     db.dispose()
@@ -183,6 +236,8 @@ def admin_api(role: str, mode: str, variant: str) -> int:
 
 def editor_page(role: str, mode: str, variant: str) -> int:
     return {"anonymous": 303, "admin": 200, "investment": 200}.get(role, 403)
+
+
 def report_api(role: str, mode: str, variant: str) -> int:
     """The pipeline's reports: staff; a park manager is refused (they compare every park)."""
     return {"anonymous": 401, "park_manager": 403}.get(role, 200)
@@ -207,15 +262,26 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/parcels/export": (signed_in_api, [("/api/parcels/export?format=csv", "none")]),
     "/api/factories/export": (signed_in_api, [("/api/factories/export?format=xlsx", "none")]),
     "/api/parcels": (inventory_api, [("/api/parcels?limit=1000", "none")]),
-    "/api/parcels/{code}": (inventory_api, [("/api/parcels/{secret_parcel}", "secret"),
-                                            ("/api/parcels/{own_parcel}", "own")]),
-    "/api/parcels/{code}/history": (inventory_api, [("/api/parcels/{secret_parcel}/history", "secret"),
-                                                    ("/api/parcels/{own_parcel}/history", "own")]),
+    "/api/parcels/{code}": (
+        inventory_api,
+        [("/api/parcels/{secret_parcel}", "secret"), ("/api/parcels/{own_parcel}", "own")],
+    ),
+    "/api/parcels/{code}/history": (
+        inventory_api,
+        [("/api/parcels/{secret_parcel}/history", "secret"), ("/api/parcels/{own_parcel}/history", "own")],
+    ),
     "/api/factories": (inventory_api, [("/api/factories?limit=1000", "none")]),
-    "/api/factories/{code}": (inventory_api, [("/api/factories/{secret_factory}", "secret"),
-                                              ("/api/factories/{own_factory}", "own")]),
-    "/api/factories/{code}/history": (inventory_api, [("/api/factories/{secret_factory}/history", "secret"),
-                                                      ("/api/factories/{own_factory}/history", "own")]),
+    "/api/factories/{code}": (
+        inventory_api,
+        [("/api/factories/{secret_factory}", "secret"), ("/api/factories/{own_factory}", "own")],
+    ),
+    "/api/factories/{code}/history": (
+        inventory_api,
+        [
+            ("/api/factories/{secret_factory}/history", "secret"),
+            ("/api/factories/{own_factory}/history", "own"),
+        ],
+    ),
     "/api/areas": (inventory_api, [("/api/areas", "none")]),
     "/api/areas/{code}": (inventory_api, [("/api/areas/{park}", "none")]),
     "/api/areas/{code}/history": (inventory_api, [("/api/areas/{park}/history", "none")]),
@@ -226,73 +292,156 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/ogc/conformance": (inventory_api, [("/ogc/conformance", "none")]),
     "/ogc/collections": (inventory_api, [("/ogc/collections", "none")]),
     "/ogc/collections/{collectionId}": (inventory_api, [("/ogc/collections/parcels", "none")]),
-    "/ogc/collections/parcels/items": (inventory_api, [("/ogc/collections/parcels/items?limit=1000", "none"),
-                                                       ("/ogc/collections/parcels/items?f=html&limit=1000",
-                                                        "none")]),
-    "/ogc/collections/factories/items": (inventory_api, [("/ogc/collections/factories/items?limit=1000",
-                                                          "none")]),
+    "/ogc/collections/parcels/items": (
+        inventory_api,
+        [
+            ("/ogc/collections/parcels/items?limit=1000", "none"),
+            ("/ogc/collections/parcels/items?f=html&limit=1000", "none"),
+        ],
+    ),
+    "/ogc/collections/factories/items": (
+        inventory_api,
+        [("/ogc/collections/factories/items?limit=1000", "none")],
+    ),
     "/ogc/collections/areas/items": (inventory_api, [("/ogc/collections/areas/items", "none")]),
-    "/ogc/collections/{collectionId}/items/{featureId}": (inventory_api, [
-        ("/ogc/collections/parcels/items/{secret_parcel}", "secret"),
-        ("/ogc/collections/parcels/items/{own_parcel}?f=html", "own"),
-        ("/ogc/collections/factories/items/{secret_factory}?f=html", "secret"),
-        ("/ogc/collections/areas/items/{park}?f=html", "none")]),
-    "/ogc/collections/{collectionId}/queryables": (inventory_api, [("/ogc/collections/parcels/queryables",
-                                                                    "none")]),
+    "/ogc/collections/{collectionId}/items/{featureId}": (
+        inventory_api,
+        [
+            ("/ogc/collections/parcels/items/{secret_parcel}", "secret"),
+            ("/ogc/collections/parcels/items/{own_parcel}?f=html", "own"),
+            ("/ogc/collections/factories/items/{secret_factory}?f=html", "secret"),
+            ("/ogc/collections/areas/items/{park}?f=html", "none"),
+        ],
+    ),
+    "/ogc/collections/{collectionId}/queryables": (
+        inventory_api,
+        [("/ogc/collections/parcels/queryables", "none")],
+    ),
     "/api/parcels/{code}/projects": (signed_in_api, [("/api/parcels/{own_parcel}/projects", "own")]),
     "/api/factories/{code}/projects": (signed_in_api, [("/api/factories/{own_factory}/projects", "own")]),
     "/api/projects": (signed_in_api, [("/api/projects?limit=1000", "none")]),
-    "/api/projects/{code}": (project_api, [("/api/projects/{secret_project}", "secret"),
-                                           ("/api/projects/{own_project}", "own")]),
-    "/api/projects/{code}/history": (project_api, [("/api/projects/{secret_project}/history", "secret"),
-                                                   ("/api/projects/{own_project}/history", "own")]),
-    "/api/projects/{code}/stages": (project_api, [("/api/projects/{secret_project}/stages", "secret"),
-                                                  ("/api/projects/{own_project}/stages", "own")]),
-    "/api/projects/{code}/follow-ups": (project_api, [("/api/projects/{secret_project}/follow-ups", "secret"),
-                                                      ("/api/projects/{own_project}/follow-ups", "own")]),
-    "/api/projects/{code}/duplicates": (project_api, [("/api/projects/{secret_project}/duplicates", "secret"),
-                                                      ("/api/projects/{own_project}/duplicates", "own")]),
-    "/api/projects/{code}/sites": (project_api, [("/api/projects/{secret_project}/sites", "secret"),
-                                                 ("/api/projects/{own_project}/sites", "own")]),
-    "/api/projects/{code}/matches": (project_api, [("/api/projects/{secret_project}/matches?limit=3", "secret"),
-                                                   ("/api/projects/{own_project}/matches?limit=3", "own")]),
-    "/api/projects/{code}/review": (project_api, [
-        ("/api/projects/{secret_project}/review?site={secret_parcel}", "secret"),
-        ("/api/projects/{own_project}/review?site={own_parcel}", "own")]),
-    "/api/projects/{code}/review.xlsx": (project_api, [
-        ("/api/projects/{secret_project}/review.xlsx?site={secret_parcel}", "secret")]),
-    "/api/projects/{code}/review.html": (project_api, [
-        ("/api/projects/{secret_project}/review.html?site={secret_parcel}", "secret"),
-        ("/api/projects/{own_project}/review.html?site={own_factory}", "own")]),
-    "/api/projects/{code}/reviews": (project_api, [("/api/projects/{secret_project}/reviews", "secret"),
-                                                   ("/api/projects/{own_project}/reviews", "own")]),
-    "/api/projects/{code}/reviews/{number}": (project_api, [
-        ("/api/projects/{secret_project}/reviews/{secret_review}", "secret"),
-        ("/api/projects/{own_project}/reviews/{own_review}", "own")]),
-    "/api/projects/{code}/reviews/{number}.pdf": (project_api, [
-        ("/api/projects/{secret_project}/reviews/{secret_review}.pdf", "secret")]),
-    "/api/projects/{code}/reviews/{number}.xlsx": (project_api, [
-        ("/api/projects/{secret_project}/reviews/{secret_review}.xlsx", "secret"),
-        ("/api/projects/{own_project}/reviews/{own_review}.xlsx", "own")]),
-    "/api/projects/{code}/reviews/{number}.html": (project_api, [
-        ("/api/projects/{secret_project}/reviews/{secret_review}.html", "secret"),
-        ("/api/projects/{own_project}/reviews/{own_review}.html", "own")]),
-    "/tiles/{kind}/{z}/{x}/{y}.pbf": (inventory_api, [("/tiles/parcels/{z}/{x}/{y}.pbf", "none"),
-                                                      ("/tiles/factories/{z}/{x}/{y}.pbf", "none")]),
+    "/api/projects/{code}": (
+        project_api,
+        [("/api/projects/{secret_project}", "secret"), ("/api/projects/{own_project}", "own")],
+    ),
+    "/api/projects/{code}/history": (
+        project_api,
+        [
+            ("/api/projects/{secret_project}/history", "secret"),
+            ("/api/projects/{own_project}/history", "own"),
+        ],
+    ),
+    "/api/projects/{code}/stages": (
+        project_api,
+        [("/api/projects/{secret_project}/stages", "secret"), ("/api/projects/{own_project}/stages", "own")],
+    ),
+    "/api/projects/{code}/follow-ups": (
+        project_api,
+        [
+            ("/api/projects/{secret_project}/follow-ups", "secret"),
+            ("/api/projects/{own_project}/follow-ups", "own"),
+        ],
+    ),
+    "/api/projects/{code}/duplicates": (
+        project_api,
+        [
+            ("/api/projects/{secret_project}/duplicates", "secret"),
+            ("/api/projects/{own_project}/duplicates", "own"),
+        ],
+    ),
+    "/api/projects/{code}/sites": (
+        project_api,
+        [("/api/projects/{secret_project}/sites", "secret"), ("/api/projects/{own_project}/sites", "own")],
+    ),
+    "/api/projects/{code}/matches": (
+        project_api,
+        [
+            ("/api/projects/{secret_project}/matches?limit=3", "secret"),
+            ("/api/projects/{own_project}/matches?limit=3", "own"),
+        ],
+    ),
+    "/api/projects/{code}/review": (
+        project_api,
+        [
+            ("/api/projects/{secret_project}/review?site={secret_parcel}", "secret"),
+            ("/api/projects/{own_project}/review?site={own_parcel}", "own"),
+        ],
+    ),
+    "/api/projects/{code}/review.xlsx": (
+        project_api,
+        [("/api/projects/{secret_project}/review.xlsx?site={secret_parcel}", "secret")],
+    ),
+    "/api/projects/{code}/review.html": (
+        project_api,
+        [
+            ("/api/projects/{secret_project}/review.html?site={secret_parcel}", "secret"),
+            ("/api/projects/{own_project}/review.html?site={own_factory}", "own"),
+        ],
+    ),
+    "/api/projects/{code}/reviews": (
+        project_api,
+        [
+            ("/api/projects/{secret_project}/reviews", "secret"),
+            ("/api/projects/{own_project}/reviews", "own"),
+        ],
+    ),
+    "/api/projects/{code}/reviews/{number}": (
+        project_api,
+        [
+            ("/api/projects/{secret_project}/reviews/{secret_review}", "secret"),
+            ("/api/projects/{own_project}/reviews/{own_review}", "own"),
+        ],
+    ),
+    "/api/projects/{code}/reviews/{number}.pdf": (
+        project_api,
+        [("/api/projects/{secret_project}/reviews/{secret_review}.pdf", "secret")],
+    ),
+    "/api/projects/{code}/reviews/{number}.xlsx": (
+        project_api,
+        [
+            ("/api/projects/{secret_project}/reviews/{secret_review}.xlsx", "secret"),
+            ("/api/projects/{own_project}/reviews/{own_review}.xlsx", "own"),
+        ],
+    ),
+    "/api/projects/{code}/reviews/{number}.html": (
+        project_api,
+        [
+            ("/api/projects/{secret_project}/reviews/{secret_review}.html", "secret"),
+            ("/api/projects/{own_project}/reviews/{own_review}.html", "own"),
+        ],
+    ),
+    "/tiles/{kind}/{z}/{x}/{y}.pbf": (
+        inventory_api,
+        [("/tiles/parcels/{z}/{x}/{y}.pbf", "none"), ("/tiles/factories/{z}/{x}/{y}.pbf", "none")],
+    ),
     "/": (inventory_page, [("/?park=P04", "none")]),
     "/inventory/results": (inventory_page, [("/inventory/results?park=P04", "none")]),
-    "/parcels/{code}": (inventory_page, [("/parcels/{secret_parcel}", "secret"), ("/parcels/{own_parcel}", "own")]),
-    "/factories/{code}": (inventory_page, [("/factories/{secret_factory}", "secret"),
-                                           ("/factories/{own_factory}", "own")]),
+    "/parcels/{code}": (
+        inventory_page,
+        [("/parcels/{secret_parcel}", "secret"), ("/parcels/{own_parcel}", "own")],
+    ),
+    "/factories/{code}": (
+        inventory_page,
+        [("/factories/{secret_factory}", "secret"), ("/factories/{own_factory}", "own")],
+    ),
     "/parcels/{code}/fits": (signed_in_api, [("/parcels/{own_parcel}/fits", "own")]),
     "/factories/{code}/fits": (signed_in_api, [("/factories/{own_factory}/fits", "own")]),
-    "/api/alerts": (signed_in_api, [("/api/alerts", "none"), ("/api/alerts?kind=overdue_start&mine=true", "none")]),
+    "/api/alerts": (
+        signed_in_api,
+        [("/api/alerts", "none"), ("/api/alerts?kind=overdue_start&mine=true", "none")],
+    ),
     "/todo": (signed_in_page, [("/todo", "none"), ("/todo?kind=overdue_start", "none")]),
     "/todo/count": (open_route, [("/todo/count", "none")]),  # empty for anonymous readers
     "/supply": (inventory_page, [("/supply", "none")]),
     "/supply.xlsx": (signed_in_api, [("/supply.xlsx", "none")]),
-    "/match": (project_page, [("/match", "none"), ("/match?project={secret_project}", "secret"),
-                              ("/match?project={own_project}", "own")]),
+    "/match": (
+        project_page,
+        [
+            ("/match", "none"),
+            ("/match?project={secret_project}", "secret"),
+            ("/match?project={own_project}", "own"),
+        ],
+    ),
     "/projects": (signed_in_page, [("/projects?sort=-code", "none")]),
     "/projects.xlsx": (signed_in_api, [("/projects.xlsx?sort=-code", "none")]),
     "/projects/new": (editor_page, [("/projects/new", "none")]),
@@ -305,9 +454,14 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/reports/scorecard.pdf": (report_api, [("/api/reports/scorecard.pdf", "none")]),
     "/reports/weekly": (report_page, [("/reports/weekly", "none")]),
     "/reports/scorecard": (report_page, [("/reports/scorecard?period={year}", "none")]),
-    "/projects/{code}": (project_page, [("/projects/{secret_project}", "secret"), ("/projects/{own_project}", "own")]),
-    "/{plural}/{code}/edit": (signed_in_page, [("/parcels/{secret_parcel}/edit", "secret"),
-                                               ("/factories/{own_factory}/edit", "own")]),
+    "/projects/{code}": (
+        project_page,
+        [("/projects/{secret_project}", "secret"), ("/projects/{own_project}", "own")],
+    ),
+    "/{plural}/{code}/edit": (
+        signed_in_page,
+        [("/parcels/{secret_parcel}/edit", "secret"), ("/factories/{own_factory}/edit", "own")],
+    ),
 }
 
 # What a reader must find (so that hiding too much fails as well): URL template -> roles -> texts.
@@ -317,7 +471,9 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/api/projects/{secret_project}/stages": {STAFF: ('"signed"', EDITOR)},
     "/api/parcels/{secret_parcel}": {
         STAFF: (SECRET["code"], SECRET["name"], PERSONAL["contact"], PERSONAL["ownership"], EDITOR),
-        ("park_manager",): (PERSONAL["contact"], PERSONAL["remarks"]), ("anonymous",): ('"reserved"',)},
+        ("park_manager",): (PERSONAL["contact"], PERSONAL["remarks"]),
+        ("anonymous",): ('"reserved"',),
+    },
     "/api/parcels/{own_parcel}": {("park_manager", *STAFF): (OWN["code"], OWN["name"], PERSONAL["contact"])},
     "/api/factories/{secret_factory}": {STAFF: (SECRET["code"], PERSONAL["owner"])},
     "/api/factories/{own_factory}": {("park_manager", *STAFF): (OWN["code"], PERSONAL["owner"])},
@@ -331,24 +487,44 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/api/projects/{own_project}/sites": {("park_manager", *STAFF): ("{own_parcel}", "{own_factory}")},
     "/api/projects/{own_project}/history": {("park_manager", *STAFF): (EDITOR, OWN["investor"])},
     "/api/parcels/{own_parcel}/projects": {STAFF: (SECRET["code"],), ("park_manager",): (OWN["code"],)},
-    "/parcels/{secret_parcel}": {STAFF: (SECRET["name"], PERSONAL["contact"], PERSONAL["note"], EDITOR),
-                                 ("anonymous",): ("适配项目",)},
-    "/parcels/{own_parcel}": {("park_manager", *STAFF): (OWN["name"], PERSONAL["ownership"], PERSONAL["note"])},
+    "/parcels/{secret_parcel}": {
+        STAFF: (SECRET["name"], PERSONAL["contact"], PERSONAL["note"], EDITOR),
+        ("anonymous",): ("适配项目",),
+    },
+    "/parcels/{own_parcel}": {
+        ("park_manager", *STAFF): (OWN["name"], PERSONAL["ownership"], PERSONAL["note"])
+    },
     "/factories/{own_factory}": {("park_manager", *STAFF): (OWN["name"], PERSONAL["owner"])},
     "/parcels/{own_parcel}/fits": {STAFF: (SECRET["code"],), ("park_manager",): (OWN["code"],)},
     "/ogc/collections/parcels/items/{secret_parcel}": {STAFF: (SECRET["code"], PERSONAL["contact"])},
     "/ogc/collections/parcels/items/{own_parcel}?f=html": {("park_manager", *STAFF): (OWN["code"], EDITOR)},
-    "/api/parcels/export?format=csv": {STAFF: (SECRET["code"], OWN["code"], PERSONAL["contact"]),
-                                       ("park_manager",): (OWN["code"], PERSONAL["contact"])},
-    "/api/factories/export?format=xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
-    "/api/alerts": {STAFF: (SECRET["code"], SECRET["name"], OWN["code"]), ("park_manager",): (OWN["code"], OWN["name"])},
-    "/todo?kind=overdue_start": {STAFF: (SECRET["code"], OWN["name"]), ("park_manager",): (OWN["code"], OWN["name"])},
-    "/supply": {STAFF: (SECRET["name"], OWN["name"]), ("park_manager",): (OWN["name"],),
-                ("anonymous",): ("pipeline-sign-in",)},
+    "/api/parcels/export?format=csv": {
+        STAFF: (SECRET["code"], OWN["code"], PERSONAL["contact"]),
+        ("park_manager",): (OWN["code"], PERSONAL["contact"]),
+    },
+    "/api/factories/export?format=xlsx": {
+        STAFF: (SECRET["code"], OWN["code"]),
+        ("park_manager",): (OWN["code"],),
+    },
+    "/api/alerts": {
+        STAFF: (SECRET["code"], SECRET["name"], OWN["code"]),
+        ("park_manager",): (OWN["code"], OWN["name"]),
+    },
+    "/todo?kind=overdue_start": {
+        STAFF: (SECRET["code"], OWN["name"]),
+        ("park_manager",): (OWN["code"], OWN["name"]),
+    },
+    "/supply": {
+        STAFF: (SECRET["name"], OWN["name"]),
+        ("park_manager",): (OWN["name"],),
+        ("anonymous",): ("pipeline-sign-in",),
+    },
     "/supply.xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
     "/match?project={own_project}": {("park_manager", *STAFF): (OWN["name"],)},
-    "/projects?sort=-code": {STAFF: (SECRET["name"], OWN["name"], SECRET["investor"], OWN["investor"]),
-                             ("park_manager",): (OWN["name"], OWN["investor"])},
+    "/projects?sort=-code": {
+        STAFF: (SECRET["name"], OWN["name"], SECRET["investor"], OWN["investor"]),
+        ("park_manager",): (OWN["name"], OWN["investor"]),
+    },
     "/projects.xlsx?sort=-code": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
     "/api/projects/{secret_project}/reviews": {STAFF: (SECRET["name"], EDITOR)},
     "/api/projects/{secret_project}/reviews/{secret_review}": {STAFF: (SECRET["name"], EDITOR)},
@@ -361,8 +537,15 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/api/reports/scorecard?period={year}": {STAFF: (SECRET["code"], OWN["code"])},
     "/api/reports/scorecard.xlsx?period={year}": {STAFF: (SECRET["code"], OWN["code"])},
     "/reports/scorecard?period={year}": {STAFF: (SECRET["code"], OWN["name"])},
-    "/projects/{own_project}": {("park_manager", *STAFF): (OWN["name"], OWN["investor"], FOLLOW_UPS["own"],
-                                                           "{own_parcel}", "{own_factory}")},
+    "/projects/{own_project}": {
+        ("park_manager", *STAFF): (
+            OWN["name"],
+            OWN["investor"],
+            FOLLOW_UPS["own"],
+            "{own_parcel}",
+            "{own_factory}",
+        )
+    },
     "/projects/{secret_project}": {STAFF: (SECRET["name"], FOLLOW_UPS["secret"], "{secret_parcel}", EDITOR)},
 }
 
@@ -379,7 +562,14 @@ def never_for(role: str) -> set[str]:
     """What `role` must never be shown."""
     secret = {SECRET["code"], SECRET["name"], SECRET["investor"], FOLLOW_UPS["secret"]}
     if role == "anonymous":
-        return secret | {OWN["code"], OWN["name"], OWN["investor"], EDITOR, FOLLOW_UPS["own"], *PERSONAL.values()}
+        return secret | {
+            OWN["code"],
+            OWN["name"],
+            OWN["investor"],
+            EDITOR,
+            FOLLOW_UPS["own"],
+            *PERSONAL.values(),
+        }
     return secret if role == "park_manager" else set()
 
 
@@ -391,8 +581,10 @@ def problems(sample: Sample, template: str, variant: str, expect: Any, mode: str
     wanted = expect(role, mode, variant)
     if response.status_code != wanted:
         return [f"{where}: {response.status_code}, not {wanted}"]
-    if wanted == 303 and response.headers["location"] not in (f"/login?next={quote(url, safe='')}",
-                                                               f"/login?next={url}"):
+    if wanted == 303 and response.headers["location"] not in (
+        f"/login?next={quote(url, safe='')}",
+        f"/login?next={url}",
+    ):
         return [f"{where}: sent to {response.headers['location']}, not to sign in and come back"]
     if wanted == 401 and response.headers["content-type"] != "application/problem+json":
         return [f"{where}: 401 as {response.headers['content-type']}, not problem+json"]
@@ -406,8 +598,12 @@ def problems(sample: Sample, template: str, variant: str, expect: Any, mode: str
 
 # With LANDSTOCK_PUBLIC_READ=none only anonymous readers are treated otherwise; one signed-in
 # reader there checks that nobody else is.
-READERS = [(mode, role) for mode in ("inventory", "none") for role in ROLES
-           if mode == "inventory" or role in ("anonymous", "park_manager")]
+READERS = [
+    (mode, role)
+    for mode in ("inventory", "none")
+    for role in ROLES
+    if mode == "inventory" or role in ("anonymous", "park_manager")
+]
 
 
 def test_every_get_route_is_in_the_matrix(sample):
@@ -422,8 +618,12 @@ def test_every_get_route_is_in_the_matrix(sample):
 def test_who_reads_what(sample, route):
     expect, urls = ROUTES[route]
 
-    wrong = [p for template, variant in urls for mode, role in READERS
-             for p in problems(sample, template, variant, expect, mode, role)]
+    wrong = [
+        p
+        for template, variant in urls
+        for mode, role in READERS
+        for p in problems(sample, template, variant, expect, mode, role)
+    ]
 
     assert wrong == []
 
@@ -435,16 +635,26 @@ def test_an_intranet_still_serves_sign_in_and_static_files(sample):
     assert closed.get("/login").status_code == 200
     token = closed.post("/api/auth/token", json={"name": "matrix-leader", "password": TEST_PASSWORD})
     assert token.status_code == 200
-    assert closed.get("/api/parcels?limit=1", headers={"Authorization": f"Bearer {token.json()['token']}"}
-                      ).status_code == 200
+    assert (
+        closed.get(
+            "/api/parcels?limit=1", headers={"Authorization": f"Bearer {token.json()['token']}"}
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("path", ["/api/match", "/api/review"])
 def test_matching_and_reviewing_by_post_are_read_as_the_inventory_is(sample, path):
     need = {"industry_code": "39", "land_min_mu": 10, "land_max_mu": 80}
-    body = {**need, "limit": 2, "near_misses": 0} if path == "/api/match" else {**need, "site": sample.codes["own_parcel"]}
+    body = (
+        {**need, "limit": 2, "near_misses": 0}
+        if path == "/api/match"
+        else {**need, "site": sample.codes["own_parcel"]}
+    )
 
-    anonymous = {mode: sample.clients[mode].post(path, json=body).status_code for mode in ("inventory", "none")}
+    anonymous = {
+        mode: sample.clients[mode].post(path, json=body).status_code for mode in ("inventory", "none")
+    }
     manager = sample.clients["none"].post(path, json=body, headers=sample.headers["park_manager"])
 
     assert anonymous == {"inventory": 200, "none": 401}

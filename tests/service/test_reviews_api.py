@@ -24,8 +24,9 @@ def day(ago):
 
 
 def hold(client, headers, project=PROJECT, **body):
-    return client.post(f"/api/projects/{project}/reviews", json={"site": SITE, "held_on": day(3), **body},
-                       headers=headers)
+    return client.post(
+        f"/api/projects/{project}/reviews", json={"site": SITE, "held_on": day(3), **body}, headers=headers
+    )
 
 
 def decided_review(sample_app):
@@ -33,11 +34,18 @@ def decided_review(sample_app):
     client, staff, admin = sample_app.client, sample_app.headers("investment"), sample_app.headers("admin")
     created = hold(client, staff, plot_ratio=1.5, office_share=6)
     url = created.json()["links"]["self"]
-    opinions = {"natural_resources": {"opinion": "用地符合国土空间规划", "signatory": "张自然", "signed_on": day(3)},
-                "commerce": {"opinion": "同意引进", "signatory": "李商务"}}
-    entered = client.patch(f"{url}/opinions", json=opinions, headers={**staff, "If-Match": created.headers["ETag"]})
-    decided = client.put(f"{url}/outcome", json={"outcome": "conditional", "outcome_note": "设计容积率须不低于 1.2"},
-                         headers={**admin, "If-Match": entered.headers["ETag"]})
+    opinions = {
+        "natural_resources": {"opinion": "用地符合国土空间规划", "signatory": "张自然", "signed_on": day(3)},
+        "commerce": {"opinion": "同意引进", "signatory": "李商务"},
+    }
+    entered = client.patch(
+        f"{url}/opinions", json=opinions, headers={**staff, "If-Match": created.headers["ETag"]}
+    )
+    decided = client.put(
+        f"{url}/outcome",
+        json={"outcome": "conditional", "outcome_note": "设计容积率须不低于 1.2"},
+        headers={**admin, "If-Match": entered.headers["ETag"]},
+    )
     assert decided.status_code == 200, decided.text
     return url, admin
 
@@ -50,21 +58,33 @@ def test_a_review_is_held_numbered_and_read_by_those_who_read_its_project(sample
     one = client.get(f"{BASE}/{second.json()['slug']}", headers=staff)
     printed = client.get(f"{BASE}/{second.json()['number']}", headers=staff)
     anonymous = client.get(BASE)
-    elsewhere = client.get(f"{BASE}/{first.json()['slug']}", headers=sample_app.headers("park_manager", "P02"))
+    elsewhere = client.get(
+        f"{BASE}/{first.json()['slug']}", headers=sample_app.headers("park_manager", "P02")
+    )
     wrong_project = client.get(f"/api/projects/XM-2026-002/reviews/{first.json()['slug']}", headers=staff)
     leader = hold(client, sample_app.headers("leader"))
 
     year = (TODAY - dt.timedelta(days=3)).year
     assert first.status_code == second.status_code == 201
-    assert first.json()["number"] == f"会审〔{year}〕001号" and second.json()["number"] == f"会审〔{year}〕002号"
+    assert (
+        first.json()["number"] == f"会审〔{year}〕001号" and second.json()["number"] == f"会审〔{year}〕002号"
+    )
     assert second.headers["Location"] == f"{BASE}/{year}-002" and second.headers["ETag"]
     body = first.json()
     assert body["outcome"] == "pending" and body["outcome_label"] == "待定" and body["held_on"] == day(3)
     assert [d["label"] for d in body["departments"]] == list(DEPARTMENTS)
     assert body["sheet"]["project_name"] == "创新药CDMO生产基地" and body["sheet"]["investment_total_wan"]
-    assert {r["name"] for r in body["sheet"]["indicators"]} >= {"investment_intensity", "output_per_mu", "tax_per_mu"}
-    assert body["links"] == {"self": f"{BASE}/{year}-001", "html": f"{BASE}/{year}-001.html",
-                             "xlsx": f"{BASE}/{year}-001.xlsx", "pdf": f"{BASE}/{year}-001.pdf"}
+    assert {r["name"] for r in body["sheet"]["indicators"]} >= {
+        "investment_intensity",
+        "output_per_mu",
+        "tax_per_mu",
+    }
+    assert body["links"] == {
+        "self": f"{BASE}/{year}-001",
+        "html": f"{BASE}/{year}-001.html",
+        "xlsx": f"{BASE}/{year}-001.xlsx",
+        "pdf": f"{BASE}/{year}-001.pdf",
+    }
     assert [r["number"] for r in listed.json()["reviews"]] == [body["number"], second.json()["number"]]
     assert listed.json()["approved"] is False
     assert one.json() == printed.json() == second.json()
@@ -79,21 +99,32 @@ def test_only_an_administrator_decides_and_a_refusal_writes_nothing(sample_app):
     url, etag = created.json()["links"]["self"], created.headers["ETag"]
     history_before = client.get(f"/api/projects/{PROJECT}/history", headers=admin).json()
 
-    refused = {role: client.put(f"{url}/outcome", json={"outcome": "passed"},
-                                headers={**sample_app.headers(role, *(["P03"] if role == "park_manager" else [])),
-                                         "If-Match": etag})
-               for role in ("investment", "leader", "park_manager")}
+    refused = {
+        role: client.put(
+            f"{url}/outcome",
+            json={"outcome": "passed"},
+            headers={
+                **sample_app.headers(role, *(["P03"] if role == "park_manager" else [])),
+                "If-Match": etag,
+            },
+        )
+        for role in ("investment", "leader", "park_manager")
+    }
     anonymous = client.put(f"{url}/outcome", json={"outcome": "passed"}, headers={"If-Match": etag})
     after = client.get(url, headers=admin)
     history_after = client.get(f"/api/projects/{PROJECT}/history", headers=admin).json()
     no_note = client.put(f"{url}/outcome", json={"outcome": "failed"}, headers={**admin, "If-Match": etag})
     no_version = client.put(f"{url}/outcome", json={"outcome": "passed"}, headers=admin)
     passed = client.put(f"{url}/outcome", json={"outcome": "passed"}, headers={**admin, "If-Match": etag})
-    stale = client.put(f"{url}/outcome", json={"outcome": "failed", "outcome_note": "x"},
-                       headers={**admin, "If-Match": etag})
+    stale = client.put(
+        f"{url}/outcome", json={"outcome": "failed", "outcome_note": "x"}, headers={**admin, "If-Match": etag}
+    )
 
     assert {role: r.status_code for role, r in refused.items()} == {
-        "investment": 403, "leader": 403, "park_manager": 403}
+        "investment": 403,
+        "leader": 403,
+        "park_manager": 403,
+    }
     assert all(r.headers["content-type"] == PROBLEM for r in refused.values())
     assert anonymous.status_code == 401
     assert after.json() == created.json() and after.headers["ETag"] == etag
@@ -110,20 +141,38 @@ def test_opinions_are_entered_by_staff_until_the_review_is_decided(sample_app):
     created = hold(client, staff)
     url = created.json()["links"]["self"]
 
-    entered = client.patch(f"{url}/opinions", json={"housing_construction": {"opinion": "同意", "signatory": "王住建"}},
-                           headers={**staff, "If-Match": created.headers["ETag"]})
-    unknown = client.patch(f"{url}/opinions", json={"police": {"opinion": "同意"}},
-                           headers={**staff, "If-Match": entered.headers["ETag"]})
-    future = client.patch(f"{url}/opinions", json={"commerce": {"signed_on": day(-1)}},
-                          headers={**staff, "If-Match": entered.headers["ETag"]})
-    decided = client.put(f"{url}/outcome", json={"outcome": "passed"},
-                         headers={**sample_app.headers("admin"), "If-Match": entered.headers["ETag"]})
-    closed = client.patch(f"{url}/opinions", json={"commerce": {"opinion": "同意"}},
-                          headers={**staff, "If-Match": decided.headers["ETag"]})
+    entered = client.patch(
+        f"{url}/opinions",
+        json={"housing_construction": {"opinion": "同意", "signatory": "王住建"}},
+        headers={**staff, "If-Match": created.headers["ETag"]},
+    )
+    unknown = client.patch(
+        f"{url}/opinions",
+        json={"police": {"opinion": "同意"}},
+        headers={**staff, "If-Match": entered.headers["ETag"]},
+    )
+    future = client.patch(
+        f"{url}/opinions",
+        json={"commerce": {"signed_on": day(-1)}},
+        headers={**staff, "If-Match": entered.headers["ETag"]},
+    )
+    decided = client.put(
+        f"{url}/outcome",
+        json={"outcome": "passed"},
+        headers={**sample_app.headers("admin"), "If-Match": entered.headers["ETag"]},
+    )
+    closed = client.patch(
+        f"{url}/opinions",
+        json={"commerce": {"opinion": "同意"}},
+        headers={**staff, "If-Match": decided.headers["ETag"]},
+    )
 
     rows = {d["department"]: d for d in entered.json()["departments"]}
     assert entered.status_code == 200 and entered.headers["ETag"] != created.headers["ETag"]
-    assert rows["housing_construction"]["opinion"] == "同意" and rows["housing_construction"]["signatory"] == "王住建"
+    assert (
+        rows["housing_construction"]["opinion"] == "同意"
+        and rows["housing_construction"]["signatory"] == "王住建"
+    )
     assert rows["commerce"]["opinion"] is None
     assert unknown.status_code == 422 and future.status_code == 422
     assert closed.status_code == 403 and "已有结论" in closed.json()["detail"]
@@ -168,17 +217,28 @@ def test_the_workbook_and_the_page_hold_the_same_record(sample_app):
 
 
 def land_project(client, headers, code):
-    body = {"code": code, "name": "签约规则测试", "industry_code": "27", "investor": f"{code}测试有限公司",
-            "land_min_mu": 20, "land_max_mu": 80, "fixed_investment_wan": 30000, "stage": "negotiating",
-            "stage_since": day(30)}
+    body = {
+        "code": code,
+        "name": "签约规则测试",
+        "industry_code": "27",
+        "investor": f"{code}测试有限公司",
+        "land_min_mu": 20,
+        "land_max_mu": 80,
+        "fixed_investment_wan": 30000,
+        "stage": "negotiating",
+        "stage_since": day(30),
+    }
     created = client.post("/api/projects", json=body, headers=headers)
     assert created.status_code == 201, created.text
     return created.headers["ETag"]
 
 
 def sign(client, headers, code, etag):
-    return client.post(f"/api/projects/{code}/stage", json={"stage": "signed", "day": day(0)},
-                       headers={**headers, "If-Match": etag})
+    return client.post(
+        f"/api/projects/{code}/stage",
+        json={"stage": "signed", "day": day(0)},
+        headers={**headers, "If-Match": etag},
+    )
 
 
 def test_a_land_project_signs_after_a_review_passed_it(sample_app):
@@ -189,8 +249,11 @@ def test_a_land_project_signs_after_a_review_passed_it(sample_app):
     review = hold(client, staff, project="XM-SIGN-001")
     pending = sign(client, staff, "XM-SIGN-001", etag)
     stage_after_refusals = client.get("/api/projects/XM-SIGN-001", headers=staff).json()["stage"]
-    client.put(f"{review.json()['links']['self']}/outcome", json={"outcome": "passed"},
-               headers={**admin, "If-Match": review.headers["ETag"]})
+    client.put(
+        f"{review.json()['links']['self']}/outcome",
+        json={"outcome": "passed"},
+        headers={**admin, "If-Match": review.headers["ETag"]},
+    )
     signed = sign(client, staff, "XM-SIGN-001", etag)
 
     assert none_held.status_code == pending.status_code == 422

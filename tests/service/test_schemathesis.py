@@ -35,11 +35,13 @@ schema = schemathesis.openapi.from_dict(create_app(settings_for("sqlite:///unuse
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, live_api):
     base, headers = live_api
     slow = {"timeout": PDF_TIMEOUT_S} if case.operation.path.endswith(".pdf") else {}
-    case.call_and_validate(base_url=base, headers=headers,
-                           checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
-                           **slow)
+    case.call_and_validate(
+        base_url=base,
+        headers=headers,
+        checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
+        **slow,
+    )

@@ -31,10 +31,15 @@ def unset(monkeypatch):
     """Settings as a fresh install reads them: no LANDSTOCK_ variable, no .env file."""
     for name in [n for n in os.environ if n.startswith("LANDSTOCK_")]:
         monkeypatch.delenv(name)
-    return Settings(database=DatabaseSettings(_env_file=None), app=AppSettings(_env_file=None),
-                    auth=AuthSettings(_env_file=None), imports=ImportSettings(_env_file=None),
-                    match=MatchSettings(_env_file=None), review=ReviewSettings(_env_file=None),
-                    pipeline=PipelineSettings(_env_file=None))
+    return Settings(
+        database=DatabaseSettings(_env_file=None),
+        app=AppSettings(_env_file=None),
+        auth=AuthSettings(_env_file=None),
+        imports=ImportSettings(_env_file=None),
+        match=MatchSettings(_env_file=None),
+        review=ReviewSettings(_env_file=None),
+        pipeline=PipelineSettings(_env_file=None),
+    )
 
 
 def test_unset_settings_give_the_domain_its_own_defaults(unset):
@@ -44,8 +49,14 @@ def test_unset_settings_give_the_domain_its_own_defaults(unset):
     assert unset.database.busy_timeout_ms == BUSY_TIMEOUT_MS
     assert unset.pipeline.config() == PipelineConfig()
     auth = unset.auth
-    assert Throttle(auth.max_failures_per_name, auth.max_failures_per_address,
-                    dt.timedelta(minutes=auth.failure_window_minutes)) == Throttle()
+    assert (
+        Throttle(
+            auth.max_failures_per_name,
+            auth.max_failures_per_address,
+            dt.timedelta(minutes=auth.failure_window_minutes),
+        )
+        == Throttle()
+    )
 
 
 def test_the_land_need_is_derived_with_the_review_threshold(unset, monkeypatch):

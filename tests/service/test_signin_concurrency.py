@@ -41,7 +41,9 @@ class CountingHasher(PasswordHasher):
 def failures_of(url: str, name: str) -> int:
     db = Database(make_engine(url))
     with db.read() as session:
-        count = session.scalar(select(func.count()).select_from(LoginFailure).where(LoginFailure.name == name))
+        count = session.scalar(
+            select(func.count()).select_from(LoginFailure).where(LoginFailure.name == name)
+        )
     db.dispose()
     return int(count or 0)
 
@@ -54,8 +56,9 @@ def test_forty_concurrent_wrong_passwords_check_exactly_five(sample_app, monkeyp
 
     def guess(i: int) -> httpx.Response:
         start.wait()
-        return httpx.post(f"{base}/api/auth/token", json={"name": name, "password": f"wrong-guess-{i}"},
-                          timeout=120)
+        return httpx.post(
+            f"{base}/api/auth/token", json={"name": name, "password": f"wrong-guess-{i}"}, timeout=120
+        )
 
     with serve(create_app(settings_for(sample_app.url))) as base, ThreadPoolExecutor(GUESSES) as pool:
         responses = list(pool.map(guess, range(GUESSES)))
@@ -95,8 +98,12 @@ def csrf_of(html: str) -> str:
 
 def test_healthz_answers_while_a_sign_in_waits_for_a_lock(sample_app, backend):
     name = sample_app.user("leader")
-    app = create_app(Settings(database=DatabaseSettings(url=sample_app.url, busy_timeout_ms=300_000),
-                              app=AppSettings(environment="test")))
+    app = create_app(
+        Settings(
+            database=DatabaseSettings(url=sample_app.url, busy_timeout_ms=300_000),
+            app=AppSettings(environment="test"),
+        )
+    )
     waiting = threading.Event()
     answer: dict[str, httpx.Response] = {}
 
@@ -107,8 +114,9 @@ def test_healthz_answers_while_a_sign_in_waits_for_a_lock(sample_app, backend):
     def sign_in(base: str) -> None:
         with httpx.Client(base_url=base, timeout=300) as client:
             token = csrf_of(client.get("/login").text)
-            answer["login"] = client.post("/login", data={"name": name, "password": TEST_PASSWORD,
-                                                          "csrf_token": token})
+            answer["login"] = client.post(
+                "/login", data={"name": name, "password": TEST_PASSWORD, "csrf_token": token}
+            )
 
     with serve(app) as base:
         event.listen(app.state.db.engine, "before_cursor_execute", spot)

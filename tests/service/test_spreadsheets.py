@@ -18,9 +18,16 @@ from gis.labels import message
 from gis.models import Area, Factory, Parcel, Project
 from tests.service.test_cli import landstock
 
-NAMES = {"KFQ-001": "=1+1", "KFQ-002": "+86 513 8321", "KFQ-003": "-2+3", "KFQ-004": "@SUM(A1:A9)",
-         "KFQ-005": "\tTab", "KFQ-006": "\rReturn", "KFQ-007": '=HYPERLINK("http://evil.example","点我")',
-         "KFQ-009": "'=already quoted"}
+NAMES = {
+    "KFQ-001": "=1+1",
+    "KFQ-002": "+86 513 8321",
+    "KFQ-003": "-2+3",
+    "KFQ-004": "@SUM(A1:A9)",
+    "KFQ-005": "\tTab",
+    "KFQ-006": "\rReturn",
+    "KFQ-007": '=HYPERLINK("http://evil.example","点我")',
+    "KFQ-009": "'=already quoted",
+}
 REMARKED = ("KFQ-008", "备注\x07响铃\x1b结束", "备注响铃结束")  # code, in the database, in a spreadsheet
 PROJECT = ("XM-2022-101", "=cmd|' /C calc'!A0\x07", "'=cmd|' /C calc'!A0")
 PARK = ("P01", "@开发区\x01", "'@开发区")
@@ -84,8 +91,19 @@ def test_the_api_exports_answer_and_quote_every_dangerous_cell(sample_app):
 def test_the_cli_exports_quote_every_dangerous_cell(sample_app, tmp_path):
     plant(sample_app.db)
 
-    done = [landstock("export", "--layer", "parcels", "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"),
-                      url=sample_app.url) for fmt in ("xlsx", "csv")]
+    done = [
+        landstock(
+            "export",
+            "--layer",
+            "parcels",
+            "--format",
+            fmt,
+            "-o",
+            str(tmp_path / f"out.{fmt}"),
+            url=sample_app.url,
+        )
+        for fmt in ("xlsx", "csv")
+    ]
 
     assert [d.returncode for d in done] == [0, 0], [d.stderr for d in done]
     assert_xlsx_ledger((tmp_path / "out.xlsx").read_bytes())
@@ -96,8 +114,9 @@ def test_review_sheet_and_supply_workbook_answer_with_plain_text_cells(sample_ap
     plant(sample_app.db)
     headers = sample_app.headers("admin")
 
-    review = sample_app.client.get(f"/api/projects/{PROJECT[0]}/review.xlsx", params={"site": "KFQ-010"},
-                                   headers=headers)
+    review = sample_app.client.get(
+        f"/api/projects/{PROJECT[0]}/review.xlsx", params={"site": "KFQ-010"}, headers=headers
+    )
     supply = sample_app.client.get("/supply.xlsx", headers=headers)
 
     assert review.status_code == 200, review.text
@@ -105,8 +124,13 @@ def test_review_sheet_and_supply_workbook_answer_with_plain_text_cells(sample_ap
     project = load_workbook(io.BytesIO(review.content)).active["B2"]
     assert project.data_type == "s" and project.value == f"{PROJECT[0]} =cmd|' /C calc'!A0"
     book = load_workbook(io.BytesIO(supply.content))
-    texts = {c.value: c.data_type for sheet in book for row in sheet.iter_rows() for c in row
-             if isinstance(c.value, str)}
+    texts = {
+        c.value: c.data_type
+        for sheet in book
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    }
     assert texts[PROJECT[2]] == "s" and texts[PARK[2]] == "s"
     assert not [c for sheet in book for row in sheet.iter_rows() for c in row if c.data_type == "f"]
 
@@ -125,8 +149,11 @@ def test_the_exports_import_back_to_the_same_names(sample_app, databases, backen
     headers = sample_app.headers("admin")
     for fmt in ("xlsx", "csv"):
         path = tmp_path / f"back.{fmt}"
-        path.write_bytes(sample_app.client.get("/api/parcels/export", params={"format": fmt, "park": "P01"},
-                                               headers=headers).content)
+        path.write_bytes(
+            sample_app.client.get(
+                "/api/parcels/export", params={"format": fmt, "park": "P01"}, headers=headers
+            ).content
+        )
 
         names = reimported(databases, backend, path)
 
@@ -137,17 +164,26 @@ def test_the_exports_import_back_to_the_same_names(sample_app, databases, backen
 
 def test_the_factory_exports_quote_and_clean_their_cells_too(sample_app):
     with sample_app.db.write() as session:
-        session.execute(update(Factory).where(Factory.code == "CF-BX-099").values(name="=1+1", remarks="a\x1bb"))
+        session.execute(
+            update(Factory).where(Factory.code == "CF-BX-099").values(name="=1+1", remarks="a\x1bb")
+        )
     headers = sample_app.headers("admin")
 
-    xlsx, csv_ = (sample_app.client.get("/api/factories/export", params={"format": fmt}, headers=headers)
-                  for fmt in ("xlsx", "csv"))
+    xlsx, csv_ = (
+        sample_app.client.get("/api/factories/export", params={"format": fmt}, headers=headers)
+        for fmt in ("xlsx", "csv")
+    )
 
     assert xlsx.status_code == 200 and csv_.status_code == 200, xlsx.text + csv_.text
     rows = list(load_workbook(io.BytesIO(xlsx.content))[message("kind.factory")].iter_rows())
     header = [c.value for c in rows[0]]
-    [row] = [dict(zip(header, r, strict=True)) for r in rows[1:] if r[header.index("编号")].value == "CF-BX-099"]
+    [row] = [
+        dict(zip(header, r, strict=True)) for r in rows[1:] if r[header.index("编号")].value == "CF-BX-099"
+    ]
     assert row["名称"].data_type == "s" and row["名称"].value == "'=1+1" and row["备注"].value == "ab"
-    [line] = [r for r in csv.DictReader(io.StringIO(csv_.content.decode("utf-8-sig"), newline=""))
-              if r["code"] == "CF-BX-099"]
+    [line] = [
+        r
+        for r in csv.DictReader(io.StringIO(csv_.content.decode("utf-8-sig"), newline=""))
+        if r["code"] == "CF-BX-099"
+    ]
     assert line["name"] == "'=1+1" and line["remarks"] == "ab"

@@ -11,16 +11,20 @@ SERVICE = Path(__file__).resolve().parents[2] / "service"
 
 
 def test_no_module_but_templating_makes_a_jinja_environment():
-    makers = sorted(p.relative_to(SERVICE).as_posix() for p in SERVICE.rglob("*.py")
-                    if re.search(r"\b(Environment|Jinja2Templates)\(", p.read_text(encoding="utf-8")))
+    makers = sorted(
+        p.relative_to(SERVICE).as_posix()
+        for p in SERVICE.rglob("*.py")
+        if re.search(r"\b(Environment|Jinja2Templates)\(", p.read_text(encoding="utf-8"))
+    )
 
     assert makers == ["templating.py"]
 
 
 @pytest.mark.parametrize(("lang", "expected"), [("zh", "地块 可供 12.00"), ("en", "parcel Available 12.00")])
 def test_t_and_lbl_speak_the_language_of_the_context(lang, expected):
-    template = templates.env.from_string("{{ t('kind.parcel') }} {{ lbl('parcel_status', 'available') }} "
-                                         "{{ mu(8000) }}")
+    template = templates.env.from_string(
+        "{{ t('kind.parcel') }} {{ lbl('parcel_status', 'available') }} {{ mu(8000) }}"
+    )
 
     assert template.render(lang=lang) == expected
 

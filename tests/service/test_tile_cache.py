@@ -60,8 +60,11 @@ def test_the_service_draws_the_county_view_when_it_starts(databases, backend):
         with app.state.db.read() as session:
             bbox = summarise_parcels(session, ParcelQuery()).bbox
             stamp = data_stamp(session)
-        expected = [(kind, *zxy, "wgs84", layer_query(ParcelFilters(), kind), stamp)
-                    for kind in ("parcels", "factories") for zxy in tiles_over(bbox, TileWarmer.ZOOMS)]
+        expected = [
+            (kind, *zxy, "wgs84", layer_query(ParcelFilters(), kind), stamp)
+            for kind in ("parcels", "factories")
+            for zxy in tiles_over(bbox, TileWarmer.ZOOMS)
+        ]
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and any(cache_of(app).get(k) is None for k in expected):
             time.sleep(0.1)

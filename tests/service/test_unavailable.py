@@ -29,8 +29,11 @@ BUSY_MS = 300
 
 def app_for(url):
     """The app with a short busy timeout."""
-    return create_app(Settings(database=DatabaseSettings(url=url, busy_timeout_ms=BUSY_MS),
-                               app=AppSettings(environment="test")))
+    return create_app(
+        Settings(
+            database=DatabaseSettings(url=url, busy_timeout_ms=BUSY_MS), app=AppSettings(environment="test")
+        )
+    )
 
 
 def admin_headers(url):
@@ -45,8 +48,11 @@ def admin_headers(url):
 def touch(client, headers):
     """PATCH a parcel through the API, as a park manager's edit would."""
     etag = client.get("/api/parcels/KFQ-001").headers["etag"]
-    return client.patch("/api/parcels/KFQ-001", json={"properties": {"remarks": "touched"}},
-                        headers={**headers, "If-Match": etag})
+    return client.patch(
+        "/api/parcels/KFQ-001",
+        json={"properties": {"remarks": "touched"}},
+        headers={**headers, "If-Match": etag},
+    )
 
 
 def assert_unavailable(response):
@@ -146,8 +152,11 @@ def test_the_cli_reports_a_locked_database_in_one_line(databases, backend):
 
 def backends_waiting_on(conn, statement_start):
     """How many backends of this database wait for a lock in a statement beginning so."""
-    row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND wait_event_type = 'Lock' AND query ILIKE %s", (statement_start + "%",)).fetchone()
+    row = conn.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock' AND query ILIKE %s",
+        (statement_start + "%",),
+    ).fetchone()
     return row[0] if row else 0
 
 
@@ -161,21 +170,32 @@ def test_a_deadlock_in_a_request_answers_503_and_the_next_try_succeeds(databases
     admin_execute(url.replace(f"/{name}", "/postgres"), f"ALTER DATABASE {name} SET deadlock_timeout = '2s'")
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
-    with TestClient(create_app(settings_for(url))) as client, psycopg.connect(dsn) as other, \
-            psycopg.connect(dsn, autocommit=True) as monitor, ThreadPoolExecutor(1) as pool:
+    with (
+        TestClient(create_app(settings_for(url))) as client,
+        psycopg.connect(dsn) as other,
+        psycopg.connect(dsn, autocommit=True) as monitor,
+        ThreadPoolExecutor(1) as pool,
+    ):
         other.execute("SET deadlock_timeout = '10min'")
         other.execute("LOCK TABLE record_changes IN SHARE MODE")  # the request's history must wait
         etag = client.get("/api/parcels/KFQ-001").headers["etag"]
-        request = pool.submit(client.patch, "/api/parcels/KFQ-001", headers={**headers, "If-Match": etag},
-                              json={"properties": {"remarks": "deadlocked"}})
+        request = pool.submit(
+            client.patch,
+            "/api/parcels/KFQ-001",
+            headers={**headers, "If-Match": etag},
+            json={"properties": {"remarks": "deadlocked"}},
+        )
         while not backends_waiting_on(monitor, "INSERT INTO record_changes") and not request.done():
             time.sleep(0.01)
         # The request holds KFQ-001's row and waits for record_changes; this waits for the row
         other.execute("UPDATE parcels SET remarks = 'the other writer' WHERE code = 'KFQ-001'")
         answer = request.result()
         other.rollback()
-        retried = client.patch("/api/parcels/KFQ-001", headers={**headers, "If-Match": etag},
-                               json={"properties": {"remarks": "deadlocked"}})
+        retried = client.patch(
+            "/api/parcels/KFQ-001",
+            headers={**headers, "If-Match": etag},
+            json={"properties": {"remarks": "deadlocked"}},
+        )
 
     assert_unavailable(answer)
     assert "deadlock detected" in caplog.text

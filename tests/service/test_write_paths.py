@@ -30,8 +30,11 @@ CLIENTS = 50
 def assert_every_step_legal(db):
     """Each record's status events chain (from = previous to) and each step is in the workflow."""
     with db.read() as session:
-        events = session.execute(select(StatusEvent.parcel_id, StatusEvent.factory_id, StatusEvent.from_status,
-                                        StatusEvent.to_status).order_by(StatusEvent.at, StatusEvent.id)).all()
+        events = session.execute(
+            select(
+                StatusEvent.parcel_id, StatusEvent.factory_id, StatusEvent.from_status, StatusEvent.to_status
+            ).order_by(StatusEvent.at, StatusEvent.id)
+        ).all()
     last: dict[tuple[str, int], str] = {}
     for parcel_id, factory_id, source, target in events:
         kind, key = ("parcel", parcel_id) if parcel_id else ("factory", factory_id)
@@ -43,11 +46,18 @@ def assert_every_step_legal(db):
 
 
 async def area_round(base, headers, code, round_):
-    async with httpx.AsyncClient(base_url=base, timeout=120,
-                                 limits=httpx.Limits(max_connections=CLIENTS)) as client:
+    async with httpx.AsyncClient(
+        base_url=base, timeout=120, limits=httpx.Limits(max_connections=CLIENTS)
+    ) as client:
         etag = (await client.get(f"/api/areas/{code}")).headers["etag"]
-        requests = [client.patch(f"/api/areas/{code}", headers={**headers, "If-Match": etag},
-                                 json={"remarks": f"第{round_}轮-客户端{i}"}) for i in range(CLIENTS)]
+        requests = [
+            client.patch(
+                f"/api/areas/{code}",
+                headers={**headers, "If-Match": etag},
+                json={"remarks": f"第{round_}轮-客户端{i}"},
+            )
+            for i in range(CLIENTS)
+        ]
         return [r.status_code for r in await asyncio.gather(*requests)]
 
 
@@ -61,20 +71,30 @@ def test_fifty_writers_of_one_area_version_one_wins_and_the_history_chains(sampl
     final = sample_app.client.get("/api/areas/P01", headers=headers).json()["properties"]
     assert [sorted(set(r)) for r in rounds] == [[200, 412]] * 4 and [r.count(200) for r in rounds] == [1] * 4
     assert len(entries) == 4
-    befores, afters = [e["changes"]["remarks"][0] for e in entries], [e["changes"]["remarks"][1] for e in entries]
+    befores, afters = (
+        [e["changes"]["remarks"][0] for e in entries],
+        [e["changes"]["remarks"][1] for e in entries],
+    )
     assert befores[1:] == afters[:-1] and final["remarks"] == afters[-1]
     assert [e["version"] for e in entries] == list(range(entries[0]["version"], entries[0]["version"] + 4))
 
 
 def reservable(db, park="P01"):
     with db.read() as session:
-        return session.scalar(select(Parcel.code).join(Area, Area.id == Parcel.park_id).where(
-            Area.code == park, Parcel.status == "available").order_by(Parcel.code).limit(1))
+        return session.scalar(
+            select(Parcel.code)
+            .join(Area, Area.id == Parcel.park_id)
+            .where(Area.code == park, Parcel.status == "available")
+            .order_by(Parcel.code)
+            .limit(1)
+        )
 
 
 def reserving_file(tmp_path, code):
-    return write_json(tmp_path / "reserve.geojson", collection(
-        feature(None, 地块编号=code, 状态="意向", 意向项目="XM-2026-001", 备注="导入预留")))
+    return write_json(
+        tmp_path / "reserve.geojson",
+        collection(feature(None, 地块编号=code, 状态="意向", 意向项目="XM-2026-001", 备注="导入预留")),
+    )
 
 
 def test_a_change_made_while_an_import_is_read_is_neither_lost_nor_stepped_over(sample_app, tmp_path):
@@ -85,11 +105,20 @@ def test_a_change_made_while_an_import_is_read_is_neither_lost_nor_stepped_over(
 
     def meanwhile(phase, _n, _total):
         if phase == "check" and not answers:  # the file is read; nothing is locked yet
-            answers.append(client.post(f"/api/parcels/{code}/status", json={"status": "暂不可供", "note": "规划调整"},
-                                       headers={**headers, "If-Match": etag}).status_code)
+            answers.append(
+                client.post(
+                    f"/api/parcels/{code}/status",
+                    json={"status": "暂不可供", "note": "规划调整"},
+                    headers={**headers, "If-Match": etag},
+                ).status_code
+            )
 
-    report = import_file(sample_app.db, reserving_file(tmp_path, code), ImportOptions("parcels", who=operator("导入员")),
-                         progress=meanwhile)
+    report = import_file(
+        sample_app.db,
+        reserving_file(tmp_path, code),
+        ImportOptions("parcels", who=operator("导入员")),
+        progress=meanwhile,
+    )
 
     assert answers == [200]
     assert not report.written and report.rows[0].rejection[0].key == "status.illegal"
@@ -104,8 +133,13 @@ def test_a_change_sent_while_an_import_writes_waits_and_is_refused_as_stale(samp
     answers, started = [], []
 
     def change():
-        answers.append(client.post(f"/api/parcels/{code}/status", json={"status": "暂不可供", "note": "规划调整"},
-                                   headers={**headers, "If-Match": etag}).status_code)
+        answers.append(
+            client.post(
+                f"/api/parcels/{code}/status",
+                json={"status": "暂不可供", "note": "规划调整"},
+                headers={**headers, "If-Match": etag},
+            ).status_code
+        )
 
     def meanwhile(phase, _n, _total):
         if phase == "write" and not started:  # the rows are locked: the change has to wait
@@ -113,8 +147,12 @@ def test_a_change_sent_while_an_import_writes_waits_and_is_refused_as_stale(samp
             started[0].start()
             time.sleep(0.5)
 
-    report = import_file(sample_app.db, reserving_file(tmp_path, code), ImportOptions("parcels", who=operator("导入员")),
-                         progress=meanwhile)
+    report = import_file(
+        sample_app.db,
+        reserving_file(tmp_path, code),
+        ImportOptions("parcels", who=operator("导入员")),
+        progress=meanwhile,
+    )
     started[0].join(timeout=120)
 
     assert report.written and answers == [412]
@@ -122,7 +160,12 @@ def test_a_change_sent_while_an_import_writes_waits_and_is_refused_as_stale(samp
     assert_every_step_legal(sample_app.db)
 
 
-HOSTILE = [{"name": "长" * 201}, {"remarks": "a\u0000b"}, {"name": "Invoice\u202egnp.exe"}, {"contact": "\u001b[31m"}]
+HOSTILE = [
+    {"name": "长" * 201},
+    {"remarks": "a\u0000b"},
+    {"name": "Invoice\u202egnp.exe"},
+    {"contact": "\u001b[31m"},
+]
 
 
 @pytest.mark.parametrize("properties", HOSTILE)
@@ -130,16 +173,20 @@ def test_the_api_refuses_values_no_field_may_hold(sample_app, properties):
     headers = sample_app.headers("admin")
     etag = sample_app.client.get("/api/parcels/KFQ-001").headers["etag"]
 
-    answer = sample_app.client.patch("/api/parcels/KFQ-001", json={"properties": properties},
-                                     headers={**headers, "If-Match": etag})
+    answer = sample_app.client.patch(
+        "/api/parcels/KFQ-001", json={"properties": properties}, headers={**headers, "If-Match": etag}
+    )
 
     assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
     assert sample_app.client.get("/api/parcels/KFQ-001").headers["etag"] == etag
 
 
 def test_a_project_code_with_a_slash_is_refused(sample_app):
-    answer = sample_app.client.post("/api/projects", json={"code": "XM/1", "name": "斜杠", "industry_code": "27"},
-                                    headers=sample_app.headers("investment"))
+    answer = sample_app.client.post(
+        "/api/projects",
+        json={"code": "XM/1", "name": "斜杠", "industry_code": "27"},
+        headers=sample_app.headers("investment"),
+    )
 
     assert answer.status_code == 422
 
@@ -148,8 +195,11 @@ def form_of(client, kind, code):
     """The edit form as a browser would send it back, unchanged."""
     page = client.get(f"/{kind}s/{code}/edit" if kind == "parcel" else f"/factories/{code}/edit").text
     record = client.get(f"/api/{kind}s/{code}" if kind == "parcel" else f"/api/factories/{code}").json()
-    data = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
-            "version": str(record["properties"]["version"]), "geometry": ""}
+    data = {
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+        "version": str(record["properties"]["version"]),
+        "geometry": "",
+    }
     for field in FIELDS[kind]:
         value = record["properties"].get(field.name)
         if field.kind == "bool":
@@ -171,14 +221,18 @@ def test_the_edit_form_refuses_hidden_characters_and_keeps_what_was_typed(sample
     data = {**form_of(client, "parcel", "KFQ-001"), "name": "地块\u202e名称", "remarks": "保留我输入的备注"}
     before = client.get("/api/parcels/KFQ-001").headers["etag"]
 
-    page = client.post("/parcels/KFQ-001/edit", data=data, headers={"accept": "text/html"}, follow_redirects=False)
+    page = client.post(
+        "/parcels/KFQ-001/edit", data=data, headers={"accept": "text/html"}, follow_redirects=False
+    )
 
     assert page.status_code == 422 and "U+202E" in page.text and "保留我输入的备注" in page.text
     assert client.get("/api/parcels/KFQ-001").headers["etag"] == before
 
 
 def test_the_cli_import_refuses_an_over_long_name_with_one_readable_line(sample_app, tmp_path):
-    path = write_json(tmp_path / "long.geojson", collection(feature(None, 地块编号="KFQ-001", 名称="长" * 3000)))
+    path = write_json(
+        tmp_path / "long.geojson", collection(feature(None, 地块编号="KFQ-001", 名称="长" * 3000))
+    )
 
     done = landstock("import", str(path), "--layer", "parcels", url=sample_app.url)
 
@@ -200,8 +254,11 @@ def test_a_form_save_waiting_on_a_held_sqlite_lock_leaves_the_server_answering(d
         holder = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=1)
         holder.execute("BEGIN IMMEDIATE")
         saved = []
-        saving = threading.Thread(target=lambda: saved.append(http.post("/parcels/KFQ-001/edit", data=data,
-                                                                        follow_redirects=False).status_code))
+        saving = threading.Thread(
+            target=lambda: saved.append(
+                http.post("/parcels/KFQ-001/edit", data=data, follow_redirects=False).status_code
+            )
+        )
         saving.start()
         time.sleep(0.5)
         health = httpx.get(f"{base}/healthz", timeout=5)
@@ -216,11 +273,22 @@ def test_a_form_save_waiting_on_a_held_sqlite_lock_leaves_the_server_answering(d
 def test_factories_and_parcels_alike_refuse_a_move_out_of_scope(sample_app):
     headers = sample_app.headers("park_manager", "P01")
     with sample_app.db.read() as session:
-        factory = session.scalar(select(Factory.code).join(Area, Area.id == Factory.park_id)
-                                 .where(Area.code == "P01").order_by(Factory.code).limit(1))
+        factory = session.scalar(
+            select(Factory.code)
+            .join(Area, Area.id == Factory.park_id)
+            .where(Area.code == "P01")
+            .order_by(Factory.code)
+            .limit(1)
+        )
     etag = sample_app.client.get(f"/api/factories/{factory}").headers["etag"]
 
-    moved = sample_app.client.patch(f"/api/factories/{factory}", headers={**headers, "If-Match": etag},
-                                    json={"geometry": {"type": "Point", "coordinates": [121.60, 32.06]}})
+    moved = sample_app.client.patch(
+        f"/api/factories/{factory}",
+        headers={**headers, "If-Match": etag},
+        json={"geometry": {"type": "Point", "coordinates": [121.60, 32.06]}},
+    )
 
-    assert moved.status_code == 403 and sample_app.client.get(f"/api/factories/{factory}").headers["etag"] == etag
+    assert (
+        moved.status_code == 403
+        and sample_app.client.get(f"/api/factories/{factory}").headers["etag"] == etag
+    )

@@ -25,14 +25,19 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=20), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)",
-                           name=op.f("ck_record_changes_one_subject")),
-        sa.CheckConstraint("action IN ('create', 'update', 'status', 'delete', 'restore')",
-                           name=op.f("ck_record_changes_action")),
-        sa.ForeignKeyConstraint(["factory_id"], ["factories.id"],
-                                name=op.f("fk_record_changes_factory_id_factories")),
-        sa.ForeignKeyConstraint(["parcel_id"], ["parcels.id"],
-                                name=op.f("fk_record_changes_parcel_id_parcels")),
+        sa.CheckConstraint(
+            "(parcel_id IS NULL) <> (factory_id IS NULL)", name=op.f("ck_record_changes_one_subject")
+        ),
+        sa.CheckConstraint(
+            "action IN ('create', 'update', 'status', 'delete', 'restore')",
+            name=op.f("ck_record_changes_action"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["factory_id"], ["factories.id"], name=op.f("fk_record_changes_factory_id_factories")
+        ),
+        sa.ForeignKeyConstraint(
+            ["parcel_id"], ["parcels.id"], name=op.f("fk_record_changes_parcel_id_parcels")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record_changes")),
     )
     op.create_index(op.f("ix_record_changes_at"), "record_changes", ["at"])
@@ -47,8 +52,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )

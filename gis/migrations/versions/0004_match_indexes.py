@@ -20,8 +20,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_parcels_status_land_use_official_area", "parcels",
-                    ["status", "land_use", sa.text("coalesce(cert_area_m2, area_m2)")])
+    op.create_index(
+        "ix_parcels_status_land_use_official_area",
+        "parcels",
+        ["status", "land_use", sa.text("coalesce(cert_area_m2, area_m2)")],
+    )
     op.create_index("ix_parcels_reserved_project_id", "parcels", ["reserved_project_id"])
 
 

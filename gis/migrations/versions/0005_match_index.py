@@ -29,10 +29,30 @@ depends_on = None
 
 KEY = ["status", "land_use", sa.text("coalesce(cert_area_m2, area_m2)")]
 # as gis/models.py had them when this revision was written (a migration does not follow the models)
-INCLUDE = ["deleted_at", "plot_ratio_max", "park_id", "town_id", "waterfront", "ready_road", "ready_power",
-           "ready_water", "ready_drainage", "ready_telecom", "ready_gas", "ready_heat", "ready_leveled",
-           "net_land", "price_wan_per_mu", "idle_since", "cert_area_m2", "area_m2", "code", "centre_lon",
-           "centre_lat", "id"]
+INCLUDE = [
+    "deleted_at",
+    "plot_ratio_max",
+    "park_id",
+    "town_id",
+    "waterfront",
+    "ready_road",
+    "ready_power",
+    "ready_water",
+    "ready_drainage",
+    "ready_telecom",
+    "ready_gas",
+    "ready_heat",
+    "ready_leveled",
+    "net_land",
+    "price_wan_per_mu",
+    "idle_since",
+    "cert_area_m2",
+    "area_m2",
+    "code",
+    "centre_lon",
+    "centre_lat",
+    "id",
+]
 
 
 CENTRES = {"centre_lon": BoxCentreX, "centre_lat": BoxCentreY}
@@ -46,12 +66,16 @@ def upgrade() -> None:
         generated = sa.Computed(centre(sa.column("geom")), persisted=True) if postgres else None
         op.add_column("parcels", sa.Column(name, sa.Float, generated))
     if not postgres:
-        centres = ", ".join(f"{name} = {centre(sa.column('geom')).compile(dialect=bind.dialect)}"
-                            for name, centre in CENTRES.items())
+        centres = ", ".join(
+            f"{name} = {centre(sa.column('geom')).compile(dialect=bind.dialect)}"
+            for name, centre in CENTRES.items()
+        )
         op.execute(f"UPDATE parcels SET {centres}")
         for trigger, event in TRIGGERS.items():
-            op.execute(f"CREATE TRIGGER {trigger} AFTER {event} ON parcels "
-                       f"BEGIN UPDATE parcels SET {centres} WHERE id = NEW.id; END")
+            op.execute(
+                f"CREATE TRIGGER {trigger} AFTER {event} ON parcels "
+                f"BEGIN UPDATE parcels SET {centres} WHERE id = NEW.id; END"
+            )
     op.drop_index("ix_parcels_status_land_use_official_area", table_name="parcels")
     if postgres:
         op.create_index("ix_parcels_match", "parcels", KEY, postgresql_include=INCLUDE)

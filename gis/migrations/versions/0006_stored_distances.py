@@ -31,10 +31,30 @@ DISTANCES = ["to_port_m", "to_highway_exit_m", "to_rail_station_m"]
 KEY_0005 = ["status", "land_use", sa.text("coalesce(cert_area_m2, area_m2)")]
 KEY = [*KEY_0005, "code"]  # ties of area in code order: a slice by area reads its first rows, sorts none
 # as gis/models.py had them when this revision was written (a migration does not follow the models)
-INCLUDE_0005 = ["deleted_at", "plot_ratio_max", "park_id", "town_id", "waterfront", "ready_road",
-                "ready_power", "ready_water", "ready_drainage", "ready_telecom", "ready_gas", "ready_heat",
-                "ready_leveled", "net_land", "price_wan_per_mu", "idle_since", "cert_area_m2", "area_m2",
-                "code", "centre_lon", "centre_lat", "id"]
+INCLUDE_0005 = [
+    "deleted_at",
+    "plot_ratio_max",
+    "park_id",
+    "town_id",
+    "waterfront",
+    "ready_road",
+    "ready_power",
+    "ready_water",
+    "ready_drainage",
+    "ready_telecom",
+    "ready_gas",
+    "ready_heat",
+    "ready_leveled",
+    "net_land",
+    "price_wan_per_mu",
+    "idle_since",
+    "cert_area_m2",
+    "area_m2",
+    "code",
+    "centre_lon",
+    "centre_lat",
+    "id",
+]
 INCLUDE = [*[c for c in INCLUDE_0005[:-1] if c != "code"], *DISTANCES, "id"]
 EMPTIED = ", ".join(f"{c} = NULL" for c in DISTANCES)
 
@@ -59,15 +79,21 @@ def upgrade() -> None:
     op.drop_index("ix_parcels_match", table_name="parcels")
     _match_index(KEY, INCLUDE, postgres)
     if postgres:
-        op.execute("CREATE FUNCTION parcels_distances_emptied() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                   "BEGIN " + "".join(f"NEW.{c} := NULL; " for c in DISTANCES) + "RETURN NEW; END $$")
+        op.execute(
+            "CREATE FUNCTION parcels_distances_emptied() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN " + "".join(f"NEW.{c} := NULL; " for c in DISTANCES) + "RETURN NEW; END $$"
+        )
         # whenever an UPDATE sets the geometry, as on SQLite: a condition comparing the old and new
         # geometry would name PostGIS's = operator, which pg_restore (empty search_path) cannot find
-        op.execute("CREATE TRIGGER parcels_distances_on_geometry BEFORE UPDATE OF geom ON parcels "
-                   "FOR EACH ROW EXECUTE FUNCTION parcels_distances_emptied()")
+        op.execute(
+            "CREATE TRIGGER parcels_distances_on_geometry BEFORE UPDATE OF geom ON parcels "
+            "FOR EACH ROW EXECUTE FUNCTION parcels_distances_emptied()"
+        )
     else:
-        op.execute("CREATE TRIGGER parcels_distances_on_geometry AFTER UPDATE OF geom ON parcels "
-                   f"BEGIN UPDATE parcels SET {EMPTIED} WHERE id = NEW.id; END")
+        op.execute(
+            "CREATE TRIGGER parcels_distances_on_geometry AFTER UPDATE OF geom ON parcels "
+            f"BEGIN UPDATE parcels SET {EMPTIED} WHERE id = NEW.id; END"
+        )
 
 
 def downgrade() -> None:

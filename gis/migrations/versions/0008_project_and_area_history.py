@@ -24,8 +24,13 @@ branch_labels = None
 depends_on = None
 
 ONE_OF_TWO = "(parcel_id IS NULL) <> (factory_id IS NULL)"
-ONE_OF_FOUR = " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END"
-                         for c in ("parcel_id", "factory_id", "project_id", "area_id")) + " = 1"
+ONE_OF_FOUR = (
+    " + ".join(
+        f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END"
+        for c in ("parcel_id", "factory_id", "project_id", "area_id")
+    )
+    + " = 1"
+)
 SUBJECTS = (("project_id", "projects"), ("area_id", "areas"))
 
 

@@ -25,13 +25,19 @@ def corpus_db(request, databases):
 
 
 def every_key(report):
-    texts = report.notes + report.problems + [t for r in report.rows for t in r.rejection + r.repairs + r.messages]
+    texts = (
+        report.notes
+        + report.problems
+        + [t for r in report.rows for t in r.rejection + r.repairs + r.messages]
+    )
     nested = [p for t in texts for p in t.params.values() if isinstance(p, Text)]
     return {t.key for t in texts + nested}
 
 
 def run(db, case, path):
-    options = ImportOptions(case.layer, who=operator("测试"), limits=case.limits or ImportLimits(), **case.options)
+    options = ImportOptions(
+        case.layer, who=operator("测试"), limits=case.limits or ImportLimits(), **case.options
+    )
 
     def undo(report):
         raise Rollback(report)  # the module's database serves every case

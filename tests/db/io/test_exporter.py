@@ -16,27 +16,92 @@ from gis.io import columns, exporter
 from gis.io.importer import ImportOptions, import_file
 from gis.models import Factory, Parcel
 
-SAME = ("code", "name", "land_use", "stock_type", "ownership", "plot_ratio_min", "plot_ratio_max",
-        "building_density_min", "height_limit_m", "green_ratio_max", "waterfront", "ready_road", "ready_power",
-        "ready_water", "ready_drainage", "ready_telecom", "ready_gas", "ready_heat", "ready_leveled", "net_land",
-        "price_wan_per_mu", "status", "status_since", "reserved_project_code", "idle_since", "park_code",
-        "town_code", "cert_area_m2", "contact", "contact_phone", "remarks")
-FACTORY_SAME = ("code", "name", "building_type", "floors", "floor_area_m2", "vacant_area_m2", "clear_height_m",
-                "floor_load_kn_m2", "crane_t", "power_kva", "year_built", "owner", "rent_yuan_m2_month",
-                "sale_price_wan", "status", "status_since", "reserved_project_code", "suitable_industries",
-                "parcel_code", "park_code", "town_code", "contact", "contact_phone", "remarks")
+SAME = (
+    "code",
+    "name",
+    "land_use",
+    "stock_type",
+    "ownership",
+    "plot_ratio_min",
+    "plot_ratio_max",
+    "building_density_min",
+    "height_limit_m",
+    "green_ratio_max",
+    "waterfront",
+    "ready_road",
+    "ready_power",
+    "ready_water",
+    "ready_drainage",
+    "ready_telecom",
+    "ready_gas",
+    "ready_heat",
+    "ready_leveled",
+    "net_land",
+    "price_wan_per_mu",
+    "status",
+    "status_since",
+    "reserved_project_code",
+    "idle_since",
+    "park_code",
+    "town_code",
+    "cert_area_m2",
+    "contact",
+    "contact_phone",
+    "remarks",
+)
+FACTORY_SAME = (
+    "code",
+    "name",
+    "building_type",
+    "floors",
+    "floor_area_m2",
+    "vacant_area_m2",
+    "clear_height_m",
+    "floor_load_kn_m2",
+    "crane_t",
+    "power_kva",
+    "year_built",
+    "owner",
+    "rent_yuan_m2_month",
+    "sale_price_wan",
+    "status",
+    "status_since",
+    "reserved_project_code",
+    "suitable_industries",
+    "parcel_code",
+    "park_code",
+    "town_code",
+    "contact",
+    "contact_phone",
+    "remarks",
+)
 
 
 def scramble(db):
     """Change every record where it has a value (blank cells in a file leave values as they are)."""
     with db.write() as session:
-        session.execute(update(Parcel).values(
-            name=Parcel.name + "?", ownership=Parcel.ownership + "?", price_wan_per_mu=Parcel.price_wan_per_mu + 1,
-            ready_road=~Parcel.ready_road, plot_ratio_max=Parcel.plot_ratio_max + 1, remarks=Parcel.remarks + "?",
-            land_use="1001", stock_type="other"))
-        session.execute(update(Factory).values(
-            name=Factory.name + "?", clear_height_m=Factory.clear_height_m + 1, owner=Factory.owner + "?",
-            remarks=Factory.remarks + "?", building_type="standard", floors=Factory.floors + 1))
+        session.execute(
+            update(Parcel).values(
+                name=Parcel.name + "?",
+                ownership=Parcel.ownership + "?",
+                price_wan_per_mu=Parcel.price_wan_per_mu + 1,
+                ready_road=~Parcel.ready_road,
+                plot_ratio_max=Parcel.plot_ratio_max + 1,
+                remarks=Parcel.remarks + "?",
+                land_use="1001",
+                stock_type="other",
+            )
+        )
+        session.execute(
+            update(Factory).values(
+                name=Factory.name + "?",
+                clear_height_m=Factory.clear_height_m + 1,
+                owner=Factory.owner + "?",
+                remarks=Factory.remarks + "?",
+                building_type="standard",
+                floors=Factory.floors + 1,
+            )
+        )
 
 
 def rows(db, layer):
@@ -63,8 +128,9 @@ def test_export_then_import_gives_the_same_records(databases, backend, tmp_path,
     assert before.keys() == after.keys()
     for code, old in before.items():
         new = after[code]
-        assert {k: old[k] for k in (SAME if layer == "parcels" else FACTORY_SAME)} == \
-            {k: new[k] for k in (SAME if layer == "parcels" else FACTORY_SAME)}, code
+        assert {k: old[k] for k in (SAME if layer == "parcels" else FACTORY_SAME)} == {
+            k: new[k] for k in (SAME if layer == "parcels" else FACTORY_SAME)
+        }, code
         a, b = shapely.from_geojson(old["geojson"]), shapely.from_geojson(new["geojson"])
         assert a.hausdorff_distance(b) < 1e-6, code  # 7 decimals in GeoJSON: about a centimetre
         if layer == "parcels":
@@ -107,8 +173,9 @@ def test_xlsx_ledger_has_chinese_headers_both_units_and_a_summary(sample_db, tmp
     assert book.sheetnames == ["地块", "汇总"]
     assert {"编号", "面积(平方米)", "面积(亩)", "状态", "用地性质"} <= set(header)
     assert last[0] == "合计" and last[2] == exported
-    assert last[3] == pytest.approx(sum(r["area_m2"] for r in rows(sample_db, "parcels").values()) / (10000 / 15),
-                                    rel=1e-4)
+    assert last[3] == pytest.approx(
+        sum(r["area_m2"] for r in rows(sample_db, "parcels").values()) / (10000 / 15), rel=1e-4
+    )
 
 
 def test_unknown_export_format_is_a_user_error(sample_db, tmp_path):

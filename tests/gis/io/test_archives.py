@@ -17,8 +17,15 @@ def zip_with(tmp_path, entries):
     return zipfile.ZipFile(path)
 
 
-@pytest.mark.parametrize(("name", "key"), [("../up.shp", "import.zip_path"), ("/etc/passwd", "import.zip_path"),
-                                           ("C:\\\\x.shp", "import.zip_path"), ("a/../../b", "import.zip_path")])
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("../up.shp", "import.zip_path"),
+        ("/etc/passwd", "import.zip_path"),
+        ("C:\\\\x.shp", "import.zip_path"),
+        ("a/../../b", "import.zip_path"),
+    ],
+)
 def test_zip_entries_that_escape_are_refused(tmp_path, name, key):
     with pytest.raises(UnsafeArchive) as caught:
         check_zip(zip_with(tmp_path, [(name, b"x")]), ImportLimits())

@@ -8,8 +8,15 @@ from openpyxl import Workbook, load_workbook
 
 from gis.io import cells
 
-DANGEROUS = ["=1+1", "+86 513 8321", "-2+3", "@SUM(A1:A9)", "\tTab", "\rReturn",
-             '=HYPERLINK("http://evil.example","点我")']
+DANGEROUS = [
+    "=1+1",
+    "+86 513 8321",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tTab",
+    "\rReturn",
+    '=HYPERLINK("http://evil.example","点我")',
+]
 
 
 @pytest.mark.parametrize("text", DANGEROUS)
@@ -59,8 +66,14 @@ def test_every_dangerous_cell_is_a_quoted_string_in_a_workbook():
 
 
 def test_a_frame_is_escaped_column_by_column_and_unescaped_back():
-    frame = pd.DataFrame({"name": ["=A1", "plain", None, "-x\x02"], "number": [-1, 2, 3, 4],
-                          "mixed": [1.5, "@me", None, "ok"], "empty": [None, None, None, None]})
+    frame = pd.DataFrame(
+        {
+            "name": ["=A1", "plain", None, "-x\x02"],
+            "number": [-1, 2, 3, 4],
+            "mixed": [1.5, "@me", None, "ok"],
+            "empty": [None, None, None, None],
+        }
+    )
 
     escaped = cells.escape_frame(frame)
     back = cells.unescape_frame(escaped)

@@ -54,5 +54,7 @@ def test_given_crs_wins_and_gcj02_is_accepted():
     assert parse_crs("4549") == CRS.from_epsg(4549) and parse_crs("EPSG:4550") == CRS.from_epsg(4550)
     with pytest.raises(InvalidInput):
         parse_crs("EPSG:999999")
-    choice = choose(squares(4549), declared=CRS.from_epsg(4326), given=CRS.from_epsg(4549), region=QIDONG_REGION)
+    choice = choose(
+        squares(4549), declared=CRS.from_epsg(4326), given=CRS.from_epsg(4549), region=QIDONG_REGION
+    )
     assert choice.how == "given"
