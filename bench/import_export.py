@@ -33,7 +33,7 @@ from gis.database import Database, make_engine
 from gis.io import exporter
 from gis.io.importer import ImportOptions, import_file
 from gis.io.limits import ImportLimits
-from tests.postgis import throwaway_cluster
+from harness.postgis import throwaway_cluster
 
 IMPORT_BUDGET_S, EXPORT_BUDGET_S, MEMORY_BUDGET_MB = 60, 20, 1536
 

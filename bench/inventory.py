@@ -27,9 +27,9 @@ from gis.database import Database, make_engine
 from gis.inventory import ParcelQuery
 from gis.reference import sync_reference
 from gis.sample import load_areas
-from tests.postgis import admin_execute, database_url, throwaway_cluster
+from harness.paths import REFERENCE, SAMPLE
+from harness.postgis import admin_execute, database_url, throwaway_cluster
 
-ROOT = Path(__file__).resolve().parent.parent
 QUERIES = 200
 PARKS = ("P01", "P02", "P03", "P04", None)
 KM_LAT, KM_LON = 1 / 110.9, 1 / 94.6  # one kilometre in degrees at 31.8°N
@@ -49,8 +49,8 @@ def fresh_database(backend: str, name: str, admin: str | None) -> Iterator[Datab
         db = Database(make_engine(url))
         migrate.upgrade(db.engine)
         with db.write() as session:
-            sync_reference(session, ROOT / "data" / "reference")
-            load_areas(session, ROOT / "data" / "sample")
+            sync_reference(session, REFERENCE)
+            load_areas(session, SAMPLE)
         try:
             yield db
         finally:

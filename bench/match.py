@@ -32,7 +32,7 @@ from gis.area import M2_PER_MU
 from gis.database import Database
 from gis.matching.need import MatchConfig, Need
 from gis.matching.run import match
-from tests.postgis import throwaway_cluster
+from harness.postgis import throwaway_cluster
 
 REQUESTS = 120
 LAND_PROJECTS = [p for p in EXAMPLE_PROJECTS if p.get("land_min_mu")]

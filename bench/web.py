@@ -21,12 +21,11 @@ import numpy as np
 from playwright.sync_api import Page, sync_playwright
 
 from bench.inventory import fresh_database, load
+from harness.chromium import CHROMIUM, CHROMIUM_ARGS
+from harness.live import serve, settings_for
+from harness.postgis import throwaway_cluster
 from service.main import create_app
 from service.web.tile_cache import MAX_AGE_S
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import settings_for
-from tests.live import serve
-from tests.postgis import throwaway_cluster
 
 DRAWN = "() => window.landstock && landstock.idle()"
 LONG_TASKS = """() => { window.__long = 0; new PerformanceObserver((list) => {

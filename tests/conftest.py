@@ -22,13 +22,11 @@ from gis.access import operator
 from gis.database import Database, make_engine
 from gis.reference import sync_reference
 from gis.sample import load_sample
+from harness.live import settings_for
+from harness.paths import REFERENCE, SAMPLE
+from harness.postgis import PostgisUnavailable, admin_execute, database_url, throwaway_cluster
 from service.main import create_app
-from service.settings import AppSettings, DatabaseSettings, Settings
-from tests.postgis import PostgisUnavailable, admin_execute, database_url, throwaway_cluster
 
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "data" / "reference"
-SAMPLE = ROOT / "data" / "sample"
 BACKENDS = [b for b in os.environ.get("LANDSTOCK_TEST_DATABASES", "spatialite,postgis").split(",") if b]
 _serial = itertools.count()
 
@@ -156,11 +154,6 @@ def db(databases: Databases, backend: str) -> Database:
 def sample_db(databases: Databases, backend: str) -> Database:
     """A fresh database holding the Qidong sample."""
     return databases.open(backend, sample=True)
-
-
-def settings_for(url: str) -> Settings:
-    """Settings of a test app on `url`."""
-    return Settings(database=DatabaseSettings(url=url), app=AppSettings(environment="test"))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

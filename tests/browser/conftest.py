@@ -6,7 +6,6 @@ anything but this server fails the test. Screenshots go to test-artifacts/screen
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,21 +17,12 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from gis import accounts
 from gis.database import Database, make_engine
+from harness.chromium import CHROMIUM, CHROMIUM_ARGS
+from harness.live import serve
+from harness.paths import ROOT
 from service.main import create_app
-from tests.conftest import BACKENDS, OPERATOR, ROOT, TEST_PASSWORD, settings_for
-from tests.live import serve
+from tests.conftest import BACKENDS, OPERATOR, TEST_PASSWORD, settings_for
 
-CHROMIUM = os.environ.get("LANDSTOCK_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 

@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from gis.sample import DEMO_PASSWORD
+from harness.live import serve
 from service.cli import app as cli
 from service.main import create_app
 from tests.browser.conftest import LiveServer
 from tests.conftest import BACKENDS, settings_for
-from tests.live import serve
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -6,10 +6,10 @@ import folium
 import pytest
 from folium import plugins
 
+from harness.paths import ROOT
 from maps.assets import OWN, VENDOR, Assets, UnknownAsset, localise
 from maps.inventory import add_tools
 from maps.style import FACTORY_COLOURS, PARCEL_COLOURS
-from tests.conftest import ROOT
 
 
 def test_every_vendor_file_is_installed_from_the_lock():

@@ -39,10 +39,10 @@ from gis.errors import LandstockError
 from gis.history import snapshot
 from gis.models import Area, Factory, Parcel, Project, RecordChange
 from gis.status import WORKFLOWS
+from harness.live import serve
 from service import cli
 from service.main import create_app
 from tests.conftest import OPERATOR, TEST_PASSWORD, settings_for
-from tests.live import serve
 from tests.service.test_write_paths import assert_every_step_legal
 
 SEED, ATTEMPTS = 20261205, 72

@@ -4,9 +4,9 @@ import asyncio
 
 import httpx
 
+from harness.live import serve
 from service.main import create_app
 from tests.conftest import settings_for
-from tests.live import serve
 
 ROUNDS, CLIENTS = 20, 50
 

@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 
 from gis import inventory
 from gis.models import Area, Factory, Parcel
+from harness.live import serve
 from service.main import create_app
 from tests.conftest import BACKENDS, settings_for
-from tests.live import serve
 
 DELETED = {"parcels": "KFQ-002", "factories": "CF-KFQ-002"}
 WINDOW = (121.68, 31.76, 121.75, 31.81)

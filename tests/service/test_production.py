@@ -13,10 +13,10 @@ from gis import accounts
 from gis.database import Database, make_engine
 from gis.errors import InsecureSetup
 from gis.sample import DEMO_USERS, create_demo_users
+from harness.live import free_port
 from service.main import create_app
 from service.settings import DEV_SECRET, AppSettings, DatabaseSettings, Settings
 from tests.conftest import OPERATOR
-from tests.live import free_port
 from tests.service.test_cli import landstock
 
 SECRET = "s" * 40

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from harness.live import serve
 from service.main import create_app
 from tests.conftest import BACKENDS, SampleApp, settings_for
-from tests.live import serve
 
 # A deeper search by hand: LANDSTOCK_SCHEMATHESIS_EXAMPLES=200 make test (or pytest this file)
 EXAMPLES_PER_OPERATION = int(os.environ.get("LANDSTOCK_SCHEMATHESIS_EXAMPLES", "12"))

@@ -16,10 +16,10 @@ from gis import accounts
 from gis.database import Database, make_engine
 from gis.models import LoginFailure
 from gis.signin import lock_id
+from harness.live import serve
 from service.main import create_app
 from service.settings import AppSettings, DatabaseSettings, Settings
 from tests.conftest import TEST_PASSWORD, settings_for
-from tests.live import serve
 
 GUESSES = 40
 

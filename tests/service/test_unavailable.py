@@ -16,10 +16,10 @@ from sqlalchemy.engine import make_url
 
 from gis import accounts, migrate
 from gis.database import Database, make_engine
+from harness.postgis import admin_execute, database_url, running_cluster
 from service.main import create_app
 from service.settings import AppSettings, DatabaseSettings, Settings
 from tests.conftest import BACKENDS, OPERATOR, TEST_PASSWORD, settings_for
-from tests.postgis import admin_execute, database_url, running_cluster
 from tests.service.test_cli import landstock
 
 PROBLEM = "application/problem+json"

@@ -17,11 +17,11 @@ from gis.access import operator
 from gis.io.importer import ImportOptions, import_file
 from gis.models import Area, Factory, Parcel, StatusEvent
 from gis.status import WORKFLOWS
+from harness.live import serve
 from service.main import create_app
 from service.web.edit_fields import FIELDS
 from tests.conftest import OPERATOR, TEST_PASSWORD, settings_for
 from tests.corpus import collection, feature, write_json
-from tests.live import serve
 from tests.service.test_cli import landstock
 
 CLIENTS = 50

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL + PostGIS cluster for the tests (and the benchmarks).
+"""A throwaway PostgreSQL + PostGIS cluster for the tests and the benchmarks.
 
 Started as the `postgres` user when we are root (PostgreSQL refuses to run as root), on a free
 port, in a temporary folder that is removed afterwards. `LANDSTOCK_TEST_POSTGRES_URL` points the
@@ -161,7 +161,7 @@ def admin_execute(admin_url: str, *statements: str) -> None:
     dsn = admin_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn, autocommit=True) as conn:
         for statement in statements:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
 
 
 def database_url(admin_url: str, name: str) -> str:

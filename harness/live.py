@@ -1,4 +1,5 @@
-"""A real HTTP server for tests that need one (concurrent clients, GDAL, browsers)."""
+"""A real HTTP server for the tests that need one (concurrent clients, GDAL, browsers) and the web
+benchmark, and the settings of an app they serve."""
 
 from __future__ import annotations
 
@@ -12,12 +13,19 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from service.settings import AppSettings, DatabaseSettings, Settings
+
 
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def settings_for(url: str) -> Settings:
+    """Settings of a test app on `url` (environment `test`: the development secret is allowed)."""
+    return Settings(database=DatabaseSettings(url=url), app=AppSettings(environment="test"))
 
 
 @contextlib.contextmanager
