@@ -1,4 +1,5 @@
-"""The repository itself: the README's layout tree is true, the wheel carries the migrations and
+"""The repository itself: the README's layout tree is true, the documentation's links lead somewhere
+and it names every setting, the wheel carries the migrations and
 no development tool, the benchmarks stand apart from the tests, and the production image and
 compose file migrate and serve while only the demo profile loads the sample."""
 
@@ -54,6 +55,62 @@ def test_every_package_module_is_in_the_readme_layout():
     ]
 
     assert [m for m in modules if m not in listed] == []
+
+
+def slug(heading: str) -> str:
+    """A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    """The anchors of a Markdown file's headings (fenced code left out)."""
+    text = re.sub(r"^```.*?^```", "", path.read_text(encoding="utf-8"), flags=re.S | re.M)
+    return {slug(m) for m in re.findall(r"^#+ (.+)$", text, flags=re.M)}
+
+
+def test_every_link_of_the_readme_and_docs_leads_to_a_file_and_heading_that_exist():
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    broken, checked = [], 0
+    for document in documents:
+        text = re.sub(r"^```.*?^```", "", document.read_text(encoding="utf-8"), flags=re.S | re.M)
+        for link in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+://", link):
+                continue
+            target, _, anchor = link.partition("#")
+            path = (document.parent / target).resolve() if target else document
+            checked += 1
+            if not path.exists() or (anchor and anchor not in anchors(path)):
+                broken.append(f"{document.relative_to(ROOT)}: {link}")
+
+    assert checked > 40
+    assert broken == []
+
+
+def test_the_configuration_reference_names_every_setting():
+    from service import settings
+
+    reference = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    # a row may name several settings of one family: `LANDSTOCK_MATCH_NEAR_MISS_POOL`, `…_SLACK`
+    # (the end of the name), `LANDSTOCK_MATCH_PRICE_LOW_WAN_PER_MU`, `…_HIGH_…` (a word of it); the
+    # pipeline's are named without their prefix, under it
+    ends = set(re.findall(r"`…_(\w+)`", reference))
+    words = set(re.findall(r"`…_(\w+)_…`", reference))
+    undocumented = []
+    for group in vars(settings).values():
+        if not (isinstance(group, type) and issubclass(group, settings.BaseSettings)):
+            continue
+        prefix = str(group.model_config.get("env_prefix") or "")
+        if not prefix:
+            continue
+        for field in group.model_fields:
+            name = (prefix + field).upper()
+            if name in reference or f"`{field.upper()}`" in reference:
+                continue
+            if any(name.endswith(f"_{end}") for end in ends) or any(f"_{w}_" in name for w in words):
+                continue
+            undocumented.append(name)
+
+    assert undocumented == []
 
 
 def test_the_wheel_carries_migrations_and_no_tests(tmp_path):

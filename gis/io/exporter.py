@@ -2,7 +2,7 @@
 
 GeoJSON follows RFC 7946 (WGS84, 7 decimals, about 1 cm); GeoPackage keeps EPSG:4490; the
 Shapefile zip has `.prj` and `.cpg` (UTF-8) and renames fields to 10 characters by
-`SHAPEFILE_NAMES` (gis/io/columns.py, documented in the README, recognised on import); CSV
+`SHAPEFILE_NAMES` (gis/io/columns.py, documented in docs/import-export.md, recognised on import); CSV
 carries a `wkt` column; the XLSX 台账 has Chinese headers with units, area in m² and 亩, one
 sheet per layer and a summary sheet by park and status. Every format imports back to the same records.
 Factories are exported at their location (a point), with the footprint as WKT beside it.
