@@ -1,8 +1,8 @@
 """The one Jinja2 environment: the web pages, the OGC API's HTML, the sign-in form, the review
 sheet and the error page all render templates/ through it.
 
-Every word comes from gis/labels.py in the language of the template's context (`lang`):
-`t(key, **params)` for a message, `lbl(group, value)` for a vocabulary's label.
+Every word comes from gis/labels.yaml (through gis/labels.py) in the language of the template's
+context (`lang`): `t(key, **params)` for a message, `lbl(group, value)` for a vocabulary's label.
 """
 
 from __future__ import annotations

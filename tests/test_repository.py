@@ -124,6 +124,7 @@ def test_the_wheel_carries_migrations_and_no_tests(tmp_path):
     assert "gis/migrations/env.py" in names and "gis/migrations/script.py.mako" in names
     assert any(n.startswith("gis/migrations/versions/0001") for n in names)
     assert "service/templates/ogc/items.html" in names
+    assert "gis/labels.yaml" in names
     assert not any(n.startswith(("tests/", "bench/", "harness/")) for n in names)
 
 

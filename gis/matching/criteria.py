@@ -9,7 +9,7 @@ from the parcel's row is exact in SQL; one measured to the infrastructure (`infr
 from the centre of the parcel's box, within a known error (gis/matching/shape.py). The numbers an
 SQL form reads are named parameters that its `binds` gives for each request. The weights, scaled
 to sum to 100 over the criteria that apply, make the score. Adding a criterion is one entry of
-`CRITERIA`, its words in gis/labels.py, and its test.
+`CRITERIA`, its words in gis/labels.yaml, and its test.
 """
 
 from __future__ import annotations
