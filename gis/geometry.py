@@ -85,8 +85,9 @@ def _basic_rejections(geoms: np.ndarray, region: Bounds, max_vertices: int) -> l
     """Reasons that no repair can fix, found with array operations."""
     out: list[Problem | None] = [None] * len(geoms)
     missing = shapely.is_missing(geoms)
-    empty = missing | shapely.is_empty(np.where(missing, shapely.Point(), geoms))
-    types = np.where(empty, -1, shapely.get_type_id(np.where(missing, shapely.Point(), geoms)))
+    present = np.where(missing, np.array(shapely.Point(), dtype=object), geoms)  # an empty point for none
+    empty = missing | shapely.is_empty(present)
+    types = np.where(empty, -1, shapely.get_type_id(present))
     coords, index = shapely.get_coordinates(geoms, include_z=False, return_index=True)
     nonfinite = np.zeros(len(geoms), dtype=bool)
     nonfinite[np.unique(index[~np.isfinite(coords).all(axis=1)])] = True
@@ -157,10 +158,10 @@ def clean_polygon(geom: shapely.Geometry | None, **kwargs: object) -> tuple[Mult
 
 def clean_point(geom: shapely.Geometry | None, *, region: Bounds = CHINA_BOUNDS) -> shapely.Point:
     """Check a location (a factory known only by its position): one finite 2-D point in the region."""
-    if geom is None or geom.is_empty:
+    if geom is None or shapely.is_empty(geom):
         raise InvalidGeometry("geometry.empty")
-    if geom.geom_type != "Point":
-        raise InvalidGeometry("geometry.not_point", kind=geom.geom_type)
+    if not isinstance(geom, shapely.Point):
+        raise InvalidGeometry("geometry.not_point", kind=type(geom).__name__)  # its geom_type
     if not np.isfinite(shapely.get_coordinates(geom)).all():
         raise InvalidGeometry("geometry.non_finite")
     problem = _reject_range(np.asarray(shapely.bounds(geom)), region)

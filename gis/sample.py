@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from gis import accounts, bulk
 from gis.access import Principal, operator
+from gis.bulk_write import Progress
 from gis.errors import InsecureSetup, NotFound
 from gis.gateway import reviews
 from gis.geometry import clean_polygons
@@ -76,7 +77,7 @@ def load_areas(session: Session, directory: Path) -> int:
 def load_sample(
     session: Session,
     directory: Path,
-    progress: bulk.Progress | None = None,
+    progress: Progress | None = None,
     people: Callable[[Session], object] | None = None,
 ) -> dict[str, int]:
     """Insert every sample record; the caller owns the transaction. Return counts.

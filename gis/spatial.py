@@ -68,7 +68,8 @@ def index_candidates(dialect: str, model: Any, geom_column: str, bbox: BBox) -> 
     """Rows of `model` whose bounding box meets `bbox`, answered by the spatial index."""
     geom = getattr(model, geom_column)
     if dialect != "sqlite":
-        return geom.op("&&")(envelope(dialect, bbox))
+        overlaps: ColumnElement[bool] = geom.op("&&")(envelope(dialect, bbox))
+        return overlaps
     x0, y0, x1, y1 = bbox
     idx = table(
         f"idx_{model.__tablename__}_{geom_column}",
@@ -79,7 +80,8 @@ def index_candidates(dialect: str, model: Any, geom_column: str, bbox: BBox) -> 
         column("ymax"),
     )
     hits = select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0, idx.c.ymin <= y1, idx.c.ymax >= y0)
-    return model.id.in_(hits)
+    indexed: ColumnElement[bool] = model.id.in_(hits)
+    return indexed
 
 
 def index_candidates_any(
@@ -104,7 +106,8 @@ def index_candidates_any(
             for x0, y0, x1, y1 in bboxes
         )
     )
-    return model.id.in_(hits)
+    indexed: ColumnElement[bool] = model.id.in_(hits)
+    return indexed
 
 
 class BoxCentre(FunctionElement[float]):

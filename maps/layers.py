@@ -80,7 +80,7 @@ class Legend(JSCSSMixin, MacroElement):
     default_js = [("landstock_map_js", "landstock_map_js")]
 
     def __init__(self, lang: str, kinds: tuple[str, ...] = ("parcel", "factory")) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is unannotated
         self._name = "Legend"
         self.sections = [
             {
@@ -104,7 +104,7 @@ class Framed(MacroElement):
     """)
 
     def __init__(self, bbox: tuple[float, float, float, float], max_zoom: int) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is unannotated
         self._name = "Framed"
         x0, y0, x1, y1 = bbox
         self.bounds, self.max_zoom = [[y0, x0], [y1, x1]], max_zoom
@@ -141,7 +141,7 @@ class GeometryEditor(JSCSSMixin, MacroElement):
     default_css = [("leaflet_draw_css", "leaflet_draw_css")]
 
     def __init__(self, geometry: dict[str, Any] | None, lang: str, *, input_id: str, file_id: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is unannotated
         self._name = "GeometryEditor"
         self.editor_options = {
             "geometry": geometry,
@@ -166,7 +166,7 @@ class MapWords(JSCSSMixin, MacroElement):
     default_js = [("landstock_map_js", "landstock_map_js")]
 
     def __init__(self, lang: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is unannotated
         self._name = "MapWords"
         self.words = {
             "zoomIn": message("map.zoom_in", lang),

@@ -30,7 +30,7 @@ class MatchLayer(JSCSSMixin, MacroElement):
     default_js = [("landstock_map_js", "landstock_map_js")]
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is unannotated
         self._name = "MatchLayer"
 
 

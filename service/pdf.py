@@ -47,7 +47,7 @@ def _font_css(path: Path) -> Any:
 def _offline(path: Path) -> Any:
     from weasyprint.urls import URLFetcher
 
-    class Offline(URLFetcher):
+    class Offline(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types: URLFetcher is Any
         """The font file and `data:` URLs; every other URL is refused, file: and http: alike."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:

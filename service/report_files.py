@@ -197,7 +197,7 @@ def weekly_xlsx(s: WeeklySummary, lang: str) -> bytes:
         _behind(s, t, lang),
     )
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the sheet a new workbook starts with
     for sheet in (
         overview,
         _unit_sheet(s, t, weeks),
@@ -267,7 +267,7 @@ def scorecard_xlsx(card: Scorecard, lang: str) -> bytes:
         _score_row(card.total, t("web.report.total")),
     ]
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the sheet a new workbook starts with
     _sheet(book, t("web.report.scorecard"), _score_header(t), rows)
     _sheet(
         book,

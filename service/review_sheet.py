@@ -198,6 +198,7 @@ def to_xlsx(review: dict[str, Any], lang: str, record: dict[str, Any] | None = N
     is named, and opinions written, by whoever enters them)."""
     book = Workbook()
     ws = book.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = message("review.title", lang)[:31]
     _heading(ws, review, record, lang)
     _indicators(ws, review, lang)

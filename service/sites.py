@@ -63,7 +63,7 @@ def respond(session: Session, kind: str, code: str, lang: str, status_code: int 
 
 def changes(properties: Any, geometry_in: GeometryIn | None) -> dict[str, Any]:
     """The fields a PATCH sets (including refused extras, so that they are reported)."""
-    values = properties.model_dump(exclude_unset=True)
+    values: dict[str, Any] = properties.model_dump(exclude_unset=True)
     values.update(properties.model_extra or {})
     if geometry_in is not None:
         values["geometry"] = geometry(geometry_in)

@@ -6,7 +6,7 @@ entry is withdrawn, never erased, by its author or an administrator.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -73,7 +73,6 @@ def withdraw(session: Session, code: str, entry_id: int, *, who: Principal) -> F
     )
     if entry is None:
         raise NotFound(kind=Text("kind.follow_up"), code=str(entry_id))
-    entry = cast(FollowUp, entry)
     if entry.actor != who.name and who.role is not Role.ADMIN:
         raise Forbidden("pipeline.follow_up.not_yours", actor=entry.actor)
     entry.deleted_at = utcnow()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -239,7 +239,6 @@ def update(
     )
     if project is None:
         raise NotFound(kind=Text("kind.project"), code=code)
-    project = cast(Project, project)
     if expected_version is not None and project.version != expected_version:
         raise VersionConflict(
             by=project.updated_by,

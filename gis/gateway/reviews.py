@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -236,7 +236,7 @@ def _locked(session: Session, project_code: str, reference: str) -> Review:
     )
     if review is None:
         raise NotFound(kind=Text("kind.review"), code=reference[:60])
-    return cast(Review, review)
+    return review
 
 
 def _check_version(session: Session, review: Review, expected_version: int | None) -> None:

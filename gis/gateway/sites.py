@@ -30,6 +30,7 @@ from gis.models import Area, Factory, Parcel, Project, StatusEvent, utcnow
 from gis.reference import land_use_class
 
 Site = Parcel | Factory
+Shape = shapely.Point | shapely.MultiPolygon  # a geometry as stored: a factory's point, or polygons
 MODELS: dict[str, type[Parcel] | type[Factory]] = {"parcel": Parcel, "factory": Factory}
 
 
@@ -56,7 +57,7 @@ def stored(record: Site | None) -> Stored | None:
     )
 
 
-def clean_shape(kind: str, geometry: shapely.Geometry) -> shapely.Geometry:
+def clean_shape(kind: str, geometry: shapely.Geometry) -> Shape:
     """The geometry as it will be stored: a repaired MultiPolygon, or a factory's point."""
     if kind == "factory" and shapely.get_type_id(geometry) == 0:
         return clean_point(geometry)
@@ -95,7 +96,7 @@ def propose(
     record: Site | None,
     values: dict[str, Any],
     **workflow: Any,
-) -> tuple[Change, shapely.Geometry | None]:
+) -> tuple[Change, Shape | None]:
     """The change `values` (geometry included) make to `record`, placed and ready for the rules."""
     values = dict(values)
     geometry = values.pop("geometry", None)
@@ -106,7 +107,7 @@ def propose(
     return change, shape
 
 
-def _set_shape(record: Site, shape: shapely.Geometry) -> None:
+def _set_shape(record: Site, shape: Shape) -> None:
     if isinstance(record, Factory) and shapely.get_type_id(shape) == 0:
         record.location = from_shape(shape, srid=CGCS2000)
     elif isinstance(record, Parcel):
@@ -206,6 +207,7 @@ def create(
         status=status,
     )
     check(who, change)
+    assert shape is not None  # a geometry was given, and cleaned
     row = {**change.values, "code": code, "status": status, **{n: c for n, (c, _) in change.named.items()}}
     _insert(session, kind, row, shape, who)
     record = cast(Site, locked(session, kind, code))
@@ -222,7 +224,7 @@ def _insert(
         bulk.insert_parcels(session, [row], np.array([shape], dtype=object), actor=who.name)
         return
     point = shapely.get_type_id(shape) == 0
-    location = shape if point else shape.representative_point()
+    location = shape if point else shapely.point_on_surface(shape)  # its representative_point()
     bulk.insert_factories(
         session,
         [row],

@@ -58,7 +58,7 @@ def locked(session: Session, code: str) -> Project:
     )
     if project is None:
         raise NotFound(kind=Text("kind.project"), code=code)
-    return cast(Project, project)
+    return project
 
 
 def last_day(session: Session, project: Project) -> dt.date | None:

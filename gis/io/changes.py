@@ -67,7 +67,7 @@ def stored(session: Session, model: Any, ids: Iterable[int]) -> Rows:
         ]
         for name in shapes:
             binary = [bytes(r[name]) if r[name] is not None else None for r in rows]
-            texts = shapely.to_geojson(shapely.from_wkb(binary)) if rows else []
+            texts: list[str | None] = shapely.to_geojson(shapely.from_wkb(binary)).tolist() if rows else []
             for row, text in zip(rows, texts, strict=True):
                 row[name] = None if text is None else str(text)
         for row in rows:

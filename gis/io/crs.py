@@ -92,7 +92,7 @@ def _points(geoms: np.ndarray) -> np.ndarray:
 def _inside_share(points: np.ndarray, crs: CRS | str, region: Bounds) -> float:
     if not len(points):
         return 0.0
-    moved = shapely.get_coordinates(to_cgcs2000(shapely.points(points), crs))
+    moved = shapely.get_coordinates(to_cgcs2000(np.asarray(shapely.points(points)), crs))
     x0, y0, x1, y1 = region
     inside = (moved[:, 0] >= x0) & (moved[:, 0] <= x1) & (moved[:, 1] >= y0) & (moved[:, 1] <= y1)
     return float(inside.mean())

@@ -284,7 +284,7 @@ def _write_csv(frame: gpd.GeoDataFrame, target: Path) -> None:
 
 def _wkt(frame: gpd.GeoDataFrame) -> np.ndarray:
     """The geometries as WKT to 9 decimals (well under a millimetre in degrees)."""
-    return shapely.to_wkt(frame.geometry.array, rounding_precision=9, trim=True)
+    return shapely.to_wkt(np.asarray(frame.geometry.array), rounding_precision=9, trim=True)
 
 
 def _header(column: str, lang: str) -> str:
@@ -373,8 +373,8 @@ def _summary_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[A
             message(f"field.{measure}", lang),
         ]
     ]
-    for item in grouped.itertuples(index=False):
-        rows.append([item.park, label(group, item.status, lang), int(item.count), round(float(item.sum), 2)])
+    for park, status, count, total in grouped.itertuples(index=False, name=None):
+        rows.append([park, label(group, status, lang), int(count), round(float(total), 2)])
     rows.append(
         [
             message("cli.stats.total", lang),

@@ -218,7 +218,9 @@ def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, repo
 
 def _is_point(geoms: np.ndarray) -> np.ndarray:
     present = np.array([g is not None for g in geoms], dtype=bool)
-    return present & (shapely.get_type_id(np.where(present, geoms, shapely.LineString())) == 0)
+    filled = np.where(present, geoms, np.array(shapely.LineString(), dtype=object))
+    points: np.ndarray = present & (shapely.get_type_id(filled) == 0)
+    return points
 
 
 def _moved(geoms: np.ndarray, source_crs: Any, rows: list[RowReport] | None = None) -> np.ndarray:

@@ -239,7 +239,8 @@ def points_of(ctx: Context, target: str) -> np.ndarray:
     if not len(layer.codes):
         return np.array([], dtype=object)
     chosen = (layer.kinds == target) | (np.asarray(layer.codes, dtype=object) == target)
-    return layer.geo[chosen]
+    points: np.ndarray = layer.geo[chosen]
+    return points
 
 
 def statuses(need: Resolved) -> list[str]:

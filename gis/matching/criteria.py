@@ -137,7 +137,8 @@ def _readiness_words(raw: Any, kind: SiteKind, lang: str) -> str:
 
 
 def _as_is(raw: Any, kind: SiteKind, lang: str) -> str | None:
-    return raw  # a land-use class's own name
+    name: str | None = raw  # a land-use class's own name
+    return name
 
 
 @dataclass(frozen=True)

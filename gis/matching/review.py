@@ -112,7 +112,8 @@ def judge(value: float | None, national: Bound, city: Bound) -> str:
 
 
 def _threshold(config: ReviewConfig, park: str | None, name: str) -> float:
-    return config.per_park.get(park or "", {}).get(name, getattr(config, name))
+    default: float = getattr(config, name)
+    return config.per_park.get(park or "", {}).get(name, default)
 
 
 def _per_mu(amount: float | None, area_mu: float) -> float | None:

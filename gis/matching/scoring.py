@@ -20,7 +20,8 @@ def area_fit(area: ArrayLike, need_min: float) -> Array:
     area = np.asarray(area, dtype=float)
     if need_min <= 0:
         return np.ones_like(area)
-    return np.clip(need_min / np.maximum(area, 1e-9), 0.0, 1.0)
+    fit: Array = np.clip(need_min / np.maximum(area, 1e-9), 0.0, 1.0)
+    return fit
 
 
 def distance_fit(km: ArrayLike, scale_km: float) -> Array:

@@ -33,7 +33,8 @@ def squared_metres(point: tuple[float, float], lon: Any, lat: Any) -> ColumnElem
     x, y = point
     kx, ky = metres_per_degree(y)
     dx, dy = (lon - x) * kx, (lat - y) * ky
-    return dx * dx + dy * dy
+    squared: ColumnElement[float] = dx * dx + dy * dy
+    return squared
 
 
 def least(dialect: str, values: list[Any]) -> Any:

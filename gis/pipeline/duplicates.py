@@ -7,7 +7,7 @@ histories and both projects' follow-ups.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -91,7 +91,7 @@ def _pair(session: Session, a: Project, b: Project) -> ProjectDuplicate:
     )
     if pair is None:
         raise NotFound("pipeline.no_duplicate", first=a.code, second=b.code)
-    return cast(ProjectDuplicate, pair)
+    return pair
 
 
 def resolve_distinct(session: Session, code: str, other: str, *, who: Principal) -> ProjectDuplicate:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter
@@ -21,6 +21,9 @@ from service.dependencies import Language, ReadSession, SettingsDep
 from service.reports import AsOfQuery, PeriodQuery, ReportReader, WeekQuery, scorecard_for, weekly_for
 from service.routes.projects import READ_RESPONSES
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 router = APIRouter(prefix="/api/reports", tags=["reports 报表"])
 
@@ -41,7 +44,7 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
 def _plain(value: Any) -> Any:
     """A report as JSON: dataclasses as objects, dates as ISO text, stages by their value."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return _object(value)
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -49,6 +52,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _object(report: DataclassInstance) -> dict[str, Any]:
+    """A report (a dataclass) as a JSON object."""
+    return {f.name: _plain(getattr(report, f.name)) for f in dataclasses.fields(report)}
 
 
 def _download(body: bytes, media_type: str, name: str) -> Response:
@@ -83,7 +91,7 @@ def weekly(
     signings, registrations, supplies and starts, the investment standing at each stage and the
     overdue projects, each beside the week before, rebuilt from the dated steps as of `as_of`.
     Every figure carries the codes of the projects behind it (`codes`; `names` gives their names)."""
-    return _plain(_weekly(session, who, week, as_of, settings))
+    return _object(_weekly(session, who, week, as_of, settings))
 
 
 @router.get(
@@ -144,7 +152,7 @@ def scorecard(
     or year: new 亿元以上 leads, signed, registered, supplied, started, investment started, the
     shares in key industries and on key platforms, weighted (LANDSTOCK_PIPELINE_WEIGHT_*) and
     ranked, as of `as_of`. Every figure carries the codes of the projects behind it."""
-    return _plain(_scorecard(session, who, period, as_of, settings))
+    return _object(_scorecard(session, who, period, as_of, settings))
 
 
 @router.get(

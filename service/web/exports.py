@@ -42,11 +42,14 @@ def _area_rows(areas: list[Any], statuses: list[str]) -> list[list[Any]]:
 
 def supply_workbook(data: dict[str, Any], lang: str, day: dt.date) -> bytes:
     """Sheets: by park, by town, by land use, supplied per quarter, project pipeline."""
-    t = lambda key, **kw: message(key, lang, **kw)  # noqa: E731
+
+    def t(key: str, **kw: Any) -> str:
+        return message(key, lang, **kw)
+
     statuses = data["statuses"]
     status_heads = [f"{label('parcel_status', s, lang)}({t('unit.mu')})" for s in statuses]
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the sheet a new workbook starts with
     for kind in ("park", "town"):
         _sheet(
             book,
@@ -173,7 +176,7 @@ def _project_cell(row: dict[str, Any], column: str, lang: str, config: PipelineC
 def projects_workbook(rows: list[dict[str, Any]], lang: str, config: PipelineConfig) -> bytes:
     """The pipeline list, one project a row, as the page filtered and ordered it."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the sheet a new workbook starts with
     headers = [message(PROJECT_HEADERS.get(c, f"field.{c}"), lang) for c in PROJECT_COLUMNS]
     _sheet(
         book,
