@@ -648,7 +648,7 @@ def build_parcels(
 FACTORY_STATUS = (("vacant", 0.55), ("reserved", 0.08), ("leased", 0.27), ("sold", 0.10))
 
 
-def factory_specs(rng: np.random.Generator, kind: str, floors: int) -> dict[str, Any]:
+def factory_specs(rng: np.random.Generator, kind: str) -> dict[str, Any]:
     """Clear height, floor load, crane and power typical of the building type."""
     if kind == "standard":
         return {
@@ -742,7 +742,7 @@ def build_factories(
                 "building_type": kind,
                 "floors": floors,
                 "floor_area_m2": floor_area,
-                **factory_specs(rng, kind, floors),
+                **factory_specs(rng, kind),
                 "year_built": int(rng.integers(2006, 2025)),
                 "owner": owner,
                 "rent_yuan_m2_month": round(float(rng.uniform(12, 24)), 1) if kind != "rnd" else 30.0,

@@ -22,7 +22,7 @@ LAND_USES = (("100101", 0.3), ("100102", 0.45), ("100103", 0.1), ("1001", 0.05),
 STOCK_TYPES = ("approved_unsupplied", "idle", "inefficient", "reserve", "other")
 
 
-def _grid(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, float]:
+def _grid(n: int) -> tuple[np.ndarray, np.ndarray, float]:
     """Centres of n cells lying wholly inside the mainland outline (metres), and the cell size."""
     outline = reproject(np.array([load_outline()[0]]), CGCS2000, LOCAL)[0]
     shapely.prepare(outline)
@@ -49,7 +49,7 @@ def _choose(rng: np.random.Generator, weighted: tuple[tuple[str, float], ...], n
 def synthetic_parcels(n: int, seed: int = 0) -> tuple[list[dict[str, Any]], np.ndarray]:
     """`n` parcel records (for gis.bulk.insert_parcels) and their MultiPolygons in EPSG:4490."""
     rng = np.random.default_rng(seed)
-    cx, cy, size = _grid(n, rng)
+    cx, cy, size = _grid(n)
     width, height = size * rng.uniform(0.45, 0.9, n), size * rng.uniform(0.45, 0.9, n)
     cx, cy = cx + rng.uniform(-0.04, 0.04, n) * size, cy + rng.uniform(-0.04, 0.04, n) * size
     boxes = shapely.box(cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Update, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from gis.area import ellipsoidal_area_m2
@@ -381,33 +381,43 @@ def update_rows(
     A new geometry brings its ellipsoidal area; rows are grouped by the columns they set, so
     each group is one executemany. The version goes up by one, as the ORM's own updates do.
     """
-    table = model.__table__
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for values, geom, location in rows:
-        row = {k: v for k, v in values.items() if k != "id"}
-        row["row_id"] = values["id"]
-        if geom is not None:
-            row[f"{GEOMETRY_COLUMNS[model][0]}_wkb"] = shapely.to_wkb(geom)
-            if model is not Factory:
-                row["area_m2"] = float(ellipsoidal_area_m2(geom)[0])
-        if location is not None and model is Factory:
-            row["location_wkb"] = shapely.to_wkb(location)
+        row = _update_row(model, values, geom, location)
         groups.setdefault(tuple(sorted(row)), []).append(row)
     for keys, group in groups.items():
-        assignments: dict[str, Any] = {}
-        for name in keys:
-            if name.endswith("_wkb"):
-                assignments[name.removesuffix("_wkb")] = from_wkb(name)
-            elif name != "row_id":
-                assignments[name] = bindparam(name, type_=table.c[name].type)
-        if "version" in table.c:
-            assignments["version"] = table.c.version + 1
-        statement = update(table).where(table.c.id == bindparam("row_id")).values(assignments)
+        statement = _update_statement(model.__table__, keys)
         for start in range(0, len(group), CHUNK):
             chunk = group[start : start + CHUNK]
             session.execute(statement, chunk)
             if progress:
                 progress(len(chunk))
+
+
+def _update_row(model: Any, values: dict[str, Any], geom: Any, location: Any) -> dict[str, Any]:
+    """The parameters of one row's update: its columns, `row_id`, the geometries as `<column>_wkb`."""
+    row = {k: v for k, v in values.items() if k != "id"}
+    row["row_id"] = values["id"]
+    if geom is not None:
+        row[f"{GEOMETRY_COLUMNS[model][0]}_wkb"] = shapely.to_wkb(geom)
+        if model is not Factory:
+            row["area_m2"] = float(ellipsoidal_area_m2(geom)[0])
+    if location is not None and model is Factory:
+        row["location_wkb"] = shapely.to_wkb(location)
+    return row
+
+
+def _update_statement(table: Any, keys: tuple[str, ...]) -> Update:
+    """The UPDATE by `row_id` that sets `keys` (geometries from WKB), the version up by one."""
+    assignments: dict[str, Any] = {}
+    for name in keys:
+        if name.endswith("_wkb"):
+            assignments[name.removesuffix("_wkb")] = from_wkb(name)
+        elif name != "row_id":
+            assignments[name] = bindparam(name, type_=table.c[name].type)
+    if "version" in table.c:
+        assignments["version"] = table.c.version + 1
+    return update(table).where(table.c.id == bindparam("row_id")).values(assignments)
 
 
 def insert_events(session: Session, events: list[dict[str, Any]], *, actor: str, default_note: str) -> None:

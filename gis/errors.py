@@ -25,7 +25,7 @@ class LandstockError(Exception):
         """The user-facing text in `lang`."""
         return message(self.key, lang, **self.params)
 
-    def details(self, lang: str = "zh") -> dict[str, Any]:
+    def details(self, _lang: str = "zh") -> dict[str, Any]:
         """Structured details a client may show beside the message (none by default)."""
         return {}
 

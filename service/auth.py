@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -113,14 +113,14 @@ OptionalUser = Annotated[Principal | None, Depends(current_user)]
 CurrentUser = Annotated[Principal, Depends(require_user)]
 
 
-def requires(action: Action) -> object:
+def requires(action: Action) -> params.Depends:
     """A dependency that lets through only users whose role allows `action` (403 otherwise)."""
 
     async def dependency(user: CurrentUser) -> Principal:
         authorize(user, action)
         return user
 
-    return Depends(dependency)
+    return params.Depends(dependency)
 
 
 Admin = Annotated[Principal, requires(Action.MANAGE_USERS)]

@@ -190,7 +190,7 @@ async def _http(request: Request, exc: Exception) -> Response:
     )
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
+async def _unexpected(request: Request, _exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(request, 500, message("http.500_detail", request_language(request)), key="internal")
 

@@ -147,7 +147,7 @@ def take_export(db: DatabaseDep, settings: SettingsDep, who: Principal) -> None:
         )
 
 
-async def _to_login(request: Request, exc: Exception) -> Response:
+async def _to_login(_request: Request, exc: Exception) -> Response:
     target = exc.target if isinstance(exc, SignInRequired) else "/"
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 

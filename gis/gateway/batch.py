@@ -250,7 +250,7 @@ def check(
         if not row.rejection and change.stored is not None and change.steps:
             _event(batch, row, change, change.stored)
     report.status_changes = len(batch.events)
-    batch.deleted = _to_delete(session, batch, who, report, current) if replace else []
+    batch.deleted = _to_delete(session, batch, who, report) if replace else []
     report.deleted = batch.deleted
 
 
@@ -277,9 +277,7 @@ def _event(batch: Batch, row: RowReport, change: Change, stored: Stored) -> None
     )
 
 
-def _to_delete(
-    session: Session, batch: Batch, who: Principal, report: ImportReport, current: dict[str, Stored]
-) -> list[str]:
+def _to_delete(session: Session, batch: Batch, who: Principal, report: ImportReport) -> list[str]:
     """Codes that `replace` removes: every current record the file does not hold."""
     model = MODELS[batch.layer]
     keep = {r.code for r in batch.rows if r.code}
@@ -326,9 +324,7 @@ def _placed(session: Session, batch: Batch) -> None:
         record.update({n: code for n, (code, _id) in change.named.items()})
 
 
-def write(
-    session: Session, batch: Batch, who: Principal, report: ImportReport, note: str, tick: Progress
-) -> None:
+def write(session: Session, batch: Batch, who: Principal, note: str, tick: Progress) -> None:
     """Insert new records, update and restore existing ones, record status events and history,
     apply `replace`; the caller's transaction holds it all."""
     acts = [c.act if c is not None else None for c in batch.changes]

@@ -175,7 +175,7 @@ def role(who: Principal, change: Change) -> None:
         authorize_transition(who, change.stored.status, str(change.status))
 
 
-def presence(who: Principal, change: Change) -> None:
+def presence(_who: Principal, change: Change) -> None:
     """A record exists for a change and a delete, is deleted for a restore, is new for a create."""
     stored = change.stored
     if change.act is Act.CREATE:
@@ -238,7 +238,7 @@ def scope(who: Principal, change: Change) -> None:
         raise Forbidden("gateway.moves_out_of_scope", code=change.code, share=f"{(change.share or 0):.0%}")
 
 
-def version(who: Principal, change: Change) -> None:
+def version(_who: Principal, change: Change) -> None:
     """The writer read the version the record is at now."""
     stored, expected = change.stored, change.expected_version
     if stored is not None and expected is not None and stored.version != expected:

@@ -311,19 +311,26 @@ def _strip_unit(k: str) -> str:
     return k
 
 
+def _labelled_field(label_key: str) -> str | None:
+    """The field a `field.*` or `ready.*` label names (None for any other label)."""
+    if not label_key.startswith(("field.", "ready.")):
+        return None
+    name = label_key.split(".", 1)[1]
+    name = _LABEL_FIELDS.get(name, name)
+    if label_key.startswith("ready.") and name != "net_land":
+        name = f"ready_{name}"
+    return name
+
+
 def recognisers(layer: str) -> dict[str, str]:
     """Normalised header -> field for `layer`, from names, labels, synonyms and short names."""
     fields = FIELDS[layer]
     table: dict[str, str] = {}
     for catalogue in (EN, ZH):
         for label_key, text in catalogue.items():
-            if label_key.startswith(("field.", "ready.")):
-                name = label_key.split(".", 1)[1]
-                name = _LABEL_FIELDS.get(name, name)
-                if label_key.startswith("ready.") and name != "net_land":
-                    name = f"ready_{name}"
-                if name in fields:
-                    table[key(text)] = name
+            name = _labelled_field(label_key)
+            if name in fields:
+                table[key(text)] = name
     for name in fields:
         table[key(name)] = name
         table[key(f"{name}_code")] = name

@@ -232,7 +232,7 @@ def write(
     elif fmt == "csv":
         _write_csv(frame, target)
     else:
-        _write_xlsx(session, frame, layer, target, lang)
+        _write_xlsx(frame, layer, target, lang)
     return len(frame)
 
 
@@ -340,7 +340,7 @@ def _sheet_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any
     return rows
 
 
-def _write_xlsx(session: Session, frame: gpd.GeoDataFrame, layer: str, target: Path, lang: str) -> None:
+def _write_xlsx(frame: gpd.GeoDataFrame, layer: str, target: Path, lang: str) -> None:
     """The 台账: the layer's sheet, then the summary by park and status; every text cell plain
     text (gis/io/cells.py)."""
     workbook = Workbook(write_only=True)

@@ -106,7 +106,7 @@ def import_file(
     that fails undoes the import."""
     if options.layer not in LAYERS:
         raise InvalidInput("import.bad_layer", layer=options.layer, layers=", ".join(LAYERS))
-    tick = progress or (lambda phase, n, total: None)
+    tick = progress or (lambda *_: None)
     with db.read() as session:
         prepared = prepare(session, path, options, name=name, tick=tick)
         check(session, prepared, lock=False)
@@ -160,7 +160,7 @@ def write(session: Session, prepared: Prepared, tick: Progress) -> None:
     """Write a checked import in the caller's write transaction."""
     note = message("import.event_note", "zh", source=prepared.report.source)
     try:
-        gateway.write(session, prepared.batch, prepared.options.who, prepared.report, note, tick)
+        gateway.write(session, prepared.batch, prepared.options.who, note, tick)
     except IntegrityError as exc:  # a database rule the checks missed: the caller rolls back
         raise InvalidInput("import.write_failed", reason=str(exc.orig).splitlines()[0][:200]) from None
     prepared.report.written = True

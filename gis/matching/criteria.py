@@ -68,11 +68,11 @@ Binds = Callable[["Shape", Resolved, "Context", MatchConfig], dict[str, Any]]
 EVERY_KIND = frozenset({"parcel", "factory"})
 
 
-def _nothing(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, Any]:
+def _nothing(_shape: Shape, _need: Resolved, _ctx: Context, _config: MatchConfig) -> dict[str, Any]:
     return {}
 
 
-def _always(need: Resolved) -> bool:
+def _always(_need: Resolved) -> bool:
     return True
 
 
@@ -102,7 +102,7 @@ def _unknown(lang: str) -> str:
 
 
 def _yes_no(yes: str, no: str) -> Words:
-    def words(raw: Any, kind: SiteKind, lang: str) -> str:
+    def words(raw: Any, _kind: SiteKind, lang: str) -> str:
         return message(yes if raw else no, lang)
 
     return words
@@ -120,23 +120,23 @@ def _amount(key: Callable[[SiteKind], str], param_name: str, missing: str = "mat
 
 
 def _fixed(key: str) -> Callable[[SiteKind], str]:
-    return lambda kind: key
+    return lambda _kind: key
 
 
-def _industry_words(raw: Any, kind: SiteKind, lang: str) -> str:
+def _industry_words(raw: Any, _kind: SiteKind, lang: str) -> str:
     if raw is None:
         return _unknown(lang)
     leading = message("match.fact.leading" if raw["leading"] else "match.fact.not_leading", lang)
     return message("match.fact.industry", lang, leading=leading, firms=raw["chain_firms"])
 
 
-def _readiness_words(raw: Any, kind: SiteKind, lang: str) -> str:
+def _readiness_words(raw: Any, _kind: SiteKind, lang: str) -> str:
     if raw is None:
         return _unknown(lang)
     return message("match.fact.ready", lang, count=figure(raw), total=len(READY_ITEMS))
 
 
-def _as_is(raw: Any, kind: SiteKind, lang: str) -> str | None:
+def _as_is(raw: Any, _kind: SiteKind, _lang: str) -> str | None:
     name: str | None = raw  # a land-use class's own name
     return name
 
@@ -164,7 +164,7 @@ def _looked_up(on: Lookup, name: str, fit: PerKey) -> tuple[Value, Sql, Binds]:
         fits = {key: fit(table.get(key), s.need, s.config) for key in set(keys)}
         return np.array([fits[key] for key in keys], dtype=float)
 
-    def sql(shape: Shape, place: Place) -> Any:
+    def sql(shape: Shape, _place: Place) -> Any:
         keys = on.keys(shape)
         if not keys:
             return cast(0.0, Float)
@@ -199,7 +199,7 @@ def _industry_fact(s: Sites, i: int) -> dict[str, Any]:
     }
 
 
-def _priority(park: ParkFacts | None, need: Resolved, config: MatchConfig) -> float:
+def _priority(park: ParkFacts | None, _need: Resolved, _config: MatchConfig) -> float:
     return float(bool(park and park.priority))
 
 
@@ -234,7 +234,7 @@ def _idle_fact(s: Sites, i: int) -> float | None:
     return round((s.need.today - since).days / 365.25, 1) if since else None
 
 
-def _idle_sql(shape: Shape, place: Place) -> Any:
+def _idle_sql(shape: Shape, _place: Place) -> Any:
     if shape.dialect == "sqlite":
         days = param("today") - func.julianday(Parcel.idle_since)
     else:
@@ -245,7 +245,7 @@ def _idle_sql(shape: Shape, place: Place) -> Any:
     )
 
 
-def _idle_binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, Any]:
+def _idle_binds(shape: Shape, need: Resolved, _ctx: Context, config: MatchConfig) -> dict[str, Any]:
     # SQLite counts days as Julian day numbers; PostgreSQL subtracts dates
     today = need.today.toordinal() + 1721424.5 if shape.dialect == "sqlite" else need.today
     return {"idle_full": config.idle_full_years, "today": today}
@@ -262,7 +262,7 @@ def _preferred_fact(s: Sites, i: int) -> bool:
     return bool({s.cols["park_id"][i], s.cols["town_id"][i]} & s.ctx.preferred_ids)
 
 
-def _preferred_sql(shape: Shape, place: Place) -> Any:
+def _preferred_sql(_shape: Shape, _place: Place) -> Any:
     ids = param_list("preferred_ids")
     return case((Parcel.park_id.in_(ids) | Parcel.town_id.in_(ids), 1.0), else_=0.0)
 
@@ -280,7 +280,7 @@ def _area_fact(s: Sites, i: int) -> Any:
     return area if digits is None or area is None else round(float(area), digits)
 
 
-def _area_sql(shape: Shape, place: Place) -> Any:
+def _area_sql(_shape: Shape, place: Place) -> Any:
     low = param("area_low")  # the need's minimum in m², bound for the area window as well
     return case((low <= 0, 1.0), (place.area <= low, 1.0), else_=low / place.area)
 
@@ -296,7 +296,7 @@ def _readiness_fact(s: Sites, i: int) -> float:
     return round(sum(float(s.cols[ready_column(k)][i]) for k in READY_ITEMS), 1)
 
 
-def _readiness_sql(shape: Shape, place: Place) -> Any:
+def _readiness_sql(shape: Shape, _place: Place) -> Any:
     flags = [getattr(Parcel, ready_column(i)) for i in READY_ITEMS]
     # SQLite keeps booleans as 0/1 already; PostgreSQL needs them cast to add them up
     ready = sum((f if shape.dialect == "sqlite" else cast(f, Integer) for f in flags), literal(0))
@@ -312,14 +312,14 @@ def _price_fact(s: Sites, i: int) -> float | None:
     return None if price is None or np.isnan(price) else round(float(price), 1)
 
 
-def _price_sql(shape: Shape, place: Place) -> Any:
+def _price_sql(_shape: Shape, _place: Place) -> Any:
     low, high, price = param("price_low"), param("price_high"), Parcel.price_wan_per_mu
     return case(
         (price.is_(None), 0.5), (price <= low, 1.0), (price >= high, 0.0), else_=(high - price) / (high - low)
     )
 
 
-def _price_binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, Any]:
+def _price_binds(_shape: Shape, _need: Resolved, _ctx: Context, config: MatchConfig) -> dict[str, Any]:
     low, high = PARCEL.price_scale(config)  # the SQL form ranks parcels only
     return {"price_low": low, "price_high": high}
 
@@ -328,7 +328,7 @@ def _km(value: float) -> float | None:
     return None if np.isnan(value) else round(float(value), 2)
 
 
-def _distance_binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> dict[str, Any]:
+def _distance_binds(_shape: Shape, _need: Resolved, _ctx: Context, config: MatchConfig) -> dict[str, Any]:
     return {"distance_scale_m": config.distance_scale_km * 1000.0}
 
 

@@ -59,7 +59,7 @@ def _official_mu(cols: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _none(cols: dict[str, Any]) -> dict[str, Any]:
+def _none(_cols: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 

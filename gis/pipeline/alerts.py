@@ -167,14 +167,14 @@ def _project_alerts(kind: Kind, rows: list[Any], day: dt.date) -> list[Alert]:
     ]
 
 
-def overdue_starts(session: Session, who: Principal, day: dt.date, config: PipelineConfig) -> list[Alert]:
+def overdue_starts(session: Session, who: Principal, day: dt.date, _config: PipelineConfig) -> list[Alert]:
     """逾期未开工: the agreed start is past and the project has not started."""
     rows = _projects(
         session,
         who,
         day,
-        lambda state: Project.agreed_start_on,
-        lambda state: (Project.agreed_start_on < day, ~_reached(STARTED_OR_LATER, day)),
+        lambda _state: Project.agreed_start_on,
+        lambda _state: (Project.agreed_start_on < day, ~_reached(STARTED_OR_LATER, day)),
     )
     return _project_alerts(Kind.OVERDUE_START, rows, day)
 
@@ -194,8 +194,8 @@ def signed_unsupplied(session: Session, who: Principal, day: dt.date, config: Pi
         session,
         who,
         day,
-        lambda state: signed,
-        lambda state: (signed < bound, ~_reached(SUPPLIED_OR_LATER, day)),
+        lambda _state: signed,
+        lambda _state: (signed < bound, ~_reached(SUPPLIED_OR_LATER, day)),
     )
     return _project_alerts(Kind.SIGNED_UNSUPPLIED, rows, day)
 

@@ -318,7 +318,7 @@ def queryables(
     session: ReadSession,
     lang: Language,
     collectionId: CollectionId,
-    f: Annotated[Literal["json"] | None, Query(description="json only")] = None,
+    f: Annotated[Literal["json"] | None, Query(description="json only")] = None,  # noqa: ARG001 (validated only)
 ) -> Response:
     """The properties the items of a collection can be filtered on (each is a query parameter)."""
     found = ogc.collection(collectionId)

@@ -121,8 +121,13 @@ def withdraw_follow_up(
     return Response(status_code=204)
 
 
-@router.post("/duplicates", summary="Find the same investor 查重", responses={401: READ_RESPONSES[401]})
-def check_duplicates(body: DuplicateCheckIn, session: ReadSession, user: ProjectEditor) -> list[DuplicateOut]:
+@router.post(
+    "/duplicates",
+    summary="Find the same investor 查重",
+    responses={401: READ_RESPONSES[401]},
+    dependencies=[requires(Action.EDIT_PROJECT)],
+)
+def check_duplicates(body: DuplicateCheckIn, session: ReadSession) -> list[DuplicateOut]:
     """Active projects of this investor (credit code, or the name under its variants), before a lead
     is saved; nothing is written."""
     return [

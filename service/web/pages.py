@@ -46,7 +46,7 @@ def export_links(query: str) -> list[tuple[str, str]]:
 
 
 def results_context(
-    request: Request, session: Session, filters: ParcelFilters, offset: int, who: Principal | None
+    session: Session, filters: ParcelFilters, offset: int, who: Principal | None
 ) -> dict[str, Any]:
     """Counts, 亩 by status, one page of the table and (for signed-in readers) the export links."""
     summary = inventory.summarise_parcels(session, filters.query())
@@ -78,7 +78,7 @@ def inventory_page(
 ) -> HTMLResponse:
     """存量资源一张图: filters, the map and the table, all driven by the same filters."""
     lang = page_language(request)
-    results = results_context(request, session, filters, offset, who)
+    results = results_context(session, filters, offset, who)
     m = inventory_map(
         towns=mapdata.area_outlines(session, "town"),
         parks=mapdata.area_outlines(session, "park"),
@@ -113,7 +113,7 @@ def inventory_results(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> HTMLResponse:
     """The counts and the table for the current filters (swapped in by htmx)."""
-    return page(request, "_results.html", results_context(request, session, filters, offset, who))
+    return page(request, "_results.html", results_context(session, filters, offset, who))
 
 
 def _allowed(kind: str, status: str) -> list[str]:

@@ -41,7 +41,7 @@ def test_inventory_map_loads_with_every_parcel_and_factory(page, live_server):
     page.screenshot(f"inventory-{live_server.backend}")
 
 
-def test_the_map_opens_framed_and_asks_only_for_the_tiles_it_shows(page, live_server):
+def test_the_map_opens_framed_and_asks_only_for_the_tiles_it_shows(page):
     # framed before the layers are added: no tile of the folium default zoom is drawn for nothing
     asked = []
     page.page.on("request", lambda r: asked.append(r.url) if "/tiles/" in r.url else None)
@@ -80,7 +80,7 @@ def test_changing_the_form_updates_map_table_and_counts_together(page, live_serv
     assert str(len(expected)) in page.page.locator(".ls-total").inner_text()
 
 
-def test_search_by_code_finds_one_parcel_and_its_popup_links_to_it(page, live_server):
+def test_search_by_code_finds_one_parcel_and_its_popup_links_to_it(page):
     page.goto("/?q=KFQ-001")
 
     assert drawn_codes(page) == {"KFQ-001"}
@@ -114,7 +114,7 @@ LEAFLET_TITLES = """() => [".leaflet-control-zoom-in", ".leaflet-control-zoom-ou
                              ".leaflet-control-attribution a"].map((s) => document.querySelector(s).title)"""
 
 
-def test_leaflet_controls_speak_the_page_language(page, live_server):
+def test_leaflet_controls_speak_the_page_language(page):
     for path in ("/", "/parcels/KFQ-001", "/factories/CF-KFQ-001", "/match", "/supply"):
         page.goto(path)
         assert page.page.evaluate(LEAFLET_TITLES) == ["放大", "缩小", "图层", "开源交互地图库"], path

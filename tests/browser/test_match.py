@@ -52,7 +52,7 @@ MARKERS = """() => Array.from(document.querySelectorAll('.ls-rank'))
   .map(m => [m.classList.contains('ls-rank-factory'), m.textContent])"""
 
 
-def test_parcels_and_factories_ranked_apart_are_told_apart_on_the_map(page, live_server):
+def test_parcels_and_factories_ranked_apart_are_told_apart_on_the_map(page):
     # a small clean project: steered to standard factories, and offered parcels too
     page.goto("/match")
     page.page.fill("#industry", "39")
@@ -108,7 +108,7 @@ def test_shortlisted_sites_print_on_a4_with_map_facts_and_review_sheet(page, liv
     assert (round(width), round(height)) == (595, 842)  # A4 portrait, in points
 
 
-def test_print_without_a_shortlist_takes_the_first_three(page, live_server):
+def test_print_without_a_shortlist_takes_the_first_three(page):
     page.goto("/match")
     fill_and_match(page)
     page.page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")

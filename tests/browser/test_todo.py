@@ -80,7 +80,8 @@ def test_a_park_manager_sees_their_park_only_and_mine(page, live_server, planted
     assert planted in mine and "XM-B-OWN" not in mine  # the project names its officer, not the manager
 
 
-def test_a_leader_follows_a_count_from_the_supply_page_to_the_todo_list(page, live_server, planted):
+@pytest.mark.usefixtures("planted")
+def test_a_leader_follows_a_count_from_the_supply_page_to_the_todo_list(page, live_server):
     account(live_server, "ld-todo", "leader")
     page.sign_in("ld-todo", TEST_PASSWORD)
     check_todo(page, live_server.backend, "a leader", "leader")

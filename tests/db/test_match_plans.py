@@ -23,7 +23,7 @@ def statements_of_a_match(db):
     """Every statement a match runs that reads the parcels, with its parameters, and the result."""
     captured = []
 
-    def keep(conn, cursor, statement, parameters, context, executemany):
+    def keep(_conn, _cursor, statement, parameters, _context, _executemany):
         if re.search(r"\b(FROM|JOIN) parcels\b", statement):
             captured.append((statement, parameters))
 

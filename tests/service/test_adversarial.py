@@ -185,14 +185,13 @@ def _home(actor: Actor, world: World) -> str:
     return codes[min(actor.areas)] if actor.areas else "P01"
 
 
-def hostile(rng: random.Random, world: World, actor: Actor) -> Attempt | None:
-    """An attempt the rules must refuse."""
-    kind = rng.choice(("parcel", "factory"))
-    path = rng.choice(PATHS)
-    move = rng.choice(("other", "outline", "create", "step", "undelete", "stale", "hidden", "assign", "role"))
-    if actor.role in ("leader", "investment") and move not in ("step", "stale", "hidden"):
-        move = "role"
-    own = _target(rng, world, actor, kind, own=True)
+OUT_OF_SCOPE = ("other", "outline", "create", "assign")
+
+
+def _out_of_scope(
+    rng: random.Random, world: World, actor: Actor, kind: str, path: str, move: str, own: Any
+) -> Attempt | None:
+    """A scoped writer reaching past their areas (one of `OUT_OF_SCOPE`)."""
     if move == "other" and actor.scoped:
         other = _target(rng, world, actor, kind, own=False)
         return other and Attempt(
@@ -216,6 +215,23 @@ def hostile(rng: random.Random, world: World, actor: Actor) -> Attempt | None:
             create=True,
             why="created elsewhere",
         )
+    if move == "assign" and actor.scoped and own:
+        return Attempt(
+            actor, rng.choice(("api", "upload")), kind, own.code, False, park="P04", why="park by hand"
+        )
+    return None
+
+
+def hostile(rng: random.Random, world: World, actor: Actor) -> Attempt | None:
+    """An attempt the rules must refuse."""
+    kind = rng.choice(("parcel", "factory"))
+    path = rng.choice(PATHS)
+    move = rng.choice(("other", "outline", "create", "step", "undelete", "stale", "hidden", "assign", "role"))
+    if actor.role in ("leader", "investment") and move not in ("step", "stale", "hidden"):
+        move = "role"
+    own = _target(rng, world, actor, kind, own=True)
+    if move in OUT_OF_SCOPE:
+        return _out_of_scope(rng, world, actor, kind, path, move, own)
     if move == "step" and own:
         legal = NEXT[kind][own.status]
         illegal = [s for s in WORKFLOWS[kind][0] if s.value not in legal and s.value != own.status]
@@ -257,10 +273,6 @@ def hostile(rng: random.Random, world: World, actor: Actor) -> Attempt | None:
     if move == "hidden" and own:
         return Attempt(
             actor, path, kind, own.code, False, {"remarks": "隐藏\u202e字符"}, why="hidden character"
-        )
-    if move == "assign" and actor.scoped and own:
-        return Attempt(
-            actor, rng.choice(("api", "upload")), kind, own.code, False, park="P04", why="park by hand"
         )
     if move == "role" and actor.role in ("leader", "investment") and own:
         return Attempt(

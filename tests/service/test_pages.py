@@ -150,8 +150,8 @@ def fitting_site(client, kind: str, headers: dict[str, str]) -> str:
     raise AssertionError(f"no saved project fits any {kind}")
 
 
-@pytest.mark.parametrize(("plural", "kind"), [("parcels", "parcel"), ("factories", "factory")])
-def test_detail_pages_list_the_projects_that_fit_best_first(sample_client, plural, kind):
+@pytest.mark.parametrize("plural", ["parcels", "factories"])
+def test_detail_pages_list_the_projects_that_fit_best_first(sample_client, plural):
     staff = bearer(sample_client, "investment")
     code = fitting_site(sample_client, plural, staff)
     api = sample_client.get(f"/api/{plural}/{code}/projects", headers=staff).json()

@@ -196,19 +196,19 @@ def sample(request: pytest.FixtureRequest, databases: Databases) -> Iterator[Sam
 
 
 # What each kind of route answers: (reader, setting, variant) -> status.
-def open_route(role: str, mode: str, variant: str) -> int:
+def open_route(_role: str, _mode: str, _variant: str) -> int:
     return 200
 
 
-def inventory_api(role: str, mode: str, variant: str) -> int:
+def inventory_api(role: str, mode: str, _variant: str) -> int:
     return 401 if role == "anonymous" and mode == "none" else 200
 
 
-def inventory_page(role: str, mode: str, variant: str) -> int:
+def inventory_page(role: str, mode: str, _variant: str) -> int:
     return 303 if role == "anonymous" and mode == "none" else 200
 
 
-def project_api(role: str, mode: str, variant: str) -> int:
+def project_api(role: str, _mode: str, variant: str) -> int:
     if role == "anonymous":
         return 401
     return 404 if role == "park_manager" and variant == "secret" else 200
@@ -222,28 +222,28 @@ def project_page(role: str, mode: str, variant: str) -> int:
     return 404 if role == "park_manager" and variant == "secret" else 200
 
 
-def signed_in_api(role: str, mode: str, variant: str) -> int:
+def signed_in_api(role: str, _mode: str, _variant: str) -> int:
     return 401 if role == "anonymous" else 200
 
 
-def signed_in_page(role: str, mode: str, variant: str) -> int:
+def signed_in_page(role: str, _mode: str, _variant: str) -> int:
     return 303 if role == "anonymous" else 200
 
 
-def admin_api(role: str, mode: str, variant: str) -> int:
+def admin_api(role: str, _mode: str, _variant: str) -> int:
     return {"anonymous": 401, "admin": 200}.get(role, 403)
 
 
-def editor_page(role: str, mode: str, variant: str) -> int:
+def editor_page(role: str, _mode: str, _variant: str) -> int:
     return {"anonymous": 303, "admin": 200, "investment": 200}.get(role, 403)
 
 
-def report_api(role: str, mode: str, variant: str) -> int:
+def report_api(role: str, _mode: str, _variant: str) -> int:
     """The pipeline's reports: staff; a park manager is refused (they compare every park)."""
     return {"anonymous": 401, "park_manager": 403}.get(role, 200)
 
 
-def report_page(role: str, mode: str, variant: str) -> int:
+def report_page(role: str, _mode: str, _variant: str) -> int:
     return {"anonymous": 303, "park_manager": 403}.get(role, 200)
 
 

@@ -69,14 +69,16 @@ def test_the_land_need_is_derived_with_the_review_threshold(unset, monkeypatch):
     assert changed.match_config().investment_intensity_wan_per_mu == 350.0
 
 
-def test_scorecard_weights_that_put_a_signing_above_a_start_stop_start_up(unset, monkeypatch):
+@pytest.mark.usefixtures("unset")
+def test_scorecard_weights_that_put_a_signing_above_a_start_stop_start_up(monkeypatch):
     monkeypatch.setenv("LANDSTOCK_PIPELINE_WEIGHT_SIGNED", "8")
 
     with pytest.raises(ValueError, match="start above a supply"):
         PipelineSettings(_env_file=None)
 
 
-def test_key_industries_and_platforms_are_json_lists(unset, monkeypatch):
+@pytest.mark.usefixtures("unset")
+def test_key_industries_and_platforms_are_json_lists(monkeypatch):
     monkeypatch.setenv("LANDSTOCK_PIPELINE_KEY_INDUSTRIES", '["39", "27"]')
     monkeypatch.setenv("LANDSTOCK_PIPELINE_KEY_PLATFORMS", '["P01"]')
 
@@ -85,7 +87,8 @@ def test_key_industries_and_platforms_are_json_lists(unset, monkeypatch):
     assert (config.key_industries, config.key_platforms) == (("39", "27"), ("P01",))
 
 
-def test_the_alerts_days_and_years_come_from_the_environment(unset, monkeypatch):
+@pytest.mark.usefixtures("unset")
+def test_the_alerts_days_and_years_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("LANDSTOCK_PIPELINE_RESERVATION_DAYS", "60")
     monkeypatch.setenv("LANDSTOCK_PIPELINE_IDLE_FEE_YEARS", "2")
     monkeypatch.setenv("LANDSTOCK_PIPELINE_IDLE_RECLAIM_YEARS", "3")

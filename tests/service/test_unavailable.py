@@ -86,7 +86,8 @@ def write_lock(url, *, mode="EXCLUSIVE", tables=("parcels",)):
 
 
 @pytest.mark.parametrize("backend", [b for b in BACKENDS if b == "postgis"])
-def test_postgis_stopped_answers_503_and_the_same_app_recovers_when_it_starts(backend):
+# `backend` only selects the test where PostGIS runs (and names it)
+def test_postgis_stopped_answers_503_and_the_same_app_recovers_when_it_starts(backend):  # noqa: ARG001
     with running_cluster() as cluster:
         admin_execute(cluster.url, "CREATE DATABASE outage")
         url = database_url(cluster.url, "outage")

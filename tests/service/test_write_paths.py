@@ -240,7 +240,7 @@ def test_the_cli_import_refuses_an_over_long_name_with_one_readable_line(sample_
     assert "名称过长：3000 个字符，最多 200 个" in done.stdout
 
 
-def test_a_form_save_waiting_on_a_held_sqlite_lock_leaves_the_server_answering(databases, tmp_path):
+def test_a_form_save_waiting_on_a_held_sqlite_lock_leaves_the_server_answering(databases):
     url = databases.url("spatialite", sample=True)
     app = create_app(settings_for(url))
     with serve(app) as base:
