@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
+from geojson_pydantic import Feature, FeatureCollection, MultiPolygon, Point
 from pydantic import BaseModel, ConfigDict, Field
 
 PERSONAL = "null unless the reader is signed in"
@@ -22,11 +23,8 @@ class Link(BaseModel):
     href: str
 
 
-class Geometry(BaseModel):
-    """A GeoJSON geometry in CGCS2000 lon/lat (read as WGS84 by RFC 7946 clients)."""
-
-    type: Literal["MultiPolygon", "Point"]
-    coordinates: list[Any]
+# A GeoJSON geometry in CGCS2000 lon/lat (read as WGS84 by RFC 7946 clients).
+Geometry = Annotated[MultiPolygon | Point, Field(discriminator="type")]
 
 
 class ParcelProperties(BaseModel):
@@ -81,23 +79,18 @@ class ParcelProperties(BaseModel):
     version: int
 
 
-class ParcelFeature(BaseModel):
+class ParcelFeature(Feature[Geometry, ParcelProperties]):
     """A parcel as a GeoJSON Feature; `id` is its code."""
 
-    type: Literal["Feature"]
     id: str
-    geometry: Geometry
-    properties: ParcelProperties
 
 
-class ParcelCollection(BaseModel):
+class ParcelCollection(FeatureCollection[ParcelFeature]):
     """A page of parcels."""
 
-    type: Literal["FeatureCollection"]
     numberMatched: int  # noqa: N815 (OGC API name)
     numberReturned: int  # noqa: N815
     links: list[Link]
-    features: list[ParcelFeature]
 
 
 class FactoryProperties(BaseModel):
@@ -141,23 +134,18 @@ class FactoryProperties(BaseModel):
     version: int
 
 
-class FactoryFeature(BaseModel):
+class FactoryFeature(Feature[Geometry, FactoryProperties]):
     """A factory as a GeoJSON Feature: its footprint, or its location when that is all we know."""
 
-    type: Literal["Feature"]
     id: str
-    geometry: Geometry
-    properties: FactoryProperties
 
 
-class FactoryCollection(BaseModel):
+class FactoryCollection(FeatureCollection[FactoryFeature]):
     """A page of factories."""
 
-    type: Literal["FeatureCollection"]
     numberMatched: int  # noqa: N815
     numberReturned: int  # noqa: N815
     links: list[Link]
-    features: list[FactoryFeature]
 
 
 class AreaOut(BaseModel):
@@ -174,13 +162,10 @@ class AreaOut(BaseModel):
     area_mu: float
 
 
-class AreaFeature(BaseModel):
+class AreaFeature(Feature[Geometry, AreaOut]):
     """A park, zone or town with its outline, as a GeoJSON Feature."""
 
-    type: Literal["Feature"]
     id: str
-    geometry: Geometry
-    properties: AreaOut
 
 
 class Me(BaseModel):
@@ -211,7 +196,12 @@ def geojson_responses(model: type[BaseModel], status: int = 200) -> dict[int | s
 
 
 class GeometryIn(BaseModel):
-    """A GeoJSON geometry in EPSG:4490 / WGS84 longitude, latitude."""
+    """A GeoJSON geometry in EPSG:4490 / WGS84 longitude, latitude.
+
+    Written by hand, not geojson-pydantic's: what is sent is read by shapely and repaired or
+    refused with a labelled reason (gis/geometry.py), where geojson-pydantic would refuse an
+    unclosed ring that the repair closes, in pydantic's own words.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
