@@ -28,6 +28,29 @@ def _complain(path: Path, node: yaml.Node, what: str) -> LabelFileError:
     return LabelFileError(f"{path}, line {node.start_mark.line + 1}: {what}")
 
 
+def _texts(path: Path, key_node: yaml.Node, entry: yaml.Node) -> dict[str, str]:
+    """The texts of one label, each language once, none missing or empty."""
+    key = key_node.value
+    if not isinstance(entry, yaml.MappingNode):
+        raise _complain(path, entry, f"{key!r} needs its texts under it as `zh:` and `en:`")
+    texts: dict[str, str] = {}
+    for lang_node, text_node in entry.value:
+        lang = lang_node.value
+        if lang not in LANGUAGES:
+            raise _complain(
+                path, lang_node, f"{key!r} has {lang!r}: the languages are {', '.join(LANGUAGES)}"
+            )
+        if lang in texts:
+            raise _complain(path, lang_node, f"{key!r} has {lang!r} twice")
+        if not isinstance(text_node, yaml.ScalarNode) or not text_node.value:
+            raise _complain(path, text_node, f"{key!r} has an empty or non-text {lang!r}")
+        texts[lang] = text_node.value
+    missing = [lang for lang in LANGUAGES if lang not in texts]
+    if missing:
+        raise _complain(path, key_node, f"{key!r} lacks {' and '.join(missing)}")
+    return texts
+
+
 def load(path: Path = SOURCE) -> dict[str, dict[str, str]]:
     """The catalogue of each language in `path`, keyed alike, in the file's order.
 
@@ -47,23 +70,7 @@ def load(path: Path = SOURCE) -> dict[str, dict[str, str]]:
             raise _complain(path, key_node, "a label key must be a plain text")
         if key in catalogues[DEFAULT_LANG]:
             raise _complain(path, key_node, f"the key {key!r} is written twice")
-        if not isinstance(entry, yaml.MappingNode):
-            raise _complain(path, entry, f"{key!r} needs its texts under it as `zh:` and `en:`")
-        texts: dict[str, str] = {}
-        for lang_node, text_node in entry.value:
-            lang = lang_node.value
-            if lang not in LANGUAGES:
-                raise _complain(
-                    path, lang_node, f"{key!r} has {lang!r}: the languages are {', '.join(LANGUAGES)}"
-                )
-            if lang in texts:
-                raise _complain(path, lang_node, f"{key!r} has {lang!r} twice")
-            if not isinstance(text_node, yaml.ScalarNode) or not text_node.value:
-                raise _complain(path, text_node, f"{key!r} has an empty or non-text {lang!r}")
-            texts[lang] = text_node.value
-        missing = [lang for lang in LANGUAGES if lang not in texts]
-        if missing:
-            raise _complain(path, key_node, f"{key!r} lacks {' and '.join(missing)}")
+        texts = _texts(path, key_node, entry)
         for lang in LANGUAGES:
             catalogues[lang][key] = texts[lang]
     return catalogues
