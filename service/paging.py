@@ -15,6 +15,9 @@ from service.settings import Settings
 # Marks a `limit` whose maximum is the setting; service/openapi.py writes the number in its place.
 LARGEST_PAGE = "x-largest-page"
 MAX_OFFSET = 10_000_000
+# The largest row id or version either database stores (a 64-bit signed integer): a larger number
+# in a path or a form is refused with 422 instead of overflowing the driver
+MAX_ROW_ID = 2**63 - 1
 
 
 def checked_limit(limit: int, settings: Settings, *, clamp: bool = False) -> int:

@@ -18,6 +18,7 @@ from gis.projects import get_project
 from service import sites
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
+from service.paging import MAX_ROW_ID
 from service.project_schemas import (
     DuplicateCheckIn,
     DuplicateMarkOut,
@@ -113,7 +114,7 @@ def add_follow_up(
     summary="Withdraw a follow-up 撤回跟踪记录",
 )
 def withdraw_follow_up(
-    code: CodePath, entry: Annotated[int, Path(ge=1)], db: DatabaseDep, user: ProjectEditor
+    code: CodePath, entry: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], db: DatabaseDep, user: ProjectEditor
 ) -> Response:
     """Withdraw a follow-up (its author or an administrator); it is kept, marked withdrawn."""
     with db.write() as session:

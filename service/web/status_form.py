@@ -14,6 +14,7 @@ from service.dependencies import DatabaseDep, SettingsDep
 from service.errors import status_of
 from service.i18n import page_language
 from service.kinds import BY_PLURAL
+from service.paging import MAX_ROW_ID
 from service.schemas import StatusChange
 from service.sites import change_status
 from service.web import pages
@@ -30,7 +31,7 @@ def submit_status(
     plural: Annotated[str, Path(pattern="^(parcels|factories)$")],
     code: Annotated[str, Path(max_length=40)],
     status: Annotated[str, Form(max_length=30)],
-    version: Annotated[int, Form(ge=1)],
+    version: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
     project: Annotated[str, Form(max_length=40)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:

@@ -292,3 +292,23 @@ def test_factories_and_parcels_alike_refuse_a_move_out_of_scope(sample_app):
         moved.status_code == 403
         and sample_app.client.get(f"/api/factories/{factory}").headers["etag"] == etag
     )
+
+
+def test_a_number_past_what_the_database_stores_is_refused_not_overflowed(sample_app):
+    client, staff = sample_app.client, sample_app.headers("investment")
+    code = client.get("/api/projects", headers=staff).json()["projects"][0]["code"]
+    sign_in(client, sample_app.user("park_manager", "P01"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/parcels/KFQ-001").text).group(1)
+    before = client.get("/api/parcels/KFQ-001").headers["etag"]
+
+    follow_up = client.delete(f"/api/projects/{code}/follow-ups/{10**26}", headers=staff)
+    form = client.post(
+        "/parcels/KFQ-001/status",
+        data={"status": "reserved", "version": str(10**26), "csrf_token": token},
+        headers={"accept": "text/html"},
+        follow_redirects=False,
+    )
+
+    assert follow_up.status_code == 422 and follow_up.headers["content-type"] == "application/problem+json"
+    assert form.status_code == 422
+    assert client.get("/api/parcels/KFQ-001").headers["etag"] == before
