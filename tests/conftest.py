@@ -48,6 +48,7 @@ class Databases:
         self.request, self.workdir = request, workdir
         self.templates: dict[tuple[str, bool], str] = {}
         self.created: list[Database] = []
+        self.made: list[str] = []  # URLs of the databases made by `url` and `blank_url`
 
     def _admin(self) -> str:
         return str(self.request.getfixturevalue("postgres_admin_url"))
@@ -72,17 +73,34 @@ class Databases:
         if backend == "spatialite":
             target = self.workdir / f"{name}.sqlite"
             shutil.copyfile(template.removeprefix("sqlite:///"), target)
-            return f"sqlite:///{target}"
+            return self._made(f"sqlite:///{target}")
         admin_execute(self._admin(), f"CREATE DATABASE {name} TEMPLATE {template.rsplit('/', 1)[1]}")
-        return database_url(self._admin(), name)
+        return self._made(database_url(self._admin(), name))
 
     def blank_url(self, backend: str) -> str:
         """The URL of a new database that has never been migrated."""
         name = f"blank_{os.getpid()}_{next(_serial)}"
         if backend == "spatialite":
-            return f"sqlite:///{self.workdir / (name + '.sqlite')}"
+            return self._made(f"sqlite:///{self.workdir / (name + '.sqlite')}")
         admin_execute(self._admin(), f"CREATE DATABASE {name}")
-        return database_url(self._admin(), name)
+        return self._made(database_url(self._admin(), name))
+
+    def _made(self, url: str) -> str:
+        self.made.append(url)
+        return url
+
+    def drop(self, since: int) -> None:
+        """Delete the databases made since the `since`-th (a test's own, once it has ended): a run
+        makes a thousand copies of the sample, some 20 MB each, and keeping them all wrote gigabytes
+        and took minutes to delete at the end of the session."""
+        for url in self.made[since:]:
+            if url.startswith("sqlite:///"):
+                path = url.removeprefix("sqlite:///")
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(path + suffix).unlink(missing_ok=True)
+            else:  # FORCE: a connection the test left open (a thread's, a subprocess') is ended
+                admin_execute(self._admin(), f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+        del self.made[since:]
 
     def open(self, backend: str, *, sample: bool = False) -> Database:
         """A new database, opened."""
@@ -134,14 +152,17 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(autouse=True)
 def _close_what_the_test_opened(request: pytest.FixtureRequest) -> Iterator[None]:
     """Dispose the databases a test opened when it ends, not at the end of the session: a worker
-    runs hundreds of tests, and their idle pooled connections would fill PostgreSQL's limit."""
+    runs hundreds of tests, and their idle pooled connections would fill PostgreSQL's limit. Then
+    delete the databases the test made. Module and session fixtures are set up before this one
+    (higher scopes first), so what they made is not counted here and lives as long as they do."""
     if "databases" not in request.fixturenames:
         yield
         return
     factory: Databases = request.getfixturevalue("databases")
-    opened_before = len(factory.created)
+    opened_before, made_before = len(factory.created), len(factory.made)
     yield
     factory.close(since=opened_before)
+    factory.drop(since=made_before)
 
 
 @pytest.fixture
