@@ -23,9 +23,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def settings_for(url: str) -> Settings:
+def settings_for(url: str, *, warm_tiles: bool = True) -> Settings:
     """Settings of a test app on `url` (environment `test`: the development secret is allowed)."""
-    return Settings(database=DatabaseSettings(url=url), app=AppSettings(environment="test"))
+    return Settings(
+        database=DatabaseSettings(url=url), app=AppSettings(environment="test", warm_tiles=warm_tiles)
+    )
 
 
 @contextlib.contextmanager

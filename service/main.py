@@ -94,13 +94,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except Exception:
                 app.state.db.dispose()
                 raise
-        warmer = tiles.TileWarmer(app)
-        warmer.start()
+        warmer = tiles.TileWarmer(app) if settings.app.warm_tiles else None
+        if warmer:
+            warmer.start()
         app.state.tile_refresher = tiles.Refresher(app)
         try:
             yield
         finally:
-            warmer.stop()
+            if warmer:
+                warmer.stop()
             app.state.tile_refresher.stop()
             app.state.tile_refresher = None
             app.state.db.dispose()

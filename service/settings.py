@@ -74,6 +74,9 @@ class AppSettings(BaseSettings):
         default_factory=list, description="Origins allowed by CORS; empty turns CORS off"
     )
     tianditu_key: SecretStr | None = Field(default=None, description="天地图 key (tk) for basemaps")
+    warm_tiles: bool = Field(
+        default=True, description="Draw the county view's map tiles in the background when the service starts"
+    )
 
     @field_validator("tianditu_key", mode="before")
     @classmethod

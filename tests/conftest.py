@@ -22,10 +22,11 @@ from gis.access import operator
 from gis.database import Database, make_engine
 from gis.reference import sync_reference
 from gis.sample import load_sample
-from harness.live import settings_for
+from harness.live import settings_for as harness_settings
 from harness.paths import REFERENCE, SAMPLE
 from harness.postgis import PostgisUnavailable, admin_execute, database_url, throwaway_cluster
 from service.main import create_app
+from service.settings import Settings
 
 BACKENDS = [b for b in os.environ.get("LANDSTOCK_TEST_DATABASES", "spatialite,postgis").split(",") if b]
 _serial = itertools.count()
@@ -175,6 +176,13 @@ def db(databases: Databases, backend: str) -> Database:
 def sample_db(databases: Databases, backend: str) -> Database:
     """A fresh database holding the Qidong sample."""
     return databases.open(backend, sample=True)
+
+
+def settings_for(url: str, *, warm_tiles: bool = False) -> Settings:
+    """Settings of a test app on `url`. The tile warmer is off unless asked for: it draws the
+    county view's tiles (some 0.5 s of CPU) behind every app the tests start, hundreds of them, and
+    what it does is tested on its own (tests/service/test_tile_cache.py)."""
+    return harness_settings(url, warm_tiles=warm_tiles)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -55,7 +55,7 @@ def test_the_service_draws_the_county_view_when_it_starts(databases, backend):
     from service.web.tiles import TileWarmer, cache_of
     from tests.conftest import settings_for
 
-    app = create_app(settings_for(databases.url(backend, sample=True)))
+    app = create_app(settings_for(databases.url(backend, sample=True), warm_tiles=True))
     with TestClient(app):
         with app.state.db.read() as session:
             bbox = summarise_parcels(session, ParcelQuery()).bbox
