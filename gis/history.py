@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from gis.errors import NotFound
 from gis.labels import Text
 from gis.models import Area, Factory, Parcel, Project, RecordChange, StatusEvent
+from gis.vocabulary import SiteKind
 
 # Bookkeeping, and what the database derives from the geometry (box centre, distances to the
 # infrastructure): no one changes those, so the history does not list them.
@@ -100,9 +101,9 @@ def changes_of(session: Session, kind: str, code: str) -> list[RecordChange]:
     )
 
 
-def status_events(session: Session, kind: str, code: str) -> list[StatusEvent]:
+def status_events(session: Session, kind: SiteKind, code: str) -> list[StatusEvent]:
     """Every status event of one parcel or factory, oldest first."""
-    column = StatusEvent.parcel_id if kind == "parcel" else StatusEvent.factory_id
+    column = StatusEvent.parcel_id if kind == SiteKind.PARCEL else StatusEvent.factory_id
     return list(
         session.scalars(
             select(StatusEvent)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from gis.models import Area, Factory, Industry, LandUseClass, Parcel, Unit, User
 from gis.spatial import as_geojson
+from gis.vocabulary import SiteKind
 
 # ~50 m at Qidong: outlines are drawn at county scale, never measured
 OUTLINE_TOLERANCE_DEG = 0.0005
@@ -65,11 +66,11 @@ def area_choices(session: Session, kind: str) -> list[tuple[str, str]]:
 
 
 def sites_in_areas(
-    session: Session, kind: str, area_ids: frozenset[int] | None, *, limit: int = 50, offset: int = 0
+    session: Session, kind: SiteKind, area_ids: frozenset[int] | None, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of the parcels or factories placed in `area_ids` (all when None), and how many."""
-    model: Any = Parcel if kind == "parcel" else Factory
-    size = model.area_m2 if kind == "parcel" else model.vacant_area_m2
+    model: Any = Parcel if kind == SiteKind.PARCEL else Factory
+    size = model.area_m2 if kind == SiteKind.PARCEL else model.vacant_area_m2
     where = [model.deleted_at.is_(None)]
     if area_ids is not None:
         where.append(or_(model.park_id.in_(area_ids), model.town_id.in_(area_ids)))

@@ -10,10 +10,13 @@ status and report the vacant floor area.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 from gis.errors import IllegalTransition, InvalidInput
 from gis.labels import Text, label
+from gis.vocabulary import SiteKind
 
 
 class ParcelStatus(StrEnum):
@@ -56,9 +59,9 @@ FACTORY_TRANSITIONS: dict[FactoryStatus, frozenset[FactoryStatus]] = {
     F.SOLD: frozenset({F.VACANT}),
 }
 
-WORKFLOWS = {
-    "parcel": (ParcelStatus, PARCEL_TRANSITIONS, "parcel_status"),
-    "factory": (FactoryStatus, FACTORY_TRANSITIONS, "factory_status"),
+WORKFLOWS: dict[SiteKind, tuple[type[StrEnum], Mapping[Any, frozenset[Any]], str]] = {
+    SiteKind.PARCEL: (ParcelStatus, PARCEL_TRANSITIONS, "parcel_status"),
+    SiteKind.FACTORY: (FactoryStatus, FACTORY_TRANSITIONS, "factory_status"),
 }
 
 # States that tie a site to a project and need the project named.
@@ -66,7 +69,7 @@ NEEDS_PROJECT = {P.RESERVED, F.RESERVED}
 NEEDS_NOTE = {P.UNAVAILABLE}
 
 
-def parse_status(kind: str, value: str) -> StrEnum:
+def parse_status(kind: SiteKind, value: str) -> StrEnum:
     """Accept a status code ("available") or its Chinese or English label ("可供")."""
     enum, _, group = WORKFLOWS[kind]
     text = value.strip()
@@ -79,14 +82,20 @@ def parse_status(kind: str, value: str) -> StrEnum:
 
 
 def check_transition(
-    kind: str, code: str, current: str, target: str, *, project: str | None = None, note: str | None = None
+    kind: SiteKind,
+    code: str,
+    current: str,
+    target: str,
+    *,
+    project: str | None = None,
+    note: str | None = None,
 ) -> None:
     """Raise unless `kind` record `code` may go from `current` to `target` with these details."""
     enum, table, group = WORKFLOWS[kind]
     source, dest = enum(current), enum(target)
     if source == dest:
         raise IllegalTransition("status.unchanged", label=Text(f"{group}.{dest.value}"))
-    allowed = table[source]  # type: ignore[index]
+    allowed = table[source]
     if dest not in allowed:
         names = [Text(f"{group}.{s.value}") for s in enum if s in allowed] or [Text("status.none_allowed")]
         raise IllegalTransition(

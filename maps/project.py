@@ -9,6 +9,7 @@ from typing import Protocol
 import folium
 import orjson
 
+from gis.vocabulary import SiteKind
 from maps.basemaps import add_basemaps
 from maps.inventory import add_tools
 from maps.render import new_map
@@ -18,7 +19,7 @@ from maps.style import LOOKS
 class Site(Protocol):
     """What the map reads of a linked site."""
 
-    kind: str
+    kind: SiteKind
     code: str
     status: str
     geojson: str | None

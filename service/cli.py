@@ -45,6 +45,7 @@ from gis.reference import sync_reference
 from gis.sample import create_demo_users, load_sample, parcel_count
 from gis.spatial import parse_bbox
 from gis.stats import supply
+from gis.vocabulary import SiteKind
 from service.match_report import print_fits, print_match
 from service.match_schemas import MatchIn
 from service.settings import Settings, load_settings
@@ -474,7 +475,7 @@ def match_command(
     db = _open(settings)
     with db.read() as session:
         if parcel or factory:
-            kind, code = ("parcel", str(parcel)) if parcel else ("factory", str(factory))
+            kind, code = (SiteKind.PARCEL, str(parcel)) if parcel else (SiteKind.FACTORY, str(factory))
             rows = _fits(session, kind, code, settings, lang)
             _show(as_json, rows, lambda: print_fits(console, kind, code, rows, lang))
             return
@@ -505,7 +506,7 @@ def match_command(
     _show(as_json, result, lambda: print_match(console, result, lang))
 
 
-def _fits(session: Any, kind: str, code: str, settings: Settings, lang: str) -> list[dict[str, Any]]:
+def _fits(session: Any, kind: SiteKind, code: str, settings: Settings, lang: str) -> list[dict[str, Any]]:
     fits = reverse.projects_for_site(session, kind, code, settings.match_config())
     return [
         {

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from gis import inventory
 from gis.inventory import Page
 from gis.models import Factory, Parcel
+from gis.vocabulary import Layer, SiteKind
 from service.filters import FactoryFilters, ParcelFilters, sort_by
 from service.geojson import factory_properties, parcel_properties
 from service.schemas import (
@@ -30,11 +31,11 @@ from service.templating import mu, number
 
 
 @dataclass(frozen=True)
-class SiteKind:
+class ServedKind:
     """One kind of site: its names, how it is read and shown, and its schemas in /docs."""
 
-    name: str  # the domain's word for it (gateway, history, workflow)
-    plural: str  # its URLs, layers and collections
+    name: SiteKind  # the domain's word for it (gateway, history, workflow)
+    plural: Layer  # its URLs, layers and collections
     zh: str  # its Chinese name in /docs summaries and tags
     code_example: str
     model: type[Parcel] | type[Factory]
@@ -59,9 +60,9 @@ class SiteKind:
         return Path(max_length=40, description=f"{self.zh}编号", examples=[self.code_example])
 
 
-PARCEL = SiteKind(
-    name="parcel",
-    plural="parcels",
+PARCEL = ServedKind(
+    name=SiteKind.PARCEL,
+    plural=Layer.PARCELS,
     zh="地块",
     code_example="KFQ-001",
     model=Parcel,
@@ -82,9 +83,9 @@ PARCEL = SiteKind(
     size_label="field.area_mu",
     size_text=lambda m2: mu(m2, 1),
 )
-FACTORY = SiteKind(
-    name="factory",
-    plural="factories",
+FACTORY = ServedKind(
+    name=SiteKind.FACTORY,
+    plural=Layer.FACTORIES,
     zh="厂房",
     code_example="CF-KFQ-001",
     model=Factory,
@@ -104,13 +105,14 @@ FACTORY = SiteKind(
     size_label="field.vacant_area_m2",
     size_text=number,
 )
-KINDS = {kind.name: kind for kind in (PARCEL, FACTORY)}
-BY_PLURAL = {kind.plural: kind for kind in KINDS.values()}
+# looked up by the words of URLs and histories (str), which a SiteKind and a Layer equal
+KINDS: dict[str, ServedKind] = {kind.name: kind for kind in (PARCEL, FACTORY)}
+BY_PLURAL: dict[str, ServedKind] = {kind.plural: kind for kind in KINDS.values()}
 
 
-def kind_of_page(request: Request) -> SiteKind:
+def kind_of_page(request: Request) -> ServedKind:
     """The kind of site a page's route is about, from its first segment (/parcels/…, /factories/…)."""
     return BY_PLURAL[request.scope["route"].path.split("/")[1]]
 
 
-PageKind = Annotated[SiteKind, Depends(kind_of_page)]
+PageKind = Annotated[ServedKind, Depends(kind_of_page)]

@@ -19,6 +19,7 @@ from gis.errors import InvalidGeometry, PreconditionRequired, VersionConflict
 from gis.gateway import sites as gateway
 from gis.labels import label
 from gis.status import parse_status
+from gis.vocabulary import SiteKind
 from service.geojson import GeoJSONResponse, single
 from service.kinds import KINDS
 from service.schemas import GeometryIn, History, HistoryEntry, StatusChange
@@ -48,7 +49,9 @@ def geometry(value: GeometryIn) -> shapely.Geometry:
         raise InvalidGeometry("geometry.malformed", reason=str(exc)[:200]) from exc
 
 
-def respond(session: Session, kind: str, code: str, lang: str, status_code: int = 200) -> GeoJSONResponse:
+def respond(
+    session: Session, kind: SiteKind, code: str, lang: str, status_code: int = 200
+) -> GeoJSONResponse:
     """The record as the GET endpoint shows it, with its ETag. A change calls it in its own
     transaction, before the commit: an answer that cannot be built undoes the change."""
     site = KINDS[kind]
@@ -71,7 +74,7 @@ def changes(properties: Any, geometry_in: GeometryIn | None) -> dict[str, Any]:
 
 
 def change_status(
-    session: Session, kind: str, code: str, body: StatusChange, who: Principal, version: int
+    session: Session, kind: SiteKind, code: str, body: StatusChange, who: Principal, version: int
 ) -> None:
     """Apply a workflow step in the caller's transaction."""
     target = parse_status(kind, body.status)

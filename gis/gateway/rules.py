@@ -21,10 +21,11 @@ from gis.errors import DuplicateCode, Forbidden, InvalidInput, LandstockError, N
 from gis.gateway import fields
 from gis.gateway.places import SCOPE_SHARE
 from gis.labels import Text
-from gis.status import NEEDS_NOTE, NEEDS_PROJECT, check_transition
+from gis.status import NEEDS_NOTE, NEEDS_PROJECT, FactoryStatus, ParcelStatus, check_transition
+from gis.vocabulary import SiteKind
 
-SITE_FIELDS = {
-    "parcel": frozenset(
+SITE_FIELDS: dict[SiteKind, frozenset[str]] = {
+    SiteKind.PARCEL: frozenset(
         {
             "name",
             "cert_area_m2",
@@ -53,7 +54,7 @@ SITE_FIELDS = {
             "remarks",
         }
     ),
-    "factory": frozenset(
+    SiteKind.FACTORY: frozenset(
         {
             "name",
             "building_type",
@@ -78,7 +79,10 @@ SITE_FIELDS = {
 }
 AREA_FIELDS = frozenset({"name", "leading_industries", "remarks"})
 AREA_ADMIN_FIELDS = frozenset({"is_priority", "kind", "parent"})
-EDITABLE: dict[str, frozenset[str]] = {**SITE_FIELDS, "area": AREA_FIELDS | AREA_ADMIN_FIELDS}
+EDITABLE: dict[str, frozenset[str]] = {
+    **{k.value: v for k, v in SITE_FIELDS.items()},
+    "area": AREA_FIELDS | AREA_ADMIN_FIELDS,
+}
 SYSTEM = frozenset(
     {
         "id",
@@ -99,7 +103,10 @@ WORKFLOW = frozenset({"status", "reserved_project", "reserved_project_id"})
 PLACEMENT = ("park", "town")
 # A new record enters its workflow here; an administrator may also enter one as it already
 # stands further along (a ledger of existing sites), a park manager only at the start.
-INITIAL = {"parcel": ("available", "unavailable"), "factory": ("vacant",)}
+INITIAL: dict[SiteKind, tuple[str, ...]] = {
+    SiteKind.PARCEL: (ParcelStatus.AVAILABLE, ParcelStatus.UNAVAILABLE),
+    SiteKind.FACTORY: (FactoryStatus.VACANT,),
+}
 
 
 class Act(StrEnum):
@@ -250,13 +257,14 @@ def workflow(who: Principal, change: Change) -> None:
     """New records start where the workflow starts; a status change is a legal step."""
     if change.kind not in INITIAL:
         return
+    kind = SiteKind(change.kind)
     if change.act is Act.CREATE:
-        status = change.status or INITIAL[change.kind][0]
-        if status not in INITIAL[change.kind] and who.role is not Role.ADMIN:
+        status = change.status or INITIAL[kind][0]
+        if status not in INITIAL[kind] and who.role is not Role.ADMIN:
             raise InvalidInput(
                 field=Text("field.status"),
                 value=status,
-                reason=[Text(f"{change.kind}_status.{s}") for s in INITIAL[change.kind]],
+                reason=[Text(f"{kind}_status.{s}") for s in INITIAL[kind]],
             )
         if status in NEEDS_PROJECT and not change.project:
             raise InvalidInput("status.needs_project")
@@ -264,7 +272,7 @@ def workflow(who: Principal, change: Change) -> None:
             raise InvalidInput("status.needs_note")
     elif change.steps and change.stored is not None and change.stored.status is not None:
         check_transition(
-            change.kind,
+            kind,
             change.code,
             change.stored.status,
             str(change.status),

@@ -28,13 +28,14 @@ from gis.history import record_change, snapshot
 from gis.labels import Text
 from gis.models import Area, Factory, Parcel, Project, StatusEvent, utcnow
 from gis.reference import land_use_class
+from gis.vocabulary import SiteKind
 
 Site = Parcel | Factory
 Shape = shapely.Point | shapely.MultiPolygon  # a geometry as stored: a factory's point, or polygons
-MODELS: dict[str, type[Parcel] | type[Factory]] = {"parcel": Parcel, "factory": Factory}
+MODELS: dict[SiteKind, type[Parcel] | type[Factory]] = {SiteKind.PARCEL: Parcel, SiteKind.FACTORY: Factory}
 
 
-def locked(session: Session, kind: str, code: str) -> Site | None:
+def locked(session: Session, kind: SiteKind, code: str) -> Site | None:
     """The record `code` (deleted or not), locked until the transaction ends; None if there is none."""
     model = MODELS[kind]
     statement = select(model).where(model.code == code).with_for_update(of=model)
@@ -57,9 +58,9 @@ def stored(record: Site | None) -> Stored | None:
     )
 
 
-def clean_shape(kind: str, geometry: shapely.Geometry) -> Shape:
+def clean_shape(kind: SiteKind, geometry: shapely.Geometry) -> Shape:
     """The geometry as it will be stored: a repaired MultiPolygon, or a factory's point."""
-    if kind == "factory" and shapely.get_type_id(geometry) == 0:
+    if kind == SiteKind.FACTORY and shapely.get_type_id(geometry) == 0:
         return clean_point(geometry)
     return clean_polygon(geometry)[0]
 
@@ -90,7 +91,7 @@ def _named(session: Session, values: dict[str, Any]) -> dict[str, tuple[str, int
 def propose(
     session: Session,
     who: Principal,
-    kind: str,
+    kind: SiteKind,
     code: str,
     act: Act,
     record: Site | None,
@@ -151,7 +152,9 @@ def _flush(session: Session) -> None:
 
 
 def _assign(session: Session, record: Site, values: dict[str, Any]) -> None:
-    for name in SITE_FIELDS["parcel" if isinstance(record, Parcel) else "factory"] & values.keys():
+    for name in (
+        SITE_FIELDS[SiteKind.PARCEL if isinstance(record, Parcel) else SiteKind.FACTORY] & values.keys()
+    ):
         if name == "parcel":
             cast(Factory, record).parcel_id = bulk.codes_to_ids(session, Parcel, [values[name]])[0]
         else:
@@ -160,7 +163,7 @@ def _assign(session: Session, record: Site, values: dict[str, Any]) -> None:
 
 def update(
     session: Session,
-    kind: str,
+    kind: SiteKind,
     code: str,
     values: dict[str, Any],
     *,
@@ -188,7 +191,7 @@ def update(
 
 
 def create(
-    session: Session, kind: str, values: dict[str, Any], geometry: shapely.Geometry, *, who: Principal
+    session: Session, kind: SiteKind, values: dict[str, Any], geometry: shapely.Geometry, *, who: Principal
 ) -> Site:
     """Insert one parcel or factory (geometry in EPSG:4490) after the rules of any write."""
     values = dict(values)
@@ -217,9 +220,9 @@ def create(
 
 
 def _insert(
-    session: Session, kind: str, row: dict[str, Any], shape: shapely.Geometry, who: Principal
+    session: Session, kind: SiteKind, row: dict[str, Any], shape: shapely.Geometry, who: Principal
 ) -> None:
-    if kind == "parcel":
+    if kind == SiteKind.PARCEL:
         land_use_class(session, str(row.get("land_use", "")))
         bulk.insert_parcels(session, [row], np.array([shape], dtype=object), actor=who.name)
         return
@@ -234,14 +237,16 @@ def _insert(
     )
 
 
-def delete(session: Session, kind: str, code: str, *, who: Principal, expected_version: int | None) -> Site:
+def delete(
+    session: Session, kind: SiteKind, code: str, *, who: Principal, expected_version: int | None
+) -> Site:
     """Soft-delete: the record leaves lists and maps but stays, with its history, for restoring."""
     record = locked(session, kind, code)
     check(who, Change(kind, code, Act.DELETE, stored=stored(record), expected_version=expected_version))
     return _mark(session, kind, cast(Site, record), "delete", utcnow(), who)
 
 
-def restore(session: Session, kind: str, code: str, *, who: Principal) -> Site:
+def restore(session: Session, kind: SiteKind, code: str, *, who: Principal) -> Site:
     """Bring back a deleted record (administrators only)."""
     record = locked(session, kind, code)
     check(who, Change(kind, code, Act.RESTORE, stored=stored(record)))
@@ -249,7 +254,12 @@ def restore(session: Session, kind: str, code: str, *, who: Principal) -> Site:
 
 
 def _mark(
-    session: Session, kind: str, record: Site, action: str, deleted_at: dt.datetime | None, who: Principal
+    session: Session,
+    kind: SiteKind,
+    record: Site,
+    action: str,
+    deleted_at: dt.datetime | None,
+    who: Principal,
 ) -> Site:
     before = snapshot(record)
     record.deleted_at, record.updated_by, record.updated_at = deleted_at, who.name, utcnow()
@@ -271,7 +281,7 @@ def _project(session: Session, code: str | None) -> Project | None:
 
 def change_status(
     session: Session,
-    kind: str,
+    kind: SiteKind,
     code: str,
     target: str,
     *,

@@ -30,6 +30,7 @@ from gis.pipeline import reviews
 from gis.pipeline.config import PipelineConfig
 from gis.pipeline.reviews import APPROVED
 from gis.pipeline.stages import Stage, Step, check_step, stage_of
+from gis.vocabulary import SiteKind
 
 # the parcel statuses a supplied site passes on its way, and where the later stages take it
 PARCEL_TO_SUPPLY = ("reserved", "signed", "supplied")
@@ -76,14 +77,14 @@ def needs_site(project: Project) -> bool:
     return any(v is not None for v in (project.land_min_mu, project.land_max_mu, project.floor_area_min_m2))
 
 
-def _site_kinds(session: Session, codes: Sequence[str]) -> list[tuple[str, str]]:
+def _site_kinds(session: Session, codes: Sequence[str]) -> list[tuple[SiteKind, str]]:
     """(kind, code) of each site code: a parcel's or a factory's; an unknown code is refused."""
     found = []
     for code in dict.fromkeys(codes):
         if session.scalar(select(Parcel.id).where(Parcel.code == code, Parcel.deleted_at.is_(None))):
-            found.append(("parcel", code))
+            found.append((SiteKind.PARCEL, code))
         elif session.scalar(select(Factory.id).where(Factory.code == code, Factory.deleted_at.is_(None))):
-            found.append(("factory", code))
+            found.append((SiteKind.FACTORY, code))
         else:
             raise NotFound(kind=Text("kind.site"), code=code)
     return found
@@ -126,7 +127,7 @@ def step(session: Session, code: str, move: Move, *, who: Principal, config: Pip
     return project
 
 
-def _supplied(session: Session, project: Project) -> list[tuple[str, str]]:
+def _supplied(session: Session, project: Project) -> list[tuple[SiteKind, str]]:
     """The sites the project was given (kind, code)."""
     rows = session.execute(
         select(Parcel.code, Factory.code)
@@ -135,15 +136,15 @@ def _supplied(session: Session, project: Project) -> list[tuple[str, str]]:
         .outerjoin(Factory, Factory.id == ProjectSite.factory_id)
         .where(ProjectSite.project_id == project.id, ProjectSite.role == "supplied")
     ).all()
-    return [("parcel", p) if p else ("factory", f) for p, f in rows]
+    return [(SiteKind.PARCEL, p) if p else (SiteKind.FACTORY, f) for p, f in rows]
 
 
 def _move_sites(
     session: Session,
     project: Project,
     move: Move,
-    given: list[tuple[str, str]],
-    supplied: list[tuple[str, str]],
+    given: list[tuple[SiteKind, str]],
+    supplied: list[tuple[SiteKind, str]],
     who: Principal,
 ) -> None:
     note = move.note or Text("pipeline.site_note", {"code": project.code}).render("zh")
@@ -153,13 +154,13 @@ def _move_sites(
     for kind, code in supplied if move.target in PARCEL_AT else ():
         source, target = PARCEL_AT[move.target]
         site = sites.locked(session, kind, code)
-        if kind == "parcel" and site is not None and site.status == source:
+        if kind == SiteKind.PARCEL and site is not None and site.status == source:
             sites.change_status(session, kind, code, target, who=who, project=project.code, note=note)
 
 
-def _supply(session: Session, project: Project, kind: str, code: str, note: str, who: Principal) -> None:
+def _supply(session: Session, project: Project, kind: SiteKind, code: str, note: str, who: Principal) -> None:
     """Take the site along its workflow to 已供地 (已出租), reserved for the project on the way."""
-    path = PARCEL_TO_SUPPLY if kind == "parcel" else FACTORY_TO_SUPPLY
+    path = PARCEL_TO_SUPPLY if kind == SiteKind.PARCEL else FACTORY_TO_SUPPLY
     site = cast(sites.Site, sites.locked(session, kind, code))
     free = site.status in ("available", "vacant", *path)
     if site.reserved_project_id not in (None, project.id) or not free:

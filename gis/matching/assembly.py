@@ -40,6 +40,7 @@ from gis.matching.shape import Shape
 from gis.matching.sql import param, param_list
 from gis.models import Parcel
 from gis.spatial import BBox, index_candidates_any
+from gis.vocabulary import SiteKind
 
 MAX_SETS_PER_SEED = 400
 
@@ -264,7 +265,7 @@ def match_assemblies(
     dist = distances_km(ctx.layer, np.asarray(merged["lon"]), np.asarray(merged["lat"]))
     keep = distance_mask(dist, need, len(groups))
     sites = Sites(PARCEL, merged, dist, need, ctx, config)
-    scores = weighted(fits(sites), config, "parcel")
+    scores = weighted(fits(sites), config, SiteKind.PARCEL)
     out = [
         _assembly_candidate(group, g, cols, sites, scores, unions[g])
         for g, group in enumerate(groups)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from gis.matching import criteria, scoring
 from gis.matching.constraints import Check, failures
 from gis.matching.context import Context, distances_km
-from gis.matching.kinds import SiteKind
+from gis.matching.kinds import MatchKind
 from gis.matching.need import MatchConfig, Resolved
 
 
@@ -62,13 +62,13 @@ def columns(rows: Sequence[Row[Any]], names: list[str]) -> dict[str, Any]:
     return dict(zip(names, (list(c) for c in zip(*rows, strict=True)), strict=True))
 
 
-def site_columns(kind: SiteKind, rows: Sequence[Row[Any]], statement: Any) -> dict[str, Any]:
+def site_columns(kind: MatchKind, rows: Sequence[Row[Any]], statement: Any) -> dict[str, Any]:
     """Rows of `statement`, sites of `kind`, as the named columns the criteria read."""
     return kind.columns(columns(rows, [c.name for c in statement.selected_columns]))
 
 
 def score_rows(
-    kind: SiteKind,
+    kind: MatchKind,
     rows: Sequence[Row[Any]],
     statement: Any,
     need: Resolved,
@@ -89,7 +89,7 @@ def score_rows(
 
 def score(
     session: Session,
-    kind: SiteKind,
+    kind: MatchKind,
     statement: Any,
     need: Resolved,
     ctx: Context,

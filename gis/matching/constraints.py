@@ -15,6 +15,7 @@ from typing import Any
 from gis.area import M2_PER_MU
 from gis.labels import Text
 from gis.matching.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Resolved
+from gis.vocabulary import SiteKind
 
 PASS, FAIL, COLLECTIVE, UNKNOWN = "pass", "fail", "collective", "unknown"
 Site = Mapping[str, Any]
@@ -71,10 +72,10 @@ def admitted_codes(classes: Mapping[str, LandClass], need: Resolved, config: Mat
     return sorted(code for code, cls in classes.items() if admits(cls, need, config))
 
 
-def check_status(site: Site, need: Resolved, kind: str = "parcel") -> Check:
+def check_status(site: Site, need: Resolved, kind: SiteKind = SiteKind.PARCEL) -> Check:
     """Available (or reserved when asked); a factory: vacant, or leased with floor area vacant."""
     status = site["status"]
-    if kind == "parcel":
+    if kind == SiteKind.PARCEL:
         ok = status == "available" or (need.need.include_reserved and status == "reserved")
         group, wanted = "parcel_status", "available"
     else:
@@ -328,7 +329,7 @@ def factory_checks(
     site: Site, need: Resolved, classes: Mapping[str, LandClass], config: MatchConfig
 ) -> list[Check]:
     """Every hard constraint on a factory, in a fixed order."""
-    checks = [check_status(site, need, "factory"), check_floor_area(site, need)]
+    checks = [check_status(site, need, SiteKind.FACTORY), check_floor_area(site, need)]
     checks += [
         c
         for name, column, wanted in FACTORY_SPECS

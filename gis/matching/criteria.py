@@ -26,11 +26,12 @@ from sqlalchemy import Date, Float, Integer, case, cast, func, literal
 from gis.labels import message
 from gis.matching import scoring
 from gis.matching.constraints import LandClass, ready_column, site_class
-from gis.matching.kinds import PARCEL, SiteKind
+from gis.matching.kinds import PARCEL, MatchKind
 from gis.matching.need import READY_ITEMS, MatchConfig, Resolved
 from gis.matching.proximity import column as distance_column
 from gis.matching.sql import greatest, least, param, param_list, squared_metres
 from gis.models import Parcel
+from gis.vocabulary import SiteKind
 
 if TYPE_CHECKING:
     from gis.matching.context import Context, ParkFacts
@@ -42,7 +43,7 @@ class Sites:
     """The sites one query returned, as the criteria read them: their columns (lists or arrays)
     and distances to the infrastructure (km), with the request they are scored for."""
 
-    kind: SiteKind
+    kind: MatchKind
     cols: dict[str, Any]
     dist: dict[str, np.ndarray]
     need: Resolved
@@ -62,10 +63,10 @@ class Place:
 
 Value = Callable[[Sites], np.ndarray]
 Fact = Callable[[Sites, int], Any]
-Words = Callable[[Any, SiteKind, str], str | None]
+Words = Callable[[Any, MatchKind, str], str | None]
 Sql = Callable[["Shape", Place], Any]
 Binds = Callable[["Shape", Resolved, "Context", MatchConfig], dict[str, Any]]
-EVERY_KIND = frozenset({"parcel", "factory"})
+EVERY_KIND = frozenset(SiteKind)
 
 
 def _nothing(_shape: Shape, _need: Resolved, _ctx: Context, _config: MatchConfig) -> dict[str, Any]:
@@ -87,7 +88,7 @@ class Criterion:
     words: Words  # that fact in the reader's language
     sql: Sql | None  # the same 0–1 value of a parcel in SQL (None: the pool is never ranked by it)
     binds: Binds = _nothing  # the numbers `sql` reads, by parameter name
-    kinds: frozenset[str] = EVERY_KIND
+    kinds: frozenset[SiteKind] = EVERY_KIND
     infra: str | None = None  # measured to this kind of infrastructure, from the site's centre
     when: Callable[[Resolved], bool] = _always  # whether it applies to a need at all
 
@@ -102,16 +103,16 @@ def _unknown(lang: str) -> str:
 
 
 def _yes_no(yes: str, no: str) -> Words:
-    def words(raw: Any, _kind: SiteKind, lang: str) -> str:
+    def words(raw: Any, _kind: MatchKind, lang: str) -> str:
         return message(yes if raw else no, lang)
 
     return words
 
 
-def _amount(key: Callable[[SiteKind], str], param_name: str, missing: str = "match.fact.unknown") -> Words:
+def _amount(key: Callable[[MatchKind], str], param_name: str, missing: str = "match.fact.unknown") -> Words:
     """A number in words under the key that `key` picks for the kind (`missing` when there is none)."""
 
-    def words(raw: Any, kind: SiteKind, lang: str) -> str:
+    def words(raw: Any, kind: MatchKind, lang: str) -> str:
         if raw is None:
             return message(missing, lang)
         return message(key(kind), lang, **{param_name: figure(raw)})
@@ -119,24 +120,24 @@ def _amount(key: Callable[[SiteKind], str], param_name: str, missing: str = "mat
     return words
 
 
-def _fixed(key: str) -> Callable[[SiteKind], str]:
+def _fixed(key: str) -> Callable[[MatchKind], str]:
     return lambda _kind: key
 
 
-def _industry_words(raw: Any, _kind: SiteKind, lang: str) -> str:
+def _industry_words(raw: Any, _kind: MatchKind, lang: str) -> str:
     if raw is None:
         return _unknown(lang)
     leading = message("match.fact.leading" if raw["leading"] else "match.fact.not_leading", lang)
     return message("match.fact.industry", lang, leading=leading, firms=raw["chain_firms"])
 
 
-def _readiness_words(raw: Any, _kind: SiteKind, lang: str) -> str:
+def _readiness_words(raw: Any, _kind: MatchKind, lang: str) -> str:
     if raw is None:
         return _unknown(lang)
     return message("match.fact.ready", lang, count=figure(raw), total=len(READY_ITEMS))
 
 
-def _as_is(raw: Any, _kind: SiteKind, _lang: str) -> str | None:
+def _as_is(raw: Any, _kind: MatchKind, _lang: str) -> str | None:
     name: str | None = raw  # a land-use class's own name
     return name
 
@@ -363,7 +364,7 @@ def _by(
     fit: PerKey,
     fact: Fact,
     words: Words,
-    kinds: frozenset[str] = EVERY_KIND,
+    kinds: frozenset[SiteKind] = EVERY_KIND,
 ) -> Criterion:
     value, sql, binds = _looked_up(on, name, fit)
     return Criterion(name, weight, value, fact, words, sql, binds, kinds)
@@ -402,7 +403,7 @@ CRITERIA: tuple[Criterion, ...] = (
         when=_wants_preferred,
     ),
     Criterion("area_fit", 20, _area_value, _area_fact, _amount(attrgetter("area_words"), "value"), _area_sql),
-    _by(BY_CLASS, "class_fit", 10, _class, _class_fact, _as_is, kinds=frozenset({"parcel"})),
+    _by(BY_CLASS, "class_fit", 10, _class, _class_fact, _as_is, kinds=frozenset({SiteKind.PARCEL})),
     Criterion(
         "readiness",
         12,
@@ -410,7 +411,7 @@ CRITERIA: tuple[Criterion, ...] = (
         _readiness_fact,
         _readiness_words,
         _readiness_sql,
-        kinds=frozenset({"parcel"}),
+        kinds=frozenset({SiteKind.PARCEL}),
     ),
     Criterion(
         "price",
@@ -453,19 +454,19 @@ def weight(config: MatchConfig, name: str) -> float:
     return config.weights.get(name, CRITERION[name].weight)
 
 
-def applying(kind: str, need: Resolved) -> list[Criterion]:
+def applying(kind: SiteKind, need: Resolved) -> list[Criterion]:
     """The criteria a site of `kind` is scored on for this need, in order."""
     return [c for c in CRITERIA if kind in c.kinds and c.when(need)]
 
 
-def normalised_weights(names: list[str], config: MatchConfig, kind: str) -> dict[str, float]:
+def normalised_weights(names: list[str], config: MatchConfig, kind: SiteKind) -> dict[str, float]:
     """Weights of the criteria that apply to `kind` and weigh something, scaled to sum to 100."""
     kept = [n for n in names if kind in CRITERION[n].kinds and weight(config, n) > 0]
     total_weight = sum(weight(config, n) for n in kept)
     return {n: 100.0 * weight(config, n) / total_weight for n in kept}
 
 
-def weights_for(kind: str, need: Resolved, config: MatchConfig) -> dict[str, float]:
+def weights_for(kind: SiteKind, need: Resolved, config: MatchConfig) -> dict[str, float]:
     """The scaled weights a site of `kind` is scored with for this need."""
     return normalised_weights([c.name for c in applying(kind, need)], config, kind)
 
@@ -485,7 +486,7 @@ def fits(sites: Sites) -> dict[str, np.ndarray]:
     return {c.name: c.value(sites) for c in applying(sites.kind.name, sites.need)}
 
 
-def weighted(values: Mapping[str, np.ndarray], config: MatchConfig, kind: str) -> Scores:
+def weighted(values: Mapping[str, np.ndarray], config: MatchConfig, kind: SiteKind) -> Scores:
     """Weight the criteria that apply to `kind` and have values, normalised to sum to 100."""
     weights = normalised_weights(list(values), config, kind)
     names = list(weights)

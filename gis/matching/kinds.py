@@ -16,13 +16,14 @@ import numpy as np
 from gis.area import M2_PER_MU
 from gis.matching.constraints import Check, LandClass, Site, factory_checks, parcel_checks
 from gis.matching.need import MatchConfig, Resolved
+from gis.vocabulary import SiteKind
 
 
 @dataclass(frozen=True)
-class SiteKind:
+class MatchKind:
     """One kind of site: its columns the criteria read, its checks and its units in words."""
 
-    name: str
+    name: SiteKind
     area: str  # the column the need's area is scored against
     area_digits: int | None  # its precision beside the points (None: as stored)
     need_area: Callable[[Resolved], float | None]  # the need's area (None: the kind is not searched)
@@ -63,8 +64,8 @@ def _none(_cols: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-PARCEL = SiteKind(
-    "parcel",
+PARCEL = MatchKind(
+    SiteKind.PARCEL,
     area="official_mu",
     area_digits=1,
     need_area=attrgetter("land_min_mu"),
@@ -76,8 +77,8 @@ PARCEL = SiteKind(
     price_words="match.fact.price",
     derived=_official_mu,
 )
-FACTORY = SiteKind(
-    "factory",
+FACTORY = MatchKind(
+    SiteKind.FACTORY,
     area="vacant_area_m2",
     area_digits=None,
     need_area=attrgetter("floor_area_min_m2"),
@@ -89,4 +90,5 @@ FACTORY = SiteKind(
     price_words="match.fact.rent",
     derived=_none,
 )
-KINDS = {"parcel": PARCEL, "assembly": PARCEL, "factory": FACTORY}
+# a candidate's kind: a site's, or "assembly" (parcels joined, scored as a parcel)
+KINDS: dict[str, MatchKind] = {SiteKind.PARCEL: PARCEL, "assembly": PARCEL, SiteKind.FACTORY: FACTORY}

@@ -28,6 +28,7 @@ from gis.matching.need import READY_ITEMS, MatchConfig, Resolved
 from gis.matching.shape import Shape, binds, estimate_error, reach, shape_of
 from gis.matching.sql import param, param_list
 from gis.models import LandUseClass, Parcel
+from gis.vocabulary import SiteKind
 
 
 def official_m2() -> ColumnElement[float]:
@@ -227,7 +228,7 @@ class _Pool:
         columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
         ids, codes, points, lon, lat = columns[:5]
         dist = distances_km(ctx.layer, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-        weights = weights_for("parcel", need, config)
+        weights = weights_for(SiteKind.PARCEL, need, config)
         measured = Sites(PARCEL, {}, dist, need, ctx, config)  # what the distance criteria read
         self.ids, self.codes = ids, codes
         self.total = np.asarray(points, dtype=float) + sum(

@@ -29,12 +29,14 @@ from gis.matching.context import (
     parks_for,
 )
 from gis.matching.factories import factory_base
-from gis.matching.kinds import FACTORY, PARCEL, SiteKind
+from gis.matching.kinds import FACTORY, PARCEL, MatchKind
 from gis.matching.need import Industry as IndustryFacts
 from gis.matching.need import MatchConfig, Resolved, resolve
 from gis.matching.parcels import parcel_base
 from gis.matching.run import attach_details, need_of
 from gis.models import Area, Factory, Parcel, Project
+from gis.status import FactoryStatus, ParcelStatus
+from gis.vocabulary import SiteKind
 
 PIPELINE_STAGES = ("negotiating", "signed")
 
@@ -76,15 +78,18 @@ def pipeline_projects(session: Session, visible: ColumnElement[bool] | None = No
 
 
 # the statuses a match can propose (a leased factory for its vacant floor area)
-OFFERED = {"parcel": ("available", "reserved"), "factory": ("vacant", "reserved", "leased")}
+OFFERED = {
+    SiteKind.PARCEL: (ParcelStatus.AVAILABLE, ParcelStatus.RESERVED),
+    SiteKind.FACTORY: (FactoryStatus.VACANT, FactoryStatus.RESERVED, FactoryStatus.LEASED),
+}
 # each kind of site: its row of the kind table, its table, and the statement of its match columns
-SOURCES: dict[str, tuple[SiteKind, Any, Callable[[], Any]]] = {
-    "parcel": (PARCEL, Parcel, parcel_base),
-    "factory": (FACTORY, Factory, factory_base),
+SOURCES: dict[SiteKind, tuple[MatchKind, Any, Callable[[], Any]]] = {
+    SiteKind.PARCEL: (PARCEL, Parcel, parcel_base),
+    SiteKind.FACTORY: (FACTORY, Factory, factory_base),
 }
 
 
-def site_status(session: Session, kind: str, code: str) -> str:
+def site_status(session: Session, kind: SiteKind, code: str) -> str:
     """The status of the parcel or factory; `NotFound` when there is none."""
     model = SOURCES[kind][1]
     status = session.scalar(select(model.status).where(model.code == code, model.deleted_at.is_(None)))
@@ -97,7 +102,7 @@ def site_status(session: Session, kind: str, code: str) -> str:
 class _Site:
     """The site's row and what every project's context shares, read once."""
 
-    kind: SiteKind
+    kind: MatchKind
     statement: Any
     rows: list[Row[Any]]
     classes: dict[str, LandClass]
@@ -114,7 +119,7 @@ class _Site:
         return Context(self.classes, self.parks[code], self.layer, preferred)
 
 
-def _site(session: Session, kind: str, code: str) -> _Site:
+def _site(session: Session, kind: SiteKind, code: str) -> _Site:
     site_kind, model, base = SOURCES[kind]
     statement = base().where(model.code == code)
     conn = session.connection()
@@ -150,7 +155,12 @@ def _fit(
 
 
 def projects_for_site(
-    session: Session, kind: str, code: str, config: MatchConfig, *, visible: ColumnElement[bool] | None = None
+    session: Session,
+    kind: SiteKind,
+    code: str,
+    config: MatchConfig,
+    *,
+    visible: ColumnElement[bool] | None = None,
 ) -> list[ProjectFit]:
     """Pipeline projects (of those `visible` to the reader) whose every hard constraint the parcel
     or factory meets, best first."""

@@ -23,6 +23,7 @@ from gis.matching.constraints import official_mu
 from gis.matching.context import industry_facts
 from gis.matching.need import Industry, MatchConfig
 from gis.models import Area, Factory, Parcel, Project
+from gis.vocabulary import SiteKind
 
 PASS, FAIL, PENDING, COLLECTIVE, NOT_APPLICABLE = "pass", "fail", "pending", "collective", "na"
 
@@ -56,7 +57,7 @@ class Planned:
 class SiteFacts:
     """What the review needs of the site."""
 
-    kind: str
+    kind: SiteKind
     code: str
     park_code: str | None
     area_mu: float
@@ -203,7 +204,7 @@ def review_sheet(
 ) -> Sheet:
     """Every indicator of `project` on `site`, judged, with the overall verdict."""
     rows = economic_rows(project, site, config)
-    if site.kind == "factory":
+    if site.kind == SiteKind.FACTORY:
         # a building that stands: its plot ratio and layout are not the project's to decide
         na = Bound(None, ">=", Text("review.rule.city_example"))
         rows += [
@@ -278,7 +279,7 @@ def _parcel_site(session: Session, codes: list[str]) -> SiteFacts:
     densities = [p.building_density_min for p in parcels if p.building_density_min is not None]
     area = sum(official_mu({"cert_area_m2": p.cert_area_m2, "area_m2": p.area_m2}) for p in parcels)
     return SiteFacts(
-        "parcel",
+        SiteKind.PARCEL,
         "+".join(codes),
         found[codes[0]][1],
         round(area, 2),
@@ -301,7 +302,7 @@ def _factory_site(
     # land equivalent of the floor area taken, at the county's plot-ratio floor
     floor = floor_area_m2 or factory.vacant_area_m2 or factory.floor_area_m2
     return SiteFacts(
-        "factory", factory.code, park, round(floor / match.plot_ratio_floor / M2_PER_MU, 2), None, None
+        SiteKind.FACTORY, factory.code, park, round(floor / match.plot_ratio_floor / M2_PER_MU, 2), None, None
     )
 
 

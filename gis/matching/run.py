@@ -21,6 +21,7 @@ from gis.matching.kinds import KINDS
 from gis.matching.need import MatchConfig, Need, Resolved
 from gis.matching.parcels import match_parcels, near_parcels, shaped
 from gis.models import Factory, Parcel, Project
+from gis.vocabulary import SiteKind
 
 
 @dataclass
@@ -37,9 +38,9 @@ class MatchResult:
 
 
 # the rows shown of each kind of site, and its table
-DETAILS: dict[str, tuple[Callable[[str], Any], Any]] = {
-    "parcel": (parcel_select, Parcel),
-    "factory": (factory_select, Factory),
+DETAILS: dict[SiteKind, tuple[Callable[[str], Any], Any]] = {
+    SiteKind.PARCEL: (parcel_select, Parcel),
+    SiteKind.FACTORY: (factory_select, Factory),
 }
 
 
@@ -47,7 +48,7 @@ def _site_ids(c: Candidate) -> list[Any]:
     return c.facts["ids"] if c.kind == "assembly" else [c.facts["id"]]
 
 
-def _details(session: Session, kind: str, ids: set[Any]) -> dict[Any, dict[str, Any]]:
+def _details(session: Session, kind: SiteKind, ids: set[Any]) -> dict[Any, dict[str, Any]]:
     """The rows shown of the sites of `kind` with these ids, by id (plain rows, no ORM objects)."""
     if not ids:
         return {}

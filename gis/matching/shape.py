@@ -23,6 +23,7 @@ from gis.matching.context import Context, points_of, statuses
 from gis.matching.criteria import CRITERION, MEASURED, weights_for
 from gis.matching.need import INFRA_KINDS, MatchConfig, Resolved
 from gis.matching.sql import param, squared_metres
+from gis.vocabulary import SiteKind
 
 Points = tuple[tuple[float, float], ...]
 REACH_MARGIN = 0.02  # the box-centre distance in SQL is within 0.3 % of the exact one (gis/crs.py)
@@ -69,7 +70,7 @@ def _limits(ctx: Context, need: Resolved) -> tuple[Points, ...] | None:
 
 def shape_of(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) -> Shape:
     """The shape of this request's parcel statements."""
-    weights = weights_for("parcel", need, config)
+    weights = weights_for(SiteKind.PARCEL, need, config)
     scored = tuple(n for n in weights if CRITERION[n].infra is None and CRITERION[n].sql is not None)
     points = []
     for criterion in MEASURED:
@@ -115,7 +116,7 @@ def binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> di
         "seeds": config.assembly_seeds,
     }
     out.update(_classes(need, ctx, config))
-    weights = weights_for("parcel", need, config)
+    weights = weights_for(SiteKind.PARCEL, need, config)
     for name in (*shape.scored, *(kind for kind, _ in shape.scored_points)):
         out[f"w_{name}"] = weights[name]
         out.update(CRITERION[name].binds(shape, need, ctx, config))
@@ -139,7 +140,7 @@ def estimate_error(shape: Shape, need: Resolved, ctx: Context, config: MatchConf
     A scored distance is within `REACH_MARGIN` of its weight (measured on the point's tangent
     plane); a kind whose layer holds lines or areas is left out of the estimate, so its whole
     weight is the error; a kind with nothing in the layer scores 0 both ways."""
-    weights = weights_for("parcel", need, config)
+    weights = weights_for(SiteKind.PARCEL, need, config)
     scored = {kind for kind, _ in shape.scored_points}
     error = 0.0
     for criterion in MEASURED:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from gis.access import Principal, Role, readable_projects
 from gis.models import Factory, FollowUp, Parcel, Project, ProjectStageEvent, StatusEvent, User, user_areas
 from gis.pipeline.config import PipelineConfig
+from gis.vocabulary import SiteKind
 
 
 class Kind(StrEnum):
@@ -49,7 +50,7 @@ SUPPLIED_OR_LATER = ("supplied", "landed", "started", "producing")
 STARTED_OR_LATER = ("started", "producing")
 # Until 开工 the bureau carries a project: those are the ones that need follow-ups
 PURSUED = ("lead", "negotiating", "signed", "registered", "supplied", "landed")
-SITES: dict[str, Any] = {"parcel": Parcel, "factory": Factory}
+SITES: dict[SiteKind, Any] = {SiteKind.PARCEL: Parcel, SiteKind.FACTORY: Factory}
 URLS = {"project": "/projects/{code}", "parcel": "/parcels/{code}", "factory": "/factories/{code}"}
 
 
@@ -219,9 +220,9 @@ def no_follow_up(session: Session, who: Principal, day: dt.date, config: Pipelin
     return _project_alerts(Kind.NO_FOLLOW_UP, rows, day)
 
 
-def _last_events(kind: str, day: dt.date) -> Any:
+def _last_events(kind: SiteKind, day: dt.date) -> Any:
     """The latest status event of every parcel (or factory) on or before `day`."""
-    column = StatusEvent.parcel_id if kind == "parcel" else StatusEvent.factory_id
+    column = StatusEvent.parcel_id if kind == SiteKind.PARCEL else StatusEvent.factory_id
     ranked = (
         select(
             column.label("site_id"),
@@ -239,7 +240,7 @@ def _last_events(kind: str, day: dt.date) -> Any:
 
 
 def _sites(
-    session: Session, who: Principal, kind: str, day: dt.date, status: str, where: Rule
+    session: Session, who: Principal, kind: SiteKind, day: dt.date, status: str, where: Rule
 ) -> Select[Any]:
     """Readable live sites whose last status on `day` is `status`: (code, name, park, town, at,
     project code when the reader may read the project, agreed start)."""
@@ -320,11 +321,11 @@ def idle_land(session: Session, who: Principal, day: dt.date, config: PipelineCo
         )
 
     found = []
-    for row in session.execute(_sites(session, who, "parcel", day, "supplied", where)):
+    for row in session.execute(_sites(session, who, SiteKind.PARCEL, day, "supplied", where)):
         start = row[6] or row[4].date()
         kind = idle_kind(start, day, config)
         if kind is not None:
-            found.append(_site_alert(kind, "parcel", row, start, day, managers))
+            found.append(_site_alert(kind, SiteKind.PARCEL, row, start, day, managers))
     return found
 
 

@@ -16,6 +16,7 @@ from gis.access import Principal, reads_reservation
 from gis.area import M2_PER_MU
 from gis.models import Area, Factory, Parcel, Project, ProjectSite
 from gis.spatial import as_geojson
+from gis.vocabulary import SiteKind
 
 ROLES = ("supplied", "shortlist", "reserved")
 
@@ -24,7 +25,7 @@ ROLES = ("supplied", "shortlist", "reserved")
 class LinkedSite:
     """One parcel or factory and every way it is tied to the project."""
 
-    kind: str  # "parcel" or "factory"
+    kind: SiteKind
     code: str
     name: str | None
     status: str
@@ -42,17 +43,17 @@ class LinkedSite:
     taken_by: str | None = None  # that project's code, for readers of the site's reservations
 
 
-def _model(kind: str) -> Any:
-    return Parcel if kind == "parcel" else Factory
+def _model(kind: SiteKind) -> Any:
+    return Parcel if kind == SiteKind.PARCEL else Factory
 
 
-def _shape(kind: str) -> Any:
-    return Parcel.geom if kind == "parcel" else func.coalesce(Factory.footprint, Factory.location)
+def _shape(kind: SiteKind) -> Any:
+    return Parcel.geom if kind == SiteKind.PARCEL else func.coalesce(Factory.footprint, Factory.location)
 
 
-def _select(session: Session, kind: str, *extra: Any) -> Any:
+def _select(session: Session, kind: SiteKind, *extra: Any) -> Any:
     model, dialect = _model(kind), session.get_bind().dialect.name
-    size = model.area_m2 if kind == "parcel" else model.vacant_area_m2
+    size = model.area_m2 if kind == SiteKind.PARCEL else model.vacant_area_m2
     return (
         select(
             model.id,
@@ -71,14 +72,14 @@ def _select(session: Session, kind: str, *extra: Any) -> Any:
     )
 
 
-def _site(kind: str, row: Any) -> LinkedSite:
+def _site(kind: SiteKind, row: Any) -> LinkedSite:
     return LinkedSite(
         kind,
         row.code,
         row.name,
         row.status,
-        row.size / M2_PER_MU if kind == "parcel" and row.size is not None else None,
-        row.size if kind == "factory" else None,
+        row.size / M2_PER_MU if kind == SiteKind.PARCEL and row.size is not None else None,
+        row.size if kind == SiteKind.FACTORY else None,
         row.park_name,
         row.park_id,
         row.town_id,
@@ -86,10 +87,10 @@ def _site(kind: str, row: Any) -> LinkedSite:
     )
 
 
-def _others(session: Session, kind: str, ids: list[int], own: int) -> dict[int, str]:
+def _others(session: Session, kind: SiteKind, ids: list[int], own: int) -> dict[int, str]:
     """Site id -> the code of another project it is reserved or was supplied for."""
     model = _model(kind)
-    column = ProjectSite.parcel_id if kind == "parcel" else ProjectSite.factory_id
+    column = ProjectSite.parcel_id if kind == SiteKind.PARCEL else ProjectSite.factory_id
     held = session.execute(
         select(model.id, Project.code)
         .join(Project, Project.id == model.reserved_project_id)
@@ -103,9 +104,11 @@ def _others(session: Session, kind: str, ids: list[int], own: int) -> dict[int, 
     return {**{int(s or 0): str(p) for s, p in supplied}, **{int(s): str(p) for s, p in held}}
 
 
-def _kind(session: Session, kind: str, project_id: int, found: dict[tuple[str, str], LinkedSite]) -> None:
+def _kind(
+    session: Session, kind: SiteKind, project_id: int, found: dict[tuple[SiteKind, str], LinkedSite]
+) -> None:
     model = _model(kind)
-    column = ProjectSite.parcel_id if kind == "parcel" else ProjectSite.factory_id
+    column = ProjectSite.parcel_id if kind == SiteKind.PARCEL else ProjectSite.factory_id
     linked = list(
         session.execute(
             _select(
@@ -131,8 +134,8 @@ def _kind(session: Session, kind: str, project_id: int, found: dict[tuple[str, s
 def linked_sites(session: Session, project_id: int) -> list[LinkedSite]:
     """The project's supplied, shortlisted and reserved sites, one entry per site: supplied
     first, then shortlisted (best score first), then reserved."""
-    found: dict[tuple[str, str], LinkedSite] = {}
-    for kind in ("parcel", "factory"):
+    found: dict[tuple[SiteKind, str], LinkedSite] = {}
+    for kind in SiteKind:
         _kind(session, kind, project_id, found)
     order = {r: i for i, r in enumerate(ROLES)}
     return sorted(

@@ -21,7 +21,7 @@ from gis.access import Principal
 from gis.io import exporter
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, SettingsDep
-from service.kinds import KINDS, SiteKind
+from service.kinds import KINDS, ServedKind
 from service.read_access import take_export
 
 router = APIRouter(prefix="/api", tags=["export 导出"])
@@ -67,7 +67,7 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _export_route(kind: SiteKind) -> None:
+def _export_route(kind: ServedKind) -> None:
     def export_sites(
         db: DatabaseDep,
         settings: SettingsDep,

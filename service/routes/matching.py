@@ -13,7 +13,7 @@ from gis.matching.explain import candidate_dict, result_dict
 from gis.matching.review import review_of
 from gis.matching.run import match
 from service.dependencies import Language, ReadSession, SettingsDep
-from service.kinds import KINDS, SiteKind
+from service.kinds import KINDS, ServedKind
 from service.match_schemas import MatchIn, MatchOut, ProjectFitOut, ReviewIn, ReviewOut
 from service.read_access import InventoryReader, ProjectReader, visible_projects
 from service.review_sheet import review_dict
@@ -70,7 +70,7 @@ def _fits(fits: list[reverse.ProjectFit], lang: str) -> list[ProjectFitOut]:
 PROJECT_RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "Sign-in required"}}
 
 
-def _fits_route(kind: SiteKind) -> None:
+def _fits_route(kind: ServedKind) -> None:
     def projects_for_site(
         session: ReadSession,
         settings: SettingsDep,

@@ -16,7 +16,7 @@ from service import sites
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession
 from service.geojson import GeoJSONResponse, collection, feature, single
-from service.kinds import KINDS, SiteKind
+from service.kinds import KINDS, ServedKind
 from service.paging import PagingDep
 from service.read_access import InventoryReader, shown
 from service.schemas import History, StatusChange, geojson_responses
@@ -30,7 +30,7 @@ PROBLEMS: Responses = {
 }
 
 
-def _list(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
+def _list(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
     def list_sites(
         request: Request,
         session: ReadSession,
@@ -47,7 +47,7 @@ def _list(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
     return list_sites
 
 
-def _get(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
+def _get(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
     def get_site(
         session: ReadSession, lang: Language, who: InventoryReader, code: Annotated[str, kind.code]
     ) -> GeoJSONResponse:
@@ -59,7 +59,7 @@ def _get(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
     return get_site
 
 
-def _history(kind: SiteKind) -> Callable[..., History]:
+def _history(kind: ServedKind) -> Callable[..., History]:
     def site_history(
         code: Annotated[str, kind.code], db: DatabaseDep, lang: Language, who: InventoryReader
     ) -> History:
@@ -68,7 +68,7 @@ def _history(kind: SiteKind) -> Callable[..., History]:
     return site_history
 
 
-def _create(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
+def _create(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
     def create_site(
         body: kind.new,  # type: ignore[name-defined]
         db: DatabaseDep,
@@ -83,7 +83,7 @@ def _create(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
     return create_site
 
 
-def _update(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
+def _update(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
     def update_site(
         code: Annotated[str, kind.code],
         body: kind.patch,  # type: ignore[name-defined]
@@ -107,7 +107,7 @@ def _update(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
     return update_site
 
 
-def _delete(kind: SiteKind) -> Callable[..., Response]:
+def _delete(kind: ServedKind) -> Callable[..., Response]:
     def delete_site(
         code: Annotated[str, kind.code], request: Request, db: DatabaseDep, user: CurrentUser
     ) -> Response:
@@ -119,7 +119,7 @@ def _delete(kind: SiteKind) -> Callable[..., Response]:
     return delete_site
 
 
-def _restore(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
+def _restore(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
     def restore_site(
         code: Annotated[str, kind.code], db: DatabaseDep, user: CurrentUser, lang: Language
     ) -> GeoJSONResponse:
@@ -130,7 +130,7 @@ def _restore(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
     return restore_site
 
 
-def _status(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
+def _status(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
     def change_status(
         code: Annotated[str, kind.code],
         body: StatusChange,
@@ -147,7 +147,7 @@ def _status(kind: SiteKind) -> Callable[..., GeoJSONResponse]:
     return change_status
 
 
-def _reads(router: APIRouter, kind: SiteKind) -> None:
+def _reads(router: APIRouter, kind: ServedKind) -> None:
     name, plural = kind.name, kind.plural
     router.add_api_route(
         "",
@@ -169,7 +169,7 @@ def _reads(router: APIRouter, kind: SiteKind) -> None:
     )
 
 
-def _changes(router: APIRouter, kind: SiteKind) -> None:
+def _changes(router: APIRouter, kind: ServedKind) -> None:
     name, changed = kind.name, {**geojson_responses(kind.feature), **PROBLEMS}
     router.add_api_route(
         "",
@@ -226,7 +226,7 @@ def _changes(router: APIRouter, kind: SiteKind) -> None:
     )
 
 
-def routes_of(kind: SiteKind) -> APIRouter:
+def routes_of(kind: ServedKind) -> APIRouter:
     """Every /api route of one kind of site."""
     router = APIRouter(prefix=f"/api/{kind.plural}", tags=[f"{kind.plural} {kind.zh}"])
     _reads(router, kind)

@@ -18,6 +18,7 @@ from gis import access, inventory, mapdata
 from gis import history as history_of
 from gis.access import Principal
 from gis.status import WORKFLOWS, ParcelStatus
+from gis.vocabulary import SiteKind
 from maps.detail import detail_map
 from maps.inventory import inventory_map
 from maps.render import render
@@ -25,7 +26,7 @@ from service.auth import csrf_token
 from service.dependencies import ReadSession, SettingsDep
 from service.filters import ParcelFilters
 from service.i18n import page_language
-from service.kinds import PageKind, SiteKind
+from service.kinds import PageKind, ServedKind
 from service.read_access import PageReader, shown
 from service.settings import Settings
 from service.web.filters import FiltersDep, querystring
@@ -116,14 +117,13 @@ def inventory_results(
     return page(request, "_results.html", results_context(session, filters, offset, who))
 
 
-def _allowed(kind: str, status: str) -> list[str]:
+def _allowed(kind: SiteKind, status: str) -> list[str]:
     enum, transitions, _group = WORKFLOWS[kind]
-    table: dict[Any, frozenset[Any]] = transitions  # type: ignore[assignment]
-    return [t.value for t in table.get(enum(status), frozenset())]
+    return [t.value for t in transitions.get(enum(status), frozenset())]
 
 
 def history_context(
-    session: Session, kind: str, row: dict[str, Any], who: Principal | None
+    session: Session, kind: SiteKind, row: dict[str, Any], who: Principal | None
 ) -> dict[str, Any]:
     """The status events and field changes of a site, as `who` may read them."""
     hidden = access.hidden_fields(who, row["park_id"], row["town_id"])
@@ -156,7 +156,7 @@ def render_site(
     request: Request,
     session: Session,
     settings: Settings,
-    kind: SiteKind,
+    kind: ServedKind,
     code: str,
     *,
     user: Principal | None,

@@ -22,7 +22,7 @@ from service.auth import OptionalUser, csrf_token
 from service.dependencies import DatabaseDep, ReadSession, SettingsDep
 from service.errors import status_of
 from service.i18n import page_language
-from service.kinds import BY_PLURAL, KINDS, SiteKind
+from service.kinds import BY_PLURAL, KINDS, ServedKind
 from service.settings import Settings
 from service.web.edit_fields import CHOICES, FIELDS, changed_fields, geometry_change
 from service.web.frame import assets_for, page, tianditu_key
@@ -91,7 +91,7 @@ def render_edit(
     request: Request,
     session: Session,
     settings: Settings,
-    kind: SiteKind,
+    kind: ServedKind,
     code: str,
     *,
     user: Principal,

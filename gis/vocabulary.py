@@ -1,0 +1,63 @@
+"""The inventory's words, each said once as an enum: the kinds of site, the layers files and maps
+hold, the kinds of area, building types and stock types.
+
+The values are the codes stored in the database and written in URLs, files and labels
+(`kind.parcel`, `map.layer.parcels`, `area_kind.park`, ...). Statuses are in gis/status.py, roles
+in gis/access.py and project stages in gis/pipeline/stages.py, beside the rules that use them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SiteKind(StrEnum):
+    """A kind of site (存量地块 or 存量厂房)."""
+
+    PARCEL = "parcel"
+    FACTORY = "factory"
+
+    @property
+    def layer(self) -> Layer:
+        """The layer that holds sites of this kind (its URLs, tiles, exports)."""
+        return Layer.PARCELS if self == SiteKind.PARCEL else Layer.FACTORIES
+
+
+class Layer(StrEnum):
+    """What a file, an import, an export or a tile set holds."""
+
+    PARCELS = "parcels"
+    FACTORIES = "factories"
+    AREAS = "areas"
+
+    @property
+    def site_kind(self) -> SiteKind | None:
+        """The kind of site the layer holds (None: areas)."""
+        return {Layer.PARCELS: SiteKind.PARCEL, Layer.FACTORIES: SiteKind.FACTORY}.get(self)
+
+
+class AreaKind(StrEnum):
+    """A kind of area: 园区, 镇, 片区 (a zone lies within a park)."""
+
+    PARK = "park"
+    TOWN = "town"
+    ZONE = "zone"
+
+
+class BuildingType(StrEnum):
+    """What a factory building is."""
+
+    STANDARD = "standard"
+    SELF_BUILT = "self_built"
+    WAREHOUSE = "warehouse"
+    RND = "rnd"
+
+
+class StockType(StrEnum):
+    """Why a parcel is in the stock (批而未供, 闲置, 低效, 储备, 其他)."""
+
+    APPROVED_UNSUPPLIED = "approved_unsupplied"
+    IDLE = "idle"
+    INEFFICIENT = "inefficient"
+    RESERVE = "reserve"
+    OTHER = "other"
