@@ -18,17 +18,12 @@ from fastapi import Query
 
 from gis.dashboard import FIRST_DAY, LAST_DAY
 from gis.inventory import AreaQuery, FactoryQuery, ParcelQuery
+from gis.pipeline.stages import Stage
 from gis.projects import ProjectQuery
 from gis.spatial import parse_bbox
-from service.project_schemas import Stage
+from gis.status import FactoryStatus, ParcelStatus
+from gis.vocabulary import AreaKind, BuildingType, StockType
 
-ParcelStatusParam = Literal[
-    "available", "reserved", "signed", "supplied", "under_construction", "in_production", "unavailable"
-]
-FactoryStatusParam = Literal["vacant", "reserved", "leased", "sold"]
-BuildingTypeParam = Literal["standard", "self_built", "warehouse", "rnd"]
-StockTypeParam = Literal["approved_unsupplied", "idle", "inefficient", "reserve", "other"]
-AreaKindParam = Literal["park", "town", "zone"]
 Q = TypeVar("Q", ParcelQuery, FactoryQuery)
 
 BBOX_HELP = "最小经度,最小纬度,最大经度,最大纬度 (EPSG:4490 / WGS84)"
@@ -36,8 +31,8 @@ LAND_USE = r"^\d{4,6}$"
 SORT_HELP = "排序字段, '-' for descending"
 BBoxParam = Annotated[str | None, Query(description=BBOX_HELP, examples=["121.68,31.76,121.75,31.81"])]
 SearchParam = Annotated[str | None, Query(max_length=100, description="按编号或名称搜索")]
-ParcelStatuses = Annotated[list[ParcelStatusParam] | None, Query(description="状态, repeatable")]
-FactoryStatuses = Annotated[list[FactoryStatusParam] | None, Query(description="状态, repeatable")]
+ParcelStatuses = Annotated[list[ParcelStatus] | None, Query(description="状态, repeatable")]
+FactoryStatuses = Annotated[list[FactoryStatus] | None, Query(description="状态, repeatable")]
 ParkCodeParam = Annotated[
     str | None, Query(max_length=40, description="园区或片区编号 park or zone code", examples=["P01"])
 ]
@@ -93,7 +88,7 @@ class FactoryFilters:
     park: Annotated[str | None, Query(description="园区或片区编号", examples=["P04"])] = None
     town: Annotated[str | None, Query(description="镇编号", examples=["T06"])] = None
     status: FactoryStatuses = None
-    building_type: Annotated[list[BuildingTypeParam] | None, Query(description="厂房类型")] = None
+    building_type: Annotated[list[BuildingType] | None, Query(description="厂房类型")] = None
     min_vacant_m2: Annotated[float | None, Query(ge=0, le=1e7, description="最小空置面积(平方米)")] = None
     min_clear_height_m: Annotated[float | None, Query(ge=0, le=100, description="最小净高(米)")] = None
     q: SearchParam = None
@@ -118,7 +113,7 @@ class OgcParcelFilters:
             description=("用地性质代码; a class matches its subclasses (1001 matches 100101-100103)"),
         ),
     ] = None
-    stock_type: Annotated[list[StockTypeParam] | None, Query(description="存量类型, repeatable")] = None
+    stock_type: Annotated[list[StockType] | None, Query(description="存量类型, repeatable")] = None
 
     def query(self, **more: Any) -> ParcelQuery:
         """The domain query: these filters under the list's names, and `more` (window, time, page)."""
@@ -138,7 +133,7 @@ class OgcFactoryFilters:
     status: FactoryStatuses = None
     park_code: ParkCodeParam = None
     town_code: TownCodeParam = None
-    building_type: Annotated[list[BuildingTypeParam] | None, Query(description="厂房类型, repeatable")] = None
+    building_type: Annotated[list[BuildingType] | None, Query(description="厂房类型, repeatable")] = None
 
     def query(self, **more: Any) -> FactoryQuery:
         """The domain query: these filters under the list's names, and `more` (window, time, page)."""
@@ -152,7 +147,7 @@ class OgcFactoryFilters:
 class OgcAreaFilters:
     """The area filters of OGC API – Features."""
 
-    kind: Annotated[list[AreaKindParam] | None, Query(description="类型, repeatable")] = None
+    kind: Annotated[list[AreaKind] | None, Query(description="类型, repeatable")] = None
     parent_code: Annotated[
         str | None, Query(max_length=40, description="上级编号 (a zone's park)", examples=["P03"])
     ] = None

@@ -8,14 +8,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Stage = Literal[
-    "lead", "negotiating", "signed", "registered", "supplied", "started", "producing", "dropped", "on_hold"
-]
+from gis.gateway.projects import InvestorCategory, ProjectType
+from gis.pipeline.stages import Stage
+
 ForwardStage = Literal["lead", "negotiating", "signed", "registered", "supplied", "started", "producing"]
-ProjectType = Literal["manufacturing", "producer_services", "other"]
-InvestorCategory = Literal[
-    "global_500", "china_500", "private_500", "listed", "industry_leader", "hidden_champion", "other"
-]
 Lateness = Literal["follow_up", "start"]
 FollowUpKind = Literal["visit", "call", "inspection", "leader_visit", "meeting"]
 
@@ -23,7 +19,8 @@ FollowUpKind = Literal["visit", "call", "inspection", "leader_visit", "meeting"]
 class ProjectFields(BaseModel):
     """Facts of a project a writer may change (its stage moves by steps only)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # plain words in model_dump(): the gateway and the history take the stored values
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     investor: str | None = Field(default=None, max_length=200, description="投资方")

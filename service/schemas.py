@@ -8,6 +8,10 @@ from typing import Annotated, Any, Literal
 from geojson_pydantic import Feature, FeatureCollection, MultiPolygon, Point
 from pydantic import BaseModel, ConfigDict, Field
 
+from gis.access import Role
+from gis.status import FactoryStatus, ParcelStatus
+from gis.vocabulary import AreaKind, BuildingType, StockType
+
 PERSONAL = "null unless the reader is signed in"
 RESERVATION = (
     "null unless the reader may see this site's reservations: investment staff, leaders, "
@@ -62,9 +66,7 @@ class ParcelProperties(BaseModel):
     ready_leveled: bool
     net_land: bool = Field(description="净地")
     price_wan_per_mu: float | None = Field(description="价格(万元/亩)")
-    status: Literal[
-        "available", "reserved", "signed", "supplied", "under_construction", "in_production", "unavailable"
-    ]
+    status: ParcelStatus
     status_label: str
     status_since: dt.date | None
     reserved_project_code: str | None = Field(description=f"意向项目编号; {RESERVATION}")
@@ -103,7 +105,7 @@ class FactoryProperties(BaseModel):
     town_code: str | None
     town_name: str | None
     parcel_code: str | None = Field(description="所在地块")
-    building_type: Literal["standard", "self_built", "warehouse", "rnd"]
+    building_type: BuildingType
     building_type_label: str
     floors: int | None
     floor_area_m2: float = Field(description="建筑面积(平方米)")
@@ -117,7 +119,7 @@ class FactoryProperties(BaseModel):
     owner: str | None = Field(description=f"产权人; {PERSONAL}")
     rent_yuan_m2_month: float | None
     sale_price_wan: float | None
-    status: Literal["vacant", "reserved", "leased", "sold"]
+    status: FactoryStatus
     status_label: str
     status_since: dt.date | None
     reserved_project_code: str | None = Field(description=f"意向项目编号; {RESERVATION}")
@@ -153,7 +155,7 @@ class AreaOut(BaseModel):
 
     code: str
     name: str
-    kind: Literal["park", "town", "zone"]
+    kind: AreaKind
     kind_label: str
     parent_code: str | None
     leading_industries: list[str]
@@ -173,7 +175,7 @@ class Me(BaseModel):
 
     name: str
     display_name: str | None
-    role: Literal["admin", "investment", "park_manager", "leader"]
+    role: Role
     role_label: str
     areas: list[str] = Field(description="Codes of the parks and towns a park manager manages")
 
@@ -212,12 +214,13 @@ class GeometryIn(BaseModel):
 class ParcelFields(BaseModel):
     """Parcel attributes a user may set; any other property is refused with a reason."""
 
-    model_config = ConfigDict(extra="allow")
+    # plain words in model_dump(): the gateway and the history take the stored values
+    model_config = ConfigDict(extra="allow", use_enum_values=True)
 
     name: str | None = Field(default=None, max_length=200)
     cert_area_m2: float | None = Field(default=None, gt=0, le=1e8, description="证载面积(平方米)")
     land_use: str | None = Field(default=None, pattern=r"^\d{4,6}$", examples=["100102"])
-    stock_type: Literal["approved_unsupplied", "idle", "inefficient", "reserve", "other"] | None = None
+    stock_type: StockType | None = None
     ownership: str | None = Field(default=None, max_length=200)
     plot_ratio_min: float | None = Field(default=None, ge=0, le=20)
     plot_ratio_max: float | None = Field(default=None, ge=0, le=20)
@@ -246,10 +249,11 @@ class ParcelFields(BaseModel):
 class FactoryFields(BaseModel):
     """Factory attributes a user may set; any other property is refused with a reason."""
 
-    model_config = ConfigDict(extra="allow")
+    # plain words in model_dump(): the gateway and the history take the stored values
+    model_config = ConfigDict(extra="allow", use_enum_values=True)
 
     name: str | None = Field(default=None, max_length=200)
-    building_type: Literal["standard", "self_built", "warehouse", "rnd"] | None = None
+    building_type: BuildingType | None = None
     floors: int | None = Field(default=None, ge=1, le=200)
     floor_area_m2: float | None = Field(default=None, gt=0, le=1e7)
     vacant_area_m2: float | None = Field(default=None, ge=0, le=1e7)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Path, Query, Request
@@ -13,6 +13,7 @@ from gis import inventory
 from gis.area import M2_PER_MU
 from gis.gateway import areas as gateway
 from gis.labels import label
+from gis.vocabulary import AreaKind
 from service import sites
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession
@@ -58,7 +59,7 @@ def list_areas(
     session: ReadSession,
     lang: Language,
     who: InventoryReader,
-    kind: Annotated[Literal["park", "town", "zone"] | None, Query(description="类型")] = None,
+    kind: Annotated[AreaKind | None, Query(description="类型")] = None,
 ) -> list[AreaOut]:
     """Every park, zone or town, with its leading industries and size in 亩 (remarks for
     signed-in readers)."""

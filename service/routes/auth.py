@@ -191,7 +191,7 @@ def me(user: CurrentUser, session: ReadSession, lang: Language) -> Me:
     return Me(
         name=user.name,
         display_name=user.display_name,
-        role=user.role.value,
+        role=user.role,
         role_label=label("role", user.role.value, lang),
         areas=areas,
     )

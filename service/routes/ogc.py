@@ -288,15 +288,19 @@ def item(
 AREA_CHOICES = {"park_code": ("park", "zone"), "town_code": ("town",), "parent_code": ("park",)}
 
 
-def _queryable(schema: dict[str, Any]) -> dict[str, Any]:
+def _queryable(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     value = next(s for s in schema.get("anyOf", [schema]) if s.get("type") != "null")
-    return {k: v for k, v in value.get("items", value).items() if k in ("enum", "pattern")}
+    value = value.get("items", value)
+    if "$ref" in value:  # an enum (a vocabulary of gis/), declared once under $defs
+        value = defs[value["$ref"].rsplit("/", 1)[-1]]
+    return {k: v for k, v in value.items() if k in ("enum", "pattern")}
 
 
 def _filters(session: Any, collection_id: str) -> dict[str, dict[str, Any]]:
     """The items' filters as queryables, read from their declaration; areas' codes from the database."""
-    declared = TypeAdapter(ogc.collection(collection_id).filters).json_schema()["properties"]
-    found = {name: _queryable(schema) for name, schema in declared.items()}
+    declared = TypeAdapter(ogc.collection(collection_id).filters).json_schema()
+    defs = declared.get("$defs", {})
+    found = {name: _queryable(schema, defs) for name, schema in declared["properties"].items()}
     for name in found.keys() & AREA_CHOICES.keys():
         found[name] = {
             "enum": [

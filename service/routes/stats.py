@@ -11,8 +11,8 @@ from pydantic import BaseModel
 from gis import stats
 from gis.dashboard import FIRST_DAY, LAST_DAY
 from gis.labels import label
+from gis.status import ParcelStatus
 from service.dependencies import Language, ReadSession
-from service.filters import ParcelStatusParam
 from service.read_access import InventoryReader
 
 router = APIRouter(prefix="/api/stats", tags=["statistics 统计"])
@@ -44,7 +44,7 @@ def supply(
             le=LAST_DAY,
         ),
     ] = None,
-    status: Annotated[list[ParcelStatusParam] | None, Query(description="只统计这些状态")] = None,
+    status: Annotated[list[ParcelStatus] | None, Query(description="只统计这些状态")] = None,
 ) -> list[SupplyOut]:
     """Parcel count and 亩 per park, town, land-use class or status, today or at the end of `as_of`."""
     rows = stats.supply(session, by=by, as_of=as_of, status=tuple(status or ()))

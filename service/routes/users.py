@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from gis import accounts
+from gis.access import Role
 from gis.labels import label
 from gis.models import User
 from service.auth import Admin, CurrentUser
@@ -16,7 +17,7 @@ from service.schemas import History, HistoryEntry
 
 router = APIRouter(prefix="/api/users", tags=["users 用户"])
 
-RoleName = Literal["admin", "investment", "park_manager", "leader"]
+RoleName = Role
 UserName = Annotated[str, Path(max_length=60, description="Sign-in name")]
 
 
