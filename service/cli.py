@@ -45,7 +45,7 @@ from gis.reference import sync_reference
 from gis.sample import create_demo_users, load_sample, parcel_count
 from gis.spatial import parse_bbox
 from gis.stats import supply
-from gis.vocabulary import SiteKind
+from gis.vocabulary import Layer, SiteKind
 from service.match_report import print_fits, print_match
 from service.match_schemas import MatchIn
 from service.settings import Settings, load_settings
@@ -232,14 +232,6 @@ def stats(
     console.print(table)
 
 
-class Layer(StrEnum):
-    """What an import or export holds."""
-
-    PARCELS = "parcels"
-    FACTORIES = "factories"
-    AREAS = "areas"
-
-
 class ExportFormat(StrEnum):
     """Formats of `export`."""
 
@@ -330,7 +322,7 @@ def import_(
         with db.read() as session:
             who = _acting(session, user)
         options = ImportOptions(
-            layer.value,
+            layer,
             crs=crs,
             mapping=rules,
             dry_run=dry_run,
@@ -409,7 +401,7 @@ def export(
     with errors.status(message("cli.import.phase.read", lang)), db.read() as session:
         count = exporter.write(
             session,
-            layer.value,
+            layer,
             format.value,
             output,
             lang=lang,

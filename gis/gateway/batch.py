@@ -30,6 +30,7 @@ from gis.io.columns import FIELDS
 from gis.io.report import ImportReport, RowReport
 from gis.labels import Text
 from gis.models import Area, Factory, Parcel, Project, utcnow
+from gis.vocabulary import Layer
 
 MODELS: dict[str, Any] = {"parcels": Parcel, "factories": Factory, "areas": Area}
 KIND = {"parcels": "parcel", "factories": "factory", "areas": "area"}
@@ -45,7 +46,7 @@ Progress = Callable[[str, int, int | None], None]
 class Batch:
     """The rows of one import on their way to the database."""
 
-    layer: str
+    layer: Layer
     rows: list[RowReport]
     records: list[dict[str, Any]]
     geoms: np.ndarray
@@ -63,7 +64,7 @@ class Batch:
     @property
     def shapes(self) -> np.ndarray:
         """What places each row: a factory's location, a parcel's or area's outline."""
-        return self.locations if self.layer == "factories" else self.geoms
+        return self.locations if self.layer == Layer.FACTORIES else self.geoms
 
 
 def _lookup(session: Session, model: Any, codes: set[str]) -> dict[str, int]:
@@ -80,12 +81,12 @@ def _lookup(session: Session, model: Any, codes: set[str]) -> dict[str, int]:
     return found
 
 
-def stored_by_code(session: Session, layer: str, codes: list[str], *, lock: bool) -> dict[str, Stored]:
+def stored_by_code(session: Session, layer: Layer, codes: list[str], *, lock: bool) -> dict[str, Stored]:
     """The records with these codes as stored (deleted ones too), locked when asked, in code order
     so that two imports lock in the same order."""
     model = MODELS[layer]
     columns = [model.id, model.code, model.version, model.updated_at]
-    if layer != "areas":
+    if layer != Layer.AREAS:
         columns += [model.updated_by, model.status, model.park_id, model.town_id, model.deleted_at]
     found: dict[str, Stored] = {}
     unique = sorted(set(codes))
@@ -150,10 +151,10 @@ def propose(session: Session, batch: Batch, who: Principal) -> None:
     area_names(session, batch)
     code_id = dict(session.execute(select(Area.code, Area.id)).all())
     shapes = batch.shapes
-    located = places.locate(session, shapes) if batch.layer != "areas" else None
+    located = places.locate(session, shapes) if batch.layer != Layer.AREAS else None
     shares = (
         places.shares_within(shapes, places.territory(session, who.area_ids))
-        if who.scoped and batch.layer != "areas"
+        if who.scoped and batch.layer != Layer.AREAS
         else None
     )
     batch.changes = []
@@ -190,7 +191,7 @@ def _required(batch: Batch, i: int) -> list[Text]:
         for name in REQUIRED[batch.layer]
         if record.get(name) is None
     ]
-    if batch.layer == "factories" and record.get("floor_area_m2") is not None:
+    if batch.layer == Layer.FACTORIES and record.get("floor_area_m2") is not None:
         out += _vacant(record)
     low, high = record.get("plot_ratio_min"), record.get("plot_ratio_max")
     if low is not None and high is not None and low > high:
@@ -214,7 +215,7 @@ def _judge(batch: Batch, i: int, change: Change, who: Principal) -> list[Text]:
     record = batch.records[i]
     if change.stored is None:
         change.act = Act.CREATE
-        if batch.layer != "areas":
+        if batch.layer != Layer.AREAS:
             change.status = record.setdefault("status", DEFAULT_STATUS[batch.layer])
     elif change.stored.deleted:
         change.act = Act.RESTORE
@@ -282,12 +283,12 @@ def _to_delete(session: Session, batch: Batch, who: Principal, report: ImportRep
     model = MODELS[batch.layer]
     keep = {r.code for r in batch.rows if r.code}
     statement = select(model.code)
-    if batch.layer != "areas":
+    if batch.layer != Layer.AREAS:
         statement = statement.where(model.deleted_at.is_(None))
     gone = sorted(set(session.scalars(statement)) - keep)
     if who.role is not Role.ADMIN:
         report.problems.append(Text("import.replace_needs_admin"))
-    if batch.layer == "areas" and gone:
+    if batch.layer == Layer.AREAS and gone:
         used = _areas_in_use(session, gone)
         if used:
             report.problems.append(Text("import.replace_area_in_use", {"codes": ", ".join(used[:10])}))
@@ -338,7 +339,7 @@ def write(session: Session, batch: Batch, who: Principal, note: str, tick: Progr
         done[0] += n
         tick("write", n, total)
 
-    if batch.layer != "areas":
+    if batch.layer != Layer.AREAS:
         _placed(session, batch)
     if new:
         _insert(session, batch, new, who, note, advance)
@@ -377,7 +378,7 @@ def _insert(
     records = []
     for i in index:
         record = {k: v for k, v in batch.records[i].items() if k != "note"}
-        if batch.layer != "areas":
+        if batch.layer != Layer.AREAS:
             record["history"] = [
                 [
                     None,
@@ -390,9 +391,9 @@ def _insert(
         records.append(record)
     geoms = batch.geoms[index]
     model = MODELS[batch.layer]
-    if batch.layer == "parcels":
+    if batch.layer == Layer.PARCELS:
         ids = bulk.insert_parcels(session, records, geoms, actor=who.name, progress=advance)
-    elif batch.layer == "factories":
+    elif batch.layer == Layer.FACTORIES:
         ids = bulk.insert_factories(session, records, geoms, batch.locations[index], actor=who.name)
         advance(len(records))
     else:
@@ -429,7 +430,7 @@ def _update(
         stored = _stored_of(change)
         row = _columns(record, refs)
         row.update(id=stored.id, updated_at=now)
-        if batch.layer != "areas":
+        if batch.layer != Layer.AREAS:
             row["updated_by"] = who.name
             if stored.deleted:
                 row["deleted_at"] = None

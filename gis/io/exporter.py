@@ -34,6 +34,7 @@ from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import cells
 from gis.io.columns import SHAPEFILE_NAMES
 from gis.labels import label, message
+from gis.vocabulary import Layer
 
 FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx")
 SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip", "csv": ".csv", "xlsx": ".xlsx"}
@@ -176,22 +177,22 @@ def _geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 def frame_for(
     session: Session,
-    layer: str,
+    layer: Layer,
     parcel_query: ParcelQuery | None = None,
     factory_query: FactoryQuery | None = None,
     reservations_in: frozenset[int] | None = None,
 ) -> gpd.GeoDataFrame:
     """The records of `layer` (parcels or factories) matching the list filters."""
-    if layer == "parcels":
+    if layer == Layer.PARCELS:
         return parcels_frame(session, parcel_query or ParcelQuery(), reservations_in)
-    if layer == "factories":
+    if layer == Layer.FACTORIES:
         return factories_frame(session, factory_query or FactoryQuery(), reservations_in)
     raise InvalidInput("import.bad_layer", layer=layer, layers="parcels, factories")
 
 
 def write(
     session: Session,
-    layer: str,
+    layer: Layer,
     fmt: str,
     target: Path,
     *,
@@ -214,7 +215,7 @@ def write(
             _for_ogr(frame),
             target,
             driver="GeoJSON",
-            layer=layer,
+            layer=str(layer),  # the driver takes a plain str, not a StrEnum
             use_arrow=True,
             layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "7", "WRITE_NAME": "NO"},
         )
@@ -223,7 +224,7 @@ def write(
             _for_ogr(frame),
             target,
             driver="GPKG",
-            layer=layer,
+            layer=str(layer),
             use_arrow=True,
             geometry_type=_geometry_type(layer),
         )
@@ -251,11 +252,11 @@ def _for_ogr(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
 
 
-def _geometry_type(layer: str) -> str:
-    return "MultiPolygon" if layer == "parcels" else "Point"
+def _geometry_type(layer: Layer) -> str:
+    return "MultiPolygon" if layer == Layer.PARCELS else "Point"
 
 
-def _write_shapefile(frame: gpd.GeoDataFrame, layer: str, target: Path) -> None:
+def _write_shapefile(frame: gpd.GeoDataFrame, layer: Layer, target: Path) -> None:
     """A zip of one Shapefile (.shp .shx .dbf .prj .cpg) with fields renamed to 10 characters."""
     renamed = _for_ogr(frame).rename(columns=SHAPEFILE_NAMES[layer])
     with tempfile.TemporaryDirectory(prefix="landstock-export-") as tmp:
@@ -304,11 +305,11 @@ def _header(column: str, lang: str) -> str:
 SHEETS = {"parcels": "kind.parcel", "factories": "kind.factory"}
 
 
-def _cell(column: str, value: Any, layer: str, lang: str) -> Any:
+def _cell(column: str, value: Any, layer: Layer, lang: str) -> Any:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     if column == "status":
-        return label("parcel_status" if layer == "parcels" else "factory_status", value, lang)
+        return label("parcel_status" if layer == Layer.PARCELS else "factory_status", value, lang)
     if column in ("stock_type", "building_type"):
         return label(column, value, lang)
     if isinstance(value, bool | np.bool_):
@@ -318,11 +319,11 @@ def _cell(column: str, value: Any, layer: str, lang: str) -> Any:
     return value
 
 
-def _sheet_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any]]:
+def _sheet_rows(frame: gpd.GeoDataFrame, layer: Layer, lang: str) -> list[list[Any]]:
     columns = [c for c in frame.columns if c != "geometry"]
     wkt = _wkt(frame)
     header = [_header(c, lang) for c in columns]
-    if layer == "parcels":
+    if layer == Layer.PARCELS:
         header.append(message("export.geometry_wkt", lang))
     else:
         header += [message("export.lon", lang), message("export.lat", lang)]
@@ -330,7 +331,7 @@ def _sheet_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any
     records = frame[columns].to_dict("records")
     for k, record in enumerate(records):
         row = [_cell(c, record[c], layer, lang) for c in columns]
-        if layer == "parcels":
+        if layer == Layer.PARCELS:
             fits = len(wkt[k]) <= cells.XLSX_MAX_CHARS
             row.append(wkt[k] if fits else message("export.wkt_too_long", lang))
         else:
@@ -340,7 +341,7 @@ def _sheet_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any
     return rows
 
 
-def _write_xlsx(frame: gpd.GeoDataFrame, layer: str, target: Path, lang: str) -> None:
+def _write_xlsx(frame: gpd.GeoDataFrame, layer: Layer, target: Path, lang: str) -> None:
     """The 台账: the layer's sheet, then the summary by park and status; every text cell plain
     text (gis/io/cells.py)."""
     workbook = Workbook(write_only=True)
@@ -353,10 +354,10 @@ def _write_xlsx(frame: gpd.GeoDataFrame, layer: str, target: Path, lang: str) ->
     workbook.save(target)
 
 
-def _summary_rows(frame: gpd.GeoDataFrame, layer: str, lang: str) -> list[list[Any]]:
+def _summary_rows(frame: gpd.GeoDataFrame, layer: Layer, lang: str) -> list[list[Any]]:
     """Count and size by park and status (亩 for parcels, vacant m² for factories)."""
-    measure = "area_mu" if layer == "parcels" else "vacant_area_m2"
-    group = "parcel_status" if layer == "parcels" else "factory_status"
+    measure = "area_mu" if layer == Layer.PARCELS else "vacant_area_m2"
+    group = "parcel_status" if layer == Layer.PARCELS else "factory_status"
     table = pd.DataFrame(
         {
             "park": frame["park_name"].fillna("—"),

@@ -41,8 +41,9 @@ from gis.io.limits import ImportLimits
 from gis.io.report import ImportReport, RowReport
 from gis.labels import Text, message
 from gis.models import LandUseClass
+from gis.vocabulary import Layer
 
-LAYERS = ("parcels", "factories", "areas")
+LAYERS = tuple(Layer)
 CERT_TOLERANCE = 0.01
 Progress = Callable[[str, int, int | None], None]
 # Kinds of value read as they are, and kinds chosen from a vocabulary: (its words, its label
@@ -71,7 +72,7 @@ class ImportOptions:
     """What to import and how, and who imports: their role and (park managers) their areas
     decide what the rows may change; an operator at the shell acts as an administrator."""
 
-    layer: str
+    layer: Layer
     crs: str | None = None
     mapping: columns.Mapping = field(default_factory=columns.Mapping)
     dry_run: bool = False
@@ -136,7 +137,7 @@ def prepare(
     report.rows = batch.rows
     tick("check", len(batch.rows), len(batch.rows))
     _keys(batch, report)
-    if options.layer == "parcels":
+    if options.layer == Layer.PARCELS:
         _compare_areas(batch)
     batch.read_problems = [list(row.rejection) for row in batch.rows]
     gateway.propose(session, batch, options.who)
@@ -200,7 +201,7 @@ def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, repo
     report.crs = choice.name
     report.notes.append(choice.note)
     polygons = _moved(batch.geoms, choice.crs, batch.rows)
-    if options.layer == "factories":
+    if options.layer == Layer.FACTORIES:
         points = _is_point(polygons)
         batch.locations[points] = _check_points(polygons[points], batch, np.flatnonzero(points), options)
         footprints = _moved(
@@ -208,7 +209,7 @@ def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, repo
         )
         polygons = np.where(points, footprints, polygons)
     batch.geoms = _clean(polygons, batch, options)
-    if options.layer == "factories":
+    if options.layer == Layer.FACTORIES:
         derive = np.array(
             [g is not None and loc is None for g, loc in zip(batch.geoms, batch.locations, strict=True)],
             dtype=bool,
@@ -287,7 +288,7 @@ def _converters(session: Session, options: ImportOptions) -> dict[str, Callable[
             select(LandUseClass.code, LandUseClass.name, LandUseClass.legacy_codes)
         )
     ]
-    group = "parcel_status" if options.layer == "parcels" else "factory_status"
+    group = "parcel_status" if options.layer == Layer.PARCELS else "factory_status"
     chosen = {**CHOSEN, "status": (values.STATUS_SYNONYMS.get(options.layer, {}), group, "status")}
     return {
         **PLAIN,

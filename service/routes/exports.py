@@ -19,6 +19,7 @@ from starlette.background import BackgroundTask
 from gis import access
 from gis.access import Principal
 from gis.io import exporter
+from gis.vocabulary import Layer
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, SettingsDep
 from service.kinds import KINDS, ServedKind
@@ -32,7 +33,13 @@ FormatParam = Annotated[
 
 
 def _download(
-    db: DatabaseDep, settings: SettingsDep, who: Principal, layer: str, fmt: str, lang: str, **queries: object
+    db: DatabaseDep,
+    settings: SettingsDep,
+    who: Principal,
+    layer: Layer,
+    fmt: str,
+    lang: str,
+    **queries: object,
 ) -> FileResponse:
     take_export(db, settings, who)
     folder = Path(tempfile.mkdtemp(prefix="landstock-export-"))

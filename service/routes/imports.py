@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
@@ -23,6 +23,7 @@ from gis.io.columns import Mapping, load_mapping
 from gis.io.importer import ImportOptions, import_file
 from gis.io.limits import ImportLimits
 from gis.io.readers import upload_name
+from gis.vocabulary import Layer
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, SettingsDep
 
@@ -70,7 +71,7 @@ def upload(
     user: Annotated[Principal, requires(Action.IMPORT)],
     lang: Language,
     file: Annotated[UploadFile, File(description=FORMATS)],
-    layer: Annotated[Literal["parcels", "factories", "areas"], Form(description="图层")],
+    layer: Annotated[Layer, Form(description="图层")],
     crs: Annotated[str | None, Form(description="坐标系: EPSG code (4549) or gcj02", max_length=60)] = None,
     dry_run: Annotated[bool, Form(description="试运行: check and report only")] = False,
     replace: Annotated[bool, Form(description="删除文件中没有的记录")] = False,
