@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import ColumnElement, Select, and_, asc, desc, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -18,6 +18,7 @@ from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
 from gis.models import Area, Factory, LandUseClass, Parcel, Project
 from gis.spatial import BBox, as_geojson, bounds, intersects_bbox
+from gis.vocabulary import AreaKind
 
 MAX_PAGE = 1000
 
@@ -379,12 +380,28 @@ def extent(session: Session, kind: str) -> Extent:
     return Extent(bbox, cast(dt.datetime | None, row[4]), cast(dt.datetime | None, row[5]))
 
 
-def list_areas(session: Session, kind: str | None = None) -> list[dict[str, Any]]:
+class AreaRow(TypedDict):
+    """A park, zone or town as lists show it (no outline); `area_m2` on the ellipsoid."""
+
+    code: str
+    name: str
+    kind: AreaKind
+    parent_code: str | None
+    leading_industries: list[str]
+    is_priority: bool
+    area_m2: float
+    remarks: str | None
+    updated_at: dt.datetime
+    version: int
+
+
+def list_areas(session: Session, kind: AreaKind | None = None) -> list[AreaRow]:
     """Parks, zones and towns (without geometry), in code order."""
     statement = _area_select()
     if kind:
         statement = statement.where(Area.kind == kind)
-    return [dict(r) for r in session.execute(statement).mappings()]
+    rows = session.execute(statement).mappings()
+    return [AreaRow(**{**r, "kind": AreaKind(r["kind"])}) for r in rows]  # type: ignore[typeddict-item]
 
 
 def get_area(session: Session, code: str) -> dict[str, Any]:

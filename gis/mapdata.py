@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, TypedDict
 
 import orjson
 from sqlalchemy import case, func, or_, select
@@ -65,9 +66,23 @@ def area_choices(session: Session, kind: str) -> list[tuple[str, str]]:
     ]
 
 
+class SiteLine(TypedDict):
+    """A parcel or factory as a workspace list shows it: `size` is a parcel's area or a factory's
+    vacant floor area, in m²."""
+
+    code: str
+    name: str | None
+    status: str
+    size: float | None
+    version: int
+    updated_at: dt.datetime
+    updated_by: str | None
+    park_name: str | None
+
+
 def sites_in_areas(
     session: Session, kind: SiteKind, area_ids: frozenset[int] | None, *, limit: int = 50, offset: int = 0
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[SiteLine], int]:
     """A page of the parcels or factories placed in `area_ids` (all when None), and how many."""
     model: Any = Parcel if kind == SiteKind.PARCEL else Factory
     size = model.area_m2 if kind == SiteKind.PARCEL else model.vacant_area_m2
@@ -92,7 +107,7 @@ def sites_in_areas(
         .limit(limit)
         .offset(offset)
     ).mappings()
-    return [dict(r) for r in rows], int(total)
+    return [SiteLine(**r) for r in rows], int(total)  # type: ignore[typeddict-item]
 
 
 def industry_choices(session: Session) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ decides what of each record is shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -91,7 +92,7 @@ def sign_in_first(request: Request, user: Principal | None) -> None:
         raise SignInRequired(_here(request))
 
 
-def shown(row: dict[str, Any], who: Principal | None) -> dict[str, Any]:
+def shown(row: Mapping[str, Any], who: Principal | None) -> dict[str, Any]:
     """A parcel, factory or area row as `who` may read it: the hidden fields are None."""
     return access.redact(row, access.hidden_fields(who, row.get("park_id"), row.get("town_id")))
 

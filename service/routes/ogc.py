@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from gis import inventory
 from gis.errors import InvalidInput
 from gis.spatial import BBox, parse_bbox
+from gis.vocabulary import AreaKind
 from service import ogc, ogc_html
 from service.dependencies import Language, ReadSession, SettingsDep
 from service.filters import BBOX_HELP
@@ -285,7 +286,11 @@ def item(
     return ogc_html.respond(request, served, document, "item", lang, collection=found)
 
 
-AREA_CHOICES = {"park_code": ("park", "zone"), "town_code": ("town",), "parent_code": ("park",)}
+AREA_CHOICES = {
+    "park_code": (AreaKind.PARK, AreaKind.ZONE),
+    "town_code": (AreaKind.TOWN,),
+    "parent_code": (AreaKind.PARK,),
+}
 
 
 def _queryable(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
