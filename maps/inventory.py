@@ -15,6 +15,7 @@ from folium import plugins
 
 from gis.crs import cgcs2000_to_gcj02
 from gis.labels import message
+from gis.vocabulary import SiteKind
 from maps.basemaps import add_basemaps
 from maps.layers import Framed, Legend, VectorTiles, area_outlines
 from maps.render import new_map
@@ -71,8 +72,8 @@ def inventory_map(
         towns, parks = shifted_to_gcj02(towns), shifted_to_gcj02(parks)
     area_outlines(towns, "town", lang).add_to(m)
     area_outlines(parks, "park", lang).add_to(m)
-    VectorTiles("parcel", lang, query=query, gcj02=gcj02).add_to(m)
-    VectorTiles("factory", lang, gcj02=gcj02).add_to(m)
+    VectorTiles(SiteKind.PARCEL, lang, query=query, gcj02=gcj02).add_to(m)
+    VectorTiles(SiteKind.FACTORY, lang, gcj02=gcj02).add_to(m)
     Legend(lang).add_to(m)
     add_tools(m, lang)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)

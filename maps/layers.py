@@ -15,6 +15,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from gis.labels import label, message, tree
+from gis.vocabulary import SiteKind
 from maps.style import LOOKS, PARK_OUTLINE, TOWN_OUTLINE, SiteLook
 
 FIELD_LABELS = {
@@ -60,7 +61,7 @@ class VectorTiles(JSCSSMixin, Layer):
     default_js = [("vectorGrid", "vectorGrid"), ("landstock_map_js", "landstock_map_js")]
 
     def __init__(
-        self, kind: str, lang: str, *, query: str = "", gcj02: bool = False, show: bool = True
+        self, kind: SiteKind, lang: str, *, query: str = "", gcj02: bool = False, show: bool = True
     ) -> None:
         look = LOOKS[kind]
         super().__init__(name=message(f"map.layer.{look.layer}", lang), overlay=True, show=show)
@@ -79,7 +80,7 @@ class Legend(JSCSSMixin, MacroElement):
     """)
     default_js = [("landstock_map_js", "landstock_map_js")]
 
-    def __init__(self, lang: str, kinds: tuple[str, ...] = ("parcel", "factory")) -> None:
+    def __init__(self, lang: str, kinds: tuple[SiteKind, ...] = tuple(SiteKind)) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is unannotated
         self._name = "Legend"
         self.sections = [

@@ -13,6 +13,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from gis.vocabulary import SiteKind
 from maps.basemaps import add_basemaps
 from maps.inventory import add_tools
 from maps.layers import Legend, VectorTiles, area_outlines
@@ -39,9 +40,9 @@ def match_map(*, parks: dict[str, Any], lang: str, basemap: str, tianditu_key: s
     m = new_map()
     add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key)
     area_outlines(parks, "park", lang).add_to(m)
-    VectorTiles("parcel", lang).add_to(m)
+    VectorTiles(SiteKind.PARCEL, lang).add_to(m)
     MatchLayer().add_to(m)
-    Legend(lang, kinds=("parcel",)).add_to(m)
+    Legend(lang, kinds=(SiteKind.PARCEL,)).add_to(m)
     add_tools(m, lang)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     return m

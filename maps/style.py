@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gis.labels import label
+from gis.vocabulary import Layer, SiteKind
 
 PARCEL_COLOURS = {
     "available": "#2e9d4a",
@@ -28,12 +29,16 @@ GREENS = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
 class SiteLook:
     """How one kind of site is drawn on every map."""
 
-    kind: str  # "parcel" or "factory"
-    layer: str  # its tiles, pages and words: "parcels" or "factories"
+    kind: SiteKind
     colours: dict[str, str]  # by status
     symbol: str  # in the legend: "box" (an outline) or "dot" (often only a location)
     popup: tuple[str, ...]  # the fields its popups show
     filtered: bool  # whether the inventory page's filters apply to its tiles
+
+    @property
+    def layer(self) -> Layer:
+        """Its tiles, pages and words."""
+        return self.kind.layer
 
     def legend(self, lang: str) -> list[tuple[str, str, str]]:
         """(status, colour, label) for every status."""
@@ -43,20 +48,19 @@ class SiteLook:
         ]
 
 
-LOOKS = {
+# looked up by the words of tiles and pages (str), which a SiteKind equals
+LOOKS: dict[str, SiteLook] = {
     look.kind: look
     for look in (
         SiteLook(
-            "parcel",
-            "parcels",
+            SiteKind.PARCEL,
             PARCEL_COLOURS,
             "box",
             ("code", "status", "area_mu", "park", "land_use"),
             filtered=True,
         ),
         SiteLook(
-            "factory",
-            "factories",
+            SiteKind.FACTORY,
             FACTORY_COLOURS,
             "dot",
             ("code", "status", "building_type", "floor_area_m2", "vacant_m2", "park"),
