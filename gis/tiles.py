@@ -29,6 +29,7 @@ from gis.errors import InvalidInput
 from gis.inventory import FactoryQuery, ParcelQuery, factory_conditions, parcel_conditions
 from gis.models import Area, Factory, Parcel, RecordChange, StatusEvent
 from gis.spatial import BBox, index_candidates
+from gis.vocabulary import Layer
 
 EXTENT = 4096
 BUFFER = 64
@@ -119,8 +120,8 @@ def _factory_columns() -> list[Any]:
     ]
 
 
-def _rows(session: Session, kind: str, q: Any, window: BBox) -> Select[Any]:
-    if kind == "parcels":
+def _rows(session: Session, kind: Layer, q: Any, window: BBox) -> Select[Any]:
+    if kind == Layer.PARCELS:
         where = parcel_conditions(session, replace(q, bbox=window))
         return (
             select(*_parcel_columns())
@@ -137,18 +138,18 @@ def _rows(session: Session, kind: str, q: Any, window: BBox) -> Select[Any]:
     )
 
 
-def _geometry_column(kind: str) -> Any:
-    return Parcel.geom if kind == "parcels" else Factory.location
+def _geometry_column(kind: Layer) -> Any:
+    return Parcel.geom if kind == Layer.PARCELS else Factory.location
 
 
-def _postgis_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int) -> bytes:
+def _postgis_tile(session: Session, kind: Layer, q: Any, z: int, x: int, y: int) -> bytes:
     rows = _rows(session, kind, q, tile_window(z, x, y))
     envelope = func.ST_TileEnvelope(literal(z, Integer), literal(x, Integer), literal(y, Integer))
     geom = func.ST_AsMVTGeom(
         func.ST_Transform(_geometry_column(kind), WEB_MERCATOR), envelope, EXTENT, BUFFER, True
     )
     inner = rows.add_columns(geom.label("geom")).subquery("t")
-    tile = select(func.ST_AsMVT(inner.table_valued(), kind, EXTENT, "geom", "id")).select_from(inner)
+    tile = select(func.ST_AsMVT(inner.table_valued(), str(kind), EXTENT, "geom", "id")).select_from(inner)
     return bytes(session.scalar(tile) or b"")
 
 
@@ -162,7 +163,7 @@ def _to_tile_units(geoms: np.ndarray, bounds: BBox) -> np.ndarray:
     return shapely.transform(geoms, affine)
 
 
-def _python_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int, *, gcj02: bool) -> bytes:
+def _python_tile(session: Session, kind: Layer, q: Any, z: int, x: int, y: int, *, gcj02: bool) -> bytes:
     window = tile_window(z, x, y, GCJ_MARGIN_DEG if gcj02 else 0.0)
     column = _geometry_column(kind)
     statement = _rows(session, kind, q, window).add_columns(func.ST_AsBinary(column).label("wkb"))
@@ -191,23 +192,25 @@ def _python_tile(session: Session, kind: str, q: Any, z: int, x: int, y: int, *,
         "on_invalid_geometry": on_invalid_geometry_make_valid,
         "check_winding_order": False,
     }
-    return bytes(mapbox_vector_tile.encode([{"name": kind, "features": features}], default_options=options))
+    return bytes(
+        mapbox_vector_tile.encode([{"name": str(kind), "features": features}], default_options=options)
+    )
 
 
-def _conditions(session: Session, kind: str, q: Any, window: BBox | None) -> list[Any]:
-    conditions = parcel_conditions if kind == "parcels" else factory_conditions
+def _conditions(session: Session, kind: Layer, q: Any, window: BBox | None) -> list[Any]:
+    conditions = parcel_conditions if kind == Layer.PARCELS else factory_conditions
     return conditions(session, replace(q, bbox=window))
 
 
-def _cell_rows(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
+def _cell_rows(session: Session, kind: Layer, q: Any, window: BBox) -> list[Any]:
     """Records per cell of a CELLS x CELLS grid over `window`: count, size, free size, centre.
 
     Bounding boxes only (the spatial index's own on SpatiaLite, the stored box centre of a
     parcel and the point of a factory on PostGIS): no polygon is read, so this is cheap enough
     to run first and decide between cells and polygons.
     """
-    model: Any = Parcel if kind == "parcels" else Factory
-    column = "geom" if kind == "parcels" else "location"
+    model: Any = Parcel if kind == Layer.PARCELS else Factory
+    column = "geom" if kind == Layer.PARCELS else "location"
     x0, y0, x1, y1 = window
     where = [*_conditions(session, kind, q, None)]
     cx: Any
@@ -236,8 +239,8 @@ def _cell_rows(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
         source = select(model).where(index_candidates("postgresql", model, column, window))
     i = cast(func.floor((cx - x0) / ((x1 - x0) / CELLS)), Integer).label("i")
     j = cast(func.floor((cy - y0) / ((y1 - y0) / CELLS)), Integer).label("j")
-    size = model.area_m2 if kind == "parcels" else model.vacant_area_m2
-    free = "available" if kind == "parcels" else "vacant"
+    size = model.area_m2 if kind == Layer.PARCELS else model.vacant_area_m2
+    free = "available" if kind == Layer.PARCELS else "vacant"
     statement = (
         source.with_only_columns(
             i,
@@ -254,13 +257,13 @@ def _cell_rows(session: Session, kind: str, q: Any, window: BBox) -> list[Any]:
     return list(session.execute(statement).all())
 
 
-def _cells_tile(rows: list[Any], kind: str, z: int, x: int, y: int, *, gcj02: bool) -> bytes:
+def _cells_tile(rows: list[Any], kind: Layer, z: int, x: int, y: int, *, gcj02: bool) -> bytes:
     """The cells as points with their count, size and free size (亩 for parcels, m² for factories)."""
     points = shapely.points([(r[5], r[6]) for r in rows])
     if gcj02:
         points = cgcs2000_to_gcj02(points)
     local = _to_tile_units(reproject(points, CGCS2000, WEB_MERCATOR), tile_bounds(z, x, y))
-    unit = M2_PER_MU if kind == "parcels" else 1.0
+    unit = M2_PER_MU if kind == Layer.PARCELS else 1.0
     features = [
         {
             "geometry": geom,
@@ -281,7 +284,7 @@ def _cells_tile(rows: list[Any], kind: str, z: int, x: int, y: int, *, gcj02: bo
 
 def render_tile(
     session: Session,
-    kind: str,
+    kind: Layer,
     q: ParcelQuery | FactoryQuery,
     z: int,
     x: int,
@@ -306,7 +309,9 @@ def render_tile(
     return _python_tile(session, kind, q, z, x, y, gcj02=gcj02)
 
 
-def python_tile(session: Session, kind: str, q: ParcelQuery | FactoryQuery, z: int, x: int, y: int) -> bytes:
+def python_tile(
+    session: Session, kind: Layer, q: ParcelQuery | FactoryQuery, z: int, x: int, y: int
+) -> bytes:
     """The tile as the Python encoder makes it, on either database (to compare with PostGIS)."""
     return _python_tile(session, kind, q, z, x, y, gcj02=False)
 

@@ -13,6 +13,7 @@ from gis.errors import InvalidInput
 from gis.inventory import FactoryQuery, ParcelQuery
 from gis.labels import Text
 from gis.projects import PROJECT_SORTS
+from gis.vocabulary import Layer
 from service.filters import ParcelFilters, ProjectFilters
 
 MAX_TEXT = 100
@@ -85,10 +86,10 @@ def querystring(filters: ParcelFilters) -> str:
     return urlencode(pairs)
 
 
-def layer_query(filters: ParcelFilters, layer: str) -> ParcelQuery | FactoryQuery:
+def layer_query(filters: ParcelFilters, layer: Layer) -> ParcelQuery | FactoryQuery:
     """What a map layer shows: the filtered parcels, or the factories in the same park or town
     (the other filters are about land)."""
-    if layer == "parcels":
+    if layer == Layer.PARCELS:
         return filters.query()
     return FactoryQuery(park=filters.park, town=filters.town, limit=1)
 

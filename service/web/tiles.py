@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from gis.inventory import FactoryQuery, ParcelQuery, summarise_parcels
 from gis.tiles import MAX_ZOOM, data_stamp, render_tile, tiles_over
+from gis.vocabulary import Layer
 from service.dependencies import ReadSession
 from service.filters import ParcelFilters
 from service.read_access import InventoryReader
@@ -43,7 +44,7 @@ STALE_S = 3600.0  # how long past the age limit a tile is still served while it 
 def cached_tile(
     app: FastAPI,
     session: Session,
-    kind: str,
+    kind: Layer,
     query: ParcelQuery | FactoryQuery,
     zxy: tuple[int, int, int],
     crs: str = "wgs84",
@@ -122,7 +123,7 @@ class TileWarmer:
                 bbox = summarise_parcels(session, ParcelQuery()).bbox
                 if bbox is None:
                     return
-                for kind in ("parcels", "factories"):
+                for kind in (Layer.PARCELS, Layer.FACTORIES):
                     query = layer_query(ParcelFilters(), kind)
                     for zxy in tiles_over(bbox, self.ZOOMS):
                         if self.stopping.is_set():
@@ -150,6 +151,7 @@ def tile(
     crs: Annotated[Literal["wgs84", "gcj02"], Query(description="gcj02: shifted for AMap tiles")] = "wgs84",
 ) -> Response:
     """Parcels (with the inventory filters applied) or factories in one XYZ tile, coloured by the page."""
-    body = cached_tile(request.app, session, kind, layer_query(filters, kind), (z, x, y), crs)
+    layer = Layer(kind)
+    body = cached_tile(request.app, session, layer, layer_query(filters, layer), (z, x, y), crs)
     # short private cache: a status changed on another page shows on the next pan
     return Response(body, media_type=MVT, headers={"Cache-Control": "private, max-age=10"})
