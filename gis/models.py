@@ -36,6 +36,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from gis.crs import CGCS2000
 from gis.spatial import BoxCentreX, BoxCentreY
+from gis.vocabulary import READY_COLUMNS
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -331,15 +332,7 @@ MATCH_INDEX_INCLUDE = (
     "park_id",
     "town_id",
     "waterfront",
-    "ready_road",
-    "ready_power",
-    "ready_water",
-    "ready_drainage",
-    "ready_telecom",
-    "ready_gas",
-    "ready_heat",
-    "ready_leveled",
-    "net_land",
+    *READY_COLUMNS,
     "price_wan_per_mu",
     "idle_since",
     "cert_area_m2",

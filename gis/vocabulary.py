@@ -61,3 +61,27 @@ class StockType(StrEnum):
     INEFFICIENT = "inefficient"
     RESERVE = "reserve"
     OTHER = "other"
+
+
+class ReadyItem(StrEnum):
+    """What a parcel is ready with: the site works of 七通一平 and whether its land is net (净地)."""
+
+    ROAD = "road"
+    POWER = "power"
+    WATER = "water"
+    DRAINAGE = "drainage"
+    TELECOM = "telecom"
+    GAS = "gas"
+    HEAT = "heat"
+    LEVELED = "leveled"
+    NET_LAND = "net_land"
+
+    @property
+    def column(self) -> str:
+        """The parcel column that records it (net land has no `ready_` prefix)."""
+        return self.value if self == ReadyItem.NET_LAND else f"ready_{self.value}"
+
+
+# The site works alone (a yes/no each on the parcel page and the edit form), then every column
+SITE_WORKS = tuple(item for item in ReadyItem if item != ReadyItem.NET_LAND)
+READY_COLUMNS = tuple(item.column for item in ReadyItem)

@@ -8,8 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gis.matching.need import Need
 from gis.matching.review import Planned
-
-ReadyItem = Literal["road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled", "net_land"]
+from gis.vocabulary import ReadyItem
 
 
 class NeedIn(BaseModel):

@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 
 from gis.area import M2_PER_MU
 from gis.labels import label, message
+from gis.vocabulary import SITE_WORKS
 
 
 @pass_context
@@ -41,7 +42,7 @@ def number(value: float | None, digits: int = 0) -> str:
 
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
-templates.env.globals.update(t=t, lbl=lbl, mu=mu, number=number)
+templates.env.globals.update(t=t, lbl=lbl, mu=mu, number=number, SITE_WORKS=SITE_WORKS)
 
 
 def render(name: str, **context: Any) -> str:

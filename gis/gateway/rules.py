@@ -22,7 +22,7 @@ from gis.gateway import fields
 from gis.gateway.places import SCOPE_SHARE
 from gis.labels import Text
 from gis.status import NEEDS_NOTE, NEEDS_PROJECT, FactoryStatus, ParcelStatus, check_transition
-from gis.vocabulary import SiteKind
+from gis.vocabulary import READY_COLUMNS, SiteKind
 
 SITE_FIELDS: dict[SiteKind, frozenset[str]] = {
     SiteKind.PARCEL: frozenset(
@@ -38,15 +38,7 @@ SITE_FIELDS: dict[SiteKind, frozenset[str]] = {
             "height_limit_m",
             "green_ratio_max",
             "waterfront",
-            "ready_road",
-            "ready_power",
-            "ready_water",
-            "ready_drainage",
-            "ready_telecom",
-            "ready_gas",
-            "ready_heat",
-            "ready_leveled",
-            "net_land",
+            *READY_COLUMNS,
             "price_wan_per_mu",
             "idle_since",
             "contact",

@@ -34,7 +34,7 @@ from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import cells
 from gis.io.columns import SHAPEFILE_NAMES
 from gis.labels import label, message
-from gis.vocabulary import Layer
+from gis.vocabulary import READY_COLUMNS, Layer
 
 FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx")
 SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip", "csv": ".csv", "xlsx": ".xlsx"}
@@ -60,15 +60,7 @@ PARCEL_COLUMNS = (
     "height_limit_m",
     "green_ratio_max",
     "waterfront",
-    "ready_road",
-    "ready_power",
-    "ready_water",
-    "ready_drainage",
-    "ready_telecom",
-    "ready_gas",
-    "ready_heat",
-    "ready_leveled",
-    "net_land",
+    *READY_COLUMNS,
     "price_wan_per_mu",
     "status",
     "status_since",

@@ -15,7 +15,7 @@ from typing import Any
 from gis.area import M2_PER_MU
 from gis.labels import Text
 from gis.matching.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Resolved
-from gis.vocabulary import SiteKind
+from gis.vocabulary import ReadyItem, SiteKind
 
 PASS, FAIL, COLLECTIVE, UNKNOWN = "pass", "fail", "collective", "unknown"
 Site = Mapping[str, Any]
@@ -182,7 +182,7 @@ def check_readiness(site: Site, need: Resolved) -> Check | None:
 
 def ready_column(item: str) -> str:
     """The parcel column of a readiness item (net_land has no `ready_` prefix)."""
-    return item if item == "net_land" else f"ready_{item}"
+    return ReadyItem(item).column
 
 
 def check_waterfront(site: Site, need: Resolved) -> Check | None:

@@ -17,8 +17,9 @@ from typing import Any
 
 from gis.errors import InvalidInput
 from gis.labels import Text
+from gis.vocabulary import ReadyItem
 
-READY_ITEMS = ("road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled", "net_land")
+READY_ITEMS = tuple(ReadyItem)
 INFRA_KINDS = ("port", "highway_exit", "rail_station")
 
 

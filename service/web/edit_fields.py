@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 
 from gis.errors import InvalidGeometry, InvalidInput
 from gis.labels import Text
+from gis.vocabulary import SITE_WORKS
 
 # fields of a project whose label is the same as on every other record
 LABELLED = frozenset(
@@ -33,7 +34,6 @@ LABELLED = frozenset(
         "remarks",
     }
 )
-READY = ("road", "power", "water", "drainage", "telecom", "gas", "heat", "leveled")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ PARCEL = (
     _f("price_wan_per_mu", "number"),
     _f("idle_since", "date"),
     _f("waterfront", "bool"),
-    *(_f(f"ready_{r}", "bool", f"ready.{r}") for r in READY),
+    *(_f(r.column, "bool", f"ready.{r}") for r in SITE_WORKS),
     _f("net_land", "bool", "ready.net_land"),
     _f("contact", "text"),
     _f("contact_phone", "text"),

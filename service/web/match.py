@@ -22,12 +22,12 @@ from gis.access import ALLOWED, Action
 from gis.labels import CATALOGUES, label, message
 from gis.pipeline import sites, timeline
 from gis.status import FactoryStatus, ParcelStatus
+from gis.vocabulary import ReadyItem
 from maps.match import match_map
 from maps.render import render
 from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
 from service.read_access import PageReader, sign_in_first, visible_projects
-from service.web.edit_fields import READY
 from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
@@ -146,7 +146,7 @@ def match_page(
             "can_save": saved is not None and who is not None and Action.EDIT_PROJECT in ALLOWED[who.role],
             "industries": mapdata.industry_choices(session),
             "parks": mapdata.area_choices(session, "park"),
-            "ready_items": (*READY, "net_land"),
+            "ready_items": tuple(ReadyItem),
             "words": page_words(lang),
         },
     )
