@@ -4,11 +4,11 @@ answer to a possible duplicate, and the joint reviews (held on a site, the depar
 version-checked, the outcome by administrators). A refused form re-renders the page with the
 message and everything that was typed; nothing is written."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI reads `ProjectPost`'s fields as a dependency.
 import datetime as dt
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -30,7 +30,6 @@ from service.auth import OptionalUser
 from service.dependencies import DatabaseDep, SettingsDep
 from service.errors import status_of
 from service.i18n import page_language
-from service.settings import Settings
 from service.web.edit_fields import changed_fields
 from service.web.project_page import render_project
 from service.web.workspace import form_data
@@ -77,36 +76,42 @@ def _number(form: FormData, name: str, label: str) -> float | None:
     return value
 
 
-def _submit(
-    request: Request,
-    db: Any,
-    settings: Settings,
-    user: Principal | None,
-    code: str,
-    form_name: str,
-    form: FormData,
-    write: Write,
-) -> Response:
-    """Run `write` in one transaction; on refusal, the page again with why and what was typed."""
-    if user is None:
-        return RedirectResponse(f"/login?next=/projects/{code}", status_code=303)
-    try:
-        with db.write() as session:
-            get_project(session, code)  # a project that is not there is not there, whatever the form
-            write(session, user)
-    except LandstockError as error:
-        with db.read() as session:
-            return render_project(
-                request,
-                session,
-                settings,
-                code,
-                who=user,
-                problems={form_name: error.message(page_language(request))},
-                typed={form_name: _typed(form)},
-                status_code=status_of(error),
-            )
-    return RedirectResponse(f"/projects/{code}?done={form_name}#{form_name}-card", status_code=303)
+@dataclass
+class ProjectPost:
+    """What every form of a project's page brings: the request, who sends it, the project, what
+    was typed."""
+
+    request: Request
+    db: DatabaseDep
+    settings: SettingsDep
+    user: OptionalUser
+    code: CodePath
+    form: Form
+
+    def submit(self, form_name: str, write: Write) -> Response:
+        """Run `write` in one transaction; on refusal, the page again with why and what was typed."""
+        if self.user is None:
+            return RedirectResponse(f"/login?next=/projects/{self.code}", status_code=303)
+        try:
+            with self.db.write() as session:
+                get_project(session, self.code)  # a project that is not there is not there, whatever the form
+                write(session, self.user)
+        except LandstockError as error:
+            with self.db.read() as session:
+                return render_project(
+                    self.request,
+                    session,
+                    self.settings,
+                    self.code,
+                    who=self.user,
+                    problems={form_name: error.message(page_language(self.request))},
+                    typed={form_name: _typed(self.form)},
+                    status_code=status_of(error),
+                )
+        return RedirectResponse(f"/projects/{self.code}?done={form_name}#{form_name}-card", status_code=303)
+
+
+Posted = Annotated[ProjectPost, Depends()]
 
 
 def _move(form: FormData) -> stages.Move:
@@ -125,20 +130,11 @@ def _move(form: FormData) -> stages.Move:
 
 
 @router.post("/projects/{code}/stage")
-def submit_stage(
-    request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser, code: CodePath, form: Form
-) -> Response:
+def submit_stage(post: Posted) -> Response:
     """Move the project one dated step, with the sites supplied at 供地."""
-    config = settings.pipeline.config()
-    return _submit(
-        request,
-        db,
-        settings,
-        user,
-        code,
-        "stage",
-        form,
-        lambda s, who: stages.step(s, code, _move(form), who=who, config=config),
+    config = post.settings.pipeline.config()
+    return post.submit(
+        "stage", lambda s, who: stages.step(s, post.code, _move(post.form), who=who, config=config)
     )
 
 
@@ -156,19 +152,10 @@ def _follow_up(form: FormData) -> dict[str, Any]:
 
 
 @router.post("/projects/{code}/follow-ups")
-def submit_follow_up(
-    request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser, code: CodePath, form: Form
-) -> Response:
+def submit_follow_up(post: Posted) -> Response:
     """Add a dated follow-up."""
-    return _submit(
-        request,
-        db,
-        settings,
-        user,
-        code,
-        "follow_up",
-        form,
-        lambda s, who: follow_ups.add(s, code, _follow_up(form), who=who),
+    return post.submit(
+        "follow_up", lambda s, who: follow_ups.add(s, post.code, _follow_up(post.form), who=who)
     )
 
 
@@ -185,32 +172,23 @@ def _edit(session: Session, code: str, form: FormData, who: Principal) -> None:
 
 
 @router.post("/projects/{code}/edit")
-def submit_edit(
-    request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser, code: CodePath, form: Form
-) -> Response:
+def submit_edit(post: Posted) -> Response:
     """Save the facts that changed, if the project is still at the version the form was read at."""
-    return _submit(request, db, settings, user, code, "edit", form, lambda s, who: _edit(s, code, form, who))
+    return post.submit("edit", lambda s, who: _edit(s, post.code, post.form, who))
 
 
 @router.post("/projects/{code}/duplicates/{other}/{answer}")
 def submit_duplicate(
-    request: Request,
-    db: DatabaseDep,
-    settings: SettingsDep,
-    user: OptionalUser,
-    code: CodePath,
-    other: CodePath,
-    answer: Annotated[str, Path(pattern="^(merge|distinct)$")],
-    form: Form,
+    post: Posted, other: CodePath, answer: Annotated[str, Path(pattern="^(merge|distinct)$")]
 ) -> Response:
     """An administrator's answer: merge the other project into this one, or mark them distinct."""
 
     def write(session: Session, who: Principal) -> Any:
         if answer == "merge":
-            return duplicates.merge(session, other, code, who=who)
-        return duplicates.resolve_distinct(session, code, other, who=who)
+            return duplicates.merge(session, other, post.code, who=who)
+        return duplicates.resolve_distinct(session, post.code, other, who=who)
 
-    return _submit(request, db, settings, user, code, "duplicates", form, write)
+    return post.submit("duplicates", write)
 
 
 def _new_review(code: str, form: FormData) -> NewReview:
@@ -226,16 +204,14 @@ def _new_review(code: str, form: FormData) -> NewReview:
 
 
 @router.post("/projects/{code}/reviews")
-def submit_review(
-    request: Request, db: DatabaseDep, settings: SettingsDep, user: OptionalUser, code: CodePath, form: Form
-) -> Response:
+def submit_review(post: Posted) -> Response:
     """Hold a joint review of the project on a site: numbered, dated, its sheet kept."""
-    config, match = settings.review_config(), settings.match_config()
+    config, match = post.settings.review_config(), post.settings.match_config()
 
     def write(session: Session, who: Principal) -> Any:
-        return reviews.create(session, _new_review(code, form), who=who, config=config, match=match)
+        return reviews.create(session, _new_review(post.code, post.form), who=who, config=config, match=match)
 
-    return _submit(request, db, settings, user, code, "review", form, write)
+    return post.submit("review", write)
 
 
 def _review_form(number: str, kind: str) -> str:
@@ -256,52 +232,26 @@ def _opinions(form: FormData) -> dict[str, dict[str, Any]]:
 
 
 @router.post("/projects/{code}/reviews/{number}/opinions")
-def submit_opinions(
-    request: Request,
-    db: DatabaseDep,
-    settings: SettingsDep,
-    user: OptionalUser,
-    code: CodePath,
-    number: CodePath,
-    form: Form,
-) -> Response:
+def submit_opinions(post: Posted, number: CodePath) -> Response:
     """The five departments' opinions, if the review is still at the version the form was read at."""
-    return _submit(
-        request,
-        db,
-        settings,
-        user,
-        code,
+    form = post.form
+    return post.submit(
         _review_form(number, "opinions"),
-        form,
         lambda s, who: reviews.record_opinions(
-            s, code, number, _opinions(form), who=who, expected_version=_version(form)
+            s, post.code, number, _opinions(form), who=who, expected_version=_version(form)
         ),
     )
 
 
 @router.post("/projects/{code}/reviews/{number}/outcome")
-def submit_outcome(
-    request: Request,
-    db: DatabaseDep,
-    settings: SettingsDep,
-    user: OptionalUser,
-    code: CodePath,
-    number: CodePath,
-    form: Form,
-) -> Response:
+def submit_outcome(post: Posted, number: CodePath) -> Response:
     """An administrator's outcome: 通过, 有条件通过 with the conditions, 不通过 with the reasons."""
-    return _submit(
-        request,
-        db,
-        settings,
-        user,
-        code,
+    form = post.form
+    return post.submit(
         _review_form(number, "outcome"),
-        form,
         lambda s, who: reviews.decide(
             s,
-            code,
+            post.code,
             number,
             _text(form, "outcome") or "",
             _text(form, "outcome_note"),
