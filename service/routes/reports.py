@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
-from gis.access import Principal
 from gis.labels import message
 from gis.pipeline.scorecard import Scorecard
 from gis.pipeline.weekly import WeeklySummary
@@ -20,7 +18,6 @@ from service import report_files
 from service.dependencies import Language, ReadSession, SettingsDep
 from service.reports import AsOfQuery, PeriodQuery, ReportReader, WeekQuery, scorecard_for, weekly_for
 from service.routes.projects import READ_RESPONSES
-from service.settings import Settings
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -59,7 +56,8 @@ def _object(report: DataclassInstance) -> dict[str, Any]:
     return {f.name: _plain(getattr(report, f.name)) for f in dataclasses.fields(report)}
 
 
-def _download(body: bytes, media_type: str, name: str) -> Response:
+def _download(body: bytes, media_type: str, title: str, period: str, suffix: str) -> Response:
+    name = f"{title}-{period}{suffix}"
     return Response(
         body,
         media_type=media_type,
@@ -67,31 +65,39 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
     )
 
 
-def _weekly(
-    session: Session, who: Principal, week: str | None, as_of: dt.date | None, settings: Settings
-) -> WeeklySummary:
-    return weekly_for(session, who, week, as_of, settings.pipeline.config())
-
-
-def _scorecard(
-    session: Session, who: Principal, period: str | None, as_of: dt.date | None, settings: Settings
-) -> Scorecard:
-    return scorecard_for(session, who, period, as_of, settings.pipeline.config())
-
-
-@router.get("/weekly", summary="Weekly summary 周汇总", responses=RESPONSES)
-def weekly(
+def weekly_summary(
     session: ReadSession,
     settings: SettingsDep,
     who: ReportReader,
     week: WeekQuery = None,
     as_of: AsOfQuery = None,
-) -> dict[str, Any]:
+) -> WeeklySummary:
+    """The week asked for (this one by default) as the reader may see it, as of `as_of`."""
+    return weekly_for(session, who, week, as_of, settings.pipeline.config())
+
+
+def period_scorecard(
+    session: ReadSession,
+    settings: SettingsDep,
+    who: ReportReader,
+    period: PeriodQuery = None,
+    as_of: AsOfQuery = None,
+) -> Scorecard:
+    """The period asked for (this month by default) as the reader may see it, as of `as_of`."""
+    return scorecard_for(session, who, period, as_of, settings.pipeline.config())
+
+
+Weekly = Annotated[WeeklySummary, Depends(weekly_summary)]
+Card = Annotated[Scorecard, Depends(period_scorecard)]
+
+
+@router.get("/weekly", summary="Weekly summary 周汇总", responses=RESPONSES)
+def weekly(summary: Weekly) -> dict[str, Any]:
     """The week's new leads, follow-ups and city leaders' visits per lead unit, the stage changes,
     signings, registrations, supplies and starts, the investment standing at each stage and the
     overdue projects, each beside the week before, rebuilt from the dated steps as of `as_of`.
     Every figure carries the codes of the projects behind it (`codes`; `names` gives their names)."""
-    return _object(_weekly(session, who, week, as_of, settings))
+    return _object(summary)
 
 
 @router.get(
@@ -100,21 +106,11 @@ def weekly(
     responses=RESPONSES,
     response_class=Response,
 )
-def weekly_xlsx(
-    session: ReadSession,
-    settings: SettingsDep,
-    who: ReportReader,
-    lang: Language,
-    week: WeekQuery = None,
-    as_of: AsOfQuery = None,
-) -> Response:
+def weekly_xlsx(summary: Weekly, lang: Language) -> Response:
     """The weekly summary as a workbook: overview, by unit, stages, overdue, the projects behind."""
-    s = _weekly(session, who, week, as_of, settings)
-    return _download(
-        report_files.weekly_xlsx(s, lang),
-        report_files.XLSX,
-        f"{message('web.report.weekly', lang)}-{s.week}.xlsx",
-    )
+    title = message("web.report.weekly", lang)
+    body = report_files.weekly_xlsx(summary, lang)
+    return _download(body, report_files.XLSX, title, summary.week, ".xlsx")
 
 
 @router.get(
@@ -123,73 +119,34 @@ def weekly_xlsx(
     responses=FILE_RESPONSES,
     response_class=Response,
 )
-def weekly_pdf(
-    session: ReadSession,
-    settings: SettingsDep,
-    who: ReportReader,
-    lang: Language,
-    week: WeekQuery = None,
-    as_of: AsOfQuery = None,
-) -> Response:
+def weekly_pdf(summary: Weekly, lang: Language) -> Response:
     """The weekly summary as printed (A4)."""
-    s = _weekly(session, who, week, as_of, settings)
-    return _download(
-        report_files.weekly_pdf(s, lang),
-        report_files.PDF,
-        f"{message('web.report.weekly', lang)}-{s.week}.pdf",
-    )
+    title = message("web.report.weekly", lang)
+    return _download(report_files.weekly_pdf(summary, lang), report_files.PDF, title, summary.week, ".pdf")
 
 
 @router.get("/scorecard", summary="Scorecard 落地开工考核", responses=RESPONSES)
-def scorecard(
-    session: ReadSession,
-    settings: SettingsDep,
-    who: ReportReader,
-    period: PeriodQuery = None,
-    as_of: AsOfQuery = None,
-) -> dict[str, Any]:
+def scorecard(card: Card) -> dict[str, Any]:
     """Per park and town (the project's platform, else its lead unit's area) for a month, quarter
     or year: new 亿元以上 leads, signed, registered, supplied, started, investment started, the
     shares in key industries and on key platforms, weighted (LANDSTOCK_PIPELINE_WEIGHT_*) and
     ranked, as of `as_of`. Every figure carries the codes of the projects behind it."""
-    return _object(_scorecard(session, who, period, as_of, settings))
+    return _object(card)
 
 
 @router.get(
     "/scorecard.xlsx", summary="Scorecard as Excel 考核 Excel", responses=RESPONSES, response_class=Response
 )
-def scorecard_xlsx(
-    session: ReadSession,
-    settings: SettingsDep,
-    who: ReportReader,
-    lang: Language,
-    period: PeriodQuery = None,
-    as_of: AsOfQuery = None,
-) -> Response:
+def scorecard_xlsx(card: Card, lang: Language) -> Response:
     """The scorecard as a workbook: the ranking, the weights, the projects behind each figure."""
-    card = _scorecard(session, who, period, as_of, settings)
-    return _download(
-        report_files.scorecard_xlsx(card, lang),
-        report_files.XLSX,
-        f"{message('web.report.scorecard', lang)}-{card.period}.xlsx",
-    )
+    title = message("web.report.scorecard", lang)
+    return _download(report_files.scorecard_xlsx(card, lang), report_files.XLSX, title, card.period, ".xlsx")
 
 
 @router.get(
     "/scorecard.pdf", summary="Scorecard as PDF 考核 PDF", responses=FILE_RESPONSES, response_class=Response
 )
-def scorecard_pdf(
-    session: ReadSession,
-    settings: SettingsDep,
-    who: ReportReader,
-    lang: Language,
-    period: PeriodQuery = None,
-    as_of: AsOfQuery = None,
-) -> Response:
+def scorecard_pdf(card: Card, lang: Language) -> Response:
     """The scorecard as printed (A4 landscape)."""
-    card = _scorecard(session, who, period, as_of, settings)
-    return _download(
-        report_files.scorecard_pdf(card, lang),
-        report_files.PDF,
-        f"{message('web.report.scorecard', lang)}-{card.period}.pdf",
-    )
+    title = message("web.report.scorecard", lang)
+    return _download(report_files.scorecard_pdf(card, lang), report_files.PDF, title, card.period, ".pdf")
