@@ -199,15 +199,7 @@ Coefficient = Annotated[float | None, Query(ge=0, le=100, description="设计建
 OfficeShare = Annotated[float | None, Query(ge=0, le=100, description="行政办公及生活服务设施用地比例 %")]
 
 
-def _review(
-    session: ReadSession, settings: SettingsDep, lang: str, code: str, site: str, planned: Planned
-) -> dict[str, Any]:
-    sheet = load_review(session, code, site, planned, settings.review_config(), settings.match_config())
-    return review_dict(sheet, lang)
-
-
-@router.get("/{code}/review", summary="Joint review sheet 联合会审表", responses=READ_RESPONSES)
-def review(
+def review_sheet(
     session: ReadSession,
     settings: SettingsDep,
     lang: Language,
@@ -216,11 +208,21 @@ def review(
     plot_ratio: PlotRatio = None,
     building_coefficient: Coefficient = None,
     office_share: OfficeShare = None,
-) -> ReviewOut:
+) -> dict[str, Any]:
+    """The project's review sheet on the site, with what the project plans to build there."""
+    planned = Planned(plot_ratio, building_coefficient, office_share)
+    sheet = load_review(session, code, site, planned, settings.review_config(), settings.match_config())
+    return review_dict(sheet, lang)
+
+
+Sheet = Annotated[dict[str, Any], Depends(review_sheet)]
+
+
+@router.get("/{code}/review", summary="Joint review sheet 联合会审表", responses=READ_RESPONSES)
+def review(sheet: Sheet) -> ReviewOut:
     """投资强度, 亩均产出, 亩均税收, plot ratio, building coefficient and office share of the project
     on the site, each against the national indicator and the city threshold, with the rule."""
-    planned = Planned(plot_ratio, building_coefficient, office_share)
-    return ReviewOut.model_validate(_review(session, settings, lang, code, site, planned))
+    return ReviewOut.model_validate(sheet)
 
 
 @router.get(
@@ -229,21 +231,14 @@ def review(
     summary="Review sheet as XLSX 会审表下载",
     responses={200: {"content": {XLSX: {}}, "description": "XLSX workbook"}, **READ_RESPONSES},
 )
-def review_xlsx(
-    session: ReadSession,
-    settings: SettingsDep,
-    lang: Language,
-    code: ReadableProject,
-    site: SiteQuery,
-    plot_ratio: PlotRatio = None,
-    building_coefficient: Coefficient = None,
-    office_share: OfficeShare = None,
-) -> Response:
+def review_xlsx(sheet: Sheet, lang: Language, code: ReadableProject, site: SiteQuery) -> Response:
     """The review sheet as an Excel workbook."""
-    planned = Planned(plot_ratio, building_coefficient, office_share)
-    body = to_xlsx(_review(session, settings, lang, code, site, planned), lang)
     name = f"review-{code}-{site.replace('+', '_')}.xlsx"
-    return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        to_xlsx(sheet, lang),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get(
@@ -252,16 +247,6 @@ def review_xlsx(
     summary="Review sheet as HTML 会审表打印",
     responses=READ_RESPONSES,
 )
-def review_html(
-    session: ReadSession,
-    settings: SettingsDep,
-    lang: Language,
-    code: ReadableProject,
-    site: SiteQuery,
-    plot_ratio: PlotRatio = None,
-    building_coefficient: Coefficient = None,
-    office_share: OfficeShare = None,
-) -> HTMLResponse:
+def review_html(sheet: Sheet, lang: Language) -> HTMLResponse:
     """The review sheet as a printable page."""
-    planned = Planned(plot_ratio, building_coefficient, office_share)
-    return HTMLResponse(to_html(_review(session, settings, lang, code, site, planned), lang))
+    return HTMLResponse(to_html(sheet, lang))
