@@ -174,40 +174,50 @@ def parcel_select(dialect: str) -> Select[Any]:
     )
 
 
-def parcel_page_statement(session: Session, q: ParcelQuery) -> tuple[Select[Any], Select[Any]]:
-    """The count and the page queries of `list_parcels` (exposed for query-plan checks)."""
-    where = _parcel_filters(session, q)
-    dialect = session.get_bind().dialect.name
-    count = select(func.count()).select_from(Parcel).where(*where)
-    page = (
-        parcel_select(dialect)
-        .where(*where)
-        .order_by(*_order(q.sort, PARCEL_SORTS, Parcel.code))
-        .limit(q.limit)
-        .offset(q.offset)
-    )
+def _statements(
+    model: type[Parcel | Factory],
+    chosen: Select[Any],
+    where: list[ColumnElement[bool]],
+    q: ParcelQuery | FactoryQuery,
+    sorts: dict[str, Any],
+) -> tuple[Select[Any], Select[Any]]:
+    count = select(func.count()).select_from(model).where(*where)
+    page = chosen.where(*where).order_by(*_order(q.sort, sorts, model.code)).limit(q.limit).offset(q.offset)
     return count, page
 
 
-def list_parcels(session: Session, q: ParcelQuery) -> Page:
-    """Parcels matching `q`, one page of them, and how many match in all."""
-    count, page = parcel_page_statement(session, q)
+def _page(
+    session: Session, statements: tuple[Select[Any], Select[Any]], q: ParcelQuery | FactoryQuery
+) -> Page:
+    count, page = statements
     matched = session.scalar(count) or 0
     rows = [dict(r) for r in session.execute(page).mappings()]
     return Page(rows, matched, q.limit, q.offset)
 
 
+def _one(
+    session: Session, model: type[Parcel | Factory], chosen: Select[Any], kind: Text, code: str
+) -> dict[str, Any]:
+    row = session.execute(chosen.where(model.code == code, model.deleted_at.is_(None))).mappings().first()
+    if row is None:
+        raise NotFound(kind=kind, code=code)
+    return dict(row)
+
+
+def parcel_page_statement(session: Session, q: ParcelQuery) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page queries of `list_parcels` (exposed for query-plan checks)."""
+    chosen = parcel_select(session.get_bind().dialect.name)
+    return _statements(Parcel, chosen, _parcel_filters(session, q), q, PARCEL_SORTS)
+
+
+def list_parcels(session: Session, q: ParcelQuery) -> Page:
+    """Parcels matching `q`, one page of them, and how many match in all."""
+    return _page(session, parcel_page_statement(session, q), q)
+
+
 def get_parcel(session: Session, code: str) -> dict[str, Any]:
     """One parcel by code, as `list_parcels` rows are."""
-    dialect = session.get_bind().dialect.name
-    row = (
-        session.execute(parcel_select(dialect).where(Parcel.code == code, Parcel.deleted_at.is_(None)))
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise NotFound(kind=Text("kind.parcel"), code=code)
-    return dict(row)
+    return _one(session, Parcel, parcel_select(session.get_bind().dialect.name), Text("kind.parcel"), code)
 
 
 def _factory_filters(session: Session, q: FactoryQuery) -> list[ColumnElement[bool]]:
@@ -277,31 +287,13 @@ def factory_select(dialect: str) -> Select[Any]:
 
 def list_factories(session: Session, q: FactoryQuery) -> Page:
     """Factories matching `q`, one page of them, and how many match in all."""
-    where = _factory_filters(session, q)
-    matched = session.scalar(select(func.count()).select_from(Factory).where(*where)) or 0
-    dialect = session.get_bind().dialect.name
-    statement = (
-        factory_select(dialect)
-        .where(*where)
-        .order_by(*_order(q.sort, FACTORY_SORTS, Factory.code))
-        .limit(q.limit)
-        .offset(q.offset)
-    )
-    rows = [dict(r) for r in session.execute(statement).mappings()]
-    return Page(rows, matched, q.limit, q.offset)
+    chosen = factory_select(session.get_bind().dialect.name)
+    return _page(session, _statements(Factory, chosen, _factory_filters(session, q), q, FACTORY_SORTS), q)
 
 
 def get_factory(session: Session, code: str) -> dict[str, Any]:
-    """One factory by code."""
-    dialect = session.get_bind().dialect.name
-    row = (
-        session.execute(factory_select(dialect).where(Factory.code == code, Factory.deleted_at.is_(None)))
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise NotFound(kind=Text("kind.factory"), code=code)
-    return dict(row)
+    """One factory by code, as `list_factories` rows are."""
+    return _one(session, Factory, factory_select(session.get_bind().dialect.name), Text("kind.factory"), code)
 
 
 def _area_select() -> Select[Any]:
