@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import click
 import orjson
@@ -682,6 +682,7 @@ def restore_command(
     )
 
 
+R = TypeVar("R")
 ReportFile = Annotated[Path, typer.Option("-o", "--output", help="File to write, .xlsx or .pdf 输出文件")]
 AsOf = Annotated[
     str | None,
@@ -714,6 +715,18 @@ def _write_report(output: Path, body: bytes, title: str, as_of: dt.date, lang: s
     )
 
 
+def _read_report(output: Path, as_of: str | None, build: Callable[..., R]) -> tuple[R, str, str, dt.date]:
+    """The report `build(session, who, day, config)` makes, with the language, the file's suffix
+    and the day it is as of (checked before the database is opened)."""
+    settings = load_settings()
+    lang, suffix, day = settings.app.language, _report_file(output), _as_of(as_of)
+    db = _open(settings)
+    with db.read() as session:
+        report = build(session, operator("cli"), day, settings.pipeline.config())
+    db.dispose()
+    return report, lang, suffix, day
+
+
 @report_app.command("weekly")
 def report_weekly(
     output: ReportFile,
@@ -723,12 +736,9 @@ def report_weekly(
     """The weekly summary of the pipeline 周汇总, each figure beside the week before."""
     from service import report_files, reports  # the PDF and workbook writers load only here
 
-    settings = load_settings()
-    lang, suffix, day = settings.app.language, _report_file(output), _as_of(as_of)
-    db = _open(settings)
-    with db.read() as session:
-        summary = reports.weekly_for(session, operator("cli"), week, day, settings.pipeline.config())
-    db.dispose()
+    summary, lang, suffix, day = _read_report(
+        output, as_of, lambda session, who, day, config: reports.weekly_for(session, who, week, day, config)
+    )
     write = report_files.weekly_xlsx if suffix == ".xlsx" else report_files.weekly_pdf
     title = message(
         "web.report.weekly_title", lang, week=summary.week, first=summary.first, last=summary.last
@@ -748,12 +758,11 @@ def report_scorecard(
     """The parks' and towns' 落地开工 scorecard 考核, weighted by LANDSTOCK_PIPELINE_WEIGHT_*."""
     from service import report_files, reports
 
-    settings = load_settings()
-    lang, suffix, day = settings.app.language, _report_file(output), _as_of(as_of)
-    db = _open(settings)
-    with db.read() as session:
-        card = reports.scorecard_for(session, operator("cli"), period, day, settings.pipeline.config())
-    db.dispose()
+    card, lang, suffix, day = _read_report(
+        output,
+        as_of,
+        lambda session, who, day, config: reports.scorecard_for(session, who, period, day, config),
+    )
     write = report_files.scorecard_xlsx if suffix == ".xlsx" else report_files.scorecard_pdf
     title = message("web.report.scorecard_title", lang, period=card.period, first=card.first, last=card.last)
     _write_report(output, write(card, lang), title, day, lang)
