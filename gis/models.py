@@ -36,7 +36,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from gis.crs import CGCS2000
 from gis.spatial import BoxCentreX, BoxCentreY
-from gis.vocabulary import READY_COLUMNS
+from gis.vocabulary import READY_COLUMNS, FollowUpKind
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -232,7 +232,7 @@ class ProjectStageEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-FOLLOW_UP_KINDS = ("visit", "call", "inspection", "leader_visit", "meeting")
+FOLLOW_UP_KINDS = tuple(k.value for k in FollowUpKind)
 
 
 class FollowUp(Base):

@@ -85,3 +85,13 @@ class ReadyItem(StrEnum):
 # The site works alone (a yes/no each on the parcel page and the edit form), then every column
 SITE_WORKS = tuple(item for item in ReadyItem if item != ReadyItem.NET_LAND)
 READY_COLUMNS = tuple(item.column for item in ReadyItem)
+
+
+class FollowUpKind(StrEnum):
+    """How a project was followed up (跟踪方式): 拜访, 电话, 考察, 市领导拜访, 洽谈会."""
+
+    VISIT = "visit"
+    CALL = "call"
+    INSPECTION = "inspection"
+    LEADER_VISIT = "leader_visit"
+    MEETING = "meeting"

@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gis.gateway.projects import InvestorCategory, ProjectType
 from gis.pipeline.stages import Stage
+from gis.vocabulary import FollowUpKind
 
 ForwardStage = Literal["lead", "negotiating", "signed", "registered", "supplied", "started", "producing"]
 Lateness = Literal["follow_up", "start"]
-FollowUpKind = Literal["visit", "call", "inspection", "leader_visit", "meeting"]
 
 
 class ProjectFields(BaseModel):

@@ -17,12 +17,13 @@ from gis.gateway import fields
 from gis.gateway.stages import locked
 from gis.labels import Text
 from gis.models import FOLLOW_UP_KINDS, FollowUp, User, utcnow
+from gis.vocabulary import FollowUpKind
 
 FIELDS = ("day", "kind", "participants", "place", "outcome", "next_step", "next_on")
 
 
 def _leader(session: Session, name: str | None, kind: str) -> int | None:
-    if kind != "leader_visit":
+    if kind != FollowUpKind.LEADER_VISIT:
         return None
     user = session.scalar(select(User).where(User.name == (name or ""), User.active.is_(True)))
     if user is None or user.role != Role.LEADER.value:

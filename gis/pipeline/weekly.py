@@ -25,9 +25,10 @@ from gis.pipeline.figures import NOTHING, Compared, Figure, of_entries, of_proje
 from gis.pipeline.ledger import Ledger, ProjectRow, Timeline, UnitRow
 from gis.pipeline.periods import Period, cut_at
 from gis.pipeline.stages import ACTIVE, Stage
+from gis.vocabulary import FollowUpKind
 
 MILESTONES = (Stage.SIGNED, Stage.REGISTERED, Stage.SUPPLIED, Stage.STARTED)
-LEADER_VISIT = "leader_visit"
+LEADER_VISIT = FollowUpKind.LEADER_VISIT.value
 
 
 @dataclass(frozen=True)

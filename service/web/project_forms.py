@@ -26,6 +26,7 @@ from gis.pipeline import duplicates
 from gis.pipeline.reviews import Department, NewReview, parse_reference, slug_of
 from gis.pipeline.stages import Stage
 from gis.projects import get_project
+from gis.vocabulary import FollowUpKind
 from service.auth import OptionalUser
 from service.dependencies import DatabaseDep, SettingsDep
 from service.errors import status_of
@@ -146,7 +147,7 @@ def _follow_up(form: FormData) -> dict[str, Any]:
         "next_on": _day(form, "next_on", "project.field.next_on"),
         **{k: _text(form, k) for k in FOLLOW_UP_TEXT},
     }
-    if kind == "leader_visit":
+    if kind == FollowUpKind.LEADER_VISIT:
         values["leader"] = _text(form, "leader")
     return values
 

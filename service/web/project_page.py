@@ -24,6 +24,7 @@ from gis.models import Project, Unit, User
 from gis.pipeline import reviews, sites, timeline
 from gis.pipeline.reviews import APPROVED
 from gis.pipeline.stages import Stage, allowed, stage_of
+from gis.vocabulary import FollowUpKind
 from maps.project import project_map
 from maps.render import render
 from service.auth import OptionalUser, csrf_token
@@ -48,7 +49,6 @@ INVESTOR_CATEGORIES = (
     "other",
 )
 PROJECT_TYPES = ("manufacturing", "producer_services", "other")
-FOLLOW_UP_KINDS = ("visit", "call", "inspection", "leader_visit", "meeting")
 
 
 def _accounts(session: Session, *roles: Role) -> list[tuple[str, str]]:
@@ -152,7 +152,7 @@ def render_project(
             "choices": choices(session),
             "investor_category": INVESTOR_CATEGORIES,
             "project_type": PROJECT_TYPES,
-            "follow_up_kinds": FOLLOW_UP_KINDS,
+            "follow_up_kinds": tuple(FollowUpKind),
             "typed": typed or {},
             "problems": problems or {},
             "csrf": csrf_token(request),

@@ -8,10 +8,10 @@ import pytest
 
 from gis.access import Role
 from gis.labels import CATALOGUES
-from gis.models import Area, Factory, Parcel, User
+from gis.models import Area, Factory, FollowUp, Parcel, User
 from gis.pipeline.stages import Stage
 from gis.status import FactoryStatus, ParcelStatus
-from gis.vocabulary import AreaKind, BuildingType, Layer, SiteKind, StockType
+from gis.vocabulary import AreaKind, BuildingType, FollowUpKind, Layer, ReadyItem, SiteKind, StockType
 
 LABELLED = [
     (SiteKind, "kind"),
@@ -22,6 +22,8 @@ LABELLED = [
     (FactoryStatus, "factory_status"),
     (Role, "role"),
     (Stage, "project_stage"),
+    (FollowUpKind, "follow_up"),
+    (ReadyItem, "ready"),
 ]
 
 
@@ -47,6 +49,7 @@ def _allowed(model: type, name: str) -> set[str]:
         (Factory, "status", FactoryStatus),
         (Area, "kind", AreaKind),
         (User, "role", Role),
+        (FollowUp, "kind", FollowUpKind),
     ],
 )
 def test_the_database_allows_exactly_the_enum_s_words(model: type, constraint: str, enum: type[StrEnum]):
@@ -60,3 +63,9 @@ def test_a_site_kind_and_its_layer_name_each_other():
     assert all(f"map.layer.{k.layer}" in catalogue for k in SiteKind for catalogue in CATALOGUES.values())
     # stored and written as the plain words
     assert SiteKind.PARCEL == "parcel" and f"/{SiteKind.FACTORY.layer}/" == "/factories/"
+
+
+def test_a_readiness_item_names_its_parcel_column():
+    columns = {c.name for c in Parcel.__table__.columns}
+    assert all(item.column in columns for item in ReadyItem)
+    assert ReadyItem.NET_LAND.column == "net_land" and ReadyItem.ROAD.column == "ready_road"
