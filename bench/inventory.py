@@ -11,7 +11,6 @@ GeoJSON included) and 200 attribute + area filters (a page of 100), as the API r
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import tempfile
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import text
 
+from bench.plan import scale_plan
 from data.scale import chunks, synthetic_parcels
 from gis import bulk, inventory, migrate
 from gis.database import Database, make_engine
@@ -122,18 +122,7 @@ def run(backend: str, n: int, admin: str | None) -> dict[str, float]:
 
 def main() -> None:
     """Run the requested scales on both databases and print a Markdown table."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scales", default="1000,100000", help="comma-separated parcel counts")
-    parser.add_argument(
-        "--no-million", dest="million", action="store_false", help="skip the 10^6-parcel run on PostGIS"
-    )
-    parser.add_argument("--backends", default="spatialite,postgis")
-    args = parser.parse_args()
-    plan = [(b, int(n)) for b in args.backends.split(",") for n in args.scales.split(",")]
-    if args.million:
-        plan.append(("postgis", 1_000_000))
+    plan = scale_plan(__doc__, "1000,100000")
     print(
         "| database | parcels | load (s) | bbox p50 / p95 (ms) | features per bbox page "
         "| filter p50 / p95 (ms) |"

@@ -16,7 +16,6 @@ its stored distances (gis/matching/proximity.py); the requests are timed after o
 
 from __future__ import annotations
 
-import argparse
 import time
 from typing import Any
 
@@ -25,6 +24,7 @@ import shapely
 from sqlalchemy import text
 
 from bench.inventory import fresh_database
+from bench.plan import scale_plan
 from data.projects import EXAMPLE_PROJECTS, INFRASTRUCTURE
 from data.scale import chunks, synthetic_parcels
 from gis import bulk
@@ -139,18 +139,7 @@ def run(backend: str, n: int, admin: str | None) -> dict[str, float]:
 
 def main() -> None:
     """Run the requested scales on both databases and print a Markdown table."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scales", default="100000", help="comma-separated parcel counts")
-    parser.add_argument(
-        "--no-million", dest="million", action="store_false", help="skip the 10^6-parcel run on PostGIS"
-    )
-    parser.add_argument("--backends", default="spatialite,postgis")
-    args = parser.parse_args()
-    plan = [(b, int(n)) for b in args.backends.split(",") for n in args.scales.split(",")]
-    if args.million:
-        plan.append(("postgis", 1_000_000))
+    plan = scale_plan(__doc__, "100000")
     print(
         "| database | parcels | match p50 / p95 (ms) | CPU p50 / p95 (ms) | passing parcels | listed "
         "| assembled |"
