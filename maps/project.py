@@ -11,6 +11,7 @@ import orjson
 
 from gis.vocabulary import SiteKind
 from maps.basemaps import add_basemaps
+from maps.detail import draw_site
 from maps.inventory import add_tools
 from maps.render import new_map
 from maps.style import LOOKS
@@ -27,35 +28,9 @@ class Site(Protocol):
 
 def _draw(m: folium.Map, site: Site) -> list[list[float]]:
     """Draw one site; return the corners of its bounds."""
-    geometry = orjson.loads(site.geojson or "null")
     colour = LOOKS[site.kind].colours.get(site.status, "#888888")
-    if geometry["type"] == "Point":
-        lon, lat = geometry["coordinates"]
-        folium.CircleMarker(
-            (lat, lon),
-            radius=8,
-            color="#ffffff",
-            weight=2,
-            fill=True,
-            fill_color=colour,
-            fill_opacity=0.95,
-            tooltip=site.code,
-            class_name="ls-project-site",
-        ).add_to(m)
-        return [[lat, lon], [lat, lon]]
-    shape = folium.GeoJson(
-        geometry,
-        tooltip=site.code,
-        style_function=lambda _f: {
-            "color": "#333333",
-            "weight": 2,
-            "fillColor": colour,
-            "fillOpacity": 0.6,
-            "className": "ls-project-site",
-        },
-    )
-    shape.add_to(m)
-    return [[float(v or 0) for v in corner] for corner in shape.get_bounds()]
+    geometry = orjson.loads(site.geojson or "null")
+    return draw_site(m, geometry, colour, tooltip=site.code, class_name="ls-project-site")
 
 
 def project_map(sites: Sequence[Site], *, lang: str, basemap: str, tianditu_key: str | None) -> folium.Map:
