@@ -326,6 +326,34 @@ class ProjectDuplicate(Base):
     )
 
 
+# A parcel's planning conditions, how ready it is to build on, and its price, in the ledger's
+# order: what the edit rules admit and the export writes
+PARCEL_TERMS = (
+    "plot_ratio_min",
+    "plot_ratio_max",
+    "building_density_min",
+    "height_limit_m",
+    "green_ratio_max",
+    "waterfront",
+    *READY_COLUMNS,
+    "price_wan_per_mu",
+)
+# A factory's building, owner and price, in the ledger's order: what the edit rules admit and
+# the export writes
+FACTORY_BUILDING = (
+    "building_type",
+    "floors",
+    "floor_area_m2",
+    "vacant_area_m2",
+    "clear_height_m",
+    "floor_load_kn_m2",
+    "crane_t",
+    "power_kva",
+    "year_built",
+    "owner",
+    "rent_yuan_m2_month",
+    "sale_price_wan",
+)
 MATCH_INDEX_INCLUDE = (
     "deleted_at",
     "plot_ratio_max",

@@ -21,8 +21,9 @@ from gis.errors import DuplicateCode, Forbidden, InvalidInput, LandstockError, N
 from gis.gateway import fields
 from gis.gateway.places import SCOPE_SHARE
 from gis.labels import Text
+from gis.models import FACTORY_BUILDING, PARCEL_TERMS
 from gis.status import NEEDS_NOTE, NEEDS_PROJECT, FactoryStatus, ParcelStatus, check_transition
-from gis.vocabulary import READY_COLUMNS, SiteKind
+from gis.vocabulary import SiteKind
 
 SITE_FIELDS: dict[SiteKind, frozenset[str]] = {
     SiteKind.PARCEL: frozenset(
@@ -32,14 +33,7 @@ SITE_FIELDS: dict[SiteKind, frozenset[str]] = {
             "land_use",
             "stock_type",
             "ownership",
-            "plot_ratio_min",
-            "plot_ratio_max",
-            "building_density_min",
-            "height_limit_m",
-            "green_ratio_max",
-            "waterfront",
-            *READY_COLUMNS,
-            "price_wan_per_mu",
+            *PARCEL_TERMS,
             "idle_since",
             "contact",
             "contact_phone",
@@ -49,18 +43,7 @@ SITE_FIELDS: dict[SiteKind, frozenset[str]] = {
     SiteKind.FACTORY: frozenset(
         {
             "name",
-            "building_type",
-            "floors",
-            "floor_area_m2",
-            "vacant_area_m2",
-            "clear_height_m",
-            "floor_load_kn_m2",
-            "crane_t",
-            "power_kva",
-            "year_built",
-            "owner",
-            "rent_yuan_m2_month",
-            "sale_price_wan",
+            *FACTORY_BUILDING,
             "suitable_industries",
             "contact",
             "contact_phone",

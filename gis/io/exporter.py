@@ -34,7 +34,8 @@ from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import cells
 from gis.io.columns import SHAPEFILE_NAMES
 from gis.labels import label, message
-from gis.vocabulary import READY_COLUMNS, Layer
+from gis.models import FACTORY_BUILDING, PARCEL_TERMS
+from gis.vocabulary import Layer
 
 FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx")
 SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip", "csv": ".csv", "xlsx": ".xlsx"}
@@ -54,14 +55,7 @@ PARCEL_COLUMNS = (
     "land_use_name",
     "stock_type",
     "ownership",
-    "plot_ratio_min",
-    "plot_ratio_max",
-    "building_density_min",
-    "height_limit_m",
-    "green_ratio_max",
-    "waterfront",
-    *READY_COLUMNS,
-    "price_wan_per_mu",
+    *PARCEL_TERMS,
     "status",
     "status_since",
     "reserved_project_code",
@@ -84,18 +78,7 @@ PARCEL_COLUMNS = (
 FACTORY_COLUMNS = (
     "code",
     "name",
-    "building_type",
-    "floors",
-    "floor_area_m2",
-    "vacant_area_m2",
-    "clear_height_m",
-    "floor_load_kn_m2",
-    "crane_t",
-    "power_kva",
-    "year_built",
-    "owner",
-    "rent_yuan_m2_month",
-    "sale_price_wan",
+    *FACTORY_BUILDING,
     "status",
     "status_since",
     "reserved_project_code",
