@@ -32,7 +32,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from gis.crs import CGCS2000
 from gis.spatial import BoxCentreX, BoxCentreY
@@ -90,6 +90,29 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class Coded:
+    """A record named by a code of its own (in URLs, files and other records), with a numeric key."""
+
+    # first in the table, as they stood before this class gathered them
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    code: Mapped[str] = mapped_column(String(40), unique=True, sort_order=-1)
+
+
+class Tracked:
+    """A record people edit: when it was made, who changed it last and when, the version a writer
+    must have read (optimistic locking), and when it was deleted (kept, restorable)."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
+
+
 class Industry(Base):
     """A GB/T 4754-2017 industry division (or group) with its land indicators (reference table)."""
 
@@ -120,13 +143,11 @@ class LandUseClass(Base):
     source: Mapped[str] = mapped_column(Text)
 
 
-class Area(Base):
+class Area(Coded, Base):
     """A park (园区), town (镇) or zone (片区)."""
 
     __tablename__ = "areas"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(10), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
@@ -160,14 +181,12 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Project(Base):
+class Project(Coded, Tracked, Base):
     """An investment project (招商项目): the investor, what it needs, and where it stands in the
     pipeline (its stage, each step an event below)."""
 
     __tablename__ = "projects"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     investor: Mapped[str | None] = mapped_column(String(200))
     # the investor's name reduced to its identity (gis/pipeline/identity.py), for duplicate leads
@@ -204,13 +223,7 @@ class Project(Base):
     contact: Mapped[str | None] = mapped_column(String(100))
     remarks: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_by: Mapped[str | None] = mapped_column(String(60))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("nuisance_class IS NULL OR nuisance_class BETWEEN 1 AND 3", name="nuisance"),
     )
@@ -374,13 +387,11 @@ MATCH_INDEX_INCLUDE = (
 )
 
 
-class Parcel(Base):
+class Parcel(Coded, Tracked, Base):
     """An idle land parcel (存量地块)."""
 
     __tablename__ = "parcels"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
     geom: Mapped[WKBElement] = mapped_column(multipolygon(), nullable=False)
     area_m2: Mapped[float] = mapped_column(Float, index=True)
@@ -413,11 +424,6 @@ class Parcel(Base):
     contact: Mapped[str | None] = mapped_column(String(100))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     remarks: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_by: Mapped[str | None] = mapped_column(String(60))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # The centre of the bounding box, kept by the database from the geometry (a stored generated
     # column on PostgreSQL, two triggers on SQLite): the match measures distances from it and
     # reads it from the match index below instead of the geometry (migration 0005)
@@ -434,7 +440,6 @@ class Parcel(Base):
     town: Mapped[Area | None] = relationship(foreign_keys=[town_id], lazy="joined")
     reserved_project: Mapped[Project | None] = relationship(lazy="joined")
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("area_m2 > 0", name="area_positive"),
         CheckConstraint(
@@ -464,13 +469,11 @@ class Parcel(Base):
     )
 
 
-class Factory(Base):
+class Factory(Coded, Tracked, Base):
     """A factory building (存量厂房): a footprint, or only a location when that is all we know."""
 
     __tablename__ = "factories"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
     footprint: Mapped[WKBElement | None] = mapped_column(multipolygon(), nullable=True)
     location: Mapped[WKBElement] = mapped_column(
@@ -498,18 +501,12 @@ class Factory(Base):
     contact: Mapped[str | None] = mapped_column(String(100))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     remarks: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_by: Mapped[str | None] = mapped_column(String(60))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     park: Mapped[Area | None] = relationship(foreign_keys=[park_id], lazy="joined")
     town: Mapped[Area | None] = relationship(foreign_keys=[town_id], lazy="joined")
     parcel: Mapped[Parcel | None] = relationship()
     reserved_project: Mapped[Project | None] = relationship(lazy="joined")
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("floor_area_m2 > 0", name="floor_area_positive"),
         CheckConstraint(
@@ -639,13 +636,11 @@ class Proximity(Base):
     measured_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Infrastructure(Base):
+class Infrastructure(Coded, Base):
     """A port, wharf, highway exit or rail station, used for distance criteria in matching."""
 
     __tablename__ = "infrastructure"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20), index=True)
     geom: Mapped[WKBElement] = mapped_column(
