@@ -15,6 +15,7 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     LargeBinary,
+    Select,
     and_,
     bindparam,
     column,
@@ -70,17 +71,7 @@ def index_candidates(dialect: str, model: Any, geom_column: str, bbox: BBox) -> 
     if dialect != "sqlite":
         overlaps: ColumnElement[bool] = geom.op("&&")(envelope(dialect, bbox))
         return overlaps
-    x0, y0, x1, y1 = bbox
-    idx = table(
-        f"idx_{model.__tablename__}_{geom_column}",
-        column("pkid"),
-        column("xmin"),
-        column("xmax"),
-        column("ymin"),
-        column("ymax"),
-    )
-    hits = select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0, idx.c.ymin <= y1, idx.c.ymax >= y0)
-    indexed: ColumnElement[bool] = model.id.in_(hits)
+    indexed: ColumnElement[bool] = model.id.in_(_rtree_hits(model, geom_column, bbox))
     return indexed
 
 
@@ -91,6 +82,15 @@ def index_candidates_any(
     if dialect != "sqlite":
         geom = getattr(model, geom_column)
         return or_(*(geom.op("&&")(envelope(dialect, b)) for b in bboxes))
+    # one R-tree lookup per window, united: SQLite then probes the table by rowid
+    hits = union(*(_rtree_hits(model, geom_column, b) for b in bboxes))
+    indexed: ColumnElement[bool] = model.id.in_(hits)
+    return indexed
+
+
+def _rtree_hits(model: Any, geom_column: str, bbox: BBox | Edges) -> Select[Any]:
+    """The ids whose box in SpatiaLite's R-tree of `model.geom_column` meets `bbox`."""
+    x0, y0, x1, y1 = bbox
     idx = table(
         f"idx_{model.__tablename__}_{geom_column}",
         column("pkid"),
@@ -99,15 +99,7 @@ def index_candidates_any(
         column("ymin"),
         column("ymax"),
     )
-    # one R-tree lookup per window, united: SQLite then probes the table by rowid
-    hits = union(
-        *(
-            select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0, idx.c.ymin <= y1, idx.c.ymax >= y0)
-            for x0, y0, x1, y1 in bboxes
-        )
-    )
-    indexed: ColumnElement[bool] = model.id.in_(hits)
-    return indexed
+    return select(idx.c.pkid).where(idx.c.xmin <= x1, idx.c.xmax >= x0, idx.c.ymin <= y1, idx.c.ymax >= y0)
 
 
 class BoxCentre(FunctionElement[float]):
