@@ -85,23 +85,13 @@ def codes_to_ids(session: Session, model: Any, codes: Iterable[str | None]) -> l
     return [found[c] if c else None for c in codes]
 
 
-def _write(
-    session: Session,
-    model: Any,
-    rows: Sequence[dict[str, Any]],
-    geom_columns: Sequence[str] = (),
-    progress: Progress | None = None,
-) -> None:
-    insert_rows(session, model.__table__, rows, geom_columns, progress)
-
-
 def insert_areas(session: Session, records: list[dict[str, Any]], geoms: np.ndarray) -> None:
     """Insert areas; a record's `parent` is the code of an area inserted before it."""
     areas = ellipsoidal_area_m2(geoms)
     for record, geom, area in zip(records, geoms, areas, strict=True):
         row = {k: v for k, v in record.items() if k != "parent"}
         row["parent_id"] = codes_to_ids(session, Area, [record.get("parent")])[0]
-        _write(session, Area, [{**row, "area_m2": float(area), "geom": geom}], ["geom"])
+        insert_rows(session, Area, [{**row, "area_m2": float(area), "geom": geom}], ["geom"])
 
 
 # What a project record carries besides its columns: its course and ties, written to other tables
@@ -131,7 +121,7 @@ def insert_projects(session: Session, records: list[dict[str, Any]], *, actor: s
         }
         for r, platform in zip(records, platforms, strict=True)
     ]
-    _write(session, Project, rows)
+    insert_rows(session, Project, rows)
     ids = dict(
         session.execute(
             select(Project.code, Project.id).where(Project.code.in_([r["code"] for r in records]))
@@ -154,8 +144,8 @@ def insert_projects(session: Session, records: list[dict[str, Any]], *, actor: s
                 }
             )
             previous = stage
-    _write(session, ProjectStageEvent, events)
-    _write(
+    insert_rows(session, ProjectStageEvent, events)
+    insert_rows(
         session,
         FollowUp,
         [
@@ -174,7 +164,7 @@ def insert_projects(session: Session, records: list[dict[str, Any]], *, actor: s
     twins = [(r["code"], r["duplicate_of"]) for r in records if r.get("duplicate_of")]
     firsts = [b for _, b in twins]
     known = {b: int(i or 0) for b, i in zip(firsts, codes_to_ids(session, Project, firsts), strict=True)}
-    _write(
+    insert_rows(
         session,
         ProjectDuplicate,
         [
@@ -207,7 +197,7 @@ def insert_project_sites(session: Session, records: list[dict[str, Any]], *, act
     if missing:
         raise NotFound(kind=Text("kind.site"), code=missing[0])
     now = utcnow()
-    _write(
+    insert_rows(
         session,
         ProjectSite,
         [
@@ -283,7 +273,7 @@ def insert_parcels(
             zip(records, ids, parks, towns, projects, areas, geoms, strict=True)
         )
     ]
-    _write(session, Parcel, rows, ["geom"], progress)
+    insert_rows(session, Parcel, rows, ["geom"], progress)
     by_code = dict(zip([r["code"] for r in records], ids, strict=True))
     insert_history(session, "parcel_id", records, by_code, actor)
     return by_code
@@ -322,7 +312,7 @@ def insert_factories(
             records, ids, parks, towns, parcels, projects, footprints, locations, strict=True
         )
     ]
-    _write(session, Factory, rows, ["footprint", "location"])
+    insert_rows(session, Factory, rows, ["footprint", "location"])
     by_code = dict(zip([r["code"] for r in records], ids, strict=True))
     insert_history(session, "factory_id", records, by_code, actor)
     return by_code
@@ -354,12 +344,14 @@ def insert_history(
     project_ids = codes_to_ids(session, Project, [e.pop("project") for e in events])
     for event, project_id in zip(events, project_ids, strict=True):
         event["project_id"] = project_id
-    _write(session, StatusEvent, events)
+    insert_rows(session, StatusEvent, events)
 
 
 def insert_infrastructure(session: Session, records: list[dict[str, Any]], geoms: np.ndarray) -> None:
     """Insert ports, highway exits and stations, and measure every parcel to the new layer."""
-    _write(session, Infrastructure, [{**r, "geom": g} for r, g in zip(records, geoms, strict=True)], ["geom"])
+    insert_rows(
+        session, Infrastructure, [{**r, "geom": g} for r, g in zip(records, geoms, strict=True)], ["geom"]
+    )
     proximity.refresh(session)
 
 
@@ -437,12 +429,12 @@ def insert_events(session: Session, events: list[dict[str, Any]], *, actor: str,
         }
         for e, project in zip(events, projects, strict=True)
     ]
-    _write(session, StatusEvent, rows)
+    insert_rows(session, StatusEvent, rows)
 
 
 def insert_changes(session: Session, changes: list[dict[str, Any]]) -> None:
     """Record changes (gis/history.py) of bulk work such as imports, in one executemany."""
-    _write(session, RecordChange, changes)
+    insert_rows(session, RecordChange, changes)
 
 
 def remove(session: Session, model: Any, codes: Sequence[str], *, actor: str) -> None:

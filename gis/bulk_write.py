@@ -46,14 +46,16 @@ STATISTICS_SHARE, STATISTICS_MIN_ROWS = 0.1, 1_000
 
 def insert_rows(
     session: Session,
-    table: Table,
+    into: Table | type[Any],
     rows: Sequence[dict[str, Any]],
     geometry: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> None:
-    """Insert `rows` (column values, the `geometry` columns as shapely geometries) into `table`."""
+    """Insert `rows` (column values, the `geometry` columns as shapely geometries) into `into`: a
+    table, or the table of a mapped class."""
     if not rows:
         return
+    table: Table = into if isinstance(into, Table) else into.__table__
     connection = session.connection()
     copy = connection.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS
     columns = _columns(table, rows, connection, geometry, copy=copy)
