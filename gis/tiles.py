@@ -95,47 +95,41 @@ def _rounded(expr: Any, digits: int) -> Any:
     return cast(func.round(cast(expr, Numeric), digits), Float)
 
 
-def _parcel_columns() -> list[Any]:
+def _site_columns(model: type[Parcel] | type[Factory], *details: Any) -> list[Any]:
+    """A feature's properties: the site's key, code, name and status, `details`, its park's name."""
     return [
-        Parcel.id.label("id"),
-        Parcel.code.label("code"),
-        Parcel.name.label("name"),
-        Parcel.status.label("status"),
-        _rounded(Parcel.area_m2 / M2_PER_MU, 1).label("area_mu"),
-        Parcel.land_use.label("land_use"),
+        *(getattr(model, name).label(name) for name in ("id", "code", "name", "status")),
+        *details,
         Area.name.label("park"),
     ]
+
+
+def _parcel_columns() -> list[Any]:
+    return _site_columns(
+        Parcel, _rounded(Parcel.area_m2 / M2_PER_MU, 1).label("area_mu"), Parcel.land_use.label("land_use")
+    )
 
 
 def _factory_columns() -> list[Any]:
-    return [
-        Factory.id.label("id"),
-        Factory.code.label("code"),
-        Factory.name.label("name"),
-        Factory.status.label("status"),
+    return _site_columns(
+        Factory,
         _rounded(Factory.vacant_area_m2, 0).label("vacant_m2"),
         _rounded(Factory.floor_area_m2, 0).label("floor_area_m2"),
         Factory.building_type.label("building_type"),
-        Area.name.label("park"),
-    ]
+    )
 
 
 def _rows(session: Session, kind: Layer, q: Any, window: BBox) -> Select[Any]:
+    model: type[Parcel] | type[Factory]
     if kind == Layer.PARCELS:
-        where = parcel_conditions(session, replace(q, bbox=window))
-        return (
-            select(*_parcel_columns())
-            .outerjoin(Area, Area.id == Parcel.park_id)
-            .where(*where)
-            .order_by(Parcel.id)
+        model, columns, where = Parcel, _parcel_columns(), parcel_conditions(session, replace(q, bbox=window))
+    else:
+        model, columns, where = (
+            Factory,
+            _factory_columns(),
+            factory_conditions(session, replace(q, bbox=window)),
         )
-    where = factory_conditions(session, replace(q, bbox=window))
-    return (
-        select(*_factory_columns())
-        .outerjoin(Area, Area.id == Factory.park_id)
-        .where(*where)
-        .order_by(Factory.id)
-    )
+    return select(*columns).outerjoin(Area, Area.id == model.park_id).where(*where).order_by(model.id)
 
 
 def _geometry_column(kind: Layer) -> Any:
