@@ -6,9 +6,10 @@ The HTTP layer maps each class to one status code (service/errors.py); the CLI p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from gis.labels import message
+from gis.labels import Text, message
 
 
 class LandstockError(Exception):
@@ -40,6 +41,12 @@ class InvalidInput(LandstockError):
     """A value is malformed, out of range or unknown."""
 
     key = "error.invalid_input"
+
+    @classmethod
+    def not_a_choice(cls, name: str, value: str, group: str, choices: Iterable[str]) -> InvalidInput:
+        """A value outside field `name`'s vocabulary: what was given, and the choices by their
+        labels (`group.choice`)."""
+        return cls(field=Text(f"field.{name}"), value=value, reason=[Text(f"{group}.{c}") for c in choices])
 
 
 class InvalidGeometry(InvalidInput):

@@ -76,9 +76,7 @@ def parse_status(kind: SiteKind, value: str) -> StrEnum:
     for member in enum:
         if text in (member.value, label(group, member.value, "zh"), label(group, member.value, "en")):
             return member
-    raise InvalidInput(
-        field=Text("field.status"), value=value, reason=[Text(f"{group}.{m.value}") for m in enum]
-    )
+    raise InvalidInput.not_a_choice("status", value, group, enum)
 
 
 def check_transition(

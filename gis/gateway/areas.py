@@ -19,7 +19,6 @@ from gis.errors import InvalidInput, VersionConflict
 from gis.gateway.rules import Act, Change, Stored, check
 from gis.geometry import clean_polygon
 from gis.history import record_change, snapshot
-from gis.labels import Text
 from gis.models import Area, utcnow
 from gis.reference import industry_codes
 
@@ -67,11 +66,7 @@ def update(
     )
     check_industries(session, values.get("leading_industries"))
     if "kind" in values and values["kind"] not in KINDS:
-        raise InvalidInput(
-            field=Text("field.kind"),
-            value=str(values["kind"]),
-            reason=[Text(f"area_kind.{k}") for k in KINDS],
-        )
+        raise InvalidInput.not_a_choice("kind", str(values["kind"]), "area_kind", KINDS)
     area = cast(Area, area)
     before = snapshot(area)
     with session.no_autoflush:

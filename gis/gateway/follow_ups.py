@@ -36,11 +36,7 @@ def _check(values: dict[str, Any]) -> None:
     if unknown:
         raise InvalidInput("error.read_only_field", field=unknown[0], reason=Text("error.read_only_reason"))
     if values.get("kind") not in FOLLOW_UP_KINDS:
-        raise InvalidInput(
-            field=Text("field.kind"),
-            value=str(values.get("kind")),
-            reason=[Text(f"follow_up.{k}") for k in FOLLOW_UP_KINDS],
-        )
+        raise InvalidInput.not_a_choice("kind", str(values.get("kind")), "follow_up", FOLLOW_UP_KINDS)
     day = values.get("day")
     if not isinstance(day, dt.date) or day > dt.date.today():
         raise InvalidInput("pipeline.follow_up.day", today=dt.date.today().isoformat())

@@ -108,11 +108,7 @@ def _validate(session: Session, values: dict[str, Any]) -> None:
     fields.check("project", {k: v for k, v in values.items() if k not in REFERENCES})
     for name, choice in CHOICES.items():
         if values.get(name) is not None and values[name] not in {c.value for c in choice}:
-            raise InvalidInput(
-                field=Text(f"field.{name}"),
-                value=str(values[name]),
-                reason=[Text(f"{name}.{c.value}") for c in choice],
-            )
+            raise InvalidInput.not_a_choice(name, str(values[name]), name, choice)
     code = values.get("industry_code")
     if code is not None and session.get(Industry, code) is None:
         raise InvalidInput("match.error.unknown_industry", code=code)
@@ -130,11 +126,7 @@ def _entry(values: dict[str, Any]) -> None:
     """A project entered as it stands: a stage of the forward path, dated no later than today."""
     stage = values.get("stage", Stage.LEAD.value)
     if stage not in {s.value for s in FORWARD}:
-        raise InvalidInput(
-            field=Text("field.stage"),
-            value=str(stage),
-            reason=[Text(f"project_stage.{s.value}") for s in FORWARD],
-        )
+        raise InvalidInput.not_a_choice("stage", str(stage), "project_stage", FORWARD)
     for name in ("stage_since", "signed_on", "started_on"):
         day = values.get(name)
         if day is not None and day > dt.date.today():

@@ -76,10 +76,8 @@ def _department(name: object) -> Department:
     try:
         return Department(str(name))
     except ValueError:
-        raise InvalidInput(
-            field=Text("field.department"),
-            value=str(name)[:60],
-            reason=[Text(f"review_department.{d.value}") for d in Department],
+        raise InvalidInput.not_a_choice(
+            "department", str(name)[:60], "review_department", Department
         ) from None
 
 
@@ -128,11 +126,7 @@ def _outcome(value: object) -> Outcome:
     try:
         return Outcome(str(value))
     except ValueError:
-        raise InvalidInput(
-            field=Text("field.outcome"),
-            value=str(value)[:60],
-            reason=[Text(f"review_outcome.{o.value}") for o in Outcome],
-        ) from None
+        raise InvalidInput.not_a_choice("outcome", str(value)[:60], "review_outcome", Outcome) from None
 
 
 # --- history ----------------------------------------------------------------------------------

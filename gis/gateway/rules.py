@@ -236,11 +236,7 @@ def workflow(who: Principal, change: Change) -> None:
     if change.act is Act.CREATE:
         status = change.status or INITIAL[kind][0]
         if status not in INITIAL[kind] and who.role is not Role.ADMIN:
-            raise InvalidInput(
-                field=Text("field.status"),
-                value=status,
-                reason=[Text(f"{kind}_status.{s}") for s in INITIAL[kind]],
-            )
+            raise InvalidInput.not_a_choice("status", status, f"{kind}_status", INITIAL[kind])
         if status in NEEDS_PROJECT and not change.project:
             raise InvalidInput("status.needs_project")
         if status in NEEDS_NOTE and not (change.note and change.note.strip()):
