@@ -33,9 +33,7 @@ def locked(session: Session, code: str) -> Area | None:
 
 def stored(area: Area | None) -> Stored | None:
     """What the rules need to know of a stored area."""
-    if area is None:
-        return None
-    return Stored(id=area.id, version=area.version, updated_at=area.updated_at)
+    return None if area is None else Stored.of(lambda name: getattr(area, name, None))
 
 
 def check_industries(session: Session, codes: list[str] | None) -> None:

@@ -95,16 +95,7 @@ def stored_by_code(session: Session, layer: Layer, codes: list[str], *, lock: bo
         if lock:
             statement = statement.with_for_update(of=model)
         for row in session.execute(statement).mappings():
-            found[row["code"]] = Stored(
-                id=row["id"],
-                version=row["version"],
-                updated_at=row["updated_at"],
-                updated_by=row.get("updated_by"),
-                status=row.get("status"),
-                park_id=row.get("park_id"),
-                town_id=row.get("town_id"),
-                deleted=row.get("deleted_at") is not None,
-            )
+            found[row["code"]] = Stored.of(row.get)
     return found
 
 

@@ -10,6 +10,7 @@ inside their writing transaction, locked, and hand it over as `Stored`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,6 +107,12 @@ class Stored:
     park_id: int | None = None
     town_id: int | None = None
     deleted: bool = False
+
+    @classmethod
+    def of(cls, column: Callable[[str], Any]) -> Stored:
+        """The record whose value of each column `column` gives by name (None where it has none)."""
+        values = {f.name: column(f.name) for f in dataclasses.fields(cls) if f.name != "deleted"}
+        return cls(**values, deleted=column("deleted_at") is not None)
 
 
 @dataclass

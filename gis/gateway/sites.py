@@ -44,18 +44,7 @@ def locked(session: Session, kind: SiteKind, code: str) -> Site | None:
 
 def stored(record: Site | None) -> Stored | None:
     """What the rules need to know of a stored record."""
-    if record is None:
-        return None
-    return Stored(
-        id=record.id,
-        version=record.version,
-        updated_by=record.updated_by,
-        updated_at=record.updated_at,
-        status=record.status,
-        park_id=record.park_id,
-        town_id=record.town_id,
-        deleted=record.deleted_at is not None,
-    )
+    return None if record is None else Stored.of(lambda name: getattr(record, name))
 
 
 def clean_shape(kind: SiteKind, geometry: shapely.Geometry) -> Shape:
