@@ -12,6 +12,11 @@ from gis.labels import Text
 ACCEPTED, REPAIRED, REJECTED = "accepted", "repaired", "rejected"
 
 
+def _values(report: object, *names: str) -> dict[str, Any]:
+    """The report's plain values by name, for its JSON form."""
+    return {name: getattr(report, name) for name in names}
+
+
 @dataclass
 class RowReport:
     """What happened to one source row (row numbers as the user sees them in the file)."""
@@ -31,10 +36,7 @@ class RowReport:
     def to_dict(self, lang: str) -> dict[str, Any]:
         """JSON-ready, messages in `lang`."""
         return {
-            "row": self.row,
-            "code": self.code,
-            "outcome": self.outcome,
-            "action": self.action,
+            **_values(self, "row", "code", "outcome", "action"),
             "messages": [t.render(lang) for t in self.rejection + self.repairs + self.messages],
         }
 
@@ -84,14 +86,9 @@ class ImportReport:
     def to_dict(self, lang: str) -> dict[str, Any]:
         """JSON-ready report with messages in `lang`."""
         return {
-            "layer": self.layer,
-            "source": self.source,
-            "format": self.format,
-            "source_layer": self.source_layer,
-            "crs": self.crs,
-            "dry_run": self.dry_run,
-            "acceptable": self.acceptable,
-            "written": self.written,
+            **_values(
+                self, "layer", "source", "format", "source_layer", "crs", "dry_run", "acceptable", "written"
+            ),
             "counts": self.counts(),
             "notes": [t.render(lang) for t in self.notes],
             "problems": [t.render(lang) for t in self.problems],
