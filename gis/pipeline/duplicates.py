@@ -21,6 +21,8 @@ from gis.models import Factory, FollowUp, Parcel, Project, ProjectDuplicate, Pro
 from gis.pipeline.identity import check_credit_code, same_investor
 
 CLOSED = ("dropped",)
+# What the form shows of an existing project: enough to call its unit
+SUMMARY = ("code", "name", "investor", "source_unit", "stage", "credit_code")
 
 
 def _active(session: Session, exclude: int | None) -> list[Project]:
@@ -47,14 +49,7 @@ def matching(
 
 def summary(project: Project) -> dict[str, Any]:
     """What the form shows of an existing project: enough to call its unit."""
-    return {
-        "code": project.code,
-        "name": project.name,
-        "investor": project.investor,
-        "source_unit": project.source_unit,
-        "stage": project.stage,
-        "credit_code": project.credit_code,
-    }
+    return {name: getattr(project, name) for name in SUMMARY}
 
 
 def mark(session: Session, project: Project, who: Principal) -> list[dict[str, Any]]:
