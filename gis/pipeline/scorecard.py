@@ -32,6 +32,8 @@ from gis.pipeline.stages import Stage
 WAN_PER_YI = 10_000  # 1 亿元 = 10000 万元
 COUNTED = (Stage.SIGNED, Stage.REGISTERED, Stage.SUPPLIED, Stage.STARTED)
 LANDING = (Stage.SIGNED, Stage.SUPPLIED, Stage.STARTED)
+# A row's figures, each the projects behind it
+FIGURES = ("major_leads", *(s.value for s in COUNTED), "landed", "key_industry", "key_platform")
 
 
 CRITERIA = (
@@ -164,10 +166,7 @@ def _share(part: Figure, whole: Figure) -> float | None:
 
 
 def _row(area: AreaRow | None, tally: _Tally, places: _Places) -> ScoreRow:
-    f = {
-        name: of_projects(tally.lists.get(name, []))
-        for name in ("major_leads", *(s.value for s in COUNTED), "landed", "key_industry", "key_platform")
-    }
+    f = {name: of_projects(tally.lists.get(name, [])) for name in FIGURES}
     key_share, platform_share = _share(f["key_industry"], f["landed"]), _share(f["key_platform"], f["landed"])
     values = {name: float(f[name].count) for name in ("major_leads", *(s.value for s in COUNTED))}
     values.update(
@@ -181,18 +180,12 @@ def _row(area: AreaRow | None, tally: _Tally, places: _Places) -> ScoreRow:
         name=area.name if area else None,
         kind=area.kind if area else None,
         is_key_platform=bool(area and places.is_key_platform(area)),
-        major_leads=f["major_leads"],
-        signed=f["signed"],
-        registered=f["registered"],
-        supplied=f["supplied"],
-        started=f["started"],
-        landed=f["landed"],
-        key_industry=f["key_industry"],
-        key_platform=f["key_platform"],
+        **f,
         key_industry_share=key_share,
         key_platform_share=platform_share,
         points=points,
         score=round(sum(points.values()), 2),
+        rank=None,  # given when the rows are ranked
     )
 
 
