@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import text
 
-from bench.plan import scale_plan
+from bench.plan import p50_p95, print_table, scale_plan
 from data.scale import chunks, synthetic_parcels
 from gis import bulk, inventory, migrate
 from gis.database import Database, make_engine
@@ -28,7 +28,7 @@ from gis.inventory import ParcelQuery
 from gis.reference import sync_reference
 from gis.sample import load_areas
 from harness.paths import REFERENCE, SAMPLE
-from harness.postgis import admin_execute, database_url, throwaway_cluster
+from harness.postgis import admin_execute, database_url
 
 QUERIES = 200
 PARKS = ("P01", "P02", "P03", "P04", None)
@@ -102,7 +102,10 @@ def workloads(rng: np.random.Generator) -> tuple[list[ParcelQuery], list[ParcelQ
     return windows, filters
 
 
-def run(backend: str, n: int, admin: str | None) -> dict[str, float]:
+COLUMNS = ("load (s)", "bbox p50 / p95 (ms)", "features per bbox page", "filter p50 / p95 (ms)")
+
+
+def run(backend: str, n: int, admin: str | None) -> list[str]:
     """One row of the result table."""
     with fresh_database(backend, f"bench_{n}", admin) as db:
         seconds = load(db, n)
@@ -110,32 +113,12 @@ def run(backend: str, n: int, admin: str | None) -> dict[str, float]:
         timed(db, windows[:20])  # warm the caches
         bbox_ms, per_page = timed(db, windows)
         filter_ms, _ = timed(db, filters)
-    return {
-        "load_s": seconds,
-        "features": per_page,
-        "bbox_p50": float(np.percentile(bbox_ms, 50)),
-        "bbox_p95": float(np.percentile(bbox_ms, 95)),
-        "filter_p50": float(np.percentile(filter_ms, 50)),
-        "filter_p95": float(np.percentile(filter_ms, 95)),
-    }
+    return [f"{seconds:.1f}", p50_p95(bbox_ms), f"{per_page:.0f}", p50_p95(filter_ms)]
 
 
 def main() -> None:
     """Run the requested scales on both databases and print a Markdown table."""
-    plan = scale_plan(__doc__, "1000,100000")
-    print(
-        "| database | parcels | load (s) | bbox p50 / p95 (ms) | features per bbox page "
-        "| filter p50 / p95 (ms) |"
-    )
-    print("|---|---:|---:|---:|---:|---:|")
-    with throwaway_cluster() as admin:
-        for backend, n in plan:
-            r = run(backend, n, admin)
-            print(
-                f"| {backend} | {n:,} | {r['load_s']:.1f} | {r['bbox_p50']:.1f} / {r['bbox_p95']:.1f} "
-                f"| {r['features']:.0f} | {r['filter_p50']:.1f} / {r['filter_p95']:.1f} |",
-                flush=True,
-            )
+    print_table(scale_plan(__doc__, "1000,100000"), COLUMNS, run)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import shapely
 from sqlalchemy import text
 
 from bench.inventory import fresh_database
-from bench.plan import scale_plan
+from bench.plan import p50_p95, print_table, scale_plan
 from data.projects import EXAMPLE_PROJECTS, INFRASTRUCTURE
 from data.scale import chunks, synthetic_parcels
 from gis import bulk
@@ -32,7 +32,6 @@ from gis.area import M2_PER_MU
 from gis.database import Database
 from gis.matching.need import MatchConfig, Need
 from gis.matching.run import match
-from harness.postgis import throwaway_cluster
 
 REQUESTS = 120
 LAND_PROJECTS = [p for p in EXAMPLE_PROJECTS if p.get("land_min_mu")]
@@ -117,7 +116,10 @@ def timed(
     return np.asarray(latencies), np.asarray(cpu), means
 
 
-def run(backend: str, n: int, admin: str | None) -> dict[str, float]:
+COLUMNS = ("match p50 / p95 (ms)", "CPU p50 / p95 (ms)", "passing parcels", "listed", "assembled")
+
+
+def run(backend: str, n: int, admin: str | None) -> list[str]:
     """One row of the result table."""
     with fresh_database(backend, f"bench_match_{n}", admin) as db:
         add_infrastructure(db)  # first, so that each parcel's distances are measured as it comes in
@@ -128,32 +130,18 @@ def run(backend: str, n: int, admin: str | None) -> dict[str, float]:
         # sizes, builds each form's statements (the first match of a new form costs tens of ms more)
         timed(db, requests(np.random.default_rng(7)), config)
         ms, cpu, mean = timed(db, requests(np.random.default_rng(11)), config)
-    return {
-        "p50": float(np.percentile(ms, 50)),
-        "p95": float(np.percentile(ms, 95)),
-        "cpu50": float(np.percentile(cpu, 50)),
-        "cpu95": float(np.percentile(cpu, 95)),
-        **mean,
-    }
+    return [
+        p50_p95(ms),
+        p50_p95(cpu),
+        f"{mean['passed']:.0f}",
+        f"{mean['listed']:.1f}",
+        f"{mean['assembled']:.1f}",
+    ]
 
 
 def main() -> None:
     """Run the requested scales on both databases and print a Markdown table."""
-    plan = scale_plan(__doc__, "100000")
-    print(
-        "| database | parcels | match p50 / p95 (ms) | CPU p50 / p95 (ms) | passing parcels | listed "
-        "| assembled |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    with throwaway_cluster() as admin:
-        for backend, n in plan:
-            r = run(backend, n, admin)
-            print(
-                f"| {backend} | {n:,} | {r['p50']:.1f} / {r['p95']:.1f} "
-                f"| {r['cpu50']:.1f} / {r['cpu95']:.1f} "
-                f"| {r['passed']:.0f} | {r['listed']:.1f} | {r['assembled']:.1f} |",
-                flush=True,
-            )
+    print_table(scale_plan(__doc__, "100000"), COLUMNS, run)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ from data.projects import EXAMPLE_PROJECTS, INFRASTRUCTURE, LANDED_TEMPLATES
 from gis.area import M2_PER_MU, ellipsoidal_area_m2
 from gis.crs import CGCS2000, GK3_CM123, reproject
 from gis.status import PARCEL_TRANSITIONS, ParcelStatus
+from gis.vocabulary import SITE_WORKS
 
 HERE = Path(__file__).resolve().parent
 OUTLINE_FILE = HERE / "qidong_outline.geojson"
@@ -257,16 +258,7 @@ STOCK_WEIGHTS = (
     ("reserve", 0.25),
     ("other", 0.05),
 )
-READY_ITEMS = (
-    "ready_road",
-    "ready_power",
-    "ready_water",
-    "ready_drainage",
-    "ready_telecom",
-    "ready_gas",
-    "ready_heat",
-    "ready_leveled",
-)
+READY_ITEMS = tuple(item.column for item in SITE_WORKS)  # net land is drawn apart
 WORKFLOW_PATH = ("available", "reserved", "signed", "supplied", "under_construction", "in_production")
 
 

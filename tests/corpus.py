@@ -368,19 +368,31 @@ def _case(name: str, build: Callable[[Path], Path], **kwargs: Any) -> Case:
     return Case(name, build, **kwargs)
 
 
+def _geojson_case(name: str, file: str, document: Any, **kwargs: Any) -> Case:
+    """A case whose file is `document` written as JSON."""
+    return _case(name, lambda t: write_json(t / file, document), **kwargs)
+
+
+def _one_feature(name: str, outcome: str, key: str, single: dict[str, Any]) -> Case:
+    """A case whose file (`name`.geojson) holds one feature, which comes out `outcome` with `key`."""
+    return _geojson_case(name, f"{name}.geojson", collection(single), outcomes=[outcome], keys={key})
+
+
+def sited(**properties: Any) -> dict[str, Any]:
+    """A feature on the first test square with these properties (and nothing else)."""
+    return feature(square(0), **properties)
+
+
 CASES = [
-    _case(
+    _geojson_case(
         "featurecollection",
-        lambda t: write_json(t / "ok.geojson", collection(parcel(0), parcel(1))),
+        "ok.geojson",
+        collection(parcel(0), parcel(1)),
         outcomes=["accepted", "accepted"],
         keys={"crs.inferred_degrees"},
     ),
-    _case(
-        "bare_array",
-        lambda t: write_json(t / "array.geojson", [parcel(0), parcel(1)]),
-        outcomes=["accepted", "accepted"],
-    ),
-    _case("single_feature", lambda t: write_json(t / "one.geojson", parcel(0)), outcomes=["accepted"]),
+    _geojson_case("bare_array", "array.geojson", [parcel(0), parcel(1)], outcomes=["accepted", "accepted"]),
+    _geojson_case("single_feature", "one.geojson", parcel(0), outcomes=["accepted"]),
     _case("topojson", _topojson, outcomes=["accepted"]),
     _case("self_intersecting_ring", _bow_tie, outcomes=["repaired"], keys={"repair.made_valid"}),
     _case("three_point_ring", _three_point, outcomes=["rejected"], raises=None, keys={"geometry.collapsed"}),
@@ -395,11 +407,11 @@ CASES = [
         outcomes=["repaired"],
         keys={"repair.closed_ring"},
     ),
-    _case(
+    _one_feature(
         "null_geometry_new_record",
-        lambda t: write_json(t / "null.geojson", collection(feature(None, code="NULL-1", land_use="1001"))),
-        outcomes=["rejected"],
-        keys={"import.geometry_required"},
+        "rejected",
+        "import.geometry_required",
+        feature(None, code="NULL-1", land_use="1001"),
     ),
     _case(
         "empty_polygon",
@@ -433,13 +445,11 @@ CASES = [
         keys={"repair.dropped_z"},
     ),
     _case("mixed_geometry_types", _mixed, outcomes=["repaired", "accepted"], keys={"repair.dropped_parts"}),
-    _case(
+    _one_feature(
         "point_for_a_parcel",
-        lambda t: write_json(
-            t / "point.geojson", collection(feature(shapely.Point(LON, LAT), code="PT", land_use="1001"))
-        ),
-        outcomes=["rejected"],
-        keys={"geometry.not_areal"},
+        "rejected",
+        "geometry.not_areal",
+        feature(shapely.Point(LON, LAT), code="PT", land_use="1001"),
     ),
     _case("swapped_axes_whole_file", _swapped_all, raises="crs.swapped"),
     _case(
@@ -522,46 +532,17 @@ CASES = [
     ),
     _case("xlsx_ledger", _xlsx, outcomes=["accepted"] * 2),
     _case("label_variants", _variants, outcomes=["accepted"] * 4),
-    _case(
-        "unknown_status",
-        lambda t: write_json(t / "status.geojson", collection(parcel(0, 状态="卖掉了"))),
-        outcomes=["rejected"],
-        keys={"import.unknown_value"},
-    ),
-    _case(
-        "illegal_transition",
-        lambda t: write_json(
-            t / "illegal.geojson", collection(feature(square(0), code="KFQ-001", status="已投产"))
-        ),
-        outcomes=["rejected"],
-        keys={"status.illegal"},
-    ),
-    _case(
+    _one_feature("unknown_status", "rejected", "import.unknown_value", parcel(0, 状态="卖掉了")),
+    _one_feature("illegal_transition", "rejected", "status.illegal", sited(code="KFQ-001", status="已投产")),
+    _one_feature(
         "reservation_needs_a_project",
-        lambda t: write_json(
-            t / "reserve.geojson", collection(feature(square(0), code="KFQ-001", status="意向"))
-        ),
-        outcomes=["rejected"],
-        keys={"status.needs_project"},
+        "rejected",
+        "status.needs_project",
+        sited(code="KFQ-001", status="意向"),
     ),
-    _case(
-        "unknown_park",
-        lambda t: write_json(t / "park.geojson", collection(parcel(0, 园区="P99"))),
-        outcomes=["rejected"],
-        keys={"import.unknown_reference"},
-    ),
-    _case(
-        "zero_area",
-        lambda t: write_json(t / "zero.geojson", collection(parcel(0, 面积=0))),
-        outcomes=["repaired"],
-        keys={"import.zero_area"},
-    ),
-    _case(
-        "new_parcel_without_land_use",
-        lambda t: write_json(t / "nolu.geojson", collection(feature(square(0), code="NO-LU"))),
-        outcomes=["rejected"],
-        keys={"import.required"},
-    ),
+    _one_feature("unknown_park", "rejected", "import.unknown_reference", parcel(0, 园区="P99")),
+    _one_feature("zero_area", "repaired", "import.zero_area", parcel(0, 面积=0)),
+    _one_feature("new_parcel_without_land_use", "rejected", "import.required", sited(code="NO-LU")),
     _case(
         "too_many_vertices",
         _dense,
@@ -569,9 +550,10 @@ CASES = [
         keys={"geometry.too_many_vertices"},
         limits=ImportLimits(max_vertices=100),
     ),
-    _case(
+    _geojson_case(
         "too_many_features",
-        lambda t: write_json(t / "many.geojson", collection(*[parcel(k) for k in range(3)])),
+        "many.geojson",
+        collection(*[parcel(k) for k in range(3)]),
         raises="import.too_many_features",
         limits=ImportLimits(max_features=2),
     ),
@@ -612,11 +594,7 @@ CASES = [
         raises="import.not_a_table",
     ),
     _case("empty_file", lambda t: _write_bytes(t / "empty.geojson", b""), raises="import.empty"),
-    _case(
-        "empty_featurecollection",
-        lambda t: write_json(t / "none.geojson", collection()),
-        raises="import.no_features",
-    ),
+    _geojson_case("empty_featurecollection", "none.geojson", collection(), raises="import.no_features"),
     _case("empty_geopackage_layer", lambda t: _empty_gpkg(t), raises="import.no_features"),
     _case(
         "geojson_nested_100000_deep",
@@ -632,11 +610,7 @@ CASES = [
         lambda t: _write_bytes(t / "drawing.dwg", b"AC1032"),
         raises="import.unsupported",
     ),
-    _case(
-        "json_that_is_not_geojson",
-        lambda t: write_json(t / "config.json", {"name": "x"}),
-        raises="import.unreadable",
-    ),
+    _geojson_case("json_that_is_not_geojson", "config.json", {"name": "x"}, raises="import.unreadable"),
 ]
 
 

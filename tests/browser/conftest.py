@@ -138,3 +138,39 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Watched]:
     context.close()
     assert watched.outside == [], "requests left the server"
     assert watched.errors == [], "JS console errors"
+
+
+def signed_in_page(
+    browser: Browser, server: LiveServer, name: str, role: str, *areas: str, width: int = 1440
+) -> Watched:
+    """A browser context of its own, `width` px wide, signed in as a new account `name` of `role`.
+
+    Close it with `close`, which also asserts that its console and network stayed clean."""
+    account(server, name, role, *areas)
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    watched = Watched(context.new_page(), server.base)
+    watched.sign_in(name, TEST_PASSWORD)
+    return watched
+
+
+def submit(watched: Watched, selector: str) -> None:
+    """Press the submit button of the form `selector` and wait for the page it leads to."""
+    with watched.page.expect_navigation():
+        watched.page.click(f"{selector} button[type=submit]")
+
+
+def close(watched: Watched) -> None:
+    """Close a page's own context: nothing asked of another server, no JS console error."""
+    watched.page.context.close()
+    assert watched.outside == [] and watched.errors == []
+
+
+def fill_form(watched: Watched, **fields: str) -> None:
+    """Enter each value in the form field `#f-<name>`, in the order given: chosen where the field is
+    a list, typed where it is a box."""
+    for name, value in fields.items():
+        field = watched.page.locator(f"#f-{name}")
+        if field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)

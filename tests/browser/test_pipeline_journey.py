@@ -7,25 +7,14 @@ import datetime as dt
 
 import httpx
 
-from tests.browser.conftest import Watched, account
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import close, fill_form, signed_in_page, submit
 
 TODAY = dt.date.today()
 QUARTER = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
 
 
 def signed_in(browser, server, role):
-    name = f"journey-{role}-{dt.datetime.now().timestamp()}"
-    account(server, name, role)
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-    watched = Watched(context.new_page(), server.base)
-    watched.sign_in(name, TEST_PASSWORD)
-    return watched
-
-
-def submit(watched, selector):
-    with watched.page.expect_navigation():
-        watched.page.click(f"{selector} button[type=submit]")
+    return signed_in_page(browser, server, f"journey-{role}-{dt.datetime.now().timestamp()}", role)
 
 
 def step(watched, stage, sites=""):
@@ -39,11 +28,6 @@ def step(watched, stage, sites=""):
     ).inner_text()
 
 
-def close(watched):
-    watched.page.context.close()
-    assert watched.outside == [] and watched.errors == []
-
-
 def test_a_lead_from_entry_through_review_signing_supply_and_start_to_the_scorecard(browser, live_server):
     base = live_server.base
     code = f"XM-J-{live_server.backend[:2].upper()}"
@@ -54,14 +38,17 @@ def test_a_lead_from_entry_through_review_signing_supply_and_start_to_the_scorec
 
     staff = signed_in(browser, live_server, "investment")
     staff.goto("/projects/new")
-    staff.page.fill("#f-code", code)
-    staff.page.fill("#f-name", "全程测试新材料项目")
-    staff.page.select_option("#f-industry_code", "39")
-    staff.page.fill("#f-investor", "全程测试新材料科技有限公司")
-    staff.page.select_option("#f-platform", "P01")
-    staff.page.fill("#f-land_min_mu", "10")
-    staff.page.fill("#f-land_max_mu", "200")
-    staff.page.fill("#f-investment_total_wan", "150000")
+    fill_form(
+        staff,
+        code=code,
+        name="全程测试新材料项目",
+        industry_code="39",
+        investor="全程测试新材料科技有限公司",
+        platform="P01",
+        land_min_mu="10",
+        land_max_mu="200",
+        investment_total_wan="150000",
+    )
     with staff.page.expect_navigation():
         staff.page.click("#save-project")
     if staff.page.locator("#save-anyway").count():  # an invented investor should not, but a rerun may

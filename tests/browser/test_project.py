@@ -7,7 +7,7 @@ import datetime as dt
 import httpx
 import pytest
 
-from tests.browser.conftest import Watched, account
+from tests.browser.conftest import account, signed_in_page
 from tests.conftest import TEST_PASSWORD
 
 PROJECT = "XM-2026-004"  # 在谈, preferring P02
@@ -32,17 +32,9 @@ def shortlisted(live_server):
     return code
 
 
-def visit(browser, server, name, role, *areas):
-    account(server, name, role, *areas)
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-    watched = Watched(context.new_page(), server.base)
-    watched.sign_in(name, TEST_PASSWORD)
-    return watched
-
-
 @pytest.mark.parametrize(("role", "areas"), [("investment", ()), ("park_manager", ("P02",)), ("leader", ())])
 def test_the_page_fits_every_width_and_maps_the_sites(browser, live_server, shortlisted, role, areas):
-    watched = visit(browser, live_server, f"{role}-{dt.datetime.now().timestamp()}", role, *areas)
+    watched = signed_in_page(browser, live_server, f"{role}-{dt.datetime.now().timestamp()}", role, *areas)
     try:
         for width in WIDTHS:
             watched.page.set_viewport_size({"width": width, "height": 900})

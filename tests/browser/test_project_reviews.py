@@ -8,57 +8,30 @@ import datetime as dt
 import httpx
 import pytest
 
-from tests.browser.conftest import Watched, account
-from tests.conftest import TEST_PASSWORD
+from tests import pipeline_helpers
+from tests.browser.conftest import account, close, signed_in_page, submit
+from tests.pipeline_helpers import day
 
 WIDTHS = (390, 900, 1440)
 SITE = "SMC-001"
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
-TODAY = dt.date.today()
 
 
 def land_project(server, headers, code):
     """A land project in 在谈, created through the API."""
-    created = httpx.post(
-        f"{server.base}/api/projects",
-        headers=headers,
-        json={
-            "code": code,
-            "name": "会审页面测试项目",
-            "industry_code": "27",
-            "investor": f"{code}测试有限公司",
-            "land_min_mu": 20,
-            "land_max_mu": 80,
-            "fixed_investment_wan": 30000,
-            "stage": "negotiating",
-            "stage_since": (TODAY - dt.timedelta(days=30)).isoformat(),
-        },
-    )
+    body = pipeline_helpers.land_project(code, "会审页面测试项目")
+    created = httpx.post(f"{server.base}/api/projects", headers=headers, json=body)
     assert created.status_code == 201, created.text
 
 
 def visit(browser, server, role, width):
     name = f"rv-{role}-{width}-{dt.datetime.now().timestamp()}"
-    account(server, name, role)
-    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
-    watched = Watched(context.new_page(), server.base)
-    watched.sign_in(name, TEST_PASSWORD)
-    return watched
-
-
-def submit(watched, selector):
-    with watched.page.expect_navigation():
-        watched.page.click(f"{selector} button[type=submit]")
+    return signed_in_page(browser, server, name, role, width=width)
 
 
 def fits(watched, width):
     overflow = watched.page.evaluate(OVERFLOW)
     assert overflow <= 0, f"{width}px: {overflow}px wider than the screen"
-
-
-def close(watched):
-    watched.page.context.close()
-    assert watched.outside == [] and watched.errors == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -72,7 +45,7 @@ def test_staff_hold_and_opine_an_administrator_decides_and_signs_a_leader_reads(
     assert staff.page.locator("#review-waits").is_visible() and staff.page.locator("#no-reviews").count() == 1
     fits(staff, width)
     staff.page.fill("#review-other-site", SITE)
-    staff.page.fill("#review-held-on", (TODAY - dt.timedelta(days=1)).isoformat())
+    staff.page.fill("#review-held-on", day(1))
     staff.page.fill("#review-plot_ratio", "1.5")
     submit(staff, "#review-form")
     rows = staff.page.locator("#review-list tbody tr")
@@ -89,7 +62,7 @@ def test_staff_hold_and_opine_an_administrator_decides_and_signs_a_leader_reads(
 
     staff.expect_refusal(f"{path}/stage")
     staff.page.select_option("#stage-to", "signed")
-    staff.page.fill("#stage-day", TODAY.isoformat())
+    staff.page.fill("#stage-day", day(0))
     submit(staff, "#stage-form")
     assert "须经联合会审通过" in staff.page.locator("#stage-problem").inner_text()
     assert staff.page.locator("#stage-badge").inner_text() == "在谈"
@@ -108,7 +81,7 @@ def test_staff_hold_and_opine_an_administrator_decides_and_signs_a_leader_reads(
     assert admin.page.locator("#review-waits").count() == 0
     fits(admin, width)
     admin.page.select_option("#stage-to", "signed")
-    admin.page.fill("#stage-day", TODAY.isoformat())
+    admin.page.fill("#stage-day", day(0))
     submit(admin, "#stage-form")
     assert admin.page.locator("#stage-badge").inner_text() == "签约"
     admin.screenshot(f"project-review-admin-{width}-{live_server.backend}")

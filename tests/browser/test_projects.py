@@ -6,7 +6,7 @@ refused and shown again, then a duplicate lead confirmed and saved."""
 import httpx
 import pytest
 
-from tests.browser.conftest import account
+from tests.browser.conftest import account, fill_form
 from tests.conftest import TEST_PASSWORD
 
 WIDTHS = (390, 900, 1440)
@@ -87,12 +87,15 @@ def test_a_new_lead_is_refused_then_confirmed_as_a_possible_duplicate(page, live
     with page.page.expect_navigation():
         page.page.click("#new-project")
     assert not overflows(page)
-    page.page.fill("#f-code", "XM-B-001")
-    page.page.fill("#f-name", "浏览器测试项目")
-    page.page.select_option("#f-industry_code", "27")
-    page.page.fill("#f-investor", "沪启生物医药科技有限公司")
-    page.page.fill("#f-credit_code", "123")
-    page.page.select_option("#f-source_unit", "SH")
+    fill_form(
+        page,
+        code="XM-B-001",
+        name="浏览器测试项目",
+        industry_code="27",
+        investor="沪启生物医药科技有限公司",
+        credit_code="123",
+        source_unit="SH",
+    )
     page.page.check("#area-P03")
     with page.page.expect_navigation():
         page.page.click("#save-project")

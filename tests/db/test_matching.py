@@ -2,6 +2,7 @@
 databases: ranks, scores, reasons, gaps, assemblies, factories, the small-project rule, the
 reverse match, and the property that tightening a constraint never adds a candidate."""
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -503,24 +504,13 @@ def test_adding_a_site_never_lowers_the_best_score_nor_changes_another(inventory
         assert after[0].code == ("N1" if scores["N1"] > best_before else listed[0].code)
 
 
+# A plant of 39 (electronics) wanting 5-300 亩, nuisance class 1: unbounded, then with one and two
+# distance limits
+PLANT = Need(industry_code="39", land_min_mu=5, land_max_mu=300, nuisance_class=1, today=TODAY)
 SAMPLE_NEEDS = [
-    Need(industry_code="39", land_min_mu=5, land_max_mu=300, nuisance_class=1, today=TODAY),
-    Need(
-        industry_code="39",
-        land_min_mu=5,
-        land_max_mu=300,
-        nuisance_class=1,
-        today=TODAY,
-        max_distance_km=(("port", 12.0),),
-    ),
-    Need(
-        industry_code="39",
-        land_min_mu=5,
-        land_max_mu=300,
-        nuisance_class=1,
-        today=TODAY,
-        max_distance_km=(("highway_exit", 5.5), ("rail_station", 10.0)),
-    ),
+    PLANT,
+    dataclasses.replace(PLANT, max_distance_km=(("port", 12.0),)),
+    dataclasses.replace(PLANT, max_distance_km=(("highway_exit", 5.5), ("rail_station", 10.0))),
 ]
 
 

@@ -87,35 +87,21 @@ def plant(sample_db):
     with sample_db.write() as session:
         accounts.create_user(session, OPERATOR, LEADER, "leader", TEST_PASSWORD)
     for code, values in PROJECTS.items():
-        with sample_db.write() as session:
-            projects.create(
-                session,
-                {"code": code, "name": f"报表测试{code}", **values, "stage_since": ENTERED[code]},
-                who=ADMIN,
-            )
+        body = {"code": code, "name": f"报表测试{code}", **values, "stage_since": ENTERED[code]}
+        as_admin(sample_db, projects.create, body)
     for code, target, day in STEPS:
-        with sample_db.write() as session:
-            stages.step(
-                session,
-                code,
-                stages.Move(Stage(target), day, note="终止测试" if target == "dropped" else None),
-                who=ADMIN,
-                config=RULES,
-            )
+        move = stages.Move(Stage(target), day, note="终止测试" if target == "dropped" else None)
+        as_admin(sample_db, stages.step, code, move, config=RULES)
     for code, kind, day in FOLLOW_UPS:
-        with sample_db.write() as session:
-            follow_ups.add(
-                session,
-                code,
-                {
-                    "day": day,
-                    "kind": kind,
-                    "outcome": "测试",
-                    **({"leader": LEADER} if kind == "leader_visit" else {}),
-                },
-                who=ADMIN,
-            )
+        leader = {"leader": LEADER} if kind == "leader_visit" else {}
+        as_admin(sample_db, follow_ups.add, code, {"day": day, "kind": kind, "outcome": "测试", **leader})
     return sample_db
+
+
+def as_admin(db, write, *args, **kwargs):
+    """One gateway write, `write(session, *args, **kwargs)`, by the administrator, in its own transaction."""
+    with db.write() as session:
+        write(session, *args, who=ADMIN, **kwargs)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 change is in the account's history, named by `--actor` or the OS user, on both databases."""
 
 import getpass
+import shlex
 
 from gis import accounts
 from gis.database import Database, make_engine
@@ -11,20 +12,8 @@ from tests.service.test_cli import landstock
 def test_cli_account_changes_are_recorded_with_the_operator(databases, backend):
     url = databases.url(backend, sample=True)
 
-    added = landstock(
-        "user",
-        "add",
-        "kfq3",
-        "--role",
-        "park_manager",
-        "--area",
-        "P01",
-        "--password-stdin",
-        "--actor",
-        "王科长",
-        url=url,
-        input_="a-long-password\n",
-    )
+    add = "user add kfq3 --role park_manager --area P01 --password-stdin --actor 王科长"
+    added = landstock(*shlex.split(add), url=url, input_="a-long-password\n")
     issued = landstock("user", "token", "kfq3", "--label", "脚本", "--actor", "王科长", url=url)
     changed = landstock("user", "passwd", "kfq3", "--password-stdin", url=url, input_="another-password\n")
     disabled = landstock("user", "disable", "kfq3", url=url)

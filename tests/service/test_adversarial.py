@@ -185,6 +185,55 @@ def _home(actor: Actor, world: World) -> str:
     return codes[min(actor.areas)] if actor.areas else "P01"
 
 
+def _status_change(
+    rng: random.Random,
+    actor: Actor,
+    kind: str,
+    record: Any,
+    status: str,
+    expect: bool,
+    why: str,
+    note: str | None = None,
+    paths: tuple[str, ...] = ("api", "web", "upload"),
+) -> Attempt:
+    """`actor` moves `record` to `status` (naming PROJECT) through one of `paths`."""
+    path = rng.choice(paths)
+    return Attempt(actor, path, kind, record.code, expect, status=status, project=PROJECT, note=note, why=why)
+
+
+def _restore(
+    rng: random.Random, actor: Actor, kind: str, gone: list[Any], expect: bool, why: str, **values: Any
+) -> Attempt:
+    """`actor` brings back one of the deleted records `gone`, through the API or an upload."""
+    path = rng.choice(("api", "upload"))
+    return Attempt(actor, path, kind, rng.choice(gone).code, expect, values, restore=True, why=why)
+
+
+def _remark(
+    actor: Actor, path: str, kind: str, record: Any, remark: str, expect: bool, why: str, stale: bool = False
+) -> Attempt:
+    """`actor` writes `remark` into the remarks of `record` (from a stale version if asked)."""
+    return Attempt(actor, path, kind, record.code, expect, {"remarks": remark}, stale=stale, why=why)
+
+
+def _create(
+    rng: random.Random,
+    actor: Actor,
+    kind: str,
+    code: str,
+    expect: bool,
+    geometry: Any,
+    why: str,
+    park: str | None = None,
+    **values: Any,
+) -> Attempt:
+    """`actor` creates `code` at `geometry` (in `park` if named) through the API, an upload or the CLI."""
+    path = rng.choice(("api", "upload", "cli"))
+    return Attempt(
+        actor, path, kind, code, expect, values, geometry=geometry, park=park, create=True, why=why
+    )
+
+
 OUT_OF_SCOPE = ("other", "outline", "create", "assign")
 
 
@@ -194,9 +243,7 @@ def _out_of_scope(
     """A scoped writer reaching past their areas (one of `OUT_OF_SCOPE`)."""
     if move == "other" and actor.scoped:
         other = _target(rng, world, actor, kind, own=False)
-        return other and Attempt(
-            actor, path, kind, other.code, False, {"remarks": "越权修改"}, why="other's record"
-        )
+        return other and _remark(actor, path, kind, other, "越权修改", False, "other's record")
     if move == "outline" and actor.scoped and own:
         far = world.inside("P04", point=kind == "factory")
         return Attempt(
@@ -204,16 +251,8 @@ def _out_of_scope(
         )
     if move == "create" and actor.scoped:
         far = world.inside("P04", point=kind == "factory")
-        return Attempt(
-            actor,
-            rng.choice(("api", "upload", "cli")),
-            kind,
-            world.code("EVIL"),
-            False,
-            geometry=far,
-            park=_home(actor, world),
-            create=True,
-            why="created elsewhere",
+        return _create(
+            rng, actor, kind, world.code("EVIL"), False, far, "created elsewhere", park=_home(actor, world)
         )
     if move == "assign" and actor.scoped and own:
         return Attempt(
@@ -235,55 +274,18 @@ def hostile(rng: random.Random, world: World, actor: Actor) -> Attempt | None:
     if move == "step" and own:
         legal = NEXT[kind][own.status]
         illegal = [s for s in WORKFLOWS[kind][0] if s.value not in legal and s.value != own.status]
-        target = rng.choice(illegal).value
-        return Attempt(
-            actor,
-            rng.choice(("api", "web", "upload")),
-            kind,
-            own.code,
-            False,
-            status=target,
-            project=PROJECT,
-            note="跳步",
-            why="illegal step",
-        )
+        return _status_change(rng, actor, kind, own, rng.choice(illegal).value, False, "illegal step", "跳步")
     if move == "undelete" and actor.role != "admin":
         gone = [r for r in world.rows(kind) if r.deleted_at is not None]
-        return gone and Attempt(
-            actor,
-            rng.choice(("api", "upload")),
-            kind,
-            rng.choice(gone).code,
-            False,
-            values={"remarks": "恢复"},
-            restore=True,
-            why="undelete",
-        )
+        return gone and _restore(rng, actor, kind, gone, False, "undelete", remarks="恢复")
     if move == "stale" and own:
-        return Attempt(
-            actor,
-            rng.choice(("api", "web")),
-            kind,
-            own.code,
-            False,
-            {"remarks": "旧版本"},
-            stale=True,
-            why="stale version",
+        return _remark(
+            actor, rng.choice(("api", "web")), kind, own, "旧版本", False, "stale version", stale=True
         )
     if move == "hidden" and own:
-        return Attempt(
-            actor, path, kind, own.code, False, {"remarks": "隐藏\u202e字符"}, why="hidden character"
-        )
+        return _remark(actor, path, kind, own, "隐藏\u202e字符", False, "hidden character")
     if move == "role" and actor.role in ("leader", "investment") and own:
-        return Attempt(
-            actor,
-            rng.choice(("api", "web", "upload")),
-            kind,
-            own.code,
-            False,
-            {"remarks": "无权"},
-            why="role",
-        )
+        return _remark(actor, rng.choice(("api", "web", "upload")), kind, own, "无权", False, "role")
     return None
 
 
@@ -295,55 +297,20 @@ def legitimate(rng: random.Random, world: World, actor: Actor) -> Attempt | None
         return None
     if actor.role == "investment":
         if own.status in ("available", "vacant"):
-            return Attempt(
-                actor,
-                rng.choice(("api", "web")),
-                kind,
-                own.code,
-                True,
-                status="reserved",
-                project=PROJECT,
-                why="reserve",
-            )
+            return _status_change(rng, actor, kind, own, "reserved", True, "reserve", paths=("api", "web"))
         return None
     move = rng.choice(("edit", "step", "create", "restore", "area"))
     if move == "step":
-        target = rng.choice(NEXT[kind][own.status])
-        return Attempt(
-            actor,
-            rng.choice(("api", "web", "upload")),
-            kind,
-            own.code,
-            True,
-            status=target,
-            project=PROJECT,
-            note="正常推进",
-            why="legal step",
+        return _status_change(
+            rng, actor, kind, own, rng.choice(NEXT[kind][own.status]), True, "legal step", "正常推进"
         )
     if move == "create" and kind == "parcel":
-        return Attempt(
-            actor,
-            rng.choice(("api", "upload", "cli")),
-            kind,
-            world.code("NEW"),
-            True,
-            {"land_use": "100102"},
-            geometry=world.inside(_home(actor, world)),
-            create=True,
-            why="new in own park",
-        )
+        here = world.inside(_home(actor, world))
+        return _create(rng, actor, kind, world.code("NEW"), True, here, "new in own park", land_use="100102")
     if move == "restore" and actor.role == "admin":
         gone = [r for r in world.rows(kind) if r.deleted_at is not None]
         if gone:
-            return Attempt(
-                actor,
-                rng.choice(("api", "upload")),
-                kind,
-                rng.choice(gone).code,
-                True,
-                restore=True,
-                why="admin restores",
-            )
+            return _restore(rng, actor, kind, gone, True, "admin restores")
     if move == "area" and actor.role in ("admin", "park_manager"):
         return Attempt(
             actor,
@@ -354,9 +321,7 @@ def legitimate(rng: random.Random, world: World, actor: Actor) -> Attempt | None
             {"remarks": f"园区说明{world.serial}"},
             why="own area",
         )
-    return Attempt(
-        actor, rng.choice(PATHS), kind, own.code, True, {"remarks": f"核实{world.code('R')}"}, why="own edit"
-    )
+    return _remark(actor, rng.choice(PATHS), kind, own, f"核实{world.code('R')}", True, "own edit")
 
 
 # --- carrying them out ------------------------------------------------------------------------------

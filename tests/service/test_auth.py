@@ -327,41 +327,24 @@ def recorded_addresses(sample_app, name: str) -> list[str]:
         return list(session.scalars(select(LoginFailure.address).where(LoginFailure.name == name)))
 
 
+def wrong_password(client, name, forwarded_for):
+    """A token request for `name` with a wrong password, its X-Forwarded-For saying `forwarded_for`."""
+    return client.post(
+        "/api/auth/token",
+        json={"name": name, "password": "wrong-password-1"},
+        headers={"X-Forwarded-For": forwarded_for},
+    )
+
+
 def test_x_forwarded_for_is_believed_from_a_trusted_proxy_only(sample_app):
     with proxied_app(sample_app, "10.0.0.1") as proxy, proxied_app(sample_app, "192.0.2.50") as direct:
         # the left part is whatever the client sent; the right part was added by our proxies
         spoofed = "203.0.113.9, 198.51.100.7, 10.8.0.3"
-        proxy.post(
-            "/api/auth/token",
-            json={"name": "via-proxy", "password": "wrong-password-1"},
-            headers={"X-Forwarded-For": spoofed},
-        )
-        direct.post(
-            "/api/auth/token",
-            json={"name": "direct", "password": "wrong-password-1"},
-            headers={"X-Forwarded-For": "198.51.100.7"},
-        )
-        locked = [
-            proxy.post(
-                "/api/auth/token",
-                json={"name": f"n{i}", "password": "wrong-password-1"},
-                headers={"X-Forwarded-For": "198.51.100.8"},
-            ).status_code
-            for i in range(21)
-        ]
-        neighbour = proxy.post(
-            "/api/auth/token",
-            json={"name": "n0", "password": "wrong-password-1"},
-            headers={"X-Forwarded-For": "198.51.100.9"},
-        )
-        rotating = [
-            direct.post(
-                "/api/auth/token",
-                json={"name": f"m{i}", "password": "wrong-password-1"},
-                headers={"X-Forwarded-For": f"198.51.100.{i}"},
-            ).status_code
-            for i in range(20)
-        ]
+        wrong_password(proxy, "via-proxy", spoofed)
+        wrong_password(direct, "direct", "198.51.100.7")
+        locked = [wrong_password(proxy, f"n{i}", "198.51.100.8").status_code for i in range(21)]
+        neighbour = wrong_password(proxy, "n0", "198.51.100.9")
+        rotating = [wrong_password(direct, f"m{i}", f"198.51.100.{i}").status_code for i in range(20)]
 
     assert recorded_addresses(sample_app, "via-proxy") == ["198.51.100.7"]
     assert recorded_addresses(sample_app, "direct") == ["192.0.2.50"]

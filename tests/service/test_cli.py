@@ -7,6 +7,7 @@ process shows (signals, the exit status the shell sees).
 """
 
 import os
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -152,22 +153,8 @@ def test_every_command_has_help():
 def test_user_commands(databases, backend):
     url = databases.url(backend, sample=True)
 
-    added = landstock(
-        "user",
-        "add",
-        "kfq2",
-        "--role",
-        "park_manager",
-        "--area",
-        "P01",
-        "--area",
-        "T01",
-        "--display-name",
-        "陆主任",
-        "--password-stdin",
-        url=url,
-        input_="a-long-password\n",
-    )
+    add = "user add kfq2 --role park_manager --area P01 --area T01 --display-name 陆主任 --password-stdin"
+    added = landstock(*shlex.split(add), url=url, input_="a-long-password\n")
     token = landstock("user", "token", "kfq2", "--label", "脚本", "--days", "7", url=url)
     listed = landstock("user", "list", url=url)
     disabled = landstock("user", "disable", "kfq2", url=url)
@@ -203,28 +190,10 @@ def test_report_commands_write_the_workbook_or_the_pdf_by_the_suffix(databases, 
     url = databases.url(backend, sample=True)
     plant(databases.open_url(url))
 
-    weekly = landstock(
-        "report",
-        "weekly",
-        "--week",
-        "2018-W11",
-        "--as-of",
-        "2018-03-18",
-        "-o",
-        str(tmp_path / "周汇总.xlsx"),
-        url=url,
-    )
-    card = landstock(
-        "report",
-        "scorecard",
-        "--period",
-        "2018-Q1",
-        "--as-of",
-        "2018-03-31",
-        "-o",
-        str(tmp_path / "考核.pdf"),
-        url=url,
-    )
+    weekly_to = shlex.split("report weekly --week 2018-W11 --as-of 2018-03-18 -o")
+    weekly = landstock(*weekly_to, str(tmp_path / "周汇总.xlsx"), url=url)
+    card_to = shlex.split("report scorecard --period 2018-Q1 --as-of 2018-03-31 -o")
+    card = landstock(*card_to, str(tmp_path / "考核.pdf"), url=url)
 
     assert weekly.returncode == 0 and "周汇总.xlsx" in weekly.stdout and "2018-03-18" in weekly.stdout
     book = openpyxl.load_workbook(tmp_path / "周汇总.xlsx")

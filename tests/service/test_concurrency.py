@@ -1,6 +1,8 @@
 """50 people saving the same version of one parcel at once: one wins, 49 are told, nothing lost."""
 
 import asyncio
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -11,20 +13,28 @@ from tests.conftest import settings_for
 ROUNDS, CLIENTS = 20, 50
 
 
-async def one_round(base: str, headers: dict[str, str], code: str, round_: int) -> list[int]:
+async def same_version_round(
+    base: str, headers: dict[str, str], path: str, body: Callable[[str], Any], round_: int
+) -> list[int]:
+    """CLIENTS writers PATCH `path` at once, each with its own remark, all from the version read
+    just before; their answers' status codes."""
     async with httpx.AsyncClient(
         base_url=base, timeout=120, limits=httpx.Limits(max_connections=CLIENTS)
     ) as client:
-        etag = (await client.get(f"/api/parcels/{code}")).headers["etag"]
+        etag = (await client.get(path)).headers["etag"]
         requests = [
-            client.patch(
-                f"/api/parcels/{code}",
-                headers={**headers, "If-Match": etag},
-                json={"properties": {"remarks": f"第{round_}轮-客户端{i}"}},
-            )
+            client.patch(path, headers={**headers, "If-Match": etag}, json=body(f"第{round_}轮-客户端{i}"))
             for i in range(CLIENTS)
         ]
         return [r.status_code for r in await asyncio.gather(*requests)]
+
+
+def parcel_remarks(remark: str) -> dict[str, Any]:
+    return {"properties": {"remarks": remark}}
+
+
+async def one_round(base: str, headers: dict[str, str], code: str, round_: int) -> list[int]:
+    return await same_version_round(base, headers, f"/api/parcels/{code}", parcel_remarks, round_)
 
 
 def test_concurrent_updates_with_the_same_version(sample_app):

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -44,18 +45,8 @@ def test_import_prints_the_report_and_refuses_with_exit_1(databases, backend, tm
 
     refused = landstock("import", str(bad), "--layer", "parcels", url=url)
     dry = landstock("import", str(good), "--layer", "parcels", "--dry-run", url=url)
-    done = landstock(
-        "import",
-        str(good),
-        "--layer",
-        "parcels",
-        "--user",
-        "王科长",
-        "--every-row",
-        "--report",
-        str(tmp_path / "report.json"),
-        url=url,
-    )
+    every_row = shlex.split("--layer parcels --user 王科长 --every-row --report")
+    done = landstock("import", str(good), *every_row, str(tmp_path / "report.json"), url=url)
 
     assert refused.returncode == 1 and "CLI-2" in refused.stdout and "拒绝" in refused.stdout
     assert "编号“CLI-2”在第 1, 2 行重复出现" in refused.stdout and "Traceback" not in refused.stderr

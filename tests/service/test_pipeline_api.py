@@ -1,14 +1,9 @@
 """The pipeline over HTTP, on both databases: leads with their duplicates, dated steps with their
 If-Match, follow-ups, and merges, each refused as problem+json where it must be."""
 
-import datetime as dt
+from tests.pipeline_helpers import day, inspection
 
 PROBLEM = "application/problem+json"
-TODAY = dt.date.today()
-
-
-def day(ago):
-    return (TODAY - dt.timedelta(days=ago)).isoformat()
 
 
 def enter(client, headers, code, investor, **extra):
@@ -111,15 +106,7 @@ def test_follow_ups_are_added_listed_and_withdrawn(sample_app):
     added = client.post(
         "/api/projects/XM-A-020/follow-ups",
         headers=staff,
-        json={
-            "day": day(3),
-            "kind": "inspection",
-            "participants": "王科长、投资方",
-            "place": "吕四港",
-            "outcome": "看了两块地",
-            "next_step": "报价",
-            "next_on": day(-7),
-        },
+        json=inspection(3, "王科长、投资方"),
     )
     future = client.post(
         "/api/projects/XM-A-020/follow-ups", headers=staff, json={"day": day(-1), "kind": "call"}

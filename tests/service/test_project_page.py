@@ -1,17 +1,12 @@
 """One project's page and its forms, on both databases: what each role reads and may do, and each
 form's success and refusal (nothing written, what was typed kept, the reason shown)."""
 
-import datetime as dt
 import re
 
 from tests.conftest import TEST_PASSWORD
+from tests.pipeline_helpers import day, inspection
 
-TODAY = dt.date.today()
 PROJECT = "XM-2026-004"  # 在谈, preferring P02
-
-
-def day(ago):
-    return (TODAY - dt.timedelta(days=ago)).isoformat()
 
 
 def signed_in(app, role, *areas):
@@ -36,6 +31,12 @@ def page_csrf(client, path=f"/projects/{PROJECT}"):
 
 def version(app, code=PROJECT):
     return app.client.get(f"/api/projects/{code}", headers=app.headers("admin")).json()["version"]
+
+
+def step(app, token, read, stage, ago, code=PROJECT, follow=True, **fields):
+    """Post the page's stage form: project `code`, as of version `read`, to `stage` `ago` days back."""
+    data = {"csrf_token": token, "version": read, "stage": stage, "day": day(ago), **fields}
+    return app.client.post(f"/projects/{code}/stage", follow_redirects=follow, data=data)
 
 
 def test_each_role_reads_the_page_as_it_may(sample_app):
@@ -82,26 +83,10 @@ def test_a_step_moves_the_project_and_a_refused_one_writes_nothing_and_keeps_wha
     token = page_csrf(client)
     before = version(sample_app)
 
-    refused = client.post(
-        f"/projects/{PROJECT}/stage",
-        data={"csrf_token": token, "version": before, "stage": "dropped", "day": day(1), "note": ""},
-    )
-    future = client.post(
-        f"/projects/{PROJECT}/stage",
-        data={"csrf_token": token, "version": before, "stage": "signed", "day": day(-3), "note": "明天签约"},
-    )
+    refused = step(sample_app, token, before, "dropped", 1, note="")
+    future = step(sample_app, token, before, "signed", -3, note="明天签约")
     unchanged = version(sample_app)
-    moved = client.post(
-        f"/projects/{PROJECT}/stage",
-        follow_redirects=False,
-        data={
-            "csrf_token": token,
-            "version": before,
-            "stage": "on_hold",
-            "day": day(1),
-            "note": "投资方调整计划",
-        },
-    )
+    moved = step(sample_app, token, before, "on_hold", 1, follow=False, note="投资方调整计划")
     no_csrf = client.post(
         f"/projects/{PROJECT}/stage", data={"version": before + 1, "stage": "negotiating", "day": day(0)}
     )
@@ -128,16 +113,7 @@ def test_a_leader_may_not_move_a_project_and_nothing_is_written(sample_app):
     signed_in(sample_app, "leader")
     before = version(sample_app)
 
-    refused = client.post(
-        f"/projects/{PROJECT}/stage",
-        data={
-            "csrf_token": page_csrf(client),
-            "version": before,
-            "stage": "on_hold",
-            "day": day(1),
-            "note": "领导意见",
-        },
-    )
+    refused = step(sample_app, page_csrf(client), before, "on_hold", 1, note="领导意见")
 
     assert refused.status_code == 403 and 'id="stage-form"' not in refused.text  # the form is not offered
     assert 'id="page-problem"' in refused.text and "领导" in refused.text  # but the reason is given
@@ -162,16 +138,7 @@ def test_a_follow_up_is_added_and_a_refused_one_keeps_what_was_typed(sample_app)
     added = client.post(
         f"/projects/{PROJECT}/follow-ups",
         follow_redirects=False,
-        data={
-            "csrf_token": token,
-            "kind": "inspection",
-            "day": day(2),
-            "participants": "投资方董事长",
-            "place": "吕四港",
-            "outcome": "看了两块地",
-            "next_step": "报价",
-            "next_on": day(-7),
-        },
+        data={"csrf_token": token, **inspection(2, "投资方董事长")},
     )
     newer = client.post(
         f"/projects/{PROJECT}/follow-ups",
@@ -316,33 +283,11 @@ def test_supply_names_its_sites_on_the_form_and_refuses_without_one(sample_app):
     code = client.get("/api/parcels", params={"status": "available", "limit": 1}).json()["features"][0]["id"]
     signed_in(sample_app, "admin")
     token = page_csrf(client, f"/projects/{project}")
-    registered = client.post(
-        f"/projects/{project}/stage",
-        follow_redirects=False,
-        data={
-            "csrf_token": token,
-            "version": version(sample_app, project),
-            "stage": "registered",
-            "day": day(0),
-        },
-    )
+    registered = step(sample_app, token, version(sample_app, project), "registered", 0, project, False)
     before = version(sample_app, project)
 
-    bare = client.post(
-        f"/projects/{project}/stage",
-        data={"csrf_token": token, "version": before, "stage": "supplied", "day": day(0), "note": "挂牌出让"},
-    )
-    supplied = client.post(
-        f"/projects/{project}/stage",
-        follow_redirects=False,
-        data={
-            "csrf_token": token,
-            "version": before,
-            "stage": "supplied",
-            "day": day(0),
-            "other_sites": f" {code} ",
-        },
-    )
+    bare = step(sample_app, token, before, "supplied", 0, project, note="挂牌出让")
+    supplied = step(sample_app, token, before, "supplied", 0, project, False, other_sites=f" {code} ")
 
     assert registered.status_code == 303
     assert (

@@ -2,12 +2,10 @@
 who sees which form, each form's success and refusal (nothing written, what was typed kept), and
 the note on why signing waits for an approved review."""
 
-import datetime as dt
-
-from tests.service.test_project_page import day, page_csrf, signed_in
+from tests.pipeline_helpers import TODAY, day, land_project
+from tests.service.test_project_page import page_csrf, signed_in, step
 
 PROJECT = "XM-2026-001"  # reserves KFQ-009 and BX-009; prefers P03
-TODAY = dt.date.today()
 LIST = f"/api/projects/{PROJECT}/reviews"
 DEPARTMENTS = (
     "development_reform",
@@ -40,6 +38,23 @@ def opinions(record, **rows):
         }
         data.update({f"{d['department']}.{k}": v for k, v in row.items()})
     return data
+
+
+def held_by_staff(app):
+    """Investment staff signed in hold a review of PROJECT on KFQ-009: their form token, the record."""
+    signed_in(app, "investment")
+    token = page_csrf(app.client, f"/projects/{PROJECT}")
+    hold(app, token, site="KFQ-009", held_on=day(3))
+    return token, listed(app)[0]
+
+
+def send_opinions(app, token, record, follow=False, **rows):
+    """Post the opinions form of `record` (as stored, but for `rows`); a 303 is followed if asked."""
+    return app.client.post(
+        f"/projects/{PROJECT}/reviews/{record['slug']}/opinions",
+        follow_redirects=follow,
+        data={"csrf_token": token, **opinions(record, **rows)},
+    )
 
 
 def test_staff_hold_a_review_on_a_site_picked_or_typed_and_a_refused_one_keeps_what_was_typed(sample_app):
@@ -139,42 +154,16 @@ def test_each_role_sees_the_forms_it_may_use(sample_app):
 
 
 def test_opinions_are_entered_and_a_stale_form_keeps_what_was_typed(sample_app):
-    client = sample_app.client
-    signed_in(sample_app, "investment")
-    token = page_csrf(client, f"/projects/{PROJECT}")
-    hold(sample_app, token, site="KFQ-009", held_on=day(3))
-    record = listed(sample_app)[0]
-    url = f"/projects/{PROJECT}/reviews/{record['slug']}/opinions"
+    token, record = held_by_staff(sample_app)
+    land = {"opinion": "用地符合国土空间规划", "signatory": "张自然", "signed_on": day(3)}
 
-    entered = client.post(
-        url,
-        follow_redirects=False,
-        data={
-            "csrf_token": token,
-            **opinions(
-                record,
-                natural_resources={
-                    "opinion": "用地符合国土空间规划",
-                    "signatory": "张自然",
-                    "signed_on": day(3),
-                },
-            ),
-        },
-    )
+    entered = send_opinions(sample_app, token, record, natural_resources=land)
     after_first = listed(sample_app)[0]
-    stale = client.post(
-        url,
-        data={
-            "csrf_token": token,
-            **opinions(record, commerce={"opinion": "同意引进，纳入重点项目", "signatory": "李商务"}),
-        },
+    stale = send_opinions(
+        sample_app, token, record, True, commerce={"opinion": "同意引进，纳入重点项目", "signatory": "李商务"}
     )
-    future = client.post(
-        url,
-        data={
-            "csrf_token": token,
-            **opinions(after_first, housing_construction={"opinion": "同意", "signed_on": day(-1)}),
-        },
+    future = send_opinions(
+        sample_app, token, after_first, True, housing_construction={"opinion": "同意", "signed_on": day(-1)}
     )
 
     assert entered.status_code == 303
@@ -196,10 +185,7 @@ def test_opinions_are_entered_and_a_stale_form_keeps_what_was_typed(sample_app):
 
 def test_only_an_administrator_decides_and_then_alone_changes_the_opinions(sample_app):
     client = sample_app.client
-    signed_in(sample_app, "investment")
-    staff_token = page_csrf(client, f"/projects/{PROJECT}")
-    hold(sample_app, staff_token, site="KFQ-009", held_on=day(3))
-    record = listed(sample_app)[0]
+    staff_token, record = held_by_staff(sample_app)
     base = f"/projects/{PROJECT}/reviews/{record['slug']}"
 
     by_staff = client.post(
@@ -225,21 +211,12 @@ def test_only_an_administrator_decides_and_then_alone_changes_the_opinions(sampl
     after = listed(sample_app)[0]
     signed_in(sample_app, "investment")
     staff_page = client.get(f"/projects/{PROJECT}").text
-    late = client.post(
-        f"{base}/opinions",
-        data={
-            "csrf_token": page_csrf(client, f"/projects/{PROJECT}"),
-            **opinions(after, commerce={"opinion": "补充意见"}),
-        },
+    late = send_opinions(
+        sample_app, page_csrf(client, f"/projects/{PROJECT}"), after, True, commerce={"opinion": "补充意见"}
     )
     signed_in(sample_app, "admin")
-    by_admin = client.post(
-        f"{base}/opinions",
-        follow_redirects=False,
-        data={
-            "csrf_token": page_csrf(client, f"/projects/{PROJECT}"),
-            **opinions(after, commerce={"opinion": "补充意见"}),
-        },
+    by_admin = send_opinions(
+        sample_app, page_csrf(client, f"/projects/{PROJECT}"), after, commerce={"opinion": "补充意见"}
     )
 
     assert by_staff.status_code == 403 and f'id="outcome-{record["slug"]}-problem"' not in by_staff.text
@@ -262,17 +239,7 @@ def test_the_page_says_why_signing_waits_and_signs_once_a_review_passed(sample_a
     created = client.post(
         "/api/projects",
         headers=sample_app.headers("investment"),
-        json={
-            "code": code,
-            "name": "签约规则页面测试",
-            "industry_code": "27",
-            "investor": "签约页面测试有限公司",
-            "land_min_mu": 20,
-            "land_max_mu": 80,
-            "fixed_investment_wan": 30000,
-            "stage": "negotiating",
-            "stage_since": day(30),
-        },
+        json=land_project(code, "签约规则页面测试", "签约页面测试有限公司"),
     )
     assert created.status_code == 201, created.text
     signed_in(sample_app, "admin")
@@ -280,10 +247,7 @@ def test_the_page_says_why_signing_waits_and_signs_once_a_review_passed(sample_a
     token = page_csrf(client, path)
     waiting = client.get(path).text
     version = client.get(f"/api/projects/{code}", headers=sample_app.headers("admin")).json()["version"]
-    refused = client.post(
-        f"{path}/stage",
-        data={"csrf_token": token, "version": version, "stage": "signed", "day": day(0), "note": "签约"},
-    )
+    refused = step(sample_app, token, version, "signed", 0, code, note="签约")
 
     held = hold(sample_app, token, code=code, other_site="SMC-001", held_on=day(1))
     record = listed(sample_app, code)[0]
@@ -293,11 +257,7 @@ def test_the_page_says_why_signing_waits_and_signs_once_a_review_passed(sample_a
         data={"csrf_token": token, "version": record["version"], "outcome": "passed"},
     )
     approved = client.get(path).text
-    signed = client.post(
-        f"{path}/stage",
-        follow_redirects=False,
-        data={"csrf_token": token, "version": version, "stage": "signed", "day": day(0)},
-    )
+    signed = step(sample_app, token, version, "signed", 0, code, False)
 
     assert 'id="review-waits"' in waiting and 'id="stage-review-waits"' in waiting
     assert "LANDSTOCK_PIPELINE_REVIEW_BEFORE_SIGNING" in waiting

@@ -1,10 +1,10 @@
 """Creating and changing projects: investment staff (and admins) only, with version checks."""
 
 
-def test_investment_staff_create_and_change_projects_with_etags(sample_app):
-    client, staff = sample_app.client, sample_app.headers("investment")
-    body = {
-        "code": "XM-2026-201",
+def drug_pilot(code: str) -> dict:
+    """A new project's body: a pilot plant for new drugs (医药, 27) wanting 20-30 亩, P03 preferred."""
+    return {
+        "code": code,
         "name": "新药中试",
         "industry_code": "27",
         "land_min_mu": 20,
@@ -12,24 +12,24 @@ def test_investment_staff_create_and_change_projects_with_etags(sample_app):
         "preferred_areas": ["P03"],
     }
 
+
+def change(client, headers, code, values, read):
+    """PATCH project `code` with `values`, as of the version the answer `read` gave."""
+    return client.patch(
+        f"/api/projects/{code}", json=values, headers={**headers, "If-Match": read.headers["ETag"]}
+    )
+
+
+def test_investment_staff_create_and_change_projects_with_etags(sample_app):
+    client, staff = sample_app.client, sample_app.headers("investment")
+    body = drug_pilot("XM-2026-201")
+
     created = client.post("/api/projects", json=body, headers=staff)
     duplicate = client.post("/api/projects", json={**body, "name": "x"}, headers=staff)
-    changed = client.patch(
-        "/api/projects/XM-2026-201",
-        json={"land_max_mu": 40},
-        headers={**staff, "If-Match": created.headers["ETag"]},
-    )
-    stale = client.patch(
-        "/api/projects/XM-2026-201",
-        json={"land_max_mu": 45},
-        headers={**staff, "If-Match": created.headers["ETag"]},
-    )
+    changed = change(client, staff, "XM-2026-201", {"land_max_mu": 40}, created)
+    stale = change(client, staff, "XM-2026-201", {"land_max_mu": 45}, created)
     unversioned = client.patch("/api/projects/XM-2026-201", json={"land_max_mu": 45}, headers=staff)
-    crossed = client.patch(
-        "/api/projects/XM-2026-201",
-        json={"land_min_mu": 50},
-        headers={**staff, "If-Match": changed.headers["ETag"]},
-    )
+    crossed = change(client, staff, "XM-2026-201", {"land_min_mu": 50}, changed)
     matches = client.get("/api/projects/XM-2026-201/matches", headers=staff)
 
     assert created.status_code == 201 and created.headers["Location"] == "/api/projects/XM-2026-201"
@@ -73,16 +73,8 @@ def test_a_null_preference_list_means_no_preference(sample_app):
     body = {"code": "XM-2026-203", "name": "t", "industry_code": "59", "preferred_areas": None}
 
     created = client.post("/api/projects", json=body, headers=staff)
-    cleared = client.patch(
-        "/api/projects/XM-2026-203",
-        json={"preferred_areas": ["P04"]},
-        headers={**staff, "If-Match": created.headers["ETag"]},
-    )
-    again = client.patch(
-        "/api/projects/XM-2026-203",
-        json={"preferred_areas": None},
-        headers={**staff, "If-Match": cleared.headers["ETag"]},
-    )
+    cleared = change(client, staff, "XM-2026-203", {"preferred_areas": ["P04"]}, created)
+    again = change(client, staff, "XM-2026-203", {"preferred_areas": None}, cleared)
 
     assert created.status_code == 201 and created.json()["preferred_areas"] == []
     assert cleared.json()["preferred_areas"] == ["P04"]
@@ -92,31 +84,12 @@ def test_a_null_preference_list_means_no_preference(sample_app):
 
 def test_every_change_of_a_project_is_kept_with_who_and_the_value_before(sample_app):
     client, staff = sample_app.client, sample_app.headers("investment")
-    body = {
-        "code": "XM-2026-298",
-        "name": "新药中试",
-        "industry_code": "27",
-        "land_min_mu": 20,
-        "land_max_mu": 30,
-        "preferred_areas": ["P03"],
-    }
+    body = drug_pilot("XM-2026-298")
 
     created = client.post("/api/projects", json=body, headers=staff)
-    widened = client.patch(
-        "/api/projects/XM-2026-298",
-        json={"land_max_mu": 40},
-        headers={**staff, "If-Match": created.headers["ETag"]},
-    )
-    stale = client.patch(
-        "/api/projects/XM-2026-298",
-        json={"land_max_mu": 99},
-        headers={**staff, "If-Match": created.headers["ETag"]},
-    )
-    moved = client.patch(
-        "/api/projects/XM-2026-298",
-        json={"preferred_areas": ["P04"], "land_max_mu": 40},
-        headers={**staff, "If-Match": widened.headers["ETag"]},
-    )
+    widened = change(client, staff, "XM-2026-298", {"land_max_mu": 40}, created)
+    stale = change(client, staff, "XM-2026-298", {"land_max_mu": 99}, created)
+    moved = change(client, staff, "XM-2026-298", {"preferred_areas": ["P04"], "land_max_mu": 40}, widened)
     history = client.get("/api/projects/XM-2026-298/history", headers=staff)
     unknown = client.get("/api/projects/XM-0000-000/history", headers=staff)
 

@@ -247,6 +247,12 @@ def report_page(role: str, _mode: str, _variant: str) -> int:
     return {"anonymous": 303, "park_manager": 403}.get(role, 200)
 
 
+def secret_and_own(kind: Any, url: str) -> tuple[Any, list[tuple[str, str]]]:
+    """A route of that kind read for the secret project's record and for P02's own: `url` with
+    each in place of `*` ({*_parcel}: {secret_parcel}, then {own_parcel})."""
+    return kind, [(url.replace("*", variant), variant) for variant in ("secret", "own")]
+
+
 # Every GET route: its kind and the URLs that fill it, each with the variant it stands for
 # ("secret": a record of the secret project or its sites; "own": of P02's own; "none": neither).
 ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
@@ -262,26 +268,11 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/parcels/export": (signed_in_api, [("/api/parcels/export?format=csv", "none")]),
     "/api/factories/export": (signed_in_api, [("/api/factories/export?format=xlsx", "none")]),
     "/api/parcels": (inventory_api, [("/api/parcels?limit=1000", "none")]),
-    "/api/parcels/{code}": (
-        inventory_api,
-        [("/api/parcels/{secret_parcel}", "secret"), ("/api/parcels/{own_parcel}", "own")],
-    ),
-    "/api/parcels/{code}/history": (
-        inventory_api,
-        [("/api/parcels/{secret_parcel}/history", "secret"), ("/api/parcels/{own_parcel}/history", "own")],
-    ),
+    "/api/parcels/{code}": secret_and_own(inventory_api, "/api/parcels/{*_parcel}"),
+    "/api/parcels/{code}/history": secret_and_own(inventory_api, "/api/parcels/{*_parcel}/history"),
     "/api/factories": (inventory_api, [("/api/factories?limit=1000", "none")]),
-    "/api/factories/{code}": (
-        inventory_api,
-        [("/api/factories/{secret_factory}", "secret"), ("/api/factories/{own_factory}", "own")],
-    ),
-    "/api/factories/{code}/history": (
-        inventory_api,
-        [
-            ("/api/factories/{secret_factory}/history", "secret"),
-            ("/api/factories/{own_factory}/history", "own"),
-        ],
-    ),
+    "/api/factories/{code}": secret_and_own(inventory_api, "/api/factories/{*_factory}"),
+    "/api/factories/{code}/history": secret_and_own(inventory_api, "/api/factories/{*_factory}/history"),
     "/api/areas": (inventory_api, [("/api/areas", "none")]),
     "/api/areas/{code}": (inventory_api, [("/api/areas/{park}", "none")]),
     "/api/areas/{code}/history": (inventory_api, [("/api/areas/{park}/history", "none")]),
@@ -320,52 +311,15 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/parcels/{code}/projects": (signed_in_api, [("/api/parcels/{own_parcel}/projects", "own")]),
     "/api/factories/{code}/projects": (signed_in_api, [("/api/factories/{own_factory}/projects", "own")]),
     "/api/projects": (signed_in_api, [("/api/projects?limit=1000", "none")]),
-    "/api/projects/{code}": (
-        project_api,
-        [("/api/projects/{secret_project}", "secret"), ("/api/projects/{own_project}", "own")],
-    ),
-    "/api/projects/{code}/history": (
-        project_api,
-        [
-            ("/api/projects/{secret_project}/history", "secret"),
-            ("/api/projects/{own_project}/history", "own"),
-        ],
-    ),
-    "/api/projects/{code}/stages": (
-        project_api,
-        [("/api/projects/{secret_project}/stages", "secret"), ("/api/projects/{own_project}/stages", "own")],
-    ),
-    "/api/projects/{code}/follow-ups": (
-        project_api,
-        [
-            ("/api/projects/{secret_project}/follow-ups", "secret"),
-            ("/api/projects/{own_project}/follow-ups", "own"),
-        ],
-    ),
-    "/api/projects/{code}/duplicates": (
-        project_api,
-        [
-            ("/api/projects/{secret_project}/duplicates", "secret"),
-            ("/api/projects/{own_project}/duplicates", "own"),
-        ],
-    ),
-    "/api/projects/{code}/sites": (
-        project_api,
-        [("/api/projects/{secret_project}/sites", "secret"), ("/api/projects/{own_project}/sites", "own")],
-    ),
-    "/api/projects/{code}/matches": (
-        project_api,
-        [
-            ("/api/projects/{secret_project}/matches?limit=3", "secret"),
-            ("/api/projects/{own_project}/matches?limit=3", "own"),
-        ],
-    ),
-    "/api/projects/{code}/review": (
-        project_api,
-        [
-            ("/api/projects/{secret_project}/review?site={secret_parcel}", "secret"),
-            ("/api/projects/{own_project}/review?site={own_parcel}", "own"),
-        ],
+    "/api/projects/{code}": secret_and_own(project_api, "/api/projects/{*_project}"),
+    "/api/projects/{code}/history": secret_and_own(project_api, "/api/projects/{*_project}/history"),
+    "/api/projects/{code}/stages": secret_and_own(project_api, "/api/projects/{*_project}/stages"),
+    "/api/projects/{code}/follow-ups": secret_and_own(project_api, "/api/projects/{*_project}/follow-ups"),
+    "/api/projects/{code}/duplicates": secret_and_own(project_api, "/api/projects/{*_project}/duplicates"),
+    "/api/projects/{code}/sites": secret_and_own(project_api, "/api/projects/{*_project}/sites"),
+    "/api/projects/{code}/matches": secret_and_own(project_api, "/api/projects/{*_project}/matches?limit=3"),
+    "/api/projects/{code}/review": secret_and_own(
+        project_api, "/api/projects/{*_project}/review?site={*_parcel}"
     ),
     "/api/projects/{code}/review.xlsx": (
         project_api,
@@ -378,37 +332,19 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
             ("/api/projects/{own_project}/review.html?site={own_factory}", "own"),
         ],
     ),
-    "/api/projects/{code}/reviews": (
-        project_api,
-        [
-            ("/api/projects/{secret_project}/reviews", "secret"),
-            ("/api/projects/{own_project}/reviews", "own"),
-        ],
-    ),
-    "/api/projects/{code}/reviews/{number}": (
-        project_api,
-        [
-            ("/api/projects/{secret_project}/reviews/{secret_review}", "secret"),
-            ("/api/projects/{own_project}/reviews/{own_review}", "own"),
-        ],
+    "/api/projects/{code}/reviews": secret_and_own(project_api, "/api/projects/{*_project}/reviews"),
+    "/api/projects/{code}/reviews/{number}": secret_and_own(
+        project_api, "/api/projects/{*_project}/reviews/{*_review}"
     ),
     "/api/projects/{code}/reviews/{number}.pdf": (
         project_api,
         [("/api/projects/{secret_project}/reviews/{secret_review}.pdf", "secret")],
     ),
-    "/api/projects/{code}/reviews/{number}.xlsx": (
-        project_api,
-        [
-            ("/api/projects/{secret_project}/reviews/{secret_review}.xlsx", "secret"),
-            ("/api/projects/{own_project}/reviews/{own_review}.xlsx", "own"),
-        ],
+    "/api/projects/{code}/reviews/{number}.xlsx": secret_and_own(
+        project_api, "/api/projects/{*_project}/reviews/{*_review}.xlsx"
     ),
-    "/api/projects/{code}/reviews/{number}.html": (
-        project_api,
-        [
-            ("/api/projects/{secret_project}/reviews/{secret_review}.html", "secret"),
-            ("/api/projects/{own_project}/reviews/{own_review}.html", "own"),
-        ],
+    "/api/projects/{code}/reviews/{number}.html": secret_and_own(
+        project_api, "/api/projects/{*_project}/reviews/{*_review}.html"
     ),
     "/tiles/{kind}/{z}/{x}/{y}.pbf": (
         inventory_api,
@@ -416,14 +352,8 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     ),
     "/": (inventory_page, [("/?park=P04", "none")]),
     "/inventory/results": (inventory_page, [("/inventory/results?park=P04", "none")]),
-    "/parcels/{code}": (
-        inventory_page,
-        [("/parcels/{secret_parcel}", "secret"), ("/parcels/{own_parcel}", "own")],
-    ),
-    "/factories/{code}": (
-        inventory_page,
-        [("/factories/{secret_factory}", "secret"), ("/factories/{own_factory}", "own")],
-    ),
+    "/parcels/{code}": secret_and_own(inventory_page, "/parcels/{*_parcel}"),
+    "/factories/{code}": secret_and_own(inventory_page, "/factories/{*_factory}"),
     "/parcels/{code}/fits": (signed_in_api, [("/parcels/{own_parcel}/fits", "own")]),
     "/factories/{code}/fits": (signed_in_api, [("/factories/{own_factory}/fits", "own")]),
     "/api/alerts": (
@@ -454,10 +384,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/reports/scorecard.pdf": (report_api, [("/api/reports/scorecard.pdf", "none")]),
     "/reports/weekly": (report_page, [("/reports/weekly", "none")]),
     "/reports/scorecard": (report_page, [("/reports/scorecard?period={year}", "none")]),
-    "/projects/{code}": (
-        project_page,
-        [("/projects/{secret_project}", "secret"), ("/projects/{own_project}", "own")],
-    ),
+    "/projects/{code}": secret_and_own(project_page, "/projects/{*_project}"),
     "/{plural}/{code}/edit": (
         signed_in_page,
         [("/parcels/{secret_parcel}/edit", "secret"), ("/factories/{own_factory}/edit", "own")],

@@ -11,6 +11,14 @@ import pytest
 from tests.conftest import bearer
 from tests.db.test_reports import plant
 
+# The week and the quarter of the planted pipeline, each as of its last day
+WEEK = {"week": "2018-W11", "as_of": "2018-03-18"}
+QUARTER = {"period": "2018-Q1", "as_of": "2018-03-31"}
+
+
+def read(app, path, params, role):
+    return app.client.get(path, params=params, headers=app.headers(role))
+
 
 @pytest.fixture
 def app(sample_app):
@@ -19,11 +27,7 @@ def app(sample_app):
 
 
 def test_the_weekly_summary_as_json_as_of_a_day(app):
-    body = app.client.get(
-        "/api/reports/weekly",
-        params={"week": "2018-W11", "as_of": "2018-03-18"},
-        headers=app.headers("investment"),
-    ).json()
+    body = read(app, "/api/reports/weekly", WEEK, "investment").json()
 
     assert (body["week"], body["as_of"], body["previous_week"]) == ("2018-W11", "2018-03-18", "2018-W10")
     leads = {
@@ -37,11 +41,7 @@ def test_the_weekly_summary_as_json_as_of_a_day(app):
 
 
 def test_the_scorecard_as_json_ranked(app):
-    body = app.client.get(
-        "/api/reports/scorecard",
-        params={"period": "2018-Q1", "as_of": "2018-03-31"},
-        headers=app.headers("leader"),
-    ).json()
+    body = read(app, "/api/reports/scorecard", QUARTER, "leader").json()
 
     top = body["rows"][0]
     assert (top["area"], top["rank"], top["score"], top["started"]["codes"]) == ("P01", 1, 25.5, ["R2"])
@@ -82,11 +82,7 @@ def test_an_as_of_before_the_period_and_a_malformed_date_are_refused(sample_clie
 
 
 def test_the_weekly_workbook_reads_back(app):
-    answer = app.client.get(
-        "/api/reports/weekly.xlsx",
-        params={"week": "2018-W11", "as_of": "2018-03-18"},
-        headers=app.headers("admin"),
-    )
+    answer = read(app, "/api/reports/weekly.xlsx", WEEK, "admin")
 
     assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
     book = openpyxl.load_workbook(io.BytesIO(answer.content))
@@ -101,11 +97,7 @@ def test_the_weekly_workbook_reads_back(app):
 
 
 def test_the_scorecard_workbook_reads_back(app):
-    answer = app.client.get(
-        "/api/reports/scorecard.xlsx",
-        params={"period": "2018-Q1", "as_of": "2018-03-31"},
-        headers=app.headers("leader"),
-    )
+    answer = read(app, "/api/reports/scorecard.xlsx", QUARTER, "leader")
 
     book = openpyxl.load_workbook(io.BytesIO(answer.content))
     ranking = list(book["落地开工考核"].iter_rows(values_only=True))
@@ -122,12 +114,12 @@ def test_the_scorecard_workbook_reads_back(app):
     [
         (
             "/api/reports/weekly.pdf",
-            {"week": "2018-W11", "as_of": "2018-03-18"},
+            WEEK,
             ("招商项目周汇总 2018-W11", "驻上海招商分局", "新增线索"),
         ),
         (
             "/api/reports/scorecard.pdf",
-            {"period": "2018-Q1", "as_of": "2018-03-31"},
+            QUARTER,
             ("园区、镇落地开工考核 2018-Q1", "启东经济开发区", "25.50"),
         ),
     ],
@@ -143,12 +135,8 @@ def test_the_pdfs_read_back_with_their_chinese_text(app, path, params, texts):
 def test_the_pages_show_the_figures_with_the_projects_behind_them(app):
     headers = {**app.headers("leader"), "accept": "text/html"}
 
-    week = app.client.get(
-        "/reports/weekly", params={"week": "2018-W11", "as_of": "2018-03-18"}, headers=headers
-    )
-    card = app.client.get(
-        "/reports/scorecard", params={"period": "2018-Q1", "as_of": "2018-03-31"}, headers=headers
-    )
+    week = app.client.get("/reports/weekly", params=WEEK, headers=headers)
+    card = app.client.get("/reports/scorecard", params=QUARTER, headers=headers)
 
     assert week.status_code == 200 and "报表测试R2" in week.text and 'href="/reports/weekly"' in week.text
     assert "/api/reports/weekly.xlsx?week=2018-W11&amp;as_of=2018-03-18" in week.text

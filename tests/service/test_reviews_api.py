@@ -10,17 +10,14 @@ import pypdf
 from fastapi.testclient import TestClient
 
 from service.main import create_app
+from tests import pipeline_helpers
 from tests.conftest import settings_for
+from tests.pipeline_helpers import TODAY, day
 
 PROBLEM = "application/problem+json"
 PROJECT, SITE = "XM-2026-001", "SMC-001"
 BASE = f"/api/projects/{PROJECT}/reviews"
-TODAY = dt.date.today()
 DEPARTMENTS = ("发展改革委", "商务局", "自然资源和规划局", "住房和城乡建设局", "行政审批局")
-
-
-def day(ago):
-    return (TODAY - dt.timedelta(days=ago)).isoformat()
 
 
 def hold(client, headers, project=PROJECT, **body):
@@ -217,18 +214,9 @@ def test_the_workbook_and_the_page_hold_the_same_record(sample_app):
 
 
 def land_project(client, headers, code):
-    body = {
-        "code": code,
-        "name": "签约规则测试",
-        "industry_code": "27",
-        "investor": f"{code}测试有限公司",
-        "land_min_mu": 20,
-        "land_max_mu": 80,
-        "fixed_investment_wan": 30000,
-        "stage": "negotiating",
-        "stage_since": day(30),
-    }
-    created = client.post("/api/projects", json=body, headers=headers)
+    created = client.post(
+        "/api/projects", json=pipeline_helpers.land_project(code, "签约规则测试"), headers=headers
+    )
     assert created.status_code == 201, created.text
     return created.headers["ETag"]
 

@@ -23,8 +23,7 @@ from service.web.edit_fields import FIELDS
 from tests.conftest import OPERATOR, TEST_PASSWORD, settings_for
 from tests.corpus import collection, feature, write_json
 from tests.service.test_cli import landstock
-
-CLIENTS = 50
+from tests.service.test_concurrency import same_version_round
 
 
 def assert_every_step_legal(db):
@@ -46,19 +45,7 @@ def assert_every_step_legal(db):
 
 
 async def area_round(base, headers, code, round_):
-    async with httpx.AsyncClient(
-        base_url=base, timeout=120, limits=httpx.Limits(max_connections=CLIENTS)
-    ) as client:
-        etag = (await client.get(f"/api/areas/{code}")).headers["etag"]
-        requests = [
-            client.patch(
-                f"/api/areas/{code}",
-                headers={**headers, "If-Match": etag},
-                json={"remarks": f"第{round_}轮-客户端{i}"},
-            )
-            for i in range(CLIENTS)
-        ]
-        return [r.status_code for r in await asyncio.gather(*requests)]
+    return await same_version_round(base, headers, f"/api/areas/{code}", lambda r: {"remarks": r}, round_)
 
 
 def test_fifty_writers_of_one_area_version_one_wins_and_the_history_chains(sample_app):
@@ -97,6 +84,15 @@ def reserving_file(tmp_path, code):
     )
 
 
+def withdraw(client, headers, code, etag):
+    """Take parcel `code` out of supply (暂不可供) over the API, from version `etag`: the status code."""
+    return client.post(
+        f"/api/parcels/{code}/status",
+        json={"status": "暂不可供", "note": "规划调整"},
+        headers={**headers, "If-Match": etag},
+    ).status_code
+
+
 def test_a_change_made_while_an_import_is_read_is_neither_lost_nor_stepped_over(sample_app, tmp_path):
     client, headers = sample_app.client, sample_app.headers("park_manager", "P01")
     code = reservable(sample_app.db)
@@ -105,13 +101,7 @@ def test_a_change_made_while_an_import_is_read_is_neither_lost_nor_stepped_over(
 
     def meanwhile(phase, _n, _total):
         if phase == "check" and not answers:  # the file is read; nothing is locked yet
-            answers.append(
-                client.post(
-                    f"/api/parcels/{code}/status",
-                    json={"status": "暂不可供", "note": "规划调整"},
-                    headers={**headers, "If-Match": etag},
-                ).status_code
-            )
+            answers.append(withdraw(client, headers, code, etag))
 
     report = import_file(
         sample_app.db,
@@ -133,13 +123,7 @@ def test_a_change_sent_while_an_import_writes_waits_and_is_refused_as_stale(samp
     answers, started = [], []
 
     def change():
-        answers.append(
-            client.post(
-                f"/api/parcels/{code}/status",
-                json={"status": "暂不可供", "note": "规划调整"},
-                headers={**headers, "If-Match": etag},
-            ).status_code
-        )
+        answers.append(withdraw(client, headers, code, etag))
 
     def meanwhile(phase, _n, _total):
         if phase == "write" and not started:  # the rows are locked: the change has to wait
