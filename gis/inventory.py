@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, and_, asc, desc, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -23,45 +23,55 @@ from gis.vocabulary import AreaKind
 MAX_PAGE = 1000
 
 Park, Town = aliased(Area, name="park"), aliased(Area, name="town")
+Chosen = TypeVar("Chosen", bound="Select[*tuple[Any, ...]]")
+
+
+def place_columns(*, names: bool = True) -> list[Any]:
+    """The code of a site's park and town, and unless not `names` their names, as rows carry them."""
+    codes = [Park.code.label("park_code"), Town.code.label("town_code")]
+    if not names:
+        return codes
+    return [codes[0], Park.name.label("park_name"), codes[1], Town.name.label("town_name")]
+
+
+def with_places(statement: Chosen, model: type[Parcel | Factory]) -> Chosen:
+    """`statement` joined to the park and town of `model`'s rows (either may be missing)."""
+    return statement.outerjoin(Park, Park.id == model.park_id).outerjoin(Town, Town.id == model.town_id)
 
 
 @dataclass(frozen=True)
-class ParcelQuery:
-    """Filters, order and page of a parcel list."""
+class SiteQuery:
+    """Filters, order and page that parcel and factory lists share."""
 
     bbox: BBox | None = None
     park: str | None = None
     town: str | None = None
     status: tuple[str, ...] = ()
+    search: str | None = None
+    updated_from: dt.datetime | None = None
+    updated_to: dt.datetime | None = None
+    sort: str = "code"
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class ParcelQuery(SiteQuery):
+    """Filters, order and page of a parcel list."""
+
     land_use: tuple[str, ...] = ()
     min_mu: float | None = None
     max_mu: float | None = None
-    search: str | None = None
     stock_type: tuple[str, ...] = ()
-    updated_from: dt.datetime | None = None
-    updated_to: dt.datetime | None = None
-    sort: str = "code"
-    limit: int = 100
-    offset: int = 0
 
 
 @dataclass(frozen=True)
-class FactoryQuery:
+class FactoryQuery(SiteQuery):
     """Filters, order and page of a factory list."""
 
-    bbox: BBox | None = None
-    park: str | None = None
-    town: str | None = None
-    status: tuple[str, ...] = ()
     building_type: tuple[str, ...] = ()
     min_vacant_m2: float | None = None
     min_clear_height_m: float | None = None
-    search: str | None = None
-    updated_from: dt.datetime | None = None
-    updated_to: dt.datetime | None = None
-    sort: str = "code"
-    limit: int = 100
-    offset: int = 0
 
 
 @dataclass
@@ -113,34 +123,40 @@ def land_use_class_filter(code: str) -> ColumnElement[bool]:
     return and_(Parcel.land_use >= code, Parcel.land_use < upper)
 
 
+def _site_filters(
+    session: Session, model: type[Parcel | Factory], geom: str, q: SiteQuery
+) -> list[ColumnElement[bool]]:
+    """The conditions parcel and factory lists share: not deleted, window (on the `geom` column),
+    park, town, status, text in code or name, and the span of updates."""
+    where: list[ColumnElement[bool]] = [model.deleted_at.is_(None)]
+    if q.bbox:
+        where.append(intersects_bbox(session.get_bind().dialect.name, model, geom, q.bbox))
+    if q.park:
+        where.append(model.park_id == area_id(session, q.park))
+    if q.town:
+        where.append(model.town_id == area_id(session, q.town))
+    if q.status:
+        where.append(model.status.in_(q.status))
+    if q.search:
+        text = q.search.strip()
+        where.append(
+            or_(model.code.contains(text, autoescape=True), model.name.contains(text, autoescape=True))
+        )
+    return where + _updated_within(model.updated_at, q.updated_from, q.updated_to)
+
+
 def _parcel_filters(session: Session, q: ParcelQuery) -> list[ColumnElement[bool]]:
     _check_range("area_mu", q.min_mu, q.max_mu)
-    dialect = session.get_bind().dialect.name
-    where: list[ColumnElement[bool]] = [Parcel.deleted_at.is_(None)]
-    if q.bbox:
-        where.append(intersects_bbox(dialect, Parcel, "geom", q.bbox))
-    if q.park:
-        where.append(Parcel.park_id == area_id(session, q.park))
-    if q.town:
-        where.append(Parcel.town_id == area_id(session, q.town))
-    if q.status:
-        where.append(Parcel.status.in_(q.status))
+    where = _site_filters(session, Parcel, "geom", q)
     if q.land_use:
         where.append(or_(*(land_use_class_filter(code) for code in q.land_use)))
     if q.min_mu is not None:
         where.append(Parcel.area_m2 >= q.min_mu * M2_PER_MU)
     if q.max_mu is not None:
         where.append(Parcel.area_m2 <= q.max_mu * M2_PER_MU)
-    if q.search:
-        where.append(
-            or_(
-                Parcel.code.contains(q.search.strip(), autoescape=True),
-                Parcel.name.contains(q.search.strip(), autoescape=True),
-            )
-        )
     if q.stock_type:
         where.append(Parcel.stock_type.in_(q.stock_type))
-    return where + _updated_within(Parcel.updated_at, q.updated_from, q.updated_to)
+    return where
 
 
 PARCEL_SORTS = {
@@ -155,20 +171,16 @@ PARCEL_SORTS = {
 
 def parcel_select(dialect: str) -> Select[Any]:
     """Every parcel column, the names behind its codes, and its geometry as GeoJSON text."""
+    chosen = select(
+        *[c for c in Parcel.__table__.c if c.name not in ("geom", "centre_lon", "centre_lat")],
+        *place_columns(),
+        LandUseClass.name.label("land_use_name"),
+        Project.code.label("reserved_project_code"),
+        Project.name.label("reserved_project_name"),
+        as_geojson(dialect, Parcel.geom).label("geojson"),
+    )
     return (
-        select(
-            *[c for c in Parcel.__table__.c if c.name not in ("geom", "centre_lon", "centre_lat")],
-            Park.code.label("park_code"),
-            Park.name.label("park_name"),
-            Town.code.label("town_code"),
-            Town.name.label("town_name"),
-            LandUseClass.name.label("land_use_name"),
-            Project.code.label("reserved_project_code"),
-            Project.name.label("reserved_project_name"),
-            as_geojson(dialect, Parcel.geom).label("geojson"),
-        )
-        .outerjoin(Park, Park.id == Parcel.park_id)
-        .outerjoin(Town, Town.id == Parcel.town_id)
+        with_places(chosen, Parcel)
         .outerjoin(LandUseClass, LandUseClass.code == Parcel.land_use)
         .outerjoin(Project, Project.id == Parcel.reserved_project_id)
     )
@@ -221,30 +233,14 @@ def get_parcel(session: Session, code: str) -> dict[str, Any]:
 
 
 def _factory_filters(session: Session, q: FactoryQuery) -> list[ColumnElement[bool]]:
-    dialect = session.get_bind().dialect.name
-    where: list[ColumnElement[bool]] = [Factory.deleted_at.is_(None)]
-    if q.bbox:
-        where.append(intersects_bbox(dialect, Factory, "location", q.bbox))
-    if q.park:
-        where.append(Factory.park_id == area_id(session, q.park))
-    if q.town:
-        where.append(Factory.town_id == area_id(session, q.town))
-    if q.status:
-        where.append(Factory.status.in_(q.status))
+    where = _site_filters(session, Factory, "location", q)
     if q.building_type:
         where.append(Factory.building_type.in_(q.building_type))
     if q.min_vacant_m2 is not None:
         where.append(Factory.vacant_area_m2 >= q.min_vacant_m2)
     if q.min_clear_height_m is not None:
         where.append(Factory.clear_height_m >= q.min_clear_height_m)
-    if q.search:
-        where.append(
-            or_(
-                Factory.code.contains(q.search.strip(), autoescape=True),
-                Factory.name.contains(q.search.strip(), autoescape=True),
-            )
-        )
-    return where + _updated_within(Factory.updated_at, q.updated_from, q.updated_to)
+    return where
 
 
 FACTORY_SORTS = {
@@ -263,23 +259,18 @@ def factory_shape() -> ColumnElement[Any]:
 
 def factory_select(dialect: str) -> Select[Any]:
     """Every factory column, the names behind its codes, footprint (or location) as GeoJSON."""
-    shape_expr = factory_shape()
+    chosen = select(
+        *[c for c in Factory.__table__.c if c.name not in ("footprint", "location")],
+        *place_columns(),
+        Parcel.code.label("parcel_code"),
+        Project.code.label("reserved_project_code"),
+        Project.name.label("reserved_project_name"),
+        func.ST_X(Factory.location).label("lon"),
+        func.ST_Y(Factory.location).label("lat"),
+        as_geojson(dialect, factory_shape()).label("geojson"),
+    )
     return (
-        select(
-            *[c for c in Factory.__table__.c if c.name not in ("footprint", "location")],
-            Park.code.label("park_code"),
-            Park.name.label("park_name"),
-            Town.code.label("town_code"),
-            Town.name.label("town_name"),
-            Parcel.code.label("parcel_code"),
-            Project.code.label("reserved_project_code"),
-            Project.name.label("reserved_project_name"),
-            func.ST_X(Factory.location).label("lon"),
-            func.ST_Y(Factory.location).label("lat"),
-            as_geojson(dialect, shape_expr).label("geojson"),
-        )
-        .outerjoin(Park, Park.id == Factory.park_id)
-        .outerjoin(Town, Town.id == Factory.town_id)
+        with_places(chosen, Factory)
         .outerjoin(Parcel, Parcel.id == Factory.parcel_id)
         .outerjoin(Project, Project.id == Factory.reserved_project_id)
     )

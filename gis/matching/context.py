@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import shapely
 from sqlalchemy import ColumnElement, Connection, func, or_, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from gis.crs import CGCS2000, gauss_kruger_epsg, reproject, transformer
 from gis.errors import InvalidInput
@@ -21,9 +21,6 @@ from gis.matching.constraints import LandClass
 from gis.matching.need import INFRA_KINDS, MatchConfig, Need, Resolved, resolve
 from gis.matching.need import Industry as IndustryFacts
 from gis.models import Area, Industry, Infrastructure, LandUseClass, Parcel, Project, Proximity
-
-Park, Town = aliased(Area, name="park"), aliased(Area, name="town")
-
 
 LANDED_STATUSES = ("signed", "supplied", "under_construction", "in_production")
 

@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from gis.inventory import place_columns, with_places
 from gis.matching.candidates import Candidate, candidate, near_misses, score
 from gis.matching.constraints import admitted_codes
-from gis.matching.context import Context, Park, Town, distance_mask, preferred_clause
+from gis.matching.context import Context, distance_mask, preferred_clause
 from gis.matching.kinds import FACTORY
 from gis.matching.need import MatchConfig, Resolved
 from gis.models import Factory, Parcel
@@ -19,33 +20,28 @@ SiteParcel = aliased(Parcel, name="site_parcel")
 
 def factory_base() -> Any:
     """Plain factory columns, the land use of its parcel, park and town codes, its location."""
-    return (
-        select(
-            Factory.id,
-            Factory.code,
-            Factory.status,
-            Factory.vacant_area_m2,
-            Factory.floor_area_m2,
-            Factory.clear_height_m,
-            Factory.floor_load_kn_m2,
-            Factory.crane_t,
-            Factory.power_kva,
-            Factory.rent_yuan_m2_month,
-            Factory.status_since,
-            Factory.park_id,
-            Factory.town_id,
-            Factory.building_type,
-            SiteParcel.land_use,
-            SiteParcel.waterfront,
-            Park.code.label("park_code"),
-            Town.code.label("town_code"),
-            func.ST_X(Factory.location).label("lon"),
-            func.ST_Y(Factory.location).label("lat"),
-        )
-        .outerjoin(SiteParcel, SiteParcel.id == Factory.parcel_id)
-        .outerjoin(Park, Park.id == Factory.park_id)
-        .outerjoin(Town, Town.id == Factory.town_id)
-    )
+    chosen = select(
+        Factory.id,
+        Factory.code,
+        Factory.status,
+        Factory.vacant_area_m2,
+        Factory.floor_area_m2,
+        Factory.clear_height_m,
+        Factory.floor_load_kn_m2,
+        Factory.crane_t,
+        Factory.power_kva,
+        Factory.rent_yuan_m2_month,
+        Factory.status_since,
+        Factory.park_id,
+        Factory.town_id,
+        Factory.building_type,
+        SiteParcel.land_use,
+        SiteParcel.waterfront,
+        *place_columns(names=False),
+        func.ST_X(Factory.location).label("lon"),
+        func.ST_Y(Factory.location).label("lat"),
+    ).outerjoin(SiteParcel, SiteParcel.id == Factory.parcel_id)
+    return with_places(chosen, Factory)
 
 
 def factory_status_clause(need: Resolved) -> ColumnElement[bool]:

@@ -18,10 +18,11 @@ import numpy as np
 from sqlalchemy import ColumnElement, Integer, Row, and_, false, func, null, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
+from gis.inventory import place_columns, with_places
 from gis.matching import prescore, proximity, scoring
 from gis.matching.candidates import Candidate, Scored, candidate, near_misses, score
 from gis.matching.constraints import ready_column
-from gis.matching.context import Context, Park, Town, distance_mask, distances_km
+from gis.matching.context import Context, distance_mask, distances_km
 from gis.matching.criteria import MEASURED, Sites, weights_for
 from gis.matching.kinds import PARCEL
 from gis.matching.need import READY_ITEMS, MatchConfig, Resolved
@@ -57,17 +58,13 @@ def parcel_base() -> Any:
     """Plain parcel columns, park and town codes, and the centre of the bounding box (where
     distances are measured from: a generated column, so no geometry is parsed; for a parcel of a
     few hundred metres it is metres from the centroid)."""
-    return (
-        select(
-            *[getattr(Parcel, c) for c in PARCEL_COLUMNS],
-            Park.code.label("park_code"),
-            Town.code.label("town_code"),
-            Parcel.centre_lon.label("lon"),
-            Parcel.centre_lat.label("lat"),
-        )
-        .outerjoin(Park, Park.id == Parcel.park_id)
-        .outerjoin(Town, Town.id == Parcel.town_id)
+    chosen = select(
+        *[getattr(Parcel, c) for c in PARCEL_COLUMNS],
+        *place_columns(names=False),
+        Parcel.centre_lon.label("lon"),
+        Parcel.centre_lat.label("lat"),
     )
+    return with_places(chosen, Parcel)
 
 
 def _area_window(shape: Shape) -> ColumnElement[bool]:
