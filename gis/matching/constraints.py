@@ -280,22 +280,13 @@ def check_floor_area(site: Site, need: Resolved) -> Check:
     """Enough vacant floor area, and not more than the most asked for."""
     vacant, low, high = site["vacant_area_m2"], need.floor_area_min_m2 or 0.0, need.need.floor_area_max_m2
     if vacant < low:
-        return Check(
-            "floor_area",
-            FAIL,
-            vacant,
-            [low, high],
-            Text("match.gap.floor_small", {"site": round(vacant), "need": round(low)}),
-        )
-    if high is not None and vacant > high:
-        return Check(
-            "floor_area",
-            FAIL,
-            vacant,
-            [low, high],
-            Text("match.gap.floor_large", {"site": round(vacant), "need": round(high)}),
-        )
-    return Check("floor_area", PASS, vacant, [low, high])
+        gap, bound = "match.gap.floor_small", low
+    elif high is not None and vacant > high:
+        gap, bound = "match.gap.floor_large", high
+    else:
+        return Check("floor_area", PASS, vacant, [low, high])
+    words = Text(gap, {"site": round(vacant), "need": round(bound)})
+    return Check("floor_area", FAIL, vacant, [low, high], words)
 
 
 def check_spec(site: Site, name: str, column: str, wanted: float | None) -> Check | None:
