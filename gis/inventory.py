@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, and_, asc, desc, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -17,6 +17,7 @@ from gis.area import M2_PER_MU
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
 from gis.models import Area, Factory, LandUseClass, Parcel, Project
+from gis.rows import AreaRow, AreaShapeRow, FactoryRow, ParcelRow
 from gis.spatial import BBox, as_geojson, bounds, intersects_bbox
 from gis.vocabulary import AreaKind
 
@@ -74,11 +75,14 @@ class FactoryQuery(SiteQuery):
     min_clear_height_m: float | None = None
 
 
+Row = TypeVar("Row", ParcelRow, FactoryRow, AreaShapeRow)
+
+
 @dataclass
-class Page:
+class Page(Generic[Row]):
     """One page of rows, with the total number that match the filters."""
 
-    rows: list[dict[str, Any]]
+    rows: list[Row]
     matched: int
     limit: int
     offset: int
@@ -198,13 +202,14 @@ def _statements(
     return count, page
 
 
-def _page(
-    session: Session, statements: tuple[Select[Any], Select[Any]], q: ParcelQuery | FactoryQuery
-) -> Page:
+def _rows(session: Session, statement: Select[Any]) -> list[dict[str, Any]]:
+    return [dict(r) for r in session.execute(statement).mappings()]
+
+
+def _page(session: Session, statements: tuple[Select[Any], Select[Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The rows of a page (as plain dicts, typed by the caller) and how many match in all."""
     count, page = statements
-    matched = session.scalar(count) or 0
-    rows = [dict(r) for r in session.execute(page).mappings()]
-    return Page(rows, matched, q.limit, q.offset)
+    return _rows(session, page), session.scalar(count) or 0
 
 
 def _one(
@@ -222,14 +227,16 @@ def parcel_page_statement(session: Session, q: ParcelQuery) -> tuple[Select[Any]
     return _statements(Parcel, chosen, _parcel_filters(session, q), q, PARCEL_SORTS)
 
 
-def list_parcels(session: Session, q: ParcelQuery) -> Page:
+def list_parcels(session: Session, q: ParcelQuery) -> Page[ParcelRow]:
     """Parcels matching `q`, one page of them, and how many match in all."""
-    return _page(session, parcel_page_statement(session, q), q)
+    rows, matched = _page(session, parcel_page_statement(session, q))
+    return Page(cast(list[ParcelRow], rows), matched, q.limit, q.offset)
 
 
-def get_parcel(session: Session, code: str) -> dict[str, Any]:
+def get_parcel(session: Session, code: str) -> ParcelRow:
     """One parcel by code, as `list_parcels` rows are."""
-    return _one(session, Parcel, parcel_select(session.get_bind().dialect.name), Text("kind.parcel"), code)
+    chosen = parcel_select(session.get_bind().dialect.name)
+    return cast(ParcelRow, _one(session, Parcel, chosen, Text("kind.parcel"), code))
 
 
 def _factory_filters(session: Session, q: FactoryQuery) -> list[ColumnElement[bool]]:
@@ -276,15 +283,19 @@ def factory_select(dialect: str) -> Select[Any]:
     )
 
 
-def list_factories(session: Session, q: FactoryQuery) -> Page:
+def list_factories(session: Session, q: FactoryQuery) -> Page[FactoryRow]:
     """Factories matching `q`, one page of them, and how many match in all."""
     chosen = factory_select(session.get_bind().dialect.name)
-    return _page(session, _statements(Factory, chosen, _factory_filters(session, q), q, FACTORY_SORTS), q)
+    rows, matched = _page(
+        session, _statements(Factory, chosen, _factory_filters(session, q), q, FACTORY_SORTS)
+    )
+    return Page(cast(list[FactoryRow], rows), matched, q.limit, q.offset)
 
 
-def get_factory(session: Session, code: str) -> dict[str, Any]:
+def get_factory(session: Session, code: str) -> FactoryRow:
     """One factory by code, as `list_factories` rows are."""
-    return _one(session, Factory, factory_select(session.get_bind().dialect.name), Text("kind.factory"), code)
+    chosen = factory_select(session.get_bind().dialect.name)
+    return cast(FactoryRow, _one(session, Factory, chosen, Text("kind.factory"), code))
 
 
 def _area_select() -> Select[Any]:
@@ -329,13 +340,22 @@ def _area_filters(session: Session, q: AreaQuery) -> list[ColumnElement[bool]]:
     return where
 
 
-def area_page(session: Session, q: AreaQuery) -> Page:
+def _area_row(row: Any) -> Any:
+    """An area row with its kind as the enum (the database gives the word)."""
+    return {**row, "kind": AreaKind(row["kind"])}
+
+
+def _shaped_areas(session: Session) -> Select[Any]:
+    return _area_select().add_columns(as_geojson(session.get_bind().dialect.name, Area.geom).label("geojson"))
+
+
+def area_page(session: Session, q: AreaQuery) -> Page[AreaShapeRow]:
     """Parks, zones and towns matching `q` with their outlines, one page, and how many match."""
     where = _area_filters(session, q)
     matched = session.scalar(select(func.count()).select_from(Area).where(*where)) or 0
-    geojson = as_geojson(session.get_bind().dialect.name, Area.geom).label("geojson")
-    statement = _area_select().add_columns(geojson).where(*where).limit(q.limit).offset(q.offset)
-    return Page([dict(r) for r in session.execute(statement).mappings()], matched, q.limit, q.offset)
+    statement = _shaped_areas(session).where(*where).limit(q.limit).offset(q.offset)
+    rows: list[AreaShapeRow] = [_area_row(r) for r in session.execute(statement).mappings()]
+    return Page(rows, matched, q.limit, q.offset)
 
 
 @dataclass(frozen=True)
@@ -363,38 +383,20 @@ def extent(session: Session, kind: str) -> Extent:
     return Extent(bbox, cast(dt.datetime | None, row[4]), cast(dt.datetime | None, row[5]))
 
 
-class AreaRow(TypedDict):
-    """A park, zone or town as lists show it (no outline); `area_m2` on the ellipsoid."""
-
-    code: str
-    name: str
-    kind: AreaKind
-    parent_code: str | None
-    leading_industries: list[str]
-    is_priority: bool
-    area_m2: float
-    remarks: str | None
-    updated_at: dt.datetime
-    version: int
-
-
 def list_areas(session: Session, kind: AreaKind | None = None) -> list[AreaRow]:
     """Parks, zones and towns (without geometry), in code order."""
     statement = _area_select()
     if kind:
         statement = statement.where(Area.kind == kind)
-    rows = session.execute(statement).mappings()
-    return [AreaRow(**{**r, "kind": AreaKind(r["kind"])}) for r in rows]  # type: ignore[typeddict-item]
+    return [_area_row(r) for r in session.execute(statement).mappings()]
 
 
-def get_area(session: Session, code: str) -> dict[str, Any]:
+def get_area(session: Session, code: str) -> AreaShapeRow:
     """One park, zone or town with its outline as GeoJSON text."""
-    dialect = session.get_bind().dialect.name
-    statement = _area_select().add_columns(as_geojson(dialect, Area.geom).label("geojson"))
-    row = session.execute(statement.where(Area.code == code)).mappings().first()
+    row = session.execute(_shaped_areas(session).where(Area.code == code)).mappings().first()
     if row is None:
         raise NotFound(kind=Text("kind.area"), code=code)
-    return dict(row)
+    return cast(AreaShapeRow, _area_row(row))
 
 
 def parcel_conditions(session: Session, q: ParcelQuery) -> list[ColumnElement[bool]]:

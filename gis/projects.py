@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, and_, asc, case, desc, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -15,6 +15,7 @@ from gis.labels import Text
 from gis.models import Area, FollowUp, Industry, Project, ProjectStageEvent, Unit, User
 from gis.pipeline.config import PipelineConfig, Tier
 from gis.pipeline.stages import ACTIVE, FORWARD, Stage
+from gis.rows import ProjectListRow, ProjectRow
 
 HIDDEN = {"id", "deleted_at", "platform_id", "leader_id", "officer_id", "merged_into_id", "investor_key"}
 Leader, Officer = aliased(User, name="leader"), aliased(User, name="officer")
@@ -198,7 +199,7 @@ def find_projects(
     config: PipelineConfig | None = None,
     visible: ColumnElement[bool] | None = None,
     today: dt.date | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[ProjectListRow], int]:
     """Projects matching `q` (and `visible`, the reader's condition from gis.access), one page
     in `q.sort` order, each with its last follow-up, stage date and lateness, and how many match."""
     config = config or PipelineConfig()
@@ -215,7 +216,7 @@ def find_projects(
     rows = session.execute(
         statement.where(*where).order_by(*_order(q.sort, course)).limit(q.limit).offset(q.offset)
     )
-    return [dict(r) for r in rows.mappings()], matched
+    return [cast(ProjectListRow, dict(r)) for r in rows.mappings()], matched
 
 
 def stage_counts(
@@ -244,7 +245,7 @@ def list_projects(
     limit: int = 100,
     offset: int = 0,
     visible: ColumnElement[bool] | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[ProjectListRow], int]:
     """Projects matching the filters (and `visible`), one page in code order, and how many match."""
     return find_projects(
         session,
@@ -253,7 +254,7 @@ def list_projects(
     )
 
 
-def get_project(session: Session, code: str, *, visible: ColumnElement[bool] | None = None) -> dict[str, Any]:
+def get_project(session: Session, code: str, *, visible: ColumnElement[bool] | None = None) -> ProjectRow:
     """One project by code; `NotFound` also when it is not `visible` to the reader."""
     statement = _select().where(Project.code == code, Project.deleted_at.is_(None))
     if visible is not None:
@@ -261,4 +262,4 @@ def get_project(session: Session, code: str, *, visible: ColumnElement[bool] | N
     row = session.execute(statement).mappings().first()
     if row is None:
         raise NotFound(kind=Text("kind.project"), code=code)
-    return dict(row)
+    return cast(ProjectRow, dict(row))

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from gis.area import M2_PER_MU
 from gis.inventory import Page
 from gis.labels import label
+from gis.rows import AreaShapeRow, FactoryRow, FeatureRow, ParcelRow
 
 GEOJSON = "application/geo+json"
 HIDDEN = {"id", "geojson", "deleted_at", "park_id", "town_id", "reserved_project_id", "parcel_id"}
@@ -34,19 +35,19 @@ def _mu(m2: float | None) -> float | None:
     return None if m2 is None else round(m2 / M2_PER_MU, 2)
 
 
-def parcel_properties(row: dict[str, Any], lang: str) -> dict[str, Any]:
+def parcel_properties(row: ParcelRow, lang: str) -> dict[str, Any]:
     """A parcel row as Feature properties, with 亩 and labels added."""
     props = {k: v for k, v in row.items() if k not in HIDDEN}
     area, cert = row["area_m2"], row.get("cert_area_m2")
     props["area_mu"] = _mu(area)
     props["cert_area_mu"] = _mu(cert)
-    props["area_differs"] = bool(cert) and abs(cert - area) / area > CERT_TOLERANCE
+    props["area_differs"] = bool(cert) and abs((cert or 0) - area) / area > CERT_TOLERANCE
     props["status_label"] = label("parcel_status", row["status"], lang)
     props["stock_type_label"] = label("stock_type", row["stock_type"], lang)
     return props
 
 
-def factory_properties(row: dict[str, Any], lang: str) -> dict[str, Any]:
+def factory_properties(row: FactoryRow, lang: str) -> dict[str, Any]:
     """A factory row as Feature properties, with labels added."""
     props = {k: v for k, v in row.items() if k not in HIDDEN}
     props["status_label"] = label("factory_status", row["status"], lang)
@@ -55,7 +56,7 @@ def factory_properties(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return props
 
 
-def area_properties(row: dict[str, Any], lang: str) -> dict[str, Any]:
+def area_properties(row: AreaShapeRow, lang: str) -> dict[str, Any]:
     """A park, zone or town row as Feature properties, with 亩 and its kind's label added."""
     props = {k: v for k, v in row.items() if k not in HIDDEN}
     props["area_mu"] = _mu(row["area_m2"])
@@ -63,13 +64,13 @@ def area_properties(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return props
 
 
-def feature(row: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+def feature(row: FeatureRow, properties: dict[str, Any]) -> dict[str, Any]:
     """One Feature; `id` is the record's code."""
     geometry = orjson.Fragment(row["geojson"]) if row["geojson"] else None
     return {"type": "Feature", "id": row["code"], "geometry": geometry, "properties": properties}
 
 
-def _links(request: Request, page: Page) -> list[dict[str, str]]:
+def _links(request: Request, page: Page[Any]) -> list[dict[str, str]]:
     def href(offset: int) -> str:
         params = dict(request.query_params)
         params["offset"] = str(offset)
@@ -83,7 +84,7 @@ def _links(request: Request, page: Page) -> list[dict[str, str]]:
     return links
 
 
-def collection(request: Request, page: Page, features: list[dict[str, Any]]) -> GeoJSONResponse:
+def collection(request: Request, page: Page[Any], features: list[dict[str, Any]]) -> GeoJSONResponse:
     """A FeatureCollection with the total match count and paging links."""
     body = {
         "type": "FeatureCollection",
@@ -95,6 +96,6 @@ def collection(request: Request, page: Page, features: list[dict[str, Any]]) -> 
     return GeoJSONResponse(orjson.dumps(body))
 
 
-def single(row: dict[str, Any], properties: dict[str, Any]) -> GeoJSONResponse:
+def single(row: FeatureRow, properties: dict[str, Any]) -> GeoJSONResponse:
     """One Feature as a response."""
     return GeoJSONResponse(orjson.dumps(feature(row, properties)))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from gis import inventory
 from gis.inventory import Page
 from gis.models import Factory, Parcel
+from gis.rows import FactoryRow, ParcelRow, SiteRow
 from gis.vocabulary import Layer, SiteKind
 from service.filters import FactoryFilters, ParcelFilters, sort_by
 from service.geojson import factory_properties, parcel_properties
@@ -39,9 +40,9 @@ class ServedKind:
     zh: str  # its Chinese name in /docs summaries and tags
     code_example: str
     model: type[Parcel] | type[Factory]
-    get: Callable[[Session, str], dict[str, Any]]
-    list: Callable[[Session, Any], Page]
-    properties: Callable[[dict[str, Any], str], dict[str, Any]]  # a row as Feature properties
+    get: Callable[[Session, str], SiteRow]
+    list: Callable[[Session, Any], Page[ParcelRow] | Page[FactoryRow]]
+    properties: Callable[[Any, str], dict[str, Any]]  # its kind's row (`get`, `list`) as Feature properties
     filters: type[ParcelFilters] | type[FactoryFilters]
     sort: Callable[[str], str]  # the list's `sort` dependency
     feature: type[BaseModel]

@@ -23,6 +23,7 @@ from gis import inventory
 from gis.errors import InvalidInput, NotFound
 from gis.inventory import Page
 from gis.labels import Text, message
+from gis.rows import FeatureRow
 from service.filters import OgcAreaFilters, OgcFactoryFilters, OgcParcelFilters
 from service.geojson import GEOJSON, area_properties, feature
 from service.kinds import FACTORY, PARCEL
@@ -51,10 +52,10 @@ class Collection:
 
     id: str
     kind: str
-    get: Callable[[Session, str], dict[str, Any]]
-    properties: Callable[[dict[str, Any], str], dict[str, Any]]
+    get: Callable[[Session, str], FeatureRow]
+    properties: Callable[[Any, str], dict[str, Any]]  # its kind's row (`get`, `page`) as Feature properties
     filters: type[OgcParcelFilters] | type[OgcFactoryFilters] | type[OgcAreaFilters]
-    page: Callable[[Session, Any], Page]  # one page of items, for a query of `filters`
+    page: Callable[[Session, Any], Page[Any]]  # one page of items, for a query of `filters`
     geometry: str
     columns: tuple[tuple[str, str], ...]  # what the HTML list shows: property, field label
 
@@ -244,7 +245,7 @@ def timestamp() -> str:
 
 
 def page_links(
-    request: Request, c: Collection, page: Page, media_type: str, lang: str
+    request: Request, c: Collection, page: Page[Any], media_type: str, lang: str
 ) -> list[dict[str, str]]:
     """`self`, `alternate`, `next` and `prev` of one page of items, and their `collection`."""
     links = self_links(request, media_type, lang)
@@ -277,7 +278,7 @@ def page_links(
     return links
 
 
-def items(request: Request, c: Collection, page: Page, media_type: str, lang: str) -> dict[str, Any]:
+def items(request: Request, c: Collection, page: Page[Any], media_type: str, lang: str) -> dict[str, Any]:
     """One page of a collection as a FeatureCollection (geometry left as the database's text)."""
     return {
         "type": "FeatureCollection",
@@ -289,7 +290,7 @@ def items(request: Request, c: Collection, page: Page, media_type: str, lang: st
     }
 
 
-def item(request: Request, row: dict[str, Any], c: Collection, media_type: str, lang: str) -> dict[str, Any]:
+def item(request: Request, row: FeatureRow, c: Collection, media_type: str, lang: str) -> dict[str, Any]:
     """One record of a collection (read by `c.get`) as a Feature, with links to itself and its
     collection."""
     collection_url = request.url_for("ogc_collection", collectionId=c.id)

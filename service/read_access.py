@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Path, Request
@@ -92,9 +92,13 @@ def sign_in_first(request: Request, user: Principal | None) -> None:
         raise SignInRequired(_here(request))
 
 
-def shown(row: Mapping[str, Any], who: Principal | None) -> dict[str, Any]:
-    """A parcel, factory or area row as `who` may read it: the hidden fields are None."""
-    return access.redact(row, access.hidden_fields(who, row.get("park_id"), row.get("town_id")))
+Shown = TypeVar("Shown", bound=Mapping[str, Any])
+
+
+def shown(row: Shown, who: Principal | None) -> Shown:
+    """A parcel, factory or area row as `who` may read it: the hidden fields are None (the keys
+    stay, so the row keeps its type)."""
+    return cast(Shown, access.redact(row, access.hidden_fields(who, row.get("park_id"), row.get("town_id"))))
 
 
 def visible_projects(session: Session, who: Principal | None) -> ColumnElement[bool]:

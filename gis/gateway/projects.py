@@ -28,6 +28,7 @@ from gis.pipeline import duplicates
 from gis.pipeline.identity import check_credit_code, name_key
 from gis.pipeline.stages import FORWARD, Stage
 from gis.projects import get_project
+from gis.rows import EnteredProjectRow
 
 
 class ProjectType(StrEnum):
@@ -184,7 +185,7 @@ def _assign(session: Session, project: Project, values: dict[str, Any]) -> None:
     _identity(project, values)
 
 
-def create(session: Session, values: dict[str, Any], *, who: Principal) -> dict[str, Any]:
+def create(session: Session, values: dict[str, Any], *, who: Principal) -> EnteredProjectRow:
     """Enter a project (a lead, or as it stands); return it as `get_project` does, with the
     possible duplicates it was marked with."""
     authorize(who, Action.EDIT_PROJECT)
@@ -223,7 +224,7 @@ def update(
     *,
     who: Principal,
     expected_version: int | None = None,
-) -> dict[str, Any]:
+) -> EnteredProjectRow:
     """Change some facts of a project (optimistic locking on `version`); return it."""
     authorize(who, Action.EDIT_PROJECT)
     project = session.scalar(

@@ -131,7 +131,7 @@ def factories_frame(
     """Every factory matching `query`, at its location, footprint as WKT (reservations as for
     `parcels_frame`)."""
     page = inventory.list_factories(session, dataclasses.replace(query, limit=EVERYTHING, offset=0))
-    rows = page.rows
+    rows: list[dict[str, Any]] = [dict(r) for r in page.rows]  # export rows: columns change below
     for row in rows:
         if reservations_in is not None and not {row["park_id"], row["town_id"]} & reservations_in:
             row["reserved_project_code"] = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Path, Query, Request
@@ -13,6 +13,7 @@ from gis import inventory
 from gis.area import M2_PER_MU
 from gis.gateway import areas as gateway
 from gis.labels import label
+from gis.rows import AreaRow, AreaShapeRow
 from gis.vocabulary import AreaKind
 from service import sites
 from service.auth import CurrentUser
@@ -40,7 +41,7 @@ class AreaPatch(BaseModel):
     geometry: GeometryIn | None = Field(default=None, description="New outline (administrators only)")
 
 
-def _out(row: dict[str, Any], lang: str) -> AreaOut:
+def _out(row: AreaRow, lang: str) -> AreaOut:
     return AreaOut(
         code=row["code"],
         name=row["name"],
@@ -70,7 +71,7 @@ def _feature(session: Session, code: str, lang: str) -> GeoJSONResponse:
     return _response(inventory.get_area(session, code), lang)
 
 
-def _response(row: dict[str, Any], lang: str) -> GeoJSONResponse:
+def _response(row: AreaShapeRow, lang: str) -> GeoJSONResponse:
     code = row["code"]
     body = {
         "type": "Feature",

@@ -5,6 +5,7 @@ tied to their own parks and towns (404 for the others, as for a project that doe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -18,6 +19,7 @@ from gis.matching.explain import result_dict
 from gis.matching.review import Planned, load_review
 from gis.matching.run import match, need_of_project
 from gis.pipeline.config import PipelineConfig
+from gis.rows import ProjectRow
 from service import sites
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
@@ -43,7 +45,7 @@ CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def overdue_of(row: dict[str, Any]) -> list[Lateness] | None:
+def overdue_of(row: Mapping[str, Any]) -> list[Lateness] | None:
     """Why a listed project is late (no follow-up, start passed); None for a row not from a list."""
     if "follow_up_overdue" not in row:
         return None
@@ -54,7 +56,7 @@ def overdue_of(row: dict[str, Any]) -> list[Lateness] | None:
     return [why for why, late in reasons if late]
 
 
-def project_out(row: dict[str, Any], lang: str, config: PipelineConfig) -> ProjectOut:
+def project_out(row: ProjectRow, lang: str, config: PipelineConfig) -> ProjectOut:
     """A project row as the API answers it: its stage in words and its tier by the city's rules."""
     tier = config.tier(row["investment_total_wan"], row["foreign_investment_wusd"])
     return ProjectOut(

@@ -7,6 +7,7 @@ so only those whose value differs from the record become changes (and history en
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,7 +146,7 @@ def typed_value(field: Field, text: str | None) -> Any:
     return text
 
 
-def changed_fields(kind: str, form: FormData, record: dict[str, Any]) -> dict[str, Any]:
+def changed_fields(kind: str, form: FormData, record: Mapping[str, Any]) -> dict[str, Any]:
     """The form's values that differ from `record`, typed as the columns are."""
     changes = {}
     for field in FIELDS[kind]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from gis import access, inventory, mapdata
 from gis import history as history_of
 from gis.access import Principal
+from gis.rows import SiteRow
 from gis.status import WORKFLOWS, ParcelStatus
 from gis.vocabulary import SiteKind
 from maps.detail import detail_map
@@ -51,7 +52,8 @@ def results_context(
 ) -> dict[str, Any]:
     """Counts, 亩 by status, one page of the table and (for signed-in readers) the export links."""
     summary = inventory.summarise_parcels(session, filters.query())
-    rows = inventory.list_parcels(session, filters.query(limit=PAGE_SIZE, offset=offset)).rows
+    page = inventory.list_parcels(session, filters.query(limit=PAGE_SIZE, offset=offset))
+    rows: list[dict[str, Any]] = [dict(r) for r in page.rows]  # a table row: a box for its outline
     boxes = shapely.bounds(shapely.from_geojson([r.pop("geojson") or "null" for r in rows])).tolist()
     for row, box in zip(rows, boxes, strict=True):
         row["bbox"] = None if math.isnan(box[0]) else box
@@ -122,9 +124,7 @@ def _allowed(kind: SiteKind, status: str) -> list[str]:
     return [t.value for t in transitions.get(enum(status), frozenset())]
 
 
-def history_context(
-    session: Session, kind: SiteKind, row: dict[str, Any], who: Principal | None
-) -> dict[str, Any]:
+def history_context(session: Session, kind: SiteKind, row: SiteRow, who: Principal | None) -> dict[str, Any]:
     """The status events and field changes of a site, as `who` may read them."""
     hidden = access.hidden_fields(who, row["park_id"], row["town_id"])
     personal = access.reads_personal(who)

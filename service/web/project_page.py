@@ -24,6 +24,7 @@ from gis.models import Project, Unit, User
 from gis.pipeline import reviews, sites, timeline
 from gis.pipeline.reviews import APPROVED
 from gis.pipeline.stages import Stage, allowed, stage_of
+from gis.rows import ProjectRow
 from gis.vocabulary import FollowUpKind
 from maps.project import project_map
 from maps.render import render
@@ -88,7 +89,7 @@ def _duplicates(session: Session, code: str, who: Principal) -> list[dict[str, A
     return [m for m in marks if m["code"] in readable]
 
 
-def _targets(row: dict[str, Any]) -> list[str]:
+def _targets(row: ProjectRow) -> list[str]:
     held = stage_of(row["held_at"]) if row["held_at"] else None
     return [s.value for s in allowed(stage_of(row["stage"]), held)]
 

@@ -17,6 +17,7 @@ from gis.access import Action, Principal
 from gis.errors import InvalidInput
 from gis.pipeline.config import PipelineConfig
 from gis.pipeline.stages import FORWARD, Stage
+from gis.rows import ProjectListRow
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, ReadSession, SettingsDep
 from service.filters import ProjectFilters
@@ -71,7 +72,7 @@ def _funnel(counts: dict[str, int], filters: ProjectFilters, sort: str) -> list[
     ]
 
 
-def _row(row: dict[str, Any], config: PipelineConfig) -> dict[str, Any]:
+def _row(row: ProjectListRow, config: PipelineConfig) -> dict[str, Any]:
     tier = config.tier(row["investment_total_wan"], row["foreign_investment_wusd"])
     return {**row, "tier": tier.value if tier else None}
 
