@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from gis.errors import NotFound
 from gis.labels import Text
 from gis.models import Area, Factory, Parcel, Project, RecordChange, StatusEvent
-from gis.vocabulary import SiteKind
+from gis.vocabulary import RecordKind, SiteKind
 
 # Bookkeeping, and what the database derives from the geometry (box centre, distances to the
 # infrastructure): no one changes those, so the history does not list them.
@@ -47,7 +47,12 @@ def _plain(value: Any) -> Any:
 
 
 Record = Parcel | Factory | Project | Area
-MODELS: dict[str, type[Record]] = {"parcel": Parcel, "factory": Factory, "project": Project, "area": Area}
+MODELS: dict[str, type[Record]] = {
+    RecordKind.PARCEL: Parcel,
+    RecordKind.FACTORY: Factory,
+    RecordKind.PROJECT: Project,
+    RecordKind.AREA: Area,
+}
 
 
 def snapshot(record: Record) -> dict[str, Any]:
@@ -81,7 +86,7 @@ def record_change(
     return row
 
 
-def _subject_id(session: Session, kind: str, code: str) -> int:
+def _subject_id(session: Session, kind: RecordKind | SiteKind, code: str) -> int:
     model = MODELS[kind]
     record_id = session.scalar(select(model.id).where(model.code == code))
     if record_id is None:
@@ -89,7 +94,7 @@ def _subject_id(session: Session, kind: str, code: str) -> int:
     return int(record_id)
 
 
-def changes_of(session: Session, kind: str, code: str) -> list[RecordChange]:
+def changes_of(session: Session, kind: RecordKind | SiteKind, code: str) -> list[RecordChange]:
     """Every recorded change of one parcel, factory, project or area, oldest first."""
     column = getattr(RecordChange, f"{kind}_id")
     return list(

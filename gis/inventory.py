@@ -19,7 +19,7 @@ from gis.labels import Text
 from gis.models import Area, Factory, LandUseClass, Parcel, Project
 from gis.rows import AreaRow, AreaShapeRow, FactoryRow, ParcelRow
 from gis.spatial import BBox, as_geojson, bounds, intersects_bbox
-from gis.vocabulary import AreaKind
+from gis.vocabulary import AreaKind, RecordKind, SiteKind
 
 MAX_PAGE = 1000
 
@@ -367,7 +367,7 @@ class Extent:
     last_update: dt.datetime | None
 
 
-def extent(session: Session, kind: str) -> Extent:
+def extent(session: Session, kind: RecordKind | SiteKind) -> Extent:
     """The extent of the parcels, factories or areas that are not deleted."""
     shapes: dict[str, tuple[Any, Any, list[ColumnElement[bool]]]] = {
         "parcel": (Parcel, Parcel.geom, [Parcel.deleted_at.is_(None)]),

@@ -1,5 +1,6 @@
 """The inventory's words, each said once as an enum: the kinds of site, the layers files and maps
-hold, the kinds of area, building types and stock types.
+hold, what a match proposes, the kinds of record the history keeps and what a change did, the kinds
+of area, building types and stock types.
 
 The values are the codes stored in the database and written in URLs, files and labels
 (`kind.parcel`, `map.layer.parcels`, `area_kind.park`, ...). Statuses are in gis/status.py, roles
@@ -34,6 +35,33 @@ class Layer(StrEnum):
     def site_kind(self) -> SiteKind | None:
         """The kind of site the layer holds (None: areas)."""
         return {Layer.PARCELS: SiteKind.PARCEL, Layer.FACTORIES: SiteKind.FACTORY}.get(self)
+
+
+class CandidateKind(StrEnum):
+    """What a match proposes: a parcel, parcels assembled into one site (拼地), or a factory."""
+
+    PARCEL = "parcel"
+    ASSEMBLY = "assembly"
+    FACTORY = "factory"
+
+
+class RecordKind(StrEnum):
+    """A kind of record whose every change the history keeps (gis/history.py)."""
+
+    PARCEL = "parcel"
+    FACTORY = "factory"
+    PROJECT = "project"
+    AREA = "area"
+
+
+class RecordAction(StrEnum):
+    """What one change did to a record (RecordChange.action)."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    STATUS = "status"
+    DELETE = "delete"
+    RESTORE = "restore"
 
 
 class AreaKind(StrEnum):

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gis.matching.need import Need
 from gis.matching.review import Planned
-from gis.vocabulary import ReadyItem
+from gis.vocabulary import CandidateKind, ReadyItem, SiteKind
 
 
 class NeedIn(BaseModel):
@@ -191,7 +191,7 @@ class CandidateOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     rank: int | None
-    kind: Literal["parcel", "assembly", "factory"]
+    kind: CandidateKind
     kind_label: str
     code: str
     members: list[str]
@@ -283,7 +283,7 @@ class ReviewOut(BaseModel):
     annual_output_wan: float | None = Field(default=None, description="达产年产值 (万元)")
     annual_tax_wan: float | None = Field(default=None, description="达产年税收 (万元)")
     industry_code: str | None
-    site_kind: Literal["parcel", "factory"]
+    site_kind: SiteKind
     site_code: str
     park_code: str | None
     area_mu: float

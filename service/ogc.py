@@ -24,6 +24,7 @@ from gis.errors import InvalidInput, NotFound
 from gis.inventory import Page
 from gis.labels import Text, message
 from gis.rows import FeatureRow
+from gis.vocabulary import RecordKind, SiteKind
 from service.filters import OgcAreaFilters, OgcFactoryFilters, OgcParcelFilters
 from service.geojson import GEOJSON, area_properties, feature
 from service.kinds import FACTORY, PARCEL
@@ -51,7 +52,7 @@ class Collection:
     its records becomes a Feature."""
 
     id: str
-    kind: str
+    kind: RecordKind | SiteKind
     get: Callable[[Session, str], FeatureRow]
     properties: Callable[[Any, str], dict[str, Any]]  # its kind's row (`get`, `page`) as Feature properties
     filters: type[OgcParcelFilters] | type[OgcFactoryFilters] | type[OgcAreaFilters]
@@ -99,7 +100,7 @@ COLLECTIONS = {
         ),
         Collection(
             "areas",
-            "area",
+            RecordKind.AREA,
             inventory.get_area,
             area_properties,
             OgcAreaFilters,
@@ -186,7 +187,7 @@ def conformance(request: Request, media_type: str, lang: str) -> dict[str, Any]:
     return {"conformsTo": list(CONFORMANCE), "links": self_links(request, media_type, lang)}
 
 
-def _extent(session: Session, kind: str) -> dict[str, Any]:
+def _extent(session: Session, kind: RecordKind | SiteKind) -> dict[str, Any]:
     found = inventory.extent(session, kind)
     extent: dict[str, Any] = {}
     if found.bbox:

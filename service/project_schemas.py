@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gis.gateway.projects import InvestorCategory, ProjectType
 from gis.pipeline.stages import Stage
-from gis.vocabulary import FollowUpKind
+from gis.vocabulary import FollowUpKind, SiteKind
 
 ForwardStage = Literal["lead", "negotiating", "signed", "registered", "supplied", "started", "producing"]
 Lateness = Literal["follow_up", "start"]
@@ -289,7 +289,7 @@ class ShortlistIn(BaseModel):
 class LinkedSiteOut(BaseModel):
     """A parcel or factory tied to the project, and how."""
 
-    kind: Literal["parcel", "factory"]
+    kind: SiteKind
     code: str
     name: str | None
     status: str

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gis.access import Role
 from gis.status import FactoryStatus, ParcelStatus
-from gis.vocabulary import AreaKind, BuildingType, StockType
+from gis.vocabulary import AreaKind, BuildingType, RecordAction, StockType
 
 PERSONAL = "null unless the reader is signed in"
 RESERVATION = (
@@ -342,7 +342,7 @@ class HistoryEntry(BaseModel):
 
     at: dt.datetime
     actor: str | None = Field(description="Who made it: null unless the reader is signed in")
-    action: Literal["create", "update", "status", "delete", "restore"]
+    action: RecordAction
     action_label: str
     version: int
     changes: dict[str, list[Any]] = Field(

@@ -19,7 +19,7 @@ from gis.errors import InvalidGeometry, PreconditionRequired, VersionConflict
 from gis.gateway import sites as gateway
 from gis.labels import label
 from gis.status import parse_status
-from gis.vocabulary import SiteKind
+from gis.vocabulary import RecordAction, RecordKind, SiteKind
 from service.geojson import GeoJSONResponse, single
 from service.kinds import KINDS
 from service.schemas import GeometryIn, History, HistoryEntry, StatusChange
@@ -90,7 +90,9 @@ def change_status(
     )
 
 
-def hidden_in_history(session: Session, kind: str, code: str, who: Principal | None) -> frozenset[str]:
+def hidden_in_history(
+    session: Session, kind: RecordKind | SiteKind, code: str, who: Principal | None
+) -> frozenset[str]:
     """The fields of the record's history `who` may not read (decided by where it is now)."""
     site = KINDS.get(kind)
     if site is None:  # a project's history: no place decides what it hides
@@ -100,7 +102,9 @@ def hidden_in_history(session: Session, kind: str, code: str, who: Principal | N
     return access.hidden_fields(who, *(place or (None, None)))
 
 
-def history_of(db: Database, kind: str, code: str, lang: str, who: Principal | None) -> History:
+def history_of(
+    db: Database, kind: RecordKind | SiteKind, code: str, lang: str, who: Principal | None
+) -> History:
     """Every recorded change of a record, oldest first, as `who` may read it: account names for
     signed-in readers only, hidden fields left out of the changes."""
     with db.read() as session:
@@ -111,7 +115,7 @@ def history_of(db: Database, kind: str, code: str, lang: str, who: Principal | N
             HistoryEntry(
                 at=r.at,
                 actor=r.actor if actors else None,
-                action=r.action,  # type: ignore[arg-type]
+                action=RecordAction(r.action),
                 action_label=label("history", r.action, lang),
                 version=r.version,
                 changes=access.redact_changes(r.changes, hidden),

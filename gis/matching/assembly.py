@@ -40,7 +40,7 @@ from gis.matching.shape import Shape
 from gis.matching.sql import param, param_list
 from gis.models import Parcel
 from gis.spatial import BBox, index_candidates_any
-from gis.vocabulary import SiteKind
+from gis.vocabulary import CandidateKind, SiteKind
 
 MAX_SETS_PER_SEED = 400
 
@@ -298,7 +298,7 @@ def _assembly_candidate(
     checks = PARCEL.checks(site, sites.need, sites.ctx.classes, config)
     total = max(0.0, float(scores.total[g]) - config.assembly_penalty)
     return Candidate(
-        "assembly",
+        CandidateKind.ASSEMBLY,
         "+".join(codes),
         codes,
         round(total, 1),

@@ -19,17 +19,18 @@ from gis.matching.constraints import Check, failures
 from gis.matching.context import Context, distances_km
 from gis.matching.kinds import MatchKind
 from gis.matching.need import MatchConfig, Resolved
+from gis.vocabulary import CandidateKind
 
 
 @dataclass
 class Candidate:
     """One ranked (or nearly fitting) site with its score, criteria and checks."""
 
-    kind: str
+    kind: CandidateKind
     code: str
     members: list[str]
     score: float
-    criteria: list[dict[str, Any]]
+    criteria: list[criteria.CriterionRow]
     checks: list[Check]
     facts: dict[str, Any]
     geojson: str | None = None
@@ -106,7 +107,7 @@ def candidate(s: Scored, i: int) -> Candidate:
     sites = s.sites
     site = site_row(sites.cols, i, sites.dist)
     return Candidate(
-        sites.kind.name,
+        CandidateKind(sites.kind.name),
         site["code"],
         [site["code"]],
         round(float(s.scores.total[i]), 1),

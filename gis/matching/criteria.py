@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 from sqlalchemy import Date, Float, Integer, case, cast, func, literal
@@ -501,7 +501,18 @@ def weighted(values: Mapping[str, np.ndarray], config: MatchConfig, kind: SiteKi
     )
 
 
-def criteria_rows(sites: Sites, scores: Scores, i: int, **facts: Any) -> list[dict[str, Any]]:
+class CriterionRow(TypedDict):
+    """One criterion of a candidate: its weight, normalised value, points, and the fact behind
+    them (a distance, a year, a count, ...: what the criterion's words read)."""
+
+    name: str
+    weight: float
+    value: float
+    points: float
+    raw: Any
+
+
+def criteria_rows(sites: Sites, scores: Scores, i: int, **facts: Any) -> list[CriterionRow]:
     """Each criterion of site `i`: weight, normalised value, points and the fact behind them
     (`facts` given stand for the sites' own)."""
     return [

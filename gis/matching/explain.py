@@ -14,6 +14,7 @@ from gis.matching.criteria import CRITERION, figure
 from gis.matching.kinds import KINDS
 from gis.matching.need import Resolved
 from gis.matching.run import MatchResult
+from gis.vocabulary import CandidateKind
 
 
 def check_label(name: str, lang: str) -> str:
@@ -65,9 +66,9 @@ def _facts(c: Candidate) -> dict[str, Any]:
         "idle_since",
     )
     out = {k: f.get(k) for k in keys if k in f}
-    if c.kind == "parcel":
+    if c.kind == CandidateKind.PARCEL:
         out.update(area_mu=_mu(f["area_m2"]), cert_area_mu=_mu(f.get("cert_area_m2")))
-    elif c.kind == "assembly":
+    elif c.kind == CandidateKind.ASSEMBLY:
         out["area_mu"] = round(f["area_mu"], 2)
         out["name"] = " + ".join(m["name"] or m["code"] for m in f["members"])
     return out

@@ -16,7 +16,7 @@ import numpy as np
 from gis.area import M2_PER_MU
 from gis.matching.constraints import Check, LandClass, Site, factory_checks, parcel_checks
 from gis.matching.need import MatchConfig, Resolved
-from gis.vocabulary import SiteKind
+from gis.vocabulary import CandidateKind, SiteKind
 
 
 @dataclass(frozen=True)
@@ -90,5 +90,9 @@ FACTORY = MatchKind(
     price_words="match.fact.rent",
     derived=_none,
 )
-# a candidate's kind: a site's, or "assembly" (parcels joined, scored as a parcel)
-KINDS: dict[str, MatchKind] = {SiteKind.PARCEL: PARCEL, "assembly": PARCEL, SiteKind.FACTORY: FACTORY}
+# a candidate's kind: a site's, or an assembly (parcels joined, scored as a parcel)
+KINDS: dict[str, MatchKind] = {
+    CandidateKind.PARCEL: PARCEL,
+    CandidateKind.ASSEMBLY: PARCEL,
+    CandidateKind.FACTORY: FACTORY,
+}

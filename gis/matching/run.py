@@ -21,7 +21,7 @@ from gis.matching.kinds import KINDS
 from gis.matching.need import MatchConfig, Need, Resolved
 from gis.matching.parcels import match_parcels, near_parcels, shaped
 from gis.models import Factory, Parcel, Project
-from gis.vocabulary import SiteKind
+from gis.vocabulary import CandidateKind, SiteKind
 
 
 @dataclass
@@ -45,7 +45,7 @@ DETAILS: dict[SiteKind, tuple[Callable[[str], Any], Any]] = {
 
 
 def _site_ids(c: Candidate) -> list[Any]:
-    return c.facts["ids"] if c.kind == "assembly" else [c.facts["id"]]
+    return c.facts["ids"] if c.kind == CandidateKind.ASSEMBLY else [c.facts["id"]]
 
 
 def _details(session: Session, kind: SiteKind, ids: set[Any]) -> dict[Any, dict[str, Any]]:
@@ -67,7 +67,7 @@ def attach_details(session: Session, candidates: list[Candidate]) -> None:
     }
     for c in candidates:
         rows = [found[KINDS[c.kind].name][i] for i in _site_ids(c)]
-        if c.kind != "assembly":
+        if c.kind != CandidateKind.ASSEMBLY:
             c.facts.update(rows[0])
             continue
         c.facts.update({k: rows[0][k] for k in ("park_code", "park_name", "town_code", "town_name")})

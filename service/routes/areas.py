@@ -14,7 +14,7 @@ from gis.area import M2_PER_MU
 from gis.gateway import areas as gateway
 from gis.labels import label
 from gis.rows import AreaRow, AreaShapeRow
-from gis.vocabulary import AreaKind
+from gis.vocabulary import AreaKind, RecordKind
 from service import sites
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession
@@ -99,7 +99,7 @@ def get_area(code: AreaCode, session: ReadSession, lang: Language, who: Inventor
 def area_history(code: AreaCode, db: DatabaseDep, lang: Language, who: InventoryReader) -> History:
     """Every change of the park, zone or town made through the service: who (for signed-in
     readers), when, and each field before and after."""
-    return sites.history_of(db, "area", code, lang, who)
+    return sites.history_of(db, RecordKind.AREA, code, lang, who)
 
 
 @router.patch(

@@ -20,6 +20,7 @@ from gis.matching.review import Planned, load_review
 from gis.matching.run import match, need_of_project
 from gis.pipeline.config import PipelineConfig
 from gis.rows import ProjectRow
+from gis.vocabulary import RecordKind
 from service import sites
 from service.auth import requires
 from service.dependencies import DatabaseDep, Language, ReadSession, SettingsDep
@@ -162,7 +163,7 @@ def update_project(
 @router.get("/{code}/history", summary="History 变更历史", responses=READ_RESPONSES)
 def project_history(code: ReadableProject, db: DatabaseDep, lang: Language, who: ProjectReader) -> History:
     """Every change of the project since it was entered: who, when, and each field before and after."""
-    return sites.history_of(db, "project", code, lang, who)
+    return sites.history_of(db, RecordKind.PROJECT, code, lang, who)
 
 
 @router.get("/{code}/matches", summary="Sites for a saved project 项目匹配", responses=READ_RESPONSES)

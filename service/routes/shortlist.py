@@ -29,7 +29,7 @@ ProjectEditor = Annotated[Principal, requires(Action.EDIT_PROJECT)]
 def site_out(site: sites.LinkedSite, lang: str) -> LinkedSiteOut:
     """A linked site as the API answers it."""
     return LinkedSiteOut(
-        kind=site.kind,  # type: ignore[arg-type]
+        kind=site.kind,
         code=site.code,
         name=site.name,
         status=site.status,

@@ -25,7 +25,7 @@ from gis.pipeline import reviews, sites, timeline
 from gis.pipeline.reviews import APPROVED
 from gis.pipeline.stages import Stage, allowed, stage_of
 from gis.rows import ProjectRow
-from gis.vocabulary import FollowUpKind
+from gis.vocabulary import FollowUpKind, RecordKind
 from maps.project import project_map
 from maps.render import render
 from service.auth import OptionalUser, csrf_token
@@ -158,7 +158,7 @@ def render_project(
             "problems": problems or {},
             "csrf": csrf_token(request),
             "user": who,
-            "changes": changes_of(session, "project", code),
+            "changes": changes_of(session, RecordKind.PROJECT, code),
         },
         status_code=status_code,
     )

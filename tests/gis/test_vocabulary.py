@@ -8,13 +8,27 @@ import pytest
 
 from gis.access import Role
 from gis.labels import CATALOGUES
-from gis.models import Area, Factory, FollowUp, Parcel, User
+from gis.models import Area, Factory, FollowUp, Parcel, RecordChange, User
 from gis.pipeline.stages import Stage
 from gis.status import FactoryStatus, ParcelStatus
-from gis.vocabulary import AreaKind, BuildingType, FollowUpKind, Layer, ReadyItem, SiteKind, StockType
+from gis.vocabulary import (
+    AreaKind,
+    BuildingType,
+    CandidateKind,
+    FollowUpKind,
+    Layer,
+    ReadyItem,
+    RecordAction,
+    RecordKind,
+    SiteKind,
+    StockType,
+)
 
 LABELLED = [
     (SiteKind, "kind"),
+    (RecordKind, "kind"),
+    (CandidateKind, "match.kind"),
+    (RecordAction, "history"),
     (AreaKind, "area_kind"),
     (BuildingType, "building_type"),
     (StockType, "stock_type"),
@@ -50,6 +64,7 @@ def _allowed(model: type, name: str) -> set[str]:
         (Area, "kind", AreaKind),
         (User, "role", Role),
         (FollowUp, "kind", FollowUpKind),
+        (RecordChange, "action", RecordAction),
     ],
 )
 def test_the_database_allows_exactly_the_enum_s_words(model: type, constraint: str, enum: type[StrEnum]):
