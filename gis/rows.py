@@ -13,16 +13,40 @@ from typing import Any, TypedDict
 from gis.vocabulary import AreaKind
 
 
-class ParcelRow(TypedDict):
-    """A parcel as lists and lookups return it; `geojson` is its outline as GeoJSON text."""
+class SiteColumns(TypedDict):
+    """What parcel and factory rows both hold: identity, place, status, reservation, contacts,
+    bookkeeping, and the geometry drawn as GeoJSON text."""
 
     id: int
     code: str
     name: str | None
-    area_m2: float
-    cert_area_m2: float | None
     park_id: int | None
     town_id: int | None
+    status: str
+    status_since: dt.date | None
+    reserved_project_id: int | None
+    contact: str | None
+    contact_phone: str | None
+    remarks: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    updated_by: str | None
+    version: int
+    deleted_at: dt.datetime | None
+    park_code: str | None
+    park_name: str | None
+    town_code: str | None
+    town_name: str | None
+    reserved_project_code: str | None
+    reserved_project_name: str | None
+    geojson: str
+
+
+class ParcelRow(SiteColumns):
+    """A parcel as lists and lookups return it; `geojson` is its outline as GeoJSON text."""
+
+    area_m2: float
+    cert_area_m2: float | None
     land_use: str
     stock_type: str
     ownership: str | None
@@ -42,39 +66,16 @@ class ParcelRow(TypedDict):
     ready_leveled: bool
     net_land: bool
     price_wan_per_mu: float | None
-    status: str
-    status_since: dt.date | None
-    reserved_project_id: int | None
     idle_since: dt.date | None
-    contact: str | None
-    contact_phone: str | None
-    remarks: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    updated_by: str | None
-    version: int
-    deleted_at: dt.datetime | None
     to_port_m: float | None
     to_highway_exit_m: float | None
     to_rail_station_m: float | None
-    park_code: str | None
-    park_name: str | None
-    town_code: str | None
-    town_name: str | None
     land_use_name: str | None
-    reserved_project_code: str | None
-    reserved_project_name: str | None
-    geojson: str
 
 
-class FactoryRow(TypedDict):
+class FactoryRow(SiteColumns):
     """A factory as lists and lookups return it; `geojson` is its footprint, or its location."""
 
-    id: int
-    code: str
-    name: str | None
-    park_id: int | None
-    town_id: int | None
     parcel_id: int | None
     building_type: str
     floors: int | None
@@ -88,28 +89,10 @@ class FactoryRow(TypedDict):
     owner: str | None
     rent_yuan_m2_month: float | None
     sale_price_wan: float | None
-    status: str
-    status_since: dt.date | None
-    reserved_project_id: int | None
     suitable_industries: list[str]
-    contact: str | None
-    contact_phone: str | None
-    remarks: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    updated_by: str | None
-    version: int
-    deleted_at: dt.datetime | None
-    park_code: str | None
-    park_name: str | None
-    town_code: str | None
-    town_name: str | None
     parcel_code: str | None
-    reserved_project_code: str | None
-    reserved_project_name: str | None
     lon: float
     lat: float
-    geojson: str
 
 
 class AreaRow(TypedDict):
