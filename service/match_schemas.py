@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from gis.matching.need import Need
-from gis.matching.review import Planned
+from gis.matching.review import Planned, ReviewedProject
 from gis.vocabulary import CandidateKind, ReadyItem, SiteKind
 
 
@@ -140,9 +140,9 @@ class ReviewIn(NeedIn):
         default=None, ge=0, le=100, description="行政办公及生活服务设施用地比例 %"
     )
 
-    def project(self) -> dict[str, Any]:
+    def project(self) -> ReviewedProject:
         """The fields the review reads of a project."""
-        return {
+        fields = {
             "code": None,
             **self.model_dump(
                 include={
@@ -155,6 +155,7 @@ class ReviewIn(NeedIn):
                 }
             ),
         }
+        return cast(ReviewedProject, fields)
 
     def planned(self) -> Planned:
         """The design plan's values."""

@@ -11,7 +11,7 @@ and `load_review` (a saved project) read the database; `sheet_data` keeps a shee
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Required, TypedDict, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -86,11 +86,26 @@ class Indicator:
     status: str
 
 
+class ReviewedProject(TypedDict, total=False):
+    """What a review reads and keeps of a project (a saved one, or one typed into the match form
+    without a code); only the industry is always there."""
+
+    code: str | None
+    name: str | None
+    investor: str | None
+    industry_code: Required[str]
+    investment_total_wan: float | None
+    fixed_investment_wan: float | None
+    annual_output_wan: float | None
+    annual_tax_wan: float | None
+    floor_area_min_m2: float | None
+
+
 @dataclass(frozen=True)
 class Sheet:
     """The review of one project on one site."""
 
-    project: dict[str, Any]
+    project: ReviewedProject
     site: SiteFacts
     rows: list[Indicator]
     overall: str
@@ -121,7 +136,7 @@ def _per_mu(amount: float | None, area_mu: float) -> float | None:
     return None if amount is None or area_mu <= 0 else round(amount / area_mu, 2)
 
 
-def economic_rows(project: dict[str, Any], site: SiteFacts, config: ReviewConfig) -> list[Indicator]:
+def economic_rows(project: ReviewedProject, site: SiteFacts, config: ReviewConfig) -> list[Indicator]:
     """投资强度, 亩均产出, 亩均税收 against the city's thresholds (and the national one if set)."""
     city_rule, none = Text("review.rule.city_example"), Text("review.rule.recommended_2023")
     rows = []
@@ -195,7 +210,7 @@ def overall(rows: list[Indicator]) -> str:
 
 
 def review_sheet(
-    project: dict[str, Any],
+    project: ReviewedProject,
     site: SiteFacts,
     planned: Planned,
     industry: Industry,
@@ -219,22 +234,13 @@ def review_sheet(
 # --- a sheet kept as it stood (a joint review's record) ----------------------------------------
 
 # What a record keeps of the project: what the sheet's figures were computed from
-PROJECT_FACTS = (
-    "code",
-    "name",
-    "investor",
-    "industry_code",
-    "investment_total_wan",
-    "fixed_investment_wan",
-    "annual_output_wan",
-    "annual_tax_wan",
-    "floor_area_min_m2",
-)
+PROJECT_FACTS = tuple(ReviewedProject.__annotations__)
 
 
 def sheet_data(sheet: Sheet) -> dict[str, Any]:
     """The sheet as JSON-ready data, its rules as message keys: later thresholds leave it be."""
-    return asdict(replace(sheet, project={k: sheet.project.get(k) for k in PROJECT_FACTS}))
+    kept = cast(ReviewedProject, {k: sheet.project.get(k) for k in PROJECT_FACTS})
+    return asdict(replace(sheet, project=kept))
 
 
 def _bound_of(data: dict[str, Any]) -> Bound:
@@ -250,7 +256,9 @@ def sheet_from_data(data: dict[str, Any]) -> Sheet:
         )
         for r in data["rows"]
     ]
-    return Sheet(dict(data["project"]), SiteFacts(**data["site"]), rows, data["overall"])
+    return Sheet(
+        cast(ReviewedProject, dict(data["project"])), SiteFacts(**data["site"]), rows, data["overall"]
+    )
 
 
 # --- reading the database ----------------------------------------------------------------------
@@ -308,7 +316,7 @@ def _factory_site(
 
 def review_of(
     session: Session,
-    project: dict[str, Any],
+    project: ReviewedProject,
     site: str,
     planned: Planned,
     config: ReviewConfig,
@@ -336,5 +344,5 @@ def load_review(
         raise NotFound(kind=Text("kind.project"), code=project_code)
     if not project.industry_code:
         raise InvalidInput("match.error.no_industry", code=project_code)
-    values = {c.name: getattr(project, c.name) for c in Project.__table__.c if c.name != "deleted_at"}
+    values = cast(ReviewedProject, {k: getattr(project, k) for k in PROJECT_FACTS})
     return review_of(session, values, site, planned, config, match)
