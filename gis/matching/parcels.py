@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from gis.inventory import place_columns, with_places
 from gis.matching import prescore, proximity, scoring
-from gis.matching.candidates import Candidate, Scored, candidate, near_misses, score
+from gis.matching.candidates import Candidate, candidate, near_misses, score
 from gis.matching.constraints import ready_column
 from gis.matching.context import Context, distance_mask, distances_km
 from gis.matching.criteria import MEASURED, Sites, weights_for
@@ -106,18 +106,6 @@ def shaped(session: Session, need: Resolved, ctx: Context, config: MatchConfig) 
     return shape, binds(shape, need, ctx, config)
 
 
-def score_parcels(
-    session: Session,
-    statement: Any,
-    need: Resolved,
-    ctx: Context,
-    config: MatchConfig,
-    values: dict[str, Any] | None = None,
-) -> Scored:
-    """Run a parcel query (binding `values`), compute distances and scores for every row, rank them."""
-    return score(session, PARCEL, statement, need, ctx, config, values)
-
-
 def parcel_where(shape: Shape) -> list[Any]:
     """Every hard constraint as SQL but the distance limits, which numpy applies to the centres
     (a window of tens of kilometres would make the spatial index return most of the county)."""
@@ -157,7 +145,7 @@ def match_parcels(
     top = pool.top(limit)
     if not top:
         return [], passed
-    s = score_parcels(session, parcel_base().where(Parcel.id.in_(top)), need, ctx, config)
+    s = score(session, PARCEL, parcel_base().where(Parcel.id.in_(top)), need, ctx, config)
     return [candidate(s, i) for i in s.order], passed
 
 
@@ -325,5 +313,5 @@ def near_parcels(
 ) -> list[Candidate]:
     """The best excluded parcels: few failed constraints, each with its gap."""
     shape, values = bound or shaped(session, need, ctx, config)
-    s = score_parcels(session, near_pool(shape), need, ctx, config, values)
+    s = score(session, PARCEL, near_pool(shape), need, ctx, config, values)
     return near_misses(s, limit)

@@ -16,8 +16,9 @@ from shapely.geometry import Point, box
 from gis import bulk
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000, GK3_CM123, reproject
-from gis.matching import reverse
+from gis.matching import candidates, reverse
 from gis.matching.criteria import Weights
+from gis.matching.kinds import PARCEL
 from gis.matching.need import MatchConfig, Need
 from gis.matching.run import match
 
@@ -379,8 +380,8 @@ def scored_both_ways(db, need, *, estimated: bool):
             score = prescore.parcel_estimate(shape, score, Parcel.centre_lon, Parcel.centre_lat)
             error = estimate_error(shape, resolved, ctx, config)
         in_sql = dict(session.execute(select(Parcel.code, score).where(*where), values).all())
-        exact = parcels.score_parcels(
-            session, parcels.parcel_base().where(*where), resolved, ctx, config, values
+        exact = candidates.score(
+            session, PARCEL, parcels.parcel_base().where(*where), resolved, ctx, config, values
         )
     distance = sum(exact.scores.contributions.get(k, 0) for k in ("port", "highway_exit", "rail_station"))
     return in_sql, exact, distance, error
@@ -527,9 +528,8 @@ def test_the_bounded_top_is_the_top_of_every_passing_parcel(sample_db, monkeypat
     with sample_db.read() as session:
         resolved, ctx = context.prepare(session, need, config)
         shape, values = parcels.shaped(session, resolved, ctx, config)
-        every = parcels.score_parcels(
-            session, parcels.parcel_base().where(*parcels.parcel_where(shape)), resolved, ctx, config, values
-        )
+        passing = parcels.parcel_base().where(*parcels.parcel_where(shape))
+        every = candidates.score(session, PARCEL, passing, resolved, ctx, config, values)
         keep = context.distance_mask(every.dist, resolved, len(every.cols["code"]))
         bounded, passed = parcels.match_parcels(session, resolved, ctx, config, 10)
 
