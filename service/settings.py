@@ -34,7 +34,20 @@ PIPELINE = PipelineConfig()
 
 
 def _config(prefix: str) -> SettingsConfigDict:
-    return SettingsConfigDict(env_prefix=prefix, env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # each setting's description is the docstring under it
+    return SettingsConfigDict(
+        env_prefix=prefix,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        use_attribute_docstrings=True,
+    )
+
+
+# The kinds of number a setting is, each with its bounds stated once
+Positive = Annotated[float, Field(gt=0)]
+NonNegative = Annotated[float, Field(ge=0)]
+Count = Annotated[int, Field(ge=1)]
 
 
 class DatabaseSettings(BaseSettings):
@@ -42,16 +55,12 @@ class DatabaseSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_DATABASE_")
 
-    url: str = Field(
-        default=f"sqlite:///{DEFAULT_DATA_DIR / 'landstock.sqlite'}",
-        description="sqlite:///path/file.sqlite (SpatiaLite) or postgresql+psycopg://user:pass@host/db",
-    )
-    spatialite_library: str = Field(
-        default="mod_spatialite", description="SpatiaLite extension to load (name or path)"
-    )
-    busy_timeout_ms: int = Field(
-        default=BUSY_TIMEOUT_MS, ge=0, description="How long a SQLite writer waits for the lock"
-    )
+    url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'landstock.sqlite'}"
+    """sqlite:///path/file.sqlite (SpatiaLite) or postgresql+psycopg://user:pass@host/db"""
+    spatialite_library: str = "mod_spatialite"
+    """SpatiaLite extension to load (name or path)"""
+    busy_timeout_ms: Annotated[int, Field(ge=0)] = BUSY_TIMEOUT_MS
+    """How long a SQLite writer waits for the lock"""
 
 
 class AppSettings(BaseSettings):
@@ -60,23 +69,21 @@ class AppSettings(BaseSettings):
     model_config = _config("LANDSTOCK_")
 
     environment: Literal["development", "test", "production"] = "development"
-    secret_key: SecretStr = Field(
-        default=SecretStr(DEV_SECRET), description="Signs sessions; must be set in production"
-    )
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    """Signs sessions; must be set in production"""
     host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    data_dir: Path = Field(
-        default=DEFAULT_DATA_DIR, description="Folder of reference tables (reference/) and sample (sample/)"
-    )
-    language: Literal["zh", "en"] = Field(default="zh", description="Default interface language")
-    max_page_size: int = Field(default=1000, ge=1, le=10_000)
-    cors_origins: list[str] = Field(
-        default_factory=list, description="Origins allowed by CORS; empty turns CORS off"
-    )
-    tianditu_key: SecretStr | None = Field(default=None, description="天地图 key (tk) for basemaps")
-    warm_tiles: bool = Field(
-        default=True, description="Draw the county view's map tiles in the background when the service starts"
-    )
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    data_dir: Path = DEFAULT_DATA_DIR
+    """Folder of reference tables (reference/) and sample (sample/)"""
+    language: Literal["zh", "en"] = "zh"
+    """Default interface language"""
+    max_page_size: Annotated[int, Field(ge=1, le=10_000)] = 1000
+    cors_origins: list[str] = []
+    """Origins allowed by CORS; empty turns CORS off"""
+    tianditu_key: SecretStr | None = None
+    """天地图 key (tk) for basemaps"""
+    warm_tiles: bool = True
+    """Draw the county view's map tiles in the background when the service starts"""
 
     @field_validator("tianditu_key", mode="before")
     @classmethod
@@ -102,108 +109,54 @@ class MatchSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_MATCH_")
 
-    plot_ratio_floor: float = Field(
-        default=MATCH.plot_ratio_floor,
-        gt=0,
-        le=10,
-        description=(
-            "Provincial/county plot-ratio floor for new industrial projects: Jiangsu 苏中 1.2 "
-            "(苏政办发〔2021〕103号); the county may set a stricter value"
-        ),
+    plot_ratio_floor: Annotated[float, Field(gt=0, le=10)] = MATCH.plot_ratio_floor
+    """Provincial/county plot-ratio floor for new industrial projects: Jiangsu 苏中 1.2
+    (苏政办发〔2021〕103号); the county may set a stricter value"""
+    plot_ratio_floor_rule: str = MATCH.plot_ratio_floor_rule
+    """The rule the floor comes from, as cited"""
+    derived_min_share: Annotated[float, Field(gt=0, le=1)] = MATCH.derived_min_share
+    """Lower bound of a land need derived from investment, as a share of the upper bound"""
+    unclassified_industrial_nuisance: Annotated[int, Field(ge=1, le=3)] = (
+        MATCH.unclassified_industrial_nuisance
     )
-    plot_ratio_floor_rule: str = Field(
-        default=MATCH.plot_ratio_floor_rule, description="The rule the floor comes from, as cited"
-    )
-    derived_min_share: float = Field(
-        default=MATCH.derived_min_share,
-        gt=0,
-        le=1,
-        description=("Lower bound of a land need derived from investment, as a share of the upper bound"),
-    )
-    unclassified_industrial_nuisance: int = Field(
-        default=MATCH.unclassified_industrial_nuisance,
-        ge=1,
-        le=3,
-        description=(
-            "Highest nuisance class admitted by 工业用地 (1001) whose class is not stated (Landstock default)"
-        ),
-    )
-    logistics_industries: list[str] = Field(
-        default=list(MATCH.logistics_industries), description="Industry codes that need 1101 物流仓储用地"
-    )
-    sea_use_industries: list[str] = Field(
-        default=list(MATCH.sea_use_industries), description="Industry codes admitted on 1901 工业用海"
-    )
-    high_standard_factory_max_mu: float = Field(
-        default=MATCH.high_standard_factory_max_mu,
-        ge=0,
-        description=(
-            "Below this land need (1.5 公顷) a project that suits high-standard factories is steered to "
-            "vacant standard factories (苏政办发〔2021〕103号)"
-        ),
-    )
-    distance_scale_km: float = Field(
-        default=MATCH.distance_scale_km, gt=0, description="Distance at which a distance criterion scores 0"
-    )
-    price_low_wan_per_mu: float = Field(
-        default=MATCH.price_low_wan_per_mu, ge=0, description="Land price scoring 1 (万元/亩)"
-    )
-    price_high_wan_per_mu: float = Field(
-        default=MATCH.price_high_wan_per_mu, gt=0, description="Land price scoring 0 (万元/亩)"
-    )
-    rent_low_yuan: float = Field(
-        default=MATCH.rent_low_yuan, ge=0, description="Factory rent scoring 1 (元/平方米·月)"
-    )
-    rent_high_yuan: float = Field(
-        default=MATCH.rent_high_yuan, gt=0, description="Factory rent scoring 0 (元/平方米·月)"
-    )
-    idle_full_years: float = Field(
-        default=MATCH.idle_full_years, gt=0, description="Idle years at which the idle criterion is full"
-    )
-    chain_full_firms: int = Field(
-        default=MATCH.chain_full_firms, ge=1, description="Same-chain firms in a park for a full chain score"
-    )
-    assembly_gap_m: float = Field(
-        default=MATCH.assembly_gap_m,
-        ge=0,
-        le=200,
-        description=(
-            "Parcels this close (metres) count as adjacent for assembly, e.g. across a 12-15 m internal road"
-        ),
-    )
-    assembly_max_members: int = Field(
-        default=MATCH.assembly_max_members, ge=2, le=8, description="Most parcels in one assembled site"
-    )
-    assembly_seeds: int = Field(
-        default=MATCH.assembly_seeds,
-        ge=1,
-        le=500,
-        description="Largest pieces the assembly search starts from",
-    )
-    assembly_window_m: float = Field(
-        default=MATCH.assembly_window_m, gt=0, le=5000, description="Search radius around each seed (m)"
-    )
-    assembly_penalty: float = Field(
-        default=MATCH.assembly_penalty,
-        ge=0,
-        le=100,
-        description=("Points taken off an assembled site: several owners and titles to bring together"),
-    )
-    near_miss_pool: int = Field(
-        default=MATCH.near_miss_pool,
-        ge=1,
-        le=200,
-        description=("Parcels examined for near misses per status, land-use class and side of the need"),
-    )
-    near_miss_slack: float = Field(
-        default=MATCH.near_miss_slack, ge=0, le=1, description="Share by which a near miss may miss the area"
-    )
-    near_miss_max_failures: int = Field(
-        default=MATCH.near_miss_max_failures,
-        ge=1,
-        le=10,
-        description="Most failed constraints of a near miss",
-    )
+    """Highest nuisance class admitted by 工业用地 (1001) whose class is not stated (Landstock default)"""
+    logistics_industries: list[str] = list(MATCH.logistics_industries)
+    """Industry codes that need 1101 物流仓储用地"""
+    sea_use_industries: list[str] = list(MATCH.sea_use_industries)
+    """Industry codes admitted on 1901 工业用海"""
+    high_standard_factory_max_mu: NonNegative = MATCH.high_standard_factory_max_mu
+    """Below this land need (1.5 公顷) a project that suits high-standard factories is steered to
+    vacant standard factories (苏政办发〔2021〕103号)"""
+    distance_scale_km: Positive = MATCH.distance_scale_km
+    """Distance at which a distance criterion scores 0"""
+    price_low_wan_per_mu: NonNegative = MATCH.price_low_wan_per_mu
+    """Land price scoring 1 (万元/亩)"""
+    price_high_wan_per_mu: Positive = MATCH.price_high_wan_per_mu
+    """Land price scoring 0 (万元/亩)"""
+    rent_low_yuan: NonNegative = MATCH.rent_low_yuan
+    """Factory rent scoring 1 (元/平方米·月)"""
+    rent_high_yuan: Positive = MATCH.rent_high_yuan
+    """Factory rent scoring 0 (元/平方米·月)"""
+    idle_full_years: Positive = MATCH.idle_full_years
+    """Idle years at which the idle criterion is full"""
+    chain_full_firms: Count = MATCH.chain_full_firms
+    """Same-chain firms in a park for a full chain score"""
+    assembly_gap_m: Annotated[float, Field(ge=0, le=200)] = MATCH.assembly_gap_m
+    """Parcels this close (metres) count as adjacent for assembly, e.g. across a 12-15 m internal road"""
+    assembly_max_members: Annotated[int, Field(ge=2, le=8)] = MATCH.assembly_max_members
+    """Most parcels in one assembled site"""
+    assembly_seeds: Annotated[int, Field(ge=1, le=500)] = MATCH.assembly_seeds
+    """Largest pieces the assembly search starts from"""
+    assembly_window_m: Annotated[float, Field(gt=0, le=5000)] = MATCH.assembly_window_m
+    """Search radius around each seed (m)"""
+    assembly_penalty: Annotated[float, Field(ge=0, le=100)] = MATCH.assembly_penalty
+    """Points taken off an assembled site: several owners and titles to bring together"""
+    near_miss_pool: Annotated[int, Field(ge=1, le=200)] = MATCH.near_miss_pool
+    """Parcels examined for near misses per status, land-use class and side of the need"""
+    near_miss_slack: Annotated[float, Field(ge=0, le=1)] = MATCH.near_miss_slack
+    """Share by which a near miss may miss the area"""
+    near_miss_max_failures: Annotated[int, Field(ge=1, le=10)] = MATCH.near_miss_max_failures
+    """Most failed constraints of a near miss"""
     weights: dict[str, float] = Field(
         default_factory=dict,
         description=("Weights by criterion, JSON, merged over the defaults: " + ", ".join(CRITERION)),
@@ -223,42 +176,25 @@ class ReviewSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_REVIEW_")
 
-    investment_intensity_min: float = Field(
-        default=REVIEW.investment_intensity_min,
-        gt=0,
-        description=(
-            "投资强度 minimum (万元/亩); example value (a park screen used 300); also divides the "
-            "fixed-asset investment to derive a land need"
-        ),
-    )
-    output_per_mu_min: float = Field(
-        default=REVIEW.output_per_mu_min, ge=0, description="亩均产出 minimum (万元/亩); example value"
-    )
-    tax_per_mu_min: float = Field(
-        default=REVIEW.tax_per_mu_min, ge=0, description="亩均税收 minimum (万元/亩); example value"
-    )
-    per_park: dict[str, dict[str, float]] = Field(
-        default_factory=dict,
-        description=('Thresholds per park, JSON: {"P01": {"investment_intensity_min": 350}}'),
-    )
-    national_investment_intensity: float | None = Field(
-        default=REVIEW.national_investment_intensity,
-        description=(
-            "National recommended 投资强度 (自然资发〔2023〕72号) for the county's tier; unset: not judged"
-        ),
-    )
-    building_coefficient_national: float = Field(
-        default=REVIEW.building_coefficient_national, description="建筑系数 ≥ (%), 国土资发〔2008〕24号"
-    )
-    building_coefficient_city: float = Field(
-        default=REVIEW.building_coefficient_city, description="建筑系数 ≥ (%), city; example value"
-    )
-    office_share_national: float = Field(
-        default=REVIEW.office_share_national, description="行政办公及生活服务设施用地 ≤ (%), national"
-    )
-    office_share_city: float = Field(
-        default=REVIEW.office_share_city, description="行政办公及生活服务设施用地 ≤ (%), city"
-    )
+    investment_intensity_min: Positive = REVIEW.investment_intensity_min
+    """投资强度 minimum (万元/亩); example value (a park screen used 300); also divides the
+    fixed-asset investment to derive a land need"""
+    output_per_mu_min: NonNegative = REVIEW.output_per_mu_min
+    """亩均产出 minimum (万元/亩); example value"""
+    tax_per_mu_min: NonNegative = REVIEW.tax_per_mu_min
+    """亩均税收 minimum (万元/亩); example value"""
+    per_park: dict[str, dict[str, float]] = {}
+    """Thresholds per park, JSON: {"P01": {"investment_intensity_min": 350}}"""
+    national_investment_intensity: float | None = REVIEW.national_investment_intensity
+    """National recommended 投资强度 (自然资发〔2023〕72号) for the county's tier; unset: not judged"""
+    building_coefficient_national: float = REVIEW.building_coefficient_national
+    """建筑系数 ≥ (%), 国土资发〔2008〕24号"""
+    building_coefficient_city: float = REVIEW.building_coefficient_city
+    """建筑系数 ≥ (%), city; example value"""
+    office_share_national: float = REVIEW.office_share_national
+    """行政办公及生活服务设施用地 ≤ (%), national"""
+    office_share_city: float = REVIEW.office_share_city
+    """行政办公及生活服务设施用地 ≤ (%), city"""
 
     @field_validator("per_park")
     @classmethod
@@ -275,57 +211,46 @@ class PipelineSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_PIPELINE_")
 
-    major_total_wan: float = Field(
-        default=PIPELINE.major_total_wan, gt=0, description=("重特大项目: total investment at least (万元)")
-    )
-    major_foreign_wusd: float = Field(
-        default=PIPELINE.major_foreign_wusd,
-        gt=0,
-        description=("重特大项目: or foreign investment at least (万美元)"),
-    )
-    large_total_wan: float = Field(
-        default=PIPELINE.large_total_wan, gt=0, description=("亿元以上项目: total investment at least (万元)")
-    )
-    large_foreign_wusd: float = Field(
-        default=PIPELINE.large_foreign_wusd,
-        gt=0,
-        description=("亿元以上项目: or foreign investment at least (万美元)"),
-    )
-    review_before_signing: bool = Field(
-        default=PIPELINE.review_before_signing,
-        description=("A project that needs land signs only after its joint review (联合会审) passed"),
-    )
-    follow_up_days: int = Field(
-        default=PIPELINE.follow_up_days,
-        ge=1,
-        description=("Days without a follow-up after which an active project is flagged"),
-    )
-    signed_unsupplied_days: int = Field(
-        default=PIPELINE.signed_unsupplied_days,
-        ge=1,
-        description=(
-            "Days after signing without land or a factory supplied (签约未供地) before it is flagged"
-        ),
-    )
-    reservation_days: int = Field(
-        default=PIPELINE.reservation_days,
-        ge=1,
-        description=("Days a reservation (意向) may be held without progress before it is flagged"),
-    )
-    idle_fee_years: int = Field(
-        default=PIPELINE.idle_fee_years,
-        ge=1,
-        description=(
-            "Years supplied land may stay unstarted before it is flagged idle (闲置土地, 征缴土地闲置费)"
-        ),
-    )
-    idle_reclaim_years: int = Field(
-        default=PIPELINE.idle_reclaim_years,
-        ge=1,
-        description=(
-            "Years unstarted after which idle land may be taken back without compensation (无偿收回)"
-        ),
-    )
+    major_total_wan: Positive = PIPELINE.major_total_wan
+    """重特大项目: total investment at least (万元)"""
+    major_foreign_wusd: Positive = PIPELINE.major_foreign_wusd
+    """重特大项目: or foreign investment at least (万美元)"""
+    large_total_wan: Positive = PIPELINE.large_total_wan
+    """亿元以上项目: total investment at least (万元)"""
+    large_foreign_wusd: Positive = PIPELINE.large_foreign_wusd
+    """亿元以上项目: or foreign investment at least (万美元)"""
+    review_before_signing: bool = PIPELINE.review_before_signing
+    """A project that needs land signs only after its joint review (联合会审) passed"""
+    follow_up_days: Count = PIPELINE.follow_up_days
+    """Days without a follow-up after which an active project is flagged"""
+    signed_unsupplied_days: Count = PIPELINE.signed_unsupplied_days
+    """Days after signing without land or a factory supplied (签约未供地) before it is flagged"""
+    reservation_days: Count = PIPELINE.reservation_days
+    """Days a reservation (意向) may be held without progress before it is flagged"""
+    idle_fee_years: Count = PIPELINE.idle_fee_years
+    """Years supplied land may stay unstarted before it is flagged idle (闲置土地, 征缴土地闲置费)"""
+    idle_reclaim_years: Count = PIPELINE.idle_reclaim_years
+    """Years unstarted after which idle land may be taken back without compensation (无偿收回)"""
+    weight_major_leads: NonNegative = PIPELINE.weight_major_leads
+    """Scorecard points per new 亿元以上 lead"""
+    weight_signed: NonNegative = PIPELINE.weight_signed
+    """Scorecard points per project signed"""
+    weight_registered: NonNegative = PIPELINE.weight_registered
+    """Scorecard points per project registered"""
+    weight_supplied: NonNegative = PIPELINE.weight_supplied
+    """Scorecard points per project given its land or factory (above a signing)"""
+    weight_started: NonNegative = PIPELINE.weight_started
+    """Scorecard points per project started (above a supply)"""
+    weight_investment_started: NonNegative = PIPELINE.weight_investment_started
+    """Scorecard points per 亿元 of investment started"""
+    weight_key_industry_share: NonNegative = PIPELINE.weight_key_industry_share
+    """Scorecard points when every landed project is in a key industry (in proportion below)"""
+    weight_key_platform_share: NonNegative = PIPELINE.weight_key_platform_share
+    """Scorecard points when every landed project is on a key platform (in proportion below)"""
+    key_industries: tuple[str, ...] = PIPELINE.key_industries
+    """The city's key industries: GB/T 4754 code prefixes, JSON list"""
+    key_platforms: tuple[str, ...] = PIPELINE.key_platforms
+    """The key platforms (重点平台) by park or town code, JSON list; empty: those marked 重点平台"""
 
     @model_validator(mode="after")
     def _idle_order(self) -> PipelineSettings:
@@ -334,51 +259,6 @@ class PipelineSettings(BaseSettings):
                 "LANDSTOCK_PIPELINE_IDLE_RECLAIM_YEARS must exceed LANDSTOCK_PIPELINE_IDLE_FEE_YEARS"
             )
         return self
-
-    weight_major_leads: float = Field(
-        default=PIPELINE.weight_major_leads, ge=0, description=("Scorecard points per new 亿元以上 lead")
-    )
-    weight_signed: float = Field(
-        default=PIPELINE.weight_signed, ge=0, description=("Scorecard points per project signed")
-    )
-    weight_registered: float = Field(
-        default=PIPELINE.weight_registered, ge=0, description=("Scorecard points per project registered")
-    )
-    weight_supplied: float = Field(
-        default=PIPELINE.weight_supplied,
-        ge=0,
-        description=("Scorecard points per project given its land or factory (above a signing)"),
-    )
-    weight_started: float = Field(
-        default=PIPELINE.weight_started,
-        ge=0,
-        description=("Scorecard points per project started (above a supply)"),
-    )
-    weight_investment_started: float = Field(
-        default=PIPELINE.weight_investment_started,
-        ge=0,
-        description=("Scorecard points per 亿元 of investment started"),
-    )
-    weight_key_industry_share: float = Field(
-        default=PIPELINE.weight_key_industry_share,
-        ge=0,
-        description=("Scorecard points when every landed project is in a key industry (in proportion below)"),
-    )
-    weight_key_platform_share: float = Field(
-        default=PIPELINE.weight_key_platform_share,
-        ge=0,
-        description=("Scorecard points when every landed project is on a key platform (in proportion below)"),
-    )
-    key_industries: tuple[str, ...] = Field(
-        default=PIPELINE.key_industries,
-        description=("The city's key industries: GB/T 4754 code prefixes, JSON list"),
-    )
-    key_platforms: tuple[str, ...] = Field(
-        default=PIPELINE.key_platforms,
-        description=(
-            "The key platforms (重点平台) by park or town code, JSON list; empty: those marked 重点平台"
-        ),
-    )
 
     @model_validator(mode="after")
     def _started_above_supplied_above_signed(self) -> PipelineSettings:
@@ -395,15 +275,12 @@ class MapSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_MAP_")
 
-    assets: Literal["local", "cdn"] = Field(
-        default="local", description="local: JS/CSS served by Landstock (intranet); cdn: public CDN"
-    )
-    assets_dir: Path = Field(
-        default=PROJECT_ROOT / "node_modules", description="Where `npm ci` installed the browser assets"
-    )
-    basemap: Literal["none", "osm", "tianditu_vec", "tianditu_img"] = Field(
-        default="none", description="Basemap shown first; none works with no internet"
-    )
+    assets: Literal["local", "cdn"] = "local"
+    """local: JS/CSS served by Landstock (intranet); cdn: public CDN"""
+    assets_dir: Path = PROJECT_ROOT / "node_modules"
+    """Where `npm ci` installed the browser assets"""
+    basemap: Literal["none", "osm", "tianditu_vec", "tianditu_img"] = "none"
+    """Basemap shown first; none works with no internet"""
 
 
 class AuthSettings(BaseSettings):
@@ -411,36 +288,24 @@ class AuthSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_AUTH_")
 
-    cookie_secure: bool | None = Field(
-        default=None, description="Send the session cookie over HTTPS only (default: yes in production)"
-    )
-    session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Web session lifetime")
-    token_days: int = Field(default=90, ge=1, le=3650, description="Lifetime of API tokens")
-    max_failures_per_name: int = Field(
-        default=THROTTLE.per_name, ge=1, description="Failed sign-ins tolerated per user"
-    )
-    max_failures_per_address: int = Field(
-        default=THROTTLE.per_address, ge=1, description="… and per client address"
-    )
-    failure_window_minutes: int = Field(
-        default=THROTTLE.window // dt.timedelta(minutes=1), ge=1, description="How long failures count"
-    )
-    device_days: int = Field(
-        default=180,
-        ge=1,
-        le=3650,
-        description=(
-            "Lifetime of the trusted-device cookie a successful sign-in leaves (failures from a trusted "
-            "device count against that device alone)"
-        ),
-    )
-    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
-        default_factory=list,
-        description=(
-            "Reverse proxies (IPs or CIDRs, comma-separated or a JSON list) whose X-Forwarded-For "
-            "names the client; from any other peer the header is ignored"
-        ),
-    )
+    cookie_secure: bool | None = None
+    """Send the session cookie over HTTPS only (default: yes in production)"""
+    session_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 12
+    """Web session lifetime"""
+    token_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    """Lifetime of API tokens"""
+    max_failures_per_name: Count = THROTTLE.per_name
+    """Failed sign-ins tolerated per user"""
+    max_failures_per_address: Count = THROTTLE.per_address
+    """… and per client address"""
+    failure_window_minutes: Count = THROTTLE.window // dt.timedelta(minutes=1)
+    """How long failures count"""
+    device_days: Annotated[int, Field(ge=1, le=3650)] = 180
+    """Lifetime of the trusted-device cookie a successful sign-in leaves (failures from a trusted
+    device count against that device alone)"""
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
+    """Reverse proxies (IPs or CIDRs, comma-separated or a JSON list) whose X-Forwarded-For names the
+    client; from any other peer the header is ignored"""
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -458,20 +323,12 @@ class ReadSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_")
 
-    public_read: Literal["inventory", "none"] = Field(
-        default="inventory",
-        description=(
-            "inventory: parcels, factories, areas, maps, tiles, the OGC API and the inventory pages are "
-            "readable without signing in (for promotion); none: sign-in for everything but /healthz, "
-            "/login and static files (an intranet)"
-        ),
-    )
-    export_max_per_hour: int = Field(
-        default=30,
-        ge=1,
-        le=100_000,
-        description=("Full-inventory exports (files, the leaders' XLSX) per account per hour"),
-    )
+    public_read: Literal["inventory", "none"] = "inventory"
+    """inventory: parcels, factories, areas, maps, tiles, the OGC API and the inventory pages are
+    readable without signing in (for promotion); none: sign-in for everything but /healthz, /login
+    and static files (an intranet)"""
+    export_max_per_hour: Annotated[int, Field(ge=1, le=100_000)] = 30
+    """Full-inventory exports (files, the leaders' XLSX) per account per hour"""
 
 
 MB = 1024 * 1024
@@ -482,23 +339,20 @@ class ImportSettings(BaseSettings):
 
     model_config = _config("LANDSTOCK_IMPORT_")
 
-    max_upload_mb: float = Field(
-        default=IMPORTS.max_bytes / MB, gt=0, description="Largest file (or unpacked folder)"
-    )
-    max_features: int = Field(
-        default=IMPORTS.max_features, ge=1, description="Most features or rows in one file"
-    )
-    max_vertices: int = Field(default=IMPORTS.max_vertices, ge=4, description="Most vertices in one geometry")
-    zip_max_entries: int = Field(default=IMPORTS.zip_max_entries, ge=1, description="Most entries in a zip")
-    zip_max_total_mb: float = Field(
-        default=IMPORTS.zip_max_bytes / MB, gt=0, description="Largest unpacked size of a zip"
-    )
-    zip_max_ratio: float = Field(
-        default=IMPORTS.zip_max_ratio, gt=1, description="Highest compression ratio of a zip entry"
-    )
-    region: tuple[float, float, float, float] = Field(
-        default=IMPORTS.region, description="Service region: min_lon, min_lat, max_lon, max_lat (EPSG:4490)"
-    )
+    max_upload_mb: Positive = IMPORTS.max_bytes / MB
+    """Largest file (or unpacked folder)"""
+    max_features: Count = IMPORTS.max_features
+    """Most features or rows in one file"""
+    max_vertices: Annotated[int, Field(ge=4)] = IMPORTS.max_vertices
+    """Most vertices in one geometry"""
+    zip_max_entries: Count = IMPORTS.zip_max_entries
+    """Most entries in a zip"""
+    zip_max_total_mb: Positive = IMPORTS.zip_max_bytes / MB
+    """Largest unpacked size of a zip"""
+    zip_max_ratio: Annotated[float, Field(gt=1)] = IMPORTS.zip_max_ratio
+    """Highest compression ratio of a zip entry"""
+    region: tuple[float, float, float, float] = IMPORTS.region
+    """Service region: min_lon, min_lat, max_lon, max_lat (EPSG:4490)"""
 
     @model_validator(mode="after")
     def _region_is_a_box(self) -> ImportSettings:
