@@ -6,10 +6,11 @@ route names keep each kind's operation ids in /docs (list_parcels, change_factor
 # (kind.new, kind.patch), which FastAPI must read as classes where the route is made.
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.datastructures import Default
+from fastapi.responses import JSONResponse, Response
 
 from gis.gateway import sites as gateway
 from service import sites
@@ -147,98 +148,118 @@ def _status(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
     return change_status
 
 
-def _reads(router: APIRouter, kind: ServedKind) -> None:
-    name, plural = kind.name, kind.plural
-    router.add_api_route(
-        "",
-        _list(kind),
-        name=f"list_{plural}",
-        response_class=GeoJSONResponse,
-        responses=geojson_responses(kind.collection),
-        summary=f"List {plural} {kind.zh}列表",
-        description=f"{plural.capitalize()} matching every filter given, as a GeoJSON FeatureCollection.",
-    )
-    router.add_api_route(
-        "/{code}",
-        _get(kind),
-        name=f"get_{name}",
-        response_class=GeoJSONResponse,
-        responses=geojson_responses(kind.feature),
-        summary=f"One {name} {kind.zh}详情",
-        description=f"One {name} by its code, as a GeoJSON Feature ({kind.shows}).",
-    )
+class Operation(NamedTuple):
+    """One route of a kind of site: how it is called and how /docs describes it."""
+
+    method: str
+    path: str
+    handler: Callable[..., Any]
+    name: str
+    summary: str
+    description: str
+    responses: Responses | None = None
+    status_code: int | None = None
+    geojson: bool = True  # answers GeoJSON
 
 
-def _changes(router: APIRouter, kind: ServedKind) -> None:
-    name, changed = kind.name, {**geojson_responses(kind.feature), **PROBLEMS}
-    router.add_api_route(
-        "",
-        _create(kind),
-        methods=["POST"],
-        name=f"create_{name}",
-        status_code=201,
-        response_class=GeoJSONResponse,
-        responses={**geojson_responses(kind.feature, 201), **PROBLEMS},
-        summary=f"Add a {name} 新增{kind.zh}",
-        description=f"Create a {name} from a GeoJSON Feature (park managers: inside their own parks and "
-        "towns).",
-    )
-    router.add_api_route(
-        "/{code}",
-        _update(kind),
-        methods=["PATCH"],
-        name=f"update_{name}",
-        response_class=GeoJSONResponse,
-        responses=changed,
-        summary=f"Change a {name} 修改{kind.zh}",
-        description="Change properties and/or geometry; send the ETag you read in If-Match.",
-    )
-    router.add_api_route(
-        "/{code}",
-        _delete(kind),
-        methods=["DELETE"],
-        name=f"delete_{name}",
-        status_code=204,
-        responses=PROBLEMS,
-        summary=f"Delete a {name} 删除{kind.zh}",
-        description="Soft-delete: it leaves the lists and maps but keeps its history; an admin can "
-        "restore it.",
-    )
-    router.add_api_route(
-        "/{code}/restore",
-        _restore(kind),
-        methods=["POST"],
-        name=f"restore_{name}",
-        response_class=GeoJSONResponse,
-        responses=changed,
-        summary=f"Restore a deleted {name} 恢复{kind.zh}",
-        description=f"Bring a deleted {name} back (administrators).",
-    )
-    router.add_api_route(
-        "/{code}/status",
-        _status(kind),
-        methods=["POST"],
-        name=f"change_{name}_status",
-        response_class=GeoJSONResponse,
-        responses=changed,
-        summary="Change the status 变更状态",
-        description="One step of the status workflow, with the project (to reserve) or a note (to withdraw).",
-    )
+def _operations(kind: ServedKind) -> list[Operation]:
+    name, plural, zh = kind.name, kind.plural, kind.zh
+    changed = {**geojson_responses(kind.feature), **PROBLEMS}
+    return [
+        Operation(
+            "GET",
+            "",
+            _list(kind),
+            f"list_{plural}",
+            f"List {plural} {zh}列表",
+            f"{plural.capitalize()} matching every filter given, as a GeoJSON FeatureCollection.",
+            geojson_responses(kind.collection),
+        ),
+        Operation(
+            "GET",
+            "/{code}",
+            _get(kind),
+            f"get_{name}",
+            f"One {name} {zh}详情",
+            f"One {name} by its code, as a GeoJSON Feature ({kind.shows}).",
+            geojson_responses(kind.feature),
+        ),
+        Operation(
+            "POST",
+            "",
+            _create(kind),
+            f"create_{name}",
+            f"Add a {name} 新增{zh}",
+            f"Create a {name} from a GeoJSON Feature (park managers: inside their own parks and towns).",
+            {**geojson_responses(kind.feature, 201), **PROBLEMS},
+            status_code=201,
+        ),
+        Operation(
+            "PATCH",
+            "/{code}",
+            _update(kind),
+            f"update_{name}",
+            f"Change a {name} 修改{zh}",
+            "Change properties and/or geometry; send the ETag you read in If-Match.",
+            changed,
+        ),
+        Operation(
+            "DELETE",
+            "/{code}",
+            _delete(kind),
+            f"delete_{name}",
+            f"Delete a {name} 删除{zh}",
+            "Soft-delete: it leaves the lists and maps but keeps its history; an admin can restore it.",
+            PROBLEMS,
+            status_code=204,
+            geojson=False,
+        ),
+        Operation(
+            "POST",
+            "/{code}/restore",
+            _restore(kind),
+            f"restore_{name}",
+            f"Restore a deleted {name} 恢复{zh}",
+            f"Bring a deleted {name} back (administrators).",
+            changed,
+        ),
+        Operation(
+            "POST",
+            "/{code}/status",
+            _status(kind),
+            f"change_{name}_status",
+            "Change the status 变更状态",
+            "One step of the status workflow, with the project (to reserve) or a note (to withdraw).",
+            changed,
+        ),
+        Operation(
+            "GET",
+            "/{code}/history",
+            _history(kind),
+            f"{name}_history",
+            "History 变更历史",
+            f"Every change of the {name}: who (for signed-in readers), when, and each field before and "
+            "after (what the reader may read of it).",
+            geojson=False,
+        ),
+    ]
 
 
 def routes_of(kind: ServedKind) -> APIRouter:
     """Every /api route of one kind of site."""
     router = APIRouter(prefix=f"/api/{kind.plural}", tags=[f"{kind.plural} {kind.zh}"])
-    _reads(router, kind)
-    _changes(router, kind)
-    router.add_api_route(
-        "/{code}/history",
-        _history(kind),
-        name=f"{kind.name}_history",
-        summary="History 变更历史",
-        description=f"Every change of the {kind.name}: who (for signed-in readers), when, and each field "
-        "before and after (what the reader may read of it).",
-    )
+    for op in _operations(kind):
+        router.add_api_route(
+            op.path,
+            op.handler,
+            methods=[op.method],
+            name=op.name,
+            status_code=op.status_code,
+            responses=op.responses,
+            summary=op.summary,
+            description=op.description,
+            response_class=GeoJSONResponse if op.geojson else Default(JSONResponse),
+        )
     return router
 
 
