@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import click
 import orjson
@@ -49,6 +49,9 @@ from gis.vocabulary import Layer, SiteKind
 from service.match_report import print_fits, print_match
 from service.match_schemas import MatchIn
 from service.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from service.reports import Report
 
 app = typer.Typer(
     help="Landstock 启东市存量土地与厂房数据库", no_args_is_help=True, pretty_exceptions_enable=False
@@ -727,6 +730,17 @@ def _read_report(output: Path, as_of: str | None, build: Callable[..., R]) -> tu
     return report, lang, suffix, day
 
 
+def _report(output: Path, as_of: str | None, report: Report, asked: str | None) -> None:
+    """Write the report for the period asked for, as of `as_of`, to `output` (.xlsx or .pdf)."""
+    from service import report_files
+
+    built, lang, suffix, day = _read_report(
+        output, as_of, lambda session, who, day, config: report.build(session, who, asked, day, config)
+    )
+    body = report_files.report_file(report, built, lang, suffix)
+    _write_report(output, body, report.title(built, lang), day, lang)
+
+
 @report_app.command("weekly")
 def report_weekly(
     output: ReportFile,
@@ -734,16 +748,9 @@ def report_weekly(
     as_of: AsOf = None,
 ) -> None:
     """The weekly summary of the pipeline 周汇总, each figure beside the week before."""
-    from service import report_files, reports  # the PDF and workbook writers load only here
+    from service import reports  # the PDF and workbook writers load only when a report is asked for
 
-    summary, lang, suffix, day = _read_report(
-        output, as_of, lambda session, who, day, config: reports.weekly_for(session, who, week, day, config)
-    )
-    write = report_files.weekly_xlsx if suffix == ".xlsx" else report_files.weekly_pdf
-    title = message(
-        "web.report.weekly_title", lang, week=summary.week, first=summary.first, last=summary.last
-    )
-    _write_report(output, write(summary, lang), title, day, lang)
+    _report(output, as_of, reports.WEEKLY, week)
 
 
 @report_app.command("scorecard")
@@ -756,16 +763,9 @@ def report_scorecard(
     as_of: AsOf = None,
 ) -> None:
     """The parks' and towns' 落地开工 scorecard 考核, weighted by LANDSTOCK_PIPELINE_WEIGHT_*."""
-    from service import report_files, reports
+    from service import reports
 
-    card, lang, suffix, day = _read_report(
-        output,
-        as_of,
-        lambda session, who, day, config: reports.scorecard_for(session, who, period, day, config),
-    )
-    write = report_files.scorecard_xlsx if suffix == ".xlsx" else report_files.scorecard_pdf
-    title = message("web.report.scorecard_title", lang, period=card.period, first=card.first, last=card.last)
-    _write_report(output, write(card, lang), title, day, lang)
+    _report(output, as_of, reports.SCORECARD, period)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from gis.pipeline.figures import Compared, Figure
 from gis.pipeline.scorecard import CRITERIA, Scorecard, ScoreRow
 from gis.pipeline.weekly import UnitLine, WeeklySummary
 from service.pdf import html_to_pdf
+from service.reports import SCORECARD, WEEKLY, PipelineReport, Report
 from service.templating import render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -206,7 +207,7 @@ def weekly_xlsx(s: WeeklySummary, lang: str) -> bytes:
         behind,
     ):
         _sheet(book, *sheet)
-    return _saved(book, t("web.report.weekly_title", week=s.week, first=s.first, last=s.last))
+    return _saved(book, WEEKLY.title(s, lang))
 
 
 SCORE_FIGURES = ("major_leads", "signed", "registered", "supplied", "started")
@@ -281,44 +282,35 @@ def scorecard_xlsx(card: Scorecard, lang: str) -> bytes:
         [t("web.report.area"), t("web.report.figure"), t("field.code"), t("field.name")],
         _score_behind(card, t),
     )
-    return _saved(book, t("web.report.scorecard_title", period=card.period, first=card.first, last=card.last))
+    return _saved(book, SCORECARD.title(card, lang))
 
 
-def _pdf(template: str, lang: str, landscape: bool, **context: Any) -> bytes:
+def report_pdf(report: Report, built: PipelineReport, lang: str) -> bytes:
+    """A report as printed: A4, portrait or landscape (the scorecard: a column per figure)."""
     html = render(
         "report_pdf.html",
-        partial=template,
+        partial=f"_report_{report.name}.html",
         lang=lang,
-        landscape=landscape,
+        landscape=report.landscape,
         pdf=True,
         criteria=CRITERIA,
         generated=dt.datetime.now().replace(microsecond=0),
-        **context,
+        report=built,
+        as_of=built.as_of,
+        title=report.title(built, lang),
     )
     return html_to_pdf(html)
 
 
-def weekly_pdf(s: WeeklySummary, lang: str) -> bytes:
-    """The weekly summary as printed: A4 portrait."""
-    return _pdf(
-        "_report_weekly.html",
-        lang,
-        False,
-        s=s,
-        as_of=s.as_of,
-        title=message("web.report.weekly_title", lang, week=s.week, first=s.first, last=s.last),
-    )
+XLSX_WRITERS: dict[str, Callable[[Any, str], bytes]] = {
+    WEEKLY.name: weekly_xlsx,
+    SCORECARD.name: scorecard_xlsx,
+}
+MEDIA_TYPES = {".xlsx": XLSX, ".pdf": PDF}
 
 
-def scorecard_pdf(card: Scorecard, lang: str) -> bytes:
-    """The scorecard as printed: A4 landscape (a column per figure)."""
-    return _pdf(
-        "_report_scorecard.html",
-        lang,
-        True,
-        card=card,
-        as_of=card.as_of,
-        title=message(
-            "web.report.scorecard_title", lang, period=card.period, first=card.first, last=card.last
-        ),
-    )
+def report_file(report: Report, built: PipelineReport, lang: str, suffix: str) -> bytes:
+    """A report as a file: a workbook (.xlsx) or as printed (.pdf)."""
+    if suffix == ".pdf":
+        return report_pdf(report, built, lang)
+    return XLSX_WRITERS[report.name](built, lang)

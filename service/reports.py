@@ -5,7 +5,9 @@ read as of the day asked for. Shared by the JSON API, the pages, their downloads
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from sqlalchemy.orm import Session
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 from gis import access
 from gis.access import Principal
 from gis.dashboard import FIRST_DAY, LAST_DAY
+from gis.labels import message
 from gis.pipeline import ledger
 from gis.pipeline.config import PipelineConfig
 from gis.pipeline.periods import Period, parse_period, parse_week, quarter_period, week_period
@@ -20,22 +23,6 @@ from gis.pipeline.scorecard import Scorecard, scorecard
 from gis.pipeline.weekly import WeeklySummary, weekly_summary
 from service.auth import CurrentUser
 
-WeekQuery = Annotated[
-    str | None,
-    Query(
-        max_length=20,
-        description="ISO 周（周一至周日），如 2026-W48；默认为截至日期所在的周",
-        examples=["2026-W48"],
-    ),
-]
-PeriodQuery = Annotated[
-    str | None,
-    Query(
-        max_length=20,
-        description="考核期：季度 2026-Q3、月份 2026-07 或年份 2026；默认为截至日期所在的季度",
-        examples=["2026-Q3"],
-    ),
-]
 AsOfQuery = Annotated[
     dt.date | None,
     Query(
@@ -90,3 +77,52 @@ def scorecard_for(
     day = as_of or dt.date.today()
     chosen = period_of(period, day)
     return scorecard(_ledger(session, who, day), chosen, config)
+
+
+PipelineReport = WeeklySummary | Scorecard
+
+
+@dataclass(frozen=True)
+class Report:
+    """One of the pipeline's reports as the API, the pages and the CLI serve it."""
+
+    name: str  # its URLs (/api/reports/<name>, /reports/<name>), its label and its template
+    field: str  # the query parameter naming the period asked for, and the report's attribute of it
+    query: Any  # that parameter (a FastAPI Query: its description and example)
+    build: Callable[[Session, Principal, str | None, dt.date | None, PipelineConfig], PipelineReport]
+    title_key: str
+    landscape: bool  # printed on A4 landscape
+
+    def label(self, report: PipelineReport) -> str:
+        """The period the report covers (2026-W48, 2026-Q3, ...)."""
+        return str(getattr(report, self.field))
+
+    def title(self, report: PipelineReport, lang: str) -> str:
+        """The report's title: its period and first and last days."""
+        period = {self.field: self.label(report)}
+        return message(self.title_key, lang, first=report.first, last=report.last, **period)
+
+
+def _period_query(name: str, description: str, example: str) -> Any:
+    return Query(alias=name, max_length=20, description=description, examples=[example])
+
+
+WEEKLY = Report(
+    name="weekly",
+    field="week",
+    query=_period_query("week", "ISO 周（周一至周日），如 2026-W48；默认为截至日期所在的周", "2026-W48"),
+    build=weekly_for,
+    title_key="web.report.weekly_title",
+    landscape=False,
+)
+SCORECARD = Report(
+    name="scorecard",
+    field="period",
+    query=_period_query(
+        "period", "考核期：季度 2026-Q3、月份 2026-07 或年份 2026；默认为截至日期所在的季度", "2026-Q3"
+    ),
+    build=scorecard_for,
+    title_key="web.report.scorecard_title",
+    landscape=True,
+)
+REPORTS = (WEEKLY, SCORECARD)

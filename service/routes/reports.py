@@ -1,22 +1,22 @@
 """/api/reports/…: the pipeline's weekly summary and the parks' and towns' scorecard, as JSON, as
 an Excel workbook and as a PDF, each as of a day (investment staff, leaders, administrators)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: a route's parameters name its report's query parameter
+# (report.query), which FastAPI must read where the route is made.
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from gis.labels import message
-from gis.pipeline.scorecard import Scorecard
-from gis.pipeline.weekly import WeeklySummary
 from service import report_files
 from service.dependencies import Language, ReadSession, SettingsDep
-from service.reports import AsOfQuery, PeriodQuery, ReportReader, WeekQuery, scorecard_for, weekly_for
+from service.reports import SCORECARD, WEEKLY, AsOfQuery, PipelineReport, Report, ReportReader
 from service.routes.projects import READ_RESPONSES
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _object(report: DataclassInstance) -> dict[str, Any]:
+def _object(report: "DataclassInstance") -> dict[str, Any]:
     """A report (a dataclass) as a JSON object."""
     return {f.name: _plain(getattr(report, f.name)) for f in dataclasses.fields(report)}
 
@@ -65,88 +65,92 @@ def _download(body: bytes, media_type: str, title: str, period: str, suffix: str
     )
 
 
-def weekly_summary(
-    session: ReadSession,
-    settings: SettingsDep,
-    who: ReportReader,
-    week: WeekQuery = None,
-    as_of: AsOfQuery = None,
-) -> WeeklySummary:
-    """The week asked for (this one by default) as the reader may see it, as of `as_of`."""
-    return weekly_for(session, who, week, as_of, settings.pipeline.config())
+def _reading(report: Report) -> Callable[..., PipelineReport]:
+    def read(
+        session: ReadSession,
+        settings: SettingsDep,
+        who: ReportReader,
+        asked: Annotated[str | None, report.query] = None,
+        as_of: AsOfQuery = None,
+    ) -> PipelineReport:
+        """The period asked for (by default the one of `as_of`) as the reader may see it."""
+        return report.build(session, who, asked, as_of, settings.pipeline.config())
+
+    return read
 
 
-def period_scorecard(
-    session: ReadSession,
-    settings: SettingsDep,
-    who: ReportReader,
-    period: PeriodQuery = None,
-    as_of: AsOfQuery = None,
-) -> Scorecard:
-    """The period asked for (this month by default) as the reader may see it, as of `as_of`."""
-    return scorecard_for(session, who, period, as_of, settings.pipeline.config())
+def _as_json(read: Callable[..., PipelineReport]) -> Callable[..., dict[str, Any]]:
+    def as_json(built: Annotated[Any, Depends(read)]) -> dict[str, Any]:
+        return _object(built)
+
+    return as_json
 
 
-Weekly = Annotated[WeeklySummary, Depends(weekly_summary)]
-Card = Annotated[Scorecard, Depends(period_scorecard)]
+def _as_file(report: Report, read: Callable[..., PipelineReport], suffix: str) -> Callable[..., Response]:
+    def as_file(built: Annotated[Any, Depends(read)], lang: Language) -> Response:
+        body = report_files.report_file(report, built, lang, suffix)
+        title = message(f"web.report.{report.name}", lang)
+        return _download(body, report_files.MEDIA_TYPES[suffix], title, report.label(built), suffix)
+
+    return as_file
 
 
-@router.get("/weekly", summary="Weekly summary 周汇总", responses=RESPONSES)
-def weekly(summary: Weekly) -> dict[str, Any]:
-    """The week's new leads, follow-ups and city leaders' visits per lead unit, the stage changes,
-    signings, registrations, supplies and starts, the investment standing at each stage and the
-    overdue projects, each beside the week before, rebuilt from the dated steps as of `as_of`.
-    Every figure carries the codes of the projects behind it (`codes`; `names` gives their names)."""
-    return _object(summary)
+class Served(NamedTuple):
+    """A report's routes and what /docs says of each: as JSON, as Excel, as PDF."""
+
+    report: Report
+    summaries: tuple[str, str, str]
+    descriptions: tuple[str, str, str]
 
 
-@router.get(
-    "/weekly.xlsx",
-    summary="Weekly summary as Excel 周汇总 Excel",
-    responses=RESPONSES,
-    response_class=Response,
+SERVED = (
+    Served(
+        WEEKLY,
+        ("Weekly summary 周汇总", "Weekly summary as Excel 周汇总 Excel", "Weekly summary as PDF 周汇总 PDF"),
+        (
+            "The week's new leads, follow-ups and city leaders' visits per lead unit, the stage changes,\n"
+            "signings, registrations, supplies and starts, the investment standing at each stage and the\n"
+            "overdue projects, each beside the week before, rebuilt from the dated steps as of `as_of`.\n"
+            "Every figure carries the codes of the projects behind it (`codes`; `names` gives their names).",
+            "The weekly summary as a workbook: overview, by unit, stages, overdue, the projects behind.",
+            "The weekly summary as printed (A4).",
+        ),
+    ),
+    Served(
+        SCORECARD,
+        ("Scorecard 落地开工考核", "Scorecard as Excel 考核 Excel", "Scorecard as PDF 考核 PDF"),
+        (
+            "Per park and town (the project's platform, else its lead unit's area) for a month, quarter\n"
+            "or year: new 亿元以上 leads, signed, registered, supplied, started, investment started, the\n"
+            "shares in key industries and on key platforms, weighted (LANDSTOCK_PIPELINE_WEIGHT_*) and\n"
+            "ranked, as of `as_of`. Every figure carries the codes of the projects behind it.",
+            "The scorecard as a workbook: the ranking, the weights, the projects behind each figure.",
+            "The scorecard as printed (A4 landscape).",
+        ),
+    ),
 )
-def weekly_xlsx(summary: Weekly, lang: Language) -> Response:
-    """The weekly summary as a workbook: overview, by unit, stages, overdue, the projects behind."""
-    title = message("web.report.weekly", lang)
-    body = report_files.weekly_xlsx(summary, lang)
-    return _download(body, report_files.XLSX, title, summary.week, ".xlsx")
 
 
-@router.get(
-    "/weekly.pdf",
-    summary="Weekly summary as PDF 周汇总 PDF",
-    responses=FILE_RESPONSES,
-    response_class=Response,
-)
-def weekly_pdf(summary: Weekly, lang: Language) -> Response:
-    """The weekly summary as printed (A4)."""
-    title = message("web.report.weekly", lang)
-    return _download(report_files.weekly_pdf(summary, lang), report_files.PDF, title, summary.week, ".pdf")
+def _add(served: Served) -> None:
+    report, (json_summary, xlsx_summary, pdf_summary), (as_json, as_xlsx, as_pdf) = served
+    name, read = report.name, _reading(report)
+    router.add_api_route(
+        f"/{name}", _as_json(read), name=name, summary=json_summary, description=as_json, responses=RESPONSES
+    )
+    for suffix, summary, description, responses in (
+        (".xlsx", xlsx_summary, as_xlsx, RESPONSES),
+        (".pdf", pdf_summary, as_pdf, FILE_RESPONSES),
+    ):
+        router.add_api_route(
+            f"/{name}{suffix}",
+            _as_file(report, read, suffix),
+            name=f"{name}_{suffix[1:]}",
+            summary=summary,
+            description=description,
+            responses=responses,
+            response_class=Response,
+        )
 
 
-@router.get("/scorecard", summary="Scorecard 落地开工考核", responses=RESPONSES)
-def scorecard(card: Card) -> dict[str, Any]:
-    """Per park and town (the project's platform, else its lead unit's area) for a month, quarter
-    or year: new 亿元以上 leads, signed, registered, supplied, started, investment started, the
-    shares in key industries and on key platforms, weighted (LANDSTOCK_PIPELINE_WEIGHT_*) and
-    ranked, as of `as_of`. Every figure carries the codes of the projects behind it."""
-    return _object(card)
-
-
-@router.get(
-    "/scorecard.xlsx", summary="Scorecard as Excel 考核 Excel", responses=RESPONSES, response_class=Response
-)
-def scorecard_xlsx(card: Card, lang: Language) -> Response:
-    """The scorecard as a workbook: the ranking, the weights, the projects behind each figure."""
-    title = message("web.report.scorecard", lang)
-    return _download(report_files.scorecard_xlsx(card, lang), report_files.XLSX, title, card.period, ".xlsx")
-
-
-@router.get(
-    "/scorecard.pdf", summary="Scorecard as PDF 考核 PDF", responses=FILE_RESPONSES, response_class=Response
-)
-def scorecard_pdf(card: Card, lang: Language) -> Response:
-    """The scorecard as printed (A4 landscape)."""
-    title = message("web.report.scorecard", lang)
-    return _download(report_files.scorecard_pdf(card, lang), report_files.PDF, title, card.period, ".pdf")
+for served in SERVED:
+    _add(served)

@@ -2,11 +2,12 @@
 with their Excel and PDF downloads (the API's). Investment staff, leaders and administrators;
 anonymous readers go to the sign-in page, park managers are refused (gis/access.py says why)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: a page's parameters name its report's query parameter
+# (report.query), which FastAPI must read where the route is made.
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -16,12 +17,11 @@ from gis import access
 from gis.access import Principal
 from gis.errors import InvalidParameter
 from gis.labels import message
-from gis.pipeline.scorecard import CRITERIA, Scorecard
-from gis.pipeline.weekly import WeeklySummary
+from gis.pipeline.scorecard import CRITERIA
 from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
 from service.read_access import PageReader, sign_in_first
-from service.reports import AsOfQuery, PeriodQuery, WeekQuery, scorecard_for, weekly_for
+from service.reports import REPORTS, AsOfQuery, PipelineReport, Report
 from service.web.frame import page
 
 router = APIRouter(include_in_schema=False)
@@ -36,87 +36,67 @@ def _reader(request: Request, who: Principal | None) -> Principal:
 
 def _page(
     request: Request,
-    kind: str,
-    field: str,
+    report: Report,
     asked: str | None,
     as_of: dt.date | None,
-    build: Callable[[], WeeklySummary | Scorecard],
+    build: Callable[[], PipelineReport],
 ) -> HTMLResponse:
     """The page of one report; a week or period not of its form re-renders the form with what was
     typed and the message (422)."""
     lang = page_language(request)
     context: dict[str, Any] = {
-        "kind": kind,
-        "field": field,
+        "kind": report.name,
+        "field": report.field,
         "asked": asked or "",
         "report": None,
         "error": None,
         "criteria": CRITERIA,
     }
     try:
-        report = build()
+        built = build()
     except InvalidParameter as error:
         context.update(
             error=error.message(lang),
             as_of=as_of or dt.date.today(),
-            title=message(f"web.report.{kind}", lang),
+            title=message(f"web.report.{report.name}", lang),
         )
         return page(request, "reports.html", context, status_code=422)
-    if isinstance(report, WeeklySummary):
-        label = report.week
-        title = message("web.report.weekly_title", lang, week=label, first=report.first, last=report.last)
-    else:
-        label = report.period
-        title = message(
-            "web.report.scorecard_title", lang, period=label, first=report.first, last=report.last
-        )
+    label = report.label(built)
     context.update(
-        report=report,
-        as_of=report.as_of,
+        report=built,
+        as_of=built.as_of,
         asked=asked or label,
-        title=title,
-        query=urlencode({field: label, "as_of": report.as_of.isoformat()}),
+        title=report.title(built, lang),
+        query=urlencode({report.field: label, "as_of": built.as_of.isoformat()}),
     )
     return page(request, "reports.html", context)
 
 
-@router.get("/reports/weekly", response_class=HTMLResponse)
-def weekly_page(
-    request: Request,
-    session: ReadSession,
-    settings: SettingsDep,
-    who: PageReader,
-    week: WeekQuery = None,
-    as_of: AsOfQuery = None,
-) -> HTMLResponse:
-    """The weekly summary of the pipeline, each figure beside the week before."""
-    reader = _reader(request, who)
-    return _page(
-        request,
-        "weekly",
-        "week",
-        week,
-        as_of,
-        lambda: weekly_for(session, reader, week, as_of, settings.pipeline.config()),
-    )
+def _report_page(report: Report) -> Callable[..., HTMLResponse]:
+    def report_page(
+        request: Request,
+        session: ReadSession,
+        settings: SettingsDep,
+        who: PageReader,
+        asked: Annotated[str | None, report.query] = None,
+        as_of: AsOfQuery = None,
+    ) -> HTMLResponse:
+        reader = _reader(request, who)
+        config = settings.pipeline.config()
+        return _page(
+            request, report, asked, as_of, lambda: report.build(session, reader, asked, as_of, config)
+        )
+
+    return report_page
 
 
-@router.get("/reports/scorecard", response_class=HTMLResponse)
-def scorecard_page(
-    request: Request,
-    session: ReadSession,
-    settings: SettingsDep,
-    who: PageReader,
-    period: PeriodQuery = None,
-    as_of: AsOfQuery = None,
-) -> HTMLResponse:
-    """The parks and towns ranked for a month, quarter or year."""
-    reader = _reader(request, who)
-    return _page(
-        request,
-        "scorecard",
-        "period",
-        period,
-        as_of,
-        lambda: scorecard_for(session, reader, period, as_of, settings.pipeline.config()),
+# /reports/weekly: the weekly summary of the pipeline, each figure beside the week before;
+# /reports/scorecard: the parks and towns ranked for a month, quarter or year
+for report in REPORTS:
+    router.add_api_route(
+        f"/reports/{report.name}",
+        _report_page(report),
+        methods=["GET"],
+        name=f"{report.name}_page",
+        response_class=HTMLResponse,
     )
