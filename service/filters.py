@@ -24,6 +24,14 @@ from gis.spatial import parse_bbox
 from gis.status import FactoryStatus, ParcelStatus
 from gis.vocabulary import AreaKind, BuildingType, StockType
 
+
+def day_query(description: str, example: str | None = None) -> Any:
+    """A query parameter naming a day the inventory and the pipeline are read as of (YYYY-MM-DD)."""
+    examples = [example] if example else None
+    # FastAPI types the bounds as numbers; pydantic compares them with the day as they are
+    return Query(description=description, examples=examples, ge=FIRST_DAY, le=LAST_DAY)  # type: ignore[arg-type]
+
+
 Q = TypeVar("Q", ParcelQuery, FactoryQuery)
 
 BBOX_HELP = "最小经度,最小纬度,最大经度,最大纬度 (EPSG:4490 / WGS84)"
@@ -206,7 +214,4 @@ class AlertFilters:
 
     kind: Annotated[list[AlertKindParam] | None, Query(description="提醒类型, repeatable")] = None
     mine: Annotated[bool, Query(description="只看我负责的: my projects, my parks' sites")] = False
-    as_of: Annotated[
-        dt.date | None,
-        Query(description="截至日期 as of this date (default today)", ge=FIRST_DAY, le=LAST_DAY),
-    ] = None
+    as_of: Annotated[dt.date | None, day_query("截至日期 as of this date (default today)")] = None

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from gis import access
 from gis.access import Principal
-from gis.dashboard import FIRST_DAY, LAST_DAY
 from gis.labels import message
 from gis.pipeline import ledger
 from gis.pipeline.config import PipelineConfig
@@ -22,15 +21,10 @@ from gis.pipeline.periods import Period, parse_period, parse_week, quarter_perio
 from gis.pipeline.scorecard import Scorecard, scorecard
 from gis.pipeline.weekly import WeeklySummary, weekly_summary
 from service.auth import CurrentUser
+from service.filters import day_query
 
 AsOfQuery = Annotated[
-    dt.date | None,
-    Query(
-        description="截至日期：按当日结束时的状态统计 (YYYY-MM-DD)，默认今天",
-        examples=["2026-11-29"],
-        ge=FIRST_DAY,
-        le=LAST_DAY,
-    ),
+    dt.date | None, day_query("截至日期：按当日结束时的状态统计 (YYYY-MM-DD)，默认今天", "2026-11-29")
 ]
 
 
@@ -61,24 +55,6 @@ def _ledger(session: Session, who: Principal, as_of: dt.date) -> ledger.Ledger:
     return ledger.load(session, as_of, visible=access.readable_projects(who, session.get_bind().dialect.name))
 
 
-def weekly_for(
-    session: Session, who: Principal, week: str | None, as_of: dt.date | None, config: PipelineConfig
-) -> WeeklySummary:
-    """The weekly summary: `week` (default: the week of `as_of`) as of `as_of` (default today)."""
-    day = as_of or dt.date.today()
-    period = week_of(week, day)
-    return weekly_summary(_ledger(session, who, day), period, config)
-
-
-def scorecard_for(
-    session: Session, who: Principal, period: str | None, as_of: dt.date | None, config: PipelineConfig
-) -> Scorecard:
-    """The scorecard: `period` (default: the quarter of `as_of`) as of `as_of` (default today)."""
-    day = as_of or dt.date.today()
-    chosen = period_of(period, day)
-    return scorecard(_ledger(session, who, day), chosen, config)
-
-
 PipelineReport = WeeklySummary | Scorecard
 
 
@@ -89,9 +65,24 @@ class Report:
     name: str  # its URLs (/api/reports/<name>, /reports/<name>), its label and its template
     field: str  # the query parameter naming the period asked for, and the report's attribute of it
     query: Any  # that parameter (a FastAPI Query: its description and example)
-    build: Callable[[Session, Principal, str | None, dt.date | None, PipelineConfig], PipelineReport]
+    period_asked: Callable[[str | None, dt.date], Period]  # the period asked for, or the default one
+    compute: Callable[[ledger.Ledger, Period, PipelineConfig], PipelineReport]
     title_key: str
     landscape: bool  # printed on A4 landscape
+
+    def build(
+        self,
+        session: Session,
+        who: Principal,
+        asked: str | None,
+        as_of: dt.date | None,
+        config: PipelineConfig,
+    ) -> PipelineReport:
+        """The report of the period asked for (by default the one of `as_of`) as of `as_of` (by
+        default today), as `who` may read it."""
+        day = as_of or dt.date.today()
+        period = self.period_asked(asked, day)
+        return self.compute(_ledger(session, who, day), period, config)
 
     def label(self, report: PipelineReport) -> str:
         """The period the report covers (2026-W48, 2026-Q3, ...)."""
@@ -111,7 +102,8 @@ WEEKLY = Report(
     name="weekly",
     field="week",
     query=_period_query("week", "ISO 周（周一至周日），如 2026-W48；默认为截至日期所在的周", "2026-W48"),
-    build=weekly_for,
+    period_asked=week_of,
+    compute=weekly_summary,
     title_key="web.report.weekly_title",
     landscape=False,
 )
@@ -121,7 +113,8 @@ SCORECARD = Report(
     query=_period_query(
         "period", "考核期：季度 2026-Q3、月份 2026-07 或年份 2026；默认为截至日期所在的季度", "2026-Q3"
     ),
-    build=scorecard_for,
+    period_asked=period_of,
+    compute=scorecard,
     title_key="web.report.scorecard_title",
     landscape=True,
 )

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from gis import stats
-from gis.dashboard import FIRST_DAY, LAST_DAY
 from gis.labels import label
 from gis.status import ParcelStatus
 from service.dependencies import Language, ReadSession
+from service.filters import day_query
 from service.read_access import InventoryReader
+from service.schemas import out_of
 
 router = APIRouter(prefix="/api/stats", tags=["statistics 统计"])
 
@@ -36,26 +37,10 @@ def supply(
     _reader: InventoryReader,
     by: Annotated[Literal["park", "town", "land_use", "status"], Query(description="分组方式")] = "park",
     as_of: Annotated[
-        dt.date | None,
-        Query(
-            description="统计日期：按当日结束时的状态 (YYYY-MM-DD)",
-            examples=["2026-06-30"],
-            ge=FIRST_DAY,
-            le=LAST_DAY,
-        ),
+        dt.date | None, day_query("统计日期：按当日结束时的状态 (YYYY-MM-DD)", "2026-06-30")
     ] = None,
     status: Annotated[list[ParcelStatus] | None, Query(description="只统计这些状态")] = None,
 ) -> list[SupplyOut]:
     """Parcel count and 亩 per park, town, land-use class or status, today or at the end of `as_of`."""
     rows = stats.supply(session, by=by, as_of=as_of, status=tuple(status or ()))
-    return [
-        SupplyOut(
-            key=r.key,
-            name=r.name,
-            status=r.status,
-            count=r.count,
-            area_mu=r.area_mu,
-            status_label=label("parcel_status", r.status, lang),
-        )
-        for r in rows
-    ]
+    return [out_of(SupplyOut, r, status_label=label("parcel_status", r.status, lang)) for r in rows]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from maps.render import render
 from maps.supply import supply_map
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, ReadSession, SettingsDep
+from service.filters import day_query
 from service.i18n import page_language
 from service.read_access import PageReader, take_export, visible_projects
 from service.web.exports import XLSX, supply_workbook
@@ -27,10 +28,7 @@ from service.web.frame import assets_for, page, tianditu_key
 
 router = APIRouter(include_in_schema=False)
 
-AsOf = Annotated[
-    dt.date | None,
-    Query(description="as of this date (default today)", ge=dashboard.FIRST_DAY, le=dashboard.LAST_DAY),
-]
+AsOf = Annotated[dt.date | None, day_query("as of this date (default today)")]
 
 
 def figures(session: Session, day: dt.date | None, who: Principal | None) -> dict[str, Any]:
