@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, TypeVar
 
 from geojson_pydantic import Feature, FeatureCollection, MultiPolygon, Point
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +12,25 @@ from pydantic import BaseModel, ConfigDict, Field
 from gis.access import Role
 from gis.status import FactoryStatus, ParcelStatus
 from gis.vocabulary import AreaKind, BuildingType, RecordAction, StockType
+
+# What people type in, each bound stated once
+Contact = Annotated[str | None, Field(max_length=100)]
+Phone = Annotated[str | None, Field(max_length=40)]
+LongText = Annotated[str | None, Field(max_length=5000)]
+AdminPark = Annotated[str | None, Field(max_length=40, description="园区编号 (administrators only)")]
+AdminTown = Annotated[str | None, Field(max_length=40, description="镇编号 (administrators only)")]
+Out = TypeVar("Out", bound=BaseModel)
+
+
+def out_of(model: type[Out], source: object, **extra: Any) -> Out:
+    """`model` filled from what `source` (a row as a mapping, or an object such as a dataclass)
+    holds under its fields' names, and from `extra` (labels and the like)."""
+    if isinstance(source, Mapping):
+        values = {name: source[name] for name in model.model_fields if name in source}
+    else:
+        values = {name: getattr(source, name) for name in model.model_fields if hasattr(source, name)}
+    return model.model_validate({**values, **extra})
+
 
 PERSONAL = "null unless the reader is signed in"
 RESERVATION = (
@@ -239,11 +259,11 @@ class ParcelFields(BaseModel):
     net_land: bool | None = None
     price_wan_per_mu: float | None = Field(default=None, ge=0, le=1e5)
     idle_since: dt.date | None = None
-    contact: str | None = Field(default=None, max_length=100)
-    contact_phone: str | None = Field(default=None, max_length=40)
-    remarks: str | None = Field(default=None, max_length=5000)
-    park: str | None = Field(default=None, max_length=40, description="园区编号 (administrators only)")
-    town: str | None = Field(default=None, max_length=40, description="镇编号 (administrators only)")
+    contact: Contact = None
+    contact_phone: Phone = None
+    remarks: LongText = None
+    park: AdminPark = None
+    town: AdminTown = None
 
 
 class FactoryFields(BaseModel):
@@ -266,11 +286,11 @@ class FactoryFields(BaseModel):
     rent_yuan_m2_month: float | None = Field(default=None, ge=0, le=1e4)
     sale_price_wan: float | None = Field(default=None, ge=0, le=1e7)
     suitable_industries: list[Annotated[str, Field(max_length=8)]] | None = Field(default=None, max_length=50)
-    contact: str | None = Field(default=None, max_length=100)
-    contact_phone: str | None = Field(default=None, max_length=40)
-    remarks: str | None = Field(default=None, max_length=5000)
-    park: str | None = Field(default=None, max_length=40, description="园区编号 (administrators only)")
-    town: str | None = Field(default=None, max_length=40, description="镇编号 (administrators only)")
+    contact: Contact = None
+    contact_phone: Phone = None
+    remarks: LongText = None
+    park: AdminPark = None
+    town: AdminTown = None
 
 
 class NewParcelFields(ParcelFields):

@@ -17,6 +17,7 @@ from service.kinds import KINDS, ServedKind
 from service.match_schemas import MatchIn, MatchOut, ProjectFitOut, ReviewIn, ReviewOut
 from service.read_access import InventoryReader, ProjectReader, visible_projects
 from service.review_sheet import review_dict
+from service.schemas import out_of
 
 router = APIRouter(prefix="/api", tags=["matching 项目匹配"])
 
@@ -55,14 +56,7 @@ def review_request(
 
 def _fits(fits: list[reverse.ProjectFit], lang: str) -> list[ProjectFitOut]:
     return [
-        ProjectFitOut(
-            project_code=f.project_code,
-            project_name=f.project_name,
-            industry_code=f.industry_code,
-            industry_name=f.industry_name,
-            score=f.candidate.score,
-            candidate=candidate_dict(f.candidate, lang, i + 1),  # type: ignore[arg-type]
-        )
+        out_of(ProjectFitOut, f, score=f.candidate.score, candidate=candidate_dict(f.candidate, lang, i + 1))
         for i, f in enumerate(fits)
     ]
 

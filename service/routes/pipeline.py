@@ -32,6 +32,7 @@ from service.project_schemas import (
 )
 from service.read_access import ReadableProject
 from service.routes.projects import CHANGE_RESPONSES, READ_RESPONSES, project_out
+from service.schemas import out_of
 
 router = APIRouter(prefix="/api/projects", tags=["projects 招商项目"])
 
@@ -68,23 +69,13 @@ def step(
 def steps(code: ReadableProject, session: ReadSession, lang: Language) -> list[StageEventOut]:
     """Every step of the project, on the day it happened."""
     return [
-        StageEventOut(
-            day=e.day,
-            from_stage=e.from_stage,
-            to_stage=e.to_stage,
-            actor=e.actor,
-            note=e.note,
-            to_label=label("project_stage", e.to_stage, lang),
-        )
+        out_of(StageEventOut, e, to_label=label("project_stage", e.to_stage, lang))
         for e in timeline.steps(session, code)
     ]
 
 
 def _follow_up(row: dict[str, Any], lang: str) -> FollowUpOut:
-    return FollowUpOut(
-        **{k: row[k] for k in FollowUpOut.model_fields if k in row},
-        kind_label=label("follow_up", row["kind"], lang),
-    )
+    return out_of(FollowUpOut, row, kind_label=label("follow_up", row["kind"], lang))
 
 
 @router.get("/{code}/follow-ups", summary="Follow-ups 跟踪记录", responses=READ_RESPONSES)
