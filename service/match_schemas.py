@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from gis.matching.need import Need
 from gis.matching.review import Planned, ReviewedProject
 from gis.vocabulary import CandidateKind, ReadyItem, SiteKind
+
+# A site a project is checked on: a parcel's or a factory's code, or parcels' codes joined with '+'
+SiteCodes = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=400,
+        pattern=r"\S",
+        description=("地块或厂房编号; 拼地 joins parcel codes with '+'"),
+        examples=["KFQ-001", "KFQ-001+KFQ-002"],
+    ),
+]
 
 
 class NeedIn(BaseModel):
@@ -123,13 +135,7 @@ class ReviewIn(NeedIn):
         }
     )
 
-    site: str = Field(
-        min_length=1,
-        max_length=400,
-        pattern=r"\S",
-        description=("地块或厂房编号; 拼地 joins parcel codes with '+'"),
-        examples=["KFQ-001", "KFQ-001+KFQ-002"],
-    )
+    site: SiteCodes
     annual_output_wan: float | None = Field(default=None, ge=0, le=1e9, description="预计年产值(万元)")
     annual_tax_wan: float | None = Field(default=None, ge=0, le=1e9, description="预计年税收(万元)")
     plot_ratio: float | None = Field(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gis.gateway.projects import InvestorCategory, ProjectType
 from gis.pipeline.stages import Stage
 from gis.vocabulary import FollowUpKind, SiteKind
+from service.schemas import Contact, LongText
 
 ForwardStage = Literal["lead", "negotiating", "signed", "registered", "supplied", "started", "producing"]
 Lateness = Literal["follow_up", "start"]
@@ -55,7 +56,7 @@ class ProjectFields(BaseModel):
     platform: str | None = Field(default=None, max_length=40, description="承载平台: park or town code")
     leader: str | None = Field(default=None, max_length=60, description="挂钩领导: an account of role leader")
     officer: str | None = Field(default=None, max_length=60, description="招商局责任人: an account")
-    contact: str | None = Field(default=None, max_length=100)
+    contact: Contact = None
     remarks: str | None = Field(default=None, max_length=2000)
 
 
@@ -197,8 +198,8 @@ class FollowUpIn(BaseModel):
     leader: str | None = Field(default=None, max_length=60, description="The city leader of a leader's visit")
     participants: str | None = Field(default=None, max_length=200)
     place: str | None = Field(default=None, max_length=200)
-    outcome: str | None = Field(default=None, max_length=5000)
-    next_step: str | None = Field(default=None, max_length=5000)
+    outcome: LongText = None
+    next_step: LongText = None
     next_on: dt.date | None = None
 
 

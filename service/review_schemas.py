@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gis.matching.review import Planned
 from gis.pipeline.reviews import Department, NewReview, Outcome
-from service.match_schemas import ReviewOut
+from service.match_schemas import ReviewOut, SiteCodes
 
 
 class ReviewCreate(BaseModel):
@@ -30,13 +30,7 @@ class ReviewCreate(BaseModel):
         },
     )
 
-    site: str = Field(
-        min_length=1,
-        max_length=400,
-        pattern=r"\S",
-        description=("地块或厂房编号; 拼地 joins parcel codes with '+'"),
-        examples=["KFQ-001", "KFQ-001+KFQ-002"],
-    )
+    site: SiteCodes
     held_on: dt.date | None = Field(
         default=None,
         description=(
