@@ -19,7 +19,7 @@ import click
 import orjson
 import typer
 from pydantic import ValidationError
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from sqlalchemy import select
@@ -46,7 +46,7 @@ from gis.sample import create_demo_users, load_sample, parcel_count
 from gis.spatial import parse_bbox
 from gis.stats import supply
 from gis.vocabulary import Layer, SiteKind
-from service.match_report import print_fits, print_match
+from service.match_report import labelled_table, print_fits, print_match
 from service.match_schemas import MatchIn
 from service.settings import Settings, load_settings
 
@@ -213,14 +213,9 @@ def stats(
     with db.read() as session:
         rows = supply(session, by=by.value)
     db.dispose()
-    table = Table(title=message("cli.stats.title", lang))
-    for key, justify in (
-        (f"field.{by.value}", "left"),
-        ("field.status", "left"),
-        ("field.count", "right"),
-        ("field.area_mu", "right"),
-    ):
-        table.add_column(message(key, lang), justify=justify)  # type: ignore[arg-type]
+    columns: list[tuple[str, JustifyMethod]] = [(f"field.{by.value}", "left"), ("field.status", "left")]
+    columns += [("field.count", "right"), ("field.area_mu", "right")]
+    table = labelled_table(message("cli.stats.title", lang), lang, columns)
     for row in rows:
         table.add_row(
             row.name or "-", label("parcel_status", row.status, lang), str(row.count), f"{row.area_mu:,.1f}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from gis.labels import message
@@ -27,19 +28,20 @@ def _reasons(c: dict[str, Any]) -> str:
     return "; ".join(reasons)
 
 
+def labelled_table(title: str | None, lang: str, columns: Iterable[tuple[str, JustifyMethod]]) -> Table:
+    """A table whose columns are headed by labels (`field.code`, ...) in `lang`, each justified as given."""
+    table = Table(title=title)
+    for key, justify in columns:
+        table.add_column(message(key, lang), justify=justify)
+    return table
+
+
 def candidates_table(title: str, rows: list[dict[str, Any]], lang: str, *, near: bool = False) -> Table:
     """Ranked sites (or near misses) with score, place, size and why."""
-    table = Table(title=title, show_lines=False)
-    for key, justify in (
-        ("field.rank", "right"),
-        ("field.code", "left"),
-        ("field.park", "left"),
-        ("field.area_mu", "right"),
-        ("field.land_use", "left"),
-        ("field.score", "right"),
-        ("field.gaps" if near else "field.reasons", "left"),
-    ):
-        table.add_column(message(key, lang), justify=justify)  # type: ignore[arg-type]
+    columns: list[tuple[str, JustifyMethod]] = [("field.rank", "right"), ("field.code", "left")]
+    columns += [("field.park", "left"), ("field.area_mu", "right"), ("field.land_use", "left")]
+    columns += [("field.score", "right"), ("field.gaps" if near else "field.reasons", "left")]
+    table = labelled_table(title, lang, columns)
     for i, c in enumerate(rows, start=1):
         land_use = c.get("land_use")
         table.add_row(
@@ -75,15 +77,9 @@ def print_match(console: Console, result: dict[str, Any], lang: str) -> None:
 def print_fits(console: Console, kind: str, code: str, fits: list[dict[str, Any]], lang: str) -> None:
     """Projects that fit one site, best first."""
     title = message("match.cli.reverse_title", lang, kind=message(f"kind.{kind}", lang), code=code)
-    table = Table(title=title)
-    for key, justify in (
-        ("field.rank", "right"),
-        ("field.code", "left"),
-        ("field.name", "left"),
-        ("field.score", "right"),
-        ("field.reasons", "left"),
-    ):
-        table.add_column(message(key, lang), justify=justify)  # type: ignore[arg-type]
+    columns: list[tuple[str, JustifyMethod]] = [("field.rank", "right"), ("field.code", "left")]
+    columns += [("field.name", "left"), ("field.score", "right"), ("field.reasons", "left")]
+    table = labelled_table(title, lang, columns)
     for fit in fits:
         table.add_row(
             str(fit["candidate"]["rank"]),
