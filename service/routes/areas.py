@@ -20,7 +20,7 @@ from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession
 from service.geojson import GeoJSONResponse
 from service.read_access import InventoryReader, shown
-from service.schemas import AreaFeature, AreaOut, GeometryIn, History, geojson_responses
+from service.schemas import AreaFeature, AreaOut, GeometryIn, History, LongText, geojson_responses, out_of
 
 router = APIRouter(prefix="/api/areas", tags=["areas 园区与镇"])
 
@@ -36,20 +36,15 @@ class AreaPatch(BaseModel):
     leading_industries: list[Annotated[str, Field(pattern=r"^\d{2,4}$")]] | None = Field(
         default=None, max_length=30, description="GB/T 4754-2017 codes", examples=[["27", "35"]]
     )
-    remarks: str | None = Field(default=None, max_length=5000)
+    remarks: LongText = None
     is_priority: bool | None = Field(default=None, description="重点平台 (administrators only)")
     geometry: GeometryIn | None = Field(default=None, description="New outline (administrators only)")
 
 
 def _out(row: AreaRow, lang: str) -> AreaOut:
-    return AreaOut(
-        code=row["code"],
-        name=row["name"],
-        kind=row["kind"],
-        parent_code=row["parent_code"],
-        leading_industries=row["leading_industries"],
-        is_priority=row["is_priority"],
-        remarks=row["remarks"],
+    return out_of(
+        AreaOut,
+        row,
         kind_label=label("area_kind", row["kind"], lang),
         area_mu=round(row["area_m2"] / M2_PER_MU, 1),
     )
