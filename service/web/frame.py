@@ -34,6 +34,11 @@ def tianditu_key(settings: Settings) -> str | None:
     return key.get_secret_value() if key else None
 
 
+def map_look(settings: Settings, lang: str) -> dict[str, Any]:
+    """What every page's map takes from the settings and the reader: language, basemap, 天地图 key."""
+    return {"lang": lang, "basemap": settings.map.basemap, "tianditu_key": tianditu_key(settings)}
+
+
 def _with_lang(request: Request, lang: str) -> str:
     params = dict(request.query_params)
     params["lang"] = lang

@@ -28,7 +28,7 @@ from maps.render import render
 from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
 from service.read_access import PageReader, sign_in_first, visible_projects
-from service.web.frame import assets_for, page, tianditu_key
+from service.web.frame import assets_for, map_look, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -130,9 +130,7 @@ def match_page(
         saved = projects.get_project(session, project, visible=visible_projects(session, who))
     m = match_map(
         parks=mapdata.area_outlines(session, "park"),
-        lang=lang,
-        basemap=settings.map.basemap,
-        tianditu_key=tianditu_key(settings),
+        **map_look(settings, lang),
     )
     return page(
         request,

@@ -31,7 +31,7 @@ from service.kinds import PageKind, ServedKind
 from service.read_access import PageReader, shown
 from service.settings import Settings
 from service.web.filters import FiltersDep, querystring
-from service.web.frame import assets_for, page, tianditu_key
+from service.web.frame import assets_for, map_look, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,9 +85,7 @@ def inventory_page(
     m = inventory_map(
         towns=mapdata.area_outlines(session, "town"),
         parks=mapdata.area_outlines(session, "park"),
-        lang=lang,
-        basemap=settings.map.basemap,
-        tianditu_key=tianditu_key(settings),
+        **map_look(settings, lang),
         query=querystring(filters),
         gcj02=crs == "gcj02",
         bbox=results["summary"].bbox,
@@ -170,9 +168,7 @@ def render_site(
         row["geojson"],
         kind.name,
         row["status"],
-        lang=lang,
-        basemap=settings.map.basemap,
-        tianditu_key=tianditu_key(settings),
+        **map_look(settings, lang),
     )
     return page(
         request,

@@ -35,7 +35,7 @@ from service.read_access import sign_in_first, visible_projects
 from service.review_sheet import record_dict
 from service.settings import Settings
 from service.web.edit_fields import FIELDS
-from service.web.frame import assets_for, page, tianditu_key
+from service.web.frame import assets_for, map_look, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -130,7 +130,7 @@ def render_project(
     lang = page_language(request)
     row = projects.get_project(session, code, visible=visible_projects(session, who))
     linked = sites.as_read_by(sites.linked_sites(session, timeline.project_id(session, code)), who)
-    m = project_map(linked, lang=lang, basemap=settings.map.basemap, tianditu_key=tianditu_key(settings))
+    m = project_map(linked, **map_look(settings, lang))
     tier = settings.pipeline.config().tier(row["investment_total_wan"], row["foreign_investment_wusd"])
     targets = _targets(row)
     return page(

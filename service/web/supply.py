@@ -24,7 +24,7 @@ from service.filters import day_query
 from service.i18n import page_language
 from service.read_access import PageReader, take_export, visible_projects
 from service.web.exports import XLSX, supply_workbook
-from service.web.frame import assets_for, page, tianditu_key
+from service.web.frame import assets_for, map_look, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,9 +62,7 @@ def supply_page(
         towns=mapdata.area_outlines(session, "town"),
         park_available={a.code: a.available_mu for a in data["parks"]},
         town_available={a.code: a.available_mu for a in data["towns"]},
-        lang=lang,
-        basemap=settings.map.basemap,
-        tianditu_key=tianditu_key(settings),
+        **map_look(settings, lang),
     )
     day = as_of or dt.date.today()
     found = alerts.alerts(session, who, settings.pipeline.config(), day) if who is not None else None

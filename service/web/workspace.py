@@ -25,7 +25,7 @@ from service.i18n import page_language
 from service.kinds import BY_PLURAL, KINDS, ServedKind
 from service.settings import Settings
 from service.web.edit_fields import CHOICES, FIELDS, changed_fields, geometry_change
-from service.web.frame import assets_for, page, tianditu_key
+from service.web.frame import assets_for, map_look, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -104,9 +104,7 @@ def render_edit(
     record = kind.get(session, code)
     m = edit_map(
         record["geojson"],
-        lang=lang,
-        basemap=settings.map.basemap,
-        tianditu_key=tianditu_key(settings),
+        **map_look(settings, lang),
         input_id="geometry",
         file_id="geometry-file",
     )
