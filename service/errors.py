@@ -7,13 +7,15 @@ language; nothing below this module knows about HTTP.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from gis.database import Database
 from gis.errors import (
     ConflictingWrite,
     DatabaseUnavailable,
@@ -201,3 +203,18 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)
+
+
+def refused(
+    request: Request,
+    db: Database,
+    error: LandstockError,
+    render: Callable[..., HTMLResponse],
+    *args: Any,
+    **kwargs: Any,
+) -> HTMLResponse:
+    """A form's page again after `error` refused what was sent: `render(request, session, *args)`
+    read afresh, with the message and the error's status; `kwargs` carry what the reader typed."""
+    with db.read() as session:
+        problem = error.message(page_language(request))
+        return render(request, session, *args, problem=problem, status_code=status_of(error), **kwargs)

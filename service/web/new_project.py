@@ -25,7 +25,7 @@ from gis.labels import label, message
 from gis.pipeline.stages import FORWARD
 from service.auth import OptionalUser, csrf_token
 from service.dependencies import DatabaseDep, ReadSession
-from service.errors import status_of
+from service.errors import refused
 from service.i18n import page_language
 from service.web.edit_fields import Field, typed_value
 from service.web.error_page import error_page
@@ -221,13 +221,5 @@ def save_new_project(
         with db.read() as session:
             return render_form(request, session, writer, typed=typed, duplicates=ask.found)
     except LandstockError as error:
-        with db.read() as session:
-            return render_form(
-                request,
-                session,
-                writer,
-                typed=typed,
-                status_code=status_of(error),
-                problem=error.message(page_language(request)),
-            )
+        return refused(request, db, error, render_form, writer, typed=typed)
     return RedirectResponse(f"/projects/{row['code']}", status_code=303)

@@ -11,8 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from gis.errors import LandstockError
 from service.auth import OptionalUser
 from service.dependencies import DatabaseDep, SettingsDep
-from service.errors import status_of
-from service.i18n import page_language
+from service.errors import refused
 from service.kinds import BY_PLURAL
 from service.paging import MAX_ROW_ID
 from service.schemas import StatusChange
@@ -44,15 +43,5 @@ def submit_status(
         with db.write() as session:
             change_status(session, kind.name, code, body, user, version)
     except LandstockError as error:
-        with db.read() as session:
-            return pages.render_site(
-                request,
-                session,
-                settings,
-                kind,
-                code,
-                user=user,
-                problem=error.message(page_language(request)),
-                status_code=status_of(error),
-            )
+        return refused(request, db, error, pages.render_site, settings, kind, code, user=user)
     return RedirectResponse(f"/{plural}/{code}?changed=1", status_code=303)

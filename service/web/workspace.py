@@ -20,7 +20,7 @@ from maps.edit import edit_map
 from maps.render import render
 from service.auth import OptionalUser, csrf_token
 from service.dependencies import DatabaseDep, ReadSession, SettingsDep
-from service.errors import status_of
+from service.errors import refused
 from service.i18n import page_language
 from service.kinds import BY_PLURAL, KINDS, ServedKind
 from service.settings import Settings
@@ -176,16 +176,5 @@ def save_edit(
                 gateway.update(session, kind.name, code, changes, who=user, expected_version=version)
     except LandstockError as error:
         kept = {k: v for k, v in form.items() if isinstance(v, str)}
-        with db.read() as session:
-            return render_edit(
-                request,
-                session,
-                settings,
-                kind,
-                code,
-                user=user,
-                problem=error.message(page_language(request)),
-                values=kept,
-                status_code=status_of(error),
-            )
+        return refused(request, db, error, render_edit, settings, kind, code, user=user, values=kept)
     return RedirectResponse(f"/{plural}/{code}?saved=1", status_code=303)
