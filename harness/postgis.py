@@ -1,8 +1,11 @@
 """A throwaway PostgreSQL + PostGIS cluster for the tests and the benchmarks.
 
 Started as the `postgres` user when we are root (PostgreSQL refuses to run as root), on a free
-port, in a temporary folder that is removed afterwards. `LANDSTOCK_TEST_POSTGRES_URL` points the
-tests at an existing server instead (its user must be allowed to create databases).
+port, in a temporary folder that is removed afterwards. The tests' cluster lives in memory
+(`in_memory`: a tmpfs such as /dev/shm when there is one): it copies a database from a template for
+every test, and on a disk each copy waits for its files to be written and checkpointed.
+`LANDSTOCK_TEST_POSTGRES_URL` points the tests at an existing server instead (its user must be
+allowed to create databases).
 """
 
 from __future__ import annotations
@@ -42,6 +45,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def memory_folder() -> str | None:
+    """A folder in memory (tmpfs) we may write to, or None where there is none (tempfile's default then)."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def _as_postgres(cmd: list[str]) -> list[str]:
     if os.geteuid() == 0:
         return ["runuser", "-u", "postgres", "--", *cmd]
@@ -51,9 +60,9 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 class Cluster:
     """A cluster of our own in a temporary folder: its admin URL, and stop/start for outage tests."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, in_memory: bool = False) -> None:
         self.bindir = _bindir()
-        self.root = Path(tempfile.mkdtemp(prefix="landstock-pg-"))
+        self.root = Path(tempfile.mkdtemp(prefix="landstock-pg-", dir=memory_folder() if in_memory else None))
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres")
         self.data, self.port = self.root / "data", _free_port()
@@ -112,9 +121,9 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def running_cluster() -> Iterator[Cluster]:
+def running_cluster(*, in_memory: bool = False) -> Iterator[Cluster]:
     """Start a cluster with PostGIS available; yield it; remove it afterwards."""
-    cluster = Cluster()
+    cluster = Cluster(in_memory=in_memory)
     try:
         cluster.init()
         cluster.start()
@@ -129,9 +138,9 @@ def running_cluster() -> Iterator[Cluster]:
 
 
 @contextlib.contextmanager
-def throwaway_cluster() -> Iterator[str]:
+def throwaway_cluster(*, in_memory: bool = False) -> Iterator[str]:
     """Start a cluster; yield an admin URL (postgresql+psycopg://postgres@127.0.0.1:PORT/postgres)."""
-    with running_cluster() as cluster:
+    with running_cluster(in_memory=in_memory) as cluster:
         yield cluster.url
 
 

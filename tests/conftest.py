@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +25,13 @@ from gis.reference import sync_reference
 from gis.sample import load_sample
 from harness.live import settings_for as harness_settings
 from harness.paths import REFERENCE, SAMPLE
-from harness.postgis import PostgisUnavailable, admin_execute, database_url, throwaway_cluster
+from harness.postgis import (
+    PostgisUnavailable,
+    admin_execute,
+    database_url,
+    memory_folder,
+    throwaway_cluster,
+)
 from service.main import create_app
 from service.settings import Settings
 
@@ -128,7 +135,7 @@ def postgres_admin_url() -> Iterator[str]:
         yield given
         return
     try:
-        with throwaway_cluster() as url:
+        with throwaway_cluster(in_memory=True) as url:
             yield url
     except PostgisUnavailable as exc:
         pytest.fail(f"PostGIS is required for the PostGIS tests: {exc}", pytrace=False)
@@ -138,10 +145,16 @@ def postgres_admin_url() -> Iterator[str]:
 def databases(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Databases]:
-    """The session's database factory."""
-    factory = Databases(request, tmp_path_factory.mktemp("databases"))
+    """The session's database factory. Its SpatiaLite files are kept in memory where there is a
+    tmpfs, as the PostGIS cluster is: a test's copy of the sample is written and deleted in a
+    moment, and on a shared disk that waited on other processes' writes."""
+    memory = memory_folder()
+    workdir = Path(tempfile.mkdtemp(prefix="landstock-tests-", dir=memory)) if memory else None
+    factory = Databases(request, workdir or tmp_path_factory.mktemp("databases"))
     yield factory
     factory.close()
+    if workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(params=BACKENDS)
