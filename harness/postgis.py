@@ -11,6 +11,7 @@ allowed to create databases).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
 import os
 import shutil
@@ -58,11 +59,15 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 
 
 class Cluster:
-    """A cluster of our own in a temporary folder: its admin URL, and stop/start for outage tests."""
+    """A cluster of our own in a temporary folder (or in `root`): its admin URL, and stop/start for
+    outage tests."""
 
-    def __init__(self, *, in_memory: bool = False) -> None:
+    def __init__(self, *, in_memory: bool = False, root: Path | None = None) -> None:
         self.bindir = _bindir()
-        self.root = Path(tempfile.mkdtemp(prefix="landstock-pg-", dir=memory_folder() if in_memory else None))
+        if root is None:
+            root = Path(tempfile.mkdtemp(prefix="landstock-pg-", dir=memory_folder() if in_memory else None))
+        root.mkdir(exist_ok=True)
+        self.root = root
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres")
         self.data, self.port = self.root / "data", _free_port()
@@ -102,7 +107,8 @@ class Cluster:
         """Start the server and wait until it accepts connections."""
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            # 300 connections: the workers of a test run share one cluster, each with its apps' pools
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         )
         self._pg_ctl("-o", options, "-l", str(self.root / "log"), "-w", "start")
 
@@ -135,6 +141,53 @@ def running_cluster(*, in_memory: bool = False) -> Iterator[Cluster]:
         yield cluster
     finally:
         cluster.remove()
+
+
+def shared_cluster(folder: Path) -> str:
+    """The admin URL of the cluster in `folder`, started by the first process that asks for it.
+
+    The processes of one test run (pytest-xdist's workers) share one cluster this way; whoever
+    created `folder` stops it and removes it with `remove_shared_cluster`.
+    """
+    with locked(folder / "cluster.lock"):
+        known, failed = folder / "cluster.url", folder / "cluster.error"
+        if known.exists():
+            return known.read_text()
+        if failed.exists():  # the first process could not start it: neither can the others
+            raise PostgisUnavailable(failed.read_text())
+        if os.geteuid() == 0:  # the postgres user must reach its folder inside ours
+            folder.chmod(folder.stat().st_mode | 0o011)
+        cluster = Cluster(root=folder / "postgres")
+        try:
+            try:
+                cluster.init()
+                cluster.start()
+            except subprocess.CalledProcessError as exc:
+                raise PostgisUnavailable(f"cannot start PostgreSQL: {exc.stderr.strip() or exc}") from exc
+            _check_postgis(cluster.port)
+        except (PostgisUnavailable, psycopg.OperationalError) as exc:
+            cluster.remove()
+            failed.write_text(str(exc))
+            raise PostgisUnavailable(str(exc)) from exc
+        known.write_text(cluster.url)
+        return cluster.url
+
+
+def remove_shared_cluster(folder: Path) -> None:
+    """Stop the cluster `shared_cluster` started in `folder`, if it did, and delete its files."""
+    if (folder / "postgres").exists():
+        Cluster(root=folder / "postgres").remove()
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (created if missing) between processes."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager

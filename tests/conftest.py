@@ -1,8 +1,10 @@
 """Fixtures: every database test runs on SpatiaLite and on PostGIS, each from a fresh copy.
 
 A template per backend is migrated (and, for `sample_db`, loaded with the Qidong sample) once
-per session; each test gets a copy (a file copy for SpatiaLite, CREATE DATABASE ... TEMPLATE for
-PostGIS). When PostGIS cannot start the PostGIS tests fail, they are not skipped; set
+per run; each test gets a copy (a file copy for SpatiaLite, CREATE DATABASE ... TEMPLATE for
+PostGIS). Under pytest-xdist the workers share one PostGIS cluster and the templates, in a folder
+the controller makes and removes (`pytest_configure`, `pytest_unconfigure`): whichever worker
+first needs one builds it while the others wait on its lock. When PostGIS cannot start the PostGIS tests fail, they are not skipped; set
 LANDSTOCK_TEST_DATABASES=spatialite to run only the embedded database on purpose.
 """
 
@@ -14,6 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -29,7 +32,10 @@ from harness.postgis import (
     PostgisUnavailable,
     admin_execute,
     database_url,
+    locked,
     memory_folder,
+    remove_shared_cluster,
+    shared_cluster,
     throwaway_cluster,
 )
 from service.main import create_app
@@ -37,6 +43,33 @@ from service.settings import Settings
 
 BACKENDS = [b for b in os.environ.get("LANDSTOCK_TEST_DATABASES", "spatialite,postgis").split(",") if b]
 _serial = itertools.count()
+RUN_FOLDER = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """As pytest-xdist's controller, make the folder the workers share (cluster and templates)."""
+    if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
+        config.stash[RUN_FOLDER] = Path(tempfile.mkdtemp(prefix="landstock-run-", dir=memory_folder()))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Tell each pytest-xdist worker where the shared folder is."""
+    node.workerinput["landstock_run"] = str(node.config.stash[RUN_FOLDER])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """As the controller, stop the shared cluster and delete the shared folder."""
+    folder = config.stash.get(RUN_FOLDER, None)
+    if folder is not None:
+        remove_shared_cluster(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_folder(config: pytest.Config) -> Path | None:
+    """The folder this worker shares with the run's other workers (None outside pytest-xdist)."""
+    shared = getattr(config, "workerinput", {}).get("landstock_run")
+    return Path(shared) if shared else None
 
 
 def _prepare(url: str, *, sample: bool) -> None:
@@ -54,6 +87,7 @@ class Databases:
 
     def __init__(self, request: pytest.FixtureRequest, workdir: Path) -> None:
         self.request, self.workdir = request, workdir
+        self.shared = _run_folder(request.config)
         self.templates: dict[tuple[str, bool], str] = {}
         self.created: list[Database] = []
         self.made: list[str] = []  # URLs of the databases made by `url` and `blank_url`
@@ -65,14 +99,24 @@ class Databases:
         key = (backend, sample)
         if key not in self.templates:
             name = f"template_{'sample' if sample else 'empty'}"
-            if backend == "spatialite":
-                url = f"sqlite:///{self.workdir / (name + '.sqlite')}"
-            else:
-                admin_execute(self._admin(), f"CREATE DATABASE {name}")
-                url = database_url(self._admin(), name)
-            _prepare(url, sample=sample)
-            self.templates[key] = url
+            if self.shared is None:
+                self.templates[key] = self._build(backend, name, self.workdir, sample=sample)
+            else:  # built once per run, by the first worker that needs it
+                with locked(self.shared / f"{backend}_{name}.lock"):
+                    built = self.shared / f"{backend}_{name}.url"
+                    if not built.exists():
+                        built.write_text(self._build(backend, name, self.shared, sample=sample))
+                    self.templates[key] = built.read_text()
         return self.templates[key]
+
+    def _build(self, backend: str, name: str, folder: Path, *, sample: bool) -> str:
+        if backend == "spatialite":
+            url = f"sqlite:///{folder / (name + '.sqlite')}"
+        else:
+            admin_execute(self._admin(), f"CREATE DATABASE {name}")
+            url = database_url(self._admin(), name)
+        _prepare(url, sample=sample)
+        return url
 
     def url(self, backend: str, *, sample: bool = False) -> str:
         """The URL of a new database copied from the template."""
@@ -128,13 +172,18 @@ class Databases:
 
 
 @pytest.fixture(scope="session")
-def postgres_admin_url() -> Iterator[str]:
-    """An admin URL of a PostGIS server: the given one, or a throwaway cluster."""
+def postgres_admin_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """An admin URL of a PostGIS server: the given one, or a throwaway cluster (the run's, under
+    pytest-xdist)."""
     given = os.environ.get("LANDSTOCK_TEST_POSTGRES_URL")
     if given:
         yield given
         return
+    shared = _run_folder(request.config)
     try:
+        if shared is not None:
+            yield shared_cluster(shared)
+            return
         with throwaway_cluster(in_memory=True) as url:
             yield url
     except PostgisUnavailable as exc:
