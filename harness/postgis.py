@@ -226,6 +226,13 @@ def admin_execute(admin_url: str, *statements: str) -> None:
             conn.execute(statement)
 
 
+def server_version(admin_url: str) -> int:
+    """The server's version number (150004 for 15.4)."""
+    dsn = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return int(conn.info.server_version)
+
+
 def database_url(admin_url: str, name: str) -> str:
     """The URL of database `name` on the admin URL's server."""
     return admin_url.rsplit("/", 1)[0] + f"/{name}"

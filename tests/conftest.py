@@ -35,6 +35,7 @@ from harness.postgis import (
     locked,
     memory_folder,
     remove_shared_cluster,
+    server_version,
     shared_cluster,
     throwaway_cluster,
 )
@@ -88,6 +89,7 @@ class Databases:
     def __init__(self, request: pytest.FixtureRequest, workdir: Path) -> None:
         self.request, self.workdir = request, workdir
         self.shared = _run_folder(request.config)
+        self._strategy: str | None = None
         self.templates: dict[tuple[str, bool], str] = {}
         self.created: list[Database] = []
         self.made: list[str] = []  # URLs of the databases made by `url` and `blank_url`
@@ -126,8 +128,21 @@ class Databases:
             target = self.workdir / f"{name}.sqlite"
             shutil.copyfile(template.removeprefix("sqlite:///"), target)
             return self._made(f"sqlite:///{target}")
-        admin_execute(self._admin(), f"CREATE DATABASE {name} TEMPLATE {template.rsplit('/', 1)[1]}")
+        template_name = template.rsplit("/", 1)[1]
+        admin_execute(
+            self._admin(), f"CREATE DATABASE {name} TEMPLATE {template_name}{self._copy_strategy()}"
+        )
         return self._made(database_url(self._admin(), name))
+
+    def _copy_strategy(self) -> str:
+        """FILE_COPY on our own cluster (in memory, PostgreSQL 15 or newer): copying the template's
+        files took about two thirds of the time of writing each of its pages to the WAL (the
+        default), and the checkpoint it needs costs little without fsync. A given server keeps
+        its default."""
+        if self._strategy is None:
+            ours = not os.environ.get("LANDSTOCK_TEST_POSTGRES_URL")
+            self._strategy = " STRATEGY FILE_COPY" if ours and server_version(self._admin()) >= 150000 else ""
+        return self._strategy
 
     def blank_url(self, backend: str) -> str:
         """The URL of a new database that has never been migrated."""
