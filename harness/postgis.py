@@ -46,10 +46,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+MEMORY_NEEDED = 3 * 1024**3  # a run's cluster and SpatiaLite copies at their peak, with room to spare
+
+
 def memory_folder() -> str | None:
-    """A folder in memory (tmpfs) we may write to, or None where there is none (tempfile's default then)."""
+    """A folder in memory (tmpfs) we may write to with room for a test run, or None (tempfile's
+    default then): a container's /dev/shm is often 64 MB."""
     shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+    if not (shm.is_dir() and os.access(shm, os.W_OK | os.X_OK)):
+        return None
+    return str(shm) if shutil.disk_usage(shm).free >= MEMORY_NEEDED else None
 
 
 def _as_postgres(cmd: list[str]) -> list[str]:
