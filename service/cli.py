@@ -368,7 +368,7 @@ def _finish_import(report: ImportReport, lang: str, every_row: bool, report_json
 
 @app.command("export")
 def export(
-    layer: Annotated[Layer, typer.Option(help="parcels or factories 图层")],
+    layer: Annotated[Layer, typer.Option(help="parcels, factories or areas 图层")],
     format: Annotated[ExportFormat, typer.Option("--format", help="Output format 格式")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write 输出文件")],
     park: Annotated[str | None, typer.Option(help="Park/zone code 园区编号")] = None,
@@ -380,9 +380,14 @@ def export(
     bbox: Annotated[str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat")] = None,
     q: Annotated[str | None, typer.Option(help="Search in code and name 搜索")] = None,
 ) -> None:
-    """Export parcels or factories with the list filters 导出数据."""
+    """Export parcels or factories with the list filters, or every park and town 导出数据."""
     settings = load_settings()
     lang = settings.app.language
+    filters = {"--park": park, "--town": town, "--status": status, "--land-use": land_use}
+    filters |= {"--min-mu": min_mu, "--max-mu": max_mu, "--bbox": bbox, "--q": q}
+    given = [name for name, value in filters.items() if value not in (None, [])]
+    if layer == Layer.AREAS and given:
+        raise InvalidInput("export.areas_unfiltered", options=", ".join(given))
     window = parse_bbox(bbox) if bbox else None
     parcels = ParcelQuery(
         bbox=window,

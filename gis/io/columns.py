@@ -272,6 +272,11 @@ SHAPEFILE_NAMES: dict[str, dict[str, str]] = {
         "parcel_code": "parcel",
         "footprint_wkt": "footprint",
     },
+    "areas": {
+        "parent_code": "parent",
+        "leading_industries": "industries",
+        "is_priority": "priority",
+    },
 }
 # Labels whose field name differs from the import field.
 _LABEL_FIELDS = {

@@ -1,11 +1,15 @@
-"""Export the inventory with the list filters: GeoJSON, GeoPackage, Shapefile (zip), CSV, XLSX.
+"""Export the inventory with the list filters, and the parks and towns: GeoJSON, GeoPackage,
+Shapefile (zip), CSV, XLSX.
 
-GeoJSON follows RFC 7946 (WGS84, 7 decimals, about 1 cm); GeoPackage keeps EPSG:4490; the
-Shapefile zip has `.prj` and `.cpg` (UTF-8) and renames fields to 10 characters by
-`SHAPEFILE_NAMES` (gis/io/columns.py, documented in docs/import-export.md, recognised on import); CSV
-carries a `wkt` column; the XLSX 台账 has Chinese headers with units, area in m² and 亩, one
-sheet per layer and a summary sheet by park and status. Every format imports back to the same records.
-Factories are exported at their location (a point), with the footprint as WKT beside it.
+Geometries are read from the database as WKB, so nothing is rounded on the way out: GeoPackage
+and Shapefile keep every digit (EPSG:4490); GeoJSON follows RFC 7946 with 9 decimals (about
+0.1 mm, so that a round trip changes no small parcel's area by more than 0.01 %); CSV and XLSX
+carry WKT with 9 decimals. The Shapefile zip has `.prj` and `.cpg` (UTF-8) and renames fields to
+10 characters by `SHAPEFILE_NAMES` (gis/io/columns.py, documented in docs/import-export.md,
+recognised on import); the XLSX 台账 has Chinese headers with units, area in m² and 亩 (shown to
+2 decimals, stored whole), one sheet per layer and a summary sheet. Every format imports back to
+the same records. Factories are exported at their location (a point), with the footprint as WKT
+beside it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import pandas as pd
 import pyogrio
 import shapely
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gis import inventory
@@ -34,7 +40,7 @@ from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import cells
 from gis.io.columns import SHAPEFILE_NAMES
 from gis.labels import label, message
-from gis.models import FACTORY_BUILDING, PARCEL_TERMS
+from gis.models import FACTORY_BUILDING, PARCEL_TERMS, Area, Factory, Parcel
 from gis.vocabulary import Layer
 
 FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx")
@@ -47,6 +53,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 EVERYTHING = 1_000_000_000
+DECIMALS = 9  # of a degree in GeoJSON and WKT: about 0.1 mm
 
 PARCEL_COLUMNS = (
     "code",
@@ -96,12 +103,21 @@ FACTORY_COLUMNS = (
     "updated_by",
     "version",
 )
+AREA_COLUMNS = (
+    "code",
+    "name",
+    "kind",
+    "parent_code",
+    "leading_industries",
+    "is_priority",
+    "area_m2",
+    "area_mu",
+    "remarks",
+    "updated_at",
+    "version",
+)
 
 Progress = Callable[[int], None]
-
-
-def _frame(rows: list[dict[str, Any]], wanted: tuple[str, ...]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(rows, columns=[*wanted, "geojson"])
 
 
 def parcels_frame(
@@ -112,6 +128,7 @@ def parcels_frame(
     _, statement = inventory.parcel_page_statement(
         session, dataclasses.replace(query, limit=EVERYTHING, offset=0)
     )
+    statement = statement.add_columns(func.ST_AsBinary(Parcel.geom).label("wkb"))
     # Core rows straight into columns: the ORM's row handling and a dict per row took about a
     # quarter of a 100,000-parcel export
     result = session.connection().execute(statement)
@@ -122,32 +139,59 @@ def parcels_frame(
     if reservations_in is not None:
         inside = table["park_id"].isin(list(reservations_in)) | table["town_id"].isin(list(reservations_in))
         table["reserved_project_code"] = table["reserved_project_code"].where(inside, None)
-    return _geoframe(table[[*PARCEL_COLUMNS, "geojson"]])
+    return _geoframe(table[list(PARCEL_COLUMNS)], table["wkb"])
 
 
 def factories_frame(
     session: Session, query: FactoryQuery, reservations_in: frozenset[int] | None = None
 ) -> gpd.GeoDataFrame:
     """Every factory matching `query`, at its location, footprint as WKT (reservations as for
-    `parcels_frame`)."""
-    page = inventory.list_factories(session, dataclasses.replace(query, limit=EVERYTHING, offset=0))
-    rows: list[dict[str, Any]] = [dict(r) for r in page.rows]  # export rows: columns change below
-    for row in rows:
+    `parcels_frame`), in code order."""
+    statement = (
+        inventory.factory_select(session.get_bind().dialect.name)
+        .add_columns(func.ST_AsBinary(Factory.footprint).label("footprint_wkb"))
+        .where(*inventory.factory_conditions(session, query))
+        .order_by(Factory.code)
+    )
+    rows: list[dict[str, Any]] = [dict(r) for r in session.execute(statement).mappings()]
+    footprints = _from_wkb([r["footprint_wkb"] for r in rows])
+    for row, footprint in zip(rows, footprints, strict=True):
         if reservations_in is not None and not {row["park_id"], row["town_id"]} & reservations_in:
             row["reserved_project_code"] = None
-        shape = shapely.from_geojson(row["geojson"]) if row["geojson"] else None
-        row["footprint_wkt"] = shape.wkt if shape is not None and shape.geom_type != "Point" else None
+        row["footprint_wkt"] = None if footprint is None else _wkt_of(np.array([footprint]))[0]
         row["suitable_industries"] = ";".join(row.get("suitable_industries") or [])
-        row["geojson"] = shapely.to_geojson(shapely.Point(row["lon"], row["lat"]))
-    return _geoframe(_frame(rows, FACTORY_COLUMNS))
+    points = shapely.points([(r["lon"], r["lat"]) for r in rows]) if rows else np.array([], dtype=object)
+    frame = pd.DataFrame.from_records(rows, columns=list(FACTORY_COLUMNS))
+    return _geoframe(frame, geometry=points)
 
 
-def _geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
-    texts = frame.pop("geojson").to_numpy(dtype=object)
-    geoms = shapely.from_geojson(texts) if len(texts) else np.array([], dtype=object)
-    for column in ("updated_at",):
-        frame[column] = frame[column].astype(str)
-    return gpd.GeoDataFrame(frame, geometry=geoms, crs=CGCS2000)
+def areas_frame(session: Session) -> gpd.GeoDataFrame:
+    """Every park, zone and town with its outline, in code order."""
+    rows: list[dict[str, Any]] = [dict(r) for r in inventory.list_areas(session)]
+    for row in rows:
+        row["area_mu"] = row["area_m2"] / M2_PER_MU
+        row["leading_industries"] = ";".join(row["leading_industries"] or [])
+        row["kind"] = str(row["kind"])
+    binary = {code: wkb for code, wkb in session.execute(select(Area.code, func.ST_AsBinary(Area.geom)))}
+    frame = pd.DataFrame.from_records(rows, columns=list(AREA_COLUMNS))
+    return _geoframe(frame, pd.Series([binary[r["code"]] for r in rows], dtype=object))
+
+
+def _from_wkb(binary: list[Any]) -> np.ndarray:
+    """Shapes from WKB as the database gave it (None stays None)."""
+    if not binary:
+        return np.array([], dtype=object)
+    return shapely.from_wkb([None if b is None else bytes(b) for b in binary])
+
+
+def _geoframe(
+    frame: pd.DataFrame, wkb: pd.Series | None = None, *, geometry: np.ndarray | None = None
+) -> gpd.GeoDataFrame:
+    """`frame` with its shapes (from WKB, or given) in EPSG:4490, times as text."""
+    shapes = geometry if geometry is not None else _from_wkb(list(wkb if wkb is not None else []))
+    frame = frame.reset_index(drop=True)
+    frame["updated_at"] = frame["updated_at"].astype(str)
+    return gpd.GeoDataFrame(frame, geometry=shapes, crs=CGCS2000)
 
 
 def frame_for(
@@ -157,12 +201,13 @@ def frame_for(
     factory_query: FactoryQuery | None = None,
     reservations_in: frozenset[int] | None = None,
 ) -> gpd.GeoDataFrame:
-    """The records of `layer` (parcels or factories) matching the list filters."""
+    """The records of `layer` matching the list filters (areas: every one; the list filters are
+    the parcels' and factories')."""
     if layer == Layer.PARCELS:
         return parcels_frame(session, parcel_query or ParcelQuery(), reservations_in)
     if layer == Layer.FACTORIES:
         return factories_frame(session, factory_query or FactoryQuery(), reservations_in)
-    raise InvalidInput("import.bad_layer", layer=layer, layers="parcels, factories")
+    return areas_frame(session)
 
 
 def write(
@@ -192,7 +237,7 @@ def write(
             driver="GeoJSON",
             layer=str(layer),  # the driver takes a plain str, not a StrEnum
             use_arrow=True,
-            layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "7", "WRITE_NAME": "NO"},
+            layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": str(DECIMALS), "WRITE_NAME": "NO"},
         )
     elif fmt == "gpkg":
         pyogrio.write_dataframe(
@@ -228,7 +273,7 @@ def _for_ogr(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _geometry_type(layer: Layer) -> str:
-    return "MultiPolygon" if layer == Layer.PARCELS else "Point"
+    return "Point" if layer == Layer.FACTORIES else "MultiPolygon"
 
 
 def _write_shapefile(frame: gpd.GeoDataFrame, layer: Layer, target: Path) -> None:
@@ -260,13 +305,17 @@ def _write_csv(frame: gpd.GeoDataFrame, target: Path) -> None:
 
 def _wkt(frame: gpd.GeoDataFrame) -> np.ndarray:
     """The geometries as WKT to 9 decimals (well under a millimetre in degrees)."""
-    return shapely.to_wkt(np.asarray(frame.geometry.array), rounding_precision=9, trim=True)
+    return _wkt_of(np.asarray(frame.geometry.array))
+
+
+def _wkt_of(shapes: np.ndarray) -> np.ndarray:
+    return shapely.to_wkt(shapes, rounding_precision=DECIMALS, trim=True)
 
 
 def _header(column: str, lang: str) -> str:
     if column in ("reserved_project_code",):
         return message("field.reserved_for", lang)
-    if column in ("park_code", "town_code", "parcel_code"):
+    if column in ("park_code", "town_code", "parcel_code", "parent_code"):
         return message(f"field.{column.removesuffix('_code')}", lang)
     if column in ("park_name", "town_name"):
         return message(f"field.{column.removesuffix('_name')}", lang) + message("field.name", lang)
@@ -277,7 +326,8 @@ def _header(column: str, lang: str) -> str:
     return message(f"field.{column}", lang)
 
 
-SHEETS = {"parcels": "kind.parcel", "factories": "kind.factory"}
+SHEETS = {"parcels": "kind.parcel", "factories": "kind.factory", "areas": "export.sheet.areas"}
+LABELLED = {"stock_type": "stock_type", "building_type": "building_type", "kind": "area_kind"}
 
 
 def _cell(column: str, value: Any, layer: Layer, lang: str) -> Any:
@@ -285,20 +335,23 @@ def _cell(column: str, value: Any, layer: Layer, lang: str) -> Any:
         return None
     if column == "status":
         return label("parcel_status" if layer == Layer.PARCELS else "factory_status", value, lang)
-    if column in ("stock_type", "building_type"):
-        return label(column, value, lang)
+    if column in LABELLED:
+        return label(LABELLED[column], value, lang)
     if isinstance(value, bool | np.bool_):
         return message("export.yes" if value else "export.no", lang)
-    if isinstance(value, float):
-        return round(value, 2) if column.endswith(("_m2", "_mu")) else value
     return value
+
+
+def _measured(column: str) -> bool:
+    """An area or a size: stored whole, shown to 2 decimals."""
+    return column.endswith(("_m2", "_mu"))
 
 
 def _sheet_rows(frame: gpd.GeoDataFrame, layer: Layer, lang: str) -> list[list[Any]]:
     columns = [c for c in frame.columns if c != "geometry"]
     wkt = _wkt(frame)
     header = [_header(c, lang) for c in columns]
-    if layer == Layer.PARCELS:
+    if layer != Layer.FACTORIES:
         header.append(message("export.geometry_wkt", lang))
     else:
         header += [message("export.lon", lang), message("export.lat", lang)]
@@ -306,12 +359,12 @@ def _sheet_rows(frame: gpd.GeoDataFrame, layer: Layer, lang: str) -> list[list[A
     records = frame[columns].to_dict("records")
     for k, record in enumerate(records):
         row = [_cell(c, record[c], layer, lang) for c in columns]
-        if layer == Layer.PARCELS:
+        if layer != Layer.FACTORIES:
             fits = len(wkt[k]) <= cells.XLSX_MAX_CHARS
             row.append(wkt[k] if fits else message("export.wkt_too_long", lang))
         else:
             point = frame.geometry.array[k]
-            row += [round(point.x, 7), round(point.y, 7)]
+            row += [round(point.x, DECIMALS), round(point.y, DECIMALS)]
         rows.append(row)
     return rows
 
@@ -321,7 +374,12 @@ def _write_xlsx(frame: gpd.GeoDataFrame, layer: Layer, target: Path, lang: str) 
     text (gis/io/cells.py)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(message(SHEETS[layer], lang))
+    measured = [k for k, c in enumerate(c for c in frame.columns if c != "geometry") if _measured(c)]
     for row in _sheet_rows(frame, layer, lang):
+        for k in measured:
+            if isinstance(row[k], float):
+                row[k] = WriteOnlyCell(sheet, row[k])
+                row[k].number_format = "0.00"
         sheet.append(cells.row(row))
     summary = workbook.create_sheet(message("export.sheet.summary", lang))
     for row in _summary_rows(frame, layer, lang):
@@ -330,33 +388,26 @@ def _write_xlsx(frame: gpd.GeoDataFrame, layer: Layer, target: Path, lang: str) 
 
 
 def _summary_rows(frame: gpd.GeoDataFrame, layer: Layer, lang: str) -> list[list[Any]]:
-    """Count and size by park and status (亩 for parcels, vacant m² for factories)."""
-    measure = "area_mu" if layer == Layer.PARCELS else "vacant_area_m2"
-    group = "parcel_status" if layer == Layer.PARCELS else "factory_status"
-    table = pd.DataFrame(
-        {
-            "park": frame["park_name"].fillna("—"),
-            "status": frame["status"],
-            "measure": frame[measure].astype(float),
-        }
-    )
-    grouped = table.groupby(["park", "status"], sort=True)["measure"].agg(["count", "sum"]).reset_index()
+    """Count and size by park and status (亩 for parcels, vacant m² for factories), or, for the
+    areas, by kind (亩)."""
+    if layer == Layer.AREAS:
+        first, second = frame["kind"].map(lambda k: label("area_kind", k, lang)), pd.Series("", frame.index)
+        headers, measure = ["field.kind", ""], "area_mu"
+    else:
+        group = "parcel_status" if layer == Layer.PARCELS else "factory_status"
+        first, second = frame["park_name"].fillna("—"), frame["status"].map(lambda s: label(group, s, lang))
+        headers = ["field.park", "field.status"]
+        measure = "area_mu" if layer == Layer.PARCELS else "vacant_area_m2"
+    table = pd.DataFrame({"first": first, "second": second, "measure": frame[measure].astype(float)})
+    grouped = table.groupby(["first", "second"], sort=True)["measure"].agg(["count", "sum"]).reset_index()
     rows: list[list[Any]] = [
-        [
-            message("field.park", lang),
-            message("field.status", lang),
-            message("field.count", lang),
-            message(f"field.{measure}", lang),
-        ]
-    ]
-    for park, status, count, total in grouped.itertuples(index=False, name=None):
-        rows.append([park, label(group, status, lang), int(count), round(float(total), 2)])
-    rows.append(
+        [message(k, lang) if k else "" for k in (*headers, "field.count", f"field.{measure}")],
+        *([a, b, int(n), round(float(total), 2)] for a, b, n, total in grouped.itertuples(index=False)),
         [
             message("cli.stats.total", lang),
             "",
             int(grouped["count"].sum()),
             round(float(grouped["sum"].sum()), 2),
-        ]
-    )
+        ],
+    ]
     return rows
