@@ -383,7 +383,7 @@ def export(
     """Export parcels or factories with the list filters, or every park and town 导出数据."""
     settings = load_settings()
     lang = settings.app.language
-    filters = {"--park": park, "--town": town, "--status": status, "--land-use": land_use}
+    filters: dict[str, object] = {"--park": park, "--town": town, "--status": status, "--land-use": land_use}
     filters |= {"--min-mu": min_mu, "--max-mu": max_mu, "--bbox": bbox, "--q": q}
     given = [name for name, value in filters.items() if value not in (None, [])]
     if layer == Layer.AREAS and given:

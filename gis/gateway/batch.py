@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -55,6 +56,7 @@ class Batch:
     read_problems: list[list[Text]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    unchanged: set[int] = field(default_factory=set)
 
     @property
     def kind(self) -> str:
@@ -241,6 +243,9 @@ def check(
         row.action = {Act.CREATE: "insert", Act.RESTORE: "restore"}.get(change.act, "update")
         if not row.rejection and change.stored is not None and change.steps:
             _event(batch, row, change, change.stored)
+    batch.unchanged = _unchanged(session, batch)
+    for i in batch.unchanged:
+        batch.rows[i].action = "unchanged"
     report.status_changes = len(batch.events)
     batch.deleted = _to_delete(session, batch, who, report) if replace else []
     report.deleted = batch.deleted
@@ -296,24 +301,86 @@ def _areas_in_use(session: Session, codes: list[str]) -> list[str]:
     return sorted(code for code, i in ids.items() if i in used)
 
 
-def _placed(session: Session, batch: Batch) -> None:
-    """The park and town (codes) each row is stored in: named by hand by an administrator (the
-    rules refused anyone else's names that disagree), otherwise where its geometry lies; rows
-    without a geometry keep theirs."""
+def _unchanged(session: Session, batch: Batch) -> set[int]:
+    """The updates that would store what is stored: no status step, every value and the park and
+    town the same, and each geometry equal within the precision it came in (`_same_shape`).
+    Unchanged rows are counted as such and written not at all, so no version goes up for nothing."""
+    candidates = [
+        i
+        for i, (row, change) in enumerate(zip(batch.rows, batch.changes, strict=True))
+        if change is not None and change.act is Act.UPDATE and not row.rejection and not change.steps
+    ]
+    if not candidates:
+        return set()
+    ids = {i: _stored_of(batch.changes[i]).id for i in candidates}
+    now = changes.stored(session, MODELS[batch.layer], ids.values())
     code_of = dict(session.execute(select(Area.id, Area.code)).all())
-    for record, change in zip(batch.records, batch.changes, strict=True):
-        for name in PLACEMENT:
-            record.pop(name, None)
-        if change is None:
-            continue
-        if change.place is not None:
-            record.update(
-                {
-                    n: code_of[i] if i is not None else None
-                    for n, i in zip(PLACEMENT, change.place, strict=True)
-                }
-            )
-        record.update({n: code for n, (code, _id) in change.named.items()})
+    records = {i: _placed_record(batch.records[i], batch.changes[i], code_of) for i in candidates}
+    refs = _reference_ids(session, list(records.values()))
+    shapes = {
+        name: batch.geoms if k == 0 else batch.locations
+        for k, name in enumerate(changes.GEOMETRY[MODELS[batch.layer]])
+    }
+    same = set()
+    for i in candidates:
+        stored = now[ids[i]]
+        values = _columns(records[i], refs)
+        if all(changes.plain(v) == stored[k] for k, v in values.items() if k in stored) and all(
+            _same_shape(given[i], stored[name]) for name, given in shapes.items()
+        ):
+            same.add(i)
+    return same
+
+
+def _same_shape(given: Any, stored: str | None) -> bool:
+    """Whether a file's geometry (None: the file gives none) is the stored one, each vertex within
+    one unit of the last decimal of a degree the file's coordinates are given to (a GeoJSON of 7
+    decimals: 1 cm; a GeoPackage, or coordinates projected from another CRS: exactly)."""
+    if given is None:
+        return True
+    if stored is None:
+        return False
+    kept = shapely.from_geojson(stored)
+    if kept.geom_type != given.geom_type:
+        return False
+    return bool(shapely.equals_exact(shapely.normalize(given), shapely.normalize(kept), _unit(given)))
+
+
+def _unit(shape: Any) -> float:
+    """The last decimal the coordinates of `shape` are given to (at most 12)."""
+    xy = shapely.get_coordinates(shape)
+    for decimals in range(12):
+        if np.allclose(xy, np.round(xy, decimals), rtol=0, atol=1e-12):
+            return 10.0**-decimals
+    return 1e-12
+
+
+def _placement(change: Change, code_of: dict[int, str]) -> dict[str, str | None]:
+    """The park and town (codes) a row is stored in: named by hand by an administrator (the rules
+    refused anyone else's names that disagree), otherwise where its geometry lies; none for a row
+    without a geometry (it keeps its own)."""
+    out: dict[str, str | None] = {}
+    if change.place is not None:
+        out.update(
+            {n: code_of[i] if i is not None else None for n, i in zip(PLACEMENT, change.place, strict=True)}
+        )
+    out.update({n: code for n, (code, _id) in change.named.items()})
+    return out
+
+
+def _placed_record(record: dict[str, Any], change: Change | None, code_of: dict[int, str]) -> dict[str, Any]:
+    """`record` with its park and town as it will be stored."""
+    kept = {k: v for k, v in record.items() if k not in PLACEMENT}
+    return kept if change is None else kept | _placement(change, code_of)
+
+
+def _placed(session: Session, batch: Batch) -> None:
+    """Each row's park and town as it will be stored (`_placement`)."""
+    code_of = dict(session.execute(select(Area.id, Area.code)).all())
+    batch.records = [
+        _placed_record(record, change, code_of)
+        for record, change in zip(batch.records, batch.changes, strict=True)
+    ]
 
 
 def write(session: Session, batch: Batch, who: Principal, note: str, tick: Progress) -> None:
@@ -321,7 +388,7 @@ def write(session: Session, batch: Batch, who: Principal, note: str, tick: Progr
     apply `replace`; the caller's transaction holds it all."""
     acts = [c.act if c is not None else None for c in batch.changes]
     new = [i for i, a in enumerate(acts) if a is Act.CREATE]
-    old = [i for i, a in enumerate(acts) if a in (Act.UPDATE, Act.RESTORE)]
+    old = [i for i, a in enumerate(acts) if a in (Act.UPDATE, Act.RESTORE) and i not in batch.unchanged]
     total = len(batch.rows)
     tick("write", 0, total)
     done = [0]

@@ -74,6 +74,7 @@ class ImportReport:
             REJECTED: outcomes[REJECTED],
             "inserted": actions["insert"],
             "updated": actions["update"],
+            "unchanged": actions["unchanged"],
             "restored": actions["restore"],
             "deleted": len(self.deleted),
             "status_changes": self.status_changes,

@@ -9,11 +9,10 @@ import shapely
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from gis.access import operator
 from gis.inventory import ParcelQuery, list_areas
 from gis.io import exporter
 from gis.io.importer import ImportOptions, import_file
-from gis.models import Area, Parcel
+from gis.models import Area, Factory, Parcel, RecordChange
 from gis.vocabulary import Layer
 
 SMALL = 24
@@ -129,3 +128,65 @@ def test_areas_ledger_has_chinese_headers_kinds_and_a_summary_by_kind(sample_db,
     summary = [row for row in book["汇总"].iter_rows(values_only=True)]
     assert summary[0][0] == "类型" and summary[-1][0] == "合计"
     assert len(summary) == len(kinds) + 2
+
+
+def versions(db, layer):
+    """Code -> version of every record of `layer`, and how many history entries there are."""
+    model = {"parcels": Parcel, "factories": Factory, "areas": Area}[layer]
+    with db.read() as session:
+        found = {code: v for code, v in session.execute(select(model.code, model.version))}
+        return found, session.scalar(select(func.count()).select_from(RecordChange))
+
+
+@pytest.mark.parametrize("fmt", exporter.FORMATS)
+@pytest.mark.parametrize("layer", [Layer.PARCELS, Layer.FACTORIES, Layer.AREAS])
+def test_reimporting_an_export_changes_nothing(databases, backend, tmp_path, fmt, layer):
+    db = databases.open(backend, sample=True)
+    path = tmp_path / f"{layer}{exporter.SUFFIXES[fmt]}"
+    with db.read() as session:
+        exported = exporter.write(session, layer, fmt, path)
+    before = versions(db, layer)
+
+    report = import_file(db, path, ImportOptions(layer))
+
+    counts = report.counts()
+    assert report.written and counts["unchanged"] == exported, report.to_dict("en")["counts"]
+    assert counts["updated"] == counts["inserted"] == counts["status_changes"] == 0
+    assert versions(db, layer) == before  # no version went up, no history was written
+
+
+def test_a_change_beside_unchanged_rows_is_the_only_one_written(tmp_path, source):
+    original = shapes(source)
+    path = tmp_path / "again.geojson"
+    collection = json.loads(small_parcels(tmp_path / "small.geojson").read_text(encoding="utf-8"))
+    for feature in collection["features"]:  # to 7 decimals, as a GIS office's GeoJSON may be
+        ring = feature["geometry"]["coordinates"][0]
+        feature["geometry"]["coordinates"][0] = [[round(x, 7), round(y, 7)] for x, y in ring]
+    moved, renamed = collection["features"][0], collection["features"][1]
+    moved["geometry"]["coordinates"][0] = [[x + 2e-6, y] for x, y in moved["geometry"]["coordinates"][0]]
+    renamed["properties"]["name"] = "改了名字"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    before, history = versions(source, "parcels")
+
+    report = import_file(source, path, ImportOptions(Layer.PARCELS))
+
+    counts = report.counts()
+    assert (counts["updated"], counts["unchanged"]) == (2, SMALL - 2), counts
+    after, history_after = versions(source, "parcels")
+    bumped = {code for code in after if after[code] != before[code]}
+    assert bumped == {"RT-000", "RT-001"} and history_after == history + 2
+    now = shapes(source)
+    assert now["RT-002"] == original["RT-002"]  # the rounded copy left the full-precision outline alone
+    assert now["RT-000"][0].centroid.x == pytest.approx(original["RT-000"][0].centroid.x + 2e-6, abs=1e-7)
+
+
+def test_a_dry_run_counts_unchanged_rows_as_the_import_does(databases, backend, tmp_path):
+    db = databases.open(backend, sample=True)
+    path = tmp_path / "parcels.gpkg"
+    with db.read() as session:
+        exported = exporter.write(session, Layer.PARCELS, "gpkg", path)
+
+    dry = import_file(db, path, ImportOptions(Layer.PARCELS, dry_run=True))
+    real = import_file(db, path, ImportOptions(Layer.PARCELS))
+
+    assert dry.counts() == real.counts() and dry.counts()["unchanged"] == exported
