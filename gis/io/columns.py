@@ -27,6 +27,7 @@ from gis.errors import InvalidInput
 from gis.labels import EN, ZH, Text
 
 UNITS = {"m2": 1.0, "mu": 10000 / 15, "ha": 10000.0}
+UNIT_NAMES = ("m2 (平方米)", "mu (亩)", "ha (公顷)")
 _UNIT_WORDS = (
     ("平方米", "m2"),
     ("m2", "m2"),
@@ -37,6 +38,8 @@ _UNIT_WORDS = (
     ("亩", "mu"),
     ("mu", "mu"),
 )
+# A unit as a mapping file may name it: its code or one of its words
+UNIT_CODES = {**{code: code for code in UNITS}, **dict(_UNIT_WORDS), "m²": "m2", "㎡": "m2"}
 
 # Field -> kind of value, per layer. `area` fields carry a unit; `ref` fields are codes of
 # other records; `note` is the reason given with a status change.
@@ -384,6 +387,9 @@ def load_mapping(path: Path, layer: str) -> Mapping:
             reason="columns: {…}, values: {field: {…}}, defaults: {…}, crs",
         ) from None
     known = set(FIELDS[layer]) | {"wkt", "x", "y", "latlon", "lonlat", "ignore"}
+    mapping.columns = {
+        column: _with_unit(column, target, path.name) for column, target in mapping.columns.items()
+    }
     named = [v.split(":")[0] for v in mapping.columns.values()]
     named += [*mapping.values, *mapping.defaults]
     unknown = sorted(set(named) - known)
@@ -392,6 +398,19 @@ def load_mapping(path: Path, layer: str) -> Mapping:
             "import.mapping_field", name=path.name, field=unknown[0], fields=", ".join(sorted(known))
         )
     return mapping
+
+
+def _with_unit(column: str, target: str, name: str) -> str:
+    """A column's target with its unit as a code (`area:亩` -> `area:mu`); an unknown unit is refused."""
+    field_name, colon, unit = target.partition(":")
+    if not colon:
+        return target
+    code = UNIT_CODES.get(unicodedata.normalize("NFKC", unit).strip().casefold())
+    if code is None:
+        raise InvalidInput(
+            "import.mapping_unit", name=name, column=column, unit=unit, units=", ".join(UNIT_NAMES)
+        )
+    return f"{field_name}:{code}"
 
 
 @dataclass

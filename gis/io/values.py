@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from gis.errors import InvalidInput
 from gis.io.columns import UNITS, header_unit, key
 from gis.labels import EN, ZH, Text
 
@@ -187,7 +188,8 @@ def plot_ratio(value: Any) -> tuple[float | None, float | None]:
 def label_index(
     choices: Mapping[str, Iterable[str]], groups: Iterable[str] = (), extra: dict[str, Any] | None = None
 ) -> dict[str, str]:
-    """Loose key -> value for each value, its synonyms, and its labels in every language."""
+    """Loose key -> value for each value, its synonyms, its labels in every language, and a
+    mapping file's synonyms (`extra`, checked by `with_synonyms`)."""
     index: dict[str, str] = {}
     for value, words in choices.items():
         index[key(value)] = value
@@ -197,9 +199,7 @@ def label_index(
             for catalogue in (ZH, EN):
                 if f"{group}.{value}" in catalogue:
                     index[key(catalogue[f"{group}.{value}"])] = value
-    for word, value in (extra or {}).items():
-        index[key(word)] = str(value)
-    return index
+    return with_synonyms(index, extra)
 
 
 def chooser(index: dict[str, str], field_text: Text) -> Callable[[Any], str]:
@@ -228,9 +228,20 @@ def land_use_index(
         for old in legacy:
             index[key(old)] = code_
             index.setdefault(key(old.lstrip("0")), code_)  # 0601 read as the number 601
-    for word, value in (extra or {}).items():
-        index[key(word)] = index.get(key(value), str(value))
-    return index
+    return with_synonyms(index, extra)
+
+
+def with_synonyms(index: dict[str, str], extra: dict[str, Any] | None) -> dict[str, str]:
+    """`index` with a mapping file's synonyms (file value -> a code, or a label or synonym of one
+    in any language); a synonym that names no value is refused, naming the accepted ones."""
+    added = {}
+    for word, target in (extra or {}).items():
+        found = index.get(key(target))
+        if found is None:
+            accepted = ", ".join(sorted(set(index.values()))[:40])
+            raise InvalidInput("import.mapping_value", word=word, value=target, accepted=accepted)
+        added[key(word)] = found
+    return index | added
 
 
 def wkt(value: Any) -> Any:
