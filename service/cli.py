@@ -771,7 +771,7 @@ def report_scorecard(
 def main() -> None:
     """Entry point: run the command, turning user errors into one line and exit status 1."""
     try:
-        app(standalone_mode=False)
+        status = app(standalone_mode=False)  # not standalone: click returns typer.Exit's status
     except LandstockError as exc:
         errors.print(f"[red]错误 / error:[/red] {exc.message(load_language())}", soft_wrap=True)
         sys.exit(1)
@@ -786,6 +786,8 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         sys.exit(130)
+    if isinstance(status, int) and status:
+        sys.exit(status)
 
 
 def load_language() -> str:

@@ -2,7 +2,8 @@
 
 The file is streamed to a temporary folder under the upload limit, then imported in one
 transaction: a refused import answers 422 with the report and leaves the database as it was.
-`dry_run` checks and reports without writing. The report carries what an upload page shows:
+`dry_run` checks and reports without writing, and answers as the import would (422 when
+refused). The report carries what an upload page shows:
 counts by outcome, notes about the file (CRS, columns), and a line per row. Only roles allowed
 to import may upload (401 without a user, 403 for others); a park manager's rows must lie in
 their own parks and towns, and status events carry the uploader's name.
@@ -101,7 +102,7 @@ def upload(
         answer: dict[str, Any] = {}
         # the answer is built before the commit: one that cannot be built undoes the import
         report = import_file(db, path, options, before_commit=lambda r: answer.update(r.to_dict(lang)))
-        if not report.acceptable and not dry_run:
+        if not report.acceptable:  # a dry run of a refused file is refused as the import would be
             raise report.refusal()
         return answer
     finally:

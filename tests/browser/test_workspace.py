@@ -130,12 +130,15 @@ def test_workspace_import_reports_every_row_and_writes_only_an_accepted_file(pag
     page.screenshot(f"workspace-import-{live_server.backend}")
     assert outcome == "文件未被接受，数据库未作任何修改。" and listed() == 0
     assert "WEB-3" in rows and "拒绝" in rows and "WEB-1" not in rows  # accepted rows are not listed
+    outcome, rows = upload(page, refused, dry_run=True)  # a dry run is refused as the import is
+    assert outcome == "文件未被接受，数据库未作任何修改。" and "WEB-3" in rows and listed() == 0
+    assert "alert-danger" in page.page.locator("#import-outcome").get_attribute("class")
 
     outcome, rows = upload(page, accepted, dry_run=True)
     assert outcome == "检查通过（未写入）：共 2 行。" and listed() == 0
     assert "WEB-2" in rows and "已修复" in rows
 
-    assert upload(page, accepted)[0] == "已导入：新增 2，更新 0，状态变更 0。"
+    assert upload(page, accepted)[0] == "已导入：新增 2，更新 0，无变化 0，状态变更 0。"
     new = httpx.get(f"{live_server.base}/api/parcels/WEB-2").json()["properties"]
     assert listed() == 2 and new["park_code"] == "P01" and new["land_use"] == "100102"
 

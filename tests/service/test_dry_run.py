@@ -1,0 +1,98 @@
+"""A dry run is the import without the write: the same checks, the same counts, the same exit
+status (CLI) and the same answer (API), on both databases."""
+
+import csv
+import json
+
+from sqlalchemy import select
+
+from gis.models import Parcel
+from tests.service.test_cli import landstock
+
+CHANGED = 30
+
+
+def status_file(path, db, *, broken=False):
+    """A 台账 that takes CHANGED available parcels out of supply with a reason, and (broken) a row
+    for a parcel that does not exist and has no outline."""
+    with db.read() as session:
+        codes = session.scalars(
+            select(Parcel.code).where(Parcel.status == "available").order_by(Parcel.code).limit(CHANGED)
+        ).all()
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["地块编号", "状态", "状态说明", "备注"])
+        writer.writerows([code, "不可供", "规划调整", "年度核查"] for code in codes)
+        if broken:
+            writer.writerow(["NO-SUCH-PARCEL", "可供", "", ""])
+    return path
+
+
+def counts(path):
+    return json.loads(path.read_text(encoding="utf-8"))["counts"]
+
+
+def test_a_dry_run_reports_the_counts_the_import_writes(databases, backend, tmp_path):
+    url = databases.url(backend, sample=True)
+    source = status_file(tmp_path / "台账.csv", databases.open_url(url))
+
+    dry = landstock(
+        "import",
+        str(source),
+        "--layer",
+        "parcels",
+        "--dry-run",
+        "--report",
+        str(tmp_path / "d.json"),
+        url=url,
+    )
+    real = landstock(
+        "import", str(source), "--layer", "parcels", "--report", str(tmp_path / "r.json"), url=url
+    )
+
+    assert dry.returncode == real.returncode == 0, (dry.stderr, real.stderr)
+    assert counts(tmp_path / "d.json") == counts(tmp_path / "r.json")
+    assert counts(tmp_path / "r.json")["status_changes"] == counts(tmp_path / "r.json")["updated"] == CHANGED
+
+
+def test_a_dry_run_of_a_refused_file_exits_as_the_import_does(databases, backend, tmp_path):
+    url = databases.url(backend, sample=True)
+    source = status_file(tmp_path / "台账.csv", databases.open_url(url), broken=True)
+
+    dry = landstock(
+        "import",
+        str(source),
+        "--layer",
+        "parcels",
+        "--dry-run",
+        "--report",
+        str(tmp_path / "d.json"),
+        url=url,
+    )
+    real = landstock(
+        "import", str(source), "--layer", "parcels", "--report", str(tmp_path / "r.json"), url=url
+    )
+
+    assert dry.returncode == real.returncode == 1
+    assert counts(tmp_path / "d.json") == counts(tmp_path / "r.json")
+    assert counts(tmp_path / "d.json")["rejected"] == 1 and "NO-SUCH-PARCEL" in dry.stdout
+
+
+def test_the_api_answers_a_refused_dry_run_as_it_answers_the_import(sample_app, tmp_path):
+    http, headers = sample_app.client, sample_app.headers("admin")
+    body = status_file(tmp_path / "台账.csv", sample_app.db, broken=True).read_bytes()
+
+    def upload(**form):
+        return http.post(
+            "/api/imports",
+            data={"layer": "parcels", **form},
+            files={"file": ("台账.csv", body)},
+            headers=headers,
+        )
+
+    dry, real = upload(dry_run="true"), upload()
+
+    assert dry.status_code == real.status_code == 422
+    assert dry.headers["content-type"].startswith("application/problem+json")
+    assert dry.json()["report"]["counts"] == real.json()["report"]["counts"]
+    assert dry.json()["report"]["dry_run"] is True and dry.json()["report"]["written"] is False
