@@ -270,6 +270,9 @@ def _print_report(report: ImportReport, lang: str, every_row: bool) -> None:
     console.print(_report_table(report, lang, every_row))
     for problem in report.problems:
         console.print(f"[red]✗ {problem.render(lang)}[/red]")
+    if report.skipped:
+        shown = "、".join(report.skipped[:20]) + ("…" if len(report.skipped) > 20 else "")
+        console.print(message("cli.import.skipped", lang, count=len(report.skipped), codes=shown))
     console.print(message("cli.import.summary", lang, **report.counts()))
 
 
@@ -297,6 +300,10 @@ def import_(
     mapping: Annotated[Path | None, typer.Option(help="Column mapping, YAML or JSON 字段映射")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report only 试运行")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Delete records the file lacks 替换")] = False,
+    only_existing: Annotated[
+        bool,
+        typer.Option("--only-existing", help="Update records that exist; skip and list unknown codes 仅更新"),
+    ] = False,
     gpkg_layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer source 源图层")] = None,
     user: Annotated[
         str,
@@ -325,6 +332,7 @@ def import_(
             mapping=rules,
             dry_run=dry_run,
             replace=replace,
+            only_existing=only_existing,
             source_layer=gpkg_layer,
             who=who,
             limits=settings.imports.limits(),

@@ -57,6 +57,7 @@ class Batch:
     events: list[dict[str, Any]] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     unchanged: set[int] = field(default_factory=set)
+    skipped: set[int] = field(default_factory=set)  # unknown codes an update-only import leaves out
 
     @property
     def kind(self) -> str:
@@ -227,18 +228,30 @@ def _judge(batch: Batch, i: int, change: Change, who: Principal) -> list[Text]:
 
 
 def check(
-    session: Session, batch: Batch, who: Principal, report: ImportReport, *, lock: bool, replace: bool
+    session: Session,
+    batch: Batch,
+    who: Principal,
+    report: ImportReport,
+    *,
+    lock: bool,
+    replace: bool,
+    only_existing: bool = False,
 ) -> None:
-    """Judge every row against the records as they are now (locked when `lock`); fill the report."""
+    """Judge every row against the records as they are now (locked when `lock`); fill the report.
+    With `only_existing`, rows whose code names no record are skipped and listed, not refused."""
     codes = [r.code for r in batch.rows if r.code]
     current = stored_by_code(session, batch.layer, codes, lock=lock)
     references = resolve_references(session, batch)
-    batch.events = []
+    batch.events, batch.skipped = [], set()
     for i, (row, change) in enumerate(zip(batch.rows, batch.changes, strict=True)):
         row.rejection = list(batch.read_problems[i]) + references[i]
         if change is None:
             continue
         change.stored = current.get(change.code)
+        if only_existing and change.stored is None:
+            row.rejection, row.action = [], "skipped"
+            batch.skipped.add(i)
+            continue
         row.rejection += _judge(batch, i, change, who)
         row.action = {Act.CREATE: "insert", Act.RESTORE: "restore"}.get(change.act, "update")
         if not row.rejection and change.stored is not None and change.steps:
@@ -247,6 +260,7 @@ def check(
     for i in batch.unchanged:
         batch.rows[i].action = "unchanged"
     report.status_changes = len(batch.events)
+    report.skipped = [batch.rows[i].code or "" for i in sorted(batch.skipped)]
     batch.deleted = _to_delete(session, batch, who, report) if replace else []
     report.deleted = batch.deleted
 
@@ -308,7 +322,11 @@ def _unchanged(session: Session, batch: Batch) -> set[int]:
     candidates = [
         i
         for i, (row, change) in enumerate(zip(batch.rows, batch.changes, strict=True))
-        if change is not None and change.act is Act.UPDATE and not row.rejection and not change.steps
+        if change is not None
+        and change.act is Act.UPDATE
+        and not row.rejection
+        and not change.steps
+        and i not in batch.skipped
     ]
     if not candidates:
         return set()
@@ -386,7 +404,7 @@ def _placed(session: Session, batch: Batch) -> None:
 def write(session: Session, batch: Batch, who: Principal, note: str, tick: Progress) -> None:
     """Insert new records, update and restore existing ones, record status events and history,
     apply `replace`; the caller's transaction holds it all."""
-    acts = [c.act if c is not None else None for c in batch.changes]
+    acts = [c.act if c is not None and i not in batch.skipped else None for i, c in enumerate(batch.changes)]
     new = [i for i, a in enumerate(acts) if a is Act.CREATE]
     old = [i for i, a in enumerate(acts) if a in (Act.UPDATE, Act.RESTORE) and i not in batch.unchanged]
     total = len(batch.rows)

@@ -77,6 +77,7 @@ class ImportOptions:
     mapping: columns.Mapping = field(default_factory=columns.Mapping)
     dry_run: bool = False
     replace: bool = False
+    only_existing: bool = False  # update-only: skip (and list) rows whose code names no record
     source_layer: str | None = None
     who: Principal = field(default_factory=lambda: operator("import"))
     limits: ImportLimits = field(default_factory=ImportLimits)
@@ -107,6 +108,8 @@ def import_file(
     that fails undoes the import."""
     if options.layer not in LAYERS:
         raise InvalidInput("import.bad_layer", layer=options.layer, layers=", ".join(LAYERS))
+    if options.replace and options.only_existing:
+        raise InvalidInput("import.replace_only_existing")
     tick = progress or (lambda *_: None)
     with db.read() as session:
         prepared = prepare(session, path, options, name=name, tick=tick)
@@ -154,6 +157,7 @@ def check(session: Session, prepared: Prepared, *, lock: bool) -> None:
         prepared.report,
         lock=lock,
         replace=prepared.options.replace,
+        only_existing=prepared.options.only_existing,
     )
 
 

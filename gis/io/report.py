@@ -54,6 +54,7 @@ class ImportReport:
     problems: list[Text] = field(default_factory=list)
     rows: list[RowReport] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # codes an update-only import left out
     status_changes: int = 0
     dry_run: bool = False
     written: bool = False
@@ -77,6 +78,7 @@ class ImportReport:
             "unchanged": actions["unchanged"],
             "restored": actions["restore"],
             "deleted": len(self.deleted),
+            "skipped": len(self.skipped),
             "status_changes": self.status_changes,
         }
 
@@ -94,5 +96,6 @@ class ImportReport:
             "notes": [t.render(lang) for t in self.notes],
             "problems": [t.render(lang) for t in self.problems],
             "deleted": self.deleted,
+            "skipped": self.skipped,
             "rows": [r.to_dict(lang) for r in self.rows],
         }

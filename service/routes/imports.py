@@ -76,6 +76,7 @@ def upload(
     crs: Annotated[str | None, Form(description="坐标系: EPSG code (4549) or gcj02", max_length=60)] = None,
     dry_run: Annotated[bool, Form(description="试运行: check and report only")] = False,
     replace: Annotated[bool, Form(description="删除文件中没有的记录")] = False,
+    only_existing: Annotated[bool, Form(description="仅更新已有记录: skip and list unknown codes")] = False,
     gpkg_layer: Annotated[str | None, Form(description="源图层 (multi-layer files)", max_length=200)] = None,
     mapping: Annotated[UploadFile | None, File(description="字段映射 YAML or JSON")] = None,
 ) -> dict[str, Any]:
@@ -95,6 +96,7 @@ def upload(
             mapping=rules,
             dry_run=dry_run,
             replace=replace,
+            only_existing=only_existing,
             source_layer=gpkg_layer or None,
             who=user,
             limits=limits,
