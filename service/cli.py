@@ -34,8 +34,8 @@ from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import exporter
 from gis.io.columns import Mapping, load_mapping
 from gis.io.importer import ImportOptions, import_file
-from gis.io.report import ImportReport
-from gis.labels import label, message
+from gis.io.report import ImportReport, RowReport
+from gis.labels import Text, label, message
 from gis.matching import proximity, reverse
 from gis.matching.explain import candidate_dict, result_dict
 from gis.matching.need import Need
@@ -240,18 +240,45 @@ class ExportFormat(StrEnum):
     XLSX = "xlsx"
 
 
-def _report_table(report: ImportReport, lang: str, every_row: bool) -> Table:
-    table = Table(
-        title=message(
-            "cli.import.title", lang, source=report.source, format=report.format, layer=report.layer
+REPORT_STYLES = {"accepted": "green", "repaired": "yellow", "rejected": "red"}
+EXAMPLES = 5
+
+
+def _report_title(report: ImportReport, lang: str) -> str:
+    return message("cli.import.title", lang, source=report.source, format=report.format, layer=report.layer)
+
+
+def _grouped_table(report: ImportReport, lang: str) -> Table:
+    """The rows that are not simply accepted, grouped by reason: how many, the first few, and the
+    first one's message (a file of 16,000 refused rows is read in a screen, not a scroll)."""
+    groups: dict[tuple[str, str], list[tuple[RowReport, Text]]] = {}
+    for row in report.rows:
+        for text in row.rejection + row.repairs + row.messages:
+            groups.setdefault((row.outcome, text.key), []).append((row, text))
+    table = Table(title=_report_title(report, lang))
+    for key in ("report.outcome", "report.count", "report.examples", "report.messages"):
+        table.add_column(message(key, lang), overflow="fold")
+    order = {"rejected": 0, "repaired": 1, "accepted": 2}
+    for (outcome, _key), found in sorted(groups.items(), key=lambda g: (order[g[0][0]], -len(g[1]))):
+        examples = "、".join(f"{row.row} {row.code or '-'}" for row, _ in found[:EXAMPLES])
+        table.add_row(
+            message(f"report.outcome.{outcome}", lang),
+            str(len(found)),
+            examples + ("…" if len(found) > EXAMPLES else ""),
+            found[0][1].render(lang),
+            style=REPORT_STYLES[outcome],
         )
-    )
+    return table
+
+
+def _report_table(report: ImportReport, lang: str, every_row: bool) -> Table:
+    """Every row (`every_row`), or the rows that are not simply accepted grouped by reason."""
+    if not every_row:
+        return _grouped_table(report, lang)
+    table = Table(title=_report_title(report, lang))
     for key in ("report.row", "report.code", "report.outcome", "report.action", "report.messages"):
         table.add_column(message(key, lang), overflow="fold")
-    styles = {"accepted": "green", "repaired": "yellow", "rejected": "red"}
     for row in report.rows:
-        if not every_row and row.outcome == "accepted" and not row.messages:
-            continue
         texts = [t.render(lang) for t in row.rejection + row.repairs + row.messages]
         table.add_row(
             str(row.row),
@@ -259,7 +286,7 @@ def _report_table(report: ImportReport, lang: str, every_row: bool) -> Table:
             message(f"report.outcome.{row.outcome}", lang),
             message(f"report.action.{row.action}", lang) if row.action else "",
             "\n".join(texts),
-            style=styles[row.outcome],
+            style=REPORT_STYLES[row.outcome],
         )
     return table
 
@@ -314,7 +341,9 @@ def import_(
             )
         ),
     ] = "import",
-    every_row: Annotated[bool, typer.Option("--every-row", help="List accepted rows too")] = False,
+    every_row: Annotated[
+        bool, typer.Option("--every-row", help="List every row, not the rows grouped by reason 逐行列出")
+    ] = False,
     report_json: Annotated[Path | None, typer.Option("--report", help="Write the report as JSON too")] = None,
 ) -> None:
     """Import parcels, factories or areas from GIS and office files 导入数据."""
