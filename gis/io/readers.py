@@ -99,28 +99,35 @@ def opened(path: Path, limits: ImportLimits, *, layer: str | None = None) -> Ite
     with tempfile.TemporaryDirectory(prefix="landstock-import-") as tmp:
         if path.suffix.lower() == ".zip":
             path = extract_zip(path, Path(tmp) / "zip", limits)
+        others: list[str] = []
         if path.is_dir():
-            path = _dataset_in(path)
-        yield read(path, limits, layer=layer)
+            path, others = _dataset_in(path)
+        source = read(path, limits, layer=layer)
+        if others:
+            source.notes.append(Text("import.zip_chosen", {"name": path.name, "others": "、".join(others)}))
+        yield source
 
 
-def _dataset_in(folder: Path) -> Path:
-    """The one dataset in a folder (Shapefiles there may be several layers of one dataset)."""
+def _dataset_in(folder: Path) -> tuple[Path, list[str]]:
+    """The one dataset in a folder (Shapefiles there may be several layers of one dataset), and
+    the names of the other data files left unread (a Shapefile is read before any other file)."""
     files = [
         p
         for p in sorted(folder.rglob("*"))
         if p.is_file() and not p.name.startswith((".", "__MACOSX")) and "__MACOSX" not in p.parts
     ]
     shapefiles = [p for p in files if p.suffix.lower() == ".shp"]
+    data = [p for p in files if p.suffix.lower() in VECTOR.keys() | TABLE.keys()]
     if shapefiles:
-        return (
+        chosen = (
             shapefiles[0].parent
             if len({p.parent for p in shapefiles}) == 1 and len(shapefiles) > 1
             else shapefiles[0]
         )
-    data = [p for p in files if p.suffix.lower() in VECTOR.keys() | TABLE.keys()]
+        layers = {p for p in shapefiles if p == chosen or p.parent == chosen}
+        return chosen, [p.name for p in data if p not in layers]
     if len(data) == 1:
-        return data[0]
+        return data[0], []
     if not data:
         raise UnsupportedFormat("import.no_dataset", formats=FORMATS)
     raise InvalidInput("import.many_datasets", names=", ".join(p.name for p in data))
@@ -301,6 +308,8 @@ def _read_shapefile(path: Path, limits: ImportLimits, layer: str | None) -> Sour
     source.layer = shp.stem
     if guessed:
         source.notes.append(Text("import.dbf_gbk"))
+    elif encoding is not None:
+        source.notes.append(Text("import.dbf_utf8"))
     if not has_prj:
         source.notes.append(Text("crs.no_prj"))
     return source
