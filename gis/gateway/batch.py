@@ -178,7 +178,8 @@ def propose(session: Session, batch: Batch, who: Principal) -> None:
 def _required(batch: Batch, i: int) -> list[Text]:
     """A new record needs a geometry (factories: a location) and the layer's required fields."""
     out, record = [], batch.records[i]
-    if batch.shapes[i] is None:
+    at_null_island = any(t.key == "import.null_island" for t in batch.read_problems[i])
+    if batch.shapes[i] is None and not at_null_island:  # that row has its own reason already
         out.append(Text("import.geometry_required"))
     out += [
         Text("import.required", {"field": Text(f"field.{name}")})

@@ -29,6 +29,7 @@ from gis.labels import Text
 GCJ02 = "gcj02"
 GCJ02_NAMES = {"gcj02", "gcj-02", "gcj", "mars", "火星坐标", "高德"}
 INSIDE_SHARE = 0.5
+REGION_SETTING = "LANDSTOCK_IMPORT_REGION"
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,24 @@ def _bounds_text(points: np.ndarray) -> str:
     return "({:.6g}, {:.6g}, {:.6g}, {:.6g})".format(*points.min(axis=0), *points.max(axis=0))
 
 
+def _where(points: np.ndarray, region: Bounds, left_out: Text | str) -> dict[str, object]:
+    """What every refusal says: the file's extent, the region and its setting, and the rows that
+    were left out of the extent (at (0, 0), without a location)."""
+    box = "({:.6g}, {:.6g}, {:.6g}, {:.6g})".format(*region)
+    return {"bounds": _bounds_text(points), "region": box, "setting": REGION_SETTING, "left_out": left_out}
+
+
+def _degrees(points: np.ndarray) -> bool:
+    return bool((np.abs(points[:, 0]) <= 180).all() and (np.abs(points[:, 1]) <= 90).all())
+
+
 def _swapped(points: np.ndarray, region: Bounds) -> bool:
     return _inside_share(points[:, ::-1].copy(), CRS.from_epsg(CGCS2000), region) >= INSIDE_SHARE
 
 
-def infer(points: np.ndarray, region: Bounds) -> CrsChoice:
-    """Decide the CRS from coordinate ranges alone, or refuse naming what to pass."""
+def infer(points: np.ndarray, region: Bounds, left_out: Text | str = "") -> CrsChoice:
+    """Decide the CRS from coordinate ranges alone, or refuse naming what to pass: degrees outside
+    the region are said to be outside it (no projected CRS can help them)."""
     found = [
         c
         for c in _candidates(points, region)
@@ -137,10 +150,12 @@ def infer(points: np.ndarray, region: Bounds) -> CrsChoice:
         raise AmbiguousCrs(candidates=", ".join(f"EPSG:{c}" for c in found), flag="--crs")
     if _swapped(points, region):
         raise InvalidInput("crs.swapped", bounds=_bounds_text(points))
-    raise InvalidInput("crs.undecidable", bounds=_bounds_text(points), flag="--crs")
+    if _degrees(points):
+        raise InvalidInput("crs.degrees_outside", **_where(points, region, left_out))
+    raise InvalidInput("crs.undecidable", flag="--crs", **_where(points, region, left_out))
 
 
-def _check(points: np.ndarray, choice: CrsChoice, region: Bounds) -> CrsChoice:
+def _check(points: np.ndarray, choice: CrsChoice, region: Bounds, left_out: Text | str = "") -> CrsChoice:
     """Refuse a declared or given CRS that puts most features outside the service region."""
     if not len(points) or _inside_share(points, choice.crs, region) >= INSIDE_SHARE:
         return choice
@@ -148,21 +163,28 @@ def _check(points: np.ndarray, choice: CrsChoice, region: Bounds) -> CrsChoice:
     if geographic and _swapped(points, region):
         raise InvalidInput("crs.swapped", bounds=_bounds_text(points))
     try:
-        suggestion = infer(points, region).name
+        suggestion: Text = Text("crs.looks_like", {"crs": infer(points, region).name, "flag": "--crs"})
     except (AmbiguousCrs, InvalidInput):
-        suggestion = "?"
+        suggestion = Text("crs.no_suggestion")
     raise InvalidInput(
         "crs.wrong",
         crs=choice.name,
         how=Text(f"crs.how.{choice.how}"),
-        bounds=_bounds_text(points),
         suggestion=suggestion,
-        flag="--crs",
+        **_where(points, region, left_out),
     )
 
 
-def choose(geoms: np.ndarray, *, declared: CRS | None, given: CRS | str | None, region: Bounds) -> CrsChoice:
-    """The CRS to read `geoms` in: given, else declared, else inferred; always region-checked."""
+def choose(
+    geoms: np.ndarray,
+    *,
+    declared: CRS | None,
+    given: CRS | str | None,
+    region: Bounds,
+    left_out: Text | str = "",
+) -> CrsChoice:
+    """The CRS to read `geoms` in: given, else declared, else inferred; always region-checked.
+    `left_out` says which rows are not among `geoms` (a refusal names them)."""
     points = _points(np.asarray(geoms, dtype=object))
     if given is not None:
         choice = CrsChoice(given, "given", Text("crs.given", {"crs": describe(given)}))
@@ -171,5 +193,5 @@ def choose(geoms: np.ndarray, *, declared: CRS | None, given: CRS | str | None, 
     elif not len(points):
         return CrsChoice(CRS.from_epsg(CGCS2000), "inferred", Text("crs.no_coordinates"))
     else:
-        return infer(points, region)
-    return _check(points, choice, region)
+        return infer(points, region, left_out)
+    return _check(points, choice, region, left_out)

@@ -201,6 +201,7 @@ def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, repo
         declared=source.crs,
         given=crs.parse_crs(given) if given else None,
         region=options.limits.region,
+        left_out=_left_out(batch),
     )
     report.crs = choice.name
     report.notes.append(choice.note)
@@ -219,6 +220,27 @@ def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, repo
             dtype=bool,
         )
         batch.locations[derive] = shapely.point_on_surface(batch.geoms[derive])
+
+
+def _left_out(batch: Batch) -> Text | str:
+    """Rows at (0, 0) ("null island": a blank coordinate written as 0) are refused with their own
+    reason and left out of the file's extent; with the rows without a location, they are named in
+    a refusal of the file's CRS."""
+    present = np.array([g is not None for g in batch.geoms], dtype=bool)
+    island = np.zeros(len(batch.geoms), dtype=bool)
+    if present.any():
+        with np.errstate(invalid="ignore"):
+            bounds = shapely.bounds(batch.geoms[present])
+        island[present] = np.all(np.abs(np.nan_to_num(bounds, nan=1.0)) < 1e-9, axis=1)
+    for i in np.flatnonzero(island).tolist():
+        batch.rows[i].rejection.append(Text("import.null_island"))
+        batch.geoms[i] = None
+    empty = int((~present).sum()) if present.any() else 0
+    rows = _rows_text([batch.rows[i].row for i in np.flatnonzero(island).tolist()])
+    if not island.any() and not empty:
+        return ""
+    which = "both" if island.any() and empty else "island" if island.any() else "empty"
+    return Text(f"crs.left_out.{which}", {"island": int(island.sum()), "rows": rows, "empty": empty})
 
 
 def _is_point(geoms: np.ndarray) -> np.ndarray:

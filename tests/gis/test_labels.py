@@ -134,6 +134,7 @@ DYNAMIC = (
     # import, export and the CLI
     "cli.import.phase.",
     "crs.how.",
+    "crs.left_out.",
     "report.action.",
     "report.outcome.",
     # matching and the joint review sheet
