@@ -331,6 +331,10 @@ def import_(
         bool,
         typer.Option("--only-existing", help="Update records that exist; skip and list unknown codes 仅更新"),
     ] = False,
+    accept_moves: Annotated[
+        bool,
+        typer.Option("--accept-moves", help="Write updates that move existing records alike 接受整体移动"),
+    ] = False,
     gpkg_layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer source 源图层")] = None,
     user: Annotated[
         str,
@@ -362,6 +366,7 @@ def import_(
             dry_run=dry_run,
             replace=replace,
             only_existing=only_existing,
+            accept_moves=accept_moves,
             source_layer=gpkg_layer,
             who=who,
             limits=settings.imports.limits(),

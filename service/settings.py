@@ -353,6 +353,8 @@ class ImportSettings(BaseSettings):
     """Highest compression ratio of a zip entry"""
     region: tuple[float, float, float, float] = IMPORTS.region
     """Service region: min_lon, min_lat, max_lon, max_lat (EPSG:4490)"""
+    max_shift_m: Positive = IMPORTS.max_shift_m
+    """Largest consistent shift of existing outlines an import makes without --accept-moves (m)"""
 
     @model_validator(mode="after")
     def _region_is_a_box(self) -> ImportSettings:
@@ -371,6 +373,7 @@ class ImportSettings(BaseSettings):
             zip_max_bytes=int(self.zip_max_total_mb * MB),
             zip_max_ratio=self.zip_max_ratio,
             region=self.region,
+            max_shift_m=self.max_shift_m,
         )
 
 

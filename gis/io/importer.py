@@ -36,7 +36,7 @@ from gis.errors import InvalidInput
 from gis.gateway import batch as gateway
 from gis.gateway.batch import Batch
 from gis.geometry import clean_polygons
-from gis.io import columns, crs, readers, tables, values
+from gis.io import columns, crs, moves, readers, tables, values
 from gis.io.limits import ImportLimits
 from gis.io.report import ImportReport, RowReport
 from gis.labels import Text, message
@@ -78,6 +78,7 @@ class ImportOptions:
     dry_run: bool = False
     replace: bool = False
     only_existing: bool = False  # update-only: skip (and list) rows whose code names no record
+    accept_moves: bool = False  # write updates that move existing records past limits.max_shift_m
     source_layer: str | None = None
     who: Principal = field(default_factory=lambda: operator("import"))
     limits: ImportLimits = field(default_factory=ImportLimits)
@@ -159,6 +160,20 @@ def check(session: Session, prepared: Prepared, *, lock: bool) -> None:
         replace=prepared.options.replace,
         only_existing=prepared.options.only_existing,
     )
+    _moves(session, prepared)
+
+
+def _moves(session: Session, prepared: Prepared) -> None:
+    """Refuse an import that moves the records it updates alike by more than the limit (a false
+    CRS), unless the importer accepts the moves; say the shift either way."""
+    found = moves.shift(session, prepared.batch)
+    if found is None or found.metres <= prepared.options.limits.max_shift_m:
+        return
+    if prepared.options.accept_moves:
+        prepared.report.notes = [n for n in prepared.report.notes if n.key != "import.moves_accepted"]
+        prepared.report.notes.append(found.text("import.moves_accepted"))
+    else:
+        prepared.report.problems.append(found.text("import.moves_refused"))
 
 
 def write(session: Session, prepared: Prepared, tick: Progress) -> None:

@@ -26,6 +26,10 @@ class ImportLimits:
     zip_max_bytes: int = 1024 * 1024 * 1024
     zip_max_ratio: float = 100.0
     region: Bounds = QIDONG_REGION
+    # An import that moves existing outlines and locations consistently by more than this many
+    # metres is refused unless the importer accepts the moves: a false declared CRS, or GCJ-02
+    # coordinates (about 500 m off in Qidong) declared as WGS84, moves everything alike.
+    max_shift_m: float = 50.0
 
 
 def megabytes(size: float) -> str:

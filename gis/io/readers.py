@@ -28,6 +28,7 @@ import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from gis.errors import InvalidInput, TooLarge, UnreadableFile, UnsupportedFormat
 from gis.io import cells
@@ -249,7 +250,9 @@ def _read_json(path: Path, limits: ImportLimits, layer: str | None) -> Source:
     if not isinstance(document, dict) or "type" not in document:
         raise UnreadableFile(reason=Text("import.not_geojson"))
     if document["type"] == "Topology":
-        return _read_vector(str(path), "TopoJSON", limits, layer, declared=False)
+        topology = _read_vector(str(path), "TopoJSON", limits, layer, declared=False)
+        topology.crs = _named_crs(document.get("crs"))  # GDAL's driver reads no "crs" member
+        return topology
     declared = "crs" in document
     try:
         encoded = json.dumps(document).encode()
@@ -261,6 +264,18 @@ def _read_json(path: Path, limits: ImportLimits, layer: str | None) -> Source:
         source.notes.append(Text("crs.geojson_undeclared"))
     source.row_errors.update(_nul_cells(document))
     return source
+
+
+def _named_crs(member: Any) -> CRS | None:
+    """The CRS a JSON document names in a GeoJSON-2008-style `crs` member, as tools writing
+    TopoJSON do ({"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}})."""
+    name = member.get("properties", {}).get("name") if isinstance(member, dict) else None
+    if not isinstance(name, str):
+        return None
+    try:
+        return CRS.from_user_input(name)
+    except CRSError:
+        raise InvalidInput("crs.unknown", value=name[:80]) from None
 
 
 def _nul_cells(document: dict[str, Any]) -> dict[int, Text]:

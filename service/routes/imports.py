@@ -77,6 +77,9 @@ def upload(
     dry_run: Annotated[bool, Form(description="试运行: check and report only")] = False,
     replace: Annotated[bool, Form(description="删除文件中没有的记录")] = False,
     only_existing: Annotated[bool, Form(description="仅更新已有记录: skip and list unknown codes")] = False,
+    accept_moves: Annotated[
+        bool, Form(description="接受整体移动: write updates that move records alike")
+    ] = False,
     gpkg_layer: Annotated[str | None, Form(description="源图层 (multi-layer files)", max_length=200)] = None,
     mapping: Annotated[UploadFile | None, File(description="字段映射 YAML or JSON")] = None,
 ) -> dict[str, Any]:
@@ -97,6 +100,7 @@ def upload(
             dry_run=dry_run,
             replace=replace,
             only_existing=only_existing,
+            accept_moves=accept_moves,
             source_layer=gpkg_layer or None,
             who=user,
             limits=limits,

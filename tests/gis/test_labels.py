@@ -135,6 +135,7 @@ DYNAMIC = (
     "cli.import.phase.",
     "crs.how.",
     "crs.left_out.",
+    "compass.",
     "report.action.",
     "report.outcome.",
     # matching and the joint review sheet
