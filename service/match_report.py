@@ -13,10 +13,11 @@ from gis.labels import message
 TOP_CRITERIA = 3
 
 
-def _size(c: dict[str, Any]) -> str:
+def _size(c: dict[str, Any], lang: str) -> str:
+    """Land in 亩, a factory's vacant floor in m² (the column is headed 面积, each value its unit)."""
     if c["kind"] == "factory":
         return f"{c.get('vacant_area_m2') or 0:,.0f} m²"
-    return f"{c.get('area_mu') or 0:,.1f}"
+    return f"{c.get('area_mu') or 0:,.1f} {message('unit.mu', lang)}"
 
 
 def _reasons(c: dict[str, Any]) -> str:
@@ -39,7 +40,7 @@ def labelled_table(title: str | None, lang: str, columns: Iterable[tuple[str, Ju
 def candidates_table(title: str, rows: list[dict[str, Any]], lang: str, *, near: bool = False) -> Table:
     """Ranked sites (or near misses) with score, place, size and why."""
     columns: list[tuple[str, JustifyMethod]] = [("field.rank", "right"), ("field.code", "left")]
-    columns += [("field.park", "left"), ("field.area_mu", "right"), ("field.land_use", "left")]
+    columns += [("field.park", "left"), ("match.cli.size", "right"), ("field.land_use", "left")]
     columns += [("field.score", "right"), ("field.gaps" if near else "field.reasons", "left")]
     table = labelled_table(title, lang, columns)
     for i, c in enumerate(rows, start=1):
@@ -48,7 +49,7 @@ def candidates_table(title: str, rows: list[dict[str, Any]], lang: str, *, near:
             str(c["rank"] or i),
             f"{c['code']} ({c['kind_label']})",
             c.get("park_name") or "-",
-            _size(c),
+            _size(c, lang),
             ", ".join(land_use) if isinstance(land_use, list) else land_use or "-",
             f"{c['score']:.1f}",
             "; ".join(c["gaps"]) if near else _reasons(c),

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gis.matching.need import Need
 from gis.matching.review import Planned, ReviewedProject
-from gis.vocabulary import CandidateKind, ReadyItem, SiteKind
+from gis.vocabulary import CandidateKind, ReadyItem
 
 # A site a project is checked on: a parcel's or a factory's code, or parcels' codes joined with '+'
 SiteCodes = Annotated[
@@ -290,7 +290,7 @@ class ReviewOut(BaseModel):
     annual_output_wan: float | None = Field(default=None, description="达产年产值 (万元)")
     annual_tax_wan: float | None = Field(default=None, description="达产年税收 (万元)")
     industry_code: str | None
-    site_kind: SiteKind
+    site_kind: CandidateKind = Field(description="parcel, assembly (parcels A+B) or factory")
     site_code: str
     park_code: str | None
     area_mu: float

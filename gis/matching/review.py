@@ -23,7 +23,7 @@ from gis.matching.constraints import official_mu
 from gis.matching.context import industry_facts
 from gis.matching.need import Industry, MatchConfig
 from gis.models import Area, Factory, Parcel, Project
-from gis.vocabulary import SiteKind
+from gis.vocabulary import CandidateKind
 
 PASS, FAIL, PENDING, COLLECTIVE, NOT_APPLICABLE = "pass", "fail", "pending", "collective", "na"
 
@@ -55,9 +55,9 @@ class Planned:
 
 @dataclass(frozen=True)
 class SiteFacts:
-    """What the review needs of the site."""
+    """What the review needs of the site: a parcel, parcels assembled into one (A+B), or a factory."""
 
-    kind: SiteKind
+    kind: CandidateKind
     code: str
     park_code: str | None
     area_mu: float
@@ -219,7 +219,7 @@ def review_sheet(
 ) -> Sheet:
     """Every indicator of `project` on `site`, judged, with the overall verdict."""
     rows = economic_rows(project, site, config)
-    if site.kind == SiteKind.FACTORY:
+    if site.kind == CandidateKind.FACTORY:
         # a building that stands: its plot ratio and layout are not the project's to decide
         na = Bound(None, ">=", Text("review.rule.city_example"))
         rows += [
@@ -287,7 +287,7 @@ def _parcel_site(session: Session, codes: list[str]) -> SiteFacts:
     densities = [p.building_density_min for p in parcels if p.building_density_min is not None]
     area = sum(official_mu({"cert_area_m2": p.cert_area_m2, "area_m2": p.area_m2}) for p in parcels)
     return SiteFacts(
-        SiteKind.PARCEL,
+        CandidateKind.ASSEMBLY if len(codes) > 1 else CandidateKind.PARCEL,
         "+".join(codes),
         found[codes[0]][1],
         round(area, 2),
@@ -310,7 +310,12 @@ def _factory_site(
     # land equivalent of the floor area taken, at the county's plot-ratio floor
     floor = floor_area_m2 or factory.vacant_area_m2 or factory.floor_area_m2
     return SiteFacts(
-        SiteKind.FACTORY, factory.code, park, round(floor / match.plot_ratio_floor / M2_PER_MU, 2), None, None
+        CandidateKind.FACTORY,
+        factory.code,
+        park,
+        round(floor / match.plot_ratio_floor / M2_PER_MU, 2),
+        None,
+        None,
     )
 
 

@@ -135,6 +135,7 @@ def test_review_of_an_assembled_site_sums_its_parcels(sample_client):
     two = sample_client.get("/api/projects/XM-2026-012/review", params={"site": "KFQ-001+KFQ-002"}).json()
 
     assert two["area_mu"] > one["area_mu"] and two["site_code"] == "KFQ-001+KFQ-002"
+    assert (one["site_kind"], two["site_kind"]) == ("parcel", "assembly")
     plot = {r["name"]: r for r in one["indicators"]}["plot_ratio"]
     assert plot["status"] == "na"  # logistics (59) has no industrial plot-ratio indicator
 
