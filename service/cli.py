@@ -35,6 +35,7 @@ from gis.io import exporter
 from gis.io.columns import Mapping, load_mapping
 from gis.io.importer import ImportOptions, import_file
 from gis.io.report import ImportReport, RowReport
+from gis.io.template import write_template
 from gis.labels import Text, label, message
 from gis.matching import proximity, reverse
 from gis.matching.explain import candidate_dict, result_dict
@@ -321,8 +322,12 @@ def _import_progress(lang: str) -> tuple[Progress, Callable[[str, int, int | Non
 
 @app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="File, folder or .zip to import 要导入的文件")],
-    layer: Annotated[Layer, typer.Option(help="What the file holds 图层")],
+    path: Annotated[Path | None, typer.Argument(help="File, folder or .zip to import 要导入的文件")] = None,
+    layer: Annotated[Layer | None, typer.Option(help="What the file holds 图层")] = None,
+    template: Annotated[
+        Layer | None, typer.Option("--template", help="Write this layer's import template to -o 导入模板")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Template .xlsx 模板")] = None,
     crs: Annotated[str | None, typer.Option(help="Source CRS: EPSG code (4549) or gcj02 坐标系")] = None,
     mapping: Annotated[Path | None, typer.Option(help="Column mapping, YAML or JSON 字段映射")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report only 试运行")] = False,
@@ -350,9 +355,14 @@ def import_(
     ] = False,
     report_json: Annotated[Path | None, typer.Option("--report", help="Write the report as JSON too")] = None,
 ) -> None:
-    """Import parcels, factories or areas from GIS and office files 导入数据."""
+    """Import parcels, factories or areas from GIS and office files, or write a template 导入数据."""
     settings = load_settings()
     lang = settings.app.language
+    if template is not None:
+        _write_template(settings, template, output)
+        return
+    if path is None or layer is None:
+        raise InvalidInput("cli.import.needs_file", file=path or "-", layer=layer or "-")
     rules = load_mapping(mapping, layer.value) if mapping else Mapping()
     db = _open(settings)
     bar, tick = _import_progress(lang)
@@ -386,6 +396,16 @@ def import_(
         console.print(message(verdict, lang))
         raise typer.Exit(0 if report.acceptable else 1)
     console.print(message("cli.import.written", lang))
+
+
+def _write_template(settings: Settings, layer: Layer, output: Path | None) -> None:
+    if output is None or output.suffix.lower() != ".xlsx":
+        raise InvalidInput("cli.template.output", output=output or "-")
+    db = _open(settings)
+    with db.read() as session:
+        write_template(session, layer, output, settings.app.language)
+    db.dispose()
+    console.print(message("cli.template.done", settings.app.language, path=output))
 
 
 def _acting(session: Session, name: str) -> Principal:

@@ -500,7 +500,7 @@ CASES = [
         limits=ImportLimits(region=(119.0, 31.0, 124.0, 33.0)),
     ),
     _case("gcj02_given", _gcj02, outcomes=["accepted"] * 2, keys={"crs.given"}, options={"crs": "gcj02"}),
-    _case("far_outside_the_city", _far, raises="crs.undecidable"),
+    _case("far_outside_the_city", _far, raises="crs.degrees_outside"),
     _case(
         "duplicate_codes",
         lambda t: _codes(t, ["D-1", "D-2", "D-1"]),

@@ -228,7 +228,7 @@ _COMMON_SYNONYMS = {
     "contact": ("联系人", "lxr"),
     "contact_phone": ("联系电话", "电话", "手机", "lxdh"),
     "remarks": ("备注", "说明", "bz", "remark"),
-    "note": ("状态说明", "变更原因", "原因", "变更说明"),
+    "note": ("状态说明", "变更原因", "原因", "变更说明", "status note"),
     "reserved_project": ("意向项目", "项目编号", "reserved_project_code", "意向项目编号"),
     "status_since": ("状态时间", "状态日期"),
 }

@@ -312,7 +312,8 @@ def _wkt_of(shapes: np.ndarray) -> np.ndarray:
     return shapely.to_wkt(shapes, rounding_precision=DECIMALS, trim=True)
 
 
-def _header(column: str, lang: str) -> str:
+def header_of(column: str, lang: str) -> str:
+    """A column's header in `lang`, as the importer recognises it."""
     if column in ("reserved_project_code",):
         return message("field.reserved_for", lang)
     if column in ("park_code", "town_code", "parcel_code", "parent_code"):
@@ -330,7 +331,8 @@ SHEETS = {"parcels": "kind.parcel", "factories": "kind.factory", "areas": "expor
 LABELLED = {"stock_type": "stock_type", "building_type": "building_type", "kind": "area_kind"}
 
 
-def _cell(column: str, value: Any, layer: Layer, lang: str) -> Any:
+def cell_of(column: str, value: Any, layer: Layer, lang: str) -> Any:
+    """A value as the 台账 shows it: statuses and types as labels, yes/no as words."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     if column == "status":
@@ -350,7 +352,7 @@ def _measured(column: str) -> bool:
 def _sheet_rows(frame: gpd.GeoDataFrame, layer: Layer, lang: str) -> list[list[Any]]:
     columns = [c for c in frame.columns if c != "geometry"]
     wkt = _wkt(frame)
-    header = [_header(c, lang) for c in columns]
+    header = [header_of(c, lang) for c in columns]
     if layer != Layer.FACTORIES:
         header.append(message("export.geometry_wkt", lang))
     else:
@@ -358,7 +360,7 @@ def _sheet_rows(frame: gpd.GeoDataFrame, layer: Layer, lang: str) -> list[list[A
     rows = [header]
     records = frame[columns].to_dict("records")
     for k, record in enumerate(records):
-        row = [_cell(c, record[c], layer, lang) for c in columns]
+        row = [cell_of(c, record[c], layer, lang) for c in columns]
         if layer != Layer.FACTORIES:
             fits = len(wkt[k]) <= cells.XLSX_MAX_CHARS
             row.append(wkt[k] if fits else message("export.wkt_too_long", lang))

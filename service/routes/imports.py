@@ -16,21 +16,51 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
 from gis.access import Action, Principal
 from gis.errors import TooLarge
+from gis.io import exporter
 from gis.io.columns import Mapping, load_mapping
 from gis.io.importer import ImportOptions, import_file
 from gis.io.limits import ImportLimits
 from gis.io.readers import upload_name
+from gis.io.template import write_template
 from gis.vocabulary import Layer
-from service.auth import requires
+from service.auth import CurrentUser, requires
 from service.dependencies import DatabaseDep, Language, SettingsDep
 
 FORMATS = "GeoJSON, TopoJSON, Shapefile (.zip), GeoPackage, KML, CSV or XLSX"
 router = APIRouter(prefix="/api/imports", tags=["imports 导入"])
 CHUNK = 1 << 20
+
+
+@router.get(
+    "/template",
+    summary="Import template 导入模板",
+    response_class=FileResponse,
+    responses={200: {"content": {exporter.MEDIA_TYPES["xlsx"]: {}}, "description": "XLSX"}},
+)
+def template(
+    db: DatabaseDep,
+    _user: CurrentUser,
+    lang: Language,
+    layer: Annotated[Layer, Query(description="parcels, factories or areas 图层")] = Layer.PARCELS,
+) -> FileResponse:
+    """The layer's import template to fill in: Chinese headers with units, drop-down lists for
+    statuses, land uses and types, and a guide sheet with an example row."""
+    folder = Path(tempfile.mkdtemp(prefix="landstock-template-"))
+    target = folder / f"{layer}-template.xlsx"
+    with db.read() as session:
+        write_template(session, layer, target, lang)
+    return FileResponse(
+        target,
+        media_type=exporter.MEDIA_TYPES["xlsx"],
+        filename=target.name,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
 
 
 def _size_text(size: float) -> str:

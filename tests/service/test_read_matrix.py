@@ -376,6 +376,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/projects.xlsx": (signed_in_api, [("/projects.xlsx?sort=-code", "none")]),
     "/projects/new": (editor_page, [("/projects/new", "none")]),
     "/workspace": (signed_in_page, [("/workspace", "none")]),
+    "/api/imports/template": (signed_in_api, [("/api/imports/template?layer=factories", "none")]),
     "/api/reports/weekly": (report_api, [("/api/reports/weekly", "none")]),
     "/api/reports/weekly.xlsx": (report_api, [("/api/reports/weekly.xlsx", "none")]),
     "/api/reports/weekly.pdf": (report_api, [("/api/reports/weekly.pdf", "none")]),
