@@ -12,70 +12,54 @@ from tests.service.test_cli import landstock
 CHANGED = 30
 
 
+def available_parcels(db, limit):
+    """The codes of the first `limit` available parcels."""
+    with db.read() as session:
+        statement = select(Parcel.code).where(Parcel.status == "available").order_by(Parcel.code)
+        return list(session.scalars(statement.limit(limit)))
+
+
 def status_file(path, db, *, broken=False):
     """A 台账 that takes CHANGED available parcels out of supply with a reason, and (broken) a row
     for a parcel that does not exist and has no outline."""
-    with db.read() as session:
-        codes = session.scalars(
-            select(Parcel.code).where(Parcel.status == "available").order_by(Parcel.code).limit(CHANGED)
-        ).all()
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["地块编号", "状态", "状态说明", "备注"])
-        writer.writerows([code, "不可供", "规划调整", "年度核查"] for code in codes)
+        writer.writerows([code, "不可供", "规划调整", "年度核查"] for code in available_parcels(db, CHANGED))
         if broken:
             writer.writerow(["NO-SUCH-PARCEL", "可供", "", ""])
     return path
 
 
-def counts(path):
-    return json.loads(path.read_text(encoding="utf-8"))["counts"]
+def dry_then_real(url, source, folder):
+    """Import `source` as a dry run, then for real: what each printed and its report's counts."""
+    runs = []
+    for name, flags in (("dry", ["--dry-run"]), ("real", [])):
+        ran = landstock(
+            "import", str(source), "--layer", "parcels", *flags, "--report", str(folder / name), url=url
+        )
+        runs.append((ran, json.loads((folder / name).read_text(encoding="utf-8"))["counts"]))
+    return runs
 
 
 def test_a_dry_run_reports_the_counts_the_import_writes(databases, backend, tmp_path):
     url = databases.url(backend, sample=True)
     source = status_file(tmp_path / "台账.csv", databases.open_url(url))
 
-    dry = landstock(
-        "import",
-        str(source),
-        "--layer",
-        "parcels",
-        "--dry-run",
-        "--report",
-        str(tmp_path / "d.json"),
-        url=url,
-    )
-    real = landstock(
-        "import", str(source), "--layer", "parcels", "--report", str(tmp_path / "r.json"), url=url
-    )
+    (dry, dry_counts), (real, real_counts) = dry_then_real(url, source, tmp_path)
 
     assert dry.returncode == real.returncode == 0, (dry.stderr, real.stderr)
-    assert counts(tmp_path / "d.json") == counts(tmp_path / "r.json")
-    assert counts(tmp_path / "r.json")["status_changes"] == counts(tmp_path / "r.json")["updated"] == CHANGED
+    assert dry_counts == real_counts and real_counts["status_changes"] == real_counts["updated"] == CHANGED
 
 
 def test_a_dry_run_of_a_refused_file_exits_as_the_import_does(databases, backend, tmp_path):
     url = databases.url(backend, sample=True)
     source = status_file(tmp_path / "台账.csv", databases.open_url(url), broken=True)
 
-    dry = landstock(
-        "import",
-        str(source),
-        "--layer",
-        "parcels",
-        "--dry-run",
-        "--report",
-        str(tmp_path / "d.json"),
-        url=url,
-    )
-    real = landstock(
-        "import", str(source), "--layer", "parcels", "--report", str(tmp_path / "r.json"), url=url
-    )
+    (dry, dry_counts), (real, real_counts) = dry_then_real(url, source, tmp_path)
 
     assert dry.returncode == real.returncode == 1
-    assert counts(tmp_path / "d.json") == counts(tmp_path / "r.json")
-    assert counts(tmp_path / "d.json")["rejected"] == 1 and "NO-SUCH-PARCEL" in dry.stdout
+    assert dry_counts == real_counts and dry_counts["rejected"] == 1 and "NO-SUCH-PARCEL" in dry.stdout
 
 
 def test_the_api_answers_a_refused_dry_run_as_it_answers_the_import(sample_app, tmp_path):

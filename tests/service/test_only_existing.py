@@ -9,16 +9,14 @@ from sqlalchemy import select
 
 from gis.models import Parcel
 from tests.service.test_cli import landstock
+from tests.service.test_dry_run import available_parcels
 
 KNOWN = 12
 UNKNOWN = ["GONE-1", "GONE-2", "GONE-3"]
 
 
 def partial_file(path, db):
-    with db.read() as session:
-        codes = session.scalars(
-            select(Parcel.code).where(Parcel.status == "available").order_by(Parcel.code).limit(KNOWN)
-        ).all()
+    codes = available_parcels(db, KNOWN)
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["地块编号", "备注"])
