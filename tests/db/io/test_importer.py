@@ -12,6 +12,8 @@ from tests.corpus import collection, feature, parcel, square, write_json
 
 
 def imported(db, path, layer="parcels", who=None, **options):
+    """Import as a park office would; `accept_moves` where a test file puts a sample parcel on a
+    test square far from its outline on purpose (gis/io/moves.py would refuse it otherwise)."""
     return import_file(db, path, ImportOptions(layer, who=who or operator("园区管理员"), **options))
 
 
@@ -35,7 +37,7 @@ def test_new_codes_are_inserted_existing_ones_updated_and_blank_cells_keep_value
         ),
     )
 
-    report = imported(sample_db, path)
+    report = imported(sample_db, path, accept_moves=True)
 
     with sample_db.read() as session:
         after = get_parcel(session, "KFQ-001")
@@ -55,7 +57,7 @@ def test_a_status_change_becomes_an_event_by_the_importing_user(sample_db, tmp_p
         ),
     )
 
-    report = imported(sample_db, path)
+    report = imported(sample_db, path, accept_moves=True)
 
     with sample_db.read() as session:
         row = get_parcel(session, "KFQ-001")
@@ -76,7 +78,7 @@ def test_imported_rows_leave_record_changes_by_the_importing_user(sample_db, tmp
         collection(feature(square(0), 地块编号="KFQ-001", 名称="改名地块"), parcel(1, code="HIST-1")),
     )
 
-    imported(sample_db, path)
+    imported(sample_db, path, accept_moves=True)
     imported(
         sample_db, write_json(tmp_path / "only.geojson", collection(parcel(1, code="HIST-1"))), replace=True
     )
@@ -111,9 +113,9 @@ def test_replace_soft_deletes_what_the_file_lacks_and_only_when_asked(sample_db,
     )
     alive = Parcel.deleted_at.is_(None)
 
-    imported(sample_db, path)
+    imported(sample_db, path, accept_moves=True)
     kept = count(sample_db, Parcel, alive)
-    report = imported(sample_db, path, replace=True)
+    report = imported(sample_db, path, replace=True, accept_moves=True)
 
     assert kept == 557
     assert report.counts()["deleted"] == 555 and count(sample_db, Parcel, alive) == 2
