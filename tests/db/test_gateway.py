@@ -101,7 +101,7 @@ def test_an_own_parcel_moved_into_another_park_by_import_is_refused(sample_db, t
     refused = run_import(sample_db, moved, kfq)
     assert keys(refused) == ["gateway.placed_by_location", "gateway.moves_out_of_scope"]
     assert digest(sample_db) == before
-    accepted = run_import(sample_db, reshaped, kfq)
+    accepted = run_import(sample_db, reshaped, kfq, accept_moves=True)  # elsewhere in P01, on purpose
     assert accepted.written
     with sample_db.read() as session:
         assert get_parcel(session, own.code)["park_code"] == "P01"
