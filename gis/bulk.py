@@ -17,7 +17,7 @@ from sqlalchemy import Update, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from gis.area import ellipsoidal_area_m2
-from gis.bulk_write import CHUNK, Progress, insert_rows, new_ids
+from gis.bulk_write import CHUNK, Progress, in_lists, insert_rows, new_ids
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
 from gis.matching import proximity
@@ -74,8 +74,7 @@ def codes_to_ids(session: Session, model: Any, codes: Iterable[str | None]) -> l
     """Map codes to ids for `model`; an unknown code is refused with its name."""
     wanted = sorted({c for c in codes if c})
     found: dict[str, int] = {}
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
+    for chunk in in_lists(wanted):
         found.update(dict(session.execute(select(model.code, model.id).where(model.code.in_(chunk))).all()))
     missing = set(wanted) - found.keys()
     if missing:
@@ -440,8 +439,7 @@ def insert_changes(session: Session, changes: list[dict[str, Any]]) -> None:
 def remove(session: Session, model: Any, codes: Sequence[str], *, actor: str) -> None:
     """Soft-delete parcels or factories (they keep their history); delete unused areas."""
     table = model.__table__
-    for start in range(0, len(codes), 900):
-        chunk = list(codes[start : start + 900])
+    for chunk in in_lists(codes):
         if model is Area:
             session.execute(table.delete().where(table.c.code.in_(chunk)))
         else:

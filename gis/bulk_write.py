@@ -15,7 +15,7 @@ After an import large for its table, PostgreSQL's planner statistics are refresh
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import psycopg
@@ -29,7 +29,9 @@ from gis.crs import CGCS2000
 from gis.spatial import from_wkb
 
 Progress = Callable[[int], None]
+T = TypeVar("T")
 CHUNK = 5_000
+IN_LIST = 900  # values in one SQL IN (...) list: under SQLite's long-standing 999 bound-parameter limit
 # From this many rows on, PostgreSQL gets a COPY (~40 % quicker at 100 rows and more); below
 # it an INSERT costs a few milliseconds more at most, and a record created alone stays an INSERT
 COPY_MIN_ROWS = 100
@@ -42,6 +44,12 @@ STATISTICS = {
     "factories": text("ANALYZE factories, status_events, record_changes"),
 }
 STATISTICS_SHARE, STATISTICS_MIN_ROWS = 0.1, 1_000
+
+
+def in_lists(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    """`values` in slices short enough for one IN (...) list each."""
+    for start in range(0, len(values), IN_LIST):
+        yield values[start : start + IN_LIST]
 
 
 def insert_rows(

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from gis import bulk
 from gis.access import Action, Principal, Role, authorize
-from gis.bulk_write import refresh_statistics
+from gis.bulk_write import in_lists, refresh_statistics
 from gis.errors import InvalidInput
 from gis.gateway import fields, places
 from gis.gateway.rules import PLACEMENT, Act, Change, Stored, problems
@@ -73,14 +73,8 @@ class Batch:
 def _lookup(session: Session, model: Any, codes: set[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     ordered = sorted(codes)
-    for start in range(0, len(ordered), 900):
-        found.update(
-            dict(
-                session.execute(
-                    select(model.code, model.id).where(model.code.in_(ordered[start : start + 900]))
-                ).all()
-            )
-        )
+    for chunk in in_lists(ordered):
+        found.update(dict(session.execute(select(model.code, model.id).where(model.code.in_(chunk))).all()))
     return found
 
 
@@ -93,8 +87,8 @@ def stored_by_code(session: Session, layer: Layer, codes: list[str], *, lock: bo
         columns += [model.updated_by, model.status, model.park_id, model.town_id, model.deleted_at]
     found: dict[str, Stored] = {}
     unique = sorted(set(codes))
-    for start in range(0, len(unique), 900):
-        statement = select(*columns).where(model.code.in_(unique[start : start + 900])).order_by(model.code)
+    for chunk in in_lists(unique):
+        statement = select(*columns).where(model.code.in_(chunk)).order_by(model.code)
         if lock:
             statement = statement.with_for_update(of=model)
         for row in session.execute(statement).mappings():

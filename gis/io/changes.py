@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gis import bulk
+from gis.bulk_write import in_lists
 from gis.history import SKIPPED
 from gis.models import Area, Factory, Parcel, utcnow
 
@@ -58,13 +59,8 @@ def stored(session: Session, model: Any, ids: Iterable[int]) -> Rows:
     ]
     found: Rows = {}
     ordered = sorted(set(ids))
-    for start in range(0, len(ordered), 900):
-        rows = [
-            dict(r)
-            for r in session.execute(
-                select(*wanted).where(table.c.id.in_(ordered[start : start + 900]))
-            ).mappings()
-        ]
+    for chunk in in_lists(ordered):
+        rows = [dict(r) for r in session.execute(select(*wanted).where(table.c.id.in_(chunk))).mappings()]
         for name in shapes:
             binary = [bytes(r[name]) if r[name] is not None else None for r in rows]
             texts: list[str | None] = shapely.to_geojson(shapely.from_wkb(binary)).tolist() if rows else []

@@ -17,6 +17,7 @@ import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gis.bulk_write import in_lists
 from gis.gateway.batch import MODELS, Batch
 from gis.gateway.rules import Act
 from gis.labels import Text
@@ -80,16 +81,9 @@ def shift(session: Session, batch: Batch) -> Shift | None:
         return None
     ids = sorted(updated)
     stored: dict[int, bytes] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        stored.update(
-            {
-                i: bytes(w)
-                for i, w in session.execute(
-                    select(model.id, func.ST_AsBinary(column)).where(model.id.in_(chunk))
-                )
-            }
-        )
+    for chunk in in_lists(ids):
+        found = session.execute(select(model.id, func.ST_AsBinary(column)).where(model.id.in_(chunk)))
+        stored.update({i: bytes(w) for i, w in found})
     pairs = [(shapely.from_wkb(stored[i]), updated[i]) for i in ids if i in stored]
     if not pairs:
         return None

@@ -15,6 +15,7 @@ import shapely
 from sqlalchemy import ColumnElement, Connection, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from gis.bulk_write import in_lists
 from gis.crs import CGCS2000, gauss_kruger_epsg, reproject, transformer
 from gis.errors import InvalidInput
 from gis.matching.constraints import LandClass
@@ -95,11 +96,11 @@ def _chain_firms(session: Session, industry: IndustryFacts) -> dict[int, int]:
     """Projects of the same chain on landed parcels, per park (through the indexed project key)."""
     projects = list(session.scalars(select(Project.id).where(_chain(industry), Project.deleted_at.is_(None))))
     counts: dict[int, int] = {}
-    for start in range(0, len(projects), 900):
+    for chunk in in_lists(projects):
         rows = session.connection().execute(
             select(Parcel.park_id, func.count(func.distinct(Parcel.reserved_project_id)))
             .where(
-                Parcel.reserved_project_id.in_(projects[start : start + 900]),
+                Parcel.reserved_project_id.in_(chunk),
                 Parcel.status.in_(LANDED_STATUSES),
                 Parcel.deleted_at.is_(None),
             )
