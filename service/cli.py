@@ -245,8 +245,13 @@ REPORT_STYLES = {"accepted": "green", "repaired": "yellow", "rejected": "red"}
 EXAMPLES = 5
 
 
-def _report_title(report: ImportReport, lang: str) -> str:
-    return message("cli.import.title", lang, source=report.source, format=report.format, layer=report.layer)
+def _report_frame(report: ImportReport, lang: str, *headers: str) -> Table:
+    """An empty report table: the file in the title, the columns headed by the labels `headers`."""
+    about = {"source": report.source, "format": report.format, "layer": report.layer}
+    table = Table(title=message("cli.import.title", lang, **about))
+    for key in headers:
+        table.add_column(message(key, lang), overflow="fold")
+    return table
 
 
 def _grouped_table(report: ImportReport, lang: str) -> Table:
@@ -256,9 +261,9 @@ def _grouped_table(report: ImportReport, lang: str) -> Table:
     for row in report.rows:
         for text in row.rejection + row.repairs + row.messages:
             groups.setdefault((row.outcome, text.key), []).append((row, text))
-    table = Table(title=_report_title(report, lang))
-    for key in ("report.outcome", "report.count", "report.examples", "report.messages"):
-        table.add_column(message(key, lang), overflow="fold")
+    table = _report_frame(
+        report, lang, "report.outcome", "report.count", "report.examples", "report.messages"
+    )
     order = {"rejected": 0, "repaired": 1, "accepted": 2}
     for (outcome, _key), found in sorted(groups.items(), key=lambda g: (order[g[0][0]], -len(g[1]))):
         examples = "、".join(f"{row.row} {row.code or '-'}" for row, _ in found[:EXAMPLES])
@@ -276,9 +281,9 @@ def _report_table(report: ImportReport, lang: str, every_row: bool) -> Table:
     """Every row (`every_row`), or the rows that are not simply accepted grouped by reason."""
     if not every_row:
         return _grouped_table(report, lang)
-    table = Table(title=_report_title(report, lang))
-    for key in ("report.row", "report.code", "report.outcome", "report.action", "report.messages"):
-        table.add_column(message(key, lang), overflow="fold")
+    table = _report_frame(
+        report, lang, "report.row", "report.code", "report.outcome", "report.action", "report.messages"
+    )
     for row in report.rows:
         texts = [t.render(lang) for t in row.rejection + row.repairs + row.messages]
         table.add_row(

@@ -211,12 +211,13 @@ def _prepare(session: Session, source: readers.Source, options: ImportOptions, r
 def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, report: ImportReport) -> None:
     """Decide the CRS, reproject, then clean polygons (factories: check points) row by row."""
     given = options.crs or options.mapping.crs
+    left_out = _left_out(batch)  # rows at (0, 0) refused and taken out first, so the extent is true
     choice = crs.choose(
         batch.geoms,
         declared=source.crs,
         given=crs.parse_crs(given) if given else None,
         region=options.limits.region,
-        left_out=_left_out(batch),
+        left_out=left_out,
     )
     report.crs = choice.name
     report.notes.append(choice.note)
