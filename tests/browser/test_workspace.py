@@ -189,3 +189,27 @@ def test_drawing_an_outline_speaks_chinese(page, live_server):
         click_like_a_person(page.page, x + dx, y + dy)
     drawn = json.loads(page.page.input_value("#geometry"))
     assert drawn["type"] == "MultiPolygon" and len(drawn["coordinates"]) == 2  # the outline and the new one
+
+
+def test_the_import_form_offers_templates_and_update_only_at_every_width(page, live_server, tmp_path):
+    manager(live_server, "p01-templates", ["P01"])
+    page.sign_in("p01-templates", PASSWORD)
+    for width in (390, 900, 1440):
+        page.page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/workspace")
+        links = page.page.locator("#import-templates a")
+        page.page.locator("#import-templates").scroll_into_view_if_needed()
+        box = page.page.locator("#import-form").bounding_box()
+        page.screenshot(f"workspace-import-form-{width}-{live_server.backend}")
+
+        assert links.count() == 2 and all(links.nth(k).is_visible() for k in range(2))
+        assert page.page.locator("#import-only-existing").is_visible()
+        assert box is not None and box["x"] + box["width"] <= width, (
+            f"the import form overflows at {width} px"
+        )
+
+    with page.page.expect_download() as fetched:
+        page.page.click("#import-templates a >> nth=1")
+    saved = tmp_path / fetched.value.suggested_filename
+    fetched.value.save_as(saved)
+    assert saved.name == "factories-template.xlsx" and saved.stat().st_size > 0
