@@ -593,6 +593,14 @@ CASES = [
         lambda t: _write_bytes(t / "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
         raises="import.not_a_table",
     ),
+    _case(
+        "csv_with_headers_alone",
+        lambda t: _write_bytes(t / "blank.csv", "地块编号,用地性质,几何(WKT)\n".encode()),
+        raises="import.no_rows",
+    ),
+    _case(
+        "xlsx_with_headers_alone", lambda t: _headers_alone_xlsx(t / "blank.xlsx"), raises="import.no_rows"
+    ),
     _case("empty_file", lambda t: _write_bytes(t / "empty.geojson", b""), raises="import.empty"),
     _geojson_case("empty_featurecollection", "none.geojson", collection(), raises="import.no_features"),
     _case("empty_geopackage_layer", lambda t: _empty_gpkg(t), raises="import.no_features"),
@@ -617,6 +625,12 @@ CASES = [
 def _empty_gpkg(tmp: Path) -> Path:
     path = tmp / "empty.gpkg"
     frame([], 4490, code=[]).to_file(path, layer="parcels", driver="GPKG")
+    return path
+
+
+def _headers_alone_xlsx(path: Path) -> Path:
+    """An untouched template: a sheet of headers and no rows."""
+    pd.DataFrame(columns=["地块编号", "用地性质", "几何(WKT)"]).to_excel(path, index=False)
     return path
 
 

@@ -363,8 +363,10 @@ def _read_table(path: Path, suffix: str, limits: ImportLimits) -> Source:
         OSError,
     ) as exc:
         raise UnreadableFile(reason=_first_line(exc)) from None
-    if frame.empty or len(frame.columns) < 2:
+    if len(frame.columns) < 2:
         raise UnreadableFile("import.not_a_table", name=path.name)
+    if frame.empty:  # headers alone: an untouched template, most often
+        raise UnreadableFile("import.no_rows", name=path.name)
     if len(frame) > limits.max_features:
         raise TooLarge("import.too_many_features", count=len(frame), limit=limits.max_features)
     frame.columns = [str(c) for c in frame.columns]

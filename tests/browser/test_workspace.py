@@ -4,13 +4,14 @@ outline, the field history, a stale form and another park's record refused with 
 import json
 
 import httpx
+import openpyxl
 import shapely
 from shapely import affinity
 
 from gis.accounts import create_user, get_user, issue_token
 from gis.database import Database, make_engine
 from tests.conftest import OPERATOR
-from tests.corpus import LAT, LON, SIZE, collection, feature, parcel
+from tests.corpus import LAT, LON, SIZE, collection, feature, parcel, square
 
 PASSWORD = "correct horse battery staple"
 
@@ -204,6 +205,7 @@ def test_the_import_form_offers_templates_and_update_only_at_every_width(page, l
 
         assert links.count() == 2 and all(links.nth(k).is_visible() for k in range(2))
         assert page.page.locator("#import-only-existing").is_visible()
+        assert page.page.locator("#import-accept-moves").is_visible()
         assert box is not None and box["x"] + box["width"] <= width, (
             f"the import form overflows at {width} px"
         )
@@ -213,3 +215,97 @@ def test_the_import_form_offers_templates_and_update_only_at_every_width(page, l
     saved = tmp_path / fetched.value.suggested_filename
     fetched.value.save_as(saved)
     assert saved.name == "factories-template.xlsx" and saved.stat().st_size > 0
+
+
+def fill_parcels_template(template, filled, code: str) -> None:
+    """Fill in the downloaded template as a park office would: one row below the headers, the
+    listed columns chosen from their drop-down lists, an outline as WKT inside its park."""
+    book = openpyxl.load_workbook(template)
+    sheet, options = book.worksheets[0], book["选项"]
+    headers = [c.value for c in sheet[1]]
+    listed = {column[0]: column[1:] for column in options.iter_cols(values_only=True) if column[0]}
+    typed = {
+        "编号": code,
+        "名称": "模板填报地块",
+        "用地性质": listed["用地性质"][2],  # 二类工业用地
+        "存量类型": listed["存量类型"][0],
+        "状态": listed["状态"][0],
+        "价格(万元/亩)": 31.5,
+        "联系人": "王工",
+        "几何(WKT)": square(6).wkt,
+    }
+    for column, value in typed.items():
+        sheet.cell(row=2, column=headers.index(column) + 1, value=value)
+    book.save(filled)
+
+
+def test_a_park_manager_fills_the_template_checks_it_and_imports_it_on_the_workspace(
+    page, live_server, tmp_path
+):
+    manager(live_server, "p01-template-user", ["P01"])
+    page.sign_in("p01-template-user", PASSWORD)
+    page.page.set_viewport_size({"width": 900, "height": 900})
+    page.goto("/workspace")
+    with page.page.expect_download() as fetched:
+        page.page.click("#import-templates a >> nth=0")
+    template = tmp_path / fetched.value.suggested_filename
+    fetched.value.save_as(template)
+
+    def listed() -> int:
+        return httpx.get(f"{live_server.base}/api/parcels", params={"q": "TPL-"}).json()["numberMatched"]
+
+    page.expect_refusal("/api/imports?lang=zh")  # the untouched template: headers alone
+    page.page.set_input_files("#import-file", str(template))
+    page.page.set_checked("#import-dry", True)
+    page.page.click("#import-form button[type=submit]")
+    page.page.wait_for_function("document.getElementById('import-status').textContent.length > 0")
+    assert "只有表头，没有数据行" in page.page.inner_text("#import-status") and listed() == 0
+
+    filled = tmp_path / "园区台账.xlsx"
+    fill_parcels_template(template, filled, "TPL-1")
+    outcome, rows = upload(page, filled, dry_run=True)
+    page.screenshot(f"workspace-template-checked-{live_server.backend}")
+    assert outcome == "检查通过（未写入）：共 1 行。" and rows == "" and listed() == 0
+
+    assert upload(page, filled)[0] == "已导入：新增 1，更新 0，无变化 0，状态变更 0。"
+    new = httpx.get(f"{live_server.base}/api/parcels/TPL-1").json()["properties"]
+    assert (new["park_code"], new["land_use"], new["status"], new["name"]) == (
+        "P01",
+        "100102",
+        "available",
+        "模板填报地块",
+    )
+    assert new["price_wan_per_mu"] == 31.5
+    assert (
+        upload(page, filled)[0] == "已导入：新增 0，更新 0，无变化 1，状态变更 0。"
+    )  # again: nothing changes
+
+
+def test_moving_an_outline_far_asks_for_the_accept_moves_box(page, live_server, tmp_path):
+    manager(live_server, "p01-mover", ["P01"])
+    park = shapely.geometry.shape(httpx.get(f"{live_server.base}/api/areas/P01").json()["geometry"])
+    features = httpx.get(f"{live_server.base}/api/parcels", params={"park": "P01", "limit": 200}).json()
+    moved = next(  # a parcel that stays inside its park when moved ~190 m east
+        (f["id"], shifted)
+        for f in features["features"]
+        if park.contains(shifted := affinity.translate(shapely.geometry.shape(f["geometry"]), xoff=0.002))
+    )
+    survey = tmp_path / "moved.geojson"
+    survey.write_text(json.dumps(collection(feature(moved[1], 地块编号=moved[0])), ensure_ascii=False))
+    page.sign_in("p01-mover", PASSWORD)
+    page.goto("/workspace")
+
+    page.expect_refusal("/api/imports?lang=zh")
+    outcome, _ = upload(page, survey)
+    said = page.page.inner_text("#import-report")
+    assert outcome == "文件未被接受，数据库未作任何修改。"
+    assert "整体移动约" in said and "勾选“接受整体移动”" in said, said
+
+    page.page.set_checked("#import-accept-moves", True)
+    outcome, _ = upload(page, survey)
+    assert outcome.startswith("已导入：新增 0，更新 1"), outcome
+    assert "已按要求接受移动" in page.page.inner_text("#import-report")
+    stored = shapely.geometry.shape(
+        httpx.get(f"{live_server.base}/api/parcels/{moved[0]}").json()["geometry"]
+    )
+    assert stored.centroid.distance(moved[1].centroid) < 1e-6
