@@ -38,6 +38,7 @@ from gis.models import (
 )
 from gis.pipeline.identity import name_key
 from gis.spatial import from_wkb
+from gis.vocabulary import DuplicateStatus, SiteRole
 
 KINDS = {Parcel: "parcel", Factory: "factory", Project: "project"}
 
@@ -170,7 +171,7 @@ def insert_projects(session: Session, records: list[dict[str, Any]], *, actor: s
             {
                 "project_id": min(ids[a], known[b]),
                 "other_id": max(ids[a], known[b]),
-                "status": "open",
+                "status": DuplicateStatus.OPEN.value,
                 "marked_by": actor,
                 "marked_at": now,
             }
@@ -204,7 +205,7 @@ def insert_project_sites(session: Session, records: list[dict[str, Any]], *, act
                 "project_id": projects[r["code"]],
                 "parcel_id": parcels.get(c),
                 "factory_id": factories.get(c),
-                "role": "supplied",
+                "role": SiteRole.SUPPLIED.value,
                 "score": None,
                 "saved_at": now,
                 "saved_by": actor,

@@ -123,3 +123,19 @@ class FollowUpKind(StrEnum):
     INSPECTION = "inspection"
     LEADER_VISIT = "leader_visit"
     MEETING = "meeting"
+
+
+class SiteRole(StrEnum):
+    """Why a site stands on a project (ProjectSite.role): shortlisted for it, or supplied to it."""
+
+    SHORTLIST = "shortlist"
+    SUPPLIED = "supplied"
+
+
+class DuplicateStatus(StrEnum):
+    """Where a pair of possibly duplicate projects stands (ProjectDuplicate.status): still open,
+    found distinct, or merged into one."""
+
+    OPEN = "open"
+    DISTINCT = "distinct"
+    MERGED = "merged"

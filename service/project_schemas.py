@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gis.gateway.projects import InvestorCategory, ProjectType
 from gis.pipeline.stages import Stage
-from gis.vocabulary import FollowUpKind, SiteKind
+from gis.vocabulary import DuplicateStatus, FollowUpKind, SiteKind
 from service.schemas import Contact, LongText
 
 ForwardStage = Literal["lead", "negotiating", "signed", "registered", "supplied", "started", "producing"]
@@ -88,7 +88,7 @@ class DuplicateOut(BaseModel):
 class DuplicateMarkOut(DuplicateOut):
     """A project marked as possibly the same investor's, and what became of the mark."""
 
-    status: Literal["open", "distinct", "merged"]
+    status: DuplicateStatus
     marked_by: str
 
 

@@ -20,6 +20,7 @@ from gis.gateway.stages import locked
 from gis.history import record_change
 from gis.labels import Text
 from gis.models import Factory, Parcel, Project, ProjectSite, utcnow
+from gis.vocabulary import SiteRole
 
 MAX_SITES = 50
 
@@ -61,7 +62,7 @@ def _listed(session: Session, project: Project) -> str:
         .select_from(ProjectSite)
         .outerjoin(Parcel, Parcel.id == ProjectSite.parcel_id)
         .outerjoin(Factory, Factory.id == ProjectSite.factory_id)
-        .where(ProjectSite.project_id == project.id, ProjectSite.role == "shortlist")
+        .where(ProjectSite.project_id == project.id, ProjectSite.role == SiteRole.SHORTLIST)
         .order_by(ProjectSite.id)
     ).all()
     return "；".join(f"{p or f} {s:.1f}" for p, f, s in rows)
@@ -75,14 +76,16 @@ def save(session: Session, code: str, picks: Sequence[Pick], *, who: Principal) 
     sites = [(_site(session, p.code), p.score) for p in chosen]
     before = _listed(session, project)
     session.execute(
-        delete(ProjectSite).where(ProjectSite.project_id == project.id, ProjectSite.role == "shortlist")
+        delete(ProjectSite).where(
+            ProjectSite.project_id == project.id, ProjectSite.role == SiteRole.SHORTLIST
+        )
     )
     now = utcnow()
     for (kind, site_id), score in sites:
         session.add(
             ProjectSite(
                 project_id=project.id,
-                role="shortlist",
+                role=SiteRole.SHORTLIST,
                 score=round(score, 2),
                 saved_at=now,
                 saved_by=who.name,

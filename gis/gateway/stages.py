@@ -30,7 +30,7 @@ from gis.pipeline import reviews
 from gis.pipeline.config import PipelineConfig
 from gis.pipeline.reviews import APPROVED
 from gis.pipeline.stages import Stage, Step, check_step, stage_of
-from gis.vocabulary import SiteKind
+from gis.vocabulary import SiteKind, SiteRole
 
 # the parcel statuses a supplied site passes on its way, and where the later stages take it
 PARCEL_TO_SUPPLY = ("reserved", "signed", "supplied")
@@ -134,7 +134,7 @@ def _supplied(session: Session, project: Project) -> list[tuple[SiteKind, str]]:
         .select_from(ProjectSite)
         .outerjoin(Parcel, Parcel.id == ProjectSite.parcel_id)
         .outerjoin(Factory, Factory.id == ProjectSite.factory_id)
-        .where(ProjectSite.project_id == project.id, ProjectSite.role == "supplied")
+        .where(ProjectSite.project_id == project.id, ProjectSite.role == SiteRole.SUPPLIED)
     ).all()
     return [(SiteKind.PARCEL, p) if p else (SiteKind.FACTORY, f) for p, f in rows]
 
@@ -169,7 +169,9 @@ def _supply(session: Session, project: Project, kind: SiteKind, code: str, note:
     for target in path[done:]:
         sites.change_status(session, kind, code, target, who=who, project=project.code, note=note)
     session.add(
-        ProjectSite(project_id=project.id, role="supplied", saved_by=who.name, **{f"{kind}_id": site.id})
+        ProjectSite(
+            project_id=project.id, role=SiteRole.SUPPLIED, saved_by=who.name, **{f"{kind}_id": site.id}
+        )
     )
 
 

@@ -19,6 +19,7 @@ from gis.history import record_change, snapshot
 from gis.labels import Text
 from gis.models import Factory, FollowUp, Parcel, Project, ProjectDuplicate, ProjectSite, utcnow
 from gis.pipeline.identity import check_credit_code, same_investor
+from gis.vocabulary import DuplicateStatus
 
 CLOSED = ("dropped",)
 # What the form shows of an existing project: enough to call its unit
@@ -63,7 +64,11 @@ def mark(session: Session, project: Project, who: Principal) -> list[dict[str, A
             )
         )
         if known is None:
-            session.add(ProjectDuplicate(project_id=low, other_id=high, status="open", marked_by=who.name))
+            session.add(
+                ProjectDuplicate(
+                    project_id=low, other_id=high, status=DuplicateStatus.OPEN, marked_by=who.name
+                )
+            )
     session.flush()
     return [summary(p) for p in found]
 
@@ -93,7 +98,7 @@ def resolve_distinct(session: Session, code: str, other: str, *, who: Principal)
     """Two marked projects are different investors' after all (administrators)."""
     authorize(who, Action.RESOLVE_DUPLICATES)
     pair = _pair(session, locked(session, code), locked(session, other))
-    pair.status, pair.resolved_by, pair.resolved_at = "distinct", who.name, utcnow()
+    pair.status, pair.resolved_by, pair.resolved_at = DuplicateStatus.DISTINCT, who.name, utcnow()
     session.flush()
     return pair
 
@@ -121,7 +126,7 @@ def merge(session: Session, code: str, into: str, *, who: Principal) -> Project:
         )
     )
     kept.updated_by, kept.updated_at = who.name, now
-    pair.status, pair.resolved_by, pair.resolved_at = "merged", who.name, now
+    pair.status, pair.resolved_by, pair.resolved_at = DuplicateStatus.MERGED, who.name, now
     session.flush()
     record_change(session, "project", gone, "delete", before_gone, snapshot(gone), who.name)
     record_change(session, "project", kept, "update", before_kept, snapshot(kept), who.name)

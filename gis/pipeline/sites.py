@@ -16,7 +16,7 @@ from gis.access import Principal, reads_reservation
 from gis.area import M2_PER_MU
 from gis.models import Area, Factory, Parcel, Project, ProjectSite
 from gis.spatial import as_geojson
-from gis.vocabulary import SiteKind
+from gis.vocabulary import SiteKind, SiteRole
 
 ROLES = ("supplied", "shortlist", "reserved")
 
@@ -99,7 +99,7 @@ def _others(session: Session, kind: SiteKind, ids: list[int], own: int) -> dict[
     supplied = session.execute(
         select(column, Project.code)
         .join(Project, Project.id == ProjectSite.project_id)
-        .where(column.in_(ids), ProjectSite.role == "supplied", Project.id != own)
+        .where(column.in_(ids), ProjectSite.role == SiteRole.SUPPLIED, Project.id != own)
     ).all()
     return {**{int(s or 0): str(p) for s, p in supplied}, **{int(s): str(p) for s, p in held}}
 
@@ -119,11 +119,11 @@ def _kind(
             .order_by(ProjectSite.id)
         )
     )
-    others = _others(session, kind, [r.id for r in linked if r.role == "shortlist"], project_id)
+    others = _others(session, kind, [r.id for r in linked if r.role == SiteRole.SHORTLIST], project_id)
     for row in linked:
         site = found.setdefault((kind, row.code), _site(kind, row))
         site.roles.append(row.role)
-        if row.role == "shortlist":
+        if row.role == SiteRole.SHORTLIST:
             site.score, site.saved_at, site.saved_by = row.score, row.saved_at, row.saved_by
             site.taken_by = others.get(row.id)
             site.taken = site.taken_by is not None

@@ -8,19 +8,21 @@ import pytest
 
 from gis.access import Role
 from gis.labels import CATALOGUES
-from gis.models import Area, Factory, FollowUp, Parcel, RecordChange, User
+from gis.models import Area, Factory, FollowUp, Parcel, ProjectDuplicate, ProjectSite, RecordChange, User
 from gis.pipeline.stages import Stage
 from gis.status import FactoryStatus, ParcelStatus
 from gis.vocabulary import (
     AreaKind,
     BuildingType,
     CandidateKind,
+    DuplicateStatus,
     FollowUpKind,
     Layer,
     ReadyItem,
     RecordAction,
     RecordKind,
     SiteKind,
+    SiteRole,
     StockType,
 )
 
@@ -38,6 +40,7 @@ LABELLED = [
     (Stage, "project_stage"),
     (FollowUpKind, "follow_up"),
     (ReadyItem, "ready"),
+    (DuplicateStatus, "web.project.duplicate_status"),
 ]
 
 
@@ -65,6 +68,8 @@ def _allowed(model: type, name: str) -> set[str]:
         (User, "role", Role),
         (FollowUp, "kind", FollowUpKind),
         (RecordChange, "action", RecordAction),
+        (ProjectSite, "role", SiteRole),
+        (ProjectDuplicate, "status", DuplicateStatus),
     ],
 )
 def test_the_database_allows_exactly_the_enum_s_words(model: type, constraint: str, enum: type[StrEnum]):
