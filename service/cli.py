@@ -192,12 +192,12 @@ def serve(
     from service.main import create_app, refuse_known_passwords
 
     settings = load_settings()
-    if settings.app.environment == "production":
-        db = _open(settings)
-        try:
+    db = _open(settings)  # a database never migrated, or behind the code, is refused before serving
+    try:
+        if settings.app.environment == "production":
             refuse_known_passwords(db)
-        finally:
-            db.dispose()
+    finally:
+        db.dispose()
     host, port = host or settings.app.host, port or settings.app.port
     console.print(message("cli.serve.start", settings.app.language, host=host, port=port))
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

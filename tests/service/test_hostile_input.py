@@ -161,6 +161,7 @@ def test_the_cli_refuses_deep_and_empty_files_and_mappings_in_one_line(databases
         ("stats",),
         ("match", "--parcel", "KFQ-001"),
         ("export", "--layer", "parcels", "--format", "csv", "-o", "out.csv"),
+        ("serve", "--host", "256.0.0.0"),  # refused before listening (an address no server can take)
     ],
     ids=lambda c: c[0],
 )
