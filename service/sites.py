@@ -30,6 +30,13 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+# What a change that sends If-Match may be answered besides, as /docs lists it
+IF_MATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    412: {"description": "Changed since you read it"},
+    428: {"description": "If-Match missing"},
+}
+
+
 def if_match(request: Request) -> int:
     """The version a change is based on, from If-Match (428 without one, 412 if unreadable)."""
     header = request.headers.get("if-match")

@@ -104,8 +104,7 @@ def area_history(code: AreaCode, db: DatabaseDep, lang: Language, who: Inventory
     responses={
         **geojson_responses(AreaFeature),
         403: {"description": "Not one of your areas"},
-        412: {"description": "Changed since you read it"},
-        428: {"description": "If-Match missing"},
+        **sites.IF_MATCH_RESPONSES,
     },
 )
 def update_area(

@@ -41,8 +41,7 @@ CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Sign-in required"},
     403: {"description": "Role may not edit projects"},
     409: {"description": "Code taken"},
-    412: {"description": "Changed since you read it"},
-    428: {"description": "If-Match missing"},
+    **sites.IF_MATCH_RESPONSES,
 }
 
 

@@ -61,8 +61,7 @@ CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
         )
     },
     404: {"description": "No such project, site or review"},
-    412: {"description": "Changed since you read it"},
-    428: {"description": "If-Match missing"},
+    **sites.IF_MATCH_RESPONSES,
 }
 
 

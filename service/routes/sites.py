@@ -26,8 +26,7 @@ Responses = dict[int | str, dict[str, Any]]
 PROBLEMS: Responses = {
     401: {"description": "Not signed in"},
     403: {"description": "Role or scope does not allow it"},
-    412: {"description": "Changed since you read it"},
-    428: {"description": "If-Match missing"},
+    **sites.IF_MATCH_RESPONSES,
 }
 
 
