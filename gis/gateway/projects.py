@@ -51,6 +51,23 @@ class InvestorCategory(StrEnum):
     OTHER = "other"
 
 
+# The figures of a project's investment and returns, and of what it needs, in the order forms show them
+INVESTMENT_FIGURES = (
+    "investment_total_wan",
+    "fixed_investment_wan",
+    "foreign_investment_wusd",
+    "annual_output_wan",
+    "annual_tax_wan",
+)
+NEED_FIGURES = (
+    "land_min_mu",
+    "land_max_mu",
+    "floor_area_min_m2",
+    "clear_height_min_m",
+    "floor_load_min_kn_m2",
+    "crane_min_t",
+    "power_min_kva",
+)
 EDITABLE = frozenset(
     {
         "name",
@@ -59,21 +76,11 @@ EDITABLE = frozenset(
         "investor_category",
         "project_type",
         "industry_code",
-        "investment_total_wan",
-        "fixed_investment_wan",
-        "foreign_investment_wusd",
-        "land_min_mu",
-        "land_max_mu",
-        "floor_area_min_m2",
-        "clear_height_min_m",
-        "floor_load_min_kn_m2",
-        "crane_min_t",
-        "power_min_kva",
+        *INVESTMENT_FIGURES,
+        *NEED_FIGURES,
         "nuisance_class",
         "needs_waterfront",
         "preferred_areas",
-        "annual_output_wan",
-        "annual_tax_wan",
         "agreed_start_on",
         "contact",
         "remarks",

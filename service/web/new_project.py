@@ -53,29 +53,9 @@ SECTIONS: dict[str, tuple[tuple[Field, bool], ...]] = {
         _f("contact", "text"),
         _f("remarks", "textarea"),
     ),
-    "investment": tuple(
-        _f(name, "number")
-        for name in (
-            "investment_total_wan",
-            "fixed_investment_wan",
-            "foreign_investment_wusd",
-            "annual_output_wan",
-            "annual_tax_wan",
-        )
-    ),
+    "investment": tuple(_f(name, "number") for name in gateway.INVESTMENT_FIGURES),
     "needs": (
-        *(
-            _f(name, "number")
-            for name in (
-                "land_min_mu",
-                "land_max_mu",
-                "floor_area_min_m2",
-                "clear_height_min_m",
-                "floor_load_min_kn_m2",
-                "crane_min_t",
-                "power_min_kva",
-            )
-        ),
+        *(_f(name, "number") for name in gateway.NEED_FIGURES),
         _f("nuisance_class", "choice", "nuisance"),
         _f("needs_waterfront", "bool"),
         _f("preferred_areas", "areas"),
