@@ -68,31 +68,6 @@ def test_hostile_files_exit_1_with_one_line(databases, backend, tmp_path):
     assert "Traceback" not in done.stderr and done.stderr.count("error") == 1
 
 
-def test_export_with_filters(databases, backend, tmp_path):
-    url = databases.url(backend, sample=True)
-    target = tmp_path / "p01.gpkg"
-
-    done = landstock(
-        "export",
-        "--layer",
-        "parcels",
-        "--format",
-        "gpkg",
-        "-o",
-        str(target),
-        "--park",
-        "P01",
-        "--status",
-        "available",
-        url=url,
-    )
-
-    frame = gpd.read_file(target)
-    assert done.returncode == 0, done.stderr
-    assert f"已导出 {len(frame)} 条记录" in done.stdout and len(frame) > 0
-    assert set(frame["park_code"]) == {"P01"} and set(frame["status"]) == {"available"}
-
-
 def big_file(tmp_path, n=20_000):
     records, geoms = synthetic_parcels(n, seed=3)
     for record in records:  # reservations would need projects: a survey of available land
