@@ -31,7 +31,7 @@ from service.project_schemas import (
     StepIn,
 )
 from service.read_access import ReadableProject
-from service.routes.projects import CHANGE_RESPONSES, READ_RESPONSES, project_out
+from service.routes.projects import CHANGE_RESPONSES, READ_RESPONSES, answered, project_out
 from service.schemas import out_of
 
 router = APIRouter(prefix="/api/projects", tags=["projects 招商项目"])
@@ -59,10 +59,7 @@ def step(
     config = settings.pipeline.config()
     with db.write() as session:
         stages.step(session, code, move, who=user, config=config)
-        row = get_project(session, code)
-        out = project_out(row, lang, config)
-    response.headers["ETag"] = sites.etag(row["version"])
-    return out
+        return answered(get_project(session, code), lang, config, response)
 
 
 @router.get("/{code}/stages", summary="Steps 阶段记录", responses=READ_RESPONSES)

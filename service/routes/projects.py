@@ -67,6 +67,14 @@ def project_out(row: ProjectRow, lang: str, config: PipelineConfig) -> ProjectOu
     )
 
 
+def answered(row: ProjectRow, lang: str, config: PipelineConfig, response: Response) -> ProjectOut:
+    """The project as the API answers it, its version the ETag. A change calls it in its own
+    transaction, before the commit: an answer that cannot be built undoes the change."""
+    out = project_out(row, lang, config)
+    response.headers["ETag"] = sites.etag(row["version"])
+    return out
+
+
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Sign-in required"},
     404: {"description": "No such project, or not one the reader may read"},
@@ -112,8 +120,7 @@ def get_project(
 ) -> ProjectOut:
     """One project by code, with its version as the ETag (send it back in If-Match to change it)."""
     row = projects.get_project(session, code, visible=visible_projects(session, who))
-    response.headers["ETag"] = sites.etag(row["version"])
-    return project_out(row, lang, settings.pipeline.config())
+    return answered(row, lang, settings.pipeline.config(), response)
 
 
 @router.post("", status_code=201, responses=CHANGE_RESPONSES, summary="Create a project 新建项目")
@@ -130,8 +137,7 @@ def create_project(
     variants) are marked with it as possible duplicates and named in `possible_duplicates`."""
     with db.write() as session:
         row = gateway.create(session, body.model_dump(exclude_unset=True), who=user)
-        out = project_out(row, lang, settings.pipeline.config())  # an answer that cannot be built undoes it
-    response.headers["ETag"] = sites.etag(row["version"])
+        out = answered(row, lang, settings.pipeline.config(), response)
     response.headers["Location"] = f"/api/projects/{row['code']}"
     return out
 
@@ -154,9 +160,7 @@ def update_project(
         row = gateway.update(
             session, code, body.model_dump(exclude_unset=True), who=user, expected_version=version
         )
-        out = project_out(row, lang, settings.pipeline.config())
-    response.headers["ETag"] = sites.etag(row["version"])
-    return out
+        return answered(row, lang, settings.pipeline.config(), response)
 
 
 @router.get("/{code}/history", summary="History 变更历史", responses=READ_RESPONSES)
