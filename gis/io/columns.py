@@ -108,6 +108,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "parent": "ref",
         "leading_industries": "list",
         "is_priority": "bool",
+        "cadastral_code": "district",
         "remarks": "text",
     },
 }
@@ -219,6 +220,7 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "parent": ("上级", "上级编号", "所属"),
         "leading_industries": ("主导产业",),
         "is_priority": ("重点平台", "是否重点平台"),
+        "cadastral_code": ("地籍区", "地籍区号", "地籍区代码", "地籍区编码", "djq", "djqdm"),
     },
 }
 _COMMON_SYNONYMS = {
@@ -279,6 +281,7 @@ SHAPEFILE_NAMES: dict[str, dict[str, str]] = {
         "parent_code": "parent",
         "leading_industries": "industries",
         "is_priority": "priority",
+        "cadastral_code": "cadastral",
     },
 }
 # Labels whose field name differs from the import field.

@@ -59,6 +59,7 @@ PLAIN = {
     "list": values.items,
     "plot_ratio": values.plot_ratio,
     "wkt": values.wkt,
+    "district": values.district,
 }
 CHOSEN = {
     "stock_type": (values.STOCK_SYNONYMS, "stock_type", "stock_type"),
