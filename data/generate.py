@@ -297,8 +297,17 @@ def build_towns(mainland: Polygon, exclave: Polygon) -> list[dict[str, Any]]:
         for (code, name, _, _), geom in zip(TOWN_SEATS, shapely.intersection(clipped, mainland), strict=True)
     ]
     towns.append({"code": EXCLAVE_TOWN[0], "name": EXCLAVE_TOWN[1], "geom": exclave})
+    # synthetic 地籍区 codes, 001 for the first town on: the digits 7-9 of the towns' 宗地代码
     return [
-        {"kind": "town", "leading_industries": [], "is_priority": False, "parent": None, **t} for t in towns
+        {
+            "kind": "town",
+            "leading_industries": [],
+            "is_priority": False,
+            "parent": None,
+            "cadastral_code": f"{number:03d}",
+            **t,
+        }
+        for number, t in enumerate(towns, start=1)
     ]
 
 

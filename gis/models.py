@@ -153,6 +153,8 @@ class Area(Coded, Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
     leading_industries: Mapped[list[str]] = mapped_column(JSON, default=empty_list)
     is_priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    # a town's 地籍区 code: digits 7-9 of the 宗地代码 of the parcels in it (TD/T 1001-2012)
+    cadastral_code: Mapped[str | None] = mapped_column(String(3))
     geom: Mapped[WKBElement] = mapped_column(multipolygon(), nullable=False)
     area_m2: Mapped[float] = mapped_column(Float)
     remarks: Mapped[str | None] = mapped_column(Text)

@@ -355,6 +355,10 @@ class ImportSettings(BaseSettings):
     """Service region: min_lon, min_lat, max_lon, max_lat (EPSG:4490)"""
     max_shift_m: Positive = IMPORTS.max_shift_m
     """Largest consistent shift of existing outlines an import makes without --accept-moves (m)"""
+    county_code: Annotated[str, Field(pattern=r"^\d{6}$", validation_alias="LANDSTOCK_COUNTY_CODE")] = (
+        IMPORTS.county_code
+    )
+    """The county's administrative code (启东市 320681): cadastral keys of another county are refused"""
 
     @model_validator(mode="after")
     def _region_is_a_box(self) -> ImportSettings:
@@ -374,6 +378,7 @@ class ImportSettings(BaseSettings):
             zip_max_ratio=self.zip_max_ratio,
             region=self.region,
             max_shift_m=self.max_shift_m,
+            county_code=self.county_code,
         )
 
 

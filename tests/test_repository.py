@@ -102,8 +102,9 @@ def test_the_configuration_reference_names_every_setting():
         prefix = str(group.model_config.get("env_prefix") or "")
         if not prefix:
             continue
-        for field in group.model_fields:
-            name = (prefix + field).upper()
+        for field, info in group.model_fields.items():
+            # a setting read under a name of its own (validation_alias) is documented under it
+            name = str(info.validation_alias or prefix + field).upper()
             if name in reference or f"`{field.upper()}`" in reference:
                 continue
             if any(name.endswith(f"_{end}") for end in ends) or any(f"_{w}_" in name for w in words):

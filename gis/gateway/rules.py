@@ -54,7 +54,7 @@ SITE_FIELDS: dict[SiteKind, frozenset[str]] = {
     ),
 }
 AREA_FIELDS = frozenset({"name", "leading_industries", "remarks"})
-AREA_ADMIN_FIELDS = frozenset({"is_priority", "kind", "parent"})
+AREA_ADMIN_FIELDS = frozenset({"is_priority", "kind", "parent", "cadastral_code"})
 EDITABLE: dict[str, frozenset[str]] = {
     **{k.value: v for k, v in SITE_FIELDS.items()},
     "area": AREA_FIELDS | AREA_ADMIN_FIELDS,

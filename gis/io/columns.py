@@ -10,6 +10,7 @@ A mapping file (YAML or JSON) overrides them:
     values: {status: {待出让: available}}    # extra synonyms per field
     defaults: {land_use: "100102"}            # for fields the file lacks
     crs: EPSG:4549
+    key: {strip: "-", pad: 14}                # transforms of the key (gis/io/keys.py)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 import yaml
 
 from gis.errors import InvalidInput
+from gis.io import keys
 from gis.labels import EN, ZH, Text
 
 UNITS = {"m2": 1.0, "mu": 10000 / 15, "ha": 10000.0}
@@ -108,6 +110,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "parent": "ref",
         "leading_industries": "list",
         "is_priority": "bool",
+        "cadastral_code": "district",
         "remarks": "text",
     },
 }
@@ -152,6 +155,12 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "parcel_code",
             "parcelcode",
             "parcel_id",
+            "pin",
+            "pin14",
+            "apn",
+            "不动产单元代码",
+            "不动产单元号",
+            "bdcdyh",
         ),
         "name": ("地块名称", "宗地名称", "名称", "地块名", "项目名称", "dkmc", "zdmc", "mc"),
         "land_use": (
@@ -194,7 +203,17 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "idle_since": ("闲置时间", "闲置日期", "闲置起始时间"),
     },
     "factories": {
-        "code": ("厂房编号", "编号", "编码", "cfbh", "bh", "factory_code"),
+        "code": (
+            "厂房编号",
+            "编号",
+            "编码",
+            "cfbh",
+            "bh",
+            "factory_code",
+            "不动产单元代码",
+            "不动产单元号",
+            "bdcdyh",
+        ),
         "name": ("厂房名称", "名称", "cfmc", "mc"),
         "building_type": ("厂房类型", "建筑类型", "类型", "buildingtype"),
         "floors": ("层数", "楼层", "楼层数", "cs"),
@@ -213,12 +232,13 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "footprint": ("footprint_wkt", "占地轮廓", "占地轮廓wkt", "轮廓"),
     },
     "areas": {
-        "code": ("编号", "园区编号", "代码", "areacode"),
+        "code": ("编号", "园区编号", "代码", "areacode", "adcode", "行政区划代码", "区划代码"),
         "name": ("名称", "园区名称", "镇名", "mc"),
         "kind": ("类型", "级别", "kind"),
         "parent": ("上级", "上级编号", "所属"),
         "leading_industries": ("主导产业",),
         "is_priority": ("重点平台", "是否重点平台"),
+        "cadastral_code": ("地籍区", "地籍区号", "地籍区代码", "地籍区编码", "djq", "djqdm"),
     },
 }
 _COMMON_SYNONYMS = {
@@ -279,6 +299,7 @@ SHAPEFILE_NAMES: dict[str, dict[str, str]] = {
         "parent_code": "parent",
         "leading_industries": "industries",
         "is_priority": "priority",
+        "cadastral_code": "cadastral",
     },
 }
 # Labels whose field name differs from the import field.
@@ -360,6 +381,7 @@ class Mapping:
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
     crs: str | None = None
+    key: keys.KeyRule = field(default_factory=keys.KeyRule)
 
 
 def load_mapping(path: Path, layer: str) -> Mapping:
@@ -371,14 +393,15 @@ def load_mapping(path: Path, layer: str) -> Mapping:
         raise InvalidInput("import.bad_mapping", name=path.name, reason=str(exc).splitlines()[0]) from None
     except RecursionError:  # nested thousands deep: a hostile file
         raise InvalidInput("import.bad_mapping", name=path.name, reason=Text("import.too_deep")) from None
-    if not isinstance(data, dict) or set(data) - {"columns", "values", "defaults", "crs"}:
-        raise InvalidInput("import.bad_mapping", name=path.name, reason="columns, values, defaults, crs")
+    if not isinstance(data, dict) or set(data) - {"columns", "values", "defaults", "crs", "key"}:
+        raise InvalidInput("import.bad_mapping", name=path.name, reason="columns, values, defaults, crs, key")
     try:
         mapping = Mapping(
             {str(k): str(v) for k, v in (data.get("columns") or {}).items()},
             {str(k): dict(v) for k, v in (data.get("values") or {}).items()},
             dict(data.get("defaults") or {}),
             data.get("crs"),
+            keys.rule(data.get("key"), path.name),
         )
     except (AttributeError, TypeError, ValueError):  # a list or a number where a table belongs
         raise InvalidInput(

@@ -110,6 +110,7 @@ AREA_COLUMNS = (
     "parent_code",
     "leading_industries",
     "is_priority",
+    "cadastral_code",
     "area_m2",
     "area_mu",
     "remarks",
@@ -173,6 +174,9 @@ def areas_frame(session: Session) -> gpd.GeoDataFrame:
         row["leading_industries"] = ";".join(row["leading_industries"] or [])
         row["kind"] = str(row["kind"])
     binary = {code: wkb for code, wkb in session.execute(select(Area.code, func.ST_AsBinary(Area.geom)))}
+    districts = dict(session.execute(select(Area.code, Area.cadastral_code)).all())
+    for row in rows:
+        row["cadastral_code"] = districts[row["code"]]
     frame = pd.DataFrame.from_records(rows, columns=list(AREA_COLUMNS))
     return _geoframe(frame, pd.Series([binary[r["code"]] for r in rows], dtype=object))
 

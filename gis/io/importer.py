@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gis import cadastre
 from gis.access import Principal, operator
 from gis.area import ellipsoidal_area_m2
 from gis.database import Database
@@ -36,11 +37,11 @@ from gis.errors import InvalidInput
 from gis.gateway import batch as gateway
 from gis.gateway.batch import Batch
 from gis.geometry import clean_polygons
-from gis.io import columns, crs, moves, readers, tables, values
+from gis.io import columns, crs, keys, moves, readers, tables, values
 from gis.io.limits import ImportLimits
 from gis.io.report import ImportReport, RowReport
 from gis.labels import Text, message
-from gis.models import LandUseClass
+from gis.models import Area, LandUseClass
 from gis.vocabulary import Layer
 
 LAYERS = tuple(Layer)
@@ -59,6 +60,7 @@ PLAIN = {
     "list": values.items,
     "plot_ratio": values.plot_ratio,
     "wkt": values.wkt,
+    "district": values.district,
 }
 CHOSEN = {
     "stock_type": (values.STOCK_SYNONYMS, "stock_type", "stock_type"),
@@ -92,6 +94,7 @@ class Prepared:
     report: ImportReport
     batch: Batch
     file_problems: list[Text]
+    cadastral: bool = False  # the key column holds cadastral codes (gis/io/keys.py)
 
 
 def import_file(
@@ -137,7 +140,7 @@ def prepare(
     with readers.opened(path, options.limits, layer=options.source_layer) as source:
         report.format, report.source_layer = source.format, source.layer
         report.notes.extend(source.notes)
-        batch = _prepare(session, source, options, report)
+        batch, plan = _prepare(session, source, options, report)
     report.rows = batch.rows
     tick("check", len(batch.rows), len(batch.rows))
     _keys(batch, report)
@@ -145,7 +148,9 @@ def prepare(
         _compare_areas(batch)
     batch.read_problems = [list(row.rejection) for row in batch.rows]
     gateway.propose(session, batch, options.who)
-    return Prepared(options, report, batch, list(report.problems))
+    key_column = plan.fields.get("code")
+    cadastral = key_column is not None and keys.is_cadastral(columns.key(key_column[0]), options.mapping.key)
+    return Prepared(options, report, batch, list(report.problems), cadastral)
 
 
 def check(session: Session, prepared: Prepared, *, lock: bool) -> None:
@@ -161,6 +166,40 @@ def check(session: Session, prepared: Prepared, *, lock: bool) -> None:
         only_existing=prepared.options.only_existing,
     )
     _moves(session, prepared)
+    _cadastral_towns(session, prepared)
+
+
+def _cadastral_towns(session: Session, prepared: Prepared) -> None:
+    """Warn where a cadastral key's 地籍区 differs from the 地籍区 code of the town the row lies in
+    (by its geometry; a row without one by where its record is stored). The row is still written."""
+    batch = prepared.batch
+    for row in batch.rows:
+        row.messages = [m for m in row.messages if m.key != "import.cadastral_town"]
+    if not prepared.cadastral or batch.layer == Layer.AREAS:
+        return
+    towns = {
+        town_id: (code, name, district)
+        for town_id, code, name, district in session.execute(
+            select(Area.id, Area.code, Area.name, Area.cadastral_code).where(
+                Area.kind == "town", Area.cadastral_code.is_not(None)
+            )
+        )
+    }
+    for i, (row, change) in enumerate(zip(batch.rows, batch.changes, strict=True)):
+        if change is None or row.rejection or i in batch.skipped or not row.code:
+            continue
+        town_id = change.place[1] if change.place is not None else getattr(change.stored, "town_id", None)
+        if town_id not in towns:
+            continue
+        code, name, district = towns[town_id]
+        found = cadastre.parse(row.code).district
+        if found != district:
+            row.messages.append(
+                Text(
+                    "import.cadastral_town",
+                    {"district": found, "town": f"{name}（{code}）", "expected": district},
+                )
+            )
 
 
 def _moves(session: Session, prepared: Prepared) -> None:
@@ -186,8 +225,11 @@ def write(session: Session, prepared: Prepared, tick: Progress) -> None:
     prepared.report.written = True
 
 
-def _prepare(session: Session, source: readers.Source, options: ImportOptions, report: ImportReport) -> Batch:
-    """Rows, converted attributes and geometries in EPSG:4490, with per-row outcomes."""
+def _prepare(
+    session: Session, source: readers.Source, options: ImportOptions, report: ImportReport
+) -> tuple[Batch, columns.Plan]:
+    """Rows, converted attributes and geometries in EPSG:4490, with per-row outcomes; the plan of
+    the file's columns."""
     frame = source.frame
     plan = columns.plan(list(frame.columns), options.layer, options.mapping, is_table=source.geoms is None)
     report.notes.extend(plan.notes)
@@ -205,7 +247,7 @@ def _prepare(session: Session, source: readers.Source, options: ImportOptions, r
     records = _attributes(session, frame, plan, options, rows)
     batch = Batch(options.layer, rows, records, geoms, np.full(len(rows), None, dtype=object))
     _geometry(batch, source, options, report)
-    return batch
+    return batch, plan
 
 
 def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, report: ImportReport) -> None:
@@ -353,6 +395,7 @@ def _attributes(
     records: list[dict[str, Any]] = [{} for _ in rows]
     for name, (column, unit) in plan.fields.items():
         kind = kinds[name]
+        rekey = _key_converter(column, options) if name == "code" else None
         synonyms = (
             {columns.key(k): v for k, v in options.mapping.values.get(name, {}).items()}
             if kind in ("text", "float", "int", "bool", "date", "code", "ref")
@@ -360,10 +403,16 @@ def _attributes(
         )
 
         def one(
-            cell: Any, kind: str = kind, unit: str | None = unit, synonyms: dict[str, Any] = synonyms
+            cell: Any,
+            kind: str = kind,
+            unit: str | None = unit,
+            synonyms: dict[str, Any] = synonyms,
+            rekey: Callable[[str], str] | None = rekey,
         ) -> Any:
             cell = synonyms.get(columns.key(cell), cell) if synonyms else cell
             try:
+                if rekey is not None:
+                    return rekey(values.code(cell))
                 return values.area_m2(cell, unit) if kind == "area" else convert[kind](cell)
             except values.CellError as exc:
                 return exc
@@ -377,6 +426,26 @@ def _attributes(
         for record in records:
             record.setdefault(name, convert[kinds[name]](default) if kinds[name] != "area" else default)
     return records
+
+
+def _key_converter(column: str, options: ImportOptions) -> Callable[[str], str] | None:
+    """The mapping's transforms of the key and, when the key is cadastral, the check of each
+    code's structure and county; None when neither applies."""
+    rule = options.mapping.key
+    cadastral = keys.is_cadastral(columns.key(column), rule)
+    if not rule.transforms and not cadastral:
+        return None
+
+    def convert(code: str) -> str:
+        try:
+            code = values.code(rule.apply(code)) if rule.transforms else code
+            if cadastral:
+                keys.check_cadastral(code, options.limits.county_code)
+        except (keys.KeyMismatch, cadastre.Malformed) as exc:
+            raise values.CellError(exc.text) from None
+        return code
+
+    return convert
 
 
 def _cells(series: pd.Series, convert: Callable[[Any], Any]) -> Iterator[tuple[int, Any]]:

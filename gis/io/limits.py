@@ -13,6 +13,7 @@ from gis.geometry import Bounds
 # A generous box around Qidong (启东市 spans about 121.33–121.96°E, 31.63–32.11°N): features
 # outside it are not in the city, which usually means a wrong coordinate system.
 QIDONG_REGION: Bounds = (121.0, 31.4, 122.3, 32.4)
+QIDONG_COUNTY = "320681"  # 启东市's administrative code (GB/T 2260), the head of its cadastral codes
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class ImportLimits:
     # metres is refused unless the importer accepts the moves: a false declared CRS, or GCJ-02
     # coordinates (about 500 m off in Qidong) declared as WGS84, moves everything alike.
     max_shift_m: float = 50.0
+    # The county whose cadastral codes (宗地代码, 不动产单元代码) an import accepts as keys
+    county_code: str = QIDONG_COUNTY
 
 
 def megabytes(size: float) -> str:

@@ -111,6 +111,14 @@ def code(value: Any) -> str:
     return result
 
 
+def district(value: Any) -> str:
+    """A town's 地籍区 code: three digits, fewer taken as read from a number (1 is 001)."""
+    result = unicodedata.normalize("NFKC", text(value))
+    if not re.fullmatch(r"\d{1,3}", result):
+        raise _refused("import.bad_district", result)
+    return result.zfill(3)
+
+
 def number(value: Any) -> float:
     """A finite number; accepts full-width digits, thousands separators and trailing units."""
     if isinstance(value, int | float) and not isinstance(value, bool):
