@@ -240,6 +240,8 @@ def check(
     batch.events, batch.skipped = [], set()
     for i, (row, change) in enumerate(zip(batch.rows, batch.changes, strict=True)):
         row.rejection = list(batch.read_problems[i]) + references[i]
+        # a real import checks twice (read, then locked for the write): say each change once
+        row.messages = [m for m in row.messages if m.key != "import.status_change"]
         if change is None:
             continue
         change.stored = current.get(change.code)

@@ -32,13 +32,13 @@ def status_file(path, db, *, broken=False):
 
 
 def dry_then_real(url, source, folder):
-    """Import `source` as a dry run, then for real: what each printed and its report's counts."""
+    """Import `source` as a dry run, then for real: what each printed and its JSON report."""
     runs = []
     for name, flags in (("dry", ["--dry-run"]), ("real", [])):
         ran = landstock(
             "import", str(source), "--layer", "parcels", *flags, "--report", str(folder / name), url=url
         )
-        runs.append((ran, json.loads((folder / name).read_text(encoding="utf-8"))["counts"]))
+        runs.append((ran, json.loads((folder / name).read_text(encoding="utf-8"))))
     return runs
 
 
@@ -46,20 +46,31 @@ def test_a_dry_run_reports_the_counts_the_import_writes(databases, backend, tmp_
     url = databases.url(backend, sample=True)
     source = status_file(tmp_path / "台账.csv", databases.open_url(url))
 
-    (dry, dry_counts), (real, real_counts) = dry_then_real(url, source, tmp_path)
+    (dry, dry_report), (real, real_report) = dry_then_real(url, source, tmp_path)
 
+    real_counts = real_report["counts"]
     assert dry.returncode == real.returncode == 0, (dry.stderr, real.stderr)
-    assert dry_counts == real_counts and real_counts["status_changes"] == real_counts["updated"] == CHANGED
+    assert (
+        dry_report["counts"] == real_counts
+        and real_counts["status_changes"] == real_counts["updated"] == CHANGED
+    )
+    # row by row the same, each status change said once (the real run checks twice: read, then write)
+    assert dry_report["rows"] == real_report["rows"]
+    assert all(len(row["messages"]) == 1 for row in real_report["rows"]), real_report["rows"][0]
 
 
 def test_a_dry_run_of_a_refused_file_exits_as_the_import_does(databases, backend, tmp_path):
     url = databases.url(backend, sample=True)
     source = status_file(tmp_path / "台账.csv", databases.open_url(url), broken=True)
 
-    (dry, dry_counts), (real, real_counts) = dry_then_real(url, source, tmp_path)
+    (dry, dry_report), (real, real_report) = dry_then_real(url, source, tmp_path)
 
+    dry_counts = dry_report["counts"]
     assert dry.returncode == real.returncode == 1
-    assert dry_counts == real_counts and dry_counts["rejected"] == 1 and "NO-SUCH-PARCEL" in dry.stdout
+    assert (
+        dry_counts == real_report["counts"] and dry_counts["rejected"] == 1 and "NO-SUCH-PARCEL" in dry.stdout
+    )
+    assert dry_report["rows"] == real_report["rows"]
 
 
 def test_the_api_answers_a_refused_dry_run_as_it_answers_the_import(sample_app, tmp_path):
