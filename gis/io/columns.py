@@ -384,11 +384,22 @@ class Mapping:
     key: keys.KeyRule = field(default_factory=keys.KeyRule)
 
 
+class _PlainYaml(yaml.SafeLoader):
+    """YAML without aliases: a mapping has no use for `*name`, and a few lines of nested aliases
+    (a "billion laughs") would expand to more text than any memory holds once read."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.YAMLError(f"line {mark.line + 1}: aliases (*name) are not allowed in a mapping file")
+        return super().compose_node(parent, index)
+
+
 def load_mapping(path: Path, layer: str) -> Mapping:
     """Read and check a YAML or JSON mapping file for `layer`."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_PlainYaml)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InvalidInput("import.bad_mapping", name=path.name, reason=str(exc).splitlines()[0]) from None
     except RecursionError:  # nested thousands deep: a hostile file

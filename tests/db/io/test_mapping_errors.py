@@ -110,3 +110,13 @@ def test_the_cli_says_a_mapping_mistake_in_one_line(databases, backend, tmp_path
 
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert named in done.stderr.strip().splitlines()[-1]
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path):
+    laughs = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    laughs += [f"{b}: &{b} [{', '.join(['*' + a] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi", strict=True)]
+    bomb = "defaults:\n" + "".join(f"  {line}\n" for line in laughs)
+    with pytest.raises(InvalidInput) as refused:
+        load_mapping(mapping_file(tmp_path, bomb), "parcels")
+    text = refused.value.message("en")
+    assert "line 3" in text and "aliases" in text, text
