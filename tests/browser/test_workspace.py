@@ -258,7 +258,7 @@ def test_a_park_manager_fills_the_template_checks_it_and_imports_it_on_the_works
     page.page.set_input_files("#import-file", str(template))
     page.page.set_checked("#import-dry", True)
     page.page.click("#import-form button[type=submit]")
-    page.page.wait_for_function("document.getElementById('import-status').textContent.length > 0")
+    page.page.wait_for_function("document.getElementById('import-status').textContent.startsWith('未能导入')")
     assert "只有表头，没有数据行" in page.page.inner_text("#import-status") and listed() == 0
 
     filled = tmp_path / "园区台账.xlsx"
