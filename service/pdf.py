@@ -10,7 +10,7 @@ the font file and `data:` URLs are the only resources a document may load.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +58,18 @@ def _offline(path: Path) -> Any:
     return Offline()
 
 
+# A page is the same when its data, language and reader's scope are: the last few PDFs are kept
+# (a weekly summary asked again in a meeting, the HEAD after a GET), their layout taking seconds.
+LAID_OUT = 16
+
+
 def html_to_pdf(html: str) -> bytes:
     """The HTML page as a PDF (the page's own @page rules set the paper), the font embedded."""
+    return _laid_out(html)
+
+
+@lru_cache(maxsize=LAID_OUT)
+def _laid_out(html: str) -> bytes:
     path = font_file()
     try:
         from weasyprint import HTML  # loads Pango, which only the PDFs need

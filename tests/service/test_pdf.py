@@ -9,6 +9,7 @@ import threading
 import pypdf
 import pytest
 
+from service import pdf
 from service.pdf import FONT_FAMILY, html_to_pdf
 
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
@@ -88,3 +89,15 @@ def test_a_local_file_named_by_a_document_is_not_read(tmp_path):
     reader = pdf_of(f'<link rel="stylesheet" href="{secret.as_uri()}">')
 
     assert "机密内容" not in reader.pages[0].extract_text()
+
+
+def test_the_same_page_is_laid_out_once_and_a_different_one_again():
+    page = "<html><body><h1>启东市存量土地周报</h1><p>可供地块 {n} 宗</p></body></html>"
+    before = pdf._laid_out.cache_info()
+
+    first, again, other = (pdf.html_to_pdf(page.format(n=n)) for n in (7, 7, 8))
+
+    after = pdf._laid_out.cache_info()
+    assert first is again and first != other  # the same bytes handed out again, not re-rendered
+    assert (after.hits - before.hits, after.misses - before.misses) == (1, 2)
+    assert "可供地块 8 宗" in pypdf.PdfReader(io.BytesIO(other)).pages[0].extract_text()
