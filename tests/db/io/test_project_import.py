@@ -5,12 +5,14 @@ that may not enter projects, and an export imports back with nothing changed."""
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from gis.access import Principal, Role, operator
 from gis.errors import Forbidden
 from gis.io import exporter
 from gis.io.importer import ImportOptions, import_file
+from gis.io.template import write_template
 from gis.models import Project, RecordChange
 from gis.vocabulary import Layer
 
@@ -175,3 +177,30 @@ def test_an_export_imports_back_unchanged(sample_db, tmp_path, fmt):
     assert projects_state(sample_db) == before
     header = pd.read_excel(target) if fmt == "xlsx" else pd.read_csv(target)
     assert list(header.columns[:3]) == ["编号", "名称", "投资方"]
+
+
+def test_the_project_template_has_drop_downs_and_its_example_imports(sample_db, tmp_path):
+    template = tmp_path / "项目模板.xlsx"
+    with sample_db.read() as session:
+        write_template(session, Layer.PROJECTS, template)
+    book = load_workbook(template)
+    sheet, options, guide = book.worksheets
+    headers = [c.value for c in sheet[1]]
+    listed = {
+        options.cell(row=1, column=k).value: [c.value for c in col[1:] if c.value]
+        for k, col in enumerate(options.iter_cols(), start=1)
+    }
+
+    assert (
+        headers[:3] == ["编号", "名称", "投资方"] and "项目阶段" in headers and "几何（WKT）" not in headers
+    )
+    assert listed["项目阶段"][:3] == ["线索", "在谈", "签约"] and "终止" not in listed["项目阶段"]
+    assert "医药制造业" in listed["行业"] and len(sheet.data_validations.dataValidation) >= 5
+    sheet.append([c.value for c in guide[2]])
+    book.save(tmp_path / "填好.xlsx")
+    report = run(sample_db, tmp_path / "填好.xlsx")
+    assert report.written and report.counts()["inserted"] == 1, report.to_dict("zh")
+    assert not [n for n in report.notes if n.key == "import.column_ignored"]
+    with sample_db.read() as session:
+        made = session.scalar(select(Project).where(Project.code == "XM-2026-901"))
+    assert (made.industry_code, made.land_min_mu, made.preferred_areas) == ("26", 50, ["P01", "P04"])
