@@ -622,12 +622,13 @@ def _import_projects(
     try:
         with db.write() as session:
             _put_projects(session, report, records, options)
+            report.written = not options.dry_run and report.acceptable
+            if report.written:
+                tick("write", len(report.rows), len(report.rows))
             if before_commit:
                 before_commit(report)
-            if options.dry_run or not report.acceptable:
+            if not report.written:
                 raise _Undo
-            tick("write", len(report.rows), len(report.rows))
-            report.written = True
     except _Undo:
         pass
     return report
