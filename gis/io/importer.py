@@ -638,7 +638,7 @@ def _put_projects(
     session: Session, report: ImportReport, records: list[dict[str, Any]], options: ImportOptions
 ) -> None:
     """Each acceptable row through the gateway, in file order; a refusal is the row's reason."""
-    existing = set(session.scalars(select(Project.code)))
+    existing = set(session.scalars(select(Project.code))) if options.only_existing else set()
     for row, record in zip(report.rows, records, strict=True):
         if row.rejection or not row.code:
             continue

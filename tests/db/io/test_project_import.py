@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from gis.access import Principal, Role, operator
-from gis.errors import Forbidden
+from gis.errors import Forbidden, InvalidInput
 from gis.io import exporter
 from gis.io.importer import ImportOptions, import_file
 from gis.io.template import write_template
@@ -204,3 +204,18 @@ def test_the_project_template_has_drop_downs_and_its_example_imports(sample_db, 
     with sample_db.read() as session:
         made = session.scalar(select(Project).where(Project.code == "XM-2026-901"))
     assert (made.industry_code, made.land_min_mu, made.preferred_areas) == ("26", 50, ["P01", "P04"])
+
+
+def test_update_only_skips_new_codes_and_replace_is_refused(sample_db, tmp_path):
+    path = table(tmp_path, ROWS)
+    before = projects_state(sample_db)
+
+    with pytest.raises(InvalidInput) as refused:
+        run(sample_db, path, replace=True)
+    report = run(sample_db, path, only_existing=True)
+
+    assert refused.value.key == "import.projects_replace"
+    assert (
+        report.written and report.skipped == ["XM-IMP-001", "XM-IMP-002"] and report.counts()["updated"] == 1
+    )
+    assert len(projects_state(sample_db)[0]) == len(before[0])
