@@ -254,6 +254,15 @@ def list_projects(
     )
 
 
+def every_project(session: Session, *, visible: ColumnElement[bool] | None = None) -> list[ProjectRow]:
+    """Every project (not deleted) as `get_project` gives one, in code order; only the `visible`
+    ones when given (an export)."""
+    statement = _select().where(Project.deleted_at.is_(None)).order_by(Project.code)
+    if visible is not None:
+        statement = statement.where(visible)
+    return [cast(ProjectRow, dict(row)) for row in session.execute(statement).mappings()]
+
+
 def get_project(session: Session, code: str, *, visible: ColumnElement[bool] | None = None) -> ProjectRow:
     """One project by code; `NotFound` also when it is not `visible` to the reader."""
     statement = _select().where(Project.code == code, Project.deleted_at.is_(None))

@@ -30,10 +30,11 @@ class Layer(StrEnum):
     PARCELS = "parcels"
     FACTORIES = "factories"
     AREAS = "areas"
+    PROJECTS = "projects"  # investment projects: files only (import, export, template), no map
 
     @property
     def site_kind(self) -> SiteKind | None:
-        """The kind of site the layer holds (None: areas)."""
+        """The kind of site the layer holds (None: areas, projects)."""
         return {Layer.PARCELS: SiteKind.PARCEL, Layer.FACTORIES: SiteKind.FACTORY}.get(self)
 
 

@@ -30,8 +30,10 @@ from gis import backup as backups
 from gis.access import Action, Principal, Role, authorize, operator
 from gis.database import Database, make_engine, redact
 from gis.errors import Forbidden, ImportRefused, InvalidInput, LandstockError
+from gis.gateway import projects as project_writes
 from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import exporter
+from gis.io import values as io_values
 from gis.io.columns import Mapping, load_mapping
 from gis.io.importer import ImportOptions, import_file
 from gis.io.report import ImportReport, RowReport
@@ -41,7 +43,8 @@ from gis.matching import proximity, reverse
 from gis.matching.explain import candidate_dict, result_dict
 from gis.matching.need import Need
 from gis.matching.run import match, need_of_project
-from gis.models import User
+from gis.models import Industry, User
+from gis.pipeline.stages import FORWARD
 from gis.reference import sync_reference
 from gis.sample import create_demo_users, load_sample, parcel_count
 from gis.spatial import parse_bbox
@@ -61,6 +64,8 @@ db_app = typer.Typer(help="Database schema 数据库结构", no_args_is_help=Tru
 app.add_typer(db_app, name="db")
 user_app = typer.Typer(help="Accounts 用户", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+project_app = typer.Typer(help="Investment projects 招商项目", no_args_is_help=True)
+app.add_typer(project_app, name="project")
 report_app = typer.Typer(
     help="The pipeline's reports 招商报表 (.xlsx or .pdf by the file's suffix)", no_args_is_help=True
 )
@@ -373,7 +378,7 @@ def import_(
     bar, tick = _import_progress(lang)
     try:
         with db.read() as session:
-            who = _acting(session, user)
+            who = _acting(session, user, Action.EDIT_PROJECT if layer == Layer.PROJECTS else Action.IMPORT)
         options = ImportOptions(
             layer,
             crs=crs,
@@ -413,16 +418,16 @@ def _write_template(settings: Settings, layer: Layer, output: Path | None) -> No
     console.print(message("cli.template.done", settings.app.language, path=output))
 
 
-def _acting(session: Session, name: str) -> Principal:
-    """Who a command acts as: the account `name` (its role and areas apply; an import needs a role
-    that may import), or, when no account has that name, an operator at the shell under it."""
+def _acting(session: Session, name: str, action: Action = Action.IMPORT) -> Principal:
+    """Who a command acts as: the account `name` (its role and areas apply; it needs a role that
+    may do `action`), or, when no account has that name, an operator at the shell under it."""
     found = session.scalar(select(User).where(User.name == name))
     if found is None:
         return operator(name)  # the shell already has the database's rights
     who = accounts.principal(found)
     if not found.active:
         raise Forbidden("error.account_disabled", name=name)
-    authorize(who, Action.IMPORT)
+    authorize(who, action)
     return who
 
 
@@ -435,7 +440,7 @@ def _finish_import(report: ImportReport, lang: str, every_row: bool, report_json
 
 @app.command("export")
 def export(
-    layer: Annotated[Layer, typer.Option(help="parcels, factories or areas 图层")],
+    layer: Annotated[Layer, typer.Option(help="parcels, factories, areas or projects 图层")],
     format: Annotated[ExportFormat, typer.Option("--format", help="Output format 格式")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write 输出文件")],
     park: Annotated[str | None, typer.Option(help="Park/zone code 园区编号")] = None,
@@ -447,7 +452,8 @@ def export(
     bbox: Annotated[str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat")] = None,
     q: Annotated[str | None, typer.Option(help="Search in code and name 搜索")] = None,
 ) -> None:
-    """Export parcels or factories with the list filters, or every park and town 导出数据."""
+    """Export parcels or factories with the list filters, or every park and town, or every
+    project (CSV or XLSX) 导出数据."""
     settings = load_settings()
     lang = settings.app.language
     filters: dict[str, object] = {"--park": park, "--town": town, "--status": status, "--land-use": land_use}
@@ -455,6 +461,8 @@ def export(
     given = [name for name, value in filters.items() if value not in (None, [])]
     if layer == Layer.AREAS and given:
         raise InvalidInput("export.areas_unfiltered", options=", ".join(given))
+    if layer == Layer.PROJECTS and given:
+        raise InvalidInput("export.projects_unfiltered", options=", ".join(given))
     window = parse_bbox(bbox) if bbox else None
     parcels = ParcelQuery(
         bbox=window,
@@ -639,6 +647,69 @@ def user_add(
             role=label("role", role.value, settings.app.language),
         )
     )
+
+
+@project_app.command("add")
+def project_add(
+    code: Annotated[str, typer.Option(help="Project code 项目编号")],
+    name: Annotated[str, typer.Option(help="Project name 项目名称")],
+    investor: Annotated[str | None, typer.Option(help="Investor 投资方")] = None,
+    credit_code: Annotated[
+        str | None, typer.Option(help="Unified social credit code 统一社会信用代码")
+    ] = None,
+    industry: Annotated[str | None, typer.Option(help="Industry code or name (GB/T 4754-2017) 行业")] = None,
+    amount: Annotated[float | None, typer.Option(help="Planned investment (万元) 计划投资额")] = None,
+    area_mu: Annotated[str | None, typer.Option(help="Land need in 亩: 50, 50-80 or ≥50 用地需求")] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="Stage entered at: code or label (线索, 在谈 …) 阶段")
+    ] = None,
+    contact: Annotated[str | None, typer.Option(help="Contact 联系人")] = None,
+    acting: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help=(
+                "Who enters it: an account (its role must allow entering projects), or any other name "
+                "for the operator at the shell (default: your OS user name) 录入人"
+            ),
+        ),
+    ] = None,
+) -> None:
+    """Enter an investment project through the write gateway, as the API and the form do 新建项目."""
+    settings = load_settings()
+    lang = settings.app.language
+    values: dict[str, Any] = {"code": code, "name": name, "investor": investor, "credit_code": credit_code}
+    values |= {"investment_total_wan": amount, "contact": contact}
+    try:
+        if area_mu is not None:
+            values["land_min_mu"], values["land_max_mu"] = io_values.span(area_mu)
+        if stage is not None:
+            values["stage"] = io_values.chooser(
+                io_values.label_index({s.value: () for s in FORWARD}, ["project_stage"]), Text("field.stage")
+            )(stage)
+    except io_values.CellError as exc:
+        raise InvalidInput(exc.text.key, **exc.text.params) from None
+    db = _open(settings)
+    try:
+        with db.write() as session:
+            who = _acting(session, acting, Action.EDIT_PROJECT) if acting else _operator(None)
+            if industry is not None:
+                named = session.scalar(select(Industry.code).where(Industry.name == industry.strip()))
+                values["industry_code"] = named or industry.strip()
+            row = project_writes.create(session, {k: v for k, v in values.items() if v is not None}, who=who)
+    finally:
+        db.dispose()
+    console.print(
+        message(
+            "cli.project.added",
+            lang,
+            code=row["code"],
+            name=row["name"],
+            stage=label("project_stage", row["stage"], lang),
+        )
+    )
+    for other in row["possible_duplicates"]:
+        console.print(message("import.possible_duplicate", lang, code=other["code"], name=other["name"]))
 
 
 @user_app.command("list")

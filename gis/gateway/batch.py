@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gis import bulk
-from gis.access import Action, Principal, Role, authorize
+from gis.access import Action, Principal, Role, authorize, readable_projects
 from gis.bulk_write import in_lists, refresh_statistics
 from gis.errors import InvalidInput
 from gis.gateway import fields, places
@@ -105,11 +105,50 @@ def area_names(session: Session, batch: Batch) -> None:
                 record[name] = by_name[record[name]]
 
 
-def resolve_references(session: Session, batch: Batch) -> list[list[Text]]:
-    """Codes (or, for parks and towns, names) the rows name, replaced by codes that exist; a row
-    naming one that does not exist is refused."""
+def project_names(session: Session, batch: Batch, who: Principal) -> dict[int, Text]:
+    """Reservations that name their project by its exact name (a ledger's 意向项目 column) rather
+    than its code, named by code from here on; looked for among the projects `who` may read only,
+    so that a name they may not read is refused as one that is not. Returns the refusal of each
+    row whose name is unknown or names several projects."""
+    given = {r["reserved_project"] for r in batch.records if r.get("reserved_project")}
+    if not given:
+        return {}
+    codes = set(_lookup(session, Project, given))
+    names = sorted(given - codes)
+    by_name: dict[str, list[str]] = {}
+    visible = readable_projects(who, session.get_bind().dialect.name)
+    for chunk in in_lists(names):
+        statement = select(Project.name, Project.code).where(
+            Project.name.in_(chunk), Project.deleted_at.is_(None), visible
+        )
+        for project_name, code in session.execute(statement.order_by(Project.code)):
+            by_name.setdefault(project_name, []).append(code)
+    refused: dict[int, Text] = {}
+    for i, record in enumerate(batch.records):
+        value = record.get("reserved_project")
+        if not value or value in codes:
+            continue
+        found = by_name.get(value, [])
+        if len(found) == 1:
+            record["reserved_project"] = found[0]
+            change = batch.changes[i] if i < len(batch.changes) else None
+            if change is not None:
+                change.project = found[0]
+        elif found:
+            refused[i] = Text("import.project_ambiguous", {"value": value, "codes": "、".join(found[:10])})
+        else:
+            refused[i] = Text("import.project_unknown", {"value": value})
+    return refused
+
+
+def resolve_references(session: Session, batch: Batch, who: Principal) -> list[list[Text]]:
+    """Codes (or, for parks and towns, names; for projects, names `who` may read) the rows name,
+    replaced by codes that exist; a row naming one that does not exist is refused."""
     found: list[list[Text]] = [[] for _ in batch.rows]
     area_names(session, batch)
+    by_name = project_names(session, batch, who) if "reserved_project" in FIELDS[batch.layer] else {}
+    for i, text in by_name.items():
+        found[i].append(text)
     for name, model in REFERENCES.items():
         if name not in FIELDS[batch.layer]:
             continue
@@ -118,7 +157,11 @@ def resolve_references(session: Session, batch: Batch) -> list[list[Text]]:
         if name == "parent":
             known |= {r["code"] for r in batch.records if r.get("code")}
         for i, record in enumerate(batch.records):
-            if record.get(name) and record[name] not in known:
+            if (
+                record.get(name)
+                and record[name] not in known
+                and not (name == "reserved_project" and i in by_name)
+            ):
                 found[i].append(
                     Text(
                         "import.unknown_reference",
@@ -236,7 +279,7 @@ def check(
     With `only_existing`, rows whose code names no record are skipped and listed, not refused."""
     codes = [r.code for r in batch.rows if r.code]
     current = stored_by_code(session, batch.layer, codes, lock=lock)
-    references = resolve_references(session, batch)
+    references = resolve_references(session, batch, who)
     batch.events, batch.skipped = [], set()
     for i, (row, change) in enumerate(zip(batch.rows, batch.changes, strict=True)):
         row.rejection = list(batch.read_problems[i]) + references[i]

@@ -258,3 +258,42 @@ def update(
     record_change(session, "project", project, "update", before, snapshot(project), who.name)
     found = duplicates.mark(session, project, who) if {"investor", "credit_code"} & chosen.keys() else []
     return {**get_project(session, code), "possible_duplicates": found}
+
+
+# What a new project needs from a file, as the API's and the form's new project does
+REQUIRED = ("name", "industry_code")
+
+
+def _same(name: str, given: Any, stored: Any) -> bool:
+    """Whether a file's value is what is stored (a credit code in its one form, a list as a set
+    of codes, a blank reference as none)."""
+    if name == "credit_code" and given:
+        given = check_credit_code(str(given)).code
+    if name == "preferred_areas":
+        return sorted(given or []) == sorted(stored or [])
+    if isinstance(given, float) and isinstance(stored, int | float):
+        return abs(given - stored) <= 1e-9 * max(1.0, abs(stored))
+    return bool(given == stored) or (given in (None, "") and stored in (None, ""))
+
+
+def put(session: Session, values: dict[str, Any], *, who: Principal) -> tuple[str, list[dict[str, Any]]]:
+    """One row of a project file: a new code enters the project (`create`), a known one changes
+    the facts the row gives that differ (`update`), and a row that would store what is stored
+    writes nothing. Returns what was done (insert, update or unchanged) and the possible
+    duplicates the project was marked with. The stage and the entry dates of a known project
+    move by steps only: a row may repeat them, not change them."""
+    authorize(who, Action.EDIT_PROJECT)
+    code = str(values["code"])
+    stored = session.scalar(select(Project.deleted_at.is_(None)).where(Project.code == code))
+    if stored is None:
+        missing = [name for name in REQUIRED if values.get(name) in (None, "")]
+        if missing:
+            raise InvalidInput("import.required", field=Text(f"field.{missing[0]}"))
+        return "insert", create(session, values, who=who)["possible_duplicates"]
+    if not stored:
+        raise NotFound(kind=Text("kind.project"), code=code)
+    current = get_project(session, code)
+    changed = {k: v for k, v in values.items() if k != "code" and not _same(k, v, current.get(k))}
+    if not changed:
+        return "unchanged", []
+    return "update", update(session, code, changed, who=who)["possible_duplicates"]

@@ -113,6 +113,45 @@ FIELDS: dict[str, dict[str, str]] = {
         "cadastral_code": "district",
         "remarks": "text",
     },
+    # Investment projects: a table without geometry, written through gis/gateway/projects.py.
+    # `land_mu` is a need as one cell ("50", "50-80", "≥50"), `contact_phone` joins `contact`.
+    "projects": {
+        "code": "code",
+        "name": "text",
+        "investor": "text",
+        "credit_code": "text",
+        "investor_category": "investor_category",
+        "project_type": "project_type",
+        "industry_code": "industry",
+        "investment_total_wan": "float",
+        "fixed_investment_wan": "float",
+        "foreign_investment_wusd": "float",
+        "land_mu": "span",
+        "land_min_mu": "float",
+        "land_max_mu": "float",
+        "floor_area_min_m2": "float",
+        "clear_height_min_m": "float",
+        "floor_load_min_kn_m2": "float",
+        "crane_min_t": "float",
+        "power_min_kva": "float",
+        "nuisance_class": "int",
+        "needs_waterfront": "bool",
+        "preferred_areas": "list",
+        "annual_output_wan": "float",
+        "annual_tax_wan": "float",
+        "agreed_start_on": "date",
+        "source_unit": "unit",
+        "platform": "ref",
+        "leader": "text",
+        "officer": "text",
+        "stage": "stage",
+        "stage_since": "date",
+        "signed_on": "date",
+        "started_on": "date",
+        "contact": "text",
+        "contact_phone": "text",
+        "remarks": "text",
+    },
 }
 GEOMETRY_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "几何wkt", "wkt几何", "空间信息")
 X_COLUMNS = ("x", "lon", "lng", "long", "longitude", "经度", "东经", "x坐标", "横坐标", "东坐标")
@@ -240,6 +279,29 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "is_priority": ("重点平台", "是否重点平台"),
         "cadastral_code": ("地籍区", "地籍区号", "地籍区代码", "地籍区编码", "djq", "djqdm"),
     },
+    "projects": {
+        "code": ("项目编号", "编号", "项目代码", "xmbh", "project_code"),
+        "name": ("项目名称", "名称", "项目", "xmmc"),
+        "investor": ("投资方", "企业名称", "投资企业", "投资主体", "投资方名称", "签约企业", "企业"),
+        "credit_code": ("信用代码", "社会信用代码", "统一代码", "uscc"),
+        "industry_code": ("所属行业", "行业代码", "行业分类", "产业", "产业类别", "industry"),
+        "investment_total_wan": (
+            "计划投资额（万元）",
+            "计划投资额",
+            "计划总投资",
+            "总投资",
+            "投资额",
+            "投资总额",
+        ),
+        "land_mu": ("用地需求（亩）", "用地需求", "需求用地", "用地面积", "用地", "land_mu"),
+        "stage": ("阶段", "项目进度", "进展阶段", "项目状态", "进度"),
+        "source_unit": ("招商单位", "来源单位", "信息来源", "引进单位"),
+        "platform": ("落户平台", "落户园区", "载体"),
+        "preferred_areas": ("意向园区", "意向地点", "意向选址"),
+        "contact": ("联系人", "lxr"),
+        "contact_phone": ("联系电话", "电话", "手机", "lxdh"),
+        "remarks": ("备注", "说明", "bz", "remark"),
+    },
 }
 _COMMON_SYNONYMS = {
     "status": ("状态", "供地状态", "现状", "当前状态", "zt", "status_code"),
@@ -363,7 +425,8 @@ def recognisers(layer: str) -> dict[str, str]:
     for name in fields:
         table[key(name)] = name
         table[key(f"{name}_code")] = name
-    for name, words in {**_COMMON_SYNONYMS, **_SYNONYMS[layer]}.items():
+    common = {} if layer == "projects" else _COMMON_SYNONYMS  # 项目编号 is a project's own code
+    for name, words in {**common, **_SYNONYMS[layer]}.items():
         for word in words:
             table[key(word)] = name
     for field_name, short in SHAPEFILE_NAMES.get(layer, {}).items():

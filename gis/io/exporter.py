@@ -29,10 +29,10 @@ import pyogrio
 import shapely
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from gis import inventory
+from gis import inventory, projects
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000
 from gis.errors import InvalidInput
@@ -118,6 +118,48 @@ AREA_COLUMNS = (
     "version",
 )
 
+# Every fact of a project a file may set (gis/io/columns.py FIELDS["projects"]), the industry's
+# name beside its code, then the bookkeeping the importer leaves alone
+PROJECT_COLUMNS = (
+    "code",
+    "name",
+    "investor",
+    "credit_code",
+    "investor_category",
+    "project_type",
+    "industry_code",
+    "industry_name",
+    "investment_total_wan",
+    "fixed_investment_wan",
+    "foreign_investment_wusd",
+    "land_min_mu",
+    "land_max_mu",
+    "floor_area_min_m2",
+    "clear_height_min_m",
+    "floor_load_min_kn_m2",
+    "crane_min_t",
+    "power_min_kva",
+    "nuisance_class",
+    "needs_waterfront",
+    "preferred_areas",
+    "annual_output_wan",
+    "annual_tax_wan",
+    "agreed_start_on",
+    "source_unit",
+    "platform",
+    "leader",
+    "officer",
+    "stage",
+    "stage_since",
+    "signed_on",
+    "started_on",
+    "contact",
+    "remarks",
+    "updated_at",
+    "updated_by",
+    "version",
+)
+PROJECT_FORMATS = ("csv", "xlsx")
 Progress = Callable[[int], None]
 
 
@@ -224,10 +266,13 @@ def write(
     parcel_query: ParcelQuery | None = None,
     factory_query: FactoryQuery | None = None,
     reservations_in: frozenset[int] | None = None,
+    projects_visible: ColumnElement[bool] | None = None,
 ) -> int:
     """Write the matching records of `layer` to `target` in `fmt`; return how many. With
     `reservations_in` (gis.access.reservation_areas), reservations outside those areas carry no
-    project."""
+    project; projects are the `projects_visible` ones (gis.access.readable_projects) when given."""
+    if layer == Layer.PROJECTS:
+        return write_projects(session, fmt, target, lang=lang, visible=projects_visible)
     if fmt not in FORMATS:
         raise InvalidInput("export.unknown_format", format=fmt, formats=", ".join(FORMATS))
     frame = frame_for(session, layer, parcel_query, factory_query, reservations_in)
@@ -322,7 +367,9 @@ def header_of(column: str, lang: str) -> str:
         return message("field.reserved_for", lang)
     if column in ("park_code", "town_code", "parcel_code", "parent_code"):
         return message(f"field.{column.removesuffix('_code')}", lang)
-    if column in ("park_name", "town_name"):
+    if column in ("park_name", "town_name", "industry_name"):
+        if column == "industry_name":
+            return message("field.industry_code", lang) + message("field.name", lang)
         return message(f"field.{column.removesuffix('_name')}", lang) + message("field.name", lang)
     if column == "footprint_wkt":
         return message("export.footprint_wkt", lang)
@@ -331,8 +378,20 @@ def header_of(column: str, lang: str) -> str:
     return message(f"field.{column}", lang)
 
 
-SHEETS = {"parcels": "kind.parcel", "factories": "kind.factory", "areas": "export.sheet.areas"}
-LABELLED = {"stock_type": "stock_type", "building_type": "building_type", "kind": "area_kind"}
+SHEETS = {
+    "parcels": "kind.parcel",
+    "factories": "kind.factory",
+    "areas": "export.sheet.areas",
+    "projects": "kind.project",
+}
+LABELLED = {
+    "stock_type": "stock_type",
+    "building_type": "building_type",
+    "kind": "area_kind",
+    "stage": "project_stage",
+    "project_type": "project_type",
+    "investor_category": "investor_category",
+}
 
 
 def cell_of(column: str, value: Any, layer: Layer, lang: str) -> Any:
@@ -417,3 +476,41 @@ def _summary_rows(frame: gpd.GeoDataFrame, layer: Layer, lang: str) -> list[list
         ],
     ]
     return rows
+
+
+def project_rows(session: Session, visible: ColumnElement[bool] | None = None) -> list[list[Any]]:
+    """Every project (the `visible` ones when given) in code order, one value per column."""
+    out = []
+    for row in projects.every_project(session, visible=visible):
+        record: dict[str, Any] = dict(row)
+        record["preferred_areas"] = ";".join(record.get("preferred_areas") or [])
+        record["updated_at"] = str(record["updated_at"])
+        out.append([record.get(c) for c in PROJECT_COLUMNS])
+    return out
+
+
+def write_projects(
+    session: Session, fmt: str, target: Path, *, lang: str = "zh", visible: ColumnElement[bool] | None = None
+) -> int:
+    """Write the projects to `target` as CSV or XLSX with the headers and words of the 台账, which
+    import back unchanged; return how many."""
+    if fmt not in PROJECT_FORMATS:
+        raise InvalidInput("export.unknown_format", format=fmt, formats=", ".join(PROJECT_FORMATS))
+    found = project_rows(session, visible)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    header = [header_of(c, lang) for c in PROJECT_COLUMNS]
+    rows = [
+        [cell_of(c, v, Layer.PROJECTS, lang) for c, v in zip(PROJECT_COLUMNS, row, strict=True)]
+        for row in found
+    ]
+    if fmt == "csv":
+        table = cells.escape_frame(pd.DataFrame(rows, columns=header, dtype=object))
+        table.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    else:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(message(SHEETS[Layer.PROJECTS], lang))
+        sheet.append(cells.row(header))
+        for row in rows:
+            sheet.append(cells.row(row))
+        workbook.save(target)
+    return len(found)

@@ -30,18 +30,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gis import cadastre
-from gis.access import Principal, operator
+from gis.access import Action, Principal, authorize, operator
 from gis.area import ellipsoidal_area_m2
 from gis.database import Database
-from gis.errors import InvalidInput
+from gis.errors import InvalidInput, LandstockError
 from gis.gateway import batch as gateway
+from gis.gateway import projects as project_gateway
 from gis.gateway.batch import Batch
 from gis.geometry import clean_polygons
 from gis.io import columns, crs, keys, moves, readers, tables, values
 from gis.io.limits import ImportLimits
 from gis.io.report import ImportReport, RowReport
 from gis.labels import Text, message
-from gis.models import Area, LandUseClass
+from gis.models import Area, Industry, LandUseClass, Project, Unit
+from gis.pipeline.stages import Stage
 from gis.vocabulary import Layer
 
 LAYERS = tuple(Layer)
@@ -66,6 +68,16 @@ CHOSEN = {
     "stock_type": (values.STOCK_SYNONYMS, "stock_type", "stock_type"),
     "building_type": (values.BUILDING_SYNONYMS, "building_type", "building_type"),
     "area_kind": (values.AREA_KINDS, "area_kind", "kind"),
+}
+# A project's choices: its stage, type and investor category, as codes or labels in either language
+PROJECT_CHOSEN = {
+    "stage": ({s.value: () for s in Stage}, "project_stage", "stage"),
+    "project_type": ({t.value: () for t in project_gateway.ProjectType}, "project_type", "project_type"),
+    "investor_category": (
+        {c.value: () for c in project_gateway.InvestorCategory},
+        "investor_category",
+        "investor_category",
+    ),
 }
 
 
@@ -115,6 +127,8 @@ def import_file(
     if options.replace and options.only_existing:
         raise InvalidInput("import.replace_only_existing")
     tick = progress or (lambda *_: None)
+    if options.layer == Layer.PROJECTS:
+        return _import_projects(db, path, options, name=name, tick=tick, before_commit=before_commit)
     with db.read() as session:
         prepared = prepare(session, path, options, name=name, tick=tick)
         check(session, prepared, lock=False)
@@ -143,7 +157,7 @@ def prepare(
         batch, plan = _prepare(session, source, options, report)
     report.rows = batch.rows
     tick("check", len(batch.rows), len(batch.rows))
-    _keys(batch, report)
+    _keys(batch.rows, report)
     if options.layer == Layer.PARCELS:
         _compare_areas(batch)
     batch.read_problems = [list(row.rejection) for row in batch.rows]
@@ -366,6 +380,8 @@ def _check_points(points: np.ndarray, batch: Batch, index: np.ndarray, options: 
 def _converters(session: Session, options: ImportOptions) -> dict[str, Callable[[Any], Any]]:
     """One converter per kind of value, with the mapping file's synonyms added."""
     extra = options.mapping.values
+    if options.layer == Layer.PROJECTS:
+        return _project_converters(session, extra)
     land_use_rows = [
         (code, name, legacy)
         for code, name, legacy in session.execute(
@@ -469,10 +485,11 @@ def _cells(series: pd.Series, convert: Callable[[Any], Any]) -> Iterator[tuple[i
 
 def _store(record: dict[str, Any], name: str, value: Any, row: RowReport, column: str) -> None:
     """Put a converted value under its database column(s)."""
-    if name == "plot_ratio":
+    if name in ("plot_ratio", "land_mu"):
         low, high = value
-        record.setdefault("plot_ratio_min", low)
-        record.setdefault("plot_ratio_max", high)
+        prefix = "plot_ratio" if name == "plot_ratio" else "land"
+        record.setdefault(f"{prefix}_min" + ("_mu" if name == "land_mu" else ""), low)
+        record.setdefault(f"{prefix}_max" + ("_mu" if name == "land_mu" else ""), high)
     elif name in ("area", "cert_area"):
         if value is None:
             row.repairs.append(Text("import.zero_area", {"column": column}))
@@ -484,21 +501,21 @@ def _store(record: dict[str, Any], name: str, value: Any, row: RowReport, column
         row.code = value
 
 
-def _keys(batch: Batch, report: ImportReport) -> None:
+def _keys(rows: list[RowReport], report: ImportReport) -> None:
     """Refuse missing and duplicated codes, and say when every row has the same one."""
-    codes = [r.code for r in batch.rows]
-    missing = [r for r in batch.rows if not r.code and not r.rejection]
+    codes = [r.code for r in rows]
+    missing = [r for r in rows if not r.code and not r.rejection]
     for row in missing:
         row.rejection.append(Text("import.code_missing"))
     seen: dict[str, list[int]] = defaultdict(list)
-    for row in batch.rows:
+    for row in rows:
         if row.code:
             seen[row.code].append(row.row)
     duplicated = {c: n for c, n in seen.items() if len(n) > 1}
-    for row in batch.rows:
+    for row in rows:
         if row.code in duplicated:
-            rows = _rows_text(duplicated[row.code])
-            row.rejection.append(Text("import.code_duplicate", {"code": row.code, "rows": rows}))
+            listed = _rows_text(duplicated[row.code])
+            row.rejection.append(Text("import.code_duplicate", {"code": row.code, "rows": listed}))
     if missing:
         report.problems.append(Text("import.codes_missing", {"count": len(missing)}))
     if len(codes) > 1 and len(duplicated) == 1 and len(next(iter(duplicated.values()))) == len(codes):
@@ -531,4 +548,110 @@ def _compare_areas(batch: Batch) -> None:
                         "share": f"{(stated - area) / area:+.1%}",
                     },
                 )
+            )
+
+
+# Investment projects (招商项目): a table read, mapped and converted as above, then every row
+# handed to the projects' gateway (gis/gateway/projects.py), which checks it by the rules of the
+# API and writes it with its history. All rows are written in one transaction, undone as a whole
+# when a row is refused or for a dry run: a dry run goes the very same way as the import.
+
+
+class _Undo(Exception):
+    """Roll back an import of projects that is refused or only tried."""
+
+
+def _project_converters(
+    session: Session, extra: dict[str, dict[str, Any]]
+) -> dict[str, Callable[[Any], Any]]:
+    """Stages, types and categories by code or label; industries and units by code or exact name
+    (an unknown code is left for the gateway to refuse, saying which); platforms by code or name."""
+    industries = {columns.key(n): c for c, n in session.execute(select(Industry.code, Industry.name))}
+    units = {columns.key(n): c for c, n in session.execute(select(Unit.code, Unit.name))}
+    areas = {columns.key(n): c for c, n in session.execute(select(Area.code, Area.name))}
+
+    def named(index: dict[str, str]) -> Callable[[Any], str]:
+        return lambda cell: index.get(columns.key(values.text(cell)), values.code(cell))
+
+    return {
+        **PLAIN,
+        "span": values.span,
+        "industry": named(values.with_synonyms(industries, extra.get("industry_code"))),
+        "unit": named(units),
+        "ref": named(areas),
+        **{
+            kind: values.chooser(values.label_index(words, [labels], extra.get(name)), Text(f"field.{name}"))
+            for kind, (words, labels, name) in PROJECT_CHOSEN.items()
+        },
+    }
+
+
+def _project_values(record: dict[str, Any]) -> dict[str, Any]:
+    """A row's fields as the gateway takes them: a phone number joins the contact."""
+    out = dict(record)
+    phone = out.pop("contact_phone", None)
+    if phone:
+        out["contact"] = " ".join(filter(None, [out.get("contact"), phone]))
+    return out
+
+
+def _import_projects(
+    db: Database,
+    path: Path,
+    options: ImportOptions,
+    *,
+    name: str | None,
+    tick: Progress,
+    before_commit: Callable[[ImportReport], None] | None,
+) -> ImportReport:
+    """Read a table of projects and put each row through the gateway; see the note above."""
+    authorize(options.who, Action.EDIT_PROJECT)
+    if options.replace:
+        raise InvalidInput("import.projects_replace")
+    report = ImportReport(options.layer, name or path.name, dry_run=options.dry_run)
+    tick("read", 0, None)
+    with readers.opened(path, options.limits, layer=options.source_layer) as source, db.read() as session:
+        report.format, report.source_layer = source.format, source.layer
+        report.notes.extend(source.notes)
+        plan = columns.plan(list(source.frame.columns), options.layer, options.mapping, is_table=False)
+        report.notes.extend(plan.notes)
+        report.rows = [RowReport(source.first_row + i, None) for i in range(len(source.frame))]
+        records = _attributes(session, source.frame, plan, options, report.rows)
+    _keys(report.rows, report)
+    tick("check", len(report.rows), len(report.rows))
+    try:
+        with db.write() as session:
+            _put_projects(session, report, records, options)
+            report.written = not options.dry_run and report.acceptable
+            if report.written:
+                tick("write", len(report.rows), len(report.rows))
+            if before_commit:
+                before_commit(report)
+            if not report.written:
+                raise _Undo
+    except _Undo:
+        pass
+    return report
+
+
+def _put_projects(
+    session: Session, report: ImportReport, records: list[dict[str, Any]], options: ImportOptions
+) -> None:
+    """Each acceptable row through the gateway, in file order; a refusal is the row's reason."""
+    existing = set(session.scalars(select(Project.code))) if options.only_existing else set()
+    for row, record in zip(report.rows, records, strict=True):
+        if row.rejection or not row.code:
+            continue
+        if options.only_existing and row.code not in existing:
+            row.action = "skipped"
+            report.skipped.append(row.code)
+            continue
+        try:
+            row.action, found = project_gateway.put(session, _project_values(record), who=options.who)
+        except LandstockError as error:
+            row.rejection.append(Text(error.key, error.params))
+            continue
+        for other in found:
+            row.messages.append(
+                Text("import.possible_duplicate", {"code": other["code"], "name": other["name"]})
             )

@@ -20,9 +20,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gis.gateway.projects import InvestorCategory, ProjectType
 from gis.io import cells, exporter
 from gis.labels import label, message
-from gis.models import LandUseClass
+from gis.models import Industry, LandUseClass
+from gis.pipeline.stages import FORWARD
 from gis.status import WORKFLOWS
 from gis.vocabulary import AreaKind, BuildingType, Layer, ReadyItem, SiteKind, StockType
 
@@ -39,13 +41,21 @@ COMPUTED = {
     "updated_by",
     "version",
     "footprint_wkt",
+    "industry_name",
 }
 COLUMNS = {
     Layer.PARCELS: exporter.PARCEL_COLUMNS,
     Layer.FACTORIES: exporter.FACTORY_COLUMNS,
     Layer.AREAS: exporter.AREA_COLUMNS,
+    Layer.PROJECTS: exporter.PROJECT_COLUMNS,
 }
-YES_NO = {"waterfront", "net_land", "is_priority", *(f"ready_{item.value}" for item in ReadyItem)}
+YES_NO = {
+    "waterfront",
+    "net_land",
+    "is_priority",
+    "needs_waterfront",
+    *(f"ready_{item.value}" for item in ReadyItem),
+}
 EXAMPLES: dict[Layer, dict[str, Any]] = {
     Layer.PARCELS: {
         "code": "QD-2026-001",
@@ -86,12 +96,27 @@ EXAMPLES: dict[Layer, dict[str, Any]] = {
         "is_priority": True,
         "wkt": "POLYGON ((121.70 31.82, 121.72 31.82, 121.72 31.84, 121.70 31.84, 121.70 31.82))",
     },
+    Layer.PROJECTS: {
+        "code": "XM-2026-901",
+        "name": "示例新材料项目",
+        "investor": "示例新材料科技有限公司",
+        "project_type": "manufacturing",
+        "industry_code": "26",
+        "investment_total_wan": 50000,
+        "land_min_mu": 50,
+        "land_max_mu": 80,
+        "preferred_areas": "P01;P04",
+        "stage": "lead",
+        "contact": "王经理 13800000000",
+    },
 }
 
 
 def columns(layer: Layer) -> list[str]:
     """The template's columns: what a file may set, then where the record is."""
     chosen = [c for c in COLUMNS[layer] if c not in COMPUTED]
+    if layer == Layer.PROJECTS:  # no status step to explain, no place
+        return chosen
     return [*chosen, "note", *(("lon", "lat") if layer == Layer.FACTORIES else ("wkt",))]
 
 
@@ -123,6 +148,11 @@ def _choices(session: Session, layer: Layer, lang: str) -> dict[str, list[str]]:
         found["building_type"] = [label("building_type", b.value, lang) for b in BuildingType]
     if layer == Layer.AREAS:
         found["kind"] = [label("area_kind", k.value, lang) for k in AreaKind]
+    if layer == Layer.PROJECTS:
+        found["stage"] = [label("project_stage", s.value, lang) for s in FORWARD]
+        found["industry_code"] = list(session.scalars(select(Industry.name).order_by(Industry.code)))
+        found["project_type"] = [label("project_type", t.value, lang) for t in ProjectType]
+        found["investor_category"] = [label("investor_category", c.value, lang) for c in InvestorCategory]
     return found
 
 

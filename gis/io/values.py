@@ -265,3 +265,22 @@ def wkt(value: Any) -> Any:
 def items(value: Any) -> list[str]:
     """A list of codes from "39;38", "39、38", "39,38" or "39 38"."""
     return [p for p in re.split(r"[;,，、；\s]+", unicodedata.normalize("NFKC", text(value))) if p]
+
+
+def span(value: Any) -> tuple[float | None, float | None]:
+    """(low, high) of a need given in one cell: "50-80", "≥50", "≤80", or "50" (exactly that)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        amount = number(value)
+        return amount, amount
+    cleaned = unicodedata.normalize("NFKC", str(value)).replace(" ", "")
+    found = [float(n) for n in re.findall(r"\d*\.?\d+", cleaned)]
+    if len(found) == 2 and re.search(r"\d[-~～至到]", cleaned):
+        return min(found), max(found)
+    if len(found) == 1:
+        if re.match(r"^(≥|>=|>|不小于|不少于|大于|至少)", cleaned):
+            return found[0], None
+        if re.match(r"^(≤|<=|<|不大于|不超过|小于|至多)", cleaned):
+            return None, found[0]
+        amount = number(cleaned)
+        return amount, amount
+    raise _refused("import.not_a_number", cleaned)

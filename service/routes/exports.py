@@ -1,8 +1,11 @@
-"""Downloads of the inventory with the list filters: /api/parcels/export, /api/factories/export.
+"""Downloads of the inventory with the list filters: /api/parcels/export, /api/factories/export;
+and of the projects: /api/projects/export (CSV or XLSX, importable back).
 
 Signed-in users only, a limited number an hour each (LANDSTOCK_EXPORT_MAX_PER_HOUR: 429 with
 Retry-After past it); a park manager's file names the projects of their own sites' reservations
-only. Registered before the parcel and factory routers so that `export` is not taken for a code.
+only, and their projects file holds the projects they may read (gis/access.py
+`readable_projects`). Registered before the parcel, factory and project routers so that `export`
+is not taken for a code.
 """
 
 # No `from __future__ import annotations`: a download route is made for each kind of site, and
@@ -23,7 +26,7 @@ from gis.vocabulary import Layer
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, SettingsDep
 from service.kinds import KINDS, ServedKind
-from service.read_access import take_export
+from service.read_access import ProjectReader, take_export, visible_projects
 
 router = APIRouter(prefix="/api", tags=["export 导出"])
 FormatParam = Annotated[
@@ -99,3 +102,31 @@ def _export_route(kind: ServedKind) -> None:
 
 for site_kind in KINDS.values():
     _export_route(site_kind)
+
+
+@router.get(
+    "/projects/export",
+    response_class=FileResponse,
+    responses=EXPORT_RESPONSES,
+    summary="Download projects 导出招商项目",
+)
+def export_projects(
+    db: DatabaseDep,
+    settings: SettingsDep,
+    who: ProjectReader,
+    lang: Language,
+    format: Annotated[Literal["csv", "xlsx"], Query(description="csv or xlsx (台账)")] = "xlsx",
+) -> FileResponse:
+    """Every project the reader may read, with Chinese headers and words, as the import of
+    projects reads it back (`layer=projects`)."""
+    take_export(db, settings, who)
+    folder = Path(tempfile.mkdtemp(prefix="landstock-export-"))
+    target = folder / f"projects{exporter.SUFFIXES[format]}"
+    with db.read() as session:
+        exporter.write_projects(session, format, target, lang=lang, visible=visible_projects(session, who))
+    return FileResponse(
+        target,
+        media_type=exporter.MEDIA_TYPES[format],
+        filename=target.name,
+        background=BackgroundTask(_remove, folder),
+    )

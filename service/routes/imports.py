@@ -5,8 +5,9 @@ transaction: a refused import answers 422 with the report and leaves the databas
 `dry_run` checks and reports without writing, and answers as the import would (422 when
 refused). The report carries what an upload page shows:
 counts by outcome, notes about the file (CRS, columns), and a line per row. Only roles allowed
-to import may upload (401 without a user, 403 for others); a park manager's rows must lie in
-their own parks and towns, and status events carry the uploader's name.
+to import may upload (401 without a user, 403 for others): for the projects layer, the roles
+that may enter projects; a park manager's rows must lie in their own parks and towns, and status
+events carry the uploader's name.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from gis.access import Action, Principal
+from gis.access import Action, authorize
 from gis.errors import TooLarge
 from gis.io import exporter
 from gis.io.columns import Mapping, load_mapping
@@ -29,7 +30,7 @@ from gis.io.limits import ImportLimits
 from gis.io.readers import upload_name
 from gis.io.template import write_template
 from gis.vocabulary import Layer
-from service.auth import CurrentUser, requires
+from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, SettingsDep
 
 FORMATS = "GeoJSON, TopoJSON, Shapefile (.zip), GeoPackage, KML, CSV or XLSX"
@@ -47,10 +48,10 @@ def template(
     db: DatabaseDep,
     _user: CurrentUser,
     lang: Language,
-    layer: Annotated[Layer, Query(description="parcels, factories or areas 图层")] = Layer.PARCELS,
+    layer: Annotated[Layer, Query(description="parcels, factories, areas or projects 图层")] = Layer.PARCELS,
 ) -> FileResponse:
     """The layer's import template to fill in: Chinese headers with units, drop-down lists for
-    statuses, land uses and types, and a guide sheet with an example row."""
+    statuses, land uses, types, stages and industries, and a guide sheet with an example row."""
     folder = Path(tempfile.mkdtemp(prefix="landstock-template-"))
     target = folder / f"{layer}-template.xlsx"
     with db.read() as session:
@@ -99,7 +100,7 @@ def upload(
     request: Request,
     db: DatabaseDep,
     settings: SettingsDep,
-    user: Annotated[Principal, requires(Action.IMPORT)],
+    user: CurrentUser,
     lang: Language,
     file: Annotated[UploadFile, File(description=FORMATS)],
     layer: Annotated[Layer, Form(description="图层")],
@@ -114,6 +115,7 @@ def upload(
     mapping: Annotated[UploadFile | None, File(description="字段映射 YAML or JSON")] = None,
 ) -> dict[str, Any]:
     """Check a survey file and, unless refused or a dry run, write it in one transaction."""
+    authorize(user, Action.EDIT_PROJECT if layer == Layer.PROJECTS else Action.IMPORT)
     limits = settings.imports.limits()
     _too_large(request, limits)
     folder = Path(tempfile.mkdtemp(prefix="landstock-upload-"))

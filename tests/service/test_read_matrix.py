@@ -17,6 +17,7 @@ say here who may read it.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import zipfile
 from collections.abc import Iterator
@@ -267,6 +268,11 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/users/{name}/history": (admin_api, [("/api/users/{editor}/history", "none")]),
     "/api/parcels/export": (signed_in_api, [("/api/parcels/export?format=csv", "none")]),
     "/api/factories/export": (signed_in_api, [("/api/factories/export?format=xlsx", "none")]),
+    # the projects a reader may read (a park manager: their own), anonymous readers none
+    "/api/projects/export": (
+        signed_in_api,
+        [("/api/projects/export?format=csv", "none"), ("/api/projects/export?format=xlsx", "none")],
+    ),
     "/api/parcels": (inventory_api, [("/api/parcels?limit=1000", "none")]),
     "/api/parcels/{code}": secret_and_own(inventory_api, "/api/parcels/{*_parcel}"),
     "/api/parcels/{code}/history": secret_and_own(inventory_api, "/api/parcels/{*_parcel}/history"),
@@ -376,7 +382,10 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/projects.xlsx": (signed_in_api, [("/projects.xlsx?sort=-code", "none")]),
     "/projects/new": (editor_page, [("/projects/new", "none")]),
     "/workspace": (signed_in_page, [("/workspace", "none")]),
-    "/api/imports/template": (signed_in_api, [("/api/imports/template?layer=factories", "none")]),
+    "/api/imports/template": (
+        signed_in_api,
+        [("/api/imports/template?layer=factories", "none"), ("/api/imports/template?layer=projects", "none")],
+    ),
     "/api/reports/weekly": (report_api, [("/api/reports/weekly", "none")]),
     "/api/reports/weekly.xlsx": (report_api, [("/api/reports/weekly.xlsx", "none")]),
     "/api/reports/weekly.pdf": (report_api, [("/api/reports/weekly.pdf", "none")]),
@@ -394,6 +403,14 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
 
 # What a reader must find (so that hiding too much fails as well): URL template -> roles -> texts.
 MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
+    "/api/projects/export?format=csv": {
+        STAFF: (SECRET["code"], SECRET["name"], OWN["name"], PERSONAL["project_contact"]),
+        ("park_manager",): (OWN["code"], OWN["name"], OWN["investor"]),
+    },
+    "/api/projects/export?format=xlsx": {
+        STAFF: (SECRET["name"], SECRET["investor"], OWN["name"]),
+        ("park_manager",): (OWN["name"],),
+    },
     "/api/projects/{secret_project}/follow-ups": {STAFF: (FOLLOW_UPS["secret"], EDITOR)},
     "/api/projects/{own_project}/follow-ups": {("park_manager", *STAFF): (FOLLOW_UPS["own"],)},
     "/api/projects/{secret_project}/stages": {STAFF: ('"signed"', EDITOR)},
@@ -479,10 +496,13 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
 
 
 def text_of(response: httpx.Response) -> str:
-    """The body as text; a workbook's sheets and strings unpacked."""
+    """The body as text; a workbook's sheets and strings unpacked (character references, as a
+    write-only workbook writes its text, read as the characters)."""
     if response.headers.get("content-type", "").startswith(XLSX):
         with zipfile.ZipFile(io.BytesIO(response.content)) as book:
-            return "".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+            return "".join(
+                html.unescape(book.read(n).decode("utf-8")) for n in book.namelist() if n.endswith(".xml")
+            )
     return response.content.decode("utf-8", errors="replace")
 
 
