@@ -18,7 +18,7 @@ from gis.errors import InvalidInput
 from gis.pipeline.config import PipelineConfig
 from gis.pipeline.stages import FORWARD, Stage
 from gis.rows import ProjectListRow
-from service.auth import CurrentUser
+from service.auth import CurrentUser, csrf_token
 from service.dependencies import DatabaseDep, ReadSession, SettingsDep
 from service.filters import ProjectFilters
 from service.i18n import page_language
@@ -26,6 +26,7 @@ from service.read_access import PageReader, sign_in_first, take_export, visible_
 from service.web.exports import XLSX, projects_workbook
 from service.web.filters import parse_project_filters, project_form, project_querystring
 from service.web.frame import page
+from service.web.workspace import import_words
 
 router = APIRouter(include_in_schema=False)
 
@@ -133,6 +134,8 @@ def projects_page(
             "columns": projects.PROJECT_SORTS,
             "scoped": reader.scoped,
             "may_create": may_create(reader),
+            "csrf": csrf_token(request) if may_create(reader) else "",
+            "import_words": import_words(page_language(request)),
             "follow_up_days": config.follow_up_days,
         },
         status_code=422 if context["problem"] else 200,

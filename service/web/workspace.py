@@ -63,12 +63,13 @@ def workspace(
             "offset": offset,
             "page_size": PAGE,
             "csrf": csrf_token(request),
-            "import_words": _import_words(page_language(request)),
+            "import_words": import_words(page_language(request)),
         },
     )
 
 
-def _import_words(lang: str) -> dict[str, str]:
+def import_words(lang: str) -> dict[str, str]:
+    """The words the import form's script shows (service/static/landstock/import.js)."""
     keys = (
         "accepted",
         "checked",

@@ -4,6 +4,7 @@ scroll box in between), the filters and the funnel narrow the table; and the new
 refused and shown again, then a duplicate lead confirmed and saved."""
 
 import httpx
+import openpyxl
 import pytest
 
 from tests.browser.conftest import account, fill_form
@@ -56,6 +57,9 @@ def test_the_pipeline_fits_every_width_and_its_filters_and_funnel_narrow_it(page
         assert not overflows(page), f"{role} at {width} px scrolls sideways"
         assert page.page.locator("#nav-projects").is_visible()
         assert page.page.locator("#new-project").count() == (role == "investment")
+        # only those who may enter projects are offered the ledger and its import
+        assert page.page.locator("#import-card").count() == page.page.locator("#projects-ledger").count()
+        assert page.page.locator("#import-card").count() == (role == "investment")
         assert link.is_visible() and set(shown_codes(page)) <= readable and shown_codes(page)
         box = link.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
@@ -121,3 +125,41 @@ def test_a_new_lead_is_refused_then_confirmed_as_a_possible_duplicate(page, live
     marks = httpx.get(f"{live_server.base}/api/projects/XM-B-001/duplicates", headers=headers).json()
     assert stored["source_unit"] == "SH" and stored["preferred_areas"] == ["P03"]
     assert "XM-2026-001" in [m["code"] for m in marks]
+
+
+def test_staff_export_the_ledger_edit_it_check_it_and_import_it_back(page, live_server, tmp_path):
+    headers = sign_in(page, live_server, "investment", "ledger")
+    page.page.set_viewport_size({"width": 900, "height": 900})
+    page.goto("/projects")
+    with page.page.expect_download() as fetched:
+        page.page.click("#projects-ledger")
+    ledger = tmp_path / "台账.xlsx"
+    fetched.value.save_as(ledger)
+    book = openpyxl.load_workbook(ledger)
+    sheet = book.worksheets[0]
+    heads = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[heads.index("编号")].value)
+    code = row[heads.index("编号")].value
+    row[heads.index("备注")].value = "园区复核：用地需求已确认"
+    book.save(ledger)
+    total = sheet.max_row - 1
+
+    def remarks() -> str:
+        return httpx.get(f"{live_server.base}/api/projects/{code}", headers=headers).json()["remarks"]
+
+    page.page.set_input_files("#import-file", str(ledger))
+    page.page.set_checked("#import-dry", True)
+    page.page.click("#import-form button[type=submit]")
+    page.page.locator("#import-outcome").wait_for()
+    assert page.page.inner_text("#import-outcome") == f"检查通过（未写入）：共 {total} 行。"
+    assert remarks() != "园区复核：用地需求已确认"
+
+    page.page.evaluate("() => document.getElementById('import-report').replaceChildren()")
+    page.page.set_checked("#import-dry", False)
+    page.page.click("#import-form button[type=submit]")
+    page.page.locator("#import-outcome").wait_for()
+    page.screenshot(f"projects-ledger-imported-{live_server.backend}")
+    assert (
+        page.page.inner_text("#import-outcome") == f"已导入：新增 0，更新 1，无变化 {total - 1}，状态变更 0。"
+    )
+    assert remarks() == "园区复核：用地需求已确认"
