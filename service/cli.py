@@ -10,7 +10,8 @@ import datetime as dt
 import getpass
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -108,6 +109,16 @@ def _open(settings: Settings, *, schema: bool = True) -> Database:
     return db
 
 
+@contextmanager
+def _opened(settings: Settings, *, schema: bool = True) -> Iterator[Database]:
+    """`_open`'s database for the commands of a `with` block, disposed of however it ends."""
+    db = _open(settings, schema=schema)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
 def upgrade_database(settings: Settings) -> tuple[Database, str]:
     """Migrate to the newest schema, sync the reference tables and measure the parcels' distances
     to the infrastructure when they are not of the current layer; return the database."""
@@ -135,9 +146,8 @@ def db_upgrade() -> None:
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, or 'base'")]) -> None:
     """Take the schema down to REVISION ('base' drops every table) 回退数据库."""
-    db = _open(load_settings(), schema=False)
-    migrate.downgrade(db.engine, revision)
-    db.dispose()
+    with _opened(load_settings(), schema=False) as db:
+        migrate.downgrade(db.engine, revision)
 
 
 @app.command()
@@ -197,12 +207,9 @@ def serve(
     from service.main import create_app, refuse_known_passwords
 
     settings = load_settings()
-    db = _open(settings)  # a database never migrated, or behind the code, is refused before serving
-    try:
+    with _opened(settings) as db:  # a database never migrated, or behind the code, is refused
         if settings.app.environment == "production":
             refuse_known_passwords(db)
-    finally:
-        db.dispose()
     host, port = host or settings.app.host, port or settings.app.port
     console.print(message("cli.serve.start", settings.app.language, host=host, port=port))
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
@@ -215,10 +222,8 @@ def stats(
     """Parcels and 亩 by park (or town) and status 可供地块统计."""
     settings = load_settings()
     lang = settings.app.language
-    db = _open(settings)
-    with db.read() as session:
+    with _opened(settings) as db, db.read() as session:
         rows = supply(session, by=by.value)
-    db.dispose()
     columns: list[tuple[str, JustifyMethod]] = [(f"field.{by.value}", "left"), ("field.status", "left")]
     columns += [("field.count", "right"), ("field.area_mu", "right")]
     table = labelled_table(message("cli.stats.title", lang), lang, columns)
@@ -374,32 +379,32 @@ def import_(
     if path is None or layer is None:
         raise InvalidInput("cli.import.needs_file", file=path or "-", layer=layer or "-")
     rules = load_mapping(mapping, layer.value) if mapping else Mapping()
-    db = _open(settings)
     bar, tick = _import_progress(lang)
-    try:
-        with db.read() as session:
-            who = _acting(session, user, Action.EDIT_PROJECT if layer == Layer.PROJECTS else Action.IMPORT)
-        options = ImportOptions(
-            layer,
-            crs=crs,
-            mapping=rules,
-            dry_run=dry_run,
-            replace=replace,
-            only_existing=only_existing,
-            accept_moves=accept_moves,
-            source_layer=gpkg_layer,
-            who=who,
-            limits=settings.imports.limits(),
-        )
-        with bar:
-            report = import_file(db, path, options, progress=tick)
-        if not report.acceptable and not dry_run:
-            raise report.refusal()
-    except ImportRefused as refused:
-        _finish_import(refused.report, lang, every_row, report_json)
-        raise
-    finally:
-        db.dispose()
+    with _opened(settings) as db:
+        try:
+            with db.read() as session:
+                who = _acting(
+                    session, user, Action.EDIT_PROJECT if layer == Layer.PROJECTS else Action.IMPORT
+                )
+            options = ImportOptions(
+                layer,
+                crs=crs,
+                mapping=rules,
+                dry_run=dry_run,
+                replace=replace,
+                only_existing=only_existing,
+                accept_moves=accept_moves,
+                source_layer=gpkg_layer,
+                who=who,
+                limits=settings.imports.limits(),
+            )
+            with bar:
+                report = import_file(db, path, options, progress=tick)
+            if not report.acceptable and not dry_run:
+                raise report.refusal()
+        except ImportRefused as refused:
+            _finish_import(refused.report, lang, every_row, report_json)
+            raise
     _finish_import(report, lang, every_row, report_json)
     if dry_run:
         verdict = "cli.import.dry_run" if report.acceptable else "cli.import.dry_run_refused"
@@ -411,10 +416,8 @@ def import_(
 def _write_template(settings: Settings, layer: Layer, output: Path | None) -> None:
     if output is None or output.suffix.lower() != ".xlsx":
         raise InvalidInput("cli.template.output", output=output or "-")
-    db = _open(settings)
-    with db.read() as session:
+    with _opened(settings) as db, db.read() as session:
         write_template(session, layer, output, settings.app.language)
-    db.dispose()
     console.print(message("cli.template.done", settings.app.language, path=output))
 
 
@@ -475,8 +478,8 @@ def export(
         search=q,
     )
     factories = FactoryQuery(bbox=window, park=park, town=town, status=tuple(status or ()), search=q)
-    db = _open(settings)
-    with errors.status(message("cli.import.phase.read", lang)), db.read() as session:
+    reading = errors.status(message("cli.import.phase.read", lang))
+    with _opened(settings) as db, reading, db.read() as session:
         count = exporter.write(
             session,
             layer,
@@ -486,7 +489,6 @@ def export(
             parcel_query=parcels,
             factory_query=factories,
         )
-    db.dispose()
     console.print(message("cli.export.done", lang, count=count, path=output))
 
 
@@ -542,8 +544,7 @@ def match_command(
     """Rank parcels, assembled sites and factories for a project, with reasons and near misses 项目匹配."""
     settings = load_settings()
     lang = settings.app.language
-    db = _open(settings)
-    with db.read() as session:
+    with _opened(settings) as db, db.read() as session:
         if parcel or factory:
             kind, code = (SiteKind.PARCEL, str(parcel)) if parcel else (SiteKind.FACTORY, str(factory))
             rows = _fits(session, kind, code, settings, lang)
@@ -572,7 +573,6 @@ def match_command(
             match(session, need, settings.match_config(), limit=limit, near_limit=near, assemble=assemble),
             lang,
         )
-    db.dispose()
     _show(as_json, result, lambda: print_match(console, result, lang))
 
 
@@ -633,12 +633,16 @@ def user_add(
     """Create an account 新建用户."""
     settings = load_settings()
     password = _password(password_stdin, settings.app.language)
-    db = _open(settings)
-    with db.write() as session:
+    with _opened(settings) as db, db.write() as session:
         accounts.create_user(
-            session, _operator(actor), name, role.value, password, areas=area or [], display_name=display_name
+            session,
+            _operator(actor),
+            name,
+            role.value,
+            password,
+            areas=area or [],
+            display_name=display_name,
         )
-    db.dispose()
     console.print(
         message(
             "cli.user.added",
@@ -689,16 +693,12 @@ def project_add(
             )(stage)
     except io_values.CellError as exc:
         raise InvalidInput(exc.text.key, **exc.text.params) from None
-    db = _open(settings)
-    try:
-        with db.write() as session:
-            who = _acting(session, acting, Action.EDIT_PROJECT) if acting else _operator(None)
-            if industry is not None:
-                named = session.scalar(select(Industry.code).where(Industry.name == industry.strip()))
-                values["industry_code"] = named or industry.strip()
-            row = project_writes.create(session, {k: v for k, v in values.items() if v is not None}, who=who)
-    finally:
-        db.dispose()
+    with _opened(settings) as db, db.write() as session:
+        who = _acting(session, acting, Action.EDIT_PROJECT) if acting else _operator(None)
+        if industry is not None:
+            named = session.scalar(select(Industry.code).where(Industry.name == industry.strip()))
+            values["industry_code"] = named or industry.strip()
+        row = project_writes.create(session, {k: v for k, v in values.items() if v is not None}, who=who)
     console.print(
         message(
             "cli.project.added",
@@ -717,29 +717,26 @@ def user_list() -> None:
     """List accounts 用户列表."""
     settings = load_settings()
     lang = settings.app.language
-    db = _open(settings)
-    table = Table()
-    for key in ("field.name", "field.display_name", "field.role", "field.areas", "field.active"):
-        table.add_column(message(key, lang))
-    with db.read() as session:
-        for user in accounts.list_users(session):
-            table.add_row(
-                user.name,
-                user.display_name or "",
-                label("role", user.role, lang),
-                " ".join(sorted(a.code for a in user.areas)),
-                "✓" if user.active else "✗",
-            )
-    db.dispose()
+    with _opened(settings) as db:
+        table = Table()
+        for key in ("field.name", "field.display_name", "field.role", "field.areas", "field.active"):
+            table.add_column(message(key, lang))
+        with db.read() as session:
+            for user in accounts.list_users(session):
+                table.add_row(
+                    user.name,
+                    user.display_name or "",
+                    label("role", user.role, lang),
+                    " ".join(sorted(a.code for a in user.areas)),
+                    "✓" if user.active else "✗",
+                )
     console.print(table)
 
 
 def _update_user(name: str, actor: str | None, **changes: object) -> None:
     settings = load_settings()
-    db = _open(settings)
-    with db.write() as session:
+    with _opened(settings) as db, db.write() as session:
         accounts.update_user(session, _operator(actor), name, **changes)  # type: ignore[arg-type]
-    db.dispose()
     console.print(message("cli.user.updated", settings.app.language, name=name))
 
 
@@ -774,12 +771,10 @@ def user_token(
 ) -> None:
     """Issue an API token for scripts 签发 API 令牌."""
     settings = load_settings()
-    db = _open(settings)
-    with db.write() as session:
+    with _opened(settings) as db, db.write() as session:
         token = accounts.issue_token(
             session, _operator(actor), accounts.get_user(session, name), label_, dt.timedelta(days=days)
         )
-    db.dispose()
     console.print(message("cli.user.token", settings.app.language, name=name))
     print(token)
 
@@ -795,9 +790,8 @@ def backup_command(
 ) -> None:
     """Back up the whole database to PATH, safely while the service runs 备份数据库."""
     settings = load_settings()
-    db = _open(settings, schema=False)
-    size = backups.backup(db, path, force=force)
-    db.dispose()
+    with _opened(settings, schema=False) as db:
+        size = backups.backup(db, path, force=force)
     console.print(message("backup.done", settings.app.language, path=path, size=_size(size)))
 
 
@@ -808,9 +802,8 @@ def restore_command(
 ) -> None:
     """Replace the database with the backup at PATH, in one transaction 从备份恢复."""
     settings = load_settings()
-    db = _open(settings, schema=False)
-    parcels, factories = backups.restore(db, path, replace=replace)
-    db.dispose()
+    with _opened(settings, schema=False) as db:
+        parcels, factories = backups.restore(db, path, replace=replace)
     console.print(
         message(
             "restore.done",
@@ -861,10 +854,8 @@ def _read_report(output: Path, as_of: str | None, build: Callable[..., R]) -> tu
     and the day it is as of (checked before the database is opened)."""
     settings = load_settings()
     lang, suffix, day = settings.app.language, _report_file(output), _as_of(as_of)
-    db = _open(settings)
-    with db.read() as session:
+    with _opened(settings) as db, db.read() as session:
         report = build(session, operator("cli"), day, settings.pipeline.config())
-    db.dispose()
     return report, lang, suffix, day
 
 
