@@ -15,7 +15,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Integer, Row, and_, false, func, null, or_, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from gis.inventory import place_columns, with_places
@@ -72,18 +86,18 @@ def _area_window(shape: Shape) -> ColumnElement[bool]:
     return and_(window, official_m2() <= param("area_high")) if shape.area_capped else window
 
 
-def parcel_rules(shape: Shape) -> list[ColumnElement[bool]]:
-    """Every hard constraint on a parcel except status and area, as SQL (the checks' twins)."""
-    where: list[ColumnElement[bool]] = [
-        Parcel.deleted_at.is_(None),
-        Parcel.land_use.in_(param_list("admitted")),
-    ]
+def rule_checks(shape: Shape) -> list[ColumnElement[bool]]:
+    """The hard constraints on a parcel but status, area and the distances as SQL, one condition
+    per check of gis/matching/constraints.py (the readiness items together): land use, preferred
+    area, plot ratio, readiness, waterfront, budget, those the request asks for."""
+    where: list[ColumnElement[bool]] = [Parcel.land_use.in_(param_list("admitted"))]
     if shape.insist_on_preferred:
         ids = param_list("preferred_ids")
         where.append(or_(Parcel.park_id.in_(ids), Parcel.town_id.in_(ids)))
     if shape.plot_ratio:
         where.append(or_(Parcel.plot_ratio_max.is_(None), Parcel.plot_ratio_max >= param("plot_ratio_min")))
-    where += [getattr(Parcel, ready_column(i)).is_(True) for i in shape.readiness]
+    if shape.readiness:
+        where.append(and_(*[getattr(Parcel, ready_column(i)).is_(True) for i in shape.readiness]))
     if shape.waterfront:
         where.append(Parcel.waterfront.is_(True))
     if shape.budget:
@@ -94,6 +108,20 @@ def parcel_rules(shape: Shape) -> list[ColumnElement[bool]]:
             )
         )
     return where
+
+
+def parcel_rules(shape: Shape) -> list[ColumnElement[bool]]:
+    """Every hard constraint on a parcel except status and area, as SQL (the checks' twins)."""
+    return [Parcel.deleted_at.is_(None), *rule_checks(shape)]
+
+
+def failed_count(conditions: list[ColumnElement[bool]]) -> ColumnElement[int]:
+    """How many of `conditions` a row does not meet (one that is unknown, NULL, counts as not met,
+    as the checks fail a site whose value is missing)."""
+    total: ColumnElement[int] = literal(0)
+    for condition in conditions:
+        total = total + case((condition, 0), else_=1)
+    return total
 
 
 Bound = tuple[Shape, dict[str, Any]]
@@ -280,26 +308,76 @@ def united(parts: list[Any]) -> Any:
     return union_all(*parts) if parts else select(Parcel.id).where(false())
 
 
+NEAR_STATUSES = ("available", "reserved")  # the statuses a near miss may have (reserved may lapse)
+
+
+def single_failures(shape: Shape) -> Any:
+    """The ids of the parcels within the need's area that fail one other check alone (status,
+    land use, or a rule the request asks for), or none but perhaps a distance limit: the best
+    `near_best` by estimated score (gis/matching/prescore.py), as the pool ranks the passing ones,
+    over the same ranges of the match index (reserved parcels and other classes too)."""
+    area = official_m2()
+    band = [area >= param("area_low")]
+    if shape.area_capped:
+        band.append(area <= param("area_high"))
+    failed = failed_count([Parcel.status.in_(param_list("statuses")), *rule_checks(shape)])
+    if shape.limits is None:  # a limit on lines or areas: numpy alone can tell who misses it
+        single: ColumnElement[bool] = failed == 1
+    else:
+        sure = reach(
+            shape, Parcel.centre_lon, Parcel.centre_lat, lambda kind: getattr(Parcel, proximity.column(kind))
+        ).sure
+        single = or_(failed == 1, and_(failed == 0, ~sure))
+    partial = prescore.parcel_partial(shape, area)
+    estimate = prescore.parcel_estimate(shape, partial, Parcel.centre_lon, Parcel.centre_lat)
+    best = (
+        select(Parcel.id)
+        .where(
+            Parcel.deleted_at.is_(None),
+            Parcel.status.in_(NEAR_STATUSES),
+            Parcel.land_use.in_(param_list("admitted_and_others")),
+            *band,
+            single,
+        )
+        .order_by(estimate.desc(), Parcel.code)
+        .limit(param("near_best", Integer))
+        .subquery("single")
+    )
+    return select(best.c.id)
+
+
 @functools.lru_cache(maxsize=256)
 def near_pool(shape: Shape) -> Any:
-    """The parcels examined for near misses (`parcel_base` rows): for admitted classes, those
-    nearest in area below and above the need and those in it failing another constraint; for
-    other classes and reserved parcels, those in the need nearest its minimum (built once per
-    shape)."""
+    """The parcels examined for near misses (`parcel_base` rows), built once per shape.
+
+    Those failing one check alone: the best by estimated score within the need's area
+    (`single_failures`), and for each admitted class and status the nearest in area below the
+    need (within the slack) and above it (however far: land can be divided) that meet every
+    other check. Then, for sites failing two: for each admitted class the nearest in area below
+    and above the need (within the slack) and those in it failing a rule, nearest its minimum;
+    for other classes and reserved parcels, those in the need nearest its minimum. Each slice
+    reads its first `near_k` rows off the match index, in the index's own order."""
     low, high, area, k = param("area_low"), param("area_high"), official_m2(), param("near_k", Integer)
     band = and_(area >= low, area <= high) if shape.area_capped else area >= low
     live, rules = [Parcel.deleted_at.is_(None)], parcel_rules(shape)
     admitted, others = param_list("admitted"), param_list("others")
+    statuses = list(shape.statuses)
 
     def first(statuses: list[str], codes: Any, condition: Any, descending: bool = False) -> list[Any]:
         return sliced_ids(shape.dialect, statuses, codes, live, condition, descending, k)
 
-    parts = first(["available"], admitted, and_(area < low, area >= param("near_low")), descending=True)
+    below = and_(area < low, area >= param("near_low"))
+    parts = [single_failures(shape)]
+    parts += first(statuses, admitted, and_(below, *rules), descending=True)
     if shape.area_capped:
-        parts += first(["available"], admitted, and_(area > high, area <= param("near_high")))
-    parts += first(["available"], admitted, and_(band, ~and_(*rules[1:])))
-    parts += first(["available"], others, band)
-    parts += first(["reserved"], param_list("admitted_and_others"), band)
+        parts += first(statuses, admitted, and_(area > high, *rules))
+    parts += first(statuses, admitted, below, descending=True)
+    if shape.area_capped:
+        parts += first(statuses, admitted, and_(area > high, area <= param("near_high")))
+    parts += first(statuses, admitted, and_(band, ~and_(*rules[1:])))
+    parts += first(statuses, others, band)
+    if "reserved" not in statuses:
+        parts += first(["reserved"], param_list("admitted_and_others"), band)
     return parcel_base().where(Parcel.id.in_(united(parts)))
 
 
@@ -313,5 +391,6 @@ def near_parcels(
 ) -> list[Candidate]:
     """The best excluded parcels: few failed constraints, each with its gap."""
     shape, values = bound or shaped(session, need, ctx, config)
+    values = {**values, "near_best": limit + config.near_miss_pool}
     s = score(session, PARCEL, near_pool(shape), need, ctx, config, values)
     return near_misses(s, limit)
