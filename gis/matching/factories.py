@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from gis.inventory import place_columns, with_places
@@ -13,6 +13,7 @@ from gis.matching.constraints import admitted_codes
 from gis.matching.context import Context, distance_mask, preferred_clause
 from gis.matching.kinds import FACTORY
 from gis.matching.need import MatchConfig, Resolved
+from gis.matching.sql import failed_count
 from gis.models import Factory, Parcel
 
 SiteParcel = aliased(Parcel, name="site_parcel")
@@ -100,22 +101,43 @@ def match_factories(
     return [candidate(s, i) for i in order[:limit]], len(order)
 
 
+NEAR_STATUSES = ("vacant", "reserved", "leased")  # with floor area vacant
+
+
 def near_factories(
     session: Session, need: Resolved, ctx: Context, config: MatchConfig, limit: int
 ) -> list[Candidate]:
-    """The best excluded factories, each with its gaps (factories are few: one sorted query)."""
+    """The best excluded factories, each with its gaps (factories are few: sorted queries).
+
+    Those nearest the need's floor area (within the slack), and those failing one check alone
+    (the floor area however far above the need, a spec, the land use, the waterfront, the
+    preferred area, the rent, the status; or none but perhaps a distance limit), nearest the
+    need's floor area too."""
     target = need.floor_area_min_m2 or 0.0
-    pool = (
-        select(Factory.id)
-        .where(
-            Factory.deleted_at.is_(None),
-            Factory.status.in_(("vacant", "reserved", "leased")),
-            Factory.vacant_area_m2 > 0,
-            _floor_window(need, config.near_miss_slack),
+    low = target * (1 - config.near_miss_slack)
+    rules = factory_rules(need, ctx, config)
+    failed = failed_count([factory_status_clause(need), _floor_window(need), *rules[1:]])
+    single = failed <= 1 if need.need.max_distance_km else failed == 1  # numpy measures distances
+
+    def nearest(*conditions: Any) -> Any:
+        return (
+            select(Factory.id)
+            .outerjoin(SiteParcel, SiteParcel.id == Factory.parcel_id)
+            .where(
+                Factory.deleted_at.is_(None),
+                Factory.status.in_(NEAR_STATUSES),
+                Factory.vacant_area_m2 > 0,
+                *conditions,
+            )
+            .order_by(func.abs(Factory.vacant_area_m2 - target), Factory.code)
+            .limit(config.near_miss_pool * 10)
+            .subquery()
         )
-        .order_by(func.abs(Factory.vacant_area_m2 - target), Factory.code)
-        .limit(config.near_miss_pool * 10)
-        .subquery()
-    )
-    s = score(session, FACTORY, factory_base().where(Factory.id.in_(select(pool.c.id))), need, ctx, config)
+
+    pools = [
+        nearest(_floor_window(need, config.near_miss_slack)),
+        nearest(Factory.vacant_area_m2 >= low, single),
+    ]
+    ids = union_all(*[select(p.c.id) for p in pools])
+    s = score(session, FACTORY, factory_base().where(Factory.id.in_(ids)), need, ctx, config)
     return near_misses(s, limit)

@@ -20,10 +20,8 @@ from sqlalchemy import (
     Integer,
     Row,
     and_,
-    case,
     false,
     func,
-    literal,
     null,
     or_,
     select,
@@ -41,7 +39,7 @@ from gis.matching.criteria import MEASURED, Sites, weights_for
 from gis.matching.kinds import PARCEL
 from gis.matching.need import READY_ITEMS, MatchConfig, Resolved
 from gis.matching.shape import Shape, binds, estimate_error, reach, shape_of
-from gis.matching.sql import param, param_list
+from gis.matching.sql import failed_count, param, param_list
 from gis.models import LandUseClass, Parcel
 from gis.vocabulary import SiteKind
 
@@ -113,15 +111,6 @@ def rule_checks(shape: Shape) -> list[ColumnElement[bool]]:
 def parcel_rules(shape: Shape) -> list[ColumnElement[bool]]:
     """Every hard constraint on a parcel except status and area, as SQL (the checks' twins)."""
     return [Parcel.deleted_at.is_(None), *rule_checks(shape)]
-
-
-def failed_count(conditions: list[ColumnElement[bool]]) -> ColumnElement[int]:
-    """How many of `conditions` a row does not meet (one that is unknown, NULL, counts as not met,
-    as the checks fail a site whose value is missing)."""
-    total: ColumnElement[int] = literal(0)
-    for condition in conditions:
-        total = total + case((condition, 0), else_=1)
-    return total
 
 
 Bound = tuple[Shape, dict[str, Any]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, bindparam, func
+from sqlalchemy import ColumnElement, Float, bindparam, case, func, literal
 from sqlalchemy.sql.elements import BindParameter
 
 from gis.crs import metres_per_degree
@@ -47,3 +47,12 @@ def least(dialect: str, values: list[Any]) -> Any:
 def greatest(dialect: str, a: Any, b: Any) -> Any:
     """The larger of `a` and `b` in SQL."""
     return func.max(a, b) if dialect == "sqlite" else func.greatest(a, b)
+
+
+def failed_count(conditions: list[ColumnElement[bool]]) -> ColumnElement[int]:
+    """How many of `conditions` a row does not meet (one that is unknown, NULL, counts as not met,
+    as the checks fail a site whose value is missing)."""
+    total: ColumnElement[int] = literal(0)
+    for condition in conditions:
+        total = total + case((condition, 0), else_=1)
+    return total

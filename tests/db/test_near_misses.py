@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from shapely.geometry import Point
 
 from gis import bulk
 from gis.area import M2_PER_MU
@@ -235,3 +236,67 @@ def test_the_near_misses_are_the_best_single_failures_first(sample_db, need):
     assert shown_other == other[: len(shown_other)]
     worst = shown[-1][1]
     assert all(s in shown_other for s in other if s[1] > worst)
+
+
+def add_factories(db, rows):
+    """Standard factories in park PA, each (code, vacant m², changes): clear height 8 m, rent 20."""
+    records = [
+        {
+            "code": code,
+            "park": "PA",
+            "building_type": "standard",
+            "floors": 1,
+            "floor_area_m2": max(vacant, 1.0),
+            "vacant_area_m2": vacant,
+            "status": "vacant",
+            "clear_height_m": 8.0,
+            "floor_load_kn_m2": 10.0,
+            "power_kva": 800.0,
+            "rent_yuan_m2_month": 20.0,
+            **changes,
+        }
+        for code, vacant, changes in rows
+    ]
+    points = [to_geo(Point(100 + 30 * j, 1300)) for j in range(len(rows))]
+    with db.write() as session:
+        bulk.insert_factories(
+            session,
+            records,
+            np.array([None] * len(rows), dtype=object),
+            np.array(points, dtype=object),
+            actor="test",
+        )
+
+
+LAB = Need(
+    industry_code="27",
+    floor_area_min_m2=4000,
+    floor_area_max_m2=8000,
+    clear_height_min_m=6,
+    max_rent_yuan_m2_month=25,
+)
+
+
+@pytest.mark.parametrize(
+    ("vacant", "changes", "name", "gap"),
+    [
+        (20000, {}, "floor_area", "vacant 20000 m² > 8000 m² at most"),
+        (7900, {"clear_height_m": 5.0}, "clear_height", "Clear height (m) 5.0 < 6 needed"),
+        (7900, {"rent_yuan_m2_month": 30.0}, "budget", "rent 30.0 CNY/m²/month > 25 at most"),
+    ],
+    ids=["floor_area", "clear_height", "rent"],
+)
+def test_a_factory_failing_one_constraint_alone_is_listed_with_its_gap(inventory, vacant, changes, name, gap):
+    # fifty factories nearer the need's floor area failing the clear height and the rent crowd it
+    crowd = [
+        (f"F{j:02d}", 4000 + 10 * j, {"clear_height_m": 5.0, "rent_yuan_m2_month": 30.0}) for j in range(50)
+    ]
+    add_factories(inventory, [("ONE", vacant, changes), *crowd])
+    with inventory.read() as session:
+        result = match(session, LAB, SIMPLE, near_limit=3)
+
+    near = {c.code: c for c in result.near_factories}
+    assert "ONE" in near, [(c.code, [k.name for k in c.checks if k.failed]) for c in result.near_factories]
+    failed = failures(near["ONE"].checks)
+    assert [k.name for k in failed] == [name] and failed[0].gap.render("en") == gap
+    assert all(len(failures(c.checks)) == 1 for c in result.near_factories[: list(near).index("ONE")])
