@@ -246,3 +246,23 @@ def test_a_review_body_that_is_not_json_is_problem_json(sample_client):
     )
 
     assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
+
+
+def test_a_waterfront_project_hears_of_the_best_parcels_missing_only_the_water(sample_client):
+    # three parcels of the sample are on the water and available: one fits; the near misses are
+    # the best of those failing the waterfront alone, not the smallest failing it and more
+    body = {"industry_code": "27", "land_min_mu": 20, "land_max_mu": 60, "needs_waterfront": True}
+
+    result = MatchOut.model_validate(
+        sample_client.post("/api/match", json=body, params={"lang": "en"}).json()
+    )
+
+    near = result.near_misses.parcels
+    assert [c.code for c in result.parcels] == ["LSG-169"]
+    assert [(c.code, c.score, c.gaps) for c in near[:2]] == [
+        ("SMC-035", 79.4, ["not on the waterfront, which the project needs"]),
+        ("SMC-023", 78.4, ["not on the waterfront, which the project needs"]),
+    ]
+    assert len(near) == 10 and all(len(c.gaps) == 1 for c in near)
+    scores = [c.score for c in near]
+    assert scores == sorted(scores, reverse=True)
