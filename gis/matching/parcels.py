@@ -15,19 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Row,
-    and_,
-    false,
-    func,
-    null,
-    or_,
-    select,
-    true,
-    union_all,
-)
+from sqlalchemy import ColumnElement, Integer, Row, and_, false, func, null, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from gis.inventory import place_columns, with_places
