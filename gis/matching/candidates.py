@@ -130,14 +130,20 @@ def site_row(cols: dict[str, Any], i: int, dist: dict[str, Any]) -> dict[str, An
 
 
 def near_misses(s: Scored, limit: int) -> list[Candidate]:
-    """Sites failing at least one and at most a few constraints: fewest failures, then score."""
-    sites, ranked = s.sites, []
+    """Sites failing at least one and at most a few constraints: fewest failures, then score.
+
+    Sites are checked best first, and once `limit` fail one check alone no other can come
+    before them: the rest are not checked."""
+    sites, ranked, singles = s.sites, [], 0
     dist = {k: v.tolist() for k, v in s.dist.items()}
     for i in s.order:
+        if singles >= limit:
+            break
         failed = failures(
             sites.kind.checks(site_row(s.cols, i, dist), sites.need, sites.ctx.classes, sites.config)
         )
         if 0 < len(failed) <= sites.config.near_miss_max_failures:
             ranked.append((len(failed), i))
+            singles += len(failed) == 1
     ranked.sort(key=lambda pair: pair[0])
     return [candidate(s, i) for _, i in ranked[:limit]]
