@@ -72,14 +72,20 @@ def _area_window(shape: Shape) -> ColumnElement[bool]:
     return and_(window, official_m2() <= param("area_high")) if shape.area_capped else window
 
 
-def rule_checks(shape: Shape) -> list[ColumnElement[bool]]:
+def preferred_rule() -> ColumnElement[bool]:
+    """Inside a preferred park or town (SQL; unknown, NULL, outside them)."""
+    ids = param_list("preferred_ids")
+    return or_(Parcel.park_id.in_(ids), Parcel.town_id.in_(ids))
+
+
+def rule_checks(shape: Shape, preferred: bool = True) -> list[ColumnElement[bool]]:
     """The hard constraints on a parcel but status, area and the distances as SQL, one condition
     per check of gis/matching/constraints.py (the readiness items together): land use, preferred
-    area, plot ratio, readiness, waterfront, budget, those the request asks for."""
+    area (unless `preferred` is false), plot ratio, readiness, waterfront, budget, those the
+    request asks for."""
     where: list[ColumnElement[bool]] = [Parcel.land_use.in_(param_list("admitted"))]
-    if shape.insist_on_preferred:
-        ids = param_list("preferred_ids")
-        where.append(or_(Parcel.park_id.in_(ids), Parcel.town_id.in_(ids)))
+    if shape.insist_on_preferred and preferred:
+        where.append(preferred_rule())
     if shape.plot_ratio:
         where.append(or_(Parcel.plot_ratio_max.is_(None), Parcel.plot_ratio_max >= param("plot_ratio_min")))
     if shape.readiness:
@@ -289,22 +295,19 @@ NEAR_STATUSES = ("available", "reserved")  # the statuses a near miss may have (
 
 
 def single_failures(shape: Shape) -> Any:
-    """The ids of the parcels within the need's area that fail one other check alone (status,
-    land use, or a rule the request asks for), or none but perhaps a distance limit: the best
+    """The ids of the parcels within the need's area, in its preferred areas when it insists,
+    that fail one other check alone (status, land use, or a rule the request asks for): the best
     `near_best` by estimated score (gis/matching/prescore.py), as the pool ranks the passing ones,
-    over the same ranges of the match index (reserved parcels and other classes too)."""
+    over the same ranges of the match index (reserved parcels and other classes too). Outside the
+    preferred areas, or beyond a distance limit, nearly every parcel would qualify: `near_pool`
+    takes those failing only these by slices nearest in area instead."""
     area = official_m2()
-    band = [area >= param("area_low")]
+    where = [area >= param("area_low")]
     if shape.area_capped:
-        band.append(area <= param("area_high"))
-    failed = failed_count([Parcel.status.in_(param_list("statuses")), *rule_checks(shape)])
-    if shape.limits is None:  # a limit on lines or areas: numpy alone can tell who misses it
-        single: ColumnElement[bool] = failed == 1
-    else:
-        sure = reach(
-            shape, Parcel.centre_lon, Parcel.centre_lat, lambda kind: getattr(Parcel, proximity.column(kind))
-        ).sure
-        single = or_(failed == 1, and_(failed == 0, ~sure))
+        where.append(area <= param("area_high"))
+    if shape.insist_on_preferred:
+        where.append(preferred_rule())
+    failed = failed_count([Parcel.status.in_(param_list("statuses")), *rule_checks(shape, preferred=False)])
     partial = prescore.parcel_partial(shape, area)
     estimate = prescore.parcel_estimate(shape, partial, Parcel.centre_lon, Parcel.centre_lat)
     best = (
@@ -313,8 +316,8 @@ def single_failures(shape: Shape) -> Any:
             Parcel.deleted_at.is_(None),
             Parcel.status.in_(NEAR_STATUSES),
             Parcel.land_use.in_(param_list("admitted_and_others")),
-            *band,
-            single,
+            *where,
+            failed == 1,
         )
         .order_by(estimate.desc(), Parcel.code)
         .limit(param("near_best", Integer))
@@ -330,7 +333,8 @@ def near_pool(shape: Shape) -> Any:
     Those failing one check alone: the best by estimated score within the need's area
     (`single_failures`), and for each admitted class and status the nearest in area below the
     need (within the slack) and above it (however far: land can be divided) that meet every
-    other check. Then, for sites failing two: for each admitted class the nearest in area below
+    other check, and the nearest its minimum of those in it failing only the preferred area or
+    perhaps a distance limit. Then, for sites failing two: for each admitted class the nearest in area below
     and above the need (within the slack) and those in it failing a rule, nearest its minimum;
     for other classes and reserved parcels, those in the need nearest its minimum. Each slice
     reads its first `near_k` rows off the match index, in the index's own order."""
@@ -348,6 +352,14 @@ def near_pool(shape: Shape) -> Any:
     parts += first(statuses, admitted, and_(below, *rules), descending=True)
     if shape.area_capped:
         parts += first(statuses, admitted, and_(area > high, *rules))
+    if shape.insist_on_preferred:
+        outside = failed_count([preferred_rule()]) == 1
+        parts += first(statuses, admitted, and_(band, outside, *rule_checks(shape, preferred=False)))
+    if shape.limits:  # a limit on points (one on lines or areas: only numpy can tell)
+        sure = reach(
+            shape, Parcel.centre_lon, Parcel.centre_lat, lambda kind: getattr(Parcel, proximity.column(kind))
+        ).sure
+        parts += first(statuses, admitted, and_(band, ~sure, *rules))
     parts += first(statuses, admitted, below, descending=True)
     if shape.area_capped:
         parts += first(statuses, admitted, and_(area > high, area <= param("near_high")))
