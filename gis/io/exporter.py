@@ -36,6 +36,7 @@ from gis import inventory, projects
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000
 from gis.errors import InvalidInput
+from gis.gateway.projects import INVESTMENT_FIGURES, NEED_FIGURES
 from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import cells
 from gis.io.columns import SHAPEFILE_NAMES
@@ -129,21 +130,11 @@ PROJECT_COLUMNS = (
     "project_type",
     "industry_code",
     "industry_name",
-    "investment_total_wan",
-    "fixed_investment_wan",
-    "foreign_investment_wusd",
-    "land_min_mu",
-    "land_max_mu",
-    "floor_area_min_m2",
-    "clear_height_min_m",
-    "floor_load_min_kn_m2",
-    "crane_min_t",
-    "power_min_kva",
+    *INVESTMENT_FIGURES,
+    *NEED_FIGURES,
     "nuisance_class",
     "needs_waterfront",
     "preferred_areas",
-    "annual_output_wan",
-    "annual_tax_wan",
     "agreed_start_on",
     "source_unit",
     "platform",

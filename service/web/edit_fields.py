@@ -107,6 +107,8 @@ PROJECT = tuple(
         ("floor_area_min_m2", "number", ""),
         ("clear_height_min_m", "number", ""),
         ("floor_load_min_kn_m2", "number", ""),
+        ("crane_min_t", "number", ""),
+        ("power_min_kva", "number", ""),
         ("nuisance_class", "integer", ""),
         ("needs_waterfront", "bool", ""),
         ("annual_output_wan", "number", ""),

@@ -193,8 +193,11 @@ def test_an_edit_saves_what_changed_and_a_stale_one_keeps_the_values(sample_app)
         "investor": "启新装备有限公司",
         "investment_total_wan": "150000",
         "industry_code": "34",
+        "crane_min_t": "20",
+        "power_min_kva": "2500",
         "remarks": "首次修改",
     }
+    assert 'name="crane_min_t"' in client.get(f"/projects/{PROJECT}").text  # the form has every need
 
     saved = client.post(f"/projects/{PROJECT}/edit", data=form, follow_redirects=False)
     stale = client.post(f"/projects/{PROJECT}/edit", data={**form, "remarks": "同时修改的备注"})
@@ -205,6 +208,7 @@ def test_an_edit_saves_what_changed_and_a_stale_one_keeps_the_values(sample_app)
 
     assert saved.status_code == 303
     assert project["name"] == "高端装备项目（二期）" and project["investment_total_wan"] == 150000
+    assert (project["crane_min_t"], project["power_min_kva"]) == (20, 2500)
     assert (
         project["tier"] == "major" and project["remarks"] == "首次修改" and project["version"] == read_at + 1
     )
