@@ -68,14 +68,11 @@ NEED_FIGURES = (
     "crane_min_t",
     "power_min_kva",
 )
+# who invests in what: the facts a project is first entered with
+PROJECT_IDENTITY = ("name", "investor", "credit_code", "investor_category", "project_type", "industry_code")
 EDITABLE = frozenset(
     {
-        "name",
-        "investor",
-        "credit_code",
-        "investor_category",
-        "project_type",
-        "industry_code",
+        *PROJECT_IDENTITY,
         *INVESTMENT_FIGURES,
         *NEED_FIGURES,
         "nuisance_class",

@@ -36,7 +36,7 @@ from gis import inventory, projects
 from gis.area import M2_PER_MU
 from gis.crs import CGCS2000
 from gis.errors import InvalidInput
-from gis.gateway.projects import INVESTMENT_FIGURES, NEED_FIGURES
+from gis.gateway.projects import INVESTMENT_FIGURES, NEED_FIGURES, PROJECT_IDENTITY
 from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import cells
 from gis.io.columns import SHAPEFILE_NAMES
@@ -123,12 +123,7 @@ AREA_COLUMNS = (
 # name beside its code, then the bookkeeping the importer leaves alone
 PROJECT_COLUMNS = (
     "code",
-    "name",
-    "investor",
-    "credit_code",
-    "investor_category",
-    "project_type",
-    "industry_code",
+    *PROJECT_IDENTITY,
     "industry_name",
     *INVESTMENT_FIGURES,
     *NEED_FIGURES,
