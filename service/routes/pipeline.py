@@ -31,7 +31,7 @@ from service.project_schemas import (
     StepIn,
 )
 from service.read_access import ReadableProject
-from service.routes.projects import CHANGE_RESPONSES, READ_RESPONSES, answered, project_out
+from service.routes.projects import CHANGE_RESPONSES, READ_RESPONSES, answered
 from service.schemas import out_of
 
 router = APIRouter(prefix="/api/projects", tags=["projects 招商项目"])
@@ -133,13 +133,20 @@ def duplicates_of(code: ReadableProject, session: ReadSession) -> list[Duplicate
 
 @router.post("/{code}/merge", responses=CHANGE_RESPONSES, summary="Merge a duplicate 合并重复项目")
 def merge(
-    code: CodePath, body: MergeIn, db: DatabaseDep, settings: SettingsDep, user: Resolver, lang: Language
+    code: CodePath,
+    body: MergeIn,
+    response: Response,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    user: Resolver,
+    lang: Language,
 ) -> ProjectOut:
     """Merge this project into `into` (administrators): its follow-ups and shortlisted sites move
-    over, it is closed, and both histories say so."""
+    over, it is closed, and both histories say so. The answer is the kept project, its version
+    the ETag."""
     with db.write() as session:
         kept = duplicates.merge(session, code, body.into, who=user)
-        return project_out(get_project(session, kept.code), lang, settings.pipeline.config())
+        return answered(get_project(session, kept.code), lang, settings.pipeline.config(), response)
 
 
 @router.post(

@@ -138,6 +138,10 @@ def test_only_an_administrator_merges_or_separates_duplicates(sample_app):
     unmarked = client.post("/api/projects/XM-A-030/merge", json={"into": "XM-2026-001"}, headers=admin)
 
     assert refused.status_code == 403 and merged.status_code == 200 and separated.status_code == 204
+    kept = client.get("/api/projects/XM-A-030", headers=staff)
+    assert (
+        merged.headers["ETag"] == kept.headers["ETag"] == f'"{merged.json()["version"]}"'
+    )  # ready for If-Match
     assert unmarked.status_code == 404 and unmarked.headers["content-type"] == PROBLEM
     assert client.get("/api/projects/XM-A-031", headers=staff).status_code == 404
     marks = {
