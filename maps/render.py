@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import folium
@@ -10,6 +11,10 @@ from markupsafe import Markup
 
 from maps.assets import Assets, localise
 from maps.layers import MapWords
+
+# folium's header sets the page's viewport with zoom turned off (maximum-scale=1,
+# user-scalable=no); the page's own viewport (base.html) leaves pinch-zoom to the reader.
+FOLIUM_VIEWPORT = re.compile(r"<meta\s+name=\"viewport\"[^>]*>\s*")
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ def render(m: folium.Map, assets: Assets) -> RenderedMap:
         raise TypeError("a folium map renders inside a branca Figure")
     root.render()
     return RenderedMap(
-        header=Markup(root.header.render()),  # noqa: S704 - folium's own output
+        header=Markup(FOLIUM_VIEWPORT.sub("", root.header.render())),  # noqa: S704 - folium's own output
         html=Markup(root.html.render()),
         script=Markup(f"<script>\n{root.script.render()}\n</script>"),
         name=m.get_name(),
