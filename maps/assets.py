@@ -45,6 +45,11 @@ VENDOR: dict[str, str | None] = {
     "markerclusterdefaultcss": "leaflet.markercluster/dist/MarkerCluster.Default.css",
     "vectorGrid": "leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js",
     "htmx": "htmx.org/dist/htmx.min.js",
+    # the API's own documentation pages, /docs and /redoc
+    "swagger_ui_js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger_ui_css": "swagger-ui-dist/swagger-ui.css",
+    "swagger_ui_favicon": "swagger-ui-dist/favicon-32x32.png",
+    "redoc_js": "redoc/bundles/redoc.standalone.js",
 }
 
 # Per-language builds of a plugin (leaflet-measure ships its messages compiled in).

@@ -168,6 +168,20 @@ def test_openapi_documents_the_geojson_lists(sample_client):
     assert sample_client.get("/docs").status_code == 200
 
 
+def test_the_documentation_pages_load_nothing_from_another_server(sample_client):
+    swagger, redoc = sample_client.get("/docs").text, sample_client.get("/redoc").text
+    for page in (swagger, redoc):
+        assert "https://" not in page and "fonts.googleapis" not in page
+    assert (
+        '"validatorUrl": null' in swagger and "/static/vendor/swagger-ui-dist/swagger-ui-bundle.js" in swagger
+    )
+    assert 'src="/docs/redoc.js"' in redoc
+    script = sample_client.get("/docs/redoc.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "cdn.redoc.ly" not in script.text and "Redocly" in script.text
+    assert sample_client.get("/static/vendor/swagger-ui-dist/swagger-ui.css").status_code == 200
+
+
 @pytest.mark.parametrize("plural", ["parcels", "factories"])
 def test_a_list_and_its_export_take_the_same_filters(sample_client, plural):
     paths = sample_client.get("/openapi.json").json()["paths"]

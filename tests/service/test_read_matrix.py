@@ -263,6 +263,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/docs": (inventory_page, [("/docs", "none")]),
     "/docs/oauth2-redirect": (inventory_page, [("/docs/oauth2-redirect", "none")]),
     "/redoc": (inventory_page, [("/redoc", "none")]),
+    "/docs/redoc.js": (inventory_page, [("/docs/redoc.js", "none")]),
     "/api/auth/me": (signed_in_api, [("/api/auth/me", "none")]),
     "/api/users": (admin_api, [("/api/users", "none")]),
     "/api/users/{name}/history": (admin_api, [("/api/users/{editor}/history", "none")]),
