@@ -26,7 +26,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis import accounts, migrate
+from gis import accounts, localtime, migrate
 from gis import backup as backups
 from gis.access import Action, Principal, Role, authorize, operator
 from gis.database import Database, make_engine, redact
@@ -53,7 +53,7 @@ from gis.stats import supply
 from gis.vocabulary import Layer, SiteKind
 from service.match_report import labelled_table, print_fits, print_match
 from service.match_schemas import MatchIn
-from service.settings import Settings, load_settings
+from service.settings import AppSettings, Settings, load_settings
 
 if TYPE_CHECKING:
     from service.reports import Report
@@ -900,7 +900,8 @@ def report_scorecard(
 def main() -> None:
     """Entry point: run the command, turning user errors into one line and exit status 1."""
     try:
-        status = app(standalone_mode=False)  # not standalone: click returns typer.Exit's status
+        with localtime.reading_in(AppSettings().zone):  # every time printed or written: local
+            status = app(standalone_mode=False)  # not standalone: click returns typer.Exit's status
     except LandstockError as exc:
         errors.print(f"[red]错误 / error:[/red] {exc.message(load_language())}", soft_wrap=True)
         sys.exit(1)

@@ -18,6 +18,7 @@ from service import errors, openapi, read_access
 from service.attempts import secure_cookies
 from service.body_limit import MB, BodyLimit
 from service.head import HeadAsGet
+from service.local_zone import LocalZone
 from service.routes import (
     alerts,
     areas,
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["ETag", "Location"],
         )
+    app.add_middleware(LocalZone, zone=settings.app.zone)  # times shown in LANDSTOCK_TIMEZONE
     app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET
     # exports before parcels and factories: /api/parcels/export is not a parcel code
     # pipeline before projects: POST /api/projects/duplicates is not a project's code

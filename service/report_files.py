@@ -4,7 +4,6 @@ printed page (service/pdf.py), headers in the reader's language."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from gis import localtime
 from gis.io import cells
 from gis.labels import label, message
 from gis.pipeline.figures import Compared, Figure
@@ -294,7 +294,7 @@ def report_pdf(report: Report, built: PipelineReport, lang: str) -> bytes:
         landscape=report.landscape,
         pdf=True,
         criteria=CRITERIA,
-        generated=dt.datetime.now().replace(microsecond=0),
+        generated=localtime.now(),
         report=built,
         as_of=built.as_of,
         title=report.title(built, lang),

@@ -11,10 +11,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from gis import localtime
 from gis.database import BUSY_TIMEOUT_MS
 from gis.io.limits import ImportLimits
 from gis.matching.criteria import CRITERION, Weights
@@ -77,6 +79,8 @@ class AppSettings(BaseSettings):
     """Folder of reference tables (reference/) and sample (sample/)"""
     language: Literal["zh", "en"] = "zh"
     """Default interface language"""
+    timezone: str = localtime.DEFAULT_TIMEZONE
+    """IANA time zone every time is shown in (pages, PDFs, spreadsheets, CLI); the database keeps UTC"""
     max_page_size: Annotated[int, Field(ge=1, le=10_000)] = 1000
     cors_origins: list[str] = []
     """Origins allowed by CORS; empty turns CORS off"""
@@ -89,6 +93,20 @@ class AppSettings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            localtime.zone(value)
+        except ValueError as exc:
+            raise ValueError(f"LANDSTOCK_TIMEZONE: {exc}") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone times are shown in."""
+        return localtime.zone(self.timezone)
 
     @model_validator(mode="after")
     def _refuse_weak_secret(self) -> AppSettings:

@@ -3,6 +3,7 @@ sheet and the error page all render templates/ through it.
 
 Every word comes from gis/labels.yaml (through gis/labels.py) in the language of the template's
 context (`lang`): `t(key, **params)` for a message, `lbl(group, value)` for a vocabulary's label.
+Every time is shown through the `local` filter (gis/localtime.py), in LANDSTOCK_TIMEZONE.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from jinja2.runtime import Context
 
 from gis.area import M2_PER_MU
 from gis.labels import label, message
+from gis.localtime import shown
 from gis.vocabulary import SITE_WORKS
 
 
@@ -43,6 +45,8 @@ def number(value: float | None, digits: int = 0) -> str:
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 templates.env.globals.update(t=t, lbl=lbl, mu=mu, number=number, SITE_WORKS=SITE_WORKS)
+# `{{ moment|local }}`: a time in LANDSTOCK_TIMEZONE, to the minute (`|local('%Y-%m-%d')`: its day)
+templates.env.filters["local"] = shown
 
 
 def render(name: str, **context: Any) -> str:

@@ -41,6 +41,7 @@ from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import cells
 from gis.io.columns import SHAPEFILE_NAMES
 from gis.labels import label, message
+from gis.localtime import stamp
 from gis.models import FACTORY_BUILDING, PARCEL_TERMS, Area, Factory, Parcel
 from gis.vocabulary import Layer
 
@@ -222,7 +223,7 @@ def _geoframe(
     """`frame` with its shapes (from WKB, or given) in EPSG:4490, times as text."""
     shapes = geometry if geometry is not None else _from_wkb(list(wkb if wkb is not None else []))
     frame = frame.reset_index(drop=True)
-    frame["updated_at"] = frame["updated_at"].astype(str)
+    frame["updated_at"] = frame["updated_at"].map(lambda t: stamp(pd.Timestamp(t).to_pydatetime()))
     return gpd.GeoDataFrame(frame, geometry=shapes, crs=CGCS2000)
 
 
@@ -470,7 +471,7 @@ def project_rows(session: Session, visible: ColumnElement[bool] | None = None) -
     for row in projects.every_project(session, visible=visible):
         record: dict[str, Any] = dict(row)
         record["preferred_areas"] = ";".join(record.get("preferred_areas") or [])
-        record["updated_at"] = str(record["updated_at"])
+        record["updated_at"] = stamp(record["updated_at"])
         out.append([record.get(c) for c in PROJECT_COLUMNS])
     return out
 
