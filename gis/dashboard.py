@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
+from gis import localtime
 from gis.area import M2_PER_MU
 from gis.models import Area, Parcel, Project, StatusEvent
 
@@ -28,7 +29,7 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 def status_on(day: dt.date | None) -> Select[int, str]:
     """(parcel id, status) of every parcel on `day` (today when None), as a subquery source."""
-    if day is None or day >= dt.date.today():
+    if day is None or day >= localtime.today():
         return select(Parcel.id.label("parcel_id"), Parcel.status.label("status")).where(
             Parcel.deleted_at.is_(None)
         )
@@ -108,7 +109,7 @@ def supplied_per_quarter(
     quarters: int = 12,
 ) -> list[tuple[str, int, float]]:
     """(quarter, parcels, 亩) that became 已供地 in each of the last `quarters` quarters to `day`."""
-    day = day or dt.date.today()
+    day = day or localtime.today()
     rows = session.execute(
         select(StatusEvent.at, Parcel.area_m2)
         .join(Parcel, Parcel.id == StatusEvent.parcel_id)
@@ -145,7 +146,7 @@ def pipeline(
 ) -> list[PipelineProject]:
     """Projects signed by `day` (of those `visible` to the reader, gis.access): their stage then,
     and how late a start past its agreed date is."""
-    day = day or dt.date.today()
+    day = day or localtime.today()
     supplied = (
         select(StatusEvent.project_id, func.min(StatusEvent.at).label("first"))
         .where(StatusEvent.to_status == "supplied", StatusEvent.project_id.is_not(None))

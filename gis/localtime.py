@@ -61,6 +61,12 @@ def stamp(moment: dt.datetime | None) -> str:
     return "" if moment is None else local(moment).isoformat(sep=" ", timespec="seconds")
 
 
+def today() -> dt.date:
+    """The calendar day it is now in the current zone (a status since, a default as-of day): on
+    a server running in UTC, before 08:00 Beijing time the UTC day is still yesterday."""
+    return dt.datetime.now(current()).date()
+
+
 def now() -> dt.datetime:
     """The current time in the current zone, to the second."""
     return dt.datetime.now(current()).replace(microsecond=0)

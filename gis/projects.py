@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, and_, asc, case, desc, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from gis import localtime
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
 from gis.models import Area, FollowUp, Industry, Project, ProjectStageEvent, Unit, User
@@ -203,7 +204,7 @@ def find_projects(
     """Projects matching `q` (and `visible`, the reader's condition from gis.access), one page
     in `q.sort` order, each with its last follow-up, stage date and lateness, and how many match."""
     config = config or PipelineConfig()
-    course = _course(config, today or dt.date.today())
+    course = _course(config, today or localtime.today())
     where = _filters(session, q, config, course) + ([visible] if visible is not None else [])
     counted = _joined(select(func.count()).select_from(Project), course)
     matched = session.scalar(counted.where(*where)) or 0
@@ -229,7 +230,7 @@ def stage_counts(
 ) -> dict[str, int]:
     """How many projects matching `q` but for its stages stand at each stage."""
     config = config or PipelineConfig()
-    course = _course(config, today or dt.date.today())
+    course = _course(config, today or localtime.today())
     where = _filters(session, replace(q, stage=()), config, course)
     where += [visible] if visible is not None else []
     statement = _joined(select(Project.stage, func.count()).select_from(Project), course)

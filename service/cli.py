@@ -835,7 +835,7 @@ def _report_file(output: Path) -> str:
 
 def _as_of(text: str | None) -> dt.date:
     if text is None:
-        return dt.date.today()
+        return localtime.today()
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:

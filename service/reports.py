@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 from sqlalchemy.orm import Session
 
-from gis import access
+from gis import access, localtime
 from gis.access import Principal
 from gis.labels import message
 from gis.pipeline import ledger
@@ -80,7 +80,7 @@ class Report:
     ) -> PipelineReport:
         """The report of the period asked for (by default the one of `as_of`) as of `as_of` (by
         default today), as `who` may read it."""
-        day = as_of or dt.date.today()
+        day = as_of or localtime.today()
         period = self.period_asked(asked, day)
         return self.compute(_ledger(session, who, day), period, config)
 

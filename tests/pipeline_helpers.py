@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-TODAY = dt.date.today()
+from gis import localtime
+
+TODAY = localtime.today()
 
 
 def day(ago: int) -> str:

@@ -10,7 +10,6 @@ the importer's areas) is worked out once.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,7 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis import bulk
+from gis import bulk, localtime
 from gis.access import Action, Principal, Role, authorize, readable_projects
 from gis.bulk_write import in_lists, refresh_statistics
 from gis.errors import InvalidInput
@@ -552,7 +551,7 @@ def _update(
                 row["deleted_at"] = None
                 restored.add(stored.id)
             if record["code"] in stepped:
-                row.setdefault("status_since", dt.date.today())
+                row.setdefault("status_since", localtime.today())
                 if record["status"] in ("available", "vacant"):
                     row["reserved_project_id"] = None
         rows.append((row, batch.geoms[i], batch.locations[i]))

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gis import localtime
 from gis.access import Action, Principal, Role, authorize
 from gis.errors import Forbidden, InvalidInput, NotFound
 from gis.gateway import fields
@@ -38,8 +39,8 @@ def _check(values: dict[str, Any]) -> None:
     if values.get("kind") not in FOLLOW_UP_KINDS:
         raise InvalidInput.not_a_choice("kind", str(values.get("kind")), "follow_up", FOLLOW_UP_KINDS)
     day = values.get("day")
-    if not isinstance(day, dt.date) or day > dt.date.today():
-        raise InvalidInput("pipeline.follow_up.day", today=dt.date.today().isoformat())
+    if not isinstance(day, dt.date) or day > localtime.today():
+        raise InvalidInput("pipeline.follow_up.day", today=localtime.today().isoformat())
     fields.check("follow_up", {k: v for k, v in values.items() if k != "leader"})
 
 

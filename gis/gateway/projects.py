@@ -10,7 +10,6 @@ resolve, and the answer names them.
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from gis import localtime
 from gis.access import Action, Principal, Role, authorize
 from gis.errors import DuplicateCode, InvalidInput, NotFound, VersionConflict
 from gis.gateway import fields
@@ -134,9 +134,9 @@ def _entry(values: dict[str, Any]) -> None:
         raise InvalidInput.not_a_choice("stage", str(stage), "project_stage", FORWARD)
     for name in ("stage_since", "signed_on", "started_on"):
         day = values.get(name)
-        if day is not None and day > dt.date.today():
+        if day is not None and day > localtime.today():
             raise InvalidInput(
-                "pipeline.stage.date", on=day.isoformat(), today=dt.date.today().isoformat(), last="-"
+                "pipeline.stage.date", on=day.isoformat(), today=localtime.today().isoformat(), last="-"
             )
 
 
@@ -210,7 +210,7 @@ def create(session: Session, values: dict[str, Any], *, who: Principal) -> Enter
     session.add(
         ProjectStageEvent(
             project_id=project.id,
-            day=project.stage_since or dt.date.today(),
+            day=project.stage_since or localtime.today(),
             actor=who.name,
             from_stage=None,
             to_stage=project.stage,

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from gis import localtime
 from gis.access import ALLOWED, Action, Principal, authorize
 from gis.database import take_turns
 from gis.errors import Forbidden, InvalidInput, NotFound, VersionConflict
@@ -200,7 +201,7 @@ def create(
 ) -> Record:
     """Number, date and keep a new review of a project on a site, its indicators as they stand."""
     authorize(who, Action.EDIT_PROJECT)
-    today = today or dt.date.today()
+    today = today or localtime.today()
     held_on = _past("held_on", new.held_on or today, today)
     fields.check("review", {"site": new.site, **asdict(new.planned)})
     project = locked(session, new.project_code)
@@ -268,7 +269,7 @@ def record_opinions(
     if review.outcome != Outcome.PENDING and Action.DECIDE_REVIEW not in ALLOWED[who.role]:
         raise Forbidden("review.error.decided", number=review.number)
     before = _flat(review)
-    review.opinions = _opinions(review.opinions, opinions, today or dt.date.today())
+    review.opinions = _opinions(review.opinions, opinions, today or localtime.today())
     return _save(session, review, before, project_code, who)
 
 

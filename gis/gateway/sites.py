@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from gis import bulk
+from gis import bulk, localtime
 from gis.access import Principal
 from gis.area import ellipsoidal_area_m2
 from gis.crs import CGCS2000
@@ -306,7 +306,7 @@ def change_status(
         note=note,
         **{f"{kind}_id": record.id},
     )
-    record.status, record.status_since = target, dt.date.today()
+    record.status, record.status_since = target, localtime.today()
     if chosen is not None:
         record.reserved_project_id = chosen.id
     elif target in ("available", "vacant"):

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from gis import localtime
 from gis.access import Action, Principal, authorize
 from gis.errors import InvalidInput, NotFound, VersionConflict
 from gis.gateway import sites
@@ -120,7 +121,7 @@ def step(session: Session, code: str, move: Move, *, who: Principal, config: Pip
             review_required=config.review_before_signing,
             reviews_held=tuple(held),
         ),
-        dt.date.today(),
+        localtime.today(),
     )
     _move_sites(session, project, move, given, supplied, who)
     _record(session, project, current, move, who)

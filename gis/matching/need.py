@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from gis import localtime
 from gis.errors import InvalidInput
 from gis.labels import Text
 from gis.vocabulary import ReadyItem
@@ -197,7 +198,7 @@ def resolve(need: Need, industry: Industry, config: MatchConfig) -> Resolved:
         logistics,
         _prefixed(industry.code, config.sea_use_industries),
         steer,
-        need.today or dt.date.today(),
+        need.today or localtime.today(),
     )
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from gis import localtime
 from gis.access import Principal, Role, readable_projects
 from gis.models import Factory, FollowUp, Parcel, Project, ProjectStageEvent, StatusEvent, User, user_areas
 from gis.pipeline.config import PipelineConfig
@@ -348,7 +349,7 @@ def alerts(
 ) -> list[Alert]:
     """The alerts `who` may read on `day` (today by default), of these kinds (all by default);
     `mine`: only those naming `who` as responsible."""
-    day = day or dt.date.today()
+    day = day or localtime.today()
     wanted = set(kinds or Kind)
     found: list[Alert] = []
     for kind, compute in COMPUTE.items():

@@ -4,11 +4,11 @@ only); each reader gets what gis/access.py lets them read."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from gis import localtime
 from gis.labels import label
 from gis.pipeline import alerts
 from service.dependencies import Language, ReadSession, SettingsDep
@@ -43,7 +43,7 @@ def list_alerts(
 ) -> AlertsOut:
     """The alerts the reader may read on `as_of` (default today), of the kinds asked (all by default),
     only those naming the reader with `mine`; most overdue first within each kind."""
-    day = filters.as_of or dt.date.today()
+    day = filters.as_of or localtime.today()
     found = alerts.alerts(
         session,
         who,

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from gis import access
+from gis import access, localtime
 from gis.access import Principal
 from gis.errors import InvalidParameter
 from gis.labels import message
@@ -57,7 +57,7 @@ def _page(
     except InvalidParameter as error:
         context.update(
             error=error.message(lang),
-            as_of=as_of or dt.date.today(),
+            as_of=as_of or localtime.today(),
             title=message(f"web.report.{report.name}", lang),
         )
         return page(request, "reports.html", context, status_code=422)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from gis import access, dashboard, mapdata
+from gis import access, dashboard, localtime, mapdata
 from gis.access import Principal
 from gis.pipeline import alerts
 from gis.status import ParcelStatus
@@ -64,7 +64,7 @@ def supply_page(
         town_available={a.code: a.available_mu for a in data["towns"]},
         **map_look(settings, lang),
     )
-    day = as_of or dt.date.today()
+    day = as_of or localtime.today()
     found = alerts.alerts(session, who, settings.pipeline.config(), day) if who is not None else None
     return page(
         request,
@@ -72,7 +72,7 @@ def supply_page(
         {
             **data,
             "as_of": day,
-            "today": dt.date.today(),
+            "today": localtime.today(),
             "export": who is not None,
             "alert_counts": alerts.counts(found) if found is not None else None,
             "map": render(m, assets_for(settings, lang)),
@@ -85,7 +85,7 @@ def supply_xlsx(
     request: Request, db: DatabaseDep, settings: SettingsDep, user: CurrentUser, as_of: AsOf = None
 ) -> Response:
     """The page's tables as an Excel workbook, one sheet each (an export: signed-in, limited)."""
-    day = as_of or dt.date.today()
+    day = as_of or localtime.today()
     take_export(db, settings, user)
     with db.read() as session:
         body = supply_workbook(figures(session, as_of, user), page_language(request), day)

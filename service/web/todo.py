@@ -3,13 +3,13 @@ linked to its record, filtered like /api/alerts; and the count the navigation sh
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import TypeAdapter, ValidationError
 
+from gis import localtime
 from gis.errors import InvalidInput
 from gis.labels import Text
 from gis.pipeline import alerts
@@ -67,7 +67,7 @@ def todo_page(
     request: Request, session: ReadSession, settings: SettingsDep, who: ProjectPageReader, filters: Filters
 ) -> HTMLResponse:
     """The reader's alerts on a day, by kind, most overdue first."""
-    day = filters.as_of or dt.date.today()
+    day = filters.as_of or localtime.today()
     config = settings.pipeline.config()
     kinds = [alerts.Kind(k) for k in filters.kind or ()]
     found = alerts.alerts(session, who, config, day, kinds=kinds, mine=filters.mine)
@@ -78,7 +78,7 @@ def todo_page(
         {
             "user": who,
             "day": day,
-            "today": dt.date.today(),
+            "today": localtime.today(),
             "filters": filters,
             "groups": groups,
             "groups_all": list(alerts.Kind),

@@ -7,9 +7,10 @@ import datetime as dt
 
 import httpx
 
+from gis import localtime
 from tests.browser.conftest import close, fill_form, signed_in_page, submit
 
-TODAY = dt.date.today()
+TODAY = localtime.today()
 QUARTER = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
 
 

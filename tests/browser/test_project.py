@@ -7,6 +7,7 @@ import datetime as dt
 import httpx
 import pytest
 
+from gis import localtime
 from tests.browser.conftest import account, signed_in_page
 from tests.conftest import TEST_PASSWORD
 
@@ -69,7 +70,7 @@ def test_staff_save_a_shortlist_move_the_stage_and_add_a_follow_up(page, live_se
 
     page.goto(f"/projects/{PROJECT}")
     assert page.page.locator(f'#shortlist tr[data-code="{code}"]').count() == 1
-    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    yesterday = (localtime.today() - dt.timedelta(days=1)).isoformat()
     page.page.select_option("#stage-to", "on_hold")
     page.page.fill("#stage-day", yesterday)
     page.page.fill("#stage-note", "投资方调整计划")

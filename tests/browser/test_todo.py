@@ -1,17 +1,16 @@
 """The to-do page (待办) and the alert counts on the leaders' page, in a real browser at phone,
 tablet and desktop widths, for investment staff, a park manager and a leader."""
 
-import datetime as dt
-
 import pytest
 
+from gis import localtime
 from gis.database import Database, make_engine
 from tests.alert_rows import ago, plant_history, plant_project
 from tests.browser.conftest import account
 from tests.conftest import TEST_PASSWORD
 
 WIDTHS = (390, 900, 1440)
-TODAY = dt.date.today()
+TODAY = localtime.today()
 
 
 @pytest.fixture(scope="module")

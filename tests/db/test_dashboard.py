@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from gis import dashboard
+from gis import dashboard, localtime
 from gis.models import Parcel
 
 
@@ -21,10 +21,10 @@ def test_today_matches_the_parcels_themselves(sample_db):
 def test_yesterday_rebuilt_from_events_equals_today_when_nothing_changed_since(sample_db):
     with sample_db.read() as session:
         today = dashboard.supply_by_area(session, "town")
-        rebuilt = dashboard.supply_by_area(session, "town", dt.date.today() - dt.timedelta(days=1))
+        rebuilt = dashboard.supply_by_area(session, "town", localtime.today() - dt.timedelta(days=1))
         latest_event = session.scalar(select(func.max(Parcel.status_since)))
 
-    if latest_event < dt.date.today() - dt.timedelta(days=1):
+    if latest_event < localtime.today() - dt.timedelta(days=1):
         assert [a.by_status for a in rebuilt] == [a.by_status for a in today]
 
 

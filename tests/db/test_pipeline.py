@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from gis import localtime
 from gis.access import Principal, Role, operator
 from gis.errors import Forbidden, IllegalTransition, InvalidInput
 from gis.gateway import follow_ups, projects, stages
@@ -29,7 +30,7 @@ from tests.conftest import OPERATOR, TEST_PASSWORD
 ADMIN = operator("管理员")
 STAFF = Principal(id=91, name="招商员", role=Role.INVESTMENT)
 RULES = PipelineConfig()
-TODAY = dt.date.today()
+TODAY = localtime.today()
 
 
 def lead(db, code="XM-T-001", who=ADMIN, **extra):

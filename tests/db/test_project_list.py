@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from gis import accounts
+from gis import accounts, localtime
 from gis.access import operator
 from gis.errors import InvalidInput
 from gis.gateway import follow_ups, projects
@@ -17,7 +17,7 @@ from tests.conftest import OPERATOR, TEST_PASSWORD
 
 ADMIN = operator("管理员")
 RULES = PipelineConfig(follow_up_days=30)
-TODAY = dt.date.today()
+TODAY = localtime.today()
 
 
 def ago(days):

@@ -21,7 +21,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from gis import accounts
+from gis import accounts, localtime
 from gis.access import operator
 from gis.gateway import follow_ups, projects, stages
 from gis.models import ProjectStageEvent
@@ -269,7 +269,7 @@ def test_a_fact_changed_later_is_reported_as_it_stood(pipeline):
         projects.update(session, "R2", {"platform": "T01", "investment_total_wan": 9000}, who=ADMIN)
 
     then = rows(card(pipeline, "2018-Q1", D(2018, 3, 31)))
-    now = rows(card(pipeline, "2018-Q1", dt.date.today()))
+    now = rows(card(pipeline, "2018-Q1", localtime.today()))
 
     assert (then["P01"].started.codes, then["P01"].started.investment_wan) == (("R2",), 5000)
     assert (now["T01"].started.codes, now["T01"].started.investment_wan) == (("R2",), 9000)

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from gis import history
+from gis import history, localtime
 from gis.access import Principal, Role, operator, readable_projects
 from gis.errors import ConflictingWrite, Forbidden, InvalidInput, NotFound, VersionConflict
 from gis.gateway import projects, stages
@@ -25,7 +25,7 @@ ADMIN = operator("审批管理员")
 STAFF = Principal(id=0, name="招商甲", role=Role.INVESTMENT)
 LEADER = Principal(id=0, name="领导甲", role=Role.LEADER)
 PROJECT, SITE, OTHER_SITE = "XM-2026-001", "SMC-001", "KFQ-001+KFQ-002"
-TODAY = dt.date.today()
+TODAY = localtime.today()
 DAY = TODAY - dt.timedelta(days=15)
 
 

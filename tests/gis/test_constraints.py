@@ -1,11 +1,10 @@
 """Hard constraints and the needs they check, without a database."""
 
-import datetime as dt
-
 import pytest
 import shapely
 from shapely.geometry import box
 
+from gis import localtime
 from gis.area import M2_PER_MU
 from gis.errors import InvalidInput
 from gis.matching import assembly
@@ -185,7 +184,7 @@ def test_land_need_derived_from_investment_and_the_small_project_rule():
     assert (derived.land_min_mu, derived.land_max_mu, derived.land_derived) == (48.0, 60.0, True)
     assert small.steer_to_factories and small.floor_area_min_m2 == 8000  # 10 亩 × 666.67 × 1.2
     assert not chemistry.steer_to_factories  # 三类 and collective-decision: not for standard factories
-    assert derived.today == dt.date.today()
+    assert derived.today == localtime.today()
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,9 @@
 databases: confidential like the projects, each role reading what it may, filtered by kind,
 "mine" and day."""
 
-import datetime as dt
-
 import pytest
 
-from gis import accounts
+from gis import accounts, localtime
 from tests.alert_rows import DAY, ago, plant_history, plant_project
 from tests.conftest import OPERATOR
 from tests.service import test_auth as auth_tests
@@ -158,7 +156,7 @@ def test_the_day_asked_is_checked(sample_app):
     assert late.status_code == 422
     assert (
         sample_app.client.get(
-            "/api/alerts", params={"as_of": dt.date.today().isoformat()}, headers=headers
+            "/api/alerts", params={"as_of": localtime.today().isoformat()}, headers=headers
         ).status_code
         == 200
     )

@@ -112,3 +112,43 @@ def test_times_are_beijing_time_unless_set():
         assert localtime.shown(UPDATED) == "2026-03-01 18:30"
         assert localtime.stamp(UPDATED) == "2026-03-01 18:30:05+00:00"
     assert localtime.shown(None) == "" and localtime.shown(UPDATED.replace(tzinfo=None)) == BEIJING
+
+
+# 25 hours apart: at any moment the calendar day in one differs from the day in the other
+FAR_EAST, FAR_WEST = "Pacific/Kiritimati", "Pacific/Pago_Pago"
+
+
+def test_today_is_the_day_in_the_zone_set():
+    days = {}
+    for name in (FAR_EAST, FAR_WEST):
+        with localtime.reading_in(localtime.zone(name)):
+            days[name] = localtime.today()
+        assert days[name] in {
+            dt.datetime.now(localtime.zone(name)).date() + dt.timedelta(days=d) for d in (-1, 0)
+        }
+    assert days[FAR_EAST] > days[FAR_WEST]
+
+
+@pytest.mark.parametrize("zone", [FAR_EAST, FAR_WEST])
+def test_a_status_change_is_dated_on_the_day_it_is_where_the_service_is(databases, backend, zone):
+    url = databases.url(backend, sample=True)
+    db = Database(make_engine(url))
+    with db.read() as session:
+        code = session.scalars(
+            select(Parcel.code).where(Parcel.status == "available").order_by(Parcel.code).limit(1)
+        ).one()
+    db.dispose()
+    with _app(url, timezone=zone) as client:
+        headers = bearer(client, "admin")
+        etag = client.get(f"/api/parcels/{code}").headers["etag"]
+        before = dt.datetime.now(localtime.zone(zone)).date()
+        changed = client.post(
+            f"/api/parcels/{code}/status",
+            json={"status": "暂不可供", "note": "规划调整"},
+            headers={**headers, "If-Match": etag},
+        )
+        after = dt.datetime.now(localtime.zone(zone)).date()
+        since = client.get(f"/api/parcels/{code}").json()["properties"]["status_since"]
+
+    assert changed.status_code == 200, changed.text
+    assert dt.date.fromisoformat(since) in {before, after}  # the service's day, not the UTC day

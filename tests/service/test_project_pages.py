@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from gis import localtime
 from gis.models import Project
 from tests.conftest import bearer
 
@@ -250,7 +251,7 @@ def test_a_duplicate_lead_is_shown_then_saved_anyway_and_both_are_marked(sample_
 
 def test_a_lead_without_duplicates_is_saved_at_once_with_its_stage_and_dates(sample_app):
     staff = sample_app.headers("admin")
-    since = (dt.date.today() - dt.timedelta(days=20)).isoformat()
+    since = (localtime.today() - dt.timedelta(days=20)).isoformat()
     saved = sample_app.client.post(
         "/projects/new",
         headers=staff,

@@ -16,7 +16,6 @@ say here who may read it.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import io
 import zipfile
@@ -31,7 +30,7 @@ import shapely.geometry
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from gis import accounts
+from gis import accounts, localtime
 from gis.database import Database, make_engine
 from gis.tiles import tiles_over
 from service.main import create_app
@@ -137,7 +136,7 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
         "own_project": OWN["code"],
         "park": "P02",
         "editor": EDITOR,
-        "year": str(dt.date.today().year),
+        "year": str(localtime.today().year),
     }
     for site, project in (("secret", SECRET), ("own", OWN)):
         _plant_site(client, editor, "parcels", codes[f"{site}_parcel"], project["code"], "ownership")
