@@ -132,12 +132,11 @@ def _entry(values: dict[str, Any]) -> None:
     stage = values.get("stage", Stage.LEAD.value)
     if stage not in {s.value for s in FORWARD}:
         raise InvalidInput.not_a_choice("stage", str(stage), "project_stage", FORWARD)
+    today = localtime.today()
     for name in ("stage_since", "signed_on", "started_on"):
         day = values.get(name)
-        if day is not None and day > localtime.today():
-            raise InvalidInput(
-                "pipeline.stage.date", on=day.isoformat(), today=localtime.today().isoformat(), last="-"
-            )
+        if day is not None and day > today:
+            raise InvalidInput("pipeline.stage.date", on=day.isoformat(), today=today.isoformat(), last="-")
 
 
 def _user(session: Session, name: str | None, roles: tuple[Role, ...], field: str) -> int | None:

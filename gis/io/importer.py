@@ -483,13 +483,15 @@ def _cells(series: pd.Series, convert: Callable[[Any], Any]) -> Iterator[tuple[i
         yield i, value
 
 
+# A range read from one cell (容积率 1.2-2.5, 用地需求 50-80 亩): the columns of its two ends
+RANGES = {"plot_ratio": ("plot_ratio_min", "plot_ratio_max"), "land_mu": ("land_min_mu", "land_max_mu")}
+
+
 def _store(record: dict[str, Any], name: str, value: Any, row: RowReport, column: str) -> None:
     """Put a converted value under its database column(s)."""
-    if name in ("plot_ratio", "land_mu"):
-        low, high = value
-        prefix = "plot_ratio" if name == "plot_ratio" else "land"
-        record.setdefault(f"{prefix}_min" + ("_mu" if name == "land_mu" else ""), low)
-        record.setdefault(f"{prefix}_max" + ("_mu" if name == "land_mu" else ""), high)
+    if name in RANGES:
+        for column_name, bound in zip(RANGES[name], value, strict=True):
+            record.setdefault(column_name, bound)
     elif name in ("area", "cert_area"):
         if value is None:
             row.repairs.append(Text("import.zero_area", {"column": column}))
