@@ -147,6 +147,8 @@ def test_staff_export_the_ledger_edit_it_check_it_and_import_it_back(page, live_
     def remarks() -> str:
         return httpx.get(f"{live_server.base}/api/projects/{code}", headers=headers).json()["remarks"]
 
+    assert page.page.inner_text("#import-title") == "导入台账"  # a table, not a survey file
+    assert page.page.locator("#import-crs").count() == page.page.locator("#import-accept-moves").count() == 0
     page.page.set_input_files("#import-file", str(ledger))
     page.page.set_checked("#import-dry", True)
     page.page.click("#import-form button[type=submit]")
