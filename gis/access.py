@@ -71,6 +71,7 @@ class Principal:
     role: Role
     area_ids: frozenset[int] = field(default_factory=frozenset)
     display_name: str | None = None
+    area_names: tuple[str, ...] = ()  # the names of `area_ids`, for the page header
 
     @property
     def scoped(self) -> bool:
@@ -106,9 +107,49 @@ def check_scope(who: Principal, code: str, park_id: int | None, town_id: int | N
 
 def authorize_transition(who: Principal, source: str, target: str) -> None:
     """Investment staff may only reserve and release; park managers and admins may do any step."""
+    if not may_transition(who, source, target):
+        authorize(who, Action.CHANGE_STATUS)
+
+
+def may_transition(who: Principal, source: str, target: str) -> bool:
+    """Whether `authorize_transition` lets `who` take a record from `source` to `target`."""
     if (source, target) in RESERVATIONS and Action.RESERVE in ALLOWED[who.role]:
-        return
-    authorize(who, Action.CHANGE_STATUS)
+        return True
+    return Action.CHANGE_STATUS in ALLOWED[who.role]
+
+
+@dataclass(frozen=True)
+class SiteRights:
+    """What one reader may do to one parcel or factory, and, when nothing, why (a label key)."""
+
+    edit: bool
+    change_status: bool
+    reserve: bool
+    read_only_because: str | None
+
+    @property
+    def any(self) -> bool:
+        """Whether any form of the record's page is the reader's to use."""
+        return self.edit or self.change_status or self.reserve
+
+
+def site_rights(who: Principal | None, park_id: int | None, town_id: int | None) -> SiteRights:
+    """What `who` may do to a record in this park and town: the pages offer only these forms,
+    and say why they offer none (the gateway still checks every write)."""
+    if who is None:
+        return SiteRights(False, False, False, "web.rights.anonymous")
+    if not in_scope(who, park_id, town_id):
+        return SiteRights(False, False, False, "web.rights.out_of_scope")
+    allowed = ALLOWED[who.role]
+    rights = SiteRights(
+        edit=Action.EDIT_SITE in allowed,
+        change_status=Action.CHANGE_STATUS in allowed,
+        reserve=Action.RESERVE in allowed,
+        read_only_because=None,
+    )
+    if not rights.any:
+        return SiteRights(False, False, False, f"web.rights.role.{who.role.value}")
+    return rights
 
 
 # Reading. Anonymous readers are `None`.

@@ -71,6 +71,7 @@ def principal(user: User) -> Principal:
         role=Role(user.role),
         area_ids=frozenset(a.id for a in user.areas),
         display_name=user.display_name,
+        area_names=tuple(sorted(a.name for a in user.areas)),
     )
 
 

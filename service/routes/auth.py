@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gis import accounts, signin
+from gis.access import Role
 from gis.errors import NotAuthenticated, TooManyAttempts
 from gis.labels import label
 from gis.models import Area, User, utcnow
@@ -62,6 +63,16 @@ def _authenticate(
     raise NotAuthenticated("error.bad_credentials")
 
 
+# Where each role lands after signing in when no other page was asked for: investment staff find
+# sites for projects, park managers keep their records, leaders look at the land supply.
+START_PAGES = {
+    Role.INVESTMENT: "/match",
+    Role.PARK_MANAGER: "/workspace",
+    Role.LEADER: "/supply",
+    Role.ADMIN: "/workspace",
+}
+
+
 def _safe_next(target: str | None) -> str:
     parts = urlsplit(target or "/")
     return target if target and not parts.scheme and not parts.netloc and target.startswith("/") else "/"
@@ -97,13 +108,13 @@ def login(
     verify_csrf(request, csrf or request.headers.get(CSRF_HEADER))
     lifetime = dt.timedelta(hours=settings.auth.session_hours)
     try:
-        token = _authenticate(
+        token, role = _authenticate(
             request,
             db,
             settings,
             name,
             password,
-            lambda session, user: signin.start_session(session, user, lifetime),
+            lambda session, user: (signin.start_session(session, user, lifetime), Role(user.role)),
         )
     except (NotAuthenticated, TooManyAttempts) as exc:
         # the form again, with the reason; a paused name or address also says when to retry
@@ -122,7 +133,8 @@ def login(
             headers=wait,
         )
     sign_in_session(request, token)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    response = RedirectResponse(START_PAGES[role] if target == "/" else target, status_code=303)
     remember_device(response, settings, name)
     return response
 

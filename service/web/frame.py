@@ -15,8 +15,19 @@ from service.i18n import LANG_COOKIE, page_language
 from service.settings import Settings
 from service.templating import templates
 
-NAV = (("inventory", "/"), ("match", "/match"), ("supply", "/supply"), ("workspace", "/workspace"))
+NAV = (("inventory", "/"), ("match", "/match"), ("supply", "/supply"))
+WORKSPACE_NAV = ("workspace", "/workspace")  # for anonymous readers (it asks them to sign in) and editors
 REPORTS_NAV = ("reports", "/reports/weekly")  # for the roles that may read the reports
+
+
+def nav_for(reader: access.Principal | None) -> tuple[tuple[str, str], ...]:
+    """The navigation `reader` is offered: only the pages they may use."""
+    edits = reader is None or access.Action.EDIT_SITE in access.ALLOWED[reader.role]
+    return (
+        *NAV,
+        *((WORKSPACE_NAV,) if edits else ()),
+        *((REPORTS_NAV,) if access.reads_reports(reader) else ()),
+    )
 
 
 def assets_for(settings: Settings, lang: str) -> Assets:
@@ -49,10 +60,12 @@ def page(request: Request, name: str, context: dict[str, Any], *, status_code: i
     """Render template `name` in the reader's language, inside the site's frame."""
     settings: Settings = request.app.state.settings
     lang = page_language(request)
+    reader = getattr(request.state, "reader", None)
     frame = {
         "lang": lang,
         "assets": assets_for(settings, lang),
-        "nav": (*NAV, REPORTS_NAV) if access.reads_reports(getattr(request.state, "reader", None)) else NAV,
+        "nav": nav_for(reader),
+        "reader": reader,
         "other_lang_url": _with_lang(request, "en" if lang == "zh" else "zh"),
         "signed_in": "sid" in request.session,
         "session_csrf": request.session.get("csrf", ""),

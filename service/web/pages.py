@@ -117,9 +117,14 @@ def inventory_results(
     return page(request, "_results.html", results_context(session, filters, offset, who))
 
 
-def _allowed(kind: SiteKind, status: str) -> list[str]:
+def _allowed(kind: SiteKind, status: str, who: Principal | None, rights: access.SiteRights) -> list[str]:
+    """The statuses `who` may move this record to: the workflow's next steps that their role and
+    scope allow (investment staff only reserve and release)."""
+    if who is None or not rights.any:
+        return []
     enum, transitions, _group = WORKFLOWS[kind]
-    return [t.value for t in transitions.get(enum(status), frozenset())]
+    steps = transitions.get(enum(status), frozenset())
+    return [t.value for t in enum if t in steps and access.may_transition(who, status, t.value)]
 
 
 def history_context(session: Session, kind: SiteKind, row: SiteRow, who: Principal | None) -> dict[str, Any]:
@@ -164,6 +169,7 @@ def render_site(
     """A parcel's or factory's page (also re-rendered with `problem` when a status change is refused)."""
     lang = page_language(request)
     row = kind.get(session, code)
+    rights = access.site_rights(user, row["park_id"], row["town_id"])
     m = detail_map(
         row["geojson"],
         kind.name,
@@ -181,7 +187,8 @@ def render_site(
             "site": kind,
             "kind": kind.name,
             "plural": kind.plural,
-            "targets": _allowed(kind.name, row["status"]),
+            "rights": rights,
+            "targets": _allowed(kind.name, row["status"], user, rights),
             "fits": access.reads_projects(user),
             "csrf": csrf_token(request) if user else "",
             "problem": problem,

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from gis import mapdata
-from gis.access import Principal
+from gis import access, mapdata
+from gis.access import Action, Principal
 from gis.errors import LandstockError
 from gis.gateway import sites as gateway
 from gis.history import changes_of
@@ -58,6 +58,8 @@ def workspace(
         "workspace.html",
         {
             "user": user,
+            "may_edit": Action.EDIT_SITE in access.ALLOWED[user.role],
+            "may_import": Action.IMPORT in access.ALLOWED[user.role],
             "sections": sections,
             "longest": max(total for *_, total in sections),
             "offset": offset,
@@ -139,10 +141,15 @@ def edit_page(
     plural: Plural,
     code: Code,
 ) -> Response:
-    """The attribute and geometry form of a parcel or factory."""
+    """The attribute and geometry form of a parcel or factory, to those who may edit it: others
+    get the gateway's refusal (their role, or a record outside their parks) before any form."""
     if user is None:
         return _sign_in(f"/{plural}/{code}/edit")
-    return render_edit(request, session, settings, BY_PLURAL[plural], code, user=user)
+    kind = BY_PLURAL[plural]
+    row = kind.get(session, code)
+    access.authorize(user, Action.EDIT_SITE)
+    access.check_scope(user, code, row["park_id"], row["town_id"])
+    return render_edit(request, session, settings, kind, code, user=user)
 
 
 async def form_data(request: Request) -> FormData:

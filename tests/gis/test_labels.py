@@ -168,6 +168,7 @@ DYNAMIC = (
     "web.report.",
     "web.report.criterion.",
     "web.report.reached.",
+    "web.rights.role.",
     "web.supply.by_",
     "web.supply.layer_",
     "web.supply.stage_",
