@@ -123,6 +123,19 @@ class Watched:
         with self.page.expect_navigation():
             self.page.click("button[type=submit]")
 
+    def accessibility(self) -> list[str]:
+        """The page's serious and critical accessibility violations, as axe-core (served by this
+        server like the other browser assets) finds them: one line each, with where."""
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.add_script_tag(url=f"{self.base}/static/vendor/axe-core/axe.min.js")
+        found = self.page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => `${v.id} (${v.impact}): ${v.help} — ` + v.nodes.slice(0, 3)
+                      .map(n => `${n.target.join(' ')} ${n.any.map(a => a.message).join('; ')}`).join(' | '))"""
+        )
+        return [f"{self.page.url}: {line}" for line in found]
+
     def screenshot(self, name: str) -> None:
         """Keep a picture of the page as a test artefact."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
