@@ -157,11 +157,13 @@ def bounds(dialect: str, geom: Any) -> list[ColumnElement[float]]:
 
 
 def as_geojson(dialect: str, expr: Any) -> ColumnElement[str]:
-    """GeoJSON text of a geometry, 7 decimals (about 1 cm), computed by the database."""
+    """GeoJSON text of a geometry, 7 decimals (about 1 cm), computed by the database, its rings
+    wound as RFC 7946 asks (exteriors counterclockwise, holes clockwise) whatever was stored."""
+    shape = func.ST_ForcePolygonCCW(expr)  # both databases spell it so (SpatiaLite ≥ 5.0)
     if dialect == "sqlite":
-        return func.AsGeoJSON(expr, GEOJSON_DECIMALS)
+        return func.AsGeoJSON(shape, GEOJSON_DECIMALS)
     # options 0: no "crs" member, which RFC 7946 does not allow (PostGIS adds one for non-4326)
-    return func.ST_AsGeoJSON(expr, GEOJSON_DECIMALS, 0)
+    return func.ST_AsGeoJSON(shape, GEOJSON_DECIMALS, 0)
 
 
 def from_wkb(param: str) -> ColumnElement[Any]:

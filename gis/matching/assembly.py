@@ -305,5 +305,5 @@ def _assembly_candidate(
         criteria,
         checks,
         {"ids": [cols["id"][i] for i in group.members], "area_mu": round(group.area_mu, 4)},
-        shapely.to_geojson(union),
+        shapely.to_geojson(shapely.orient_polygons(union)),  # RFC 7946 winding, as the database gives
     )

@@ -117,3 +117,25 @@ def test_every_page_has_a_skip_link_to_its_main_landmark(sample_app):
     page = sample_app.client.get("/").text
 
     assert re.search(r'<a class="[^"]*ls-skip" href="#main">', page) and '<main id="main"' in page
+
+
+def test_a_form_posted_to_another_parks_record_is_refused_and_nothing_is_written(sample_app):
+    client = sample_app.client
+    elsewhere = available_in(client, "P02")
+    before = client.get(f"/api/parcels/{elsewhere}").headers["etag"]
+    signed_in(sample_app, "park_manager", "P01")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/parcels/KFQ-001").text).group(1)
+
+    edit = client.post(
+        f"/parcels/{elsewhere}/edit",
+        data={"csrf_token": token, "version": "1", "remarks": "越权修改"},
+        headers={"accept": "text/html"},
+    )
+    status = client.post(
+        f"/parcels/{elsewhere}/status",
+        data={"csrf_token": token, "version": "1", "status": "unavailable", "note": "越权"},
+        headers={"accept": "text/html"},
+    )
+
+    assert edit.status_code == 403 and status.status_code == 403
+    assert client.get(f"/api/parcels/{elsewhere}").headers["etag"] == before
