@@ -24,10 +24,24 @@ COLUMNS = ("indicator", "value", "national", "city", "result", "rule", "source")
 # The project's figures the sheet was computed from, shown above it
 FIGURES = ("investor", "investment_total_wan", "fixed_investment_wan", "annual_output_wan", "annual_tax_wan")
 FILLS = {"pass": "C6EFCE", "fail": "FFC7CE", "pending": "FFEB9C", "collective": "FFEB9C", "na": "EEEEEE"}
+# The city's own thresholds: cited as the standard they set, with its figure and unit
+CITY_RULE = "review.rule.city_example"
+UNITS = {
+    "investment_intensity": "review.unit.wan_per_mu",
+    "output_per_mu": "review.unit.wan_per_mu",
+    "tax_per_mu": "review.unit.wan_per_mu",
+    "building_coefficient": "review.unit.percent",
+    "office_share": "review.unit.percent",
+}
 
 
-def _bound(bound: Bound, lang: str) -> dict[str, Any]:
-    return {"value": bound.value, "op": bound.op, "rule": bound.rule.render(lang)}
+def _bound(bound: Bound, indicator: str, lang: str) -> dict[str, Any]:
+    rule = bound.rule.render(lang)
+    if bound.rule.key == CITY_RULE and bound.value is not None:
+        unit = message(UNITS[indicator], lang) if indicator in UNITS else ""
+        figure = f"{'≥' if bound.op == '>=' else '≤'} {bound.value:g}"
+        rule = message("review.rule.city_standard", lang, threshold=f"{figure}{unit}")
+    return {"value": bound.value, "op": bound.op, "rule": rule}
 
 
 def review_dict(sheet: Sheet, lang: str) -> dict[str, Any]:
@@ -38,8 +52,8 @@ def review_dict(sheet: Sheet, lang: str) -> dict[str, Any]:
             "label": message(f"review.indicator.{r.name}", lang),
             "value": r.value,
             "source": message(f"review.source.{r.source}", lang),
-            "national": _bound(r.national, lang),
-            "city": _bound(r.city, lang),
+            "national": _bound(r.national, r.name, lang),
+            "city": _bound(r.city, r.name, lang),
             "status": r.status,
             "status_label": label("review.status", r.status, lang),
         }

@@ -260,7 +260,7 @@ def test_the_page_says_why_signing_waits_and_signs_once_a_review_passed(sample_a
     signed = step(sample_app, token, version, "signed", 0, code, False)
 
     assert 'id="review-waits"' in waiting and 'id="stage-review-waits"' in waiting
-    assert "LANDSTOCK_PIPELINE_REVIEW_BEFORE_SIGNING" in waiting
+    assert "按本市规定须经联合会审" in waiting and "LANDSTOCK_" not in waiting  # the rule, not a setting
     assert (
         refused.status_code == 422 and "尚无联合会审记录" in refused.text and 'value="签约"' in refused.text
     )
