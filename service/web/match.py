@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from annotated_types import Le
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from maps.match import match_map
 from maps.render import render
 from service.dependencies import ReadSession, SettingsDep
 from service.i18n import page_language
+from service.match_schemas import ReviewIn
 from service.read_access import PageReader, sign_in_first, visible_projects
 from service.web.frame import assets_for, map_look, page
 
@@ -57,6 +59,23 @@ WORDS = (
     "saved_to_project",
     "save_failed",
     "save_none",
+    "points_of",
+    "breakdown",
+    "near_intro",
+    "near_score",
+    "fails",
+    "invalid_field",
+    "fix_form",
+    "vacant",
+)
+# The fields of the form's fold: the limits to infrastructure, the budgets, the factory's specs
+DISTANCE_KINDS = ("port", "highway_exit", "rail_station")
+FACTORY_SPECS = (
+    ("floor_area_max_m2", "web.match.floor_area_max"),
+    ("clear_height_min_m", "field.clear_height_min_m"),
+    ("floor_load_min_kn_m2", "field.floor_load_min_kn_m2"),
+    ("crane_min_t", "field.crane_min_t"),
+    ("power_min_kva", "field.power_min_kva"),
 )
 REVIEW_COLUMNS = ("indicator", "value", "national", "city", "result", "rule")
 # What the print view shows of a site, in this order, when the match reports it.
@@ -105,6 +124,16 @@ def page_words(lang: str) -> dict[str, Any]:
     }
 
 
+def upper_limits() -> dict[str, float | int]:
+    """The largest value each number of the form may take, as the API's schema says it."""
+    limits: dict[str, float | int] = {}
+    for name, info in ReviewIn.model_fields.items():
+        for rule in info.metadata:
+            if isinstance(rule, Le) and isinstance(rule.le, int | float):
+                limits[name] = int(rule.le) if float(rule.le).is_integer() else rule.le
+    return limits
+
+
 def _shortlist(session: Session, code: str) -> list[str]:
     """The codes of the project's saved shortlist, ticked again when they are listed."""
     linked = sites.linked_sites(session, timeline.project_id(session, code))
@@ -144,6 +173,11 @@ def match_page(
             "can_save": saved is not None and who is not None and Action.EDIT_PROJECT in ALLOWED[who.role],
             "industries": mapdata.industry_choices(session),
             "parks": mapdata.area_choices(session, "park"),
+            "towns": mapdata.area_choices(session, "town"),
+            "distance_kinds": DISTANCE_KINDS,
+            "factory_specs": FACTORY_SPECS,
+            "advanced_given": bool(saved and any(saved.get(name) for name, _ in FACTORY_SPECS)),
+            "limits": upper_limits(),
             "ready_items": tuple(ReadyItem),
             "words": page_words(lang),
         },

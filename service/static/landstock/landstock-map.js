@@ -277,15 +277,27 @@
   window.landstock.editGeometry = editGeometry;
 })();
 
-/* The matching page's layer: ranked sites as numbered markers over highlighted outlines. */
+/* The matching page's layer: ranked sites as outlines with numbered markers, near misses as
+ * dashed outlines; one site at a time highlighted, from its card or from the map. Markers that
+ * would cover each other are pushed apart on screen, a thin line back to where the site is. */
 (function () {
   "use strict";
-  var state = { map: null, group: null, count: 0 };
+  var GAP = 2;  // px left between two markers' boxes
+  var COLOURS = { parcel: "#e91e63", assembly: "#e91e63", factory: "#3f51b5", near: "#b45309" };
+  var state = { map: null, group: null, leaders: null, count: 0, sites: {}, active: "", onPick: null };
+
+  function ranked() {
+    return Object.keys(state.sites).map(function (k) { return state.sites[k]; })
+      .filter(function (s) { return !s.near; });
+  }
 
   function fit(animate) {
-    if (state.group.getLayers().length) {
-      state.map.fitBounds(state.group.getBounds(), { maxZoom: 15, padding: [30, 30], animate: animate });
-    }
+    var shown = ranked();
+    if (!shown.length) { shown = Object.keys(state.sites).map(function (k) { return state.sites[k]; }); }
+    if (!shown.length) { return; }
+    var bounds = L.latLngBounds(shown.map(function (s) { return s.anchor; }));
+    shown.forEach(function (s) { if (s.shape) { bounds.extend(s.shape.getBounds()); } });
+    state.map.fitBounds(bounds, { maxZoom: 15, padding: [30, 30], animate: animate });
   }
 
   // Fit the candidates to the map's size now (the print view sizes it as it prints); resolves
@@ -303,39 +315,143 @@
     });
   }
 
+  // Markers whose boxes overlap push each other apart, a little at a time, until none does
+  // (coincident ones start on a tiny circle, so that they part in a fixed order).
+  function spread() {
+    if (!state.map || !state.leaders) { return; }
+    state.leaders.clearLayers();
+    var all = Object.keys(state.sites).map(function (k) { return state.sites[k]; });
+    var points = all.map(function (s, i) {
+      var p = state.map.latLngToLayerPoint(s.anchor);
+      return [p.x + Math.cos(i) * 0.01, p.y + Math.sin(i) * 0.01];
+    });
+    for (var round = 0, moved = true; moved && round < 500; round += 1) {
+      moved = false;
+      for (var i = 0; i < points.length; i += 1) {
+        for (var j = i + 1; j < points.length; j += 1) {
+          // two boxes overlap when they do along both axes: part them along the one they overlap least
+          var dx = points[j][0] - points[i][0], dy = points[j][1] - points[i][1];
+          var room = all[i].half + all[j].half + GAP;
+          var ox = room - Math.abs(dx), oy = room - Math.abs(dy);
+          if (ox <= 0 || oy <= 0) { continue; }
+          var axis = ox < oy ? 0 : 1, sign = (axis === 0 ? dx : dy) < 0 ? -1 : 1;
+          var push = Math.min(ox, oy) / 2 + 0.25;
+          points[i][axis] -= sign * push;
+          points[j][axis] += sign * push;
+          moved = true;
+        }
+      }
+    }
+    all.forEach(function (s, k) {
+      var at = state.map.layerPointToLatLng(L.point(points[k][0], points[k][1]));
+      s.marker.setLatLng(at);
+      if (state.map.latLngToLayerPoint(s.anchor).distanceTo(L.point(points[k][0], points[k][1])) > 4) {
+        L.polyline([s.anchor, at], { color: "#555", weight: 1, opacity: 0.8, interactive: false }).addTo(state.leaders);
+      }
+    });
+  }
+
   function matchLayer(map) {
     state.map = map;
     state.group = L.featureGroup().addTo(map);
+    state.leaders = L.layerGroup().addTo(map);
+    map.on("zoomend", spread);
     if (window.matchMedia) {
       window.matchMedia("print").addEventListener("change", function () { map.invalidateSize(); fit(false); });
     }
     return state.group;
   }
 
-  function showCandidates(candidates) {
+  function styleOf(s, on) {
+    var colour = on ? "#ff6f00" : COLOURS[s.near ? "near" : s.candidate.kind];
+    return { color: colour, weight: on ? 5 : (s.near ? 2 : 3), dashArray: s.near ? "5 4" : null,
+             fillOpacity: on ? 0.35 : (s.near ? 0.05 : 0.2) };
+  }
+
+  // Highlight one site (or none, with ""): its outline drawn thick on top, its marker ringed.
+  function highlight(code) {
+    var before = state.sites[state.active];
+    if (before) {
+      if (before.shape) { before.shape.setStyle(styleOf(before, false)); }
+      before.marker.setZIndexOffset(0);
+      var old = before.marker.getElement();
+      if (old) { old.classList.remove("ls-rank-active"); }
+    }
+    state.active = "";
+    var s = state.sites[code];
+    if (!s) { return; }
+    state.active = code;
+    if (s.shape) { s.shape.setStyle(styleOf(s, true)); s.shape.bringToFront(); }
+    s.marker.setZIndexOffset(1000);
+    var element = s.marker.getElement();
+    if (element) { element.classList.add("ls-rank-active"); }
+  }
+
+  // Bring a site into the map's view, keeping the zoom unless it cannot be seen at it.
+  function reveal(code) {
+    var s = state.sites[code];
+    if (!s || state.map.getBounds().contains(s.marker.getLatLng())) { return; }
+    state.map.panTo(s.marker.getLatLng());
+  }
+
+  function pick(code) {
+    highlight(code);
+    if (state.onPick) { state.onPick(code); }
+  }
+
+  function marker(c, near, anchor, label) {
+    var cls = near ? "ls-rank ls-rank-near" : (c.kind === "factory" ? "ls-rank ls-rank-factory" : "ls-rank");
+    var m = L.marker(anchor, { keyboard: false, icon: L.divIcon({ className: cls, html: label,
+                                                                  iconSize: near ? [16, 16] : [24, 24] }) });
+    m.on("add", function () {
+      var e = m.getElement();
+      e.setAttribute("data-code", c.code);
+      if (state.active === c.code) { e.classList.add("ls-rank-active"); }
+    });
+    return m;
+  }
+
+  function draw(c, near, i) {
+    if (!c.geometry) { return; }
+    var s = { candidate: c, near: near, shape: null, half: near ? 8 : 12 };
+    if (c.geometry.type !== "Point") {
+      s.shape = L.geoJSON(c.geometry, { style: styleOf(s, false) });
+      s.shape.on("click", function () { pick(c.code); });
+      s.shape.addTo(state.group);
+    }
+    var g = c.geometry;
+    s.anchor = s.shape ? s.shape.getBounds().getCenter() : L.latLng(g.coordinates[1], g.coordinates[0]);
+    // parcels and factories are ranked apart, each from 1: a factory's number is a blue square
+    s.marker = marker(c, near, s.anchor, near ? "" : String(c.rank || i + 1));
+    s.marker.bindTooltip([c.code, c.name || ""].join(" ") + " · " + c.score);
+    s.marker.on("click", function () { pick(c.code); });
+    s.marker.addTo(state.group);
+    state.sites[c.code] = s;
+    if (!near) { state.count += 1; }
+  }
+
+  // Draw the ranked sites and the near misses; `onPick(code)` hears a site clicked on the map.
+  function showCandidates(candidates, nearMisses, onPick) {
     if (!state.group) { return; }
     state.group.clearLayers();
+    state.sites = {};
+    state.active = "";
     state.count = 0;
-    candidates.forEach(function (c, i) {
-      if (!c.geometry) { return; }
-      state.count += 1;
-      // parcels and factories are ranked apart, each from 1: a factory's number is a blue square
-      var factory = c.kind === "factory";
-      var shape = L.geoJSON(c.geometry, { style: { color: factory ? "#3f51b5" : "#e91e63", weight: 3,
-                                                   fillOpacity: 0.25 } });
-      shape.addTo(state.group);
-      var centre = shape.getBounds().getCenter();
-      L.marker(centre, { icon: L.divIcon({ className: factory ? "ls-rank ls-rank-factory" : "ls-rank",
-                                           html: String(c.rank || i + 1), iconSize: [24, 24] }) })
-        .bindTooltip(c.code + " · " + c.score).addTo(state.group);
-    });
-    fit();
+    state.onPick = onPick || null;
+    (nearMisses || []).forEach(function (c, i) { draw(c, true, i); });
+    candidates.forEach(function (c, i) { draw(c, false, i); });
+    fit(false);  // at once: the markers are spread for the zoom the map then has
+    spread();
   }
 
   function highlighted() { return state.count; }
+  function activeSite() { return state.active; }
 
   window.landstock.matchLayer = matchLayer;
   window.landstock.showCandidates = showCandidates;
   window.landstock.fitCandidates = fitCandidates;
   window.landstock.highlighted = highlighted;
+  window.landstock.highlightSite = highlight;
+  window.landstock.revealSite = reveal;
+  window.landstock.activeSite = activeSite;
 })();

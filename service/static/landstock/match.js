@@ -18,7 +18,9 @@
   var reviews = {};                                 // code -> the review being fetched
   var PLAN = ["plot_ratio", "building_coefficient", "office_share"];
   var NEED = ["land_min_mu", "land_max_mu", "fixed_investment_wan", "floor_area_min_m2", "nuisance_class",
-              "annual_output_wan", "annual_tax_wan"];
+              "annual_output_wan", "annual_tax_wan", "floor_area_max_m2", "clear_height_min_m",
+              "floor_load_min_kn_m2", "crane_min_t", "power_min_kva", "budget_wan", "max_rent_yuan_m2_month"];
+  var DISTANCES = ["port", "highway_exit", "rail_station"];
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -43,6 +45,12 @@
     body.industry_code = String(data.get("industry") || "").trim().split(/\s+/)[0];
     body.needs_waterfront = data.get("needs_waterfront") === "1";
     body.preferred_areas = data.getAll("preferred_areas");
+    body.insist_on_preferred = data.get("insist_on_preferred") === "1";
+    body.max_distance_km = {};
+    DISTANCES.forEach(function (kind) {
+      var v = data.get("max_distance_" + kind);
+      if (v !== null && v !== "" && !isNaN(Number(v))) { body.max_distance_km[kind] = Number(v); }
+    });
     body.required_readiness = data.getAll("required_readiness");
     var name = String(data.get("name") || "").trim();
     if (name) { body.name = name; }
@@ -61,7 +69,11 @@
     var init = body ? { method: "POST", headers: headers, body: JSON.stringify(body) } : {};
     return fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + lang, init).then(function (r) {
       return r.json().then(function (answer) {
-        if (!r.ok) { throw new Error(answer.detail || String(r.status)); }
+        if (!r.ok) {
+          var error = new Error(answer.detail || String(r.status));
+          error.problem = answer;
+          throw error;
+        }
         return answer;
       });
     });
@@ -85,15 +97,23 @@
     return call("/api/review", Object.assign(need(), plan, { site: site }));
   }
 
+  function one(x) { return Number(x).toFixed(1); }
+
+  // A criterion's points out of its most, both rounded alike ("12.9 / 12.9 分"); a penalty alone
+  function points(k) {
+    if (!(k.weight > 0)) { return one(k.points) + " " + words.points; }
+    return words.points_of.replace("{points}", one(k.points)).replace("{max}", one(k.weight));
+  }
+
   function criteriaTable(c) {
     // rows in a tbody: Bootstrap styles `.table > * > * > *` as cells, which without one are the bars
-    var table = el("table", "table table-sm mb-1 small"); var rows = el("tbody");
+    var table = el("table", "table table-sm mb-1 small ls-criteria"); var rows = el("tbody");
     table.appendChild(rows);
     c.criteria.forEach(function (k) {
       var row = el("tr");
       row.appendChild(el("td", null, k.label));
       row.appendChild(el("td", "text-muted ls-fact", k.fact || ""));
-      row.appendChild(el("td", "text-end text-nowrap", k.points.toFixed(1) + " / " + k.weight));
+      row.appendChild(el("td", "text-end text-nowrap ls-points", points(k)));
       var bar = el("td", "ls-criterion-bar"); var fill = el("span", "ls-bar"); fill.style.width = Math.round(k.value * 100) + "%";
       bar.appendChild(fill); row.appendChild(bar);
       rows.appendChild(row);
@@ -103,46 +123,144 @@
 
   function siteOf(c) { return c.kind === "assembly" ? c.members.join("+") : c.code; }
 
-  function candidate(c, near) {
-    var card = el("div", "card mb-2 ls-candidate" + (near ? " ls-near" : ""));
-    card.setAttribute("data-code", c.code);
-    card.candidate = c;
-    var body = el("div", "card-body py-2");
-    var head = el("div", "d-flex align-items-center gap-2");
-    if (!near) {
-      var tick = el("input", "form-check-input ls-shortlist");
-      tick.type = "checkbox";
-      tick.title = words.shortlist;
-      tick.setAttribute("aria-label", words.shortlist + " " + c.code);
-      tick.addEventListener("change", function () {
-        card.classList.toggle("ls-picked", tick.checked);
-        shortlist(c, tick.checked);
-      });
-      head.appendChild(tick);
-      head.appendChild(el("span", c.kind === "factory" ? "badge ls-badge-factory" : "badge text-bg-dark",
-                          String(c.rank)));
+  // What a reader needs at a glance: where the site is, how large, and whether it is free
+  function glance(c) {
+    var line = el("div", "ls-glance small");
+    var place = c.park_name || c.town_name;
+    if (place) { line.appendChild(el("span", "ls-glance-park", place)); }
+    var size = c.kind === "factory"
+      ? (c.vacant_area_m2 === undefined || c.vacant_area_m2 === null ? "" : words.vacant + " " + Math.round(c.vacant_area_m2) + " m²")
+      : (c.area_mu === undefined || c.area_mu === null ? "" : one(c.area_mu) + " " + words.mu);
+    if (size) { line.appendChild(el("span", "ls-glance-area", size)); }
+    if (c.status) {
+      var status = el("span", "ls-glance-status");
+      status.appendChild(el("span", "ls-dot " + (c.kind === "factory" ? "ls-fstatus-" : "ls-status-") + c.status));
+      status.appendChild(document.createTextNode(words.values.status[c.status] || c.status));
+      line.appendChild(status);
     }
-    var link = el("a", "fw-semibold", c.code);
+    return line;
+  }
+
+  function title(c) {
+    var link = el("a", "fw-semibold ls-site-name", c.name || c.code);
     link.href = (c.kind === "factory" ? "/factories/" : "/parcels/") + encodeURIComponent(c.members && c.members.length ? c.members[0] : c.code);
-    head.appendChild(link);
-    head.appendChild(el("span", "text-muted small", c.kind_label));
-    head.appendChild(el("span", "ms-auto fw-semibold", words.score + " " + c.score));
+    return link;
+  }
+
+  // The score's breakdown and the checks, folded away until asked for
+  function breakdown(c) {
+    var more = el("details", "ls-breakdown mt-1");
+    more.appendChild(el("summary", "small text-muted", words.breakdown));
+    if (c.criteria && c.criteria.length) { more.appendChild(criteriaTable(c)); }
+    var checks = (c.checks || []).map(function (k) { return k.label + "：" + k.status_label; });
+    if (checks.length) { more.appendChild(el("div", "small text-muted", checks.join("；"))); }
+    return more;
+  }
+
+  function ranked(c) {
+    var card = el("div", "card mb-2 ls-candidate");
+    var body = el("div", "card-body py-2");
+    var head = el("div", "d-flex align-items-center gap-2 flex-wrap");
+    var tick = el("input", "form-check-input ls-shortlist");
+    tick.type = "checkbox";
+    tick.title = words.shortlist;
+    tick.setAttribute("aria-label", words.shortlist + " " + c.code);
+    tick.addEventListener("change", function () {
+      card.classList.toggle("ls-picked", tick.checked);
+      shortlist(c, tick.checked);
+    });
+    head.appendChild(tick);
+    head.appendChild(el("span", c.kind === "factory" ? "badge ls-badge-factory" : "badge text-bg-dark", String(c.rank)));
+    head.appendChild(title(c));
+    head.appendChild(el("span", "text-muted small", c.code + " · " + c.kind_label));
+    head.appendChild(el("span", "ms-auto fw-semibold text-nowrap ls-score", one(c.score) + " " + words.points));
     body.appendChild(head);
+    body.appendChild(glance(c));
     if (c.kind === "assembly") { body.appendChild(el("div", "small", words.members + ": " + c.members.join("、"))); }
-    if (c.criteria && c.criteria.length && !near) { body.appendChild(criteriaTable(c)); }
-    var reasons = (near ? c.gaps : (c.checks || []).map(function (k) { return k.label + "：" + k.status_label; }));
-    if (reasons && reasons.length) { body.appendChild(el("div", near ? "small text-danger" : "small text-muted", reasons.join("；"))); }
+    body.appendChild(breakdown(c));
     card.appendChild(body);
     return card;
   }
 
+  // A near miss says first what fails, then what it is, and its score last, marked as for reference
+  function nearMiss(c) {
+    var card = el("div", "card mb-2 ls-candidate ls-near");
+    var body = el("div", "card-body py-2");
+    body.appendChild(el("div", "ls-gap small fw-semibold", words.fails + (c.gaps || []).join("；")));
+    var head = el("div", "d-flex align-items-center gap-2 flex-wrap");
+    head.appendChild(title(c));
+    head.appendChild(el("span", "text-muted small", c.code + " · " + c.kind_label));
+    head.appendChild(el("span", "ms-auto small text-muted text-nowrap ls-score", words.near_score + " " + one(c.score) + " " + words.points));
+    body.appendChild(head);
+    body.appendChild(glance(c));
+    body.appendChild(breakdown(c));
+    card.appendChild(body);
+    return card;
+  }
+
+  function candidate(c, near) {
+    var card = near ? nearMiss(c) : ranked(c);
+    card.setAttribute("data-code", c.code);
+    card.candidate = c;
+    card.tabIndex = -1;
+    return card;
+  }
+
   function section(title, list, near) {
-    var box = el("div", "mb-3");
-    box.appendChild(el("h2", "h6", title + " (" + list.length + ")"));
+    var box = el("section", near ? "mb-3 ls-near-section" : "mb-3");
+    box.appendChild(el("h2", near ? "h6 ls-near-heading" : "h6", title + " (" + list.length + ")"));
+    if (near && list.length) { box.appendChild(el("p", "small text-muted mb-2", words.near_intro)); }
     if (!list.length) { box.appendChild(el("p", "small text-muted", words.none)); }
     list.forEach(function (c) { box.appendChild(candidate(c, near)); });
     return box;
   }
+
+  // --- the list and the map, linked: a card hovered or clicked lights its site up, a site
+  // clicked on the map lights its card up and scrolls to it ---
+
+  var chosen = "";  // the site clicked last, lit while nothing else is hovered
+
+  function cardOf(code) {
+    return out.querySelector('.ls-candidate[data-code="' + CSS.escape(code) + '"]');
+  }
+
+  function light(code) {
+    landstock.highlightSite(code);
+    out.querySelectorAll(".ls-candidate.ls-active").forEach(function (card) { card.classList.remove("ls-active"); });
+    var card = code && cardOf(code);
+    if (card) { card.classList.add("ls-active"); }
+  }
+
+  function choose(code) {
+    chosen = code;
+    light(code);
+    var card = cardOf(code);
+    if (card) {
+      card.scrollIntoView({ block: "center" });
+      card.focus({ preventScroll: true });
+    }
+  }
+
+  // the pointer moved over a card (a list scrolling under a still pointer moves nothing: the site
+  // picked on the map stays lit while its card scrolls into view)
+  out.addEventListener("mousemove", function (e) {
+    var card = e.target.closest(".ls-candidate");
+    if (card && (e.movementX || e.movementY) && !card.classList.contains("ls-active")) {
+      light(card.getAttribute("data-code"));
+    }
+  });
+  out.addEventListener("mouseleave", function () { light(chosen); });
+  out.addEventListener("focusin", function (e) {
+    var card = e.target.closest(".ls-candidate");
+    if (card) { light(card.getAttribute("data-code")); }
+  });
+  out.addEventListener("click", function (e) {
+    var card = e.target.closest(".ls-candidate");
+    if (!card) { return; }
+    chosen = card.getAttribute("data-code");
+    light(chosen);
+    landstock.revealSite(chosen);
+  });
 
   // --- the print view: what was asked, then each shortlisted site's facts, score and review ---
 
@@ -266,7 +384,9 @@
     });
     var near = answer.near_misses || { parcels: [], factories: [] };
     out.appendChild(section(words.near_misses, near.parcels.concat(near.factories), true));
-    landstock.showCandidates((answer.parcels || []).concat(answer.factories || []));
+    chosen = "";
+    landstock.showCandidates((answer.parcels || []).concat(answer.factories || []),
+                             near.parcels.concat(near.factories), choose);
     out.querySelectorAll(".ls-candidate:not(.ls-near)").forEach(function (card) {
       var c = card.candidate, tick = card.querySelector(".ls-shortlist");
       var codes = c.kind === "assembly" ? c.members : [c.code];  // an assembly was saved parcel by parcel
@@ -285,9 +405,76 @@
     }
   }
 
+  // --- a value refused, by the browser's checks or by the service: the field is marked with a
+  // sentence under it, the message shown above the results; nothing typed is cleared ---
+
+  var refusal = document.getElementById("match-error");
+
+  function fieldOf(name) {
+    return form.querySelector('[data-field="' + CSS.escape(name) + '"]') || form.querySelector('[name="' + CSS.escape(name) + '"]');
+  }
+
+  function labelOf(input) {
+    var label = input.id && form.querySelector('label[for="' + CSS.escape(input.id) + '"]');
+    return label ? label.textContent.trim() : input.getAttribute("aria-label") || input.name;
+  }
+
+  function clearRefusal() {
+    form.querySelectorAll(".is-invalid").forEach(function (input) {
+      input.classList.remove("is-invalid");
+      input.removeAttribute("aria-invalid");
+    });
+    form.querySelectorAll(".ls-invalid-note").forEach(function (note) { note.remove(); });
+    refusal.hidden = true;
+    refusal.textContent = "";
+  }
+
+  function markInvalid(input) {
+    if (input.classList.contains("is-invalid")) { return; }
+    input.classList.add("is-invalid");
+    input.setAttribute("aria-invalid", "true");
+    var fold = input.closest("details");
+    if (fold) { fold.open = true; }  // a field in the folded part is shown with its message
+    input.insertAdjacentElement("afterend", el("div", "invalid-feedback ls-invalid-note",
+                                               words.invalid_field.replace("{field}", labelOf(input))));
+  }
+
+  function refuse(message) {
+    refusal.textContent = message;
+    refusal.hidden = false;
+    out.textContent = "";
+    landstock.showCandidates([], [], null);
+  }
+
+  // The fields the browser itself finds wrong (a number out of its bounds, a required one empty)
+  function invalidFields() {
+    return Array.prototype.filter.call(form.querySelectorAll("input, select"), function (input) {
+      return !input.checkValidity();
+    });
+  }
+
+  function failed(e) {
+    var problem = e.problem || {};
+    var marked = (problem.errors || []).map(function (err) { return fieldOf(err.field); }).filter(Boolean);
+    marked.forEach(markInvalid);
+    if (problem.status && problem.status < 500) {
+      refuse(marked.length ? words.fix_form : e.message);
+    } else {
+      out.textContent = words.failed + " " + e.message;
+    }
+  }
+
   function run() {
+    clearRefusal();
+    var wrong = invalidFields();
+    if (wrong.length) {
+      wrong.forEach(markInvalid);
+      refuse(words.fix_form);
+      wrong[0].focus();
+      return;
+    }
     out.textContent = "…";
-    matches().then(show).catch(function (e) { out.textContent = words.failed + " " + e.message; });
+    matches().then(show).catch(failed);
   }
 
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
