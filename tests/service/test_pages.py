@@ -164,6 +164,8 @@ def test_detail_pages_list_the_projects_that_fit_best_first(sample_client, plura
     assert re.findall(r'class="ls-fit-score">([\d.]+)<', fragment) == [f"{f['score']:.1f}" for f in api]
     assert f'href="/match?project={api[0]["project_code"]}&amp;site={code}' in fragment
     assert f'href="/api/projects/{api[0]["project_code"]}/review.html?site={code}"' in fragment
+    best = max(api[0]["candidate"]["criteria"], key=lambda c: c["points"])  # its points of its most
+    assert f"{best['points']:.1f} / {best['weight']:.1f} 分" in fragment
 
 
 def test_a_site_no_project_fits_says_so(sample_client):

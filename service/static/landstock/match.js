@@ -423,6 +423,7 @@
     form.querySelectorAll(".is-invalid").forEach(function (input) {
       input.classList.remove("is-invalid");
       input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
     });
     form.querySelectorAll(".ls-invalid-note").forEach(function (note) { note.remove(); });
     refusal.hidden = true;
@@ -435,8 +436,10 @@
     input.setAttribute("aria-invalid", "true");
     var fold = input.closest("details");
     if (fold) { fold.open = true; }  // a field in the folded part is shown with its message
-    input.insertAdjacentElement("afterend", el("div", "invalid-feedback ls-invalid-note",
-                                               words.invalid_field.replace("{field}", labelOf(input))));
+    var note = el("div", "invalid-feedback ls-invalid-note", words.invalid_field.replace("{field}", labelOf(input)));
+    note.id = (input.id || input.name) + "-invalid";
+    input.setAttribute("aria-describedby", note.id);  // read out with the field
+    input.insertAdjacentElement("afterend", note);
   }
 
   function refuse(message) {
