@@ -100,6 +100,8 @@ def test_shortlisted_sites_print_on_a4_with_map_facts_and_review_sheet(page, liv
     assert page.page.locator("nav").is_hidden() and page.page.locator("#match-form").is_hidden()
     assert page.page.locator("#match-results").is_hidden() and page.page.locator("#print-empty").is_hidden()
     assert page.page.locator(".ls-match-map").is_visible() and page.page.locator(".ls-rank").count() > 0
+    near = page.page.locator(".ls-rank-near")  # the recommendation prints the ranked sites only
+    assert near.count() > 0 and all(near.nth(i).is_hidden() for i in range(near.count()))
     assert "某医药项目" in page.page.locator("#print-need").inner_text()
     block = picked.nth(1).inner_text()
     assert "面积(亩)" in block and "用地性质" in block and "面积匹配" in block

@@ -346,7 +346,8 @@
       var at = state.map.layerPointToLatLng(L.point(points[k][0], points[k][1]));
       s.marker.setLatLng(at);
       if (state.map.latLngToLayerPoint(s.anchor).distanceTo(L.point(points[k][0], points[k][1])) > 4) {
-        L.polyline([s.anchor, at], { color: "#555", weight: 1, opacity: 0.8, interactive: false }).addTo(state.leaders);
+        L.polyline([s.anchor, at], { color: "#555", weight: 1, opacity: 0.8, interactive: false,
+                                     className: s.near ? "ls-near-outline" : "" }).addTo(state.leaders);
       }
     });
   }
@@ -365,7 +366,7 @@
   function styleOf(s, on) {
     var colour = on ? "#ff6f00" : COLOURS[s.near ? "near" : s.candidate.kind];
     return { color: colour, weight: on ? 5 : (s.near ? 2 : 3), dashArray: s.near ? "5 4" : null,
-             fillOpacity: on ? 0.35 : (s.near ? 0.05 : 0.2) };
+             fillOpacity: on ? 0.35 : (s.near ? 0.05 : 0.2), className: s.near ? "ls-near-outline" : "" };
   }
 
   // Highlight one site (or none, with ""): its outline drawn thick on top, its marker ringed.
