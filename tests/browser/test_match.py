@@ -295,6 +295,7 @@ def test_cards_say_name_park_area_and_status_with_the_breakdown_folded(sessions,
     assert near["gapFirst"] and near["score"].startswith("参考得分")
     assert near["style"] == "dashed" and near["rankedStyle"] == "solid"
     assert watched.page.evaluate(SIDEWAYS) <= 0, "the page scrolls sideways"
+    assert watched.accessibility() == [], "axe-core: serious or critical violations"
     if role == "investment":
         watched.page.locator(".ls-candidate").first.scroll_into_view_if_needed()
         watched.screenshot(f"match-cards-{width}-{live_server.backend}")
@@ -449,6 +450,7 @@ def test_an_invalid_value_is_marked_with_its_message_and_nothing_typed_is_lost(p
     assert page.page.get_attribute("#land_min_mu", "aria-invalid") == "true"
     assert "“用地下限(亩)”的值无效" in page.page.inner_text("#land_min_mu + .invalid-feedback")
     assert {box: page.page.input_value(f"#{box}") for box in TYPED} == TYPED
+    assert page.accessibility() == []
     assert page.page.is_checked("input[name=required_readiness][value=road]")
 
     # refused by the browser's own checks, in the folded part: shown unfolded, nothing sent
