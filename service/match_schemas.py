@@ -116,6 +116,59 @@ class MatchIn(NeedIn):
         )
 
 
+LEAD_MAX_CHARS = 2000
+
+
+class LeadIn(BaseModel):
+    """A project lead as it came, to be read into a need."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"text": "医药制造，固定资产投资3亿元，需地约60亩，二类工业，靠近港口，层高8米以上"}]
+        },
+    )
+
+    text: str = Field(
+        min_length=1, max_length=LEAD_MAX_CHARS, description="项目信息原文 (a chat line, an email)"
+    )
+
+
+class PhraseOut(BaseModel):
+    """A phrase understood: where it stands in the text, the field it set and the value."""
+
+    start: int = Field(description="offset of its first character in the text")
+    end: int = Field(description="offset just past its last character")
+    text: str
+    field: str = Field(
+        description="a field of POST /api/match, or investment_total_wan (understood, not matched)"
+    )
+    value: Any
+    label: str = Field(description="the field's name in the reader's language")
+    says: str = Field(description="field = value, in words")
+
+
+class PieceOut(BaseModel):
+    """A piece of the text not placed, and why."""
+
+    start: int
+    end: int
+    text: str
+    reason: Literal["unknown", "conflict", "out_of_range"]
+    reason_label: str
+
+
+class LeadOut(BaseModel):
+    """A lead read: the need it states (fields of POST /api/match; only what it says), each phrase
+    understood and each piece not placed."""
+
+    need: dict[str, Any] = Field(
+        description="fields of POST /api/match; industry_code absent if not recognised"
+    )
+    understood: list[PhraseOut]
+    unplaced: list[PieceOut]
+
+
 class ReviewIn(NeedIn):
     """The joint review of a project that is not saved: its need (the fields of POST /api/match),
     what it promises, the design plan, and the site."""

@@ -20,6 +20,7 @@ from gis import localtime
 from gis.database import BUSY_TIMEOUT_MS
 from gis.io.limits import ImportLimits
 from gis.matching.criteria import CRITERION, Weights
+from gis.matching.lead import LeadConfig
 from gis.matching.need import MatchConfig
 from gis.matching.review import ReviewConfig
 from gis.pipeline.config import PipelineConfig
@@ -32,7 +33,7 @@ MIN_SECRET_BYTES = 32
 # The domain's own defaults: a setting below that mirrors one takes it from here, so each number
 # is stated once, in gis/ (the descriptions and bounds stay with the settings).
 MATCH, REVIEW, IMPORTS, THROTTLE = MatchConfig(), ReviewConfig(), ImportLimits(), Throttle()
-PIPELINE = PipelineConfig()
+PIPELINE, LEAD = PipelineConfig(), LeadConfig()
 
 
 def _config(prefix: str) -> SettingsConfigDict:
@@ -187,6 +188,21 @@ class MatchSettings(BaseSettings):
         if any(w < 0 for w in value.values()):
             raise ValueError("weights must not be negative")
         return value
+
+
+class LeadSettings(BaseSettings):
+    """How a pasted project lead is read (gis/matching/lead.py)."""
+
+    model_config = _config("LANDSTOCK_")
+
+    usd_cny: Annotated[float, Field(gt=0, le=100)] = LEAD.usd_cny
+    """Yuan per US dollar, for amounts a lead gives in 美元"""
+    lead_near_km: Annotated[float, Field(gt=0, le=200)] = LEAD.near_km
+    """What 靠近港口, 近高速 or 靠近火车站 in a lead asks: at most this many km"""
+
+    def config(self) -> LeadConfig:
+        """The parser's choices."""
+        return LeadConfig(usd_cny=self.usd_cny, near_km=self.lead_near_km)
 
 
 class ReviewSettings(BaseSettings):
@@ -413,6 +429,7 @@ class Settings:
     map: MapSettings = field(default_factory=MapSettings)
     read: ReadSettings = field(default_factory=ReadSettings)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
+    lead: LeadSettings = field(default_factory=LeadSettings)
 
     def match_config(self) -> MatchConfig:
         """The matching rules for gis/matching/."""
@@ -452,4 +469,5 @@ def load_settings(**database: object) -> Settings:
         review=ReviewSettings(),
         read=ReadSettings(),
         pipeline=PipelineSettings(),
+        lead=LeadSettings(),
     )

@@ -8,13 +8,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
+from gis import mapdata
 from gis.matching import reverse
 from gis.matching.explain import candidate_dict, result_dict
+from gis.matching.lead import parse
+from gis.matching.lead_words import lead_dict
 from gis.matching.review import review_of
 from gis.matching.run import match
 from service.dependencies import Language, ReadSession, SettingsDep
 from service.kinds import KINDS, ServedKind
-from service.match_schemas import MatchIn, MatchOut, ProjectFitOut, ReviewIn, ReviewOut
+from service.match_schemas import LeadIn, LeadOut, MatchIn, MatchOut, ProjectFitOut, ReviewIn, ReviewOut
 from service.read_access import InventoryReader, ProjectReader, visible_projects
 from service.review_sheet import review_dict
 from service.schemas import out_of
@@ -37,6 +40,20 @@ def match_request(
         assemble=body.assemble,
     )
     return MatchOut.model_validate(result_dict(result, lang))
+
+
+@router.post("/match/parse", summary="Read a pasted lead into a need 解析项目信息")
+def parse_lead(
+    body: LeadIn, session: ReadSession, settings: SettingsDep, lang: Language, _reader: InventoryReader
+) -> LeadOut:
+    """The need a project lead states, as it came in a chat or an email (e.g. 医药制造，固定资产投资3亿元，
+    需地约60亩，二类工业，靠近港口，层高8米以上): the fields of POST /api/match it gives, each phrase
+    understood with its span and what it became, and each piece not placed (not understood, a
+    contradiction of an earlier value, or a figure out of range). Nothing is written; an industry
+    not recognised leaves `industry_code` out of the need."""
+    industries = dict(mapdata.industry_choices(session))
+    lead = parse(body.text, industries, settings.lead.config())
+    return LeadOut.model_validate(lead_dict(lead, industries, lang))
 
 
 @router.post("/review", summary="Joint review of an ad-hoc project 临时项目联合会审")

@@ -10,6 +10,7 @@ import pytest
 from gis.database import BUSY_TIMEOUT_MS
 from gis.io.limits import ImportLimits
 from gis.matching.criteria import Weights
+from gis.matching.lead import LeadConfig
 from gis.matching.need import MatchConfig
 from gis.matching.review import ReviewConfig
 from gis.pipeline.config import PipelineConfig
@@ -19,6 +20,7 @@ from service.settings import (
     AuthSettings,
     DatabaseSettings,
     ImportSettings,
+    LeadSettings,
     MatchSettings,
     PipelineSettings,
     ReviewSettings,
@@ -39,6 +41,7 @@ def unset(monkeypatch):
         match=MatchSettings(_env_file=None),
         review=ReviewSettings(_env_file=None),
         pipeline=PipelineSettings(_env_file=None),
+        lead=LeadSettings(_env_file=None),
     )
 
 
@@ -48,6 +51,7 @@ def test_unset_settings_give_the_domain_its_own_defaults(unset):
     assert unset.imports.limits() == ImportLimits()
     assert unset.database.busy_timeout_ms == BUSY_TIMEOUT_MS
     assert unset.pipeline.config() == PipelineConfig()
+    assert unset.lead.config() == LeadConfig()
     auth = unset.auth
     assert (
         Throttle(
@@ -99,3 +103,12 @@ def test_the_alerts_days_and_years_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("LANDSTOCK_PIPELINE_IDLE_RECLAIM_YEARS", "2")
     with pytest.raises(ValueError, match="IDLE_RECLAIM_YEARS must exceed"):
         PipelineSettings(_env_file=None)
+
+
+def test_a_leads_dollar_rate_and_near_distance_come_from_the_environment(unset, monkeypatch):
+    monkeypatch.setenv("LANDSTOCK_USD_CNY", "7.25")
+    monkeypatch.setenv("LANDSTOCK_LEAD_NEAR_KM", "5")
+
+    lead = dataclasses.replace(unset, lead=LeadSettings(_env_file=None)).lead.config()
+
+    assert (lead.usd_cny, lead.near_km, lead.about_share) == (7.25, 5.0, LeadConfig().about_share)
