@@ -26,7 +26,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis import accounts, localtime, migrate
+from gis import accounts, localtime, mapdata, migrate
 from gis import backup as backups
 from gis.access import Action, Principal, Role, authorize, operator
 from gis.database import Database, make_engine, redact
@@ -42,6 +42,8 @@ from gis.io.template import write_template
 from gis.labels import Text, label, message
 from gis.matching import proximity, reverse
 from gis.matching.explain import candidate_dict, result_dict
+from gis.matching.lead import parse as parse_lead
+from gis.matching.lead_words import lead_dict
 from gis.matching.need import Need
 from gis.matching.run import match, need_of_project
 from gis.models import Industry, User
@@ -51,8 +53,8 @@ from gis.sample import create_demo_users, load_sample, parcel_count
 from gis.spatial import parse_bbox
 from gis.stats import supply
 from gis.vocabulary import Layer, SiteKind
-from service.match_report import labelled_table, print_fits, print_match
-from service.match_schemas import MatchIn
+from service.match_report import labelled_table, print_fits, print_lead, print_match
+from service.match_schemas import LEAD_MAX_CHARS, MatchIn
 from service.settings import AppSettings, Settings, load_settings
 
 if TYPE_CHECKING:
@@ -515,9 +517,29 @@ def _request(project: str | None, options: dict[str, Any], session: Any) -> tupl
     return body.to_need(), {}
 
 
+def _with_lead(
+    session: Any, text: str, project: str | None, options: dict[str, Any], settings: Settings, out: Console
+) -> dict[str, Any]:
+    """The need a pasted lead states, shown in one block, with the options given over it."""
+    if project:
+        raise InvalidInput(field="--text", value=project, reason="PROJECT or --text")
+    if len(text) > LEAD_MAX_CHARS:
+        raise InvalidInput(field="--text", value=f"{len(text)}", reason=f"≤ {LEAD_MAX_CHARS}")
+    industries = dict(mapdata.industry_choices(session))
+    lead = parse_lead(text, industries, settings.lead.config())
+    print_lead(out, lead_dict(lead, industries, settings.app.language), settings.app.language)
+    given = {k: v for k, v in options.items() if v not in (None, [], {})}
+    distances = {**lead.need.get("max_distance_km", {}), **options["max_distance_km"]}
+    return {**lead.need, **given, "max_distance_km": distances}
+
+
 @app.command("match")
 def match_command(
     project: Annotated[str | None, typer.Argument(help="Saved project code 项目编号")] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(help="A lead as pasted, read into the need; other options override it 项目信息"),
+    ] = None,
     industry: Annotated[str | None, typer.Option(help="Industry code (GB/T 4754-2017) 行业")] = None,
     min_mu: Annotated[float | None, typer.Option(help="Land need from (亩)")] = None,
     max_mu: Annotated[float | None, typer.Option(help="Land need up to (亩)")] = None,
@@ -568,6 +590,8 @@ def match_command(
             "include_reserved": include_reserved,
             "insist_on_preferred": insist,
         }
+        if text is not None:
+            options = _with_lead(session, text, project, options, settings, errors if as_json else console)
         need, _ = _request(project, options, session)
         result = result_dict(
             match(session, need, settings.match_config(), limit=limit, near_limit=near, assemble=assemble),

@@ -1,4 +1,5 @@
-"""The match and the reverse match as readable tables for the terminal (rich)."""
+"""The match and the reverse match as readable tables for the terminal (rich), and a pasted lead
+as read before its match."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console, JustifyMethod
+from rich.markup import escape
 from rich.table import Table
 
 from gis.labels import message
@@ -90,3 +92,16 @@ def print_fits(console: Console, kind: str, code: str, fits: list[dict[str, Any]
             _reasons(fit["candidate"]),
         )
     console.print(table if fits else message("match.cli.none", lang))
+
+
+def print_lead(console: Console, lead: dict[str, Any], lang: str) -> None:
+    """One short block: each phrase understood and what it became, then each piece not placed."""
+    said: dict[tuple[int, int], list[str]] = {}
+    for p in lead["understood"]:
+        said.setdefault((p["start"], p["end"]), [p["text"]]).append(p["says"])
+    understood = "; ".join(f"{words[0]} → {', '.join(words[1:])}" for words in said.values())
+    unplaced = "; ".join(f"{p['text']} ({p['reason_label']})" for p in lead["unplaced"])
+    console.print(f"[bold]{message('lead.understood', lang)}[/]: {escape(understood) or '-'}")
+    console.print(
+        f"[bold]{message('lead.unplaced', lang)}[/]: {escape(unplaced) or message('lead.all_placed', lang)}"
+    )
