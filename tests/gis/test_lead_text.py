@@ -335,6 +335,47 @@ CASES = [
         "钢结构 厂房1.2万平方米 行车2台 每台32吨 层高15米",
         {"industry_code": "33", **floor(12000), "clear_height_min_m": 15},
     ),
+    (
+        "【项目信息】某生物医药企业拟在长三角布局生产基地，计划总投资20亿元，一期固定资产投资8亿元，"
+        "用地需求150-200亩，要求工业用地性质为二类，距离高速出口10公里以内",
+        {
+            "industry_code": "27",
+            "nuisance_class": 2,
+            **land(150, 200),
+            "fixed_investment_wan": 80000,
+            "max_distance_km": {"highway_exit": 10},
+        },
+    ),
+    (
+        "客户要租个厂房，3000平左右，层高9米，要有行车（5T），配电500kva以上，租金希望在18块以内",
+        {
+            **floor(3000),
+            "clear_height_min_m": 9,
+            "crane_min_t": 5,
+            "power_min_kva": 500,
+            "max_rent_yuan_m2_month": 18,
+        },
+    ),
+    (
+        "一家做锂电池隔膜的，投资2.5亿，要地40亩，需要蒸汽，天然气，电力负荷4000KW",
+        {"industry_code": "38", **land(40), "power_min_kva": 4000, "required_readiness": ["gas", "heat"]},
+    ),
+    ("化工项目，三类用地，80亩，需化工园区", {"industry_code": "26", "nuisance_class": 3, **land(80)}),
+    (
+        "需要土地约5公顷，用于建设智能装备制造基地，投资额约6亿人民币",
+        {"industry_code": "34", **land(75)},
+    ),
+    ("项目用地30亩-50亩之间", land(30, 50)),
+    ("用地面积不小于 3.5 万平方米", {"land_min_mu": 52.5}),
+    ("厂房1-2万平方米", floor(10000, 20000)),
+    (
+        "物流仓储项目 用地需求：约100亩 需临近高速出入口（5公里内）",
+        {"industry_code": "59", **land(100), "max_distance_km": {"highway_exit": 5}},
+    ),
+    (
+        "海上风电装备 需要码头岸线 用地300亩以上 M3",
+        {"industry_code": "38", "nuisance_class": 3, "land_min_mu": 300, "needs_waterfront": True},
+    ),
     # ---- contradictions and junk ----
     ("二类工业，三类工业", {"nuisance_class": 2}),
     ("需地60亩，需地80亩", land(60)),
