@@ -483,7 +483,7 @@ FIXED_KEYS = ("固定资产投资额", "固定资产投资", "固定资产", "�
 TOTAL_KEYS = ("投资总额", "总投资额", "总投资", "计划投资", "拟投资", "投资额", "投资", "总投入", "投入")
 BUDGET_KEYS = ("地价预算", "土地预算", "拿地预算", "购地预算", "用地预算", "土地款预算", "预算")
 MONEY = re.compile(
-    rf"(?<!亩均)(?<!单位)(?P<key>{_alternation(FIXED_KEYS + TOTAL_KEYS + BUDGET_KEYS)}){LINK}"
+    rf"(?<!亩均)(?<!单位)(?<!设备)(?P<key>{_alternation(FIXED_KEYS + TOTAL_KEYS + BUDGET_KEYS)}){LINK}"
     rf"(?P<pre>{PRE})?(?P<a>{NUM})(?P<mid>{MID})?(?:{DASH}(?P<b>{NUM}))?"
     r"(?P<unit>美元|美金|usd|元人民币|人民币|rmb|元|w(?![a-z]))?(?P<post>" + POST + r")?(?P<per>/亩|每亩)?",
     re.I,
@@ -646,7 +646,7 @@ CODE = re.compile(
     re.I,
 )
 NUISANCE = re.compile(
-    r"(?:工业用地性质|用地性质|环评类别|环评|工业类别|用地类别|类别)?(?:为|属于|是|:)?(?<![第\d])([一二三123])类(?:工业)?(?:用地)?(?:项目)?"
+    r"(?:工业用地性质|用地性质|环评类别|环评|工业类别|用地类别|类别)?(?:为|属于|是|:)?(?<![第\dA-Za-z])([一二三123])类(?:工业)?(?:用地)?(?:项目)?"
 )
 NUISANCE_M = re.compile(r"(?<![\dA-Za-z.])M([123])(?!\d)(?:类)?(?:工业)?(?:用地)?")
 CLASSES = {"一": 1, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3}

@@ -134,6 +134,7 @@ CASES = [
     ("土地预算1500-2000万", {"budget_wan": 2000}),
     ("投资强度不低于300万元/亩", {}),
     ("亩均投资300万元", {}),
+    ("总投资约10亿元（其中设备投资6亿元）", {}),
     # ---- industry ----
     ("医药", {"industry_code": "27"}),
     ("生物医药项目", {"industry_code": "27"}),
@@ -174,6 +175,7 @@ CASES = [
     ("环评类别：二类", {"nuisance_class": 2}),
     ("二类用地", {"nuisance_class": 2}),
     ("3类工业", {"nuisance_class": 3}),
+    ("M2类工业用地50亩", {"nuisance_class": 2, **land(50)}),
     ("5000m2厂房", floor(5000)),
     # ---- infrastructure and the waterfront ----
     ("靠近港口", {"max_distance_km": {"port": 10}}),
