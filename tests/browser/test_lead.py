@@ -1,7 +1,8 @@
 """The box 粘贴项目信息 of the matching page in a real browser, as investment staff at 390, 900 and
 1440 px: the issue's example pasted and read fills the form, each phrase understood is marked with
 what it became, what could not be placed is listed, and the match runs with the filled fields; a
-lead without a known industry asks for one; an empty box sends nothing."""
+lead without a known industry asks for one; what the form has no field for is named; an empty
+box sends nothing."""
 
 import itertools
 
@@ -101,3 +102,18 @@ def test_everything_understood_says_so_and_an_empty_box_sends_nothing(staff):
     staff.page.click("#lead-parse")
     assert staff.page.locator("#lead-status").inner_text() == "请先粘贴项目信息。"
     assert asked == []
+
+
+def test_what_the_form_has_no_field_for_is_named(staff):
+    staff.goto("/match")
+    staff.page.evaluate("() => document.getElementById('land_max_mu').remove()")
+    staff.page.fill("#lead-text", "医药，用地50-80亩")
+    with staff.page.expect_response(lambda r: r.url.startswith(staff.base + "/api/match/parse")):
+        staff.page.click("#lead-parse")
+    staff.page.wait_for_selector("#lead-result:not([hidden])")
+
+    said = staff.page.locator("#lead-status").inner_text()
+    assert said.startswith("已填入下方表单") and said.endswith(
+        "表单中没有对应项、未填入的条件： 用地需求上限（亩）"
+    )
+    assert staff.page.input_value("#land_min_mu") == "50"
