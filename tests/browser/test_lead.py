@@ -1,6 +1,6 @@
 """The box 粘贴项目信息 of the matching page in a real browser, as investment staff at 390, 900 and
-1440 px: the issue's example pasted and read fills the form, each phrase understood is marked with
-what it became, what could not be placed is listed, and the match runs with the filled fields; a
+1440 px: the issue's example pasted and read fills the form (industry, land, class, investment,
+clear height, distance to a port), each phrase understood is marked with what it became, what could not be placed is listed, and the match runs with the filled fields; a
 lead without a known industry asks for one; what the form has no field for is named; an empty
 box sends nothing."""
 
@@ -48,6 +48,8 @@ def test_the_example_fills_the_form_is_marked_and_matched(staff, live_server, wi
     assert form == {"industry": "27 医药制造业", "land_min_mu": "54", "land_max_mu": "66"}
     assert staff.page.input_value("#nuisance_class") == "2"
     assert staff.page.input_value("#fixed_investment_wan") == "30000"
+    assert staff.page.input_value("#clear_height_min_m") == "8"
+    assert staff.page.input_value("#max_distance_port") == "10"
     marks = dict(staff.page.evaluate(MARKS))
     assert list(marks) == PHRASES
     assert marks["层高8米以上"] == "厂房净高需求（米） = 8"
@@ -65,6 +67,7 @@ def test_the_example_fills_the_form_is_marked_and_matched(staff, live_server, wi
     assert matched.value.status == 200
     assert (sent["industry_code"], sent["land_min_mu"], sent["land_max_mu"]) == ("27", 54, 66)
     assert (sent["nuisance_class"], sent["fixed_investment_wan"]) == (2, 30000)
+    assert (sent["clear_height_min_m"], sent["max_distance_km"]) == (8, {"port": 10})
     assert matched.value.json()["need"]["industry_code"] == "27"
     staff.page.wait_for_selector("#match-results .ls-candidate")
 
