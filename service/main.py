@@ -52,6 +52,7 @@ from service.web import (
     supply,
     tiles,
     todo,
+    verify_form,
     workspace,
 )
 from service.web import projects as project_pages
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         project_page,
         project_forms,
         status_form,
+        verify_form,
         workspace,
     ):
         app.include_router(module.router)

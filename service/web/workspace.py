@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from gis import access, mapdata
+from gis import access, freshness, mapdata
 from gis.access import Action, Principal
 from gis.errors import LandstockError
 from gis.gateway import sites as gateway
@@ -66,6 +66,7 @@ def workspace(
             "page_size": PAGE,
             "csrf": csrf_token(request),
             "import_words": import_words(page_language(request)),
+            "may_verify": freshness.verifies(user),
         },
     )
 

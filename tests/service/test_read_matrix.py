@@ -283,6 +283,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/areas/{code}": (inventory_api, [("/api/areas/{park}", "none")]),
     "/api/areas/{code}/history": (inventory_api, [("/api/areas/{park}/history", "none")]),
     "/api/stats/supply": (inventory_api, [("/api/stats/supply", "none")]),
+    "/api/stats/freshness": (inventory_api, [("/api/stats/freshness?by=town", "none")]),
     "/ogc": (inventory_api, [("/ogc", "none")]),
     "/ogc/": (inventory_api, [("/ogc/", "none")]),
     "/ogc/api": (inventory_api, [("/ogc/api", "none")]),

@@ -1,8 +1,12 @@
 """POST /api/{parcels|factories}/{code}/verify (核实无变化) over HTTP, on both databases."""
 
+import re
+
 from sqlalchemy import select
 
+from gis import localtime
 from gis.models import Area, Factory, Parcel
+from tests.service.test_project_page import signed_in
 
 
 def first_in(app, model, park):
@@ -65,3 +69,37 @@ def test_if_match_is_optional_but_checked(sample_app):
         client.post(f"/api/parcels/{code}/verify", headers={**headers, "If-Match": etag}).status_code == 200
     )
     assert client.post("/api/parcels/NO-SUCH-9/verify", headers=headers).status_code == 404
+
+
+def test_the_record_page_offers_the_button_to_whoever_may_verify(sample_app):
+    client, code = sample_app.client, first_in(sample_app, Parcel, "P01")
+    signed_in(sample_app, "park_manager", "P02")
+    assert 'id="verify-button"' not in client.get(f"/parcels/{code}").text
+    signed_in(sample_app, "leader")
+    assert 'id="verify-button"' not in client.get(f"/parcels/{code}").text
+    name = signed_in(sample_app, "park_manager", "P01")
+    page = client.get(f"/parcels/{code}").text
+    assert 'id="verify-button"' in page and "核实无变化" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    response = client.post(f"/parcels/{code}/verify", data={"csrf_token": token}, follow_redirects=False)
+
+    assert response.status_code == 303 and response.headers["location"] == f"/parcels/{code}?verified=1"
+    shown = client.get(response.headers["location"]).text
+    assert 'id="verified-done"' in shown and f"{localtime.today().isoformat()} {name}" in shown
+
+
+def test_the_workspace_lists_a_button_per_record_and_a_refusal_is_explained(sample_app):
+    client, code = sample_app.client, first_in(sample_app, Factory, "P01")
+    signed_in(sample_app, "park_manager", "P01")
+    page = client.get("/workspace").text
+    assert f'action="/factories/{code}/verify"' in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(
+        f"/factories/{code}/verify", data={"csrf_token": token, "back": "workspace"}, follow_redirects=False
+    )
+    assert response.headers["location"] == f"/workspace?verified={code}"
+    assert code in client.get(response.headers["location"]).text
+    other = first_in(sample_app, Factory, "P02")
+    refused = client.post(f"/factories/{other}/verify", data={"csrf_token": token})
+    assert refused.status_code == 403 and 'id="status-problem"' in refused.text
