@@ -37,6 +37,7 @@ from service.routes import (
     stats,
     users,
 )
+from service.routes import quality as quality_routes
 from service.routes import reports as report_routes
 from service.settings import Settings, load_settings
 from service.web import (
@@ -46,6 +47,7 @@ from service.web import (
     pages,
     project_forms,
     project_page,
+    quality,
     reports,
     static,
     status_form,
@@ -167,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reviews,
         report_routes,
         alerts,
+        quality_routes,
         new_project,
         project_pages,
         tiles,
@@ -175,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         supply,
         reports,
         todo,
+        quality,
         match,
         project_page,
         project_forms,

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from gis import access, freshness, mapdata
+from gis import access, freshness, mapdata, quality
 from gis.access import Action, Principal
 from gis.errors import LandstockError
 from gis.gateway import sites as gateway
@@ -67,6 +67,7 @@ def workspace(
             "csrf": csrf_token(request),
             "import_words": import_words(page_language(request)),
             "may_verify": freshness.verifies(user),
+            "quality_count": sum(quality.counts(session, user).values()),
         },
     )
 

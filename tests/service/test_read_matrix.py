@@ -284,6 +284,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/areas/{code}/history": (inventory_api, [("/api/areas/{park}/history", "none")]),
     "/api/stats/supply": (inventory_api, [("/api/stats/supply", "none")]),
     "/api/stats/freshness": (inventory_api, [("/api/stats/freshness?by=town", "none")]),
+    "/api/quality": (signed_in_api, [("/api/quality", "none")]),
     "/ogc": (inventory_api, [("/ogc", "none")]),
     "/ogc/": (inventory_api, [("/ogc/", "none")]),
     "/ogc/api": (inventory_api, [("/ogc/api", "none")]),
@@ -370,6 +371,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/todo": (signed_in_page, [("/todo", "none"), ("/todo?kind=overdue_start", "none")]),
     "/todo/count": (open_route, [("/todo/count", "none")]),  # empty for anonymous readers
     "/supply": (inventory_page, [("/supply", "none")]),
+    "/quality": (signed_in_page, [("/quality", "none")]),
     "/supply.xlsx": (signed_in_api, [("/supply.xlsx", "none")]),
     "/match": (
         project_page,
