@@ -37,6 +37,7 @@ from service.routes import (
     stats,
     users,
 )
+from service.routes import nearby as nearby_routes
 from service.routes import quality as quality_routes
 from service.routes import reports as report_routes
 from service.settings import Settings, load_settings
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         report_routes,
         alerts,
         quality_routes,
+        nearby_routes,
         new_project,
         project_pages,
         tiles,

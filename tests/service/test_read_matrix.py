@@ -285,6 +285,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/stats/supply": (inventory_api, [("/api/stats/supply", "none")]),
     "/api/stats/freshness": (inventory_api, [("/api/stats/freshness?by=town", "none")]),
     "/api/quality": (signed_in_api, [("/api/quality", "none")]),
+    "/api/sites/near": (inventory_api, [("/api/sites/near?lon=121.66&lat=31.81&within_m=3000", "none")]),
     "/ogc": (inventory_api, [("/ogc", "none")]),
     "/ogc/": (inventory_api, [("/ogc/", "none")]),
     "/ogc/api": (inventory_api, [("/ogc/api", "none")]),
