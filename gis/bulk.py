@@ -267,6 +267,9 @@ def insert_parcels(
             "updated_by": actor,
             "updated_at": now,
             "created_at": now,
+            # a new record was just seen as it is (a survey, a form); the sample brings its own dates
+            "verified_at": r.get("verified_at", now),
+            "verified_by": r.get("verified_by", actor),
             **{name: values[j] for name, values in distances.items()},
         }
         for j, (r, i, park, town, project, area, geom) in enumerate(
@@ -307,6 +310,9 @@ def insert_factories(
             "updated_by": actor,
             "updated_at": now,
             "created_at": now,
+            # a new record was just seen as it is (a survey, a form); the sample brings its own dates
+            "verified_at": r.get("verified_at", now),
+            "verified_by": r.get("verified_by", actor),
         }
         for r, i, park, town, parcel, project, footprint, location in zip(
             records, ids, parks, towns, parcels, projects, footprints, locations, strict=True

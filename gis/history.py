@@ -23,12 +23,15 @@ from gis.models import Area, Factory, Parcel, Project, RecordChange, StatusEvent
 from gis.vocabulary import RecordKind, SiteKind
 
 # Bookkeeping, and what the database derives from the geometry (box centre, distances to the
-# infrastructure): no one changes those, so the history does not list them.
+# infrastructure): no one changes those, so the history does not list them. The verification
+# stamp moves with every edit and status change; a 核实无变化 entry of its own records it.
 SKIPPED = {
     "id",
     "version",
     "updated_at",
     "updated_by",
+    "verified_at",
+    "verified_by",
     "created_at",
     "centre_lon",
     "centre_lat",

@@ -113,6 +113,15 @@ class Tracked:
         return {"version_id_col": cls.version}
 
 
+class Verified:
+    """A site someone keeps true on the ground: when it was last seen to be as recorded (核实), and
+    by whom. A status change, an edit by a person, a survey import and the one-tap 核实无变化 set it;
+    after LANDSTOCK_VERIFY_AFTER_DAYS without one it is due again (gis/freshness.py)."""
+
+    verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    verified_by: Mapped[str | None] = mapped_column(String(60))
+
+
 class Industry(Base):
     """A GB/T 4754-2017 industry division (or group) with its land indicators (reference table)."""
 
@@ -389,7 +398,7 @@ MATCH_INDEX_INCLUDE = (
 )
 
 
-class Parcel(Coded, Tracked, Base):
+class Parcel(Coded, Tracked, Verified, Base):
     """An idle land parcel (存量地块)."""
 
     __tablename__ = "parcels"
@@ -471,7 +480,7 @@ class Parcel(Coded, Tracked, Base):
     )
 
 
-class Factory(Coded, Tracked, Base):
+class Factory(Coded, Tracked, Verified, Base):
     """A factory building (存量厂房): a footprint, or only a location when that is all we know."""
 
     __tablename__ = "factories"
@@ -565,7 +574,9 @@ class RecordChange(Base):
 
     __table_args__ = (
         CheckConstraint(f"({SUBJECTS_GIVEN}) = 1", name="one_subject"),
-        CheckConstraint("action IN ('create', 'update', 'status', 'delete', 'restore')", name="action"),
+        CheckConstraint(
+            "action IN ('create', 'update', 'status', 'delete', 'restore', 'verify')", name="action"
+        ),
     )
 
 

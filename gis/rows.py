@@ -33,6 +33,8 @@ class SiteColumns(TypedDict):
     updated_by: str | None
     version: int
     deleted_at: dt.datetime | None
+    verified_at: dt.datetime | None
+    verified_by: str | None
     park_code: str | None
     park_name: str | None
     town_code: str | None

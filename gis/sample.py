@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from shapely.geometry import shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gis import accounts, bulk
+from gis import accounts, bulk, localtime
 from gis.access import Principal, operator
 from gis.bulk_write import Progress
 from gis.errors import InsecureSetup, NotFound
@@ -44,6 +45,10 @@ DEMO_USERS = (
     ("wangxiaoyan", "investment", "招商局 王晓燕", ()),
     ("shiyu", "investment", "招商局 施宇", ()),
 )
+# Who keeps each park's records verified: its demo park manager
+KEEPERS = {area: name for name, role, _, areas in DEMO_USERS if role == "park_manager" for area in areas}
+# Most sample records were verified within the last STALE_AFTER days; one in STALE_SHARE was not
+RECENT_DAYS, STALE_SHARE, STALE_AFTER = 80, 8, 95
 FILES = ("areas.geojson", "projects.json", "parcels.geojson", "factories.geojson", "infrastructure.geojson")
 
 
@@ -95,11 +100,13 @@ def load_sample(
     projects = json.loads((directory / "projects.json").read_text(encoding="utf-8"))
     bulk.insert_projects(session, projects, actor=SAMPLE_ACTOR)
     parcels, parcel_geoms = _features(directory / "parcels.geojson")
+    verified(parcels, localtime.today())
     bulk.insert_parcels(session, parcels, _clean(parcel_geoms), actor=SAMPLE_ACTOR, progress=progress)
     factories, footprints = _features(directory / "factories.geojson")
     has_footprint = np.array([g is not None for g in footprints])
     footprints[has_footprint] = _clean(footprints[has_footprint])
     locations = shapely.points([f.pop("location") for f in factories])
+    verified(factories, localtime.today())
     bulk.insert_factories(session, factories, footprints, locations, actor=SAMPLE_ACTOR)
     bulk.insert_project_sites(session, projects, actor=SAMPLE_ACTOR)
     hold_reviews(session, projects)
@@ -112,6 +119,24 @@ def load_sample(
         "factories": len(factories),
         "infrastructure": len(infrastructure),
     }
+
+
+def verified(records: list[dict[str, Any]], today: dt.date) -> None:
+    """Give each record the day its park manager last verified it, counted back from `today` and
+    drawn from its code (the same sample loaded on the same day is verified alike): mostly within
+    RECENT_DAYS, one in STALE_SHARE more than STALE_AFTER days ago, never before its last status
+    change (which was a verification too)."""
+    for record in records:
+        draw = zlib.crc32(record["code"].encode())
+        stale = draw % STALE_SHARE == 0
+        days = STALE_AFTER + draw // STALE_SHARE % 200 if stale else draw // STALE_SHARE % RECENT_DAYS
+        day = today - dt.timedelta(days=days)
+        since = dt.date.fromisoformat(record["status_since"]) if record.get("status_since") else None
+        if since is not None and day < since <= today:
+            day = since
+        at = dt.datetime.combine(day, dt.time(10, draw % 60), tzinfo=localtime.current())
+        record["verified_at"] = at.astimezone(dt.UTC)
+        record["verified_by"] = KEEPERS.get(record.get("park") or "", SAMPLE_ACTOR)
 
 
 def hold_reviews(session: Session, projects: list[dict[str, Any]]) -> int:

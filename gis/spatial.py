@@ -146,6 +146,30 @@ def intersects_bbox(dialect: str, model: Any, geom_column: str, bbox: BBox) -> C
     return and_(index_candidates(dialect, model, geom_column, bbox), test)
 
 
+def holds(dialect: str, name: str, a: Any, b: Any, *, true: bool = True) -> ColumnElement[bool]:
+    """The spatial predicate `name` (ST_Intersects, ST_Within, ...) of `a` and `b` as a condition,
+    or its negation: SpatiaLite answers 1 or 0 where PostGIS answers a boolean."""
+    test: ColumnElement[Any] = getattr(func, name)(a, b)
+    if dialect == "sqlite":
+        test = test == (1 if true else 0)
+    elif not true:
+        test = ~test
+    condition: ColumnElement[bool] = test
+    return condition
+
+
+def pair_candidates(dialect: str, a: Any, b: Any, geom_column: str) -> ColumnElement[bool]:
+    """Rows of `b` (an alias of a table) whose bounding box meets the one of the row of `a`
+    (another alias of the same table) they are joined to, answered by the spatial index."""
+    mine, theirs = getattr(a, geom_column), getattr(b, geom_column)
+    if dialect != "sqlite":
+        meets: ColumnElement[bool] = mine.op("&&")(theirs)
+        return meets
+    edges = (func.MbrMinX(mine), func.MbrMinY(mine), func.MbrMaxX(mine), func.MbrMaxY(mine))
+    indexed: ColumnElement[bool] = b.id.in_(_rtree_hits(b, geom_column, edges))
+    return indexed
+
+
 def bounds(dialect: str, geom: Any) -> list[ColumnElement[float]]:
     """Aggregates giving the bounding box (min x, min y, max x, max y) of a geometry column."""
     edges = (

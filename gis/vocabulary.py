@@ -63,6 +63,7 @@ class RecordAction(StrEnum):
     STATUS = "status"
     DELETE = "delete"
     RESTORE = "restore"
+    VERIFY = "verify"  # 核实无变化: seen on site to be as recorded
 
 
 class AreaKind(StrEnum):

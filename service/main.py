@@ -37,6 +37,8 @@ from service.routes import (
     stats,
     users,
 )
+from service.routes import nearby as nearby_routes
+from service.routes import quality as quality_routes
 from service.routes import reports as report_routes
 from service.settings import Settings, load_settings
 from service.web import (
@@ -46,12 +48,14 @@ from service.web import (
     pages,
     project_forms,
     project_page,
+    quality,
     reports,
     static,
     status_form,
     supply,
     tiles,
     todo,
+    verify_form,
     workspace,
 )
 from service.web import projects as project_pages
@@ -166,6 +170,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reviews,
         report_routes,
         alerts,
+        quality_routes,
+        nearby_routes,
         new_project,
         project_pages,
         tiles,
@@ -174,10 +180,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         supply,
         reports,
         todo,
+        quality,
         match,
         project_page,
         project_forms,
         status_form,
+        verify_form,
         workspace,
     ):
         app.include_router(module.router)

@@ -99,6 +99,8 @@ class ParcelProperties(BaseModel):
     updated_at: dt.datetime
     updated_by: str | None = Field(description=f"最后修改人 (account); {PERSONAL}")
     version: int
+    verified_at: dt.datetime | None = Field(description="最近核实时间 (a change, or 核实无变化)")
+    verified_by: str | None = Field(description=f"最近核实人 (account); {PERSONAL}")
 
 
 class ParcelFeature(Feature[Geometry, ParcelProperties]):
@@ -154,6 +156,8 @@ class FactoryProperties(BaseModel):
     updated_at: dt.datetime
     updated_by: str | None = Field(description=f"最后修改人 (account); {PERSONAL}")
     version: int
+    verified_at: dt.datetime | None = Field(description="最近核实时间 (a change, or 核实无变化)")
+    verified_by: str | None = Field(description=f"最近核实人 (account); {PERSONAL}")
 
 
 class FactoryFeature(Feature[Geometry, FactoryProperties]):

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from gis import localtime
+from gis import freshness, localtime
 from gis.database import BUSY_TIMEOUT_MS
 from gis.io.limits import ImportLimits
 from gis.matching.criteria import CRITERION, Weights
@@ -304,6 +304,15 @@ class PipelineSettings(BaseSettings):
         return PipelineConfig(**self.model_dump())
 
 
+class VerifySettings(BaseSettings):
+    """How fresh the inventory must be kept (核实)."""
+
+    model_config = _config("LANDSTOCK_VERIFY_")
+
+    after_days: Count = freshness.VERIFY_AFTER_DAYS
+    """Calendar days after its last verification a parcel or factory is due again (待核实)"""
+
+
 class MapSettings(BaseSettings):
     """How the web pages draw maps and where their browser assets come from."""
 
@@ -430,6 +439,7 @@ class Settings:
     read: ReadSettings = field(default_factory=ReadSettings)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     lead: LeadSettings = field(default_factory=LeadSettings)
+    verify: VerifySettings = field(default_factory=VerifySettings)
 
     def match_config(self) -> MatchConfig:
         """The matching rules for gis/matching/."""
@@ -470,4 +480,5 @@ def load_settings(**database: object) -> Settings:
         read=ReadSettings(),
         pipeline=PipelineSettings(),
         lead=LeadSettings(),
+        verify=VerifySettings(),
     )

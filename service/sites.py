@@ -48,6 +48,11 @@ def if_match(request: Request) -> int:
     return int(value)
 
 
+def if_match_given(request: Request) -> int | None:
+    """The version named by If-Match when one is sent (checked as `if_match` checks it), else None."""
+    return if_match(request) if request.headers.get("if-match") else None
+
+
 def geometry(value: GeometryIn) -> shapely.Geometry:
     """A shapely geometry from GeoJSON input, or a 422 saying why it cannot be read."""
     try:

@@ -546,7 +546,8 @@ def _update(
         row = _columns(record, refs)
         row.update(id=stored.id, updated_at=now)
         if batch.layer != Layer.AREAS:
-            row["updated_by"] = who.name
+            # a survey import is a verification of every record it writes
+            row.update(updated_by=who.name, verified_at=now, verified_by=who.name)
             if stored.deleted:
                 row["deleted_at"] = None
                 restored.add(stored.id)

@@ -93,6 +93,7 @@ class Act(StrEnum):
     DELETE = "delete"
     RESTORE = "restore"
     STATUS = "status"
+    VERIFY = "verify"  # 核实无变化: the record is as recorded; nothing but its stamp changes
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,9 @@ def role(who: Principal, change: Change) -> None:
         # an outline moves every record inside it between managers: administrators only
         admin = change.act is not Act.UPDATE or change.geometry
         authorize(who, Action.ASSIGN_AREA if admin else Action.EDIT_AREA)
+        return
+    if change.act is Act.VERIFY:  # whoever keeps a site's status keeps it verified
+        authorize(who, Action.CHANGE_STATUS)
         return
     touches = change.values or change.geometry or change.named
     if change.act is not Act.STATUS and (touches or change.act is not Act.UPDATE):

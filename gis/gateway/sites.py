@@ -13,6 +13,7 @@ import numpy as np
 import shapely
 from geoalchemy2.shape import from_shape
 from sqlalchemy import select
+from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,7 +27,7 @@ from gis.gateway.rules import INITIAL, PLACEMENT, SITE_FIELDS, Act, Change, Stor
 from gis.geometry import clean_point, clean_polygon
 from gis.history import record_change, snapshot
 from gis.labels import Text
-from gis.models import Area, Factory, Parcel, Project, StatusEvent, utcnow
+from gis.models import Area, Factory, Parcel, Project, RecordChange, StatusEvent, utcnow
 from gis.reference import land_use_class
 from gis.vocabulary import SiteKind
 
@@ -132,6 +133,12 @@ def consistent(session: Session, record: Site) -> None:
         )
 
 
+def _touched(record: Site, who: Principal) -> None:
+    """Changed by a person, who has just seen the record as it now is: changed and verified."""
+    record.updated_by, record.updated_at = who.name, utcnow()
+    record.verified_by, record.verified_at = who.name, record.updated_at
+
+
 def _flush(session: Session) -> None:
     try:
         session.flush()
@@ -173,7 +180,7 @@ def update(
             _set_shape(record, shape)
         _place(record, change)
         consistent(session, record)
-        record.updated_by, record.updated_at = who.name, utcnow()
+        _touched(record, who)
     _flush(session)
     record_change(session, kind, record, "update", before, snapshot(record), who.name)
     return record
@@ -311,8 +318,41 @@ def change_status(
         record.reserved_project_id = chosen.id
     elif target in ("available", "vacant"):
         record.reserved_project_id = None
-    record.updated_by, record.updated_at = who.name, utcnow()
+    _touched(record, who)
     session.add(event)
     _flush(session)
     record_change(session, kind, record, "status", before, snapshot(record), who.name)
     return event
+
+
+def verify(
+    session: Session, kind: SiteKind, code: str, *, who: Principal, expected_version: int | None = None
+) -> Site:
+    """核实无变化: `who` found the record on site as recorded. Only its verification stamp moves,
+    with a history entry; the version, counting changes of what the record says, stays.
+    `expected_version`, when given, is the version the verifier saw: a record changed since then
+    was not the one they found unchanged."""
+    record = locked(session, kind, code)
+    check(who, Change(kind, code, Act.VERIFY, stored=stored(record), expected_version=expected_version))
+    record = cast(Site, record)
+    model, now = MODELS[kind], utcnow()
+    before = [_plain_time(record.verified_at), record.verified_by]
+    session.execute(
+        update_rows(model).where(model.id == record.id).values(verified_at=now, verified_by=who.name),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    entry = RecordChange(
+        at=now,
+        actor=who.name,
+        action="verify",
+        changes={"verified_at": [before[0], now.isoformat()], "verified_by": [before[1], who.name]},
+        version=record.version,
+        **{f"{kind}_id": record.id},
+    )
+    session.add(entry)
+    session.flush()
+    return record
+
+
+def _plain_time(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()

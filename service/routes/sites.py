@@ -147,6 +147,18 @@ def _status(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
     return change_status
 
 
+def _verify(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
+    def verify_site(
+        code: Annotated[str, kind.code], request: Request, db: DatabaseDep, user: CurrentUser, lang: Language
+    ) -> GeoJSONResponse:
+        version = sites.if_match_given(request)
+        with db.write() as session:
+            gateway.verify(session, kind.name, code, who=user, expected_version=version)
+            return sites.respond(session, kind.name, code, lang)
+
+    return verify_site
+
+
 class Operation(NamedTuple):
     """One route of a kind of site: how it is called and how /docs describes it."""
 
@@ -229,6 +241,17 @@ def _operations(kind: ServedKind) -> list[Operation]:
             f"change_{name}_status",
             "Change the status 变更状态",
             "One step of the status workflow, with the project (to reserve) or a note (to withdraw).",
+            changed,
+        ),
+        Operation(
+            "POST",
+            "/{code}/verify",
+            _verify(kind),
+            f"verify_{name}",
+            "Verified, unchanged 核实无变化",
+            f"The {name} was found on site as recorded: stamps when and by whom, with a history entry, "
+            "and changes nothing else (the version stays). Park managers in their own parks and towns, "
+            "administrators. If-Match is optional: when sent, a record changed since is refused (412).",
             changed,
         ),
         Operation(

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from gis import access, inventory, mapdata
+from gis import access, freshness, inventory, mapdata
 from gis import history as history_of
 from gis.access import Principal
 from gis.rows import SiteRow
@@ -192,6 +192,7 @@ def render_site(
             "fits": access.reads_projects(user),
             "csrf": csrf_token(request) if user else "",
             "problem": problem,
+            "may_verify": freshness.may_verify(user, row["park_id"], row["town_id"]),
         },
         status_code=status_code,
     )

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from gis import access, dashboard, localtime, mapdata
+from gis import access, dashboard, freshness, localtime, mapdata
 from gis.access import Principal
 from gis.pipeline import alerts
 from gis.status import ParcelStatus
@@ -75,6 +75,8 @@ def supply_page(
             "today": localtime.today(),
             "export": who is not None,
             "alert_counts": alerts.counts(found) if found is not None else None,
+            "freshness": freshness.by_area(session, "park", settings.verify.after_days),
+            "verify_after_days": settings.verify.after_days,
             "map": render(m, assets_for(settings, lang)),
         },
     )

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import TypeAdapter, ValidationError
 
-from gis import localtime
+from gis import freshness, localtime
+from gis.access import Principal
 from gis.errors import InvalidInput
 from gis.labels import Text
 from gis.pipeline import alerts
@@ -62,6 +63,12 @@ def limits(config: PipelineConfig) -> dict[str, int]:
     }
 
 
+def shows_due(who: Principal, filters: AlertFilters) -> bool:
+    """Whether the page lists the records due for verification: to those who keep them, unless
+    the reader asked for one kind of alert, or for theirs while keeping none in particular."""
+    return freshness.verifies(who) and not filters.kind and (who.scoped or not filters.mine)
+
+
 @router.get("/todo", response_class=HTMLResponse)
 def todo_page(
     request: Request, session: ReadSession, settings: SettingsDep, who: ProjectPageReader, filters: Filters
@@ -72,6 +79,7 @@ def todo_page(
     kinds = [alerts.Kind(k) for k in filters.kind or ()]
     found = alerts.alerts(session, who, config, day, kinds=kinds, mine=filters.mine)
     groups = [(kind, [a for a in found if a.kind == kind]) for kind in (kinds or list(alerts.Kind))]
+    after_days = settings.verify.after_days
     return page(
         request,
         "todo.html",
@@ -83,6 +91,8 @@ def todo_page(
             "groups": groups,
             "groups_all": list(alerts.Kind),
             "limits": limits(config),
+            "due": freshness.due(session, who, after_days) if shows_due(who, filters) else None,
+            "verify_after_days": after_days,
         },
     )
 
@@ -91,9 +101,11 @@ def todo_page(
 def todo_count(
     request: Request, session: ReadSession, settings: SettingsDep, who: OptionalUser
 ) -> HTMLResponse:
-    """The navigation's badge: how many alerts the reader has today. Nothing for a reader signed
-    out meanwhile (a page drawn before is still asking): no error in their console, nothing told."""
+    """The navigation's badge: how many alerts the reader has today, with the records due for
+    verification. Nothing for a reader signed out meanwhile (a page drawn before is still
+    asking): no error in their console, nothing told."""
     if who is None:
         return HTMLResponse("")
     found = alerts.alerts(session, who, settings.pipeline.config())
-    return page(request, "_todo_count.html", {"total": len(found)})
+    due = freshness.count_due(session, who, settings.verify.after_days)
+    return page(request, "_todo_count.html", {"total": len(found) + due})

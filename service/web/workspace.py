@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from gis import access, mapdata
+from gis import access, freshness, mapdata, quality
 from gis.access import Action, Principal
 from gis.errors import LandstockError
 from gis.gateway import sites as gateway
@@ -66,6 +66,8 @@ def workspace(
             "page_size": PAGE,
             "csrf": csrf_token(request),
             "import_words": import_words(page_language(request)),
+            "may_verify": freshness.verifies(user),
+            "quality_count": sum(quality.counts(session, user).values()),
         },
     )
 

@@ -30,7 +30,14 @@ PAGES = {
         "/reports/weekly",
         "/reports/scorecard",
     ],
-    "park_manager": ["/workspace", "/parcels/KFQ-001", "/parcels/KFQ-001/edit", "/todo", "/projects"],
+    "park_manager": [
+        "/workspace",
+        "/parcels/KFQ-001",
+        "/parcels/KFQ-001/edit",
+        "/todo",
+        "/projects",
+        "/quality",
+    ],
     "leader": ["/supply", "/reports/weekly", "/projects", "/parcels/KFQ-001"],
     "admin": ["/workspace", "/projects/{project}"],
 }

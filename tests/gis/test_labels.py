@@ -122,6 +122,8 @@ DYNAMIC = (
     "parcel_status.",
     "project_stage.",
     "project_type.",
+    "quality_check.",
+    "quality_missing.",
     "ready.",
     "review_department.",
     "review_outcome.",

@@ -230,6 +230,13 @@ def signed_in_page(role: str, _mode: str, _variant: str) -> int:
     return 303 if role == "anonymous" else 200
 
 
+def site_edit_page(role: str, _mode: str, variant: str) -> int:
+    """A record's edit form: those who edit it (a park manager in their own parks) and nobody else."""
+    if role == "park_manager":
+        return 200 if variant == "own" else 403
+    return {"anonymous": 303, "admin": 200}.get(role, 403)
+
+
 def admin_api(role: str, _mode: str, _variant: str) -> int:
     return {"anonymous": 401, "admin": 200}.get(role, 403)
 
@@ -283,6 +290,9 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/areas/{code}": (inventory_api, [("/api/areas/{park}", "none")]),
     "/api/areas/{code}/history": (inventory_api, [("/api/areas/{park}/history", "none")]),
     "/api/stats/supply": (inventory_api, [("/api/stats/supply", "none")]),
+    "/api/stats/freshness": (inventory_api, [("/api/stats/freshness?by=town", "none")]),
+    "/api/quality": (signed_in_api, [("/api/quality", "none")]),
+    "/api/sites/near": (inventory_api, [("/api/sites/near?lon=121.66&lat=31.81&within_m=3000", "none")]),
     "/ogc": (inventory_api, [("/ogc", "none")]),
     "/ogc/": (inventory_api, [("/ogc/", "none")]),
     "/ogc/api": (inventory_api, [("/ogc/api", "none")]),
@@ -369,6 +379,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/todo": (signed_in_page, [("/todo", "none"), ("/todo?kind=overdue_start", "none")]),
     "/todo/count": (open_route, [("/todo/count", "none")]),  # empty for anonymous readers
     "/supply": (inventory_page, [("/supply", "none")]),
+    "/quality": (signed_in_page, [("/quality", "none")]),
     "/supply.xlsx": (signed_in_api, [("/supply.xlsx", "none")]),
     "/match": (
         project_page,
@@ -396,7 +407,7 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/reports/scorecard": (report_page, [("/reports/scorecard?period={year}", "none")]),
     "/projects/{code}": secret_and_own(project_page, "/projects/{*_project}"),
     "/{plural}/{code}/edit": (
-        signed_in_page,
+        site_edit_page,
         [("/parcels/{secret_parcel}/edit", "secret"), ("/factories/{own_factory}/edit", "own")],
     ),
 }
