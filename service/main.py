@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -22,6 +22,7 @@ from service.local_zone import LocalZone
 from service.routes import (
     alerts,
     areas,
+    attachments,
     auth,
     docs,
     exports,
@@ -67,6 +68,18 @@ given in m² and 亩 (1 亩 = 10000/15 m²). Errors are `application/problem+jso
 
 # Anything but an upload is a JSON document or a form; 20 MB holds the largest plausible outline.
 JSON_BODY_LIMIT = 20 * MB
+
+
+def body_limits(settings: Settings) -> Callable[[str], int]:
+    """The largest request body each path takes: imports and attachments their files, the rest JSON."""
+    imports, files = int(settings.imports.max_upload_mb * MB), settings.attachments.body_bytes()
+
+    def limit_for(path: str) -> int:
+        if path.startswith("/api/imports"):
+            return imports
+        return files if path.endswith("/attachments") else JSON_BODY_LIMIT
+
+    return limit_for
 
 
 def refuse_known_passwords(db: Database) -> None:
@@ -130,10 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=secure_cookies(settings),
     )
-    upload_limit = int(settings.imports.max_upload_mb * MB)
-    app.add_middleware(
-        BodyLimit, limit_for=lambda path: upload_limit if path.startswith("/api/imports") else JSON_BODY_LIMIT
-    )
+    app.add_middleware(BodyLimit, limit_for=body_limits(settings))
     if settings.app.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -156,6 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports,
         imports,
         sites,
+        attachments,
         areas,
         stats,
         ogc,
