@@ -87,6 +87,21 @@ def of_site(session: Session, kind: SiteKind, code: str, *, documents: bool) -> 
     return [cast(AttachmentRow, dict(row)) for row in rows]
 
 
+def site_of(session: Session, attachment_id: int) -> tuple[SiteKind, str]:
+    """The kind and code of the site an attachment (deleted or not) belongs to; NotFound if none."""
+    row = session.execute(
+        select(Parcel.code, Factory.code)
+        .select_from(Attachment)
+        .outerjoin(Parcel, Parcel.id == Attachment.parcel_id)
+        .outerjoin(Factory, Factory.id == Attachment.factory_id)
+        .where(Attachment.id == attachment_id)
+    ).first()
+    if row is None:
+        raise NotFound(kind=Text("kind.attachment"), code=str(attachment_id))
+    parcel, factory = row
+    return (SiteKind.PARCEL, parcel) if parcel is not None else (SiteKind.FACTORY, factory)
+
+
 def _site_live(session: Session, attachment: Any) -> bool:
     kind = SiteKind.PARCEL if attachment.parcel_id is not None else SiteKind.FACTORY
     model = MODELS[kind]

@@ -16,14 +16,17 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from gis import attachments
-from gis.access import Principal, reads_personal
+from gis.access import Principal, reads_personal, site_rights
 from gis.attachments import Served
 from gis.errors import TooLarge
 from gis.gateway.attachments import Upload
+from gis.labels import message
+from gis.localtime import shown as local_time
 from gis.media import MB
+from gis.rows import SiteRow
 from gis.vocabulary import AttachmentKind
 from service.kinds import ServedKind
-from service.settings import AttachmentSettings
+from service.settings import AttachmentSettings, Settings
 
 CACHE = "private, max-age=86400"  # a stored file never changes under its id; private: who reads it matters
 
@@ -112,3 +115,47 @@ def file_response(request: Request, served: Served, tag: str) -> Response:
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return Response(served.data, media_type=served.media_type, headers=headers)
+
+
+def may_attach(who: Principal | None, row: SiteRow) -> bool:
+    """Whether `who` may add files to this site and delete them: who may edit it (the gateway
+    decides again when they do)."""
+    return site_rights(who, row["park_id"], row["town_id"]).edit
+
+
+def gallery_context(
+    session: Session,
+    settings: Settings,
+    kind: ServedKind,
+    row: SiteRow,
+    who: Principal | None,
+    problem: str | None = None,
+) -> dict[str, Any]:
+    """What a record page's gallery shows: the photos, the documents (signed-in readers), the
+    upload form and delete buttons for who may, and the upload's limits and refusal."""
+    found = listed(session, kind, row["code"], who, settings.attachments)
+    return {
+        "attachments": found,
+        "photos": [a for a in found if a.kind is AttachmentKind.PHOTO],
+        "documents": [a for a in found if a.kind is AttachmentKind.DOCUMENT],
+        "reads_documents": attachments.documents_for(who),
+        "may_attach": may_attach(who, row),
+        "upload_mb": f"{settings.attachments.upload_max_mb:g}",
+        "upload_files": settings.attachments.upload_max_files,
+        "upload_problem": problem,
+    }
+
+
+def photo_marks(found: list[AttachmentOut], lang: str) -> list[dict[str, Any]]:
+    """The photos with a position, as the record's small map marks them: where, a tooltip, far or not."""
+    marks = []
+    for a in found:
+        if a.lon is None or a.lat is None:
+            continue
+        words = [a.file_name]
+        if a.taken_at is not None:
+            words.append(message("web.attachments.taken", lang, at=local_time(a.taken_at)))
+        if a.far:
+            words.append(message("web.attachments.far", lang, distance=f"{a.distance_m:,.0f}"))
+        marks.append({"id": a.id, "lon": a.lon, "lat": a.lat, "far": a.far, "tooltip": " · ".join(words)})
+    return marks

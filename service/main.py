@@ -40,6 +40,7 @@ from service.routes import (
 )
 from service.routes import reports as report_routes
 from service.settings import Settings, load_settings
+from service.web import attachments as attachment_forms
 from service.web import (
     fits,
     match,
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         project_page,
         project_forms,
         status_form,
+        attachment_forms,
         workspace,
     ):
         app.include_router(module.router)

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from gis import media
 from gis.access import Action, Principal, authorize
+from gis.attachments import site_of
 from gis.errors import InvalidInput, NotFound, TooLarge
 from gis.gateway import rules
-from gis.gateway.sites import MODELS, Site, locked, stored
+from gis.gateway.sites import Site, locked, stored
 from gis.labels import Text
 from gis.models import Attachment, RecordChange, utcnow
 from gis.vocabulary import SiteKind
@@ -107,14 +108,8 @@ def remove(session: Session, attachment_id: int, *, who: Principal) -> Attachmen
     )
     if found is None:
         raise NotFound(kind=Text("kind.attachment"), code=str(attachment_id))
-    kind, site_id = (
-        (SiteKind.PARCEL, found.parcel_id)
-        if found.parcel_id is not None
-        else (SiteKind.FACTORY, found.factory_id)
-    )
-    model = MODELS[kind]
-    code = session.scalar(select(model.code).where(model.id == site_id))
-    record = editable(session, who, kind, str(code))
+    kind, code = site_of(session, attachment_id)
+    record = editable(session, who, kind, code)
     found.deleted_at = utcnow()
     session.flush()
     _history(session, kind, record, who, {found.kind: [f"{found.file_name} #{found.id}", None]})

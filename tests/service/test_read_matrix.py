@@ -470,7 +470,14 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
         ("anonymous",): ("适配项目",),
     },
     "/parcels/{own_parcel}": {
-        ("park_manager", *STAFF): (OWN["name"], PERSONAL["ownership"], PERSONAL["note"])
+        ("park_manager", *STAFF): (
+            OWN["name"],
+            PERSONAL["ownership"],
+            PERSONAL["note"],
+            PHOTO,
+            PERSONAL["document"],
+        ),
+        ("anonymous",): (PHOTO,),
     },
     "/factories/{own_factory}": {("park_manager", *STAFF): (OWN["name"], PERSONAL["owner"])},
     "/parcels/{own_parcel}/fits": {STAFF: (SECRET["code"],), ("park_manager",): (OWN["code"],)},
