@@ -155,8 +155,9 @@ def site_rights(who: Principal | None, park_id: int | None, town_id: int | None)
 # Reading. Anonymous readers are `None`.
 
 # Fields of parcels, factories and areas that name or reach people: signed-in readers only.
+# ("document": the names of documents attached or removed, as the history lists them)
 PERSONAL_FIELDS = frozenset(
-    {"contact", "contact_phone", "ownership", "owner", "remarks", "updated_by", "verified_by"}
+    {"contact", "contact_phone", "ownership", "owner", "remarks", "updated_by", "verified_by", "document"}
 )
 # Fields that say which project a site is reserved for: readers of that site's reservations only.
 RESERVATION_FIELDS = frozenset({"reserved_project_id", "reserved_project_code", "reserved_project_name"})

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -36,7 +37,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from gis.crs import CGCS2000
 from gis.spatial import BoxCentreX, BoxCentreY
-from gis.vocabulary import READY_COLUMNS, FollowUpKind
+from gis.vocabulary import READY_COLUMNS, AttachmentKind, FollowUpKind
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -545,6 +546,43 @@ class StatusEvent(Base):
     project: Mapped[Project | None] = relationship(lazy="joined")
 
     __table_args__ = (CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)", name="one_subject"),)
+
+
+ATTACHMENT_KINDS = tuple(k.value for k in AttachmentKind)
+MEDIA_TYPES = ("image/jpeg", "image/png", "application/pdf")
+
+
+class Attachment(Base):
+    """A photo or a document (PDF) of a parcel or factory, its bytes kept in the database: written in
+    one transaction with its record, in every backup, read by every server process. A photo is
+    stored re-encoded, with a thumbnail, and the time and place it was taken (from its EXIF) in
+    columns of their own. Deleting it only marks it."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcels.id"), index=True)
+    factory_id: Mapped[int | None] = mapped_column(ForeignKey("factories.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    file_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    thumbnail: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    uploaded_by: Mapped[str] = mapped_column(String(60))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)", name="one_site"),
+        CheckConstraint(_one_of("kind", ATTACHMENT_KINDS), name="kind"),
+        CheckConstraint(_one_of("media_type", MEDIA_TYPES), name="media_type"),
+    )
 
 
 SUBJECTS_GIVEN = " + ".join(

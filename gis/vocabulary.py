@@ -141,3 +141,11 @@ class DuplicateStatus(StrEnum):
     OPEN = "open"
     DISTINCT = "distinct"
     MERGED = "merged"
+
+
+class AttachmentKind(StrEnum):
+    """What a file attached to a parcel or factory is: a photo taken on site, or a document (a PDF,
+    perhaps a certificate, for signed-in readers only)."""
+
+    PHOTO = "photo"
+    DOCUMENT = "document"

@@ -44,6 +44,8 @@ def _tile_options(look: SiteLook, lang: str, *, url: str, detail: str, query: st
         },
         "fields": [{"key": f, "label": message(FIELD_LABELS[f], lang)} for f in look.popup],
         "moreLabel": message("web.popup.details", lang),
+        "attachments": f"/api/{look.layer}/{{code}}/attachments",
+        "photoLabel": message("field.photo", lang),
         "cellLabel": message(f"map.cell.{look.layer}", lang),
         "zoomLabel": message("map.cell.zoom", lang),
     }

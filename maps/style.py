@@ -21,6 +21,7 @@ FACTORY_COLOURS = {"vacant": "#0f9d8f", "reserved": "#f2b01e", "leased": "#5c6bc
 PARK_OUTLINE = "#c2185b"
 TOWN_OUTLINE = "#607d8b"
 HIGHLIGHT = "#e91e63"
+PHOTO_NEAR, PHOTO_FAR = "#1e88e5", "#d32f2f"  # where a photo was taken: near its site, or too far
 # Choropleth of available 亩: light to dark green (ColorBrewer Greens, 5 classes).
 GREENS = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -22,6 +22,7 @@ from service.local_zone import LocalZone
 from service.routes import (
     alerts,
     areas,
+    attachments,
     auth,
     docs,
     exports,
@@ -41,6 +42,7 @@ from service.routes import nearby as nearby_routes
 from service.routes import quality as quality_routes
 from service.routes import reports as report_routes
 from service.settings import Settings, load_settings
+from service.web import attachments as attachment_forms
 from service.web import (
     fits,
     match,
@@ -71,6 +73,18 @@ given in m² and 亩 (1 亩 = 10000/15 m²). Errors are `application/problem+jso
 
 # Anything but an upload is a JSON document or a form; 20 MB holds the largest plausible outline.
 JSON_BODY_LIMIT = 20 * MB
+
+
+def body_limits(settings: Settings) -> Callable[[str], int]:
+    """The largest request body each path takes: imports and attachments their files, the rest JSON."""
+    imports, files = int(settings.imports.max_upload_mb * MB), settings.attachments.body_bytes()
+
+    def limit_for(path: str) -> int:
+        if path.startswith("/api/imports"):
+            return imports
+        return files if path.endswith("/attachments") else JSON_BODY_LIMIT
+
+    return limit_for
 
 
 def refuse_known_passwords(db: Database) -> None:
@@ -134,10 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=secure_cookies(settings),
     )
-    upload_limit = int(settings.imports.max_upload_mb * MB)
-    app.add_middleware(
-        BodyLimit, limit_for=lambda path: upload_limit if path.startswith("/api/imports") else JSON_BODY_LIMIT
-    )
+    app.add_middleware(BodyLimit, limit_for=body_limits(settings))
     if settings.app.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -160,6 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports,
         imports,
         sites,
+        attachments,
         areas,
         stats,
         ogc,
@@ -186,6 +198,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         project_forms,
         status_form,
         verify_form,
+        attachment_forms,
         workspace,
     ):
         app.include_router(module.router)

@@ -23,6 +23,7 @@ from gis.matching.criteria import CRITERION, Weights
 from gis.matching.lead import LeadConfig
 from gis.matching.need import MatchConfig
 from gis.matching.review import ReviewConfig
+from gis.media import MediaLimits
 from gis.pipeline.config import PipelineConfig
 from gis.signin import Throttle
 
@@ -34,6 +35,7 @@ MIN_SECRET_BYTES = 32
 # is stated once, in gis/ (the descriptions and bounds stay with the settings).
 MATCH, REVIEW, IMPORTS, THROTTLE = MatchConfig(), ReviewConfig(), ImportLimits(), Throttle()
 PIPELINE, LEAD = PipelineConfig(), LeadConfig()
+MEDIA = MediaLimits()
 
 
 def _config(prefix: str) -> SettingsConfigDict:
@@ -425,6 +427,35 @@ class ImportSettings(BaseSettings):
         )
 
 
+class AttachmentSettings(BaseSettings):
+    """Photos and documents attached to parcels and factories: their limits, and how far from its
+    site a photo may be taken before its page warns."""
+
+    model_config = _config("LANDSTOCK_")
+
+    upload_max_mb: Positive = MEDIA.max_bytes / MB
+    """Largest photo or document (MB); a larger one is refused (413)"""
+    upload_max_files: Annotated[int, Field(ge=1, le=100)] = MEDIA.max_files
+    """Most files in one upload"""
+    photo_max_megapixels: Annotated[float, Field(gt=0, le=200)] = MEDIA.max_pixels / 1_000_000
+    """Largest photo in millions of pixels, read from its header before it is decoded; a larger one
+    is refused (413); those below are shrunk to 2560 px on their longest side"""
+    photo_far_m: NonNegative = 200
+    """A photo taken farther than this from its parcel's outline or factory (m) is flagged"""
+
+    def limits(self) -> MediaLimits:
+        """The limits as gis/media.py takes them."""
+        return MediaLimits(
+            max_bytes=int(self.upload_max_mb * MB),
+            max_files=self.upload_max_files,
+            max_pixels=int(self.photo_max_megapixels * 1_000_000),
+        )
+
+    def body_bytes(self) -> int:
+        """The largest upload request: every file at its largest, and room for the form around them."""
+        return int(self.upload_max_mb * MB) * self.upload_max_files + MB
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings of one running Landstock."""
@@ -440,6 +471,7 @@ class Settings:
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     lead: LeadSettings = field(default_factory=LeadSettings)
     verify: VerifySettings = field(default_factory=VerifySettings)
+    attachments: AttachmentSettings = field(default_factory=AttachmentSettings)
 
     def match_config(self) -> MatchConfig:
         """The matching rules for gis/matching/."""
@@ -481,4 +513,5 @@ def load_settings(**database: object) -> Settings:
         pipeline=PipelineSettings(),
         lead=LeadSettings(),
         verify=VerifySettings(),
+        attachments=AttachmentSettings(),
     )

@@ -23,6 +23,7 @@ from gis.vocabulary import SiteKind
 from maps.detail import detail_map
 from maps.inventory import inventory_map
 from maps.render import render
+from service.attachments import gallery_context, photo_marks
 from service.auth import csrf_token
 from service.dependencies import ReadSession, SettingsDep
 from service.filters import ParcelFilters
@@ -164,17 +165,21 @@ def render_site(
     *,
     user: Principal | None,
     problem: str | None = None,
+    upload_problem: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """A parcel's or factory's page (also re-rendered with `problem` when a status change is refused)."""
+    """A parcel's or factory's page (also re-rendered with `problem` when a status change is
+    refused, with `upload_problem` when an upload or a delete of its files is)."""
     lang = page_language(request)
     row = kind.get(session, code)
     rights = access.site_rights(user, row["park_id"], row["town_id"])
+    gallery = gallery_context(session, settings, kind, row, user, upload_problem)
     m = detail_map(
         row["geojson"],
         kind.name,
         row["status"],
         **map_look(settings, lang),
+        photos=photo_marks(gallery["attachments"], lang),
     )
     return page(
         request,
@@ -193,6 +198,7 @@ def render_site(
             "csrf": csrf_token(request) if user else "",
             "problem": problem,
             "may_verify": freshness.may_verify(user, row["park_id"], row["town_id"]),
+            **gallery,
         },
         status_code=status_code,
     )

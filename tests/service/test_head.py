@@ -12,10 +12,14 @@ from starlette.routing import Mount
 
 from gis import accounts
 from gis.gateway import reviews
+from gis.gateway.attachments import Upload, attach
 from gis.matching.need import MatchConfig
 from gis.matching.review import Planned, ReviewConfig
+from gis.media import MediaLimits
 from gis.pipeline.reviews import NewReview
+from gis.vocabulary import SiteKind
 from tests.conftest import OPERATOR, TEST_PASSWORD
+from tests.photos import phone_jpeg
 
 # A value for every path parameter, and the query a route needs to answer 200
 PARAMETERS = {
@@ -86,6 +90,16 @@ def admin(sample_client):
             match=MatchConfig(),
         )
         PARAMETERS["number"] = held.slug
+        # a photo of KFQ-001, for the attachment routes ({attachment_id})
+        photo = attach(
+            session,
+            SiteKind.PARCEL,
+            "KFQ-001",
+            [Upload("p.jpg", phone_jpeg())],
+            who=OPERATOR,
+            limits=MediaLimits(),
+        )
+        PARAMETERS["attachment_id"] = str(photo[0].id)
         return {"Authorization": f"Bearer {accounts.issue_token(session, OPERATOR, user, 'test', None)}"}
 
 

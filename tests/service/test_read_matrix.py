@@ -36,6 +36,7 @@ from gis.tiles import tiles_over
 from service.main import create_app
 from service.settings import AppSettings, DatabaseSettings, ReadSettings, Settings
 from tests.conftest import BACKENDS, OPERATOR, TEST_PASSWORD, Databases
+from tests.photos import pdf, phone_jpeg
 
 EDITOR = "acct-editor-mark"  # an account name: never shown to anonymous readers
 SECRET = {"code": "XM-SECRET-901", "name": "机密甲项目", "investor": "机密甲投资有限公司"}
@@ -51,7 +52,9 @@ PERSONAL = {
     "area": "园区备注标记甲",
     "project_contact": "项目联系人标记",
     "project_remarks": "项目备注标记",
+    "document": "权证标记甲.pdf",  # a document's name: signed-in readers only
 }
+PHOTO = "现场照片标记.jpg"
 ROLES = ("anonymous", "admin", "investment", "park_manager", "leader")
 STAFF = ("admin", "investment", "leader")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -156,6 +159,14 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
             )
         )
         codes[f"{site}_review"] = review.json()["slug"]
+    files = [
+        ("files", (PHOTO, phone_jpeg(), "image/jpeg")),
+        ("files", (PERSONAL["document"], pdf(), "application/pdf")),
+    ]
+    attached = _checked(
+        client.post(f"/api/parcels/{codes['own_parcel']}/attachments", headers=editor, files=files)
+    )
+    codes["photo"], codes["document"] = (str(a["id"]) for a in attached.json())
     stamp = client.get("/api/areas/P02").headers["etag"]
     _checked(
         client.patch(
@@ -237,6 +248,11 @@ def site_edit_page(role: str, _mode: str, variant: str) -> int:
     return {"anonymous": 303, "admin": 200}.get(role, 403)
 
 
+def attachment_api(role: str, mode: str, variant: str) -> int:
+    """A photo is read as its site is; a document by signed-in readers only."""
+    return signed_in_api(role, mode, variant) if variant == "document" else inventory_api(role, mode, variant)
+
+
 def admin_api(role: str, _mode: str, _variant: str) -> int:
     return {"anonymous": 401, "admin": 200}.get(role, 403)
 
@@ -286,6 +302,18 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/factories": (inventory_api, [("/api/factories?limit=1000", "none")]),
     "/api/factories/{code}": secret_and_own(inventory_api, "/api/factories/{*_factory}"),
     "/api/factories/{code}/history": secret_and_own(inventory_api, "/api/factories/{*_factory}/history"),
+    "/api/parcels/{code}/attachments": secret_and_own(inventory_api, "/api/parcels/{*_parcel}/attachments"),
+    "/api/factories/{code}/attachments": secret_and_own(
+        inventory_api, "/api/factories/{*_factory}/attachments"
+    ),
+    "/api/attachments/{attachment_id}": (
+        attachment_api,
+        [("/api/attachments/{photo}", "photo"), ("/api/attachments/{document}", "document")],
+    ),
+    "/api/attachments/{attachment_id}/thumbnail": (
+        attachment_api,
+        [("/api/attachments/{photo}/thumbnail", "photo")],
+    ),
     "/api/areas": (inventory_api, [("/api/areas", "none")]),
     "/api/areas/{code}": (inventory_api, [("/api/areas/{park}", "none")]),
     "/api/areas/{code}/history": (inventory_api, [("/api/areas/{park}/history", "none")]),
@@ -435,6 +463,11 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/api/factories/{own_factory}": {("park_manager", *STAFF): (OWN["code"], PERSONAL["owner"])},
     "/api/parcels/{secret_parcel}/history": {("park_manager", *STAFF): (EDITOR, PERSONAL["contact"])},
     "/api/areas/{park}": {("park_manager", *STAFF): (PERSONAL["area"],)},
+    "/api/parcels/{own_parcel}/attachments": {
+        ("park_manager", *STAFF): (PHOTO, PERSONAL["document"]),
+        ("anonymous",): (PHOTO,),
+    },
+    "/api/parcels/{own_parcel}/history": {("park_manager", *STAFF): (PHOTO, PERSONAL["document"])},
     "/api/areas/{park}/history": {("park_manager", *STAFF): (EDITOR, PERSONAL["area"])},
     "/api/projects?limit=1000": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
     "/api/projects/{secret_project}": {STAFF: (SECRET["investor"], PERSONAL["project_contact"])},
@@ -448,7 +481,14 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
         ("anonymous",): ("适配项目",),
     },
     "/parcels/{own_parcel}": {
-        ("park_manager", *STAFF): (OWN["name"], PERSONAL["ownership"], PERSONAL["note"])
+        ("park_manager", *STAFF): (
+            OWN["name"],
+            PERSONAL["ownership"],
+            PERSONAL["note"],
+            PHOTO,
+            PERSONAL["document"],
+        ),
+        ("anonymous",): (PHOTO,),
     },
     "/factories/{own_factory}": {("park_manager", *STAFF): (OWN["name"], PERSONAL["owner"])},
     "/parcels/{own_parcel}/fits": {STAFF: (SECRET["code"],), ("park_manager",): (OWN["code"],)},

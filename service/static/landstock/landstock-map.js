@@ -51,8 +51,27 @@
     }).join("");
     var href = o.detail.replace("{code}", encodeURIComponent(p.code));
     return '<div class="ls-popup"><div class="ls-popup-title">' + escapeHtml(p.name || p.code) +
-      '</div><table class="table table-sm mb-1">' + rows + "</table>" +
+      '</div><div class="ls-popup-photo"></div><table class="table table-sm mb-1">' + rows + "</table>" +
       '<a class="ls-popup-link" href="' + escapeHtml(href) + '">' + escapeHtml(o.moreLabel) + " →</a></div>";
+  }
+
+  // The site's first photo, asked for when its popup opens (the tiles carry no photos): a
+  // thumbnail above the facts, leading to the site's page. The popup holds its content as an
+  // element, so that laying it out again keeps the photo.
+  function addPhoto(popup, content, o, p) {
+    if (!o.attachments || !window.fetch) { return; }
+    var href = o.detail.replace("{code}", encodeURIComponent(p.code));
+    fetch(o.attachments.replace("{code}", encodeURIComponent(p.code)), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (found) {
+        var photo = found.filter(function (a) { return a.kind === "photo"; })[0];
+        var box = content.querySelector(".ls-popup-photo");
+        if (!photo || !box) { return; }
+        box.innerHTML = '<a href="' + escapeHtml(href) + '"><img src="' + escapeHtml(photo.thumbnail_url) +
+          '" alt="' + escapeHtml(o.photoLabel + " " + photo.file_name) + '"></a>';
+        popup.update();
+      })
+      .catch(function () { /* no photo shown: the popup keeps its facts */ });
   }
 
   function styleFor(o) {
@@ -106,7 +125,10 @@
         map.setView(e.latlng, Math.min(map.getZoom() + 2, 18));
         return;
       }
-      L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(popupHtml(o, p)).openOn(map);
+      var content = L.DomUtil.create("div");
+      content.innerHTML = popupHtml(o, p);
+      var popup = L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(content).openOn(map);
+      addPhoto(popup, content, o, p);
     });
     layers.push(layer);
     return layer;
