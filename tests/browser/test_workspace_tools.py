@@ -26,6 +26,15 @@ LAID_OUT = """() => {
 }"""
 
 
+# the map shows every listed site, closer than the county view it opens on
+FRAMED = """() => {
+  const map = window.landstockWorkspaceMap, sites = window.landstockWorkspaceSites;
+  if (!map || !sites || !sites.getLayers().length) return false;
+  return map.getBounds().pad(0.05).contains(sites.getBounds())
+    && (map.getZoom() > 10 || !map.getBounds().pad(-0.3).contains(sites.getBounds()));
+}"""
+
+
 def fresh(name: str) -> str:
     return f"{name}-{dt.datetime.now().timestamp()}"
 
@@ -37,6 +46,7 @@ def listed(watched, plural="parcels") -> list[str]:
 
 def laid_out(watched, width: int) -> dict:
     watched.page.wait_for_selector("#ws-map .leaflet-container")
+    watched.page.wait_for_function(FRAMED, timeout=10_000)  # the listed sites in view, not the county
     seen = watched.page.evaluate(LAID_OUT)
     assert seen["map"]["height"] >= MIN_MAP_HEIGHT, (width, seen)
     assert seen["sideways"] <= 0, f"the workspace scrolls sideways at {width} px"

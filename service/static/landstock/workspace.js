@@ -64,7 +64,14 @@
         shape.addTo(group);
         byKey[key] = shape;
       });
-      if (group.getLayers().length) { map.fitBounds(group.getBounds(), { maxZoom: 16, padding: [12, 12] }); }
+      frame();
+    }
+
+    function frame() {
+      map.invalidateSize({ pan: false });
+      if (group.getLayers().length) {
+        map.fitBounds(group.getBounds(), { maxZoom: 16, padding: [12, 12], animate: false });
+      }
     }
 
     document.addEventListener("click", function (e) {
@@ -76,6 +83,9 @@
       if (e.target.id === "ws-results") { draw(); }
     });
     draw();
+    window.addEventListener("load", frame);  // the page's layout settled: frame the sites again
+    window.landstockWorkspaceMap = map;
+    window.landstockWorkspaceSites = group;
   };
 
   document.addEventListener("change", function (e) {
