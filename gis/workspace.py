@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from gis.errors import InvalidInput
 from gis.inventory import land_use_class_filter
 from gis.labels import Text
-from gis.models import Area, Factory, Parcel, utcnow
+from gis.models import Area, Factory, Parcel, RecordChange, utcnow
 from gis.spatial import as_geojson
 from gis.vocabulary import SiteKind
 
@@ -159,3 +159,23 @@ def areas_in_scope(session: Session, area_ids: frozenset[int] | None) -> list[tu
     if area_ids is not None:
         statement = statement.where(Area.id.in_(area_ids))
     return [(code, name) for code, name in session.execute(statement.order_by(Area.kind, Area.code))]
+
+
+def recent_changes(
+    session: Session, area_ids: frozenset[int] | None, *, limit: int = 10
+) -> list[tuple[SiteKind, str, RecordChange]]:
+    """The latest field changes of the parcels and factories placed in `area_ids` (all when None),
+    newest first, each with its record's kind and code."""
+    found: list[tuple[SiteKind, str, RecordChange]] = []
+    for kind in SiteKind:
+        model = _model(kind)
+        link = RecordChange.parcel_id if kind == SiteKind.PARCEL else RecordChange.factory_id
+        statement = select(model.code, RecordChange).join(model, model.id == link)
+        if area_ids is not None:
+            statement = statement.where(or_(model.park_id.in_(area_ids), model.town_id.in_(area_ids)))
+        rows = session.execute(
+            statement.order_by(RecordChange.at.desc(), RecordChange.id.desc()).limit(limit)
+        )
+        found += [(kind, code, change) for code, change in rows]
+    found.sort(key=lambda r: (r[2].at, r[2].id), reverse=True)
+    return found[:limit]

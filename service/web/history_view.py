@@ -19,7 +19,7 @@ from gis import access
 from gis.access import Principal
 from gis.area import M2_PER_MU, ellipsoidal_area_m2
 from gis.labels import label, message
-from gis.models import Area, LandUseClass, Parcel, Project, RecordChange, StatusEvent
+from gis.models import Area, Factory, LandUseClass, Parcel, Project, RecordChange, StatusEvent
 from service.web.edit_fields import CHOICES, FIELDS
 
 SHAPES = ("geom", "footprint")  # outlines; a factory's `location` is its point
@@ -292,3 +292,26 @@ def _event_project(event: StatusEvent, namer: Namer, reservations: bool, lang: s
     if not reservations:
         return message("web.history.a_project", lang)
     return namer.project(event.project_id, lang)
+
+
+@dataclass
+class Recent:
+    """A change of one of the reader's records, for the workspace."""
+
+    kind: str
+    code: str
+    entry: Entry
+
+
+def recent(
+    session: Session, found: list[tuple[Any, str, RecordChange]], who: Principal | None, lang: str
+) -> list[Recent]:
+    """The workspace's latest changes in their labels, each as its reader may read it."""
+    shown = []
+    for kind, code, change in found:
+        model = Parcel if kind == "parcel" else Factory
+        place = session.execute(select(model.park_id, model.town_id).where(model.code == code)).one()
+        hidden = access.hidden_fields(who, *place)
+        entry = readable_changes(session, kind, [change], hidden, who, lang)[0]
+        shown.append(Recent(str(kind), code, entry))
+    return shown

@@ -103,6 +103,7 @@ def render_workspace(
         "sort_labels": list_form.SORT_LABELS,
         "land_uses": mapdata.land_use_choices(session),
         "bulk": bulk or {},
+        "recent": history_view.recent(session, workspace_list.recent_changes(session, area_ids), user, lang),
         "problem": problem,
         "map": render(m, assets_for(settings, lang)),
         "import_words": import_words(lang),

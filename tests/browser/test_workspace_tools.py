@@ -180,6 +180,7 @@ def test_a_bulk_change_with_a_picked_project_lists_what_changed_and_what_was_ref
         refused = watched.page.locator(f'#bulk-result tr[data-code="{b}"]').inner_text()
         assert "可供 → 意向" in changed and "未变更" in refused and "刷新" in refused
         assert watched.page.input_value("#bulk-note") == "批量意向"
+        assert "状态：可供 → 意向" in watched.page.inner_text("#ws-recent")  # the latest changes, readable
         box = watched.page.locator("#bulk-result").bounding_box()
         assert box is not None and box["x"] + box["width"] <= width + 0.5
         watched.screenshot(f"workspace-bulk-result-{width}-{live_server.backend}")

@@ -319,6 +319,10 @@ def test_the_bulk_form_reports_each_record_and_keeps_what_was_typed(sample_app):
     assert re.search(rf'ls-bulk-changed" data-code="{a}"', result) and "可供 → <b>意向</b>" in result
     assert re.search(rf'ls-bulk-refused table-danger" data-code="{b}"', result) and "刷新" in result
     assert client.get(f"/api/parcels/{b}", headers=manager).json()["properties"]["version"] == vb
+    recent = client.get("/workspace").text
+    recent = recent[recent.index('id="ws-recent"') :]
+    assert f">{a}</a>" in recent[: recent.index("</tr>", recent.index(f">{a}</a>"))]
+    assert "状态</span>：可供 → <b>意向</b>" in recent and "reserved_project_id" not in recent
 
 
 def test_the_bulk_form_takes_every_record_the_filters_select(sample_app):
