@@ -67,6 +67,21 @@ class ConflictingWrite(LandstockError):
     key = "error.integrity"
 
 
+class AreaChangeUnconfirmed(ConflictingWrite):
+    """A new outline that changes a parcel's area by more than the threshold, not confirmed: the
+    area before and after, and the change in per cent."""
+
+    key = "error.area_change"
+
+    def details(self, _lang: str = "zh") -> dict[str, Any]:
+        """The areas in 亩 and the change, for a client to ask its user."""
+        return {
+            "area_mu_before": self.params["before_mu"],
+            "area_mu_after": self.params["after_mu"],
+            "change_percent": self.params["percent"],
+        }
+
+
 class IllegalTransition(LandstockError):
     """A status change that the workflow does not allow."""
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, TypedDict
+from typing import Any
 
 import orjson
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from gis.models import Area, Factory, Industry, LandUseClass, Parcel, Unit, User
+from gis.models import Area, Industry, LandUseClass, Unit, User
 from gis.spatial import as_geojson
-from gis.vocabulary import SiteKind
 
 # ~50 m at Qidong: outlines are drawn at county scale, never measured
 OUTLINE_TOLERANCE_DEG = 0.0005
@@ -64,50 +62,6 @@ def area_choices(session: Session, kind: str) -> list[tuple[str, str]]:
             select(Area.code, Area.name).where(Area.kind.in_(kinds)).order_by(Area.code)
         )
     ]
-
-
-class SiteLine(TypedDict):
-    """A parcel or factory as a workspace list shows it: `size` is a parcel's area or a factory's
-    vacant floor area, in m²."""
-
-    code: str
-    name: str | None
-    status: str
-    size: float | None
-    version: int
-    updated_at: dt.datetime
-    updated_by: str | None
-    park_name: str | None
-
-
-def sites_in_areas(
-    session: Session, kind: SiteKind, area_ids: frozenset[int] | None, *, limit: int = 50, offset: int = 0
-) -> tuple[list[SiteLine], int]:
-    """A page of the parcels or factories placed in `area_ids` (all when None), and how many."""
-    model: Any = Parcel if kind == SiteKind.PARCEL else Factory
-    size = model.area_m2 if kind == SiteKind.PARCEL else model.vacant_area_m2
-    where = [model.deleted_at.is_(None)]
-    if area_ids is not None:
-        where.append(or_(model.park_id.in_(area_ids), model.town_id.in_(area_ids)))
-    total = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-    rows = session.execute(
-        select(
-            model.code,
-            model.name,
-            model.status,
-            size.label("size"),
-            model.version,
-            model.updated_at,
-            model.updated_by,
-            Area.name.label("park_name"),
-        )
-        .outerjoin(Area, Area.id == model.park_id)
-        .where(*where)
-        .order_by(model.code)
-        .limit(limit)
-        .offset(offset)
-    ).mappings()
-    return [SiteLine(**r) for r in rows], int(total)  # type: ignore[typeddict-item]
 
 
 def industry_choices(session: Session) -> list[tuple[str, str]]:

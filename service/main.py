@@ -31,11 +31,13 @@ from service.routes import (
     matching,
     ogc,
     pipeline,
+    project_choices,
     projects,
     reviews,
     shortlist,
     sites,
     stats,
+    status_batch,
     users,
 )
 from service.routes import nearby as nearby_routes
@@ -160,7 +162,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LocalZone, zone=settings.app.zone)  # times shown in LANDSTOCK_TIMEZONE
     app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET
     # exports before parcels and factories: /api/parcels/export is not a parcel code
-    # pipeline before projects: POST /api/projects/duplicates is not a project's code
+    # pipeline before projects: POST /api/projects/duplicates is not a project's code, nor is
+    # GET /api/projects/choices (project_choices)
     # new_project before a project's page: /projects/new is not a project's code; project pages
     # before the workspace: /projects/{code}/edit is not a parcel's or factory's
     for module in (
@@ -178,6 +181,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         matching,
         pipeline,
         shortlist,
+        project_choices,
+        status_batch,
         projects,
         reviews,
         report_routes,

@@ -8,10 +8,11 @@ route names keep each kind's operation ids in /docs (list_parcels, change_factor
 from collections.abc import Callable
 from typing import Annotated, Any, NamedTuple
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.datastructures import Default
 from fastapi.responses import JSONResponse, Response
 
+from gis import area_change
 from gis.gateway import sites as gateway
 from service import sites
 from service.auth import CurrentUser
@@ -83,6 +84,12 @@ def _create(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
     return create_site
 
 
+CONFIRM_AREA = (
+    "Confirm a new outline that changes a parcel's area by more than 10 %; without it such a "
+    "change is refused (409) with the areas before and after in 亩 and the change in per cent"
+)
+
+
 def _update(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
     def update_site(
         code: Annotated[str, kind.code],
@@ -91,16 +98,13 @@ def _update(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
         db: DatabaseDep,
         user: CurrentUser,
         lang: Language,
+        confirm_area: Annotated[bool, Query(description=CONFIRM_AREA)] = False,
     ) -> GeoJSONResponse:
         version = sites.if_match(request)
+        values = sites.changes(body.properties, body.geometry)
         with db.write() as session:
-            gateway.update(
-                session,
-                kind.name,
-                code,
-                sites.changes(body.properties, body.geometry),
-                who=user,
-                expected_version=version,
+            area_change.update(
+                session, kind.name, code, values, who=user, expected_version=version, confirmed=confirm_area
             )
             return sites.respond(session, kind.name, code, lang)
 
@@ -211,7 +215,9 @@ def _operations(kind: ServedKind) -> list[Operation]:
             _update(kind),
             f"update_{name}",
             f"Change a {name} 修改{zh}",
-            "Change properties and/or geometry; send the ETag you read in If-Match.",
+            "Change properties and/or geometry; send the ETag you read in If-Match. A parcel's new "
+            "outline that changes its area by more than 10 % is refused (409, with area_mu_before, "
+            "area_mu_after and change_percent) unless confirm_area=true is sent.",
             changed,
         ),
         Operation(

@@ -31,6 +31,7 @@ from service.i18n import page_language
 from service.kinds import PageKind, ServedKind
 from service.read_access import PageReader, shown
 from service.settings import Settings
+from service.web import history_view
 from service.web.filters import FiltersDep, querystring
 from service.web.frame import assets_for, map_look, page
 
@@ -128,32 +129,18 @@ def _allowed(kind: SiteKind, status: str, who: Principal | None, rights: access.
     return [t.value for t in enum if t in steps and access.may_transition(who, status, t.value)]
 
 
-def history_context(session: Session, kind: SiteKind, row: SiteRow, who: Principal | None) -> dict[str, Any]:
-    """The status events and field changes of a site, as `who` may read them."""
+def history_context(
+    session: Session, kind: SiteKind, row: SiteRow, who: Principal | None, lang: str
+) -> dict[str, Any]:
+    """The status events and field changes of a site, as `who` may read them, in their labels."""
     hidden = access.hidden_fields(who, row["park_id"], row["town_id"])
-    personal = access.reads_personal(who)
     projects = access.reads_reservation(who, row["park_id"], row["town_id"])
-    events = [
-        {
-            "at": e.at,
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "actor": e.actor if personal else None,
-            "note": e.note if personal else None,
-            "project": e.project.name if e.project is not None and projects else None,
-        }
-        for e in history_of.status_events(session, kind, row["code"])
-    ]
-    changes = [
-        {
-            "at": c.at,
-            "actor": c.actor if personal else None,
-            "version": c.version,
-            "changes": access.redact_changes(c.changes or {}, hidden),
-        }
-        for c in history_of.changes_of(session, kind, row["code"])
-    ]
-    return {"history": events, "changes": changes}
+    events = history_of.status_events(session, kind, row["code"])
+    changes = history_of.changes_of(session, kind, row["code"])
+    return {
+        "history": history_view.readable_events(session, events, who, projects, lang),
+        "changes": history_view.readable_changes(session, kind, changes, hidden, who, lang),
+    }
 
 
 def render_site(
@@ -166,10 +153,12 @@ def render_site(
     user: Principal | None,
     problem: str | None = None,
     upload_problem: str | None = None,
+    typed: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """A parcel's or factory's page (also re-rendered with `problem` when a status change is
-    refused, with `upload_problem` when an upload or a delete of its files is)."""
+    """A parcel's or factory's page (also re-rendered with `problem` and what the reader `typed`
+    when a status change is refused, with `upload_problem` when an upload or a delete of its files
+    is)."""
     lang = page_language(request)
     row = kind.get(session, code)
     rights = access.site_rights(user, row["park_id"], row["town_id"])
@@ -186,7 +175,7 @@ def render_site(
         f"{kind.name}.html",
         {
             "record": shown(row, user),
-            **history_context(session, kind.name, row, user),
+            **history_context(session, kind.name, row, user, lang),
             "map": render(m, assets_for(settings, lang)),
             "user": user,
             "site": kind,
@@ -199,6 +188,7 @@ def render_site(
             "problem": problem,
             "may_verify": freshness.may_verify(user, row["park_id"], row["town_id"]),
             **gallery,
+            "typed": typed or {},
         },
         status_code=status_code,
     )

@@ -34,6 +34,7 @@ from service.i18n import page_language
 from service.read_access import sign_in_first, visible_projects
 from service.review_sheet import record_dict
 from service.settings import Settings
+from service.web import history_view
 from service.web.edit_fields import FIELDS
 from service.web.frame import assets_for, map_look, page
 
@@ -158,7 +159,14 @@ def render_project(
             "problems": problems or {},
             "csrf": csrf_token(request),
             "user": who,
-            "changes": changes_of(session, RecordKind.PROJECT, code),
+            "changes": history_view.readable_changes(
+                session,
+                RecordKind.PROJECT,
+                changes_of(session, RecordKind.PROJECT, code),
+                frozenset(),
+                who,
+                lang,
+            ),
         },
         status_code=status_code,
     )

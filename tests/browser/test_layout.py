@@ -28,6 +28,8 @@ PAGES = [
     ("factory", "/factories/{factory}", "investment"),
     ("parcel-edit", "/parcels/{parcel}/edit", "park_manager"),
     ("factory-edit", "/factories/{factory}/edit", "park_manager"),
+    ("workspace", "/workspace", "park_manager"),
+    ("workspace", "/workspace", "admin"),
     ("match", f"/match?project={PROJECT}", "investment"),
     ("supply", "/supply", "leader"),
     ("project", f"/projects/{PROJECT}", "investment"),

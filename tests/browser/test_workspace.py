@@ -60,8 +60,13 @@ def test_workspace_edit_with_uploaded_outline_history_and_refusals(page, live_se
     page.page.set_input_files("#geometry-file", str(outline))
     page.page.wait_for_function("() => document.getElementById('geometry').value.length > 0")
     page.screenshot(f"edit-{live_server.backend}")
+    page.expect_refusal(f"/parcels/{code}/edit")  # the area shrinks by a third: asked first
     with page.page.expect_navigation():
         page.page.click("#edit-form button[type=submit]")
+    assert "确认修改？" in page.page.inner_text("#area-confirm")
+    assert page.page.input_value("#f-remarks") == "已完成土地平整"
+    with page.page.expect_navigation():
+        page.page.click("#confirm-area")
 
     after = httpx.get(f"{live_server.base}/api/parcels/{code}", headers=signed_in).json()["properties"]
     assert after["remarks"] == "已完成土地平整" and after["version"] == before["properties"]["version"] + 1
@@ -131,6 +136,7 @@ def test_workspace_import_reports_every_row_and_writes_only_an_accepted_file(pag
     outcome, rows = upload(page, refused, dry_run=True)  # a dry run is refused as the import is
     assert outcome == "文件未被接受，数据库未作任何修改。" and "WEB-3" in rows and listed() == 0
     assert "alert-danger" in page.page.locator("#import-outcome").get_attribute("class")
+    assert "检查通过" not in page.page.inner_text("#import-report")  # no green line above rejected rows
 
     outcome, rows = upload(page, accepted, dry_run=True)
     assert outcome == "检查通过（未写入）：共 2 行。" and listed() == 0
