@@ -78,7 +78,7 @@ def imported(db, path):
     return import_file(db, path, ImportOptions("parcels", who=operator(USER)))
 
 
-WHEN = ("id", "created_at", "updated_at")
+WHEN = ("id", "created_at", "updated_at", "verified_at")  # stamped when each database wrote the row
 
 
 def without(row, *keys):

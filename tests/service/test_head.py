@@ -44,6 +44,7 @@ QUERIES = {
     "/api/projects/{code}/review": "?site=KFQ-001",
     "/api/projects/{code}/review.xlsx": "?site=KFQ-001",
     "/api/projects/{code}/review.html": "?site=KFQ-001",
+    "/api/sites/near": "?lon=121.66&lat=31.81&within_m=3000",
 }
 STATIC = {
     "/static/landstock": "/static/landstock/landstock.css",
