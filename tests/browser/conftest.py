@@ -6,6 +6,7 @@ anything but this server fails the test. Screenshots go to test-artifacts/screen
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -187,3 +188,29 @@ def fill_form(watched: Watched, **fields: str) -> None:
             field.select_option(value)
         else:
             field.fill(value)
+
+
+class Sessions:
+    """One browser context per role on one live server, signed in once and reused at every width
+    (a park manager manages `park`); accounts are named `prefix`-role-time."""
+
+    def __init__(self, browser: Browser, server: LiveServer, prefix: str, park: str) -> None:
+        self.browser, self.server, self.prefix, self.park = browser, server, prefix, park
+        self.open: dict[str | None, Watched] = {}
+
+    def of(self, role: str | None) -> Watched:
+        """The signed-in page of `role` (None: an anonymous reader), opened the first time asked."""
+        if role not in self.open:
+            context = self.browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+            watched = Watched(context.new_page(), self.server.base)
+            if role is not None:
+                name = f"{self.prefix}-{role}-{dt.datetime.now().timestamp()}"
+                account(self.server, name, role, *((self.park,) if role == "park_manager" else ()))
+                watched.sign_in(name, TEST_PASSWORD)
+            self.open[role] = watched
+        return self.open[role]
+
+    def close(self) -> None:
+        """Close every context opened."""
+        for watched in self.open.values():
+            watched.page.context.close()

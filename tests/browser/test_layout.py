@@ -4,14 +4,12 @@ wide tables scroll in a box of their own, and pinch-zoom is left to the reader."
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.browser.conftest import LiveServer, Watched, account
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import Sessions
 
 PROJECT = "XM-2026-004"  # 在谈, preferring P02
 PARK = "P02"  # the park manager's park: the edit pages open a parcel and a factory in it
@@ -69,32 +67,9 @@ MEASURE = """() => {
 }"""
 
 
-class Sessions:
-    """One browser context per role on one live server, signed in once and reused at every width."""
-
-    def __init__(self, browser, server: LiveServer) -> None:
-        self.browser, self.server = browser, server
-        self.open: dict[str | None, Watched] = {}
-
-    def of(self, role: str | None) -> Watched:
-        if role not in self.open:
-            context = self.browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-            watched = Watched(context.new_page(), self.server.base)
-            if role is not None:
-                name = f"layout-{role}-{dt.datetime.now().timestamp()}"
-                account(self.server, name, role, *((PARK,) if role == "park_manager" else ()))
-                watched.sign_in(name, TEST_PASSWORD)
-            self.open[role] = watched
-        return self.open[role]
-
-    def close(self) -> None:
-        for watched in self.open.values():
-            watched.page.context.close()
-
-
 @pytest.fixture(scope="module")
 def sessions(browser, live_server) -> Iterator[Sessions]:
-    opened = Sessions(browser, live_server)
+    opened = Sessions(browser, live_server, "layout", PARK)
     yield opened
     opened.close()
 

@@ -2,7 +2,6 @@
 shortlist that prints on A4 with the map, each site's facts and its joint review sheet; and a
 saved project reached from the projects that fit a parcel."""
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
@@ -10,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import httpx
 import pytest
 
-from tests.browser.conftest import Watched, account
+from tests.browser.conftest import Sessions, Watched, account
 from tests.conftest import TEST_PASSWORD
 
 REVIEW_ROWS = ".ls-print-site .ls-print-review tr"
@@ -180,32 +179,9 @@ ROLES = ("investment", "leader", "park_manager", "admin", None)  # None: an anon
 SMALL_PROJECT = {"industry": "39", "land_min_mu": "8", "land_max_mu": "20"}  # parcels, factories, near misses
 
 
-class Sessions:
-    """One browser context per role on one live server, signed in once and reused at every width."""
-
-    def __init__(self, browser, server) -> None:
-        self.browser, self.server = browser, server
-        self.open: dict[str | None, Watched] = {}
-
-    def of(self, role: str | None) -> Watched:
-        if role not in self.open:
-            context = self.browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-            watched = Watched(context.new_page(), self.server.base)
-            if role is not None:
-                name = f"match-{role}-{dt.datetime.now().timestamp()}"
-                account(self.server, name, role, *(("P01",) if role == "park_manager" else ()))
-                watched.sign_in(name, TEST_PASSWORD)
-            self.open[role] = watched
-        return self.open[role]
-
-    def close(self) -> None:
-        for watched in self.open.values():
-            watched.page.context.close()
-
-
 @pytest.fixture(scope="module")
 def sessions(browser, live_server) -> Iterator[Sessions]:
-    opened = Sessions(browser, live_server)
+    opened = Sessions(browser, live_server, "match", "P01")
     yield opened
     opened.close()
 
