@@ -117,3 +117,6 @@ def kind_of_page(request: Request) -> ServedKind:
 
 
 PageKind = Annotated[ServedKind, Depends(kind_of_page)]
+# A web form's path: the kind as its URL spells it, and the record's code.
+SitePlural = Annotated[str, Path(pattern="^(parcels|factories)$")]
+SiteCode = Annotated[str, Path(max_length=40)]

@@ -17,7 +17,7 @@ from service.attachments import uploads
 from service.auth import OptionalUser
 from service.dependencies import DatabaseDep, SettingsDep
 from service.errors import refused
-from service.kinds import BY_PLURAL, KINDS, ServedKind
+from service.kinds import BY_PLURAL, KINDS, ServedKind, SiteCode, SitePlural
 from service.paging import MAX_ROW_ID
 from service.settings import Settings
 from service.web import pages
@@ -49,8 +49,8 @@ def upload_form(
     db: DatabaseDep,
     settings: SettingsDep,
     user: OptionalUser,
-    plural: Annotated[str, Path(pattern="^(parcels|factories)$")],
-    code: Annotated[str, Path(max_length=40)],
+    plural: SitePlural,
+    code: SiteCode,
     files: Annotated[list[UploadFile], File()],
 ) -> Response:
     """Attach the chosen files to the record, then show its page with them."""

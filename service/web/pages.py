@@ -10,7 +10,7 @@ import math
 from typing import Annotated, Any
 
 import shapely
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from service.auth import csrf_token
 from service.dependencies import ReadSession, SettingsDep
 from service.filters import ParcelFilters
 from service.i18n import page_language
-from service.kinds import PageKind, ServedKind
+from service.kinds import PageKind, ServedKind, SiteCode
 from service.read_access import PageReader, shown
 from service.settings import Settings
 from service.web import history_view
@@ -202,7 +202,7 @@ def site_page(
     settings: SettingsDep,
     user: PageReader,
     kind: PageKind,
-    code: Annotated[str, Path(max_length=40)],
+    code: SiteCode,
 ) -> HTMLResponse:
     """One parcel or factory: a small map, every attribute, its status history, the status form."""
     return render_site(request, session, settings, kind, code, user=user)

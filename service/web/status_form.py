@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from gis import project_choice
@@ -15,7 +15,7 @@ from gis.errors import LandstockError
 from service.auth import OptionalUser
 from service.dependencies import DatabaseDep, SettingsDep
 from service.errors import refused
-from service.kinds import BY_PLURAL
+from service.kinds import BY_PLURAL, SiteCode, SitePlural
 from service.paging import MAX_ROW_ID
 from service.read_access import visible_projects
 from service.schemas import StatusChange
@@ -31,8 +31,8 @@ def submit_status(
     db: DatabaseDep,
     settings: SettingsDep,
     user: OptionalUser,
-    plural: Annotated[str, Path(pattern="^(parcels|factories)$")],
-    code: Annotated[str, Path(max_length=40)],
+    plural: SitePlural,
+    code: SiteCode,
     status: Annotated[str, Form(max_length=30)],
     version: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
     project: Annotated[str, Form(max_length=200)] = "",

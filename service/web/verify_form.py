@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from gis.errors import LandstockError
@@ -13,7 +13,7 @@ from gis.gateway import sites as gateway
 from service.auth import OptionalUser
 from service.dependencies import DatabaseDep, SettingsDep
 from service.errors import refused
-from service.kinds import BY_PLURAL
+from service.kinds import BY_PLURAL, SiteCode, SitePlural
 from service.paging import MAX_ROW_ID
 from service.web import pages
 
@@ -26,8 +26,8 @@ def submit_verify(
     db: DatabaseDep,
     settings: SettingsDep,
     user: OptionalUser,
-    plural: Annotated[str, Path(pattern="^(parcels|factories)$")],
-    code: Annotated[str, Path(max_length=40)],
+    plural: SitePlural,
+    code: SiteCode,
     version: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None,
     back: Annotated[Literal["site", "workspace"], Form()] = "site",
 ) -> Response:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import shapely
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, QueryParams
@@ -27,7 +27,7 @@ from service.auth import OptionalUser, csrf_token
 from service.dependencies import DatabaseDep, ReadSession, SettingsDep
 from service.errors import refused
 from service.i18n import page_language
-from service.kinds import BY_PLURAL, KINDS, ServedKind
+from service.kinds import BY_PLURAL, KINDS, ServedKind, SiteCode, SitePlural
 from service.read_access import visible_projects
 from service.routes.status_batch import batch_out
 from service.settings import Settings
@@ -39,8 +39,6 @@ from service.web.frame import assets_for, map_look, page
 router = APIRouter(include_in_schema=False)
 
 PAGE = list_form.PAGE
-Plural = Annotated[str, Path(pattern="^(parcels|factories)$")]
-Code = Annotated[str, Path(max_length=40)]
 
 
 def _sign_in(path: str) -> RedirectResponse:
@@ -209,8 +207,8 @@ def edit_page(
     session: ReadSession,
     settings: SettingsDep,
     user: OptionalUser,
-    plural: Plural,
-    code: Code,
+    plural: SitePlural,
+    code: SiteCode,
 ) -> Response:
     """The attribute and geometry form of a parcel or factory, to those who may edit it: others
     get the gateway's refusal (their role, or a record outside their parks) before any form."""
@@ -234,8 +232,8 @@ def save_edit(
     db: DatabaseDep,
     settings: SettingsDep,
     user: OptionalUser,
-    plural: Plural,
-    code: Code,
+    plural: SitePlural,
+    code: SiteCode,
     form: Annotated[FormData, Depends(form_data)],
 ) -> Response:
     """Save what changed; a stale version, an illegal value or another park re-renders the form.
