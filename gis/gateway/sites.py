@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from gis import bulk, localtime
-from gis.access import Principal
+from gis.access import Principal, readable_projects
 from gis.area import ellipsoidal_area_m2
 from gis.crs import CGCS2000
 from gis.errors import InvalidInput, NotFound, VersionConflict
@@ -264,11 +264,16 @@ def _mark(
     return record
 
 
-def _project(session: Session, code: str | None) -> Project | None:
+def _project(session: Session, code: str | None, who: Principal) -> Project | None:
+    """The project a status change names, locked; one the writer may not read is refused as one
+    that does not exist (a park manager reserves only for projects tied to their parks)."""
     if not code:
         return None
+    readable = readable_projects(who, session.get_bind().dialect.name)
     project = session.scalar(
-        select(Project).where(Project.code == code, Project.deleted_at.is_(None)).with_for_update(of=Project)
+        select(Project)
+        .where(Project.code == code, Project.deleted_at.is_(None), readable)
+        .with_for_update(of=Project)
     )
     if project is None:
         raise NotFound(kind=Text("kind.project"), code=code)
@@ -302,7 +307,7 @@ def change_status(
         ),
     )
     record = cast(Site, record)
-    chosen = _project(session, project)
+    chosen = _project(session, project, who)
     before = snapshot(record)
     event = StatusEvent(
         at=utcnow(),

@@ -312,3 +312,42 @@ def kfq_001(db):
             text("SELECT count(*) FROM status_events WHERE parcel_id = :id"), {"id": row.id}
         ).scalar()
     return row.status, row.remarks, row.version, events
+
+
+def project_codes(client, headers):
+    page = client.get("/api/projects", params={"limit": 1000}, headers=headers).json()
+    return {p["code"] for p in page["projects"]}
+
+
+def test_a_park_manager_reserves_only_for_a_project_they_may_read(sample_app):
+    client = sample_app.client
+    manager = sample_app.headers("park_manager", "P01")
+    unreadable = sorted(project_codes(client, sample_app.headers("admin")) - project_codes(client, manager))[
+        0
+    ]
+    readable = sorted(project_codes(client, manager))[0]
+    code = available_in(client, "P01")
+    before = database_digest(sample_app.db)
+
+    def reserve(project):
+        headers = {**manager, "If-Match": etag_of(client, code)}
+        return client.post(
+            f"/api/parcels/{code}/status", json={"status": "reserved", "project": project}, headers=headers
+        )
+
+    hidden, unknown = reserve(unreadable), reserve("XM-0000-404")
+
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.json()["title"] == unknown.json()["title"]
+    # the answer repeats only the code the writer typed: a hidden project reads as a missing one
+    assert hidden.json()["detail"].replace(unreadable, "?") == unknown.json()["detail"].replace(
+        "XM-0000-404", "?"
+    )
+    assert database_digest(sample_app.db) == before
+    assert reserve(readable).status_code == 200
+    assert client.get(f"/api/parcels/{code}").json()["properties"]["status"] == "reserved"
+
+
+def available_in(client, park):
+    rows = client.get("/api/parcels", params={"park": park, "status": "available", "limit": 1}).json()
+    return rows["features"][0]["properties"]["code"]
