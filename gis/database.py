@@ -28,6 +28,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm import Session, sessionmaker
 
 from gis.errors import ConflictingWrite, DatabaseUnavailable, InvalidInput
+from gis.replica import Replica, primary_position
 
 SPATIALITE_PACKAGES = (
     "Debian/Ubuntu: apt-get install libsqlite3-mod-spatialite; "
@@ -73,6 +74,7 @@ def make_engine(
     *,
     spatialite_library: str = "mod_spatialite",
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    connect_timeout_s: int = 10,
     echo: bool = False,
 ) -> Engine:
     """An engine for a `sqlite:///file` (SpatiaLite) or `postgresql+psycopg://` (PostGIS) URL."""
@@ -104,7 +106,7 @@ def make_engine(
             pool_pre_ping=True,
             pool_size=10,
             max_overflow=20,
-            connect_args={"connect_timeout": 10, "options": f"-c lock_timeout={lock_timeout}"},
+            connect_args={"connect_timeout": connect_timeout_s, "options": f"-c lock_timeout={lock_timeout}"},
         )
     raise InvalidInput(
         field="LANDSTOCK_DATABASE_URL",
@@ -116,8 +118,8 @@ def make_engine(
 class Database:
     """One engine and its session factories: `read()` for queries, `write()` for changes."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, replica: Replica | None = None) -> None:
+        self.engine, self.replica = engine, replica
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
 
@@ -133,6 +135,23 @@ class Database:
             yield session
 
     @contextlib.contextmanager
+    def read_replica(self, after: str | None = None) -> Iterator[Session]:
+        """A session for queries that may be a moment old: on the read replica when there is one
+        and it may answer (gis/replica.py; `after`: a write-ahead log position it must have
+        replayed), on the primary otherwise."""
+        with contextlib.ExitStack() as stack:
+            session = stack.enter_context(self.replica.session(after)) if self.replica else None
+            if session is None:
+                session = stack.enter_context(self._read())
+            with unavailable_as_error():
+                yield session
+
+    def written_position(self) -> str | None:
+        """The primary's write-ahead log position, for a client that has just written to read
+        from the replica only once it has replayed that far (None without a replica)."""
+        return primary_position(self.engine) if self.replica else None
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work is committed at the end, or rolled back entirely on error."""
         with unavailable_as_error(), self._write() as session, session.begin():
@@ -141,6 +160,8 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self.replica:
+            self.replica.dispose()
 
 
 _UNAVAILABLE_HINTS = (

@@ -37,7 +37,7 @@ def _bindir() -> Path:
             "initdb not found: install postgresql and postgresql-*-postgis-3 "
             "(make test does this with apt-get)"
         )
-    return Path(found).parent
+    return Path(found).resolve().parent  # the real bin folder, beside pg_basebackup and pg_dump
 
 
 def _free_port() -> int:
@@ -130,6 +130,34 @@ class Cluster:
             check=False,
         )
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def streaming_replica(primary: Cluster, *, in_memory: bool = False) -> Iterator[Cluster]:
+    """A hot standby of `primary`, copied with pg_basebackup and streaming its write-ahead log
+    (`-R` writes the standby signal and the connection to the primary); removed afterwards."""
+    replica = Cluster(in_memory=in_memory)
+    try:
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(replica.bindir / "pg_basebackup"),
+                    *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+                    *("-D", str(replica.data), "-R", "-X", "stream", "-c", "fast"),
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        replica.start()
+    except subprocess.CalledProcessError as exc:
+        replica.remove()
+        raise PostgisUnavailable(f"cannot start a streaming replica: {exc.stderr.strip() or exc}") from exc
+    try:
+        yield replica
+    finally:
+        replica.remove()
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from gis.database import Database
 from service.i18n import request_language
+from service.replica_routing import SAFE_METHODS, written_position
 from service.settings import Settings
 
 
@@ -25,14 +26,27 @@ def get_database(request: Request) -> Database:
     return database
 
 
-def read_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+def read_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     """A session for queries. Changes open `db.write()` in the route instead, so that they are
-    committed before the response leaves."""
-    with db.read() as session:
+    committed before the response leaves. A GET or HEAD may be answered by the read replica when
+    there is one (service/replica_routing.py); a write's own reads are on the primary."""
+    if request.method in SAFE_METHODS:
+        with db.read_replica(after=written_position(request)) as session:
+            yield session
+    else:
+        with db.read() as session:
+            yield session
+
+
+def answer_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A session for a POST that only reads (a match, a parsed lead): the read replica may answer
+    it as it answers a GET."""
+    with db.read_replica(after=written_position(request)) as session:
         yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 ReadSession = Annotated[Session, Depends(read_session)]
+AnswerSession = Annotated[Session, Depends(answer_session)]
 Language = Annotated[str, Depends(request_language)]

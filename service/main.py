@@ -13,12 +13,14 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from gis.database import Database, make_engine
 from gis.models import User
+from gis.replica import Replica
 from gis.sample import refuse_demo_passwords
 from service import errors, openapi, read_access
 from service.attempts import secure_cookies
 from service.body_limit import MB, BodyLimit
 from service.head import HeadAsGet
 from service.local_zone import LocalZone
+from service.replica_routing import ReadYourWrites
 from service.routes import (
     alerts,
     areas,
@@ -108,7 +110,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             spatialite_library=settings.database.spatialite_library,
             busy_timeout_ms=settings.database.busy_timeout_ms,
         )
-        app.state.db = Database(engine)
+        read_url = settings.database.read_url
+        replica = (
+            Replica(make_engine(read_url, connect_timeout_s=2), max_lag_s=settings.database.read_max_lag_s)
+            if read_url
+            else None
+        )
+        app.state.db = Database(engine, replica)
         if settings.app.environment == "production":
             try:
                 await run_in_threadpool(refuse_known_passwords, app.state.db)
@@ -158,6 +166,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["*"],
             expose_headers=["ETag", "Location"],
+        )
+    if settings.database.read_url:
+        app.add_middleware(
+            ReadYourWrites, seconds=settings.database.read_after_write_s, secure=secure_cookies(settings)
         )
     app.add_middleware(LocalZone, zone=settings.app.zone)  # times shown in LANDSTOCK_TIMEZONE
     app.add_middleware(HeadAsGet)  # outermost: everything inside sees a GET

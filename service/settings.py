@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from gis import freshness, localtime
+from gis import freshness, localtime, replica
 from gis.database import BUSY_TIMEOUT_MS
 from gis.io.limits import ImportLimits
 from gis.matching.criteria import CRITERION, Weights
@@ -66,6 +66,31 @@ class DatabaseSettings(BaseSettings):
     """SpatiaLite extension to load (name or path)"""
     busy_timeout_ms: Annotated[int, Field(ge=0)] = BUSY_TIMEOUT_MS
     """How long a SQLite writer waits for the lock"""
+    read_url: str | None = None
+    """postgresql+psycopg://… of a streaming replica for reads that may be a moment old (lists, maps,
+    tiles, OGC items, matches); PostGIS only; unset: every read on the primary"""
+    read_max_lag_s: Positive = replica.MAX_LAG_S
+    """How far behind (seconds of replay) the replica may be and still answer"""
+    read_after_write_s: Annotated[int, Field(ge=1)] = 300
+    """How long after a client's write its reads wait for the replica to have replayed that write"""
+
+    @field_validator("read_url", mode="before")
+    @classmethod
+    def _blank_read_url(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _replica_of_postgresql(self) -> DatabaseSettings:
+        if self.read_url is None:
+            return self
+        named = (("LANDSTOCK_DATABASE_URL", self.url), ("LANDSTOCK_DATABASE_READ_URL", self.read_url))
+        for name, url in named:
+            if not url.startswith("postgresql"):
+                raise ValueError(
+                    f"{name}: a read replica needs PostgreSQL on both sides (postgresql+psycopg://…); "
+                    "unset LANDSTOCK_DATABASE_READ_URL to read from the one database"
+                )
+        return self
 
 
 class AppSettings(BaseSettings):

@@ -15,7 +15,7 @@ from gis.matching.lead import parse
 from gis.matching.lead_words import lead_dict
 from gis.matching.review import review_of
 from gis.matching.run import match
-from service.dependencies import Language, ReadSession, SettingsDep
+from service.dependencies import AnswerSession, Language, ReadSession, SettingsDep
 from service.kinds import KINDS, ServedKind
 from service.match_schemas import LeadIn, LeadOut, MatchIn, MatchOut, ProjectFitOut, ReviewIn, ReviewOut
 from service.read_access import InventoryReader, ProjectReader, visible_projects
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api", tags=["matching 项目匹配"])
 
 @router.post("/match", summary="Match an ad-hoc request 临时匹配")
 def match_request(
-    body: MatchIn, session: ReadSession, settings: SettingsDep, lang: Language, _reader: InventoryReader
+    body: MatchIn, session: AnswerSession, settings: SettingsDep, lang: Language, _reader: InventoryReader
 ) -> MatchOut:
     """Parcels, assembled sites and factories that meet every hard constraint, best first, each
     with its score explained; the best near misses with their gaps; the rules applied."""
@@ -44,7 +44,7 @@ def match_request(
 
 @router.post("/match/parse", summary="Read a pasted lead into a need 解析项目信息")
 def parse_lead(
-    body: LeadIn, session: ReadSession, settings: SettingsDep, lang: Language, _reader: InventoryReader
+    body: LeadIn, session: AnswerSession, settings: SettingsDep, lang: Language, _reader: InventoryReader
 ) -> LeadOut:
     """The need a project lead states, as it came in a chat or an email (e.g. 医药制造，固定资产投资3亿元，
     需地约60亩，二类工业，靠近港口，层高8米以上): the fields of POST /api/match it gives, each phrase
