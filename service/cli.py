@@ -9,7 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import os
+import signal
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -25,6 +29,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+# typer 0.29 parses with its own copy of click: a bad option value raises its errors, not click's
+from typer._click.exceptions import ClickException as TyperUsageError
 
 from gis import accounts, localtime, mapdata, migrate
 from gis import backup as backups
@@ -198,12 +205,32 @@ def demo(
             console.print(f"  {name:<10} {label('role', role, lang):<12} {password}")
 
 
+# a worker imports the whole domain before it answers the supervisor's first check: seconds on
+# a busy machine, more than uvicorn's default 5
+WORKER_START_S = 60
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's cpuset, not the host's count)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, envvar="LANDSTOCK_WORKERS", help="Server processes (default: one per core) 进程数"
+        ),
+    ] = None,
 ) -> None:
-    """Serve the web pages and the API 启动服务."""
+    """Serve the web pages and the API 启动服务.
+
+    One process per core by default: the processes share the port, and the map tiles each draws
+    (a folder of the server's own), so the county view is drawn once for all."""
     import uvicorn
 
     from service.main import create_app, refuse_known_passwords
@@ -213,8 +240,25 @@ def serve(
         if settings.app.environment == "production":
             refuse_known_passwords(db)
     host, port = host or settings.app.host, port or settings.app.port
-    console.print(message("cli.serve.start", settings.app.language, host=host, port=port))
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    workers = workers or _cores()
+    lang = settings.app.language
+    console.print(message("cli.serve.start", lang, host=host, port=port, workers=workers))
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # uvicorn's own supervisor starts the workers: each builds its app from the environment,
+    # which names the folder they share. It runs as a child of this command (not in it: a worker
+    # would import this command's module first), which forwards the signals that stop it.
+    command = [sys.executable, "-m", "uvicorn", "service.main:create_app", "--factory"]
+    command += ["--host", host, "--port", str(port), "--workers", str(workers)]
+    command += ["--timeout-worker-healthcheck", str(WORKER_START_S)]
+    with tempfile.TemporaryDirectory(prefix="landstock-tiles-") as shared:
+        server = subprocess.Popen(command, env={**os.environ, "LANDSTOCK_TILE_SHARE_DIR": shared})
+        for stop in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(stop, lambda number, _frame: server.send_signal(number))
+        status = server.wait()
+    if status:
+        raise typer.Exit(status)
 
 
 @app.command()
@@ -933,12 +977,12 @@ def main() -> None:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or exc.title}: {e['msg']}" for e in exc.errors())
         errors.print(f"[red]设置错误 / invalid setting:[/red] {problems}", soft_wrap=True)
         sys.exit(1)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
+    except (click.ClickException, TyperUsageError) as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         sys.exit(130)
     if isinstance(status, int) and status:
         sys.exit(status)

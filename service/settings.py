@@ -116,6 +116,8 @@ class AppSettings(BaseSettings):
     """天地图 key (tk) for basemaps"""
     warm_tiles: bool = True
     """Draw the county view's map tiles in the background when the service starts"""
+    tile_share_dir: Path | None = None
+    """Folder the workers of one server share their drawn tiles in (set by `landstock serve --workers`)"""
 
     @field_validator("tianditu_key", mode="before")
     @classmethod

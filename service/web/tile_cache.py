@@ -13,6 +13,9 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
+
+from service.shared_tiles import SharedTiles
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_AGE_S = 60.0
@@ -21,37 +24,51 @@ MAX_AGE_S = 60.0
 class TileCache:
     """A byte-bounded LRU of tiles, safe for the threads that serve requests."""
 
-    def __init__(self, max_bytes: int = MAX_BYTES, max_age_s: float = MAX_AGE_S) -> None:
+    def __init__(
+        self, max_bytes: int = MAX_BYTES, max_age_s: float = MAX_AGE_S, shared: Path | None = None
+    ) -> None:
         self.max_bytes, self.max_age_s = max_bytes, max_age_s
+        # the folder the workers of one server share: a tile one of them drew, the others read
+        self.shared = SharedTiles(shared) if shared else None
         self._tiles: OrderedDict[tuple[object, ...], tuple[float, bytes]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self._drawing: dict[tuple[object, ...], threading.Lock] = {}
 
     def get(self, key: tuple[object, ...]) -> bytes | None:
-        """The tile under `key`, if drawn recently."""
-        with self._lock:
-            found = self._tiles.get(key)
-            if found is None or time.monotonic() - found[0] > self.max_age_s:
-                return None
-            self._tiles.move_to_end(key)
-            return found[1]
+        """The tile under `key`, if drawn recently (here, or by another worker)."""
+        found = self.peek(key)
+        return found[0] if found is not None and found[1] <= self.max_age_s else None
 
     def peek(self, key: tuple[object, ...]) -> tuple[bytes, float] | None:
-        """The tile under `key` however old, with its age in seconds."""
+        """The tile under `key` however old, with its age in seconds: this worker's copy, or
+        the shared folder's when that one is younger."""
         with self._lock:
             found = self._tiles.get(key)
-            if found is None:
-                return None
-            self._tiles.move_to_end(key)
-            return found[1], time.monotonic() - found[0]
+            if found is not None:
+                self._tiles.move_to_end(key)
+                mine: tuple[bytes, float] | None = (found[1], time.monotonic() - found[0])
+            else:
+                mine = None
+        if self.shared is None or (mine is not None and mine[1] <= self.max_age_s):
+            return mine
+        theirs = self.shared.read(key)
+        if theirs is None or (mine is not None and mine[1] <= theirs[1]):
+            return mine
+        self._keep(key, theirs[0], time.monotonic() - theirs[1])
+        return theirs
 
     def put(self, key: tuple[object, ...], tile: bytes) -> None:
-        """Keep `tile`, forgetting the least recently used ones beyond the size limit."""
+        """Keep `tile` (and share it), forgetting the least recently used ones beyond the size limit."""
+        self._keep(key, tile, time.monotonic())
+        if self.shared is not None:
+            self.shared.write(key, tile)
+
+    def _keep(self, key: tuple[object, ...], tile: bytes, drawn: float) -> None:
         with self._lock:
             old = self._tiles.pop(key, None)
             self._size -= len(old[1]) if old else 0
-            self._tiles[key] = (time.monotonic(), tile)
+            self._tiles[key] = (drawn, tile)
             self._size += len(tile)
             while self._size > self.max_bytes and self._tiles:
                 _, (_, dropped) = self._tiles.popitem(last=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -34,7 +35,7 @@ def cache_of(app: FastAPI) -> TileCache:
     with _cache_lock:
         cache: TileCache | None = getattr(app.state, "tile_cache", None)
         if cache is None:
-            cache = app.state.tile_cache = TileCache()
+            cache = app.state.tile_cache = TileCache(shared=app.state.settings.app.tile_share_dir)
         return cache
 
 
@@ -118,6 +119,12 @@ class TileWarmer:
         self.thread.join(timeout=30)
 
     def _run(self) -> None:
+        shared = cache_of(self.app).shared
+        with shared.first("county-view") if shared else contextlib.nullcontext(True) as mine:
+            if mine:  # the workers of one server draw it once, for all of them
+                self._draw()
+
+    def _draw(self) -> None:
         try:
             with self.app.state.db.read() as session:
                 bbox = summarise_parcels(session, ParcelQuery()).bbox
