@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from gis.database import Database
 from service.i18n import request_language
-from service.replica_routing import SAFE_METHODS, written_position
+from service.replica_routing import SAFE_METHODS, only_reads, written_position
 from service.settings import Settings
 
 
@@ -40,7 +40,8 @@ def read_session(request: Request, db: Annotated[Database, Depends(get_database)
 
 def answer_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     """A session for a POST that only reads (a match, a parsed lead): the read replica may answer
-    it as it answers a GET."""
+    it as it answers a GET, and the answer hands the client no write position."""
+    only_reads(request)
     with db.read_replica(after=written_position(request)) as session:
         yield session
 

@@ -1,11 +1,11 @@
 """Which database answers a request when there is a read replica (gis/replica.py).
 
-A request that writes (any method but GET, HEAD and OPTIONS) and succeeds leaves the client the
-primary's write-ahead log position, as the cookie `landstock_written` and the response header
-`Landstock-Written` (for API clients without a cookie jar, who send it back as a request header
-of the same name). For `LANDSTOCK_DATABASE_READ_AFTER_WRITE_S` seconds, that client's reads go to
-the replica only once the replica has replayed that far: read-your-own-writes. Without a replica
-configured nothing here runs.
+A request that writes (any method but GET, HEAD and OPTIONS, save the POSTs that only read, such
+as a match) and succeeds leaves the client the primary's write-ahead log position, as the cookie
+`landstock_written` and the response header `Landstock-Written` (for API clients without a
+cookie jar, who send it back as a request header of the same name). For
+`LANDSTOCK_DATABASE_READ_AFTER_WRITE_S` seconds, that client's reads go to the replica only once
+the replica has replayed that far: read-your-own-writes. Without a replica nothing here runs.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from gis.replica import is_position
 COOKIE = "landstock_written"
 HEADER = "Landstock-Written"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def only_reads(request: Request) -> None:
+    """Mark a POST that changes nothing (a match): its answer is not a write's."""
+    request.state.only_reads = True
 
 
 def written_position(request: Request) -> str | None:
@@ -43,7 +48,9 @@ class ReadYourWrites:
         db: Database = scope["app"].state.db
 
         async def stamped(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] < 400 and db.replica:
+            starts = message["type"] == "http.response.start"
+            wrote = starts and message["status"] < 400 and not scope.get("state", {}).get("only_reads")
+            if wrote and db.replica:
                 position = await run_in_threadpool(db.written_position)
                 if position:
                     headers = MutableHeaders(scope=message)
