@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar, cast
 from sqlalchemy import ColumnElement, Select, and_, asc, desc, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from gis import search_area
 from gis.area import M2_PER_MU
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
@@ -51,6 +52,7 @@ class SiteQuery:
     search: str | None = None
     updated_from: dt.datetime | None = None
     updated_to: dt.datetime | None = None
+    area: search_area.SearchSpec | None = None  # a polygon, circle or place the site's point lies in
     sort: str = "code"
     limit: int = 100
     offset: int = 0
@@ -127,12 +129,27 @@ def land_use_class_filter(code: str) -> ColumnElement[bool]:
     return and_(Parcel.land_use >= code, Parcel.land_use < upper)
 
 
+def site_point(model: type[Parcel | Factory]) -> tuple[Any, Any]:
+    """The point a search area holds a site by: a parcel's box centre, a factory's location."""
+    if model is Parcel:
+        return Parcel.centre_lon, Parcel.centre_lat
+    return func.ST_X(Factory.location), func.ST_Y(Factory.location)
+
+
+def _in_area(session: Session, model: type[Parcel | Factory], q: SiteQuery) -> list[ColumnElement[bool]]:
+    """The site's point lies in the search area of `q` (gis/search_area.py), if it has one."""
+    found = search_area.resolve(session, q.area)
+    if found is None:
+        return []
+    return [search_area.inside(session.get_bind().dialect.name, found, *site_point(model))]
+
+
 def _site_filters(
     session: Session, model: type[Parcel | Factory], geom: str, q: SiteQuery
 ) -> list[ColumnElement[bool]]:
     """The conditions parcel and factory lists share: not deleted, window (on the `geom` column),
-    park, town, status, text in code or name, and the span of updates."""
-    where: list[ColumnElement[bool]] = [model.deleted_at.is_(None)]
+    search area, park, town, status, text in code or name, and the span of updates."""
+    where: list[ColumnElement[bool]] = [model.deleted_at.is_(None), *_in_area(session, model, q)]
     if q.bbox:
         where.append(intersects_bbox(session.get_bind().dialect.name, model, geom, q.bbox))
     if q.park:

@@ -16,6 +16,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -33,7 +34,7 @@ from sqlalchemy.orm import Session
 # typer 0.29 parses with its own copy of click: a bad option value raises its errors, not click's
 from typer._click.exceptions import ClickException as TyperUsageError
 
-from gis import accounts, localtime, mapdata, migrate
+from gis import accounts, localtime, mapdata, migrate, search_area
 from gis import backup as backups
 from gis.access import Action, Principal, Role, authorize, operator
 from gis.database import Database, make_engine, redact
@@ -601,7 +602,11 @@ def match_command(
     budget: Annotated[float | None, typer.Option(help="Land budget (万元)")] = None,
     include_reserved: Annotated[bool, typer.Option(help="Consider reserved sites too")] = False,
     limit: Annotated[int, typer.Option(min=1, max=100, help="Sites per list")] = 10,
-    near: Annotated[int, typer.Option(min=0, max=50, help="Near misses per list")] = 5,
+    near_misses: Annotated[int, typer.Option(min=0, max=50, help="Near misses per list")] = 5,
+    near: Annotated[
+        str | None, typer.Option(help="Only within --km of this place (name or code) 距某地")
+    ] = None,
+    km: Annotated[float | None, typer.Option(help="Kilometres from --near 公里")] = None,
     assemble: Annotated[bool, typer.Option(help="Consider assembled sites 拼地")] = True,
     parcel: Annotated[str | None, typer.Option(help="Reverse: projects that fit this parcel")] = None,
     factory: Annotated[str | None, typer.Option(help="Reverse: projects that fit this factory")] = None,
@@ -637,10 +642,18 @@ def match_command(
         if text is not None:
             options = _with_lead(session, text, project, options, settings, errors if as_json else console)
         need, _ = _request(project, options, session)
-        result = result_dict(
-            match(session, need, settings.match_config(), limit=limit, near_limit=near, assemble=assemble),
-            lang,
+        area = search_area.resolve(
+            session, search_area.SearchSpec(near=near, km=km, region=settings.imports.region)
         )
+        found = match(
+            session,
+            replace(need, search_area=area),
+            settings.match_config(),
+            limit=limit,
+            near_limit=near_misses,
+            assemble=assemble,
+        )
+        result = result_dict(found, lang)
     _show(as_json, result, lambda: print_match(console, result, lang))
 
 

@@ -20,6 +20,7 @@ from gis.dashboard import FIRST_DAY, LAST_DAY
 from gis.inventory import AreaQuery, FactoryQuery, ParcelQuery
 from gis.pipeline.stages import Stage
 from gis.projects import ProjectQuery
+from gis.search_area import SearchSpec
 from gis.spatial import parse_bbox
 from gis.status import FactoryStatus, ParcelStatus
 from gis.vocabulary import AreaKind, BuildingType, StockType
@@ -47,6 +48,33 @@ ParkCodeParam = Annotated[
 TownCodeParam = Annotated[str | None, Query(max_length=40, description="镇编号 town code", examples=["T01"])]
 
 
+AREA_FIELDS = ("within", "circle", "near", "km")
+WithinParam = Annotated[
+    str | None,
+    Query(
+        max_length=100_000,
+        description="搜索范围: a GeoJSON Polygon or MultiPolygon (EPSG:4490 / WGS84); a site is in it when "
+        "its point is (a parcel's box centre, a factory's location)",
+        examples=[
+            '{"type":"Polygon","coordinates":[[[121.7,31.76],[121.74,31.76],[121.74,31.8],[121.7,31.76]]]}'
+        ],
+    ),
+]
+CircleParam = Annotated[
+    str | None,
+    Query(max_length=100, description="圆形搜索范围: 经度,纬度,半径(米)", examples=["121.72,31.78,3000"]),
+]
+NearParam = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="距某地: a place's name or code (/api/places), with km",
+        examples=["启东站"],
+    ),
+]
+KmParam = Annotated[float | None, Query(gt=0, le=50, description="距 near 的公里数", examples=[5])]
+
+
 def sort_by(columns: dict[str, Any]) -> Callable[[str], str]:
     """A dependency reading `sort`: one of a list's `columns`, '-' first for descending."""
     pattern = rf"^-?({'|'.join(columns)})$"
@@ -64,6 +92,8 @@ def domain_query(filters: Any, kind: type[Q], more: dict[str, Any]) -> Q:
     values = {name: tuple(v) if isinstance(v, list) else v for name, v in values.items()}
     values["bbox"] = parse_bbox(values["bbox"]) if values["bbox"] else None
     values["search"] = values.pop("q")
+    spec = SearchSpec(*(values.pop(name) for name in AREA_FIELDS))
+    values["area"] = spec if spec.given else None
     return replace(kind(**values), **more)
 
 
@@ -82,6 +112,10 @@ class ParcelFilters:
     min_mu: Annotated[float | None, Query(ge=0, le=1e6, description="最小面积(亩)")] = None
     max_mu: Annotated[float | None, Query(ge=0, le=1e6, description="最大面积(亩)")] = None
     q: SearchParam = None
+    within: WithinParam = None
+    circle: CircleParam = None
+    near: NearParam = None
+    km: KmParam = None
 
     def query(self, **more: Any) -> ParcelQuery:
         """The domain query; `more` sets its order, page and the filters only OGC offers."""
@@ -100,6 +134,10 @@ class FactoryFilters:
     min_vacant_m2: Annotated[float | None, Query(ge=0, le=1e7, description="最小空置面积(平方米)")] = None
     min_clear_height_m: Annotated[float | None, Query(ge=0, le=100, description="最小净高(米)")] = None
     q: SearchParam = None
+    within: WithinParam = None
+    circle: CircleParam = None
+    near: NearParam = None
+    km: KmParam = None
 
     def query(self, **more: Any) -> FactoryQuery:
         """The domain query; `more` sets its order, page and the filters only OGC offers."""

@@ -42,6 +42,7 @@ from service.routes import (
     status_batch,
     users,
 )
+from service.routes import gazetteer as gazetteer_routes
 from service.routes import nearby as nearby_routes
 from service.routes import quality as quality_routes
 from service.routes import reports as report_routes
@@ -201,6 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         alerts,
         quality_routes,
         nearby_routes,
+        gazetteer_routes,
         new_project,
         project_pages,
         tiles,

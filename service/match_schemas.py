@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from gis.matching.need import Need
 from gis.matching.review import Planned, ReviewedProject
+from gis.search_area import SearchSpec
 from gis.vocabulary import CandidateKind, ReadyItem
 
 # A site a project is checked on: a parcel's or a factory's code, or parcels' codes joined with '+'
@@ -95,14 +97,38 @@ class MatchIn(NeedIn):
     limit: int = Field(default=20, ge=1, le=100, description="每类返回的候选数量")
     near_misses: int = Field(default=10, ge=0, le=50, description="返回的接近但不符合的数量")
     assemble: bool = Field(default=True, description="考虑拼地 (adjacent parcels assembled into one site)")
+    near: str | None = Field(
+        default=None,
+        max_length=100,
+        description="搜索范围: 距某地 (a place's name or code, /api/places), with km",
+    )
+    km: float | None = Field(default=None, gt=0, le=50, description="距 near 的公里数")
+    circle: str | None = Field(
+        default=None,
+        max_length=100,
+        description="圆形搜索范围: 经度,纬度,半径(米)",
+        examples=["121.72,31.78,3000"],
+    )
+    within: dict[str, Any] | None = Field(
+        default=None, description="搜索范围: a GeoJSON Polygon or MultiPolygon (EPSG:4490 / WGS84)"
+    )
+
+    def search_spec(self) -> SearchSpec:
+        """The search area asked for (gis/search_area.py): a site outside it fails a constraint."""
+        within = json.dumps(self.within) if self.within is not None else None
+        return SearchSpec(within=within, circle=self.circle, near=self.near, km=self.km)
 
     def to_need(self) -> Need:
-        """The domain request."""
+        """The domain request (its search area resolved apart: `search_spec`)."""
         values = self.model_dump(
             exclude={
                 "limit",
                 "near_misses",
                 "assemble",
+                "near",
+                "km",
+                "circle",
+                "within",
                 "max_distance_km",
                 "preferred_areas",
                 "required_readiness",

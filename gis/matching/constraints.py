@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from gis.area import M2_PER_MU
 from gis.labels import Text
 from gis.matching.need import INFRA_KINDS, READY_ITEMS, MatchConfig, Resolved
@@ -234,6 +236,31 @@ def infra_label(target: str) -> Text | str:
     return Text(f"infra_kind.{target}") if target in INFRA_KINDS else target
 
 
+def check_search_area(site: Site, need: Resolved) -> Check | None:
+    """The site's point (a parcel's box centre, a factory's location) lies in the search area;
+    outside it, how far: from the area, or from the place it was drawn around."""
+    area = need.need.search_area
+    if area is None:
+        return None
+    lon, lat = site.get("lon"), site.get("lat")
+    required = None if area.reach_m is None else round(area.reach_m / 1000.0, 2)
+    if lon is None or lat is None:
+        return Check("search_area", UNKNOWN, None, required)
+    if area.contains(np.array([lon], dtype=float), np.array([lat], dtype=float))[0]:
+        return Check("search_area", PASS, 0.0, required)
+    outside = max(round(area.outside_m(lon, lat) / 1000.0, 1), 0.1)
+    from_place = area.from_origin_m(lon, lat) if area.kind == "near" else None
+    gap = (
+        Text("match.gap.search_area", {"outside": outside})
+        if from_place is None
+        else Text(
+            "match.gap.search_near",
+            {"place": area.place, "site": round(from_place / 1000.0, 1), "need": required},
+        )
+    )
+    return Check("search_area", FAIL, outside, required, gap)
+
+
 def check_budget(site: Site, need: Resolved) -> Check | None:
     """The land price of the whole site fits the budget (unknown price: not excluded)."""
     if need.need.budget_wan is None:
@@ -258,6 +285,7 @@ def parcel_checks(
         check_waterfront(site, need),
         check_preferred(site, need),
         check_budget(site, need),
+        check_search_area(site, need),
     )
     return [
         check_status(site, need),
@@ -330,7 +358,12 @@ def factory_checks(
         checks.append(check_land_use(site, need, classes, config))
     checks += [
         c
-        for c in (check_waterfront(site, need), check_preferred(site, need), check_rent(site, need))
+        for c in (
+            check_waterfront(site, need),
+            check_preferred(site, need),
+            check_rent(site, need),
+            check_search_area(site, need),
+        )
         if c is not None
     ]
     return checks + check_distances(site, need)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from gis import search_area
 from gis.inventory import place_columns, with_places
 from gis.matching.candidates import Candidate, candidate, near_misses, score
 from gis.matching.constraints import admitted_codes
@@ -81,6 +82,15 @@ def factory_rules(need: Resolved, ctx: Context, config: MatchConfig) -> list[Col
     return where
 
 
+def in_search_area(session: Session, need: Resolved) -> list[ColumnElement[bool]]:
+    """The factory's location lies in the request's search area, if it names one (SQL)."""
+    area = need.need.search_area
+    if area is None:
+        return []
+    dialect = session.get_bind().dialect.name
+    return [search_area.inside(dialect, area, func.ST_X(Factory.location), func.ST_Y(Factory.location))]
+
+
 def _floor_window(need: Resolved, slack: float = 0.0) -> ColumnElement[bool]:
     low = (need.floor_area_min_m2 or 0.0) * (1 - slack)
     high = need.need.floor_area_max_m2
@@ -92,9 +102,8 @@ def match_factories(
     session: Session, need: Resolved, ctx: Context, config: MatchConfig, limit: int
 ) -> tuple[list[Candidate], int]:
     """Factories passing every hard constraint, best first; and how many passed in all."""
-    statement = factory_base().where(
-        factory_status_clause(need), _floor_window(need), *factory_rules(need, ctx, config)
-    )
+    rules = factory_rules(need, ctx, config) + in_search_area(session, need)
+    statement = factory_base().where(factory_status_clause(need), _floor_window(need), *rules)
     s = score(session, FACTORY, statement, need, ctx, config)
     keep = distance_mask(s.dist, need, len(s.order))
     order = [i for i in s.order if keep[i]]
@@ -115,7 +124,7 @@ def near_factories(
     need's floor area too."""
     target = need.floor_area_min_m2 or 0.0
     low = target * (1 - config.near_miss_slack)
-    rules = factory_rules(need, ctx, config)
+    rules = factory_rules(need, ctx, config) + in_search_area(session, need)
     failed = failed_count([factory_status_clause(need), _floor_window(need), *rules[1:]])
     single = failed <= 1 if need.need.max_distance_km else failed == 1  # numpy measures distances
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gis import localtime
 from gis.errors import InvalidInput
 from gis.labels import Text
 from gis.vocabulary import ReadyItem
+
+if TYPE_CHECKING:
+    from gis.search_area import SearchArea
 
 READY_ITEMS = tuple(ReadyItem)
 INFRA_KINDS = ("port", "highway_exit", "rail_station")
@@ -93,6 +96,7 @@ class Need:
     required_readiness: tuple[str, ...] = ()
     include_reserved: bool = False
     today: dt.date | None = None
+    search_area: SearchArea | None = None  # where the site's point must lie (gis/search_area.py)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, Integer, Row, and_, false, func, null, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
+from gis import search_area
 from gis.inventory import place_columns, with_places
 from gis.matching import prescore, proximity, scoring
 from gis.matching.candidates import Candidate, candidate, near_misses, score
@@ -99,6 +100,8 @@ def rule_checks(shape: Shape, preferred: bool = True) -> list[ColumnElement[bool
                 Parcel.price_wan_per_mu * official_m2() <= param("budget_m2"),
             )
         )
+    if shape.searched:
+        where.append(search_area.centre_inside(shape.dialect, Parcel.centre_lon, Parcel.centre_lat))
     return where
 
 

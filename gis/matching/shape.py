@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, true
 
+from gis import search_area
 from gis.area import M2_PER_MU
 from gis.matching.constraints import admitted_codes
 from gis.matching.context import Context, points_of, statuses
@@ -48,6 +49,7 @@ class Shape:
     limits: tuple[Points, ...] | None  # None: a limit on lines or areas, decided in numpy alone
     limit_kinds: tuple[str | None, ...]  # each limit's kind of infrastructure (None: one named by code)
     stored_distances: bool  # the parcels' stored distances are of this layer (gis/matching/proximity.py)
+    searched: bool = False  # a search area holds the sites (gis/search_area.py)
 
 
 def _points(ctx: Context, target: str) -> Points | None:
@@ -94,6 +96,7 @@ def shape_of(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) ->
         _limits(ctx, need),
         tuple(t if t in INFRA_KINDS else None for t, _ in n.max_distance_km),
         ctx.layer.stored,
+        searched=n.search_area is not None,
     )
 
 
@@ -116,6 +119,8 @@ def binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> di
         "seeds": config.assembly_seeds,
     }
     out.update(_classes(need, ctx, config))
+    if n.search_area is not None:
+        out.update(search_area.binds(n.search_area))
     weights = weights_for(SiteKind.PARCEL, need, config)
     for name in (*shape.scored, *(kind for kind, _ in shape.scored_points)):
         out[f"w_{name}"] = weights[name]

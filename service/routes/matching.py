@@ -4,11 +4,12 @@ a site, and what the joint review says of a project that is not saved."""
 # No `from __future__ import annotations`: the reverse-match routes are made for each kind of
 # site, and FastAPI must read their parameters where they are made.
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter
 
-from gis import mapdata
+from gis import mapdata, search_area
 from gis.matching import reverse
 from gis.matching.explain import candidate_dict, result_dict
 from gis.matching.lead import parse
@@ -31,9 +32,10 @@ def match_request(
 ) -> MatchOut:
     """Parcels, assembled sites and factories that meet every hard constraint, best first, each
     with its score explained; the best near misses with their gaps; the rules applied."""
+    area = search_area.resolve(session, replace(body.search_spec(), region=settings.imports.region))
     result = match(
         session,
-        body.to_need(),
+        replace(body.to_need(), search_area=area),
         settings.match_config(),
         limit=body.limit,
         near_limit=body.near_misses,

@@ -120,6 +120,7 @@ DYNAMIC = (
     "investor_category.",
     "nuisance.",
     "parcel_status.",
+    "place_kind.",
     "project_stage.",
     "project_type.",
     "quality_check.",

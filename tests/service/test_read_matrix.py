@@ -321,6 +321,15 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/stats/freshness": (inventory_api, [("/api/stats/freshness?by=town", "none")]),
     "/api/quality": (signed_in_api, [("/api/quality", "none")]),
     "/api/sites/near": (inventory_api, [("/api/sites/near?lon=121.66&lat=31.81&within_m=3000", "none")]),
+    # an owner's name (personal) for signed-in readers only; never a project
+    "/api/places": (
+        inventory_api,
+        [
+            ("/api/places?q=产权标记", "none"),
+            ("/api/places?q=机密甲", "none"),
+            ("/api/places?q=本园乙", "none"),
+        ],
+    ),
     "/ogc": (inventory_api, [("/ogc", "none")]),
     "/ogc/": (inventory_api, [("/ogc/", "none")]),
     "/ogc/api": (inventory_api, [("/ogc/api", "none")]),
@@ -549,6 +558,7 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
         )
     },
     "/projects/{secret_project}": {STAFF: (SECRET["name"], FOLLOW_UPS["secret"], "{secret_parcel}", EDITOR)},
+    "/api/places?q=产权标记": {("park_manager", *STAFF): (PERSONAL["owner"],)},
 }
 
 
