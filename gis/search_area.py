@@ -167,7 +167,15 @@ def _geometry(text: str | dict[str, Any]) -> shapely.Geometry:
         if isinstance(value, dict) and value.get("type") == "Feature":
             value = value.get("geometry")
         geom = shape(value)
-    except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException):
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        RecursionError,
+        shapely.errors.GEOSException,
+    ):
         raise InvalidInput("search.bad_polygon", value=str(text)[:80]) from None
     if not isinstance(geom, Polygon | MultiPolygon):
         raise InvalidGeometry("geometry.not_areal", kind=geom.geom_type)

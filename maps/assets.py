@@ -59,6 +59,7 @@ LOCALISED = {("leaflet_measure_js", "en"): "leaflet-measure/dist/leaflet-measure
 OWN: dict[str, str] = {
     "landstock_map_js": "landstock-map.js",
     "landstock_css": "landstock.css",
+    "landstock_search_js": "landstock-search.js",
 }
 
 # What every page's base template loads itself; map headers must not load them a second time.

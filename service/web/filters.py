@@ -17,8 +17,9 @@ from gis.vocabulary import Layer
 from service.filters import ParcelFilters, ProjectFilters
 
 MAX_TEXT = 100
-TEXTS = ("park", "town", "q")
-NUMBERS = ("min_mu", "max_mu")
+TEXTS = ("park", "town", "q", "near", "circle")
+NUMBERS = ("min_mu", "max_mu", "km")
+MAX_POLYGON = 100_000  # a drawn polygon's GeoJSON
 CHOICES = ("status", "land_use")
 FORM = TypeAdapter(ParcelFilters)
 PROJECT_TEXTS = ("industry", "source_unit", "platform", "leader", "key", "q")
@@ -37,6 +38,7 @@ def parse_filters(request: Request) -> ParcelFilters:
     params = request.query_params
     values: dict[str, Any] = {name: (params.get(name) or "").strip()[:MAX_TEXT] or None for name in TEXTS}
     values |= {name: (params.get(name) or "").strip() or None for name in NUMBERS}
+    values["within"] = (params.get("within") or "").strip()[:MAX_POLYGON] or None
     values |= {name: [v for v in params.getlist(name) if v] for name in CHOICES}
     try:
         return FORM.validate_python(values)
@@ -78,7 +80,7 @@ def project_querystring(filters: ProjectFilters, sort: str | None = None) -> str
 def querystring(filters: ParcelFilters) -> str:
     """The filters as a query string, for tile URLs, links and exports."""
     pairs: list[tuple[str, str]] = []
-    for name in ("park", "town", "min_mu", "max_mu", "q"):
+    for name in ("park", "town", "min_mu", "max_mu", "q", "within", "circle", "near", "km"):
         value = getattr(filters, name)
         if value not in (None, ""):
             pairs.append((name, f"{value:g}" if isinstance(value, float) else str(value)))

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from gis import access, freshness, inventory, mapdata
+from gis import access, freshness, inventory, mapdata, search_area
 from gis import history as history_of
 from gis.access import Principal
 from gis.rows import SiteRow
@@ -23,6 +23,7 @@ from gis.vocabulary import SiteKind
 from maps.detail import detail_map
 from maps.inventory import inventory_map
 from maps.render import render
+from maps.search import SearchTools
 from service.attachments import gallery_context, photo_marks
 from service.auth import csrf_token
 from service.dependencies import ReadSession, SettingsDep
@@ -41,6 +42,16 @@ PAGE_SIZE = 50
 
 
 EXPORT_FORMATS = ("xlsx", "gpkg", "shp", "csv", "geojson")
+
+
+def drawn_area(area: search_area.SearchArea | None) -> dict[str, Any] | None:
+    """The search area of the URL as the map's search tools draw it again."""
+    if area is None:
+        return None
+    if area.kind == "circle" and area.origin is not None:
+        lon, lat = shapely.get_coordinates(area.origin)[0].tolist()
+        return {"kind": "circle", "lon": lon, "lat": lat, "radius": area.reach_m}
+    return {"kind": area.kind, "geometry": area.geojson}
 
 
 def export_links(query: str) -> list[tuple[str, str]]:
@@ -92,6 +103,9 @@ def inventory_page(
         gcj02=crs == "gcj02",
         bbox=results["summary"].bbox,
     )
+    area = search_area.resolve(session, filters.query().area)
+    if crs != "gcj02":  # drawn areas are in CGCS2000, as the filters read them
+        SearchTools(lang, drawn_area(area)).add_to(m)
     return page(
         request,
         "inventory.html",
@@ -102,6 +116,7 @@ def inventory_page(
             "parks": mapdata.area_choices(session, "park"),
             "towns": mapdata.area_choices(session, "town"),
             "land_uses": mapdata.land_use_choices(session),
+            "area_words": search_area.words(area).render(lang) if area else "",
             **results,
         },
     )

@@ -86,6 +86,8 @@
     var body = need();
     delete body.annual_output_wan;
     delete body.annual_tax_wan;
+    var near = String(data.get("near") || "").trim();  // a search area: within km of a place
+    if (near) { options.near = near; options.km = Number(data.get("near_km")) || 5; }
     return call("/api/match", Object.assign(body, options));
   }
 
