@@ -33,7 +33,7 @@ from gis.vocabulary import ReadyItem, SiteKind
 
 MAX_PHOTOS = 3
 NEIGHBOURS_WITHIN_M = 1000.0
-MAX_NEIGHBOURS = 6
+MAX_NEIGHBOURS = 5
 MARGIN_M = 500.0  # a map of the site shows at least this much around it
 
 
@@ -288,7 +288,7 @@ def _infrastructure(session: Session, box: BBox) -> list[MapFeature]:
         shapely.intersects(layer.geo, shapely.box(*box)) if len(layer.codes) else np.array([], dtype=bool)
     )
     return [
-        MapFeature(f"infra.{kind}", geo, name)
+        MapFeature(str(kind), geo, name)
         for geo, name, kind, keep in zip(layer.geo, layer.names, layer.kinds, inside, strict=True)
         if keep
     ]
