@@ -403,6 +403,17 @@ class ReadSettings(BaseSettings):
     """Full-inventory exports (files, the leaders' XLSX) per account per hour"""
 
 
+class BrochureSettings(BaseSettings):
+    """What the investor brochure (招商推介单页) prints besides the sites' facts."""
+
+    model_config = _config("LANDSTOCK_BROCHURE_")
+
+    contact: str = "启东市商务局 招商服务窗口"
+    """The contact printed on every Chinese brochure (the bureau's desk, phone, e-mail)"""
+    contact_en: str = "Qidong Municipal Bureau of Commerce, investment service desk"
+    """The same contact on the English brochure"""
+
+
 MB = 1024 * 1024
 
 
@@ -499,6 +510,7 @@ class Settings:
     lead: LeadSettings = field(default_factory=LeadSettings)
     verify: VerifySettings = field(default_factory=VerifySettings)
     attachments: AttachmentSettings = field(default_factory=AttachmentSettings)
+    brochure: BrochureSettings = field(default_factory=BrochureSettings)
 
     def match_config(self) -> MatchConfig:
         """The matching rules for gis/matching/."""
@@ -541,4 +553,5 @@ def load_settings(**database: object) -> Settings:
         lead=LeadSettings(),
         verify=VerifySettings(),
         attachments=AttachmentSettings(),
+        brochure=BrochureSettings(),
     )

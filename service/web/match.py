@@ -108,6 +108,7 @@ def page_words(lang: str) -> dict[str, Any]:
     return {
         **{k: CATALOGUES[lang][f"web.match.{k}"] for k in WORDS},
         "mu": message("unit.mu", lang),
+        "brochure": message("brochure.link", lang),
         "fact_fields": [[k, message(FACT_LABELS.get(k, f"field.{k}"), lang)] for k in FACTS],
         "values": {
             "status": statuses,

@@ -446,6 +446,18 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/reports/scorecard.pdf": (report_api, [("/api/reports/scorecard.pdf", "none")]),
     "/reports/weekly": (report_page, [("/reports/weekly", "none")]),
     "/reports/scorecard": (report_page, [("/reports/scorecard?period={year}", "none")]),
+    # the investor brochure: a site's as the site is read, a project's by its readers (public facts only)
+    "/api/parcels/{code}/brochure.pdf": secret_and_own(inventory_api, "/api/parcels/{*_parcel}/brochure.pdf"),
+    "/api/factories/{code}/brochure.pdf": secret_and_own(
+        inventory_api, "/api/factories/{*_factory}/brochure.pdf"
+    ),
+    "/api/brochure.pdf": (
+        inventory_api,
+        [("/api/brochure.pdf?site=parcel:{own_parcel}&site=factory:{secret_factory}", "none")],
+    ),
+    "/api/projects/{code}/brochure.pdf": secret_and_own(
+        project_api, "/api/projects/{*_project}/brochure.pdf"
+    ),
     "/projects/{code}": secret_and_own(project_page, "/projects/{*_project}"),
     "/{plural}/{code}/edit": (
         site_edit_page,

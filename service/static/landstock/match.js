@@ -149,6 +149,20 @@
     return link;
   }
 
+  // The investor brochure of the site (an assembled site: of its parcels), a PDF in a new tab
+  function brochure(c) {
+    var link = el("a", "small ls-brochure", words.brochure);
+    var lang = document.documentElement.lang === "en" ? "en" : "zh";
+    if (c.kind === "assembly") {
+      link.href = "/api/brochure.pdf?lang=" + lang + (c.members || []).map(function (m) { return "&site=parcel:" + encodeURIComponent(m); }).join("");
+    } else {
+      link.href = "/api/" + (c.kind === "factory" ? "factories/" : "parcels/") + encodeURIComponent(c.code) + "/brochure.pdf?lang=" + lang;
+    }
+    link.target = "_blank";
+    link.rel = "noopener";
+    return link;
+  }
+
   // The score's breakdown and the checks, folded away until asked for
   function breakdown(c) {
     var more = el("details", "ls-breakdown mt-1");
@@ -178,6 +192,7 @@
     head.appendChild(el("span", "ms-auto fw-semibold text-nowrap ls-score", one(c.score) + " " + words.points));
     body.appendChild(head);
     body.appendChild(glance(c));
+    body.appendChild(brochure(c));
     if (c.kind === "assembly") { body.appendChild(el("div", "small", words.members + ": " + c.members.join("、"))); }
     body.appendChild(breakdown(c));
     card.appendChild(body);
