@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from gis import accounts, localtime
 from gis.access import Action, Principal, authorize
 from gis.errors import InvalidInput, NotFound
+from gis.gateway import fields
 from gis.gateway.stages import locked
 from gis.labels import Text
 from gis.models import (
@@ -102,6 +103,14 @@ def _chosen(session: Session, project: Project, codes: Sequence[str]) -> list[tu
 
 
 def _check(new: NewProposal) -> tuple[str, str | None, dt.timedelta]:
+    hidden = fields.HIDDEN.search(new.title)
+    if hidden:
+        raise InvalidInput(
+            "fields.hidden_character",
+            field=Text("web.proposals.title"),
+            char=f"U+{ord(hidden.group()):04X}",
+            position=hidden.start() + 1,
+        )
     title = " ".join(new.title.split())
     if not title:
         raise InvalidInput("proposal.error.title")

@@ -262,6 +262,7 @@ def test_who_may_publish_and_revoke_and_refusals_write_nothing(sample_app):
         "park_manager": publish(sample_app, sample_app.headers("park_manager", "P04")).status_code,
         "anonymous": client.post(url, json={"title": "x"}).status_code,
         "blank title": publish(sample_app, staff, title="  ").status_code,
+        "hidden character": publish(sample_app, staff, title="启东\x00推荐").status_code,
         "not shortlisted": publish(sample_app, staff, sites=["NO-SUCH-SITE"]).status_code,
         "days": publish(sample_app, staff, days=0).status_code,
         "unknown project": client.post(
@@ -281,6 +282,7 @@ def test_who_may_publish_and_revoke_and_refusals_write_nothing(sample_app):
         "park_manager": 403,
         "anonymous": 401,
         "blank title": refused["blank title"],
+        "hidden character": refused["blank title"],
         "not shortlisted": refused["not shortlisted"],
         "days": 422,
         "unknown project": 404,
