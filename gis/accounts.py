@@ -43,6 +43,11 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether `password` is the one `password_hash` was made from (a proposal page's, say)."""
+    return _verify(password_hash, password)
+
+
 @functools.cache
 def _dummy_hash() -> str:
     return HASHER.hash(secrets.token_urlsafe(16))

@@ -725,3 +725,55 @@ class User(Base):
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'investment', 'park_manager', 'leader')", name="role"),
     )
+
+
+PROPOSAL_LANGUAGES = ("zh", "en")
+
+
+class Proposal(Base):
+    """A project's sites published for one investor (推介页) behind an unguessable link: only the
+    token's SHA-256 is kept, so the link is shown once. An optional password (Argon2id), an
+    expiry, and a revocation that ends it at once. The page shows public facts only."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(60))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(60))
+
+    __table_args__ = (CheckConstraint(_one_of("language", PROPOSAL_LANGUAGES), name="language"),)
+
+
+class ProposalSite(Base):
+    """A parcel or factory of a proposal, in the order the page shows it (copied at publishing)."""
+
+    __tablename__ = "proposal_sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcels.id"))
+    factory_id: Mapped[int | None] = mapped_column(ForeignKey("factories.id"))
+
+    __table_args__ = (CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)", name="one_site"),)
+
+
+class ProposalOpen(Base):
+    """One time a proposal's page was shown: when, and the kind of client only (微信, a phone's or a
+    computer's browser) — no address: the bureau needs to know that and when the investor looked,
+    not where from."""
+
+    __tablename__ = "proposal_opens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    client: Mapped[str] = mapped_column(String(20))

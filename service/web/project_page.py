@@ -17,7 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gis import mapdata, projects
+from gis import proposals as proposal_pages
 from gis.access import ALLOWED, Action, Principal, Role
+from gis.gateway.proposals import DEFAULT_DAYS, MAX_DAYS
 from gis.gateway.stages import needs_site
 from gis.history import changes_of
 from gis.models import Project, Unit, User
@@ -126,8 +128,10 @@ def render_project(
     problems: dict[str, str] | None = None,
     typed: dict[str, dict[str, Any]] | None = None,
     status_code: int = 200,
+    published: str | None = None,
 ) -> HTMLResponse:
-    """The project's page; a refused form comes back with its message and what was typed."""
+    """The project's page; a refused form comes back with its message and what was typed; a
+    proposal page just published, with its link (shown this once)."""
     lang = page_language(request)
     row = projects.get_project(session, code, visible=visible_projects(session, who))
     linked = sites.as_read_by(sites.linked_sites(session, timeline.project_id(session, code)), who)
@@ -145,6 +149,9 @@ def render_project(
             "sites": linked,
             "shortlist": [s for s in linked if "shortlist" in s.roles],
             "duplicates": _duplicates(session, code, who),
+            "proposals": proposal_pages.of_project(session, timeline.project_id(session, code)),
+            "proposal_days": (DEFAULT_DAYS, MAX_DAYS),
+            "published": published,
             "map": render(m, assets_for(settings, lang)),
             "can_edit": Action.EDIT_PROJECT in ALLOWED[who.role],
             "can_resolve": Action.RESOLVE_DUPLICATES in ALLOWED[who.role],

@@ -11,7 +11,7 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
 from gis import accounts
-from gis.gateway import reviews
+from gis.gateway import proposals, reviews, shortlist
 from gis.gateway.attachments import Upload, attach
 from gis.matching.need import MatchConfig
 from gis.matching.review import Planned, ReviewConfig
@@ -101,6 +101,11 @@ def admin(sample_client):
             limits=MediaLimits(),
         )
         PARAMETERS["attachment_id"] = str(photo[0].id)
+        # a proposal page of that parcel, for the investor's routes ({token})
+        shortlist.save(session, "XM-2026-001", [shortlist.Pick("KFQ-001", 80)], who=OPERATOR)
+        _proposal, PARAMETERS["token"] = proposals.publish(
+            session, "XM-2026-001", proposals.NewProposal("启东推荐"), who=OPERATOR
+        )
         return {"Authorization": f"Bearer {accounts.issue_token(session, OPERATOR, user, 'test', None)}"}
 
 

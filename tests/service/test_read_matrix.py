@@ -55,6 +55,7 @@ PERSONAL = {
     "document": "权证标记甲.pdf",  # a document's name: signed-in readers only
 }
 PHOTO = "现场照片标记.jpg"
+PROPOSAL = "致投资方的推介页"  # a proposal page's title: its project's readers see it listed
 ROLES = ("anonymous", "admin", "investment", "park_manager", "leader")
 STAFF = ("admin", "investment", "leader")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -167,6 +168,12 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
         client.post(f"/api/parcels/{codes['own_parcel']}/attachments", headers=editor, files=files)
     )
     codes["photo"], codes["document"] = (str(a["id"]) for a in attached.json())
+    for site, sites in (("secret", ("secret_parcel", "secret_factory")), ("own", ("own_parcel",))):
+        code = SECRET["code"] if site == "secret" else OWN["code"]
+        picks = [{"code": codes[s], "score": 70} for s in sites]
+        _checked(client.post(f"/api/projects/{code}/shortlist", headers=editor, json={"sites": picks}))
+        published = client.post(f"/api/projects/{code}/proposals", headers=editor, json={"title": PROPOSAL})
+        codes[f"{site}_proposal"] = _checked(published).json()["url"].rsplit("/", 1)[1]
     stamp = client.get("/api/areas/P02").headers["etag"]
     _checked(
         client.patch(
@@ -459,6 +466,14 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
         project_api, "/api/projects/{*_project}/brochure.pdf"
     ),
     "/projects/{code}": secret_and_own(project_page, "/projects/{*_project}"),
+    # a proposal page (推介页) is open to whoever holds its link, and shows nothing private
+    "/p/{token}": (open_route, [("/p/{secret_proposal}", "secret"), ("/p/{own_proposal}", "own")]),
+    "/p/{token}/photos/{attachment_id}": (open_route, [("/p/{own_proposal}/photos/{photo}", "own")]),
+    "/p/{token}/photos/{attachment_id}/thumbnail": (
+        open_route,
+        [("/p/{own_proposal}/photos/{photo}/thumbnail", "own")],
+    ),
+    "/api/projects/{code}/proposals": secret_and_own(project_api, "/api/projects/{*_project}/proposals"),
     "/{plural}/{code}/edit": (
         site_edit_page,
         [("/parcels/{secret_parcel}/edit", "secret"), ("/factories/{own_factory}/edit", "own")],
@@ -569,6 +584,10 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
             "{own_factory}",
         )
     },
+    "/p/{secret_proposal}": {ROLES: ("{secret_parcel}", "{secret_factory}", PROPOSAL)},
+    "/p/{own_proposal}": {ROLES: ("{own_parcel}", "/p/{own_proposal}/photos/{photo}/thumbnail")},
+    "/api/projects/{secret_project}/proposals": {STAFF: (PROPOSAL, "{secret_parcel}")},
+    "/api/projects/{own_project}/proposals": {("park_manager", *STAFF): (PROPOSAL, "{own_parcel}")},
     "/projects/{secret_project}": {STAFF: (SECRET["name"], FOLLOW_UPS["secret"], "{secret_parcel}", EDITOR)},
     "/api/places?q=产权标记": {("park_manager", *STAFF): (PERSONAL["owner"],)},
 }
