@@ -40,6 +40,7 @@ from service.routes import (
     sites,
     stats,
     status_batch,
+    trends,
     users,
 )
 from service.routes import nearby as nearby_routes
@@ -201,6 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         alerts,
         quality_routes,
         nearby_routes,
+        trends,
         new_project,
         project_pages,
         tiles,

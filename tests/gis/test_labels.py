@@ -130,6 +130,7 @@ DYNAMIC = (
     "role.",
     "stock_type.",
     "tier.",
+    "trends.measure.",
     # column headers and form fields by column name
     "field.",
     "project.field.",

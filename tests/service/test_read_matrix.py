@@ -173,6 +173,8 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
             "/api/areas/P02", json={"remarks": PERSONAL["area"]}, headers={**editor, "If-Match": stamp}
         )
     )
+    target = {"measure": "supplied", "value_mu": 120}
+    _checked(client.put(f"/api/targets/{codes['year']}/P02", json=target, headers=editor))
     outline = shapely.geometry.shape(client.get(f"/api/parcels/{codes['secret_parcel']}").json()["geometry"])
     z, x, y = tiles_over(outline.bounds, (15,))[0]
     return {**codes, "z": str(z), "x": str(x), "y": str(y)}
@@ -319,6 +321,8 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/areas/{code}/history": (inventory_api, [("/api/areas/{park}/history", "none")]),
     "/api/stats/supply": (inventory_api, [("/api/stats/supply", "none")]),
     "/api/stats/freshness": (inventory_api, [("/api/stats/freshness?by=town", "none")]),
+    "/api/stats/trends": (inventory_api, [("/api/stats/trends?months=12", "none")]),
+    "/api/targets": (inventory_api, [("/api/targets?year={year}", "none")]),
     "/api/quality": (signed_in_api, [("/api/quality", "none")]),
     "/api/sites/near": (inventory_api, [("/api/sites/near?lon=121.66&lat=31.81&within_m=3000", "none")]),
     "/ogc": (inventory_api, [("/ogc", "none")]),
@@ -522,6 +526,7 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
         ("anonymous",): ("pipeline-sign-in",),
     },
     "/supply.xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
+    "/api/targets?year={year}": {("park_manager", *STAFF): (EDITOR,), ("anonymous",): ("P02",)},
     "/match?project={own_project}": {("park_manager", *STAFF): (OWN["name"],)},
     "/projects?sort=-code": {
         STAFF: (SECRET["name"], OWN["name"], SECRET["investor"], OWN["investor"]),
