@@ -265,10 +265,12 @@ def _in_area(model: type[Parcel] | type[Factory], area_id: int | None) -> Column
     return (model.park_id == area_id) | model.park_id.in_(zones) | (model.town_id == area_id)
 
 
-def records(session: Session, measure: Measure, month: dt.date, area_id: int | None) -> list[Record]:
-    """The parcels (or factories) counted by `measure` in `month` in the area (the county when
-    None), largest first."""
-    start, end = start_of(month), start_of(add_months(month, 1))
+def records(
+    session: Session, measure: Measure, month: dt.date, area_id: int | None, months: int = 1
+) -> list[Record]:
+    """The parcels (or factories) counted by `measure` in `month` (a flow: in the `months` from it)
+    in the area (the county when None), largest first."""
+    start, end = start_of(month), start_of(add_months(month, 1 if measure.is_stock else months))
     if measure == Measure.REVITALISED_FACTORIES:
         where = [StatusEvent.to_status.in_(LET_OR_SOLD), _in_area(Factory, area_id)]
         return _rows(session, Factory, _events_between(Factory, start, end, where))

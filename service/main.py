@@ -66,6 +66,7 @@ from service.web import (
     workspace,
 )
 from service.web import projects as project_pages
+from service.web import trends as trend_pages
 
 DESCRIPTION = """
 启东市存量土地与存量厂房数据库 — the idle-land and vacant-factory inventory of Qidong.
@@ -209,6 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pages,
         fits,
         supply,
+        trend_pages,
         reports,
         todo,
         quality,

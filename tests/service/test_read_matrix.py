@@ -140,6 +140,7 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
         "park": "P02",
         "editor": EDITOR,
         "year": str(localtime.today().year),
+        "month": localtime.today().strftime("%Y-%m"),
     }
     for site, project in (("secret", SECRET), ("own", OWN)):
         _plant_site(client, editor, "parcels", codes[f"{site}_parcel"], project["code"], "ownership")
@@ -417,6 +418,15 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/supply": (inventory_page, [("/supply", "none")]),
     "/quality": (signed_in_page, [("/quality", "none")]),
     "/supply.xlsx": (signed_in_api, [("/supply.xlsx", "none")]),
+    "/trends": (inventory_page, [("/trends?months=12", "none"), ("/trends?area=P02", "none")]),
+    "/trends/records": (
+        inventory_page,
+        [
+            ("/trends/records?measure=available&month={month}&area=P04", "none"),
+            ("/trends/records?measure=supplied&month={month}&months=12", "none"),
+        ],
+    ),
+    "/trends.xlsx": (signed_in_api, [("/trends.xlsx?months=12", "none")]),
     "/match": (
         project_page,
         [
@@ -527,6 +537,7 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     },
     "/supply.xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
     "/api/targets?year={year}": {("park_manager", *STAFF): (EDITOR,), ("anonymous",): ("P02",)},
+    "/trends.xlsx?months=12": {("park_manager", *STAFF): (EDITOR,)},
     "/match?project={own_project}": {("park_manager", *STAFF): (OWN["name"],)},
     "/projects?sort=-code": {
         STAFF: (SECRET["name"], OWN["name"], SECRET["investor"], OWN["investor"]),
