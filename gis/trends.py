@@ -1,8 +1,8 @@
 """Leaders' trends: monthly series rebuilt from the status events, per park, town and the county.
 
 Months are calendar months in local time (gis/localtime.py). A parcel counts in the park (or zone)
-and town it lies in now, at its area now; a deleted parcel stops counting when it was deleted.
-A zone's records count in its park as well. The measures, each in 亩 (the factories' one in m² of floor area):
+and town it lies in now, at its area now; a deleted parcel stops counting when it was deleted; a
+zone's records count in its park as well. The measures, each in 亩 (factories: m² of floor area):
 
 - available (可供存量): parcels whose status at the end of the month was 可供;
 - supplied (供地): parcels that entered 已供地 during the month (each such event counts);
@@ -15,8 +15,8 @@ A zone's records count in its park as well. The measures, each in 亩 (the facto
 
 Stocks are one running sum of per-event changes (+ area into the status, − area out of it, − area
 when deleted in it), so the database reads each event once: a window (LAG) gives each event its
-parcel's status before, one join with the month table buckets the changes, and the months before
-the window are summed into one opening row.
+parcel's status before, one CASE expression buckets the changes by month (a binary search of the
+boundaries), and the months before the window are summed into one opening slot.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, null, select, union_all
+from sqlalchemy import ColumnElement, Executable, Select, case, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from gis import localtime
@@ -121,20 +121,20 @@ class Trends:
         )
 
 
-def _months_table(months: Sequence[dt.date]) -> Any:
-    """(month, start, end) rows: an opening row ('' from the first day) then each month."""
-    bounds = [("", dt.datetime(1900, 1, 1, tzinfo=dt.UTC), start_of(months[0]))]
-    bounds += [(m.isoformat(), start_of(m), start_of(add_months(m, 1))) for m in months]
-    return union_all(
-        *(
-            select(
-                literal(key).label("month"),
-                literal(start, UTCDateTime()).label("start"),
-                literal(end, UTCDateTime()).label("end"),
-            )
-            for key, start, end in bounds
-        )
-    ).subquery("months")
+def _bucket(column: Any, months: Sequence[dt.date]) -> ColumnElement[int]:
+    """Which slot an instant falls in: 0 before the first month, i + 1 in month i, len + 1 after
+    the last; one CASE expression searching the month boundaries by halves (six comparisons for
+    four years), so that each change is bucketed where it is read, with no join."""
+    bounds = [start_of(m) for m in months] + [start_of(add_months(months[-1], 1))]
+
+    def node(low: int, high: int) -> ColumnElement[int]:
+        if low == high:
+            return literal(low)
+        middle = (low + high + 1) // 2  # at or after bounds[middle - 1]: slot middle or later
+        after = column >= literal(bounds[middle - 1], UTCDateTime())
+        return case((after, node(middle, high)), else_=node(low, middle - 1))
+
+    return node(0, len(bounds))
 
 
 def _parcel_changes() -> Any:
@@ -162,8 +162,9 @@ def _step(column: Any, statuses: Iterable[str]) -> ColumnElement[int]:
     return case((column.in_(sorted(statuses)), 1), else_=0)
 
 
-def _parcel_query(months: Sequence[dt.date]) -> Select[Any]:
-    table, changes = _months_table(months), _parcel_changes()
+def _parcel_query(months: Sequence[dt.date]) -> Executable:
+    changes = _parcel_changes()
+    slot = _bucket(changes.c.at, months).label("slot")
     mu = Parcel.area_m2 / M2_PER_MU
     columns = [
         func.sum(mu * (_step(changes.c.after, s) - _step(changes.c.before, s))).label(m.value)
@@ -177,29 +178,26 @@ def _parcel_query(months: Sequence[dt.date]) -> Select[Any]:
         ),
     ]
     return (
-        select(table.c.month, Parcel.park_id, Parcel.town_id, *columns)
+        select(slot, Parcel.park_id, Parcel.town_id, *columns)
         .select_from(changes)
         .join(Parcel, Parcel.id == changes.c.parcel_id)
-        .join(table, (changes.c.at >= table.c.start) & (changes.c.at < table.c.end))
-        .group_by(table.c.month, Parcel.park_id, Parcel.town_id)
+        .group_by(slot, Parcel.park_id, Parcel.town_id)
     )
 
 
-def _factory_query(months: Sequence[dt.date]) -> Select[Any]:
-    table = _months_table(months)
+def _factory_query(months: Sequence[dt.date]) -> Executable:
+    slot = _bucket(StatusEvent.at, months).label("slot")
     let = StatusEvent.to_status.in_(LET_OR_SOLD)
     return (
         select(
-            table.c.month,
+            slot,
             Factory.park_id,
             Factory.town_id,
-            func.sum(case((let, Factory.floor_area_m2), else_=0)).label(Measure.REVITALISED_FACTORIES.value),
+            func.sum(Factory.floor_area_m2).label(Measure.REVITALISED_FACTORIES.value),
         )
-        .select_from(StatusEvent)
         .join(Factory, Factory.id == StatusEvent.factory_id)
-        .join(table, (StatusEvent.at >= table.c.start) & (StatusEvent.at < table.c.end))
-        .where(let)
-        .group_by(table.c.month, Factory.park_id, Factory.town_id)
+        .where(let, StatusEvent.at >= literal(start_of(months[0]), UTCDateTime()))
+        .group_by(slot, Factory.park_id, Factory.town_id)
     )
 
 
@@ -217,12 +215,13 @@ def monthly(session: Session, until: dt.date | None = None, count: int = 24) -> 
     before, for every park, zone, town and the county."""
     last = month_of(until or localtime.today())
     months = [add_months(last, i - count - YEAR + 1) for i in range(count + YEAR)]
-    keys = {m.isoformat(): i for i, m in enumerate(months)}
     codes = places_of(session)
     changes: dict[tuple[Measure, str], list[float]] = defaultdict(lambda: [0.0] * (len(months) + 1))
     for query in (_parcel_query(months), _factory_query(months)):
         for row in session.execute(query).mappings():
-            slot = keys[row["month"]] + 1 if row["month"] else 0
+            slot = row["slot"]
+            if slot > len(months):
+                continue  # after the last month (a clock set ahead)
             places = {COUNTY, *codes.get(row["park_id"], ()), *codes.get(row["town_id"], ())}
             for measure in Measure:
                 if measure.value in row:
