@@ -195,7 +195,8 @@ def _factory_query(months: Sequence[dt.date]) -> Executable:
             Factory.town_id,
             func.sum(Factory.floor_area_m2).label(Measure.REVITALISED_FACTORIES.value),
         )
-        .join(Factory, Factory.id == StatusEvent.factory_id)
+        .select_from(Factory)  # from the few factories to their events, not from every event
+        .join(StatusEvent, StatusEvent.factory_id == Factory.id)
         .where(let, StatusEvent.at >= literal(start_of(months[0]), UTCDateTime()))
         .group_by(slot, Factory.park_id, Factory.town_id)
     )

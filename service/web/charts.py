@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 640, 240  # the viewBox; the SVG scales to its box
-LEFT, RIGHT, TOP, BOTTOM = 56, 8, 10, 28  # room for the axis' numbers and the months
-ROW, BAR_LEFT = 30, 120  # a row of the target chart, and the room for its names
+LEFT, RIGHT, TOP, BOTTOM = 72, 24, 12, 30  # room for the axis' numbers and the months
+ROW, BAR_LEFT = 30, 190  # a row of the target chart, and the room for its names
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class Monthly:
     ticks: list[Tick]
     months: list[tuple[float, str]]  # x and label of the months named under the axis
     bars: bool
+    left: int = LEFT
+    right: int = WIDTH - RIGHT  # where the plot ends
 
 
 def nice_top(value: float) -> float:
