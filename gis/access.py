@@ -42,6 +42,7 @@ class Action(StrEnum):
     DECIDE_REVIEW = "decide_review"  # enter a joint review's outcome
     IMPORT = "import"  # bulk import into the inventory
     MANAGE_USERS = "manage_users"  # accounts, roles, scopes
+    SET_TARGETS = "set_targets"  # the yearly supply targets of parks and towns (gis/trends.py)
 
 
 ALLOWED: dict[Role, frozenset[Action]] = {

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     column,
     text,
 )
@@ -546,6 +547,28 @@ class StatusEvent(Base):
     project: Mapped[Project | None] = relationship(lazy="joined")
 
     __table_args__ = (CheckConstraint("(parcel_id IS NULL) <> (factory_id IS NULL)", name="one_subject"),)
+
+
+class SupplyTarget(Base):
+    """A yearly target (年度目标) of a park or town for one measure of the trends, in 亩: set by an
+    administrator, shown against what the status events add up to (gis/trends.py)."""
+
+    __tablename__ = "supply_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    measure: Mapped[str] = mapped_column(String(30))
+    value_mu: Mapped[float] = mapped_column(Float)
+    set_by: Mapped[str] = mapped_column(String(60))
+    set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    area: Mapped[Area] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("value_mu >= 0", name="value_not_negative"),
+        UniqueConstraint("area_id", "year", "measure"),
+    )
 
 
 ATTACHMENT_KINDS = tuple(k.value for k in AttachmentKind)

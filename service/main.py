@@ -42,6 +42,7 @@ from service.routes import (
     sites,
     stats,
     status_batch,
+    trends,
     users,
 )
 from service.routes import gazetteer as gazetteer_routes
@@ -70,6 +71,7 @@ from service.web import (
     workspace,
 )
 from service.web import projects as project_pages
+from service.web import trends as trend_pages
 
 DESCRIPTION = """
 启东市存量土地与存量厂房数据库 — the idle-land and vacant-factory inventory of Qidong.
@@ -209,6 +211,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         nearby_routes,
         gazetteer_routes,
         brochure,
+        trends,
         new_project,
         project_pages,
         proposal_page,
@@ -216,6 +219,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pages,
         fits,
         supply,
+        trend_pages,
         reports,
         todo,
         quality,

@@ -18,6 +18,7 @@ from service.templating import templates
 NAV = (("inventory", "/"), ("match", "/match"), ("supply", "/supply"))
 WORKSPACE_NAV = ("workspace", "/workspace")  # for anonymous readers (it asks them to sign in) and editors
 REPORTS_NAV = ("reports", "/reports/weekly")  # for the roles that may read the reports
+TRENDS_NAV = ("trends", "/trends")  # for the same roles: the leaders, administrators and investment staff
 
 
 def nav_for(reader: access.Principal | None) -> tuple[tuple[str, str], ...]:
@@ -26,7 +27,7 @@ def nav_for(reader: access.Principal | None) -> tuple[tuple[str, str], ...]:
     return (
         *NAV,
         *((WORKSPACE_NAV,) if edits else ()),
-        *((REPORTS_NAV,) if access.reads_reports(reader) else ()),
+        *((TRENDS_NAV, REPORTS_NAV) if access.reads_reports(reader) else ()),
     )
 
 

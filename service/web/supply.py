@@ -17,7 +17,7 @@ from gis.access import Principal
 from gis.pipeline import alerts
 from gis.status import ParcelStatus
 from maps.render import render
-from maps.supply import supply_map
+from maps.supply import legend, supply_map
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, ReadSession, SettingsDep
 from service.filters import day_query
@@ -57,11 +57,12 @@ def supply_page(
     """Available land by park and town on a map, the breakdowns and the pipeline."""
     lang = page_language(request)
     data = figures(session, as_of, who)
+    available = {kind: {a.code: a.available_mu for a in data[f"{kind}s"]} for kind in ("park", "town")}
     m = supply_map(
         parks=mapdata.area_outlines(session, "park"),
         towns=mapdata.area_outlines(session, "town"),
-        park_available={a.code: a.available_mu for a in data["parks"]},
-        town_available={a.code: a.available_mu for a in data["towns"]},
+        park_available=available["park"],
+        town_available=available["town"],
         **map_look(settings, lang),
     )
     day = as_of or localtime.today()
@@ -78,6 +79,7 @@ def supply_page(
             "freshness": freshness.by_area(session, "park", settings.verify.after_days),
             "verify_after_days": settings.verify.after_days,
             "map": render(m, assets_for(settings, lang)),
+            "legend": [(kind, legend(values)) for kind, values in available.items()],
         },
     )
 

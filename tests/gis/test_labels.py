@@ -131,6 +131,7 @@ DYNAMIC = (
     "role.",
     "stock_type.",
     "tier.",
+    "trends.measure.",
     # column headers and form fields by column name
     "field.",
     "project.field.",

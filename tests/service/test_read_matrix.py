@@ -141,6 +141,7 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
         "park": "P02",
         "editor": EDITOR,
         "year": str(localtime.today().year),
+        "month": localtime.today().strftime("%Y-%m"),
     }
     for site, project in (("secret", SECRET), ("own", OWN)):
         _plant_site(client, editor, "parcels", codes[f"{site}_parcel"], project["code"], "ownership")
@@ -180,6 +181,8 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
             "/api/areas/P02", json={"remarks": PERSONAL["area"]}, headers={**editor, "If-Match": stamp}
         )
     )
+    target = {"measure": "supplied", "value_mu": 120}
+    _checked(client.put(f"/api/targets/{codes['year']}/P02", json=target, headers=editor))
     outline = shapely.geometry.shape(client.get(f"/api/parcels/{codes['secret_parcel']}").json()["geometry"])
     z, x, y = tiles_over(outline.bounds, (15,))[0]
     return {**codes, "z": str(z), "x": str(x), "y": str(y)}
@@ -326,6 +329,8 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/areas/{code}/history": (inventory_api, [("/api/areas/{park}/history", "none")]),
     "/api/stats/supply": (inventory_api, [("/api/stats/supply", "none")]),
     "/api/stats/freshness": (inventory_api, [("/api/stats/freshness?by=town", "none")]),
+    "/api/stats/trends": (inventory_api, [("/api/stats/trends?months=12", "none")]),
+    "/api/targets": (inventory_api, [("/api/targets?year={year}", "none")]),
     "/api/quality": (signed_in_api, [("/api/quality", "none")]),
     "/api/sites/near": (inventory_api, [("/api/sites/near?lon=121.66&lat=31.81&within_m=3000", "none")]),
     # an owner's name (personal) for signed-in readers only; never a project
@@ -429,6 +434,15 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/supply": (inventory_page, [("/supply", "none")]),
     "/quality": (signed_in_page, [("/quality", "none")]),
     "/supply.xlsx": (signed_in_api, [("/supply.xlsx", "none")]),
+    "/trends": (inventory_page, [("/trends?months=12", "none"), ("/trends?area=P02", "none")]),
+    "/trends/records": (
+        inventory_page,
+        [
+            ("/trends/records?measure=available&month={month}&area=P04", "none"),
+            ("/trends/records?measure=supplied&month={month}&months=12", "none"),
+        ],
+    ),
+    "/trends.xlsx": (signed_in_api, [("/trends.xlsx?months=12", "none")]),
     "/match": (
         project_page,
         [
@@ -558,6 +572,8 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
         ("anonymous",): ("pipeline-sign-in",),
     },
     "/supply.xlsx": {STAFF: (SECRET["code"], OWN["code"]), ("park_manager",): (OWN["code"],)},
+    "/api/targets?year={year}": {("park_manager", *STAFF): (EDITOR,), ("anonymous",): ("P02",)},
+    "/trends.xlsx?months=12": {("park_manager", *STAFF): (EDITOR,)},
     "/match?project={own_project}": {("park_manager", *STAFF): (OWN["name"],)},
     "/projects?sort=-code": {
         STAFF: (SECRET["name"], OWN["name"], SECRET["investor"], OWN["investor"]),
