@@ -42,6 +42,7 @@ class Action(StrEnum):
     DECIDE_REVIEW = "decide_review"  # enter a joint review's outcome
     IMPORT = "import"  # bulk import into the inventory
     MANAGE_USERS = "manage_users"  # accounts, roles, scopes
+    EDIT_RECEPTORS = "edit_receptors"  # the sensitive receptors layer (卫生防护距离)
 
 
 ALLOWED: dict[Role, frozenset[Action]] = {
