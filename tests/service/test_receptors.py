@@ -6,9 +6,11 @@ a pharmaceutical match that names the receptor too near a site and draws its rin
 import json
 
 import pandas as pd
+from shapely.geometry import shape
 from sqlalchemy import func, select
 
 from gis.models import Receptor
+from service.match_schemas import MatchOut
 from tests.corpus import LAT, LON, collection, feature, square, write_json
 from tests.service.test_cli import landstock
 
@@ -116,3 +118,24 @@ def test_the_template_and_no_export(sample_app, tmp_path):
     header = list(pd.read_excel(tmp_path / "t.xlsx").columns)
     assert header[:3] == ["编号", "名称", "类型"]
     assert export.returncode == 1 and "敏感目标图层不提供导出" in export.stdout + export.stderr
+
+
+def test_a_pharmaceutical_match_names_the_receptor_and_rings_the_site(sample_app):
+    answer = sample_app.client.post(
+        "/api/match",
+        json={"industry_code": "27", "land_min_mu": 20, "land_max_mu": 60},
+        headers=sample_app.headers("investment"),
+    )
+
+    assert answer.status_code == 200
+    result = MatchOut.model_validate(answer.json())
+    assert any("卫生防护距离 ≥ 500 m" in note for note in result.notes)
+    near = [c for c in result.near_misses.parcels if c.protection]
+    assert near, "the sample puts villages a few hundred metres from park parcels"
+    site = near[0]
+    assert site.protection.required_m == 500 and site.protection.receptor.distance_m < 500
+    assert any(g.startswith("卫生防护距离不足：距" + site.protection.receptor.name) for g in site.gaps)
+    ring = shape(site.protection.ring)
+    assert ring.geom_type == "LineString" and ring.convex_hull.contains(shape(site.geometry).centroid)
+    assert all(not c.protection for c in result.parcels)
+    assert all(k.status == "pass" for c in result.parcels for k in c.checks if k.name == "protection")
