@@ -843,12 +843,15 @@ def generate(out_dir: Path = SAMPLE_DIR) -> dict[str, int]:
     (out_dir / "projects.json").write_text(
         json.dumps(projects, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
+    from data import receptors  # its own seeded generator: the files above stay as they were
+
     return {
         "areas": len(areas),
         "parcels": len(parcels),
         "factories": len(factories),
         "projects": len(projects),
         "infrastructure": len(INFRASTRUCTURE),
+        "receptors": receptors.write(out_dir),
     }
 
 

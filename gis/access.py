@@ -43,6 +43,7 @@ class Action(StrEnum):
     IMPORT = "import"  # bulk import into the inventory
     MANAGE_USERS = "manage_users"  # accounts, roles, scopes
     SET_TARGETS = "set_targets"  # the yearly supply targets of parks and towns (gis/trends.py)
+    EDIT_RECEPTORS = "edit_receptors"  # the sensitive receptors layer (卫生防护距离)
 
 
 ALLOWED: dict[Role, frozenset[Action]] = {

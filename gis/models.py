@@ -38,7 +38,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from gis.crs import CGCS2000
 from gis.spatial import BoxCentreX, BoxCentreY
-from gis.vocabulary import READY_COLUMNS, AttachmentKind, FollowUpKind
+from gis.vocabulary import READY_COLUMNS, AttachmentKind, FollowUpKind, ReceptorKind
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -720,6 +720,39 @@ class Infrastructure(Coded, Base):
     geom: Mapped[WKBElement] = mapped_column(
         Geometry("GEOMETRY", srid=CGCS2000, spatial_index=True), nullable=False
     )
+
+
+class ProtectionDistance(Base):
+    """The protection distance (卫生防护距离) an industry, perhaps of one nuisance class only, must
+    keep from sensitive receptors, with its source (reference table, data/reference)."""
+
+    __tablename__ = "protection_distances"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    industry_code: Mapped[str | None] = mapped_column(String(8))  # blank: every industry (of the class)
+    nuisance_class: Mapped[int | None] = mapped_column(Integer)  # blank: every class (of the industry)
+    distance_m: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)
+
+
+RECEPTOR_KINDS = tuple(k.value for k in ReceptorKind)
+
+
+class Receptor(Coded, Base):
+    """A sensitive receptor (环境敏感目标): a residential area, school, hospital, village or home
+    for the elderly, as a point or an outline, which protection distances are measured to."""
+
+    __tablename__ = "receptors"
+
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("GEOMETRY", srid=CGCS2000, spatial_index=True), nullable=False
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(60))
+
+    __table_args__ = (CheckConstraint(_one_of("kind", RECEPTOR_KINDS), name="kind"),)
 
 
 user_areas = Table(

@@ -1,4 +1,5 @@
-"""Reference tables (industries, land-use classes, the units that bring investment leads):
+"""Reference tables (industries, land-use classes, the units that bring investment leads, the
+protection distances industries keep from sensitive receptors):
 editable CSV files loaded into the database."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
-from gis.models import Industry, LandUseClass, Unit
+from gis.models import Industry, LandUseClass, ProtectionDistance, Unit
 
 
 def _nullable(value: str, cast: type) -> Any:
@@ -54,10 +55,21 @@ def _unit(row: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _protection(row: dict[str, str]) -> dict[str, Any]:
+    return {
+        "code": row["code"].strip(),
+        "industry_code": row["industry_code"].strip() or None,
+        "nuisance_class": _nullable(row["nuisance_class"], int),
+        "distance_m": float(row["distance_m"]),
+        "source": row["source"].strip(),
+    }
+
+
 TABLES = (
     ("industries.csv", Industry, _industry),
     ("land_use_classes.csv", LandUseClass, _land_use),
     ("units.csv", Unit, _unit),
+    ("protection_distances.csv", ProtectionDistance, _protection),
 )
 
 

@@ -19,6 +19,7 @@ from gis import accounts, bulk, localtime
 from gis.access import Principal, operator
 from gis.bulk_write import Progress
 from gis.errors import InsecureSetup, NotFound
+from gis.gateway import receptors as receptor_gateway
 from gis.gateway import reviews
 from gis.geometry import clean_polygons
 from gis.labels import Text
@@ -49,7 +50,14 @@ DEMO_USERS = (
 KEEPERS = {area: name for name, role, _, areas in DEMO_USERS if role == "park_manager" for area in areas}
 # Most sample records were verified within the last STALE_AFTER days; one in STALE_SHARE was not
 RECENT_DAYS, STALE_SHARE, STALE_AFTER = 80, 8, 95
-FILES = ("areas.geojson", "projects.json", "parcels.geojson", "factories.geojson", "infrastructure.geojson")
+FILES = (
+    "areas.geojson",
+    "projects.json",
+    "parcels.geojson",
+    "factories.geojson",
+    "infrastructure.geojson",
+    "receptors.geojson",
+)
 
 
 def _features(path: Path) -> tuple[list[dict[str, Any]], np.ndarray]:
@@ -112,12 +120,15 @@ def load_sample(
     hold_reviews(session, projects)
     infrastructure, infra_geoms = _features(directory / "infrastructure.geojson")
     bulk.insert_infrastructure(session, infrastructure, infra_geoms)
+    receptors, receptor_geoms = _features(directory / "receptors.geojson")
+    receptor_gateway.put(session, receptors, receptor_geoms, operator(SAMPLE_ACTOR))
     return {
         "areas": areas,
         "projects": len(projects),
         "parcels": len(parcels),
         "factories": len(factories),
         "infrastructure": len(infrastructure),
+        "receptors": len(receptors),
     }
 
 

@@ -31,10 +31,11 @@ class Layer(StrEnum):
     FACTORIES = "factories"
     AREAS = "areas"
     PROJECTS = "projects"  # investment projects: files only (import, export, template), no map
+    RECEPTORS = "receptors"  # sensitive receptors (卫生防护距离): import only, read by the match
 
     @property
     def site_kind(self) -> SiteKind | None:
-        """The kind of site the layer holds (None: areas, projects)."""
+        """The kind of site the layer holds (None: areas, projects, receptors)."""
         return {Layer.PARCELS: SiteKind.PARCEL, Layer.FACTORIES: SiteKind.FACTORY}.get(self)
 
 
@@ -149,3 +150,14 @@ class AttachmentKind(StrEnum):
 
     PHOTO = "photo"
     DOCUMENT = "document"
+
+
+class ReceptorKind(StrEnum):
+    """A kind of sensitive receptor (环境敏感目标) a protection distance (卫生防护距离) keeps an
+    industry away from: 居住区, 学校, 医院, 村庄, 养老机构."""
+
+    RESIDENTIAL = "residential"
+    SCHOOL = "school"
+    HOSPITAL = "hospital"
+    VILLAGE = "village"
+    ELDERLY_CARE = "elderly_care"

@@ -430,9 +430,8 @@ def import_(
     with _opened(settings) as db:
         try:
             with db.read() as session:
-                who = _acting(
-                    session, user, Action.EDIT_PROJECT if layer == Layer.PROJECTS else Action.IMPORT
-                )
+                needed = {Layer.PROJECTS: Action.EDIT_PROJECT, Layer.RECEPTORS: Action.EDIT_RECEPTORS}
+                who = _acting(session, user, needed.get(layer, Action.IMPORT))
             options = ImportOptions(
                 layer,
                 crs=crs,

@@ -271,6 +271,26 @@ class CriterionOut(BaseModel):
     fact: str | None = Field(default=None, description="that fact in words, e.g. 6.3 公里")
 
 
+class ReceptorOut(BaseModel):
+    """A sensitive receptor nearer a site than its protection distance (卫生防护距离)."""
+
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    distance_m: float = Field(description="metres from the site's outline")
+    lon: float = Field(description="the receptor's point nearest the site")
+    lat: float
+
+
+class ProtectionOut(BaseModel):
+    """Why a site fails its protection distance, for the map."""
+
+    required_m: float
+    receptor: ReceptorOut
+    ring: dict[str, Any] = Field(description="GeoJSON line at the required distance around the site")
+
+
 class CandidateOut(BaseModel):
     """A ranked site (or a near miss): parcel, assembled site or factory."""
 
@@ -287,6 +307,7 @@ class CandidateOut(BaseModel):
     gaps: list[str]
     collective_decision: bool
     geometry: dict[str, Any] | None
+    protection: ProtectionOut | None = Field(default=None, description="a receptor too near (卫生防护距离)")
 
 
 class NeedOut(BaseModel):

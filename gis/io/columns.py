@@ -113,6 +113,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "cadastral_code": "district",
         "remarks": "text",
     },
+    # Sensitive receptors (卫生防护距离): points or outlines, written through gis/gateway/receptors.py
+    "receptors": {"code": "code", "name": "text", "kind": "receptor_kind"},
     # Investment projects: a table without geometry, written through gis/gateway/projects.py.
     # `land_mu` is a need as one cell ("50", "50-80", "≥50"), `contact_phone` joins `contact`.
     "projects": {
@@ -279,6 +281,11 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "is_priority": ("重点平台", "是否重点平台"),
         "cadastral_code": ("地籍区", "地籍区号", "地籍区代码", "地籍区编码", "djq", "djqdm"),
     },
+    "receptors": {
+        "code": ("编号", "敏感目标编号", "代码", "bh"),
+        "name": ("名称", "敏感目标", "敏感目标名称", "mc"),
+        "kind": ("类型", "类别", "敏感目标类型", "lx"),
+    },
     "projects": {
         "code": ("项目编号", "编号", "项目代码", "xmbh", "project_code"),
         "name": ("项目名称", "名称", "项目", "xmmc"),
@@ -425,7 +432,8 @@ def recognisers(layer: str) -> dict[str, str]:
     for name in fields:
         table[key(name)] = name
         table[key(f"{name}_code")] = name
-    common = {} if layer == "projects" else _COMMON_SYNONYMS  # 项目编号 is a project's own code
+    # 项目编号 is a project's own code; a receptor has no status, park or reservation
+    common = {} if layer in ("projects", "receptors") else _COMMON_SYNONYMS
     for name, words in {**common, **_SYNONYMS[layer]}.items():
         for word in words:
             table[key(word)] = name

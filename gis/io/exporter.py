@@ -260,6 +260,8 @@ def write(
     project; projects are the `projects_visible` ones (gis.access.readable_projects) when given."""
     if layer == Layer.PROJECTS:
         return write_projects(session, fmt, target, lang=lang, visible=projects_visible)
+    if layer == Layer.RECEPTORS:
+        raise InvalidInput("export.receptors")
     if fmt not in FORMATS:
         raise InvalidInput("export.unknown_format", format=fmt, formats=", ".join(FORMATS))
     frame = frame_for(session, layer, parcel_query, factory_query, reservations_in)
@@ -370,6 +372,7 @@ SHEETS = {
     "factories": "kind.factory",
     "areas": "export.sheet.areas",
     "projects": "kind.project",
+    "receptors": "export.sheet.receptors",
 }
 LABELLED = {
     "stock_type": "stock_type",

@@ -36,13 +36,14 @@ from gis.database import Database
 from gis.errors import InvalidInput, LandstockError
 from gis.gateway import batch as gateway
 from gis.gateway import projects as project_gateway
+from gis.gateway import receptors as receptor_gateway
 from gis.gateway.batch import Batch
 from gis.geometry import clean_polygons
 from gis.io import columns, crs, keys, moves, readers, tables, values
 from gis.io.limits import ImportLimits
 from gis.io.report import ImportReport, RowReport
 from gis.labels import Text, message
-from gis.models import Area, Industry, LandUseClass, Project, Unit
+from gis.models import Area, Industry, LandUseClass, Project, Receptor, Unit
 from gis.pipeline.stages import Stage
 from gis.vocabulary import Layer
 
@@ -68,6 +69,7 @@ CHOSEN = {
     "stock_type": (values.STOCK_SYNONYMS, "stock_type", "stock_type"),
     "building_type": (values.BUILDING_SYNONYMS, "building_type", "building_type"),
     "area_kind": (values.AREA_KINDS, "area_kind", "kind"),
+    "receptor_kind": (values.RECEPTOR_KINDS, "receptor_kind", "kind"),
 }
 # A project's choices: its stage, type and investor category, as codes or labels in either language
 PROJECT_CHOSEN = {
@@ -129,6 +131,8 @@ def import_file(
     tick = progress or (lambda *_: None)
     if options.layer == Layer.PROJECTS:
         return _import_projects(db, path, options, name=name, tick=tick, before_commit=before_commit)
+    if options.layer == Layer.RECEPTORS:
+        return _import_receptors(db, path, options, name=name, tick=tick, before_commit=before_commit)
     with db.read() as session:
         prepared = prepare(session, path, options, name=name, tick=tick)
         check(session, prepared, lock=False)
@@ -278,6 +282,9 @@ def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, repo
     report.crs = choice.name
     report.notes.append(choice.note)
     polygons = _moved(batch.geoms, choice.crs, batch.rows)
+    if options.layer == Layer.RECEPTORS:
+        batch.geoms = _receptor_shapes(polygons, batch, options)
+        return
     if options.layer == Layer.FACTORIES:
         points = _is_point(polygons)
         batch.locations[points] = _check_points(polygons[points], batch, np.flatnonzero(points), options)
@@ -292,6 +299,18 @@ def _geometry(batch: Batch, source: readers.Source, options: ImportOptions, repo
             dtype=bool,
         )
         batch.locations[derive] = shapely.point_on_surface(batch.geoms[derive])
+
+
+def _receptor_shapes(geoms: np.ndarray, batch: Batch, options: ImportOptions) -> np.ndarray:
+    """A receptor's point checked as a factory's location is, its outline cleaned as a parcel's."""
+    points = _is_point(geoms)
+    checked = geoms.copy()
+    checked[points] = _check_points(geoms[points], batch, np.flatnonzero(points), options)
+    polygons = geoms.copy()
+    polygons[points] = None
+    outlines = _clean(polygons, batch, options)
+    out: np.ndarray = np.where(points, checked, outlines)
+    return out
 
 
 def _left_out(batch: Batch) -> Text | str:
@@ -657,3 +676,46 @@ def _put_projects(
             row.messages.append(
                 Text("import.possible_duplicate", {"code": other["code"], "name": other["name"]})
             )
+
+
+def _import_receptors(
+    db: Database,
+    path: Path,
+    options: ImportOptions,
+    *,
+    name: str | None,
+    tick: Progress,
+    before_commit: Callable[[ImportReport], None] | None,
+) -> ImportReport:
+    """Read a file of sensitive receptors and write it through gis/gateway/receptors.py
+    (administrators): every row checked first, nothing written unless all are acceptable."""
+    authorize(options.who, Action.EDIT_RECEPTORS)
+    report = ImportReport(options.layer, name or path.name, dry_run=options.dry_run)
+    tick("read", 0, None)
+    with readers.opened(path, options.limits, layer=options.source_layer) as source, db.read() as session:
+        report.format, report.source_layer = source.format, source.layer
+        report.notes.extend(source.notes)
+        batch, _plan = _prepare(session, source, options, report)
+    report.rows = batch.rows
+    _keys(report.rows, report)
+    for row, record, geom in zip(batch.rows, batch.records, batch.geoms, strict=True):
+        if not row.rejection:
+            row.rejection.extend(receptor_gateway.problems(record, geom))
+    tick("check", len(report.rows), len(report.rows))
+    if options.dry_run or not report.acceptable:
+        if before_commit:
+            before_commit(report)
+        return report
+    with db.write() as session:
+        stored = set(session.scalars(select(Receptor.code)))
+        written = receptor_gateway.put(
+            session, batch.records, batch.geoms, options.who, replace=options.replace
+        )
+        for row in batch.rows:
+            row.action = "update" if row.code in stored else "insert"
+        report.deleted = written.deleted
+        report.written = True
+        tick("write", len(report.rows), len(report.rows))
+        if before_commit:
+            before_commit(report)
+    return report

@@ -26,7 +26,7 @@ from gis.labels import label, message
 from gis.models import Industry, LandUseClass
 from gis.pipeline.stages import FORWARD
 from gis.status import WORKFLOWS
-from gis.vocabulary import AreaKind, BuildingType, Layer, ReadyItem, SiteKind, StockType
+from gis.vocabulary import AreaKind, BuildingType, Layer, ReadyItem, ReceptorKind, SiteKind, StockType
 
 ROWS = 1000  # rows the drop-down lists cover
 # Export columns a file does not set: names behind codes, measured areas, bookkeeping
@@ -48,6 +48,7 @@ COLUMNS = {
     Layer.FACTORIES: exporter.FACTORY_COLUMNS,
     Layer.AREAS: exporter.AREA_COLUMNS,
     Layer.PROJECTS: exporter.PROJECT_COLUMNS,
+    Layer.RECEPTORS: ("code", "name", "kind"),
 }
 YES_NO = {
     "waterfront",
@@ -96,6 +97,12 @@ EXAMPLES: dict[Layer, dict[str, Any]] = {
         "is_priority": True,
         "wkt": "POLYGON ((121.70 31.82, 121.72 31.82, 121.72 31.84, 121.70 31.84, 121.70 31.82))",
     },
+    Layer.RECEPTORS: {
+        "code": "V-2026-01",
+        "name": "示例村",
+        "kind": "village",
+        "wkt": "POLYGON ((121.70 31.82, 121.703 31.82, 121.703 31.822, 121.70 31.822, 121.70 31.82))",
+    },
     Layer.PROJECTS: {
         "code": "XM-2026-901",
         "name": "示例新材料项目",
@@ -117,6 +124,8 @@ def columns(layer: Layer) -> list[str]:
     chosen = [c for c in COLUMNS[layer] if c not in COMPUTED]
     if layer == Layer.PROJECTS:  # no status step to explain, no place
         return chosen
+    if layer == Layer.RECEPTORS:  # no status: a point or an outline
+        return [*chosen, "wkt"]
     return [*chosen, "note", *(("lon", "lat") if layer == Layer.FACTORIES else ("wkt",))]
 
 
@@ -148,6 +157,8 @@ def _choices(session: Session, layer: Layer, lang: str) -> dict[str, list[str]]:
         found["building_type"] = [label("building_type", b.value, lang) for b in BuildingType]
     if layer == Layer.AREAS:
         found["kind"] = [label("area_kind", k.value, lang) for k in AreaKind]
+    if layer == Layer.RECEPTORS:
+        found["kind"] = [label("receptor_kind", k.value, lang) for k in ReceptorKind]
     if layer == Layer.PROJECTS:
         found["stage"] = [label("project_stage", s.value, lang) for s in FORWARD]
         found["industry_code"] = list(session.scalars(select(Industry.name).order_by(Industry.code)))
@@ -166,6 +177,8 @@ def _example(layer: Layer, column: str, lang: str, land_use_name: Callable[[str]
         return label(f"{layer.site_kind}_status", value, lang)
     if column == "land_use":
         return land_use_name(value)
+    if layer == Layer.RECEPTORS and column == "kind":
+        return label("receptor_kind", value, lang)
     return exporter.cell_of(column, value, layer, lang)
 
 

@@ -78,6 +78,8 @@ def score_rows(
 ) -> Scored:
     """Distances and scores for the rows `statement` returned of sites of `kind`, ranked."""
     cols = site_columns(kind, rows, statement)
+    if ctx.protection.requirement is not None:  # what check_protection reads of each site
+        cols["protection"] = [ctx.protection.fact(kind.name, i) for i in cols["id"]]
     dist = distances_km(ctx.layer, np.asarray(cols["lon"], dtype=float), np.asarray(cols["lat"], dtype=float))
     sites = criteria.Sites(kind, cols, dist, need, ctx, config)
     scores = (
@@ -113,7 +115,7 @@ def candidate(s: Scored, i: int) -> Candidate:
         round(float(s.scores.total[i]), 1),
         criteria.criteria_rows(sites, s.scores, i),
         sites.kind.checks(site, sites.need, sites.ctx.classes, sites.config),
-        {"id": site["id"]},
+        {"id": site["id"], **({"protection": site["protection"]} if site.get("protection") else {})},
     )
 
 

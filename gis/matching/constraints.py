@@ -275,6 +275,26 @@ def check_budget(site: Site, need: Resolved) -> Check | None:
     return Check("budget", PASS if ok else FAIL, total, need.need.budget_wan, gap)
 
 
+def check_protection(site: Site) -> Check | None:
+    """No sensitive receptor nearer than the protection distance (卫生防护距离) the need's industry
+    must keep (gis/matching/protection.py); None when it must keep none."""
+    fact = site.get("protection")
+    if fact is None:
+        return None
+    required, receptor = fact["required_m"], fact["receptor"]
+    if receptor is None:
+        return Check("protection", PASS, None, required)
+    distance = round(receptor["distance_m"])
+    words = {
+        "receptor": receptor["name"],
+        "kind": Text(f"receptor_kind.{receptor['kind']}"),
+        "site": distance,
+        "need": round(required),
+        "short": round(required) - distance,
+    }
+    return Check("protection", FAIL, distance, required, Text("match.gap.protection", words))
+
+
 def parcel_checks(
     site: Site, need: Resolved, classes: Mapping[str, LandClass], config: MatchConfig
 ) -> list[Check]:
@@ -286,6 +306,7 @@ def parcel_checks(
         check_preferred(site, need),
         check_budget(site, need),
         check_search_area(site, need),
+        check_protection(site),
     )
     return [
         check_status(site, need),
@@ -363,6 +384,7 @@ def factory_checks(
             check_preferred(site, need),
             check_rent(site, need),
             check_search_area(site, need),
+            check_protection(site),
         )
         if c is not None
     ]

@@ -7,7 +7,7 @@ Distances are measured in metres in the Gauss-Krüger zone of the infrastructure
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from gis.errors import InvalidInput
 from gis.matching.constraints import LandClass
 from gis.matching.need import INFRA_KINDS, MatchConfig, Need, Resolved, resolve
 from gis.matching.need import Industry as IndustryFacts
+from gis.matching.protection import Protection, measure
 from gis.models import Area, Industry, Infrastructure, LandUseClass, Parcel, Project, Proximity
 
 LANDED_STATUSES = ("signed", "supplied", "under_construction", "in_production")
@@ -60,6 +61,7 @@ class Context:
     parks: dict[int, ParkFacts]
     layer: Layer
     preferred_ids: frozenset[int]
+    protection: Protection = field(default_factory=Protection)  # 卫生防护距离 (gis/matching/protection.py)
 
 
 def industry_facts(session: Session, code: str) -> IndustryFacts:
@@ -188,6 +190,7 @@ def load_context(session: Session, need: Resolved) -> Context:
         parks_for(session, need.industry),
         load_layer(conn),
         _preferred(session, need.need.preferred_areas),
+        measure(session, need.industry.code, need.nuisance_class),
     )
 
 

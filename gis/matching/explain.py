@@ -8,6 +8,7 @@ import orjson
 
 from gis.area import M2_PER_MU
 from gis.labels import Text, label, message
+from gis.matching import protection
 from gis.matching.candidates import Candidate
 from gis.matching.constraints import COLLECTIVE, Check, infra_label
 from gis.matching.criteria import CRITERION, figure
@@ -104,6 +105,21 @@ def candidate_dict(c: Candidate, lang: str, rank: int | None = None) -> dict[str
         "gaps": [k.gap.render(lang) for k in c.checks if k.failed and k.gap],
         "collective_decision": any(k.status == COLLECTIVE for k in c.checks),
         "geometry": orjson.loads(c.geojson) if c.geojson else None,
+        "protection": protection_dict(c, lang),
+    }
+
+
+def protection_dict(c: Candidate, lang: str) -> dict[str, Any] | None:
+    """The receptor a site is too near and the ring of the distance required around the site,
+    for the map (None: no receptor is too near, or the need keeps no distance)."""
+    fact = c.facts.get("protection")
+    if not fact or not fact["receptor"] or not c.geojson:
+        return None
+    receptor = fact["receptor"]
+    return {
+        "required_m": fact["required_m"],
+        "receptor": {**receptor, "kind_label": label("receptor_kind", receptor["kind"], lang)},
+        "ring": protection.ring(c.geojson, fact["required_m"]),
     }
 
 

@@ -16,6 +16,7 @@ from gis.matching.kinds import FACTORY
 from gis.matching.need import MatchConfig, Resolved
 from gis.matching.sql import failed_count
 from gis.models import Factory, Parcel
+from gis.vocabulary import SiteKind
 
 SiteParcel = aliased(Parcel, name="site_parcel")
 
@@ -79,6 +80,9 @@ def factory_rules(need: Resolved, ctx: Context, config: MatchConfig) -> list[Col
         where.append(
             or_(Factory.rent_yuan_m2_month.is_(None), Factory.rent_yuan_m2_month <= n.max_rent_yuan_m2_month)
         )
+    too_near = ctx.protection.ids(SiteKind.FACTORY)
+    if too_near:
+        where.append(Factory.id.not_in(too_near))
     return where
 
 

@@ -82,8 +82,8 @@ def preferred_rule() -> ColumnElement[bool]:
 def rule_checks(shape: Shape, preferred: bool = True) -> list[ColumnElement[bool]]:
     """The hard constraints on a parcel but status, area and the distances as SQL, one condition
     per check of gis/matching/constraints.py (the readiness items together): land use, preferred
-    area (unless `preferred` is false), plot ratio, readiness, waterfront, budget, those the
-    request asks for."""
+    area (unless `preferred` is false), plot ratio, readiness, waterfront, budget, protection
+    distance, those the request asks for."""
     where: list[ColumnElement[bool]] = [Parcel.land_use.in_(param_list("admitted"))]
     if shape.insist_on_preferred and preferred:
         where.append(preferred_rule())
@@ -102,6 +102,8 @@ def rule_checks(shape: Shape, preferred: bool = True) -> list[ColumnElement[bool
         )
     if shape.searched:
         where.append(search_area.centre_inside(shape.dialect, Parcel.centre_lon, Parcel.centre_lat))
+    if shape.protection:
+        where.append(Parcel.id.not_in(param_list("too_near")))
     return where
 
 

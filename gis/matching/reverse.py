@@ -9,7 +9,7 @@ areas) are read once; the parks' facts once per industry, since the firms of a c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, select
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gis.errors import InvalidInput, NotFound
 from gis.labels import Text
+from gis.matching import protection
 from gis.matching.candidates import Candidate, candidate, score_rows
 from gis.matching.constraints import LandClass, failures
 from gis.matching.context import (
@@ -109,6 +110,8 @@ class _Site:
     layer: Layer
     area_ids: dict[str, int]
     parks: dict[str, dict[int, ParkFacts]]  # by industry code
+    rules: list[protection.Rule] = field(default_factory=list)  # protection distances
+    nearest: protection.Nearest | None = None  # the receptor nearest the site
 
     def context(self, session: Session, need: Resolved) -> Context:
         """The project's context: the shared parts, its industry's parks and its preferred areas."""
@@ -116,21 +119,29 @@ class _Site:
         if code not in self.parks:
             self.parks[code] = parks_for(session, need.industry)
         preferred = frozenset(self.area_ids[a] for a in need.need.preferred_areas if a in self.area_ids)
-        return Context(self.classes, self.parks[code], self.layer, preferred)
+        site_id = self.rows[0].id if self.rows else 0
+        kept = protection.for_site(
+            self.rules, code, need.nuisance_class, self.kind.name, site_id, self.nearest
+        )
+        return Context(self.classes, self.parks[code], self.layer, preferred, kept)
 
 
 def _site(session: Session, kind: SiteKind, code: str) -> _Site:
     site_kind, model, base = SOURCES[kind]
     statement = base().where(model.code == code)
     conn = session.connection()
+    rows = list(conn.execute(statement))
+    receptors = protection.load_receptors(session)
     return _Site(
         site_kind,
         statement,
-        list(conn.execute(statement)),
+        rows,
         load_classes(conn),
         load_layer(conn),
         {c: i for c, i in conn.execute(select(Area.code, Area.id))},
         {},
+        protection.load_rules(session),
+        protection.site_nearest(session, kind, rows[0].id, receptors) if rows else None,
     )
 
 

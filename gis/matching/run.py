@@ -90,6 +90,11 @@ def match(
     """Rank parcels, assembled sites and factories for `need`, with near misses and notes."""
     resolved, ctx = prepare(session, need, config)
     result = MatchResult(resolved, notes=notes(resolved, config))
+    required = ctx.protection.requirement
+    if required is not None:
+        result.notes.append(
+            Text("match.note.protection", {"distance": round(required.distance_m), "source": required.source})
+        )
     if resolved.wants_land:
         bound = shaped(session, resolved, ctx, config)
         parcels, passed = match_parcels(session, resolved, ctx, config, limit, bound)

@@ -50,6 +50,7 @@ class Shape:
     limit_kinds: tuple[str | None, ...]  # each limit's kind of infrastructure (None: one named by code)
     stored_distances: bool  # the parcels' stored distances are of this layer (gis/matching/proximity.py)
     searched: bool = False  # a search area holds the sites (gis/search_area.py)
+    protection: bool = False  # some parcels are too near a receptor (gis/matching/protection.py)
 
 
 def _points(ctx: Context, target: str) -> Points | None:
@@ -97,6 +98,7 @@ def shape_of(dialect: str, need: Resolved, ctx: Context, config: MatchConfig) ->
         tuple(t if t in INFRA_KINDS else None for t, _ in n.max_distance_km),
         ctx.layer.stored,
         searched=n.search_area is not None,
+        protection=bool(ctx.protection.ids(SiteKind.PARCEL)),
     )
 
 
@@ -117,6 +119,7 @@ def binds(shape: Shape, need: Resolved, ctx: Context, config: MatchConfig) -> di
         "near_k": config.near_miss_pool,
         "piece_min": low / config.assembly_max_members,
         "seeds": config.assembly_seeds,
+        "too_near": ctx.protection.ids(SiteKind.PARCEL),
     }
     out.update(_classes(need, ctx, config))
     if n.search_area is not None:

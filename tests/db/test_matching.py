@@ -393,7 +393,9 @@ def scored_both_ways(db, need, *, estimated: bool):
         pharma(preferred_areas=("P03",)),
         Need(industry_code="59", land_min_mu=20, land_max_mu=120, today=TODAY),
         Need(industry_code="39", land_min_mu=5, land_max_mu=300, nuisance_class=1, today=TODAY),
-        Need(industry_code="26", land_min_mu=10, land_max_mu=200, today=TODAY, required_readiness=("power",)),
+        # 30, not 26: a class-3 collective-decision industry whose protection distance (300 m) leaves
+        # more than a handful of the sample's parcels
+        Need(industry_code="30", land_min_mu=10, land_max_mu=200, today=TODAY, required_readiness=("power",)),
     ],
 )
 def test_the_database_scores_every_parcel_as_python_does(sample_db, need):
@@ -553,7 +555,7 @@ def test_requests_of_one_shape_share_their_statements_but_bind_their_own_numbers
     small = Need(industry_code="39", land_min_mu=5, land_max_mu=20, nuisance_class=1, today=TODAY)
     large = replace(
         small,
-        industry_code="27",
+        industry_code="35",  # no protection distance: that would be a constraint, another shape
         land_min_mu=60,
         land_max_mu=200,
         nuisance_class=None,

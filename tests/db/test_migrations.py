@@ -26,6 +26,8 @@ TABLES = {
     "record_changes",
     "api_tokens",
     "login_failures",
+    "protection_distances",
+    "receptors",
 }
 GEOMETRY_COLUMNS = {
     ("areas", "geom"),
@@ -33,6 +35,7 @@ GEOMETRY_COLUMNS = {
     ("factories", "footprint"),
     ("factories", "location"),
     ("infrastructure", "geom"),
+    ("receptors", "geom"),
 }
 
 

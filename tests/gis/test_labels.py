@@ -126,6 +126,7 @@ DYNAMIC = (
     "quality_check.",
     "quality_missing.",
     "ready.",
+    "receptor_kind.",
     "review_department.",
     "review_outcome.",
     "role.",

@@ -78,7 +78,7 @@ def test_the_database_allows_exactly_the_enum_s_words(model: type, constraint: s
 
 def test_a_site_kind_and_its_layer_name_each_other():
     assert [k.layer for k in SiteKind] == [Layer.PARCELS, Layer.FACTORIES]
-    assert [layer.site_kind for layer in Layer] == [SiteKind.PARCEL, SiteKind.FACTORY, None, None]
+    assert [layer.site_kind for layer in Layer] == [SiteKind.PARCEL, SiteKind.FACTORY, None, None, None]
     # the map names its site layers in both languages
     assert all(f"map.layer.{k.layer}" in catalogue for k in SiteKind for catalogue in CATALOGUES.values())
     # stored and written as the plain words

@@ -250,8 +250,9 @@ def test_a_review_body_that_is_not_json_is_problem_json(sample_client):
 
 def test_a_waterfront_project_hears_of_the_best_parcels_missing_only_the_water(sample_client):
     # three parcels of the sample are on the water and available: one fits; the near misses are
-    # the best of those failing the waterfront alone, not the smallest failing it and more
-    body = {"industry_code": "27", "land_min_mu": 20, "land_max_mu": 60, "needs_waterfront": True}
+    # the best of those failing the waterfront alone, not the smallest failing it and more (35, not
+    # 27: a 二类 industry of the same park's lead without a protection distance, which two would fail)
+    body = {"industry_code": "35", "land_min_mu": 20, "land_max_mu": 60, "needs_waterfront": True}
 
     result = MatchOut.model_validate(
         sample_client.post("/api/match", json=body, params={"lang": "en"}).json()

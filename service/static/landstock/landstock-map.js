@@ -451,6 +451,27 @@
     s.marker.addTo(state.group);
     state.sites[c.code] = s;
     if (!near) { state.count += 1; }
+    protectionRing(c);
+  }
+
+  // A site too near a sensitive receptor (卫生防护距离): the line of the distance required around
+  // it, and the receptor, marked where it is nearest the site.
+  function protectionRing(c) {
+    var p = c.protection;
+    if (!p) { return; }
+    L.geoJSON(p.ring, { interactive: false, style: { color: "#b91c1c", weight: 2, dashArray: "6 4",
+                                                      fill: false, className: "ls-protection-ring" } })
+      .addTo(state.group);
+    var r = p.receptor;
+    var words = r.name + "（" + r.kind_label + "）" + Math.round(r.distance_m) + " m / ≥ " + Math.round(p.required_m) + " m";
+    var dot = L.circleMarker([r.lat, r.lon], { radius: 6, color: "#b91c1c", weight: 2, fillColor: "#fecaca",
+                                                fillOpacity: 0.9, className: "ls-receptor" });
+    dot.bindTooltip(words);
+    dot.on("add", function () {
+      var e = dot.getElement();
+      if (e) { e.setAttribute("data-receptor", r.code); e.setAttribute("data-site", c.code); }
+    });
+    dot.addTo(state.group);
   }
 
   // Draw the ranked sites and the near misses; `onPick(code)` hears a site clicked on the map.
