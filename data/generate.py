@@ -28,6 +28,7 @@ from shapely import affinity
 from shapely.geometry import LineString, MultiPoint, Point, Polygon, box, mapping, shape
 
 from data import names
+from data.context import build_context
 from data.draw import choose, random_date
 from data.follow_ups import LANDED_MOST, follow_ups
 from data.leads import leads
@@ -811,6 +812,13 @@ def multipolygon(geom: Any) -> Any:
     return geom if geom.geom_type == "MultiPolygon" else shapely.MultiPolygon([geom])
 
 
+def write_context(path: Path, mainland: Polygon, exclave: Polygon) -> None:
+    """Write the map's context (data/context.py), drawn from its own generator after the rest."""
+    context = build_context(mainland, exclave)
+    geoms = shapely.set_precision(np.array([c.pop("geom") for c in context]), 10**-DECIMALS, mode="pointwise")
+    write_collection(path, [feature(g, c) for g, c in zip(geoms, context, strict=True)])
+
+
 def generate(out_dir: Path = SAMPLE_DIR) -> dict[str, int]:
     """Write the sample files into `out_dir`; return how many records each holds."""
     rng = np.random.default_rng(SEED)
@@ -840,6 +848,7 @@ def generate(out_dir: Path = SAMPLE_DIR) -> dict[str, int]:
             for i in INFRASTRUCTURE
         ],
     )
+    write_context(out_dir / "context.geojson", mainland, exclave)
     (out_dir / "projects.json").write_text(
         json.dumps(projects, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

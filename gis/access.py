@@ -44,6 +44,7 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"  # accounts, roles, scopes
     SET_TARGETS = "set_targets"  # the yearly supply targets of parks and towns (gis/trends.py)
     EDIT_RECEPTORS = "edit_receptors"  # the sensitive receptors layer (卫生防护距离)
+    EDIT_CONTEXT = "edit_context"  # replace the map's context layer (roads, waterways, coastline)
 
 
 ALLOWED: dict[Role, frozenset[Action]] = {

@@ -755,6 +755,21 @@ class Receptor(Coded, Base):
     __table_args__ = (CheckConstraint(_one_of("kind", RECEPTOR_KINDS), name="kind"),)
 
 
+class ContextFeature(Base):
+    """A feature of the light context maps draw under the inventory when no basemap package is
+    configured: coastline, county outline, a road or a waterway (`rank` 1 the most important)."""
+
+    __tablename__ = "context_features"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+    rank: Mapped[int] = mapped_column(Integer)
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("GEOMETRY", srid=CGCS2000, spatial_index=True), nullable=False
+    )
+
+
 user_areas = Table(
     "user_areas",
     Base.metadata,

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 from gis import accounts, bulk, localtime
 from gis.access import Principal, operator
 from gis.bulk_write import Progress
+from gis.context import ContextItem
 from gis.errors import InsecureSetup, NotFound
 from gis.gateway import receptors as receptor_gateway
+from gis.gateway import context as context_writes
 from gis.gateway import reviews
 from gis.geometry import clean_polygons
 from gis.labels import Text
@@ -27,6 +29,7 @@ from gis.matching.need import MatchConfig
 from gis.matching.review import Planned, ReviewConfig
 from gis.models import Parcel, User
 from gis.pipeline.reviews import NewReview
+from gis.vocabulary import ContextKind
 
 SAMPLE_ACTOR = "示例数据"
 DEMO_PASSWORD = "landstock-demo"
@@ -57,6 +60,7 @@ FILES = (
     "factories.geojson",
     "infrastructure.geojson",
     "receptors.geojson",
+    "context.geojson",
 )
 
 
@@ -122,6 +126,7 @@ def load_sample(
     bulk.insert_infrastructure(session, infrastructure, infra_geoms)
     receptors, receptor_geoms = _features(directory / "receptors.geojson")
     receptor_gateway.put(session, receptors, receptor_geoms, operator(SAMPLE_ACTOR))
+    context_features = load_context(session, directory)
     return {
         "areas": areas,
         "projects": len(projects),
@@ -129,7 +134,18 @@ def load_sample(
         "factories": len(factories),
         "infrastructure": len(infrastructure),
         "receptors": len(receptors),
+        "context": context_features,
     }
+
+
+def load_context(session: Session, directory: Path) -> int:
+    """Put the sample's map context (coastline, county, roads, waterways) in place; return how many."""
+    records, geoms = _features(directory / "context.geojson")
+    items = [
+        ContextItem(ContextKind(r["kind"]), r.get("name"), int(r["rank"]), g)
+        for r, g in zip(records, geoms, strict=True)
+    ]
+    return context_writes.replace(session, items, who=operator(SAMPLE_ACTOR))
 
 
 def verified(records: list[dict[str, Any]], today: dt.date) -> None:

@@ -161,3 +161,12 @@ class ReceptorKind(StrEnum):
     HOSPITAL = "hospital"
     VILLAGE = "village"
     ELDERLY_CARE = "elderly_care"
+
+
+class ContextKind(StrEnum):
+    """A kind of feature of the map's context layer (context_features), drawn light."""
+
+    COASTLINE = "coastline"
+    COUNTY = "county"  # the county's outline
+    ROAD = "road"  # rank 1 expressway, 2 national/provincial road, 3 town road
+    RIVER = "river"  # rank 1 the Yangtze side's great rivers, 2 canals (河/港), 3 small waterways

@@ -34,11 +34,12 @@ from sqlalchemy.orm import Session
 # typer 0.29 parses with its own copy of click: a bad option value raises its errors, not click's
 from typer._click.exceptions import ClickException as TyperUsageError
 
-from gis import accounts, localtime, mapdata, migrate, search_area
+from gis import accounts, context, localtime, mapdata, migrate, search_area
 from gis import backup as backups
 from gis.access import Action, Principal, Role, authorize, operator
 from gis.database import Database, make_engine, redact
 from gis.errors import Forbidden, ImportRefused, InvalidInput, LandstockError
+from gis.gateway import context as context_writes
 from gis.gateway import projects as project_writes
 from gis.inventory import FactoryQuery, ParcelQuery
 from gis.io import exporter
@@ -81,6 +82,8 @@ report_app = typer.Typer(
     help="The pipeline's reports 招商报表 (.xlsx or .pdf by the file's suffix)", no_args_is_help=True
 )
 app.add_typer(report_app, name="report")
+context_app = typer.Typer(help="The map's context layer 地图底图要素", no_args_is_help=True)
+app.add_typer(context_app, name="context")
 console = Console()
 
 
@@ -485,6 +488,22 @@ def _finish_import(report: ImportReport, lang: str, every_row: bool, report_json
     if report_json is not None:
         text = json.dumps(report.to_dict(lang), ensure_ascii=False, indent=1)
         report_json.write_text(text, encoding="utf-8")
+
+
+@context_app.command("load")
+def context_load(
+    path: Annotated[Path, typer.Argument(help="GeoJSON, GeoPackage or Shapefile: kind, name, rank 要素文件")],
+    user: Annotated[
+        str,
+        typer.Option(help="Who replaces it: an administrator's account, or the operator at the shell 操作人"),
+    ] = "import",
+) -> None:
+    """Replace the map's context layer (coastline, county, roads, waterways) with a file 替换底图要素."""
+    settings = load_settings()
+    items = context.read_file(path, settings.imports.limits())
+    with _opened(settings) as db, db.write() as session:
+        count = context_writes.replace(session, items, who=_acting(session, user, Action.EDIT_CONTEXT))
+    console.print(message("cli.context.loaded", settings.app.language, count=count))
 
 
 @app.command("export")

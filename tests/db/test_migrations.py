@@ -23,6 +23,7 @@ TABLES = {
     "industries",
     "land_use_classes",
     "infrastructure",
+    "context_features",
     "record_changes",
     "api_tokens",
     "login_failures",
@@ -36,6 +37,7 @@ GEOMETRY_COLUMNS = {
     ("factories", "location"),
     ("infrastructure", "geom"),
     ("receptors", "geom"),
+    ("context_features", "geom"),
 }
 
 

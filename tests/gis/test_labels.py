@@ -113,6 +113,7 @@ DYNAMIC = (
     "alert_help.",
     "area_kind.",
     "building_type.",
+    "context_kind.",
     "factory_status.",
     "follow_up.",
     "history.",

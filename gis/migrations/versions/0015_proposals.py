@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"  # becomes "0014" when the chain is merged
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
