@@ -1,4 +1,6 @@
-"""Basemaps: 天地图 vector and imagery with labels, OpenStreetMap, none (offline), AMap (GCJ-02).
+"""Basemaps: a local tile package served at /basemap (first when configured), the context drawn
+from Landstock's own data (offline; "none"), 天地图 vector and imagery with labels, OpenStreetMap,
+AMap (GCJ-02).
 
 天地图 is aligned with CGCS2000/WGS84 and needs a key (`tk`); without one its layers are left
 out. AMap tiles are in GCJ-02: a map drawn over them must shift every feature to GCJ-02 at
@@ -8,8 +10,13 @@ draw time (the page's `gcj02` mode), so AMap is never offered beside the other b
 from __future__ import annotations
 
 import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
 
 from gis.labels import message
+from gis.mbtiles import TilePackage
 
 TIANDITU = (
     "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?service=wmts&request=GetTile&version=1.0.0"
@@ -18,6 +25,7 @@ TIANDITU = (
 )
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 AMAP = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
+CONTEXT_URL = "/basemap/context.geojson"
 # base layer -> its label layer
 TIANDITU_LAYERS = {"tianditu_vec": ("vec", "cva"), "tianditu_img": ("img", "cia")}
 
@@ -35,37 +43,112 @@ def _tianditu(name: str, key: str, lang: str, show: bool) -> folium.FeatureGroup
     return group
 
 
+class PackageBasemap(JSCSSMixin, Layer):
+    """The local tile package (/basemap): pictures with L.tileLayer, vector tiles with VectorGrid,
+    each of its layers drawn light."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = landstock.packageBasemap({{ this.options|tojson }});
+        {% endmacro %}
+    """)
+    default_js = [("vectorGrid", "vectorGrid"), ("landstock_map_js", "landstock_map_js")]
+
+    def __init__(self, package: TilePackage, lang: str, *, show: bool) -> None:
+        super().__init__(name=package.name, overlay=False, show=show)
+        self._name = "PackageBasemap"
+        self.options = {
+            "url": "/basemap/{z}/{x}/{y}",
+            "vector": package.vector,
+            "layers": list(package.layers),
+            "minNativeZoom": package.min_zoom,
+            "maxNativeZoom": package.max_zoom,
+            "attribution": package.attribution or message("map.attr.package", lang),
+        }
+
+
+class ContextBasemap(JSCSSMixin, Layer):
+    """The context drawn from Landstock's own data (/basemap/context.geojson): coastline, county,
+    roads, waterways, towns, parks, ports, highway exits and stations, light and labelled. Works
+    with no internet; fetched once when first shown."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = landstock.contextBasemap({{ this.options|tojson }});
+        {% endmacro %}
+    """)
+    default_js = [("landstock_map_js", "landstock_map_js")]
+
+    def __init__(self, lang: str, *, show: bool) -> None:
+        super().__init__(name=message("map.basemap.none", lang), overlay=False, show=show)
+        self._name = "ContextBasemap"
+        self.options = {"url": CONTEXT_URL, "attribution": message("map.attr.context", lang)}
+
+
+class BasemapWatch(JSCSSMixin, MacroElement):
+    """Says so in the map box when `basemap` cannot load (several tiles failed, none loaded) and
+    switches to `fallback` (the context drawn from Landstock's own data), never leaving grey."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            landstock.watchBasemap({{ this._parent.get_name() }}, {{ this.basemap.get_name() }},
+                {{ this.fallback.get_name() if this.fallback else "null" }}, {{ this.words|tojson }});
+        {% endmacro %}
+    """)
+    default_js = [("landstock_map_js", "landstock_map_js")]
+
+    def __init__(self, basemap: Layer, fallback: Layer | None, lang: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is unannotated
+        self._name = "BasemapWatch"
+        self.basemap, self.fallback = basemap, fallback
+        key = "map.basemap.failed" if fallback else "map.basemap.failed_alone"
+        self.words = {"failed": message(key, lang, name=basemap.layer_name)}
+
+
+def _osm(lang: str, *, show: bool) -> folium.TileLayer:
+    return folium.TileLayer(
+        OSM, attr=message("map.attr.osm", lang), max_zoom=19, name=message("map.basemap.osm", lang), show=show
+    )
+
+
 def available(tianditu_key: str | None) -> list[str]:
     """The basemaps a page can offer (天地图 only with a key)."""
     return ["none", "osm", *(TIANDITU_LAYERS if tianditu_key else ())]
 
 
 def add_basemaps(
-    m: folium.Map, *, lang: str, first: str, tianditu_key: str | None, gcj02: bool = False
+    m: folium.Map,
+    *,
+    lang: str,
+    first: str,
+    tianditu_key: str | None,
+    gcj02: bool = False,
+    package: TilePackage | None = None,
 ) -> None:
-    """Add the switchable basemaps to `m`, `first` shown (falls back to none when unavailable)."""
+    """Add the switchable basemaps to `m`: the tile package first and shown when there is one, else
+    `first` shown (the context when unavailable); each that loads from a server is watched."""
     if gcj02:
-        folium.TileLayer(
+        amap = folium.TileLayer(
             AMAP,
             subdomains="1234",
             attr=message("map.attr.amap", lang),
             max_zoom=18,
             name=message("map.basemap.amap", lang),
-        ).add_to(m)
+        )
+        amap.add_to(m)
+        BasemapWatch(amap, None, lang).add_to(m)
         return
     offered = available(tianditu_key)
-    first = first if first in offered else "none"
+    first = "package" if package else first if first in offered else "none"
+    served: list[Layer] = [PackageBasemap(package, lang, show=True)] if package else []
+    context = ContextBasemap(lang, show=first == "none")
     for name in offered:
-        show = name == first
-        if name == "none":
-            folium.FeatureGroup(name=message("map.basemap.none", lang), overlay=False, show=show).add_to(m)
-        elif name == "osm":
-            folium.TileLayer(
-                OSM,
-                attr=message("map.attr.osm", lang),
-                max_zoom=19,
-                name=message("map.basemap.osm", lang),
-                show=show,
-            ).add_to(m)
-        else:
-            _tianditu(name, str(tianditu_key), lang, show).add_to(m)
+        if name == "osm":
+            served.append(_osm(lang, show=name == first))
+        elif name != "none":
+            served.append(_tianditu(name, str(tianditu_key), lang, name == first))
+    # the package first in the layer control, then the context, then the rest
+    for layer in (*served[:1], context, *served[1:]) if package else (context, *served):
+        layer.add_to(m)
+    for layer in served:
+        BasemapWatch(layer, context, lang).add_to(m)

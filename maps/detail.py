@@ -9,6 +9,7 @@ import folium
 import orjson
 
 from gis.labels import message
+from gis.mbtiles import TilePackage
 from maps.basemaps import add_basemaps
 from maps.inventory import add_tools
 from maps.render import new_map
@@ -69,12 +70,13 @@ def detail_map(
     lang: str,
     basemap: str,
     tianditu_key: str | None,
+    package: TilePackage | None = None,
     photos: Sequence[dict[str, Any]] = (),
 ) -> folium.Map:
     """A map framing one record's shape (a point for a factory known only by its location) and the
     places its photos were taken."""
     m = new_map(height="100%")
-    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key)
+    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key, package=package)
     taken = mark_photos(m, photos, lang)
     if geojson:
         geometry = orjson.loads(geojson)

@@ -5,17 +5,25 @@ from __future__ import annotations
 import folium
 import orjson
 
+from gis.mbtiles import TilePackage
 from maps.basemaps import add_basemaps
 from maps.layers import GeometryEditor
 from maps.render import new_map
 
 
 def edit_map(
-    geojson: str | None, *, lang: str, basemap: str, tianditu_key: str | None, input_id: str, file_id: str
+    geojson: str | None,
+    *,
+    lang: str,
+    basemap: str,
+    tianditu_key: str | None,
+    package: TilePackage | None = None,
+    input_id: str,
+    file_id: str,
 ) -> folium.Map:
     """A map whose drawn shape is written to the form input `input_id`."""
     m = new_map()
-    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key)
+    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key, package=package)
     geometry = orjson.loads(geojson) if geojson else None
     if geometry and geometry["type"] == "Point":
         lon, lat = geometry["coordinates"]

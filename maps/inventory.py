@@ -15,6 +15,7 @@ from folium import plugins
 
 from gis.crs import cgcs2000_to_gcj02
 from gis.labels import message
+from gis.mbtiles import TilePackage
 from gis.vocabulary import SiteKind
 from maps.basemaps import add_basemaps
 from maps.layers import Framed, Legend, VectorTiles, area_outlines
@@ -58,6 +59,7 @@ def inventory_map(
     lang: str,
     basemap: str,
     tianditu_key: str | None,
+    package: TilePackage | None = None,
     query: str,
     gcj02: bool = False,
     bbox: tuple[float, float, float, float] | None = None,
@@ -67,7 +69,7 @@ def inventory_map(
     m = new_map()
     if bbox is not None:  # the page frames the box again after a new filter
         Framed(bbox, max_zoom=15).add_to(m)
-    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key, gcj02=gcj02)
+    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key, package=package, gcj02=gcj02)
     if gcj02:
         towns, parks = shifted_to_gcj02(towns), shifted_to_gcj02(parks)
     area_outlines(towns, "town", lang).add_to(m)

@@ -13,6 +13,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from gis.mbtiles import TilePackage
 from gis.vocabulary import SiteKind
 from maps.basemaps import add_basemaps
 from maps.inventory import add_tools
@@ -35,10 +36,17 @@ class MatchLayer(JSCSSMixin, MacroElement):
         self._name = "MatchLayer"
 
 
-def match_map(*, parks: dict[str, Any], lang: str, basemap: str, tianditu_key: str | None) -> folium.Map:
+def match_map(
+    *,
+    parks: dict[str, Any],
+    lang: str,
+    basemap: str,
+    tianditu_key: str | None,
+    package: TilePackage | None = None,
+) -> folium.Map:
     """Parks, the parcels by status (faint, for context) and the layer of candidates."""
     m = new_map()
-    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key)
+    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key, package=package)
     area_outlines(parks, "park", lang).add_to(m)
     VectorTiles(SiteKind.PARCEL, lang).add_to(m)
     MatchLayer().add_to(m)

@@ -9,6 +9,7 @@ from typing import Protocol
 import folium
 import orjson
 
+from gis.mbtiles import TilePackage
 from gis.vocabulary import SiteKind
 from maps.basemaps import add_basemaps
 from maps.detail import draw_site
@@ -33,10 +34,17 @@ def _draw(m: folium.Map, site: Site) -> list[list[float]]:
     return draw_site(m, geometry, colour, tooltip=site.code, class_name="ls-project-site")
 
 
-def project_map(sites: Sequence[Site], *, lang: str, basemap: str, tianditu_key: str | None) -> folium.Map:
+def project_map(
+    sites: Sequence[Site],
+    *,
+    lang: str,
+    basemap: str,
+    tianditu_key: str | None,
+    package: TilePackage | None = None,
+) -> folium.Map:
     """A map of the project's sites (Qidong as a whole when it has none)."""
     m = new_map(height="100%")
-    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key)
+    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key, package=package)
     corners = [c for s in sites if s.geojson for c in _draw(m, s)]
     if corners:
         lats, lons = [c[0] for c in corners], [c[1] for c in corners]

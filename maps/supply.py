@@ -13,6 +13,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from gis.labels import message
+from gis.mbtiles import TilePackage
 from maps.basemaps import add_basemaps
 from maps.inventory import add_tools
 from maps.render import new_map
@@ -116,12 +117,13 @@ def supply_map(
     lang: str,
     basemap: str,
     tianditu_key: str | None,
+    package: TilePackage | None = None,
 ) -> folium.Map:
     """Parks and towns shaded by the 亩 still available, each labelled; switch between the two."""
     m = new_map()
     _choropleth(parks, park_available, "park", lang, show=True).add_to(m)
     _choropleth(towns, town_available, "town", lang, show=False).add_to(m)
-    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key)
+    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key, package=package)
     add_tools(m, lang)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     Declutter().add_to(m)

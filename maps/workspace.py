@@ -10,6 +10,7 @@ import folium
 from branca.element import MacroElement
 from folium.template import Template
 
+from gis.mbtiles import TilePackage
 from maps.basemaps import add_basemaps
 from maps.inventory import add_tools
 from maps.layers import area_outlines
@@ -30,10 +31,17 @@ class WorkspaceLayer(MacroElement):
         self._name = "WorkspaceLayer"
 
 
-def workspace_map(areas: dict[str, Any], *, lang: str, basemap: str, tianditu_key: str | None) -> folium.Map:
+def workspace_map(
+    areas: dict[str, Any],
+    *,
+    lang: str,
+    basemap: str,
+    tianditu_key: str | None,
+    package: TilePackage | None = None,
+) -> folium.Map:
     """The outlines of `areas` (parks, zones, towns) under the listed records."""
     m = new_map()
-    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key)
+    add_basemaps(m, lang=lang, first=basemap, tianditu_key=tianditu_key, package=package)
     if areas["features"]:
         area_outlines(areas, "park", lang).add_to(m)
     WorkspaceLayer().add_to(m)

@@ -26,6 +26,7 @@ from service.routes import (
     areas,
     attachments,
     auth,
+    basemap,
     brochure,
     docs,
     exports,
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.basemap = settings.map.package()  # the local tile package, read once
     errors.install(app)
     read_access.install(app)
     openapi.install(app)
@@ -196,6 +198,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         attachments,
         areas,
         stats,
+        basemap,
         ogc,
         matching,
         pipeline,

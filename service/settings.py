@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from gis import freshness, localtime, replica
+from gis import freshness, localtime, mbtiles, replica
 from gis.database import BUSY_TIMEOUT_MS
 from gis.io.limits import ImportLimits
 from gis.matching.criteria import CRITERION, Weights
@@ -345,7 +345,7 @@ class VerifySettings(BaseSettings):
 class MapSettings(BaseSettings):
     """How the web pages draw maps and where their browser assets come from."""
 
-    model_config = _config("LANDSTOCK_MAP_")
+    model_config = SettingsConfigDict(**_config("LANDSTOCK_MAP_"), populate_by_name=True)
 
     assets: Literal["local", "cdn"] = "local"
     """local: JS/CSS served by Landstock (intranet); cdn: public CDN"""
@@ -353,6 +353,30 @@ class MapSettings(BaseSettings):
     """Where `npm ci` installed the browser assets"""
     basemap: Literal["none", "osm", "tianditu_vec", "tianditu_img"] = "none"
     """Basemap shown first; none works with no internet"""
+    basemap_tiles: Annotated[Path | None, Field(validation_alias="LANDSTOCK_BASEMAP_TILES")] = None
+    """A local tile package (.mbtiles: raster png/jpg/webp or vector pbf) Landstock serves at /basemap
+    and every map offers first; without one, maps draw the context layer from Landstock's own data"""
+
+    @field_validator("basemap_tiles", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("basemap_tiles")
+    @classmethod
+    def _a_readable_package(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            try:
+                mbtiles.open_package(value)
+            except mbtiles.BadTilePackage as exc:
+                raise ValueError(
+                    f"LANDSTOCK_BASEMAP_TILES: {exc.message('zh')} / {exc.message('en')}"
+                ) from None
+        return value
+
+    def package(self) -> mbtiles.TilePackage | None:
+        """The configured tile package's metadata, or None without one."""
+        return mbtiles.open_package(self.basemap_tiles) if self.basemap_tiles else None
 
 
 class AuthSettings(BaseSettings):

@@ -47,8 +47,14 @@ def tianditu_key(settings: Settings) -> str | None:
 
 
 def map_look(settings: Settings, lang: str) -> dict[str, Any]:
-    """What every page's map takes from the settings and the reader: language, basemap, 天地图 key."""
-    return {"lang": lang, "basemap": settings.map.basemap, "tianditu_key": tianditu_key(settings)}
+    """What every page's map takes from the settings and the reader: language, basemap, 天地图 key,
+    the local tile package."""
+    return {
+        "lang": lang,
+        "basemap": settings.map.basemap,
+        "tianditu_key": tianditu_key(settings),
+        "package": settings.map.package(),
+    }
 
 
 def _with_lang(request: Request, lang: str) -> str:

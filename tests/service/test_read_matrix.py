@@ -21,6 +21,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -34,9 +35,10 @@ from gis import accounts, localtime
 from gis.database import Database, make_engine
 from gis.tiles import tiles_over
 from service.main import create_app
-from service.settings import AppSettings, DatabaseSettings, ReadSettings, Settings
+from service.settings import AppSettings, DatabaseSettings, MapSettings, ReadSettings, Settings
 from tests.conftest import BACKENDS, OPERATOR, TEST_PASSWORD, Databases
 from tests.photos import pdf, phone_jpeg
+from tests.tile_packages import raster_package
 
 EDITOR = "acct-editor-mark"  # an account name: never shown to anonymous readers
 SECRET = {"code": "XM-SECRET-901", "name": "机密甲项目", "investor": "机密甲投资有限公司"}
@@ -188,17 +190,20 @@ def _plant(client: TestClient, editor: dict[str, str]) -> dict[str, str]:
     return {**codes, "z": str(z), "x": str(x), "y": str(y)}
 
 
-def _app(url: str, public_read: str) -> TestClient:
+def _app(url: str, public_read: str, basemap: Path) -> TestClient:
     settings = Settings(
         database=DatabaseSettings(url=url),
         app=AppSettings(environment="test"),
         read=ReadSettings(public_read=public_read),
+        map=MapSettings(basemap_tiles=basemap),
     )  # type: ignore[arg-type]
     return TestClient(create_app(settings))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def sample(request: pytest.FixtureRequest, databases: Databases) -> Iterator[Sample]:
+def sample(
+    request: pytest.FixtureRequest, databases: Databases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Sample]:
     """The planted sample behind an app with each setting, and a token per role."""
     url = databases.url(str(request.param), sample=True)
     db = Database(make_engine(url))
@@ -210,7 +215,8 @@ def sample(request: pytest.FixtureRequest, databases: Databases) -> Iterator[Sam
     headers["anonymous"] = {}
     editor = _token(db, EDITOR, "admin")
     db.dispose()
-    with _app(url, "inventory") as open_app, _app(url, "none") as closed_app:
+    basemap = raster_package(tmp_path_factory.mktemp("basemap") / "basemap.mbtiles", max_zoom=1)
+    with _app(url, "inventory", basemap) as open_app, _app(url, "none", basemap) as closed_app:
         found = Sample({"inventory": open_app, "none": closed_app}, headers)
         found.codes = _plant(open_app, editor)
         yield found
@@ -415,6 +421,10 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "/api/projects/{code}/reviews/{number}.html": secret_and_own(
         project_api, "/api/projects/{*_project}/reviews/{*_review}.html"
     ),
+    # the local tile package and the context layer: read as the map is
+    "/basemap/metadata": (inventory_api, [("/basemap/metadata", "none")]),
+    "/basemap/context.geojson": (inventory_api, [("/basemap/context.geojson", "none")]),
+    "/basemap/{z}/{x}/{y}": (inventory_api, [("/basemap/1/1/0", "none")]),
     "/tiles/{kind}/{z}/{x}/{y}.pbf": (
         inventory_api,
         [("/tiles/parcels/{z}/{x}/{y}.pbf", "none"), ("/tiles/factories/{z}/{x}/{y}.pbf", "none")],

@@ -499,3 +499,166 @@
   window.landstock.revealSite = reveal;
   window.landstock.activeSite = activeSite;
 })();
+
+/* ---- basemap (issue 19) ----
+ * The local tile package (/basemap), the context drawn from Landstock's own data
+ * (/basemap/context.geojson) and a visible message when a basemap cannot load: after a few
+ * tiles failed and none loaded, the map says so in its box and switches to the context. */
+(function () {
+  "use strict";
+
+  var FAILURES = 3; // tiles failed, none loaded: the basemap cannot load
+  var SEA = "#dfeaf3";
+  // how each kind of context feature is drawn: light, so the parcels stay the subject
+  var LOOK = {
+    county: function () { return { color: "#b9b2a3", weight: 1, fillColor: "#f7f5ef", fillOpacity: 1 }; },
+    coastline: function () { return { color: "#8fb3d1", weight: 2 }; },
+    river: function (rank) {
+      return { color: "#9cc3e4", weight: [0, 3, 2, 1.2][rank] || 1, fillColor: "#cfe2f3", fillOpacity: 1 };
+    },
+    road: function (rank) {
+      return { color: ["", "#e8a93c", "#e6c46e", "#c4b89c"][rank] || "#c4b89c", weight: [0, 3.5, 2.5, 1.5][rank] || 1.5 };
+    }
+  };
+  var POINTS = { port: "#2f6fa8", highway_exit: "#3d8b4f", rail_station: "#6b4f8b" };
+  // the zoom from which a label shows, by what it names and its rank
+  function labelZoom(layer, rank) {
+    if (layer === "town_name") { return 9; }
+    if (layer === "park_name" || layer === "zone_name" || POINTS[layer]) { return 12; }
+    if (layer === "road" || layer === "river") { return 9 + rank; }
+    return Infinity;
+  }
+
+  function escapeHtml(value) {
+    return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function labelPoint(geometry) {
+    if (geometry.type === "Point") { return geometry.coordinates; }
+    var lines = geometry.type === "LineString" ? [geometry.coordinates] : geometry.coordinates;
+    var longest = lines.reduce(function (a, b) { return b.length > a.length ? b : a; }, []);
+    return longest[Math.floor(longest.length / 2)];
+  }
+
+  function draw(group, collection, panes) {
+    var byZoom = {};
+    collection.features.forEach(function (f) {
+      var p = f.properties, look = LOOK[p.layer];
+      if (look) {
+        L.geoJSON(f, { style: look(p.rank), interactive: false, pane: panes.shapes }).addTo(group.shapes);
+      } else if (POINTS[p.layer]) {
+        var at = f.geometry.coordinates;
+        L.circleMarker([at[1], at[0]], {
+          radius: 4, color: "#ffffff", weight: 1, fillColor: POINTS[p.layer], fillOpacity: 1,
+          interactive: false, pane: panes.shapes
+        }).addTo(group.shapes);
+      }
+      var zoom = labelZoom(p.layer, p.rank);
+      if (!p.name || zoom === Infinity) { return; }
+      var point = labelPoint(f.geometry);
+      var icon = L.divIcon({
+        className: "ls-ctx-label-icon", iconSize: null,
+        html: '<span class="ls-ctx-label ls-ctx-' + p.layer + '">' + escapeHtml(p.name) + "</span>"
+      });
+      (byZoom[zoom] = byZoom[zoom] || L.layerGroup()).addLayer(
+        L.marker([point[1], point[0]], { icon: icon, interactive: false, keyboard: false, pane: panes.labels })
+      );
+    });
+    group.labels = byZoom;
+  }
+
+  function paneOf(map, name, zIndex) {
+    if (!map.getPane(name)) {
+      var pane = map.createPane(name);
+      pane.style.zIndex = zIndex; // between the tiles (200) and the parcels (400)
+      pane.style.pointerEvents = "none";
+    }
+    return name;
+  }
+
+  // The context basemap: an empty group that fetches and draws the context when first shown.
+  function contextBasemap(o) {
+    var group = L.layerGroup([], { attribution: o.attribution });
+    group.shapes = L.layerGroup();
+    group.labels = {};
+    var fetched = null;
+    function showLabels() {
+      var map = group._map;
+      if (!map) { return; }
+      Object.keys(group.labels).forEach(function (zoom) {
+        var on = map.getZoom() >= Number(zoom), layer = group.labels[zoom];
+        if (on && !map.hasLayer(layer)) { group.addLayer(layer); }
+        if (!on && map.hasLayer(layer)) { group.removeLayer(layer); }
+      });
+    }
+    group.on("add", function () {
+      var map = group._map, box = map.getContainer();
+      var panes = { shapes: paneOf(map, "lsContext", 250), labels: paneOf(map, "lsContextLabels", 390) };
+      group._sea = box.style.background;
+      box.style.background = SEA;
+      group.addLayer(group.shapes);
+      map.on("zoomend", showLabels);
+      fetched = fetched || fetch(o.url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+        .then(function (collection) { draw(group, collection, panes); });
+      fetched.then(showLabels);
+    });
+    group.on("remove", function () {
+      var map = group._map; // still set while "remove" fires
+      map.off("zoomend", showLabels);
+      map.getContainer().style.background = group._sea;
+      Object.keys(group.labels).forEach(function (zoom) { group.removeLayer(group.labels[zoom]); });
+    });
+    group.ready = function () { return fetched; };
+    return group;
+  }
+
+  function packageBasemap(o) {
+    var options = {
+      minNativeZoom: o.minNativeZoom, maxNativeZoom: o.maxNativeZoom, maxZoom: 20, attribution: o.attribution
+    };
+    if (!o.vector) { return L.tileLayer(o.url, options); }
+    var styles = {};
+    o.layers.forEach(function (name) {
+      styles[name] = { color: "#a7a39a", weight: 1, fill: true, fillColor: "#ece8df", fillOpacity: 0.8, radius: 2 };
+    });
+    return L.vectorGrid.protobuf(o.url, L.extend(options, {
+      rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: false
+    }));
+  }
+
+  function notice(map, text) {
+    var box = map.getContainer().querySelector(".ls-basemap-notice");
+    if (!box) {
+      var control = L.control({ position: "bottomleft" });
+      control.onAdd = function () {
+        var div = L.DomUtil.create("div", "ls-basemap-notice leaflet-control");
+        div.setAttribute("role", "alert");
+        return div;
+      };
+      control.addTo(map);
+      box = control.getContainer();
+    }
+    box.textContent = text;
+  }
+
+  // Watch `layer`: when it cannot load, say so in the map box and show `fallback` in its place.
+  function watchBasemap(map, layer, fallback, words) {
+    var failed = 0, loaded = 0, warned = false;
+    layer.on("tileload", function () { loaded += 1; });
+    layer.on("tileerror", function () {
+      failed += 1;
+      if (warned || loaded > 0 || failed < FAILURES) { return; }
+      warned = true;
+      notice(map, words.failed);
+      if (fallback && map.hasLayer(layer)) {
+        map.removeLayer(layer);
+        map.addLayer(fallback);
+      }
+    });
+  }
+
+  L.extend(window.landstock, {
+    contextBasemap: contextBasemap, packageBasemap: packageBasemap, watchBasemap: watchBasemap
+  });
+})();
