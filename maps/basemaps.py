@@ -26,6 +26,9 @@ TIANDITU = (
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 AMAP = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 CONTEXT_URL = "/basemap/context.geojson"
+# landstock-map.js patches VectorGrid's canvas as it loads: the basemaps, the first elements of a
+# map to ask for it, ask for VectorGrid before it
+LANDSTOCK_JS = [("vectorGrid", "vectorGrid"), ("landstock_map_js", "landstock_map_js")]
 # base layer -> its label layer
 TIANDITU_LAYERS = {"tianditu_vec": ("vec", "cva"), "tianditu_img": ("img", "cia")}
 
@@ -52,7 +55,7 @@ class PackageBasemap(JSCSSMixin, Layer):
             var {{ this.get_name() }} = landstock.packageBasemap({{ this.options|tojson }});
         {% endmacro %}
     """)
-    default_js = [("vectorGrid", "vectorGrid"), ("landstock_map_js", "landstock_map_js")]
+    default_js = LANDSTOCK_JS
 
     def __init__(self, package: TilePackage, lang: str, *, show: bool) -> None:
         super().__init__(name=package.name, overlay=False, show=show)
@@ -77,7 +80,7 @@ class ContextBasemap(JSCSSMixin, Layer):
             var {{ this.get_name() }} = landstock.contextBasemap({{ this.options|tojson }});
         {% endmacro %}
     """)
-    default_js = [("landstock_map_js", "landstock_map_js")]
+    default_js = LANDSTOCK_JS
 
     def __init__(self, lang: str, *, show: bool) -> None:
         super().__init__(name=message("map.basemap.none", lang), overlay=False, show=show)
@@ -95,7 +98,7 @@ class BasemapWatch(JSCSSMixin, MacroElement):
                 {{ this.fallback.get_name() if this.fallback else "null" }}, {{ this.words|tojson }});
         {% endmacro %}
     """)
-    default_js = [("landstock_map_js", "landstock_map_js")]
+    default_js = LANDSTOCK_JS
 
     def __init__(self, basemap: Layer, fallback: Layer | None, lang: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is unannotated
