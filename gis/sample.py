@@ -20,8 +20,8 @@ from gis.access import Principal, operator
 from gis.bulk_write import Progress
 from gis.context import ContextItem
 from gis.errors import InsecureSetup, NotFound
-from gis.gateway import receptors as receptor_gateway
 from gis.gateway import context as context_writes
+from gis.gateway import receptors as receptor_gateway
 from gis.gateway import reviews
 from gis.geometry import clean_polygons
 from gis.labels import Text
