@@ -4,10 +4,12 @@ The routes are read from the app itself (API, OGC, pages, tiles, static files, d
 added later is walked too; each answers HEAD with GET's status, content type and ETag, and no body.
 """
 
+import dataclasses
 import re
 
 import pytest
 from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from gis import accounts
@@ -18,8 +20,11 @@ from gis.matching.review import Planned, ReviewConfig
 from gis.media import MediaLimits
 from gis.pipeline.reviews import NewReview
 from gis.vocabulary import SiteKind
-from tests.conftest import OPERATOR, TEST_PASSWORD
+from service.main import create_app
+from service.settings import MapSettings
+from tests.conftest import BACKENDS, OPERATOR, TEST_PASSWORD, settings_for
 from tests.photos import phone_jpeg
+from tests.tile_packages import raster_package
 
 # A value for every path parameter, and the query a route needs to answer 200
 PARAMETERS = {
@@ -45,7 +50,12 @@ QUERIES = {
     "/api/projects/{code}/review.xlsx": "?site=KFQ-001",
     "/api/projects/{code}/review.html": "?site=KFQ-001",
     "/api/sites/near": "?lon=121.66&lat=31.81&within_m=3000",
+    "/api/places": "?q=启东",
+    "/api/brochure.pdf": "?site=parcel:KFQ-001",
+    "/trends/records": "?measure=available&month=2026-01&area=P01",
 }
+# routes whose sample values are not the shared ones: a tile of the small test basemap package
+PATHS = {"/basemap/{z}/{x}/{y}": "/basemap/1/1/0"}
 STATIC = {
     "/static/landstock": "/static/landstock/landstock.css",
     "/static/vendor": "/static/vendor/leaflet/package.json",
@@ -54,6 +64,8 @@ STATIC = {
 
 def url_of(path):
     """The route's path with a sample record's values."""
+    if path in PATHS:
+        return PATHS[path]
     code = next((value for prefix, value in CODES.items() if path.startswith(prefix)), PARAMETERS["code"])
     filled = re.sub(r"\{(\w+)\}", lambda m: code if m.group(1) == "code" else PARAMETERS[m.group(1)], path)
     return filled + QUERIES.get(path, "")
@@ -107,6 +119,17 @@ def admin(sample_client):
             session, "XM-2026-001", proposals.NewProposal("启东推荐"), who=OPERATOR
         )
         return {"Authorization": f"Bearer {accounts.issue_token(session, OPERATOR, user, 'test', None)}"}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample_client(request, databases, tmp_path_factory):
+    """The module's app on a sample database, with a basemap package, so that its routes answer."""
+    package = raster_package(tmp_path_factory.mktemp("basemap") / "basemap.mbtiles", max_zoom=1)
+    settings = settings_for(databases.url(str(request.param), sample=True))
+    with TestClient(
+        create_app(dataclasses.replace(settings, map=MapSettings(basemap_tiles=package)))
+    ) as client:
+        yield client
 
 
 def test_every_get_route_answers_head_with_the_same_status_and_etag_and_no_body(sample_client, admin):

@@ -41,6 +41,7 @@ def test_each_kind_has_its_own_operations_summaries_and_schemas(kind, zh, code):
         f"verify_{kind}",
         f"{kind}_attachments",
         f"upload_{kind}_attachments",
+        "site_brochure",  # one route for both kinds, /api/{kind}/{code}/brochure.pdf
     }
     assert found[f"list_{plural}_api_{plural}_get"] == (f"List {plural} {zh}列表", f"{plural} {zh}")
     assert body["$ref"].endswith(f"New{kind.capitalize()}")
