@@ -3,6 +3,7 @@ open side by side; a weight moved with the keyboard re-ranks them at once, as PO
 /api/match/compare ranks them for those weights; a table with a sticky first column at desktop,
 cards below 992 px; printed without the sliders, the weights listed; no serious axe findings."""
 
+import json
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlparse
 
@@ -27,8 +28,6 @@ def sessions(browser, live_server) -> Iterator[Sessions]:
 
 def asked(url: str) -> tuple[list[str], dict, dict[str, float]]:
     """The sites, the need and the weights a comparison's address holds."""
-    import json
-
     pairs = parse_qsl(urlparse(url).query)
     sites = [v for k, v in pairs if k == "site"]
     need = json.loads(next(v for k, v in pairs if k == "need"))
