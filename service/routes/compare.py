@@ -13,7 +13,7 @@ from gis.labels import label
 from gis.matching.compare import MAX_SITES, Comparison, compare, reviewed, weights_of
 from gis.matching.explain import candidate_dict, need_dict
 from gis.matching.need import MatchConfig
-from service.dependencies import Language, ReadSession, SettingsDep
+from service.dependencies import AnswerSession, Language, SettingsDep
 from service.match_schemas import CandidateOut, MatchIn, NeedOut, ReviewOut
 from service.read_access import InventoryReader
 from service.review_sheet import review_dict
@@ -105,7 +105,7 @@ def comparison_dict(comparison: Comparison, city: MatchConfig, lang: str) -> dic
 
 @router.post("/match/compare", summary="Compare 2–4 sites 选址对比")
 def compare_sites(
-    body: CompareIn, session: ReadSession, settings: SettingsDep, lang: Language, _reader: InventoryReader
+    body: CompareIn, session: AnswerSession, settings: SettingsDep, lang: Language, _reader: InventoryReader
 ) -> CompareOut:
     """Two to four sites (`parcel:CODE`, `factory:CODE`, `assembly:CODE+CODE`) for one need, as
     the match scores them: each site's facts, each criterion's points under `weights` (by
