@@ -505,6 +505,7 @@
     refusal.textContent = message;
     refusal.hidden = false;
     out.textContent = "";
+    document.getElementById("compare-bar").hidden = true;
     landstock.showCandidates([], [], null);
   }
 
