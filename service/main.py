@@ -46,12 +46,14 @@ from service.routes import (
     trends,
     users,
 )
+from service.routes import compare as compare_routes
 from service.routes import gazetteer as gazetteer_routes
 from service.routes import nearby as nearby_routes
 from service.routes import quality as quality_routes
 from service.routes import reports as report_routes
 from service.settings import Settings, load_settings
 from service.web import attachments as attachment_forms
+from service.web import compare as compare_pages
 from service.web import (
     fits,
     match,
@@ -201,6 +203,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         basemap,
         ogc,
         matching,
+        compare_routes,
         pipeline,
         shortlist,
         proposals,
@@ -227,6 +230,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         todo,
         quality,
         match,
+        compare_pages,
         project_page,
         project_forms,
         proposal_forms,

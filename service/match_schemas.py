@@ -118,6 +118,12 @@ class MatchIn(NeedIn):
         within = json.dumps(self.within) if self.within is not None else None
         return SearchSpec(within=within, circle=self.circle, near=self.near, km=self.km)
 
+    weights: dict[str, Annotated[float, Field(ge=0, le=1000)]] | None = Field(
+        default=None,
+        description="各评分项权重 for this request, by criterion name, over the city's weights",
+        examples=[{"area_fit": 30, "price": 0}],
+    )
+
     def to_need(self) -> Need:
         """The domain request (its search area resolved apart: `search_spec`)."""
         values = self.model_dump(
@@ -132,6 +138,7 @@ class MatchIn(NeedIn):
                 "max_distance_km",
                 "preferred_areas",
                 "required_readiness",
+                "weights",
             }
         )
         return Need(

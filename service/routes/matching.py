@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from gis import mapdata, search_area
 from gis.matching import reverse
+from gis.matching.compare import with_weights
 from gis.matching.explain import candidate_dict, result_dict
 from gis.matching.lead import parse
 from gis.matching.lead_words import lead_dict
@@ -31,12 +32,14 @@ def match_request(
     body: MatchIn, session: AnswerSession, settings: SettingsDep, lang: Language, _reader: InventoryReader
 ) -> MatchOut:
     """Parcels, assembled sites and factories that meet every hard constraint, best first, each
-    with its score explained; the best near misses with their gaps; the rules applied."""
+    with its score explained; the best near misses with their gaps; the rules applied. `weights`
+    sets criteria's weights for this request over the city's (POST /api/match/compare takes the
+    same)."""
     area = search_area.resolve(session, replace(body.search_spec(), region=settings.imports.region))
     result = match(
         session,
         replace(body.to_need(), search_area=area),
-        settings.match_config(),
+        with_weights(settings.match_config(), body.weights),
         limit=body.limit,
         near_limit=body.near_misses,
         assemble=body.assemble,

@@ -116,6 +116,11 @@ def page_words(lang: str) -> dict[str, Any]:
                 t: label("building_type", t, lang) for t in ("standard", "self_built", "warehouse", "rnd")
             },
         },
+        "compare": {
+            "pick": message("compare.pick", lang),
+            "open": CATALOGUES[lang]["compare.open"],
+            "hint": message("compare.pick_hint", lang),
+        },
         "review": {
             "title": message("review.title", lang),
             "overall": message("review.overall", lang),

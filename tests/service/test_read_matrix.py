@@ -292,6 +292,16 @@ def secret_and_own(kind: Any, url: str) -> tuple[Any, list[tuple[str, str]]]:
     return kind, [(url.replace("*", variant), variant) for variant in ("secret", "own")]
 
 
+# Two of P02's sites compared for a need typed in, or for a saved project (its own sites)
+COMPARE_NEED = "/compare?site=parcel:{own_parcel}&site=factory:{own_factory}&need=" + quote(
+    '{"industry_code": "39", "land_min_mu": 1, "land_max_mu": 5000}', safe=""
+)
+
+
+def compare_project(variant: str) -> str:
+    return f"/compare?site=parcel:{{{variant}_parcel}}&site=factory:{{{variant}_factory}}&project={{{variant}_project}}"
+
+
 # Every GET route: its kind and the URLs that fill it, each with the variant it stands for
 # ("secret": a record of the secret project or its sites; "own": of P02's own; "none": neither).
 ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
@@ -461,6 +471,17 @@ ROUTES: dict[str, tuple[Any, list[tuple[str, str]]]] = {
             ("/match?project={own_project}", "own"),
         ],
     ),
+    # the comparison: a need given, read as the matching page is; a saved project's, as the project
+    "/compare": (
+        project_page,
+        [(COMPARE_NEED, "none"), *[(compare_project(v), v) for v in ("secret", "own")]],
+    ),
+    "/compare/table": (
+        project_page,
+        [(COMPARE_NEED.replace("?", "/table?"), "none"), (compare_project("own"), "own")],
+    ),
+    "/compare.xlsx": (project_page, [(COMPARE_NEED.replace("?", ".xlsx?"), "none")]),
+    "/compare.pdf": (project_page, [(COMPARE_NEED.replace("?", ".pdf?"), "none")]),
     "/projects": (signed_in_page, [("/projects?sort=-code", "none")]),
     "/projects.xlsx": (signed_in_api, [("/projects.xlsx?sort=-code", "none")]),
     "/projects/new": (editor_page, [("/projects/new", "none")]),
@@ -585,6 +606,7 @@ MUST_SEE: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "/api/targets?year={year}": {("park_manager", *STAFF): (EDITOR,), ("anonymous",): ("P02",)},
     "/trends.xlsx?months=12": {("park_manager", *STAFF): (EDITOR,)},
     "/match?project={own_project}": {("park_manager", *STAFF): (OWN["name"],)},
+    compare_project("own"): {("park_manager", *STAFF): (OWN["name"], "{own_factory}")},
     "/projects?sort=-code": {
         STAFF: (SECRET["name"], OWN["name"], SECRET["investor"], OWN["investor"]),
         ("park_manager",): (OWN["name"], OWN["investor"]),
@@ -715,14 +737,15 @@ def test_an_intranet_still_serves_sign_in_and_static_files(sample):
     )
 
 
-@pytest.mark.parametrize("path", ["/api/match", "/api/review"])
+@pytest.mark.parametrize("path", ["/api/match", "/api/review", "/api/match/compare"])
 def test_matching_and_reviewing_by_post_are_read_as_the_inventory_is(sample, path):
     need = {"industry_code": "39", "land_min_mu": 10, "land_max_mu": 80}
-    body = (
-        {**need, "limit": 2, "near_misses": 0}
-        if path == "/api/match"
-        else {**need, "site": sample.codes["own_parcel"]}
-    )
+    own = (f"parcel:{sample.codes['own_parcel']}", f"factory:{sample.codes['own_factory']}")
+    body = {
+        "/api/match": {**need, "limit": 2, "near_misses": 0},
+        "/api/review": {**need, "site": sample.codes["own_parcel"]},
+        "/api/match/compare": {**need, "sites": own},
+    }[path]
 
     anonymous = {
         mode: sample.clients[mode].post(path, json=body).status_code for mode in ("inventory", "none")

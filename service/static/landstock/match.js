@@ -189,6 +189,7 @@
     head.appendChild(el("span", c.kind === "factory" ? "badge ls-badge-factory" : "badge text-bg-dark", String(c.rank)));
     head.appendChild(title(c));
     head.appendChild(el("span", "text-muted small", c.code + " · " + c.kind_label));
+    head.appendChild(comparePick(c));
     head.appendChild(el("span", "ms-auto fw-semibold text-nowrap ls-score", one(c.score) + " " + words.points));
     body.appendChild(head);
     body.appendChild(glance(c));
@@ -198,6 +199,46 @@
     card.appendChild(body);
     return card;
   }
+
+  // --- 对比: 2 to 4 ticked sites open side by side on /compare, with the need as asked ---
+
+  function siteRef(c) { return c.kind + ":" + (c.kind === "assembly" ? c.members.join("+") : c.code); }
+
+  function picked() {
+    return Array.prototype.map.call(out.querySelectorAll(".ls-compare-pick:checked"), function (t) { return t.value; });
+  }
+
+  function compareBar() {
+    var refs = picked(), button = document.getElementById("compare-open");
+    document.getElementById("compare-bar").hidden = false;
+    button.textContent = words.compare.open.replace("{count}", String(refs.length));
+    button.disabled = refs.length < 2 || refs.length > 4;
+    document.getElementById("compare-hint").textContent = button.disabled ? words.compare.hint : "";
+  }
+
+  function comparePick(c) {
+    var box = el("label", "small text-nowrap");
+    var tick = el("input", "form-check-input ls-compare-pick");
+    tick.type = "checkbox";
+    tick.value = siteRef(c);
+    tick.addEventListener("change", compareBar);
+    box.appendChild(tick);
+    box.appendChild(document.createTextNode(" " + words.compare.pick));
+    box.title = words.compare.pick + " " + c.code;
+    return box;
+  }
+
+  document.getElementById("compare-open").addEventListener("click", function () {
+    var params = new URLSearchParams();
+    picked().forEach(function (r) { params.append("site", r); });
+    if (project) {
+      params.set("project", project);
+    } else {
+      var data = new FormData(form);
+      params.set("need", JSON.stringify(Object.assign(need(), { include_reserved: data.get("include_reserved") === "1" })));
+    }
+    window.location.href = "/compare?" + params.toString();
+  });
 
   // A near miss says first what fails, then what it is, and its score last, marked as for reference
   function nearMiss(c) {
@@ -402,6 +443,7 @@
     var near = answer.near_misses || { parcels: [], factories: [] };
     out.appendChild(section(words.near_misses, near.parcels.concat(near.factories), true));
     chosen = "";
+    compareBar();
     landstock.showCandidates((answer.parcels || []).concat(answer.factories || []),
                              near.parcels.concat(near.factories), choose);
     out.querySelectorAll(".ls-candidate:not(.ls-near)").forEach(function (card) {
@@ -463,6 +505,7 @@
     refusal.textContent = message;
     refusal.hidden = false;
     out.textContent = "";
+    document.getElementById("compare-bar").hidden = true;
     landstock.showCandidates([], [], null);
   }
 
