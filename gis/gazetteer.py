@@ -1,12 +1,13 @@
 """The gazetteer: every place Landstock knows by name, behind one search box.
 
-Towns, parks and zones (areas), infrastructure (ports and wharves, highway exits, stations), parcels
-and factories by name or code, and factories by owner (signed-in readers only: an owner is
-personal, gis/access.py). Never a project: the pipeline is confidential.
+Towns, parks and zones (areas), infrastructure (ports and wharves, highway exits, stations), named
+roads and waterways (the map's context), parcels and factories by name or code, and factories by
+owner (signed-in readers only: an owner is personal, gis/access.py). Never a project: the
+pipeline is confidential.
 
 Chinese names are matched as substrings, without pinyin; an exact name or code comes first, then
 a name or code that starts with the text, then any other, each group by kind and then shortest
-name. Each source is one function in `SOURCES`, so more (roads and rivers) can be added there.
+name. Each source is one function in `SOURCES`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from gis.access import Principal, reads_personal
-from gis.models import Area, Factory, Infrastructure, Parcel
+from gis.models import Area, ContextFeature, Factory, Infrastructure, Parcel
+from gis.vocabulary import ContextKind
 
 MAX_PLACES = 50
 
@@ -32,7 +34,7 @@ class Place:
     """A place found by name: what it is, where it lies (a point and a box, WGS84 for the map),
     and its shape (EPSG:4490) for a search area around it."""
 
-    kind: str  # town, park, zone, port, highway_exit, rail_station, parcel, factory, owner
+    kind: str  # town, park, zone, port, highway_exit, rail_station, road, river, parcel, factory, owner
     name: str
     code: str
     lon: float
@@ -62,6 +64,8 @@ KIND_ORDER = (
     "port",
     "rail_station",
     "highway_exit",
+    "road",
+    "river",
     "parcel",
     "factory",
     "owner",
@@ -173,8 +177,30 @@ def owners(session: Session, q: Lookup) -> list[Place]:
     return _places(session, chosen.order_by(*best).limit(q.limit), lambda _: "owner")
 
 
-# Every source of places, searched in turn. Roads and rivers (a context-features table) go here.
-SOURCES: list[Source] = [areas, infrastructure, parcels, factories, owners]
+def roads_and_waterways(session: Session, q: Lookup) -> list[Place]:
+    """Named roads and waterways of the map's context (gis/context.py) whose name holds the text,
+    each as one place however many pieces it is drawn in; its point lies on it, and a search area
+    near it runs along its whole length. Its name is its code: the context has no other."""
+    kinds = (ContextKind.ROAD.value, ContextKind.RIVER.value)
+    rows = session.execute(
+        select(ContextFeature.kind, ContextFeature.name, func.ST_AsBinary(ContextFeature.geom))
+        .where(ContextFeature.kind.in_(kinds), ContextFeature.name.is_not(None))
+        .where(_like(q.text, ContextFeature.name))
+        .order_by(ContextFeature.name, ContextFeature.id)
+    ).all()
+    pieces: dict[tuple[str, str], list[shapely.Geometry]] = {}
+    for kind, name, wkb in rows:
+        pieces.setdefault((kind, name), []).append(shapely.from_wkb(bytes(wkb)))
+    found = []
+    for (kind, name), parts in pieces.items():
+        whole = shapely.union_all(parts)
+        point = whole.point_on_surface()
+        found.append(Place(kind, name, name, point.x, point.y, whole.bounds, whole))
+    return sorted(found, key=lambda p: rank(q.text, p))[: q.limit]
+
+
+# Every source of places, searched in turn.
+SOURCES: list[Source] = [areas, infrastructure, roads_and_waterways, parcels, factories, owners]
 
 
 def rank(text: str, place: Place) -> tuple[int, int, int, str, str]:

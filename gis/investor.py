@@ -21,15 +21,16 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gis import attachments, inventory, nearby
+from gis import attachments, context, inventory, nearby
 from gis.area import m2_to_mu
+from gis.context import OUTLINES
 from gis.crs import metres_per_degree
 from gis.matching.context import distances_km, load_layer
 from gis.matching.need import INFRA_KINDS
 from gis.models import Area, Factory, Industry, LandUseClass, Parcel
 from gis.rows import FactoryRow, ParcelRow
 from gis.spatial import intersects_bbox
-from gis.vocabulary import ReadyItem, SiteKind
+from gis.vocabulary import ContextKind, ReadyItem, SiteKind
 
 MAX_PHOTOS = 3
 NEIGHBOURS_WITHIN_M = 1000.0
@@ -294,10 +295,31 @@ def _infrastructure(session: Session, box: BBox) -> list[MapFeature]:
     ]
 
 
-# The layers under the site, bottom first, each read for the map's box. Another layer (roads,
-# rivers, coastline from a context table) is one more function of (session, box) here, its
-# features named by a layer that maps/picture.py STYLES knows.
-SURROUNDINGS: tuple[Callable[[Session, BBox], list[MapFeature]], ...] = (_areas, _sites, _infrastructure)
+def _context(session: Session, box: BBox) -> list[MapFeature]:
+    """Roads, waterways and the coastline (gis/context.py; the county's outline is the areas')."""
+    kinds = (ContextKind.COASTLINE, ContextKind.RIVER, ContextKind.ROAD)
+    return [
+        MapFeature(_CONTEXT_LAYERS[item.kind, item.geometry.geom_type in OUTLINES], item.geometry, item.name)
+        for item in context.within(session, box, kinds)
+    ]
+
+
+# maps/picture.py's layer of a context feature, by its kind and whether it is an outline
+_CONTEXT_LAYERS = {
+    (ContextKind.COASTLINE, False): "coastline",
+    (ContextKind.RIVER, False): "river",
+    (ContextKind.RIVER, True): "water",
+    (ContextKind.ROAD, False): "road",
+}
+
+# The layers under the site, bottom first, each read for the map's box; each feature is named by a
+# layer that maps/picture.py STYLES knows.
+SURROUNDINGS: tuple[Callable[[Session, BBox], list[MapFeature]], ...] = (
+    _context,
+    _areas,
+    _sites,
+    _infrastructure,
+)
 
 
 def surroundings(session: Session, box: BBox) -> list[MapFeature]:

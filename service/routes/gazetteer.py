@@ -41,7 +41,8 @@ def places(
     ],
     limit: Annotated[int, Query(ge=1, le=gazetteer.MAX_PLACES, description="最多返回条数")] = 10,
 ) -> list[PlaceOut]:
-    """Towns, parks, infrastructure, parcels and factories whose name or code holds `q` (and,
+    """Towns, parks, infrastructure, named roads and waterways, parcels and factories whose name
+    or code holds `q` (and,
     for signed-in readers, factories whose owner's does): exact matches first, then prefixes."""
     return [
         PlaceOut(

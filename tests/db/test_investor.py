@@ -8,6 +8,7 @@ import dataclasses
 import math
 
 import pytest
+import shapely
 from pyproj import Geod
 from sqlalchemy import select
 
@@ -119,3 +120,22 @@ def test_a_map_of_a_site_shows_it_its_park_town_and_neighbours_in_a_square(sampl
     wide = geod.inv(box[0], (box[1] + box[3]) / 2, box[2], (box[1] + box[3]) / 2)[2]
     tall = geod.inv((box[0] + box[2]) / 2, box[1], (box[0] + box[2]) / 2, box[3])[2]
     assert wide == pytest.approx(tall, rel=0.01) and wide >= 2 * investor.MARGIN_M
+
+
+def test_a_map_draws_the_roads_waterways_and_coast_of_the_context_layer_in_its_box(sample_db):
+    with sample_db.read() as session:
+        whole = investor.surroundings(session, BOX_OF_COUNTY)
+        road = next(f for f in whole if f.layer == "road")
+        x, y = road.geometry.interpolate(0.5, normalized=True).coords[0]
+        near_road = investor.surroundings(session, (x - 0.003, y - 0.003, x + 0.003, y + 0.003))
+
+    assert {"road", "river", "coastline"} <= {f.layer for f in whole}
+    assert road.label in {f.label for f in near_road if f.layer == "road"}
+    assert all(
+        f.geometry.intersects(shapely.box(x - 0.003, y - 0.003, x + 0.003, y + 0.003))
+        for f in near_road
+        if f.layer == "road"
+    )
+
+
+BOX_OF_COUNTY = (121.2, 31.5, 122.1, 32.3)

@@ -7,8 +7,10 @@ import json
 import re
 
 import numpy as np
+import pyproj
 import pytest
 import shapely
+import shapely.ops
 from pyproj import Geod
 from shapely.geometry import Polygon, shape
 
@@ -219,3 +221,23 @@ def test_the_match_refuses_an_ambiguous_place(sample_client):
     response = sample_client.post("/api/match", json={**NEED, "near": "启东", "km": 5})
 
     assert response.status_code == 422 and "启东经济开发区" in response.json()["detail"]
+
+
+def test_a_road_is_a_place_and_near_it_runs_along_its_whole_length(sample_client):
+    road = shapely.union_all(
+        [shape(f["geometry"]) for f in features("context") if f["properties"]["name"] == "G328国道"]
+    )
+    names, lon, lat = box_centres()
+    # metres from the road, measured here in the county's Gauss-Krüger zone (CGCS2000 / 3-degree, 121°E)
+    to_zone = pyproj.Transformer.from_crs(4490, 4549, always_xy=True).transform
+    line = shapely.ops.transform(to_zone, road)
+    x, y = to_zone(lon, lat)
+    metres = shapely.distance(line, shapely.points(x, y))
+    inside = {c for c, m in zip(names, metres, strict=True) if m < 1000 * 0.99}
+    outside = {c for c, m in zip(names, metres, strict=True) if m > 1000 * 1.01}
+
+    places = sample_client.get("/api/places", params={"q": "G328"}).json()
+    found = codes(sample_client, "/api/parcels", near="G328国道", km=1)
+
+    assert [(p["kind"], p["kind_label"], p["name"]) for p in places][:1] == [("road", "道路", "G328国道")]
+    assert inside and inside <= found and not found & outside
