@@ -49,12 +49,15 @@ TownCodeParam = Annotated[str | None, Query(max_length=40, description="镇编�
 
 
 AREA_FIELDS = ("within", "circle", "near", "km")
+MAX_WITHIN_CHARS = 4000
 WithinParam = Annotated[
     str | None,
     Query(
-        max_length=100_000,
+        # a request line longer than the server reads (16 kB, percent-encoded) would be cut off
+        max_length=MAX_WITHIN_CHARS,
         description="搜索范围: a GeoJSON Polygon or MultiPolygon (EPSG:4490 / WGS84); a site is in it when "
-        "its point is (a parcel's box centre, a factory's location)",
+        "its point is (a parcel's box centre, a factory's location); at most 4,000 characters in a URL "
+        "(some 200 vertices; /api/match takes larger areas in its body)",
         examples=[
             '{"type":"Polygon","coordinates":[[[121.7,31.76],[121.74,31.76],[121.74,31.8],[121.7,31.76]]]}'
         ],

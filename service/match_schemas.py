@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gis.matching.criteria import EXAMPLE_WEIGHTS
 from gis.matching.need import Need
 from gis.matching.review import Planned, ReviewedProject
 from gis.search_area import SearchSpec
@@ -121,7 +122,7 @@ class MatchIn(NeedIn):
     weights: dict[str, Annotated[float, Field(ge=0, le=1000)]] | None = Field(
         default=None,
         description="各评分项权重 for this request, by criterion name, over the city's weights",
-        examples=[{"area_fit": 30, "price": 0}],
+        examples=[EXAMPLE_WEIGHTS],
     )
 
     def to_need(self) -> Need:

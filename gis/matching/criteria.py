@@ -424,6 +424,8 @@ CRITERIA: tuple[Criterion, ...] = (
     ),
 )
 CRITERION = {c.name: c for c in CRITERIA}
+# Weights given with one request, as the API documents them: area fit counts more, price not at all
+EXAMPLE_WEIGHTS: dict[str, float] = {"area_fit": 30, "price": 0}
 MEASURED = tuple(c for c in CRITERIA if c.infra)
 
 

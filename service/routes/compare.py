@@ -4,13 +4,14 @@ or failed with the reason, the joint review sheet's indicators, and the ranking.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from gis.labels import label
 from gis.matching.compare import MAX_SITES, Comparison, compare, reviewed, weights_of
+from gis.matching.criteria import EXAMPLE_WEIGHTS
 from gis.matching.explain import candidate_dict, need_dict
 from gis.matching.need import MatchConfig
 from service.dependencies import AnswerSession, Language, SettingsDep
@@ -34,7 +35,7 @@ class CompareIn(MatchIn):
                     "land_min_mu": 50,
                     "land_max_mu": 70,
                     "sites": ["parcel:KFQ-001", "parcel:KFQ-002+KFQ-003", "factory:KFQ-F01"],
-                    "weights": {"area_fit": 30, "price": 0},
+                    "weights": cast(Any, EXAMPLE_WEIGHTS),
                 }
             ]
         }

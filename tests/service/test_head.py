@@ -6,6 +6,7 @@ added later is walked too; each answers HEAD with GET's status, content type and
 
 import dataclasses
 import re
+from urllib.parse import quote
 
 import pytest
 from fastapi.routing import iter_route_contexts
@@ -53,6 +54,11 @@ QUERIES = {
     "/api/places": "?q=启东",
     "/api/brochure.pdf": "?site=parcel:KFQ-001",
     "/trends/records": "?measure=available&month=2026-01&area=P01",
+    **{
+        path: "?site=parcel:KFQ-001&site=factory:CF-BX-099&need="
+        + quote('{"industry_code": "39", "land_min_mu": 1, "land_max_mu": 5000}', safe="")
+        for path in ("/compare", "/compare/table", "/compare.xlsx", "/compare.pdf")
+    },
 }
 # routes whose sample values are not the shared ones: a tile of the small test basemap package
 PATHS = {"/basemap/{z}/{x}/{y}": "/basemap/1/1/0"}

@@ -134,12 +134,14 @@ def test_a_client_reads_its_own_write_while_others_read_the_replica(paused: Pair
 def test_the_writer_reads_the_replica_again_once_it_has_replayed_the_write(pair: Pair):
     with pair.app(read_max_lag_s=3600) as writer:
         headers = bearer(writer, "admin")
-        etag = writer.get(f"/api/parcels/{CODE}").headers["etag"]
-        writer.patch(
+        now = str(pair.sql(pair.primary, "SELECT CAST(pg_current_wal_lsn() AS text)"))
+        etag = writer.get(f"/api/parcels/{CODE}", headers={HEADER: now}).headers["etag"]
+        written = writer.patch(
             f"/api/parcels/{CODE}",
             json={"properties": {"name": "已复制的名称"}},
             headers={**headers, "If-Match": etag},
         )
+        assert written.status_code == 200, written.text
         pair.caught_up()
         pair.sql(pair.replica, "SELECT pg_wal_replay_pause()")
         try:

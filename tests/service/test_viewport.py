@@ -6,7 +6,7 @@ import re
 from harness.paths import ROOT
 
 TEMPLATES = ROOT / "service" / "templates"
-PAPER = {"report_pdf.html"}  # rendered to a PDF, never shown on a screen
+PAPER = {"report_pdf.html", "compare_pdf.html", "brochure.html"}  # rendered to PDFs, never shown on a screen
 VIEWPORT = re.compile(r'<meta\s+name="viewport"\s+content="([^"]*)"')
 
 
