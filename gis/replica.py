@@ -54,11 +54,13 @@ def is_position(value: str | None) -> bool:
 
 def primary_position(primary: Engine) -> str | None:
     """The primary's write-ahead log position now (after a write has committed), or None when
-    the primary is not PostgreSQL."""
+    the primary is not PostgreSQL. The insert position, not the write position: with
+    synchronous_commit off a commit returns before its record is written, and a write position
+    taken then could lie before it."""
     if primary.dialect.name != "postgresql":
         return None
     with primary.connect() as conn:
-        return str(conn.execute(text("SELECT CAST(pg_current_wal_lsn() AS text)")).scalar_one())
+        return str(conn.execute(text("SELECT CAST(pg_current_wal_insert_lsn() AS text)")).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -104,27 +106,28 @@ class Replica:
     @contextlib.contextmanager
     def session(self, after: str | None = None) -> Iterator[Session | None]:
         """A read-only session on the replica when it may answer (see the module), else None."""
-        if self.resting:
+        conn = None if self.resting else self._ready(after)
+        if conn is None:  # the primary answers; no replica connection is held meanwhile
             yield None
             return
+        with conn, Session(bind=conn, expire_on_commit=False) as session:
+            yield session
+
+    def _ready(self, after: str | None) -> Connection | None:
+        """A connection to the replica in a read-only transaction, when it may answer."""
         try:
             conn = self.engine.connect()
         except DBAPIError:
             self._rest()
-            yield None
-            return
-        with conn:
-            try:
-                conn.execute(text("SET TRANSACTION READ ONLY"))
-                ready = self.state(conn, after).may_answer(self.max_lag_s)
-            except DBAPIError:
-                self._rest()
-                ready = False
-            if not ready:
-                yield None
-                return
-            with Session(bind=conn, expire_on_commit=False) as session:
-                yield session
+            return None
+        try:
+            conn.execute(text("SET TRANSACTION READ ONLY"))
+            if self.state(conn, after).may_answer(self.max_lag_s):
+                return conn
+        except DBAPIError:
+            self._rest()
+        conn.close()
+        return None
 
     def _rest(self) -> None:
         with self._lock:

@@ -45,7 +45,7 @@ class Pair:
 
     def caught_up(self) -> None:
         """Wait until the standby has replayed everything the primary has written."""
-        target = self.sql(self.primary, "SELECT CAST(pg_current_wal_lsn() AS text)")
+        target = self.sql(self.primary, "SELECT CAST(pg_current_wal_insert_lsn() AS text)")
         deadline = time.monotonic() + 30
         while not self.sql(self.replica, f"SELECT pg_last_wal_replay_lsn() >= CAST('{target}' AS pg_lsn)"):
             assert time.monotonic() < deadline, "the standby did not catch up"
@@ -134,7 +134,7 @@ def test_a_client_reads_its_own_write_while_others_read_the_replica(paused: Pair
 def test_the_writer_reads_the_replica_again_once_it_has_replayed_the_write(pair: Pair):
     with pair.app(read_max_lag_s=3600) as writer:
         headers = bearer(writer, "admin")
-        now = str(pair.sql(pair.primary, "SELECT CAST(pg_current_wal_lsn() AS text)"))
+        now = str(pair.sql(pair.primary, "SELECT CAST(pg_current_wal_insert_lsn() AS text)"))
         etag = writer.get(f"/api/parcels/{CODE}", headers={HEADER: now}).headers["etag"]
         written = writer.patch(
             f"/api/parcels/{CODE}",
