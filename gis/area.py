@@ -9,6 +9,8 @@ result agrees with pyproj's geodesic polygon area (`Geod`) to about 1e-6, which 
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import numpy as np
 import shapely
 from pyproj import Geod
@@ -16,6 +18,7 @@ from pyproj import Geod
 from gis.crs import CGCS2000, reproject
 
 M2_PER_MU = 10000 / 15
+MU_PER_M2 = Decimal("0.0015")  # exactly 15 / 10000
 MU_PER_HECTARE = 15
 M2_PER_HECTARE = 10000
 
@@ -26,6 +29,17 @@ GEOD = Geod(ellps="GRS80")
 def m2_to_mu(m2: float) -> float:
     """Square metres to 亩 (1 亩 = 10000/15 m²)."""
     return m2 / M2_PER_MU
+
+
+def shown_mu(m2: float | None) -> float | None:
+    """亩 as records show them: two decimals, half up, from the area's 15 significant digits.
+
+    PostgreSQL takes a double to numeric through its 15 significant digits, then rounds half
+    away from zero; this is the same rule, so a page of features written by the database
+    (service/feature_sql.py) and one written here agree to the last digit (30.015 亩 is 30.02)."""
+    if m2 is None:
+        return None
+    return float((Decimal(f"{m2:.15g}") * MU_PER_M2).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def mu_to_m2(mu: float) -> float:

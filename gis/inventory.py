@@ -215,8 +215,12 @@ def _statements(
     sorts: dict[str, Any],
 ) -> tuple[Select[Any], Select[Any]]:
     count = select(func.count()).select_from(model).where(*where)
-    page = chosen.where(*where).order_by(*_order(q.sort, sorts, model.code)).limit(q.limit).offset(q.offset)
-    return count, page
+    order = _order(q.sort, sorts, model.code)
+    # the page's keys first, from the site's table alone; then its rows with their names and
+    # outlines: a window of 10^6 parcels matches ~1,000 of which 500 are shown, and joining the
+    # names and drawing the GeoJSON of the other 500 took half of the page's time
+    keys = select(model.id).where(*where).order_by(*order).limit(q.limit).offset(q.offset)
+    return count, chosen.where(model.id.in_(keys.scalar_subquery())).order_by(*order)
 
 
 def _rows(session: Session, statement: Select[Any]) -> list[dict[str, Any]]:
@@ -300,12 +304,15 @@ def factory_select(dialect: str) -> Select[Any]:
     )
 
 
+def factory_page_statement(session: Session, q: FactoryQuery) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page queries of `list_factories`."""
+    chosen = factory_select(session.get_bind().dialect.name)
+    return _statements(Factory, chosen, _factory_filters(session, q), q, FACTORY_SORTS)
+
+
 def list_factories(session: Session, q: FactoryQuery) -> Page[FactoryRow]:
     """Factories matching `q`, one page of them, and how many match in all."""
-    chosen = factory_select(session.get_bind().dialect.name)
-    rows, matched = _page(
-        session, _statements(Factory, chosen, _factory_filters(session, q), q, FACTORY_SORTS)
-    )
+    rows, matched = _page(session, factory_page_statement(session, q))
     return Page(cast(list[FactoryRow], rows), matched, q.limit, q.offset)
 
 

@@ -8,6 +8,7 @@ under a metre.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ import orjson
 from fastapi import Request
 from fastapi.responses import Response
 
-from gis.area import M2_PER_MU
+from gis.area import shown_mu
 from gis.inventory import Page
 from gis.labels import label
 from gis.rows import AreaShapeRow, FactoryRow, FeatureRow, ParcelRow
@@ -25,22 +26,26 @@ HIDDEN = {"id", "geojson", "deleted_at", "park_id", "town_id", "reserved_project
 CERT_TOLERANCE = 0.01
 
 
+@dataclass(frozen=True)
+class Features:
+    """A page's Features, as Python objects or as the JSON array the database wrote, and their number."""
+
+    features: list[dict[str, Any]] | orjson.Fragment
+    returned: int
+
+
 class GeoJSONResponse(Response):
     """A response already serialised to GeoJSON bytes."""
 
     media_type = GEOJSON
 
 
-def _mu(m2: float | None) -> float | None:
-    return None if m2 is None else round(m2 / M2_PER_MU, 2)
-
-
 def parcel_properties(row: ParcelRow, lang: str) -> dict[str, Any]:
     """A parcel row as Feature properties, with 亩 and labels added."""
     props = {k: v for k, v in row.items() if k not in HIDDEN}
     area, cert = row["area_m2"], row.get("cert_area_m2")
-    props["area_mu"] = _mu(area)
-    props["cert_area_mu"] = _mu(cert)
+    props["area_mu"] = shown_mu(area)
+    props["cert_area_mu"] = shown_mu(cert)
     props["area_differs"] = bool(cert) and abs((cert or 0) - area) / area > CERT_TOLERANCE
     props["status_label"] = label("parcel_status", row["status"], lang)
     props["stock_type_label"] = label("stock_type", row["stock_type"], lang)
@@ -59,7 +64,7 @@ def factory_properties(row: FactoryRow, lang: str) -> dict[str, Any]:
 def area_properties(row: AreaShapeRow, lang: str) -> dict[str, Any]:
     """A park, zone or town row as Feature properties, with 亩 and its kind's label added."""
     props = {k: v for k, v in row.items() if k not in HIDDEN}
-    props["area_mu"] = _mu(row["area_m2"])
+    props["area_mu"] = shown_mu(row["area_m2"])
     props["kind_label"] = label("area_kind", row["kind"], lang)
     return props
 
@@ -84,14 +89,14 @@ def _links(request: Request, page: Page[Any]) -> list[dict[str, str]]:
     return links
 
 
-def collection(request: Request, page: Page[Any], features: list[dict[str, Any]]) -> GeoJSONResponse:
+def collection(request: Request, page: Page[Any], features: Features) -> GeoJSONResponse:
     """A FeatureCollection with the total match count and paging links."""
     body = {
         "type": "FeatureCollection",
         "numberMatched": page.matched,
-        "numberReturned": len(features),
+        "numberReturned": features.returned,
         "links": _links(request, page),
-        "features": features,
+        "features": features.features,
     }
     return GeoJSONResponse(orjson.dumps(body))
 

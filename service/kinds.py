@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from pydantic import BaseModel
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from gis import inventory
@@ -42,6 +43,7 @@ class ServedKind:
     model: type[Parcel] | type[Factory]
     get: Callable[[Session, str], SiteRow]
     list: Callable[[Session, Any], Page[ParcelRow] | Page[FactoryRow]]
+    statements: Callable[[Session, Any], tuple[Select[Any], Select[Any]]]  # `list`'s count and page
     properties: Callable[[Any, str], dict[str, Any]]  # its kind's row (`get`, `list`) as Feature properties
     filters: type[ParcelFilters] | type[FactoryFilters]
     sort: Callable[[str], str]  # the list's `sort` dependency
@@ -69,6 +71,7 @@ PARCEL = ServedKind(
     model=Parcel,
     get=inventory.get_parcel,
     list=inventory.list_parcels,
+    statements=inventory.parcel_page_statement,
     properties=parcel_properties,
     filters=ParcelFilters,
     sort=sort_by(inventory.PARCEL_SORTS),
@@ -92,6 +95,7 @@ FACTORY = ServedKind(
     model=Factory,
     get=inventory.get_factory,
     list=inventory.list_factories,
+    statements=inventory.factory_page_statement,
     properties=factory_properties,
     filters=FactoryFilters,
     sort=sort_by(inventory.FACTORY_SORTS),

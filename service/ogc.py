@@ -26,8 +26,8 @@ from gis.labels import Text, message
 from gis.rows import FeatureRow
 from gis.vocabulary import RecordKind, SiteKind
 from service.filters import OgcAreaFilters, OgcFactoryFilters, OgcParcelFilters
-from service.geojson import GEOJSON, area_properties, feature
-from service.kinds import FACTORY, PARCEL
+from service.geojson import GEOJSON, Features, area_properties, feature
+from service.kinds import FACTORY, PARCEL, ServedKind
 
 JSON = "application/json"
 HTML = "text/html"
@@ -57,6 +57,7 @@ class Collection:
     properties: Callable[[Any, str], dict[str, Any]]  # its kind's row (`get`, `page`) as Feature properties
     filters: type[OgcParcelFilters] | type[OgcFactoryFilters] | type[OgcAreaFilters]
     page: Callable[[Session, Any], Page[Any]]  # one page of items, for a query of `filters`
+    site: ServedKind | None  # the kind of site it holds (None: areas)
     geometry: str
     columns: tuple[tuple[str, str], ...]  # what the HTML list shows: property, field label
 
@@ -71,6 +72,7 @@ COLLECTIONS = {
             PARCEL.properties,
             OgcParcelFilters,
             PARCEL.list,
+            PARCEL,
             "geometry-multipolygon",
             (
                 ("name", "name"),
@@ -88,6 +90,7 @@ COLLECTIONS = {
             FACTORY.properties,
             OgcFactoryFilters,
             FACTORY.list,
+            FACTORY,
             "geometry-any",
             (
                 ("name", "name"),
@@ -105,6 +108,7 @@ COLLECTIONS = {
             area_properties,
             OgcAreaFilters,
             inventory.area_page,
+            None,
             "geometry-multipolygon",
             (("name", "name"), ("kind_label", "kind"), ("parent_code", "parent"), ("area_mu", "area_mu")),
         ),
@@ -279,13 +283,16 @@ def page_links(
     return links
 
 
-def items(request: Request, c: Collection, page: Page[Any], media_type: str, lang: str) -> dict[str, Any]:
-    """One page of a collection as a FeatureCollection (geometry left as the database's text)."""
+def items(
+    request: Request, c: Collection, page: Page[Any], features: Features, media_type: str, lang: str
+) -> dict[str, Any]:
+    """One page of a collection as a FeatureCollection: `features`, as Python objects or as the
+    JSON the database wrote (service/feature_sql.py)."""
     return {
         "type": "FeatureCollection",
-        "features": [feature(row, c.properties(row, lang)) for row in page.rows],
+        "features": features.features,
         "numberMatched": page.matched,
-        "numberReturned": len(page.rows),
+        "numberReturned": features.returned,
         "timeStamp": timestamp(),
         "links": page_links(request, c, page, media_type, lang),
     }

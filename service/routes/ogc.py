@@ -20,8 +20,9 @@ from gis.spatial import BBox, parse_bbox
 from gis.vocabulary import AreaKind
 from service import ogc, ogc_html
 from service.dependencies import Language, ReadSession, SettingsDep
+from service.feature_sql import site_features
 from service.filters import BBOX_HELP
-from service.geojson import GEOJSON
+from service.geojson import GEOJSON, Features, feature
 from service.paging import MAX_OFFSET, checked_limit
 from service.read_access import InventoryReader, inventory_reader, shown
 
@@ -232,13 +233,20 @@ def _items_route(found: ogc.Collection) -> None:
         filters: Annotated[Any, Depends(found.filters)],
         params: Items,
     ) -> Response:
-        page = found.page(session, filters.query(**params.scope()))
-        page.rows = [shown(row, who) for row in page.rows]
+        query = filters.query(**params.scope())
         served = ogc_html.media_type(request, params.f, GEOJSON)
+        if found.site is not None and served != ogc.HTML:
+            page, features = site_features(session, found.site, query, who, lang)
+        else:  # the HTML list shows the rows; areas are few
+            page = found.page(session, query)
+            page.rows = [shown(row, who) for row in page.rows]
+            features = Features(
+                [feature(row, found.properties(row, lang)) for row in page.rows], len(page.rows)
+            )
         return ogc_html.respond(
             request,
             served,
-            ogc.items(request, found, page, served, lang),
+            ogc.items(request, found, page, features, served, lang),
             "items",
             lang,
             collection=found,

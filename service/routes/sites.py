@@ -17,7 +17,8 @@ from gis.gateway import sites as gateway
 from service import sites
 from service.auth import CurrentUser
 from service.dependencies import DatabaseDep, Language, ReadSession
-from service.geojson import GeoJSONResponse, collection, feature, single
+from service.feature_sql import site_features
+from service.geojson import GeoJSONResponse, collection, single
 from service.kinds import KINDS, ServedKind
 from service.paging import PagingDep
 from service.read_access import InventoryReader, shown
@@ -41,9 +42,8 @@ def _list(kind: ServedKind) -> Callable[..., GeoJSONResponse]:
         sort: Annotated[str, Depends(kind.sort)],
         page: PagingDep,
     ) -> GeoJSONResponse:
-        found = kind.list(session, filters.query(sort=sort, limit=page.limit, offset=page.offset))
-        features = [feature(r, kind.properties(shown(r, who), lang)) for r in found.rows]
-        return collection(request, found, features)
+        q = filters.query(sort=sort, limit=page.limit, offset=page.offset)
+        return collection(request, *site_features(session, kind, q, who, lang))
 
     return list_sites
 
