@@ -12,18 +12,21 @@ like any other hard constraint, and the check names the nearest receptor and how
 
 from __future__ import annotations
 
+import hashlib
+import weakref
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from gis.crs import CGCS2000, gauss_kruger_epsg, metres_per_degree, reproject
 from gis.models import Factory, Parcel, ProtectionDistance, Receptor
 from gis.spatial import index_candidates_any
+from gis.tiles import data_stamp
 from gis.vocabulary import SiteKind
 
 # a factory is found by its location's box; its footprint may reach this far beyond it
@@ -205,17 +208,46 @@ def too_near(session: Session, kind: SiteKind, receptors: Receptors, metres: flo
     }
 
 
+# The sites found too near, per database (its engine), for the data they were measured on and a
+# distance: finding them builds and runs a spatial statement with a window per receptor (~0.1 s
+# a match on the sample's 80 receptors), and the sites and receptors seldom change between matches.
+TooNear = dict[SiteKind, dict[int, Nearest]]
+_MEASURED: weakref.WeakKeyDictionary[Engine, dict[tuple[Any, ...], TooNear]] = weakref.WeakKeyDictionary()
+KEPT_MEASURES = 16  # per database: a few distances, on the latest data
+
+
+def _data_stamp(session: Session, receptors: Receptors) -> tuple[Any, ...]:
+    """What the sites too near depend on: the receptors themselves, and a stamp that moves with
+    every site added, changed or removed (gis/tiles.py's: newest ids of sites and of their
+    histories)."""
+    digest = hashlib.sha256()
+    for code, kind, wkb in zip(receptors.codes, receptors.kinds, shapely.to_wkb(receptors.geo), strict=True):
+        digest.update(f"{code}\t{kind}\t".encode() + wkb)
+    return (*data_stamp(session), digest.hexdigest())
+
+
+def _measured(session: Session, receptors: Receptors, metres: float) -> TooNear:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    kept = _MEASURED.setdefault(engine, {})
+    key = (_data_stamp(session, receptors), metres)
+    if key not in kept:
+        kept[key] = {kind: too_near(session, kind, receptors, metres) for kind in SiteKind}
+        while len(kept) > KEPT_MEASURES:
+            del kept[next(iter(kept))]
+    return kept[key]
+
+
 def measure(session: Session, industry_code: str, nuisance_class: int) -> Protection:
-    """The requirement of the industry and class, and the sites of each kind too near a receptor."""
+    """The requirement of the industry and class, and the sites of each kind too near a receptor
+    (measured again only when a site or a receptor has changed since the last match that asked)."""
     found = requirement(load_rules(session), industry_code, nuisance_class)
     if found is None:
         return Protection()
     receptors = load_receptors(session)
     if not receptors.codes:  # no layer to measure to: nothing to check
         return Protection()
-    return Protection(
-        found, {kind: too_near(session, kind, receptors, found.distance_m) for kind in SiteKind}
-    )
+    return Protection(found, _measured(session, receptors, found.distance_m))
 
 
 RING_TOLERANCE_M = 5.0  # the ring is drawn, not measured: a few metres of simplification

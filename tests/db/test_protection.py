@@ -7,12 +7,13 @@ distance is unaffected."""
 
 import numpy as np
 import pytest
+import shapely.affinity
 from shapely.geometry import Point, box
 from sqlalchemy import func, select
 
 from gis.access import Principal, Role, operator
 from gis.errors import Forbidden, InvalidInput
-from gis.gateway import receptors
+from gis.gateway import receptors, sites
 from gis.matching.need import Need
 from gis.matching.protection import Rule, requirement
 from gis.matching.run import match
@@ -165,3 +166,32 @@ def test_only_administrators_write_receptors_and_a_bad_row_writes_nothing(db):
         )
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Receptor)) == 0
+
+
+def test_the_next_match_sees_a_moved_receptor_and_a_moved_site(inventory):
+    """The sites too near are kept between matches (gis/matching/protection.py); a change to a
+    receptor or a site's outline is seen by the very next match."""
+    with inventory.read() as session:
+        before = match(session, pharma(), SIMPLE)
+    assert "A1" not in [c.code for c in before.parcels] and "A3" in [c.code for c in before.parcels]
+
+    moved = [(p, shapely.affinity.translate(g, 0, -5000) if p["code"] == "V1" else g) for p, g in RECEPTORS]
+    with inventory.write() as session:  # the village leaves: A1 and A2 are far enough now
+        receptors.put(
+            session,
+            [p for p, _ in moved],
+            np.array([to_geo(g) for _, g in moved], dtype=object),
+            operator("test"),
+        )
+    with inventory.read() as session:
+        after = match(session, pharma(), SIMPLE)
+    assert {"A1", "A2"} <= {c.code for c in after.parcels}
+
+    # A3 moves beside the school: its next match finds it too near
+    a3 = to_geo(strip(4200, 10, -250))
+    with inventory.write() as session:
+        sites.update(session, "parcel", "A3", {"geometry": a3}, who=operator("test"), expected_version=None)
+    with inventory.read() as session:
+        last = match(session, pharma(), SIMPLE)
+    assert "A3" not in [c.code for c in last.parcels]
+    assert check(next(c for c in last.near_parcels if c.code == "A3")).status == "fail"
