@@ -36,6 +36,7 @@ bench: system-test $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m bench.match
 	$(BIN)/python -m bench.web
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.ogc
 
 bench-import: system-test $(VENV)/.installed
 	$(BIN)/python -m bench.import_export $(BENCH_ARGS)
