@@ -92,6 +92,9 @@ def build(admin: str, name: str, n: int) -> str:
     url = database_url(admin, name)
     if database_ready(url, n):
         print(f"reusing database {name} ({n:,} parcels)", flush=True)
+        db = Database(make_engine(url))
+        migrate.upgrade(db.engine)  # the code may have moved on since it was built
+        db.dispose()
         return url
     admin_execute(admin, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
     db = Database(make_engine(url))
