@@ -14,6 +14,7 @@ SpatiaLite has no such path: there the page is read as rows and written in Pytho
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import orjson
@@ -78,11 +79,15 @@ def _instant(column: Any) -> Any:
     return case((func.date_trunc("second", column) == column, whole), else_=fraction)
 
 
+@functools.cache
+def _labels(group: str, lang: str) -> dict[str, str]:
+    prefix = group + "."
+    return {key.removeprefix(prefix): message(key, lang) for key in ZH if key.startswith(prefix)}
+
+
 def _label(group: str, column: Any, lang: str) -> Any:
     """`gis.labels.label(group, value, lang)` in SQL: each known value's label, else the key."""
-    prefix = group + "."
-    labels = {key.removeprefix(prefix): message(key, lang) for key in ZH if key.startswith(prefix)}
-    return case(labels, value=column, else_=literal(prefix) + column)
+    return case(_labels(group, lang), value=column, else_=literal(group + ".") + column)
 
 
 def _mu(column: Any) -> Any:
