@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gis import bulk
-from gis.bulk_write import in_lists
+from gis.bulk_write import among
 from gis.history import SKIPPED
 from gis.models import Area, Factory, Parcel, utcnow
 
@@ -59,8 +59,8 @@ def stored(session: Session, model: Any, ids: Iterable[int]) -> Rows:
     ]
     found: Rows = {}
     ordered = sorted(set(ids))
-    for chunk in in_lists(ordered):
-        result = session.execute(select(*wanted).where(table.c.id.in_(chunk)))
+    for condition in among(session, table.c.id, ordered):
+        result = session.execute(select(*wanted).where(condition))
         keys = list(result.keys())
         rows = [dict(zip(keys, r, strict=True)) for r in result]
         for name in shapes:
