@@ -21,7 +21,19 @@ import numpy as np
 import psycopg
 import shapely
 from psycopg import sql
-from sqlalchemy import Column, Connection, Table, func, insert, select, text
+from sqlalchemy import (
+    ARRAY,
+    Column,
+    ColumnElement,
+    Connection,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -50,6 +62,19 @@ def in_lists(values: Sequence[T]) -> Iterator[Sequence[T]]:
     """`values` in slices short enough for one IN (...) list each."""
     for start in range(0, len(values), IN_LIST):
         yield values[start : start + IN_LIST]
+
+
+def among(session: Session, column: Any, values: Sequence[Any]) -> Iterator[ColumnElement[bool]]:
+    """Conditions that `column` holds one of `values`, a query each: on PostgreSQL `= ANY(array)`
+    of up to CHUNK values (one parameter; 112 IN lists of 900 took 0.7 s of an import of 10^5
+    codes, and a chunk keeps the rows read at once few), on SQLite IN lists short enough for its
+    bound-parameter limit (`in_lists`)."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield from (column.in_(chunk) for chunk in in_lists(values))
+        return
+    for start in range(0, len(values), CHUNK):
+        chunk = list(values[start : start + CHUNK])
+        yield column == any_(bindparam(None, chunk, type_=ARRAY(column.type)))
 
 
 def insert_rows(

@@ -93,7 +93,17 @@ def _basic_rejections(geoms: np.ndarray, region: Bounds, max_vertices: int) -> l
     nonfinite[np.unique(index[~np.isfinite(coords).all(axis=1)])] = True
     n_vertices = shapely.get_num_coordinates(geoms)
     bounds = shapely.bounds(geoms)
-    for i in range(len(geoms)):
+    rx0, ry0, rx1, ry1 = region
+    with np.errstate(invalid="ignore"):  # NaN bounds of empty geometries: not inside
+        inside = (rx0 <= bounds[:, 0]) & (bounds[:, 2] <= rx1) & (ry0 <= bounds[:, 1]) & (bounds[:, 3] <= ry1)
+    fine = (
+        ~empty
+        & np.isin(types, (_POLYGON, _MULTIPOLYGON, _COLLECTION))
+        & ~nonfinite
+        & (n_vertices <= max_vertices)
+        & inside
+    )
+    for i in np.flatnonzero(~fine).tolist():  # the rest have no reason to be refused
         if empty[i]:
             out[i] = Problem("geometry.empty")
         elif types[i] not in (_POLYGON, _MULTIPOLYGON, _COLLECTION):
@@ -130,20 +140,22 @@ def clean_polygons(
     fixed = np.where(
         valid, work, shapely.make_valid(np.where(valid, None, work), method="structure", keep_collapsed=False)
     )
-    for j, i in enumerate(np.flatnonzero(ok)):
+    multi = shapely.get_type_id(fixed) == _MULTIPOLYGON
+    for j, i in enumerate(np.flatnonzero(ok).tolist()):
         if has_z[j]:
             repairs[i].append(Problem("repair.dropped_z"))
         if not valid[j]:
             repairs[i].append(Problem("repair.made_valid", {"reason": str(reasons[j])}))
-        geom = fixed[j]
-        if shapely.get_type_id(geom) != _MULTIPOLYGON:
-            geom, dropped = _polygonal_parts(geom)
+        if not multi[j]:
+            fixed[j], dropped = _polygonal_parts(fixed[j])
             if dropped:
                 repairs[i].append(Problem("repair.dropped_parts", {"count": dropped}))
-        if geom.is_empty or geom.area == 0:
+    collapsed = shapely.is_empty(fixed) | (shapely.area(fixed) == 0)
+    for j, i in enumerate(np.flatnonzero(ok).tolist()):
+        if collapsed[j]:
             rejections[i] = Problem("geometry.collapsed")
-            continue
-        out[i] = geom
+        else:
+            out[i] = fixed[j]
     return CleanResult(out, repairs, rejections)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from gis import bulk, localtime
 from gis.access import Action, Principal, Role, authorize, readable_projects
-from gis.bulk_write import in_lists, refresh_statistics
+from gis.bulk_write import among, in_lists, refresh_statistics
 from gis.errors import InvalidInput
 from gis.gateway import fields, places
 from gis.gateway.rules import PLACEMENT, Act, Change, Stored, problems
@@ -71,9 +71,8 @@ class Batch:
 
 def _lookup(session: Session, model: Any, codes: set[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    ordered = sorted(codes)
-    for chunk in in_lists(ordered):
-        found.update(dict(session.execute(select(model.code, model.id).where(model.code.in_(chunk))).all()))
+    for condition in among(session, model.code, sorted(codes)):
+        found.update(dict(session.execute(select(model.code, model.id).where(condition)).all()))
     return found
 
 
@@ -86,8 +85,8 @@ def stored_by_code(session: Session, layer: Layer, codes: list[str], *, lock: bo
         columns += [model.updated_by, model.status, model.park_id, model.town_id, model.deleted_at]
     found: dict[str, Stored] = {}
     unique = sorted(set(codes))
-    for chunk in in_lists(unique):
-        statement = select(*columns).where(model.code.in_(chunk)).order_by(model.code)
+    for condition in among(session, model.code, unique):
+        statement = select(*columns).where(condition).order_by(model.code)
         if lock:
             statement = statement.with_for_update(of=model)
         for row in session.execute(statement).mappings():

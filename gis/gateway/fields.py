@@ -9,6 +9,7 @@ together. Text lengths come from the columns themselves.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import numbers
 import re
@@ -37,6 +38,7 @@ LONG_TEXT = {"remarks": 5000, "note": 2000}
 PROJECT_REMARKS = 2000
 MAX_LIST = 50
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+PLAIN_NUMBERS = (float, int)
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ MODELS: dict[str, Any] = {
 LISTS = {"suitable_industries", "leading_industries", "preferred_areas"}
 
 
+@functools.cache  # the schema's: an import asks it of every text cell
 def text_limit(kind: str, name: str) -> int | None:
     """The longest text field `name` of `kind` may hold (None: not a text field)."""
     if kind == "project" and name == "remarks":
@@ -172,7 +175,7 @@ def check_value(kind: str, name: str, value: Any) -> None:
         return
     if isinstance(value, str):
         check_text(kind, name, value)
-    elif isinstance(value, numbers.Real):
+    elif type(value) in PLAIN_NUMBERS or isinstance(value, numbers.Real):  # the ABC's check is slow
         check_number(kind, name, float(value))
     elif isinstance(value, dt.date) and not FIRST_DAY <= value <= LAST_DAY:
         raise InvalidInput(

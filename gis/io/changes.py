@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gis import bulk
-from gis.bulk_write import in_lists
+from gis.bulk_write import among
 from gis.history import SKIPPED
 from gis.models import Area, Factory, Parcel, utcnow
 
@@ -59,8 +59,10 @@ def stored(session: Session, model: Any, ids: Iterable[int]) -> Rows:
     ]
     found: Rows = {}
     ordered = sorted(set(ids))
-    for chunk in in_lists(ordered):
-        rows = [dict(r) for r in session.execute(select(*wanted).where(table.c.id.in_(chunk))).mappings()]
+    for condition in among(session, table.c.id, ordered):
+        result = session.execute(select(*wanted).where(condition))
+        keys = list(result.keys())
+        rows = [dict(zip(keys, r, strict=True)) for r in result]
         for name in shapes:
             binary = [bytes(r[name]) if r[name] is not None else None for r in rows]
             texts: list[str | None] = shapely.to_geojson(shapely.from_wkb(binary)).tolist() if rows else []
@@ -97,10 +99,19 @@ def _differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, lis
 
 
 def created(session: Session, model: Any, ids: Iterable[int], actor: str) -> list[dict[str, Any]]:
-    """A "create" entry per new record: every field it was stored with."""
+    """A "create" entry per new record: every field it was stored with (what differs from
+    nothing, as `_differences` would find)."""
     now = utcnow()
     return [
-        _entry(model, i, "create", _differences({}, row), row["version"], actor, now)
+        _entry(
+            model,
+            i,
+            "create",
+            {k: [None, v] for k, v in row.items() if v is not None and k not in ("id", "version")},
+            row["version"],
+            actor,
+            now,
+        )
         for i, row in stored(session, model, ids).items()
     ]
 

@@ -1,5 +1,7 @@
 """Imports on both databases: upserts, status events, record changes, replace, dry runs, scope."""
 
+import gc
+
 import pytest
 from sqlalchemy import func, select
 
@@ -167,3 +169,17 @@ def test_areas_import_with_parents_from_the_same_file(sample_db, tmp_path):
         areas = {a["code"]: a for a in list_areas(session)}
     assert areas["Z-CHILD"]["parent_code"] == "Z-NEW" and areas["Z-NEW"]["leading_industries"] == ["39", "27"]
     assert areas["Z-NEW"]["kind"] == "park" and areas["Z-NEW"]["is_priority"] is True
+
+
+def test_the_cycle_collector_is_paused_during_an_import_and_runs_again_after_it(sample_db, tmp_path):
+    good = write_json(tmp_path / "good.geojson", collection(parcel(0, code="GC-1")))
+    twice = write_json(tmp_path / "twice.geojson", collection(parcel(0, code="GC-2"), parcel(1, code="GC-2")))
+    during = []
+
+    def note(_report):
+        during.append(gc.isenabled())
+
+    written = import_file(sample_db, good, ImportOptions("parcels"), before_commit=note)
+    refused = import_file(sample_db, twice, ImportOptions("parcels"), before_commit=note)
+
+    assert written.written and not refused.written and during == [False, False] and gc.isenabled()
