@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -155,12 +156,20 @@ def load_layer(conn: Connection) -> Layer:
             measured,
         ).order_by(Infrastructure.code)
     ).all()
-    wkbs = [bytes(r[3]) for r in rows]
+    return layer_of(tuple((r[0], r[1], r[2], bytes(r[3]), r[4]) for r in rows))
+
+
+@lru_cache(maxsize=4)
+def layer_of(rows: tuple[tuple[str, str, str, bytes, str | None], ...]) -> Layer:
+    """The layer of these (code, name, kind, WKB, measured fingerprint) rows. Kept for the rows
+    read last: every match reads the layer, and parsing, reprojecting and fingerprinting it again
+    cost a match more than reading it; different rows are a different layer, measured anew."""
+    wkbs = [r[3] for r in rows]
     geoms = shapely.from_wkb(wkbs) if rows else np.array([], dtype=object)
     lon = float(np.mean(shapely.get_coordinates(geoms)[:, 0])) if rows else 121.7
     epsg = gauss_kruger_epsg(lon)
-    stamp = fingerprint([(r[0], r[2], w) for r, w in zip(rows, wkbs, strict=True)])
-    return Layer(
+    stamp = fingerprint([(r[0], r[2], r[3]) for r in rows])
+    layer = Layer(
         [r[0] for r in rows],
         [r[1] for r in rows],
         np.array([r[2] for r in rows], dtype=object),
@@ -170,6 +179,9 @@ def load_layer(conn: Connection) -> Layer:
         stamp,
         bool(rows) and rows[0][4] == stamp,
     )
+    for shared in (layer.kinds, layer.geoms, layer.geo):  # one layer serves every match
+        shared.setflags(write=False)
+    return layer
 
 
 def load_classes(conn: Connection) -> dict[str, LandClass]:

@@ -2,8 +2,9 @@ import subprocess
 import sys
 import textwrap
 
+import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.exc import DBAPIError
 
 from gis.database import make_engine
@@ -73,3 +74,22 @@ def test_other_postgresql_errors_are_not_taken_for_unavailability(db):
         session.execute(text("DO $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = 'P0001'; END $$"))
 
     assert caught.value.orig.sqlstate == "P0001"
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b == "postgis"])
+def test_postgresql_statements_are_sent_numbered_as_written(db):
+    # psycopg's raw cursor takes SQLAlchemy's $1 … $n as they are (no %s to convert on each run):
+    # a percent sign is plain text, and a long list of parameters binds in order
+    many = list(range(120))
+    with db.read() as session:
+        raw = session.connection().connection.driver_connection
+        percent = session.execute(text("SELECT '5%' || :tail"), {"tail": " off"}).scalar()
+        found = session.execute(
+            select(func.count())
+            .select_from(func.generate_series(0, 200).alias("n"))
+            .where(literal_column("n").in_(many))
+        ).scalar()
+
+    assert raw.cursor_factory is psycopg.RawCursor
+    assert percent == "5% off"
+    assert found == len(many)

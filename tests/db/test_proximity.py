@@ -165,3 +165,21 @@ def test_the_estimate_reads_the_stored_distance(sample_db):
     assert shape.stored_distances
     weights = sum(values[f"w_{kind}"] for kind, _ in shape.scored_points)
     assert measured < weights - 0.1 and at_the_door == pytest.approx(weights)
+
+
+def test_the_layer_kept_between_matches_follows_a_port_moved_in_place(sample_db):
+    with sample_db.read() as session:
+        first, again = load_layer(session.connection()), load_layer(session.connection())
+        port = first.codes[list(first.kinds).index("port")]
+    with sample_db.write() as session:  # same codes and count: only the geometry differs
+        session.execute(
+            update(Infrastructure)
+            .where(Infrastructure.code == port)
+            .values(geom=from_shape(Point(121.9, 31.9), srid=CGCS2000))
+        )
+    with sample_db.read() as session:
+        moved = load_layer(session.connection())
+
+    assert again is first  # an unchanged layer is not parsed and measured again
+    assert moved.fingerprint != first.fingerprint and not moved.stored
+    assert shapely.get_x(moved.geo[moved.codes.index(port)]) == pytest.approx(121.9)
