@@ -1,13 +1,14 @@
 """Pages of GeoJSON Features written by PostgreSQL in one statement, for the lists that must be fast.
 
-A page of 500 parcels is ~650 kB of JSON. Read as rows, turned into dicts, redacted and encoded in
-Python, it costs ~25 ms of the service's time; written by PostgreSQL (`json_agg` of
-`json_build_object` with the geometry's GeoJSON embedded as it is) and passed through as text, it
-costs a few. The Features are those of service/geojson.py, property for property: the same
-columns (the page statements of gis/inventory.py), the same derived values (亩, labels, flags),
-and the same redaction (gis/access.py: personal fields for signed-in readers, a reservation for
-readers of that site's reservations). tests/service/test_feature_sql.py compares the two, every
-record of the sample, for every role, in both languages.
+A page of 500 parcels is ~690 kB of JSON. Read as rows, turned into dicts, redacted and encoded
+in Python, it took 31-34 ms a request at 10^6 parcels; written by PostgreSQL (`json_agg` of
+`json_build_object` with the geometry's GeoJSON embedded as it is, ~12 ms of the server's time)
+and passed through as text, 28 ms (docs/benchmarks.md). The Features are those of
+service/geojson.py, property for property: the same columns (the page statements of
+gis/inventory.py), the same derived values (亩, labels, flags), and the same redaction
+(gis/access.py: personal fields for signed-in readers, a reservation for readers of that site's
+reservations). tests/service/test_feature_sql.py compares the two, every record of the sample,
+for every role, in both languages.
 
 SpatiaLite has no such path: there the page is read as rows and written in Python.
 """
@@ -134,7 +135,7 @@ def features_statement(
     ]
     properties += EXTRAS[kind](page, lang)
     shown = select(*(value.label(name) for name, value in properties)).correlate(page).lateral("props")
-    feature = func.json_build_object(
+    one = func.json_build_object(
         "type",
         "Feature",
         "id",
@@ -146,7 +147,7 @@ def features_statement(
     )
     # a plain aggregate over an ordered subquery takes its rows in that order (PostgreSQL's
     # documentation of aggregate functions says so); the page is ordered by its sort and code
-    features = func.coalesce(func.json_agg(feature), cast(literal("[]"), JSON))
+    features = func.coalesce(func.json_agg(one), cast(literal("[]"), JSON))
     return (
         select(cast(features, Text), func.count(), count.scalar_subquery())
         .select_from(page)
