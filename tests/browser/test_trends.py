@@ -29,11 +29,29 @@ TALLEST = """(measure) => {
 }"""
 
 # the page's own handlers of the fonts' arrival run first, then two frames pass
-SETTLED = "() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))"
-
 LABELS = """() => Array.from(document.querySelectorAll('.ls-area-label:not(.ls-label-hidden) > div'))
   .map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0)
   .map((r) => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom}))"""
+
+# The map has settled once the fonts are in, no zoom is animating and the shown labels have kept
+# their boxes for five frames (on a busy machine a zoom's last frames can outlast a fixed wait,
+# and labels read mid-animation are scaled); at most ten seconds.
+SETTLED = (
+    """() => document.fonts.ready.then(() => new Promise((resolve) => {
+  const labels = """
+    + LABELS
+    + """;
+  let last = null, same = 0, frames = 0;
+  function tick() {
+    const now = JSON.stringify(labels());
+    same = now === last && !document.querySelector('.leaflet-zoom-anim') ? same + 1 : 0;
+    last = now;
+    frames += 1;
+    if (same >= 5 || frames > 600) { resolve(same >= 5); } else { requestAnimationFrame(tick); }
+  }
+  requestAnimationFrame(tick);
+}))"""
+)
 
 
 def overlapping(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
@@ -113,7 +131,7 @@ def test_supply_labels_never_cover_each_other_and_the_legend_is_in_mu(sessions):
         page.set_viewport_size({"width": width, "height": 900})
         watched.goto("/supply")
         page.wait_for_selector(".leaflet-container[data-decluttered]", state="attached")
-        page.evaluate(SETTLED)
+        assert page.evaluate(SETTLED), "the labels never stopped moving"
         shown = page.evaluate(LABELS)
 
         assert shown and overlapping(shown) == []
