@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.ogc                          # 10^6 parcels, a throwaway cluster
     .venv/bin/python -m bench.ogc --parcels 100000 --pages 100 --tiles 60
-    .venv/bin/python -m bench.ogc --keep /var/tmp/ogc      # keep the cluster and its database there
+    .venv/bin/python -m bench.ogc --keep /var/tmp/landstock-bench   # the cluster kept there between runs
 
 tipg (developmentseed's OGC Features and Tiles server for PostGIS) is installed at the versions
 of bench/tipg-requirements.txt into a virtual environment of its own (`--tipg-venv`, by default
