@@ -7,6 +7,7 @@ query here goes through it before the exact test.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -194,3 +195,11 @@ def from_wkb(param: str) -> ColumnElement[Any]:
     """A geometry built from WKB bytes bound as `param`, in EPSG:4490 (for bulk inserts)."""
     wkb: BindParameter[bytes] = bindparam(param, type_=LargeBinary)
     return func.ST_GeomFromWKB(wkb, CGCS2000, type_=Geometry)
+
+
+def fingerprint(rows: list[tuple[str, str, bytes]]) -> str:
+    """What identifies a layer of (code, kind, WKB) rows: any change of one changes it."""
+    digest = hashlib.sha256()
+    for code, kind, wkb in sorted(rows):
+        digest.update(f"{code}\x1f{kind}\x1f".encode() + wkb + b"\x1e")
+    return digest.hexdigest()

@@ -6,7 +6,6 @@ Distances are measured in metres in the Gauss-Krüger zone of the infrastructure
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -24,6 +23,7 @@ from gis.matching.need import INFRA_KINDS, MatchConfig, Need, Resolved, resolve
 from gis.matching.need import Industry as IndustryFacts
 from gis.matching.protection import Protection, measure
 from gis.models import Area, Industry, Infrastructure, LandUseClass, Parcel, Project, Proximity
+from gis.spatial import fingerprint
 
 LANDED_STATUSES = ("signed", "supplied", "under_construction", "in_production")
 
@@ -134,14 +134,6 @@ def _preferred(session: Session, codes: tuple[str, ...]) -> frozenset[int]:
     if missing:
         raise InvalidInput("error.unknown_area", code=missing[0])
     return frozenset(found.values())
-
-
-def fingerprint(rows: list[tuple[str, str, bytes]]) -> str:
-    """What identifies a layer of (code, kind, WKB) rows: any change of one changes it."""
-    digest = hashlib.sha256()
-    for code, kind, wkb in sorted(rows):
-        digest.update(f"{code}\x1f{kind}\x1f".encode() + wkb + b"\x1e")
-    return digest.hexdigest()
 
 
 def load_layer(conn: Connection) -> Layer:

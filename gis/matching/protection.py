@@ -12,7 +12,6 @@ like any other hard constraint, and the check names the nearest receptor and how
 
 from __future__ import annotations
 
-import hashlib
 import weakref
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from gis.crs import CGCS2000, gauss_kruger_epsg, metres_per_degree, reproject
 from gis.models import Factory, Parcel, ProtectionDistance, Receptor
-from gis.spatial import index_candidates_any
+from gis.spatial import fingerprint, index_candidates_any
 from gis.tiles import data_stamp
 from gis.vocabulary import SiteKind
 
@@ -220,10 +219,8 @@ def _data_stamp(session: Session, receptors: Receptors) -> tuple[Any, ...]:
     """What the sites too near depend on: the receptors themselves, and a stamp that moves with
     every site added, changed or removed (gis/tiles.py's: newest ids of sites and of their
     histories)."""
-    digest = hashlib.sha256()
-    for code, kind, wkb in zip(receptors.codes, receptors.kinds, shapely.to_wkb(receptors.geo), strict=True):
-        digest.update(f"{code}\t{kind}\t".encode() + wkb)
-    return (*data_stamp(session), digest.hexdigest())
+    layer = list(zip(receptors.codes, receptors.kinds, shapely.to_wkb(receptors.geo).tolist(), strict=True))
+    return (*data_stamp(session), fingerprint(layer))
 
 
 def _measured(session: Session, receptors: Receptors, metres: float) -> TooNear:
