@@ -46,7 +46,7 @@ from gis.inventory import FactoryQuery, Page, ParcelQuery
 from gis.labels import ZH, message
 from gis.models import UTCDateTime
 from gis.vocabulary import Layer
-from service.geojson import CERT_TOLERANCE, HIDDEN, Features, feature
+from service.geojson import CERT_TOLERANCE, HIDDEN, Features
 from service.kinds import ServedKind
 from service.read_access import shown
 
@@ -173,5 +173,4 @@ def site_features(
         features, matched = written(session, kind.statements(session, q), kind.plural, who, lang)
         return Page([], matched, q.limit, q.offset), features
     page = kind.list(session, q)
-    rows = [shown(row, who) for row in page.rows]
-    return page, Features([feature(row, kind.properties(row, lang)) for row in rows], len(rows))
+    return page, Features.of([shown(row, who) for row in page.rows], kind.properties, lang)

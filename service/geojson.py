@@ -8,6 +8,7 @@ under a metre.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -32,6 +33,11 @@ class Features:
 
     features: list[dict[str, Any]] | orjson.Fragment
     returned: int
+
+    @classmethod
+    def of(cls, rows: list[Any], properties: Callable[[Any, str], dict[str, Any]], lang: str) -> Features:
+        """The Features Python writes of `rows` (already as their reader may read them)."""
+        return cls([feature(row, properties(row, lang)) for row in rows], len(rows))
 
 
 class GeoJSONResponse(Response):

@@ -22,7 +22,7 @@ from service import ogc, ogc_html
 from service.dependencies import Language, ReadSession, SettingsDep
 from service.feature_sql import site_features
 from service.filters import BBOX_HELP
-from service.geojson import GEOJSON, Features, feature
+from service.geojson import GEOJSON, Features
 from service.paging import MAX_OFFSET, checked_limit
 from service.read_access import InventoryReader, inventory_reader, shown
 
@@ -240,9 +240,7 @@ def _items_route(found: ogc.Collection) -> None:
         else:  # the HTML list shows the rows; areas are few
             page = found.page(session, query)
             page.rows = [shown(row, who) for row in page.rows]
-            features = Features(
-                [feature(row, found.properties(row, lang)) for row in page.rows], len(page.rows)
-            )
+            features = Features.of(page.rows, found.properties, lang)
         return ogc_html.respond(
             request,
             served,
