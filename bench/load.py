@@ -172,6 +172,18 @@ def report(title: str, tally: Tally, elapsed: float) -> None:
         print(f"{kind:<8}{len(values):>8}{tally.errors.get(kind, 0):>8}{p50:>10.0f}{p95:>10.0f}{p99:>10.0f}")
 
 
+def wait_until_up(base: str, path: str, process: subprocess.Popen[bytes]) -> None:
+    """Wait until `process` answers 200 at `path` (five minutes: a busy machine imports slowly)."""
+    deadline = time.monotonic() + 300
+    while True:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(base + path, timeout=10).status_code == 200:
+                return
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError(f"{base} did not start")
+        time.sleep(0.3)
+
+
 @contextlib.contextmanager
 def demo_server(url: str, workers: int) -> Iterator[str]:
     """`landstock demo` into `url`, then `landstock serve --workers`; the base URL."""
@@ -186,14 +198,7 @@ def demo_server(url: str, workers: int) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300  # a busy machine imports slowly
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.3)
+        wait_until_up(base, "/healthz", server)
         time.sleep(5)  # the county view's tiles, drawn at start-up
         yield base
     finally:

@@ -37,7 +37,7 @@ import httpx
 import numpy as np
 from sqlalchemy import text
 
-from bench.load import tile_of
+from bench.load import tile_of, wait_until_up
 from data.scale import chunks, synthetic_parcels
 from gis import bulk, migrate
 from gis.database import Database, make_engine
@@ -112,17 +112,6 @@ def build(admin: str, name: str, n: int) -> str:
     db.dispose()
     print(f"loaded {n:,} parcels in {time.perf_counter() - start:.0f} s", flush=True)
     return url
-
-
-def wait_until_up(base: str, path: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 300
-    while True:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(base + path, timeout=10).status_code == 200:
-                return
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise RuntimeError(f"{base} did not start")
-        time.sleep(0.3)
 
 
 @contextlib.contextmanager
