@@ -56,8 +56,8 @@ WithinParam = Annotated[
         # a request line longer than the server reads (16 kB, percent-encoded) would be cut off
         max_length=MAX_WITHIN_CHARS,
         description="搜索范围: a GeoJSON Polygon or MultiPolygon (EPSG:4490 / WGS84); a site is in it when "
-        "its point is (a parcel's box centre, a factory's location); at most 4,000 characters in a URL "
-        "(some 200 vertices; /api/match takes larger areas in its body)",
+        f"its point is (a parcel's box centre, a factory's location); at most {MAX_WITHIN_CHARS:,} "
+        "characters in a URL (some 200 vertices; /api/match takes larger areas in its body)",
         examples=[
             '{"type":"Polygon","coordinates":[[[121.7,31.76],[121.74,31.76],[121.74,31.8],[121.7,31.76]]]}'
         ],
